@@ -1,0 +1,158 @@
+/* aq-ctl-warehouse.c — aqueductctl warehouse init|start|stop|status|url */
+#include "config.h"
+
+#include <string.h>
+
+#include "aq-ctl.h"
+
+#define USAGE "warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] | start | " \
+              "stop | status [--json] | url"
+
+static gboolean opt_json;
+static gboolean opt_demo;
+static int opt_scale = 100000;
+static int opt_months = 36;
+static gint64 opt_seed = 20180401;
+
+static GOptionEntry entries[] = {
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo, "Fill the warehouse with demo data", NULL },
+  { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, "Demo accounts (default 100000)", "N" },
+  { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, "Demo months of history (default 36)", "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Demo random seed", "S" },
+  { NULL }
+};
+
+static int
+warehouse_init (AqLocalWarehouse *wh)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(AqDb) db = NULL;
+  guint applied = 0;
+  gboolean created = !aq_local_warehouse_is_initialized (wh);
+
+  if (opt_demo && (opt_scale < 100 || opt_months < 13 || opt_months > 120))
+    return aq_ctl_usage (USAGE, "--scale must be at least 100 and --months between 13 and 120");
+
+  aq_ctl_progress (-1, "Creating the warehouse cluster", NULL);
+  if (!aq_local_warehouse_create (wh, &error)
+      || !aq_local_warehouse_start (wh, &error)
+      || !aq_local_warehouse_ensure_database (wh, "aqueduct", &error))
+    return aq_ctl_fail (error);
+
+  conninfo = aq_local_warehouse_get_conninfo (wh, NULL);
+  db = aq_db_connect (conninfo, &error);
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  aq_ctl_progress (-1, "Applying migrations", NULL);
+  if (!aq_migrations_apply (db, &applied, &error))
+    return aq_ctl_fail (error);
+
+  /* DEMO-HOOK */
+  aq_ctl_progress_done ();
+
+  g_print ("%s %s (%u migrations applied)\n",
+           created ? "Created the warehouse in" : "The warehouse is ready in",
+           aq_local_warehouse_get_dir (wh), applied);
+  return AQ_CTL_OK;
+}
+
+static int
+warehouse_status (AqLocalWarehouse *wh)
+{
+  GPid pid = 0;
+  gboolean initialized = aq_local_warehouse_is_initialized (wh);
+  gboolean running = initialized && aq_local_warehouse_is_running (wh, &pid);
+
+  if (opt_json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *url = aq_local_warehouse_get_url (wh, NULL);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "dir");
+      json_builder_add_string_value (b, aq_local_warehouse_get_dir (wh));
+      json_builder_set_member_name (b, "initialized");
+      json_builder_add_boolean_value (b, initialized);
+      json_builder_set_member_name (b, "running");
+      json_builder_add_boolean_value (b, running);
+      json_builder_set_member_name (b, "pid");
+      json_builder_add_int_value (b, running ? pid : 0);
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, url);
+      json_builder_set_member_name (b, "disk_bytes");
+      json_builder_add_int_value (b, initialized ? aq_local_warehouse_get_disk_size (wh) : 0);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      aq_ctl_print_json (root);
+    }
+  else if (!initialized)
+    g_print ("No warehouse in %s\n", aq_local_warehouse_get_dir (wh));
+  else if (running)
+    g_print ("Running (pid %d) in %s\n", (int) pid, aq_local_warehouse_get_dir (wh));
+  else
+    g_print ("Stopped, in %s\n", aq_local_warehouse_get_dir (wh));
+
+  /* like pg_ctl status: 0 running, 3 not running, 4 no cluster */
+  return running ? AQ_CTL_OK : (initialized ? AQ_CTL_UNAVAILABLE : 4);
+}
+
+int
+aq_ctl_warehouse (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("init|start|stop|status|url");
+  g_autoptr(AqLocalWarehouse) wh = aq_local_warehouse_new_default ();
+  g_autoptr(GError) error = NULL;
+  const char *verb;
+  int code = 0;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!aq_ctl_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc < 2)
+    return aq_ctl_usage (USAGE, NULL);
+  verb = argv[1];
+
+  if (strcmp (verb, "init") == 0)
+    return warehouse_init (wh);
+  if (strcmp (verb, "status") == 0)
+    return warehouse_status (wh);
+  if (strcmp (verb, "start") == 0)
+    {
+      if (!aq_local_warehouse_start (wh, &error))
+        return aq_ctl_fail (error);
+      g_print ("Started the warehouse in %s\n", aq_local_warehouse_get_dir (wh));
+      return AQ_CTL_OK;
+    }
+  if (strcmp (verb, "stop") == 0)
+    {
+      if (!aq_local_warehouse_stop (wh, &error))
+        return aq_ctl_fail (error);
+      g_print ("Stopped the warehouse in %s\n", aq_local_warehouse_get_dir (wh));
+      return AQ_CTL_OK;
+    }
+  if (strcmp (verb, "url") == 0)
+    {
+      g_autofree char *url = aq_local_warehouse_get_url (wh, NULL);
+      g_print ("%s\n", url);
+      return AQ_CTL_OK;
+    }
+  return aq_ctl_usage (USAGE, "unknown warehouse command");
+}
+
+int
+aq_ctl_migrate (int    argc,
+                char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  guint applied = 0;
+
+  if (db == NULL || !aq_migrations_apply (db, &applied, &error))
+    return aq_ctl_fail (error);
+  g_print ("%u migrations applied\n", applied);
+  return AQ_CTL_OK;
+}

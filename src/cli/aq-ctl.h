@@ -1,0 +1,40 @@
+/* aq-ctl.h — what the aqueductctl commands share */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "aqueduct-core.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes scripts can act on. */
+enum
+{
+  AQ_CTL_OK = 0,
+  AQ_CTL_FAILED = 1,      /* the work failed; the warehouse is as it was */
+  AQ_CTL_USAGE = 2,       /* bad command line or bad input file */
+  AQ_CTL_UNAVAILABLE = 3, /* the warehouse cannot be reached */
+};
+
+typedef int (*AqCtlCommand) (int argc, char **argv);
+
+int  aq_ctl_warehouse    (int argc, char **argv);
+int  aq_ctl_migrate      (int argc, char **argv);
+int  aq_ctl_demo         (int argc, char **argv);
+int  aq_ctl_pipeline     (int argc, char **argv);
+
+int  aq_ctl_fail         (GError      *error);
+int  aq_ctl_usage        (const char  *usage,
+                          const char  *message);
+gboolean aq_ctl_parse    (GOptionContext *context,
+                          int            *argc,
+                          char         ***argv,
+                          int            *exit_code);
+void aq_ctl_print_json   (JsonNode    *node);
+void aq_ctl_progress     (double       fraction,
+                          const char  *message,
+                          gpointer     user_data);
+void aq_ctl_progress_done (void);
+GCancellable *aq_ctl_cancellable (void);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* main.c — aqueductctl, the command line of Aqueduct */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "aq-ctl.h"
+
+static const struct
+{
+  const char   *name;
+  AqCtlCommand  run;
+  const char   *summary;
+} commands[] = {
+  { "warehouse", aq_ctl_warehouse, "init|start|stop|status|url  the embedded warehouse" },
+  { "migrate", aq_ctl_migrate, "apply pending schema migrations" },
+};
+
+static int
+print_help (void)
+{
+  g_print ("Usage: aqueductctl COMMAND [ARGS…] [--json]\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-10s %s\n", commands[i].name, commands[i].summary);
+  g_print ("\nThe warehouse is $AQUEDUCT_DATABASE_URL if set, else the embedded one.\n");
+  return AQ_CTL_OK;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("aqueductctl");
+  aq_core_init ();
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    return print_help ();
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("aqueductctl %s\n", AQ_VERSION);
+      return AQ_CTL_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr ("aqueductctl: unknown command “%s”\n", argv[1]);
+  print_help ();
+  return AQ_CTL_USAGE;
+}

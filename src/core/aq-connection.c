@@ -1,0 +1,54 @@
+/* aq-connection.c — which warehouse to talk to
+ *
+ * In order: $AQUEDUCT_DATABASE_URL, a profile URL the caller has (the app's preferences), and
+ * the embedded warehouse, which must be running.
+ */
+#define G_LOG_DOMAIN "aq-connection"
+
+#include "aq-connection.h"
+
+#include "aq-error.h"
+#include "aq-local-warehouse.h"
+
+char *
+aq_connection_resolve (const char  *profile_url,
+                       GError     **error)
+{
+  const char *env = g_getenv ("AQUEDUCT_DATABASE_URL");
+  g_autoptr(AqLocalWarehouse) local = NULL;
+
+  if (env && *env)
+    return g_strdup (env);
+  if (profile_url && *profile_url)
+    return g_strdup (profile_url);
+
+  local = aq_local_warehouse_new_default ();
+  if (!aq_local_warehouse_is_initialized (local))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION,
+                   "There is no warehouse in %s yet: run “aqueductctl warehouse init --demo”, "
+                   "or set AQUEDUCT_DATABASE_URL",
+                   aq_local_warehouse_get_dir (local));
+      return NULL;
+    }
+  if (!aq_local_warehouse_is_running (local, NULL))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION,
+                   "The embedded warehouse in %s is not running: "
+                   "run “aqueductctl warehouse start”",
+                   aq_local_warehouse_get_dir (local));
+      return NULL;
+    }
+  return aq_local_warehouse_get_conninfo (local, NULL);
+}
+
+AqDb *
+aq_connection_open (const char  *profile_url,
+                    GError     **error)
+{
+  g_autofree char *conninfo = aq_connection_resolve (profile_url, error);
+
+  if (conninfo == NULL)
+    return NULL;
+  return aq_db_connect (conninfo, error);
+}

@@ -1,0 +1,13 @@
+/* aq-connection.h — which warehouse to talk to */
+#pragma once
+
+#include "aq-db.h"
+
+G_BEGIN_DECLS
+
+char *aq_connection_resolve (const char  *profile_url,
+                             GError     **error);
+AqDb *aq_connection_open    (const char  *profile_url,
+                             GError     **error);
+
+G_END_DECLS

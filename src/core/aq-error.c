@@ -1,0 +1,4 @@
+/* aq-error.c */
+#include "aq-error.h"
+
+G_DEFINE_QUARK (aq-error-quark, aq_error)

@@ -1,0 +1,151 @@
+/* aq-test-util.c — the throwaway warehouse every test of a run shares
+ *
+ * The first test that needs a warehouse creates one cluster in a fresh directory under /tmp
+ * (short, so the socket path fits, and open to the server user when we run as root) and
+ * writes its path into the build directory; the others find it there. A file lock keeps
+ * parallel tests from creating two. The suite's last test drops it.
+ */
+#include "aq-test-util.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+static char *
+state_path (void)
+{
+  const char *dir = g_getenv ("AQ_TEST_STATE_DIR");
+  return g_build_filename (dir ? dir : g_get_tmp_dir (), "aq-test-cluster", NULL);
+}
+
+static int
+lock_state (void)
+{
+  g_autofree char *path = state_path ();
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  int fd = g_open (lock_path, O_CREAT | O_RDWR, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  return fd;
+}
+
+/* Returns the cluster's directory, creating and starting the cluster if needed. */
+char *
+aq_test_cluster_ensure (void)
+{
+  g_autofree char *path = state_path ();
+  g_autofree char *dir = NULL;
+  g_autoptr(AqLocalWarehouse) wh = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = lock_state ();
+
+  aq_core_init ();
+  if (g_file_get_contents (path, &dir, NULL, NULL))
+    g_strstrip (dir);
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_free (dir);
+      dir = g_dir_make_tmp ("aqt-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_file_set_contents (path, dir, -1, &error);
+      g_assert_no_error (error);
+    }
+  wh = aq_local_warehouse_new (dir);
+  aq_local_warehouse_set_throwaway (wh, TRUE);
+  aq_local_warehouse_create (wh, &error);
+  g_assert_no_error (error);
+  aq_local_warehouse_start (wh, &error);
+  g_assert_no_error (error);
+
+  flock (fd, LOCK_UN);
+  close (fd);
+  return g_steal_pointer (&dir);
+}
+
+void
+aq_test_cluster_drop (void)
+{
+  g_autofree char *path = state_path ();
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = lock_state ();
+
+  if (g_file_get_contents (path, &dir, NULL, NULL))
+    {
+      g_autoptr(AqLocalWarehouse) wh = aq_local_warehouse_new (g_strstrip (dir));
+      aq_local_warehouse_destroy (wh, &error);
+      g_assert_no_error (error);
+      g_unlink (path);
+    }
+  flock (fd, LOCK_UN);
+  close (fd);
+}
+
+char *
+aq_test_conninfo (const char *dbname)
+{
+  g_autofree char *dir = aq_test_cluster_ensure ();
+  g_autoptr(AqLocalWarehouse) wh = aq_local_warehouse_new (dir);
+  return aq_local_warehouse_get_conninfo (wh, dbname);
+}
+
+/* A fresh, empty database of the test's own (dropped first if a previous run left it),
+ * with the migrations applied when @migrate. */
+AqDb *
+aq_test_db_new (const char *dbname,
+                gboolean    migrate)
+{
+  g_autofree char *admin_info = aq_test_conninfo ("postgres");
+  g_autofree char *info = aq_test_conninfo (dbname);
+  g_autoptr(AqDb) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *quoted = aq_db_quote_ident (dbname);
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoted);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", quoted);
+  AqDb *db;
+
+  admin = aq_db_connect (admin_info, &error);
+  g_assert_no_error (error);
+  aq_db_exec (admin, drop, &error);
+  g_assert_no_error (error);
+  aq_db_exec (admin, create, &error);
+  g_assert_no_error (error);
+
+  db = aq_db_connect (info, &error);
+  g_assert_no_error (error);
+  if (migrate)
+    {
+      aq_migrations_apply (db, NULL, &error);
+      g_assert_no_error (error);
+    }
+  return db;
+}
+
+/* Runs a real process (the CLI) and returns its stdout. */
+char *
+aq_test_run_command (const char *const *argv,
+                     const char *const *env,
+                     int               *exit_status,
+                     char             **err_out)
+{
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  for (guint i = 0; env && env[i] && env[i + 1]; i += 2)
+    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (WIFEXITED (status))
+    *exit_status = WEXITSTATUS (status);
+  else
+    *exit_status = -1;
+  if (err_out)
+    *err_out = g_steal_pointer (&err);
+  return g_steal_pointer (&out);
+}

@@ -1,0 +1,18 @@
+/* aq-test-util.h — the throwaway warehouse every test of a run shares */
+#pragma once
+
+#include "aqueduct-core.h"
+
+G_BEGIN_DECLS
+
+char *aq_test_cluster_ensure   (void);
+void  aq_test_cluster_drop     (void);
+char *aq_test_conninfo         (const char *dbname);
+AqDb *aq_test_db_new           (const char *dbname,
+                                gboolean    migrate);
+char *aq_test_run_command      (const char *const *argv,
+                                const char *const *env,
+                                int        *exit_status,
+                                char      **err_out);
+
+G_END_DECLS

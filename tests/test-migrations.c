@@ -1,0 +1,83 @@
+/* test-migrations.c — migrations apply in order, once, and a failure leaves the schema alone */
+#include "aq-test-util.h"
+
+#include <string.h>
+
+static void
+test_migrations_fresh_and_repeated (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = aq_migrations_list (&error);
+  guint applied = 0;
+  gint64 count = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (names), >=, 1);
+  g_assert_cmpstr (names[0], ==, "001_foundation.sql");
+
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, g_strv_length (names));
+
+  aq_db_query_int64 (db, "SELECT count(*) FROM meta.migration", 0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, g_strv_length (names));
+
+  /* the layers and PostGIS are there */
+  aq_db_query_int64 (db,
+                     "SELECT count(*) FROM pg_namespace WHERE nspname IN "
+                     "('ods','dw','dm','meta','notify')", 0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 5);
+  aq_db_query_int64 (db, "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", 0, NULL,
+                     &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 1);
+
+  /* a second run changes nothing */
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 0);
+  aq_db_query_int64 (db, "SELECT count(*) FROM meta.migration", 0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, g_strv_length (names));
+}
+
+static void
+test_migrations_failure_leaves_previous_state (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations_fail", FALSE);
+  g_autoptr(GError) error = NULL;
+  gint64 count = -1;
+
+  /* Something in the way of the first migration: the schema "meta" has a table named
+   * "connection" already, so 001 fails half-way, after it created other things. */
+  aq_db_exec (db, "CREATE SCHEMA meta; CREATE TABLE meta.connection (x int)", &error);
+  g_assert_no_error (error);
+
+  g_assert_false (aq_migrations_apply (db, NULL, &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_MIGRATION);
+  g_assert_nonnull (strstr (error->message, "001_foundation.sql"));
+  g_clear_error (&error);
+
+  /* nothing of 001 stayed: no ods schema, no migration row */
+  aq_db_query_int64 (db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ods'", 0, NULL,
+                     &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 0);
+  aq_db_query_int64 (db, "SELECT count(*) FROM meta.migration", 0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/migrations/fresh-and-repeated", test_migrations_fresh_and_repeated);
+  g_test_add_func ("/migrations/failure-leaves-previous-state",
+                   test_migrations_failure_leaves_previous_state);
+  return g_test_run ();
+}

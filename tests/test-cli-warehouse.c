@@ -1,0 +1,163 @@
+/* test-cli-warehouse.c — aqueductctl warehouse as a user runs it: a real process, a real
+ * cluster in a directory of its own */
+#include "aq-test-util.h"
+
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *warehouse_dir;
+
+static char *
+ctl (int         *status,
+     char       **err,
+     const char  *first,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *env[] = { "AQUEDUCT_WAREHOUSE_DIR", warehouse_dir, "AQUEDUCT_DATABASE_URL", "",
+                        NULL };
+  va_list ap;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("AQUEDUCTCTL"));
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  return aq_test_run_command ((const char * const *) argv->pdata, env, status, err);
+}
+
+static JsonObject *
+parse_object (const char *text,
+              JsonParser *parser)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_lifecycle (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *o;
+  int status = -1;
+
+  /* nothing there yet */
+  g_free (ctl (&status, NULL, "warehouse", "status", NULL));
+  g_assert_cmpint (status, ==, 4);
+
+  out = ctl (&status, &err, "warehouse", "init", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Created the warehouse"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = ctl (&status, NULL, "warehouse", "status", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  o = parse_object (out, parser);
+  g_assert_true (json_object_get_boolean_member (o, "running"));
+  g_assert_cmpint (json_object_get_int_member (o, "pid"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "disk_bytes"), >, 1000000);
+  g_clear_pointer (&out, g_free);
+
+  /* a second init changes nothing and says so */
+  out = ctl (&status, NULL, "warehouse", "init", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "(0 migrations applied)"));
+  g_clear_pointer (&out, g_free);
+
+  /* the URL works for any libpq client: use it */
+  out = ctl (&status, NULL, "warehouse", "url", NULL);
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AqDb) db = aq_db_connect (g_strstrip (out), &error);
+    gint64 n = 0;
+
+    g_assert_no_error (error);
+    aq_db_query_int64 (db, "SELECT count(*) FROM meta.migration", 0, NULL, &n, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (n, >=, 3);
+  }
+  g_clear_pointer (&out, g_free);
+
+  g_free (ctl (&status, NULL, "warehouse", "stop", NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_free (ctl (&status, NULL, "warehouse", "status", NULL));
+  g_assert_cmpint (status, ==, 3);
+
+  /* stopped: commands that need it say what to do, with the "unavailable" exit code */
+  g_free (ctl (&status, &err, "migrate", NULL));
+  g_assert_cmpint (status, ==, 3);
+  g_assert_nonnull (strstr (err, "aqueductctl warehouse start"));
+  g_clear_pointer (&err, g_free);
+
+  g_free (ctl (&status, NULL, "warehouse", "start", NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_free (ctl (&status, NULL, "warehouse", "stop", NULL));
+  g_assert_cmpint (status, ==, 0);
+}
+
+static void
+test_bad_usage (void)
+{
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  g_free (ctl (&status, &err, "warehouse", "explode", NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "Usage:"));
+  g_clear_pointer (&err, g_free);
+
+  g_free (ctl (&status, &err, "no-such-command", NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  g_free (ctl (&status, &err, "warehouse", "init", "--demo", "--scale", "5", NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "--scale"));
+}
+
+static void
+test_unreachable_url (void)
+{
+  const char *argv[] = { g_getenv ("AQUEDUCTCTL"), "migrate", NULL };
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", "postgresql:///nothing?host=/nonexistent", NULL };
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  g_free (aq_test_run_command (argv, env, &status, &err));
+  g_assert_cmpint (status, ==, 3);
+  g_assert_nonnull (strstr (err, "Cannot connect"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqLocalWarehouse) wh = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  warehouse_dir = g_dir_make_tmp ("aqw-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* the directory is created by init; it must not exist yet */
+  g_rmdir (warehouse_dir);
+
+  g_test_add_func ("/cli/warehouse/lifecycle", test_lifecycle);
+  g_test_add_func ("/cli/warehouse/bad-usage", test_bad_usage);
+  g_test_add_func ("/cli/warehouse/unreachable-url", test_unreachable_url);
+  ret = g_test_run ();
+
+  wh = aq_local_warehouse_new (warehouse_dir);
+  aq_local_warehouse_destroy (wh, NULL);
+  g_free (warehouse_dir);
+  return ret;
+}

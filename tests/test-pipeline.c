@@ -924,6 +924,20 @@ test_other_connection (void)
   record = step_record (run_id, "legacy");
   g_assert_cmpstr (record, ==, "1|1|f");
   g_assert_cmpint (query_int ("SELECT count(*) FROM ods.t_conn"), ==, 4);
+
+  /* a source that fails half-way through its rows fails the run; both connections go on */
+  error = run_fails ("{'name': 't_conn_bad', 'steps': ["
+                     " {'id': 'legacy', 'type': 'table_input', 'connection': 'billing',"
+                     "  'sql': 'SELECT 10 / (id - 2) AS x FROM legacy.customer ORDER BY id'},"
+                     " {'id': 'out', 'type': 'table_output', 'table': 'ods.t_conn_bad',"
+                     "  'create': true}],"
+                     " 'edges': [{'from': 'legacy', 'to': 'out'}]}", NULL);
+  assert_contains (error->message, "step “legacy”: division by zero");
+  g_assert_cmpint (query_int ("SELECT count(*) FROM ods.t_conn"), ==, 4);
+  run_id = run_ok (pipeline);
+  g_clear_pointer (&record, g_free);
+  record = step_record (run_id, "legacy");
+  g_assert_cmpstr (record, ==, "0|0|f");
 }
 
 /* ---- failure, cancellation, progress ---- */
@@ -985,6 +999,25 @@ test_failure_leaves_targets (void)
     out2_error = query_string (sql);
   }
   g_assert_cmpstr (out2_error, ==, error->message);
+
+  /* a run the check stops is recorded too, with the step that failed it */
+  g_clear_error (&error);
+  error = run_fails ("{'name': 't_fail_check', 'steps': ["
+                     " {'id': 'bills', 'type': 'table_input',"
+                     "  'sql': 'SELECT acct_no FROM src_t.bill'},"
+                     " {'id': 'lk', 'type': 'lookup', 'table': 'src_t.gone',"
+                     "  'keys': [{'input': 'acct_no', 'table': 'acct_no'}], 'columns': []}],"
+                     " 'edges': [{'from': 'bills', 'to': 'lk'}]}", &run_id);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_clear_pointer (&run, g_free);
+  run = run_record (run_id);
+  g_assert_cmpstr (run, ==, "t_fail_check|failed|0|t|t");
+  g_clear_pointer (&out1, g_free);
+  out1 = step_record (run_id, "lk");
+  g_assert_cmpstr (out1, ==, "∅|∅|t");
+  g_clear_pointer (&out2, g_free);
+  out2 = step_record (run_id, "bills");
+  g_assert_cmpstr (out2, ==, "");
 }
 
 static gpointer

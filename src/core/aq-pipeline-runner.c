@@ -705,9 +705,10 @@ stream_json (AqPipelineRunner  *self,
   for (guint i = 0; i < json_array_get_length (columns); i++)
     {
       JsonObject *column = json_array_get_object_element (columns, i);
-      const char *member = json_object_has_member (column, "path")
-                           ? json_object_get_string_member (column, "path")
-                           : json_object_get_string_member (column, "name");
+      const char *member = json_object_get_string_member_with_default (column, "path", NULL);
+
+      if (member == NULL)
+        member = json_object_get_string_member (column, "name");
 
       g_ptr_array_add (load.paths, g_strsplit (member, ".", -1));
     }
@@ -1041,9 +1042,10 @@ check_lookup_table (AqPipelineRunner  *self,
     {
       JsonObject *column = json_array_get_object_element (columns, i);
 
-      g_ptr_array_add (wanted, (gpointer) (json_object_has_member (column, "from")
-                                           ? json_object_get_string_member (column, "from")
-                                           : json_object_get_string_member (column, "name")));
+      const char *from = json_object_get_string_member_with_default (column, "from", NULL);
+
+      g_ptr_array_add (wanted, (gpointer) (from ? from
+                                                : json_object_get_string_member (column, "name")));
     }
   for (guint i = 0; i < wanted->len; i++)
     if (!aq_pipeline_columns_find (described, g_ptr_array_index (wanted, i)))

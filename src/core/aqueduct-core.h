@@ -7,4 +7,8 @@
 #include "aq-error.h"
 #include "aq-local-warehouse.h"
 #include "aq-migrations.h"
+#include "aq-pipeline-compiler.h"
+#include "aq-pipeline-runner.h"
+#include "aq-pipeline-step.h"
+#include "aq-pipeline.h"
 #include "aq-progress.h"

@@ -868,6 +868,60 @@ test_watermark (void)
   g_assert_cmpstr (mark, ==, "2024-01-05 10:00:00+00");
 }
 
+/* A family of monthly tables read as one, a new month joining by itself, each row stamped
+ * with the run that loaded it. */
+static void
+test_table_family (void)
+{
+  static const char pipeline[] =
+    "{'name': 't_family', 'steps': ["
+    " {'id': 'bills', 'type': 'table_input',"
+    "  'tables': {'schema': 'src_t', 'pattern': '^bill_[0-9]{6}$'},"
+    "  'sql': 'SELECT b.*, current_setting($$aqueduct.run_id$$, true)::bigint AS batch_id"
+    " FROM {table} b', 'watermark': {'column': 'period'}},"
+    " {'id': 'out', 'type': 'table_output', 'table': 'ods.t_family', 'create': true}],"
+    " 'edges': [{'from': 'bills', 'to': 'out'}]}";
+  gint64 run_id;
+  g_autofree char *rows = NULL;
+  g_autofree char *expected = NULL;
+  GError *error = NULL;
+
+  exec_sql ("CREATE TABLE src_t.bill_202401 (acct text, period text, qty int);"
+            "CREATE TABLE src_t.bill_202402 (LIKE src_t.bill_202401);"
+            "CREATE TABLE src_t.bill_template (LIKE src_t.bill_202401);"
+            "INSERT INTO src_t.bill_202401 VALUES ('a', '202401', 5), ('b', '202401', 0);"
+            "INSERT INTO src_t.bill_202402 VALUES ('a', '202402', 7);"
+            "INSERT INTO src_t.bill_template VALUES ('x', '209901', 1)");
+  run_id = run_ok (pipeline);
+  rows = rows_of ("SELECT acct, period, qty FROM ods.t_family ORDER BY period, acct");
+  g_assert_cmpstr (rows, ==, "a|202401|5;b|202401|0;a|202402|7");
+  g_assert_cmpint (query_int ("SELECT count(DISTINCT batch_id) FROM ods.t_family"), ==, 1);
+  g_assert_cmpint (query_int ("SELECT max(batch_id) FROM ods.t_family"), ==, run_id);
+
+  /* next month's table appears: only it is loaded */
+  exec_sql ("CREATE TABLE src_t.bill_202403 (LIKE src_t.bill_202401);"
+            "INSERT INTO src_t.bill_202403 VALUES ('b', '202403', 9)");
+  run_id = run_ok (pipeline);
+  g_clear_pointer (&rows, g_free);
+  rows = rows_of ("SELECT acct, period, qty FROM ods.t_family ORDER BY period, acct");
+  g_assert_cmpstr (rows, ==, "a|202401|5;b|202401|0;a|202402|7;b|202403|9");
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+  g_clear_pointer (&rows, g_free);
+  rows = rows_of ("SELECT batch_id FROM ods.t_family WHERE period = '202403'");
+  g_assert_cmpstr (rows, ==, expected);
+
+  /* a family with no member is an error that names the step */
+  error = run_fails ("{'name': 't_family_none', 'steps': ["
+                     " {'id': 'none', 'type': 'table_input',"
+                     "  'tables': {'schema': 'src_t', 'pattern': '^nothing_'},"
+                     "  'sql': 'SELECT * FROM {table}'},"
+                     " {'id': 'out', 'type': 'table_output', 'table': 'ods.t_none', 'create': true}],"
+                     " 'edges': [{'from': 'none', 'to': 'out'}]}", NULL);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "step “none”: no table in schema “src_t”"));
+  g_clear_error (&error);
+}
+
 static void
 test_other_connection (void)
 {
@@ -1153,6 +1207,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/input/csv", test_csv_input);
   g_test_add_func ("/pipeline/input/json", test_json_input);
   g_test_add_func ("/pipeline/input/watermark", test_watermark);
+  g_test_add_func ("/pipeline/input/table-family", test_table_family);
   g_test_add_func ("/pipeline/input/other-connection", test_other_connection);
   g_test_add_func ("/pipeline/run/failure-leaves-targets", test_failure_leaves_targets);
   g_test_add_func ("/pipeline/run/cancel", test_cancel);

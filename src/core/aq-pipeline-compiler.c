@@ -26,6 +26,7 @@ struct _AqPipelineCompiler
   AqPipeline *pipeline;
   GPtrArray  *columns;      /* per step index: (element-type AqPipelineColumn), or NULL */
   GPtrArray  *watermarks;   /* per step index: the last loaded value, or NULL */
+  GPtrArray  *sources;      /* per step index: a table family input's expanded SQL, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AqPipelineCompiler, aq_pipeline_compiler, G_TYPE_OBJECT)
@@ -658,6 +659,7 @@ aq_pipeline_compiler_finalize (GObject *object)
 
   g_clear_pointer (&self->columns, g_ptr_array_unref);
   g_clear_pointer (&self->watermarks, g_ptr_array_unref);
+  g_clear_pointer (&self->sources, g_ptr_array_unref);
   g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (aq_pipeline_compiler_parent_class)->finalize (object);
@@ -674,6 +676,7 @@ aq_pipeline_compiler_init (AqPipelineCompiler *self)
 {
   self->columns = g_ptr_array_new_with_free_func (columns_unref);
   self->watermarks = g_ptr_array_new_with_free_func (g_free);
+  self->sources = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* ---- public API ---- */
@@ -689,6 +692,7 @@ aq_pipeline_compiler_new (AqPipeline *pipeline)
   self->pipeline = g_object_ref (pipeline);
   g_ptr_array_set_size (self->columns, aq_pipeline_get_n_steps (pipeline));
   g_ptr_array_set_size (self->watermarks, aq_pipeline_get_n_steps (pipeline));
+  g_ptr_array_set_size (self->sources, aq_pipeline_get_n_steps (pipeline));
   return self;
 }
 
@@ -741,6 +745,35 @@ aq_pipeline_compiler_set_watermark (AqPipelineCompiler *self,
   g_return_if_fail (AQ_IS_PIPELINE_COMPILER (self));
   g_free (g_ptr_array_index (self->watermarks, index));
   g_ptr_array_index (self->watermarks, index) = g_strdup (value);
+}
+
+/**
+ * aq_pipeline_compiler_set_table_family:
+ * @tables: (array zero-terminated=1): the quoted schema.table names the family has now
+ *
+ * A table input over a family of tables (one per month, say) reads its SQL once per table,
+ * {table} replaced by the table's name, all of them appended with UNION ALL.
+ */
+void
+aq_pipeline_compiler_set_table_family (AqPipelineCompiler *self,
+                                       AqPipelineStep     *step,
+                                       const char * const *tables)
+{
+  g_autofree char *template = strip_statement (aq_pipeline_step_get_string (step, "sql"));
+  g_autoptr(GString) sql = g_string_new (NULL);
+  guint index = aq_pipeline_step_get_index (step);
+
+  g_return_if_fail (AQ_IS_PIPELINE_COMPILER (self));
+
+  for (guint i = 0; tables[i]; i++)
+    {
+      g_autoptr(GString) one = g_string_new (template);
+
+      g_string_replace (one, "{table}", tables[i], 0);
+      g_string_append_printf (sql, "%s(%s)", i ? "\nUNION ALL\n" : "", one->str);
+    }
+  g_free (g_ptr_array_index (self->sources, index));
+  g_ptr_array_index (self->sources, index) = g_string_free (g_steal_pointer (&sql), FALSE);
 }
 
 const char *
@@ -856,7 +889,9 @@ table_input_query (AqPipelineCompiler *self,
                    AqPipelineStep     *step,
                    GPtrArray          *params)
 {
-  g_autofree char *sql = strip_statement (aq_pipeline_step_get_string (step, "sql"));
+  const char *family = g_ptr_array_index (self->sources, aq_pipeline_step_get_index (step));
+  g_autofree char *sql = family ? g_strdup (family)
+                                : strip_statement (aq_pipeline_step_get_string (step, "sql"));
   JsonObject *watermark = aq_pipeline_step_get_object (step, "watermark");
   const char *value = g_ptr_array_index (self->watermarks, aq_pipeline_step_get_index (step));
   GString *query = g_string_new (NULL);

@@ -39,6 +39,9 @@ GPtrArray          *aq_pipeline_compiler_get_input_columns (AqPipelineCompiler *
 void                aq_pipeline_compiler_set_columns  (AqPipelineCompiler *self,
                                                        AqPipelineStep     *step,
                                                        GPtrArray          *columns);
+void                aq_pipeline_compiler_set_table_family (AqPipelineCompiler *self,
+                                                          AqPipelineStep     *step,
+                                                          const char * const *tables);
 void                aq_pipeline_compiler_set_watermark (AqPipelineCompiler *self,
                                                         AqPipelineStep     *step,
                                                         const char         *value);

@@ -983,6 +983,40 @@ note_watermark (AqPipelineRunner  *self,
   return TRUE;
 }
 
+/* The tables of a family as they are now: a new month's table joins without editing. */
+static gboolean
+expand_table_family (AqPipelineRunner  *self,
+                     AqPipelineStep    *step,
+                     GError           **error)
+{
+  JsonObject *tables = aq_pipeline_step_get_object (step, "tables");
+  g_autoptr(GPtrArray) params = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  if (tables == NULL)
+    return TRUE;
+  params = params_of (json_object_get_string_member (tables, "schema"),
+                      json_object_get_string_member (tables, "pattern"), NULL);
+  res = run_query (self, step, self->db,
+                   "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables"
+                   " WHERE schemaname = $1 AND tablename ~ $2 ORDER BY tablename",
+                   params, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    return step_fail (step, AQ_ERROR_INVALID, error, "no table in schema “%s” matches “%s”",
+                      json_object_get_string_member (tables, "schema"),
+                      json_object_get_string_member (tables, "pattern"));
+  names = g_ptr_array_new ();
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (names, PQgetvalue (res, i, 0));
+  g_ptr_array_add (names, NULL);
+  aq_pipeline_compiler_set_table_family (self->compiler, step,
+                                         (const char * const *) names->pdata);
+  return TRUE;
+}
+
 static gboolean
 run_table_input (AqPipelineRunner  *self,
                  AqPipelineStep    *step,
@@ -994,7 +1028,8 @@ run_table_input (AqPipelineRunner  *self,
   AqDb *source;
 
   if (connection == NULL || strcmp (connection, WAREHOUSE_CONNECTION) == 0)
-    return materialize (self, step, out_rows, error)
+    return expand_table_family (self, step, error)
+           && materialize (self, step, out_rows, error)
            && aq_pipeline_compiler_check_step (self->compiler, step, error)
            && analyze_if_needed (self, step, *out_rows, error)
            && note_watermark (self, step, error);
@@ -1413,6 +1448,19 @@ store_watermarks (AqPipelineRunner  *self,
   return TRUE;
 }
 
+/* SQL of the steps can stamp rows with the run that loaded them:
+ * current_setting('aqueduct.run_id', true). */
+static gboolean
+set_run_id (AqPipelineRunner  *self,
+            GError           **error)
+{
+  g_autofree char *run_id = g_strdup_printf ("%" G_GINT64_FORMAT, self->run_id);
+  g_autoptr(GPtrArray) params = params_of (run_id, NULL);
+
+  return run_statement (self, NULL, self->db,
+                        "SELECT set_config('aqueduct.run_id', $1, true)", params, NULL, error);
+}
+
 static gboolean
 execute_in_transaction (AqPipelineRunner  *self,
                         GError           **error)
@@ -1423,6 +1471,7 @@ execute_in_transaction (AqPipelineRunner  *self,
   self->rows_written = 0;
   g_hash_table_remove_all (self->watermarks);
   ok = run_statement (self, NULL, self->db, "BEGIN", NULL, NULL, error)
+       && set_run_id (self, error)
        && execute_steps (self, error)
        && store_watermarks (self, error);
   if (ok && self->progress)

@@ -363,10 +363,27 @@ check_table_input (AqPipelineStep  *self,
                    GError         **error)
 {
   JsonNode *watermark = json_object_get_member (self->definition, "watermark");
+  JsonNode *tables = json_object_get_member (self->definition, "tables");
 
   if (!check_string (self, self->definition, NULL, "sql", TRUE, error)
       || !check_string (self, self->definition, NULL, "connection", FALSE, error))
     return FALSE;
+  if (tables && !JSON_NODE_HOLDS_NULL (tables))
+    {
+      const char *connection = aq_pipeline_step_get_string (self, "connection");
+
+      if (!JSON_NODE_HOLDS_OBJECT (tables))
+        return step_fail (self, error, "“tables” must be an object like "
+                          "{\"schema\": \"src_billing\", \"pattern\": \"^bill_[0-9]{6}$\"}");
+      if (!check_string (self, json_node_get_object (tables), "“tables”", "schema", TRUE, error)
+          || !check_string (self, json_node_get_object (tables), "“tables”", "pattern", TRUE,
+                            error))
+        return FALSE;
+      if (strstr (aq_pipeline_step_get_string (self, "sql"), "{table}") == NULL)
+        return step_fail (self, error, "with “tables”, “sql” must name {table}");
+      if (connection && strcmp (connection, "warehouse") != 0)
+        return step_fail (self, error, "“tables” reads only from the warehouse connection");
+    }
   if (watermark == NULL || JSON_NODE_HOLDS_NULL (watermark))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (watermark))

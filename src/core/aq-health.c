@@ -112,7 +112,7 @@ aq_health_check (AqDb          *db,
                  GError       **error)
 {
   static const char sql[] =
-    "SELECT current_setting('server_version'),"
+    "SELECT split_part(current_setting('server_version'), ' ', 1),"
     "       pg_database_size(current_database()),"
     "       EXISTS (SELECT 1 FROM pg_namespace WHERE nspname LIKE 'src\\_%'),"
     "       EXISTS (SELECT 1 FROM pg_class c"

@@ -10,6 +10,8 @@
 
 #include "aq-connection-monitor.h"
 
+#include "aq-format.h"
+
 #define DEFAULT_INTERVAL_MS 5000
 
 struct _AqConnectionMonitor
@@ -138,8 +140,10 @@ check_cb (GObject      *object,
     }
   else
     {
+      g_autofree char *message = aq_format_one_line (error->message);
+
       g_debug ("Health check failed: %s", error->message);
-      set_error (self, error->message);
+      set_error (self, message);
       set_state (self, AQ_CONNECTION_STATE_UNREACHABLE);
     }
 

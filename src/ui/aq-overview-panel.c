@@ -119,6 +119,7 @@ message_row (const char *title,
 {
   GtkWidget *row = adw_action_row_new ();
 
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -154,10 +155,19 @@ run_row (const AqOverviewRun *run)
                               count);
     }
 
+  /* What went wrong is what the data engineer looks for first. */
+  if (run->error != NULL)
+    {
+      g_string_append_c (subtitle, '\n');
+      g_string_append (subtitle, run->error);
+      gtk_widget_set_tooltip_text (row, run->error);
+    }
+
+  /* Names and messages from the warehouse are text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), run->pipeline);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  if (run->error != NULL)
-    gtk_widget_set_tooltip_text (row, run->error);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
 
   gtk_widget_set_valign (status, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (status, "run-status");
@@ -180,8 +190,7 @@ populate (AqOverviewPanel *self)
   gtk_label_set_label (self->server_label, server);
   gtk_label_set_label (self->size_label, size);
   gtk_label_set_label (self->demo_label,
-                       health->has_demo_data ? _("Simulated source systems present")
-                                             : _("None"));
+                       health->has_demo_data ? _("Simulated sources") : _("None"));
 
   clear_children (GTK_WIDGET (self->layer_box), flow_box_remove);
   for (guint i = 0; i < overview->layers->len; i++)
@@ -226,11 +235,12 @@ load_cb (GObject      *object,
 
   if (overview == NULL)
     {
+      g_autofree char *reason = aq_format_one_line (error->message);
       g_autofree char *message = NULL;
 
       /* Translators: %s is the error message of the warehouse or of the connection */
       message = g_strdup_printf (_("%s\n\nCheck the connection in Preferences, then retry."),
-                                 error->message);
+                                 reason);
       show_error (self, message);
     }
   else

@@ -455,6 +455,28 @@ test_screenshot_unknown_panel (void)
   g_rmdir (dir);
 }
 
+/* Run from the build tree, the binary finds the build's translations. */
+static void
+test_translated (void)
+{
+  const char *argv[] = { g_getenv ("AQUEDUCT"), "--help", NULL };
+  const char *env[] = { "LANG", "C.UTF-8", "LC_ALL", "C.UTF-8", "LANGUAGE", "zh_CN", NULL };
+  const char *bad_argv[] = { g_getenv ("AQUEDUCT"), "--screenshot", "nosuchpanel=x.png", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  out = aq_test_run_command (argv, env, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "按电话号码打开客户360"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = aq_test_run_command (bad_argv, env, &status, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "没有名为“nosuchpanel”的面板"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -474,5 +496,6 @@ main (int   argc,
   g_test_add_func ("/ui-shell/window/lookup", test_window_lookup);
   g_test_add_func ("/ui-shell/screenshot/overview", test_screenshot);
   g_test_add_func ("/ui-shell/screenshot/unknown-panel", test_screenshot_unknown_panel);
+  g_test_add_func ("/ui-shell/translated", test_translated);
   return g_test_run ();
 }

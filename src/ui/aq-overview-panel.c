@@ -2,7 +2,8 @@
  *
  * Everything comes from one aq_overview_load_async() on a worker thread. The panel loads when
  * the monitor says the warehouse answers (at start, after an outage, after the profile
- * changed) and on "Reload"; while it refreshes, the previous numbers stay on screen.
+ * changed), every minute while it is on screen, and on "Reload"; while it refreshes, the
+ * previous numbers stay on screen.
  */
 #define G_LOG_DOMAIN "aq-overview-panel"
 
@@ -16,6 +17,8 @@
 #include "aq-format.h"
 #include "aq-layer-card.h"
 #include "aq-panel.h"
+
+#define REFRESH_SECONDS 60
 
 struct _AqOverviewPanel
 {
@@ -35,6 +38,7 @@ struct _AqOverviewPanel
   AqConnectionMonitor *monitor;
   GCancellable        *cancellable;
   AqOverview          *overview;
+  guint                refresh_id;
   gboolean             loading;
 };
 
@@ -279,6 +283,20 @@ state_cb (AqOverviewPanel *self)
     }
 }
 
+/* Pipelines run while the dashboard is open: its numbers follow, unless nobody looks. */
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  AqOverviewPanel *self = user_data;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self))
+      && self->cancellable == NULL
+      && self->monitor != NULL
+      && aq_connection_monitor_get_state (self->monitor) == AQ_CONNECTION_STATE_HEALTHY)
+    aq_overview_panel_reload (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
@@ -335,6 +353,7 @@ aq_overview_panel_dispose (GObject *object)
   AqOverviewPanel *self = AQ_OVERVIEW_PANEL (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   aq_overview_panel_set_monitor (self, NULL);
@@ -447,6 +466,8 @@ aq_overview_panel_init (AqOverviewPanel *self)
   /* Nothing to show until the first answer: that is "loading" for screenshots and tests. */
   self->loading = TRUE;
   gtk_spinner_set_spinning (self->spinner, TRUE);
+
+  self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
 }
 
 /* ---- public API ---- */

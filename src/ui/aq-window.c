@@ -10,8 +10,6 @@
 
 #include "aq-window.h"
 
-#include <glib/gi18n.h>
-
 #include "aq-connection-banner.h"
 #include "aq-connection-button.h"
 #include "aq-customer-panel.h"

@@ -10,19 +10,12 @@
 #include "aq-error.h"
 #include "aq-local-warehouse.h"
 
+/* The embedded warehouse's conninfo, when it exists and runs; the environment plays no part. */
 char *
-aq_connection_resolve (const char  *profile_url,
-                       GError     **error)
+aq_connection_resolve_embedded (GError **error)
 {
-  const char *env = g_getenv ("AQUEDUCT_DATABASE_URL");
-  g_autoptr(AqLocalWarehouse) local = NULL;
+  g_autoptr(AqLocalWarehouse) local = aq_local_warehouse_new_default ();
 
-  if (env && *env)
-    return g_strdup (env);
-  if (profile_url && *profile_url)
-    return g_strdup (profile_url);
-
-  local = aq_local_warehouse_new_default ();
   if (!aq_local_warehouse_is_initialized (local))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION,
@@ -40,6 +33,19 @@ aq_connection_resolve (const char  *profile_url,
       return NULL;
     }
   return aq_local_warehouse_get_conninfo (local, NULL);
+}
+
+char *
+aq_connection_resolve (const char  *profile_url,
+                       GError     **error)
+{
+  const char *env = g_getenv ("AQUEDUCT_DATABASE_URL");
+
+  if (env && *env)
+    return g_strdup (env);
+  if (profile_url && *profile_url)
+    return g_strdup (profile_url);
+  return aq_connection_resolve_embedded (error);
 }
 
 AqDb *

@@ -112,9 +112,12 @@ aq_db_connect (const char  *conninfo,
                GError     **error)
 {
   g_autoptr(AqDb) self = g_object_new (AQ_TYPE_DB, NULL);
-  const char *keys[] = { "dbname", "application_name", "client_encoding", NULL };
-  const char *values[] = { conninfo, g_get_prgname () ? g_get_prgname () : "aqueduct", "UTF8",
-                           NULL };
+  /* connect_timeout comes before dbname so that a conninfo which sets its own wins; without
+   * one, an unreachable host would hold a worker (and a health check) for minutes. */
+  const char *keys[] = { "connect_timeout", "dbname", "application_name", "client_encoding",
+                         NULL };
+  const char *values[] = { "10", conninfo, g_get_prgname () ? g_get_prgname () : "aqueduct",
+                           "UTF8", NULL };
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 

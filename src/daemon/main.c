@@ -1,0 +1,72 @@
+/* main.c — aqueductd, the headless service */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "aq-daemon.h"
+#include "aqueduct-core.h"
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_message ("stopping");
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *config = NULL;
+  g_autofree char *address = NULL;
+  int port = -1;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Key file with [daemon] and [warehouse]",
+      "FILE" },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, "Address to listen on (127.0.0.1)", "IP" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (8089; 0 picks a free one)",
+      "PORT" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— Aqueduct's service");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDaemon) daemon = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("aqueductd");
+  aq_core_init ();
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("aqueductd: %s\n", error->message);
+      return 2;
+    }
+
+  daemon = aq_daemon_new (NULL);
+  if (config && !aq_daemon_load_config (daemon, config, &error))
+    {
+      g_printerr ("aqueductd: %s\n", error->message);
+      return 2;
+    }
+  if (!aq_daemon_listen (daemon, address, port < 0 ? G_MAXUINT : (guint) port, &error))
+    {
+      g_printerr ("aqueductd: cannot listen: %s\n", error->message);
+      return 1;
+    }
+  /* one line a supervisor (or a test) can read to find us */
+  g_print ("listening on http://%s:%u/\n", aq_daemon_get_address (daemon),
+           aq_daemon_get_port (daemon));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+  return 0;
+}

@@ -707,6 +707,33 @@ test_output_modes (void)
   indexes = rows_of ("SELECT regexp_replace(indexdef, '^.* USING ', '') FROM pg_indexes"
                      " WHERE schemaname = 'ods' AND tablename = 't_up' ORDER BY 1");
   g_assert_cmpstr (indexes, ==, "btree (k);btree (note, v);btree (v)");
+
+  /* replace drops the keys and indexes for the load and builds them again after */
+  {
+    g_autofree char *as_replace_up = subst (upsert, "'upsert'", "'replace'", NULL);
+    g_autofree char *after = NULL;
+    g_autofree char *kept = NULL;
+    GError *error = NULL;
+
+    exec_sql ("UPDATE src_t.up SET v = 30 WHERE k = 'k3'");
+    run_ok (as_replace_up);
+    after = rows_of ("SELECT regexp_replace(indexdef, '^.* USING ', '') FROM pg_indexes"
+                     " WHERE schemaname = 'ods' AND tablename = 't_up' ORDER BY 1");
+    g_assert_cmpstr (after, ==, indexes);
+    g_assert_cmpint (query_int ("SELECT v FROM ods.t_up WHERE k = 'k3'"), ==, 30);
+
+    /* a key that no longer holds fails the run: old rows, key and indexes stay */
+    exec_sql ("INSERT INTO src_t.up VALUES ('k1', 99, 'dup')");
+    error = run_fails (as_replace_up, NULL);
+    g_assert_nonnull (strstr (error->message, "step “out”"));
+    g_clear_error (&error);
+    kept = rows_of ("SELECT k, v FROM ods.t_up ORDER BY k");
+    g_assert_cmpstr (kept, ==, "k1|1;k2|20;k3|30");
+    g_clear_pointer (&after, g_free);
+    after = rows_of ("SELECT regexp_replace(indexdef, '^.* USING ', '') FROM pg_indexes"
+                     " WHERE schemaname = 'ods' AND tablename = 't_up' ORDER BY 1");
+    g_assert_cmpstr (after, ==, indexes);
+  }
 }
 
 /* ---- file inputs ---- */

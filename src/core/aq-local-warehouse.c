@@ -302,6 +302,9 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
                           "checkpoint_timeout = 30min\n"
                           "jit = off\n"
                           "max_parallel_workers_per_gather = 2\n"
+                          /* no replicas: pipelines' replace loads then skip WAL */
+                          "wal_level = minimal\n"
+                          "max_wal_senders = 0\n"
                           "logging_collector = off\n",
                           self->dir);
   g_string_append (settings, config_text (self->throwaway));

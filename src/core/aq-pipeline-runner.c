@@ -1174,6 +1174,53 @@ prepare_insert (AqPipelineRunner  *self,
   return FALSE;
 }
 
+/* Replacing a table's rows: empty it, drop its keys and indexes, insert, build them again.
+ * A btree built once over sorted rows is several times faster than one kept up to date row by
+ * row, and a table emptied in its transaction needs no WAL for the rows (wal_level minimal).
+ * Everything is inside the run's transaction: a key that no longer holds fails the run and
+ * the table keeps its old rows and indexes. Keys that foreign keys point at stay. */
+static gboolean
+replace_table (AqPipelineRunner  *self,
+               AqPipelineStep    *step,
+               const char        *quoted,
+               const char        *insert,
+               gint64            *out_rows,
+               GError           **error)
+{
+  g_autofree char *truncate = aq_pipeline_compiler_get_truncate (self->compiler, step);
+  g_autoptr(GPtrArray) params = params_of (quoted, NULL);
+  g_autoptr(PGresult) res = NULL;
+
+  res = run_query (self, step, self->db,
+                   "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', $1::text, c.conname),"
+                   "       format('ALTER TABLE %s ADD CONSTRAINT %I %s', $1::text, c.conname,"
+                   "              pg_get_constraintdef(c.oid)), 1 AS rebuild_order"
+                   "  FROM pg_constraint c"
+                   " WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u')"
+                   "   AND NOT EXISTS (SELECT 1 FROM pg_constraint f"
+                   "                    WHERE f.confrelid = c.conrelid AND f.contype = 'f')"
+                   " UNION ALL "
+                   "SELECT format('DROP INDEX %s', i.indexrelid::regclass),"
+                   "       pg_get_indexdef(i.indexrelid), 2"
+                   "  FROM pg_index i"
+                   " WHERE i.indrelid = $1::regclass"
+                   "   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+                   " ORDER BY 3",
+                   params, error);
+  if (res == NULL || !run_statement (self, step, self->db, truncate, NULL, NULL, error))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    if (!run_statement (self, step, self->db, PQgetvalue (res, i, 0), NULL, NULL, error))
+      return FALSE;
+  if (!run_statement (self, step, self->db, insert, NULL, out_rows, error))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    if (!run_statement (self, step, self->db, PQgetvalue (res, i, 1), NULL, NULL, error))
+      return FALSE;
+  self->rows_written += *out_rows;
+  return TRUE;
+}
+
 static gboolean
 run_output (AqPipelineRunner  *self,
             AqPipelineStep    *step,
@@ -1235,12 +1282,7 @@ run_output (AqPipelineRunner  *self,
     return TRUE;
 
   if (g_strcmp0 (mode, "replace") == 0)
-    {
-      g_autofree char *truncate = aq_pipeline_compiler_get_truncate (self->compiler, step);
-
-      if (!run_statement (self, step, self->db, truncate, NULL, NULL, error))
-        return FALSE;
-    }
+    return replace_table (self, step, quoted, insert, out_rows, error);
   if (!run_statement (self, step, self->db, insert, NULL, out_rows, error))
     return FALSE;
   self->rows_written += *out_rows;

@@ -398,14 +398,12 @@ aq_db_quote_ident (const char *ident)
   return g_string_free (s, FALSE);
 }
 
-/* Appends one field of a COPY text row: a tab before it unless it starts the row, NULL as \N,
- * and the characters COPY treats specially escaped. The caller ends the row with '\n'. */
+/* Appends @value escaped for COPY's text format (NULL as \N); the caller puts the tabs
+ * between fields and the newline after a row. */
 void
-aq_copy_append_field (GString    *row,
+aq_copy_append_value (GString    *row,
                       const char *value)
 {
-  if (row->len > 0 && row->str[row->len - 1] != '\n')
-    g_string_append_c (row, '\t');
   if (value == NULL)
     {
       g_string_append (row, "\\N");

@@ -62,7 +62,7 @@ void        aq_db_unwatch_cancellable (AqDb          *self,
                                        gulong         handler_id);
 
 char       *aq_db_quote_ident         (const char    *ident);
-void        aq_copy_append_field      (GString       *row,
+void        aq_copy_append_value      (GString       *row,
                                        const char    *value);
 
 G_END_DECLS

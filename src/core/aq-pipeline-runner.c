@@ -520,7 +520,6 @@ typedef struct
 {
   GPtrArray  *paths;    /* (element-type GStrv) per column: the members leading to its value */
   GString    *buffer;   /* COPY text rows not yet sent */
-  GString    *field;
   GArray     *places;   /* (element-type guint) per row sent: its line, or its item number */
   gboolean    ndjson;
   char       *name;
@@ -531,7 +530,6 @@ json_load_clear (JsonLoad *load)
 {
   g_clear_pointer (&load->paths, g_ptr_array_unref);
   g_string_free (load->buffer, TRUE);
-  g_string_free (load->field, TRUE);
   g_array_unref (load->places);
   g_free (load->name);
 }
@@ -607,11 +605,7 @@ json_append_row (AqPipelineRunner  *self,
       text = json_value_text (value);
       if (i > 0)
         g_string_append_c (load->buffer, '\t');
-      /* field by field into an empty string: the helper decides on the tab by what precedes,
-       * which an empty first value would fool */
-      g_string_truncate (load->field, 0);
-      aq_copy_append_field (load->field, text);
-      g_string_append_len (load->buffer, load->field->str, load->field->len);
+      aq_copy_append_value (load->buffer, text);
     }
   g_string_append_c (load->buffer, '\n');
   g_array_append_val (load->places, place);
@@ -699,7 +693,6 @@ stream_json (AqPipelineRunner  *self,
 
   load.paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   load.buffer = g_string_sized_new (CHUNK_SIZE + 4096);
-  load.field = g_string_new (NULL);
   load.places = g_array_new (FALSE, FALSE, sizeof (guint));
   load.name = g_path_get_basename (path);
   for (guint i = 0; i < json_array_get_length (columns); i++)

@@ -60,7 +60,7 @@ CREATE TABLE dm.cube_billing_monthly (
   reads_done        integer NOT NULL,        -- valid, zero included
   reads_zero        integer NOT NULL,
   reads_estimated   integer NOT NULL,
-  PRIMARY KEY (period, dma3_code, community_code, customer_type)
+  PRIMARY KEY (period, dma3_code, community_code, customer_type, district_code)
 );
 
 -- Payments by month paid and channel.
@@ -98,8 +98,9 @@ CREATE TABLE dm.cube_call_monthly (
   PRIMARY KEY (period, category)
 );
 
--- Non-revenue water per DMA zone (all three levels) and month. siv: system input volume;
--- billed: billed authorised consumption of the accounts in the zone.
+-- Non-revenue water per DMA zone (all three levels) and month. siv: system input volume
+-- measured by the zone's own boundary meters; billed: billed authorised consumption of the
+-- accounts in the zone and the zones inside it.
 CREATE TABLE dm.cube_nrw_monthly (
   period       date NOT NULL,
   zone_code    text NOT NULL,

@@ -497,6 +497,9 @@ aq_sim_billing_write (AqSim   *sim,
         {
           AqSimMonthBill bill;
 
+          if ((i & 0xffff) == 0xffff && !aq_sim_check_cancelled (sim, NULL))
+            break;
+
           bill_account (sim, bw, i, (int) k, &state[i], &bill, period);
           if (bill.billed && bill.pay_time != 0)
             write_payment (pw, sim, i, (int) k, period, &bill);

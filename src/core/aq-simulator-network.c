@@ -377,35 +377,44 @@ build_boundary_meters (AqSim *sim)
         }
 
       /* a transfer on to a neighbour of the same parent, through a meter each side lists */
-      if (z->level == 3 && aq_random_chance (&r, 0.25))
-        for (guint side = 1; side <= 2; side++)
-          {
-            guint len = side == 1 ? z->r1 - z->r0 : z->c1 - z->c0;
-            gboolean done = FALSE;
+      if (z->level == 3 && aq_random_chance (&r, 0.3))
+        {
+          static const guint sides[] = { 1, 2, 0, 3 };
+          gboolean done = FALSE;
 
-            if ((side == 1 && z->c1 >= sim->n_cols) || (side == 2 && z->r1 >= sim->n_rows))
-              continue;
-            for (guint k = 0; k < len && !done; k++)
-              {
-                guint c = side == 1 ? z->c1 - 1u : z->c0 + k;
-                guint rr = side == 1 ? z->r0 + k : z->r1 - 1u;
-                guint32 other = side == 1 ? sim->cell_zone[(c + 1) * sim->n_rows + rr]
-                                          : sim->cell_zone[c * sim->n_rows + rr + 1];
-                double x, y, share = aq_random_uniform (&r, 0.1, 0.3);
+          for (guint s = 0; s < G_N_ELEMENTS (sides) && !done; s++)
+            {
+              guint side = sides[s];
+              gboolean vertical = side == 1 || side == 3;
+              guint len = vertical ? z->r1 - z->r0 : z->c1 - z->c0;
 
-                if (other == zi || receiving[other] || sim->zones[other].parent != z->parent
-                    || (side == 1 && (rr == sim->river_row || rr + 1 == sim->river_row))
-                    || (side == 2 && rr + 1 == sim->river_row))
-                  continue;
-                cell_side_point (sim, c, rr, side, &x, &y);
-                add_boundary_meter (meters, zi, -1, x, y, share, meters->len + 1);
-                add_boundary_meter (meters, other, 1, x, y, share, meters->len - 1);
-                receiving[other] = TRUE;
-                done = TRUE;
-              }
-            if (done)
-              break;
-          }
+              if ((side == 0 && (z->r0 == 0 || z->r0 == sim->river_row))
+                  || (side == 1 && z->c1 >= sim->n_cols)
+                  || (side == 2 && (z->r1 >= sim->n_rows || z->r1 == sim->river_row))
+                  || (side == 3 && z->c0 == 0))
+                continue;
+              for (guint k = 0; k < len && !done; k++)
+                {
+                  guint c = side == 1 ? z->c1 - 1u : side == 3 ? z->c0 : z->c0 + k;
+                  guint rr = side == 0 ? z->r0 : side == 2 ? z->r1 - 1u : z->r0 + k;
+                  guint nc = side == 1 ? c + 1 : side == 3 ? c - 1 : c;
+                  guint nr = side == 0 ? rr - 1 : side == 2 ? rr + 1 : rr;
+                  guint32 other = sim->cell_zone[nc * sim->n_rows + nr];
+                  double x, y, share;
+
+                  /* the sides of the river's cells are partly in the water */
+                  if (other == zi || receiving[other] || sim->zones[other].parent != z->parent
+                      || (vertical && (rr == sim->river_row || rr + 1 == sim->river_row)))
+                    continue;
+                  share = aq_random_uniform (&r, 0.1, 0.3);
+                  cell_side_point (sim, c, rr, side, &x, &y);
+                  add_boundary_meter (meters, zi, -1, x, y, share, meters->len + 1);
+                  add_boundary_meter (meters, other, 1, x, y, share, meters->len - 1);
+                  receiving[other] = TRUE;
+                  done = TRUE;
+                }
+            }
+        }
     }
   sim->n_boundary_meters = meters->len;
   sim->boundary_meters = (AqSimBoundaryMeter *) g_array_free (g_steal_pointer (&meters), FALSE);

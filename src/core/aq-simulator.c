@@ -235,7 +235,10 @@ create_staging (AqDb        *db,
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_free);
 
-  if (!aq_db_begin (db, error) || !aq_db_exec (db, real, error))
+  /* the DDL's DROP … CASCADE would list every object it drops */
+  if (!aq_db_begin (db, error)
+      || !aq_db_exec (db, "SET LOCAL client_min_messages = warning", error)
+      || !aq_db_exec (db, real, error))
     return NULL;
   res = aq_db_query (db,
                      "SELECT n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid) "
@@ -271,7 +274,8 @@ create_staging (AqDb        *db,
 static void
 drop_staging (AqSim *sim)
 {
-  g_autoptr(GString) sql = g_string_new ("DROP SCHEMA IF EXISTS ");
+  g_autoptr(GString) sql = g_string_new ("BEGIN; SET LOCAL client_min_messages = warning; "
+                                         "DROP SCHEMA IF EXISTS ");
 
   for (guint i = 0; sim->schemas[i]; i++)
     {
@@ -279,10 +283,13 @@ drop_staging (AqSim *sim)
 
       g_string_append_printf (sql, "%s%s", i ? ", " : "", real);
     }
-  g_string_append (sql, " CASCADE");
+  g_string_append (sql, " CASCADE; COMMIT");
   aq_db_rollback (sim->db);
   if (!aq_db_exec (sim->db, sql->str, NULL))
-    g_warning ("Could not drop the demo's staging schemas");
+    {
+      aq_db_rollback (sim->db);
+      g_warning ("Could not drop the demo's staging schemas");
+    }
 }
 
 /* Replaces the src_* schemas by the staging ones in one short transaction. */
@@ -290,7 +297,8 @@ static gboolean
 swap_in (AqSim   *sim,
          GError **error)
 {
-  g_autoptr(GString) sql = g_string_new ("BEGIN; DROP SCHEMA IF EXISTS ");
+  g_autoptr(GString) sql = g_string_new ("BEGIN; SET LOCAL client_min_messages = warning; "
+                                         "DROP SCHEMA IF EXISTS ");
 
   for (guint i = 0; sim->schemas[i]; i++)
     g_string_append_printf (sql, "%s%s", i ? ", " : "", sim->schemas[i]);
@@ -513,10 +521,11 @@ aq_simulator_options_check (const AqSimulatorOptions  *options,
 {
   g_return_val_if_fail (options != NULL, FALSE);
 
-  if (options->accounts < 100 || options->accounts > 20000000)
+  /* the date-like ids (a day's payments, messages, calls) have room for 5 M accounts */
+  if (options->accounts < 100 || options->accounts > 5000000)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "The demo needs between 100 and 20 000 000 accounts, not %u", options->accounts);
+                   "The demo needs between 100 and 5 000 000 accounts, not %u", options->accounts);
       return FALSE;
     }
   if (options->months < 13 || options->months > 120)
@@ -669,7 +678,14 @@ out:
   close_lanes (&sim);
   if (staging)
     drop_staging (&sim);
-  if (!ok)
+  if (!ok && g_cancellable_is_cancelled (cancellable))
+    {
+      /* whichever lane noticed first, and how, the reason is the same */
+      g_clear_error (error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "Cancelled: the demo data is as it was");
+    }
+  else if (!ok)
     g_prefix_error (error, "The demo data was not (re)built: ");
   aq_db_unwatch_cancellable (db, cancellable, watch);
   if (ok && counts)

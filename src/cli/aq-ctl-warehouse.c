@@ -49,7 +49,25 @@ warehouse_init (AqLocalWarehouse *wh)
   if (!aq_migrations_apply (db, &applied, &error))
     return aq_ctl_fail (error);
 
-  /* DEMO-HOOK */
+  if (opt_demo)
+    {
+      AqDemoOptions options = { .accounts = opt_scale, .months = opt_months, .seed = opt_seed };
+      gboolean had_demo = FALSE;
+
+      if (!aq_demo_exists (db, &had_demo, &error))
+        return aq_ctl_fail (error);
+      if (!had_demo)
+        {
+          g_autoptr(GTimer) timer = g_timer_new ();
+
+          if (!aq_demo_build (db, &options, aq_ctl_progress, NULL, aq_ctl_cancellable (),
+                              &error))
+            return aq_ctl_fail (error);
+          aq_ctl_progress_done ();
+          g_print ("Built the demo warehouse: %d accounts × %d months in %.1f s\n", opt_scale,
+                   opt_months, g_timer_elapsed (timer, NULL));
+        }
+    }
   aq_ctl_progress_done ();
 
   g_print ("%s %s (%u migrations applied)\n",

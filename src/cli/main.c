@@ -15,6 +15,7 @@ static const struct
 } commands[] = {
   { "warehouse", aq_ctl_warehouse, "init|start|stop|status|url  the embedded warehouse" },
   { "migrate", aq_ctl_migrate, "apply pending schema migrations" },
+  { "demo", aq_ctl_demo, "simulate  fill the src_* schemas with demo source systems" },
   { "pipeline", aq_ctl_pipeline, "list|validate|run  the pipelines that load the warehouse" },
 };
 

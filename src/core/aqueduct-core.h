@@ -3,7 +3,10 @@
 
 #include "aq-core.h"
 #include "aq-connection.h"
+#include "aq-copy-writer.h"
+#include "aq-day.h"
 #include "aq-db.h"
+#include "aq-demo.h"
 #include "aq-error.h"
 #include "aq-health.h"
 #include "aq-keyring.h"
@@ -16,3 +19,5 @@
 #include "aq-pipeline.h"
 #include "aq-profile.h"
 #include "aq-progress.h"
+#include "aq-random.h"
+#include "aq-simulator.h"

@@ -1,0 +1,32 @@
+/* aq-demo.h — the demo warehouse: simulated sources, then the standard pipelines */
+#pragma once
+
+#include "aq-db.h"
+#include "aq-progress.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint   accounts;
+  guint   months;
+  guint64 seed;
+} AqDemoOptions;
+
+const char * const *aq_demo_standard_pipelines (void);
+gboolean            aq_demo_exists             (AqDb                 *db,
+                                                gboolean             *out_exists,
+                                                GError              **error);
+gboolean            aq_demo_build              (AqDb                 *db,
+                                                const AqDemoOptions  *options,
+                                                AqProgressFunc        progress,
+                                                gpointer              user_data,
+                                                GCancellable         *cancellable,
+                                                GError              **error);
+gboolean            aq_demo_run_pipelines      (AqDb                 *db,
+                                                AqProgressFunc        progress,
+                                                gpointer              user_data,
+                                                GCancellable         *cancellable,
+                                                GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,228 @@
+/* test-standard-pipelines.c — the standard pipelines' results against independent SQL over
+ * the simulated sources: what ods, dw and dm hold must follow from src_* alone. */
+#include "aq-test-util.h"
+
+#include "aq-demo.h"
+#include "aq-simulator.h"
+
+static AqDb *db;
+
+static gint64
+count (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = -1;
+
+  aq_db_query_int64 (db, sql, 0, NULL, &value, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+static char *
+text (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = aq_db_query_string (db, sql, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+/* Both queries must answer the same single value. */
+#define assert_same(actual_sql, expected_sql)                   \
+  G_STMT_START {                                                \
+    g_autofree char *a_ = text (actual_sql);                    \
+    g_autofree char *e_ = text (expected_sql);                  \
+    g_assert_cmpstr (a_, ==, e_);                               \
+  } G_STMT_END
+
+static void
+test_ods_merges_every_month (void)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(GString) all = g_string_new ("SELECT ");
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  res = aq_db_query (db, "SELECT tablename FROM pg_tables WHERE schemaname = 'src_billing' "
+                         "AND tablename ~ '^bill_[0-9]{6}$' ORDER BY 1", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 24);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_string_append_printf (all, "%s(SELECT count(*) FROM src_billing.%s)", i ? " + " : "",
+                            PQgetvalue (res, i, 0));
+  /* every extract row, duplicates included, one batch id per row */
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_bill"), ==, count (all->str));
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_bill WHERE batch_id IS NULL"), ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_customer"), ==,
+                   count ("SELECT count(*) FROM src_billing.customer"));
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.gis_premise"), ==,
+                   count ("SELECT count(*) FROM src_gis.premise"));
+}
+
+static void
+test_dw_customers_and_contacts (void)
+{
+  /* duplicates resolved: one row per customer number, the latest update wins */
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.dim_customer"), ==,
+                   count ("SELECT count(DISTINCT rtrim(cust_no)) FROM src_billing.customer"));
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.dim_customer d JOIN ("
+                          "  SELECT DISTINCT ON (cust_no) rtrim(cust_no) AS id, btrim(cust_name) AS name"
+                          "  FROM src_billing.customer ORDER BY cust_no, update_time DESC) s"
+                          "  ON s.id = d.customer_id WHERE s.name <> d.name"), ==, 0);
+  /* phones: every stored mobile is 11 digits starting with 1, every landline has an area code */
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.dim_customer WHERE mobile !~ '^1[3-9][0-9]{9}$'"),
+                   ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.contact WHERE kind = 'landline' AND value !~ '^0'"),
+                   ==, 0);
+  /* mixed raw formats of one number end as one contact value */
+  g_assert_cmpint (count ("SELECT count(*) FROM src_billing.customer "
+                          "WHERE mobile ~ '^(\\+86|0086)'"), >, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM src_billing.customer c "
+                          "WHERE mobile ~ '^(\\+86|0086)' AND NOT EXISTS ("
+                          "  SELECT 1 FROM dw.contact k WHERE k.customer_id = rtrim(c.cust_no) "
+                          "  AND k.value = right(regexp_replace(c.mobile, '[^0-9]', '', 'g'), 11))"),
+                   ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.dim_account"), ==,
+                   count ("SELECT count(*) FROM src_billing.account"));
+  /* accounts are placed in the zone of their premise */
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.dim_account a JOIN src_gis.premise p "
+                          "ON p.premise_id = a.premise_id WHERE a.dma3_code <> p.dma_zone_code"),
+                   ==, 0);
+}
+
+static void
+test_dw_bills_and_payments (void)
+{
+  /* one bill per account and month */
+  g_autoptr(GString) distinct = g_string_new ("SELECT count(*) FROM (");
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  res = aq_db_query (db, "SELECT tablename FROM pg_tables WHERE schemaname = 'src_billing' "
+                         "AND tablename ~ '^bill_[0-9]{6}$' ORDER BY 1", 0, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_string_append_printf (distinct, "%sSELECT acct_no, period, qty FROM src_billing.%s",
+                            i ? " UNION " : "", PQgetvalue (res, i, 0));
+  g_string_append (distinct, ") b");
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.fact_bill"), ==, count (distinct->str));
+  g_assert_cmpint (count ("SELECT count(*) FROM dw.fact_bill WHERE tier1_qty + tier2_qty + tier3_qty <> qty"),
+                   ==, 0);
+
+  assert_same ("SELECT count(*) || '/' || sum(amount) FROM dw.fact_payment",
+               "SELECT count(*) || '/' || sum(amount) FROM src_billing.payment");
+  assert_same ("SELECT count(*) FROM dw.fact_payment WHERE channel = 'wechat'",
+               "SELECT count(*) FROM src_billing.payment WHERE channel = '03'");
+}
+
+static void
+test_dm_cubes (void)
+{
+  /* the cube adds up to the facts */
+  assert_same ("SELECT sum(accounts) || '/' || sum(billed_qty) || '/' || sum(amount) "
+               "FROM dm.cube_billing_monthly",
+               "SELECT count(*) || '/' || sum(qty) || '/' || sum(amount) FROM dw.fact_bill");
+  /* zones: system input volume of a zone and month from its own boundary meters */
+  g_assert_cmpint (count ("SELECT count(*) FROM dm.cube_nrw_monthly"), >, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM dm.cube_nrw_monthly n JOIN ("
+                          "  SELECT m.zone_code, to_date(i.period, 'YYYYMM') AS period,"
+                          "         sum(m.flow_sign * i.volume) AS siv"
+                          "  FROM src_gis.dma_inflow i JOIN src_gis.boundary_meter m USING (meter_code)"
+                          "  GROUP BY 1, 2) s ON s.zone_code = n.zone_code AND s.period = n.period "
+                          "WHERE abs(n.siv - s.siv) > 0.05"), ==, 0);
+  /* billed volume rolls up: every level holds all of it */
+  g_assert_cmpint (count ("SELECT count(DISTINCT total) FROM ("
+                          "  SELECT level, sum(billed) AS total FROM dm.cube_nrw_monthly GROUP BY level) t"),
+                   ==, 1);
+  /* a parent's input is its children's plus what enters it unmetered */
+  g_assert_cmpint (count ("SELECT count(*) FROM ("
+                          "  SELECT level, sum(siv) AS total FROM dm.cube_nrw_monthly GROUP BY level) a "
+                          "JOIN (SELECT level, sum(siv) AS total FROM dm.cube_nrw_monthly GROUP BY level) b "
+                          "ON b.level = a.level + 1 WHERE a.total < b.total"), ==, 0);
+  assert_same ("SELECT sum(billed)::bigint FROM dm.cube_nrw_monthly WHERE level = 1",
+               "SELECT sum(qty) FROM dw.fact_bill");
+  /* a sane non-revenue water share city-wide */
+  {
+    g_autofree char *share = text ("SELECT round(1 - sum(billed) / sum(siv), 3) "
+                                   "FROM dm.cube_nrw_monthly WHERE level = 1");
+    double nrw = g_ascii_strtod (share, NULL);
+    g_assert_cmpfloat (nrw, >, 0.03);
+    g_assert_cmpfloat (nrw, <, 0.40);
+  }
+  assert_same ("SELECT sum(calls) FROM dm.cube_call_monthly",
+               "SELECT count(*) FROM src_hotline.call_record");
+}
+
+static void
+test_dm_profile_and_streaks (void)
+{
+  g_assert_cmpint (count ("SELECT count(*) FROM dm.customer_profile"), ==,
+                   count ("SELECT count(*) FROM src_billing.account"));
+  /* every planted zero streak is found, at least as long as planted, and current */
+  g_assert_cmpint (count ("SELECT count(*) FROM src_truth.anomaly WHERE kind = 'zero_streak'"),
+                   >, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM src_truth.anomaly t "
+                          "LEFT JOIN dm.customer_profile p ON p.account_id = rtrim(t.acct_no) "
+                          "WHERE t.kind = 'zero_streak' AND (p.zero_streak IS NULL OR "
+                          "  p.zero_streak < substring(t.detail FROM 'months=([0-9]+)')::int)"),
+                   ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM dm.consumption_streak s "
+                          "WHERE months <> (SELECT count(*) FROM dw.fact_bill b "
+                          "  WHERE b.account_id = s.account_id AND b.period BETWEEN s.first_period "
+                          "  AND s.last_period AND b.read_status = 'valid' AND b.qty = 0)"),
+                   ==, 0);
+  /* arrears: an independent sum of unpaid overdue bills */
+  assert_same ("SELECT sum(arrears_amount) FROM dm.customer_profile",
+               "SELECT round(coalesce(sum(b.amount - coalesce(p.paid, 0)), 0), 2) "
+               "FROM dw.fact_bill b "
+               "LEFT JOIN (SELECT account_id, period, sum(amount) AS paid FROM dw.fact_payment "
+               "           GROUP BY 1, 2) p USING (account_id, period) "
+               "WHERE b.due_date < (SELECT max(paid_at)::date FROM dw.fact_payment) "
+               "  AND b.amount > coalesce(p.paid, 0) + 0.005");
+  g_assert_cmpint (count ("SELECT count(*) FROM dm.customer_profile WHERE payment_habit = 'arrears' "
+                          "AND overdue_months = 0"), ==, 0);
+}
+
+static void
+test_runs_recorded (void)
+{
+  const char * const *names = aq_demo_standard_pipelines ();
+
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.pipeline_run WHERE status = 'succeeded'"),
+                   ==, g_strv_length ((char **) names));
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.pipeline_step_run s "
+                          "JOIN meta.pipeline_run r USING (run_id) "
+                          "WHERE r.pipeline = 'dw_billing' AND s.step_id = 'write_bill' "
+                          "AND s.rows_in = (SELECT count(*) FROM dw.fact_bill)"), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  AqSimulatorOptions options;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  db = aq_test_db_new ("t_standard_pipelines", TRUE);
+  aq_simulator_options_init (&options);
+  options.accounts = 3000;
+  options.months = 24;
+  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/standard-pipelines/ods", test_ods_merges_every_month);
+  g_test_add_func ("/standard-pipelines/dw-customers", test_dw_customers_and_contacts);
+  g_test_add_func ("/standard-pipelines/dw-bills", test_dw_bills_and_payments);
+  g_test_add_func ("/standard-pipelines/dm-cubes", test_dm_cubes);
+  g_test_add_func ("/standard-pipelines/dm-profile", test_dm_profile_and_streaks);
+  g_test_add_func ("/standard-pipelines/runs", test_runs_recorded);
+  ret = g_test_run ();
+  g_clear_object (&db);
+  return ret;
+}

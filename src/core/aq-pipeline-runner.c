@@ -26,9 +26,11 @@
 /* Temp tables live in the session's local buffers: big enough that a step's rows stay in
  * memory. Only settable before the session first touches a temp table. */
 #define TEMP_BUFFERS "1GB"
+#define BATCH_WORK_MEM "512MB"
 #define CHUNK_SIZE (1024 * 1024)
 /* Temp tables get no statistics unless asked; joins and groupings over many rows want them. */
 #define ANALYZE_MIN_ROWS 100000
+#define ANALYZE_TARGET_MIN_ROWS 1000
 
 typedef struct
 {
@@ -1210,8 +1212,24 @@ replace_table (AqPipelineRunner  *self,
   for (int i = 0; i < PQntuples (res); i++)
     if (!run_statement (self, step, self->db, PQgetvalue (res, i, 1), NULL, NULL, error))
       return FALSE;
-  self->rows_written += *out_rows;
   return TRUE;
+}
+
+/* Fresh statistics for a table a run loaded many rows into: the next pipeline (or the next
+ * step) reading it plans with them instead of waiting for autovacuum to notice. */
+static gboolean
+analyze_target (AqPipelineRunner  *self,
+                AqPipelineStep    *step,
+                const char        *quoted,
+                gint64             rows,
+                GError           **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (rows < ANALYZE_TARGET_MIN_ROWS)
+    return TRUE;
+  sql = g_strdup_printf ("ANALYZE %s", quoted);
+  return run_statement (self, step, self->db, sql, NULL, NULL, error);
 }
 
 static gboolean
@@ -1275,11 +1293,14 @@ run_output (AqPipelineRunner  *self,
     return TRUE;
 
   if (g_strcmp0 (mode, "replace") == 0)
-    return replace_table (self, step, quoted, insert, out_rows, error);
-  if (!run_statement (self, step, self->db, insert, NULL, out_rows, error))
+    {
+      if (!replace_table (self, step, quoted, insert, out_rows, error))
+        return FALSE;
+    }
+  else if (!run_statement (self, step, self->db, insert, NULL, out_rows, error))
     return FALSE;
   self->rows_written += *out_rows;
-  return TRUE;
+  return analyze_target (self, step, quoted, *out_rows, error);
 }
 
 /* A sql step's statements, as they are (several are allowed: no parameters, so PQexec). */
@@ -1420,7 +1441,10 @@ prepare_session (AqPipelineRunner  *self,
       if (PQresultStatus (res) != PGRES_COMMAND_OK)
         g_debug ("temp_buffers stays %s: %s", current, PQresultErrorMessage (res));
     }
-  return TRUE;
+  /* a run is a batch job: sorts and hashes of millions of rows stay in memory, index builds
+   * get room */
+  return aq_db_exec (self->db, "SET work_mem = '" BATCH_WORK_MEM "';"
+                     "SET maintenance_work_mem = '" BATCH_WORK_MEM "'", error);
 }
 
 /* The shapes-only walk, in a transaction that is always rolled back. */

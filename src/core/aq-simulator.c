@@ -398,8 +398,12 @@ finish_lanes (AqSim     *sim,
   g_autoptr(GArray) jobs = g_array_new (FALSE, FALSE, sizeof (Job));
   double load[AQ_SIM_N_LANES] = { 0 };
 
+  /* every lane's tables must be committed before another lane builds keys on them */
   for (guint l = 0; l < AQ_SIM_N_LANES; l++)
     aq_copy_writer_exec (sim->lanes[l].writer, "COMMIT");
+  for (guint l = 0; l < AQ_SIM_N_LANES; l++)
+    if (!aq_copy_writer_sync (sim->lanes[l].writer, error))
+      return FALSE;
 
   for (guint i = 0; i < keys->len; i++)
     {

@@ -350,10 +350,7 @@ pick_key_customers (AqSim *sim)
       guint want = MAX (3u, (guint) floor (per_million[kind] * sim->scale + 0.5));
 
       for (guint j = 0; j < want && next < n; j++)
-        {
-          sim->accounts[candidates[next++]].key_kind = (guint8) kind;
-          sim->n_key[kind]++;
-        }
+        sim->accounts[candidates[next++]].key_kind = (guint8) kind;
     }
 }
 
@@ -568,7 +565,6 @@ plan_accounts (AqSim *sim)
 {
   int M = (int) sim->n_months;
 
-  sim->n_books = (sim->n_premises + 399) / 400;
   for (guint i = 0; i < sim->n_accounts; i++)
     {
       AqSimAccount *a = &sim->accounts[i];

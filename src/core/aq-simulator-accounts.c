@@ -397,7 +397,7 @@ assign_premises (AqSim *sim)
 static void
 demolish (AqSim *sim)
 {
-  guint64 target = (guint64) (0.02 * sim->n_premises), done = 0;
+  guint64 target = (guint64) (0.025 * sim->n_premises), done = 0;
   g_autofree guint32 *order = g_new (guint32, MAX (sim->n_communities, 1u));
   gint32 earliest = aq_day_from_civil (2016, 1, 1);
   AqRandom r;
@@ -440,7 +440,7 @@ demolish (AqSim *sim)
       gint32 day;
 
       aq_random_init (&pr_r, sim->seed, AQ_SIM_STREAM_DEMOLISH, (guint64) p + 1);
-      if (!aq_random_chance (&pr_r, 0.12))
+      if (!aq_random_chance (&pr_r, 0.25))
         continue;
       if (pr->account != AQ_SIM_NONE && sim->accounts[pr->account].key_kind != AQ_SIM_KEY_NONE)
         continue;

@@ -350,10 +350,7 @@ pick_key_customers (AqSim *sim)
       guint want = MAX (3u, (guint) floor (per_million[kind] * sim->scale + 0.5));
 
       for (guint j = 0; j < want && next < n; j++)
-        {
-          sim->accounts[candidates[next++]].key_kind = (guint8) kind;
-          sim->n_key[kind]++;
-        }
+        sim->accounts[candidates[next++]].key_kind = (guint8) kind;
     }
 }
 
@@ -400,7 +397,7 @@ assign_premises (AqSim *sim)
 static void
 demolish (AqSim *sim)
 {
-  guint64 target = (guint64) (0.02 * sim->n_premises), done = 0;
+  guint64 target = (guint64) (0.025 * sim->n_premises), done = 0;
   g_autofree guint32 *order = g_new (guint32, MAX (sim->n_communities, 1u));
   gint32 earliest = aq_day_from_civil (2016, 1, 1);
   AqRandom r;
@@ -443,7 +440,7 @@ demolish (AqSim *sim)
       gint32 day;
 
       aq_random_init (&pr_r, sim->seed, AQ_SIM_STREAM_DEMOLISH, (guint64) p + 1);
-      if (!aq_random_chance (&pr_r, 0.12))
+      if (!aq_random_chance (&pr_r, 0.25))
         continue;
       if (pr->account != AQ_SIM_NONE && sim->accounts[pr->account].key_kind != AQ_SIM_KEY_NONE)
         continue;
@@ -568,7 +565,6 @@ plan_accounts (AqSim *sim)
 {
   int M = (int) sim->n_months;
 
-  sim->n_books = (sim->n_premises + 399) / 400;
   for (guint i = 0; i < sim->n_accounts; i++)
     {
       AqSimAccount *a = &sim->accounts[i];

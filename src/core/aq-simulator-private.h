@@ -1,9 +1,10 @@
 /* aq-simulator-private.h — the simulated utility as the generators share it
  *
  * The simulator first builds the whole utility in memory (city, premises, customers, accounts
- * and their life plans), then writes the source systems table by table. Everything random is
- * drawn from a stream named by (seed, AqSimStream, index), so the data never depends on the
- * order in which it is generated.
+ * and their life plans), then writes the source systems on three connections at once (lanes).
+ * Everything random is drawn from a stream named by (seed, AqSimStream, index), so the data
+ * never depends on the order in which it is generated; ids that count rows within a day are
+ * handed out in the one order the single generating thread writes them.
  */
 #pragma once
 
@@ -393,8 +394,6 @@ struct _AqSim
   AqSimAccount    *accounts;
   AqSimMeter      *meters;
   guint            n_meters;
-  guint            n_books;
-  guint            n_key[AQ_SIM_N_KEYS];
 
   /* staff who appear as handlers, tellers and agents */
   const char     **staff;
@@ -600,13 +599,6 @@ static inline gint32
 aq_sim_seconds_day (gint64 seconds)
 {
   return (gint32) (seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400);
-}
-
-static inline AqSimAccount *
-aq_sim_account (AqSim   *sim,
-                guint32  index)
-{
-  return &sim->accounts[index];
 }
 
 G_END_DECLS

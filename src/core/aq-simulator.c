@@ -575,8 +575,9 @@ aq_simulator_run (AqDb                     *db,
  *
  * Replaces the src_* schemas with a simulated utility of @options->accounts accounts over
  * @options->months months ending with the month @options->last_year-@options->last_month.
- * The same options always give the same data. All or nothing: on failure or cancellation the
- * src_* schemas are as they were.
+ * The same options always give the same data (src_truth.run.created_at aside). All or
+ * nothing: on failure or cancellation the src_* schemas are as they were. Blocks; besides
+ * @db it opens three connections of its own to the same database for the loads.
  */
 gboolean
 aq_simulator_run_full (AqDb                     *db,

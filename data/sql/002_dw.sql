@@ -265,14 +265,14 @@ CREATE INDEX fact_call_phone_idx ON dw.fact_call (phone);
 CREATE INDEX fact_call_customer_idx ON dw.fact_call (customer_id);
 
 -- template: bill, arrears, outage, payment, other; status: delivered, undelivered,
--- expired, rejected
+-- expired, rejected. The text of a message stays in ods.sms_log (by msg_id): it is most of the
+-- layer's bytes and nothing aggregates it.
 CREATE TABLE dw.fact_sms (
   msg_id      bigint PRIMARY KEY,
   phone       text,
   account_id  text,
   template    text NOT NULL,
   batch_no    text,
-  content     text,
   sent_at     timestamp NOT NULL,
   status      text NOT NULL
 );

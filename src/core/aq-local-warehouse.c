@@ -298,7 +298,7 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
                           "shared_buffers = 512MB\n"
                           "work_mem = 64MB\n"
                           "maintenance_work_mem = 512MB\n"
-                          "max_wal_size = 8GB\n"
+                          "max_wal_size = 2GB\n"
                           "checkpoint_timeout = 30min\n"
                           "jit = off\n"
                           "max_parallel_workers_per_gather = 2\n"

@@ -281,29 +281,6 @@ member_string (JsonObject *object,
   return NULL;
 }
 
-/* A scalar JSON value as the text a parameter carries (NULL for null). */
-static char *
-scalar_text (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (type == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (type == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-  if (type == G_TYPE_DOUBLE)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-    }
-  return NULL;
-}
-
 /* Adds a parameter and returns its placeholder. */
 static char *
 add_param (GPtrArray  *params,
@@ -314,28 +291,6 @@ add_param (GPtrArray  *params,
 }
 
 /* ---- auxiliary methods ---- */
-
-static gboolean step_fail (AqPipelineStep *step,
-                           GError        **error,
-                           const char     *format,
-                           ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-step_fail (AqPipelineStep  *step,
-           GError         **error,
-           const char      *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "step “%s”: %s",
-               aq_pipeline_step_get_id (step), message);
-  return FALSE;
-}
 
 static gboolean
 need_column (AqPipelineStep  *step,
@@ -348,7 +303,8 @@ need_column (AqPipelineStep  *step,
   if (input == NULL || aq_pipeline_columns_find (input, name))
     return TRUE;
   names = aq_pipeline_columns_to_string (input);
-  return step_fail (step, error, "no column “%s” in its input (columns: %s)", name, names);
+  return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                "no column “%s” in its input (columns: %s)", name, names);
 }
 
 static gboolean
@@ -375,7 +331,8 @@ check_unique_names (AqPipelineStep  *step,
       AqPipelineColumn *column = g_ptr_array_index (columns, i);
 
       if (!g_hash_table_add (seen, column->name))
-        return step_fail (step, error, "two of its columns are named “%s”", column->name);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "two of its columns are named “%s”", column->name);
     }
   return TRUE;
 }
@@ -473,7 +430,8 @@ check_calculator (AqPipelineStep  *step,
       const char *name = member_string (item, "name");
 
       if (!g_hash_table_add (seen, (gpointer) name))
-        return step_fail (step, error, "it calculates “%s” twice", name);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "it calculates “%s” twice",
+                                      name);
       if (columns)
         replace_or_append (columns, aq_pipeline_column_new (name, member_string (item, "type")));
     }
@@ -518,8 +476,9 @@ check_lookup (AqPipelineStep  *step,
       const char *name = member_string (json_array_get_object_element (array, i), "name");
 
       if (aq_pipeline_columns_find (columns, name))
-        return step_fail (step, error, "its input has a column “%s” already: name the looked-up "
-                          "column otherwise", name);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "its input has a column “%s” already: name the looked-up "
+                                      "column otherwise", name);
       if (columns)
         g_ptr_array_add (columns, aq_pipeline_column_new (name, NULL));
     }
@@ -590,22 +549,25 @@ check_union (AqPipelineCompiler  *self,
           AqPipelineColumn *b = aq_pipeline_columns_find (columns, a->name);
 
           if (b == NULL)
-            return step_fail (step, error, "input “%s” has no column “%s”, which “%s” has",
-                              aq_pipeline_step_get_id (input), a->name,
-                              aq_pipeline_step_get_id (first));
+            return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                          "input “%s” has no column “%s”, which “%s” has",
+                                          aq_pipeline_step_get_id (input), a->name,
+                                          aq_pipeline_step_get_id (first));
           if (!aq_pipeline_types_compatible (a->type, b->type))
-            return step_fail (step, error, "column “%s” is %s in “%s” but %s in “%s”",
-                              a->name, a->type, aq_pipeline_step_get_id (first), b->type,
-                              aq_pipeline_step_get_id (input));
+            return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                          "column “%s” is %s in “%s” but %s in “%s”", a->name,
+                                          a->type, aq_pipeline_step_get_id (first), b->type,
+                                          aq_pipeline_step_get_id (input));
         }
       for (guint j = 0; j < columns->len; j++)
         {
           AqPipelineColumn *b = g_ptr_array_index (columns, j);
 
           if (aq_pipeline_columns_find (first_columns, b->name) == NULL)
-            return step_fail (step, error, "input “%s” has a column “%s”, which “%s” has not",
-                              aq_pipeline_step_get_id (input), b->name,
-                              aq_pipeline_step_get_id (first));
+            return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                          "input “%s” has a column “%s”, which “%s” has not",
+                                          aq_pipeline_step_get_id (input), b->name,
+                                          aq_pipeline_step_get_id (first));
         }
     }
   *out = aq_pipeline_columns_copy (first_columns);
@@ -813,8 +775,9 @@ aq_pipeline_compiler_check_step (AqPipelineCompiler  *self,
         out = aq_pipeline_columns_copy (described);
         if (watermark && described
             && !aq_pipeline_columns_find (described, member_string (watermark, "column")))
-          ok = step_fail (step, error, "no column “%s” in what its SQL returns (columns: %s)",
-                          member_string (watermark, "column"), names);
+          ok = aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "no column “%s” in what its SQL returns (columns: %s)",
+                                      member_string (watermark, "column"), names);
       }
       break;
     case AQ_PIPELINE_STEP_CSV_INPUT:
@@ -993,7 +956,8 @@ value_mapping_query (AqPipelineCompiler *self,
     g_string_append (value, source->str);
   for (GList *l = members; l; l = l->next)
     {
-      g_autofree char *replacement = scalar_text (json_object_get_member (mapping, l->data));
+      JsonNode *target = json_object_get_member (mapping, l->data);
+      g_autofree char *replacement = aq_pipeline_json_value_text (target);
       g_autofree char *when = add_param (params, l->data);
       g_autofree char *then = add_param (params, replacement);
 
@@ -1002,7 +966,7 @@ value_mapping_query (AqPipelineCompiler *self,
   g_string_append (value, members ? " ELSE " : "");
   if (fallback)
     {
-      g_autofree char *text = scalar_text (fallback);
+      g_autofree char *text = aq_pipeline_json_value_text (fallback);
       g_autofree char *placeholder = add_param (params, text);
 
       g_string_append_printf (value, "CAST(%s AS text)", placeholder);

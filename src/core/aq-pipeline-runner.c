@@ -66,29 +66,6 @@ typedef char *(*LocateFunc) (gint64   line,
 
 /* ---- errors ---- */
 
-static gboolean step_fail (AqPipelineStep *step,
-                           int             code,
-                           GError        **error,
-                           const char     *format,
-                           ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-step_fail (AqPipelineStep  *step,
-           int              code,
-           GError         **error,
-           const char      *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, AQ_ERROR, code, "step “%s”: %s", aq_pipeline_step_get_id (step), message);
-  return FALSE;
-}
-
 /* The server's own words for a failed statement, with the step's id (and @where, the place
  * in the input, when known) in front. */
 static void
@@ -406,7 +383,7 @@ copy_finish (AqPipelineRunner  *self,
     {
       g_autofree char *text = g_strstrip (g_strdup (PQerrorMessage (conn)));
 
-      return step_fail (step, AQ_ERROR_CONNECTION, error, "COPY failed: %s", text);
+      return aq_pipeline_step_fail (step, AQ_ERROR_CONNECTION, error, "COPY failed: %s", text);
     }
   res = PQgetResult (conn);
   if (PQresultStatus (res) != PGRES_COMMAND_OK)
@@ -466,10 +443,10 @@ check_readable (AqPipelineStep  *step,
                 GError         **error)
 {
   if (g_access (path, R_OK) != 0)
-    return step_fail (step, AQ_ERROR_INVALID, error, "cannot read %s: %s", path,
-                      g_strerror (errno));
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "cannot read %s: %s", path,
+                                  g_strerror (errno));
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return step_fail (step, AQ_ERROR_INVALID, error, "%s is not a file", path);
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "%s is not a file", path);
   return TRUE;
 }
 
@@ -489,8 +466,8 @@ stream_csv (AqPipelineRunner  *self,
 
   stream = g_file_read (file, self->cancellable, &local_error);
   if (stream == NULL)
-    return step_fail (step, AQ_ERROR_INVALID, error, "cannot read %s: %s", path,
-                      local_error->message);
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "cannot read %s: %s", path,
+                                  local_error->message);
   if (!copy_begin (self, step, copy, error))
     return FALSE;
   buffer = g_malloc (CHUNK_SIZE);
@@ -504,8 +481,8 @@ stream_csv (AqPipelineRunner  *self,
           copy_abort (self, "reading the file failed");
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return check_cancelled (self, error);
-          return step_fail (step, AQ_ERROR_FAILED, error, "cannot read %s: %s", path,
-                            local_error->message);
+          return aq_pipeline_step_fail (step, AQ_ERROR_FAILED, error, "cannot read %s: %s", path,
+                                        local_error->message);
         }
       if (n == 0)
         break;
@@ -549,31 +526,6 @@ locate_json_row (gint64   row,
   return g_strdup_printf ("%s %u of %s", load->ndjson ? "line" : "item", place, load->name);
 }
 
-/* A JSON value as the text COPY reads for it: objects and arrays as JSON (for json/jsonb
- * columns), null and missing members as NULL. */
-static char *
-json_value_text (JsonNode *node)
-{
-  GType type;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
-    return json_to_string (node, FALSE);
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-  if (type == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (type == G_TYPE_BOOLEAN)
-    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-  if (type == G_TYPE_DOUBLE)
-    {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
-    }
-  return NULL;
-}
 
 static gboolean
 json_append_row (AqPipelineRunner  *self,
@@ -586,8 +538,8 @@ json_append_row (AqPipelineRunner  *self,
   JsonObject *object;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return step_fail (step, AQ_ERROR_INVALID, error, "%s %u of %s is not a JSON object",
-                      load->ndjson ? "line" : "item", place, load->name);
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "%s %u of %s is not a JSON object",
+                                  load->ndjson ? "line" : "item", place, load->name);
   object = json_node_get_object (node);
   for (guint i = 0; i < load->paths->len; i++)
     {
@@ -604,7 +556,7 @@ json_append_row (AqPipelineRunner  *self,
           if (path[j + 1] && at == NULL)
             value = NULL;
         }
-      text = json_value_text (value);
+      text = aq_pipeline_json_value_text (value);
       if (i > 0)
         g_string_append_c (load->buffer, '\t');
       aq_copy_append_value (load->buffer, text);
@@ -640,8 +592,8 @@ json_load_rows (AqPipelineRunner  *self,
       JsonArray *array;
 
       if (!json_parser_load_from_data (parser, data, len, &local_error))
-        return step_fail (step, AQ_ERROR_INVALID, error, "%s is not valid JSON: %s",
-                          load->name, local_error->message);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "%s is not valid JSON: %s",
+                                      load->name, local_error->message);
       array = json_node_get_array (json_parser_get_root (parser));
       for (guint i = 0; i < json_array_get_length (array); i++)
         if (!json_append_row (self, step, load, json_array_get_element (array, i), i + 1,
@@ -665,8 +617,9 @@ json_load_rows (AqPipelineRunner  *self,
       if (blank)
         continue;
       if (!json_parser_load_from_data (parser, text, line_len, &local_error))
-        return step_fail (step, AQ_ERROR_INVALID, error, "line %u of %s is not valid JSON: %s",
-                          line, load->name, local_error->message);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "line %u of %s is not valid JSON: %s", line, load->name,
+                                      local_error->message);
       if (!json_append_row (self, step, load, json_parser_get_root (parser), line, error))
         return FALSE;
     }
@@ -690,8 +643,8 @@ stream_json (AqPipelineRunner  *self,
 
   mapped = g_mapped_file_new (path, FALSE, &local_error);
   if (mapped == NULL)
-    return step_fail (step, AQ_ERROR_INVALID, error, "cannot read %s: %s", path,
-                      local_error->message);
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "cannot read %s: %s", path,
+                                  local_error->message);
 
   load.paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   load.buffer = g_string_sized_new (CHUNK_SIZE + 4096);
@@ -780,16 +733,16 @@ get_source (AqPipelineRunner  *self,
     return NULL;
   if (PQntuples (res) == 0)
     {
-      step_fail (step, AQ_ERROR_INVALID, error,
-                 "no connection “%s” in meta.connection (“%s” is the warehouse itself)",
-                 name, WAREHOUSE_CONNECTION);
+      aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                             "no connection “%s” in meta.connection (“%s” is the warehouse itself)",
+                             name, WAREHOUSE_CONNECTION);
       return NULL;
     }
   source = aq_db_connect (PQgetvalue (res, 0, 0), &local_error);
   if (source == NULL)
     {
-      step_fail (step, AQ_ERROR_CONNECTION, error, "cannot read from connection “%s”: %s",
-                 name, local_error->message);
+      aq_pipeline_step_fail (step, AQ_ERROR_CONNECTION, error,
+                             "cannot read from connection “%s”: %s", name, local_error->message);
       return NULL;
     }
   g_hash_table_insert (self->sources, g_strdup (name), source);
@@ -1000,9 +953,10 @@ expand_table_family (AqPipelineRunner  *self,
   if (res == NULL)
     return FALSE;
   if (PQntuples (res) == 0)
-    return step_fail (step, AQ_ERROR_INVALID, error, "no table in schema “%s” matches “%s”",
-                      json_object_get_string_member (tables, "schema"),
-                      json_object_get_string_member (tables, "pattern"));
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                  "no table in schema “%s” matches “%s”",
+                                  json_object_get_string_member (tables, "schema"),
+                                  json_object_get_string_member (tables, "pattern"));
   names = g_ptr_array_new ();
   for (int i = 0; i < PQntuples (res); i++)
     g_ptr_array_add (names, PQgetvalue (res, i, 0));
@@ -1064,7 +1018,8 @@ check_lookup_table (AqPipelineRunner  *self,
   if (!describe_relation (self, step, quoted, &described, error))
     return FALSE;
   if (described == NULL)
-    return step_fail (step, AQ_ERROR_INVALID, error, "there is no table %s to look up in", table);
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                  "there is no table %s to look up in", table);
   for (guint i = 0; i < json_array_get_length (keys); i++)
     g_ptr_array_add (wanted, (gpointer) json_object_get_string_member (
                        json_array_get_object_element (keys, i), "table"));
@@ -1082,8 +1037,9 @@ check_lookup_table (AqPipelineRunner  *self,
       {
         g_autofree char *names = aq_pipeline_columns_to_string (described);
 
-        return step_fail (step, AQ_ERROR_INVALID, error, "no column “%s” in table %s (columns: %s)",
-                          (const char *) g_ptr_array_index (wanted, i), table, names);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "no column “%s” in table %s (columns: %s)",
+                                      (const char *) g_ptr_array_index (wanted, i), table, names);
       }
   return TRUE;
 }
@@ -1130,9 +1086,9 @@ check_upsert_index (AqPipelineRunner  *self,
   if (strcmp (PQgetvalue (res, 0, 0), "t") == 0)
     return TRUE;
   list = g_strjoinv (", ", keys);
-  return step_fail (step, AQ_ERROR_INVALID, error,
-                    "upsert into %s needs a unique index or primary key on (%s)",
-                    aq_pipeline_step_get_string (step, "table"), list);
+  return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                "upsert into %s needs a unique index or primary key on (%s)",
+                                aq_pipeline_step_get_string (step, "table"), list);
 }
 
 /* Prepares the INSERT so that a column type that does not fit the target is caught — and
@@ -1160,10 +1116,10 @@ prepare_insert (AqPipelineRunner  *self,
       g_autofree char *target = g_match_info_fetch (match, 2);
       g_autofree char *input = g_match_info_fetch (match, 3);
 
-      return step_fail (step, AQ_ERROR_INVALID, error,
-                        "column “%s” is %s in its input but %s in table %s: convert it in a "
-                        "calculator step first", column, input, target,
-                        aq_pipeline_step_get_string (step, "table"));
+      return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                    "column “%s” is %s in its input but %s in table %s: convert it in a "
+                                    "calculator step first", column, input, target,
+                                    aq_pipeline_step_get_string (step, "table"));
     }
   set_error_from_result (self, step, conn, res, NULL, error);
   return FALSE;
@@ -1254,9 +1210,9 @@ run_output (AqPipelineRunner  *self,
       g_autoptr(GPtrArray) indexes = NULL;
 
       if (!aq_pipeline_step_get_boolean (step, "create", FALSE))
-        return step_fail (step, AQ_ERROR_INVALID, error,
-                          "there is no table %s (with “create”: true the step creates it)",
-                          table);
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "there is no table %s (with “create”: true the step creates it)",
+                                      table);
       create = aq_pipeline_compiler_get_create_table (self->compiler, step);
       if (!run_statement (self, step, self->db, create, NULL, NULL, error))
         return FALSE;
@@ -1278,9 +1234,9 @@ run_output (AqPipelineRunner  *self,
         {
           g_autofree char *names = aq_pipeline_columns_to_string (target);
 
-          return step_fail (step, AQ_ERROR_INVALID, error,
-                            "table %s has no column “%s” (columns: %s)", table, column->name,
-                            names);
+          return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                        "table %s has no column “%s” (columns: %s)", table,
+                                        column->name, names);
         }
     }
   if (g_strcmp0 (mode, "upsert") == 0 && !check_upsert_index (self, step, quoted, error))
@@ -1324,8 +1280,8 @@ run_sql (AqPipelineRunner  *self,
       return FALSE;
     }
   if (PQtransactionStatus (conn) != PQTRANS_INTRANS)
-    return step_fail (step, AQ_ERROR_INVALID, error,
-                      "a sql step must not end the run's transaction (no COMMIT or ROLLBACK)");
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                  "a sql step must not end the run's transaction (no COMMIT or ROLLBACK)");
   *out_rows = *PQcmdTuples (res) ? g_ascii_strtoll (PQcmdTuples (res), NULL, 10) : -1;
   return TRUE;
 }

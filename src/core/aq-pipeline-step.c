@@ -66,27 +66,6 @@ static const char * const spaced_types[] = {
 
 /* ---- auxiliary methods ---- */
 
-static gboolean step_fail (AqPipelineStep *self,
-                           GError        **error,
-                           const char     *format,
-                           ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-step_fail (AqPipelineStep  *self,
-           GError         **error,
-           const char      *format,
-           ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "step “%s”: %s", self->id, message);
-  return FALSE;
-}
-
 static gboolean
 node_is_type (JsonNode *node,
               GType     type)
@@ -169,14 +148,15 @@ check_string (AqPipelineStep  *self,
     {
       if (!required)
         return TRUE;
-      return step_fail (self, error, "%s needs “%s”", owner ? owner : self->kind_name, member);
+      return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "%s needs “%s”",
+                                    owner ? owner : self->kind_name, member);
     }
   if (!node_is_type (node, G_TYPE_STRING))
-    return step_fail (self, error, "“%s”%s%s must be a string", member, owner ? " of " : "",
-                      owner ? owner : "");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s”%s%s must be a string",
+                                  member, owner ? " of " : "", owner ? owner : "");
   if (required && is_blank (json_node_get_string (node)))
-    return step_fail (self, error, "“%s”%s%s is empty", member, owner ? " of " : "",
-                      owner ? owner : "");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s”%s%s is empty", member,
+                                  owner ? " of " : "", owner ? owner : "");
   return TRUE;
 }
 
@@ -189,7 +169,7 @@ check_boolean (AqPipelineStep  *self,
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node) || node_is_type (node, G_TYPE_BOOLEAN))
     return TRUE;
-  return step_fail (self, error, "“%s” must be true or false", member);
+  return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s” must be true or false", member);
 }
 
 /* A list of column names: @node is the member's value, @what says where it is. */
@@ -203,16 +183,18 @@ check_names (AqPipelineStep  *self,
   JsonArray *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return step_fail (self, error, "%s must be a list of column names", what);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "%s must be a list of column names", what);
   array = json_node_get_array (node);
   if (!allow_empty && json_array_get_length (array) == 0)
-    return step_fail (self, error, "%s is empty", what);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "%s is empty", what);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
 
       if (!node_is_type (item, G_TYPE_STRING) || is_blank (json_node_get_string (item)))
-        return step_fail (self, error, "%s must be a list of column names", what);
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                      "%s must be a list of column names", what);
     }
   return TRUE;
 }
@@ -229,7 +211,8 @@ check_optional_names (AqPipelineStep  *self,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        return step_fail (self, error, "%s needs “%s”", self->kind_name, member);
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "%s needs “%s”",
+                                      self->kind_name, member);
       return TRUE;
     }
   return check_names (self, node, what, FALSE, error);
@@ -253,19 +236,20 @@ check_objects (AqPipelineStep  *self,
   JsonArray *array;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return step_fail (self, error, "%s needs “%s”", self->kind_name, member);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "%s needs “%s”", self->kind_name,
+                                  member);
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return step_fail (self, error, "“%s” must be a list", member);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s” must be a list", member);
   array = json_node_get_array (node);
   if (!allow_empty && json_array_get_length (array) == 0)
-    return step_fail (self, error, "“%s” is empty", member);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s” is empty", member);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
       g_autofree char *owner = g_strdup_printf ("%s %u of “%s”", item_word, i + 1, member);
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
-        return step_fail (self, error, "%s must be an object", owner);
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "%s must be an object", owner);
       if (!check_item (self, json_node_get_object (item), owner, error))
         return FALSE;
     }
@@ -282,8 +266,8 @@ check_declared_column (AqPipelineStep  *self,
       || !check_string (self, item, owner, "type", TRUE, error))
     return FALSE;
   if (!is_type_name (json_object_get_string_member (item, "type")))
-    return step_fail (self, error, "“%s” is not a type name (%s)",
-                      json_object_get_string_member (item, "type"), owner);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s” is not a type name (%s)",
+                                  json_object_get_string_member (item, "type"), owner);
   if (self->kind == AQ_PIPELINE_STEP_JSON_INPUT)
     return check_string (self, item, owner, "path", FALSE, error);
   return TRUE;
@@ -314,7 +298,8 @@ check_calculated_column (AqPipelineStep  *self,
   type = json_object_get_member (item, "type") ? json_object_get_string_member (item, "type")
                                                : NULL;
   if (type && !is_type_name (type))
-    return step_fail (self, error, "“%s” is not a type name (%s)", type, owner);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s” is not a type name (%s)",
+                                  type, owner);
   return TRUE;
 }
 
@@ -342,11 +327,12 @@ check_aggregate (AqPipelineStep  *self,
     return FALSE;
   function = json_object_get_string_member (item, "function");
   if (!g_strv_contains (aggregate_functions, function))
-    return step_fail (self, error,
-                      "unknown function “%s” in %s (count, count_distinct, sum, min, max, avg)",
-                      function, owner);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "unknown function “%s” in %s (count, count_distinct, sum, min, max, avg)",
+                                  function, owner);
   if (strcmp (function, "count") != 0 && json_object_get_member (item, "column") == NULL)
-    return step_fail (self, error, "%s needs “column” for %s", owner, function);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "%s needs “column” for %s", owner,
+                                  function);
   return TRUE;
 }
 
@@ -373,22 +359,25 @@ check_table_input (AqPipelineStep  *self,
       const char *connection = aq_pipeline_step_get_string (self, "connection");
 
       if (!JSON_NODE_HOLDS_OBJECT (tables))
-        return step_fail (self, error, "“tables” must be an object like "
-                          "{\"schema\": \"src_billing\", \"pattern\": \"^bill_[0-9]{6}$\"}");
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                      "“tables” must be an object like "
+                                      "{\"schema\": \"src_billing\", \"pattern\": \"^bill_[0-9]{6}$\"}");
       if (!check_string (self, json_node_get_object (tables), "“tables”", "schema", TRUE, error)
           || !check_string (self, json_node_get_object (tables), "“tables”", "pattern", TRUE,
                             error))
         return FALSE;
       if (strstr (aq_pipeline_step_get_string (self, "sql"), "{table}") == NULL)
-        return step_fail (self, error, "with “tables”, “sql” must name {table}");
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                      "with “tables”, “sql” must name {table}");
       if (connection && strcmp (connection, "warehouse") != 0)
-        return step_fail (self, error, "“tables” reads only from the warehouse connection");
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                      "“tables” reads only from the warehouse connection");
     }
   if (watermark == NULL || JSON_NODE_HOLDS_NULL (watermark))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (watermark))
-    return step_fail (self, error,
-                      "“watermark” must be an object like {\"column\": \"updated_at\"}");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "“watermark” must be an object like {\"column\": \"updated_at\"}");
   return check_string (self, json_node_get_object (watermark), "“watermark”", "column", TRUE,
                        error);
 }
@@ -409,12 +398,14 @@ check_csv_input (AqPipelineStep  *self,
     return FALSE;
   /* COPY takes these as literals, not parameters: keep them to what they can mean */
   if (delimiter && (strlen (delimiter) != 1 || strchr ("\"\r\n\\", *delimiter)))
-    return step_fail (self, error, "“delimiter” must be one character other than a quote, "
-                      "a backslash or a line break");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "“delimiter” must be one character other than a quote, "
+                                  "a backslash or a line break");
   if (encoding)
     for (const char *p = encoding; *p; p++)
       if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
-        return step_fail (self, error, "“%s” is not an encoding name", encoding);
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“%s” is not an encoding name",
+                                      encoding);
   return TRUE;
 }
 
@@ -430,16 +421,18 @@ check_value_mapping (AqPipelineStep  *self,
       || !check_string (self, self->definition, NULL, "target", FALSE, error))
     return FALSE;
   if (mapping == NULL || JSON_NODE_HOLDS_NULL (mapping))
-    return step_fail (self, error, "value_mapping needs “mapping”");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "value_mapping needs “mapping”");
   if (!JSON_NODE_HOLDS_OBJECT (mapping))
-    return step_fail (self, error, "“mapping” must be an object of value: replacement");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "“mapping” must be an object of value: replacement");
   members = json_object_get_members (json_node_get_object (mapping));
   for (GList *l = members; l; l = l->next)
     if (!check_scalar (json_object_get_member (json_node_get_object (mapping), l->data)))
-      return step_fail (self, error, "the replacement of “%s” in “mapping” must be a string",
-                        (const char *) l->data);
+      return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                    "the replacement of “%s” in “mapping” must be a string",
+                                    (const char *) l->data);
   if (fallback && !check_scalar (fallback))
-    return step_fail (self, error, "“default” must be a string");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "“default” must be a string");
   return TRUE;
 }
 
@@ -455,10 +448,12 @@ check_lookup (AqPipelineStep  *self,
       || !check_objects (self, "columns", "column", TRUE, check_selected_column, error))
     return FALSE;
   if (!is_table_name (aq_pipeline_step_get_string (self, "table")))
-    return step_fail (self, error, "“%s” is not a table name (write schema.table)",
-                      aq_pipeline_step_get_string (self, "table"));
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "“%s” is not a table name (write schema.table)",
+                                  aq_pipeline_step_get_string (self, "table"));
   if (join && strcmp (join, "left") != 0 && strcmp (join, "inner") != 0)
-    return step_fail (self, error, "unknown join “%s” (left or inner)", join);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "unknown join “%s” (left or inner)", join);
   return TRUE;
 }
 
@@ -475,14 +470,17 @@ check_table_output (AqPipelineStep  *self,
       || !check_optional_names (self, "keys", mode && strcmp (mode, "upsert") == 0, error))
     return FALSE;
   if (!is_table_name (aq_pipeline_step_get_string (self, "table")))
-    return step_fail (self, error, "“%s” is not a table name (write schema.table)",
-                      aq_pipeline_step_get_string (self, "table"));
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "“%s” is not a table name (write schema.table)",
+                                  aq_pipeline_step_get_string (self, "table"));
   if (mode && !g_strv_contains (output_modes, mode))
-    return step_fail (self, error, "unknown mode “%s” (append, replace or upsert)", mode);
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "unknown mode “%s” (append, replace or upsert)", mode);
   if (indexes == NULL || JSON_NODE_HOLDS_NULL (indexes))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (indexes))
-    return step_fail (self, error, "“indexes” must be a list of lists of column names");
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "“indexes” must be a list of lists of column names");
   for (guint i = 0; i < json_array_get_length (json_node_get_array (indexes)); i++)
     {
       g_autofree char *what = g_strdup_printf ("index %u of “indexes”", i + 1);
@@ -767,10 +765,11 @@ aq_pipeline_step_check_fields (AqPipelineStep  *self,
   if (self->kind == AQ_PIPELINE_STEP_UNKNOWN)
     {
       if (self->kind_name == NULL)
-        return step_fail (self, error, "needs a “type”");
-      return step_fail (self, error, "unknown type “%s” (table_input, csv_input, json_input, "
-                        "select, filter, calculator, value_mapping, lookup, deduplicate, "
-                        "aggregate, union, table_output or sql)", self->kind_name);
+        return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error, "needs a “type”");
+      return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                    "unknown type “%s” (table_input, csv_input, json_input, "
+                                    "select, filter, calculator, value_mapping, lookup, deduplicate, "
+                                    "aggregate, union, table_output or sql)", self->kind_name);
     }
 
   switch (self->kind)
@@ -808,4 +807,45 @@ aq_pipeline_step_check_fields (AqPipelineStep  *self,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* A JSON value as the text a parameter or COPY carries: objects and arrays as JSON (for
+ * json/jsonb columns), null and missing members as NULL. */
+char *
+aq_pipeline_json_value_text (JsonNode *node)
+{
+  GType type;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
+    return json_to_string (node, FALSE);
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (type == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (type == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  if (type == G_TYPE_DOUBLE)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+    }
+  return NULL;
+}
+
+/* Sets an error naming the step: “step “id”: message”. Returns FALSE, for `return …;`. */
+gboolean
+aq_pipeline_step_fail (AqPipelineStep  *step, int              code, GError         **error,
+                       const char      *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, AQ_ERROR, code, "step “%s”: %s", step->id, message);
+  return FALSE;
 }

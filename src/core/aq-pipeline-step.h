@@ -58,4 +58,11 @@ char              **aq_pipeline_step_dup_strv        (AqPipelineStep  *self,
 gboolean            aq_pipeline_step_check_fields    (AqPipelineStep  *self,
                                                       GError         **error);
 
+gboolean aq_pipeline_step_fail       (AqPipelineStep  *step,
+                                      int              code,
+                                      GError         **error,
+                                      const char      *format,
+                                      ...) G_GNUC_PRINTF (4, 5);
+char    *aq_pipeline_json_value_text (JsonNode        *node);
+
 G_END_DECLS

@@ -145,7 +145,7 @@ metrics_cb (SoupServer        *server,
                           "# HELP aqueduct_start_time_seconds When the daemon started.\n"
                           "# TYPE aqueduct_start_time_seconds gauge\n"
                           "aqueduct_start_time_seconds %" G_GINT64_FORMAT "\n"
-                          "# HELP aqueduct_warehouse_up The last health check reached the warehouse.\n"
+                          "# HELP aqueduct_warehouse_up The last health check reached it.\n"
                           "# TYPE aqueduct_warehouse_up gauge\n"
                           "aqueduct_warehouse_up %d\n"
                           "# HELP aqueduct_health_checks_total Health checks run.\n"
@@ -154,7 +154,7 @@ metrics_cb (SoupServer        *server,
                           "# HELP aqueduct_health_check_failures_total Health checks that failed.\n"
                           "# TYPE aqueduct_health_check_failures_total counter\n"
                           "aqueduct_health_check_failures_total %" G_GUINT64_FORMAT "\n"
-                          "# HELP aqueduct_warehouse_database_bytes Size of the warehouse database.\n"
+                          "# HELP aqueduct_warehouse_database_bytes The database's size.\n"
                           "# TYPE aqueduct_warehouse_database_bytes gauge\n"
                           "aqueduct_warehouse_database_bytes %" G_GINT64_FORMAT "\n",
                           self->started_at / G_USEC_PER_SEC, self->last_ok ? 1 : 0,

@@ -10,9 +10,10 @@
 
 static gboolean opt_json;
 static gboolean opt_demo;
-static int opt_scale = 100000;
-static int opt_months = 36;
-static gint64 opt_seed = 20180401;
+/* 0: the simulator's default */
+static int opt_scale;
+static int opt_months;
+static gint64 opt_seed;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
@@ -31,9 +32,17 @@ warehouse_init (AqLocalWarehouse *wh)
   g_autoptr(AqDb) db = NULL;
   guint applied = 0;
   gboolean created = !aq_local_warehouse_is_initialized (wh);
+  AqSimulatorOptions options;
 
-  if (opt_demo && (opt_scale < 100 || opt_months < 13 || opt_months > 120))
-    return aq_ctl_usage (USAGE, "--scale must be at least 100 and --months between 13 and 120");
+  aq_simulator_options_init (&options);
+  if (opt_scale)
+    options.accounts = opt_scale;
+  if (opt_months)
+    options.months = opt_months;
+  if (opt_seed)
+    options.seed = opt_seed;
+  if (opt_demo && !aq_simulator_options_check (&options, &error))
+    return aq_ctl_usage (USAGE, error->message);
 
   aq_ctl_progress (-1, "Creating the warehouse cluster", NULL);
   if (!aq_local_warehouse_create (wh, &error)
@@ -48,10 +57,13 @@ warehouse_init (AqLocalWarehouse *wh)
   aq_ctl_progress (-1, "Applying migrations", NULL);
   if (!aq_migrations_apply (db, &applied, &error))
     return aq_ctl_fail (error);
+  aq_ctl_progress_done ();
+  g_print ("%s %s (%u migrations applied)\n",
+           created ? "Created the warehouse in" : "The warehouse is ready in",
+           aq_local_warehouse_get_dir (wh), applied);
 
   if (opt_demo)
     {
-      AqDemoOptions options = { .accounts = opt_scale, .months = opt_months, .seed = opt_seed };
       gboolean had_demo = FALSE;
 
       if (!aq_demo_exists (db, &had_demo, &error))
@@ -64,15 +76,10 @@ warehouse_init (AqLocalWarehouse *wh)
                               &error))
             return aq_ctl_fail (error);
           aq_ctl_progress_done ();
-          g_print ("Built the demo warehouse: %d accounts × %d months in %.1f s\n", opt_scale,
-                   opt_months, g_timer_elapsed (timer, NULL));
+          g_print ("Built the demo warehouse: %u accounts × %u months in %.1f s\n",
+                   options.accounts, options.months, g_timer_elapsed (timer, NULL));
         }
     }
-  aq_ctl_progress_done ();
-
-  g_print ("%s %s (%u migrations applied)\n",
-           created ? "Created the warehouse in" : "The warehouse is ready in",
-           aq_local_warehouse_get_dir (wh), applied);
   return AQ_CTL_OK;
 }
 

@@ -10,7 +10,6 @@
 
 #include "aq-error.h"
 #include "aq-pipeline.h"
-#include "aq-simulator.h"
 
 /* Sources before the layers that read them: ods, then dw dimensions before facts, then dm. */
 static const char * const standard_order[] = {
@@ -116,27 +115,18 @@ aq_demo_run_pipelines (AqDb            *db,
 }
 
 gboolean
-aq_demo_build (AqDb                 *db,
-               const AqDemoOptions  *options,
+aq_demo_build (AqDb                     *db,
+               const AqSimulatorOptions *options,
                AqProgressFunc        progress,
                gpointer              user_data,
                GCancellable         *cancellable,
                GError              **error)
 {
-  AqSimulatorOptions sim;
   ScaledProgress sim_progress = { progress, user_data, 0, SIMULATION_SHARE, NULL };
   ScaledProgress run_progress = { progress, user_data, SIMULATION_SHARE, 1 - SIMULATION_SHARE,
                                   NULL };
 
-  aq_simulator_options_init (&sim);
-  if (options->accounts)
-    sim.accounts = options->accounts;
-  if (options->months)
-    sim.months = options->months;
-  if (options->seed)
-    sim.seed = options->seed;
-
-  if (!aq_simulator_run (db, &sim, scaled_progress_cb, &sim_progress, cancellable, error))
+  if (!aq_simulator_run (db, options, scaled_progress_cb, &sim_progress, cancellable, error))
     return FALSE;
   if (!reset_ods (db, error))
     return FALSE;

@@ -3,22 +3,16 @@
 
 #include "aq-db.h"
 #include "aq-progress.h"
+#include "aq-simulator.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  guint   accounts;
-  guint   months;
-  guint64 seed;
-} AqDemoOptions;
 
 const char * const *aq_demo_standard_pipelines (void);
 gboolean            aq_demo_exists             (AqDb                 *db,
                                                 gboolean             *out_exists,
                                                 GError              **error);
 gboolean            aq_demo_build              (AqDb                 *db,
-                                                const AqDemoOptions  *options,
+                                                const AqSimulatorOptions *options,
                                                 AqProgressFunc        progress,
                                                 gpointer              user_data,
                                                 GCancellable         *cancellable,

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *warehouse_dir;
 
@@ -137,6 +138,34 @@ test_unreachable_url (void)
   g_assert_nonnull (strstr (err, "Cannot connect"));
 }
 
+/* As root the server runs as "postgres": a directory it cannot reach gets a plain answer. */
+static void
+test_unreachable_dir_as_root (void)
+{
+  g_autofree char *closed = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("AQUEDUCTCTL"), "warehouse", "init", NULL };
+  const char *env[] = { "AQUEDUCT_WAREHOUSE_DIR", NULL, NULL };
+  int status = -1;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("only as root");
+      return;
+    }
+  closed = g_dir_make_tmp ("aqclosed-XXXXXX", NULL);
+  g_assert_nonnull (closed);
+  g_chmod (closed, 0700);
+  dir = g_build_filename (closed, "warehouse", NULL);
+  env[1] = dir;
+  g_free (aq_test_run_command (argv, env, &status, &err));
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "cannot reach"));
+  g_rmdir (dir);
+  g_rmdir (closed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -154,6 +183,7 @@ main (int   argc,
   g_test_add_func ("/cli/warehouse/lifecycle", test_lifecycle);
   g_test_add_func ("/cli/warehouse/bad-usage", test_bad_usage);
   g_test_add_func ("/cli/warehouse/unreachable-url", test_unreachable_url);
+  g_test_add_func ("/cli/warehouse/unreachable-dir-as-root", test_unreachable_dir_as_root);
   ret = g_test_run ();
 
   wh = aq_local_warehouse_new (warehouse_dir);

@@ -142,6 +142,32 @@ hand_to_server_user (const char  *path,
   return TRUE;
 }
 
+/* As root, a directory can be ours and still out of the server user's reach (under /root,
+ * say): say so plainly instead of letting initdb fail obscurely. */
+static gboolean
+check_server_user_access (AqLocalWarehouse  *self,
+                          GError           **error)
+{
+  const char *argv[] = { "runuser", "-u", SERVER_USER, "--", "test", "-w", self->dir, NULL };
+  int status = 0;
+
+  if (!running_as_root ())
+    return TRUE;
+  if (!g_spawn_sync ("/", (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, NULL))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE,
+                   "The server runs as the system user “%s”, which cannot reach %s (a parent "
+                   "directory is closed to it). Choose a directory it can reach, e.g. "
+                   "AQUEDUCT_WAREHOUSE_DIR=/var/lib/aqueduct/warehouse", SERVER_USER, self->dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const char *
 config_text (gboolean throwaway)
 {
@@ -265,6 +291,7 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
   g_autofree char *ddir = data_dir (self);
   g_autofree char *conf = NULL;
   g_autofree char *extra = NULL;
+  g_autofree char *parent = NULL;
   g_autoptr(GString) settings = NULL;
 
   g_return_val_if_fail (AQ_IS_LOCAL_WAREHOUSE (self), FALSE);
@@ -272,7 +299,11 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
   if (aq_local_warehouse_is_initialized (self))
     return TRUE;
 
-  if (g_mkdir_with_parents (self->dir, 0700) != 0)
+  /* parents stay open (the server user must get through them to the directory), the
+   * directory itself is private */
+  parent = g_path_get_dirname (self->dir);
+  if (g_mkdir_with_parents (parent, 0755) != 0
+      || (g_mkdir (self->dir, 0700) != 0 && errno != EEXIST))
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
@@ -280,7 +311,7 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
       return FALSE;
     }
   g_chmod (self->dir, 0700);
-  if (!hand_to_server_user (self->dir, error))
+  if (!hand_to_server_user (self->dir, error) || !check_server_user_access (self, error))
     return FALSE;
 
   {

@@ -10,6 +10,7 @@
 #include "aq-test-util.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -64,6 +65,14 @@ print_steps (AqDb   *db,
              PQgetvalue (res, i, 2));
 }
 
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -80,7 +89,9 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *json = NULL;
+  double rates[3];
 
+  setlocale (LC_ALL, "");
   aq_core_init ();
   if (url && *url)
     {
@@ -113,7 +124,7 @@ main (int   argc,
   pipeline = aq_pipeline_new_from_data (json, -1, NULL, &error);
   g_assert_no_error (error);
 
-  for (guint round = 1; round <= 2; round++)
+  for (guint round = 0; round < G_N_ELEMENTS (rates); round++)
     {
       gint64 start = g_get_monotonic_time ();
       gint64 run_id = 0;
@@ -122,9 +133,14 @@ main (int   argc,
       aq_pipeline_run (pipeline, db, NULL, NULL, NULL, &run_id, &error);
       g_assert_no_error (error);
       seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-      g_print ("run %u: %u rows in %.2f s: %.0f rows/s\n", round, rows, seconds, rows / seconds);
+      rates[round] = rows / seconds;
+      g_print ("run %u: %u rows in %.2f s: %.0f rows/s\n", round + 1, rows, seconds,
+               rates[round]);
       print_steps (db, run_id);
     }
+  qsort (rates, G_N_ELEMENTS (rates), sizeof rates[0], compare_doubles);
+  g_print ("CSV input to ods, %u rows of 6 columns: median %.0f rows/s (aim ≥ 300,000)\n", rows,
+           rates[G_N_ELEMENTS (rates) / 2]);
 
   g_unlink (csv);
   g_rmdir (dir);

@@ -895,6 +895,23 @@ test_watermark (void)
   g_assert_cmpstr (mark, ==, "2024-01-05 10:00:00+00");
 }
 
+/* SQL written as an array of lines reads as the lines joined */
+static void
+test_sql_lines (void)
+{
+  g_autofree char *rows = NULL;
+
+  run_ok ("{'name': 't_lines', 'steps': ["
+          " {'id': 'src', 'type': 'table_input', 'sql': ["
+          "   'SELECT 1 AS a -- a comment ends at the line',"
+          "   'UNION ALL',"
+          "   'SELECT 2']},"
+          " {'id': 'out', 'type': 'table_output', 'table': 'ods.t_lines', 'create': true}],"
+          " 'edges': [{'from': 'src', 'to': 'out'}]}");
+  rows = rows_of ("SELECT a FROM ods.t_lines ORDER BY a");
+  g_assert_cmpstr (rows, ==, "1;2");
+}
+
 /* A family of monthly tables read as one, a new month joining by itself, each row stamped
  * with the run that loaded it. */
 static void
@@ -1235,6 +1252,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/input/json", test_json_input);
   g_test_add_func ("/pipeline/input/watermark", test_watermark);
   g_test_add_func ("/pipeline/input/table-family", test_table_family);
+  g_test_add_func ("/pipeline/input/sql-lines", test_sql_lines);
   g_test_add_func ("/pipeline/input/other-connection", test_other_connection);
   g_test_add_func ("/pipeline/run/failure-leaves-targets", test_failure_leaves_targets);
   g_test_add_func ("/pipeline/run/cancel", test_cancel);

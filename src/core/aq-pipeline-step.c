@@ -554,6 +554,33 @@ aq_pipeline_step_kind_to_name (AqPipelineStepKind kind)
   return NULL;
 }
 
+/* A statement may be written as an array of lines, so that a pipeline file reads like SQL;
+ * the rest of the engine sees one string. Arrays holding anything but strings are left for
+ * the checks to refuse. */
+static void
+join_sql_lines (JsonObject *definition)
+{
+  JsonNode *node = json_object_get_member (definition, "sql");
+  g_autoptr(GString) joined = NULL;
+  JsonArray *lines;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  lines = json_node_get_array (node);
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (lines); i++)
+    {
+      JsonNode *line = json_array_get_element (lines, i);
+
+      if (!node_is_type (line, G_TYPE_STRING))
+        return;
+      if (i > 0)
+        g_string_append_c (joined, '\n');
+      g_string_append (joined, json_node_get_string (line));
+    }
+  json_object_set_string_member (definition, "sql", joined->str);
+}
+
 /**
  * aq_pipeline_step_new:
  * @definition: the step's object from the pipeline JSON
@@ -575,6 +602,7 @@ aq_pipeline_step_new (JsonObject *definition,
   self = g_object_new (AQ_TYPE_PIPELINE_STEP, NULL);
   self->definition = json_object_ref (definition);
   self->index = index;
+  join_sql_lines (definition);
   id = json_object_get_member (definition, "id");
   type = json_object_get_member (definition, "type");
   if (node_is_type (id, G_TYPE_STRING))

@@ -13,6 +13,7 @@
 #include "aq-local-warehouse.h"
 #include "aq-migrations.h"
 #include "aq-overview.h"
+#include "aq-phone.h"
 #include "aq-pipeline-compiler.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-step.h"

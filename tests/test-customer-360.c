@@ -520,6 +520,16 @@ test_audit (void)
   g_assert_cmpint (json_object_get_int_member (entry->detail, "found"), ==, 1);
 }
 
+/* the text search reads both sides through trigram indexes (004_customer_360.sql) */
+static void
+test_indexes (void)
+{
+  g_assert_cmpint (count1 ("SELECT count(*) FROM pg_indexes WHERE schemaname = 'dw' AND indexname"
+                           " IN ('dim_premise_address_trgm_idx', 'dim_customer_name_trgm_idx',"
+                           "     'dim_key_customer_account_idx', 'contact_value_reverse_idx')",
+                           NULL), ==, 4);
+}
+
 static void
 lookup_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -576,6 +586,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/reveal", test_reveal);
   g_test_add_func ("/customer-360/audit", test_audit);
   g_test_add_func ("/customer-360/async", test_async);
+  g_test_add_func ("/customer-360/indexes", test_indexes);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

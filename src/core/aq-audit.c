@@ -53,7 +53,7 @@ aq_audit_write (AqDb        *db,
   {
     const char *params[] = { actor, action, object, detail_text };
 
-    res = aq_db_query (db,
+    res = aq_db_query_prepared (db,
                        "INSERT INTO meta.audit_log (actor, action, object, detail)"
                        " VALUES (coalesce($1, current_user), $2, $3, $4::jsonb)",
                        4, params, error);

@@ -164,7 +164,7 @@ load_profile (AqDb           *db,
   int zero_streak, overdue, calls, orders;
   gboolean spike;
 
-  res = aq_db_query (db,
+  res = aq_db_query_prepared (db,
                      "SELECT cp.payment_habit, cp.preferred_channel, cp.consumption_level,"
                      "       cp.avg_qty_12m, cp.median_qty_peer, cp.trend, cp.zero_streak,"
                      "       cp.spike, cp.arrears_amount, cp.overdue_months, cp.calls_12m,"
@@ -288,7 +288,7 @@ load_section (AqDb           *db,
   JsonObject *section;
   JsonArray *rows;
 
-  res = aq_db_query (db, sections[i].sql, 1, params, error);
+  res = aq_db_query_prepared (db, sections[i].sql, 1, params, error);
   if (res == NULL)
     return FALSE;
 
@@ -409,7 +409,7 @@ aq_customer_360_load (AqDb          *db,
   g_return_val_if_fail (account_id != NULL, NULL);
 
   handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query (db,
+  res = aq_db_query_prepared (db,
                      "SELECT a.premise_id::text, a.account_id, a.customer_id, c.name,"
                      "       c.id_card, c.mobile, c.landline, c.customer_type,"
                      "       a.status AS account_status, p.address, a.community_code,"

@@ -106,7 +106,7 @@ guess_key (AqDb        *db,
   g_autofree char *digits = NULL;
   g_autofree char *place = NULL;
 
-  res = aq_db_query (db,
+  res = aq_db_query_prepared (db,
                      "SELECT CASE WHEN EXISTS (SELECT 1 FROM dw.dim_account"
                      "                         WHERE account_id = $1 OR meter_no = $1)"
                      "            THEN 'account'"
@@ -366,7 +366,12 @@ aq_customer_search (AqDb          *db,
     }
 
   handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query (db, sql, n_params, params, error);
+  /* the exact keys plan the same whatever the value; a LIKE pattern's plan depends on it */
+  if (key == AQ_CUSTOMER_KEY_PHONE || key == AQ_CUSTOMER_KEY_CUSTOMER
+      || key == AQ_CUSTOMER_KEY_ACCOUNT)
+    res = aq_db_query_prepared (db, sql, n_params, params, error);
+  else
+    res = aq_db_query (db, sql, n_params, params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (res == NULL)
     return NULL;

@@ -534,17 +534,19 @@ aq_customer_reveal (AqDb          *db,
                     GError       **error)
 {
   g_autoptr(JsonObject) detail = NULL;
+  g_autofree char *why = NULL;
 
   g_return_val_if_fail (AQ_IS_DB (db), NULL);
   g_return_val_if_fail (account_id != NULL, NULL);
 
+  why = g_strstrip (g_strdup (reason ? reason : ""));
   if (role != AQ_ROLE_SUPERVISOR)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_PERMISSION,
                    _("Only a supervisor may reveal a customer's personal data"));
       return NULL;
     }
-  if (reason == NULL || *g_strstrip (g_strdup (reason)) == '\0')
+  if (*why == '\0')
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
                    _("Say why the customer's personal data is needed"));
@@ -552,7 +554,7 @@ aq_customer_reveal (AqDb          *db,
     }
 
   detail = json_object_new ();
-  json_object_set_string_member (detail, "reason", reason);
+  json_object_set_string_member (detail, "reason", why);
   json_object_set_string_member (detail, "role", aq_role_to_string (role));
   if (!aq_audit_write (db, actor, "customer.reveal", account_id, detail, error))
     return NULL;

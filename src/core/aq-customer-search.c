@@ -35,7 +35,7 @@
   " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
 /* open accounts first: the caller is most likely about the account that is still billed */
 #define CANDIDATE_ORDER " ORDER BY a.status = 'normal' DESC, a.opened_on DESC, a.account_id" \
-                        " LIMIT 50"
+                        " LIMIT " G_STRINGIFY (AQ_CUSTOMER_SEARCH_LIMIT)
 
 /* ---- auxiliary methods ---- */
 

@@ -530,6 +530,34 @@ test_indexes (void)
                            NULL), ==, 4);
 }
 
+/* a prepared statement answers for each new value, and a bad one fails like aq_db_query() */
+static void
+test_prepared (void)
+{
+  static const char sql[] = "SELECT count(*) FROM dw.dim_account WHERE customer_id = $1";
+  g_autofree char *a = text1 ("SELECT customer_id FROM dw.dim_account ORDER BY 1 LIMIT 1", NULL);
+  g_autofree char *b = text1 ("SELECT customer_id FROM dw.dim_account ORDER BY 1 DESC LIMIT 1",
+                              NULL);
+  const char *customers[] = { a, b, "no such customer", a };
+  g_autoptr(GError) error = NULL;
+  PGresult *res;
+
+  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+    {
+      const char *params[] = { customers[i] };
+      g_autofree char *expected = text1 ("SELECT count(*) FROM dw.dim_account "
+                                         "WHERE customer_id = $1", customers[i]);
+
+      res = aq_db_query_prepared (db, sql, 1, params, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, expected);
+      PQclear (res);
+    }
+  res = aq_db_query_prepared (db, "SELECT no_such_column FROM dw.dim_account", 0, NULL, &error);
+  g_assert_null (res);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+}
+
 static void
 lookup_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -587,6 +615,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/audit", test_audit);
   g_test_add_func ("/customer-360/async", test_async);
   g_test_add_func ("/customer-360/indexes", test_indexes);
+  g_test_add_func ("/customer-360/prepared", test_prepared);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

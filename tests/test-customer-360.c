@@ -197,6 +197,19 @@ test_phone_360 (void)
                    + aq_customer_360_get_count (view, "calls"), >, 0);
   g_assert_cmpint (aq_customer_360_get_count (view, "bills"), >, 0);
 
+  /* balance: late fees over all payments, arrears from the profile */
+  {
+    g_autofree char *fees = text1 ("SELECT coalesce(sum(late_fee), 0)::float8::text "
+                                   "FROM dw.fact_payment WHERE account_id = $1", account);
+    g_autofree char *months = text1 ("SELECT overdue_months FROM dm.customer_profile "
+                                     "WHERE account_id = $1", account);
+
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (view->balance, "late_fees"),
+                                    g_ascii_strtod (fees, NULL), 0.005);
+    g_assert_cmpint (json_object_get_int_member (view->balance, "overdue_months"), ==,
+                     g_ascii_strtoll (months, NULL, 10));
+  }
+
   /* bounded: never more rows than the section's limit */
   g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (view, "bills")), <=, 60);
 

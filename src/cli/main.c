@@ -17,6 +17,7 @@ static const struct
   { "migrate", aq_ctl_migrate, "apply pending schema migrations" },
   { "demo", aq_ctl_demo, "simulate  fill the src_* schemas with demo source systems" },
   { "pipeline", aq_ctl_pipeline, "list|validate|run  the pipelines that load the warehouse" },
+  { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
 };
 
 static int

@@ -19,6 +19,7 @@ struct _AqDb
   PGcancel  *cancel;
   char      *conninfo;
   GMutex     cancel_lock;
+  GHashTable *prepared;  /* SQL text → the name of its prepared statement on this session */
 };
 
 G_DEFINE_FINAL_TYPE (AqDb, aq_db, G_TYPE_OBJECT)
@@ -81,6 +82,7 @@ aq_db_finalize (GObject *object)
   g_clear_pointer (&self->cancel, PQfreeCancel);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->conninfo, g_free);
+  g_clear_pointer (&self->prepared, g_hash_table_unref);
   g_mutex_clear (&self->cancel_lock);
 
   G_OBJECT_CLASS (aq_db_parent_class)->finalize (object);
@@ -96,6 +98,7 @@ static void
 aq_db_init (AqDb *self)
 {
   g_mutex_init (&self->cancel_lock);
+  self->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* ---- public API ---- */
@@ -206,6 +209,52 @@ aq_db_query (AqDb               *self,
   g_return_val_if_fail (AQ_IS_DB (self), NULL);
 
   res = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  if (!result_ok (res))
+    {
+      set_error_from_result (error, self, res, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
+
+/**
+ * aq_db_query_prepared:
+ * @sql: a constant statement; it names its prepared statement on this connection
+ *
+ * Like aq_db_query(), for the statements an interactive screen runs again and again with new
+ * parameters: prepared once per connection, so after the server's first few custom plans it
+ * reuses a generic plan and a lookup stops paying for planning. Not for statements whose
+ * best plan depends on the values (a LIKE prefix, a skewed column): use aq_db_query().
+ */
+PGresult *
+aq_db_query_prepared (AqDb               *self,
+                      const char         *sql,
+                      int                 n_params,
+                      const char * const *params,
+                      GError            **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  const char *name;
+
+  g_return_val_if_fail (AQ_IS_DB (self), NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  name = g_hash_table_lookup (self->prepared, sql);
+  if (name == NULL)
+    {
+      g_autofree char *new_name = g_strdup_printf ("aq_%u", g_hash_table_size (self->prepared));
+      g_autoptr(PGresult) prep = PQprepare (self->conn, new_name, sql, n_params, NULL);
+
+      if (!result_ok (prep))
+        {
+          set_error_from_result (error, self, prep, NULL);
+          return NULL;
+        }
+      name = new_name;
+      g_hash_table_insert (self->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+    }
+
+  res = PQexecPrepared (self->conn, name, n_params, params, NULL, NULL, 0);
   if (!result_ok (res))
     {
       set_error_from_result (error, self, res, NULL);

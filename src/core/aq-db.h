@@ -26,6 +26,11 @@ PGresult   *aq_db_query               (AqDb          *self,
                                        int            n_params,
                                        const char * const *params,
                                        GError       **error);
+PGresult   *aq_db_query_prepared      (AqDb          *self,
+                                       const char    *sql,
+                                       int            n_params,
+                                       const char * const *params,
+                                       GError       **error);
 char       *aq_db_query_string        (AqDb          *self,
                                        const char    *sql,
                                        int            n_params,

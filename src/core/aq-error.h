@@ -17,6 +17,7 @@ typedef enum
   AQ_ERROR_NOT_FOUND,    /* a named thing does not exist */
   AQ_ERROR_WAREHOUSE,    /* the embedded cluster could not be created, started or stopped */
   AQ_ERROR_MIGRATION,    /* a migration failed; the schema stays as it was */
+  AQ_ERROR_PERMISSION,   /* the role may not do this: ask a supervisor */
 } AqErrorCode;
 
 GQuark aq_error_quark (void);

@@ -1,9 +1,12 @@
 /* aqueduct-core.h — everything of libaqueduct that is not drawing */
 #pragma once
 
+#include "aq-audit.h"
 #include "aq-core.h"
 #include "aq-connection.h"
 #include "aq-copy-writer.h"
+#include "aq-customer-360.h"
+#include "aq-customer-search.h"
 #include "aq-day.h"
 #include "aq-db.h"
 #include "aq-demo.h"
@@ -13,6 +16,7 @@
 #include "aq-local-warehouse.h"
 #include "aq-migrations.h"
 #include "aq-overview.h"
+#include "aq-phone.h"
 #include "aq-pipeline-compiler.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-step.h"

@@ -1,0 +1,736 @@
+/* aq-customer-360.c — everything about one account a hotline agent needs on one screen
+ *
+ * One query for the header, one for the profile and alerts, one per section: each reads an
+ * index on the account, the customer or the premise, and each section's rows are bounded while
+ * count(*) OVER () still gives the total, so the screen costs the same for a customer with ten
+ * years of history as for a new one. Masking is done as rows are read (see
+ * aq-customer-search.c), and every lookup and reveal writes its meta.audit_log row.
+ */
+#define G_LOG_DOMAIN "aq-customer-360"
+
+#include "config.h"
+
+#include "aq-customer-360.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+
+#include "aq-audit.h"
+#include "aq-connection.h"
+#include "aq-customer-private.h"
+#include "aq-error.h"
+
+typedef enum
+{
+  BY_ACCOUNT,
+  BY_CUSTOMER,
+  BY_PREMISE,
+} SectionKey;
+
+/* Every query's first column is the section's total; ties are broken so "newest" is one row. */
+static const struct
+{
+  const char *name;
+  SectionKey  key;
+  const char *sql;
+} sections[] = {
+  { "accounts", BY_CUSTOMER,
+    "SELECT count(*) OVER () AS total, a.account_id, a.status, a.opened_on, a.closed_on,"
+    "       p.address, a.tariff_code, a.meter_no, m.size_dn AS meter_size_dn,"
+    "       m.brand AS meter_brand, m.model AS meter_model,"
+    "       m.installed_on AS meter_installed_on, m.status AS meter_status"
+    " FROM dw.dim_account a"
+    " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
+    " LEFT JOIN dw.dim_meter m ON m.meter_no = a.meter_no"
+    " WHERE a.customer_id = $1 ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20" },
+  { "bills", BY_ACCOUNT,
+    "SELECT count(*) OVER () AS total, period, bill_no, read_date, prev_read, curr_read,"
+    "       read_status, qty, water_fee, sewage_fee, amount, due_date"
+    " FROM dw.fact_bill WHERE account_id = $1 ORDER BY period DESC LIMIT 60" },
+  { "payments", BY_ACCOUNT,
+    "SELECT count(*) OVER () AS total, pay_no, period, paid_at, amount, late_fee, channel,"
+    "       days_late"
+    " FROM dw.fact_payment WHERE account_id = $1 ORDER BY paid_at DESC, pay_no DESC LIMIT 50" },
+  { "readings", BY_ACCOUNT,
+    "SELECT count(*) OVER () AS total, period, read_date, curr_read, qty, read_status"
+    " FROM dw.fact_reading WHERE account_id = $1 ORDER BY period DESC LIMIT 60" },
+  { "work_orders", BY_ACCOUNT,
+    "SELECT count(*) OVER () AS total, wo_no, category, priority, source, status, phone,"
+    "       created_at, closed_at, sla_due_at,"
+    "       CASE WHEN status = 'cancelled' THEN false"
+    "            WHEN closed_at IS NOT NULL THEN closed_at > sla_due_at"
+    "            ELSE localtimestamp > sla_due_at END AS overdue"
+    " FROM dw.fact_work_order WHERE account_id = $1"
+    " ORDER BY created_at DESC, wo_no DESC LIMIT 50" },
+  { "calls", BY_CUSTOMER,
+    "SELECT count(*) OVER () AS total, call_id, phone, started_at, ivr_path, wait_seconds,"
+    "       talk_seconds, category, agent_id, wo_no"
+    " FROM dw.fact_call WHERE customer_id = $1 ORDER BY started_at DESC, call_id DESC LIMIT 50" },
+  { "sms", BY_ACCOUNT,
+    "SELECT count(*) OVER () AS total, msg_id, phone, template, batch_no, sent_at, status"
+    " FROM dw.fact_sms WHERE account_id = $1 ORDER BY sent_at DESC, msg_id DESC LIMIT 50" },
+  { "installations", BY_ACCOUNT,
+    "SELECT count(*) OVER () AS total, app_no, applicant, phone, address, app_type, size_dn,"
+    "       applied_on, status, finished_on, days_to_connect"
+    " FROM dw.fact_installation WHERE account_id = $1"
+    " ORDER BY applied_on DESC, app_no DESC LIMIT 20" },
+  { "outages", BY_PREMISE,
+    "SELECT count(*) OVER () AS total, o.outage_id, o.kind, o.reason, o.status, o.start_time,"
+    "       o.end_time, o.restored_at"
+    " FROM dw.fact_outage o JOIN dw.dim_premise p ON ST_Contains(o.geom, p.geom)"
+    " WHERE p.premise_id = $1::bigint ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20" },
+};
+
+typedef struct
+{
+  char          *profile_url;
+  AqCustomerKey  key;
+  char          *text;
+  AqRole         role;
+  char          *actor;
+} LookupData;
+
+/* ---- auxiliary methods ---- */
+
+static void
+lookup_data_free (LookupData *data)
+{
+  g_free (data->profile_url);
+  g_free (data->text);
+  g_free (data->actor);
+  g_free (data);
+}
+
+static const char *
+value_or_null (PGresult *res,
+               int       row,
+               int       column)
+{
+  return PQgetisnull (res, row, column) ? NULL : PQgetvalue (res, row, column);
+}
+
+static void
+add_alert (AqCustomer360 *view,
+           const char    *kind,
+           char          *text,
+           JsonObject    *extra)
+{
+  JsonObject *alert = extra ? extra : json_object_new ();
+
+  json_object_set_string_member (alert, "kind", kind);
+  json_object_set_string_member (alert, "text", text);
+  json_array_add_object_element (view->alerts, alert);
+  g_free (text);
+}
+
+static void
+add_tag (AqCustomer360 *view,
+         const char    *tag,
+         const char    *value,
+         char          *text)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "tag", tag);
+  if (value)
+    json_object_set_string_member (object, "value", value);
+  else
+    json_object_set_null_member (object, "value");
+  json_object_set_string_member (object, "text", text);
+  json_array_add_object_element (view->tags, object);
+  g_free (text);
+}
+
+static const char *
+habit_text (const char *habit)
+{
+  if (g_strcmp0 (habit, "on_time") == 0)
+    return _("Pays by the due date");
+  if (g_strcmp0 (habit, "late") == 0)
+    return _("Often pays after the due date");
+  return _("Has unpaid bills past their due date");
+}
+
+/* The tags and the alerts that come from dm.customer_profile, with the facts behind each. */
+static gboolean
+load_profile (AqDb           *db,
+              AqCustomer360  *view,
+              GError        **error)
+{
+  const char *params[] = { view->account_id };
+  g_autoptr(PGresult) res = NULL;
+  const char *habit, *channel, *level, *trend;
+  double avg, median, arrears;
+  int zero_streak, overdue, calls, orders;
+  gboolean spike;
+
+  res = aq_db_query_prepared (db,
+                     "SELECT cp.payment_habit, cp.preferred_channel, cp.consumption_level,"
+                     "       cp.avg_qty_12m, cp.median_qty_peer, cp.trend, cp.zero_streak,"
+                     "       cp.spike, cp.arrears_amount, cp.overdue_months, cp.calls_12m,"
+                     "       cp.work_orders_12m,"
+                     "       (SELECT coalesce(sum(late_fee), 0) FROM dw.fact_payment"
+                     "        WHERE account_id = $1) AS late_fees,"
+                     "       (SELECT wo_no || ' ' || created_at FROM dw.fact_work_order"
+                     "        WHERE account_id = $1 AND category = 'complaint'"
+                     "          AND status NOT IN ('closed', 'cancelled')"
+                     "        ORDER BY created_at DESC LIMIT 1) AS open_complaint"
+                     " FROM (SELECT $1::text AS account_id) k"
+                     " LEFT JOIN dm.customer_profile cp ON cp.account_id = k.account_id",
+                     1, params, error);
+  if (res == NULL)
+    return FALSE;
+
+  view->balance = json_object_new ();
+  json_object_set_double_member (view->balance, "late_fees",
+                                 g_ascii_strtod (PQgetvalue (res, 0, 12), NULL));
+  if (!PQgetisnull (res, 0, 13))
+    {
+      g_auto(GStrv) parts = g_strsplit (PQgetvalue (res, 0, 13), " ", 2);
+      JsonObject *extra = json_object_new ();
+
+      json_object_set_string_member (extra, "wo_no", parts[0]);
+      json_object_set_string_member (extra, "created_at", parts[1]);
+      add_alert (view, "complaint",
+                 g_strdup_printf (_("Open complaint %s since %s"), parts[0], parts[1]), extra);
+    }
+
+  /* no profile yet (the dm pipelines have not run since the account opened): no tags */
+  if (PQgetisnull (res, 0, 0))
+    {
+      json_object_set_null_member (view->balance, "arrears_amount");
+      json_object_set_null_member (view->balance, "overdue_months");
+      return TRUE;
+    }
+
+  habit = PQgetvalue (res, 0, 0);
+  channel = value_or_null (res, 0, 1);
+  level = value_or_null (res, 0, 2);
+  avg = g_ascii_strtod (PQgetvalue (res, 0, 3), NULL);
+  median = g_ascii_strtod (PQgetvalue (res, 0, 4), NULL);
+  trend = value_or_null (res, 0, 5);
+  zero_streak = atoi (PQgetvalue (res, 0, 6));
+  spike = PQgetvalue (res, 0, 7)[0] == 't';
+  arrears = g_ascii_strtod (PQgetvalue (res, 0, 8), NULL);
+  overdue = atoi (PQgetvalue (res, 0, 9));
+  calls = atoi (PQgetvalue (res, 0, 10));
+  orders = atoi (PQgetvalue (res, 0, 11));
+
+  json_object_set_double_member (view->balance, "arrears_amount", arrears);
+  json_object_set_int_member (view->balance, "overdue_months", overdue);
+
+  if (arrears > 0)
+    {
+      JsonObject *extra = json_object_new ();
+
+      json_object_set_double_member (extra, "amount", arrears);
+      json_object_set_int_member (extra, "overdue_months", overdue);
+      add_alert (view, "arrears",
+                 g_strdup_printf (_("Owes %.2f yuan over %d overdue months"), arrears, overdue),
+                 extra);
+    }
+  if (zero_streak >= 6 || spike)
+    {
+      JsonObject *extra = json_object_new ();
+
+      json_object_set_int_member (extra, "zero_streak", zero_streak);
+      json_object_set_boolean_member (extra, "spike", spike);
+      add_alert (view, "anomaly",
+                 spike ? g_strdup (_("The last reading is over 5 times the 12-month median"))
+                       : g_strdup_printf (_("No consumption for %d months in a row"),
+                                          zero_streak),
+                 extra);
+    }
+
+  add_tag (view, "payment_habit", habit, g_strdup (habit_text (habit)));
+  add_tag (view, "preferred_channel", channel,
+           channel ? g_strdup_printf (_("Pays mostly by %s"), channel)
+                   : g_strdup (_("No payment yet")));
+  add_tag (view, "consumption_level", level,
+           g_strdup_printf (_("%.1f m³ a month over 12 months; the peer median is %.1f m³"),
+                            avg, median));
+  add_tag (view, "trend", trend,
+           trend ? g_strdup_printf (_("The last 6 months against the 6 before: %s"), trend)
+                 : g_strdup (_("Too little history for a trend")));
+  {
+    g_autofree char *months = g_strdup_printf ("%d", zero_streak);
+
+    add_tag (view, "zero_streak", months,
+             zero_streak > 0
+             ? g_strdup_printf (_("%d months in a row without consumption, up to the last bill"),
+                                zero_streak)
+             : g_strdup (_("The last bill had consumption")));
+  }
+  add_tag (view, "spike", spike ? "true" : "false",
+           spike ? g_strdup (_("The last reading is over 5 times the 12-month median"))
+                 : g_strdup (_("The last reading is in line with the past year")));
+  {
+    g_autofree char *contacts = g_strdup_printf ("%d", calls + orders);
+
+    add_tag (view, "contact_frequency", contacts,
+             g_strdup_printf (_("%d hotline calls and %d work orders in the last 12 months"),
+                              calls, orders));
+  }
+  return TRUE;
+}
+
+static gboolean
+load_section (AqDb           *db,
+              AqCustomer360  *view,
+              guint           i,
+              const char     *premise_id,
+              GError        **error)
+{
+  const char *param = sections[i].key == BY_ACCOUNT ? view->account_id
+                      : sections[i].key == BY_CUSTOMER ? view->customer_id : premise_id;
+  const char *params[] = { param };
+  g_autoptr(PGresult) res = NULL;
+  JsonObject *section;
+  JsonArray *rows;
+
+  res = aq_db_query_prepared (db, sections[i].sql, 1, params, error);
+  if (res == NULL)
+    return FALSE;
+
+  section = json_object_new ();
+  rows = json_array_new ();
+  for (int r = 0; r < PQntuples (res); r++)
+    json_array_add_object_element (rows, _aq_customer_row_to_json (res, r, 1, view->role));
+  json_object_set_int_member (section, "count",
+                              PQntuples (res) ? g_ascii_strtoll (PQgetvalue (res, 0, 0),
+                                                                 NULL, 10) : 0);
+  json_object_set_array_member (section, "rows", rows);
+  json_object_set_object_member (view->sections, sections[i].name, section);
+  return TRUE;
+}
+
+/* An outage planned or under way over the address is what the caller most likely rings about. */
+static void
+add_outage_alerts (AqCustomer360 *view)
+{
+  JsonArray *rows = aq_customer_360_get_rows (view, "outages");
+
+  for (guint i = 0; rows && i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *status = json_object_get_string_member (row, "status");
+
+      if (g_strcmp0 (status, "planned") == 0 || g_strcmp0 (status, "active") == 0)
+        {
+          JsonObject *extra = json_object_new ();
+          const char *end = json_object_get_string_member (row, "end_time");
+
+          json_object_set_int_member (extra, "outage_id",
+                                      json_object_get_int_member (row, "outage_id"));
+          json_object_set_string_member (extra, "status", status);
+          json_object_set_string_member (extra, "start_time",
+                                         json_object_get_string_member (row, "start_time"));
+          json_object_set_string_member (extra, "expected_restoration", end);
+          add_alert (view, "outage",
+                     g_strcmp0 (status, "active") == 0
+                     ? g_strdup_printf (_("No water at this address now (%s); expected back "
+                                          "by %s"),
+                                        json_object_get_string_member (row, "reason"), end)
+                     : g_strdup_printf (_("Planned outage from %s to %s (%s)"),
+                                        json_object_get_string_member (row, "start_time"), end,
+                                        json_object_get_string_member (row, "reason")),
+                     extra);
+        }
+    }
+}
+
+static void
+lookup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  LookupData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  AqCustomerLookup *lookup;
+
+  db = aq_connection_open (data->profile_url, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  lookup = aq_customer_lookup (db, data->key, data->text, data->role, data->actor,
+                               cancellable, &error);
+  if (lookup == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, lookup, (GDestroyNotify) aq_customer_lookup_free);
+}
+
+/* ---- public API ---- */
+
+void
+aq_customer_360_free (AqCustomer360 *view)
+{
+  if (view == NULL)
+    return;
+  g_free (view->account_id);
+  g_free (view->customer_id);
+  g_clear_pointer (&view->header, json_object_unref);
+  g_clear_pointer (&view->alerts, json_array_unref);
+  g_clear_pointer (&view->balance, json_object_unref);
+  g_clear_pointer (&view->sections, json_object_unref);
+  g_clear_pointer (&view->tags, json_array_unref);
+  g_free (view);
+}
+
+/**
+ * aq_customer_360_load:
+ * @account_id: the account, as a search candidate names it
+ * @role: what personal data the result may hold
+ *
+ * Reads the 360 of one account. Writes no audit row: aq_customer_lookup() and
+ * aq_customer_reveal() do, and are what callers use.
+ *
+ * Returns: (transfer full): the 360, or %NULL with %AQ_ERROR_NOT_FOUND for no such account
+ */
+AqCustomer360 *
+aq_customer_360_load (AqDb          *db,
+                      const char    *account_id,
+                      AqRole         role,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  const char *params[] = { account_id };
+  g_autoptr(AqCustomer360) view = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *premise_id = NULL;
+  gboolean ok = TRUE;
+  gulong handler;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  handler = aq_db_watch_cancellable (db, cancellable);
+  res = aq_db_query_prepared (db,
+                     "SELECT a.premise_id::text, a.account_id, a.customer_id, c.name,"
+                     "       c.id_card, c.mobile, c.landline, c.customer_type,"
+                     "       a.status AS account_status, p.address, a.community_code,"
+                     "       cm.name AS community, a.dma3_code AS dma_zone, a.tariff_code,"
+                     "       t.name AS tariff, kc.name AS key_customer,"
+                     "       kc.kind AS key_customer_kind, a.meter_no"
+                     " FROM dw.dim_account a"
+                     " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
+                     " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
+                     " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
+                     " LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"
+                     " LEFT JOIN LATERAL (SELECT name, kind FROM dw.dim_key_customer k"
+                     "                    WHERE k.account_id = a.account_id"
+                     "                    ORDER BY kc_id LIMIT 1) kc ON true"
+                     " WHERE a.account_id = $1",
+                     1, params, error);
+  if (res == NULL)
+    goto out;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No account “%s”"), account_id);
+      ok = FALSE;
+      goto out;
+    }
+
+  view = g_new0 (AqCustomer360, 1);
+  view->role = role;
+  view->account_id = g_strdup (PQgetvalue (res, 0, 1));
+  view->customer_id = g_strdup (PQgetvalue (res, 0, 2));
+  view->header = _aq_customer_row_to_json (res, 0, 1, role);
+  view->alerts = json_array_new ();
+  view->sections = json_object_new ();
+  view->tags = json_array_new ();
+  premise_id = g_strdup (PQgetvalue (res, 0, 0));
+
+  ok = load_profile (db, view, error);
+  for (guint i = 0; ok && i < G_N_ELEMENTS (sections); i++)
+    ok = load_section (db, view, i, premise_id, error);
+  if (ok)
+    add_outage_alerts (view);
+
+out:
+  aq_db_unwatch_cancellable (db, cancellable, handler);
+  if (res == NULL || !ok)
+    return NULL;
+  return g_steal_pointer (&view);
+}
+
+/**
+ * aq_customer_360_get_count:
+ *
+ * Returns: how many rows @section has in all (its rows are bounded), -1 for no such section
+ */
+gint64
+aq_customer_360_get_count (AqCustomer360 *view,
+                           const char    *section)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (view != NULL, -1);
+
+  object = json_object_has_member (view->sections, section)
+           ? json_object_get_object_member (view->sections, section) : NULL;
+  return object ? json_object_get_int_member (object, "count") : -1;
+}
+
+/**
+ * aq_customer_360_get_rows:
+ *
+ * Returns: (transfer none) (nullable): the newest rows of @section, newest first
+ */
+JsonArray *
+aq_customer_360_get_rows (AqCustomer360 *view,
+                          const char    *section)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (view != NULL, NULL);
+
+  object = json_object_has_member (view->sections, section)
+           ? json_object_get_object_member (view->sections, section) : NULL;
+  return object ? json_object_get_array_member (object, "rows") : NULL;
+}
+
+JsonNode *
+aq_customer_360_to_json (AqCustomer360 *view)
+{
+  JsonObject *root;
+
+  g_return_val_if_fail (view != NULL, NULL);
+
+  root = json_object_new ();
+  json_object_set_string_member (root, "role", aq_role_to_string (view->role));
+  json_object_set_string_member (root, "account_id", view->account_id);
+  json_object_set_string_member (root, "customer_id", view->customer_id);
+  json_object_set_object_member (root, "header", json_object_ref (view->header));
+  json_object_set_array_member (root, "alerts", json_array_ref (view->alerts));
+  json_object_set_object_member (root, "balance", json_object_ref (view->balance));
+  json_object_set_object_member (root, "sections", json_object_ref (view->sections));
+  json_object_set_array_member (root, "tags", json_array_ref (view->tags));
+  return json_node_init_object (json_node_alloc (), root);
+}
+
+/**
+ * aq_customer_reveal:
+ * @role: must be %AQ_ROLE_SUPERVISOR
+ * @actor: (nullable): who; %NULL means the database user
+ * @reason: why the full data is needed; kept in the audit row
+ *
+ * The unmasked 360, for a supervisor who says why. The audit row is written before the data
+ * is read, so no reveal goes unrecorded.
+ *
+ * Returns: (transfer full): the unmasked 360
+ */
+AqCustomer360 *
+aq_customer_reveal (AqDb          *db,
+                    const char    *account_id,
+                    AqRole         role,
+                    const char    *actor,
+                    const char    *reason,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(JsonObject) detail = NULL;
+  g_autofree char *why = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  why = g_strstrip (g_strdup (reason ? reason : ""));
+  if (role != AQ_ROLE_SUPERVISOR)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_PERMISSION,
+                   _("Only a supervisor may reveal a customer's personal data"));
+      return NULL;
+    }
+  if (*why == '\0')
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("Say why the customer's personal data is needed"));
+      return NULL;
+    }
+
+  detail = json_object_new ();
+  json_object_set_string_member (detail, "reason", why);
+  json_object_set_string_member (detail, "role", aq_role_to_string (role));
+  if (!aq_audit_write (db, actor, "customer.reveal", account_id, detail, error))
+    return NULL;
+  return aq_customer_360_load (db, account_id, AQ_ROLE_SUPERVISOR, cancellable, error);
+}
+
+void
+aq_customer_lookup_free (AqCustomerLookup *lookup)
+{
+  if (lookup == NULL)
+    return;
+  g_clear_pointer (&lookup->matches, aq_customer_matches_free);
+  g_clear_pointer (&lookup->view, aq_customer_360_free);
+  g_free (lookup);
+}
+
+/**
+ * aq_customer_lookup:
+ * @key: what @text is, or %AQ_CUSTOMER_KEY_SEARCH to guess
+ * @text: what the agent typed
+ * @role: masks personal data in everything returned
+ * @actor: (nullable): who, for the audit row; %NULL means the database user
+ *
+ * What the panel and `aqueductctl customer lookup` do: search, and when exactly one account
+ * matches, load its 360. Writes one 'customer.lookup' audit row whatever was found.
+ *
+ * Returns: (transfer full): the lookup; %NULL with %AQ_ERROR_INVALID when @text is no key
+ */
+AqCustomerLookup *
+aq_customer_lookup (AqDb          *db,
+                    AqCustomerKey  key,
+                    const char    *text,
+                    AqRole         role,
+                    const char    *actor,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(AqCustomerLookup) lookup = NULL;
+  g_autoptr(JsonObject) detail = NULL;
+  JsonArray *candidates;
+  guint n;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  lookup = g_new0 (AqCustomerLookup, 1);
+  lookup->role = role;
+  lookup->matches = aq_customer_search (db, key, text, role, cancellable, error);
+  if (lookup->matches == NULL)
+    return NULL;
+
+  candidates = lookup->matches->candidates;
+  n = json_array_get_length (candidates);
+  if (n == 1)
+    {
+      JsonObject *only = json_array_get_object_element (candidates, 0);
+
+      lookup->view = aq_customer_360_load (db, json_object_get_string_member (only, "account_id"),
+                                           role, cancellable, error);
+      if (lookup->view == NULL)
+        return NULL;
+    }
+
+  detail = json_object_new ();
+  json_object_set_string_member (detail, "key", aq_customer_key_to_string (lookup->matches->key));
+  json_object_set_string_member (detail, "text", text);
+  json_object_set_string_member (detail, "role", aq_role_to_string (role));
+  json_object_set_int_member (detail, "found", n);
+  if (n > 0)
+    {
+      JsonArray *accounts = json_array_new ();
+      JsonObject *first = json_array_get_object_element (candidates, 0);
+
+      for (guint i = 0; i < n; i++)
+        json_array_add_string_element (accounts,
+                                       json_object_get_string_member (
+                                         json_array_get_object_element (candidates, i),
+                                         "account_id"));
+      json_object_set_array_member (detail, "accounts", accounts);
+      json_object_set_string_member (detail, "customer_id",
+                                     json_object_get_string_member (first, "customer_id"));
+    }
+  if (lookup->view)
+    json_object_set_string_member (detail, "account_id", lookup->view->account_id);
+  if (!aq_audit_write (db, actor, "customer.lookup", lookup->matches->value, detail, error))
+    return NULL;
+  return g_steal_pointer (&lookup);
+}
+
+/**
+ * aq_customer_lookup_async:
+ * @profile_url: (nullable): the warehouse, resolved as aq_connection_open() does
+ *
+ * aq_customer_lookup() on a worker thread with a connection of its own.
+ */
+void
+aq_customer_lookup_async (const char          *profile_url,
+                          AqCustomerKey        key,
+                          const char          *text,
+                          AqRole               role,
+                          const char          *actor,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LookupData *data;
+
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (LookupData, 1);
+  data->profile_url = g_strdup (profile_url);
+  data->key = key;
+  data->text = g_strdup (text);
+  data->role = role;
+  data->actor = g_strdup (actor);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, aq_customer_lookup_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
+  g_task_run_in_thread (task, lookup_thread);
+}
+
+AqCustomerLookup *
+aq_customer_lookup_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aq_customer_lookup_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * aq_customer_lookup_to_json:
+ *
+ * What `aqueductctl customer lookup --json` prints: what was searched, the candidates, and the
+ * 360 when there was exactly one ("customer": null otherwise).
+ */
+JsonNode *
+aq_customer_lookup_to_json (AqCustomerLookup *lookup)
+{
+  JsonObject *root;
+  JsonObject *searched;
+
+  g_return_val_if_fail (lookup != NULL, NULL);
+
+  searched = json_object_new ();
+  json_object_set_string_member (searched, "key",
+                                 aq_customer_key_to_string (lookup->matches->key));
+  if (lookup->matches->key == AQ_CUSTOMER_KEY_PHONE)
+    {
+      /* the echo of a phone is a phone: masked like every other, only the audit row keeps it */
+      g_autofree char *masked = aq_mask_phone (lookup->matches->value, lookup->role);
+
+      json_object_set_string_member (searched, "text",
+                                     lookup->role == AQ_ROLE_SUPERVISOR ? lookup->matches->text
+                                                                        : masked);
+      json_object_set_string_member (searched, "value", masked);
+    }
+  else
+    {
+      json_object_set_string_member (searched, "text", lookup->matches->text);
+      json_object_set_string_member (searched, "value", lookup->matches->value);
+    }
+
+  root = json_object_new ();
+  json_object_set_object_member (root, "searched", searched);
+  json_object_set_string_member (root, "role", aq_role_to_string (lookup->role));
+  json_object_set_int_member (root, "found", json_array_get_length (lookup->matches->candidates));
+  json_object_set_array_member (root, "candidates", json_array_ref (lookup->matches->candidates));
+  if (lookup->view)
+    json_object_set_member (root, "customer", aq_customer_360_to_json (lookup->view));
+  else
+    json_object_set_null_member (root, "customer");
+  return json_node_init_object (json_node_alloc (), root);
+}

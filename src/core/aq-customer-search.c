@@ -1,0 +1,382 @@
+/* aq-customer-search.c — from one search string to the accounts it may mean
+ *
+ * Every key kind is one indexed query that answers the same columns, so the panel and the CLI
+ * draw one short list whatever was typed. Personal data is masked here, as rows are read, so
+ * no caller of the core ever holds what its role may not see.
+ */
+#define G_LOG_DOMAIN "aq-customer-search"
+
+#include "config.h"
+
+#include "aq-customer-search.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "aq-customer-private.h"
+#include "aq-error.h"
+
+/* PostgreSQL type oids (pg_type.dat): how a column becomes a JSON value */
+#define OID_BOOL     16
+#define OID_INT8     20
+#define OID_INT2     21
+#define OID_INT4     23
+#define OID_FLOAT4   700
+#define OID_FLOAT8   701
+#define OID_NUMERIC  1700
+
+/* One select list for every key: what a candidate row shows. */
+#define CANDIDATE_SELECT                                                              \
+  "SELECT a.account_id, a.customer_id, c.name, coalesce(c.mobile, c.landline) AS phone," \
+  "       p.address, cm.name AS community, a.status AS account_status, c.customer_type"  \
+  " FROM dw.dim_account a"                                                            \
+  " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"                          \
+  " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"                             \
+  " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
+/* open accounts first: the caller is most likely about the account that is still billed */
+#define CANDIDATE_ORDER " ORDER BY a.status = 'normal' DESC, a.opened_on DESC, a.account_id" \
+                        " LIMIT " G_STRINGIFY (AQ_CUSTOMER_SEARCH_LIMIT)
+
+/* ---- auxiliary methods ---- */
+
+static gboolean
+is_phone_column (const char *name)
+{
+  return g_str_equal (name, "phone") || g_str_equal (name, "mobile")
+         || g_str_equal (name, "landline");
+}
+
+static gboolean
+is_name_column (const char *name)
+{
+  return g_str_equal (name, "name") || g_str_equal (name, "applicant");
+}
+
+/* '%' and '_' typed by an agent are text, not patterns */
+static char *
+like_pattern (const char *fragment)
+{
+  GString *s = g_string_new ("%");
+
+  for (const char *p = fragment; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '%');
+  return g_string_free (s, FALSE);
+}
+
+/* '5678 阳光花园', '阳光花园 5678', '5678 3号楼' → the digits and the place */
+static gboolean
+split_phone_tail (const char  *text,
+                  char       **out_digits,
+                  char       **out_place)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+
+  regex = g_regex_new ("^\\s*(?:([0-9]{4})\\s+(\\S.*?)|(\\S.*?)\\s+([0-9]{4}))\\s*$",
+                       G_REGEX_OPTIMIZE, 0, NULL);
+  if (!g_regex_match (regex, text, 0, &match))
+    return FALSE;
+  *out_digits = g_match_info_fetch (match, 1);
+  if (**out_digits)
+    *out_place = g_match_info_fetch (match, 2);
+  else
+    {
+      g_free (*out_digits);
+      *out_digits = g_match_info_fetch (match, 4);
+      *out_place = g_match_info_fetch (match, 3);
+    }
+  return TRUE;
+}
+
+/* Free text: a number that exists as an account, meter or customer wins (customer numbers
+ * look like local landlines), then a phone, then a phone tail with a place, then a name. */
+static AqCustomerKey
+guess_key (AqDb        *db,
+           const char  *text,
+           GError     **error)
+{
+  const char *params[] = { text };
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *digits = NULL;
+  g_autofree char *place = NULL;
+
+  res = aq_db_query_prepared (db,
+                     "SELECT CASE WHEN EXISTS (SELECT 1 FROM dw.dim_account"
+                     "                         WHERE account_id = $1 OR meter_no = $1)"
+                     "            THEN 'account'"
+                     "            WHEN EXISTS (SELECT 1 FROM dw.dim_customer"
+                     "                         WHERE customer_id = $1)"
+                     "            THEN 'customer' END",
+                     1, params, error);
+  if (res == NULL)
+    return AQ_CUSTOMER_KEY_SEARCH;
+  if (g_str_equal (PQgetvalue (res, 0, 0), "account"))
+    return AQ_CUSTOMER_KEY_ACCOUNT;
+  if (g_str_equal (PQgetvalue (res, 0, 0), "customer"))
+    return AQ_CUSTOMER_KEY_CUSTOMER;
+
+  phone = aq_phone_normalize (text, NULL);
+  if (phone)
+    return AQ_CUSTOMER_KEY_PHONE;
+  if (split_phone_tail (text, &digits, &place))
+    return AQ_CUSTOMER_KEY_PHONE_TAIL;
+  return AQ_CUSTOMER_KEY_TEXT;
+}
+
+/* ---- private API ---- */
+
+/* A result row as a JSON object, columns from @first_column on, personal data masked. */
+JsonObject *
+_aq_customer_row_to_json (PGresult *res,
+                          int       row,
+                          int       first_column,
+                          AqRole    role)
+{
+  JsonObject *object = json_object_new ();
+
+  for (int col = first_column; col < PQnfields (res); col++)
+    {
+      const char *name = PQfname (res, col);
+      const char *value = PQgetvalue (res, row, col);
+
+      if (PQgetisnull (res, row, col))
+        {
+          json_object_set_null_member (object, name);
+          continue;
+        }
+      switch (PQftype (res, col))
+        {
+        case OID_BOOL:
+          json_object_set_boolean_member (object, name, value[0] == 't');
+          break;
+        case OID_INT2:
+        case OID_INT4:
+        case OID_INT8:
+          json_object_set_int_member (object, name, g_ascii_strtoll (value, NULL, 10));
+          break;
+        case OID_FLOAT4:
+        case OID_FLOAT8:
+        case OID_NUMERIC:
+          json_object_set_double_member (object, name, g_ascii_strtod (value, NULL));
+          break;
+        default:
+          {
+            g_autofree char *masked = NULL;
+
+            if (is_phone_column (name))
+              masked = aq_mask_phone (value, role);
+            else if (is_name_column (name))
+              masked = aq_mask_name (value, role);
+            else if (g_str_equal (name, "id_card"))
+              masked = aq_mask_id_card (value, role);
+            json_object_set_string_member (object, name, masked ? masked : value);
+          }
+          break;
+        }
+    }
+  return object;
+}
+
+/* ---- public API ---- */
+
+const char *
+aq_customer_key_to_string (AqCustomerKey key)
+{
+  switch (key)
+    {
+    case AQ_CUSTOMER_KEY_PHONE:
+      return "phone";
+    case AQ_CUSTOMER_KEY_CUSTOMER:
+      return "customer";
+    case AQ_CUSTOMER_KEY_ACCOUNT:
+      return "account";
+    case AQ_CUSTOMER_KEY_TEXT:
+      return "text";
+    case AQ_CUSTOMER_KEY_PHONE_TAIL:
+      return "phone_tail";
+    case AQ_CUSTOMER_KEY_SEARCH:
+    default:
+      return "search";
+    }
+}
+
+void
+aq_customer_matches_free (AqCustomerMatches *matches)
+{
+  if (matches == NULL)
+    return;
+  g_free (matches->text);
+  g_free (matches->value);
+  g_clear_pointer (&matches->candidates, json_array_unref);
+  g_free (matches);
+}
+
+/**
+ * aq_customer_search:
+ * @key: what @text is, or %AQ_CUSTOMER_KEY_SEARCH to guess
+ * @text: what the agent typed
+ * @role: masks the candidates' names and phones
+ *
+ * Finds the accounts @text may mean, at most %AQ_CUSTOMER_SEARCH_LIMIT. None is not an error:
+ * the result says what was searched and holds no candidate.
+ *
+ * Returns: (transfer full): the matches, or %NULL with %AQ_ERROR_INVALID when @text cannot be
+ *   a key of that kind (a phone that is no phone number, a fragment too short to search)
+ */
+AqCustomerMatches *
+aq_customer_search (AqDb          *db,
+                    AqCustomerKey  key,
+                    const char    *text,
+                    AqRole         role,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(AqCustomerMatches) matches = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *trimmed = NULL;
+  g_autofree char *sql = NULL;
+  const char *params[3] = { NULL, };
+  g_autofree char *p0 = NULL;
+  g_autofree char *p1 = NULL;
+  int n_params = 1;
+  gulong handler;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (text));
+  if (*trimmed == '\0')
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Nothing to search for"));
+      return NULL;
+    }
+
+  if (key == AQ_CUSTOMER_KEY_SEARCH)
+    {
+      GError *local_error = NULL;
+
+      key = guess_key (db, trimmed, &local_error);
+      if (local_error)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+    }
+
+  matches = g_new0 (AqCustomerMatches, 1);
+  matches->key = key;
+  matches->text = g_strdup (text);
+  matches->candidates = json_array_new ();
+
+  switch (key)
+    {
+    case AQ_CUSTOMER_KEY_PHONE:
+      p0 = aq_phone_normalize (trimmed, NULL);
+      if (p0 == NULL)
+        {
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                       _("“%s” is not a phone number: give a mobile (11 digits, +86 allowed) "
+                         "or a landline with or without its area code"), trimmed);
+          return NULL;
+        }
+      matches->value = g_strdup (p0);
+      /* the number matched, not the customer's first one: it is what the caller dialled from */
+      sql = g_strdup ("SELECT a.account_id, a.customer_id, c.name, $1::text AS phone,"
+                      "       p.address, cm.name AS community, a.status AS account_status,"
+                      "       c.customer_type"
+                      " FROM dw.dim_account a"
+                      " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
+                      " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
+                      " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
+                      " WHERE a.customer_id IN (SELECT customer_id FROM dw.contact"
+                      "                         WHERE value = $1)"
+                      CANDIDATE_ORDER);
+      params[0] = p0;
+      break;
+
+    case AQ_CUSTOMER_KEY_CUSTOMER:
+      matches->value = g_strdup (trimmed);
+      sql = g_strdup (CANDIDATE_SELECT " WHERE a.customer_id = $1" CANDIDATE_ORDER);
+      params[0] = trimmed;
+      break;
+
+    case AQ_CUSTOMER_KEY_ACCOUNT:
+      matches->value = g_strdup (trimmed);
+      sql = g_strdup (CANDIDATE_SELECT
+                      " WHERE a.account_id IN (SELECT account_id FROM dw.dim_account"
+                      "                        WHERE account_id = $1 OR meter_no = $1)"
+                      CANDIDATE_ORDER);
+      params[0] = trimmed;
+      break;
+
+    case AQ_CUSTOMER_KEY_PHONE_TAIL:
+      {
+        g_autofree char *digits = NULL;
+        g_autofree char *place = NULL;
+
+        if (!split_phone_tail (trimmed, &digits, &place))
+          {
+            g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                         _("“%s” is not the last 4 digits of a phone and a community or "
+                           "building, like “5678 福光佳园”"), trimmed);
+            return NULL;
+          }
+        matches->value = g_strdup_printf ("%s %s", digits, place);
+        /* reverse(value) has a text_pattern_ops index: a suffix becomes a prefix scan */
+        p0 = g_strconcat (g_strreverse (digits), "%", NULL);
+        p1 = like_pattern (place);
+        params[0] = p0;
+        params[1] = p1;
+        n_params = 2;
+        sql = g_strdup (CANDIDATE_SELECT
+                        " WHERE a.customer_id IN (SELECT customer_id FROM dw.contact"
+                        "                         WHERE reverse(value) LIKE $1)"
+                        "   AND (cm.name LIKE $2 OR p.address LIKE $2 OR p.building LIKE $2)"
+                        CANDIDATE_ORDER);
+      }
+      break;
+
+    case AQ_CUSTOMER_KEY_TEXT:
+    default:
+      if (g_utf8_strlen (trimmed, -1) < 2)
+        {
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                       _("“%s” is too short: give at least 2 characters of a name or an "
+                         "address"), trimmed);
+          return NULL;
+        }
+      matches->key = AQ_CUSTOMER_KEY_TEXT;
+      matches->value = g_strdup (trimmed);
+      p0 = like_pattern (trimmed);
+      params[0] = p0;
+      /* both sides have a trigram index, so each IN is an index scan, never a join scan */
+      sql = g_strdup (CANDIDATE_SELECT
+                      " WHERE a.customer_id IN (SELECT customer_id FROM dw.dim_customer"
+                      "                         WHERE name ILIKE $1)"
+                      "    OR a.premise_id IN (SELECT premise_id FROM dw.dim_premise"
+                      "                        WHERE address ILIKE $1)"
+                      CANDIDATE_ORDER);
+      break;
+    }
+
+  handler = aq_db_watch_cancellable (db, cancellable);
+  /* the exact keys plan the same whatever the value; a LIKE pattern's plan depends on it */
+  if (key == AQ_CUSTOMER_KEY_PHONE || key == AQ_CUSTOMER_KEY_CUSTOMER
+      || key == AQ_CUSTOMER_KEY_ACCOUNT)
+    res = aq_db_query_prepared (db, sql, n_params, params, error);
+  else
+    res = aq_db_query (db, sql, n_params, params, error);
+  aq_db_unwatch_cancellable (db, cancellable, handler);
+  if (res == NULL)
+    return NULL;
+  for (int i = 0; i < PQntuples (res); i++)
+    json_array_add_object_element (matches->candidates,
+                                   _aq_customer_row_to_json (res, i, 0, role));
+  return g_steal_pointer (&matches);
+}

@@ -1,0 +1,264 @@
+/* test-cli-customer.c — aqueductctl customer lookup|reveal|audit, end to end: the real binary
+ * against a small demo warehouse */
+#include "aq-test-util.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "aq-demo.h"
+#include "aq-simulator.h"
+
+static AqDb *db;
+static char *conninfo;
+
+/* Runs aqueductctl ARGS… against @url (the demo database when NULL); returns stdout. */
+static char *
+ctl_at (const char  *url,
+        int         *status,
+        char       **err,
+        const char  *first,
+        va_list      args)
+{
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", url ? url : conninfo, NULL };
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *binary = g_getenv ("AQUEDUCTCTL");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (const char *arg = first; arg; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return aq_test_run_command ((const char * const *) argv->pdata, env, status, err);
+}
+
+static char *
+ctl (int         *status,
+     char       **err,
+     const char  *first,
+     ...)
+{
+  va_list args;
+  char *out;
+
+  va_start (args, first);
+  out = ctl_at (NULL, status, err, first, args);
+  va_end (args);
+  return out;
+}
+
+static char *
+sql_text (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = aq_db_query_string (db, sql, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* a mobile of exactly one account, and that account */
+static void
+pick_phone (char **phone,
+            char **account)
+{
+  g_autofree char *both = sql_text ("SELECT ct.value || ' ' || min(a.account_id)"
+                                    " FROM dw.contact ct"
+                                    " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+                                    " WHERE ct.kind = 'mobile' GROUP BY ct.value"
+                                    " HAVING count(DISTINCT a.account_id) = 1 ORDER BY 1 LIMIT 1");
+  g_auto(GStrv) parts = g_strsplit (both, " ", 2);
+
+  *phone = g_strdup (parts[0]);
+  *account = g_strdup (parts[1]);
+}
+
+/* ---- tests ---- */
+
+static void
+test_lookup_phone (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *messy = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *masked = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonObject *customer;
+  int status = -1;
+
+  pick_phone (&phone, &account);
+  messy = g_strdup_printf ("0086 %.3s-%.4s-%s ", phone, phone + 3, phone + 7);
+  out = ctl (&status, &err, "customer", "lookup", "--phone", messy, "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  answer = parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (answer, "found"), ==, 1);
+  customer = json_object_get_object_member (answer, "customer");
+  g_assert_nonnull (customer);
+  g_assert_cmpstr (json_object_get_string_member (customer, "account_id"), ==, account);
+  /* the agent (the default role) never gets the full number, not even echoed back */
+  g_assert_null (strstr (out, phone));
+  masked = aq_mask_phone (phone, AQ_ROLE_AGENT);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (customer, "header"), "mobile"), ==, masked);
+
+  /* a supervisor sees it */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "lookup", "--phone", messy, "--role", "supervisor",
+             "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, phone));
+
+  /* the text form shows the same account */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "lookup", "--search", account, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, account));
+  g_assert_nonnull (strstr (out, "bills"));
+}
+
+static void
+test_bad_input (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  out = ctl (&status, &err, "customer", "lookup", "--phone", "138-1234", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "“138-1234” is not a phone number"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "lookup", "--phone", "13812345678", "--account", "1",
+             NULL);
+  g_assert_cmpint (status, ==, 2);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "lookup", "--account", "1", "--role", "admin", NULL);
+  g_assert_cmpint (status, ==, 2);
+}
+
+static void
+test_miss (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *none = sql_text ("SELECT count(*) FROM dw.contact WHERE value = '13000000001'");
+  g_autoptr(JsonObject) answer = NULL;
+  int status = -1;
+
+  g_assert_cmpstr (none, ==, "0");
+  out = ctl (&status, &err, "customer", "lookup", "--phone", "130 0000 0001", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "no customer for phone 130****0001"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "lookup", "--phone", "130 0000 0001", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  answer = parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (answer, "found"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "candidates")),
+                    ==, 0);
+  g_assert_true (json_object_get_null_member (answer, "customer"));
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (answer, "searched"), "key"), ==, "phone");
+}
+
+static void
+test_unreachable (void)
+{
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", "host=/nonexistent user=x dbname=x", NULL };
+  const char *argv[] = { g_getenv ("AQUEDUCTCTL"), "customer", "lookup", "--account", "1",
+                         NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = -1;
+
+  out = aq_test_run_command (argv, env, &status, &err);
+  g_assert_cmpint (status, ==, 3);
+}
+
+static void
+test_audit (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *before = sql_text ("SELECT count(*) FROM meta.audit_log "
+                                      "WHERE action = 'customer.lookup'");
+  g_autofree char *after = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *newest;
+  int status = -1;
+
+  out = ctl (&status, &err, "customer", "lookup", "--phone", "13000000001", NULL);
+  g_assert_cmpint (status, ==, 0);
+  after = sql_text ("SELECT count(*) FROM meta.audit_log WHERE action = 'customer.lookup'");
+  g_assert_cmpint (g_ascii_strtoll (after, NULL, 10), ==, g_ascii_strtoll (before, NULL, 10) + 1);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "audit", "--role", "agent", NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "Only a supervisor"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = ctl (&status, &err, "customer", "audit", "--limit", "1", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))),
+                    ==, 1);
+  newest = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  g_assert_cmpstr (json_object_get_string_member (newest, "action"), ==, "customer.lookup");
+  g_assert_cmpstr (json_object_get_string_member (newest, "object"), ==, "13000000001");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  AqSimulatorOptions options;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  aq_core_init ();
+  db = aq_test_db_new ("t_cli_customer", TRUE);
+  conninfo = aq_test_conninfo ("t_cli_customer");
+  aq_simulator_options_init (&options);
+  options.accounts = 3000;
+  options.months = 24;
+  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cli/customer/lookup-phone", test_lookup_phone);
+  g_test_add_func ("/cli/customer/bad-input", test_bad_input);
+  g_test_add_func ("/cli/customer/miss", test_miss);
+  g_test_add_func ("/cli/customer/unreachable", test_unreachable);
+  g_test_add_func ("/cli/customer/audit", test_audit);
+  status = g_test_run ();
+  g_clear_object (&db);
+  g_free (conninfo);
+  return status;
+}

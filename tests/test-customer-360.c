@@ -1,0 +1,635 @@
+/* test-customer-360.c — the customer search and 360 on a small real demo warehouse: every key
+ * kind, each section's count and newest row against independent SQL, masking by role, and the
+ * audit rows every lookup leaves */
+#include "aq-test-util.h"
+
+#include <string.h>
+
+#include "aq-demo.h"
+#include "aq-simulator.h"
+
+static AqDb *db;
+
+/* ---- helpers ---- */
+
+static char *
+text1 (const char *sql,
+       const char *param)
+{
+  const char *params[] = { param };
+  g_autoptr(GError) error = NULL;
+  char *value = aq_db_query_string (db, sql, param ? 1 : 0, param ? params : NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static gint64
+count1 (const char *sql,
+        const char *param)
+{
+  g_autofree char *value = text1 (sql, param);
+
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+static char *
+member_text (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  g_assert_nonnull (node);
+  if (JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  return g_strdup (json_node_get_string (node));
+}
+
+static char *
+to_json (JsonNode *node)
+{
+  return json_to_string (node, FALSE);
+}
+
+/* The section's count and its newest row's key, as the 360 says and as SQL says. */
+static void
+check_section (AqCustomer360 *view,
+               const char    *section,
+               const char    *param,
+               const char    *from_where,
+               const char    *key,
+               const char    *order)
+{
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) %s", from_where);
+  g_autofree char *newest_sql = g_strdup_printf ("SELECT %s::text %s ORDER BY %s LIMIT 1",
+                                                 key, from_where, order);
+  g_autofree char *newest = text1 (newest_sql, param);
+  gint64 expected = count1 (count_sql, param);
+  JsonArray *rows = aq_customer_360_get_rows (view, section);
+  const char *member = strchr (key, '.') ? strchr (key, '.') + 1 : key;
+
+  g_test_message ("section %s", section);
+  g_assert_cmpint (aq_customer_360_get_count (view, section), ==, expected);
+  g_assert_nonnull (rows);
+  g_assert_cmpint (json_array_get_length (rows), <=, expected);
+  if (expected == 0)
+    g_assert_cmpint (json_array_get_length (rows), ==, 0);
+  else
+    {
+      g_autofree char *first = member_text (json_array_get_object_element (rows, 0), member);
+
+      g_assert_cmpstr (first, ==, newest);
+    }
+}
+
+static AqCustomerLookup *
+lookup (AqCustomerKey  key,
+        const char    *text,
+        AqRole         role)
+{
+  g_autoptr(GError) error = NULL;
+  AqCustomerLookup *result = aq_customer_lookup (db, key, text, role, "test", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+/* A mobile that belongs to one customer with one account, the busiest such account. */
+static void
+pick_single_phone (char **out_phone,
+                   char **out_account)
+{
+  const char *sql =
+    "SELECT ct.value || ' ' || min(a.account_id) FROM dw.contact ct"
+    " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+    " WHERE ct.kind = 'mobile'"
+    " GROUP BY ct.value HAVING count(DISTINCT a.account_id) = 1"
+    " ORDER BY (SELECT count(*) FROM dw.fact_work_order w WHERE w.account_id = min(a.account_id))"
+    "        + (SELECT count(*) FROM dw.fact_call c WHERE c.customer_id = min(a.customer_id))"
+    "        DESC, 1 LIMIT 1";
+  g_autofree char *both = text1 (sql, NULL);
+  g_auto(GStrv) parts = g_strsplit (both, " ", 2);
+
+  *out_phone = g_strdup (parts[0]);
+  *out_account = g_strdup (parts[1]);
+}
+
+/* '13812345678' → '+86 138-1234 5678' */
+static char *
+messy (const char *mobile)
+{
+  return g_strdup_printf ("+86 %.3s-%.4s %s", mobile, mobile + 3, mobile + 7);
+}
+
+/* ---- tests ---- */
+
+static void
+test_phone_360 (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *typed = NULL;
+  g_autofree char *customer = NULL;
+  g_autofree char *premise = NULL;
+  g_autoptr(AqCustomerLookup) result = NULL;
+  AqCustomer360 *view;
+  JsonObject *candidate;
+
+  pick_single_phone (&phone, &account);
+  typed = messy (phone);
+  result = lookup (AQ_CUSTOMER_KEY_PHONE, typed, AQ_ROLE_SUPERVISOR);
+  g_assert_cmpint (result->matches->key, ==, AQ_CUSTOMER_KEY_PHONE);
+  g_assert_cmpstr (result->matches->value, ==, phone);
+  g_assert_cmpint (json_array_get_length (result->matches->candidates), ==, 1);
+  candidate = json_array_get_object_element (result->matches->candidates, 0);
+  g_assert_cmpstr (json_object_get_string_member (candidate, "account_id"), ==, account);
+  g_assert_cmpstr (json_object_get_string_member (candidate, "phone"), ==, phone);
+
+  view = result->view;
+  g_assert_nonnull (view);
+  g_assert_cmpstr (view->account_id, ==, account);
+  customer = text1 ("SELECT customer_id FROM dw.dim_account WHERE account_id = $1", account);
+  premise = text1 ("SELECT premise_id::text FROM dw.dim_account WHERE account_id = $1", account);
+  g_assert_cmpstr (view->customer_id, ==, customer);
+
+  /* the header against the dimensions */
+  {
+    g_autofree char *name = text1 ("SELECT name FROM dw.dim_customer WHERE customer_id = $1",
+                                   customer);
+    g_autofree char *address = text1 ("SELECT p.address FROM dw.dim_account a JOIN "
+                                      "dw.dim_premise p USING (premise_id) "
+                                      "WHERE a.account_id = $1", account);
+    g_autofree char *zone = text1 ("SELECT dma3_code FROM dw.dim_account WHERE account_id = $1",
+                                   account);
+
+    g_assert_cmpstr (json_object_get_string_member (view->header, "name"), ==, name);
+    g_assert_cmpstr (json_object_get_string_member (view->header, "address"), ==, address);
+    g_assert_cmpstr (json_object_get_string_member (view->header, "dma_zone"), ==, zone);
+    g_assert_cmpstr (json_object_get_string_member (view->header, "mobile"), ==, phone);
+  }
+
+  check_section (view, "accounts", customer, "FROM dw.dim_account WHERE customer_id = $1",
+                 "account_id", "opened_on DESC, account_id DESC");
+  check_section (view, "bills", account, "FROM dw.fact_bill WHERE account_id = $1",
+                 "period", "period DESC");
+  check_section (view, "payments", account, "FROM dw.fact_payment WHERE account_id = $1",
+                 "pay_no", "paid_at DESC, pay_no DESC");
+  check_section (view, "readings", account, "FROM dw.fact_bill WHERE account_id = $1",
+                 "period", "period DESC");
+  check_section (view, "work_orders", account, "FROM dw.fact_work_order WHERE account_id = $1",
+                 "wo_no", "created_at DESC, wo_no DESC");
+  check_section (view, "calls", customer, "FROM dw.fact_call WHERE customer_id = $1",
+                 "call_id", "started_at DESC, call_id DESC");
+  check_section (view, "sms", account, "FROM dw.fact_sms WHERE account_id = $1",
+                 "msg_id", "sent_at DESC, msg_id DESC");
+  check_section (view, "installations", account,
+                 "FROM dw.fact_installation WHERE account_id = $1",
+                 "app_no", "applied_on DESC, app_no DESC");
+  check_section (view, "outages", premise,
+                 "FROM dw.fact_outage o JOIN dw.dim_premise p ON ST_Contains(o.geom, p.geom) "
+                 "WHERE p.premise_id = $1::bigint",
+                 "o.outage_id", "o.start_time DESC, o.outage_id DESC");
+  /* the test picked an account with history: the comparisons above were not all of zeros */
+  g_assert_cmpint (aq_customer_360_get_count (view, "work_orders")
+                   + aq_customer_360_get_count (view, "calls"), >, 0);
+  g_assert_cmpint (aq_customer_360_get_count (view, "bills"), >, 0);
+
+  /* balance: late fees over all payments, arrears from the profile */
+  {
+    g_autofree char *fees = text1 ("SELECT coalesce(sum(late_fee), 0)::float8::text "
+                                   "FROM dw.fact_payment WHERE account_id = $1", account);
+    g_autofree char *months = text1 ("SELECT overdue_months FROM dm.customer_profile "
+                                     "WHERE account_id = $1", account);
+
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (view->balance, "late_fees"),
+                                    g_ascii_strtod (fees, NULL), 0.005);
+    g_assert_cmpint (json_object_get_int_member (view->balance, "overdue_months"), ==,
+                     g_ascii_strtoll (months, NULL, 10));
+  }
+
+  /* bounded: never more rows than the section's limit */
+  g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (view, "bills")), <=, 60);
+
+  /* the profile's seven tags, each explained */
+  g_assert_cmpint (json_array_get_length (view->tags), ==, 7);
+  for (guint i = 0; i < json_array_get_length (view->tags); i++)
+    {
+      JsonObject *tag = json_array_get_object_element (view->tags, i);
+
+      g_assert_cmpuint (strlen (json_object_get_string_member (tag, "text")), >, 0);
+    }
+  {
+    g_autofree char *habit = text1 ("SELECT payment_habit FROM dm.customer_profile "
+                                    "WHERE account_id = $1", account);
+    JsonObject *first = json_array_get_object_element (view->tags, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (first, "tag"), ==, "payment_habit");
+    g_assert_cmpstr (json_object_get_string_member (first, "value"), ==, habit);
+  }
+}
+
+static gboolean
+has_alert (AqCustomer360 *view,
+           const char    *kind,
+           JsonObject   **out_alert)
+{
+  for (guint i = 0; i < json_array_get_length (view->alerts); i++)
+    {
+      JsonObject *alert = json_array_get_object_element (view->alerts, i);
+
+      if (g_str_equal (json_object_get_string_member (alert, "kind"), kind))
+        {
+          if (out_alert)
+            *out_alert = alert;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_alerts (void)
+{
+  g_autofree char *arrears = text1 ("SELECT account_id FROM dm.customer_profile "
+                                    "WHERE arrears_amount > 0 ORDER BY account_id LIMIT 1", NULL);
+  g_autofree char *clean = text1 ("SELECT account_id FROM dm.customer_profile "
+                                  "WHERE arrears_amount = 0 AND zero_streak < 6 AND NOT spike "
+                                  "ORDER BY account_id LIMIT 1", NULL);
+  g_autofree char *streak = text1 ("SELECT account_id FROM dm.customer_profile "
+                                   "WHERE zero_streak >= 6 ORDER BY account_id LIMIT 1", NULL);
+  g_autofree char *outage = text1 ("SELECT a.account_id || ' ' || o.end_time FROM dw.dim_account a"
+                                   " JOIN dw.dim_premise p USING (premise_id)"
+                                   " JOIN dw.fact_outage o ON ST_Contains(o.geom, p.geom)"
+                                   " WHERE o.status IN ('planned', 'active')"
+                                   " ORDER BY 1 LIMIT 1", NULL);
+  JsonObject *alert = NULL;
+
+  g_assert_nonnull (arrears);
+  {
+    g_autoptr(AqCustomerLookup) r = lookup (AQ_CUSTOMER_KEY_ACCOUNT, arrears, AQ_ROLE_AGENT);
+    g_autofree char *amount = text1 ("SELECT arrears_amount::float8::text FROM "
+                                     "dm.customer_profile WHERE account_id = $1", arrears);
+
+    g_assert_true (has_alert (r->view, "arrears", &alert));
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (alert, "amount"),
+                                    g_ascii_strtod (amount, NULL), 0.005);
+  }
+  g_assert_nonnull (clean);
+  {
+    g_autoptr(AqCustomerLookup) r = lookup (AQ_CUSTOMER_KEY_ACCOUNT, clean, AQ_ROLE_AGENT);
+
+    g_assert_false (has_alert (r->view, "arrears", NULL));
+    g_assert_false (has_alert (r->view, "anomaly", NULL));
+  }
+  if (streak)
+    {
+      g_autoptr(AqCustomerLookup) r = lookup (AQ_CUSTOMER_KEY_ACCOUNT, streak, AQ_ROLE_AGENT);
+
+      g_assert_true (has_alert (r->view, "anomaly", NULL));
+    }
+  if (outage)
+    {
+      g_auto(GStrv) parts = g_strsplit (outage, " ", 2);
+      g_autoptr(AqCustomerLookup) r = lookup (AQ_CUSTOMER_KEY_ACCOUNT, parts[0], AQ_ROLE_AGENT);
+
+      g_assert_true (has_alert (r->view, "outage", &alert));
+      g_assert_cmpstr (json_object_get_string_member (alert, "expected_restoration"), ==,
+                       parts[1]);
+    }
+  else
+    g_test_message ("no planned or active outage covers an account in this warehouse");
+}
+
+static void
+test_shared_phone (void)
+{
+  g_autofree char *phone = text1 ("SELECT ct.value FROM dw.contact ct"
+                                  " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+                                  " WHERE ct.kind = 'mobile' GROUP BY ct.value"
+                                  " HAVING count(DISTINCT a.account_id) > 1 ORDER BY 1 LIMIT 1",
+                                  NULL);
+  gint64 expected;
+  g_autoptr(AqCustomerLookup) r = NULL;
+
+  g_assert_nonnull (phone);
+  expected = count1 ("SELECT count(DISTINCT a.account_id) FROM dw.contact ct"
+                     " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+                     " WHERE ct.value = $1", phone);
+  r = lookup (AQ_CUSTOMER_KEY_SEARCH, phone, AQ_ROLE_AGENT);
+  g_assert_cmpint (r->matches->key, ==, AQ_CUSTOMER_KEY_PHONE);
+  g_assert_cmpint (json_array_get_length (r->matches->candidates), ==, MIN (expected, 50));
+  g_assert_null (r->view);
+}
+
+static void
+test_every_key (void)
+{
+  g_autofree char *account = text1 ("SELECT account_id FROM dw.dim_account a WHERE meter_no IS "
+                                    "NOT NULL AND community_code IS NOT NULL AND (SELECT count(*)"
+                                    " FROM dw.dim_account b WHERE b.customer_id = a.customer_id)"
+                                    " = 1 ORDER BY account_id LIMIT 1", NULL);
+  g_autofree char *customer = text1 ("SELECT customer_id FROM dw.dim_account "
+                                     "WHERE account_id = $1", account);
+  g_autofree char *meter = text1 ("SELECT meter_no FROM dw.dim_account WHERE account_id = $1",
+                                  account);
+  g_autofree char *name = text1 ("SELECT name FROM dw.dim_customer WHERE customer_id = $1",
+                                 customer);
+  g_autofree char *tail = text1 ("SELECT right(value, 4) || ' ' || cm.name FROM dw.contact ct"
+                                 " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+                                 " JOIN dw.dim_community cm ON cm.community_code = a.community_code"
+                                 " WHERE a.account_id = $1 ORDER BY value LIMIT 1", account);
+  const struct
+  {
+    AqCustomerKey key;
+    const char *text;
+    AqCustomerKey as;
+    gboolean only;  /* exactly this one account */
+  } rows[] = {
+    { AQ_CUSTOMER_KEY_ACCOUNT, account, AQ_CUSTOMER_KEY_ACCOUNT, TRUE },
+    { AQ_CUSTOMER_KEY_ACCOUNT, meter, AQ_CUSTOMER_KEY_ACCOUNT, TRUE },
+    { AQ_CUSTOMER_KEY_CUSTOMER, customer, AQ_CUSTOMER_KEY_CUSTOMER, TRUE },
+    { AQ_CUSTOMER_KEY_SEARCH, account, AQ_CUSTOMER_KEY_ACCOUNT, TRUE },
+    { AQ_CUSTOMER_KEY_SEARCH, meter, AQ_CUSTOMER_KEY_ACCOUNT, TRUE },
+    /* eight digits like a local landline, but a customer number first */
+    { AQ_CUSTOMER_KEY_SEARCH, customer, AQ_CUSTOMER_KEY_CUSTOMER, TRUE },
+    { AQ_CUSTOMER_KEY_TEXT, name, AQ_CUSTOMER_KEY_TEXT, FALSE },
+    { AQ_CUSTOMER_KEY_SEARCH, name, AQ_CUSTOMER_KEY_TEXT, FALSE },
+    { AQ_CUSTOMER_KEY_PHONE_TAIL, tail, AQ_CUSTOMER_KEY_PHONE_TAIL, FALSE },
+    { AQ_CUSTOMER_KEY_SEARCH, tail, AQ_CUSTOMER_KEY_PHONE_TAIL, FALSE },
+  };
+
+  g_assert_nonnull (account);
+  g_assert_nonnull (tail);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(AqCustomerLookup) r = lookup (rows[i].key, rows[i].text, AQ_ROLE_SUPERVISOR);
+      JsonArray *candidates = r->matches->candidates;
+      gboolean found = FALSE;
+
+      g_test_message ("%s as %s", rows[i].text, aq_customer_key_to_string (rows[i].key));
+      g_assert_cmpint (r->matches->key, ==, rows[i].as);
+      for (guint j = 0; j < json_array_get_length (candidates); j++)
+        found |= g_str_equal (json_object_get_string_member (
+                                json_array_get_object_element (candidates, j), "account_id"),
+                              account);
+      g_assert_true (found);
+      if (rows[i].only)
+        {
+          g_assert_cmpint (json_array_get_length (candidates), ==, 1);
+          g_assert_nonnull (r->view);
+          g_assert_cmpstr (r->view->account_id, ==, account);
+        }
+    }
+}
+
+static void
+test_miss_and_bad_input (void)
+{
+  g_autoptr(AqCustomerLookup) r = NULL;
+  g_autoptr(GError) error = NULL;
+  AqCustomerLookup *bad;
+
+  g_assert_cmpint (count1 ("SELECT count(*) FROM dw.contact WHERE value = '13000000001'", NULL),
+                   ==, 0);
+  r = lookup (AQ_CUSTOMER_KEY_PHONE, "130-0000-0001", AQ_ROLE_AGENT);
+  g_assert_cmpint (json_array_get_length (r->matches->candidates), ==, 0);
+  g_assert_null (r->view);
+  g_assert_cmpstr (r->matches->value, ==, "13000000001");
+  g_assert_cmpstr (r->matches->text, ==, "130-0000-0001");
+
+  bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_PHONE, "12345", AQ_ROLE_AGENT, NULL, NULL,
+                            &error);
+  g_assert_null (bad);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_clear_error (&error);
+  bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_TEXT, "张", AQ_ROLE_AGENT, NULL, NULL, &error);
+  g_assert_null (bad);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+}
+
+static void
+test_masking (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *id_card = NULL;
+  g_autofree char *agent_text = NULL;
+  g_autofree char *supervisor_text = NULL;
+  g_autofree char *masked_phone = NULL;
+  g_autoptr(AqCustomerLookup) agent = NULL;
+  g_autoptr(AqCustomerLookup) supervisor = NULL;
+  g_autoptr(JsonNode) agent_json = NULL;
+  g_autoptr(JsonNode) supervisor_json = NULL;
+
+  pick_single_phone (&phone, &account);
+  name = text1 ("SELECT c.name FROM dw.dim_account a JOIN dw.dim_customer c USING (customer_id)"
+                " WHERE a.account_id = $1", account);
+  id_card = text1 ("SELECT c.id_card FROM dw.dim_account a JOIN dw.dim_customer c "
+                   "USING (customer_id) WHERE a.account_id = $1", account);
+  masked_phone = aq_mask_phone (phone, AQ_ROLE_AGENT);
+
+  agent = lookup (AQ_CUSTOMER_KEY_PHONE, phone, AQ_ROLE_AGENT);
+  agent_json = aq_customer_lookup_to_json (agent);
+  agent_text = to_json (agent_json);
+  g_assert_null (strstr (agent_text, phone));
+  g_assert_null (strstr (agent_text, name));
+  if (id_card)
+    g_assert_null (strstr (agent_text, id_card));
+  g_assert_nonnull (strstr (agent_text, masked_phone));
+  /* the lookup's own echo is masked too: the agent typed it, the JSON need not repeat it */
+  g_assert_cmpstr (json_object_get_string_member (agent->view->header, "mobile"), ==,
+                   masked_phone);
+
+  supervisor = lookup (AQ_CUSTOMER_KEY_PHONE, phone, AQ_ROLE_SUPERVISOR);
+  supervisor_json = aq_customer_lookup_to_json (supervisor);
+  supervisor_text = to_json (supervisor_json);
+  g_assert_nonnull (strstr (supervisor_text, phone));
+  g_assert_nonnull (strstr (supervisor_text, name));
+}
+
+static void
+test_reveal (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqCustomer360) view = NULL;
+  gint64 before, after;
+
+  pick_single_phone (&phone, &account);
+  before = count1 ("SELECT count(*) FROM meta.audit_log WHERE action = 'customer.reveal'", NULL);
+
+  view = aq_customer_reveal (db, account, AQ_ROLE_AGENT, "agent7", "curious", NULL, &error);
+  g_assert_null (view);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  view = aq_customer_reveal (db, account, AQ_ROLE_SUPERVISOR, "lead1", "  ", NULL, &error);
+  g_assert_null (view);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (count1 ("SELECT count(*) FROM meta.audit_log "
+                           "WHERE action = 'customer.reveal'", NULL), ==, before);
+
+  view = aq_customer_reveal (db, account, AQ_ROLE_SUPERVISOR, "lead1",
+                             "caller disputes the name on the bill", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (view->header, "mobile"), ==, phone);
+  after = count1 ("SELECT count(*) FROM meta.audit_log WHERE action = 'customer.reveal'", NULL);
+  g_assert_cmpint (after, ==, before + 1);
+  {
+    g_autofree char *row = text1 ("SELECT actor || '|' || object || '|' || (detail->>'reason')"
+                                  " FROM meta.audit_log WHERE action = 'customer.reveal'"
+                                  " ORDER BY id DESC LIMIT 1", NULL);
+    g_autofree char *expected = g_strdup_printf ("lead1|%s|caller disputes the name on the bill",
+                                                 account);
+
+    g_assert_cmpstr (row, ==, expected);
+  }
+}
+
+static void
+test_audit (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *typed = NULL;
+  g_autoptr(AqCustomerLookup) r = NULL;
+  g_autoptr(AqCustomerLookup) miss = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  AqAuditEntry *entry;
+  gint64 before;
+
+  pick_single_phone (&phone, &account);
+  typed = messy (phone);
+  before = count1 ("SELECT count(*) FROM meta.audit_log WHERE action = 'customer.lookup'", NULL);
+  r = lookup (AQ_CUSTOMER_KEY_PHONE, typed, AQ_ROLE_AGENT);
+  miss = lookup (AQ_CUSTOMER_KEY_PHONE, "13000000001", AQ_ROLE_AGENT);
+  g_assert_cmpint (count1 ("SELECT count(*) FROM meta.audit_log "
+                           "WHERE action = 'customer.lookup'", NULL), ==, before + 2);
+
+  g_assert_null (aq_audit_list (db, AQ_ROLE_AGENT, NULL, 10, &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  entries = aq_audit_list (db, AQ_ROLE_SUPERVISOR, "customer.lookup", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  /* newest first: the miss, then the hit */
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->object, ==, "13000000001");
+  g_assert_cmpint (json_object_get_int_member (entry->detail, "found"), ==, 0);
+  entry = g_ptr_array_index (entries, 1);
+  g_assert_cmpstr (entry->actor, ==, "test");
+  g_assert_cmpstr (entry->action, ==, "customer.lookup");
+  g_assert_cmpstr (entry->object, ==, phone);
+  g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "phone");
+  g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, typed);
+  g_assert_cmpstr (json_object_get_string_member (entry->detail, "account_id"), ==, account);
+  g_assert_cmpint (json_object_get_int_member (entry->detail, "found"), ==, 1);
+}
+
+/* the text search reads both sides through trigram indexes (004_customer_360.sql) */
+static void
+test_indexes (void)
+{
+  g_assert_cmpint (count1 ("SELECT count(*) FROM pg_indexes WHERE schemaname = 'dw' AND indexname"
+                           " IN ('dim_premise_address_trgm_idx', 'dim_customer_name_trgm_idx',"
+                           "     'dim_key_customer_account_idx', 'contact_value_reverse_idx')",
+                           NULL), ==, 4);
+}
+
+/* a prepared statement answers for each new value, and a bad one fails like aq_db_query() */
+static void
+test_prepared (void)
+{
+  static const char sql[] = "SELECT count(*) FROM dw.dim_account WHERE customer_id = $1";
+  g_autofree char *a = text1 ("SELECT customer_id FROM dw.dim_account ORDER BY 1 LIMIT 1", NULL);
+  g_autofree char *b = text1 ("SELECT customer_id FROM dw.dim_account ORDER BY 1 DESC LIMIT 1",
+                              NULL);
+  const char *customers[] = { a, b, "no such customer", a };
+  g_autoptr(GError) error = NULL;
+  PGresult *res;
+
+  for (guint i = 0; i < G_N_ELEMENTS (customers); i++)
+    {
+      const char *params[] = { customers[i] };
+      g_autofree char *expected = text1 ("SELECT count(*) FROM dw.dim_account "
+                                         "WHERE customer_id = $1", customers[i]);
+
+      res = aq_db_query_prepared (db, sql, 1, params, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, expected);
+      PQclear (res);
+    }
+  res = aq_db_query_prepared (db, "SELECT no_such_column FROM dw.dim_account", 0, NULL, &error);
+  g_assert_null (res);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+}
+
+static void
+lookup_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AqCustomerLookup **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = aq_customer_lookup_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autoptr(AqCustomerLookup) r = NULL;
+
+  pick_single_phone (&phone, &account);
+  aq_customer_lookup_async (aq_db_get_conninfo (db), AQ_CUSTOMER_KEY_PHONE, phone,
+                            AQ_ROLE_AGENT, NULL, NULL, lookup_done_cb, &r);
+  while (r == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (r->view);
+  g_assert_cmpstr (r->view->account_id, ==, account);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  AqSimulatorOptions options;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  db = aq_test_db_new ("t_customer_360", TRUE);
+  aq_simulator_options_init (&options);
+  options.accounts = 3000;
+  options.months = 24;
+  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/customer-360/phone", test_phone_360);
+  g_test_add_func ("/customer-360/alerts", test_alerts);
+  g_test_add_func ("/customer-360/shared-phone", test_shared_phone);
+  g_test_add_func ("/customer-360/every-key", test_every_key);
+  g_test_add_func ("/customer-360/miss", test_miss_and_bad_input);
+  g_test_add_func ("/customer-360/masking", test_masking);
+  g_test_add_func ("/customer-360/reveal", test_reveal);
+  g_test_add_func ("/customer-360/audit", test_audit);
+  g_test_add_func ("/customer-360/async", test_async);
+  g_test_add_func ("/customer-360/indexes", test_indexes);
+  g_test_add_func ("/customer-360/prepared", test_prepared);
+  ret = g_test_run ();
+  g_clear_object (&db);
+  return ret;
+}

@@ -123,6 +123,27 @@ aq_test_db_new (const char *dbname,
   return db;
 }
 
+/* A small demo warehouse built the product's way: the simulator, then the standard
+ * pipelines. */
+AqDb *
+aq_test_demo_db_new (const char *dbname,
+                     guint       accounts,
+                     guint       months)
+{
+  g_autoptr(GError) error = NULL;
+  AqSimulatorOptions options;
+  AqDb *db = aq_test_db_new (dbname, TRUE);
+
+  aq_simulator_options_init (&options);
+  options.accounts = accounts;
+  options.months = months;
+  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return db;
+}
+
 /* Runs a real process (the CLI) and returns its stdout. */
 char *
 aq_test_run_command (const char *const *argv,

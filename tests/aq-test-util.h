@@ -10,6 +10,9 @@ void  aq_test_cluster_drop     (void);
 char *aq_test_conninfo         (const char *dbname);
 AqDb *aq_test_db_new           (const char *dbname,
                                 gboolean    migrate);
+AqDb *aq_test_demo_db_new      (const char *dbname,
+                                guint       accounts,
+                                guint       months);
 char *aq_test_run_command      (const char *const *argv,
                                 const char *const *env,
                                 int        *exit_status,

@@ -236,21 +236,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  AqSimulatorOptions options;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   aq_core_init ();
-  db = aq_test_db_new ("t_cli_customer", TRUE);
+  db = aq_test_demo_db_new ("t_cli_customer", 3000, 24);
   conninfo = aq_test_conninfo ("t_cli_customer");
-  aq_simulator_options_init (&options);
-  options.accounts = 3000;
-  options.months = 24;
-  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/cli/customer/lookup-phone", test_lookup_phone);
   g_test_add_func ("/cli/customer/bad-input", test_bad_input);

@@ -603,20 +603,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  AqSimulatorOptions options;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  db = aq_test_db_new ("t_customer_360", TRUE);
-  aq_simulator_options_init (&options);
-  options.accounts = 3000;
-  options.months = 24;
-  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  db = aq_test_demo_db_new ("t_customer_360", 3000, 24);
 
   g_test_add_func ("/customer-360/phone", test_phone_360);
   g_test_add_func ("/customer-360/alerts", test_alerts);

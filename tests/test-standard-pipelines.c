@@ -201,20 +201,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  AqSimulatorOptions options;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  db = aq_test_db_new ("t_standard_pipelines", TRUE);
-  aq_simulator_options_init (&options);
-  options.accounts = 3000;
-  options.months = 24;
-  aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  db = aq_test_demo_db_new ("t_standard_pipelines", 3000, 24);
 
   g_test_add_func ("/standard-pipelines/ods", test_ods_merges_every_month);
   g_test_add_func ("/standard-pipelines/dw-customers", test_dw_customers_and_contacts);

@@ -283,7 +283,8 @@ show_customer (AqCustomerPanel *self)
   g_autofree char *key_customer = member_text (header, "key_customer");
   g_autoptr(GString) details = g_string_new (NULL);
   const char * const detail_members[] = {
-    "customer_type", "account_status", "address", "community", "dma_zone", "tariff", NULL
+    "mobile", "customer_type", "account_status", "address", "community", "dma_zone", "tariff",
+    NULL
   };
   guint n;
 

@@ -190,6 +190,69 @@ test_phone_and_miss (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+match_list_box (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LIST_BOX (widget) && gtk_widget_get_mapped (widget);
+}
+
+/* a phone shared by several accounts lists them; activating one loads that account */
+static void
+test_candidates (void)
+{
+  g_autoptr(AqConnectionMonitor) monitor = aq_connection_monitor_new ();
+  g_autofree char *phone = text1 ("SELECT ct.value FROM dw.contact ct"
+                                  " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+                                  " WHERE ct.kind = 'mobile' GROUP BY ct.value"
+                                  " HAVING count(DISTINCT a.account_id) > 1 ORDER BY 1 LIMIT 1",
+                                  NULL);
+  g_autofree char *expected = NULL;
+  const AqCustomerLookup *result;
+  AqWindow *window;
+  AqCustomerPanel *panel;
+  GtkWidget *list;
+  GtkListBoxRow *row;
+  const char *account;
+  guint n = 0;
+
+  g_assert_nonnull (phone);
+  expected = text1 ("SELECT count(DISTINCT a.account_id)::text FROM dw.contact ct"
+                    " JOIN dw.dim_account a ON a.customer_id = ct.customer_id"
+                    " WHERE ct.value = $1", phone);
+
+  window = aq_window_new (NULL, monitor);
+  aq_connection_monitor_set_profile_url (monitor, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  /* the hotline's hook: app.lookup and --lookup end here */
+  aq_window_lookup (window, phone);
+  panel = AQ_CUSTOMER_PANEL (aq_window_get_panel (window, "customer"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aq_customer_panel_get_search_entry
+                                                        (panel))), ==, phone);
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "candidates");
+
+  list = find_widget (GTK_WIDGET (panel), match_list_box, NULL);
+  g_assert_nonnull (list);
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    n++;
+  g_assert_cmpuint (n, ==, MIN (g_ascii_strtoull (expected, NULL, 10), 50));
+
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+  account = g_object_get_data (G_OBJECT (row), "account-id");
+  g_assert_nonnull (account);
+  g_signal_emit_by_name (list, "row-activated", row);
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  wait_for (panel_loaded, panel, 60, "the account to load");
+  g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "customer");
+  result = aq_customer_panel_get_result (panel);
+  g_assert_nonnull (result->view);
+  g_assert_cmpstr (result->view->account_id, ==, account);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -217,6 +280,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/customer-panel/phone-and-miss", test_phone_and_miss);
+  g_test_add_func ("/customer-panel/candidates", test_candidates);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -266,7 +266,8 @@ screenshot_next (AqApplication *self)
 
 static void
 screenshot_start (AqApplication *self,
-                  GStrv          shots)
+                  GStrv          shots,
+                  const char    *phone)
 {
   g_strfreev (self->shots);
   self->shots = g_strdupv (shots);
@@ -284,6 +285,9 @@ screenshot_start (AqApplication *self,
 
   g_application_hold (G_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (self->shot_window));
+  /* --lookup with --screenshot: the customer panel is "loading" until the lookup answered. */
+  if (phone != NULL)
+    aq_window_lookup (self->shot_window, phone);
   screenshot_next (self);
 }
 
@@ -400,12 +404,13 @@ aq_application_command_line (GApplication            *app,
   g_auto(GStrv) shots = NULL;
   const char *phone = NULL;
 
+  g_variant_dict_lookup (options, "lookup", "&s", &phone);
   if (g_variant_dict_lookup (options, "screenshot", "^as", &shots))
     {
-      screenshot_start (self, shots);
+      screenshot_start (self, shots, phone);
       return 0;
     }
-  if (g_variant_dict_lookup (options, "lookup", "&s", &phone))
+  if (phone != NULL)
     {
       lookup (self, phone);
       return 0;

@@ -132,6 +132,7 @@ aq_window_constructed (GObject *object)
   aq_connection_button_set_monitor (self->connection_button, self->monitor);
   aq_connection_banner_set_monitor (self->banner, self->monitor);
   aq_overview_panel_set_monitor (self->overview_panel, self->monitor);
+  aq_customer_panel_set_monitor (self->customer_panel, self->monitor);
 }
 
 static void
@@ -203,6 +204,18 @@ aq_window_set_property (GObject      *object,
     }
 }
 
+/* Ctrl+L: the customer search, from wherever the user is. */
+static void
+focus_search_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AqWindow *self = AQ_WINDOW (widget);
+
+  aq_window_show_panel (self, "customer");
+  aq_customer_panel_focus_search (self->customer_panel);
+}
+
 static void
 aq_window_class_init (AqWindowClass *klass)
 {
@@ -254,6 +267,9 @@ aq_window_class_init (AqWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-panel", "s", show_panel_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL, focus_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.focus-search", NULL);
   gtk_widget_class_install_action (widget_class, "win.check-connection", NULL,
                                    check_connection_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");

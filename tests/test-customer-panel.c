@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "aq-test-ui.h"
 #include "aq-test-util.h"
 
 #include "aq-customer-panel.h"
@@ -19,32 +20,6 @@
 static AqDb *db;
 
 /* ---- helpers ---- */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          guint       seconds,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
 
 static gboolean
 panel_loaded (gpointer data)
@@ -62,27 +37,6 @@ text1 (const char *sql,
 
   g_assert_no_error (error);
   return value;
-}
-
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             Match          match,
-             gconstpointer  data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -118,7 +72,7 @@ type_and_search (AqCustomerPanel *panel,
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "loading");
-  wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
 }
 
 /* ---- tests ---- */
@@ -172,19 +126,19 @@ test_phone_and_miss (void)
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "customer");
   /* the header shows the masked name: an agent never sees the whole of it */
   g_assert_cmpstr (masked, !=, name);
-  g_assert_nonnull (find_widget (GTK_WIDGET (panel), match_mapped_label, masked));
-  g_assert_null (find_widget (GTK_WIDGET (panel), match_mapped_label, name));
+  g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_mapped_label, masked));
+  g_assert_null (aq_test_find_widget (GTK_WIDGET (panel), match_mapped_label, name));
   /* the bills row counts what the warehouse holds */
-  row = find_widget (GTK_WIDGET (panel), match_name, "bills");
+  row = aq_test_find_widget (GTK_WIDGET (panel), match_name, "bills");
   g_assert_nonnull (row);
-  count = find_widget (row, match_name, "count");
+  count = aq_test_find_widget (row, match_name, "count");
   g_assert_nonnull (count);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, bills);
 
   /* a miss says what was searched */
   type_and_search (panel, "no such customer zzqx");
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "none");
-  g_assert_nonnull (find_widget (GTK_WIDGET (panel), match_mapped_label_with,
+  g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_mapped_label_with,
                                  "no such customer zzqx"));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -230,10 +184,10 @@ test_candidates (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aq_customer_panel_get_search_entry
                                                         (panel))), ==, phone);
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "candidates");
 
-  list = find_widget (GTK_WIDGET (panel), match_list_box, NULL);
+  list = aq_test_find_widget (GTK_WIDGET (panel), match_list_box, NULL);
   g_assert_nonnull (list);
   for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
     n++;
@@ -244,7 +198,7 @@ test_candidates (void)
   g_assert_nonnull (account);
   g_signal_emit_by_name (list, "row-activated", row);
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  wait_for (panel_loaded, panel, 60, "the account to load");
+  aq_test_wait_for (panel_loaded, panel, 60, "the account to load");
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "customer");
   result = aq_customer_panel_get_result (panel);
   g_assert_nonnull (result->view);

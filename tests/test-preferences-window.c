@@ -5,6 +5,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "aq-test-ui.h"
 #include "aq-test-util.h"
 
 #include "aq-preferences-window.h"
@@ -15,32 +16,6 @@
 /* ---- helpers ---- */
 
 static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             Match          match,
-             gconstpointer  data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
 match_row_title (GtkWidget     *widget,
                  gconstpointer  data)
 {
@@ -48,18 +23,11 @@ match_row_title (GtkWidget     *widget,
          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data) == 0;
 }
 
-static gboolean
-match_type (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
-
 static GtkWidget *
 row (AqPreferencesWindow *prefs,
      const char          *title)
 {
-  GtkWidget *widget = find_widget (GTK_WIDGET (prefs), match_row_title, title);
+  GtkWidget *widget = aq_test_find_widget (GTK_WIDGET (prefs), match_row_title, title);
 
   g_assert_nonnull (widget);
   return widget;
@@ -86,21 +54,27 @@ test_result (AqPreferencesWindow *prefs)
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row (prefs, "Test Connection")));
 }
 
+typedef struct
+{
+  AqPreferencesWindow *prefs;
+  const char          *prefix;
+} TestResult;
+
+static gboolean
+test_result_has_prefix (gpointer data)
+{
+  TestResult *t = data;
+
+  return g_str_has_prefix (test_result (t->prefs), t->prefix);
+}
+
 static void
 wait_for_test_result (AqPreferencesWindow *prefs,
                       const char          *prefix)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
+  TestResult t = { prefs, prefix };
 
-  while (!g_str_has_prefix (test_result (prefs), prefix))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for “%s…”; the row says “%s”",
-                 prefix, test_result (prefs));
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
+  aq_test_wait_for (test_result_has_prefix, &t, 20, prefix);
 }
 
 static void
@@ -138,7 +112,7 @@ test_preferences_shows_profile (void)
                                                                     "Encryption (sslmode)"))),
                     ==, 3);
   server_row = row (prefs, "PostgreSQL _Server");
-  check = find_widget (server_row, match_type, GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON));
+  check = aq_test_find_widget (server_row, aq_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON));
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
   g_assert_true (gtk_widget_get_sensitive (gtk_widget_get_ancestor (row (prefs, "Host"),
                                                                     ADW_TYPE_PREFERENCES_GROUP)));
@@ -166,7 +140,7 @@ test_preferences_test_and_apply (void)
   gtk_window_present (GTK_WINDOW (prefs));
 
   /* a port that is no port is refused before anything connects */
-  check = find_widget (row (prefs, "PostgreSQL _Server"), match_type,
+  check = aq_test_find_widget (row (prefs, "PostgreSQL _Server"), aq_test_match_type,
                        GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   set_text (prefs, "Port (5432 when empty)", "54x");
@@ -201,7 +175,7 @@ test_preferences_test_and_apply (void)
   g_assert_cmpstr (applied_url, ==, expected_url);
 
   /* back to the embedded warehouse */
-  check = find_widget (row (prefs, "_Embedded Warehouse"), match_type,
+  check = aq_test_find_widget (row (prefs, "_Embedded Warehouse"), aq_test_match_type,
                        GSIZE_TO_POINTER (GTK_TYPE_CHECK_BUTTON));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   gtk_widget_activate_action (GTK_WIDGET (prefs), "preferences.apply", NULL);

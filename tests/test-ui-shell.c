@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "aq-test-ui.h"
 #include "aq-test-util.h"
 
 #include "aq-connection-banner.h"
@@ -25,60 +26,6 @@
 #define READINGS 4321
 
 /* ---- helpers ---- */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until @condition holds; fails the test after @seconds. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          guint       seconds,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %u s waiting for %s", seconds, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             Match          match,
-             gconstpointer  data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-match_type (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
 
 static gboolean
 match_layer_card (GtkWidget     *widget,
@@ -108,7 +55,7 @@ static GtkWidget *
 find_by_type (GtkWidget *root,
               GType      type)
 {
-  GtkWidget *widget = find_widget (root, match_type, GSIZE_TO_POINTER (type));
+  GtkWidget *widget = aq_test_find_widget (root, aq_test_match_type, GSIZE_TO_POINTER (type));
 
   g_assert_nonnull (widget);
   return widget;
@@ -282,7 +229,7 @@ test_window_panels_overview_and_connection (void)
 
   /* the overview shows the warehouse's real numbers */
   overview_panel = AQ_OVERVIEW_PANEL (aq_window_get_panel (window, "overview"));
-  wait_for (panel_loaded, overview_panel, 30, "the overview to load");
+  aq_test_wait_for (panel_loaded, overview_panel, 30, "the overview to load");
   overview = aq_overview_panel_get_overview (overview_panel);
   g_assert_nonnull (overview);
   g_assert_true (g_str_has_prefix (overview->health->description, DB_NAME "@"));
@@ -300,14 +247,14 @@ test_window_panels_overview_and_connection (void)
   g_assert_cmpint (run->rows_written, ==, READINGS);
 
   /* …and on screen, not only in the model */
-  card = find_widget (GTK_WIDGET (overview_panel), match_layer_card, "ods");
+  card = aq_test_find_widget (GTK_WIDGET (overview_panel), match_layer_card, "ods");
   g_assert_nonnull (card);
   expected_rows = aq_format_count (READINGS);
   g_assert_cmpstr (aq_layer_card_get_rows_text (AQ_LAYER_CARD (card)), ==, expected_rows);
   shown_digits = digits_of (aq_layer_card_get_rows_text (AQ_LAYER_CARD (card)));
   g_assert_cmpstr (shown_digits, ==, "4321");
-  g_assert_nonnull (find_widget (GTK_WIDGET (overview_panel), match_layer_card, "dw"));
-  g_assert_nonnull (find_widget (GTK_WIDGET (overview_panel), match_row_title,
+  g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (overview_panel), match_layer_card, "dw"));
+  g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (overview_panel), match_row_title,
                                  "ods_meter_reading"));
 
   /* the header says which warehouse, and that it is healthy */
@@ -327,7 +274,7 @@ test_window_panels_overview_and_connection (void)
   g_assert_no_error (error);
   aq_db_exec (admin, "DROP DATABASE " DB_NAME " WITH (FORCE)", &error);
   g_assert_no_error (error);
-  wait_for (banner_revealed, banner, 20, "the banner to appear");
+  aq_test_wait_for (banner_revealed, banner, 20, "the banner to appear");
   g_assert_cmpint (aq_connection_monitor_get_state (monitor), ==,
                    AQ_CONNECTION_STATE_UNREACHABLE);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (button), "unreachable"));
@@ -337,20 +284,20 @@ test_window_panels_overview_and_connection (void)
 
   /* it comes back (empty this time): the window reconnects and reloads by itself */
   db = aq_test_db_new (DB_NAME, TRUE);
-  wait_for (banner_hidden, banner, 20, "the banner to hide");
-  wait_for (monitor_healthy, monitor, 20, "the monitor to be healthy");
+  aq_test_wait_for (banner_hidden, banner, 20, "the banner to hide");
+  aq_test_wait_for (monitor_healthy, monitor, 20, "the monitor to be healthy");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (button), "healthy"));
-  wait_for (ods_emptied, overview_panel, 30, "the overview to reload");
+  aq_test_wait_for (ods_emptied, overview_panel, 30, "the overview to reload");
 
   /* the window goes away completely, the monitor too once its last check is done */
   weak_window = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak_window);
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_for (pointer_cleared, &weak_window, 10, "the window to be finalized");
+  aq_test_wait_for (pointer_cleared, &weak_window, 10, "the window to be finalized");
   weak_monitor = monitor;
   g_object_add_weak_pointer (G_OBJECT (monitor), &weak_monitor);
   g_clear_object (&monitor);
-  wait_for (pointer_cleared, &weak_monitor, 20, "the monitor to be finalized");
+  aq_test_wait_for (pointer_cleared, &weak_monitor, 20, "the monitor to be finalized");
 }
 
 static void
@@ -370,10 +317,10 @@ test_window_lookup (void)
   g_assert_cmpstr (aq_customer_panel_get_lookup (AQ_CUSTOMER_PANEL (panel)), ==,
                    "13800138000");
   g_assert_true (aq_panel_get_loading (panel));
-  wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
   /* a warehouse without customers: it says who was not found */
   g_assert_cmpstr (aq_customer_panel_get_page (AQ_CUSTOMER_PANEL (panel)), ==, "none");
-  label = find_widget (GTK_WIDGET (panel), match_visible_label_with, "13800138000");
+  label = aq_test_find_widget (GTK_WIDGET (panel), match_visible_label_with, "13800138000");
   g_assert_nonnull (label);
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -123,6 +123,30 @@ aq_test_db_new (const char *dbname,
   return db;
 }
 
+/* One value a query must answer; the test fails if it cannot. */
+gint64
+aq_test_query_int64 (AqDb       *db,
+                     const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = -1;
+
+  aq_db_query_int64 (db, sql, 0, NULL, &value, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+char *
+aq_test_query_string (AqDb       *db,
+                      const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = aq_db_query_string (db, sql, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
 /* A small demo warehouse built the product's way: the simulator, then the standard
  * pipelines. */
 AqDb *

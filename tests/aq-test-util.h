@@ -10,6 +10,10 @@ void  aq_test_cluster_drop     (void);
 char *aq_test_conninfo         (const char *dbname);
 AqDb *aq_test_db_new           (const char *dbname,
                                 gboolean    migrate);
+gint64 aq_test_query_int64     (AqDb       *db,
+                                const char *sql);
+char *aq_test_query_string     (AqDb       *db,
+                                const char *sql);
 AqDb *aq_test_demo_db_new      (const char *dbname,
                                 guint       accounts,
                                 guint       months);

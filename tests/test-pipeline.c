@@ -47,22 +47,13 @@ exec_sql (const char *sql)
 static gint64
 query_int (const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 value = -1;
-
-  aq_db_query_int64 (db, sql, 0, NULL, &value, &error);
-  g_assert_no_error (error);
-  return value;
+  return aq_test_query_int64 (db, sql);
 }
 
 static char *
 query_string (const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  char *value = aq_db_query_string (db, sql, 0, NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
+  return aq_test_query_string (db, sql);
 }
 
 /* All rows as “a|b;c|d”, NULL as ∅: one string to compare exactly. */

@@ -10,22 +10,13 @@ static AqDb *db;
 static gint64
 count (const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 value = -1;
-
-  aq_db_query_int64 (db, sql, 0, NULL, &value, &error);
-  g_assert_no_error (error);
-  return value;
+  return aq_test_query_int64 (db, sql);
 }
 
 static char *
 text (const char *sql)
 {
-  g_autoptr(GError) error = NULL;
-  char *value = aq_db_query_string (db, sql, 0, NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
+  return aq_test_query_string (db, sql);
 }
 
 /* Both queries must answer the same single value. */

@@ -455,6 +455,16 @@ test_filters_and_params (void)
     g_assert_cmpstr (aq_report_result_get_parameter_lines (r)[0], ==, line);
   }
 
+  /* a month without data: only the (empty) grand total, still the value columns */
+  {
+    g_autoptr(GHashTable) none = params_new ("m", "1999-01", NULL);
+    g_autoptr(AqReportResult) empty = run (spec, none);
+    g_assert_cmpuint (aq_report_result_get_n_rows (empty), ==, 1);
+    g_assert_cmpint (aq_report_result_get_row_kind (empty, 0), ==, AQ_REPORT_ROW_TOTAL);
+    g_assert_false (aq_report_result_get_cell (empty, 0, 0, NULL));
+    g_assert_cmpuint (aq_report_result_get_n_columns (empty), ==, 2);
+  }
+
   /* wrong types name the parameter; the values are never pasted into SQL */
   {
     g_autoptr(GHashTable) bad = params_new ("m", "2024-13", NULL);

@@ -260,9 +260,13 @@ append_filters (Compiler        *c,
                 }
               else if (!normalise_value (apath, type, vals->pdata[a], &norm, NULL, error))
                 return FALSE;
-              if (strcmp (type, "numeric") == 0
-                  && !g_ascii_strtod (norm, NULL) && strspn (norm, "0.-") != strlen (norm))
-                return invalid (error, _("%s: “%s” is not a number"), apath, norm);
+              if (strcmp (type, "numeric") == 0)
+                {
+                  char *end = NULL;
+                  g_ascii_strtod (norm, &end);
+                  if (end == norm || *end != '\0')
+                    return invalid (error, _("%s: “%s” is not a number"), apath, norm);
+                }
               ref = bind (c, norm, sql_type (type));
               g_string_replace (sql, placeholder, ref, 0);
             }

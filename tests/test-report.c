@@ -172,6 +172,8 @@ test_catalog (void)
     g_assert_cmpstr (aq_indicator_get_id (first), ==, "collection_rate");
   }
 
+  g_assert_cmpstr (aq_indicator_get_formula (aq_catalog_lookup_indicator (catalog, "collection_rate")),
+                   ==, "sum(c.paid_amount) / sum(c.amount) FROM dm.cube_billing_monthly c");
   g_assert_cmpint (aq_indicator_get_aggregation (aq_catalog_lookup_indicator (catalog, "nrw_rate")),
                    ==, AQ_AGGREGATION_RATIO);
   g_assert_true (aq_indicator_is_percent (aq_catalog_lookup_indicator (catalog, "read_rate")));

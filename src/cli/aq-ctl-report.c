@@ -192,57 +192,28 @@ report_output (AqReportResult *result)
   return AQ_CTL_OK;
 }
 
-/* Everything a run needs, from the command line: the warehouse, the catalog, the definition
- * and the parameters. An output (the table, JSON, or an export that streams) takes it from
- * here. */
-typedef struct
-{
-  AqDb         *db;
-  AqCatalog    *catalog;
-  AqReportSpec *spec;
-  GHashTable   *params;
-} RunInput;
-
-static void
-run_input_clear (RunInput *in)
-{
-  g_clear_object (&in->db);
-  g_clear_object (&in->catalog);
-  g_clear_object (&in->spec);
-  g_clear_pointer (&in->params, g_hash_table_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunInput, run_input_clear)
-
-static gboolean
-run_input_load (RunInput    *in,
-                const char  *name,
-                GError     **error)
-{
-  if (!(in->params = parse_params (error))
-      || !(in->db = aq_connection_open (NULL, error))
-      || !(in->spec = load_spec (in->db, name, error))
-      || !(in->catalog = aq_catalog_load (in->db, aq_ctl_cancellable (), error)))
-    return FALSE;
-  /* Bad definitions and parameters are reported before anything runs. */
-  if (!aq_report_spec_validate (in->spec, in->catalog, error))
-    return FALSE;
-  {
-    g_autoptr(GHashTable) checked = aq_report_spec_resolve_params (in->spec, in->params, error);
-    return checked != NULL;
-  }
-}
-
 static int
 report_run (const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(RunInput) in = { 0 };
+  g_autoptr(GHashTable) params = parse_params (&error);
+  g_autoptr(AqDb) db = NULL;
+  g_autoptr(AqCatalog) catalog = NULL;
+  g_autoptr(AqReportSpec) spec = NULL;
   g_autoptr(AqReportResult) result = NULL;
 
-  if (!run_input_load (&in, name, &error))
+  if (params == NULL)
     return aq_ctl_fail (error);
-  result = aq_report_run (in.db, in.catalog, in.spec, in.params, aq_ctl_cancellable (), &error);
+  db = aq_connection_open (NULL, &error);
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  spec = load_spec (db, name, &error);
+  if (spec == NULL)
+    return aq_ctl_fail (error);
+  catalog = aq_catalog_load (db, aq_ctl_cancellable (), &error);
+  if (catalog == NULL)
+    return aq_ctl_fail (error);
+  result = aq_report_run (db, catalog, spec, params, aq_ctl_cancellable (), &error);
   if (result == NULL)
     return aq_ctl_fail (error);
   return report_output (result);

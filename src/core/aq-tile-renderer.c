@@ -1,0 +1,808 @@
+/* aq-tile-renderer.c — the offline basemap: raster tiles drawn with cairo from PostGIS
+ *
+ * The machines that run Aqueduct have no internet, so the basemap comes from the warehouse's
+ * own GIS layers. One statement per tile fetches every feature whose box meets the tile's
+ * (plus a margin for line widths and valve symbols), simplified to half a pixel in SQL so a
+ * low zoom does not ship every vertex of the city; the WKB is projected to Web Mercator and
+ * drawn here. Which layers appear depends on the zoom, as on any street map.
+ *
+ * Tiles are kept as PNG files in the user's cache, under a key made of the warehouse's
+ * connection and the last successful dw_geo run: when the GIS layers are reloaded the key
+ * changes and old tiles are simply never read again.
+ *
+ * Connections are a small pool: libpq connections are not shared between threads, and two
+ * cores gain nothing from more than two renders at a time.
+ */
+#define G_LOG_DOMAIN "aq-tile-renderer"
+
+#include "config.h"
+
+#include "aq-tile-renderer.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "aq-connection.h"
+#include "aq-db.h"
+#include "aq-error.h"
+
+#define MAX_CONNECTIONS 2
+
+struct _AqTileRenderer
+{
+  GObject      parent_instance;
+
+  char        *profile_url;
+  char        *cache_dir;
+
+  GMutex       mutex;
+  GCond        cond;
+  GQueue       idle;          /* AqDb */
+  guint        n_connections;
+  char        *cache_key;     /* (nullable): set by the first connection */
+};
+
+G_DEFINE_FINAL_TYPE (AqTileRenderer, aq_tile_renderer, G_TYPE_OBJECT)
+
+typedef enum
+{
+  LAYER_RIVER,
+  LAYER_DISTRICT,
+  LAYER_COMMUNITY,
+  LAYER_ROAD,
+  LAYER_PIPE,
+  LAYER_VALVE,
+} Layer;
+
+/* $1…$4 the box with its margin, $5 the simplification tolerance in degrees, $6 the zoom.
+ * Large polygons are clipped to the box first: at street zoom a tile needs a few of the
+ * river's vertices, not all of them. */
+static const char tile_sql[] =
+  "SELECT 0, 0, ST_AsBinary(ST_SimplifyPreserveTopology("
+  "         ST_ClipByBox2D(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)), $5))"
+  "  FROM dw.gis_river WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)"
+  " UNION ALL "
+  "SELECT 1, 0, ST_AsBinary(ST_SimplifyPreserveTopology("
+  "         ST_ClipByBox2D(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)), $5))"
+  "  FROM dw.dim_district WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)"
+  " UNION ALL "
+  "SELECT 2, 0, ST_AsBinary(ST_SimplifyPreserveTopology(geom, $5))"
+  "  FROM dw.dim_community WHERE $6::int >= 14"
+  "   AND geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)"
+  " UNION ALL "
+  "SELECT 3, road_class, ST_AsBinary(ST_SimplifyPreserveTopology(geom, $5))"
+  "  FROM dw.gis_road WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)"
+  "   AND ($6::int >= 14 OR road_class <= 2)"
+  " UNION ALL "
+  "SELECT 4, dn, ST_AsBinary(ST_SimplifyPreserveTopology(geom, $5))"
+  "  FROM dw.gis_pipe WHERE $6::int >= 13"
+  "   AND geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)"
+  "   AND dn >= CASE WHEN $6::int >= 16 THEN 0 WHEN $6::int >= 15 THEN 150"
+  "                  WHEN $6::int >= 14 THEN 300 ELSE 600 END"
+  " UNION ALL "
+  "SELECT 5, CASE status WHEN 'open' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END, ST_AsBinary(geom)"
+  "  FROM dw.gis_valve WHERE $6::int >= 16"
+  "   AND geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)";
+
+static const char version_sql[] =
+  "SELECT coalesce(max(run_id)::text, 'none') || '-' || coalesce(max(finished_at)::text, '')"
+  "  FROM meta.pipeline_run WHERE pipeline = 'dw_geo' AND status = 'succeeded'";
+
+/* ---- projection ---- */
+
+void
+aq_tile_lon_lat_to_tile (double  lon,
+                         double  lat,
+                         guint   zoom,
+                         double *tile_x,
+                         double *tile_y)
+{
+  double n = ldexp (1.0, (int) zoom);
+  double phi = lat * G_PI / 180.0;
+
+  *tile_x = (lon + 180.0) / 360.0 * n;
+  *tile_y = (1.0 - asinh (tan (phi)) / G_PI) / 2.0 * n;
+}
+
+void
+aq_tile_to_lon_lat (double  tile_x,
+                    double  tile_y,
+                    guint   zoom,
+                    double *lon,
+                    double *lat)
+{
+  double n = ldexp (1.0, (int) zoom);
+
+  *lon = tile_x / n * 360.0 - 180.0;
+  *lat = atan (sinh (G_PI * (1.0 - 2.0 * tile_y / n))) * 180.0 / G_PI;
+}
+
+/* ---- WKB to cairo paths ---- */
+
+typedef struct
+{
+  const guint8 *p;
+  const guint8 *end;
+  gboolean      little;
+  double        n;       /* 2^zoom */
+  double        x0, y0;  /* the tile's corner, in tiles */
+  double        px;      /* pixels per tile */
+} Wkb;
+
+static gboolean
+wkb_u32 (Wkb    *w,
+         guint32 *out)
+{
+  guint32 v;
+
+  if (w->end - w->p < 4)
+    return FALSE;
+  memcpy (&v, w->p, 4);
+  w->p += 4;
+  *out = w->little ? GUINT32_FROM_LE (v) : GUINT32_FROM_BE (v);
+  return TRUE;
+}
+
+static gboolean
+wkb_point (Wkb    *w,
+           double *x,
+           double *y)
+{
+  guint64 a, b;
+  double lon, lat;
+
+  if (w->end - w->p < 16)
+    return FALSE;
+  memcpy (&a, w->p, 8);
+  memcpy (&b, w->p + 8, 8);
+  w->p += 16;
+  a = w->little ? GUINT64_FROM_LE (a) : GUINT64_FROM_BE (a);
+  b = w->little ? GUINT64_FROM_LE (b) : GUINT64_FROM_BE (b);
+  memcpy (&lon, &a, 8);
+  memcpy (&lat, &b, 8);
+  *x = ((lon + 180.0) / 360.0 * w->n - w->x0) * w->px;
+  *y = ((1.0 - asinh (tan (lat * G_PI / 180.0)) / G_PI) / 2.0 * w->n - w->y0) * w->px;
+  return TRUE;
+}
+
+static gboolean
+wkb_ring (Wkb     *w,
+          cairo_t *cr,
+          gboolean close)
+{
+  guint32 n;
+
+  if (!wkb_u32 (w, &n) || (gsize) (w->end - w->p) < (gsize) n * 16)
+    return FALSE;
+  for (guint32 i = 0; i < n; i++)
+    {
+      double x, y;
+
+      wkb_point (w, &x, &y);
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  if (close && n > 0)
+    cairo_close_path (cr);
+  return TRUE;
+}
+
+/* Appends the geometry to @cr's path; points call @point instead. */
+static gboolean
+wkb_geometry (Wkb      *w,
+              cairo_t  *cr,
+              void    (*point) (cairo_t *cr, double x, double y, gpointer data),
+              gpointer  data)
+{
+  guint32 type, n;
+
+  if (w->p >= w->end)
+    return FALSE;
+  w->little = *w->p++ == 1;
+  if (!wkb_u32 (w, &type))
+    return FALSE;
+  switch (type)
+    {
+    case 1:
+      {
+        double x, y;
+
+        if (!wkb_point (w, &x, &y))
+          return FALSE;
+        if (point != NULL && !isnan (x))
+          point (cr, x, y, data);
+        return TRUE;
+      }
+    case 2:
+      return wkb_ring (w, cr, FALSE);
+    case 3:
+      if (!wkb_u32 (w, &n))
+        return FALSE;
+      for (guint32 i = 0; i < n; i++)
+        if (!wkb_ring (w, cr, TRUE))
+          return FALSE;
+      return TRUE;
+    case 4: case 5: case 6: case 7:
+      if (!wkb_u32 (w, &n))
+        return FALSE;
+      for (guint32 i = 0; i < n; i++)
+        if (!wkb_geometry (w, cr, point, data))
+          return FALSE;
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static guint8 *
+hex_decode (const char *text,
+            gsize      *len)
+{
+  gsize n;
+  guint8 *out;
+
+  /* bytea in text form: \x followed by hex digits */
+  if (text[0] != '\\' || text[1] != 'x')
+    {
+      *len = 0;
+      return NULL;
+    }
+  text += 2;
+  n = strlen (text) / 2;
+  out = g_malloc (n);
+  for (gsize i = 0; i < n; i++)
+    out[i] = (g_ascii_xdigit_value (text[2 * i]) << 4) | g_ascii_xdigit_value (text[2 * i + 1]);
+  *len = n;
+  return out;
+}
+
+/* ---- drawing ---- */
+
+typedef struct
+{
+  double scale;
+  int    status;
+} ValveStyle;
+
+static void
+valve_point (cairo_t *cr,
+             double   x,
+             double   y,
+             gpointer data)
+{
+  ValveStyle *style = data;
+  double r = 2.6 * style->scale;
+
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x, y, r, 0, 2 * G_PI);
+  if (style->status == 0)
+    cairo_set_source_rgb (cr, 1, 1, 1);
+  else if (style->status == 1)
+    cairo_set_source_rgb (cr, 0.85, 0.20, 0.18);
+  else
+    cairo_set_source_rgb (cr, 0.55, 0.55, 0.55);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.12, 0.33, 0.66);
+  cairo_set_line_width (cr, 1.2 * style->scale);
+  cairo_stroke (cr);
+}
+
+static double
+road_width (int    road_class,
+            guint  zoom,
+            double scale)
+{
+  double base = road_class <= 1 ? 5.0 : road_class == 2 ? 3.6 : 2.2;
+  double factor = zoom >= 17 ? 2.0 : zoom >= 15 ? 1.4 : zoom >= 14 ? 1.0 : 0.6;
+
+  return base * factor * scale;
+}
+
+static double
+pipe_width (int    dn,
+            guint  zoom,
+            double scale)
+{
+  double w = dn >= 600 ? 2.0 : dn >= 300 ? 1.5 : dn >= 150 ? 1.0 : 0.7;
+
+  return (zoom >= 17 ? w * 1.6 : w) * scale;
+}
+
+static void
+draw_rows (cairo_t  *cr,
+           PGresult *res,
+           Layer     layer,
+           guint     zoom,
+           Wkb      *proto,
+           double    scale,
+           gboolean  casing)
+{
+  int rows = PQntuples (res);
+
+  for (int i = 0; i < rows; i++)
+    {
+      g_autofree guint8 *bytes = NULL;
+      int attr;
+      gsize len;
+      Wkb w = *proto;
+      ValveStyle valve;
+
+      if (atoi (PQgetvalue (res, i, 0)) != (int) layer || PQgetisnull (res, i, 2))
+        continue;
+      attr = atoi (PQgetvalue (res, i, 1));
+      bytes = hex_decode (PQgetvalue (res, i, 2), &len);
+      if (bytes == NULL)
+        continue;
+      w.p = bytes;
+      w.end = bytes + len;
+      valve.scale = scale;
+      valve.status = attr;
+
+      cairo_new_path (cr);
+      if (!wkb_geometry (&w, cr, layer == LAYER_VALVE ? valve_point : NULL, &valve))
+        {
+          g_debug ("a feature of layer %d has geometry this renderer cannot read", layer);
+          continue;
+        }
+
+      switch (layer)
+        {
+        case LAYER_RIVER:
+          cairo_set_source_rgb (cr, 0.67, 0.83, 0.87);
+          cairo_fill (cr);
+          break;
+
+        case LAYER_DISTRICT:
+          {
+            const double dash[] = { 6 * scale, 4 * scale };
+
+            cairo_set_dash (cr, dash, 2, 0);
+            cairo_set_line_width (cr, 1.5 * scale);
+            cairo_set_source_rgba (cr, 0.55, 0.45, 0.65, 0.8);
+            cairo_stroke (cr);
+            cairo_set_dash (cr, NULL, 0, 0);
+          }
+          break;
+
+        case LAYER_COMMUNITY:
+          cairo_set_source_rgb (cr, 0.91, 0.88, 0.84);
+          cairo_fill_preserve (cr);
+          cairo_set_line_width (cr, 1.0 * scale);
+          cairo_set_source_rgb (cr, 0.80, 0.74, 0.67);
+          cairo_stroke (cr);
+          break;
+
+        case LAYER_ROAD:
+          if (casing)
+            {
+              cairo_set_line_width (cr, road_width (attr, zoom, scale) + 1.6 * scale);
+              cairo_set_source_rgb (cr, 0.76, 0.74, 0.72);
+            }
+          else
+            {
+              cairo_set_line_width (cr, road_width (attr, zoom, scale));
+              if (attr <= 1)
+                cairo_set_source_rgb (cr, 0.99, 0.88, 0.62);
+              else
+                cairo_set_source_rgb (cr, 1, 1, 1);
+            }
+          cairo_stroke (cr);
+          break;
+
+        case LAYER_PIPE:
+          cairo_set_line_width (cr, pipe_width (attr, zoom, scale));
+          cairo_set_source_rgba (cr, 0.16, 0.42, 0.80, 0.85);
+          cairo_stroke (cr);
+          break;
+
+        case LAYER_VALVE:
+          /* drawn point by point */
+          cairo_new_path (cr);
+          break;
+        }
+    }
+}
+
+static cairo_status_t
+png_write (void                *closure,
+           const unsigned char *data,
+           unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static GBytes *
+draw_tile (PGresult *res,
+           guint     zoom,
+           guint     x,
+           guint     y,
+           guint     scale)
+{
+  int size = AQ_TILE_SIZE * scale;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, size, size);
+  cairo_t *cr = cairo_create (surface);
+  GByteArray *png = g_byte_array_new ();
+  Wkb proto = { 0 };
+
+  proto.n = ldexp (1.0, (int) zoom);
+  proto.x0 = x;
+  proto.y0 = y;
+  proto.px = size;
+
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_source_rgb (cr, 0.95, 0.94, 0.91);
+  cairo_paint (cr);
+
+  if (res != NULL)
+    {
+      draw_rows (cr, res, LAYER_COMMUNITY, zoom, &proto, scale, FALSE);
+      draw_rows (cr, res, LAYER_RIVER, zoom, &proto, scale, FALSE);
+      draw_rows (cr, res, LAYER_ROAD, zoom, &proto, scale, TRUE);
+      draw_rows (cr, res, LAYER_ROAD, zoom, &proto, scale, FALSE);
+      draw_rows (cr, res, LAYER_DISTRICT, zoom, &proto, scale, FALSE);
+      draw_rows (cr, res, LAYER_PIPE, zoom, &proto, scale, FALSE);
+      draw_rows (cr, res, LAYER_VALVE, zoom, &proto, scale, FALSE);
+    }
+
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  cairo_surface_write_to_png_stream (surface, png_write, png);
+  cairo_surface_destroy (surface);
+  return g_byte_array_free_to_bytes (png);
+}
+
+/* ---- connections ---- */
+
+static AqDb *
+take_db (AqTileRenderer  *self,
+         GCancellable    *cancellable,
+         GError         **error)
+{
+  AqDb *db = NULL;
+  gboolean create = FALSE;
+
+  g_mutex_lock (&self->mutex);
+  while ((db = g_queue_pop_head (&self->idle)) == NULL)
+    {
+      if (self->n_connections < MAX_CONNECTIONS)
+        {
+          self->n_connections++;
+          create = TRUE;
+          break;
+        }
+      g_cond_wait_until (&self->cond, &self->mutex,
+                         g_get_monotonic_time () + G_TIME_SPAN_SECOND / 10);
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      if (db != NULL)
+        {
+          g_mutex_lock (&self->mutex);
+          g_queue_push_tail (&self->idle, db);
+          g_cond_signal (&self->cond);
+          g_mutex_unlock (&self->mutex);
+        }
+      if (create)
+        {
+          g_mutex_lock (&self->mutex);
+          self->n_connections--;
+          g_mutex_unlock (&self->mutex);
+        }
+      return NULL;
+    }
+
+  if (create)
+    {
+      g_autofree char *version = NULL;
+
+      db = aq_connection_open (self->profile_url, error);
+      if (db != NULL)
+        {
+          version = aq_db_query_string (db, version_sql, 0, NULL, error);
+          if (version == NULL)
+            g_clear_object (&db);
+        }
+      g_mutex_lock (&self->mutex);
+      if (db == NULL)
+        self->n_connections--;
+      else if (self->cache_key == NULL)
+        {
+          g_autofree char *seed = g_strdup_printf ("%s|%s", aq_db_get_conninfo (db), version);
+          g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, seed, -1);
+
+          self->cache_key = g_strndup (sum, 16);
+        }
+      g_mutex_unlock (&self->mutex);
+    }
+  return db;
+}
+
+static void
+give_db (AqTileRenderer *self,
+         AqDb           *db)
+{
+  g_mutex_lock (&self->mutex);
+  if (aq_db_is_ok (db))
+    g_queue_push_tail (&self->idle, db);
+  else
+    {
+      g_object_unref (db);
+      self->n_connections--;
+    }
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+static char *
+cache_path (AqTileRenderer *self,
+            guint           zoom,
+            guint           x,
+            guint           y,
+            guint           scale)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *key = NULL;
+
+  g_mutex_lock (&self->mutex);
+  key = g_strdup (self->cache_key);
+  g_mutex_unlock (&self->mutex);
+  if (self->cache_dir == NULL || key == NULL)
+    return NULL;
+  name = scale > 1 ? g_strdup_printf ("%u@%ux.png", y, scale) : g_strdup_printf ("%u.png", y);
+  return g_strdup_printf ("%s/%s/%u/%u/%s", self->cache_dir, key, zoom, x, name);
+}
+
+/* ---- GObject overrides ---- */
+
+static void
+aq_tile_renderer_finalize (GObject *object)
+{
+  AqTileRenderer *self = AQ_TILE_RENDERER (object);
+
+  g_queue_clear_full (&self->idle, g_object_unref);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self->profile_url);
+  g_free (self->cache_dir);
+  g_free (self->cache_key);
+
+  G_OBJECT_CLASS (aq_tile_renderer_parent_class)->finalize (object);
+}
+
+static void
+aq_tile_renderer_class_init (AqTileRendererClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = aq_tile_renderer_finalize;
+}
+
+static void
+aq_tile_renderer_init (AqTileRenderer *self)
+{
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->idle);
+}
+
+/* ---- public API ---- */
+
+/**
+ * aq_tile_renderer_new:
+ * @profile_url: (nullable): the warehouse, resolved as aq_connection_open() does
+ * @cache_dir: (nullable): where tiles are kept; NULL renders every tile afresh
+ */
+AqTileRenderer *
+aq_tile_renderer_new (const char *profile_url,
+                      const char *cache_dir)
+{
+  AqTileRenderer *self = g_object_new (AQ_TYPE_TILE_RENDERER, NULL);
+
+  self->profile_url = g_strdup (profile_url);
+  self->cache_dir = g_strdup (cache_dir);
+  return self;
+}
+
+/* Returns: the basemap's place in the user's cache directory */
+char *
+aq_tile_renderer_default_cache_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "aqueduct", "tiles", NULL);
+}
+
+const char *
+aq_tile_renderer_get_cache_dir (AqTileRenderer *self)
+{
+  g_return_val_if_fail (AQ_IS_TILE_RENDERER (self), NULL);
+  return self->cache_dir;
+}
+
+/**
+ * aq_tile_renderer_get_cache_path:
+ *
+ * Returns: (nullable): where the tile is or would be cached; NULL without a cache directory
+ */
+char *
+aq_tile_renderer_get_cache_path (AqTileRenderer  *self,
+                                 guint            zoom,
+                                 guint            x,
+                                 guint            y,
+                                 guint            scale,
+                                 GError         **error)
+{
+  AqDb *db;
+
+  g_return_val_if_fail (AQ_IS_TILE_RENDERER (self), NULL);
+
+  if (self->cache_dir == NULL)
+    return NULL;
+  /* the key needs the warehouse's GIS version: one connection tells it */
+  db = take_db (self, NULL, error);
+  if (db == NULL)
+    return NULL;
+  give_db (self, db);
+  return cache_path (self, zoom, x, y, scale);
+}
+
+/**
+ * aq_tile_renderer_render:
+ * @scale: 1, or 2 for a 512-pixel tile of the same area
+ *
+ * Blocking: call it on a worker thread (aq_tile_renderer_render_async() does).
+ *
+ * Returns: (transfer full): the tile as PNG bytes
+ */
+GBytes *
+aq_tile_renderer_render (AqTileRenderer  *self,
+                         guint            zoom,
+                         guint            x,
+                         guint            y,
+                         guint            scale,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(PGresult) res = NULL;
+  GBytes *png;
+  AqDb *db;
+  double lon0, lat0, lon1, lat1, tolerance;
+  char p[6][G_ASCII_DTOSTR_BUF_SIZE];
+  const char *params[6];
+  gsize length;
+  gulong handler;
+
+  g_return_val_if_fail (AQ_IS_TILE_RENDERER (self), NULL);
+  g_return_val_if_fail (scale == 1 || scale == 2, NULL);
+
+  if (zoom > 30 || x >= (1u << zoom) || y >= (1u << zoom))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("There is no tile %u/%u/%u: x and y must be below 2^zoom."), zoom, x, y);
+      return NULL;
+    }
+
+  db = take_db (self, cancellable, error);
+  if (db == NULL)
+    return NULL;
+
+  path = cache_path (self, zoom, x, y, scale);
+  if (path != NULL && g_file_get_contents (path, &contents, &length, NULL))
+    {
+      give_db (self, db);
+      return g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+
+  /* a margin of 8 pixels: a wide road or a valve just outside the tile still shows its edge */
+  aq_tile_to_lon_lat (x - 8.0 / AQ_TILE_SIZE, y + 1 + 8.0 / AQ_TILE_SIZE, zoom, &lon0, &lat0);
+  aq_tile_to_lon_lat (x + 1 + 8.0 / AQ_TILE_SIZE, y - 8.0 / AQ_TILE_SIZE, zoom, &lon1, &lat1);
+  tolerance = zoom >= 17 ? 0 : 0.5 * 360.0 / (AQ_TILE_SIZE * scale * ldexp (1.0, (int) zoom));
+  g_ascii_dtostr (p[0], sizeof p[0], lon0);
+  g_ascii_dtostr (p[1], sizeof p[1], lat0);
+  g_ascii_dtostr (p[2], sizeof p[2], lon1);
+  g_ascii_dtostr (p[3], sizeof p[3], lat1);
+  g_ascii_dtostr (p[4], sizeof p[4], tolerance);
+  g_snprintf (p[5], sizeof p[5], "%u", zoom);
+  for (guint i = 0; i < 6; i++)
+    params[i] = p[i];
+
+  handler = aq_db_watch_cancellable (db, cancellable);
+  res = aq_db_query_prepared (db, tile_sql, 6, params, error);
+  aq_db_unwatch_cancellable (db, cancellable, handler);
+  give_db (self, db);
+  if (res == NULL)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_clear_error (error);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+        }
+      return NULL;
+    }
+
+  png = draw_tile (res, zoom, x, y, scale);
+
+  if (path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GError) local_error = NULL;
+
+      /* a cache that cannot be written costs speed, not the tile */
+      if (g_mkdir_with_parents (dir, 0700) != 0
+          || !g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                   &local_error))
+        g_debug ("Could not cache tile %s: %s", path,
+                 local_error ? local_error->message : g_strerror (errno));
+    }
+  return png;
+}
+
+typedef struct
+{
+  guint zoom, x, y, scale;
+} RenderData;
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RenderData *data = task_data;
+  GError *error = NULL;
+  GBytes *png;
+
+  png = aq_tile_renderer_render (source_object, data->zoom, data->x, data->y, data->scale,
+                                 cancellable, &error);
+  if (png == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, png, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+aq_tile_renderer_render_async (AqTileRenderer      *self,
+                               guint                zoom,
+                               guint                x,
+                               guint                y,
+                               guint                scale,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RenderData *data;
+
+  g_return_if_fail (AQ_IS_TILE_RENDERER (self));
+
+  data = g_new0 (RenderData, 1);
+  data->zoom = zoom;
+  data->x = x;
+  data->y = y;
+  data->scale = scale;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, aq_tile_renderer_render_async);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+/* Returns: (transfer full): the tile as PNG bytes */
+GBytes *
+aq_tile_renderer_render_finish (AqTileRenderer  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,138 @@
+/* aq-campaign.h — an outage notice: template, review, quiet hours, the outbox, progress */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "aq-db.h"
+
+G_BEGIN_DECLS
+
+/* Template variables: {community}, {start}, {end}, {reason}; anything else is kept as
+ * typed. {start}/{end} read "2026-11-26 08:00" in local time. {community} is the community
+ * of the recipient's first affected account (by account id), else its district's name. */
+typedef struct
+{
+  const char *community;
+  const char *start;
+  const char *end;
+  const char *reason;
+} AqTemplateValues;
+
+char     *aq_template_render         (const char             *template_text,
+                                      const AqTemplateValues *values);
+/* FALSE and AQ_ERROR_INVALID naming an unknown {variable} or an unclosed brace. */
+gboolean  aq_template_check          (const char             *template_text,
+                                      GError                **error);
+char     *aq_template_format_time    (GDateTime              *time);
+/* A default text for a kind ("outage", "restored"), translated. */
+const char *aq_template_default      (const char             *kind);
+
+/* Planned outages only: nothing leaves between start_hour and end_hour local time. */
+typedef struct
+{
+  gboolean   enabled;
+  int        start_hour;    /* 21 */
+  int        end_hour;      /* 8 */
+  GTimeZone *tz;            /* (nullable): local */
+} AqQuietHours;
+
+void       aq_quiet_hours_init_default (AqQuietHours        *rule);
+/* The earliest time a message may leave when queued at @now (@now itself when outside). */
+GDateTime *aq_quiet_hours_apply        (const AqQuietHours  *rule,
+                                        GDateTime           *now);
+
+typedef struct
+{
+  char *channel;            /* "sms" or "wechat" */
+  char *recipient_masked;   /* 138****5678, or the openid's first 6 characters and … */
+  char *account_id;
+  char *community;          /* what {community} becomes for this recipient */
+  char *body;               /* rendered with the template given to the preview */
+} AqRecipient;
+
+void       aq_recipient_free           (AqRecipient         *recipient);
+/* The first @limit recipients of an outage's notice (sms first, then wechat, by recipient),
+ * rendered with @template_text. */
+GPtrArray *aq_campaign_preview         (AqDb                *db,
+                                        gint64               outage_id,
+                                        const char          *template_text,
+                                        guint                limit,
+                                        GError             **error);
+
+typedef struct
+{
+  gint64               outage_id;
+  const char          *kind;           /* "outage" (first notice), "update" or "restored" */
+  const char          *template_text;
+  const char          *created_by;     /* not empty */
+  const char          *reviewed_by;    /* (nullable): a draft; else ≠ created_by */
+  const AqQuietHours  *quiet_hours;    /* (nullable): the default rule */
+  GDateTime           *now;            /* (nullable): the real now (tests pass theirs) */
+} AqCampaignSpec;
+
+typedef struct
+{
+  gint64     campaign_id;
+  gint64     outage_id;
+  char      *kind;
+  char      *status;         /* draft, queued, done, cancelled */
+  char      *template_text;
+  char      *created_by;
+  char      *reviewed_by;    /* (nullable) */
+  GDateTime *not_before;     /* (nullable) */
+  gint64     queued, sending, sent, delivered, failed, total;
+  gint64     sms, wechat;    /* messages per channel */
+} AqCampaignStatus;
+
+void       aq_campaign_status_free     (AqCampaignStatus    *status);
+
+/* With reviewed_by: the campaign (status queued, not_before from the quiet hours) and one
+ * notify.message per recipient and channel, in one transaction. Recipients: the distinct
+ * mobiles and openids of the customers holding the outage's accounts, once per channel; the
+ * idempotency key is "c<campaign>-<channel>-<md5(recipient)>" so the same campaign enqueued
+ * twice writes nothing the second time. "restored" goes to exactly the (channel, recipient)
+ * pairs of the outage's first "outage" campaign. Without reviewed_by: a draft, no messages.
+ * Returns the campaign id, 0 on error (nothing written). */
+gint64     aq_campaign_create          (AqDb                *db,
+                                        const AqCampaignSpec *spec,
+                                        GError             **error);
+/* A draft reviewed by a second person (AQ_ERROR_PERMISSION when @reviewer is its creator),
+ * optionally with an edited @template_text (nullable), then enqueued as above. */
+gboolean   aq_campaign_approve         (AqDb                *db,
+                                        gint64               campaign_id,
+                                        const char          *reviewer,
+                                        const char          *template_text,
+                                        const AqQuietHours  *quiet_hours,
+                                        GDateTime           *now,
+                                        GError             **error);
+/* Enqueue (again) a reviewed campaign's messages; returns how many were new (0 on a
+ * re-send), -1 on error. */
+gint64     aq_campaign_enqueue         (AqDb                *db,
+                                        gint64               campaign_id,
+                                        GError             **error);
+AqCampaignStatus *aq_campaign_get_status (AqDb              *db,
+                                        gint64               campaign_id,
+                                        GError             **error);
+void       aq_campaign_get_status_async (const char         *profile_url,
+                                        gint64               campaign_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+AqCampaignStatus *aq_campaign_get_status_finish (GAsyncResult *result,
+                                        GError             **error);
+/* AqCampaignStatus* of an outage's campaigns, oldest first. */
+GPtrArray *aq_campaign_list            (AqDb                *db,
+                                        gint64               outage_id,
+                                        GError             **error);
+/* failed → queued, next_attempt_at now, attempts back to 0 (a person decided to try again,
+ * so the relay's give-up limit starts over); returns how many, -1 on error. */
+gint64     aq_campaign_retry_failed    (AqDb                *db,
+                                        gint64               campaign_id,
+                                        GError             **error);
+JsonNode  *aq_campaign_status_to_json  (AqCampaignStatus    *status);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqCampaignStatus, aq_campaign_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqRecipient, aq_recipient_free)
+
+G_END_DECLS

@@ -1,7 +1,11 @@
-/* aq-outage-panel.c — the outage map
+/* aq-outage-panel.c — the outage map: draw the shutoff area, see what it affects, create the
+ * outage and send its notice
  *
- * Until its issue is done the panel says what it will do and that it is not there yet,
- * instead of showing an empty page that looks broken.
+ * The map (offline basemap, overlay, the area editor) on the left; on the right the analysis
+ * of the area, recomputed on a worker thread whenever the closed area changes, a newer change
+ * cancelling the older. A geometry the warehouse finds invalid shows its precise message and
+ * a Repair button, never a count. Every warehouse call runs in a thread on its own connection
+ * through core (aq-outage-area, aq-geojson, aq-outage); the notice is outage-core's dialog.
  */
 #define G_LOG_DOMAIN "aq-outage-panel"
 
@@ -9,11 +13,59 @@
 
 #include "aq-outage-panel.h"
 
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "aq-area-editor.h"
+#include "aq-connection.h"
+#include "aq-geojson.h"
+#include "aq-map-source.h"
+#include "aq-notice-dialog.h"
+#include "aq-outage-area.h"
+#include "aq-outage.h"
+#include "aq-overlay-layer.h"
 #include "aq-panel.h"
+#include "aq-window.h"
+
+#define ANALYZE_DELAY_MS 150
+#define CITY_LAT 26.08
+#define CITY_LON 119.30
 
 struct _AqOutagePanel
 {
-  GtkWidget parent_instance;
+  GtkWidget          parent_instance;
+
+  GtkToggleButton   *draw_button;
+  GtkToggleButton   *select_button;
+  GtkDropDown       *select_kind;
+  GtkLabel          *hint_label;
+  GtkBox            *layers_box;
+  ShumateSimpleMap  *simple_map;
+  GtkSpinner        *spinner;
+  GtkStack          *stack;
+  AdwStatusPage     *error_page;
+  GtkLabel          *total_label;
+  GtkLabel          *summary_label;
+  GtkListBox        *kinds_list;
+  GtkLabel          *key_heading;
+  GtkListBox        *key_list;
+  GtkListBox        *community_list;
+
+  AqAreaModel       *model;
+  AqAreaEditor      *editor;
+  AqOverlayLayer    *overlay;
+  GSettings         *settings;
+
+  AqGeometry        *geometry;      /* (nullable): the area analysed */
+  gboolean           from_model;    /* the geometry is the model's ring (else picked/imported) */
+  gboolean           setting_ring;  /* the model is being set from a picked geometry */
+  AqOutageArea      *analysis;
+  GError            *error;         /* (nullable): why there is no analysis */
+  GCancellable      *cancellable;   /* the analysis */
+  GCancellable      *job_cancellable;
+  guint              analyze_id;
+  gboolean           loading;
+  gboolean           map_ready;
 };
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
@@ -21,21 +73,1175 @@ static void aq_panel_iface_init (AqPanelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (AqOutagePanel, aq_outage_panel, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (AQ_TYPE_PANEL, aq_panel_iface_init))
 
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const struct
+{
+  AqOverlayKind  kind;
+  const char    *title;
+} layer_toggles[] = {
+  { AQ_OVERLAY_COMMUNITY, N_("Communities") },
+  { AQ_OVERLAY_DMA_1, N_("DMA zones, level 1") },
+  { AQ_OVERLAY_DMA_2, N_("DMA zones, level 2") },
+  { AQ_OVERLAY_DMA_3, N_("DMA zones, level 3") },
+  { AQ_OVERLAY_MAIN, N_("Mains (DN 300 and up)") },
+  { AQ_OVERLAY_VALVE, N_("Valves") },
+  { AQ_OVERLAY_KEY_CUSTOMER, N_("Key customers") },
+  { AQ_OVERLAY_OUTAGE_ACTIVE, N_("Active outages") },
+  { AQ_OVERLAY_OUTAGE_PLANNED, N_("Planned outages") },
+};
+
+/* ---- a warehouse call on a worker thread ---- */
+
+typedef gpointer (*JobFunc) (AqDb          *db,
+                             gpointer       data,
+                             GCancellable  *cancellable,
+                             GError       **error);
+
+typedef struct
+{
+  char           *profile_url;
+  JobFunc         func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+  GDestroyNotify  result_free;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->profile_url);
+  if (job->data_free != NULL)
+    job->data_free (job->data);
+  g_free (job);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(AqDb) db = NULL;
+  GError *error = NULL;
+  gpointer result = NULL;
+
+  db = aq_connection_open (job->profile_url, &error);
+  if (db != NULL)
+    result = job->func (db, job->data, cancellable, &error);
+  if (result == NULL && error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, job->result_free);
+}
+
+static const char *
+profile_url (AqOutagePanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (AQ_IS_WINDOW (root) && aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
+    return aq_connection_monitor_get_profile_url (aq_window_get_monitor (AQ_WINDOW (root)));
+  return NULL;
+}
+
+static void
+run_job (AqOutagePanel       *self,
+         JobFunc              func,
+         gpointer             data,
+         GDestroyNotify       data_free,
+         GDestroyNotify       result_free,
+         GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job = g_new0 (Job, 1);
+
+  if (self->job_cancellable == NULL)
+    self->job_cancellable = g_cancellable_new ();
+  job->profile_url = g_strdup (profile_url (self));
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  task = g_task_new (NULL, self->job_cancellable, callback, self);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+/* ---- auxiliary methods ---- */
+
+static void
+set_loading (AqOutagePanel *self,
+             gboolean       loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  gtk_spinner_set_spinning (self->spinner, loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+toast (AqOutagePanel *self,
+       const char    *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static char *
+format_count (gint64 n)
+{
+  /* Translators: a count with the locale's digit grouping */
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
+}
+
+static GtkWidget *
+count_row (const char *title,
+           const char *subtitle,
+           gint64      count,
+           const char *name)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *text = format_count (count);
+  GtkWidget *label = gtk_label_new (text);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_name (label, "count");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  if (name != NULL)
+    gtk_widget_set_name (row, name);
+  return row;
+}
+
+static const char *
+key_kind_title (const char *kind)
+{
+  if (g_strcmp0 (kind, "hospital") == 0)
+    return _("Hospital");
+  if (g_strcmp0 (kind, "school") == 0)
+    return _("School");
+  if (g_strcmp0 (kind, "kindergarten") == 0)
+    return _("Kindergarten");
+  if (g_strcmp0 (kind, "hotel") == 0)
+    return _("Hotel");
+  if (g_strcmp0 (kind, "large_consumer") == 0)
+    return _("Large consumer");
+  return kind;
+}
+
+static void
+update_hint (AqOutagePanel *self)
+{
+  guint n = aq_area_model_get_n_vertices (self->model);
+  AqAreaEditorMode mode = aq_area_editor_get_mode (self->editor);
+  g_autofree char *text = NULL;
+
+  if (mode == AQ_AREA_EDITOR_SELECT)
+    text = g_strdup (_("Click a community or zone on the map"));
+  else if (mode == AQ_AREA_EDITOR_DRAW && !aq_area_model_get_closed (self->model))
+    /* Translators: %u is the number of corners drawn so far */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u corner · click to add, Enter to close",
+                                         "%u corners · click to add, Enter to close", n), n);
+  else if (mode == AQ_AREA_EDITOR_DRAW)
+    text = g_strdup (_("Drag a corner to move it"));
+  gtk_label_set_label (self->hint_label, text ? text : "");
+}
+
+static void
+update_actions (AqOutagePanel *self)
+{
+  gboolean have_result = self->analysis != NULL && self->geometry != NULL;
+  gboolean repairable = g_error_matches (self->error, AQ_GEOJSON_ERROR,
+                                         AQ_GEOJSON_ERROR_INVALID);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.undo",
+                                 aq_area_model_can_undo (self->model));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.redo",
+                                 aq_area_model_can_redo (self->model));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.repair", repairable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.export-list", have_result);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.create-outage",
+                                 have_result && self->analysis->accounts > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.export", self->geometry != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_page), TRUE);
+  gtk_widget_set_visible (adw_status_page_get_child (self->error_page), repairable);
+}
+
+static void
+show_error (AqOutagePanel *self,
+            GError        *error)
+{
+  g_clear_error (&self->error);
+  self->error = g_error_copy (error);
+  g_clear_pointer (&self->analysis, aq_outage_area_free);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+  update_actions (self);
+}
+
+static void
+show_analysis (AqOutagePanel *self)
+{
+  AqOutageArea *area = self->analysis;
+  g_autofree char *count = format_count (area->accounts);
+  g_autofree char *sms = format_count (area->sms_recipients);
+  g_autofree char *total = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *reach_text = NULL;
+  gint64 unreachable = area->accounts - area->reachable;
+  GtkWidget *row;
+
+  g_clear_error (&self->error);
+  /* Translators: %s is a number of water accounts, already formatted */
+  total = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s account", "%s accounts",
+                                        (gulong) area->accounts), count);
+  gtk_label_set_label (self->total_label, total);
+
+  /* Translators: the numbers of communities and of those that need a posted notice */
+  summary = g_strdup_printf (_("%u communities inside or cut by the area; %" G_GINT64_FORMAT
+                               " need a posted notice or a call to the property manager."),
+                             area->communities->len, area->notice_communities);
+  gtk_label_set_label (self->summary_label, summary);
+
+  clear_list (self->kinds_list);
+  gtk_list_box_append (self->kinds_list, count_row (_("Key customers"), "重点用户",
+                                                    area->key_accounts, "key"));
+  gtk_list_box_append (self->kinds_list, count_row (_("Community customers"), "小区用户",
+                                                    area->community_accounts, "community"));
+  gtk_list_box_append (self->kinds_list, count_row (_("Scattered customers"), "散户",
+                                                    area->scattered_accounts, "scattered"));
+  /* Translators: %s is a number of text messages */
+  reach_text = g_strdup_printf (_("a registered mobile or WeChat · %s text messages"), sms);
+  gtk_list_box_append (self->kinds_list,
+                       count_row (_("Reachable"), reach_text, area->reachable, "reachable"));
+  row = count_row (_("Unreachable"), _("no mobile nor WeChat: post a notice"), unreachable,
+                   "unreachable");
+  if (unreachable > 0)
+    gtk_widget_add_css_class (row, "warning");
+  gtk_list_box_append (self->kinds_list, row);
+
+  clear_list (self->key_list);
+  for (guint i = 0; i < area->key_customers->len; i++)
+    {
+      AqAreaKeyCustomer *kc = g_ptr_array_index (area->key_customers, i);
+      GtkWidget *key_row = adw_action_row_new ();
+      g_autofree char *subtitle = NULL;
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (key_row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (key_row), kc->name);
+      subtitle = g_strdup_printf ("%s · %s%s", key_kind_title (kc->kind), kc->account_id,
+                                  kc->reachable ? "" : _(" · unreachable: call"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (key_row), subtitle);
+      gtk_list_box_append (self->key_list, key_row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->key_heading), area->key_customers->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->key_list), area->key_customers->len > 0);
+
+  clear_list (self->community_list);
+  for (guint i = 0; i < area->communities->len; i++)
+    {
+      AqAreaCommunity *c = g_ptr_array_index (area->communities, i);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *c_row;
+
+      if (c->needs_notice)
+        /* Translators: %s is a property company's phone (or a dash) */
+        subtitle = g_strdup_printf (_("Post a notice or call the property manager: %s"),
+                                    c->property_phone ? c->property_phone : "—");
+      else
+        subtitle = g_strdup (c->inside ? _("wholly inside") : _("cut by the area"));
+      c_row = count_row (c->name, subtitle, c->accounts, c->community_code);
+      if (c->needs_notice)
+        gtk_widget_add_css_class (c_row, "warning");
+      gtk_list_box_append (self->community_list, c_row);
+    }
+  if (area->communities->len == 0)
+    {
+      GtkWidget *label = gtk_label_new (_("None"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 12);
+      gtk_widget_set_margin_bottom (label, 12);
+      gtk_list_box_append (self->community_list, label);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "result");
+  update_actions (self);
+}
+
+/* ---- the analysis ---- */
+
+static void
+analyze_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  AqOutageArea *area = aq_outage_area_analyze_finish (result, &error);
+  AqOutagePanel *self;
+
+  /* cancelled: a newer area is being analysed, or the panel is gone */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_OUTAGE_PANEL (user_data);
+  g_clear_object (&self->cancellable);
+  set_loading (self, FALSE);
+  if (area == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->analysis, aq_outage_area_free);
+  self->analysis = area;
+  show_analysis (self);
+}
+
+static void
+start_analysis (AqOutagePanel *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->geometry == NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+  aq_outage_area_analyze_async (profile_url (self), self->geometry, self->cancellable,
+                                analyze_cb, self);
+}
+
+static gboolean
+analyze_timeout_cb (gpointer user_data)
+{
+  AqOutagePanel *self = user_data;
+
+  self->analyze_id = 0;
+  start_analysis (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The area changed: a closed drawing is analysed shortly (a drag sends many changes). */
+static void
+model_changed_cb (AqOutagePanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = aq_area_model_get_n_vertices (self->model);
+
+  update_hint (self);
+  update_actions (self);
+  if (self->setting_ring)
+    return;
+
+  g_clear_handle_id (&self->analyze_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->geometry, aq_geometry_free);
+  g_clear_pointer (&self->analysis, aq_outage_area_free);
+  g_clear_error (&self->error);
+  self->from_model = TRUE;
+
+  if (!aq_area_model_get_closed (self->model))
+    {
+      set_loading (self, FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      update_actions (self);
+      return;
+    }
+
+  {
+    g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (double));
+
+    for (guint i = 0; i < n; i++)
+      {
+        double pair[2];
+
+        aq_area_model_get_vertex (self->model, i, &pair[0], &pair[1]);
+        g_array_append_vals (ring, pair, 2);
+      }
+    self->geometry = aq_geometry_new_from_ring ((double *) ring->data, n, &error);
+  }
+  if (self->geometry == NULL)
+    {
+      set_loading (self, FALSE);
+      show_error (self, error);
+      return;
+    }
+  /* loading from now on: a test or a screenshot waits for the answer, not for the delay */
+  set_loading (self, TRUE);
+  self->analyze_id = g_timeout_add (ANALYZE_DELAY_MS, analyze_timeout_cb, self);
+  update_actions (self);
+}
+
+/* A geometry from elsewhere (a picked zone, a file, a repair) becomes the area: analysed as
+ * it is; the editor shows its largest ring. */
+static void
+set_geometry (AqOutagePanel *self,
+              AqGeometry    *geometry)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->setting_ring = TRUE;
+  if (!aq_area_model_set_geojson (self->model, geometry->geojson, &error))
+    g_debug ("The area cannot be shown for editing: %s", error->message);
+  self->setting_ring = FALSE;
+
+  g_clear_handle_id (&self->analyze_id, g_source_remove);
+  g_clear_pointer (&self->geometry, aq_geometry_free);
+  g_clear_pointer (&self->analysis, aq_outage_area_free);
+  g_clear_error (&self->error);
+  self->geometry = geometry;
+  self->from_model = FALSE;
+  update_hint (self);
+  start_analysis (self);
+  update_actions (self);
+}
+
+static void
+center_on_geometry (AqOutagePanel *self)
+{
+  ShumateMap *map = shumate_simple_map_get_map (self->simple_map);
+
+  if (self->geometry == NULL)
+    return;
+  shumate_map_center_on (map, (self->geometry->min_lat + self->geometry->max_lat) / 2,
+                         (self->geometry->min_lon + self->geometry->max_lon) / 2);
+}
+
+/* ---- jobs ---- */
+
+typedef struct
+{
+  double lon, lat;
+  int    level;
+} PickData;
+
+static gpointer
+pick_job (AqDb          *db,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  PickData *pick = data;
+  g_autofree char *code = aq_outage_area_code_at (db, pick->lon, pick->lat, pick->level, error);
+
+  if (code == NULL)
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+                     pick->level == 0 ? _("There is no community at this place.")
+                                      : _("There is no DMA zone of this level at this place."));
+      return NULL;
+    }
+  return pick->level == 0 ? aq_outage_area_for_community (db, code, error)
+                          : aq_outage_area_for_zone (db, code, error);
+}
+
+static void
+geometry_job_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  AqGeometry *geometry = g_task_propagate_pointer (G_TASK (result), &error);
+  AqOutagePanel *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_OUTAGE_PANEL (user_data);
+  set_loading (self, self->cancellable != NULL);
+  if (geometry == NULL)
+    {
+      if (g_error_matches (error, AQ_ERROR, AQ_ERROR_NOT_FOUND))
+        toast (self, error->message);
+      else
+        show_error (self, error);
+      return;
+    }
+  set_geometry (self, geometry);
+}
+
+static void
+select_at_cb (AqOutagePanel *self,
+              double         lon,
+              double         lat)
+{
+  PickData *pick = g_new0 (PickData, 1);
+
+  pick->lon = lon;
+  pick->lat = lat;
+  pick->level = (int) gtk_drop_down_get_selected (self->select_kind);
+  set_loading (self, TRUE);
+  run_job (self, pick_job, pick, g_free, (GDestroyNotify) aq_geometry_free, geometry_job_cb);
+}
+
+static gpointer
+repair_job (AqDb          *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  return aq_geometry_repair (db, data, error);
+}
+
+static void
+repair_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+
+  if (self->geometry == NULL)
+    return;
+  set_loading (self, TRUE);
+  run_job (self, repair_job, aq_geometry_copy (self->geometry),
+           (GDestroyNotify) aq_geometry_free, (GDestroyNotify) aq_geometry_free,
+           geometry_job_cb);
+}
+
+/* ---- the area's actions ---- */
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  aq_area_model_undo (AQ_OUTAGE_PANEL (widget)->model);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  aq_area_model_redo (AQ_OUTAGE_PANEL (widget)->model);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+
+  if (!aq_area_model_close (self->model) && !aq_area_model_get_closed (self->model))
+    toast (self, _("An area needs at least three corners."));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  aq_area_model_clear (AQ_OUTAGE_PANEL (widget)->model);
+}
+
+static void
+remove_last_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  aq_area_model_remove_last (AQ_OUTAGE_PANEL (widget)->model);
+}
+
+static void
+draw_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+
+  gtk_toggle_button_set_active (self->draw_button,
+                                !gtk_toggle_button_get_active (self->draw_button));
+}
+
+static void
+mode_toggled_cb (AqOutagePanel *self)
+{
+  AqAreaEditorMode mode = AQ_AREA_EDITOR_IDLE;
+
+  if (gtk_toggle_button_get_active (self->draw_button))
+    mode = AQ_AREA_EDITOR_DRAW;
+  else if (gtk_toggle_button_get_active (self->select_button))
+    mode = AQ_AREA_EDITOR_SELECT;
+  aq_area_editor_set_mode (self->editor, mode);
+  update_hint (self);
+}
+
+/* ---- files ---- */
+
+static void
+import_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AqOutagePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  AqGeometry *geometry;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, NULL, NULL, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  geometry = aq_geometry_new_from_geojson (contents, &error);
+  if (geometry == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  set_geometry (self, geometry);
+  center_on_geometry (self);
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  AqOutagePanel *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+    }
+  g_object_unref (dialog);
+}
+
+static GtkFileFilter *
+geojson_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("GeoJSON"));
+  gtk_file_filter_add_pattern (filter, "*.geojson");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  return filter;
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = geojson_filter ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Area"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(AqOutagePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    toast (self, error->message);
+  else
+    toast (self, _("Area exported."));
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    gpointer         user_data)
+{
+  AqOutagePanel *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->geometry != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      char *text = aq_geometry_to_geojson (self->geometry, TRUE, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
+
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                           export_saved_cb, g_object_ref (self));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = geojson_filter ();
+
+  chooser = gtk_file_chooser_native_new (_("Export Area"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("outage-area.geojson"));
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+typedef struct
+{
+  AqGeometry *geometry;
+  GFile      *file;
+} CsvData;
+
+static void
+csv_data_free (CsvData *data)
+{
+  aq_geometry_free (data->geometry);
+  g_object_unref (data->file);
+  g_free (data);
+}
+
+static gpointer
+csv_job (AqDb          *db,
+         gpointer       data,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  CsvData *csv = data;
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  out = g_file_replace (csv->file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, error);
+  if (out == NULL
+      || !aq_outage_area_write_csv (db, csv->geometry, G_OUTPUT_STREAM (out), cancellable, error)
+      || !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+static void
+csv_job_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer ok = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  toast (AQ_OUTAGE_PANEL (user_data), ok ? _("List exported.") : error->message);
+}
+
+static void
+export_list_response_cb (GtkNativeDialog *dialog,
+                         int              response,
+                         gpointer         user_data)
+{
+  AqOutagePanel *self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->geometry != NULL)
+    {
+      CsvData *data = g_new0 (CsvData, 1);
+
+      data->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      data->geometry = aq_geometry_copy (self->geometry);
+      run_job (self, csv_job, data, (GDestroyNotify) csv_data_free, NULL, csv_job_cb);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_list_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export Affected Accounts"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("affected-accounts.csv"));
+  g_signal_connect (chooser, "response", G_CALLBACK (export_list_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- creating the outage ---- */
+
+typedef struct
+{
+  char       *kind;
+  char       *reason;
+  GDateTime  *start;
+  GDateTime  *end;
+  AqGeometry *geometry;
+} CreateData;
+
+static void
+create_data_free (CreateData *data)
+{
+  g_free (data->kind);
+  g_free (data->reason);
+  g_clear_pointer (&data->start, g_date_time_unref);
+  g_clear_pointer (&data->end, g_date_time_unref);
+  aq_geometry_free (data->geometry);
+  g_free (data);
+}
+
+static gpointer
+create_job (AqDb          *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  CreateData *create = data;
+  AqOutageSpec spec = { 0 };
+  gint64 id;
+
+  spec.kind = create->kind;
+  spec.reason = create->reason;
+  spec.start_time = create->start;
+  spec.expected_end = create->end;
+  spec.geometry = create->geometry;
+  id = aq_outage_create (db, &spec, error);
+  return id > 0 ? g_memdup2 (&id, sizeof id) : NULL;
+}
+
+static void
+create_job_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *id = g_task_propagate_pointer (G_TASK (result), &error);
+  AqOutagePanel *self;
+  AqNoticeDialog *dialog;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_OUTAGE_PANEL (user_data);
+  if (id == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  aq_overlay_layer_reload (self->overlay);
+  dialog = aq_notice_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                 profile_url (self), *id, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GDateTime *
+parse_time (const char *text)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  int y, mo, d, h = 0, mi = 0;
+
+  if (sscanf (text, "%d-%d-%d %d:%d", &y, &mo, &d, &h, &mi) < 3)
+    return NULL;
+  return g_date_time_new (tz, y, mo, d, h, mi, 0);
+}
+
+static GtkWidget *
+labelled (GtkWidget  *grid,
+          int         row,
+          const char *label_text,
+          GtkWidget  *field)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), field);
+  gtk_widget_set_hexpand (field, TRUE);
+  gtk_grid_attach (GTK_GRID (grid), label, 0, row, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), field, 1, row, 1, 1);
+  return field;
+}
+
+static void
+create_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    AqOutagePanel    *self)
+{
+  GtkWidget *kind = g_object_get_data (G_OBJECT (dialog), "kind");
+  GtkWidget *start = g_object_get_data (G_OBJECT (dialog), "start");
+  GtkWidget *end = g_object_get_data (G_OBJECT (dialog), "end");
+  GtkWidget *reason = g_object_get_data (G_OBJECT (dialog), "reason");
+  CreateData *data;
+
+  if (!g_str_equal (response, "create") || self->geometry == NULL)
+    return;
+  data = g_new0 (CreateData, 1);
+  data->kind = g_strdup (gtk_drop_down_get_selected (GTK_DROP_DOWN (kind)) == 0
+                         ? "planned" : "emergency");
+  data->reason = g_strdup (gtk_editable_get_text (GTK_EDITABLE (reason)));
+  data->start = parse_time (gtk_editable_get_text (GTK_EDITABLE (start)));
+  data->end = parse_time (gtk_editable_get_text (GTK_EDITABLE (end)));
+  data->geometry = aq_geometry_copy (self->geometry);
+  if (data->start == NULL || data->end == NULL)
+    {
+      toast (self, data->start == NULL
+                   ? _("Start: write the time as YYYY-MM-DD HH:MM.")
+                   : _("Expected end: write the time as YYYY-MM-DD HH:MM."));
+      create_data_free (data);
+      return;
+    }
+  run_job (self, create_job, data, (GDestroyNotify) create_data_free, g_free, create_job_cb);
+}
+
+static void
+create_outage_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+  const char * const kinds[] = { _("Planned"), _("Emergency (pipe burst)"), NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start_time = g_date_time_add_hours (now, 24);
+  g_autoptr(GDateTime) end_time = g_date_time_add_hours (now, 30);
+  g_autofree char *start_text = g_date_time_format (start_time, "%Y-%m-%d %H:00");
+  g_autofree char *end_text = g_date_time_format (end_time, "%Y-%m-%d %H:00");
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog, *grid, *kind, *start, *end, *reason;
+
+  if (self->analysis == NULL)
+    return;
+  /* Translators: %s is a number of accounts */
+  heading = g_strdup_printf (_("Create an Outage for %s Accounts"),
+                             gtk_label_get_label (self->total_label));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Create Outage"),
+                                   NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), heading);
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  kind = labelled (grid, 0, _("_Kind"), gtk_drop_down_new_from_strings (kinds));
+  start = labelled (grid, 1, _("_Start"), gtk_entry_new ());
+  gtk_editable_set_text (GTK_EDITABLE (start), start_text);
+  end = labelled (grid, 2, _("Expected _end"), gtk_entry_new ());
+  gtk_editable_set_text (GTK_EDITABLE (end), end_text);
+  reason = labelled (grid, 3, _("_Reason"), gtk_entry_new ());
+  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("e.g. replacing a DN 300 valve"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
+  g_object_set_data (G_OBJECT (dialog), "kind", kind);
+  g_object_set_data (G_OBJECT (dialog), "start", start);
+  g_object_set_data (G_OBJECT (dialog), "end", end);
+  g_object_set_data (G_OBJECT (dialog), "reason", reason);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "create", _("C_reate and Write Notice…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (create_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- the map ---- */
+
+static void
+layer_switch_cb (GtkSwitch     *toggle,
+                 GParamSpec    *pspec,
+                 AqOutagePanel *self)
+{
+  AqOverlayKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "kind"));
+
+  aq_overlay_layer_set_kind_visible (self->overlay, kind, gtk_switch_get_active (toggle));
+}
+
+static void
+build_layer_toggles (AqOutagePanel *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (layer_toggles); i++)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (_(layer_toggles[i].title));
+      GtkWidget *toggle = gtk_switch_new ();
+
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_switch_set_active (GTK_SWITCH (toggle),
+                             aq_overlay_layer_get_kind_visible (self->overlay,
+                                                                layer_toggles[i].kind));
+      g_object_set_data (G_OBJECT (toggle), "kind", GUINT_TO_POINTER (layer_toggles[i].kind));
+      g_signal_connect_object (toggle, "notify::active", G_CALLBACK (layer_switch_cb), self, 0);
+      gtk_widget_set_name (toggle, layer_toggles[i].title);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), toggle);
+      gtk_box_append (self->layers_box, box);
+    }
+}
+
+static void
+set_map_source (AqOutagePanel *self)
+{
+  g_autofree char *online = g_settings_get_string (self->settings, "map-tile-url");
+  g_autoptr(ShumateMapSource) source = aq_map_source_new_basemap (profile_url (self), online);
+
+  shumate_simple_map_set_map_source (self->simple_map, source);
+}
+
+/* "AQUEDUCT_OUTAGE_AREA": the area shown at start (screenshots): a GeoJSON file, or
+ * "community:CODE" / "zone:CODE". */
+static gpointer
+startup_area_job (AqDb          *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  const char *spec = data;
+
+  if (g_str_has_prefix (spec, "community:"))
+    return aq_outage_area_for_community (db, spec + strlen ("community:"), error);
+  if (g_str_has_prefix (spec, "zone:"))
+    return aq_outage_area_for_zone (db, spec + strlen ("zone:"), error);
+  {
+    g_autofree char *contents = NULL;
+
+    if (!g_file_get_contents (spec, &contents, NULL, error))
+      return NULL;
+    return aq_geometry_new_from_geojson (contents, error);
+  }
+}
+
+static void
+startup_area_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AqOutagePanel *self = user_data;
+
+  geometry_job_cb (object, result, user_data);
+  if (AQ_IS_OUTAGE_PANEL (self))
+    center_on_geometry (self);
+}
+
+static void
+aq_outage_panel_map (GtkWidget *widget)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
+
+  GTK_WIDGET_CLASS (aq_outage_panel_parent_class)->map (widget);
+
+  /* the profile is known once the panel is in its window */
+  if (!self->map_ready)
+    {
+      const char *startup = g_getenv ("AQUEDUCT_OUTAGE_AREA");
+
+      self->map_ready = TRUE;
+      set_map_source (self);
+      aq_overlay_layer_set_profile_url (self->overlay, profile_url (self));
+      if (startup != NULL && *startup != '\0')
+        {
+          set_loading (self, TRUE);
+          run_job (self, startup_area_job, g_strdup (startup), g_free,
+                   (GDestroyNotify) aq_geometry_free, startup_area_cb);
+        }
+    }
+}
+
+/* ---- AqPanel ---- */
+
+static gboolean
+aq_outage_panel_get_loading (AqPanel *panel)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (panel);
+
+  return self->loading || aq_overlay_layer_get_loading (self->overlay);
+}
+
+static void
+reload (AqPanel *panel)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (panel);
+
+  set_map_source (self);
+  aq_overlay_layer_reload (self->overlay);
+  start_analysis (self);
+}
+
 static void
 aq_panel_iface_init (AqPanelInterface *iface)
 {
+  iface->get_loading = aq_outage_panel_get_loading;
+  iface->reload = reload;
 }
+
+/* ---- GObject overrides ---- */
 
 static void
 aq_outage_panel_dispose (GObject *object)
 {
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (object);
   GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->job_cancellable);
+  g_clear_object (&self->job_cancellable);
+  g_clear_handle_id (&self->analyze_id, g_source_remove);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), AQ_TYPE_OUTAGE_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_object (&self->model);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (aq_outage_panel_parent_class)->dispose (object);
+}
+
+static void
+aq_outage_panel_finalize (GObject *object)
+{
+  AqOutagePanel *self = AQ_OUTAGE_PANEL (object);
+
+  g_clear_pointer (&self->geometry, aq_geometry_free);
+  g_clear_pointer (&self->analysis, aq_outage_area_free);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (aq_outage_panel_parent_class)->finalize (object);
+}
+
+static void
+aq_outage_panel_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, aq_panel_get_loading (AQ_PANEL (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -45,14 +1251,138 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = aq_outage_panel_dispose;
+  object_class->finalize = aq_outage_panel_finalize;
+  object_class->get_property = aq_outage_panel_get_property;
+  widget_class->map = aq_outage_panel_map;
 
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/aqueduct/Aqueduct/ui/aq-outage-panel.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, draw_button);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, select_button);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, select_kind);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, hint_label);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, layers_box);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, simple_map);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, error_page);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, total_label);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, kinds_list);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, key_heading);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, key_list);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, community_list);
+  gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "area.draw", NULL, draw_action);
+  gtk_widget_class_install_action (widget_class, "area.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "area.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "area.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "area.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "area.remove-last", NULL, remove_last_action);
+  gtk_widget_class_install_action (widget_class, "area.repair", NULL, repair_action);
+  gtk_widget_class_install_action (widget_class, "area.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "area.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "area.export-list", NULL, export_list_action);
+  gtk_widget_class_install_action (widget_class, "area.create-outage", NULL,
+                                   create_outage_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "area.draw", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "area.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "area.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "area.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "area.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "area.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "area.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "area.remove-last",
+                                       NULL);
 }
 
 static void
 aq_outage_panel_init (AqOutagePanel *self)
 {
+  ShumateMap *map;
+  ShumateViewport *viewport;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new ("org.aqueduct.Aqueduct");
+  self->model = aq_area_model_new ();
+  map = shumate_simple_map_get_map (self->simple_map);
+  viewport = shumate_simple_map_get_viewport (self->simple_map);
+  /* the map takes keys (Enter, Backspace…) only when it has the focus */
+  gtk_widget_set_focusable (GTK_WIDGET (map), TRUE);
+
+  self->overlay = aq_overlay_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->overlay));
+  self->editor = aq_area_editor_new (map, self->model);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->editor));
+  g_signal_connect_object (self->editor, "select-at", G_CALLBACK (select_at_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "changed", G_CALLBACK (model_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  build_layer_toggles (self);
+
+  shumate_viewport_set_zoom_level (viewport, 13);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), CITY_LAT, CITY_LON);
+  update_hint (self);
+  update_actions (self);
+}
+
+/* ---- public API ---- */
+
+AqAreaModel *
+aq_outage_panel_get_model (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->model;
+}
+
+AqAreaEditor *
+aq_outage_panel_get_editor (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->editor;
+}
+
+ShumateMap *
+aq_outage_panel_get_map (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return shumate_simple_map_get_map (self->simple_map);
+}
+
+/* Returns: (nullable) (transfer none): the last analysis, NULL while there is none */
+const AqOutageArea *
+aq_outage_panel_get_analysis (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->analysis;
+}
+
+/* Returns: (nullable) (transfer none): why there is no analysis */
+const GError *
+aq_outage_panel_get_error (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->error;
+}
+
+/* Returns: the side pane's page: empty, error or result */
+const char *
+aq_outage_panel_get_page (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
 }

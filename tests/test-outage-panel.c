@@ -1,0 +1,336 @@
+/* test-outage-panel.c — the real outage map on a small real demo warehouse
+ *
+ * Builds a 3000-account demo warehouse and the real window; on the outage panel, draws a
+ * rectangle by emitting the map's click gesture at the widget coordinates of known lon/lat
+ * corners, checks that undo takes the last corner back, closes the area with the Enter key's
+ * action and compares the analysis shown with an independent PostGIS count. A bow-tie
+ * drawing shows the warehouse's self-intersection message and no count; Repair gives one.
+ */
+#include <adwaita.h>
+#include <string.h>
+
+#include "aq-test-ui.h"
+#include "aq-test-util.h"
+
+#include "aq-geojson.h"
+#include "aq-outage-panel.h"
+#include "aq-panel.h"
+#include "aq-ui.h"
+#include "aq-window.h"
+
+#define DB_NAME "t_outage_panel"
+
+static AqDb *db;
+
+/* ---- helpers ---- */
+
+static gboolean
+panel_loaded (gpointer data)
+{
+  return !aq_panel_get_loading (AQ_PANEL (data));
+}
+
+static gboolean
+map_sized (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 100;
+}
+
+static gboolean
+match_name (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
+}
+
+/* A click on the map as the user makes it: press and release of the map's own click gesture
+ * at the widget coordinates of @lon, @lat. */
+static void
+click_at (AqOutagePanel *panel,
+          double         lon,
+          double         lat)
+{
+  ShumateMap *map = aq_outage_panel_get_map (panel);
+  GtkGesture *click = aq_area_editor_get_click_gesture (aq_outage_panel_get_editor (panel));
+  double x, y;
+
+  shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (map), GTK_WIDGET (map),
+                                              lat, lon, &x, &y);
+  g_assert_cmpfloat (x, >, 0);
+  g_assert_cmpfloat (y, >, 0);
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (map)));
+  g_assert_cmpfloat (y, <, gtk_widget_get_height (GTK_WIDGET (map)));
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  g_signal_emit_by_name (click, "released", 1, x, y);
+}
+
+static void
+go_to (AqOutagePanel *panel,
+       double         lon,
+       double         lat,
+       double         zoom)
+{
+  ShumateViewport *viewport = shumate_map_get_viewport (aq_outage_panel_get_map (panel));
+
+  shumate_viewport_set_zoom_level (viewport, zoom);
+  shumate_location_set_location (SHUMATE_LOCATION (viewport), lat, lon);
+}
+
+static AqOutagePanel *
+open_panel (AqConnectionMonitor *monitor,
+            AqWindow           **out_window)
+{
+  AqWindow *window = aq_window_new (NULL, monitor);
+  AqOutagePanel *panel;
+
+  aq_connection_monitor_set_profile_url (monitor, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  aq_window_show_panel (window, "outage");
+  panel = AQ_OUTAGE_PANEL (aq_window_get_panel (window, "outage"));
+  aq_test_wait_for (map_sized, aq_outage_panel_get_map (panel), 20, "the map to be allocated");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  *out_window = window;
+  return panel;
+}
+
+/* ---- tests ---- */
+
+static void
+test_draw_and_count (void)
+{
+  g_autoptr(AqConnectionMonitor) monitor = aq_connection_monitor_new ();
+  g_autofree char *center = NULL;
+  g_autofree char *expected_sql = NULL;
+  AqAreaModel *model;
+  const AqOutageArea *analysis;
+  AqOutagePanel *panel;
+  AqWindow *window;
+  GtkWidget *total;
+  double lon, lat, d = 0.004;
+  gint64 expected, expected_key;
+  const double corners[4][2] = { { -1, -1 }, { 1, -1 }, { 1, 1 }, { -1, 1 } };
+
+  /* the middle of the premises: a square there holds accounts of several communities */
+  center = aq_test_query_string (db, "SELECT avg(ST_X(geom)) || ' ' || avg(ST_Y(geom))"
+                                     " FROM dw.dim_premise");
+  g_assert_cmpint (sscanf (center, "%lf %lf", &lon, &lat), ==, 2);
+
+  panel = open_panel (monitor, &window);
+  go_to (panel, lon, lat, 15);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "empty");
+
+  /* Ctrl+D's action: draw mode */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.draw", NULL);
+  g_assert_cmpint (aq_area_editor_get_mode (aq_outage_panel_get_editor (panel)), ==,
+                   AQ_AREA_EDITOR_DRAW);
+  model = aq_outage_panel_get_model (panel);
+
+  for (guint i = 0; i < 4; i++)
+    click_at (panel, lon + corners[i][0] * d, lat + corners[i][1] * d);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 4);
+  {
+    double vlon, vlat;
+
+    /* the click landed where the map says that place is, to well under a pixel */
+    aq_area_model_get_vertex (model, 2, &vlon, &vlat);
+    g_assert_cmpfloat_with_epsilon (vlon, lon + d, 1e-5);
+    g_assert_cmpfloat_with_epsilon (vlat, lat + d, 1e-5);
+  }
+
+  /* a stray fifth corner, taken back by undo (Ctrl+Z); redo and Backspace agree */
+  click_at (panel, lon, lat + 2 * d);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 5);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.undo", NULL);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 4);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.redo", NULL);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 5);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.remove-last", NULL);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 4);
+  g_assert_false (aq_area_model_get_closed (model));
+
+  /* Enter closes; the analysis runs */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.close", NULL);
+  g_assert_true (aq_area_model_get_closed (model));
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  aq_test_wait_for (panel_loaded, panel, 60, "the analysis");
+  g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
+  analysis = aq_outage_panel_get_analysis (panel);
+  g_assert_nonnull (analysis);
+
+  /* the same square, counted independently: open accounts on standing premises in it */
+  expected_sql = g_strdup_printf (
+    "SELECT count(*) FROM dw.dim_account a JOIN dw.dim_premise p USING (premise_id)"
+    " WHERE a.status <> 'closed' AND NOT p.demolished"
+    "   AND ST_Covers(ST_MakeEnvelope(%.9f, %.9f, %.9f, %.9f, 4326), p.geom)",
+    lon - d, lat - d, lon + d, lat + d);
+  for (char *c = expected_sql; *c; c++)
+    if (*c == ',' && c[1] >= '0' && c[1] <= '9')
+      *c = '.';  /* a locale with a decimal comma */
+  expected = aq_test_query_int64 (db, expected_sql);
+  g_assert_cmpint (expected, >, 0);
+  g_assert_cmpint (analysis->accounts, ==, expected);
+  g_assert_cmpint (analysis->key_accounts + analysis->community_accounts
+                   + analysis->scattered_accounts, ==, expected);
+  {
+    g_autofree char *key_sql = g_strdup_printf (
+      "SELECT count(*) FROM dw.dim_key_customer k JOIN dw.dim_account a USING (account_id)"
+      " JOIN dw.dim_premise p USING (premise_id)"
+      " WHERE a.status <> 'closed' AND NOT p.demolished"
+      "   AND ST_Covers(ST_MakeEnvelope(%.9f, %.9f, %.9f, %.9f, 4326), p.geom)",
+      lon - d, lat - d, lon + d, lat + d);
+
+    expected_key = aq_test_query_int64 (db, key_sql);
+    g_assert_cmpuint (analysis->key_customers->len, ==, expected_key);
+  }
+
+  /* and the pane says so */
+  total = aq_test_find_widget (GTK_WIDGET (panel), match_name, "total");
+  g_assert_nonnull (total);
+  {
+    g_autofree char *digits = g_strdup (gtk_label_get_label (GTK_LABEL (total)));
+    g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, expected);
+    GString *only = g_string_new (NULL);
+
+    for (char *c = digits; *c; c++)
+      if (g_ascii_isdigit (*c))
+        g_string_append_c (only, *c);
+    g_assert_cmpstr (only->str, ==, want);
+    g_string_free (only, TRUE);
+  }
+  g_assert_true (gtk_widget_get_mapped (total));
+
+  /* moving the map afterwards does not touch the area (a pan is not a click) */
+  {
+    GtkGesture *click = aq_area_editor_get_click_gesture (aq_outage_panel_get_editor (panel));
+
+    g_signal_emit_by_name (click, "pressed", 1, 300.0, 300.0);
+    g_signal_emit_by_name (click, "released", 1, 380.0, 340.0);
+    g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 4);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_self_intersecting (void)
+{
+  g_autoptr(AqConnectionMonitor) monitor = aq_connection_monitor_new ();
+  g_autofree char *center = NULL;
+  const AqOutageArea *analysis;
+  const GError *error;
+  AqOutagePanel *panel;
+  AqWindow *window;
+  double lon, lat, d = 0.003;
+
+  center = aq_test_query_string (db, "SELECT avg(ST_X(geom)) || ' ' || avg(ST_Y(geom))"
+                                     " FROM dw.dim_premise");
+  g_assert_cmpint (sscanf (center, "%lf %lf", &lon, &lat), ==, 2);
+  panel = open_panel (monitor, &window);
+  go_to (panel, lon, lat, 15);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.draw", NULL);
+
+  /* a bow-tie: the second and fourth corners swapped */
+  click_at (panel, lon - d, lat - d);
+  click_at (panel, lon + d, lat + d);
+  click_at (panel, lon + d, lat - d);
+  click_at (panel, lon - d, lat + d);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.close", NULL);
+  aq_test_wait_for (panel_loaded, panel, 60, "the check of the area");
+
+  g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "error");
+  g_assert_null (aq_outage_panel_get_analysis (panel));
+  error = aq_outage_panel_get_error (panel);
+  g_assert_error ((GError *) error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "119."));
+  /* no count anywhere on screen */
+  g_assert_false (gtk_widget_get_mapped (aq_test_find_widget (GTK_WIDGET (panel), match_name,
+                                                              "total")));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (panel)));
+
+  /* Repair: two triangles, counted */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.repair", NULL);
+  aq_test_wait_for (panel_loaded, panel, 60, "the repaired area's analysis");
+  g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
+  analysis = aq_outage_panel_get_analysis (panel);
+  g_assert_nonnull (analysis);
+  g_assert_cmpint (analysis->accounts, >=, 0);
+
+  /* Escape clears the drawing and the pane */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.cancel", NULL);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (aq_outage_panel_get_model (panel)), ==, 0);
+  g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "empty");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The drawing logic without widgets. */
+static void
+test_model (void)
+{
+  g_autoptr(AqAreaModel) model = aq_area_model_new ();
+  g_autofree char *geojson = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (aq_area_model_close (model));
+  aq_area_model_add_vertex (model, 119.30, 26.08);
+  aq_area_model_add_vertex (model, 119.31, 26.08);
+  g_assert_false (aq_area_model_close (model));
+  g_assert_null (aq_area_model_to_geojson (model));
+  aq_area_model_add_vertex (model, 119.31, 26.09);
+  g_assert_true (aq_area_model_close (model));
+  g_assert_false (aq_area_model_add_vertex (model, 119.0, 26.0));
+  aq_area_model_begin_move (model);
+  aq_area_model_move_vertex (model, 1, 119.32, 26.07);
+  aq_area_model_move_vertex (model, 1, 119.33, 26.06);
+  /* one undo takes back the whole drag */
+  g_assert_true (aq_area_model_undo (model));
+  {
+    double lon, lat;
+
+    aq_area_model_get_vertex (model, 1, &lon, &lat);
+    g_assert_cmpfloat (lon, ==, 119.31);
+    g_assert_cmpfloat (lat, ==, 26.08);
+  }
+  geojson = aq_area_model_to_geojson (model);
+  g_assert_nonnull (strstr (geojson, "\"Polygon\""));
+  aq_area_model_clear (model);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 0);
+  g_assert_true (aq_area_model_set_geojson (model, geojson, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 3);
+  g_assert_true (aq_area_model_get_closed (model));
+  g_assert_false (aq_area_model_set_geojson (model, "{\"type\":\"Point\"}", &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *conninfo = NULL;
+  int ret;
+
+  /* Before any thread: the panel's workers read it when they connect. */
+  conninfo = aq_test_conninfo (DB_NAME);
+  g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  /* the basemap's cache stays inside the test's state */
+  g_setenv ("XDG_CACHE_HOME", g_getenv ("AQ_TEST_STATE_DIR") ? g_getenv ("AQ_TEST_STATE_DIR")
+                                                              : g_get_tmp_dir (), TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  aq_ui_init ();
+
+  db = aq_test_demo_db_new (DB_NAME, 3000, 13);
+
+  g_test_add_func ("/outage-panel/model", test_model);
+  g_test_add_func ("/outage-panel/draw-and-count", test_draw_and_count);
+  g_test_add_func ("/outage-panel/self-intersecting", test_self_intersecting);
+  ret = g_test_run ();
+  g_clear_object (&db);
+  return ret;
+}

@@ -15,6 +15,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "aq-area-editor.h"
 #include "aq-connection.h"
@@ -54,7 +55,9 @@ struct _AqOutagePanel
   AqAreaModel       *model;
   AqAreaEditor      *editor;
   AqOverlayLayer    *overlay;
+  AqMapSource       *source;        /* (nullable): the offline basemap */
   GSettings         *settings;
+  guint              settle_id;     /* the map's first moments: tiles are on their way */
 
   AqGeometry        *geometry;      /* (nullable): the area analysed */
   gboolean           from_model;    /* the geometry is the model's ring (else picked/imported) */
@@ -520,13 +523,24 @@ set_geometry (AqOutagePanel *self,
   update_actions (self);
 }
 
+/* Shows the whole area, with room around it for what it cuts. */
 static void
 center_on_geometry (AqOutagePanel *self)
 {
   ShumateMap *map = shumate_simple_map_get_map (self->simple_map);
+  ShumateViewport *viewport = shumate_map_get_viewport (map);
+  double width = MAX (gtk_widget_get_width (GTK_WIDGET (map)), 400);
+  double height = MAX (gtk_widget_get_height (GTK_WIDGET (map)), 400);
+  double span_lon, span_lat, zoom;
 
   if (self->geometry == NULL)
     return;
+  span_lon = MAX (self->geometry->max_lon - self->geometry->min_lon, 1e-4);
+  span_lat = MAX (self->geometry->max_lat - self->geometry->min_lat, 1e-4)
+             / cos ((self->geometry->min_lat + self->geometry->max_lat) / 2 * G_PI / 180);
+  /* at zoom z the world is 256·2^z pixels wide: the area takes about a third of the map */
+  zoom = log2 (MIN (width / span_lon, height / span_lat) * 360.0 / 256.0 / 3.0);
+  shumate_viewport_set_zoom_level (viewport, CLAMP (round (zoom), AQ_TILE_MIN_ZOOM, 17));
   shumate_map_center_on (map, (self->geometry->min_lat + self->geometry->max_lat) / 2,
                          (self->geometry->min_lon + self->geometry->max_lon) / 2);
 }
@@ -1100,8 +1114,10 @@ static void
 set_map_source (AqOutagePanel *self)
 {
   g_autofree char *online = g_settings_get_string (self->settings, "map-tile-url");
-  g_autoptr(ShumateMapSource) source = aq_map_source_new_basemap (profile_url (self), online);
+  g_autoptr(ShumateMapSource) source = NULL;
 
+  g_clear_object (&self->source);
+  source = aq_map_source_new_basemap (profile_url (self), online, &self->source);
   shumate_simple_map_set_map_source (self->simple_map, source);
 }
 
@@ -1140,6 +1156,15 @@ startup_area_cb (GObject      *object,
     center_on_geometry (self);
 }
 
+static gboolean
+settled_cb (gpointer user_data)
+{
+  AqOutagePanel *self = user_data;
+
+  self->settle_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 aq_outage_panel_map (GtkWidget *widget)
 {
@@ -1153,7 +1178,10 @@ aq_outage_panel_map (GtkWidget *widget)
       const char *startup = g_getenv ("AQUEDUCT_OUTAGE_AREA");
 
       self->map_ready = TRUE;
-      set_map_source (self);
+      /* the basemap asks for its tiles only after the map's first layout */
+      self->settle_id = g_timeout_add (500, settled_cb, self);
+      if (g_strcmp0 (profile_url (self), NULL) != 0)
+        set_map_source (self);
       aq_overlay_layer_set_profile_url (self->overlay, profile_url (self));
       if (startup != NULL && *startup != '\0')
         {
@@ -1171,7 +1199,9 @@ aq_outage_panel_get_loading (AqPanel *panel)
 {
   AqOutagePanel *self = AQ_OUTAGE_PANEL (panel);
 
-  return self->loading || aq_overlay_layer_get_loading (self->overlay);
+  return self->loading || aq_overlay_layer_get_loading (self->overlay)
+         || self->settle_id != 0
+         || (self->source != NULL && !aq_map_source_get_idle (self->source));
 }
 
 static void
@@ -1204,8 +1234,10 @@ aq_outage_panel_dispose (GObject *object)
   g_cancellable_cancel (self->job_cancellable);
   g_clear_object (&self->job_cancellable);
   g_clear_handle_id (&self->analyze_id, g_source_remove);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->source);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), AQ_TYPE_OUTAGE_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
@@ -1324,6 +1356,8 @@ aq_outage_panel_init (AqOutagePanel *self)
   /* the map takes keys (Enter, Backspace…) only when it has the focus */
   gtk_widget_set_focusable (GTK_WIDGET (map), TRUE);
 
+  /* the base layer first: a map source set later would be put above the overlays */
+  set_map_source (self);
   self->overlay = aq_overlay_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->overlay));
   self->editor = aq_area_editor_new (map, self->model);

@@ -257,7 +257,7 @@ draw_feature (AqOverlayLayer   *self,
 
     case AQ_OVERLAY_KEY_CUSTOMER:
       point_xy (self, feature, &x, &y);
-      cairo_arc (cr, x, y, 5.5, 0, 2 * G_PI);
+      cairo_arc (cr, x, y, zoom >= 15 ? 5.5 : 3.5, 0, 2 * G_PI);
       if (g_strcmp0 (feature->code, "hospital") == 0)
         cairo_set_source_rgb (cr, 0.86, 0.10, 0.20);
       else if (g_strcmp0 (feature->code, "school") == 0
@@ -267,7 +267,7 @@ draw_feature (AqOverlayLayer   *self,
         cairo_set_source_rgb (cr, 0.30, 0.30, 0.70);
       cairo_fill_preserve (cr);
       cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, 1.5);
+      cairo_set_line_width (cr, zoom >= 15 ? 1.5 : 1.0);
       cairo_stroke (cr);
       break;
 

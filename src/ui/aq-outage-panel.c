@@ -538,8 +538,8 @@ center_on_geometry (AqOutagePanel *self)
   span_lon = MAX (self->geometry->max_lon - self->geometry->min_lon, 1e-4);
   span_lat = MAX (self->geometry->max_lat - self->geometry->min_lat, 1e-4)
              / cos ((self->geometry->min_lat + self->geometry->max_lat) / 2 * G_PI / 180);
-  /* at zoom z the world is 256·2^z pixels wide: the area takes about a third of the map */
-  zoom = log2 (MIN (width / span_lon, height / span_lat) * 360.0 / 256.0 / 3.0);
+  /* at zoom z the world is 256·2^z pixels wide: the area takes about half the map */
+  zoom = log2 (MIN (width / span_lon, height / span_lat) * 360.0 / 256.0 / 2.0);
   shumate_viewport_set_zoom_level (viewport, CLAMP (round (zoom), AQ_TILE_MIN_ZOOM, 17));
   shumate_map_center_on (map, (self->geometry->min_lat + self->geometry->max_lat) / 2,
                          (self->geometry->min_lon + self->geometry->max_lon) / 2);

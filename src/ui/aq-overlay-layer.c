@@ -2,15 +2,19 @@
  *
  * Hundreds of read-only polygons and thousands of points: one layer that draws them all in
  * snapshot (one ShumatePathLayer per polygon does not scale). Features come from
- * aq_map_overlay_fetch_async() for the viewport plus a margin, once the viewport has settled
- * for a moment; a newer fetch cancels the older, and a move within the fetched box fetches
- * nothing.
+ * aq_map_features_load() (one indexed query per kind shown, on a worker thread with its own
+ * connection) for the viewport plus a margin, once the viewport has settled for a moment; a
+ * newer fetch cancels the older, and a move within the fetched box fetches nothing.
  */
 #define G_LOG_DOMAIN "aq-overlay-layer"
 
 #include "config.h"
 
 #include "aq-overlay-layer.h"
+
+#include "aq-connection.h"
+
+#include <string.h>
 
 #define SETTLE_MS 250
 
@@ -22,7 +26,7 @@ struct _AqOverlayLayer
   guint         visible;       /* bits of AqOverlayKind */
   guint         fetched_kinds;
   double        fetched[4];    /* the box the features cover */
-  GPtrArray    *features;
+  GPtrArray    *features;      /* (element-type GPtrArray<AqMapFeature>): one per kind */
   GCancellable *cancellable;
   guint         settle_id;
   gboolean      loading;
@@ -61,13 +65,91 @@ wanted_kinds (AqOverlayLayer *self)
   return kinds;
 }
 
+typedef struct
+{
+  char   *profile_url;
+  double  box[4];
+  guint   kinds;
+  double  tolerance;
+} FetchData;
+
+static void
+fetch_data_free (FetchData *data)
+{
+  g_free (data->profile_url);
+  g_free (data);
+}
+
+static void
+fetch_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  FetchData *data = task_data;
+  g_autoptr(AqDb) db = NULL;
+  g_autoptr(GPtrArray) by_kind = NULL;
+  GError *error = NULL;
+
+  db = aq_connection_open (data->profile_url, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  by_kind = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint kind = 0; kind < AQ_OVERLAY_N_KINDS; kind++)
+    {
+      AqMapQuery query = { 0 };
+      AqMapLayer layer;
+      GPtrArray *features;
+
+      query.tolerance = data->tolerance;
+      switch (kind)
+        {
+        case AQ_OVERLAY_COMMUNITY: layer = AQ_MAP_LAYER_COMMUNITIES; break;
+        case AQ_OVERLAY_DMA_1:
+        case AQ_OVERLAY_DMA_2:
+        case AQ_OVERLAY_DMA_3:
+          layer = AQ_MAP_LAYER_DMA_ZONES;
+          query.dma_level = kind - AQ_OVERLAY_DMA_1 + 1;
+          break;
+        case AQ_OVERLAY_MAIN:
+          layer = AQ_MAP_LAYER_MAINS;
+          query.min_dn = 300;
+          break;
+        case AQ_OVERLAY_VALVE: layer = AQ_MAP_LAYER_VALVES; break;
+        case AQ_OVERLAY_KEY_CUSTOMER: layer = AQ_MAP_LAYER_KEY_CUSTOMERS; break;
+        case AQ_OVERLAY_OUTAGE_ACTIVE: layer = AQ_MAP_LAYER_OUTAGES_ACTIVE; break;
+        default: layer = AQ_MAP_LAYER_OUTAGES_PLANNED; break;
+        }
+      if ((data->kinds & (1u << kind)) == 0)
+        features = g_ptr_array_new ();
+      else
+        features = aq_map_features_load (db, layer, data->box[0], data->box[1], data->box[2],
+                                         data->box[3], &query, cancellable, &error);
+      if (features == NULL)
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              g_clear_error (&error);
+              g_cancellable_set_error_if_cancelled (cancellable, &error);
+            }
+          g_task_return_error (task, error);
+          return;
+        }
+      g_ptr_array_add (by_kind, features);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&by_kind), (GDestroyNotify) g_ptr_array_unref);
+}
+
 static void
 fetch_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *features = aq_map_overlay_fetch_finish (result, &error);
+  GPtrArray *features = g_task_propagate_pointer (G_TASK (result), &error);
   AqOverlayLayer *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -114,9 +196,18 @@ fetch (AqOverlayLayer *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
-  aq_map_overlay_fetch_async (self->profile_url, self->fetched[0], self->fetched[1],
-                              self->fetched[2], self->fetched[3], kinds, self->cancellable,
-                              fetch_cb, self);
+  {
+    g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, fetch_cb, self);
+    FetchData *data = g_new0 (FetchData, 1);
+
+    data->profile_url = g_strdup (self->profile_url);
+    memcpy (data->box, self->fetched, sizeof data->box);
+    data->kinds = kinds;
+    /* about a pixel of the screen */
+    data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+    g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+    g_task_run_in_thread (task, fetch_thread);
+  }
 }
 
 static gboolean
@@ -140,29 +231,27 @@ viewport_changed_cb (AqOverlayLayer *self)
 /* ---- drawing ---- */
 
 static void
-feature_path (AqOverlayLayer   *self,
-              cairo_t          *cr,
-              AqOverlayFeature *feature,
-              gboolean          close)
+feature_path (AqOverlayLayer *self,
+              cairo_t        *cr,
+              AqMapFeature   *feature,
+              gboolean        close)
 {
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   GtkWidget *widget = GTK_WIDGET (self);
-  guint n = feature->coords->len / 2;
 
-  for (guint part = 0; part < feature->parts->len; part++)
+  for (guint p = 0; p < feature->parts->len; p++)
     {
-      guint start = g_array_index (feature->parts, guint, part);
-      guint end = part + 1 < feature->parts->len
-                  ? g_array_index (feature->parts, guint, part + 1) : n;
+      GArray *part = g_ptr_array_index (feature->parts, p);
 
-      for (guint i = start; i < end; i++)
+      for (guint i = 0; i < part->len / 2; i++)
         {
           double x, y;
 
-          shumate_viewport_location_to_widget_coords (
-            viewport, widget, g_array_index (feature->coords, double, 2 * i + 1),
-            g_array_index (feature->coords, double, 2 * i), &x, &y);
-          if (i == start)
+          shumate_viewport_location_to_widget_coords (viewport, widget,
+                                                      g_array_index (part, double, 2 * i + 1),
+                                                      g_array_index (part, double, 2 * i),
+                                                      &x, &y);
+          if (i == 0)
             cairo_move_to (cr, x, y);
           else
             cairo_line_to (cr, x, y);
@@ -172,29 +261,37 @@ feature_path (AqOverlayLayer   *self,
     }
 }
 
-static void
-point_xy (AqOverlayLayer   *self,
-          AqOverlayFeature *feature,
-          double           *x,
-          double           *y)
+static gboolean
+point_xy (AqOverlayLayer *self,
+          AqMapFeature   *feature,
+          double         *x,
+          double         *y)
 {
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  GArray *part;
 
+  if (feature->parts->len == 0)
+    return FALSE;
+  part = g_ptr_array_index (feature->parts, 0);
+  if (part->len < 2)
+    return FALSE;
   shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (self),
-                                              g_array_index (feature->coords, double, 1),
-                                              g_array_index (feature->coords, double, 0), x, y);
+                                              g_array_index (part, double, 1),
+                                              g_array_index (part, double, 0), x, y);
+  return TRUE;
 }
 
 static void
-draw_feature (AqOverlayLayer   *self,
-              cairo_t          *cr,
-              AqOverlayFeature *feature,
-              double            zoom)
+draw_feature (AqOverlayLayer *self,
+              cairo_t        *cr,
+              AqOverlayKind   kind,
+              AqMapFeature   *feature,
+              double          zoom)
 {
   double x, y;
 
   cairo_new_path (cr);
-  switch (feature->kind)
+  switch (kind)
     {
     case AQ_OVERLAY_COMMUNITY:
       feature_path (self, cr, feature, TRUE);
@@ -203,7 +300,7 @@ draw_feature (AqOverlayLayer   *self,
       cairo_set_source_rgba (cr, 0.55, 0.38, 0.18, 0.7);
       cairo_set_line_width (cr, 1.0);
       cairo_stroke (cr);
-      if (zoom >= 16 && feature->name != NULL && feature->coords->len >= 2)
+      if (zoom >= 16 && feature->name != NULL)
         {
           double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
           cairo_text_extents_t ext;
@@ -224,15 +321,13 @@ draw_feature (AqOverlayLayer   *self,
     case AQ_OVERLAY_DMA_3:
       {
         static const double dash[] = { 8, 4 };
-        double width = feature->kind == AQ_OVERLAY_DMA_1 ? 3.0
-                       : feature->kind == AQ_OVERLAY_DMA_2 ? 2.0 : 1.2;
+        double width = kind == AQ_OVERLAY_DMA_1 ? 3.0 : kind == AQ_OVERLAY_DMA_2 ? 2.0 : 1.2;
 
         feature_path (self, cr, feature, TRUE);
-        if (feature->kind == AQ_OVERLAY_DMA_3)
+        if (kind == AQ_OVERLAY_DMA_3)
           cairo_set_dash (cr, dash, 2, 0);
         cairo_set_line_width (cr, width);
-        cairo_set_source_rgba (cr, 0.45, 0.20, 0.62, feature->kind == AQ_OVERLAY_DMA_1 ? 0.8
-                                                      : 0.6);
+        cairo_set_source_rgba (cr, 0.45, 0.20, 0.62, kind == AQ_OVERLAY_DMA_1 ? 0.8 : 0.6);
         cairo_stroke (cr);
         cairo_set_dash (cr, NULL, 0, 0);
       }
@@ -240,15 +335,16 @@ draw_feature (AqOverlayLayer   *self,
 
     case AQ_OVERLAY_MAIN:
       feature_path (self, cr, feature, FALSE);
-      cairo_set_line_width (cr, feature->attr >= 800 ? 4.0 : feature->attr >= 500 ? 3.0 : 2.0);
+      cairo_set_line_width (cr, feature->level >= 800 ? 4.0 : feature->level >= 500 ? 3.0 : 2.0);
       cairo_set_source_rgba (cr, 0.0, 0.45, 0.85, 0.9);
       cairo_stroke (cr);
       break;
 
     case AQ_OVERLAY_VALVE:
-      point_xy (self, feature, &x, &y);
+      if (!point_xy (self, feature, &x, &y))
+        break;
       cairo_rectangle (cr, x - 3, y - 3, 6, 6);
-      if (feature->attr == 1)
+      if (g_strcmp0 (feature->kind, "closed") == 0)
         cairo_set_source_rgb (cr, 0.85, 0.2, 0.2);
       else
         cairo_set_source_rgb (cr, 0.1, 0.55, 0.3);
@@ -256,12 +352,13 @@ draw_feature (AqOverlayLayer   *self,
       break;
 
     case AQ_OVERLAY_KEY_CUSTOMER:
-      point_xy (self, feature, &x, &y);
+      if (!point_xy (self, feature, &x, &y))
+        break;
       cairo_arc (cr, x, y, zoom >= 15 ? 5.5 : 3.5, 0, 2 * G_PI);
-      if (g_strcmp0 (feature->code, "hospital") == 0)
+      if (g_strcmp0 (feature->kind, "hospital") == 0)
         cairo_set_source_rgb (cr, 0.86, 0.10, 0.20);
-      else if (g_strcmp0 (feature->code, "school") == 0
-               || g_strcmp0 (feature->code, "kindergarten") == 0)
+      else if (g_strcmp0 (feature->kind, "school") == 0
+               || g_strcmp0 (feature->kind, "kindergarten") == 0)
         cairo_set_source_rgb (cr, 0.95, 0.60, 0.05);
       else
         cairo_set_source_rgb (cr, 0.30, 0.30, 0.70);
@@ -274,7 +371,7 @@ draw_feature (AqOverlayLayer   *self,
     case AQ_OVERLAY_OUTAGE_ACTIVE:
     case AQ_OVERLAY_OUTAGE_PLANNED:
       {
-        gboolean active = feature->kind == AQ_OVERLAY_OUTAGE_ACTIVE;
+        gboolean active = kind == AQ_OVERLAY_OUTAGE_ACTIVE;
 
         feature_path (self, cr, feature, TRUE);
         cairo_set_source_rgba (cr, active ? 0.85 : 0.95, active ? 0.1 : 0.55, 0.1, 0.22);
@@ -315,15 +412,13 @@ aq_overlay_layer_snapshot (GtkWidget   *widget,
         AQ_OVERLAY_VALVE, AQ_OVERLAY_KEY_CUSTOMER,
       };
 
-      if ((self->visible & (1u << order[kind])) == 0)
-        continue;
-      for (guint i = 0; i < self->features->len; i++)
-        {
-          AqOverlayFeature *feature = g_ptr_array_index (self->features, i);
+      GPtrArray *features;
 
-          if (feature->kind == order[kind])
-            draw_feature (self, cr, feature, zoom);
-        }
+      if ((self->visible & (1u << order[kind])) == 0 || order[kind] >= self->features->len)
+        continue;
+      features = g_ptr_array_index (self->features, order[kind]);
+      for (guint i = 0; i < features->len; i++)
+        draw_feature (self, cr, order[kind], g_ptr_array_index (features, i), zoom);
     }
   cairo_destroy (cr);
 }
@@ -458,11 +553,16 @@ aq_overlay_layer_reload (AqOverlayLayer *self)
   fetch (self, TRUE);
 }
 
+/* Returns: how many features of @kind were fetched for the viewport */
 guint
-aq_overlay_layer_get_n_features (AqOverlayLayer *self)
+aq_overlay_layer_get_n_features (AqOverlayLayer *self,
+                                 AqOverlayKind   kind)
 {
   g_return_val_if_fail (AQ_IS_OVERLAY_LAYER (self), 0);
-  return self->features ? self->features->len : 0;
+
+  if (self->features == NULL || kind >= self->features->len)
+    return 0;
+  return ((GPtrArray *) g_ptr_array_index (self->features, kind))->len;
 }
 
 gboolean

@@ -215,7 +215,7 @@ clear_list (GtkListBox *list)
 static char *
 format_count (gint64 n)
 {
-  /* Translators: a count with the locale's digit grouping */
+  /* the locale's digit grouping: 12,345 */
   return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
 }
 
@@ -326,18 +326,26 @@ show_analysis (AqOutagePanel *self)
                                         (gulong) area->accounts), count);
   gtk_label_set_label (self->total_label, total);
 
-  /* Translators: the numbers of communities and of those that need a posted notice */
-  summary = g_strdup_printf (_("%u communities inside or cut by the area; %" G_GINT64_FORMAT
-                               " need a posted notice or a call to the property manager."),
-                             area->communities->len, area->notice_communities);
+  {
+    g_autofree char *notice = format_count (area->notice_communities);
+
+    /* Translators: the number of communities, then of those that need a posted notice */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u community inside or cut by the area; %s need a "
+                                            "posted notice or a call to the property manager.",
+                                            "%u communities inside or cut by the area; %s need a "
+                                            "posted notice or a call to the property manager.",
+                                            area->communities->len),
+                               area->communities->len, notice);
+  }
   gtk_label_set_label (self->summary_label, summary);
 
   clear_list (self->kinds_list);
-  gtk_list_box_append (self->kinds_list, count_row (_("Key customers"), "重点用户",
+  gtk_list_box_append (self->kinds_list, count_row (_("Key customers"), NULL,
                                                     area->key_accounts, "key"));
-  gtk_list_box_append (self->kinds_list, count_row (_("Community customers"), "小区用户",
+  gtk_list_box_append (self->kinds_list, count_row (_("Community customers"), NULL,
                                                     area->community_accounts, "community"));
-  gtk_list_box_append (self->kinds_list, count_row (_("Scattered customers"), "散户",
+  gtk_list_box_append (self->kinds_list, count_row (_("Scattered customers"), NULL,
                                                     area->scattered_accounts, "scattered"));
   /* Translators: %s is a number of text messages */
   reach_text = g_strdup_printf (_("a registered mobile or WeChat · %s text messages"), sms);
@@ -1366,6 +1374,8 @@ aq_outage_panel_init (AqOutagePanel *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "changed", G_CALLBACK (model_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::map-tile-url", G_CALLBACK (set_map_source),
+                           self, G_CONNECT_SWAPPED);
   build_layer_toggles (self);
 
   shumate_viewport_set_zoom_level (viewport, 13);

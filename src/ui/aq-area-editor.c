@@ -13,6 +13,8 @@
 
 #include "aq-area-editor.h"
 
+#include <math.h>
+
 #define HIT_RADIUS   10.0
 #define CLICK_SLOP    6.0
 
@@ -361,14 +363,21 @@ aq_area_editor_click (AqAreaEditor *self,
 
   if (self->map == NULL)
     return;
+  /* Enter, Backspace and Escape go to the panel through the map, not to a toolbar button */
+  gtk_widget_grab_focus (GTK_WIDGET (self->map));
   to_location (self, x, y, &lon, &lat);
   switch (self->mode)
     {
     case AQ_AREA_EDITOR_DRAW:
-      if (n_press >= 2)
-        aq_area_model_close (self->model);
-      else if (vertex_at (self, x, y) < 0 || aq_area_model_get_n_vertices (self->model) == 0)
-        aq_area_model_add_vertex (self->model, lon, lat);
+      {
+        int hit = vertex_at (self, x, y);
+
+        /* a double click, or a click on the first corner, closes the area */
+        if (n_press >= 2 || (hit == 0 && aq_area_model_get_n_vertices (self->model) >= 3))
+          aq_area_model_close (self->model);
+        else if (hit < 0)
+          aq_area_model_add_vertex (self->model, lon, lat);
+      }
       break;
 
     case AQ_AREA_EDITOR_SELECT:

@@ -24,26 +24,20 @@
 
 static const char *const variables[] = { "community", "start", "end", "reason" };
 
-/* $2: the outage. One row per (channel, recipient): the first affected account by id. */
+/* $2: the outage. One row per (channel, recipient): the first affected account by id. The
+ * accounts are joined once and each customer gives one row per channel it has. */
 #define RECIPIENTS_OF_OUTAGE \
-  "SELECT DISTINCT ON (x.channel, x.recipient) x.channel, x.recipient, x.account_id," \
+  "SELECT DISTINCT ON (v.channel, v.recipient) v.channel, v.recipient, a.account_id," \
   "       coalesce(cm.name, d.name, '') AS community" \
-  " FROM (SELECT 'sms'::text AS channel, c.mobile AS recipient, a.account_id," \
-  "              a.community_code, a.district_code" \
-  "       FROM notify.outage_account oa" \
-  "       JOIN dw.dim_account a ON a.account_id = oa.account_id" \
-  "       JOIN dw.dim_customer c ON c.customer_id = a.customer_id" \
-  "       WHERE oa.outage_id = $2::bigint AND c.mobile IS NOT NULL" \
-  "       UNION ALL" \
-  "       SELECT 'wechat'::text, c.wechat_openid, a.account_id, a.community_code," \
-  "              a.district_code" \
-  "       FROM notify.outage_account oa" \
-  "       JOIN dw.dim_account a ON a.account_id = oa.account_id" \
-  "       JOIN dw.dim_customer c ON c.customer_id = a.customer_id" \
-  "       WHERE oa.outage_id = $2::bigint AND c.wechat_openid IS NOT NULL) x" \
-  " LEFT JOIN dw.dim_community cm ON cm.community_code = x.community_code" \
-  " LEFT JOIN dw.dim_district d ON d.district_code = x.district_code" \
-  " ORDER BY x.channel, x.recipient, x.account_id"
+  " FROM notify.outage_account oa" \
+  " JOIN dw.dim_account a ON a.account_id = oa.account_id" \
+  " JOIN dw.dim_customer c ON c.customer_id = a.customer_id" \
+  " CROSS JOIN LATERAL (VALUES ('sms'::text, c.mobile), ('wechat'::text, c.wechat_openid))" \
+  "   AS v (channel, recipient)" \
+  " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code" \
+  " LEFT JOIN dw.dim_district d ON d.district_code = a.district_code" \
+  " WHERE oa.outage_id = $2::bigint AND v.recipient IS NOT NULL" \
+  " ORDER BY v.channel, v.recipient, a.account_id"
 
 /* $2: the first notice's campaign: exactly its (channel, recipient) pairs. */
 #define RECIPIENTS_OF_CAMPAIGN \

@@ -490,6 +490,64 @@ aq_campaign_preview (AqDb        *db,
   return list;
 }
 
+gboolean
+aq_campaign_count_recipients (AqDb        *db,
+                              gint64       outage_id,
+                              const char  *kind,
+                              gint64      *sms,
+                              gint64      *wechat,
+                              GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
+  g_autofree char *source = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  *sms = *wechat = 0;
+  if (g_strcmp0 (kind, "restored") == 0)
+    {
+      const char *params[] = { id };
+
+      source = aq_db_query_string (db, "SELECT min(campaign_id) FROM notify.campaign"
+                                       " WHERE outage_id = $1 AND kind = 'outage'"
+                                       "   AND status IN ('queued', 'done')",
+                                   1, params, &local_error);
+      if (local_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (source == NULL)
+        return TRUE;
+      {
+        const char *qp[] = { NULL, source };
+
+        res = aq_db_query (db, "SELECT channel, count(*) FROM (" RECIPIENTS_OF_CAMPAIGN ") r"
+                               " WHERE $1::text IS NULL GROUP BY channel", 2, qp, error);
+      }
+    }
+  else
+    {
+      const char *qp[] = { NULL, id };
+
+      res = aq_db_query (db, "SELECT channel, count(*) FROM (" RECIPIENTS_OF_OUTAGE ") r"
+                             " WHERE $1::text IS NULL GROUP BY channel", 2, qp, error);
+    }
+  if (res == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 n = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+
+      if (g_str_equal (PQgetvalue (res, i, 0), "sms"))
+        *sms = n;
+      else
+        *wechat = n;
+    }
+  return TRUE;
+}
+
 void
 aq_campaign_status_free (AqCampaignStatus *status)
 {

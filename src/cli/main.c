@@ -18,6 +18,8 @@ static const struct
   { "demo", aq_ctl_demo, "simulate  fill the src_* schemas with demo source systems" },
   { "pipeline", aq_ctl_pipeline, "list|validate|run  the pipelines that load the warehouse" },
   { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
+  { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
+  { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
 };
 
 static int

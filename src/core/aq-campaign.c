@@ -24,26 +24,20 @@
 
 static const char *const variables[] = { "community", "start", "end", "reason" };
 
-/* $2: the outage. One row per (channel, recipient): the first affected account by id. */
+/* $2: the outage. One row per (channel, recipient): the first affected account by id. The
+ * accounts are joined once and each customer gives one row per channel it has. */
 #define RECIPIENTS_OF_OUTAGE \
-  "SELECT DISTINCT ON (x.channel, x.recipient) x.channel, x.recipient, x.account_id," \
+  "SELECT DISTINCT ON (v.channel, v.recipient) v.channel, v.recipient, a.account_id," \
   "       coalesce(cm.name, d.name, '') AS community" \
-  " FROM (SELECT 'sms'::text AS channel, c.mobile AS recipient, a.account_id," \
-  "              a.community_code, a.district_code" \
-  "       FROM notify.outage_account oa" \
-  "       JOIN dw.dim_account a ON a.account_id = oa.account_id" \
-  "       JOIN dw.dim_customer c ON c.customer_id = a.customer_id" \
-  "       WHERE oa.outage_id = $2::bigint AND c.mobile IS NOT NULL" \
-  "       UNION ALL" \
-  "       SELECT 'wechat'::text, c.wechat_openid, a.account_id, a.community_code," \
-  "              a.district_code" \
-  "       FROM notify.outage_account oa" \
-  "       JOIN dw.dim_account a ON a.account_id = oa.account_id" \
-  "       JOIN dw.dim_customer c ON c.customer_id = a.customer_id" \
-  "       WHERE oa.outage_id = $2::bigint AND c.wechat_openid IS NOT NULL) x" \
-  " LEFT JOIN dw.dim_community cm ON cm.community_code = x.community_code" \
-  " LEFT JOIN dw.dim_district d ON d.district_code = x.district_code" \
-  " ORDER BY x.channel, x.recipient, x.account_id"
+  " FROM notify.outage_account oa" \
+  " JOIN dw.dim_account a ON a.account_id = oa.account_id" \
+  " JOIN dw.dim_customer c ON c.customer_id = a.customer_id" \
+  " CROSS JOIN LATERAL (VALUES ('sms'::text, c.mobile), ('wechat'::text, c.wechat_openid))" \
+  "   AS v (channel, recipient)" \
+  " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code" \
+  " LEFT JOIN dw.dim_district d ON d.district_code = a.district_code" \
+  " WHERE oa.outage_id = $2::bigint AND v.recipient IS NOT NULL" \
+  " ORDER BY v.channel, v.recipient, a.account_id"
 
 /* $2: the first notice's campaign: exactly its (channel, recipient) pairs. */
 #define RECIPIENTS_OF_CAMPAIGN \
@@ -494,6 +488,64 @@ aq_campaign_preview (AqDb        *db,
       g_ptr_array_add (list, r);
     }
   return list;
+}
+
+gboolean
+aq_campaign_count_recipients (AqDb        *db,
+                              gint64       outage_id,
+                              const char  *kind,
+                              gint64      *sms,
+                              gint64      *wechat,
+                              GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
+  g_autofree char *source = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  *sms = *wechat = 0;
+  if (g_strcmp0 (kind, "restored") == 0)
+    {
+      const char *params[] = { id };
+
+      source = aq_db_query_string (db, "SELECT min(campaign_id) FROM notify.campaign"
+                                       " WHERE outage_id = $1 AND kind = 'outage'"
+                                       "   AND status IN ('queued', 'done')",
+                                   1, params, &local_error);
+      if (local_error)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (source == NULL)
+        return TRUE;
+      {
+        const char *qp[] = { NULL, source };
+
+        res = aq_db_query (db, "SELECT channel, count(*) FROM (" RECIPIENTS_OF_CAMPAIGN ") r"
+                               " WHERE $1::text IS NULL GROUP BY channel", 2, qp, error);
+      }
+    }
+  else
+    {
+      const char *qp[] = { NULL, id };
+
+      res = aq_db_query (db, "SELECT channel, count(*) FROM (" RECIPIENTS_OF_OUTAGE ") r"
+                             " WHERE $1::text IS NULL GROUP BY channel", 2, qp, error);
+    }
+  if (res == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 n = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+
+      if (g_str_equal (PQgetvalue (res, i, 0), "sms"))
+        *sms = n;
+      else
+        *wechat = n;
+    }
+  return TRUE;
 }
 
 void

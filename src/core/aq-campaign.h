@@ -60,6 +60,15 @@ GPtrArray *aq_campaign_preview         (AqDb                *db,
                                         guint                limit,
                                         GError             **error);
 
+/* How many messages a notice of @kind ("outage", "update", "restored") to the outage would
+ * write per channel, without writing anything. */
+gboolean   aq_campaign_count_recipients (AqDb               *db,
+                                        gint64               outage_id,
+                                        const char          *kind,
+                                        gint64              *sms,
+                                        gint64              *wechat,
+                                        GError             **error);
+
 typedef struct
 {
   gint64               outage_id;

@@ -55,7 +55,7 @@ read_position (JsonNode  *node,
   if (!isfinite (*lon) || !isfinite (*lat) || *lon < -180 || *lon > 180 || *lat < -90 || *lat > 90)
     {
       g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_RANGE,
-                   _("Coordinate %g,%g is out of range (longitude −180…180, latitude −90…90)"),
+                   _("Coordinate %g,%g is out of range (longitude -180 to 180, latitude -90 to 90)"),
                    *lon, *lat);
       return FALSE;
     }

@@ -3,15 +3,20 @@
 #pragma once
 
 /* $1: the area as GeoJSON. Yields "acc": account_id, customer_id, community_code,
- * district_code, premise_id, is_key, mobile, openid, reachable. The polygon is cut into small
- * pieces first, so each piece's bounding box is tight and the GiST index on the premises'
- * points discards nearly everything outside; DISTINCT because a point on a cut lies in two. */
+ * district_code, premise_id, is_key, mobile, openid, reachable.
+ *
+ * The area is written into the premises' condition itself rather than joined from a CTE or
+ * cut with ST_Subdivide: the statement is planned with $1's value, so the area is a constant
+ * the planner estimates against dim_premise's statistics (a street is a few hundred premises,
+ * a district a hundred thousand, and the joins below are chosen accordingly; pieces from a
+ * set-returning function are always guessed at 1,000 rows × 10), the GiST index takes its
+ * bounding box, and PostGIS prepares the polygon once for all the point-in-polygon tests, so
+ * a drawn polygon of many vertices costs little more than a box (measured: docs/PERFORMANCE.md). */
 #define AQ_AFFECTED_ACCOUNTS_CTE \
   "WITH area AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g)," \
-  " parts AS (SELECT ST_Subdivide(g, 64) AS g FROM area)," \
-  " prem AS (SELECT DISTINCT p.premise_id FROM parts" \
-  "          JOIN dw.dim_premise p ON ST_Intersects(parts.g, p.geom)" \
-  "          WHERE NOT p.demolished)," \
+  " prem AS (SELECT p.premise_id FROM dw.dim_premise p" \
+  "          WHERE ST_Intersects(p.geom, ST_SetSRID(ST_GeomFromGeoJSON($1), 4326))" \
+  "            AND NOT p.demolished)," \
   " acc AS (SELECT a.account_id, a.customer_id, a.community_code, a.district_code," \
   "                a.premise_id," \
   "                EXISTS (SELECT 1 FROM dw.dim_key_customer k" \

@@ -13,6 +13,7 @@
 #include "aq-test-util.h"
 
 #include "aq-geojson.h"
+#include "aq-notice-dialog.h"
 #include "aq-outage-panel.h"
 #include "aq-panel.h"
 #include "aq-ui.h"
@@ -237,7 +238,19 @@ test_self_intersecting (void)
   click_at (panel, lon + d, lat + d);
   click_at (panel, lon + d, lat - d);
   click_at (panel, lon - d, lat + d);
-  gtk_widget_activate_action (GTK_WIDGET (panel), "area.close", NULL);
+  /* closed by a double click this time (its first click added the last corner) */
+  {
+    GtkGesture *click = aq_area_editor_get_click_gesture (aq_outage_panel_get_editor (panel));
+    ShumateMap *map = aq_outage_panel_get_map (panel);
+    double x, y;
+
+    shumate_viewport_location_to_widget_coords (shumate_map_get_viewport (map),
+                                                GTK_WIDGET (map), lat + d, lon - d, &x, &y);
+    g_signal_emit_by_name (click, "pressed", 2, x, y);
+    g_signal_emit_by_name (click, "released", 2, x, y);
+  }
+  g_assert_cmpuint (aq_area_model_get_n_vertices (aq_outage_panel_get_model (panel)), ==, 4);
+  g_assert_true (aq_area_model_get_closed (aq_outage_panel_get_model (panel)));
   aq_test_wait_for (panel_loaded, panel, 60, "the check of the area");
 
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "error");
@@ -263,6 +276,148 @@ test_self_intersecting (void)
   g_assert_cmpuint (aq_area_model_get_n_vertices (aq_outage_panel_get_model (panel)), ==, 0);
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "empty");
 
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+notice_dialog_open (gpointer data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (AQ_IS_NOTICE_DIALOG (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+match_entry (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_ENTRY (widget);
+}
+
+/* Select mode: a click inside a community makes its boundary the area; a drag on a corner
+ * moves it as one undo step; the outage is created with exactly the accounts counted and the
+ * notice window opens. */
+static void
+test_select_drag_create (void)
+{
+  g_autoptr(AqConnectionMonitor) monitor = aq_connection_monitor_new ();
+  g_autofree char *code = NULL;
+  g_autofree char *point = NULL;
+  g_autofree char *sql = NULL;
+  const AqOutageArea *analysis;
+  AqAreaEditor *editor;
+  AqAreaModel *model;
+  AqOutagePanel *panel;
+  AqWindow *window;
+  AdwMessageDialog *dialog;
+  GtkWidget *reason = NULL;
+  double lon, lat, before_lon, before_lat, after_lon, after_lat, x, y;
+  gint64 expected, outages_before, accounts;
+
+  code = aq_test_query_string (db, "SELECT c.community_code FROM dw.dim_community c"
+                                   " JOIN dw.dim_account a USING (community_code)"
+                                   " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
+  sql = g_strdup_printf ("SELECT ST_X(p) || ' ' || ST_Y(p) FROM (SELECT ST_PointOnSurface(geom)"
+                         " AS p FROM dw.dim_community WHERE community_code = '%s') s", code);
+  point = aq_test_query_string (db, sql);
+  g_assert_cmpint (sscanf (point, "%lf %lf", &lon, &lat), ==, 2);
+  g_free (sql);
+  /* what the community's polygon covers, counted independently */
+  sql = g_strdup_printf ("SELECT count(*) FROM dw.dim_account a"
+                         " JOIN dw.dim_premise p USING (premise_id)"
+                         " JOIN dw.dim_community c ON ST_Covers(c.geom, p.geom)"
+                         " WHERE c.community_code = '%s' AND a.status <> 'closed'"
+                         "   AND NOT p.demolished", code);
+  expected = aq_test_query_int64 (db, sql);
+  g_assert_cmpint (expected, >, 0);
+
+  panel = open_panel (monitor, &window);
+  go_to (panel, lon, lat, 16);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  editor = aq_outage_panel_get_editor (panel);
+  model = aq_outage_panel_get_model (panel);
+  aq_area_editor_set_mode (editor, AQ_AREA_EDITOR_SELECT);
+  click_at (panel, lon, lat);
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  aq_test_wait_for (panel_loaded, panel, 60, "the community to be picked and analysed");
+  g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
+  g_assert_true (aq_area_model_get_closed (model));
+  g_assert_cmpuint (aq_area_model_get_n_vertices (model), >=, 3);
+  analysis = aq_outage_panel_get_analysis (panel);
+  g_assert_cmpint (analysis->accounts, ==, expected);
+  g_assert_cmpuint (analysis->communities->len, >=, 1);
+
+  /* draw mode: drag the first corner 40 px right; one undo puts it back */
+  aq_area_editor_set_mode (editor, AQ_AREA_EDITOR_DRAW);
+  aq_area_model_get_vertex (model, 0, &before_lon, &before_lat);
+  shumate_viewport_location_to_widget_coords (
+    shumate_map_get_viewport (aq_outage_panel_get_map (panel)),
+    GTK_WIDGET (aq_outage_panel_get_map (panel)), before_lat, before_lon, &x, &y);
+  g_signal_emit_by_name (aq_area_editor_get_drag_gesture (editor), "drag-begin", x, y);
+  g_signal_emit_by_name (aq_area_editor_get_drag_gesture (editor), "drag-update", 20.0, 0.0);
+  g_signal_emit_by_name (aq_area_editor_get_drag_gesture (editor), "drag-update", 40.0, 0.0);
+  g_signal_emit_by_name (aq_area_editor_get_drag_gesture (editor), "drag-end", 40.0, 0.0);
+  aq_area_model_get_vertex (model, 0, &after_lon, &after_lat);
+  g_assert_cmpfloat (after_lon, >, before_lon);
+  g_assert_cmpfloat_with_epsilon (after_lat, before_lat, 1e-7);
+  aq_test_wait_for (panel_loaded, panel, 60, "the moved area's analysis");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.undo", NULL);
+  aq_area_model_get_vertex (model, 0, &after_lon, &after_lat);
+  g_assert_cmpfloat (after_lon, ==, before_lon);
+  aq_test_wait_for (panel_loaded, panel, 60, "the restored area's analysis");
+  analysis = aq_outage_panel_get_analysis (panel);
+  g_assert_nonnull (analysis);
+  /* the drawn ring is the community's outer ring: the same accounts */
+  g_assert_cmpint (analysis->accounts, ==, expected);
+
+  /* Create Outage…: fill the dialog as a dispatcher would and press Create */
+  outages_before = aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "area.create-outage", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  /* the fourth entry is the reason (start, end, reason) */
+  {
+    GtkWidget *extra = adw_message_dialog_get_extra_child (dialog);
+    guint n = 0;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (extra); c; c = gtk_widget_get_next_sibling (c))
+      if (match_entry (c, NULL) && ++n == 3)
+        reason = c;
+  }
+  g_assert_nonnull (reason);
+  gtk_editable_set_text (GTK_EDITABLE (reason), "test: replacing a valve");
+  g_signal_emit_by_name (dialog, "response", "create");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  aq_test_wait_for (notice_dialog_open, NULL, 60, "the notice window");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage"), ==,
+                   outages_before + 1);
+  accounts = aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage_account"
+                                      " WHERE outage_id = (SELECT max(outage_id)"
+                                      "  FROM notify.outage"
+                                      "  WHERE reason = 'test: replacing a valve')");
+  g_assert_cmpint (accounts, ==, expected);
+
+  {
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l; l = l->next)
+      if (AQ_IS_NOTICE_DIALOG (l->data))
+        gtk_window_destroy (l->data);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -330,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/outage-panel/model", test_model);
   g_test_add_func ("/outage-panel/draw-and-count", test_draw_and_count);
   g_test_add_func ("/outage-panel/self-intersecting", test_self_intersecting);
+  g_test_add_func ("/outage-panel/select-drag-create", test_select_drag_create);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -1157,11 +1157,11 @@ startup_area_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  AqOutagePanel *self = user_data;
-
+  /* cancelled: the panel is gone */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
   geometry_job_cb (object, result, user_data);
-  if (AQ_IS_OUTAGE_PANEL (self))
-    center_on_geometry (self);
+  center_on_geometry (AQ_OUTAGE_PANEL (user_data));
 }
 
 static gboolean

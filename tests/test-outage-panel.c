@@ -472,9 +472,6 @@ main (int   argc,
   /* Before any thread: the panel's workers read it when they connect. */
   conninfo = aq_test_conninfo (DB_NAME);
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
-  /* the basemap's cache stays inside the test's state */
-  g_setenv ("XDG_CACHE_HOME", g_getenv ("AQ_TEST_STATE_DIR") ? g_getenv ("AQ_TEST_STATE_DIR")
-                                                              : g_get_tmp_dir (), TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

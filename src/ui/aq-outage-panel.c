@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "aq-area-editor.h"
 #include "aq-connection.h"
@@ -41,6 +42,7 @@ struct _AqOutagePanel
   GtkDropDown       *select_kind;
   GtkLabel          *hint_label;
   GtkBox            *layers_box;
+  AdwToastOverlay   *toast_overlay;
   ShumateSimpleMap  *simple_map;
   GtkSpinner        *spinner;
   GtkStack          *stack;
@@ -60,7 +62,6 @@ struct _AqOutagePanel
   guint              settle_id;     /* the map's first moments: tiles are on their way */
 
   AqGeometry        *geometry;      /* (nullable): the area analysed */
-  gboolean           from_model;    /* the geometry is the model's ring (else picked/imported) */
   gboolean           setting_ring;  /* the model is being set from a picked geometry */
   AqOutageArea      *analysis;
   GError            *error;         /* (nullable): why there is no analysis */
@@ -195,12 +196,10 @@ static void
 toast (AqOutagePanel *self,
        const char    *text)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  /* a toast's title is Pango markup in libadwaita 1.2 */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
 
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-  else
-    g_message ("%s", text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 static void
@@ -292,7 +291,6 @@ update_actions (AqOutagePanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.create-outage",
                                  have_result && self->analysis->accounts > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.export", self->geometry != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_page), TRUE);
   gtk_widget_set_visible (adw_status_page_get_child (self->error_page), repairable);
 }
 
@@ -473,7 +471,6 @@ model_changed_cb (AqOutagePanel *self)
   g_clear_pointer (&self->geometry, aq_geometry_free);
   g_clear_pointer (&self->analysis, aq_outage_area_free);
   g_clear_error (&self->error);
-  self->from_model = TRUE;
 
   if (!aq_area_model_get_closed (self->model))
     {
@@ -525,7 +522,6 @@ set_geometry (AqOutagePanel *self,
   g_clear_pointer (&self->analysis, aq_outage_area_free);
   g_clear_error (&self->error);
   self->geometry = geometry;
-  self->from_model = FALSE;
   update_hint (self);
   start_analysis (self);
   update_actions (self);
@@ -1309,6 +1305,7 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, select_kind);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, hint_label);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, layers_box);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, simple_map);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, spinner);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, stack);

@@ -20,6 +20,7 @@ struct _AqMapSource
   AqTileRenderer    *renderer;
   guint              pending;   /* tiles asked for and not answered yet */
   gint64             answered;  /* when the last one was answered (monotonic µs) */
+  guint              scale;     /* 2 on a HiDPI screen: 512-pixel tiles, drawn at 256 */
 };
 
 G_DEFINE_FINAL_TYPE (AqMapSource, aq_map_source, SHUMATE_TYPE_DATA_SOURCE)
@@ -81,7 +82,7 @@ aq_map_source_get_tile_data_async (ShumateDataSource   *source,
   g_task_set_source_tag (task, aq_map_source_get_tile_data_async);
   g_task_set_task_data (task, key, g_free);
   self->pending++;
-  aq_tile_renderer_render_async (self->renderer, zoom_level, x, y, 1, cancellable,
+  aq_tile_renderer_render_async (self->renderer, zoom_level, x, y, self->scale, cancellable,
                                  render_cb, task);
 }
 
@@ -116,6 +117,7 @@ aq_map_source_class_init (AqMapSourceClass *klass)
 static void
 aq_map_source_init (AqMapSource *self)
 {
+  self->scale = 1;
 }
 
 /* ---- public API ---- */
@@ -137,6 +139,15 @@ aq_map_source_get_renderer (AqMapSource *self)
 {
   g_return_val_if_fail (AQ_IS_MAP_SOURCE (self), NULL);
   return self->renderer;
+}
+
+/* @scale: the screen's scale factor; tiles asked for from now on are drawn for it */
+void
+aq_map_source_set_scale (AqMapSource *self,
+                         guint        scale)
+{
+  g_return_if_fail (AQ_IS_MAP_SOURCE (self));
+  self->scale = scale >= 2 ? 2 : 1;
 }
 
 /* Returns: how many tiles are being drawn (screenshots wait for none) */

@@ -12,6 +12,8 @@ G_DECLARE_FINAL_TYPE (AqMapSource, aq_map_source, AQ, MAP_SOURCE, ShumateDataSou
 
 AqMapSource      *aq_map_source_new          (AqTileRenderer *renderer);
 AqTileRenderer   *aq_map_source_get_renderer (AqMapSource    *self);
+void              aq_map_source_set_scale    (AqMapSource    *self,
+                                              guint           scale);
 guint             aq_map_source_get_pending  (AqMapSource    *self);
 gboolean          aq_map_source_get_idle     (AqMapSource    *self);
 ShumateMapSource *aq_map_source_new_basemap  (const char     *profile_url,

@@ -1122,7 +1122,16 @@ set_map_source (AqOutagePanel *self)
 
   g_clear_object (&self->source);
   source = aq_map_source_new_basemap (profile_url (self), online, &self->source);
+  if (self->source != NULL)
+    aq_map_source_set_scale (self->source, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   shumate_simple_map_set_map_source (self->simple_map, source);
+}
+
+static void
+scale_factor_cb (AqOutagePanel *self)
+{
+  if (self->source != NULL)
+    aq_map_source_set_scale (self->source, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
 }
 
 /* "AQUEDUCT_OUTAGE_AREA": the area shown at start (screenshots): a GeoJSON file, or
@@ -1373,6 +1382,7 @@ aq_outage_panel_init (AqOutagePanel *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::map-tile-url", G_CALLBACK (set_map_source),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (scale_factor_cb), NULL);
   build_layer_toggles (self);
 
   shumate_viewport_set_zoom_level (viewport, 13);

@@ -12,6 +12,7 @@
 #include "aq-test-util.h"
 
 #include "aq-notice-dialog.h"
+#include "aq-screenshot.h"
 #include "aq-ui.h"
 
 #define DB_NAME "t_notice_dialog"
@@ -57,6 +58,25 @@ static gboolean
 campaign_started (gpointer data)
 {
   return aq_notice_dialog_get_campaign_id (data) > 0;
+}
+
+/* With AQ_SCREENSHOT_DIR set (by hand, for docs/screenshots), the dialog as drawn. */
+static void
+maybe_screenshot (GtkWidget  *widget,
+                  const char *name)
+{
+  const char *dir = g_getenv ("AQ_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  if (dir == NULL)
+    return;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (aq_screenshot_save_png (widget, path, &error));
+  g_assert_no_error (error);
 }
 
 static gint64
@@ -109,6 +129,7 @@ test_compose_send_progress (void)
   g_assert_nonnull (strstr (first->body, "阀门更换"));
   g_assert_nonnull (strstr (first->body, start_text));
   g_assert_nonnull (strstr (first->body, first->community));
+  maybe_screenshot (GTK_WIDGET (dialog), "notice-dialog.png");
 
   /* the preview follows the editor */
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (
@@ -162,6 +183,7 @@ test_compose_send_progress (void)
     g_assert_true (aq_db_exec (db, fail, &error));
     wait.text = "3";
     aq_test_wait_for (label_shown, &wait, 30, "the failed count");
+    maybe_screenshot (GTK_WIDGET (dialog), "notice-progress.png");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "notice.retry", NULL));
     while (count_sql (failed_sql) > 0)
       g_main_context_iteration (NULL, TRUE);

@@ -603,8 +603,8 @@ aq_campaign_create (AqDb                  *db,
   if (g_str_equal (spec->kind, "outage") && g_strcmp0 (outage->status, "cancelled") == 0)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("Outage %" G_GINT64_FORMAT " was cancelled: there is nothing to announce"),
-                   spec->outage_id);
+                   _("Outage %d was cancelled: there is nothing to announce"),
+                   (int) spec->outage_id);
       return 0;
     }
 
@@ -746,7 +746,7 @@ aq_campaign_enqueue (AqDb     *db,
   if (status->reviewed_by == NULL || g_str_equal (status->status, "draft"))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("Campaign %" G_GINT64_FORMAT " has not been reviewed"), campaign_id);
+                   _("Campaign %d has not been reviewed"), (int) campaign_id);
       return -1;
     }
   outage = aq_outage_get (db, status->outage_id, error);

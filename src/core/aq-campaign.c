@@ -219,6 +219,48 @@ not_before_for (AqOutage            *outage,
   return g_steal_pointer (&earliest);
 }
 
+/* In the caller's transaction: FALSE when the outage already has a queued notice of @kind
+ * ("outage" and "restored" go out once per outage; "update" as often as needed). The outage's
+ * row is locked first, so two people pressing Send at once cannot both pass. */
+static gboolean
+check_once (AqDb        *db,
+            gint64       outage_id,
+            gint64       campaign_id,
+            const char  *kind,
+            GError     **error)
+{
+  g_autofree char *oid = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
+  g_autofree char *cid = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
+  const char *params[] = { oid, kind, cid };
+  g_autoptr(PGresult) lock = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_strcmp0 (kind, "update") == 0)
+    return TRUE;
+  lock = aq_db_query (db, "SELECT 1 FROM notify.outage WHERE outage_id = $1 FOR UPDATE",
+                      1, params, error);
+  if (lock == NULL)
+    return FALSE;
+  other = aq_db_query_string (db, "SELECT min(campaign_id) FROM notify.campaign"
+                                  " WHERE outage_id = $1 AND kind = $2"
+                                  "   AND status IN ('queued', 'done') AND campaign_id <> $3",
+                              3, params, &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (other != NULL)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("Outage %s already has this notice (campaign %s): send an update instead"),
+                   oid, other);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Writes the messages of a reviewed campaign; in the caller's transaction. Returns how many
  * rows were new, -1 on error. */
 static gint64
@@ -635,6 +677,9 @@ aq_campaign_create (AqDb                  *db,
   if (id == NULL)
     goto fail;
   if (reviewed
+      && !check_once (db, spec->outage_id, g_ascii_strtoll (id, NULL, 10), spec->kind, error))
+    goto fail;
+  if (reviewed
       && enqueue_locked (db, g_ascii_strtoll (id, NULL, 10), spec->kind, spec->template_text,
                          not_before_text, outage, error) < 0)
     goto fail;
@@ -705,6 +750,8 @@ aq_campaign_approve (AqDb                *db,
   text = g_strdup (template_text ? template_text : PQgetvalue (res, 0, 2));
   outage = aq_outage_get (db, outage_id, error);
   if (outage == NULL)
+    goto fail;
+  if (!check_once (db, outage_id, campaign_id, kind, error))
     goto fail;
   not_before = not_before_for (outage, quiet_hours, now);
   not_before_text = time_param (not_before);

@@ -693,9 +693,22 @@ test_notice (void)
   g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
                             " AND next_attempt_at <> '2026-12-01 08:00:00+08'", cid, NULL), ==, 0);
 
-  /* a re-send writes nothing */
+  /* a re-send writes nothing, and a second first notice is refused */
   g_assert_cmpint (aq_campaign_enqueue (db, campaign, &error), ==, 0);
   g_assert_no_error (error);
+  {
+    gint64 messages = aq_test_query_int64 (db, "SELECT count(*) FROM notify.message");
+    gint64 campaigns = aq_test_query_int64 (db, "SELECT count(*) FROM notify.campaign");
+
+    g_assert_cmpint (aq_campaign_create (db, &spec, &error), ==, 0);
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "update"));
+    g_clear_error (&error);
+    g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"), ==,
+                     messages);
+    g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.campaign"), ==,
+                     campaigns);
+  }
 
   status = aq_campaign_get_status (db, campaign, &error);
   g_assert_no_error (error);

@@ -219,6 +219,48 @@ not_before_for (AqOutage            *outage,
   return g_steal_pointer (&earliest);
 }
 
+/* In the caller's transaction: FALSE when the outage already has a queued notice of @kind
+ * ("outage" and "restored" go out once per outage; "update" as often as needed). The outage's
+ * row is locked first, so two people pressing Send at once cannot both pass. */
+static gboolean
+check_once (AqDb        *db,
+            gint64       outage_id,
+            gint64       campaign_id,
+            const char  *kind,
+            GError     **error)
+{
+  g_autofree char *oid = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
+  g_autofree char *cid = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
+  const char *params[] = { oid, kind, cid };
+  g_autoptr(PGresult) lock = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_strcmp0 (kind, "update") == 0)
+    return TRUE;
+  lock = aq_db_query (db, "SELECT 1 FROM notify.outage WHERE outage_id = $1 FOR UPDATE",
+                      1, params, error);
+  if (lock == NULL)
+    return FALSE;
+  other = aq_db_query_string (db, "SELECT min(campaign_id) FROM notify.campaign"
+                                  " WHERE outage_id = $1 AND kind = $2"
+                                  "   AND status IN ('queued', 'done') AND campaign_id <> $3",
+                              3, params, &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (other != NULL)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("Outage %s already has this notice (campaign %s): send an update instead"),
+                   oid, other);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Writes the messages of a reviewed campaign; in the caller's transaction. Returns how many
  * rows were new, -1 on error. */
 static gint64
@@ -603,8 +645,8 @@ aq_campaign_create (AqDb                  *db,
   if (g_str_equal (spec->kind, "outage") && g_strcmp0 (outage->status, "cancelled") == 0)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("Outage %" G_GINT64_FORMAT " was cancelled: there is nothing to announce"),
-                   spec->outage_id);
+                   _("Outage %d was cancelled: there is nothing to announce"),
+                   (int) spec->outage_id);
       return 0;
     }
 
@@ -633,6 +675,9 @@ aq_campaign_create (AqDb                  *db,
                              6, params, error);
   }
   if (id == NULL)
+    goto fail;
+  if (reviewed
+      && !check_once (db, spec->outage_id, g_ascii_strtoll (id, NULL, 10), spec->kind, error))
     goto fail;
   if (reviewed
       && enqueue_locked (db, g_ascii_strtoll (id, NULL, 10), spec->kind, spec->template_text,
@@ -706,6 +751,8 @@ aq_campaign_approve (AqDb                *db,
   outage = aq_outage_get (db, outage_id, error);
   if (outage == NULL)
     goto fail;
+  if (!check_once (db, outage_id, campaign_id, kind, error))
+    goto fail;
   not_before = not_before_for (outage, quiet_hours, now);
   not_before_text = time_param (not_before);
   {
@@ -746,7 +793,7 @@ aq_campaign_enqueue (AqDb     *db,
   if (status->reviewed_by == NULL || g_str_equal (status->status, "draft"))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("Campaign %" G_GINT64_FORMAT " has not been reviewed"), campaign_id);
+                   _("Campaign %d has not been reviewed"), (int) campaign_id);
       return -1;
     }
   outage = aq_outage_get (db, status->outage_id, error);

@@ -308,12 +308,11 @@ show_counts (AqNoticeDialog *self,
   g_autofree char *text = NULL;
 
   if (g_strcmp0 (self->campaign_kind, "restored") == 0)
-    text = g_strdup_printf (_("Goes to the recipients of the first notice: %" G_GINT64_FORMAT
-                              " by SMS and %" G_GINT64_FORMAT " by WeChat."), sms, wechat);
+    text = g_strdup_printf (_("Goes to the recipients of the first notice: %d by SMS and %d by WeChat."),
+                            (int) sms, (int) wechat);
   else
-    text = g_strdup_printf (_("%" G_GINT64_FORMAT " SMS and %" G_GINT64_FORMAT
-                              " WeChat messages: each mobile and each WeChat account once, "
-                              "however many accounts it holds."), sms, wechat);
+    text = g_strdup_printf (_("%d SMS and %d WeChat messages: each mobile and each WeChat account once, "
+                              "however many accounts it holds."), (int) sms, (int) wechat);
   gtk_label_set_label (self->recipients_label, text);
 }
 
@@ -326,10 +325,9 @@ show_outage (AqNoticeDialog *self)
   g_autofree char *text = NULL;
   gboolean planned = g_strcmp0 (o->kind, "planned") == 0;
 
-  text = g_strdup_printf (_("%s outage %" G_GINT64_FORMAT ": %s, %s to %s, %" G_GINT64_FORMAT
-                            " accounts affected."),
-                          planned ? _("Planned") : _("Emergency"), o->outage_id, o->reason,
-                          start, end, o->accounts);
+  text = g_strdup_printf (planned ? _("Planned outage %d: %s, %s to %s, %d accounts affected.")
+                                  : _("Emergency outage %d: %s, %s to %s, %d accounts affected."),
+                          (int) o->outage_id, o->reason, start, end, (int) o->accounts);
   gtk_label_set_label (self->outage_label, text);
   gtk_label_set_label (self->quiet_label,
                        planned ? _("Planned outage: a notice sent between 21:00 and 08:00 waits "
@@ -387,10 +385,9 @@ status_cb (GObject      *source,
   values[2] = s->delivered;
   values[3] = s->failed;
   title = g_strdup_printf (g_str_equal (s->kind, "restored")
-                           ? _("Water-restored notice %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT
-                               " messages")
-                           : _("Notice %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " messages"),
-                           s->campaign_id, s->total);
+                           ? _("Water-restored notice %d: %d messages")
+                           : _("Notice %d: %d messages"),
+                           (int) s->campaign_id, (int) s->total);
   gtk_label_set_label (self->campaign_label, title);
   for (guint i = 0; i < 4; i++)
     {
@@ -673,7 +670,7 @@ aq_notice_dialog_new (GtkWindow   *parent,
 {
   AqNoticeDialog *self = g_object_new (AQ_TYPE_NOTICE_DIALOG, "transient-for", parent, NULL);
   Job *job = g_new0 (Job, 1);
-  g_autofree char *subtitle = g_strdup_printf (_("Outage %" G_GINT64_FORMAT), outage_id);
+  g_autofree char *subtitle = g_strdup_printf (_("Outage %d"), (int) outage_id);
 
   self->profile_url = g_strdup (profile_url);
   self->actor = g_strdup (actor ? actor : g_get_user_name ());

@@ -186,6 +186,12 @@ test_draw_and_count (void)
     g_assert_cmpuint (analysis->key_customers->len, ==, expected_key);
   }
 
+  /* the overlay shows the communities around (fetched for the viewport) */
+  g_assert_cmpuint (aq_overlay_layer_get_n_features (aq_outage_panel_get_overlay (panel),
+                                                     AQ_OVERLAY_COMMUNITY), >, 0);
+  g_assert_cmpuint (aq_overlay_layer_get_n_features (aq_outage_panel_get_overlay (panel),
+                                                     AQ_OVERLAY_VALVE), ==, 0);
+
   /* and the pane says so */
   total = aq_test_find_widget (GTK_WIDGET (panel), match_name, "total");
   g_assert_nonnull (total);
@@ -277,6 +283,15 @@ test_self_intersecting (void)
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "empty");
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+overlay_has_planned_outage (gpointer data)
+{
+  AqOverlayLayer *overlay = data;
+
+  return !aq_overlay_layer_get_loading (overlay)
+         && aq_overlay_layer_get_n_features (overlay, AQ_OVERLAY_OUTAGE_PLANNED) > 0;
 }
 
 static gboolean
@@ -410,6 +425,9 @@ test_select_drag_create (void)
                                       "  FROM notify.outage"
                                       "  WHERE reason = 'test: replacing a valve')");
   g_assert_cmpint (accounts, ==, expected);
+  /* the new (planned: it starts tomorrow) outage is on the map */
+  aq_test_wait_for (overlay_has_planned_outage, aq_outage_panel_get_overlay (panel), 30,
+                    "the new outage on the map");
 
   {
     g_autoptr(GList) toplevels = gtk_window_list_toplevels ();

@@ -1407,6 +1407,13 @@ aq_outage_panel_get_editor (AqOutagePanel *self)
   return self->editor;
 }
 
+AqOverlayLayer *
+aq_outage_panel_get_overlay (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->overlay;
+}
+
 ShumateMap *
 aq_outage_panel_get_map (AqOutagePanel *self)
 {

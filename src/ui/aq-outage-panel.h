@@ -6,6 +6,7 @@
 
 #include "aq-area-editor.h"
 #include "aq-outage-area.h"
+#include "aq-overlay-layer.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,7 @@ G_DECLARE_FINAL_TYPE (AqOutagePanel, aq_outage_panel, AQ, OUTAGE_PANEL, GtkWidge
 
 AqAreaModel        *aq_outage_panel_get_model    (AqOutagePanel *self);
 AqAreaEditor       *aq_outage_panel_get_editor   (AqOutagePanel *self);
+AqOverlayLayer     *aq_outage_panel_get_overlay  (AqOutagePanel *self);
 ShumateMap         *aq_outage_panel_get_map      (AqOutagePanel *self);
 const AqOutageArea *aq_outage_panel_get_analysis (AqOutagePanel *self);
 const GError       *aq_outage_panel_get_error    (AqOutagePanel *self);

@@ -11,7 +11,9 @@
  * changes and old tiles are simply never read again.
  *
  * Connections are a small pool: libpq connections are not shared between threads, and two
- * cores gain nothing from more than two renders at a time.
+ * cores gain nothing from more than two renders at a time. Asynchronous renders run on a
+ * thread pool of the same size rather than GTask's shared one, so the dozens of tiles a map
+ * asks for at once do not keep the panels' own queries waiting for a thread.
  */
 #define G_LOG_DOMAIN "aq-tile-renderer"
 
@@ -44,6 +46,7 @@ struct _AqTileRenderer
   GQueue       idle;          /* AqDb */
   guint        n_connections;
   char        *cache_key;     /* (nullable): set by the first connection */
+  GThreadPool *pool;          /* (nullable): the async renders, made on first use */
 };
 
 G_DEFINE_FINAL_TYPE (AqTileRenderer, aq_tile_renderer, G_TYPE_OBJECT)
@@ -572,6 +575,10 @@ aq_tile_renderer_finalize (GObject *object)
 {
   AqTileRenderer *self = AQ_TILE_RENDERER (object);
 
+  /* No render is pending: each holds a reference to the renderer. The last reference can be
+   * dropped on a pool thread itself, so the pool is not waited for. */
+  if (self->pool != NULL)
+    g_thread_pool_free (self->pool, TRUE, FALSE);
   g_queue_clear_full (&self->idle, g_object_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -754,17 +761,19 @@ typedef struct
 } RenderData;
 
 static void
-render_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+render_worker (gpointer item,
+               gpointer user_data)
 {
-  RenderData *data = task_data;
+  g_autoptr(GTask) task = item;
+  RenderData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   GError *error = NULL;
-  GBytes *png;
+  GBytes *png = NULL;
 
-  png = aq_tile_renderer_render (source_object, data->zoom, data->x, data->y, data->scale,
-                                 cancellable, &error);
+  /* a tile the map no longer shows is not drawn */
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+    png = aq_tile_renderer_render (g_task_get_source_object (task), data->zoom, data->x,
+                                   data->y, data->scale, cancellable, &error);
   if (png == NULL)
     g_task_return_error (task, error);
   else
@@ -794,7 +803,10 @@ aq_tile_renderer_render_async (AqTileRenderer      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, aq_tile_renderer_render_async);
   g_task_set_task_data (task, data, g_free);
-  g_task_run_in_thread (task, render_thread);
+  if (self->pool == NULL)
+    self->pool = g_thread_pool_new (render_worker, NULL, MAX_CONNECTIONS, FALSE, NULL);
+  /* the pool holds a reference to the task (and so to the renderer) until it is done */
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
 }
 
 /* Returns: (transfer full): the tile as PNG bytes */

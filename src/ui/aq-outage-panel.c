@@ -85,20 +85,22 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The swatch is the colour AqOverlayLayer draws the kind in: the popover is the legend. */
 static const struct
 {
   AqOverlayKind  kind;
   const char    *title;
+  const char    *swatch;
 } layer_toggles[] = {
-  { AQ_OVERLAY_COMMUNITY, N_("Communities") },
-  { AQ_OVERLAY_DMA_1, N_("DMA zones, level 1") },
-  { AQ_OVERLAY_DMA_2, N_("DMA zones, level 2") },
-  { AQ_OVERLAY_DMA_3, N_("DMA zones, level 3") },
-  { AQ_OVERLAY_MAIN, N_("Mains (DN 300 and up)") },
-  { AQ_OVERLAY_VALVE, N_("Valves") },
-  { AQ_OVERLAY_KEY_CUSTOMER, N_("Key customers") },
-  { AQ_OVERLAY_OUTAGE_ACTIVE, N_("Active outages") },
-  { AQ_OVERLAY_OUTAGE_PLANNED, N_("Planned outages") },
+  { AQ_OVERLAY_COMMUNITY, N_("Communities"), "#8c6130" },
+  { AQ_OVERLAY_DMA_1, N_("DMA zones, level 1"), "#73339e" },
+  { AQ_OVERLAY_DMA_2, N_("DMA zones, level 2"), "#73339e" },
+  { AQ_OVERLAY_DMA_3, N_("DMA zones, level 3"), "#73339e" },
+  { AQ_OVERLAY_MAIN, N_("Mains (DN 300 and up)"), "#0073d9" },
+  { AQ_OVERLAY_VALVE, N_("Valves"), "#1a8c4d" },
+  { AQ_OVERLAY_KEY_CUSTOMER, N_("Key customers"), "#db1a33" },
+  { AQ_OVERLAY_OUTAGE_ACTIVE, N_("Active outages"), "#bf0d0d" },
+  { AQ_OVERLAY_OUTAGE_PLANNED, N_("Planned outages"), "#d9730d" },
 };
 
 /* ---- a warehouse call on a worker thread ---- */
@@ -1099,6 +1101,12 @@ build_layer_toggles (AqOutagePanel *self)
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
       GtkWidget *label = gtk_label_new (_(layer_toggles[i].title));
       GtkWidget *toggle = gtk_switch_new ();
+      GtkWidget *swatch = gtk_label_new (NULL);
+      g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>",
+                                                 layer_toggles[i].swatch);
+
+      gtk_label_set_markup (GTK_LABEL (swatch), markup);
+      gtk_box_append (GTK_BOX (box), swatch);
 
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);

@@ -159,8 +159,8 @@ fetch_cb (GObject      *object,
   self->loading = FALSE;
   if (features == NULL)
     {
-      /* the panel shows the connection's state; the overlay just stays as it was */
-      g_warning ("Could not fetch the map's overlay: %s", error->message);
+      /* the window's banner tells the user about the connection; the overlay stays as it was */
+      g_message ("Could not fetch the map's overlay: %s", error->message);
       return;
     }
   g_clear_pointer (&self->features, g_ptr_array_unref);

@@ -13,6 +13,7 @@
 #include "aq-test-util.h"
 
 #include "aq-geojson.h"
+#include "aq-map-source.h"
 #include "aq-notice-dialog.h"
 #include "aq-outage-panel.h"
 #include "aq-panel.h"
@@ -439,6 +440,72 @@ test_select_drag_create (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  GBytes *received;
+  GBytes *finished;
+  int     x, y, zoom;
+} TileWait;
+
+static void
+received_cb (ShumateDataSource *source,
+             int                x,
+             int                y,
+             int                zoom,
+             GBytes            *bytes,
+             TileWait          *wait)
+{
+  wait->x = x;
+  wait->y = y;
+  wait->zoom = zoom;
+  wait->received = g_bytes_ref (bytes);
+}
+
+static void
+tile_data_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TileWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  wait->finished = shumate_data_source_get_tile_data_finish (SHUMATE_DATA_SOURCE (object),
+                                                             result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+tile_finished (gpointer data)
+{
+  return ((TileWait *) data)->finished != NULL;
+}
+
+/* libshumate 1.0's raster renderer draws what "received-data" delivers, not what _finish
+ * returns: the basemap's source must emit it, with the tile's own coordinates. */
+static void
+test_map_source (void)
+{
+  g_autoptr(AqTileRenderer) renderer = aq_tile_renderer_new (NULL, NULL);
+  g_autoptr(AqMapSource) source = aq_map_source_new (renderer);
+  TileWait wait = { 0 };
+  double tx, ty;
+
+  aq_tile_lon_lat_to_tile (119.30, 26.08, 14, &tx, &ty);
+  g_signal_connect (source, "received-data", G_CALLBACK (received_cb), &wait);
+  shumate_data_source_get_tile_data_async (SHUMATE_DATA_SOURCE (source), (int) tx, (int) ty, 14,
+                                           NULL, tile_data_cb, &wait);
+  g_assert_false (aq_map_source_get_idle (source));
+  aq_test_wait_for (tile_finished, &wait, 30, "the tile");
+  g_assert_nonnull (wait.received);
+  g_assert_cmpint (wait.x, ==, (int) tx);
+  g_assert_cmpint (wait.y, ==, (int) ty);
+  g_assert_cmpint (wait.zoom, ==, 14);
+  g_assert_true (g_bytes_equal (wait.received, wait.finished));
+  g_assert_cmpmem (g_bytes_get_data (wait.received, NULL), 4, "\x89PNG", 4);
+  g_bytes_unref (wait.received);
+  g_bytes_unref (wait.finished);
+}
+
 /* The drawing logic without widgets. */
 static void
 test_model (void)
@@ -498,6 +565,7 @@ main (int   argc,
   db = aq_test_demo_db_new (DB_NAME, 3000, 13);
 
   g_test_add_func ("/outage-panel/model", test_model);
+  g_test_add_func ("/outage-panel/map-source", test_map_source);
   g_test_add_func ("/outage-panel/draw-and-count", test_draw_and_count);
   g_test_add_func ("/outage-panel/self-intersecting", test_self_intersecting);
   g_test_add_func ("/outage-panel/select-drag-create", test_select_drag_create);

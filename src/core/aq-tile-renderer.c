@@ -628,13 +628,6 @@ aq_tile_renderer_default_cache_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "aqueduct", "tiles", NULL);
 }
 
-const char *
-aq_tile_renderer_get_cache_dir (AqTileRenderer *self)
-{
-  g_return_val_if_fail (AQ_IS_TILE_RENDERER (self), NULL);
-  return self->cache_dir;
-}
-
 /**
  * aq_tile_renderer_get_cache_path:
  *

@@ -15,7 +15,6 @@ G_DECLARE_FINAL_TYPE (AqTileRenderer, aq_tile_renderer, AQ, TILE_RENDERER, GObje
 AqTileRenderer *aq_tile_renderer_new               (const char           *profile_url,
                                                     const char           *cache_dir);
 char           *aq_tile_renderer_default_cache_dir (void);
-const char     *aq_tile_renderer_get_cache_dir     (AqTileRenderer       *self);
 char           *aq_tile_renderer_get_cache_path    (AqTileRenderer       *self,
                                                     guint                 zoom,
                                                     guint                 x,

@@ -134,13 +134,6 @@ aq_map_source_new (AqTileRenderer *renderer)
   return self;
 }
 
-AqTileRenderer *
-aq_map_source_get_renderer (AqMapSource *self)
-{
-  g_return_val_if_fail (AQ_IS_MAP_SOURCE (self), NULL);
-  return self->renderer;
-}
-
 /* @scale: the screen's scale factor; tiles asked for from now on are drawn for it */
 void
 aq_map_source_set_scale (AqMapSource *self,
@@ -148,14 +141,6 @@ aq_map_source_set_scale (AqMapSource *self,
 {
   g_return_if_fail (AQ_IS_MAP_SOURCE (self));
   self->scale = scale >= 2 ? 2 : 1;
-}
-
-/* Returns: how many tiles are being drawn (screenshots wait for none) */
-guint
-aq_map_source_get_pending (AqMapSource *self)
-{
-  g_return_val_if_fail (AQ_IS_MAP_SOURCE (self), 0);
-  return self->pending;
 }
 
 /* Returns: TRUE when no tile is being drawn and the last one has faded in (the map layer

@@ -11,10 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AqMapSource, aq_map_source, AQ, MAP_SOURCE, ShumateDataSource)
 
 AqMapSource      *aq_map_source_new          (AqTileRenderer *renderer);
-AqTileRenderer   *aq_map_source_get_renderer (AqMapSource    *self);
 void              aq_map_source_set_scale    (AqMapSource    *self,
                                               guint           scale);
-guint             aq_map_source_get_pending  (AqMapSource    *self);
 gboolean          aq_map_source_get_idle     (AqMapSource    *self);
 ShumateMapSource *aq_map_source_new_basemap  (const char     *profile_url,
                                               const char     *online_url,

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "aq-csv.h"
+
 static AqDb *db;
 static double min_lon, min_lat, max_lon, max_lat;   /* the premises' extent */
 
@@ -458,6 +460,21 @@ test_csv (void)
 }
 
 static void
+test_csv_fields (void)
+{
+  g_autoptr(GString) row = g_string_new (NULL);
+
+  aq_csv_append (row, "福光佳园, 1栋", FALSE);
+  aq_csv_append (row, "say \"hi\"", FALSE);
+  aq_csv_append (row, "=HYPERLINK(\"x\")", FALSE);
+  aq_csv_append (row, "-5", FALSE);
+  aq_csv_append (row, NULL, FALSE);
+  aq_csv_append (row, "plain", TRUE);
+  g_assert_cmpstr (row->str, ==,
+                   "\"福光佳园, 1栋\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",'-5,,plain\r\n");
+}
+
+static void
 analyzed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AqOutageArea **out = user_data;
@@ -849,6 +866,7 @@ main (int   argc,
   g_test_add_func ("/outage/round-trip", test_round_trip);
   g_test_add_func ("/outage/zones-and-layers", test_zones_and_layers);
   g_test_add_func ("/outage/csv", test_csv);
+  g_test_add_func ("/outage/csv-fields", test_csv_fields);
   g_test_add_func ("/outage/async", test_async);
   g_test_add_func ("/outage/create", test_outage_create);
   g_test_add_func ("/outage/templates-and-quiet-hours", test_templates_and_quiet_hours);

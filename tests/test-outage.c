@@ -512,6 +512,12 @@ test_async (void)
 }
 
 static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_outage_create (void)
 {
   g_autoptr(AqGeometry) g = middle_area ();
@@ -580,6 +586,25 @@ test_outage_create (void)
   }
   g_assert_true (aq_db_exec (db, "DROP TRIGGER refuse ON notify.outage_account", &error));
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage"), ==, before + 1);
+
+  /* the same through a thread, as the map panel saves it */
+  {
+    g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) end = g_date_time_add_hours (start, 3);
+    AqOutageSpec spec = { "planned", "异步", start, end, g, "dispatcher2" };
+    g_autoptr(GAsyncResult) result = NULL;
+    gint64 async_id;
+
+    aq_outage_create_async (aq_db_get_conninfo (db), &spec, NULL, store_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    async_id = aq_outage_create_finish (result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (async_id, >, id);
+    g_assert_cmpint (count_p ("SELECT count(*) FROM notify.outage_account WHERE outage_id = $1",
+                              g_strdup_printf ("%" G_GINT64_FORMAT, async_id), NULL), ==,
+                     area->accounts);
+  }
 
   /* transitions */
   g_assert_true (aq_outage_activate (db, id, &error));

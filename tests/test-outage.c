@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "aq-csv.h"
+
 static AqDb *db;
 static double min_lon, min_lat, max_lon, max_lat;   /* the premises' extent */
 
@@ -458,6 +460,21 @@ test_csv (void)
 }
 
 static void
+test_csv_fields (void)
+{
+  g_autoptr(GString) row = g_string_new (NULL);
+
+  aq_csv_append (row, "福光佳园, 1栋", FALSE);
+  aq_csv_append (row, "say \"hi\"", FALSE);
+  aq_csv_append (row, "=HYPERLINK(\"x\")", FALSE);
+  aq_csv_append (row, "-5", FALSE);
+  aq_csv_append (row, NULL, FALSE);
+  aq_csv_append (row, "plain", TRUE);
+  g_assert_cmpstr (row->str, ==,
+                   "\"福光佳园, 1栋\",\"say \"\"hi\"\"\",\"'=HYPERLINK(\"\"x\"\")\",'-5,,plain\r\n");
+}
+
+static void
 analyzed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AqOutageArea **out = user_data;
@@ -492,6 +509,12 @@ test_async (void)
   g_assert_cmpint (second->accounts, ==, sync->accounts);
   g_assert_cmpint (second->communities->len, ==, sync->communities->len);
   aq_outage_area_free (second);
+}
+
+static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static void
@@ -563,6 +586,25 @@ test_outage_create (void)
   }
   g_assert_true (aq_db_exec (db, "DROP TRIGGER refuse ON notify.outage_account", &error));
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage"), ==, before + 1);
+
+  /* the same through a thread, as the map panel saves it */
+  {
+    g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) end = g_date_time_add_hours (start, 3);
+    AqOutageSpec spec = { "planned", "异步", start, end, g, "dispatcher2" };
+    g_autoptr(GAsyncResult) result = NULL;
+    gint64 async_id;
+
+    aq_outage_create_async (aq_db_get_conninfo (db), &spec, NULL, store_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    async_id = aq_outage_create_finish (result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (async_id, >, id);
+    g_assert_cmpint (count_p ("SELECT count(*) FROM notify.outage_account WHERE outage_id = $1",
+                              g_strdup_printf ("%" G_GINT64_FORMAT, async_id), NULL), ==,
+                     area->accounts);
+  }
 
   /* transitions */
   g_assert_true (aq_outage_activate (db, id, &error));
@@ -849,6 +891,7 @@ main (int   argc,
   g_test_add_func ("/outage/round-trip", test_round_trip);
   g_test_add_func ("/outage/zones-and-layers", test_zones_and_layers);
   g_test_add_func ("/outage/csv", test_csv);
+  g_test_add_func ("/outage/csv-fields", test_csv_fields);
   g_test_add_func ("/outage/async", test_async);
   g_test_add_func ("/outage/create", test_outage_create);
   g_test_add_func ("/outage/templates-and-quiet-hours", test_templates_and_quiet_hours);

@@ -25,9 +25,13 @@
 static const char *const variables[] = { "community", "start", "end", "reason" };
 
 /* $2: the outage. One row per (channel, recipient): the first affected account by id. The
- * accounts are joined once and each customer gives one row per channel it has. */
+ * accounts are joined once and each customer gives one row per channel it has. The sort is
+ * by bytes (COLLATE "C"): numbers and openids need no linguistic order, and it is the
+ * biggest sort of a notice. (GROUP BY with min(account_id) avoids the sort but is estimated
+ * at 2 groups, and the planner then joins 100,000 rows by index lookups.) */
 #define RECIPIENTS_OF_OUTAGE \
-  "SELECT DISTINCT ON (v.channel, v.recipient) v.channel, v.recipient, a.account_id," \
+  "SELECT DISTINCT ON (v.channel, v.recipient COLLATE \"C\") v.channel, v.recipient," \
+  "       a.account_id," \
   "       coalesce(cm.name, d.name, '') AS community" \
   " FROM notify.outage_account oa" \
   " JOIN dw.dim_account a ON a.account_id = oa.account_id" \
@@ -37,7 +41,7 @@ static const char *const variables[] = { "community", "start", "end", "reason" }
   " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code" \
   " LEFT JOIN dw.dim_district d ON d.district_code = a.district_code" \
   " WHERE oa.outage_id = $2::bigint AND v.recipient IS NOT NULL" \
-  " ORDER BY v.channel, v.recipient, a.account_id"
+  " ORDER BY v.channel, v.recipient COLLATE \"C\", a.account_id"
 
 /* $2: the first notice's campaign: exactly its (channel, recipient) pairs. */
 #define RECIPIENTS_OF_CAMPAIGN \

@@ -20,7 +20,8 @@
 #include "aq-outage-area-private.h"
 #include "aq-phone.h"
 
-/* Columns: row kind, code, name, text1, text2, n1…n7, flag, lon, lat, n8 */
+/* Columns: row kind, code, name, text1, text2, n1…n7, flag, lon, lat, n8. The distinct
+ * counts sort by bytes (COLLATE "C"): same answer for numbers and openids, without strcoll. */
 static const char analyze_sql[] =
   AQ_AFFECTED_ACCOUNTS_CTE ","
   " comm AS (SELECT community_code, count(*) AS n,"
@@ -35,8 +36,8 @@ static const char analyze_sql[] =
   "        count(*) FILTER (WHERE reachable),"
   "        count(*) FILTER (WHERE mobile IS NOT NULL),"
   "        count(*) FILTER (WHERE openid IS NOT NULL),"
-  "        count(DISTINCT mobile),"
-  "        NULL::boolean, NULL::float8, NULL::float8, count(DISTINCT openid)"
+  "        count(DISTINCT mobile COLLATE \"C\"),"
+  "        NULL::boolean, NULL::float8, NULL::float8, count(DISTINCT openid COLLATE \"C\")"
   " FROM acc"
   " UNION ALL"
   " SELECT 'c', cm.community_code, cm.name, cm.property_company, cm.property_phone,"

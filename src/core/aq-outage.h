@@ -43,6 +43,14 @@ void       aq_outage_free          (AqOutage           *outage);
 gint64     aq_outage_create        (AqDb               *db,
                                     const AqOutageSpec *spec,
                                     GError            **error);
+/* The same in a thread on its own connection (@spec is copied); the id, 0 on error. */
+void       aq_outage_create_async  (const char         *profile_url,
+                                    const AqOutageSpec *spec,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+gint64     aq_outage_create_finish (GAsyncResult       *result,
+                                    GError            **error);
 AqOutage  *aq_outage_get           (AqDb               *db,
                                     gint64              outage_id,
                                     GError            **error);

@@ -913,66 +913,27 @@ export_list_action (GtkWidget  *widget,
 
 /* ---- creating the outage ---- */
 
-typedef struct
-{
-  char       *kind;
-  char       *reason;
-  GDateTime  *start;
-  GDateTime  *end;
-  AqGeometry *geometry;
-} CreateData;
-
 static void
-create_data_free (CreateData *data)
-{
-  g_free (data->kind);
-  g_free (data->reason);
-  g_clear_pointer (&data->start, g_date_time_unref);
-  g_clear_pointer (&data->end, g_date_time_unref);
-  aq_geometry_free (data->geometry);
-  g_free (data);
-}
-
-static gpointer
-create_job (AqDb          *db,
-            gpointer       data,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  CreateData *create = data;
-  AqOutageSpec spec = { 0 };
-  gint64 id;
-
-  spec.kind = create->kind;
-  spec.reason = create->reason;
-  spec.start_time = create->start;
-  spec.expected_end = create->end;
-  spec.geometry = create->geometry;
-  id = aq_outage_create (db, &spec, error);
-  return id > 0 ? g_memdup2 (&id, sizeof id) : NULL;
-}
-
-static void
-create_job_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+create_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree gint64 *id = g_task_propagate_pointer (G_TASK (result), &error);
+  gint64 id = aq_outage_create_finish (result, &error);
   AqOutagePanel *self;
   AqNoticeDialog *dialog;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_OUTAGE_PANEL (user_data);
-  if (id == NULL)
+  if (id <= 0)
     {
       toast (self, error->message);
       return;
     }
   aq_overlay_layer_reload (self->overlay);
   dialog = aq_notice_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                 profile_url (self), *id, NULL);
+                                 profile_url (self), id, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1012,26 +973,31 @@ create_response_cb (AdwMessageDialog *dialog,
   GtkWidget *start = g_object_get_data (G_OBJECT (dialog), "start");
   GtkWidget *end = g_object_get_data (G_OBJECT (dialog), "end");
   GtkWidget *reason = g_object_get_data (G_OBJECT (dialog), "reason");
-  CreateData *data;
+  g_autoptr(GDateTime) start_time = NULL;
+  g_autoptr(GDateTime) end_time = NULL;
+  AqOutageSpec spec = { 0 };
 
   if (!g_str_equal (response, "create") || self->geometry == NULL)
     return;
-  data = g_new0 (CreateData, 1);
-  data->kind = g_strdup (gtk_drop_down_get_selected (GTK_DROP_DOWN (kind)) == 0
-                         ? "planned" : "emergency");
-  data->reason = g_strdup (gtk_editable_get_text (GTK_EDITABLE (reason)));
-  data->start = parse_time (gtk_editable_get_text (GTK_EDITABLE (start)));
-  data->end = parse_time (gtk_editable_get_text (GTK_EDITABLE (end)));
-  data->geometry = aq_geometry_copy (self->geometry);
-  if (data->start == NULL || data->end == NULL)
+  start_time = parse_time (gtk_editable_get_text (GTK_EDITABLE (start)));
+  end_time = parse_time (gtk_editable_get_text (GTK_EDITABLE (end)));
+  if (start_time == NULL || end_time == NULL)
     {
-      toast (self, data->start == NULL
+      toast (self, start_time == NULL
                    ? _("Start: write the time as YYYY-MM-DD HH:MM.")
                    : _("Expected end: write the time as YYYY-MM-DD HH:MM."));
-      create_data_free (data);
       return;
     }
-  run_job (self, create_job, data, (GDestroyNotify) create_data_free, g_free, create_job_cb);
+  spec.kind = gtk_drop_down_get_selected (GTK_DROP_DOWN (kind)) == 0 ? "planned" : "emergency";
+  spec.reason = gtk_editable_get_text (GTK_EDITABLE (reason));
+  spec.start_time = start_time;
+  spec.expected_end = end_time;
+  spec.geometry = self->geometry;
+  /* the reason, the times and the area are checked by core; a bad one comes back as a toast
+   * naming the field, and nothing is written */
+  if (self->job_cancellable == NULL)
+    self->job_cancellable = g_cancellable_new ();
+  aq_outage_create_async (profile_url (self), &spec, self->job_cancellable, create_cb, self);
 }
 
 static void

@@ -19,8 +19,8 @@
 #include <stdio.h>
 
 #include "aq-area-editor.h"
-#include "aq-connection.h"
 #include "aq-geojson.h"
+#include "aq-map-job.h"
 #include "aq-map-source.h"
 #include "aq-notice-dialog.h"
 #include "aq-outage-area.h"
@@ -103,51 +103,6 @@ static const struct
   { AQ_OVERLAY_OUTAGE_PLANNED, N_("Planned outages"), "#d9730d" },
 };
 
-/* ---- a warehouse call on a worker thread ---- */
-
-typedef gpointer (*JobFunc) (AqDb          *db,
-                             gpointer       data,
-                             GCancellable  *cancellable,
-                             GError       **error);
-
-typedef struct
-{
-  char           *profile_url;
-  JobFunc         func;
-  gpointer        data;
-  GDestroyNotify  data_free;
-  GDestroyNotify  result_free;
-} Job;
-
-static void
-job_free (Job *job)
-{
-  g_free (job->profile_url);
-  if (job->data_free != NULL)
-    job->data_free (job->data);
-  g_free (job);
-}
-
-static void
-job_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
-{
-  Job *job = task_data;
-  g_autoptr(AqDb) db = NULL;
-  GError *error = NULL;
-  gpointer result = NULL;
-
-  db = aq_connection_open (job->profile_url, &error);
-  if (db != NULL)
-    result = job->func (db, job->data, cancellable, &error);
-  if (result == NULL && error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, job->result_free);
-}
-
 static const char *
 profile_url (AqOutagePanel *self)
 {
@@ -158,27 +113,19 @@ profile_url (AqOutagePanel *self)
   return NULL;
 }
 
+/* A core call on a worker thread; the panel's dispose cancels it. */
 static void
 run_job (AqOutagePanel       *self,
-         JobFunc              func,
+         AqMapJobFunc         func,
          gpointer             data,
          GDestroyNotify       data_free,
          GDestroyNotify       result_free,
          GAsyncReadyCallback  callback)
 {
-  g_autoptr(GTask) task = NULL;
-  Job *job = g_new0 (Job, 1);
-
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
-  job->profile_url = g_strdup (profile_url (self));
-  job->func = func;
-  job->data = data;
-  job->data_free = data_free;
-  job->result_free = result_free;
-  task = g_task_new (NULL, self->job_cancellable, callback, self);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
+  aq_map_job_run (profile_url (self), func, data, data_free, result_free, self->job_cancellable,
+                  callback, self);
 }
 
 /* ---- auxiliary methods ---- */
@@ -586,7 +533,7 @@ geometry_job_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  AqGeometry *geometry = g_task_propagate_pointer (G_TASK (result), &error);
+  AqGeometry *geometry = aq_map_job_finish (result, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -870,7 +817,7 @@ csv_job_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gpointer ok = g_task_propagate_pointer (G_TASK (result), &error);
+  gpointer ok = aq_map_job_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;

@@ -12,6 +12,7 @@
 #include "aq-test-ui.h"
 #include "aq-test-util.h"
 
+#include "aq-area-outage-dialog.h"
 #include "aq-geojson.h"
 #include "aq-map-source.h"
 #include "aq-notice-dialog.h"
@@ -306,22 +307,15 @@ notice_dialog_open (gpointer data)
   return FALSE;
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
+static AqAreaOutageDialog *
+find_outage_dialog (void)
 {
   g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+    if (AQ_IS_AREA_OUTAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
       return l->data;
   return NULL;
-}
-
-static gboolean
-match_entry (GtkWidget     *widget,
-             gconstpointer  data)
-{
-  return GTK_IS_ENTRY (widget);
 }
 
 /* Select mode: a click inside a community makes its boundary the area; a drag on a corner
@@ -339,7 +333,7 @@ test_select_drag_create (void)
   AqAreaModel *model;
   AqOutagePanel *panel;
   AqWindow *window;
-  AdwMessageDialog *dialog;
+  AqAreaOutageDialog *dialog;
   GtkWidget *reason = NULL;
   double lon, lat, before_lon, before_lat, after_lon, after_lat, x, y;
   gint64 expected, outages_before, accounts;
@@ -403,17 +397,9 @@ test_select_drag_create (void)
   /* Create Outage…: fill the dialog as a dispatcher would and press Create */
   outages_before = aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage");
   gtk_widget_activate_action (GTK_WIDGET (panel), "area.create-outage", NULL);
-  dialog = find_message_dialog ();
+  dialog = find_outage_dialog ();
   g_assert_nonnull (dialog);
-  /* the fourth entry is the reason (start, end, reason) */
-  {
-    GtkWidget *extra = adw_message_dialog_get_extra_child (dialog);
-    guint n = 0;
-
-    for (GtkWidget *c = gtk_widget_get_first_child (extra); c; c = gtk_widget_get_next_sibling (c))
-      if (match_entry (c, NULL) && ++n == 3)
-        reason = c;
-  }
+  reason = aq_test_find_widget (GTK_WIDGET (dialog), match_name, "reason");
   g_assert_nonnull (reason);
   gtk_editable_set_text (GTK_EDITABLE (reason), "test: replacing a valve");
   g_signal_emit_by_name (dialog, "response", "create");

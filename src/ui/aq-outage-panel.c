@@ -16,9 +16,9 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
-#include <stdio.h>
 
 #include "aq-area-editor.h"
+#include "aq-area-outage-dialog.h"
 #include "aq-geojson.h"
 #include "aq-map-job.h"
 #include "aq-map-source.h"
@@ -884,64 +884,33 @@ create_cb (GObject      *object,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static GDateTime *
-parse_time (const char *text)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
-  int y, mo, d, h = 0, mi = 0;
-
-  if (sscanf (text, "%d-%d-%d %d:%d", &y, &mo, &d, &h, &mi) < 3)
-    return NULL;
-  return g_date_time_new (tz, y, mo, d, h, mi, 0);
-}
-
-static GtkWidget *
-labelled (GtkWidget  *grid,
-          int         row,
-          const char *label_text,
-          GtkWidget  *field)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), field);
-  gtk_widget_set_hexpand (field, TRUE);
-  gtk_grid_attach (GTK_GRID (grid), label, 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), field, 1, row, 1, 1);
-  return field;
-}
-
 static void
-create_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    AqOutagePanel    *self)
+create_response_cb (AqAreaOutageDialog *dialog,
+                    const char         *response,
+                    AqOutagePanel      *self)
 {
-  GtkWidget *kind = g_object_get_data (G_OBJECT (dialog), "kind");
-  GtkWidget *start = g_object_get_data (G_OBJECT (dialog), "start");
-  GtkWidget *end = g_object_get_data (G_OBJECT (dialog), "end");
-  GtkWidget *reason = g_object_get_data (G_OBJECT (dialog), "reason");
   g_autoptr(GDateTime) start_time = NULL;
   g_autoptr(GDateTime) end_time = NULL;
+  g_autoptr(GError) error = NULL;
   AqOutageSpec spec = { 0 };
 
   if (!g_str_equal (response, "create") || self->geometry == NULL)
     return;
-  start_time = parse_time (gtk_editable_get_text (GTK_EDITABLE (start)));
-  end_time = parse_time (gtk_editable_get_text (GTK_EDITABLE (end)));
-  if (start_time == NULL || end_time == NULL)
+  start_time = aq_area_outage_dialog_get_start (dialog, &error);
+  if (start_time != NULL)
+    end_time = aq_area_outage_dialog_get_end (dialog, &error);
+  if (end_time == NULL)
     {
-      toast (self, start_time == NULL
-                   ? _("Start: write the time as YYYY-MM-DD HH:MM.")
-                   : _("Expected end: write the time as YYYY-MM-DD HH:MM."));
+      toast (self, error->message);
       return;
     }
-  spec.kind = gtk_drop_down_get_selected (GTK_DROP_DOWN (kind)) == 0 ? "planned" : "emergency";
-  spec.reason = gtk_editable_get_text (GTK_EDITABLE (reason));
+  spec.kind = aq_area_outage_dialog_get_kind (dialog);
+  spec.reason = aq_area_outage_dialog_get_reason (dialog);
   spec.start_time = start_time;
   spec.expected_end = end_time;
   spec.geometry = self->geometry;
-  /* the reason, the times and the area are checked by core; a bad one comes back as a toast
-   * naming the field, and nothing is written */
+  /* core checks the fields and the area again: a bad one comes back as a toast naming it,
+   * and nothing is written */
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
   aq_outage_create_async (profile_url (self), &spec, self->job_cancellable, create_cb, self);
@@ -953,43 +922,12 @@ create_outage_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-  const char * const kinds[] = { _("Planned"), _("Emergency (pipe burst)"), NULL };
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) start_time = g_date_time_add_hours (now, 24);
-  g_autoptr(GDateTime) end_time = g_date_time_add_hours (now, 30);
-  g_autofree char *start_text = g_date_time_format (start_time, "%Y-%m-%d %H:00");
-  g_autofree char *end_text = g_date_time_format (end_time, "%Y-%m-%d %H:00");
-  g_autofree char *heading = NULL;
-  GtkWidget *dialog, *grid, *kind, *start, *end, *reason;
+  AqAreaOutageDialog *dialog;
 
   if (self->analysis == NULL)
     return;
-  /* Translators: %s is a number of accounts */
-  heading = g_strdup_printf (_("Create an Outage for %s Accounts"),
-                             gtk_label_get_label (self->total_label));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Create Outage"),
-                                   NULL);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), heading);
-  grid = gtk_grid_new ();
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  kind = labelled (grid, 0, _("_Kind"), gtk_drop_down_new_from_strings (kinds));
-  start = labelled (grid, 1, _("_Start"), gtk_entry_new ());
-  gtk_editable_set_text (GTK_EDITABLE (start), start_text);
-  end = labelled (grid, 2, _("Expected _end"), gtk_entry_new ());
-  gtk_editable_set_text (GTK_EDITABLE (end), end_text);
-  reason = labelled (grid, 3, _("_Reason"), gtk_entry_new ());
-  gtk_entry_set_placeholder_text (GTK_ENTRY (reason), _("e.g. replacing a DN 300 valve"));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
-  g_object_set_data (G_OBJECT (dialog), "kind", kind);
-  g_object_set_data (G_OBJECT (dialog), "start", start);
-  g_object_set_data (G_OBJECT (dialog), "end", end);
-  g_object_set_data (G_OBJECT (dialog), "reason", reason);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "create", _("C_reate and Write Notice…"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  dialog = aq_area_outage_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                      gtk_label_get_label (self->total_label));
   g_signal_connect_object (dialog, "response", G_CALLBACK (create_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -302,17 +302,23 @@ draw_feature (AqOverlayLayer *self,
       cairo_stroke (cr);
       if (zoom >= 16 && feature->name != NULL)
         {
-          double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
-          cairo_text_extents_t ext;
+          double x0, y0, x1, y1;
+          int width, height;
+          /* Pango, not cairo's toy text: the names are Chinese and need the font fallback */
+          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                                          feature->name);
 
           feature_path (self, cr, feature, TRUE);
           cairo_path_extents (cr, &x0, &y0, &x1, &y1);
           cairo_new_path (cr);
-          cairo_set_font_size (cr, 11);
-          cairo_text_extents (cr, feature->name, &ext);
-          cairo_move_to (cr, (x0 + x1 - ext.width) / 2, (y0 + y1 + ext.height) / 2);
-          cairo_set_source_rgba (cr, 0.35, 0.24, 0.12, 0.9);
-          cairo_show_text (cr, feature->name);
+          pango_layout_get_pixel_size (layout, &width, &height);
+          /* a name wider than its community would cover its neighbours' */
+          if (width <= (x1 - x0) * 1.5)
+            {
+              cairo_move_to (cr, (x0 + x1 - width) / 2, (y0 + y1 - height) / 2);
+              cairo_set_source_rgba (cr, 0.35, 0.24, 0.12, 0.9);
+              pango_cairo_show_layout (cr, layout);
+            }
         }
       break;
 

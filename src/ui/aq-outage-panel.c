@@ -59,7 +59,7 @@ struct _AqOutagePanel
   AqOverlayLayer    *overlay;
   AqMapSource       *source;        /* (nullable): the offline basemap */
   GSettings         *settings;
-  guint              settle_id;     /* the map's first moments: tiles are on their way */
+  guint              settle_id;     /* the map moved a moment ago: tiles are on their way */
 
   AqGeometry        *geometry;      /* (nullable): the area analysed */
   gboolean           setting_ring;  /* the model is being set from a picked geometry */
@@ -1037,6 +1037,15 @@ settled_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The basemap asks for the tiles of a new view only at its next layout: until the view has
+ * rested a moment, a screenshot or a test would see the old tiles or none. */
+static void
+viewport_moved_cb (AqOutagePanel *self)
+{
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (500, settled_cb, self);
+}
+
 static void
 aq_outage_panel_map (GtkWidget *widget)
 {
@@ -1050,8 +1059,7 @@ aq_outage_panel_map (GtkWidget *widget)
       const char *startup = g_getenv ("AQUEDUCT_OUTAGE_AREA");
 
       self->map_ready = TRUE;
-      /* the basemap asks for its tiles only after the map's first layout */
-      self->settle_id = g_timeout_add (500, settled_cb, self);
+      viewport_moved_cb (self);
       if (g_strcmp0 (profile_url (self), NULL) != 0)
         set_map_source (self);
       aq_overlay_layer_set_profile_url (self->overlay, profile_url (self));
@@ -1242,6 +1250,12 @@ aq_outage_panel_init (AqOutagePanel *self)
   g_signal_connect_object (self->settings, "changed::map-tile-url", G_CALLBACK (set_map_source),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::scale-factor", G_CALLBACK (scale_factor_cb), NULL);
+  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_moved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (viewport_moved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (viewport_moved_cb), self,
+                           G_CONNECT_SWAPPED);
   build_layer_toggles (self);
 
   shumate_viewport_set_zoom_level (viewport, 13);

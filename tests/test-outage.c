@@ -185,6 +185,61 @@ test_analysis (void)
                    area->accounts);
 }
 
+/* The analysis reads notify.area_point, derived from dw: a pipeline run that changed dw makes
+ * the next analysis rebuild it, so the counts follow dw. */
+static void
+test_points_follow_pipelines (void)
+{
+  g_autoptr(AqGeometry) g = middle_area ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqOutageArea) before = aq_outage_area_analyze (db, g, NULL, &error);
+  g_autoptr(AqOutageArea) after = NULL;
+  g_autoptr(AqOutageArea) back = NULL;
+  const char *params[] = { g->geojson };
+  g_autofree char *account = NULL, *status = NULL;
+
+  g_assert_no_error (error);
+  account = aq_db_query_string (db, "SELECT a.account_id" INDEPENDENT_FROM
+                                " ORDER BY a.account_id LIMIT 1", 1, params, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  {
+    const char *p[] = { account };
+
+    status = aq_db_query_string (db, "SELECT status FROM dw.dim_account WHERE account_id = $1",
+                                 1, p, &error);
+    g_assert_no_error (error);
+  }
+  {
+    const char *p[] = { account };
+    g_autoptr(PGresult) res = aq_db_query (db, "UPDATE dw.dim_account SET status = 'closed'"
+                                               " WHERE account_id = $1", 1, p, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (aq_db_exec (db, "INSERT INTO meta.pipeline_run (pipeline, status, finished_at)"
+                                 " VALUES ('test', 'succeeded', clock_timestamp())", &error));
+  after = aq_outage_area_analyze (db, g, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->accounts, ==, before->accounts - 1);
+  assert_matches_independent (after, g->geojson);
+
+  {
+    const char *p[] = { account, status };
+    g_autoptr(PGresult) res = aq_db_query (db, "UPDATE dw.dim_account SET status = $2"
+                                               " WHERE account_id = $1", 2, p, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_true (aq_db_exec (db, "INSERT INTO meta.pipeline_run (pipeline, status, finished_at)"
+                                 " VALUES ('test', 'succeeded', clock_timestamp())", &error));
+  back = aq_outage_area_analyze (db, g, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->accounts, ==, before->accounts);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.area_point"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM dw.dim_account a"
+                                            " JOIN dw.dim_premise p USING (premise_id)"
+                                            " WHERE a.status <> 'closed' AND NOT p.demolished"));
+}
+
 static void
 test_empty_and_river (void)
 {
@@ -885,6 +940,7 @@ main (int   argc,
   max_lat = g_ascii_strtod (PQgetvalue (res, 0, 3), NULL);
 
   g_test_add_func ("/outage/analysis", test_analysis);
+  g_test_add_func ("/outage/points-follow-pipelines", test_points_follow_pipelines);
   g_test_add_func ("/outage/empty-and-river", test_empty_and_river);
   g_test_add_func ("/outage/bow-tie", test_bow_tie);
   g_test_add_func ("/outage/static-checks", test_static_checks);

@@ -22,50 +22,51 @@
 
 /* Columns: row kind, code, name, text1, text2, n1…n7, flag, lon, lat, n8. The distinct
  * counts sort by bytes (COLLATE "C"): same answer for numbers and openids, without strcoll. */
-static const char analyze_sql[] =
-  AQ_AFFECTED_ACCOUNTS_CTE ","
-  " comm AS (SELECT community_code, count(*) AS n,"
-  "                 count(*) FILTER (WHERE reachable) AS r"
-  "          FROM acc WHERE community_code IS NOT NULL GROUP BY community_code),"
-  " hit AS (SELECT cm.community_code FROM dw.dim_community cm, area"
-  "         WHERE ST_Intersects(cm.geom, area.g) AND NOT ST_Touches(cm.geom, area.g)"
-  "         UNION SELECT community_code FROM comm)"
-  " SELECT 't', NULL, NULL, NULL, NULL,"
-  "        count(*), count(*) FILTER (WHERE is_key),"
-  "        count(*) FILTER (WHERE NOT is_key AND community_code IS NOT NULL),"
-  "        count(*) FILTER (WHERE reachable),"
-  "        count(*) FILTER (WHERE mobile IS NOT NULL),"
-  "        count(*) FILTER (WHERE openid IS NOT NULL),"
-  "        count(DISTINCT mobile COLLATE \"C\"),"
-  "        NULL::boolean, NULL::float8, NULL::float8, count(DISTINCT openid COLLATE \"C\")"
-  " FROM acc"
-  " UNION ALL"
-  " SELECT 'c', cm.community_code, cm.name, cm.property_company, cm.property_phone,"
-  "        coalesce(comm.n, 0), coalesce(comm.r, 0),"
-  "        (SELECT count(*) FROM dw.dim_account a"
-  "         WHERE a.community_code = cm.community_code AND a.status <> 'closed'),"
-  "        NULL, NULL, NULL, NULL,"
-  "        ST_CoveredBy(cm.geom, area.g), NULL, NULL, NULL"
-  " FROM hit JOIN dw.dim_community cm ON cm.community_code = hit.community_code"
-  " LEFT JOIN comm ON comm.community_code = hit.community_code CROSS JOIN area"
-  " UNION ALL"
-  " SELECT 'k', k.account_id, k.name, k.kind, NULL,"
-  "        k.kc_id, NULL, NULL, NULL, NULL, NULL, NULL,"
-  "        acc.reachable, ST_X(k.geom), ST_Y(k.geom), NULL"
-  " FROM dw.dim_key_customer k JOIN acc ON acc.account_id = k.account_id";
+#define ANALYZE_SQL(cte) \
+  cte "," \
+  " comm AS (SELECT community_code, count(*) AS n," \
+  "                 count(*) FILTER (WHERE reachable) AS r" \
+  "          FROM acc WHERE community_code IS NOT NULL GROUP BY community_code)," \
+  " hit AS (SELECT cm.community_code FROM dw.dim_community cm, area" \
+  "         WHERE ST_Intersects(cm.geom, area.g) AND NOT ST_Touches(cm.geom, area.g)" \
+  "         UNION SELECT community_code FROM comm)" \
+  " SELECT 't', NULL, NULL, NULL, NULL," \
+  "        count(*), count(*) FILTER (WHERE is_key)," \
+  "        count(*) FILTER (WHERE NOT is_key AND community_code IS NOT NULL)," \
+  "        count(*) FILTER (WHERE reachable)," \
+  "        count(*) FILTER (WHERE mobile IS NOT NULL)," \
+  "        count(*) FILTER (WHERE openid IS NOT NULL)," \
+  "        count(DISTINCT mobile COLLATE \"C\")," \
+  "        NULL::boolean, NULL::float8, NULL::float8, count(DISTINCT openid COLLATE \"C\")" \
+  " FROM acc" \
+  " UNION ALL" \
+  " SELECT 'c', cm.community_code, cm.name, cm.property_company, cm.property_phone," \
+  "        coalesce(comm.n, 0), coalesce(comm.r, 0)," \
+  "        (SELECT count(*) FROM dw.dim_account a" \
+  "         WHERE a.community_code = cm.community_code AND a.status <> 'closed')," \
+  "        NULL, NULL, NULL, NULL," \
+  "        ST_CoveredBy(cm.geom, area.g), NULL, NULL, NULL" \
+  " FROM hit JOIN dw.dim_community cm ON cm.community_code = hit.community_code" \
+  " LEFT JOIN comm ON comm.community_code = hit.community_code CROSS JOIN area" \
+  " UNION ALL" \
+  " SELECT 'k', k.account_id, k.name, k.kind, NULL," \
+  "        k.kc_id, NULL, NULL, NULL, NULL, NULL, NULL," \
+  "        acc.reachable, ST_X(k.geom), ST_Y(k.geom), NULL" \
+  " FROM dw.dim_key_customer k JOIN acc ON acc.account_id = k.account_id"
 
-static const char csv_sql[] =
-  AQ_AFFECTED_ACCOUNTS_CTE
-  " SELECT acc.account_id,"
-  "        CASE WHEN acc.is_key THEN 'key' WHEN acc.community_code IS NOT NULL"
-  "             THEN 'community' ELSE 'scattered' END,"
-  "        c.name, acc.mobile, acc.openid IS NOT NULL, cm.name, p.address,"
-  "        (SELECT string_agg(k.name, '; ') FROM dw.dim_key_customer k"
-  "         WHERE k.account_id = acc.account_id)"
-  " FROM acc JOIN dw.dim_customer c ON c.customer_id = acc.customer_id"
-  " JOIN dw.dim_premise p ON p.premise_id = acc.premise_id"
-  " LEFT JOIN dw.dim_community cm ON cm.community_code = acc.community_code"
-  " ORDER BY acc.is_key DESC, cm.name NULLS LAST, p.address, acc.account_id";
+#define CSV_SQL(cte) \
+  cte \
+  " SELECT acc.account_id," \
+  "        CASE WHEN acc.is_key THEN 'key' WHEN acc.community_code IS NOT NULL" \
+  "             THEN 'community' ELSE 'scattered' END," \
+  "        c.name, acc.mobile, acc.openid IS NOT NULL, cm.name, p.address," \
+  "        (SELECT string_agg(k.name, '; ') FROM dw.dim_key_customer k" \
+  "         WHERE k.account_id = acc.account_id)" \
+  " FROM acc JOIN dw.dim_customer c ON c.customer_id = acc.customer_id" \
+  " JOIN dw.dim_premise p ON p.premise_id = acc.premise_id" \
+  " LEFT JOIN dw.dim_community cm ON cm.community_code = acc.community_code" \
+  " ORDER BY acc.is_key DESC, cm.name NULLS LAST, p.address, acc.account_id"
+
 
 /* ---- auxiliary methods ---- */
 
@@ -182,6 +183,87 @@ analyze_thread (GTask        *task,
     g_task_return_pointer (task, area, (GDestroyNotify) aq_outage_area_free);
 }
 
+/* ---- the points ---- */
+
+/* Changes whenever a pipeline run succeeds, including one that started before another that
+ * already finished (a count, not only the latest id). */
+#define STAMP_SQL \
+  "SELECT count(*) || '/' || coalesce(max(finished_at)::text, '')" \
+  " FROM meta.pipeline_run WHERE status = 'succeeded'"
+
+gboolean
+aq_outage_area_ensure_points (AqDb *db)
+{
+  static gsize warned = 0;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fresh = NULL, *stamp = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  fresh = aq_db_query_string (db, "SELECT (SELECT stamp FROM notify.area_point_state)"
+                                  "  = (" STAMP_SQL ")", 0, NULL, &error);
+  if (g_strcmp0 (fresh, "t") == 0)
+    return TRUE;
+  if (error)
+    goto fail;
+
+  /* rebuilt by one connection at a time; the others wait here and find it fresh */
+  if (!aq_db_begin (db, &error))
+    goto fail;
+  if (!aq_db_exec (db, "LOCK TABLE notify.area_point_state IN EXCLUSIVE MODE", &error))
+    goto rollback;
+  stamp = aq_db_query_string (db, STAMP_SQL, 0, NULL, &error);
+  if (stamp == NULL)
+    goto rollback;
+  {
+    const char *params[] = { stamp };
+    g_autofree char *same = aq_db_query_string (db, "SELECT count(*) FROM notify.area_point_state"
+                                                    " WHERE stamp = $1", 1, params, &error);
+
+    if (same == NULL)
+      goto rollback;
+    if (g_str_equal (same, "1"))
+      {
+        aq_db_rollback (db);
+        return TRUE;
+      }
+    if (!aq_db_exec (db, "TRUNCATE notify.area_point", &error))
+      goto rollback;
+    res = aq_db_query (db, "INSERT INTO notify.area_point (account_id, customer_id, premise_id,"
+                           "  community_code, district_code, is_key, mobile, openid, geom)"
+                           " SELECT account_id, customer_id, premise_id, community_code,"
+                           "        district_code, is_key, mobile, openid, geom"
+                           " FROM (" AQ_AFFECTED_ACCOUNTS_LIVE_ROWS ("") ") live",
+                       0, NULL, &error);
+    if (res == NULL)
+      goto rollback;
+    g_clear_pointer (&res, PQclear);
+    res = aq_db_query (db, "DELETE FROM notify.area_point_state", 0, NULL, &error);
+    if (res == NULL)
+      goto rollback;
+    g_clear_pointer (&res, PQclear);
+    res = aq_db_query (db, "INSERT INTO notify.area_point_state (stamp) VALUES ($1)", 1, params,
+                       &error);
+    if (res == NULL)
+      goto rollback;
+  }
+  /* in the transaction: whoever waited on the lock plans with the new statistics */
+  if (!aq_db_exec (db, "ANALYZE notify.area_point", &error) || !aq_db_commit (db, &error))
+    goto rollback;
+  g_debug ("notify.area_point rebuilt for %s", stamp);
+  return TRUE;
+
+rollback:
+  aq_db_rollback (db);
+fail:
+  if (g_once_init_enter (&warned))
+    {
+      g_warning ("Outage areas are counted without notify.area_point, more slowly: %s",
+                 error ? error->message : "unknown error");
+      g_once_init_leave (&warned, 1);
+    }
+  return FALSE;
+}
+
 /* ---- public methods ---- */
 
 void
@@ -211,6 +293,7 @@ aq_outage_area_analyze (AqDb              *db,
   g_autoptr(PGresult) res = NULL;
   g_autoptr(AqOutageArea) area = NULL;
   gint64 started = g_get_monotonic_time ();
+  gboolean points;
   gulong handler;
 
   g_return_val_if_fail (AQ_IS_DB (db), NULL);
@@ -222,8 +305,11 @@ aq_outage_area_analyze (AqDb              *db,
     return NULL;
 
   params[0] = geometry->geojson;
+  points = aq_outage_area_ensure_points (db);
   handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query (db, analyze_sql, 1, params, error);
+  res = aq_db_query (db, points ? ANALYZE_SQL (AQ_AFFECTED_ACCOUNTS_CTE)
+                                : ANALYZE_SQL (AQ_AFFECTED_ACCOUNTS_LIVE_CTE),
+                     1, params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (g_cancellable_is_cancelled (cancellable))
     {
@@ -400,14 +486,18 @@ aq_outage_area_write_csv (AqDb              *db,
   const char *params[1];
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GString) text = g_string_new ("\xEF\xBB\xBF");  /* BOM: Excel reads UTF-8 then */
+  gboolean points;
   gulong handler;
 
   g_return_val_if_fail (AQ_IS_DB (db), FALSE);
   if (!aq_geometry_check (db, geometry, error))
     return FALSE;
   params[0] = geometry->geojson;
+  points = aq_outage_area_ensure_points (db);
   handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query (db, csv_sql, 1, params, error);
+  res = aq_db_query (db, points ? CSV_SQL (AQ_AFFECTED_ACCOUNTS_CTE)
+                                : CSV_SQL (AQ_AFFECTED_ACCOUNTS_LIVE_CTE),
+                     1, params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (res == NULL)
     return FALSE;

@@ -200,6 +200,7 @@ aq_outage_create (AqDb                *db,
 {
   g_autofree char *start = NULL, *end = NULL, *id = NULL;
   gint64 outage_id = 0;
+  gboolean points;
 
   g_return_val_if_fail (AQ_IS_DB (db), 0);
   g_return_val_if_fail (spec != NULL, 0);
@@ -209,6 +210,7 @@ aq_outage_create (AqDb                *db,
   start = g_date_time_format_iso8601 (spec->start_time);
   end = g_date_time_format_iso8601 (spec->expected_end);
 
+  points = aq_outage_area_ensure_points (db);
   if (!aq_db_begin (db, error))
     return 0;
   {
@@ -230,9 +232,12 @@ aq_outage_create (AqDb                *db,
     const char *params[] = { spec->geometry->geojson, id };
     g_autoptr(PGresult) res =
       aq_db_query (db,
-                   AQ_AFFECTED_ACCOUNTS_CTE
-                   " INSERT INTO notify.outage_account (outage_id, account_id)"
-                   " SELECT $2::bigint, account_id FROM acc",
+                   points ? AQ_AFFECTED_ACCOUNTS_CTE
+                            " INSERT INTO notify.outage_account (outage_id, account_id)"
+                            " SELECT $2::bigint, account_id FROM acc"
+                          : AQ_AFFECTED_ACCOUNTS_LIVE_CTE
+                            " INSERT INTO notify.outage_account (outage_id, account_id)"
+                            " SELECT $2::bigint, account_id FROM acc",
                    2, params, error);
 
     if (res == NULL)

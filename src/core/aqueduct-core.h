@@ -30,3 +30,4 @@
 #include "aq-progress.h"
 #include "aq-random.h"
 #include "aq-simulator.h"
+#include "aq-template.h"

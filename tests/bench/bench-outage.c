@@ -157,7 +157,8 @@ main (int   argc,
           g_array_index (analysis_ms, double, 0),
           g_array_index (analysis_ms, double, analysis_ms->len - 1));
 
-  /* the enqueueing */
+  /* the enqueueing, on an outbox without dead rows of earlier runs */
+  aq_db_exec (db, "VACUUM notify.message", NULL);
   notice_geom = grow (db, TRUE, messages, &recipients);
   {
     g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
@@ -201,6 +202,8 @@ main (int   argc,
         res = aq_db_query (db, "DELETE FROM notify.message WHERE campaign_id = $1", 1, params, NULL);
         g_clear_pointer (&res, PQclear);
         res = aq_db_query (db, "DELETE FROM notify.campaign WHERE campaign_id = $1", 1, params, NULL);
+        /* each run starts from an outbox without the last one's dead rows in its indexes */
+        aq_db_exec (db, "VACUUM notify.message", NULL);
       }
     }
   {

@@ -7,6 +7,7 @@
  * drawing shows the warehouse's self-intersection message and no count; Repair gives one.
  */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "aq-test-ui.h"
@@ -209,6 +210,47 @@ test_draw_and_count (void)
     g_string_free (only, TRUE);
   }
   g_assert_true (gtk_widget_get_mapped (total));
+
+  /* Export Area, Export List…, then Escape and Import Area of what was exported: the same
+   * count again */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("aq-outage-panel-XXXXXX", NULL);
+    g_autofree char *area_path = g_build_filename (dir, "area.geojson", NULL);
+    g_autofree char *csv_path = g_build_filename (dir, "accounts.csv", NULL);
+    g_autoptr(GFile) area_file = g_file_new_for_path (area_path);
+    g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+    g_autofree char *csv = NULL;
+    g_autofree char *geojson = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint n_lines = 0;
+
+    aq_outage_panel_export_area (panel, area_file);
+    aq_outage_panel_export_list (panel, csv_file);
+    g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+    aq_test_wait_for (panel_loaded, panel, 60, "the exports");
+    g_assert_true (g_file_get_contents (area_path, &geojson, NULL, NULL));
+    g_assert_nonnull (strstr (geojson, "\"Feature\""));
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    lines = g_strsplit (csv, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+      if (*g_strstrip (lines[i]) != '\0')
+        n_lines++;
+    /* a header, then one row per affected account */
+    g_assert_cmpuint (n_lines, ==, expected + 1);
+
+    gtk_widget_activate_action (GTK_WIDGET (panel), "area.cancel", NULL);
+    g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "empty");
+    aq_outage_panel_import (panel, area_file);
+    aq_test_wait_for (panel_loaded, panel, 60, "the imported area's analysis");
+    g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
+    g_assert_cmpint (aq_outage_panel_get_analysis (panel)->accounts, ==, expected);
+    g_assert_true (aq_area_model_get_closed (model));
+    g_assert_cmpuint (aq_area_model_get_n_vertices (model), ==, 4);
+
+    g_unlink (area_path);
+    g_unlink (csv_path);
+    g_rmdir (dir);
+  }
 
   /* moving the map afterwards does not touch the area (a pan is not a click) */
   {

@@ -69,6 +69,7 @@ struct _AqOutagePanel
   GCancellable      *job_cancellable;
   guint              analyze_id;
   gboolean           loading;
+  guint              files;         /* imports and exports under way */
   gboolean           map_ready;
 };
 
@@ -670,6 +671,7 @@ import_loaded_cb (GObject      *object,
   g_autofree char *contents = NULL;
   AqGeometry *geometry;
 
+  self->files--;
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, NULL, NULL, &error))
     {
       toast (self, error->message);
@@ -696,7 +698,7 @@ import_response_cb (GtkNativeDialog *dialog,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
-      g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+      aq_outage_panel_import (self, file);
     }
   g_object_unref (dialog);
 }
@@ -737,6 +739,7 @@ export_saved_cb (GObject      *object,
   g_autoptr(AqOutagePanel) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->files--;
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     toast (self, error->message);
   else
@@ -750,14 +753,11 @@ export_response_cb (GtkNativeDialog *dialog,
 {
   AqOutagePanel *self = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->geometry != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      char *text = aq_geometry_to_geojson (self->geometry, TRUE, NULL);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
 
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
-                                           export_saved_cb, g_object_ref (self));
+      aq_outage_panel_export_area (self, file);
     }
   g_object_unref (dialog);
 }
@@ -818,10 +818,13 @@ csv_job_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
   gpointer ok = aq_map_job_finish (result, &error);
+  AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  toast (AQ_OUTAGE_PANEL (user_data), ok ? _("List exported.") : error->message);
+  self = AQ_OUTAGE_PANEL (user_data);
+  self->files--;
+  toast (self, ok ? _("List exported.") : error->message);
 }
 
 static void
@@ -831,13 +834,11 @@ export_list_response_cb (GtkNativeDialog *dialog,
 {
   AqOutagePanel *self = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->geometry != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
-      CsvData *data = g_new0 (CsvData, 1);
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
-      data->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      data->geometry = aq_geometry_copy (self->geometry);
-      run_job (self, csv_job, data, (GDestroyNotify) csv_data_free, NULL, csv_job_cb);
+      aq_outage_panel_export_list (self, file);
     }
   g_object_unref (dialog);
 }
@@ -1079,7 +1080,7 @@ aq_outage_panel_get_loading (AqPanel *panel)
 {
   AqOutagePanel *self = AQ_OUTAGE_PANEL (panel);
 
-  return self->loading || aq_overlay_layer_get_loading (self->overlay)
+  return self->loading || self->files > 0 || aq_overlay_layer_get_loading (self->overlay)
          || self->settle_id != 0
          || (self->source != NULL && !aq_map_source_get_idle (self->source));
 }
@@ -1316,4 +1317,60 @@ aq_outage_panel_get_page (AqOutagePanel *self)
 {
   g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * aq_outage_panel_import:
+ * @file: a GeoJSON file (Polygon, MultiPolygon, Feature or FeatureCollection)
+ *
+ * What "Import Area" does with the file chosen: the area becomes the file's and is analysed.
+ */
+void
+aq_outage_panel_import (AqOutagePanel *self,
+                        GFile         *file)
+{
+  g_return_if_fail (AQ_IS_OUTAGE_PANEL (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  self->files++;
+  g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+}
+
+/* What "Export Area" does: the area as a GeoJSON Feature. */
+void
+aq_outage_panel_export_area (AqOutagePanel *self,
+                             GFile         *file)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+
+  g_return_if_fail (AQ_IS_OUTAGE_PANEL (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->geometry == NULL)
+    return;
+  text = aq_geometry_to_geojson (self->geometry, TRUE, NULL);
+  bytes = g_bytes_new_take (text, strlen (text));
+  self->files++;
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                       export_saved_cb, g_object_ref (self));
+}
+
+/* What "Export List…" does: the affected accounts as CSV, written on a worker thread. */
+void
+aq_outage_panel_export_list (AqOutagePanel *self,
+                             GFile         *file)
+{
+  CsvData *data;
+
+  g_return_if_fail (AQ_IS_OUTAGE_PANEL (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->geometry == NULL)
+    return;
+  data = g_new0 (CsvData, 1);
+  data->file = g_object_ref (file);
+  data->geometry = aq_geometry_copy (self->geometry);
+  self->files++;
+  run_job (self, csv_job, data, (GDestroyNotify) csv_data_free, NULL, csv_job_cb);
 }

@@ -20,5 +20,11 @@ ShumateMap         *aq_outage_panel_get_map      (AqOutagePanel *self);
 const AqOutageArea *aq_outage_panel_get_analysis (AqOutagePanel *self);
 const GError       *aq_outage_panel_get_error    (AqOutagePanel *self);
 const char         *aq_outage_panel_get_page     (AqOutagePanel *self);
+void                aq_outage_panel_import       (AqOutagePanel *self,
+                                                  GFile         *file);
+void                aq_outage_panel_export_area  (AqOutagePanel *self,
+                                                  GFile         *file);
+void                aq_outage_panel_export_list  (AqOutagePanel *self,
+                                                  GFile         *file);
 
 G_END_DECLS

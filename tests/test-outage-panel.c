@@ -93,6 +93,21 @@ open_panel (AqConnectionMonitor *monitor,
   aq_window_show_panel (window, "outage");
   panel = AQ_OUTAGE_PANEL (aq_window_get_panel (window, "outage"));
   aq_test_wait_for (map_sized, aq_outage_panel_get_map (panel), 20, "the map to be allocated");
+  /* the map opens on the warehouse's city */
+  aq_test_wait_for (panel_loaded, panel, 60, "the map to open on the city");
+  {
+    ShumateViewport *viewport = shumate_map_get_viewport (aq_outage_panel_get_map (panel));
+    g_autofree char *center = aq_test_query_string (
+      db, "SELECT ST_X(c) || ' ' || ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)::geometry)"
+          " AS c FROM dw.dim_district) s");
+    double lon, lat;
+
+    g_assert_cmpint (sscanf (center, "%lf %lf", &lon, &lat), ==, 2);
+    g_assert_cmpfloat_with_epsilon (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                                    lon, 1e-6);
+    g_assert_cmpfloat_with_epsilon (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                                    lat, 1e-6);
+  }
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   *out_window = window;
   return panel;

@@ -811,3 +811,36 @@ aq_tile_renderer_render_finish (AqTileRenderer  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * aq_tile_renderer_query_extent:
+ * @box: (out): min lon, min lat, max lon, max lat of the districts
+ *
+ * Where the map opens: the warehouse's city, whatever part of the world it is in.
+ *
+ * Returns: FALSE with AQ_ERROR_NOT_FOUND when the warehouse has no districts
+ */
+gboolean
+aq_tile_renderer_query_extent (AqDb     *db,
+                               double    box[4],
+                               GError  **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+
+  res = aq_db_query (db, "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)"
+                         " FROM (SELECT ST_Extent(geom) AS e FROM dw.dim_district) s",
+                     0, NULL, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1 || PQgetisnull (res, 0, 0))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+                   _("The warehouse has no districts yet: run the GIS pipeline (dw_geo)."));
+      return FALSE;
+    }
+  for (int i = 0; i < 4; i++)
+    box[i] = g_ascii_strtod (PQgetvalue (res, 0, i), NULL);
+  return TRUE;
+}

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "aq-db.h"
+
 G_BEGIN_DECLS
 
 #define AQ_TILE_SIZE     256
@@ -38,6 +40,10 @@ void            aq_tile_renderer_render_async      (AqTileRenderer       *self,
                                                     gpointer              user_data);
 GBytes         *aq_tile_renderer_render_finish     (AqTileRenderer       *self,
                                                     GAsyncResult         *result,
+                                                    GError              **error);
+
+gboolean        aq_tile_renderer_query_extent      (AqDb                 *db,
+                                                    double                box[4],
                                                     GError              **error);
 
 /* Web Mercator, the projection of every XYZ tile scheme. */

@@ -30,6 +30,7 @@
 #include "aq-window.h"
 
 #define ANALYZE_DELAY_MS 150
+/* Where the map looks until the warehouse has said where its city is (the demo city). */
 #define CITY_LAT 26.08
 #define CITY_LON 119.30
 
@@ -477,9 +478,13 @@ set_geometry (AqOutagePanel *self,
   update_actions (self);
 }
 
-/* Shows the whole area, with room around it for what it cuts. */
+/* Shows the box, with room around it (for an area: for what it cuts). */
 static void
-center_on_geometry (AqOutagePanel *self)
+show_box (AqOutagePanel *self,
+          double         min_lon,
+          double         min_lat,
+          double         max_lon,
+          double         max_lat)
 {
   ShumateMap *map = shumate_simple_map_get_map (self->simple_map);
   ShumateViewport *viewport = shumate_map_get_viewport (map);
@@ -487,16 +492,20 @@ center_on_geometry (AqOutagePanel *self)
   double height = MAX (gtk_widget_get_height (GTK_WIDGET (map)), 400);
   double span_lon, span_lat, zoom;
 
-  if (self->geometry == NULL)
-    return;
-  span_lon = MAX (self->geometry->max_lon - self->geometry->min_lon, 1e-4);
-  span_lat = MAX (self->geometry->max_lat - self->geometry->min_lat, 1e-4)
-             / cos ((self->geometry->min_lat + self->geometry->max_lat) / 2 * G_PI / 180);
-  /* at zoom z the world is 256·2^z pixels wide: the area takes about half the map */
+  span_lon = MAX (max_lon - min_lon, 1e-4);
+  span_lat = MAX (max_lat - min_lat, 1e-4) / cos ((min_lat + max_lat) / 2 * G_PI / 180);
+  /* at zoom z the world is 256·2^z pixels wide: the box takes about half the map */
   zoom = log2 (MIN (width / span_lon, height / span_lat) * 360.0 / 256.0 / 2.0);
   shumate_viewport_set_zoom_level (viewport, CLAMP (round (zoom), AQ_TILE_MIN_ZOOM, 17));
-  shumate_map_center_on (map, (self->geometry->min_lat + self->geometry->max_lat) / 2,
-                         (self->geometry->min_lon + self->geometry->max_lon) / 2);
+  shumate_map_center_on (map, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2);
+}
+
+static void
+center_on_geometry (AqOutagePanel *self)
+{
+  if (self->geometry != NULL)
+    show_box (self, self->geometry->min_lon, self->geometry->min_lat, self->geometry->max_lon,
+              self->geometry->max_lat);
 }
 
 /* ---- jobs ---- */
@@ -987,6 +996,47 @@ set_map_source (AqOutagePanel *self)
   shumate_simple_map_set_map_source (self->simple_map, source);
 }
 
+static gpointer
+extent_job (AqDb          *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  double *box = g_new (double, 4);
+
+  if (!aq_tile_renderer_query_extent (db, box, error))
+    {
+      g_free (box);
+      return NULL;
+    }
+  return box;
+}
+
+static void
+extent_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree double *box = aq_map_job_finish (result, &error);
+  AqOutagePanel *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_OUTAGE_PANEL (user_data);
+  set_loading (self, self->cancellable != NULL);
+  /* no districts, or no warehouse: the map stays where it is and the pane or the banner says
+   * why when it matters */
+  if (box == NULL)
+    {
+      g_debug ("The map cannot open on the city: %s", error->message);
+      return;
+    }
+  /* the user may have started drawing meanwhile: the view is theirs then */
+  if (aq_area_model_get_n_vertices (self->model) == 0)
+    show_box (self, box[0], box[1], box[2], box[3]);
+}
+
 static void
 scale_factor_cb (AqOutagePanel *self)
 {
@@ -1069,6 +1119,11 @@ aq_outage_panel_map (GtkWidget *widget)
           set_loading (self, TRUE);
           run_job (self, startup_area_job, g_strdup (startup), g_free,
                    (GDestroyNotify) aq_geometry_free, startup_area_cb);
+        }
+      else
+        {
+          set_loading (self, TRUE);
+          run_job (self, extent_job, NULL, NULL, g_free, extent_cb);
         }
     }
 }

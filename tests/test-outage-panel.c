@@ -336,6 +336,21 @@ test_self_intersecting (void)
   g_assert_nonnull (analysis);
   g_assert_cmpint (analysis->accounts, >=, 0);
 
+  /* a tile URL without its placeholders is refused: the basemap stays the warehouse's */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("org.aqueduct.Aqueduct");
+    ShumateViewport *viewport = shumate_map_get_viewport (aq_outage_panel_get_map (panel));
+
+    g_assert_cmpstr (shumate_map_source_get_id (
+                       shumate_viewport_get_reference_map_source (viewport)), ==,
+                     "aqueduct-warehouse");
+    g_settings_set_string (settings, "map-tile-url", "https://tiles.invalid/map.png");
+    g_assert_cmpstr (shumate_map_source_get_id (
+                       shumate_viewport_get_reference_map_source (viewport)), ==,
+                     "aqueduct-warehouse");
+    g_settings_reset (settings, "map-tile-url");
+  }
+
   /* Escape clears the drawing and the pane */
   gtk_widget_activate_action (GTK_WIDGET (panel), "area.cancel", NULL);
   g_assert_cmpuint (aq_area_model_get_n_vertices (aq_outage_panel_get_model (panel)), ==, 0);

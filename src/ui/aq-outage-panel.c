@@ -989,6 +989,20 @@ set_map_source (AqOutagePanel *self)
   g_autofree char *online = g_settings_get_string (self->settings, "map-tile-url");
   g_autoptr(ShumateMapSource) source = NULL;
 
+  /* a template without its placeholders would fetch the same picture for every tile */
+  if (*online != '\0'
+      && (strstr (online, "{x}") == NULL || strstr (online, "{y}") == NULL
+          || strstr (online, "{z}") == NULL))
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the URL from the preferences */
+      text = g_strdup_printf (_("The tile URL “%s” lacks {x}, {y} or {z}: the map is drawn "
+                                "from the warehouse instead."), online);
+      toast (self, text);
+      g_clear_pointer (&online, g_free);
+    }
+
   g_clear_object (&self->source);
   source = aq_map_source_new_basemap (profile_url (self), online, &self->source);
   if (self->source != NULL)

@@ -96,6 +96,11 @@ test_analyze (void)
   int status;
   gint64 expected = independent_accounts (feature);
 
+  out = ctl (&status, &err, "outage", "prepare", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "outage areas ready"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.area_point_state"), ==, 1);
+  g_free (out);
   out = ctl (&status, &err, "outage", "analyze", "--geojson", path, "--json", "--csv", csv, NULL);
   g_assert_cmpint (status, ==, 0);
   result = parse_object (out);

@@ -12,7 +12,7 @@
 #define USAGE "outage analyze (--geojson FILE | --zone CODE | --community CODE) [--csv OUT] " \
               "[--json] | create --kind planned|emergency --reason TEXT --start TIME " \
               "--end TIME (--geojson FILE | --zone CODE | --community CODE) [--by NAME] " \
-              "[--json] | list [--status S] [--json] | restore ID | cancel ID | activate ID"
+              "[--json] | list [--status S] [--json] | restore ID | cancel ID | activate ID | prepare"
 
 static char *opt_geojson;
 static char *opt_zone;
@@ -320,6 +320,22 @@ outage_transition (const char *verb,
   return AQ_CTL_OK;
 }
 
+/* After the nightly loads, so the first dispatcher of the day does not wait for the rebuild. */
+static int
+outage_prepare (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  gint64 start = g_get_monotonic_time ();
+
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  if (!aq_outage_area_prepare (db, &error))
+    return aq_ctl_fail (error);
+  g_print ("outage areas ready (%.1f s)\n", (g_get_monotonic_time () - start) / 1e6);
+  return AQ_CTL_OK;
+}
+
 /* ---- command ---- */
 
 int
@@ -342,6 +358,8 @@ aq_ctl_outage (int    argc,
     return outage_create ();
   if (strcmp (verb, "list") == 0 && argc == 2)
     return outage_list ();
+  if (strcmp (verb, "prepare") == 0 && argc == 2)
+    return outage_prepare ();
   if ((strcmp (verb, "restore") == 0 || strcmp (verb, "cancel") == 0
        || strcmp (verb, "activate") == 0) && argc == 3)
     return outage_transition (verb, argv[2]);

@@ -531,6 +531,18 @@ aq_outage_area_write_csv (AqDb              *db,
   return g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, error);
 }
 
+gboolean
+aq_outage_area_prepare (AqDb     *db,
+                        GError  **error)
+{
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  if (aq_outage_area_ensure_points (db))
+    return TRUE;
+  g_set_error (error, AQ_ERROR, AQ_ERROR_QUERY,
+               _("notify.area_point cannot be built; see the warning above"));
+  return FALSE;
+}
+
 AqGeometry *
 aq_outage_area_for_zone (AqDb        *db,
                          const char  *zone_code,

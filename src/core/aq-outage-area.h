@@ -81,6 +81,12 @@ gboolean      aq_outage_area_write_csv       (AqDb                *db,
                                               GCancellable        *cancellable,
                                               GError             **error);
 
+/* Brings notify.area_point up to date with dw now (it is otherwise rebuilt by the first
+ * analysis after a pipeline run): for a scheduler after the nightly loads. FALSE when it
+ * cannot be built; the analyses then count on dw directly. */
+gboolean      aq_outage_area_prepare         (AqDb                *db,
+                                              GError             **error);
+
 /* "Select a zone as the area": a DMA zone of any level or a community, by code;
  * AQ_ERROR_NOT_FOUND when there is none. */
 AqGeometry   *aq_outage_area_for_zone        (AqDb                *db,

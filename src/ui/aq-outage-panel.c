@@ -19,6 +19,7 @@
 
 #include "aq-area-editor.h"
 #include "aq-area-outage-dialog.h"
+#include "aq-area-summary.h"
 #include "aq-geojson.h"
 #include "aq-map-job.h"
 #include "aq-map-source.h"
@@ -46,14 +47,7 @@ struct _AqOutagePanel
   AdwToastOverlay   *toast_overlay;
   ShumateSimpleMap  *simple_map;
   GtkSpinner        *spinner;
-  GtkStack          *stack;
-  AdwStatusPage     *error_page;
-  GtkLabel          *total_label;
-  GtkLabel          *summary_label;
-  GtkListBox        *kinds_list;
-  GtkLabel          *key_heading;
-  GtkListBox        *key_list;
-  GtkListBox        *community_list;
+  AqAreaSummary     *summary;
 
   AqAreaModel       *model;
   AqAreaEditor      *editor;
@@ -154,60 +148,6 @@ toast (AqOutagePanel *self,
 }
 
 static void
-clear_list (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
-static char *
-format_count (gint64 n)
-{
-  /* the locale's digit grouping: 12,345 */
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
-}
-
-static GtkWidget *
-count_row (const char *title,
-           const char *subtitle,
-           gint64      count,
-           const char *name)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *text = format_count (count);
-  GtkWidget *label = gtk_label_new (text);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  if (subtitle != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_set_name (label, "count");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  if (name != NULL)
-    gtk_widget_set_name (row, name);
-  return row;
-}
-
-static const char *
-key_kind_title (const char *kind)
-{
-  if (g_strcmp0 (kind, "hospital") == 0)
-    return _("Hospital");
-  if (g_strcmp0 (kind, "school") == 0)
-    return _("School");
-  if (g_strcmp0 (kind, "kindergarten") == 0)
-    return _("Kindergarten");
-  if (g_strcmp0 (kind, "hotel") == 0)
-    return _("Hotel");
-  if (g_strcmp0 (kind, "large_consumer") == 0)
-    return _("Large consumer");
-  return kind;
-}
-
-static void
 update_hint (AqOutagePanel *self)
 {
   guint n = aq_area_model_get_n_vertices (self->model);
@@ -242,7 +182,6 @@ update_actions (AqOutagePanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.create-outage",
                                  have_result && self->analysis->accounts > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.export", self->geometry != NULL);
-  gtk_widget_set_visible (adw_status_page_get_child (self->error_page), repairable);
 }
 
 static void
@@ -252,105 +191,17 @@ show_error (AqOutagePanel *self,
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
   g_clear_pointer (&self->analysis, aq_outage_area_free);
-  adw_status_page_set_description (self->error_page, error->message);
-  gtk_stack_set_visible_child_name (self->stack, "error");
+  aq_area_summary_show_error (self->summary, error,
+                              g_error_matches (error, AQ_GEOJSON_ERROR,
+                                               AQ_GEOJSON_ERROR_INVALID));
   update_actions (self);
 }
 
 static void
 show_analysis (AqOutagePanel *self)
 {
-  AqOutageArea *area = self->analysis;
-  g_autofree char *count = format_count (area->accounts);
-  g_autofree char *sms = format_count (area->sms_recipients);
-  g_autofree char *total = NULL;
-  g_autofree char *summary = NULL;
-  g_autofree char *reach_text = NULL;
-  gint64 unreachable = area->accounts - area->reachable;
-  GtkWidget *row;
-
   g_clear_error (&self->error);
-  /* Translators: %s is a number of water accounts, already formatted */
-  total = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s account", "%s accounts",
-                                        (gulong) area->accounts), count);
-  gtk_label_set_label (self->total_label, total);
-
-  {
-    g_autofree char *notice = format_count (area->notice_communities);
-
-    /* Translators: the number of communities, then of those that need a posted notice */
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%u community inside or cut by the area; %s need a "
-                                            "posted notice or a call to the property manager.",
-                                            "%u communities inside or cut by the area; %s need a "
-                                            "posted notice or a call to the property manager.",
-                                            area->communities->len),
-                               area->communities->len, notice);
-  }
-  gtk_label_set_label (self->summary_label, summary);
-
-  clear_list (self->kinds_list);
-  gtk_list_box_append (self->kinds_list, count_row (_("Key customers"), NULL,
-                                                    area->key_accounts, "key"));
-  gtk_list_box_append (self->kinds_list, count_row (_("Community customers"), NULL,
-                                                    area->community_accounts, "community"));
-  gtk_list_box_append (self->kinds_list, count_row (_("Scattered customers"), NULL,
-                                                    area->scattered_accounts, "scattered"));
-  /* Translators: %s is a number of text messages */
-  reach_text = g_strdup_printf (_("a registered mobile or WeChat · %s text messages"), sms);
-  gtk_list_box_append (self->kinds_list,
-                       count_row (_("Reachable"), reach_text, area->reachable, "reachable"));
-  row = count_row (_("Unreachable"), _("no mobile nor WeChat: post a notice"), unreachable,
-                   "unreachable");
-  if (unreachable > 0)
-    gtk_widget_add_css_class (row, "warning");
-  gtk_list_box_append (self->kinds_list, row);
-
-  clear_list (self->key_list);
-  for (guint i = 0; i < area->key_customers->len; i++)
-    {
-      AqAreaKeyCustomer *kc = g_ptr_array_index (area->key_customers, i);
-      GtkWidget *key_row = adw_action_row_new ();
-      g_autofree char *subtitle = NULL;
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (key_row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (key_row), kc->name);
-      subtitle = g_strdup_printf ("%s · %s%s", key_kind_title (kc->kind), kc->account_id,
-                                  kc->reachable ? "" : _(" · unreachable: call"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (key_row), subtitle);
-      gtk_list_box_append (self->key_list, key_row);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->key_heading), area->key_customers->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->key_list), area->key_customers->len > 0);
-
-  clear_list (self->community_list);
-  for (guint i = 0; i < area->communities->len; i++)
-    {
-      AqAreaCommunity *c = g_ptr_array_index (area->communities, i);
-      g_autofree char *subtitle = NULL;
-      GtkWidget *c_row;
-
-      if (c->needs_notice)
-        /* Translators: %s is a property company's phone (or a dash) */
-        subtitle = g_strdup_printf (_("Post a notice or call the property manager: %s"),
-                                    c->property_phone ? c->property_phone : "—");
-      else
-        subtitle = g_strdup (c->inside ? _("wholly inside") : _("cut by the area"));
-      c_row = count_row (c->name, subtitle, c->accounts, c->community_code);
-      if (c->needs_notice)
-        gtk_widget_add_css_class (c_row, "warning");
-      gtk_list_box_append (self->community_list, c_row);
-    }
-  if (area->communities->len == 0)
-    {
-      GtkWidget *label = gtk_label_new (_("None"));
-
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_set_margin_top (label, 12);
-      gtk_widget_set_margin_bottom (label, 12);
-      gtk_list_box_append (self->community_list, label);
-    }
-  gtk_stack_set_visible_child_name (self->stack, "result");
+  aq_area_summary_show_area (self->summary, self->analysis);
   update_actions (self);
 }
 
@@ -426,7 +277,7 @@ model_changed_cb (AqOutagePanel *self)
   if (!aq_area_model_get_closed (self->model))
     {
       set_loading (self, FALSE);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      aq_area_summary_show_empty (self->summary);
       update_actions (self);
       return;
     }
@@ -937,7 +788,7 @@ create_outage_action (GtkWidget  *widget,
   if (self->analysis == NULL)
     return;
   dialog = aq_area_outage_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                      gtk_label_get_label (self->total_label));
+                                      aq_area_summary_get_total (self->summary));
   g_signal_connect_object (dialog, "response", G_CALLBACK (create_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1243,6 +1094,7 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
+  g_type_ensure (AQ_TYPE_AREA_SUMMARY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/aqueduct/Aqueduct/ui/aq-outage-panel.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -1254,14 +1106,7 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, simple_map);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, spinner);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, stack);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, error_page);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, total_label);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, kinds_list);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, key_heading);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, key_list);
-  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, community_list);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, summary);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "area.draw", NULL, draw_action);
@@ -1385,7 +1230,7 @@ const char *
 aq_outage_panel_get_page (AqOutagePanel *self)
 {
   g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
-  return gtk_stack_get_visible_child_name (self->stack);
+  return aq_area_summary_get_page (self->summary);
 }
 
 /**

@@ -24,6 +24,8 @@ int  aq_ctl_demo         (int argc, char **argv);
 int  aq_ctl_pipeline     (int argc, char **argv);
 int  aq_ctl_customer     (int argc, char **argv);
 int  aq_ctl_report       (int argc, char **argv);
+int  aq_ctl_outage       (int argc, char **argv);
+int  aq_ctl_notify       (int argc, char **argv);
 
 int  aq_ctl_fail         (GError      *error);
 int  aq_ctl_usage        (const char  *usage,

@@ -19,6 +19,8 @@ static const struct
   { "pipeline", aq_ctl_pipeline, "list|validate|run  the pipelines that load the warehouse" },
   { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
   { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
+  { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
+  { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
 };
 
 static int

@@ -1,11 +1,30 @@
-/* aq-outage-panel.h — the outage map (not available yet) */
+/* aq-outage-panel.h — the outage map: draw the area, see what it affects, notify */
 #pragma once
 
 #include <gtk/gtk.h>
+#include <shumate/shumate.h>
+
+#include "aq-area-editor.h"
+#include "aq-outage-area.h"
+#include "aq-overlay-layer.h"
 
 G_BEGIN_DECLS
 
 #define AQ_TYPE_OUTAGE_PANEL (aq_outage_panel_get_type ())
 G_DECLARE_FINAL_TYPE (AqOutagePanel, aq_outage_panel, AQ, OUTAGE_PANEL, GtkWidget)
+
+AqAreaModel        *aq_outage_panel_get_model    (AqOutagePanel *self);
+AqAreaEditor       *aq_outage_panel_get_editor   (AqOutagePanel *self);
+AqOverlayLayer     *aq_outage_panel_get_overlay  (AqOutagePanel *self);
+ShumateMap         *aq_outage_panel_get_map      (AqOutagePanel *self);
+const AqOutageArea *aq_outage_panel_get_analysis (AqOutagePanel *self);
+const GError       *aq_outage_panel_get_error    (AqOutagePanel *self);
+const char         *aq_outage_panel_get_page     (AqOutagePanel *self);
+void                aq_outage_panel_import       (AqOutagePanel *self,
+                                                  GFile         *file);
+void                aq_outage_panel_export_area  (AqOutagePanel *self,
+                                                  GFile         *file);
+void                aq_outage_panel_export_list  (AqOutagePanel *self,
+                                                  GFile         *file);
 
 G_END_DECLS

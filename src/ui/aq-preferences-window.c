@@ -31,6 +31,7 @@ struct _AqPreferencesWindow
   AdwComboRow          *sslmode_row;
   AdwActionRow         *test_row;
   GtkSpinner           *test_spinner;
+  AdwEntryRow          *map_url_row;
 
   GSettings            *settings;
   GCancellable         *cancellable;
@@ -371,6 +372,9 @@ aq_preferences_window_constructed (GObject *object)
                           g_getenv ("AQUEDUCT_DATABASE_URL") != NULL);
   load_fields (self);
   mode_changed_cb (self);
+  /* the outage map follows the key as it changes */
+  g_settings_bind (self->settings, "map-tile-url", self->map_url_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -485,6 +489,7 @@ aq_preferences_window_class_init (AqPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqPreferencesWindow, sslmode_row);
   gtk_widget_class_bind_template_child (widget_class, AqPreferencesWindow, test_row);
   gtk_widget_class_bind_template_child (widget_class, AqPreferencesWindow, test_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AqPreferencesWindow, map_url_row);
   gtk_widget_class_bind_template_callback (widget_class, mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 

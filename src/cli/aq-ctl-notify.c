@@ -1,0 +1,300 @@
+/* aq-ctl-notify.c — aqueductctl notify send|approve|status|retry
+ *
+ * A notice needs two people: the author (--author, default the login name) and a reviewer.
+ * With --reviewer, send writes the campaign and its whole outbox in one transaction; without
+ * it the campaign is a draft until `notify approve` by someone else.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "aq-ctl.h"
+
+#define USAGE "notify send OUTAGE_ID [--template TEXT|@FILE] [--kind outage|update|restored] " \
+              "[--author A] [--reviewer R] [--quiet-hours 21-8|off] [--json] | " \
+              "approve CAMPAIGN --reviewer R [--template TEXT|@FILE] | " \
+              "status CAMPAIGN [--json] | retry CAMPAIGN | list OUTAGE_ID [--json]"
+
+static char *opt_template;
+static char *opt_kind;
+static char *opt_author;
+static char *opt_reviewer;
+static char *opt_quiet;
+static gboolean opt_json;
+
+static GOptionEntry entries[] = {
+  { "template", 0, 0, G_OPTION_ARG_STRING, &opt_template,
+    "The message with {community} {start} {end} {reason}, or @FILE", "T" },
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "outage (default), update or restored", "K" },
+  { "author", 0, 0, G_OPTION_ARG_STRING, &opt_author, "Who wrote it (default: login name)", "A" },
+  { "reviewer", 0, 0, G_OPTION_ARG_STRING, &opt_reviewer, "Who reviewed it (not the author)",
+    "R" },
+  { "quiet-hours", 0, 0, G_OPTION_ARG_STRING, &opt_quiet,
+    "Planned outages: no messages in these hours (default 21-8), or off", "H-H" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { NULL }
+};
+
+/* ---- auxiliary methods ---- */
+
+static int
+fail (GError *error)
+{
+  if (g_error_matches (error, AQ_ERROR, AQ_ERROR_PERMISSION))
+    {
+      g_printerr ("aqueductctl: %s\n", error->message);
+      return AQ_CTL_USAGE;
+    }
+  return aq_ctl_fail (error);
+}
+
+static gboolean
+parse_id (const char *text,
+          gint64     *out)
+{
+  char *end = NULL;
+
+  *out = g_ascii_strtoll (text, &end, 10);
+  return *out > 0 && end && *end == '\0';
+}
+
+static char *
+read_template (GError **error)
+{
+  char *text = NULL;
+
+  if (opt_template == NULL)
+    return g_strdup (aq_template_default (opt_kind ? opt_kind : "outage"));
+  if (opt_template[0] != '@')
+    return g_strdup (opt_template);
+  if (!g_file_get_contents (opt_template + 1, &text, NULL, error))
+    {
+      (*error)->domain = AQ_ERROR;
+      (*error)->code = AQ_ERROR_INVALID;
+      return NULL;
+    }
+  return g_strchomp (text);
+}
+
+static gboolean
+parse_quiet (AqQuietHours  *rule,
+             GError       **error)
+{
+  int start, end;
+  char extra;
+
+  aq_quiet_hours_init_default (rule);
+  if (opt_quiet == NULL)
+    return TRUE;
+  if (g_str_equal (opt_quiet, "off"))
+    {
+      rule->enabled = FALSE;
+      return TRUE;
+    }
+  if (sscanf (opt_quiet, "%d-%d%c", &start, &end, &extra) != 2
+      || start < 0 || start > 23 || end < 0 || end > 23)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   "--quiet-hours: “%s” is not START-END in hours (21-8) or off", opt_quiet);
+      return FALSE;
+    }
+  rule->start_hour = start;
+  rule->end_hour = end;
+  return TRUE;
+}
+
+static void
+print_status (AqCampaignStatus *s)
+{
+  g_print ("campaign %" G_GINT64_FORMAT " (%s, outage %" G_GINT64_FORMAT "): %s\n",
+           s->campaign_id, s->kind, s->outage_id, s->status);
+  g_print ("written by %s, reviewed by %s\n", s->created_by,
+           s->reviewed_by ? s->reviewed_by : "(nobody yet)");
+  if (s->not_before)
+    {
+      g_autofree char *at = aq_template_format_time (s->not_before);
+
+      g_print ("quiet hours: nothing leaves before %s\n", at);
+    }
+  g_print ("messages %" G_GINT64_FORMAT " (SMS %" G_GINT64_FORMAT ", WeChat %" G_GINT64_FORMAT
+           ")\n", s->total, s->sms, s->wechat);
+  g_print ("  queued     %" G_GINT64_FORMAT "\n  sending    %" G_GINT64_FORMAT
+           "\n  sent       %" G_GINT64_FORMAT "\n  delivered  %" G_GINT64_FORMAT
+           "\n  failed     %" G_GINT64_FORMAT "\n",
+           s->queued, s->sending, s->sent, s->delivered, s->failed);
+}
+
+static int
+show_status (AqDb   *db,
+             gint64  campaign_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqCampaignStatus) status = aq_campaign_get_status (db, campaign_id, &error);
+
+  if (status == NULL)
+    return fail (error);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = aq_campaign_status_to_json (status);
+
+      aq_ctl_print_json (root);
+    }
+  else
+    print_status (status);
+  return AQ_CTL_OK;
+}
+
+/* ---- verbs ---- */
+
+static int
+notify_send (gint64 outage_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  g_autofree char *text = NULL;
+  AqQuietHours rule;
+  AqCampaignSpec spec = { 0 };
+  gint64 id;
+
+  if ((text = read_template (&error)) == NULL || !aq_template_check (text, &error)
+      || !parse_quiet (&rule, &error))
+    return fail (error);
+  db = aq_connection_open (NULL, &error);
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  spec.outage_id = outage_id;
+  spec.kind = opt_kind ? opt_kind : "outage";
+  spec.template_text = text;
+  spec.created_by = opt_author ? opt_author : g_get_user_name ();
+  spec.reviewed_by = opt_reviewer;
+  spec.quiet_hours = &rule;
+  id = aq_campaign_create (db, &spec, &error);
+  if (id == 0)
+    return fail (error);
+  if (opt_reviewer == NULL && !opt_json)
+    g_print ("draft campaign %" G_GINT64_FORMAT ": a second person approves it with\n"
+             "  aqueductctl notify approve %" G_GINT64_FORMAT " --reviewer NAME\n", id, id);
+  return show_status (db, id);
+}
+
+static int
+notify_approve (gint64 campaign_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  g_autofree char *text = NULL;
+  AqQuietHours rule;
+
+  if (opt_reviewer == NULL)
+    return aq_ctl_usage (USAGE, "approve needs --reviewer");
+  if (opt_template && ((text = read_template (&error)) == NULL))
+    return fail (error);
+  if (!parse_quiet (&rule, &error))
+    return fail (error);
+  db = aq_connection_open (NULL, &error);
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  if (!aq_campaign_approve (db, campaign_id, opt_reviewer, text, &rule, NULL, &error))
+    return fail (error);
+  return show_status (db, campaign_id);
+}
+
+static int
+notify_retry (gint64 campaign_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  gint64 n;
+
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  n = aq_campaign_retry_failed (db, campaign_id, &error);
+  if (n < 0)
+    return fail (error);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_int_member (o, "campaign_id", campaign_id);
+      json_object_set_int_member (o, "requeued", n);
+      json_node_take_object (root, o);
+      aq_ctl_print_json (root);
+    }
+  else
+    g_print ("%" G_GINT64_FORMAT " failed messages queued again\n", n);
+  return AQ_CTL_OK;
+}
+
+static int
+notify_list (gint64 outage_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  list = aq_campaign_list (db, outage_id, &error);
+  if (list == NULL)
+    return fail (error);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < list->len; i++)
+        json_array_add_element (array, aq_campaign_status_to_json (g_ptr_array_index (list, i)));
+      json_node_take_array (root, array);
+      aq_ctl_print_json (root);
+    }
+  else
+    for (guint i = 0; i < list->len; i++)
+      {
+        AqCampaignStatus *s = g_ptr_array_index (list, i);
+
+        g_print ("%-6" G_GINT64_FORMAT " %-9s %-7s %6" G_GINT64_FORMAT " messages, %"
+                 G_GINT64_FORMAT " delivered, %" G_GINT64_FORMAT " failed\n",
+                 s->campaign_id, s->kind, s->status, s->total, s->delivered, s->failed);
+      }
+  return AQ_CTL_OK;
+}
+
+/* ---- command ---- */
+
+int
+aq_ctl_notify (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("send|approve|status|retry|list");
+  const char *verb;
+  gint64 id;
+  int code = 0;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!aq_ctl_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc != 3)
+    return aq_ctl_usage (USAGE, NULL);
+  verb = argv[1];
+  if (!parse_id (argv[2], &id))
+    return aq_ctl_usage (USAGE, "an outage or campaign id is a positive number");
+  if (strcmp (verb, "send") == 0)
+    return notify_send (id);
+  if (strcmp (verb, "approve") == 0)
+    return notify_approve (id);
+  if (strcmp (verb, "status") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+
+      if (db == NULL)
+        return aq_ctl_fail (error);
+      return show_status (db, id);
+    }
+  if (strcmp (verb, "retry") == 0)
+    return notify_retry (id);
+  if (strcmp (verb, "list") == 0)
+    return notify_list (id);
+  return aq_ctl_usage (USAGE, NULL);
+}

@@ -1,0 +1,697 @@
+/* aq-notice-dialog.c — write, review and send an outage's notice, then watch it go out
+ *
+ * Compose: the template with a live preview of the first recipients (rendered here with
+ * aq_template_render() from values fetched once, so typing costs no query), the reviewer's
+ * name (a second person), and what the quiet hours will do. Send writes the campaign and its
+ * outbox in one transaction in a thread; then the progress page polls the campaign's counts
+ * each second while the dialog is open. Every warehouse call runs in a thread on its own
+ * connection; the dialog's cancellable ends them all when it closes.
+ */
+#define G_LOG_DOMAIN "aq-notice-dialog"
+
+#include "config.h"
+
+#include "aq-notice-dialog.h"
+
+#include <glib/gi18n.h>
+
+#include "aqueduct-core.h"
+
+#define PREVIEW_RECIPIENTS 5
+
+typedef enum
+{
+  JOB_LOAD,
+  JOB_SEND,
+  JOB_STATUS,
+  JOB_RETRY,
+  JOB_COUNT,
+} JobKind;
+
+typedef struct
+{
+  JobKind  kind;
+  char    *profile_url;
+  gint64   outage_id;
+  gint64   campaign_id;
+  char    *campaign_kind;
+  char    *template_text;
+  char    *actor;
+  char    *reviewer;
+} Job;
+
+typedef struct
+{
+  AqOutage  *outage;
+  GPtrArray *recipients;    /* AqRecipient* */
+  GPtrArray *campaigns;     /* AqCampaignStatus* */
+  gint64     sms, wechat;
+  gint64     id;            /* JOB_SEND: the campaign; JOB_RETRY: how many */
+  AqCampaignStatus *status;
+} JobResult;
+
+struct _AqNoticeDialog
+{
+  AdwWindow       parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkLabel       *error_label;
+  GtkStack       *stack;
+  GtkLabel       *outage_label;
+  GtkTextView    *template_view;
+  GtkListBox     *preview_list;
+  GtkLabel       *recipients_label;
+  GtkLabel       *quiet_label;
+  GtkEntry       *reviewer_entry;
+  GtkButton      *send_button;
+  GtkLabel       *campaign_label;
+  GtkGrid        *progress_grid;
+  GtkLabel       *not_before_label;
+  GtkButton      *retry_button;
+  GtkButton      *restored_button;
+
+  GtkProgressBar *bars[4];
+  GtkLabel       *counts[4];
+
+  char           *profile_url;
+  char           *actor;
+  gint64          outage_id;
+  gint64          campaign_id;
+  char           *campaign_kind;   /* what Send writes: "outage" or "restored" */
+  AqOutage       *outage;
+  GPtrArray      *recipients;
+  GCancellable   *cancellable;
+  guint           poll_id;
+  gboolean        polling;
+  gboolean        busy;
+  gboolean        template_ok;
+};
+
+G_DEFINE_FINAL_TYPE (AqNoticeDialog, aq_notice_dialog, ADW_TYPE_WINDOW)
+
+/* ---- auxiliary methods ---- */
+
+static void
+job_free (Job *job)
+{
+  g_free (job->profile_url);
+  g_free (job->campaign_kind);
+  g_free (job->template_text);
+  g_free (job->actor);
+  g_free (job->reviewer);
+  g_free (job);
+}
+
+static void
+job_result_free (JobResult *result)
+{
+  g_clear_pointer (&result->outage, aq_outage_free);
+  g_clear_pointer (&result->recipients, g_ptr_array_unref);
+  g_clear_pointer (&result->campaigns, g_ptr_array_unref);
+  g_clear_pointer (&result->status, aq_campaign_status_free);
+  g_free (result);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (job->profile_url, &error);
+  JobResult *result;
+  gboolean ok = FALSE;
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  result = g_new0 (JobResult, 1);
+  switch (job->kind)
+    {
+    case JOB_LOAD:
+      ok = (result->outage = aq_outage_get (db, job->outage_id, &error)) != NULL
+           && (result->recipients = aq_campaign_preview (db, job->outage_id, "",
+                                                         PREVIEW_RECIPIENTS, &error)) != NULL
+           && (result->campaigns = aq_campaign_list (db, job->outage_id, &error)) != NULL
+           && aq_campaign_count_recipients (db, job->outage_id, "outage", &result->sms,
+                                            &result->wechat, &error);
+      break;
+    case JOB_COUNT:
+      ok = aq_campaign_count_recipients (db, job->outage_id, job->campaign_kind, &result->sms,
+                                         &result->wechat, &error);
+      break;
+    case JOB_SEND:
+      {
+        AqCampaignSpec spec = { job->outage_id, job->campaign_kind, job->template_text,
+                                job->actor, job->reviewer, NULL, NULL };
+
+        result->id = aq_campaign_create (db, &spec, &error);
+        ok = result->id > 0;
+      }
+      break;
+    case JOB_STATUS:
+      ok = (result->status = aq_campaign_get_status (db, job->campaign_id, &error)) != NULL;
+      break;
+    case JOB_RETRY:
+      result->id = aq_campaign_retry_failed (db, job->campaign_id, &error);
+      ok = result->id >= 0;
+      break;
+    }
+  if (!ok)
+    {
+      job_result_free (result);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) job_result_free);
+}
+
+static void
+run_job (AqNoticeDialog      *self,
+         Job                 *job,
+         GAsyncReadyCallback  callback)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, NULL);
+
+  job->profile_url = g_strdup (self->profile_url);
+  job->outage_id = self->outage_id;
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+/* NULL when the dialog was closed meanwhile (nothing to show) or on an error (shown). */
+static JobResult *
+finish_job (AqNoticeDialog *self,
+            GAsyncResult   *result)
+{
+  g_autoptr(GError) error = NULL;
+  JobResult *value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (value == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_label_set_label (self->error_label, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+        }
+      return NULL;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  return value;
+}
+
+static char *
+template_text (AqNoticeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->template_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+update_send_sensitivity (AqNoticeDialog *self)
+{
+  const char *reviewer = gtk_editable_get_text (GTK_EDITABLE (self->reviewer_entry));
+  g_autofree char *trimmed = g_strstrip (g_strdup (reviewer));
+  gboolean self_review = g_strcmp0 (trimmed, self->actor) == 0;
+  gboolean ok = self->template_ok && *trimmed != '\0' && !self->busy && !self_review;
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reviewer_entry),
+                               self_review ? _("A second person must review the notice: "
+                                               "not its author")
+                                           : NULL);
+  if (self_review)
+    gtk_widget_add_css_class (GTK_WIDGET (self->reviewer_entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->reviewer_entry), "error");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.send", ok);
+}
+
+static void
+render_preview (AqNoticeDialog *self)
+{
+  g_autofree char *text = template_text (self);
+  g_autofree char *start = NULL, *end = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preview_list))) != NULL)
+    gtk_list_box_remove (self->preview_list, child);
+
+  self->template_ok = aq_template_check (text, &error);
+  if (!self->template_ok)
+    {
+      GtkWidget *label = gtk_label_new (error->message);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "error");
+      gtk_widget_set_margin_top (label, 8);
+      gtk_widget_set_margin_bottom (label, 8);
+      gtk_list_box_append (self->preview_list, label);
+    }
+  else if (self->outage && self->recipients)
+    {
+      start = aq_template_format_time (self->outage->start_time);
+      end = aq_template_format_time (self->outage->expected_end);
+      if (self->recipients->len == 0)
+        {
+          GtkWidget *label = gtk_label_new (_("No affected customer has a mobile or WeChat."));
+
+          gtk_widget_set_margin_top (label, 8);
+          gtk_widget_set_margin_bottom (label, 8);
+          gtk_list_box_append (self->preview_list, label);
+        }
+      for (guint i = 0; i < self->recipients->len; i++)
+        {
+          AqRecipient *r = g_ptr_array_index (self->recipients, i);
+          AqTemplateValues values = { r->community, start, end, self->outage->reason };
+          g_autofree char *body = aq_template_render (text, &values);
+          g_autofree char *who = g_strdup_printf ("%s · %s · %s",
+                                                  g_str_equal (r->channel, "sms")
+                                                  ? _("SMS") : _("WeChat"),
+                                                  r->recipient_masked, r->community);
+          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+          GtkWidget *head = gtk_label_new (who);
+          GtkWidget *label = gtk_label_new (body);
+
+          gtk_widget_add_css_class (head, "dim-label");
+          gtk_widget_add_css_class (head, "caption");
+          gtk_label_set_xalign (GTK_LABEL (head), 0);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          gtk_widget_set_name (label, "preview-body");
+          gtk_box_append (GTK_BOX (box), head);
+          gtk_box_append (GTK_BOX (box), label);
+          gtk_widget_set_margin_top (box, 8);
+          gtk_widget_set_margin_bottom (box, 8);
+          gtk_widget_set_margin_start (box, 12);
+          gtk_widget_set_margin_end (box, 12);
+          gtk_list_box_append (self->preview_list, box);
+        }
+    }
+  update_send_sensitivity (self);
+}
+
+static void
+show_counts (AqNoticeDialog *self,
+             gint64          sms,
+             gint64          wechat)
+{
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (self->campaign_kind, "restored") == 0)
+    text = g_strdup_printf (_("Goes to the recipients of the first notice: %d by SMS and %d by WeChat."),
+                            (int) sms, (int) wechat);
+  else
+    text = g_strdup_printf (_("%d SMS and %d WeChat messages: each mobile and each WeChat account once, "
+                              "however many accounts it holds."), (int) sms, (int) wechat);
+  gtk_label_set_label (self->recipients_label, text);
+}
+
+static void
+show_outage (AqNoticeDialog *self)
+{
+  AqOutage *o = self->outage;
+  g_autofree char *start = aq_template_format_time (o->start_time);
+  g_autofree char *end = aq_template_format_time (o->expected_end);
+  g_autofree char *text = NULL;
+  gboolean planned = g_strcmp0 (o->kind, "planned") == 0;
+
+  text = g_strdup_printf (planned ? _("Planned outage %d: %s, %s to %s, %d accounts affected.")
+                                  : _("Emergency outage %d: %s, %s to %s, %d accounts affected."),
+                          (int) o->outage_id, o->reason, start, end, (int) o->accounts);
+  gtk_label_set_label (self->outage_label, text);
+  gtk_label_set_label (self->quiet_label,
+                       planned ? _("Planned outage: a notice sent between 21:00 and 08:00 waits "
+                                   "until 08:00 (quiet hours).")
+                               : _("Emergency: sent at once; quiet hours do not apply."));
+}
+
+/* ---- progress ---- */
+
+static void status_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+poll_status (gpointer user_data)
+{
+  AqNoticeDialog *self = user_data;
+  Job *job;
+
+  /* one poll at a time: a slow warehouse must not pile them up */
+  if (self->polling || self->campaign_id == 0)
+    return G_SOURCE_CONTINUE;
+  self->polling = TRUE;
+  job = g_new0 (Job, 1);
+  job->kind = JOB_STATUS;
+  job->campaign_id = self->campaign_id;
+  run_job (self, job, status_cb);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_progress (AqNoticeDialog *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "progress");
+  if (self->poll_id == 0)
+    self->poll_id = g_timeout_add_seconds (1, poll_status, self);
+  poll_status (self);
+}
+
+static void
+status_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (source);
+  JobResult *value = finish_job (self, result);
+  AqCampaignStatus *s;
+  gint64 values[4];
+  g_autofree char *title = NULL;
+
+  self->polling = FALSE;
+  if (value == NULL)
+    return;
+  s = value->status;
+  values[0] = s->queued + s->sending;
+  values[1] = s->sent;
+  values[2] = s->delivered;
+  values[3] = s->failed;
+  title = g_strdup_printf (g_str_equal (s->kind, "restored")
+                           ? _("Water-restored notice %d: %d messages")
+                           : _("Notice %d: %d messages"),
+                           (int) s->campaign_id, (int) s->total);
+  gtk_label_set_label (self->campaign_label, title);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, values[i]);
+
+      gtk_progress_bar_set_fraction (self->bars[i],
+                                     s->total ? (double) values[i] / s->total : 0.0);
+      gtk_label_set_label (self->counts[i], count);
+    }
+  if (s->not_before)
+    {
+      g_autofree char *at = aq_template_format_time (s->not_before);
+      g_autofree char *text = g_strdup_printf (_("Quiet hours: nothing leaves before %s."), at);
+
+      gtk_label_set_label (self->not_before_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->not_before_label), s->not_before != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry", s->failed > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.restored",
+                                 g_str_equal (s->kind, "outage"));
+  job_result_free (value);
+}
+
+/* ---- callbacks ---- */
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (source);
+  JobResult *value = finish_job (self, result);
+
+  if (value == NULL)
+    return;
+  self->outage = g_steal_pointer (&value->outage);
+  self->recipients = g_steal_pointer (&value->recipients);
+  show_outage (self);
+  show_counts (self, value->sms, value->wechat);
+  /* opened again after a notice went out: show how it is going */
+  for (guint i = value->campaigns->len; i > 0; i--)
+    {
+      AqCampaignStatus *s = g_ptr_array_index (value->campaigns, i - 1);
+
+      if (!g_str_equal (s->status, "draft"))
+        {
+          self->campaign_id = s->campaign_id;
+          break;
+        }
+    }
+  if (self->campaign_id)
+    show_progress (self);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "compose");
+  render_preview (self);
+  job_result_free (value);
+}
+
+static void
+count_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (source);
+  JobResult *value = finish_job (self, result);
+
+  if (value == NULL)
+    return;
+  show_counts (self, value->sms, value->wechat);
+  job_result_free (value);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (source);
+  JobResult *value = finish_job (self, result);
+
+  self->busy = FALSE;
+  update_send_sensitivity (self);
+  if (value == NULL)
+    return;
+  self->campaign_id = value->id;
+  show_progress (self);
+  job_result_free (value);
+}
+
+static void
+retry_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (source);
+  JobResult *value = finish_job (self, result);
+
+  if (value == NULL)
+    return;
+  poll_status (self);
+  job_result_free (value);
+}
+
+static void
+template_changed (GtkTextBuffer  *buffer,
+                  AqNoticeDialog *self)
+{
+  render_preview (self);
+}
+
+static void
+reviewer_changed (GtkEditable    *editable,
+                  AqNoticeDialog *self)
+{
+  update_send_sensitivity (self);
+}
+
+static void
+send_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (widget);
+  Job *job = g_new0 (Job, 1);
+
+  self->busy = TRUE;
+  update_send_sensitivity (self);
+  job->kind = JOB_SEND;
+  job->campaign_kind = g_strdup (self->campaign_kind);
+  job->template_text = template_text (self);
+  job->actor = g_strdup (self->actor);
+  job->reviewer = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reviewer_entry))));
+  run_job (self, job, send_cb);
+}
+
+static void
+retry_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (widget);
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = JOB_RETRY;
+  job->campaign_id = self->campaign_id;
+  gtk_widget_action_set_enabled (widget, "notice.retry", FALSE);
+  run_job (self, job, retry_cb);
+}
+
+/* Back to the editor with the restored text: the same review and Send, to the same people. */
+static void
+restored_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (widget);
+  Job *job = g_new0 (Job, 1);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  self->campaign_id = 0;
+  g_free (self->campaign_kind);
+  self->campaign_kind = g_strdup ("restored");
+  adw_window_title_set_title (self->window_title, _("Water-Restored Notice"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->template_view),
+                            aq_template_default ("restored"), -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->reviewer_entry), "");
+  gtk_stack_set_visible_child_name (self->stack, "compose");
+  job->kind = JOB_COUNT;
+  job->campaign_kind = g_strdup ("restored");
+  run_job (self, job, count_cb);
+}
+
+/* ---- GObject ---- */
+
+static void
+aq_notice_dialog_dispose (GObject *object)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (object), AQ_TYPE_NOTICE_DIALOG);
+  G_OBJECT_CLASS (aq_notice_dialog_parent_class)->dispose (object);
+}
+
+static void
+aq_notice_dialog_finalize (GObject *object)
+{
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->outage, aq_outage_free);
+  g_clear_pointer (&self->recipients, g_ptr_array_unref);
+  g_free (self->profile_url);
+  g_free (self->actor);
+  g_free (self->campaign_kind);
+  G_OBJECT_CLASS (aq_notice_dialog_parent_class)->finalize (object);
+}
+
+static void
+aq_notice_dialog_class_init (AqNoticeDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aq_notice_dialog_dispose;
+  object_class->finalize = aq_notice_dialog_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/aqueduct/Aqueduct/ui/aq-notice-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, outage_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, template_view);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, preview_list);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, recipients_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, quiet_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, reviewer_entry);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, send_button);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, campaign_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, progress_grid);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, not_before_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, restored_button);
+
+  gtk_widget_class_install_action (widget_class, "notice.send", NULL, send_activated);
+  gtk_widget_class_install_action (widget_class, "notice.retry", NULL, retry_activated);
+  gtk_widget_class_install_action (widget_class, "notice.restored", NULL, restored_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "notice.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+aq_notice_dialog_init (AqNoticeDialog *self)
+{
+  const char *names[] = { N_("Waiting"), N_("Sent"), N_("Delivered"), N_("Failed") };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->campaign_kind = g_strdup ("outage");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *name = gtk_label_new (_(names[i]));
+      GtkWidget *bar = gtk_progress_bar_new ();
+      GtkWidget *count = gtk_label_new ("0");
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_xalign (GTK_LABEL (count), 1);
+      gtk_widget_set_hexpand (bar, TRUE);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (count, "numeric");
+      if (i == 3)
+        gtk_widget_add_css_class (bar, "error");
+      gtk_grid_attach (self->progress_grid, name, 0, i, 1, 1);
+      gtk_grid_attach (self->progress_grid, bar, 1, i, 1, 1);
+      gtk_grid_attach (self->progress_grid, count, 2, i, 1, 1);
+      self->bars[i] = GTK_PROGRESS_BAR (bar);
+      self->counts[i] = GTK_LABEL (count);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.send", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.restored", FALSE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->template_view),
+                            aq_template_default ("outage"), -1);
+  g_signal_connect (gtk_text_view_get_buffer (self->template_view), "changed",
+                    G_CALLBACK (template_changed), self);
+  g_signal_connect (self->reviewer_entry, "changed", G_CALLBACK (reviewer_changed), self);
+}
+
+/* ---- public methods ---- */
+
+AqNoticeDialog *
+aq_notice_dialog_new (GtkWindow   *parent,
+                      const char  *profile_url,
+                      gint64       outage_id,
+                      const char  *actor)
+{
+  AqNoticeDialog *self = g_object_new (AQ_TYPE_NOTICE_DIALOG, "transient-for", parent, NULL);
+  Job *job = g_new0 (Job, 1);
+  g_autofree char *subtitle = g_strdup_printf (_("Outage %d"), (int) outage_id);
+
+  self->profile_url = g_strdup (profile_url);
+  self->actor = g_strdup (actor ? actor : g_get_user_name ());
+  self->outage_id = outage_id;
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  job->kind = JOB_LOAD;
+  run_job (self, job, load_cb);
+  return self;
+}
+
+gint64
+aq_notice_dialog_get_outage_id (AqNoticeDialog *self)
+{
+  g_return_val_if_fail (AQ_IS_NOTICE_DIALOG (self), 0);
+  return self->outage_id;
+}
+
+gint64
+aq_notice_dialog_get_campaign_id (AqNoticeDialog *self)
+{
+  g_return_val_if_fail (AQ_IS_NOTICE_DIALOG (self), 0);
+  return self->campaign_id;
+}

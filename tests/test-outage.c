@@ -480,6 +480,25 @@ test_zones_and_layers (void)
   if (features->len > 0)
     g_assert_cmpint (((AqMapFeature *) g_ptr_array_index (features, 0))->shape, ==,
                      AQ_MAP_SHAPE_POINT);
+  g_clear_pointer (&features, g_ptr_array_unref);
+  {
+    AqMapQuery mains = { .min_dn = 300, .tolerance = 0.0001 };
+
+    features = aq_map_features_load (db, AQ_MAP_LAYER_MAINS, min_lon - 1, min_lat - 1,
+                                     max_lon + 1, max_lat + 1, &mains, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (features->len, ==,
+                     aq_test_query_int64 (db, "SELECT count(*) FROM dw.gis_pipe WHERE dn >= 300"));
+    g_assert_cmpint (features->len, >, 0);
+    for (guint i = 0; i < features->len; i++)
+      {
+        AqMapFeature *f = g_ptr_array_index (features, i);
+
+        g_assert_cmpint (f->shape, ==, AQ_MAP_SHAPE_LINE);
+        g_assert_cmpint (f->level, >=, 300);
+        g_assert_cmpint (((GArray *) g_ptr_array_index (f->parts, 0))->len, >=, 4);
+      }
+  }
 }
 
 static void
@@ -605,6 +624,29 @@ test_outage_create (void)
   list = aq_outage_list (db, "planned", &error);
   g_assert_no_error (error);
   g_assert_cmpint (list->len, >=, 1);
+
+  /* on the map's planned-outages layer, as a polygon with its reason */
+  {
+    g_autoptr(GPtrArray) planned = aq_map_features_load (db, AQ_MAP_LAYER_OUTAGES_PLANNED,
+                                                         min_lon, min_lat, max_lon, max_lat,
+                                                         NULL, NULL, &error);
+    gboolean found = FALSE;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < planned->len; i++)
+      {
+        AqMapFeature *f = g_ptr_array_index (planned, i);
+
+        if (g_str_equal (f->id, ids))
+          {
+            found = TRUE;
+            g_assert_cmpint (f->shape, ==, AQ_MAP_SHAPE_POLYGON);
+            g_assert_cmpstr (f->name, ==, "主管道维修");
+            g_assert_cmpstr (f->kind, ==, "planned");
+          }
+      }
+    g_assert_true (found);
+  }
 
   /* a bad field: named, nothing written */
   {

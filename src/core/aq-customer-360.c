@@ -74,11 +74,20 @@ static const struct
     "       applied_on, status, finished_on, days_to_connect"
     " FROM dw.fact_installation WHERE account_id = $1"
     " ORDER BY applied_on DESC, app_no DESC LIMIT 20" },
+  /* the warehouse's outage history by geometry, and the outages dispatchers drew in Aqueduct
+   * (006_notify.sql) by the accounts fixed when each was saved; a cancelled one never happened */
   { "outages",
     "SELECT count(*) OVER () AS total, o.outage_id, o.kind, o.reason, o.status, o.start_time,"
-    "       o.end_time, o.restored_at"
-    " FROM dw.fact_outage o JOIN dw.dim_premise p ON ST_Contains(o.geom, p.geom)"
-    " WHERE p.premise_id = " PREMISE_OF_ACCOUNT
+    "       o.end_time, o.restored_at, o.source"
+    " FROM (SELECT f.outage_id::bigint, f.kind, f.reason, f.status, f.start_time, f.end_time,"
+    "              f.restored_at, 'warehouse' AS source"
+    "       FROM dw.fact_outage f JOIN dw.dim_premise p ON ST_Contains(f.geom, p.geom)"
+    "       WHERE p.premise_id = " PREMISE_OF_ACCOUNT
+    "       UNION ALL"
+    "       SELECT n.outage_id, n.kind, n.reason, n.status, n.start_time::timestamp,"
+    "              n.expected_end::timestamp, n.restored_at::timestamp, 'dispatch'"
+    "       FROM notify.outage_account oa JOIN notify.outage n ON n.outage_id = oa.outage_id"
+    "       WHERE oa.account_id = $1 AND n.status <> 'cancelled') o"
     " ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20" },
 };
 
@@ -322,6 +331,8 @@ add_outage_alerts (AqCustomer360 *view)
 
           json_object_set_int_member (extra, "outage_id",
                                       json_object_get_int_member (row, "outage_id"));
+          json_object_set_string_member (extra, "source",
+                                         json_object_get_string_member (row, "source"));
           json_object_set_string_member (extra, "status", status);
           json_object_set_string_member (extra, "start_time",
                                          json_object_get_string_member (row, "start_time"));

@@ -136,11 +136,22 @@ test_bad_input (void)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *before = sql_text ("SELECT count(*) FROM meta.audit_log"
+                                      " WHERE action = 'customer.lookup.rejected'");
+  g_autofree char *after = NULL;
+  g_autofree char *echo = NULL;
   int status = -1;
 
   out = ctl (&status, &err, "customer", "lookup", "--phone", "138-1234", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "“138-1234” is not a phone number"));
+  /* refused, and still audited: the key kind and a masked echo */
+  after = sql_text ("SELECT count(*) FROM meta.audit_log"
+                    " WHERE action = 'customer.lookup.rejected'");
+  g_assert_cmpint (g_ascii_strtoll (after, NULL, 10), ==, g_ascii_strtoll (before, NULL, 10) + 1);
+  echo = sql_text ("SELECT detail->>'key' || ' ' || (detail->>'text') FROM meta.audit_log"
+                   " WHERE action = 'customer.lookup.rejected' ORDER BY id DESC LIMIT 1");
+  g_assert_cmpstr (echo, ==, "phone ****1234");
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

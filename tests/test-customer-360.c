@@ -506,17 +506,47 @@ test_miss_and_bad_input (void)
   r = lookup (AQ_CUSTOMER_KEY_PHONE, "130-0000-0001", AQ_ROLE_AGENT);
   g_assert_cmpint (json_array_get_length (r->matches->candidates), ==, 0);
   g_assert_null (r->view);
+  /* the "no customer" echo of a phone is a phone: masked for the agent like any other */
+  g_assert_cmpstr (r->matches->value, ==, "130****0001");
+  g_assert_cmpstr (r->matches->text, ==, "130****0001");
+  g_clear_pointer (&r, aq_customer_lookup_free);
+  r = lookup (AQ_CUSTOMER_KEY_PHONE, "130-0000-0001", AQ_ROLE_SUPERVISOR);
   g_assert_cmpstr (r->matches->value, ==, "13000000001");
   g_assert_cmpstr (r->matches->text, ==, "130-0000-0001");
 
-  bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_PHONE, "12345", AQ_ROLE_AGENT, NULL, NULL,
-                            &error);
-  g_assert_null (bad);
-  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
-  g_clear_error (&error);
-  bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_TEXT, "张", AQ_ROLE_AGENT, NULL, NULL, &error);
-  g_assert_null (bad);
-  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  /* rejected keys are refused, and still leave an audit row with a masked echo */
+  {
+    gint64 before = count1 ("SELECT count(*) FROM meta.audit_log"
+                            " WHERE action = 'customer.lookup.rejected'", NULL);
+    g_autoptr(GPtrArray) entries = NULL;
+    AqAuditEntry *entry;
+
+    bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_PHONE, "12345", AQ_ROLE_AGENT, "test-bad",
+                              NULL, &error);
+    g_assert_null (bad);
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+    g_clear_error (&error);
+    bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_TEXT, "张", AQ_ROLE_AGENT, "test-bad", NULL,
+                              &error);
+    g_assert_null (bad);
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpint (count1 ("SELECT count(*) FROM meta.audit_log"
+                             " WHERE action = 'customer.lookup.rejected'", NULL), ==, before + 2);
+
+    entries = aq_audit_list (db, AQ_ROLE_SUPERVISOR, "customer.lookup.rejected", 2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 2);
+    entry = g_ptr_array_index (entries, 0);
+    g_assert_cmpstr (entry->actor, ==, "test-bad");
+    g_assert_null (entry->object);
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "text");
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, "*");
+    entry = g_ptr_array_index (entries, 1);
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "phone");
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, "****45");
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "role"), ==, "agent");
+  }
 }
 
 static void
@@ -558,6 +588,46 @@ test_masking (void)
   supervisor_text = to_json (supervisor_json);
   g_assert_nonnull (strstr (supervisor_text, phone));
   g_assert_nonnull (strstr (supervisor_text, name));
+
+  /* a name typed by the agent is a name: the candidates, the echo and the audit row mask it */
+  {
+    g_autofree char *masked_name = aq_mask_name (name, AQ_ROLE_AGENT);
+    g_autoptr(AqCustomerLookup) by_name = lookup (AQ_CUSTOMER_KEY_TEXT, name, AQ_ROLE_AGENT);
+    g_autoptr(AqCustomerLookup) by_name_sup = NULL;
+    g_autoptr(JsonNode) node = aq_customer_lookup_to_json (by_name);
+    g_autofree char *json = to_json (node);
+    g_autoptr(GPtrArray) entries = NULL;
+    g_autoptr(GError) error = NULL;
+    AqAuditEntry *entry;
+    g_autofree char *audit_json = NULL;
+    g_autoptr(JsonNode) detail = NULL;
+
+    g_assert_cmpuint (json_array_get_length (by_name->matches->candidates), >, 0);
+    g_assert_null (strstr (json, name));
+    g_assert_cmpstr (by_name->matches->text, ==, masked_name);
+    g_assert_cmpstr (by_name->matches->value, ==, masked_name);
+    entries = aq_audit_list (db, AQ_ROLE_SUPERVISOR, "customer.lookup", 1, &error);
+    g_assert_no_error (error);
+    entry = g_ptr_array_index (entries, 0);
+    detail = json_node_init_object (json_node_alloc (), entry->detail);
+    audit_json = to_json (detail);
+    g_assert_null (strstr (audit_json, name));
+    g_assert_cmpstr (entry->object, ==, masked_name);
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, masked_name);
+
+    /* an address fragment that found premises is no name and stays as typed */
+    by_name_sup = lookup (AQ_CUSTOMER_KEY_TEXT, name, AQ_ROLE_SUPERVISOR);
+    g_assert_cmpstr (by_name_sup->matches->text, ==, name);
+  }
+  {
+    g_autofree char *street = text1 ("SELECT substr(p.address, 1, 6) FROM dw.dim_account a"
+                                     " JOIN dw.dim_premise p USING (premise_id)"
+                                     " WHERE a.account_id = $1", account);
+    g_autoptr(AqCustomerLookup) by_address = lookup (AQ_CUSTOMER_KEY_TEXT, street,
+                                                     AQ_ROLE_AGENT);
+
+    g_assert_cmpstr (by_address->matches->text, ==, street);
+  }
 }
 
 static void
@@ -637,7 +707,13 @@ test_audit (void)
   g_assert_cmpstr (entry->action, ==, "customer.lookup");
   g_assert_cmpstr (entry->object, ==, phone);
   g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "phone");
-  g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, typed);
+  /* the object keeps the number for a supervisor's search; the echo is masked as the agent
+   * saw it */
+  {
+    g_autofree char *masked = aq_mask_phone (phone, AQ_ROLE_AGENT);
+
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, masked);
+  }
   g_assert_cmpstr (json_object_get_string_member (entry->detail, "account_id"), ==, account);
   g_assert_cmpint (json_object_get_int_member (entry->detail, "found"), ==, 1);
 }

@@ -576,7 +576,8 @@ aq_customer_lookup_free (AqCustomerLookup *lookup)
  * @actor: (nullable): who, for the audit row; %NULL means the database user
  *
  * What the panel and `aqueductctl customer lookup` do: search, and when exactly one account
- * matches, load its 360. Writes one 'customer.lookup' audit row whatever was found.
+ * matches, load its 360. Writes one 'customer.lookup' audit row whatever was found, and one
+ * 'customer.lookup.rejected' row (key kind and masked echo) when @text is no key.
  *
  * Returns: (transfer full): the lookup; %NULL with %AQ_ERROR_INVALID when @text is no key
  */
@@ -591,6 +592,9 @@ aq_customer_lookup (AqDb          *db,
 {
   g_autoptr(AqCustomerLookup) lookup = NULL;
   g_autoptr(JsonObject) detail = NULL;
+  g_autofree char *value = NULL;
+  AqCustomerKey searched_as = key;
+  GError *local_error = NULL;
   JsonArray *candidates;
   guint n;
 
@@ -599,9 +603,33 @@ aq_customer_lookup (AqDb          *db,
 
   lookup = g_new0 (AqCustomerLookup, 1);
   lookup->role = role;
-  lookup->matches = aq_customer_search (db, key, text, role, cancellable, error);
+  lookup->matches = _aq_customer_search (db, key, text, role, &searched_as, &value,
+                                         cancellable, &local_error);
   if (lookup->matches == NULL)
-    return NULL;
+    {
+      /* what an agent tried counts as much as what was found: a rejected key leaves its row
+       * too, with only a masked echo since it may be anything that was pasted */
+      if (g_error_matches (local_error, AQ_ERROR, AQ_ERROR_INVALID))
+        {
+          g_autofree char *echo = _aq_customer_mask_echo (searched_as, text, FALSE, role);
+          g_autoptr(GError) audit_error = NULL;
+
+          detail = json_object_new ();
+          json_object_set_string_member (detail, "key", aq_customer_key_to_string (searched_as));
+          json_object_set_string_member (detail, "text", echo);
+          json_object_set_string_member (detail, "role", aq_role_to_string (role));
+          json_object_set_string_member (detail, "error", "invalid");
+          if (!aq_audit_write (db, actor, "customer.lookup.rejected", NULL, detail,
+                               &audit_error))
+            {
+              g_clear_error (&local_error);
+              g_propagate_error (error, g_steal_pointer (&audit_error));
+              return NULL;
+            }
+        }
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   candidates = lookup->matches->candidates;
   n = json_array_get_length (candidates);
@@ -617,7 +645,7 @@ aq_customer_lookup (AqDb          *db,
 
   detail = json_object_new ();
   json_object_set_string_member (detail, "key", aq_customer_key_to_string (lookup->matches->key));
-  json_object_set_string_member (detail, "text", text);
+  json_object_set_string_member (detail, "text", lookup->matches->text);
   json_object_set_string_member (detail, "role", aq_role_to_string (role));
   json_object_set_int_member (detail, "found", n);
   if (n > 0)
@@ -636,7 +664,12 @@ aq_customer_lookup (AqDb          *db,
     }
   if (lookup->view)
     json_object_set_string_member (detail, "account_id", lookup->view->account_id);
-  if (!aq_audit_write (db, actor, "customer.lookup", lookup->matches->value, detail, error))
+  /* the object is the exact key (a phone in full), so a supervisor can tell who looked a
+   * number up; a name fragment stays masked as the agent saw it echoed */
+  if (!aq_audit_write (db, actor, "customer.lookup",
+                       lookup->matches->key == AQ_CUSTOMER_KEY_TEXT ? lookup->matches->value
+                                                                     : value,
+                       detail, error))
     return NULL;
   return g_steal_pointer (&lookup);
 }
@@ -704,21 +737,9 @@ aq_customer_lookup_to_json (AqCustomerLookup *lookup)
   searched = json_object_new ();
   json_object_set_string_member (searched, "key",
                                  aq_customer_key_to_string (lookup->matches->key));
-  if (lookup->matches->key == AQ_CUSTOMER_KEY_PHONE)
-    {
-      /* the echo of a phone is a phone: masked like every other, only the audit row keeps it */
-      g_autofree char *masked = aq_mask_phone (lookup->matches->value, lookup->role);
-
-      json_object_set_string_member (searched, "text",
-                                     lookup->role == AQ_ROLE_SUPERVISOR ? lookup->matches->text
-                                                                        : masked);
-      json_object_set_string_member (searched, "value", masked);
-    }
-  else
-    {
-      json_object_set_string_member (searched, "text", lookup->matches->text);
-      json_object_set_string_member (searched, "value", lookup->matches->value);
-    }
+  /* the echoes come masked by role from the search */
+  json_object_set_string_member (searched, "text", lookup->matches->text);
+  json_object_set_string_member (searched, "value", lookup->matches->value);
 
   root = json_object_new ();
   json_object_set_object_member (root, "searched", searched);

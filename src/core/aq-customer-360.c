@@ -375,6 +375,65 @@ lookup_thread (GTask        *task,
     g_task_return_pointer (task, lookup, (GDestroyNotify) aq_customer_lookup_free);
 }
 
+/* The 360 of one account; @also (nullable) is one more statement sent in the same round trip
+ * (the lookup's audit row), after the reads. */
+static AqCustomer360 *
+load_view (AqDb                *db,
+           const char          *account_id,
+           AqRole               role,
+           const AqDbStatement *also,
+           GCancellable        *cancellable,
+           GError             **error)
+{
+  const char *params[] = { account_id };
+  AqDbStatement statements[3 + G_N_ELEMENTS (sections)];
+  PGresult *results[3 + G_N_ELEMENTS (sections)] = { NULL, };
+  guint n_statements = 2 + G_N_ELEMENTS (sections);
+  g_autoptr(AqCustomer360) view = NULL;
+  gboolean ok;
+  gulong handler;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  statements[0] = (AqDbStatement) { header_sql, 1, params };
+  statements[1] = (AqDbStatement) { profile_sql, 1, params };
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    statements[2 + i] = (AqDbStatement) { sections[i].sql, 1, params };
+  if (also)
+    statements[n_statements++] = *also;
+
+  /* one round trip: at 1 M accounts the statements' own work is a few index probes each */
+  handler = aq_db_watch_cancellable (db, cancellable);
+  ok = aq_db_query_pipeline (db, statements, n_statements, results, error);
+  aq_db_unwatch_cancellable (db, cancellable, handler);
+  if (!ok)
+    return NULL;
+
+  if (PQntuples (results[0]) == 0)
+    g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No account “%s”"), account_id);
+  else
+    {
+      view = g_new0 (AqCustomer360, 1);
+      view->role = role;
+      view->account_id = g_strdup (PQgetvalue (results[0], 0, 1));
+      view->customer_id = g_strdup (PQgetvalue (results[0], 0, 2));
+      view->header = _aq_customer_row_to_json (results[0], 0, 1, role);
+      view->alerts = json_array_new ();
+      view->sections = json_object_new ();
+      view->tags = json_array_new ();
+
+      read_profile (results[1], view);
+      for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+        read_section (results[2 + i], view, i);
+      add_outage_alerts (view);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    PQclear (results[i]);
+  return g_steal_pointer (&view);
+}
+
 /* ---- public API ---- */
 
 void
@@ -409,50 +468,7 @@ aq_customer_360_load (AqDb          *db,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  const char *params[] = { account_id };
-  AqDbStatement statements[2 + G_N_ELEMENTS (sections)];
-  PGresult *results[2 + G_N_ELEMENTS (sections)];
-  g_autoptr(AqCustomer360) view = NULL;
-  gboolean ok;
-  gulong handler;
-
-  g_return_val_if_fail (AQ_IS_DB (db), NULL);
-  g_return_val_if_fail (account_id != NULL, NULL);
-
-  statements[0] = (AqDbStatement) { header_sql, 1, params };
-  statements[1] = (AqDbStatement) { profile_sql, 1, params };
-  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
-    statements[2 + i] = (AqDbStatement) { sections[i].sql, 1, params };
-
-  /* one round trip: at 1 M accounts the statements' own work is a few index probes each */
-  handler = aq_db_watch_cancellable (db, cancellable);
-  ok = aq_db_query_pipeline (db, statements, G_N_ELEMENTS (statements), results, error);
-  aq_db_unwatch_cancellable (db, cancellable, handler);
-  if (!ok)
-    return NULL;
-
-  if (PQntuples (results[0]) == 0)
-    g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No account “%s”"), account_id);
-  else
-    {
-      view = g_new0 (AqCustomer360, 1);
-      view->role = role;
-      view->account_id = g_strdup (PQgetvalue (results[0], 0, 1));
-      view->customer_id = g_strdup (PQgetvalue (results[0], 0, 2));
-      view->header = _aq_customer_row_to_json (results[0], 0, 1, role);
-      view->alerts = json_array_new ();
-      view->sections = json_object_new ();
-      view->tags = json_array_new ();
-
-      read_profile (results[1], view);
-      for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
-        read_section (results[2 + i], view, i);
-      add_outage_alerts (view);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    PQclear (results[i]);
-  return g_steal_pointer (&view);
+  return load_view (db, account_id, role, NULL, cancellable, error);
 }
 
 /**
@@ -594,6 +610,7 @@ aq_customer_lookup (AqDb          *db,
   g_autoptr(JsonObject) detail = NULL;
   g_autofree char *value = NULL;
   AqCustomerKey searched_as = key;
+  const char *object;
   GError *local_error = NULL;
   JsonArray *candidates;
   guint n;
@@ -633,15 +650,6 @@ aq_customer_lookup (AqDb          *db,
 
   candidates = lookup->matches->candidates;
   n = json_array_get_length (candidates);
-  if (n == 1)
-    {
-      JsonObject *only = json_array_get_object_element (candidates, 0);
-
-      lookup->view = aq_customer_360_load (db, json_object_get_string_member (only, "account_id"),
-                                           role, cancellable, error);
-      if (lookup->view == NULL)
-        return NULL;
-    }
 
   detail = json_object_new ();
   json_object_set_string_member (detail, "key", aq_customer_key_to_string (lookup->matches->key));
@@ -662,14 +670,29 @@ aq_customer_lookup (AqDb          *db,
       json_object_set_string_member (detail, "customer_id",
                                      json_object_get_string_member (first, "customer_id"));
     }
-  if (lookup->view)
-    json_object_set_string_member (detail, "account_id", lookup->view->account_id);
+  if (n == 1)
+    json_object_set_string_member (detail, "account_id",
+                                   json_object_get_string_member (
+                                     json_array_get_object_element (candidates, 0),
+                                     "account_id"));
+
   /* the object is the exact key (a phone in full), so a supervisor can tell who looked a
    * number up; a name fragment stays masked as the agent saw it echoed */
-  if (!aq_audit_write (db, actor, "customer.lookup",
-                       lookup->matches->key == AQ_CUSTOMER_KEY_TEXT ? lookup->matches->value
-                                                                     : value,
-                       detail, error))
+  object = lookup->matches->key == AQ_CUSTOMER_KEY_TEXT ? lookup->matches->value : value;
+  if (n == 1)
+    {
+      /* the audit row goes in the 360's round trip: both happen or neither does */
+      const char *audit_params[4];
+      AqDbStatement audit;
+      g_autofree char *detail_text = aq_audit_statement (actor, "customer.lookup", object,
+                                                         detail, audit_params, &audit);
+
+      lookup->view = load_view (db, json_object_get_string_member (detail, "account_id"), role,
+                                &audit, cancellable, error);
+      if (lookup->view == NULL)
+        return NULL;
+    }
+  else if (!aq_audit_write (db, actor, "customer.lookup", object, detail, error))
     return NULL;
   return g_steal_pointer (&lookup);
 }

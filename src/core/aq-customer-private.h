@@ -26,5 +26,7 @@ AqCustomerMatches *_aq_customer_search (AqDb           *db,
                                         char          **out_value,
                                         GCancellable   *cancellable,
                                         GError        **error);
+guint       _aq_customer_360_statements (const char ***names,
+                                         const char ***sql);
 
 G_END_DECLS

@@ -9,103 +9,47 @@
  *    aq_customer_lookup() as an agent would (normalise, search, 360 when one account matches,
  *    audit row), and prints p50 / p95 / max in milliseconds. Everything runs in one transaction
  *    that is rolled back, so the warehouse keeps no audit rows of the run.
- * 2. The full 360 alone for 2 × LOOKUPS other random accounts, alternating between the two ways
- *    of making it one round trip: aq_customer_360_load() (libpq pipeline mode, rows to JSON in
- *    C) and one statement that builds the whole JSON in SQL (json_agg over the same section
- *    queries, parsed by json-glib; a prototype kept here to compare, not what the core runs).
- *    Alternating keeps both on the same share of a cold or warm cache.
+ * 2. The full 360 alone for 3 × LOOKUPS other random accounts, rotating between three ways of
+ *    sending the core's statements (_aq_customer_360_statements()): aq_customer_360_load()
+ *    (libpq pipeline mode, one round trip, rows to JSON in C), one round trip per statement
+ *    (how the core did it before), and one statement that builds the whole JSON in SQL
+ *    (json_agg over the same queries, parsed by json-glib; a prototype kept here to compare).
+ *    Rotating keeps the three on the same share of a cold or warm cache.
  *
  * The warehouse must have been filled (`aqueductctl warehouse init --demo --scale 1000000` for
  * the 1 M figure).
  */
 #include "aq-test-util.h"
 
+#include "aq-customer-private.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define SECTION(name, sql) \
-  "'" name "', (SELECT json_build_object('count', coalesce(max(s.total), 0)," \
-  " 'rows', coalesce(json_agg(s), '[]')) FROM (" sql ") s)"
-#define CUSTOMER_OF_ACCOUNT "(SELECT customer_id FROM dw.dim_account WHERE account_id = $1)"
-#define PREMISE_OF_ACCOUNT  "(SELECT premise_id FROM dw.dim_account WHERE account_id = $1)"
+/* The core's statements in one that builds the JSON in SQL: header and profile as objects,
+ * each section as {count, rows} with its rows in the section query's order. */
+static char *
+one_statement_sql (void)
+{
+  const char **names, **sql;
+  guint n = _aq_customer_360_statements (&names, &sql);
+  GString *s = g_string_new ("SELECT json_build_object(");
 
-/* the same statements as aq-customer-360.c, in one */
-static const char one_statement_sql[] =
-  "SELECT json_build_object("
-  " 'header', (SELECT row_to_json(h) FROM ("
-  "   SELECT a.premise_id::text, a.account_id, a.customer_id, c.name, c.id_card, c.mobile,"
-  "          c.landline, c.customer_type, a.status AS account_status, p.address,"
-  "          a.community_code, cm.name AS community, a.dma3_code AS dma_zone, a.tariff_code,"
-  "          t.name AS tariff, kc.name AS key_customer, kc.kind AS key_customer_kind,"
-  "          a.meter_no"
-  "   FROM dw.dim_account a"
-  "   JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
-  "   JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
-  "   LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
-  "   LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"
-  "   LEFT JOIN LATERAL (SELECT name, kind FROM dw.dim_key_customer k"
-  "                      WHERE k.account_id = a.account_id ORDER BY kc_id LIMIT 1) kc ON true"
-  "   WHERE a.account_id = $1) h),"
-  " 'profile', (SELECT row_to_json(x) FROM ("
-  "   SELECT cp.*, (SELECT coalesce(sum(late_fee), 0) FROM dw.fact_payment"
-  "                 WHERE account_id = $1) AS late_fees,"
-  "          (SELECT wo_no || ' ' || created_at FROM dw.fact_work_order"
-  "           WHERE account_id = $1 AND category = 'complaint'"
-  "             AND status NOT IN ('closed', 'cancelled')"
-  "           ORDER BY created_at DESC LIMIT 1) AS open_complaint"
-  "   FROM (SELECT $1::text AS account_id) k"
-  "   LEFT JOIN dm.customer_profile cp ON cp.account_id = k.account_id) x),"
-  SECTION ("accounts",
-    "SELECT count(*) OVER () AS total, a.account_id, a.status, a.opened_on, a.closed_on,"
-    "       p.address, a.tariff_code, a.meter_no, m.size_dn AS meter_size_dn,"
-    "       m.brand AS meter_brand, m.model AS meter_model,"
-    "       m.installed_on AS meter_installed_on, m.status AS meter_status"
-    " FROM dw.dim_account a"
-    " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
-    " LEFT JOIN dw.dim_meter m ON m.meter_no = a.meter_no"
-    " WHERE a.customer_id = " CUSTOMER_OF_ACCOUNT
-    " ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20") ","
-  SECTION ("bills",
-    "SELECT count(*) OVER () AS total, period, bill_no, read_date, prev_read, curr_read,"
-    "       read_status, qty, water_fee, sewage_fee, amount, due_date"
-    " FROM dw.fact_bill WHERE account_id = $1 ORDER BY period DESC LIMIT 60") ","
-  SECTION ("payments",
-    "SELECT count(*) OVER () AS total, pay_no, period, paid_at, amount, late_fee, channel,"
-    "       days_late"
-    " FROM dw.fact_payment WHERE account_id = $1 ORDER BY paid_at DESC, pay_no DESC LIMIT 50")
-  ","
-  SECTION ("readings",
-    "SELECT count(*) OVER () AS total, period, read_date, curr_read, qty, read_status"
-    " FROM dw.fact_reading WHERE account_id = $1 ORDER BY period DESC LIMIT 120") ","
-  SECTION ("work_orders",
-    "SELECT count(*) OVER () AS total, wo_no, category, priority, source, status, phone,"
-    "       created_at, closed_at, sla_due_at,"
-    "       CASE WHEN status = 'cancelled' THEN false"
-    "            WHEN closed_at IS NOT NULL THEN closed_at > sla_due_at"
-    "            ELSE localtimestamp > sla_due_at END AS overdue"
-    " FROM dw.fact_work_order WHERE account_id = $1"
-    " ORDER BY created_at DESC, wo_no DESC LIMIT 50") ","
-  SECTION ("calls",
-    "SELECT count(*) OVER () AS total, call_id, phone, started_at, ivr_path, wait_seconds,"
-    "       talk_seconds, category, agent_id, wo_no"
-    " FROM dw.fact_call WHERE customer_id = " CUSTOMER_OF_ACCOUNT
-    " ORDER BY started_at DESC, call_id DESC LIMIT 50") ","
-  SECTION ("sms",
-    "SELECT count(*) OVER () AS total, msg_id, phone, template, batch_no, sent_at, status"
-    " FROM dw.fact_sms WHERE account_id = $1 ORDER BY sent_at DESC, msg_id DESC LIMIT 50") ","
-  SECTION ("installations",
-    "SELECT count(*) OVER () AS total, app_no, applicant, phone, address, app_type, size_dn,"
-    "       applied_on, status, finished_on, days_to_connect"
-    " FROM dw.fact_installation WHERE account_id = $1"
-    " ORDER BY applied_on DESC, app_no DESC LIMIT 20") ","
-  SECTION ("outages",
-    "SELECT count(*) OVER () AS total, o.outage_id, o.kind, o.reason, o.status, o.start_time,"
-    "       o.end_time, o.restored_at"
-    " FROM dw.fact_outage o JOIN dw.dim_premise p ON ST_Contains(o.geom, p.geom)"
-    " WHERE p.premise_id = " PREMISE_OF_ACCOUNT
-    " ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20")
-  ")::text";
+  for (guint i = 0; i < n; i++)
+    {
+      if (i < 2)
+        g_string_append_printf (s, "%s'%s', (SELECT row_to_json(x) FROM (%s) x)",
+                                i ? ", " : "", names[i], sql[i]);
+      else
+        g_string_append_printf (s, ", '%s', (SELECT json_build_object("
+                                   "'count', coalesce(max(x.total), 0),"
+                                   " 'rows', coalesce(json_agg(x), '[]')) FROM (%s) x)",
+                                names[i], sql[i]);
+    }
+  g_string_append (s, ")::text");
+  return g_string_free (s, FALSE);
+}
 
 static int
 compare_double (gconstpointer a,
@@ -128,72 +72,115 @@ print_figures (const char *what,
           g_array_index (ms, double, ms->len - 1));
 }
 
-/* The full 360 alone, the core's way and the one-statement way, on alternate accounts. */
+static gboolean
+fail (GError *error)
+{
+  fprintf (stderr, "%s\n", error->message);
+  return FALSE;
+}
+
+/* aq_customer_360_load(): the statements in one pipeline, rows to JSON in C */
+static gboolean
+load_pipeline (AqDb       *db,
+               const char *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqCustomer360) view = aq_customer_360_load (db, account, AQ_ROLE_AGENT, NULL,
+                                                        &error);
+
+  return view ? TRUE : fail (error);
+}
+
+/* the way before: the same prepared statements, one round trip each (rows not turned into
+ * JSON, which only flatters it) */
+static gboolean
+load_sequential (AqDb       *db,
+                 const char *account)
+{
+  const char **names, **sql;
+  guint n = _aq_customer_360_statements (&names, &sql);
+  const char *params[] = { account };
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PGresult) res = aq_db_query_prepared (db, sql[i], 1, params, &error);
+
+      if (res == NULL)
+        return fail (error);
+    }
+  return TRUE;
+}
+
+/* the whole JSON built by the server, parsed by json-glib */
+static gboolean
+load_one_statement (AqDb       *db,
+                    const char *account)
+{
+  static char *sql;
+  const char *params[] = { account };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (sql == NULL)
+    sql = one_statement_sql ();
+  res = aq_db_query_prepared (db, sql, 1, params, &error);
+  if (res == NULL)
+    return fail (error);
+  node = json_from_string (PQgetvalue (res, 0, 0), &error);
+  return node ? TRUE : fail (error);
+}
+
+/* The full 360 alone, three ways, rotating over random accounts so that each way meets the
+ * same share of a cold or warm cache. */
 static int
 bench_360 (AqDb  *db,
            guint  loads)
 {
+  static const struct
+  {
+    const char *what;
+    gboolean  (*load) (AqDb *db, const char *account);
+  } ways[] = {
+    { "pipeline mode, one round trip (the core)", load_pipeline },
+    { "one statement per section, 11 round trips (before)", load_sequential },
+    { "one statement building the JSON in SQL", load_one_statement },
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(PGresult) res = NULL;
-  g_autoptr(GArray) pipeline_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) statement_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree char *limit = g_strdup_printf ("%u", loads * 2);
+  g_autofree char *limit = g_strdup_printf ("%u", loads * (guint) G_N_ELEMENTS (ways));
   const char *params[] = { limit };
+  GArray *ms[G_N_ELEMENTS (ways)];
 
   res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT $1::int",
                      1, params, &error);
   if (res == NULL)
     {
-      fprintf (stderr, "%s\n", error->message);
+      fail (error);
       return 1;
     }
+  for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+    ms[w] = g_array_new (FALSE, FALSE, sizeof (double));
   for (int i = 0; i < PQntuples (res); i++)
     {
-      const char *account[] = { PQgetvalue (res, i, 0) };
+      guint w = (guint) i % G_N_ELEMENTS (ways);
       gint64 start = g_get_monotonic_time ();
+      double elapsed;
 
-      if (i % 2 == 0)
-        {
-          g_autoptr(AqCustomer360) view = aq_customer_360_load (db, account[0], AQ_ROLE_AGENT,
-                                                                NULL, &error);
-          if (view == NULL)
-            {
-              fprintf (stderr, "%s\n", error->message);
-              return 1;
-            }
-          g_array_append_vals (pipeline_ms,
-                               &(double) { (g_get_monotonic_time () - start) / 1000.0 }, 1);
-        }
-      else
-        {
-          g_autoptr(PGresult) one = aq_db_query_prepared (db, one_statement_sql, 1, account,
-                                                          &error);
-          g_autoptr(JsonNode) node = NULL;
-
-          if (one == NULL)
-            {
-              fprintf (stderr, "%s\n", error->message);
-              return 1;
-            }
-          node = json_from_string (PQgetvalue (one, 0, 0), &error);
-          if (node == NULL)
-            {
-              fprintf (stderr, "%s\n", error->message);
-              return 1;
-            }
-          g_array_append_vals (statement_ms,
-                               &(double) { (g_get_monotonic_time () - start) / 1000.0 }, 1);
-        }
+      if (!ways[w].load (db, PQgetvalue (res, i, 0)))
+        return 1;
+      elapsed = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (ms[w], elapsed);
     }
-  {
-    g_autofree char *a = g_strdup_printf ("%u full 360s by random account, pipeline mode "
-                                          "(the core)", pipeline_ms->len);
-    g_autofree char *b = g_strdup_printf ("%u full 360s by random account, one JSON statement",
-                                          statement_ms->len);
+  for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+    {
+      g_autofree char *what = g_strdup_printf ("%u full 360s by random account, %s",
+                                               ms[w]->len, ways[w].what);
 
-    print_figures (a, pipeline_ms);
-    print_figures (b, statement_ms);
-  }
+      print_figures (what, ms[w]);
+      g_array_unref (ms[w]);
+    }
   return 0;
 }
 

@@ -295,21 +295,6 @@ aq_customer_matches_free (AqCustomerMatches *matches)
   g_free (matches);
 }
 
-/**
- * aq_customer_search:
- * @key: what @text is, or %AQ_CUSTOMER_KEY_SEARCH to guess
- * @text: what the agent typed
- * @role: masks the candidates' names and phones
- *
- * Finds the accounts @text may mean, at most %AQ_CUSTOMER_SEARCH_LIMIT. None is not an error:
- * the result says what was searched and holds no candidate.
- *
- * The echoes of what was typed (#AqCustomerMatches.text and .value) are masked by @role like
- * the candidates: a phone as 138****5678, a name fragment as 张*明.
- *
- * Returns: (transfer full): the matches, or %NULL with %AQ_ERROR_INVALID when @text cannot be
- *   a key of that kind (a phone that is no phone number, a fragment too short to search)
- */
 /* aq_customer_search(), and for the audit row of aq_customer_lookup(): the key @text was
  * taken as (also when it is rejected) and the unmasked value looked up. */
 AqCustomerMatches *

@@ -1,7 +1,7 @@
 /* aq-drop-zone.c — one zone of the report layout
  *
  * The fields live in a GListStore; the chips are rebuilt from it on every change (a zone holds a
- * handful). One GtkDropTarget for AqReportField takes drops from the catalog (COPY) and from
+ * handful). One GtkDropTarget for AqReportFieldItem takes drops from the catalog (COPY) and from
  * chips (MOVE): a chip of this zone is moved to where it was dropped, a chip of another zone or
  * a catalog row is copied in (the other zone drops its chip when the drag ends). The drop
  * position is the chip under the pointer. Keyboard: Delete removes the focused chip,
@@ -67,7 +67,7 @@ changed (AqDropZone *self)
 
 static gboolean
 find_field (AqDropZone    *self,
-            AqReportField *field,
+            AqReportFieldItem *field,
             guint         *position)
 {
   return g_list_store_find (self->fields, field, position);
@@ -96,7 +96,7 @@ chip_moved_away_cb (AqReportChip *chip,
 }
 
 static void
-chip_calculation_cb (AqReportField *field,
+chip_calculation_cb (AqReportFieldItem *field,
                      GParamSpec    *pspec,
                      AqDropZone    *self)
 {
@@ -113,12 +113,12 @@ rebuild (AqDropZone *self)
     gtk_flow_box_remove (self->flow, child);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AqReportField) field = g_list_model_get_item (G_LIST_MODEL (self->fields), i);
+      g_autoptr(AqReportFieldItem) field = g_list_model_get_item (G_LIST_MODEL (self->fields), i);
       GtkWidget *chip = aq_report_chip_new (field, self->chip_menu);
 
       g_signal_connect_object (chip, "remove", G_CALLBACK (chip_remove_cb), self, 0);
       g_signal_connect_object (chip, "moved-away", G_CALLBACK (chip_moved_away_cb), self, 0);
-      gtk_widget_set_name (chip, aq_report_field_get_id (field));
+      gtk_widget_set_name (chip, aq_report_field_item_get_id (field));
       gtk_flow_box_append (self->flow, chip);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), n == 0);
@@ -177,7 +177,7 @@ drop_accept_cb (GtkDropTarget *target,
                 GdkDrop       *drop,
                 AqDropZone    *self)
 {
-  return gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), AQ_TYPE_REPORT_FIELD);
+  return gdk_content_formats_contain_gtype (gdk_drop_get_formats (drop), AQ_TYPE_REPORT_FIELD_ITEM);
 }
 
 static gboolean
@@ -187,11 +187,11 @@ drop_cb (GtkDropTarget *target,
          double         y,
          AqDropZone    *self)
 {
-  AqReportField *field;
+  AqReportFieldItem *field;
   guint position;
   guint from;
 
-  if (!G_VALUE_HOLDS (value, AQ_TYPE_REPORT_FIELD))
+  if (!G_VALUE_HOLDS (value, AQ_TYPE_REPORT_FIELD_ITEM))
     return FALSE;
   field = g_value_get_object (value);
   if (field == NULL || !aq_drop_zone_accepts (self, field))
@@ -364,9 +364,9 @@ aq_drop_zone_init (AqDropZone *self)
   GtkEventController *keys;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->fields = g_list_store_new (AQ_TYPE_REPORT_FIELD);
+  self->fields = g_list_store_new (AQ_TYPE_REPORT_FIELD_ITEM);
 
-  self->target = gtk_drop_target_new (AQ_TYPE_REPORT_FIELD, GDK_ACTION_COPY | GDK_ACTION_MOVE);
+  self->target = gtk_drop_target_new (AQ_TYPE_REPORT_FIELD_ITEM, GDK_ACTION_COPY | GDK_ACTION_MOVE);
   g_signal_connect (self->target, "accept", G_CALLBACK (drop_accept_cb), self);
   g_signal_connect (self->target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->target));
@@ -394,11 +394,11 @@ aq_drop_zone_get_n_fields (AqDropZone *self)
 }
 
 /* Returns: (transfer none) (nullable) */
-AqReportField *
+AqReportFieldItem *
 aq_drop_zone_get_field (AqDropZone *self,
                         guint       position)
 {
-  g_autoptr(AqReportField) field = NULL;
+  g_autoptr(AqReportFieldItem) field = NULL;
 
   g_return_val_if_fail (AQ_IS_DROP_ZONE (self), NULL);
   field = g_list_model_get_item (G_LIST_MODEL (self->fields), position);
@@ -408,31 +408,31 @@ aq_drop_zone_get_field (AqDropZone *self,
 
 gboolean
 aq_drop_zone_accepts (AqDropZone    *self,
-                      AqReportField *field)
+                      AqReportFieldItem *field)
 {
-  AqReportFieldKind kind;
+  AqReportFieldItemKind kind;
 
   g_return_val_if_fail (AQ_IS_DROP_ZONE (self), FALSE);
-  g_return_val_if_fail (AQ_IS_REPORT_FIELD (field), FALSE);
+  g_return_val_if_fail (AQ_IS_REPORT_FIELD_ITEM (field), FALSE);
 
-  kind = aq_report_field_get_kind (field);
-  if (kind == AQ_REPORT_FIELD_CATEGORY)
+  kind = aq_report_field_item_get_kind (field);
+  if (kind == AQ_REPORT_FIELD_ITEM_CATEGORY)
     return FALSE;
-  return self->indicators == (kind == AQ_REPORT_FIELD_INDICATOR);
+  return self->indicators == (kind == AQ_REPORT_FIELD_ITEM_INDICATOR);
 }
 
 /* Adds a copy of @field at @position (-1: at the end). A dimension already in the zone is not
  * added twice; an indicator may be (with another calculation). */
 gboolean
 aq_drop_zone_insert (AqDropZone    *self,
-                     AqReportField *field,
+                     AqReportFieldItem *field,
                      int            position)
 {
-  g_autoptr(AqReportField) copy = NULL;
+  g_autoptr(AqReportFieldItem) copy = NULL;
   guint n;
 
   g_return_val_if_fail (AQ_IS_DROP_ZONE (self), FALSE);
-  g_return_val_if_fail (AQ_IS_REPORT_FIELD (field), FALSE);
+  g_return_val_if_fail (AQ_IS_REPORT_FIELD_ITEM (field), FALSE);
 
   if (!aq_drop_zone_accepts (self, field))
     return FALSE;
@@ -440,14 +440,14 @@ aq_drop_zone_insert (AqDropZone    *self,
   if (!self->indicators)
     for (guint i = 0; i < n; i++)
       {
-        g_autoptr(AqReportField) other = g_list_model_get_item (G_LIST_MODEL (self->fields), i);
+        g_autoptr(AqReportFieldItem) other = g_list_model_get_item (G_LIST_MODEL (self->fields), i);
 
-        if (g_str_equal (aq_report_field_get_id (other), aq_report_field_get_id (field)))
+        if (g_str_equal (aq_report_field_item_get_id (other), aq_report_field_item_get_id (field)))
           return FALSE;
       }
   if (position < 0 || (guint) position > n)
     position = n;
-  copy = aq_report_field_copy (field);
+  copy = aq_report_field_item_copy (field);
   g_signal_connect_object (copy, "notify::calculation", G_CALLBACK (chip_calculation_cb),
                            self, 0);
   g_list_store_insert (self->fields, position, copy);
@@ -471,7 +471,7 @@ aq_drop_zone_move (AqDropZone *self,
                    guint       from,
                    guint       to)
 {
-  g_autoptr(AqReportField) field = NULL;
+  g_autoptr(AqReportFieldItem) field = NULL;
   guint n;
 
   g_return_if_fail (AQ_IS_DROP_ZONE (self));
@@ -497,7 +497,7 @@ aq_drop_zone_set_fields (AqDropZone *self,
   g_list_store_remove_all (self->fields);
   for (guint i = 0; fields != NULL && i < fields->len; i++)
     {
-      AqReportField *field = g_ptr_array_index (fields, i);
+      AqReportFieldItem *field = g_ptr_array_index (fields, i);
 
       g_signal_connect_object (field, "notify::calculation", G_CALLBACK (chip_calculation_cb),
                                self, 0);

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "aq-report-field.h"
+#include "aq-report-field-item.h"
 
 G_BEGIN_DECLS
 
@@ -12,12 +12,12 @@ G_DECLARE_FINAL_TYPE (AqDropZone, aq_drop_zone, AQ, DROP_ZONE, GtkWidget)
 
 GListModel    *aq_drop_zone_get_fields      (AqDropZone    *self);
 guint          aq_drop_zone_get_n_fields    (AqDropZone    *self);
-AqReportField *aq_drop_zone_get_field       (AqDropZone    *self,
+AqReportFieldItem *aq_drop_zone_get_field       (AqDropZone    *self,
                                              guint          position);
 gboolean       aq_drop_zone_accepts         (AqDropZone    *self,
-                                             AqReportField *field);
+                                             AqReportFieldItem *field);
 gboolean       aq_drop_zone_insert          (AqDropZone    *self,
-                                             AqReportField *field,
+                                             AqReportFieldItem *field,
                                              int            position);
 void           aq_drop_zone_remove          (AqDropZone    *self,
                                              guint          position);

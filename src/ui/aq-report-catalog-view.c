@@ -3,7 +3,7 @@
  * A GtkListView over a GtkTreeListModel: categories, then their dimensions and indicators.
  * Searching rebuilds the root with only the matching fields under their categories, expanded
  * (a catalog holds a few hundred entries, not worth a filter model per level). Every field row
- * is a drag source carrying the catalog's AqReportField; the zones copy it. The keyboard way:
+ * is a drag source carrying the catalog's AqReportFieldItem; the zones copy it. The keyboard way:
  * the row's context menu (right click, Menu, Shift+F10) and the panel's Alt+R/C/V/F act on the
  * selected field through the "report.add-field" action; Enter adds it where it usually goes.
  */
@@ -35,7 +35,7 @@ static GListModel *
 create_children_cb (gpointer item,
                     gpointer user_data)
 {
-  GListStore *children = aq_report_field_get_children (AQ_REPORT_FIELD (item));
+  GListStore *children = aq_report_field_item_get_children (AQ_REPORT_FIELD_ITEM (item));
 
   return children ? g_object_ref (G_LIST_MODEL (children)) : NULL;
 }
@@ -44,33 +44,33 @@ static void
 refilter (AqReportCatalogView *self)
 {
   const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autoptr(GListStore) root = g_list_store_new (AQ_TYPE_REPORT_FIELD);
+  g_autoptr(GListStore) root = g_list_store_new (AQ_TYPE_REPORT_FIELD_ITEM);
   GtkTreeListModel *tree;
   guint n = self->categories ? g_list_model_get_n_items (self->categories) : 0;
   gboolean searching = needle != NULL && *needle != '\0';
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AqReportField) category = g_list_model_get_item (self->categories, i);
-      GListModel *fields = G_LIST_MODEL (aq_report_field_get_children (category));
-      g_autoptr(AqReportField) shown = NULL;
-      gboolean whole = !searching || aq_report_field_matches (category, needle);
+      g_autoptr(AqReportFieldItem) category = g_list_model_get_item (self->categories, i);
+      GListModel *fields = G_LIST_MODEL (aq_report_field_item_get_children (category));
+      g_autoptr(AqReportFieldItem) shown = NULL;
+      gboolean whole = !searching || aq_report_field_item_matches (category, needle);
 
       if (whole)
         {
           g_list_store_append (root, category);
           continue;
         }
-      shown = aq_report_field_new (AQ_REPORT_FIELD_CATEGORY, aq_report_field_get_id (category),
-                                   aq_report_field_get_label (category));
+      shown = aq_report_field_item_new (AQ_REPORT_FIELD_ITEM_CATEGORY, aq_report_field_item_get_id (category),
+                                   aq_report_field_item_get_label (category));
       for (guint j = 0; fields != NULL && j < g_list_model_get_n_items (fields); j++)
         {
-          g_autoptr(AqReportField) field = g_list_model_get_item (fields, j);
+          g_autoptr(AqReportFieldItem) field = g_list_model_get_item (fields, j);
 
-          if (aq_report_field_matches (field, needle))
-            g_list_store_append (aq_report_field_get_children (shown), field);
+          if (aq_report_field_item_matches (field, needle))
+            g_list_store_append (aq_report_field_item_get_children (shown), field);
         }
-      if (g_list_model_get_n_items (G_LIST_MODEL (aq_report_field_get_children (shown))) > 0)
+      if (g_list_model_get_n_items (G_LIST_MODEL (aq_report_field_item_get_children (shown))) > 0)
         g_list_store_append (root, shown);
     }
 
@@ -80,12 +80,12 @@ refilter (AqReportCatalogView *self)
   g_object_unref (tree);
 }
 
-static AqReportField *
+static AqReportFieldItem *
 item_field (GtkListItem *item)
 {
   GtkTreeListRow *row = gtk_list_item_get_item (item);
 
-  return row ? AQ_REPORT_FIELD (gtk_tree_list_row_get_item (row)) : NULL;
+  return row ? AQ_REPORT_FIELD_ITEM (gtk_tree_list_row_get_item (row)) : NULL;
 }
 
 /* ---- callbacks ---- */
@@ -97,14 +97,14 @@ drag_prepare_cb (GtkDragSource *source,
                  GtkListItem   *item)
 {
   GtkTreeListRow *row = gtk_list_item_get_item (item);
-  g_autoptr(AqReportField) field = NULL;
+  g_autoptr(AqReportFieldItem) field = NULL;
 
   if (row == NULL)
     return NULL;
   field = gtk_tree_list_row_get_item (row);
-  if (aq_report_field_get_kind (field) == AQ_REPORT_FIELD_CATEGORY)
+  if (aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_CATEGORY)
     return NULL;
-  return gdk_content_provider_new_typed (AQ_TYPE_REPORT_FIELD, field);
+  return gdk_content_provider_new_typed (AQ_TYPE_REPORT_FIELD_ITEM, field);
 }
 
 static void
@@ -128,10 +128,10 @@ context_pressed_cb (GtkGestureClick *gesture,
   GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   AqReportCatalogView *self =
     AQ_REPORT_CATALOG_VIEW (gtk_widget_get_ancestor (widget, AQ_TYPE_REPORT_CATALOG_VIEW));
-  g_autoptr(AqReportField) field = item_field (item);
+  g_autoptr(AqReportFieldItem) field = item_field (item);
   graphene_point_t point;
 
-  if (field == NULL || aq_report_field_get_kind (field) == AQ_REPORT_FIELD_CATEGORY)
+  if (field == NULL || aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_CATEGORY)
     return;
   gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (item));
   if (!gtk_widget_compute_point (widget, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &point))
@@ -181,18 +181,18 @@ bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
   GtkWidget *icon = gtk_widget_get_first_child (box);
   GtkWidget *label = gtk_widget_get_next_sibling (icon);
-  AqReportField *field = AQ_REPORT_FIELD (gtk_tree_list_row_get_item (row));
-  AqReportFieldKind kind = aq_report_field_get_kind (field);
+  AqReportFieldItem *field = AQ_REPORT_FIELD_ITEM (gtk_tree_list_row_get_item (row));
+  AqReportFieldItemKind kind = aq_report_field_item_get_kind (field);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-  gtk_label_set_label (GTK_LABEL (label), aq_report_field_get_label (field));
-  gtk_widget_set_tooltip_text (expander, aq_report_field_get_description (field));
+  gtk_label_set_label (GTK_LABEL (label), aq_report_field_item_get_label (field));
+  gtk_widget_set_tooltip_text (expander, aq_report_field_item_get_description (field));
   gtk_image_set_from_icon_name (GTK_IMAGE (icon),
-                                kind == AQ_REPORT_FIELD_CATEGORY ? "folder-symbolic"
-                                : kind == AQ_REPORT_FIELD_INDICATOR ? "accessories-calculator-symbolic"
+                                kind == AQ_REPORT_FIELD_ITEM_CATEGORY ? "folder-symbolic"
+                                : kind == AQ_REPORT_FIELD_ITEM_INDICATOR ? "accessories-calculator-symbolic"
                                 : "view-list-symbolic");
-  gtk_widget_set_name (expander, aq_report_field_get_id (field));
-  if (kind == AQ_REPORT_FIELD_CATEGORY)
+  gtk_widget_set_name (expander, aq_report_field_item_get_id (field));
+  if (kind == AQ_REPORT_FIELD_ITEM_CATEGORY)
     gtk_widget_add_css_class (label, "heading");
   else
     gtk_widget_remove_css_class (label, "heading");
@@ -205,18 +205,18 @@ activate_cb (AqReportCatalogView *self,
 {
   g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection),
                                                          position);
-  g_autoptr(AqReportField) field = NULL;
+  g_autoptr(AqReportFieldItem) field = NULL;
 
   if (row == NULL)
     return;
   field = gtk_tree_list_row_get_item (row);
-  if (aq_report_field_get_kind (field) == AQ_REPORT_FIELD_CATEGORY)
+  if (aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_CATEGORY)
     {
       gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
       return;
     }
   gtk_widget_activate_action (GTK_WIDGET (self), "report.add-field", "s",
-                              aq_report_field_get_kind (field) == AQ_REPORT_FIELD_INDICATOR
+                              aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_INDICATOR
                               ? "values" : "rows");
 }
 
@@ -232,7 +232,7 @@ menu_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   AqReportCatalogView *self = AQ_REPORT_CATALOG_VIEW (widget);
-  g_autoptr(AqReportField) field = aq_report_catalog_view_get_selected (self);
+  g_autoptr(AqReportFieldItem) field = aq_report_catalog_view_get_selected (self);
   GtkWidget *focus;
   graphene_point_t point = GRAPHENE_POINT_INIT (12, 12);
 
@@ -308,7 +308,7 @@ aq_report_catalog_view_init (AqReportCatalogView *self)
 
 /* ---- public API ---- */
 
-/* @categories: AqReportField categories whose children are the fields */
+/* @categories: AqReportFieldItem categories whose children are the fields */
 void
 aq_report_catalog_view_set_categories (AqReportCatalogView *self,
                                        GListModel          *categories)
@@ -320,11 +320,11 @@ aq_report_catalog_view_set_categories (AqReportCatalogView *self,
 }
 
 /* Returns: (transfer full) (nullable): the selected field, NULL when a category or nothing */
-AqReportField *
+AqReportFieldItem *
 aq_report_catalog_view_get_selected (AqReportCatalogView *self)
 {
   GtkTreeListRow *row;
-  AqReportField *field;
+  AqReportFieldItem *field;
 
   g_return_val_if_fail (AQ_IS_REPORT_CATALOG_VIEW (self), NULL);
 
@@ -332,13 +332,13 @@ aq_report_catalog_view_get_selected (AqReportCatalogView *self)
   if (row == NULL)
     return NULL;
   field = gtk_tree_list_row_get_item (row);
-  if (aq_report_field_get_kind (field) == AQ_REPORT_FIELD_CATEGORY)
+  if (aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_CATEGORY)
     g_clear_object (&field);
   return field;
 }
 
 /* Returns: (transfer none) (nullable): the catalog's field with this id */
-AqReportField *
+AqReportFieldItem *
 aq_report_catalog_view_find (AqReportCatalogView *self,
                              const char          *field_id)
 {
@@ -349,14 +349,14 @@ aq_report_catalog_view_find (AqReportCatalogView *self,
   n = self->categories ? g_list_model_get_n_items (self->categories) : 0;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AqReportField) category = g_list_model_get_item (self->categories, i);
-      GListModel *fields = G_LIST_MODEL (aq_report_field_get_children (category));
+      g_autoptr(AqReportFieldItem) category = g_list_model_get_item (self->categories, i);
+      GListModel *fields = G_LIST_MODEL (aq_report_field_item_get_children (category));
 
       for (guint j = 0; j < g_list_model_get_n_items (fields); j++)
         {
-          g_autoptr(AqReportField) field = g_list_model_get_item (fields, j);
+          g_autoptr(AqReportFieldItem) field = g_list_model_get_item (fields, j);
 
-          if (g_str_equal (aq_report_field_get_id (field), field_id))
+          if (g_str_equal (aq_report_field_item_get_id (field), field_id))
             return field;
         }
     }
@@ -376,22 +376,22 @@ aq_report_catalog_view_select (AqReportCatalogView *self,
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
-      g_autoptr(AqReportField) field = gtk_tree_list_row_get_item (row);
+      g_autoptr(AqReportFieldItem) field = gtk_tree_list_row_get_item (row);
 
-      if (aq_report_field_get_kind (field) == AQ_REPORT_FIELD_CATEGORY)
+      if (aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_CATEGORY)
         {
-          GListModel *children = G_LIST_MODEL (aq_report_field_get_children (field));
+          GListModel *children = G_LIST_MODEL (aq_report_field_item_get_children (field));
 
           for (guint j = 0; j < g_list_model_get_n_items (children); j++)
             {
-              g_autoptr(AqReportField) child = g_list_model_get_item (children, j);
+              g_autoptr(AqReportFieldItem) child = g_list_model_get_item (children, j);
 
-              if (g_str_equal (aq_report_field_get_id (child), field_id))
+              if (g_str_equal (aq_report_field_item_get_id (child), field_id))
                 gtk_tree_list_row_set_expanded (row, TRUE);
             }
           continue;
         }
-      if (g_str_equal (aq_report_field_get_id (field), field_id))
+      if (g_str_equal (aq_report_field_item_get_id (field), field_id))
         {
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "aq-report-field.h"
+#include "aq-report-field-item.h"
 
 G_BEGIN_DECLS
 
@@ -13,10 +13,10 @@ G_DECLARE_FINAL_TYPE (AqReportCatalogView, aq_report_catalog_view, AQ, REPORT_CA
 
 void           aq_report_catalog_view_set_categories (AqReportCatalogView *self,
                                                       GListModel          *categories);
-AqReportField *aq_report_catalog_view_get_selected   (AqReportCatalogView *self);
+AqReportFieldItem *aq_report_catalog_view_get_selected   (AqReportCatalogView *self);
 gboolean       aq_report_catalog_view_select         (AqReportCatalogView *self,
                                                       const char          *field_id);
-AqReportField *aq_report_catalog_view_find           (AqReportCatalogView *self,
+AqReportFieldItem *aq_report_catalog_view_find           (AqReportCatalogView *self,
                                                       const char          *field_id);
 GtkWidget     *aq_report_catalog_view_get_search_entry (AqReportCatalogView *self);
 guint          aq_report_catalog_view_get_n_visible  (AqReportCatalogView *self);

@@ -22,7 +22,7 @@ struct _AqReportChip
   GtkMenuButton  *menu_button;
   GtkButton      *remove_button;
 
-  AqReportField  *field;
+  AqReportFieldItem  *field;
   GSimpleAction  *calculation;
 };
 
@@ -41,7 +41,7 @@ static guint signals[N_SIGNALS];
 static void
 update_label (AqReportChip *self)
 {
-  const char *calculation = aq_report_field_get_calculation (self->field);
+  const char *calculation = aq_report_field_item_get_calculation (self->field);
   const char *suffix = NULL;
   g_autofree char *text = NULL;
 
@@ -54,10 +54,10 @@ update_label (AqReportChip *self)
   else if (g_strcmp0 (calculation, "rank") == 0)
     suffix = _("rank");
 
-  text = suffix ? g_strdup_printf ("%s · %s", aq_report_field_get_label (self->field), suffix)
-                : g_strdup (aq_report_field_get_label (self->field));
+  text = suffix ? g_strdup_printf ("%s · %s", aq_report_field_item_get_label (self->field), suffix)
+                : g_strdup (aq_report_field_item_get_label (self->field));
   gtk_label_set_label (self->label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), aq_report_field_get_description (self->field));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), aq_report_field_item_get_description (self->field));
 }
 
 /* ---- callbacks ---- */
@@ -76,7 +76,7 @@ calculation_change_state_cb (GSimpleAction *action,
   AqReportChip *self = AQ_REPORT_CHIP (user_data);
 
   g_simple_action_set_state (action, state);
-  aq_report_field_set_calculation (self->field, g_variant_get_string (state, NULL));
+  aq_report_field_item_set_calculation (self->field, g_variant_get_string (state, NULL));
   update_label (self);
 }
 
@@ -86,7 +86,7 @@ drag_prepare_cb (GtkDragSource *source,
                  double         y,
                  AqReportChip  *self)
 {
-  return gdk_content_provider_new_typed (AQ_TYPE_REPORT_FIELD, self->field);
+  return gdk_content_provider_new_typed (AQ_TYPE_REPORT_FIELD_ITEM, self->field);
 }
 
 static void
@@ -158,7 +158,7 @@ aq_report_chip_init (AqReportChip *self)
 /* ---- public API ---- */
 
 GtkWidget *
-aq_report_chip_new (AqReportField *field,
+aq_report_chip_new (AqReportFieldItem *field,
                     GMenuModel    *menu)
 {
   AqReportChip *self;
@@ -166,12 +166,12 @@ aq_report_chip_new (AqReportField *field,
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   const char *calculation;
 
-  g_return_val_if_fail (AQ_IS_REPORT_FIELD (field), NULL);
+  g_return_val_if_fail (AQ_IS_REPORT_FIELD_ITEM (field), NULL);
 
   self = g_object_new (AQ_TYPE_REPORT_CHIP, NULL);
   self->field = g_object_ref (field);
 
-  calculation = aq_report_field_get_calculation (field);
+  calculation = aq_report_field_item_get_calculation (field);
   self->calculation = g_simple_action_new_stateful ("calculation", G_VARIANT_TYPE_STRING,
                                                     g_variant_new_string (calculation
                                                                           ? calculation : ""));
@@ -195,7 +195,7 @@ aq_report_chip_new (AqReportField *field,
   return GTK_WIDGET (self);
 }
 
-AqReportField *
+AqReportFieldItem *
 aq_report_chip_get_field (AqReportChip *self)
 {
   g_return_val_if_fail (AQ_IS_REPORT_CHIP (self), NULL);

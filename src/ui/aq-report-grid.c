@@ -19,7 +19,7 @@
 
 #include <glib/gi18n.h>
 
-#include "aq-report-row.h"
+#include "aq-report-grid-row.h"
 #include "aq-report-row-model.h"
 
 #define CHAR_WIDTH 8
@@ -196,12 +196,12 @@ cell_pressed_cb (GtkGestureClick *gesture,
 {
   GtkWidget *label = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   AqReportGrid *self = AQ_REPORT_GRID (gtk_widget_get_ancestor (label, AQ_TYPE_REPORT_GRID));
-  AqReportRow *row = gtk_list_item_get_item (item);
+  AqReportGridRow *row = gtk_list_item_get_item (item);
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "column"));
 
   if (n_press != 2 || row == NULL || self == NULL)
     return;
-  g_signal_emit (self, signals[CELL_ACTIVATED], 0, aq_report_row_get_index (row), column);
+  g_signal_emit (self, signals[CELL_ACTIVATED], 0, aq_report_grid_row_get_index (row), column);
 }
 
 static void
@@ -233,13 +233,13 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
   GtkWidget *label = gtk_list_item_get_child (item);
-  AqReportRow *row = gtk_list_item_get_item (item);
-  AqReportRowKind kind = aq_report_row_get_kind (row);
-  const char *klass = color_class (self, aq_report_row_get_color (row, index));
+  AqReportGridRow *row = gtk_list_item_get_item (item);
+  AqReportGridRowKind kind = aq_report_grid_row_get_kind (row);
+  const char *klass = color_class (self, aq_report_grid_row_get_color (row, index));
   const char *previous = g_object_get_data (G_OBJECT (label), "color-class");
-  const char *text = aq_report_row_get_cell (row, index);
+  const char *text = aq_report_grid_row_get_cell (row, index);
 
-  gtk_label_set_label (GTK_LABEL (label), kind == AQ_REPORT_ROW_LOADING ? "…"
+  gtk_label_set_label (GTK_LABEL (label), kind == AQ_REPORT_GRID_ROW_LOADING ? "…"
                                           : text ? text : "");
   if (previous != NULL)
     gtk_widget_remove_css_class (label, previous);
@@ -247,11 +247,11 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (label, klass);
   g_object_set_data (G_OBJECT (label), "color-class", (gpointer) klass);
 
-  if (kind == AQ_REPORT_ROW_SUBTOTAL)
+  if (kind == AQ_REPORT_GRID_ROW_SUBTOTAL)
     gtk_widget_add_css_class (label, "subtotal");
   else
     gtk_widget_remove_css_class (label, "subtotal");
-  if (kind == AQ_REPORT_ROW_TOTAL)
+  if (kind == AQ_REPORT_GRID_ROW_TOTAL)
     gtk_widget_add_css_class (label, "total");
   else
     gtk_widget_remove_css_class (label, "total");
@@ -261,7 +261,7 @@ static void
 activate_cb (AqReportGrid *self,
              guint         position)
 {
-  g_autoptr(AqReportRow) row = g_list_model_get_item (self->rows, position);
+  g_autoptr(AqReportGridRow) row = g_list_model_get_item (self->rows, position);
   guint first_numeric = 0;
 
   if (row == NULL)
@@ -400,7 +400,7 @@ aq_report_grid_set_table (AqReportGrid *self,
 void
 aq_report_grid_clear (AqReportGrid *self)
 {
-  g_autoptr(GListStore) empty = g_list_store_new (AQ_TYPE_REPORT_ROW);
+  g_autoptr(GListStore) empty = g_list_store_new (AQ_TYPE_REPORT_GRID_ROW);
 
   g_return_if_fail (AQ_IS_REPORT_GRID (self));
   aq_report_grid_set_table (self, g_ptr_array_new_with_free_func ((GDestroyNotify) aq_grid_column_free),

@@ -24,7 +24,7 @@ guint         aq_grid_display_width (const char *text);
 G_DECLARE_FINAL_TYPE (AqReportGrid, aq_report_grid, AQ, REPORT_GRID, GtkWidget)
 
 /* @columns: (transfer full) AqGridColumn*; @levels: (transfer full) (nullable) the header levels
- * above the columns' titles, see AqReportHeaderStrip; @rows: AqReportRow items */
+ * above the columns' titles, see AqReportHeaderStrip; @rows: AqReportGridRow items */
 void        aq_report_grid_set_table        (AqReportGrid *self,
                                              GPtrArray    *columns,
                                              GPtrArray    *levels,

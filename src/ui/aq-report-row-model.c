@@ -20,7 +20,7 @@ struct _AqReportRowModel
 
   guint             n_rows;
   guint             page_size;
-  GHashTable       *pages;     /* page number → GPtrArray of AqReportRow */
+  GHashTable       *pages;     /* page number → GPtrArray of AqReportGridRow */
   GHashTable       *pending;   /* page numbers being fetched */
   AqReportRowFetch  fetch;
   gpointer          source;
@@ -149,7 +149,7 @@ request_page (AqReportRowModel *self,
 static GType
 get_item_type (GListModel *model)
 {
-  return AQ_TYPE_REPORT_ROW;
+  return AQ_TYPE_REPORT_GRID_ROW;
 }
 
 static guint
@@ -176,7 +176,7 @@ get_item (GListModel *model,
   self->last_page = page;
   if (self->fetch != NULL)
     request_page (self, page);
-  return aq_report_row_new (position, AQ_REPORT_ROW_LOADING, 0, NULL, NULL, 0);
+  return aq_report_grid_row_new (position, AQ_REPORT_GRID_ROW_LOADING, 0, NULL, NULL, 0);
 }
 
 static void
@@ -233,7 +233,7 @@ aq_report_row_model_init (AqReportRowModel *self)
 
 /* ---- public API ---- */
 
-/* @rows: (transfer container): AqReportRow*s, all of them */
+/* @rows: (transfer container): AqReportGridRow*s, all of them */
 AqReportRowModel *
 aq_report_row_model_new_static (GPtrArray *rows)
 {

@@ -4,11 +4,11 @@
 
 #include <gio/gio.h>
 
-#include "aq-report-row.h"
+#include "aq-report-grid-row.h"
 
 G_BEGIN_DECLS
 
-/* Runs on a worker thread. Returns: (transfer full) AqReportRow*s for rows
+/* Runs on a worker thread. Returns: (transfer full) AqReportGridRow*s for rows
  * [offset, offset + limit), or NULL with @error set. */
 typedef GPtrArray *(*AqReportRowFetch) (gpointer       source,
                                         guint          offset,

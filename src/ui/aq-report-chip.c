@@ -45,7 +45,7 @@ update_label (AqReportChip *self)
   const char *suffix = NULL;
   g_autofree char *text = NULL;
 
-  if (g_strcmp0 (calculation, "share") == 0)
+  if (g_strcmp0 (calculation, "share_of_total") == 0)
     suffix = _("share");
   else if (g_strcmp0 (calculation, "mom") == 0)
     suffix = _("MoM");
@@ -174,7 +174,7 @@ aq_report_chip_new (AqReportFieldItem *field,
   calculation = aq_report_field_item_get_calculation (field);
   self->calculation = g_simple_action_new_stateful ("calculation", G_VARIANT_TYPE_STRING,
                                                     g_variant_new_string (calculation
-                                                                          ? calculation : ""));
+                                                                          ? calculation : "none"));
   g_signal_connect (self->calculation, "change-state",
                     G_CALLBACK (calculation_change_state_cb), self);
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (self->calculation));

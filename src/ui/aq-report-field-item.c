@@ -177,7 +177,7 @@ aq_report_field_item_set_calculation (AqReportFieldItem *self,
 {
   g_return_if_fail (AQ_IS_REPORT_FIELD_ITEM (self));
 
-  if (calculation != NULL && *calculation == '\0')
+  if (calculation != NULL && (*calculation == '\0' || g_str_equal (calculation, "none")))
     calculation = NULL;
   if (g_strcmp0 (self->calculation, calculation) == 0)
     return;

@@ -27,7 +27,7 @@ const char        *aq_report_field_item_get_label       (AqReportFieldItem     *
 const char        *aq_report_field_item_get_description (AqReportFieldItem     *self);
 void               aq_report_field_item_set_description (AqReportFieldItem     *self,
                                                     const char        *description);
-/* the calculation of a value chip: NULL, "share", "mom", "yoy", "rank" */
+/* the calculation of a value chip, as aq_report_calc_to_string() names it; NULL for none */
 const char        *aq_report_field_item_get_calculation (AqReportFieldItem     *self);
 void               aq_report_field_item_set_calculation (AqReportFieldItem     *self,
                                                     const char        *calculation);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "aq-audit.h"
+#include "aq-catalog.h"
 #include "aq-core.h"
 #include "aq-connection.h"
 #include "aq-copy-writer.h"
@@ -24,4 +25,5 @@
 #include "aq-profile.h"
 #include "aq-progress.h"
 #include "aq-random.h"
+#include "aq-report.h"
 #include "aq-simulator.h"

@@ -1,0 +1,73 @@
+/* aq-report-private.h — what the report modules share and nobody else uses */
+#pragma once
+
+#include "aq-catalog-private.h"
+#include "aq-db.h"
+#include "aq-report-result.h"
+#include "aq-report-spec.h"
+
+G_BEGIN_DECLS
+
+void            _aq_report_spec_set_standard     (AqReportSpec   *self,
+                                                  gboolean        standard);
+
+/* Building a result (the compiler and the list reader only). */
+AqReportResult *_aq_report_result_new            (AqReportKind    kind,
+                                                  const char     *title,
+                                                  const char * const *parameter_lines,
+                                                  const char     *sql,
+                                                  const char * const *sql_params);
+void            _aq_report_result_add_row_dim    (AqReportResult *self,
+                                                  const char     *id,
+                                                  const char     *label);
+void            _aq_report_result_set_n_header_levels (AqReportResult *self,
+                                                  guint           n);
+/* @headers: n_header_levels labels (NULL = merged with the one above); @keys: one per column
+ * dimension (n_header_levels - 1), NULL where rolled up. Returns the column index. */
+guint           _aq_report_result_add_column     (AqReportResult *self,
+                                                  AqReportColumnKind kind,
+                                                  guint           value_index,
+                                                  const char     *indicator,
+                                                  AqReportCalc    calc,
+                                                  const char     *format,
+                                                  const char * const *headers,
+                                                  const char * const *keys);
+/* @labels / @keys: n_row_dims each, NULL where rolled up. Returns the row index. */
+guint           _aq_report_result_add_row        (AqReportResult *self,
+                                                  AqReportRowKind kind,
+                                                  guint           level,
+                                                  const char * const *labels,
+                                                  const char * const *keys);
+/* @text NULL: formatted from the column's format. @color: interned or static. */
+void            _aq_report_result_set_cell       (AqReportResult *self,
+                                                  guint           row,
+                                                  guint           col,
+                                                  gboolean        present,
+                                                  double          value,
+                                                  const char     *text,
+                                                  const char     *color);
+void            _aq_report_result_set_elapsed    (AqReportResult *self,
+                                                  double          ms);
+/* A copy with the same header and no rows (for list pages and stream headers). */
+AqReportResult *_aq_report_result_new_like       (AqReportResult *self);
+/* Index of the value column @value_index with @calc among plain (detail) columns; for lists. */
+
+/* Parameter values: parse a month "YYYY-MM" into the first day ("YYYY-MM-01"). */
+gboolean        _aq_report_parse_month           (const char     *text,
+                                                  char          **out_date);
+/* Splits "a..b" in two. */
+gboolean        _aq_report_split_range           (const char     *text,
+                                                  char          **from,
+                                                  char          **to);
+
+/* Runs on @db: read-only transaction with the interactive statement timeout. */
+gboolean        _aq_report_begin_read_only       (AqDb           *db,
+                                                  GError        **error);
+
+/* Fills "@latest" / "@last12" defaults with the warehouse's latest month. */
+GHashTable     *_aq_report_resolve_dynamic       (AqDb           *db,
+                                                  AqReportSpec   *spec,
+                                                  GHashTable     *params,
+                                                  GError        **error);
+
+G_END_DECLS

@@ -33,12 +33,8 @@
 #include "aq-report-row-model.h"
 #include "aq-report-table.h"
 #include "aq-window.h"
-/* TEMPORARY until report-xlsx is merged */
-#if __has_include ("aq-report-xlsx.h")
 #include "aq-report-csv.h"
 #include "aq-report-xlsx.h"
-#define HAVE_WRITERS 1
-#endif
 
 #define RUN_DELAY_MS 150
 #define LIST_PAGE_ROWS 200
@@ -1104,11 +1100,6 @@ export_thread (GTask        *task,
   GError *error = NULL;
   gboolean ok;
 
-#ifndef HAVE_WRITERS
-  (void) data;
-  ok = FALSE;
-  g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no writers yet");
-#else
   if (data->result != NULL)
     ok = data->csv ? aq_report_write_csv (data->result, data->path, &error)
                    : aq_report_write_xlsx (data->result, data->path, &error);
@@ -1123,7 +1114,6 @@ export_thread (GTask        *task,
                : aq_report_write_xlsx_list (db, data->catalog, data->spec, data->params,
                                             data->path, NULL, cancellable, &error));
     }
-#endif
   if (ok)
     g_task_return_boolean (task, TRUE);
   else

@@ -23,6 +23,7 @@
 #include <math.h>
 
 #include "aq-chart.h"
+#include "aq-connection.h"
 #include "aq-panel.h"
 #include "aq-report.h"
 #include "aq-report-drill-window.h"
@@ -78,6 +79,7 @@ struct _AqReportPanel
   char                *view;
   char                *error;
   char                *pending_open;
+  char                *conninfo;
 };
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
@@ -117,10 +119,12 @@ static void apply_spec     (AqReportPanel *self);
 
 /* ---- auxiliary methods ---- */
 
+/* The warehouse's conninfo, resolved on a worker thread when the profile changes (the embedded
+ * warehouse's is found by asking whether it runs). */
 static const char *
 conninfo (AqReportPanel *self)
 {
-  return self->monitor ? aq_connection_monitor_get_profile_url (self->monitor) : NULL;
+  return self->conninfo;
 }
 
 static void
@@ -751,16 +755,62 @@ catalog_cb (GObject      *object,
 }
 
 static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char *resolved = aq_connection_resolve (task_data, &error);
+
+  if (resolved == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, resolved, g_free);
+}
+
+static void
+resolve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *resolved = g_task_propagate_pointer (G_TASK (result), &error);
+  AqReportPanel *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_REPORT_PANEL (user_data);
+  if (resolved == NULL)
+    {
+      self->catalog_loading = FALSE;
+      show_error (self, error->message);
+      set_loading (self, FALSE);
+      return;
+    }
+  g_free (self->conninfo);
+  self->conninfo = g_steal_pointer (&resolved);
+  aq_catalog_load_async (self->conninfo, self->cancellable, catalog_cb, self);
+}
+
+static void
 load_catalog (AqReportPanel *self)
 {
-  if (conninfo (self) == NULL)
+  g_autoptr(GTask) task = NULL;
+
+  if (self->monitor == NULL)
     return;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->catalog_loading = TRUE;
   set_loading (self, TRUE);
-  aq_catalog_load_async (conninfo (self), self->cancellable, catalog_cb, self);
+  task = g_task_new (NULL, self->cancellable, resolve_cb, self);
+  g_task_set_source_tag (task, load_catalog);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_strdup (aq_connection_monitor_get_profile_url (self->monitor)),
+                        g_free);
+  g_task_run_in_thread (task, resolve_thread);
 }
 
 static void
@@ -1436,6 +1486,7 @@ aq_report_panel_finalize (GObject *object)
   g_free (self->view);
   g_free (self->error);
   g_free (self->pending_open);
+  g_free (self->conninfo);
 
   G_OBJECT_CLASS (aq_report_panel_parent_class)->finalize (object);
 }

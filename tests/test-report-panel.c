@@ -1,0 +1,382 @@
+/* test-report-panel.c — the real report designer on a small real demo warehouse
+ *
+ * Builds a 2000-account, 24-month demo warehouse and the real window against it, drops catalog
+ * fields into the zones through the zones' real GtkDropTargets (the "drop" signal with the
+ * field as its GValue, as a drag from the catalog delivers it) and checks the grid — every
+ * header level and the cells — against independent SQL over the warehouse's fact tables. Then:
+ * a dimension the indicator cannot be cut by is refused with the field named, undo and redo
+ * walk the layout back and forth, the keyboard adds and removes fields, chips reorder by a drop
+ * within their zone, and the chart view draws the same result.
+ */
+#include <adwaita.h>
+#include <string.h>
+
+#include "aq-test-ui.h"
+#include "aq-test-util.h"
+
+#include "aq-chart.h"
+#include "aq-panel.h"
+#include "aq-report-field-item.h"
+#include "aq-report-grid-row.h"
+#include "aq-report-panel.h"
+#include "aq-ui.h"
+#include "aq-window.h"
+
+#define DB_NAME "t_report_panel"
+
+static AqDb *db;
+static AqWindow *window;
+static AqReportPanel *panel;
+
+/* ---- helpers ---- */
+
+static gboolean
+panel_ready (gpointer data)
+{
+  return !aq_panel_get_loading (AQ_PANEL (panel))
+         && aq_report_panel_get_catalog (panel) != NULL;
+}
+
+static void
+wait_run (const char *what)
+{
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  aq_test_wait_for (panel_ready, NULL, 90, what);
+}
+
+static void
+drop_field (AqReportZone  zone,
+            const char   *id,
+            double        x)
+{
+  AqReportCatalogView *catalog = aq_report_panel_get_catalog_view (panel);
+  AqReportFieldItem *field = aq_report_catalog_view_find (catalog, id);
+  GtkDropTarget *target = aq_drop_zone_get_drop_target (aq_report_panel_get_zone (panel, zone));
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_nonnull (field);
+  g_value_init (&value, AQ_TYPE_REPORT_FIELD_ITEM);
+  g_value_set_object (&value, field);
+  g_signal_emit_by_name (target, "drop", &value, x, 4.0, &accepted);
+  g_assert_true (accepted);
+}
+
+static const char *
+zone_id (AqReportZone zone,
+         guint        i)
+{
+  return aq_report_field_item_get_id (aq_drop_zone_get_field (aq_report_panel_get_zone (panel,
+                                                                                         zone),
+                                                              i));
+}
+
+/* "1,234.50" → 1234.5 */
+static double
+parse_cell (const char *text)
+{
+  g_autoptr(GString) plain = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (*p != ',')
+      g_string_append_c (plain, *p);
+  return g_ascii_strtod (plain->str, NULL);
+}
+
+static AqReportGridRow *
+grid_row (guint i)
+{
+  GListModel *rows = aq_report_grid_get_rows (aq_report_panel_get_grid (panel));
+  AqReportGridRow *row = g_list_model_get_item (rows, i);
+
+  g_object_unref (row);   /* the static model keeps it */
+  return row;
+}
+
+/* ---- tests ---- */
+
+/* Rows: district; Columns: year; Values: billed volume and amount billed. */
+static void
+test_pivot (void)
+{
+  AqReportGrid *grid = aq_report_panel_get_grid (panel);
+  GPtrArray *levels;
+  GPtrArray *spans;
+  g_autoptr(GHashTable) expected_qty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              g_free);
+  g_autoptr(GHashTable) expected_amount = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                                 g_free);
+  g_autoptr(GError) error = NULL;
+  PGresult *sql;
+  guint n_years;
+  guint n_rows;
+  guint checked = 0;
+  guint total_rows = 0;
+
+  drop_field (AQ_REPORT_ZONE_ROWS, "district", 0);
+  drop_field (AQ_REPORT_ZONE_COLUMNS, "year", 0);
+  drop_field (AQ_REPORT_ZONE_VALUES, "billed_qty", 0);
+  /* far right: after the first chip */
+  drop_field (AQ_REPORT_ZONE_VALUES, "bill_amount", 10000);
+  wait_run ("the pivot");
+  g_assert_null (aq_report_panel_get_error (panel));
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_VALUES, 0), ==, "billed_qty");
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_VALUES, 1), ==, "bill_amount");
+
+  n_years = aq_test_query_int64 (db, "SELECT count(DISTINCT date_trunc('year', period))"
+                                     " FROM dw.fact_bill");
+  g_assert_cmpuint (n_years, >=, 2);
+
+  /* the header: the years over the values' names */
+  levels = aq_report_grid_get_levels (grid);
+  g_assert_nonnull (levels);
+  g_assert_cmpuint (levels->len, ==, 1);
+  spans = g_ptr_array_index (levels, 0);
+  g_assert_cmpstr (aq_report_grid_get_column_title (grid, 0), ==, "District");
+  for (guint y = 0; y < n_years; y++)
+    {
+      AqHeaderSpan *span = g_ptr_array_index (spans, 1 + y);
+      g_autofree char *sql_year = NULL;
+      g_autofree char *query = g_strdup_printf ("SELECT DISTINCT extract(year FROM period)::text"
+                                                " FROM dw.fact_bill ORDER BY 1 OFFSET %u LIMIT 1",
+                                                y);
+
+      sql_year = aq_test_query_string (db, query);
+      g_assert_cmpstr (span->label, ==, sql_year);
+      g_assert_cmpuint (span->first, ==, 1 + 2 * y);
+      g_assert_cmpuint (span->n, ==, 2);
+      g_assert_cmpstr (aq_report_grid_get_column_title (grid, span->first), ==, "Billed volume");
+      g_assert_cmpstr (aq_report_grid_get_column_title (grid, span->first + 1), ==,
+                       "Amount billed");
+    }
+
+  /* the cells, against the bills themselves */
+  sql = aq_db_query (db,
+                     "SELECT dd.name || '/' || extract(year FROM b.period)::text,"
+                     "       sum(b.qty)::text, sum(b.amount)::text"
+                     "  FROM dw.fact_bill b JOIN dw.dim_account a USING (account_id)"
+                     "  JOIN dw.dim_district dd ON dd.district_code = a.district_code"
+                     " GROUP BY dd.name, extract(year FROM b.period)", 0, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (sql); i++)
+    {
+      g_hash_table_insert (expected_qty, g_strdup (PQgetvalue (sql, i, 0)),
+                           g_strdup (PQgetvalue (sql, i, 1)));
+      g_hash_table_insert (expected_amount, g_strdup (PQgetvalue (sql, i, 0)),
+                           g_strdup (PQgetvalue (sql, i, 2)));
+    }
+  PQclear (sql);
+
+  n_rows = g_list_model_get_n_items (aq_report_grid_get_rows (grid));
+  g_assert_cmpuint (n_rows, >, 1);
+  for (guint r = 0; r < n_rows; r++)
+    {
+      AqReportGridRow *row = grid_row (r);
+
+      if (aq_report_grid_row_get_kind (row) == AQ_REPORT_GRID_ROW_TOTAL)
+        {
+          total_rows++;
+          continue;
+        }
+      g_assert_cmpint (aq_report_grid_row_get_kind (row), ==, AQ_REPORT_GRID_ROW_DATA);
+      for (guint y = 0; y < n_years; y++)
+        {
+          AqHeaderSpan *span = g_ptr_array_index (spans, 1 + y);
+          g_autofree char *key = g_strdup_printf ("%s/%s", aq_report_grid_row_get_cell (row, 0),
+                                                  span->label);
+          const char *qty = g_hash_table_lookup (expected_qty, key);
+          const char *amount = g_hash_table_lookup (expected_amount, key);
+          const char *qty_cell = aq_report_grid_row_get_cell (row, span->first);
+          const char *amount_cell = aq_report_grid_row_get_cell (row, span->first + 1);
+
+          if (qty == NULL)
+            {
+              g_assert_cmpstr (qty_cell, ==, "");
+              continue;
+            }
+          g_assert_cmpfloat_with_epsilon (parse_cell (qty_cell), g_ascii_strtod (qty, NULL), 0.5);
+          g_assert_cmpfloat_with_epsilon (parse_cell (amount_cell), g_ascii_strtod (amount, NULL),
+                                          0.51);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, ==, g_hash_table_size (expected_qty));
+  g_assert_cmpuint (total_rows, ==, 1);
+  /* the grand total, also against the bills */
+  {
+    AqReportGridRow *total = grid_row (n_rows - 1);
+    AqHeaderSpan *span = g_ptr_array_index (spans, 1);
+    g_autofree char *query = g_strdup_printf ("SELECT sum(b.qty) FROM dw.fact_bill b"
+                                              " JOIN dw.dim_account a USING (account_id)"
+                                              " WHERE a.district_code IS NOT NULL"
+                                              "   AND extract(year FROM b.period) = %s",
+                                              span->label);
+
+    g_assert_cmpint (aq_report_grid_row_get_kind (total), ==, AQ_REPORT_GRID_ROW_TOTAL);
+    g_assert_cmpfloat_with_epsilon (parse_cell (aq_report_grid_row_get_cell (total, span->first)),
+                                    aq_test_query_int64 (db, query), 0.5);
+  }
+}
+
+/* A dimension the indicator cannot be cut by: refused, naming both; undo, then redo. */
+static void
+test_error_and_undo (void)
+{
+  AqDropZone *rows = aq_report_panel_get_zone (panel, AQ_REPORT_ZONE_ROWS);
+  AqReportResult *before = aq_report_panel_get_result (panel);
+  const char *error;
+
+  g_assert_nonnull (before);
+  g_assert_true (aq_report_panel_can_undo (panel));
+  drop_field (AQ_REPORT_ZONE_ROWS, "channel", 10000);
+  wait_run ("the refusal");
+  error = aq_report_panel_get_error (panel);
+  g_assert_nonnull (error);
+  g_test_message ("error shown: %s", error);
+  g_assert_nonnull (strstr (error, "rows[1]"));
+  g_assert_nonnull (strstr (error, "channel"));
+  g_assert_nonnull (strstr (error, "billed_qty"));
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (rows), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.undo", NULL);
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (rows), ==, 1);
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_ROWS, 0), ==, "district");
+  wait_run ("the previous layout");
+  g_assert_null (aq_report_panel_get_error (panel));
+  g_assert_nonnull (aq_report_panel_get_result (panel));
+  g_assert_true (aq_report_panel_can_redo (panel));
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.redo", NULL);
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (rows), ==, 2);
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_ROWS, 1), ==, "channel");
+  wait_run ("the redone layout");
+  g_assert_nonnull (aq_report_panel_get_error (panel));
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.undo", NULL);
+  wait_run ("the previous layout again");
+  g_assert_null (aq_report_panel_get_error (panel));
+}
+
+/* The keyboard way in, Delete out; a chip dropped on its own zone moves. */
+static void
+test_keyboard_and_reorder (void)
+{
+  AqReportCatalogView *catalog = aq_report_panel_get_catalog_view (panel);
+  AqDropZone *values = aq_report_panel_get_zone (panel, AQ_REPORT_ZONE_VALUES);
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  /* search narrows the tree and expands what matches */
+  gtk_editable_set_text (GTK_EDITABLE (aq_report_catalog_view_get_search_entry (catalog)),
+                         "billed_accounts");
+  g_signal_emit_by_name (aq_report_catalog_view_get_search_entry (catalog), "search-changed");
+  g_assert_cmpuint (aq_report_catalog_view_get_n_visible (catalog), ==, 2);
+  gtk_editable_set_text (GTK_EDITABLE (aq_report_catalog_view_get_search_entry (catalog)), "");
+  g_signal_emit_by_name (aq_report_catalog_view_get_search_entry (catalog), "search-changed");
+
+  g_assert_true (aq_report_catalog_view_select (catalog, "billed_accounts"));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.add-field", "s", "values");
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (values), ==, 3);
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_VALUES, 2), ==, "billed_accounts");
+  wait_run ("three values");
+  g_assert_null (aq_report_panel_get_error (panel));
+
+  /* the last chip dropped before the first */
+  g_value_init (&value, AQ_TYPE_REPORT_FIELD_ITEM);
+  g_value_set_object (&value, aq_drop_zone_get_field (values, 2));
+  g_signal_emit_by_name (aq_drop_zone_get_drop_target (values), "drop", &value, 0.0, 4.0,
+                         &accepted);
+  g_assert_true (accepted);
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (values), ==, 3);
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_VALUES, 0), ==, "billed_accounts");
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_VALUES, 1), ==, "billed_qty");
+  wait_run ("the reordered values");
+  g_assert_cmpstr (aq_report_grid_get_column_title (aq_report_panel_get_grid (panel), 1), ==,
+                   "Accounts billed");
+
+  aq_drop_zone_remove (values, 0);
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (values), ==, 2);
+  wait_run ("two values again");
+
+  /* an indicator is not a row */
+  g_assert_true (aq_report_catalog_view_select (catalog, "billed_accounts"));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.add-field", "s", "rows");
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (aq_report_panel_get_zone (panel,
+                                                                         AQ_REPORT_ZONE_ROWS)),
+                    ==, 1);
+  g_assert_nonnull (strstr (aq_report_panel_get_error (panel), "Accounts billed"));
+}
+
+/* The chart view draws the result on screen, and the render function draws it alone. */
+static void
+test_chart (void)
+{
+  AqReportChartView *chart = aq_report_panel_get_chart (panel);
+  g_autoptr(AqChartData) data = aq_chart_data_new ("t");
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surface);
+  const double ink[3] = { 0, 0, 0 };
+  const double values[] = { 3, 5, 2 };
+
+  aq_report_panel_set_view (panel, "chart");
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chart)));
+  /* one bar per district and year, the first two value series */
+  g_assert_cmpuint (aq_report_chart_view_get_marks (chart), >, 2);
+
+  aq_report_chart_view_set_kind (chart, AQ_CHART_PIE);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpuint (aq_report_chart_view_get_marks (chart), >, 1);
+  aq_report_panel_set_view (panel, "grid");
+
+  aq_chart_data_add_category (data, "a");
+  aq_chart_data_add_category (data, "b");
+  aq_chart_data_add_category (data, "c");
+  aq_chart_data_add_series (data, "s", values);
+  g_assert_cmpuint (aq_chart_render (cr, AQ_CHART_BAR, data, 400, 300, ink), ==, 3);
+  g_assert_cmpuint (aq_chart_render (cr, AQ_CHART_LINE, data, 400, 300, ink), ==, 3);
+  g_assert_cmpuint (aq_chart_render (cr, AQ_CHART_PIE, data, 400, 300, ink), ==, 3);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *conninfo = NULL;
+  g_autoptr(AqConnectionMonitor) monitor = NULL;
+  int ret;
+
+  /* Before any thread: the panel's workers read it when they connect. */
+  conninfo = aq_test_conninfo (DB_NAME);
+  g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  /* the catalog's names in English, whatever the machine's locale */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  aq_ui_init ();
+
+  db = aq_test_demo_db_new (DB_NAME, 2000, 24);
+
+  monitor = aq_connection_monitor_new ();
+  window = aq_window_new (NULL, monitor);
+  aq_connection_monitor_set_profile_url (monitor, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  aq_window_show_panel (window, "report");
+  panel = AQ_REPORT_PANEL (aq_window_get_panel (window, "report"));
+  aq_test_wait_for (panel_ready, NULL, 60, "the catalog");
+
+  g_test_add_func ("/report-panel/pivot", test_pivot);
+  g_test_add_func ("/report-panel/error-and-undo", test_error_and_undo);
+  g_test_add_func ("/report-panel/keyboard-and-reorder", test_keyboard_and_reorder);
+  g_test_add_func ("/report-panel/chart", test_chart);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&db);
+  return ret;
+}

@@ -1421,6 +1421,15 @@ aq_panel_iface_init (AqPanelInterface *iface)
 
 /* ---- GtkWidget overrides ---- */
 
+static void
+window_monitor_cb (AqReportPanel *self,
+                   GParamSpec    *pspec,
+                   AqWindow      *window)
+{
+  if (self->monitor == NULL && aq_window_get_monitor (window) != NULL)
+    aq_report_panel_set_monitor (self, aq_window_get_monitor (window));
+}
+
 /* The window is where the connection monitor lives: taken when the panel is put in one. */
 static void
 aq_report_panel_root (GtkWidget *widget)
@@ -1432,7 +1441,14 @@ aq_report_panel_root (GtkWidget *widget)
 
   root = gtk_widget_get_root (widget);
   if (self->monitor == NULL && AQ_IS_WINDOW (root))
-    aq_report_panel_set_monitor (self, aq_window_get_monitor (AQ_WINDOW (root)));
+    {
+      /* the window's template (and this panel) is built before its monitor is set */
+      if (aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
+        aq_report_panel_set_monitor (self, aq_window_get_monitor (AQ_WINDOW (root)));
+      else
+        g_signal_connect_object (root, "notify::monitor", G_CALLBACK (window_monitor_cb), self,
+                                 G_CONNECT_SWAPPED);
+    }
 
   /* --screenshot report=FILE: a meaningful report, not an empty designer */
   if (GTK_IS_WIDGET (root) && gtk_widget_has_css_class (GTK_WIDGET (root), "screenshot")

@@ -1457,7 +1457,7 @@ aq_report_panel_root (GtkWidget *widget)
       const char *name = g_getenv ("AQUEDUCT_SCREENSHOT_REPORT");
       const char *view = g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_VIEW");
 
-      aq_report_panel_open_report (self, name && *name ? name : "nrw_by_dma_month");
+      aq_report_panel_open_report (self, name && *name ? name : "nrw_by_dma");
       if (view != NULL)
         aq_report_panel_set_view (self, view);
     }

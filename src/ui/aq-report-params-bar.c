@@ -4,7 +4,8 @@
  * a date range two calendar buttons; a district or another member a drop-down of the catalog's
  * members (keys behind labels); N a spin button within the declared bounds; anything else an
  * entry. Values keep the text form aq_report_spec_resolve_params() checks, and "changed" fires
- * once per edit so the designer reruns.
+ * once per edit so the designer reruns. A default the warehouse computes when the report runs
+ * ("@latest", "@last12") is left out of the values until the user changes the widget.
  */
 #define G_LOG_DOMAIN "aq-report-params-bar"
 
@@ -23,6 +24,7 @@ struct _AqReportParamsBar
 
   GPtrArray  *params;    /* AqReportParam* copies */
   GPtrArray  *editors;   /* GtkWidget*: the editor of each parameter */
+  GPtrArray  *initial;   /* char*: what each editor showed when built */
   gboolean    building;
 };
 
@@ -340,6 +342,7 @@ aq_report_params_bar_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->params, g_ptr_array_unref);
   g_clear_pointer (&self->editors, g_ptr_array_unref);
+  g_clear_pointer (&self->initial, g_ptr_array_unref);
 
   G_OBJECT_CLASS (aq_report_params_bar_parent_class)->dispose (object);
 }
@@ -367,6 +370,7 @@ aq_report_params_bar_init (AqReportParamsBar *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->params = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_report_param_free);
   self->editors = g_ptr_array_new ();
+  self->initial = g_ptr_array_new_with_free_func (g_free);
 }
 
 /* ---- public API ---- */
@@ -386,6 +390,7 @@ aq_report_params_bar_set_params (AqReportParamsBar *self,
     gtk_box_remove (self->box, child);
   g_ptr_array_set_size (self->params, 0);
   g_ptr_array_set_size (self->editors, 0);
+  g_ptr_array_set_size (self->initial, 0);
 
   params = spec ? aq_report_spec_get_params (spec) : NULL;
   for (guint i = 0; params != NULL && i < params->len; i++)
@@ -397,12 +402,16 @@ aq_report_params_bar_set_params (AqReportParamsBar *self,
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_set_name (editor, param->name);
       gtk_widget_set_tooltip_text (editor, param->label);
-      if (param->default_value != NULL)
+      if (param->default_value != NULL && param->default_value[0] == '@')
+        /* Translators: a parameter whose default is computed when the report runs */
+        gtk_widget_set_tooltip_text (editor, _("Until changed: the latest data in the warehouse"));
+      else if (param->default_value != NULL)
         editor_set (param, editor, param->default_value);
       gtk_box_append (self->box, label);
       gtk_box_append (self->box, editor);
       g_ptr_array_add (self->params, aq_report_param_copy (param));
       g_ptr_array_add (self->editors, editor);
+      g_ptr_array_add (self->initial, editor_get (param, editor));
     }
   gtk_widget_set_visible (GTK_WIDGET (self), self->params->len > 0);
   self->building = FALSE;
@@ -421,6 +430,10 @@ aq_report_params_bar_get_values (AqReportParamsBar *self)
       const AqReportParam *param = g_ptr_array_index (self->params, i);
       char *value = editor_get (param, g_ptr_array_index (self->editors, i));
 
+      /* a default the warehouse computes ("@latest") stands until the user changes it */
+      if (param->default_value != NULL && param->default_value[0] == '@'
+          && g_strcmp0 (value, g_ptr_array_index (self->initial, i)) == 0)
+        g_clear_pointer (&value, g_free);
       if (value != NULL)
         g_hash_table_insert (values, g_strdup (param->name), value);
     }

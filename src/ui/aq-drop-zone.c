@@ -365,6 +365,7 @@ aq_drop_zone_init (AqDropZone *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->fields = g_list_store_new (AQ_TYPE_REPORT_FIELD_ITEM);
+  gtk_label_set_label (self->placeholder, _("Drop dimensions here"));
 
   self->target = gtk_drop_target_new (AQ_TYPE_REPORT_FIELD_ITEM, GDK_ACTION_COPY | GDK_ACTION_MOVE);
   g_signal_connect (self->target, "accept", G_CALLBACK (drop_accept_cb), self);

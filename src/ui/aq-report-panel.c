@@ -80,6 +80,7 @@ struct _AqReportPanel
   char                *error;
   char                *pending_open;
   char                *conninfo;
+  gboolean             screenshot_opened;
 };
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
@@ -103,15 +104,15 @@ static const struct
   const char *key;
   const char *label;
 } category_labels[] = {
-  { "水表", N_("Meters") },
-  { "用户档案", N_("Customer Records") },
-  { "抄表", N_("Meter Reading") },
-  { "计费", N_("Billing") },
-  { "工单", N_("Work Orders") },
-  { "报装", N_("New Connections") },
-  { "话务", N_("Calls") },
-  { "收费", N_("Payments") },
-  { "产销差", N_("Non-Revenue Water") },
+  { "水表", NC_("catalog category", "Meters") },
+  { "用户档案", NC_("catalog category", "Customer Records") },
+  { "抄表", NC_("catalog category", "Meter Reading") },
+  { "计费", NC_("catalog category", "Billing") },
+  { "工单", NC_("catalog category", "Work Orders") },
+  { "报装", NC_("catalog category", "New Connections") },
+  { "话务", NC_("catalog category", "Calls") },
+  { "收费", NC_("catalog category", "Payments") },
+  { "产销差", NC_("catalog category", "Non-Revenue Water") },
 };
 
 static void start_run_soon (AqReportPanel *self);
@@ -233,7 +234,7 @@ category_label (const char *key)
 {
   for (guint i = 0; i < G_N_ELEMENTS (category_labels); i++)
     if (g_str_equal (category_labels[i].key, key))
-      return _(category_labels[i].label);
+      return g_dpgettext2 (GETTEXT_PACKAGE, "catalog category", category_labels[i].label);
   return key;
 }
 
@@ -266,7 +267,7 @@ build_categories (AqReportPanel *self)
   /* the known categories first, in the catalog's order, even before any field names them */
   for (guint i = 0; i < G_N_ELEMENTS (category_labels); i++)
     category_for (self->categories, by_key, category_labels[i].key,
-                  _(category_labels[i].label));
+                  category_label (category_labels[i].key));
 
   for (guint i = 0; i < g_list_model_get_n_items (indicators); i++)
     {
@@ -605,6 +606,8 @@ run_cb (GObject      *object,
   g_clear_object (&self->list);
   g_set_object (&self->result, report);
   show_error (self, NULL);
+  aq_report_params_bar_show_resolved (self->params_bar,
+                                      aq_report_result_get_parameter_lines (report));
   show_result (self);
   update_actions (self);
   set_loading (self, FALSE);
@@ -631,6 +634,8 @@ list_cb (GObject      *object,
   g_clear_object (&self->result);
   g_set_object (&self->list, list);
   show_error (self, NULL);
+  aq_report_params_bar_show_resolved (self->params_bar, aq_report_result_get_parameter_lines (
+                                        aq_report_list_get_header (list)));
   show_list (self);
   update_actions (self);
   set_loading (self, FALSE);
@@ -840,6 +845,20 @@ open_cb (GObject      *object,
       return;
     }
   aq_report_panel_set_spec (self, spec);
+
+  /* --screenshot: parameters for the picture, "name=value;name=value" */
+  if (self->screenshot_opened && g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS") != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS"), ";", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+          if (g_strv_length (kv) == 2)
+            aq_report_params_bar_set_value (self->params_bar, kv[0], kv[1]);
+        }
+    }
 }
 
 /* ---- actions ---- */
@@ -904,6 +923,20 @@ new_action (GtkWidget  *widget,
   g_autoptr(AqReportSpec) spec = aq_report_spec_new (AQ_REPORT_KIND_PIVOT);
 
   aq_report_panel_set_spec (self, spec);
+
+  /* --screenshot: parameters for the picture, "name=value;name=value" */
+  if (self->screenshot_opened && g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS") != NULL)
+    {
+      g_auto(GStrv) pairs = g_strsplit (g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS"), ";", -1);
+
+      for (guint i = 0; pairs[i] != NULL; i++)
+        {
+          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
+
+          if (g_strv_length (kv) == 2)
+            aq_report_params_bar_set_value (self->params_bar, kv[0], kv[1]);
+        }
+    }
 }
 
 static void
@@ -998,8 +1031,8 @@ ask_name (AqReportPanel *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), suggestion ? suggestion : "");
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "ok", _("_Save"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", C_("report designer", "_Cancel"),
+                                    "ok", C_("report designer", "_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "ok",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "ok");
@@ -1107,8 +1140,8 @@ delete_action (GtkWidget  *widget,
                           aq_report_spec_get_name (self->spec));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                    _("Delete the Report?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", C_("report designer", "_Cancel"),
+                                    "delete", C_("report designer", "_Delete"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
                                               ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
@@ -1241,8 +1274,8 @@ export_action (GtkWidget  *widget,
     return;
   chooser = gtk_file_chooser_native_new (csv ? _("Export to CSV") : _("Export to Excel"),
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
-  name = g_strdup_printf ("%s.%s", title && *title ? title : _("report"), csv ? "csv" : "xlsx");
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, C_("report designer", "_Export"), NULL);
+  name = g_strdup_printf ("%s.%s", title && *title ? title : C_("report designer", "report"), csv ? "csv" : "xlsx");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_file_filter_set_name (filter, csv ? _("CSV files") : _("Excel workbooks"));
   gtk_file_filter_add_suffix (filter, csv ? "csv" : "xlsx");
@@ -1450,13 +1483,25 @@ aq_report_panel_root (GtkWidget *widget)
                                  G_CONNECT_SWAPPED);
     }
 
-  /* --screenshot report=FILE: a meaningful report, not an empty designer */
-  if (GTK_IS_WIDGET (root) && gtk_widget_has_css_class (GTK_WIDGET (root), "screenshot")
-      && self->pending_open == NULL && aq_report_spec_get_name (self->spec) == NULL)
+}
+
+/* --screenshot report=FILE: a meaningful report, not an empty designer. The window is marked
+ * as a screenshot's after it is built, so this is decided when the panel is first shown. */
+static void
+aq_report_panel_map (GtkWidget *widget)
+{
+  AqReportPanel *self = AQ_REPORT_PANEL (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  GTK_WIDGET_CLASS (aq_report_panel_parent_class)->map (widget);
+
+  if (!self->screenshot_opened && GTK_IS_WIDGET (root)
+      && gtk_widget_has_css_class (GTK_WIDGET (root), "screenshot"))
     {
       const char *name = g_getenv ("AQUEDUCT_SCREENSHOT_REPORT");
       const char *view = g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_VIEW");
 
+      self->screenshot_opened = TRUE;
       aq_report_panel_open_report (self, name && *name ? name : "nrw_by_dma");
       if (view != NULL)
         aq_report_panel_set_view (self, view);
@@ -1565,6 +1610,7 @@ aq_report_panel_class_init (AqReportPanelClass *klass)
   object_class->get_property = aq_report_panel_get_property;
   object_class->set_property = aq_report_panel_set_property;
   widget_class->root = aq_report_panel_root;
+  widget_class->map = aq_report_panel_map;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -1714,6 +1760,7 @@ aq_report_panel_open_report (AqReportPanel *self,
     {
       g_free (self->pending_open);
       self->pending_open = g_strdup (name);
+      set_loading (self, TRUE);
       return;
     }
   set_loading (self, TRUE);

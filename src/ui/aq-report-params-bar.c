@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct _AqReportParamsBar
 {
@@ -76,8 +77,8 @@ month_editor_new (AqReportParamsBar *self)
   gtk_widget_add_css_class (box, "linked");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (year), g_date_time_get_year (now));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (month), g_date_time_get_month (now) - 1);
-  gtk_widget_set_tooltip_text (year, _("Year"));
-  gtk_widget_set_tooltip_text (month, _("Month"));
+  gtk_widget_set_tooltip_text (year, C_("report designer", "Year"));
+  gtk_widget_set_tooltip_text (month, C_("report designer", "Month"));
   gtk_box_append (GTK_BOX (box), year);
   gtk_box_append (GTK_BOX (box), month);
   g_signal_connect (year, "value-changed", G_CALLBACK (value_changed_cb), self);
@@ -186,6 +187,9 @@ member_editor_new (AqReportParamsBar *self,
   GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *dropdown;
 
+  /* "" is every member: the filter on it falls away */
+  gtk_string_list_append (labels, C_("report designer", "All"));
+  g_ptr_array_add (keys, g_strdup (""));
   for (guint i = 0; members != NULL && i < members->len; i++)
     {
       AqDimensionMember *member = g_ptr_array_index (members, i);
@@ -456,6 +460,65 @@ aq_report_params_bar_set_value (AqReportParamsBar *self,
         return editor_set (param, g_ptr_array_index (self->editors, i), value);
     }
   return FALSE;
+}
+
+/* After a run: the months a default computed by the warehouse ("@latest") stood for, read
+ * from the result's parameter lines ("label: 2024-03", "label: 2024-01 to 2024-06" in any
+ * language), are shown in the untouched widgets — and still count as untouched. */
+void
+aq_report_params_bar_show_resolved (AqReportParamsBar  *self,
+                                    const char * const *lines)
+{
+  g_autoptr(GRegex) date = g_regex_new ("[0-9]{4}-[0-9]{2}(-[0-9]{2})?", 0, 0, NULL);
+
+  g_return_if_fail (AQ_IS_REPORT_PARAMS_BAR (self));
+
+  self->building = TRUE;
+  for (guint i = 0; lines != NULL && i < self->params->len; i++)
+    {
+      const AqReportParam *param = g_ptr_array_index (self->params, i);
+      GtkWidget *editor = g_ptr_array_index (self->editors, i);
+      g_autofree char *now = NULL;
+      g_autofree char *prefix = NULL;
+
+      if (param->default_value == NULL || param->default_value[0] != '@')
+        continue;
+      now = editor_get (param, editor);
+      if (g_strcmp0 (now, g_ptr_array_index (self->initial, i)) != 0)
+        continue;
+      prefix = g_strdup_printf ("%s: ", param->label ? param->label : param->name);
+      for (guint l = 0; lines[l] != NULL; l++)
+        {
+          g_autoptr(GMatchInfo) match = NULL;
+          g_autofree char *first = NULL;
+          g_autofree char *last = NULL;
+          g_autofree char *value = NULL;
+
+          if (!g_str_has_prefix (lines[l], prefix))
+            continue;
+          g_regex_match (date, lines[l] + strlen (prefix), 0, &match);
+          while (g_match_info_matches (match))
+            {
+              g_free (last);
+              last = g_match_info_fetch (match, 0);
+              if (first == NULL)
+                first = g_strdup (last);
+              g_match_info_next (match, NULL);
+            }
+          if (first == NULL)
+            break;
+          value = param->type == AQ_REPORT_PARAM_MONTH_RANGE
+                  || param->type == AQ_REPORT_PARAM_DATE_RANGE
+                  ? g_strdup_printf ("%s..%s", first, last) : g_strdup (first);
+          if (editor_set (param, editor, value))
+            {
+              g_free (g_ptr_array_index (self->initial, i));
+              g_ptr_array_index (self->initial, i) = editor_get (param, editor);
+            }
+          break;
+        }
+    }
+  self->building = FALSE;
 }
 
 guint

@@ -19,6 +19,8 @@ GHashTable *aq_report_params_bar_get_values (AqReportParamsBar *self);
 gboolean    aq_report_params_bar_set_value  (AqReportParamsBar *self,
                                              const char        *name,
                                              const char        *value);
+void        aq_report_params_bar_show_resolved (AqReportParamsBar  *self,
+                                                const char * const *lines);
 guint       aq_report_params_bar_get_n_params (AqReportParamsBar *self);
 
 G_END_DECLS

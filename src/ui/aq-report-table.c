@@ -4,7 +4,7 @@
  * ("Subtotal" under the first rolled-up dimension, "Total" in the first column); the header
  * levels above the values' names are spans of equal consecutive labels, a label spanning only
  * while every level above it is equal too. The chart takes detail rows only (subtotals would
- * double the bars) and detail value columns.
+ * double the bars) and the first value's detail columns.
  */
 #define G_LOG_DOMAIN "aq-report-table"
 
@@ -34,9 +34,9 @@ row_dim_text (AqReportResult *result,
   if (label != NULL)
     return g_strdup (label);
   if (kind == AQ_REPORT_ROW_TOTAL && dim == 0)
-    return g_strdup (_("Total"));
+    return g_strdup (C_("report designer", "Total"));
   if (kind == AQ_REPORT_ROW_SUBTOTAL && dim == level)
-    return g_strdup (_("Subtotal"));
+    return g_strdup (C_("report designer", "Subtotal"));
   return g_strdup ("");
 }
 
@@ -62,6 +62,18 @@ aq_report_table_rows (AqReportResult *result,
 
       for (guint d = 0; d < n_dims; d++)
         cells[d] = row_dim_text (result, r, d);
+      /* a pivot's outer labels show once per group, as on paper (the first row of a page
+       * shows them all, and subtotal rows name their group) */
+      if (aq_report_result_get_kind (result) == AQ_REPORT_KIND_PIVOT && kind == AQ_REPORT_ROW_DETAIL
+          && r > offset && aq_report_result_get_row_kind (result, r - 1) == AQ_REPORT_ROW_DETAIL)
+        for (guint d = 0; d + 1 < n_dims; d++)
+          {
+            if (g_strcmp0 (aq_report_result_get_row_key (result, r, d),
+                           aq_report_result_get_row_key (result, r - 1, d)) != 0)
+              break;
+            g_free (cells[d]);
+            cells[d] = g_strdup ("");
+          }
       for (guint c = 0; c < n_cols; c++)
         {
           const char *text = aq_report_result_get_cell_text (result, r, c);
@@ -190,7 +202,7 @@ aq_report_table_chart (AqReportResult *result)
             g_string_append (label, " / ");
           g_string_append (label, text ? text : "");
         }
-      aq_chart_data_add_category (data, label->len > 0 ? label->str : _("Total"));
+      aq_chart_data_add_category (data, label->len > 0 ? label->str : C_("report designer", "Total"));
       g_array_append_val (rows, r);
     }
   for (guint c = 0; c < n_cols && n_series < CHART_MAX_SERIES; c++)
@@ -198,7 +210,10 @@ aq_report_table_chart (AqReportResult *result)
       g_autofree double *values = NULL;
       g_autoptr(GString) name = g_string_new (NULL);
 
-      if (aq_report_result_get_column_kind (result, c) != AQ_REPORT_COLUMN_DETAIL)
+      /* one indicator, its column members as the series: bars of different units on one axis
+       * mean nothing */
+      if (aq_report_result_get_column_kind (result, c) != AQ_REPORT_COLUMN_DETAIL
+          || aq_report_result_get_column_value_index (result, c) != 0)
         continue;
       values = g_new (double, MAX (rows->len, 1));
       for (guint i = 0; i < rows->len; i++)

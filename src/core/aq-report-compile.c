@@ -542,18 +542,30 @@ measure_expr (AqIndicator *ind)
 static char *
 custom_order_expr (Compiler            *c,
                    const char          *key,
-                   const AqReportSort  *sort)
+                   const AqReportSort  *sort,
+                   AqDimension         *dim)
 {
   g_autoptr(GString) e = g_string_new ("CASE");
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
 
-  if (sort == NULL || sort->custom_order == NULL || sort->custom_order[0] == NULL)
-    return NULL;
-  for (guint k = 0; sort->custom_order[k]; k++)
+  if (sort && sort->custom_order && sort->custom_order[0])
+    for (guint k = 0; sort->custom_order[k]; k++)
+      g_ptr_array_add (order, sort->custom_order[k]);
+  else if (_aq_dimension_get_members_sql (dim) == NULL && aq_dimension_get_members (dim))
     {
-      g_autofree char *ref = bind (c, sort->custom_order[k], "text");
+      /* A fixed code list is shown in the catalog's order (居民 before 非居民 …), not by code. */
+      GPtrArray *members = aq_dimension_get_members (dim);
+      for (guint k = 0; k < members->len; k++)
+        g_ptr_array_add (order, ((AqDimensionMember *) members->pdata[k])->key);
+    }
+  if (order->len == 0)
+    return NULL;
+  for (guint k = 0; k < order->len; k++)
+    {
+      g_autofree char *ref = bind (c, order->pdata[k], "text");
       g_string_append_printf (e, " WHEN (%s)::text = %s THEN %u", key, ref, k);
     }
-  g_string_append_printf (e, " ELSE %u END", g_strv_length (sort->custom_order));
+  g_string_append_printf (e, " ELSE %u END", order->len);
   return g_string_free (g_steal_pointer (&e), FALSE);
 }
 
@@ -629,7 +641,7 @@ compile_list (Compiler  *c,
       AqDimension *dim = plan->row_dims->pdata[d];
       const AqReportSort *s = dimension_sort (c->spec, aq_dimension_get_id (dim));
       g_autofree char *e = dim_expr (source, aq_dimension_get_id (dim), 0);
-      g_autofree char *custom = custom_order_expr (c, e, s);
+      g_autofree char *custom = custom_order_expr (c, e, s, dim);
 
       if (custom)
         g_string_append_printf (order, "%s%s", order->len ? ", " : "", custom);
@@ -958,7 +970,7 @@ compile_pivot (Compiler  *c,
       AqDimension *dim = plan->col_dims->pdata[d];
       const AqReportSort *srt = dimension_sort (c->spec, aq_dimension_get_id (dim));
       g_autofree char *key = g_strdup_printf ("s.k%u", n + d);
-      g_autofree char *custom = custom_order_expr (c, key, srt);
+      g_autofree char *custom = custom_order_expr (c, key, srt, dim);
 
       g_string_append_printf (col_order, "%s(s.cl <= %u)", d ? ", " : "", d);
       if (custom)
@@ -970,7 +982,7 @@ compile_pivot (Compiler  *c,
       AqDimension *dim = plan->row_dims->pdata[d];
       const AqReportSort *srt = dimension_sort (c->spec, aq_dimension_get_id (dim));
       g_autofree char *key = g_strdup_printf ("s.k%u", d);
-      g_autofree char *custom = custom_order_expr (c, key, srt);
+      g_autofree char *custom = custom_order_expr (c, key, srt, dim);
       g_autofree char *sv = g_strdup_printf (",sv%u", d);
 
       g_string_append_printf (row_order, "%s(s.rl <= %u)", d ? ", " : "", d);

@@ -116,4 +116,19 @@ const char   *_aq_report_plan_color  (AqReportPlan   *plan,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqReportPlan, _aq_report_plan_free)
 
+/* Validates, resolves the parameters (with the warehouse's months) and compiles. */
+AqReportPlan *_aq_report_plan_for_run      (AqDb           *db,
+                                            AqCatalog      *catalog,
+                                            AqReportSpec   *spec,
+                                            GHashTable     *params,
+                                            GError        **error);
+/* The bound values as a NULL-terminated array (owned by the plan). */
+const char * const *_aq_report_plan_param_values (AqReportPlan *plan);
+/* Appends list rows [@first, @first + @n) of @res (a list plan's columns) to @result. */
+void          _aq_report_append_list_rows  (AqReportResult *result,
+                                            AqReportPlan   *plan,
+                                            PGresult       *res,
+                                            int             first,
+                                            int             n);
+
 G_END_DECLS

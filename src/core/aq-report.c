@@ -105,8 +105,8 @@ _aq_report_resolve_dynamic (AqDb          *db,
   return g_steal_pointer (&params);
 }
 
-static AqReportPlan *
-plan_for_run (AqDb          *db,
+AqReportPlan *
+_aq_report_plan_for_run (AqDb          *db,
               AqCatalog     *catalog,
               AqReportSpec  *spec,
               GHashTable    *params,
@@ -122,8 +122,8 @@ plan_for_run (AqDb          *db,
   return _aq_report_plan_new (catalog, spec, resolved, error);
 }
 
-static const char * const *
-plan_params (AqReportPlan *plan)
+const char * const *
+_aq_report_plan_param_values (AqReportPlan *plan)
 {
   g_ptr_array_add (plan->params, NULL);
   g_ptr_array_set_size (plan->params, plan->params->len - 1);
@@ -156,7 +156,7 @@ _aq_report_plan_new_result (AqReportPlan *plan)
 {
   AqReportResult *result = _aq_report_result_new (plan->kind, plan->title,
                                                   (const char * const *) plan->parameter_lines,
-                                                  plan->sql, plan_params (plan));
+                                                  plan->sql, _aq_report_plan_param_values (plan));
 
   for (guint d = 0; d < plan->row_dims->len; d++)
     _aq_report_result_add_row_dim (result, aq_dimension_get_id (plan->row_dims->pdata[d]),
@@ -196,8 +196,8 @@ set_value_cell (AqReportResult *result,
 }
 
 /* Appends list rows [@first, @first + @n) of @res to @result. */
-static void
-append_list_rows (AqReportResult *result,
+void
+_aq_report_append_list_rows (AqReportResult *result,
                   AqReportPlan   *plan,
                   PGresult       *res,
                   int             first,
@@ -368,7 +368,7 @@ aq_report_run (AqDb          *db,
     return NULL;
   if (!_aq_report_begin_read_only (db, error))
     return NULL;
-  plan = plan_for_run (db, catalog, spec, params, error);
+  plan = _aq_report_plan_for_run (db, catalog, spec, params, error);
   if (plan == NULL)
     {
       aq_db_rollback (db);
@@ -379,7 +379,7 @@ aq_report_run (AqDb          *db,
         : g_strdup (plan->sql);
   start = g_get_monotonic_time ();
   handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query (db, sql, plan->params->len, plan_params (plan), error);
+  res = aq_db_query (db, sql, plan->params->len, _aq_report_plan_param_values (plan), error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (res == NULL)
     {
@@ -397,7 +397,7 @@ aq_report_run (AqDb          *db,
   if (plan->kind == AQ_REPORT_KIND_LIST)
     {
       result = _aq_report_plan_new_result (plan);
-      append_list_rows (result, plan, res, 0, PQntuples (res));
+      _aq_report_append_list_rows (result, plan, res, 0, PQntuples (res));
     }
   else
     result = pivot_result (plan, res);
@@ -520,7 +520,7 @@ aq_report_run_stream (AqDb             *db,
   /* An export may take minutes: read-only, but without the interactive timeout. */
   if (!aq_db_exec (db, "BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = 0", error))
     return FALSE;
-  plan = plan_for_run (db, catalog, spec, params, error);
+  plan = _aq_report_plan_for_run (db, catalog, spec, params, error);
   if (plan == NULL)
     goto out;
   header = _aq_report_plan_new_result (plan);
@@ -559,7 +559,7 @@ aq_report_run_stream (AqDb             *db,
     }
 
   declare = g_strdup_printf ("DECLARE aq_report_stream NO SCROLL CURSOR FOR %s", plan->sql);
-  declared = aq_db_query (db, declare, plan->params->len, plan_params (plan), error);
+  declared = aq_db_query (db, declare, plan->params->len, _aq_report_plan_param_values (plan), error);
   if (declared == NULL)
     goto out;
   ncols = 2 * plan->row_dims->len + plan->values->len;

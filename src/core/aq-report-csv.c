@@ -105,7 +105,7 @@ open_out (AqExportFile  *file,
     {
       int saved = errno;
 
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"),
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
                    aq_export_file_get_path (file), g_strerror (saved));
       return NULL;
     }
@@ -129,7 +129,7 @@ close_out (FILE          *out,
     }
   if (failed)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"),
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
                    aq_export_file_get_path (file), g_strerror (saved));
       return FALSE;
     }
@@ -206,7 +206,7 @@ aq_report_csv_stream_add_row (AqReportResult      *header,
   self->n_rows++;
   if (G_UNLIKELY (ferror (self->out)))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"),
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
                    aq_export_file_get_path (self->file), g_strerror (errno));
       return FALSE;
     }

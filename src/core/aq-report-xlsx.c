@@ -411,7 +411,7 @@ write_pivot (AqReportResult  *result,
   if (p.n_dims + p.n_cols > LXW_COL_MAX || (guint64) first + n_rows > LXW_ROW_MAX)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("The report has %u rows and %u columns: more than one Excel sheet holds"),
+                   _("The report has %u rows and %u columns, more than an Excel sheet holds"),
                    n_rows, p.n_dims + p.n_cols);
       return FALSE;
     }
@@ -559,12 +559,15 @@ stream_sheet_open (AqReportXlsxStream  *self,
   if (self->sheet_number == 1)
     self->first_sheet = g_strdup (name);
   else
-    /* Translators: a list longer than an Excel sheet continues on more sheets; %s is the
-     * first sheet's name, the numbers are row numbers of the list */
-    note = g_strdup_printf (C_("export", "Continued from sheet “%s”: rows from %"
-                               G_GUINT64_FORMAT " on. Excel holds at most 1,048,576 rows "
-                               "per sheet."),
-                            self->first_sheet, self->n_rows + 1);
+    {
+      g_autofree char *from = g_strdup_printf ("%" G_GUINT64_FORMAT, self->n_rows + 1);
+
+      /* Translators: a list longer than an Excel sheet continues on more sheets; the first
+       * %s is the first sheet's name, the second a row number of the list */
+      note = g_strdup_printf (C_("export", "Continued from sheet “%s”: rows from %s on. "
+                                 "Excel holds at most 1,048,576 rows per sheet."),
+                              self->first_sheet, from);
+    }
   g_array_set_size (self->widths, 0);
   row = write_title_block (self->workbook, self->sheet, self->styles, self->title,
                            aq_report_result_get_parameter_lines (header), note);
@@ -597,7 +600,7 @@ stream_begin (AqReportXlsxStream  *self,
   if (self->n_dims + self->n_cols > LXW_COL_MAX)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("The report has %u columns: more than one Excel sheet holds"),
+                   _("The report has %u columns, more than an Excel sheet holds"),
                    self->n_dims + self->n_cols);
       return FALSE;
     }

@@ -1,7 +1,8 @@
 /* aq-ctl-report-export.c — `aqueductctl report run … --xlsx OUT --csv OUT`
  *
  * A pivot runs once and is written to each file asked for. A list is streamed: one run of
- * the query feeds both files row by row, so a million rows never sit in memory. Each file is
+ * the query feeds both files row by row (aq_report_export_list), so a million rows never sit
+ * in memory. Each file is
  * written beside its target and renamed over it when complete: a failed or interrupted run
  * leaves the previous file (or none), never half of one.
  */
@@ -10,39 +11,6 @@
 #include <string.h>
 
 #include "aq-ctl-report-export.h"
-
-typedef struct
-{
-  AqReportXlsxStream *xlsx;
-  AqReportCsvStream  *csv;
-  GCancellable       *cancellable;
-} Sinks;
-
-static gboolean
-row_cb (AqReportResult     *header,
-        guint64             row_index,
-        const char * const *cells,
-        gpointer            user_data,
-        GError            **error)
-{
-  Sinks *sinks = user_data;
-
-  if (row_index % 50000 == 0)
-    {
-      g_autofree char *message = g_strdup_printf ("%" G_GUINT64_FORMAT " rows written",
-                                                  row_index);
-
-      if (g_cancellable_set_error_if_cancelled (sinks->cancellable, error))
-        return FALSE;
-      aq_ctl_progress (-1, message, NULL);
-    }
-  if (sinks->xlsx && !aq_report_xlsx_stream_add_row (header, row_index, cells, sinks->xlsx,
-                                                     error))
-    return FALSE;
-  if (sinks->csv && !aq_report_csv_stream_add_row (header, row_index, cells, sinks->csv, error))
-    return FALSE;
-  return TRUE;
-}
 
 static int
 export_list (AqDb         *db,
@@ -53,25 +21,13 @@ export_list (AqDb         *db,
              const char   *csv_path,
              guint64      *n_rows)
 {
-  g_autoptr(AqReportXlsxStream) xlsx = NULL;
-  g_autoptr(AqReportCsvStream) csv = NULL;
-  g_autoptr(AqReportResult) header = NULL;
   g_autoptr(GError) error = NULL;
-  Sinks sinks = { NULL, NULL, aq_ctl_cancellable () };
 
-  if ((xlsx_path && (xlsx = aq_report_xlsx_stream_new (xlsx_path, &error)) == NULL)
-      || (csv_path && (csv = aq_report_csv_stream_new (csv_path, &error)) == NULL))
-    return aq_ctl_fail (error);
-  sinks.xlsx = xlsx;
-  sinks.csv = csv;
-  if (!aq_report_run_stream (db, catalog, spec, params, row_cb, &sinks, &header,
-                             sinks.cancellable, &error)
-      || (xlsx && !aq_report_xlsx_stream_finish (xlsx, header, &error))
-      || (csv && !aq_report_csv_stream_finish (csv, header, &error)))
+  aq_ctl_progress (-1, "running the list and writing…", NULL);
+  if (!aq_report_export_list (db, catalog, spec, params, xlsx_path, csv_path, n_rows,
+                              aq_ctl_cancellable (), &error))
     return aq_ctl_fail (error);
   aq_ctl_progress_done ();
-  *n_rows = xlsx ? aq_report_xlsx_stream_get_n_rows (xlsx)
-                 : aq_report_csv_stream_get_n_rows (csv);
   return AQ_CTL_OK;
 }
 

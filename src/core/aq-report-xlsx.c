@@ -19,6 +19,7 @@
 
 #include "aq-error.h"
 #include "aq-export-file.h"
+#include "aq-report-export.h"
 
 #define COLOR_HEADER    0xDDE4EE
 #define COLOR_SUBTOTAL  0xF2F2F2
@@ -862,16 +863,7 @@ aq_report_write_xlsx_list (AqDb          *db,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(AqReportXlsxStream) stream = aq_report_xlsx_stream_new (path, error);
-  g_autoptr(AqReportResult) header = NULL;
-
-  if (stream == NULL)
-    return FALSE;
-  if (!aq_report_run_stream (db, catalog, spec, params, aq_report_xlsx_stream_add_row, stream,
-                             &header, cancellable, error)
-      || !aq_report_xlsx_stream_finish (stream, header, error))
-    return FALSE;
-  if (n_rows)
-    *n_rows = aq_report_xlsx_stream_get_n_rows (stream);
-  return TRUE;
+  g_return_val_if_fail (path != NULL, FALSE);
+  return aq_report_export_list (db, catalog, spec, params, path, NULL, n_rows, cancellable,
+                                error);
 }

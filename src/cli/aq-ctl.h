@@ -23,6 +23,7 @@ int  aq_ctl_migrate      (int argc, char **argv);
 int  aq_ctl_demo         (int argc, char **argv);
 int  aq_ctl_pipeline     (int argc, char **argv);
 int  aq_ctl_customer     (int argc, char **argv);
+int  aq_ctl_report       (int argc, char **argv);
 
 int  aq_ctl_fail         (GError      *error);
 int  aq_ctl_usage        (const char  *usage,

@@ -18,6 +18,7 @@ static const struct
   { "demo", aq_ctl_demo, "simulate  fill the src_* schemas with demo source systems" },
   { "pipeline", aq_ctl_pipeline, "list|validate|run  the pipelines that load the warehouse" },
   { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
+  { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
 };
 
 static int

@@ -152,6 +152,31 @@ _aq_dimension_new_from_json (JsonObject  *object,
           return NULL;
         }
     }
+  /* Small fixed code lists carry their labels in the catalog itself. */
+  if (json_object_has_member (object, "members"))
+    {
+      JsonArray *array = json_object_get_array_member (object, "members");
+      g_autoptr(GPtrArray) members =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) _aq_dimension_member_free);
+
+      for (guint i = 0; array && i < json_array_get_length (array); i++)
+        {
+          JsonObject *mo = json_array_get_object_element (array, i);
+          AqDimensionMember *m = g_new0 (AqDimensionMember, 1);
+
+          m->key = mo ? dup_member (mo, "key") : NULL;
+          m->label = mo ? dup_member (mo, "label") : NULL;
+          if (m->key == NULL || m->label == NULL)
+            {
+              _aq_dimension_member_free (m);
+              g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                           "dimension “%s”: members[%u] needs key and label", self->id, i);
+              return NULL;
+            }
+          g_ptr_array_add (members, m);
+        }
+      _aq_dimension_set_members (self, members);
+    }
   return g_steal_pointer (&self);
 }
 

@@ -16,7 +16,9 @@ typedef struct
   char       *id;
   char       *from_sql;     /* "dm.cube_billing_monthly c" */
   char       *grain;
-  char       *detail;       /* (nullable) the list source a drill-down goes to */
+  char       *detail;       /* (nullable) the list source a drill-down goes to; "self" */
+  char      **detail_rows;  /* the drill-down list's columns (dimension ids) */
+  char      **detail_values; /* its values (indicator ids); empty: the cell's own indicator */
   GHashTable *dims;         /* dimension id → key expression over the source */
 } AqCatalogSource;
 

@@ -47,6 +47,8 @@ source_free (AqCatalogSource *source)
   g_free (source->from_sql);
   g_free (source->grain);
   g_free (source->detail);
+  g_strfreev (source->detail_rows);
+  g_strfreev (source->detail_values);
   g_clear_pointer (&source->dims, g_hash_table_unref);
   g_free (source);
 }
@@ -166,6 +168,8 @@ add_source (AqCatalog  *self,
   source->from_sql = obj_string (object, "from");
   source->grain = obj_string (object, "grain");
   source->detail = obj_string (object, "detail");
+  source->detail_rows = obj_strv (object, "detail_rows");
+  source->detail_values = obj_strv (object, "detail_values");
   source->dims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   dims = json_object_get_member (object, "dimensions");
   if (!source->id || !source->from_sql || !dims || !JSON_NODE_HOLDS_OBJECT (dims))

@@ -9,6 +9,7 @@
 
 #include "aq-migrations.h"
 
+#include "aq-catalog.h"
 #include "aq-error.h"
 
 #define SQL_RESOURCE_DIR "/org/aqueduct/Aqueduct/sql/"
@@ -124,7 +125,8 @@ aq_migrations_apply (AqDb     *db,
         goto out;
       applied++;
     }
-  ok = TRUE;
+  /* The shipped indicator catalog and standard reports follow the schema they live in. */
+  ok = aq_catalog_seed (db, error);
 
 out:
   {

@@ -71,3 +71,64 @@ GHashTable     *_aq_report_resolve_dynamic       (AqDb           *db,
                                                   GError        **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* One value column of a compiled report. */
+typedef struct
+{
+  AqIndicator  *indicator;   /* (unowned): the catalog outlives the plan */
+  AqReportCalc  calc;
+  char         *label;       /* the header: name, plus the calculation */
+  char         *format;
+} AqReportPlanValue;
+
+/* A compiled report: the statement and what its columns mean.
+ * Pivot columns: rl, cl, col_ord, (key, label) per row dimension, (key, label) per column
+ * dimension, one per value. List columns: (key, label) per row dimension, one per value. */
+typedef struct
+{
+  AqReportKind        kind;
+  char               *title;
+  char              **parameter_lines;
+  char               *sql;
+  GPtrArray          *params;      /* (element-type utf8) */
+  GPtrArray          *row_dims;    /* (element-type AqDimension) unowned */
+  GPtrArray          *row_labels;  /* (element-type utf8): header of each row dimension */
+  GPtrArray          *col_dims;
+  GArray             *values;      /* AqReportPlanValue */
+  GPtrArray          *format_rules; /* (element-type AqReportFormatRule) copies */
+  gboolean            subtotals;
+  gboolean            totals;
+} AqReportPlan;
+
+void          _aq_report_plan_free   (AqReportPlan   *plan);
+AqReportPlan *_aq_report_plan_new    (AqCatalog      *catalog,
+                                      AqReportSpec   *spec,
+                                      GHashTable     *resolved_params,
+                                      GError        **error);
+/* The result's header (row dims, columns are added by the reader for pivots). */
+AqReportResult *_aq_report_plan_new_result (AqReportPlan *plan);
+/* The colour of the first matching rule for value @value_index, or NULL. */
+const char   *_aq_report_plan_color  (AqReportPlan   *plan,
+                                      guint           value_index,
+                                      double          value);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqReportPlan, _aq_report_plan_free)
+
+/* Validates, resolves the parameters (with the warehouse's months) and compiles. */
+AqReportPlan *_aq_report_plan_for_run      (AqDb           *db,
+                                            AqCatalog      *catalog,
+                                            AqReportSpec   *spec,
+                                            GHashTable     *params,
+                                            GError        **error);
+/* The bound values as a NULL-terminated array (owned by the plan). */
+const char * const *_aq_report_plan_param_values (AqReportPlan *plan);
+/* Appends list rows [@first, @first + @n) of @res (a list plan's columns) to @result. */
+void          _aq_report_append_list_rows  (AqReportResult *result,
+                                            AqReportPlan   *plan,
+                                            PGresult       *res,
+                                            int             first,
+                                            int             n);
+
+G_END_DECLS

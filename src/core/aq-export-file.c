@@ -51,7 +51,8 @@ aq_export_file_new (const char  *path,
 
   if (*path == '\0' || g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("“%s” is not a file name"), path);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("“%s” is not a file name to export to"),
+                   path);
       return NULL;
     }
   dir = g_path_get_dirname (path);
@@ -62,8 +63,8 @@ aq_export_file_new (const char  *path,
     {
       int saved = errno;
 
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Cannot write “%s”: %s"), path,
-                   g_strerror (saved));
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Cannot write the export “%s”: %s"),
+                   path, g_strerror (saved));
       return NULL;
     }
   close (fd);
@@ -96,8 +97,8 @@ aq_export_file_commit (AqExportFile  *self,
     {
       int saved = errno;
 
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"), self->path,
-                   g_strerror (saved));
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
+                   self->path, g_strerror (saved));
       return FALSE;
     }
   self->committed = TRUE;

@@ -18,6 +18,7 @@
 
 #include "aq-error.h"
 #include "aq-export-file.h"
+#include "aq-report-export.h"
 
 struct _AqReportCsvStream
 {
@@ -105,7 +106,7 @@ open_out (AqExportFile  *file,
     {
       int saved = errno;
 
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"),
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
                    aq_export_file_get_path (file), g_strerror (saved));
       return NULL;
     }
@@ -129,7 +130,7 @@ close_out (FILE          *out,
     }
   if (failed)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"),
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
                    aq_export_file_get_path (file), g_strerror (saved));
       return FALSE;
     }
@@ -206,7 +207,7 @@ aq_report_csv_stream_add_row (AqReportResult      *header,
   self->n_rows++;
   if (G_UNLIKELY (ferror (self->out)))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write “%s”: %s"),
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED, _("Cannot write the export “%s”: %s"),
                    aq_export_file_get_path (self->file), g_strerror (errno));
       return FALSE;
     }
@@ -313,16 +314,7 @@ aq_report_write_csv_list (AqDb          *db,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(AqReportCsvStream) stream = aq_report_csv_stream_new (path, error);
-  g_autoptr(AqReportResult) header = NULL;
-
-  if (stream == NULL)
-    return FALSE;
-  if (!aq_report_run_stream (db, catalog, spec, params, aq_report_csv_stream_add_row, stream,
-                             &header, cancellable, error)
-      || !aq_report_csv_stream_finish (stream, header, error))
-    return FALSE;
-  if (n_rows)
-    *n_rows = aq_report_csv_stream_get_n_rows (stream);
-  return TRUE;
+  g_return_val_if_fail (path != NULL, FALSE);
+  return aq_report_export_list (db, catalog, spec, params, NULL, path, n_rows, cancellable,
+                                error);
 }

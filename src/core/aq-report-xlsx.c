@@ -19,6 +19,7 @@
 
 #include "aq-error.h"
 #include "aq-export-file.h"
+#include "aq-report-export.h"
 
 #define COLOR_HEADER    0xDDE4EE
 #define COLOR_SUBTOTAL  0xF2F2F2
@@ -411,7 +412,7 @@ write_pivot (AqReportResult  *result,
   if (p.n_dims + p.n_cols > LXW_COL_MAX || (guint64) first + n_rows > LXW_ROW_MAX)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("The report has %u rows and %u columns: more than one Excel sheet holds"),
+                   _("The report has %u rows and %u columns, more than an Excel sheet holds"),
                    n_rows, p.n_dims + p.n_cols);
       return FALSE;
     }
@@ -559,12 +560,15 @@ stream_sheet_open (AqReportXlsxStream  *self,
   if (self->sheet_number == 1)
     self->first_sheet = g_strdup (name);
   else
-    /* Translators: a list longer than an Excel sheet continues on more sheets; %s is the
-     * first sheet's name, the numbers are row numbers of the list */
-    note = g_strdup_printf (C_("export", "Continued from sheet “%s”: rows from %"
-                               G_GUINT64_FORMAT " on. Excel holds at most 1,048,576 rows "
-                               "per sheet."),
-                            self->first_sheet, self->n_rows + 1);
+    {
+      g_autofree char *from = g_strdup_printf ("%" G_GUINT64_FORMAT, self->n_rows + 1);
+
+      /* Translators: a list longer than an Excel sheet continues on more sheets; the first
+       * %s is the first sheet's name, the second a row number of the list */
+      note = g_strdup_printf (C_("export", "Continued from sheet “%s”: rows from %s on. "
+                                 "Excel holds at most 1,048,576 rows per sheet."),
+                              self->first_sheet, from);
+    }
   g_array_set_size (self->widths, 0);
   row = write_title_block (self->workbook, self->sheet, self->styles, self->title,
                            aq_report_result_get_parameter_lines (header), note);
@@ -597,7 +601,7 @@ stream_begin (AqReportXlsxStream  *self,
   if (self->n_dims + self->n_cols > LXW_COL_MAX)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("The report has %u columns: more than one Excel sheet holds"),
+                   _("The report has %u columns, more than an Excel sheet holds"),
                    self->n_dims + self->n_cols);
       return FALSE;
     }
@@ -859,16 +863,7 @@ aq_report_write_xlsx_list (AqDb          *db,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(AqReportXlsxStream) stream = aq_report_xlsx_stream_new (path, error);
-  g_autoptr(AqReportResult) header = NULL;
-
-  if (stream == NULL)
-    return FALSE;
-  if (!aq_report_run_stream (db, catalog, spec, params, aq_report_xlsx_stream_add_row, stream,
-                             &header, cancellable, error)
-      || !aq_report_xlsx_stream_finish (stream, header, error))
-    return FALSE;
-  if (n_rows)
-    *n_rows = aq_report_xlsx_stream_get_n_rows (stream);
-  return TRUE;
+  g_return_val_if_fail (path != NULL, FALSE);
+  return aq_report_export_list (db, catalog, spec, params, path, NULL, n_rows, cancellable,
+                                error);
 }

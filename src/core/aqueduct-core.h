@@ -28,5 +28,6 @@
 #include "aq-random.h"
 #include "aq-report.h"
 #include "aq-report-csv.h"
+#include "aq-report-export.h"
 #include "aq-report-xlsx.h"
 #include "aq-simulator.h"

@@ -1,0 +1,26 @@
+/* aq-report-export.h — a list report run once into Excel and/or CSV files
+ *
+ * The warehouse is read on a worker thread while the caller's thread writes the files, a few
+ * thousand rows apart (bounded: memory stays constant), so the query and the file writing
+ * overlap instead of taking turns.
+ */
+#pragma once
+
+#include "aq-report.h"
+
+G_BEGIN_DECLS
+
+/* Runs the LIST report @spec and streams it into @xlsx_path and/or @csv_path (either may be
+ * NULL, not both). Blocking. @n_rows (optional): the rows written. On failure or
+ * cancellation neither file is touched. @db must not be used by anyone else meanwhile. */
+gboolean  aq_report_export_list  (AqDb           *db,
+                                  AqCatalog      *catalog,
+                                  AqReportSpec   *spec,
+                                  GHashTable     *params,
+                                  const char     *xlsx_path,
+                                  const char     *csv_path,
+                                  guint64        *n_rows,
+                                  GCancellable   *cancellable,
+                                  GError        **error);
+
+G_END_DECLS

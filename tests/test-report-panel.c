@@ -18,7 +18,9 @@
 #include "aq-panel.h"
 #include "aq-report-field-item.h"
 #include "aq-report-grid-row.h"
+#include "aq-report-drill-window.h"
 #include "aq-report-panel.h"
+#include "aq-report-row-model.h"
 #include "aq-ui.h"
 #include "aq-window.h"
 
@@ -341,6 +343,104 @@ test_chart (void)
   cairo_surface_destroy (surface);
 }
 
+static gboolean
+drill_loaded (gpointer data)
+{
+  return !aq_report_drill_window_get_loading (AQ_REPORT_DRILL_WINDOW (data));
+}
+
+static AqReportDrillWindow *
+find_drill_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (AQ_IS_REPORT_DRILL_WINDOW (w))
+        return AQ_REPORT_DRILL_WINDOW (w);
+    }
+  return NULL;
+}
+
+/* Double-clicking a cell lists the bills behind it: as many as the warehouse holds. */
+static void
+test_drill (void)
+{
+  AqReportGrid *grid = aq_report_panel_get_grid (panel);
+  GPtrArray *spans = g_ptr_array_index (aq_report_grid_get_levels (grid), 0);
+  AqHeaderSpan *span = g_ptr_array_index (spans, 1);
+  AqReportGridRow *row = grid_row (0);
+  AqReportDrillWindow *drill;
+  const char *params[2];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_null (find_drill_window ());
+  g_signal_emit_by_name (grid, "cell-activated", 0, span->first);
+  drill = find_drill_window ();
+  if (drill == NULL)
+    g_error ("no drill window: %s", aq_report_panel_get_error (panel));
+  aq_test_wait_for (drill_loaded, drill, 60, "the detail rows");
+  g_assert_null (aq_report_drill_window_get_error (drill));
+
+  params[0] = aq_report_grid_row_get_cell (row, 0);
+  params[1] = span->label;
+  expected = aq_db_query_string (db, "SELECT count(*)::text FROM dw.fact_bill b"
+                                     "  JOIN dw.dim_account a USING (account_id)"
+                                     "  JOIN dw.dim_district dd ON dd.district_code = a.district_code"
+                                     " WHERE dd.name = $1"
+                                     "   AND extract(year FROM b.period)::text = $2",
+                                 2, params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (aq_report_drill_window_get_rows (drill)), ==,
+                    g_ascii_strtoull (expected, NULL, 10));
+  gtk_window_destroy (GTK_WINDOW (drill));
+}
+
+static gboolean
+first_row_fetched (gpointer data)
+{
+  g_autoptr(AqReportGridRow) row = g_list_model_get_item (G_LIST_MODEL (data), 0);
+
+  return aq_report_grid_row_get_kind (row) != AQ_REPORT_GRID_ROW_LOADING;
+}
+
+/* A standard list opens paged: rows come a page at a time; its N is a spin button. */
+static void
+test_list (void)
+{
+  AqReportParamsBar *params = aq_report_panel_get_params_bar (panel);
+  GListModel *rows;
+  guint n6;
+  guint n3;
+  g_autoptr(AqReportGridRow) first = NULL;
+  g_autofree char *query = NULL;
+
+  aq_report_panel_open_report (panel, "zero_consumption");
+  wait_run ("the zero-consumption list");
+  g_assert_null (aq_report_panel_get_error (panel));
+  g_assert_cmpint (aq_report_spec_get_kind (aq_report_panel_get_spec (panel)), ==,
+                   AQ_REPORT_KIND_LIST);
+  rows = aq_report_grid_get_rows (aq_report_panel_get_grid (panel));
+  g_assert_true (AQ_IS_REPORT_ROW_MODEL (rows));
+  n6 = g_list_model_get_n_items (rows);
+  g_assert_cmpuint (n6, >, 0);
+  aq_test_wait_for (first_row_fetched, rows, 30, "the first page");
+  g_assert_cmpuint (aq_report_row_model_get_n_fetched_pages (AQ_REPORT_ROW_MODEL (rows)), >=, 1);
+  first = g_list_model_get_item (rows, 0);
+  query = g_strdup_printf ("SELECT count(*) FROM dw.dim_account WHERE account_id = '%s'",
+                           aq_report_grid_row_get_cell (first, 0));
+  g_assert_cmpint (aq_test_query_int64 (db, query), ==, 1);
+
+  g_assert_true (aq_report_params_bar_set_value (params, "n", "3"));
+  wait_run ("the list for N = 3");
+  n3 = g_list_model_get_n_items (aq_report_grid_get_rows (aq_report_panel_get_grid (panel)));
+  g_test_message ("zero-consumption accounts: N=6 %u, N=3 %u", n6, n3);
+  g_assert_cmpuint (n3, >, n6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +474,8 @@ main (int   argc,
   g_test_add_func ("/report-panel/error-and-undo", test_error_and_undo);
   g_test_add_func ("/report-panel/keyboard-and-reorder", test_keyboard_and_reorder);
   g_test_add_func ("/report-panel/chart", test_chart);
+  g_test_add_func ("/report-panel/drill", test_drill);
+  g_test_add_func ("/report-panel/list", test_list);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -400,6 +400,65 @@ test_drill (void)
 }
 
 static gboolean
+match_name (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
+}
+
+static gboolean
+match_apply (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && !GTK_IS_CHECK_BUTTON (widget)
+         && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Apply") == 0;
+}
+
+/* A district dropped into Filters, one member ticked in its chip's popover: only it is left. */
+static void
+test_filter (void)
+{
+  AqDropZone *filters = aq_report_panel_get_zone (panel, AQ_REPORT_ZONE_FILTERS);
+  g_autofree char *key = aq_test_query_string (db, "SELECT district_code FROM dw.dim_district"
+                                                   " ORDER BY 1 LIMIT 1");
+  g_autofree char *query = g_strdup_printf ("SELECT name FROM dw.dim_district"
+                                            " WHERE district_code = '%s'", key);
+  g_autofree char *name = aq_test_query_string (db, query);
+  GListModel *rows;
+  GtkWidget *chip;
+  GtkWidget *button;
+  GtkPopover *popover;
+  GtkWidget *check;
+  guint n_data = 0;
+
+  drop_field (AQ_REPORT_ZONE_FILTERS, "district", 0);
+  wait_run ("the unfiltered filter");
+  chip = aq_test_find_widget (GTK_WIDGET (filters), match_name, "district");
+  g_assert_nonnull (chip);
+  button = aq_test_find_widget (chip, aq_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (popover);
+  check = aq_test_find_widget (GTK_WIDGET (popover), match_name, key);
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_signal_emit_by_name (aq_test_find_widget (GTK_WIDGET (popover), match_apply, NULL), "clicked");
+  wait_run ("the filtered pivot");
+  g_assert_null (aq_report_panel_get_error (panel));
+
+  rows = aq_report_grid_get_rows (aq_report_panel_get_grid (panel));
+  for (guint r = 0; r < g_list_model_get_n_items (rows); r++)
+    if (aq_report_grid_row_get_kind (grid_row (r)) == AQ_REPORT_GRID_ROW_DATA)
+      {
+        g_assert_cmpstr (aq_report_grid_row_get_cell (grid_row (r), 0), ==, name);
+        n_data++;
+      }
+  g_assert_cmpuint (n_data, ==, 1);
+}
+
+static gboolean
 first_row_fetched (gpointer data)
 {
   g_autoptr(AqReportGridRow) row = g_list_model_get_item (G_LIST_MODEL (data), 0);
@@ -475,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/report-panel/keyboard-and-reorder", test_keyboard_and_reorder);
   g_test_add_func ("/report-panel/chart", test_chart);
   g_test_add_func ("/report-panel/drill", test_drill);
+  g_test_add_func ("/report-panel/filter", test_filter);
   g_test_add_func ("/report-panel/list", test_list);
   ret = g_test_run ();
 

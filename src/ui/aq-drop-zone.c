@@ -28,6 +28,8 @@ struct _AqDropZone
   GListStore     *fields;
   GtkDropTarget  *target;
   GMenuModel     *chip_menu;
+  AqReportChipPopoverFunc chip_popover;
+  gpointer        chip_popover_data;
   char           *zone;
   char           *title;
   gboolean        indicators;
@@ -119,6 +121,9 @@ rebuild (AqDropZone *self)
       g_signal_connect_object (chip, "remove", G_CALLBACK (chip_remove_cb), self, 0);
       g_signal_connect_object (chip, "moved-away", G_CALLBACK (chip_moved_away_cb), self, 0);
       gtk_widget_set_name (chip, aq_report_field_item_get_id (field));
+      if (self->chip_popover != NULL)
+        aq_report_chip_set_popover_func (AQ_REPORT_CHIP (chip), self->chip_popover,
+                                         self->chip_popover_data);
       gtk_flow_box_append (self->flow, chip);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), n == 0);
@@ -515,6 +520,27 @@ aq_drop_zone_set_chip_menu (AqDropZone *self,
 
   g_set_object (&self->chip_menu, menu);
   rebuild (self);
+}
+
+/* Chips whose ▾ opens a popover built by @func (the filters' member lists). */
+void
+aq_drop_zone_set_chip_popover (AqDropZone              *self,
+                               AqReportChipPopoverFunc  func,
+                               gpointer                 user_data)
+{
+  g_return_if_fail (AQ_IS_DROP_ZONE (self));
+
+  self->chip_popover = func;
+  self->chip_popover_data = user_data;
+  rebuild (self);
+}
+
+/* A field of the zone was edited in place (a filter's values): relabel, then "changed". */
+void
+aq_drop_zone_field_changed (AqDropZone *self)
+{
+  g_return_if_fail (AQ_IS_DROP_ZONE (self));
+  changed (self);
 }
 
 GtkDropTarget *

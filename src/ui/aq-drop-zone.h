@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "aq-report-chip.h"
 #include "aq-report-field-item.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,10 @@ void           aq_drop_zone_set_fields      (AqDropZone    *self,
                                              GPtrArray     *fields);
 void           aq_drop_zone_set_chip_menu   (AqDropZone    *self,
                                              GMenuModel    *menu);
+void           aq_drop_zone_set_chip_popover (AqDropZone              *self,
+                                              AqReportChipPopoverFunc  func,
+                                              gpointer                 user_data);
+void           aq_drop_zone_field_changed   (AqDropZone    *self);
 GtkDropTarget *aq_drop_zone_get_drop_target (AqDropZone    *self);
 const char    *aq_drop_zone_get_zone        (AqDropZone    *self);
 

@@ -24,6 +24,8 @@ struct _AqReportChip
 
   AqReportFieldItem  *field;
   GSimpleAction  *calculation;
+  AqReportChipPopoverFunc popover_func;
+  gpointer        popover_data;
 };
 
 G_DEFINE_FINAL_TYPE (AqReportChip, aq_report_chip, GTK_TYPE_WIDGET)
@@ -54,8 +56,23 @@ update_label (AqReportChip *self)
   else if (g_strcmp0 (calculation, "rank") == 0)
     suffix = _("rank");
 
-  text = suffix ? g_strdup_printf ("%s · %s", aq_report_field_item_get_label (self->field), suffix)
-                : g_strdup (aq_report_field_item_get_label (self->field));
+  if (suffix == NULL && aq_report_field_item_get_filter_values (self->field) != NULL)
+    {
+      const char * const *values = aq_report_field_item_get_filter_values (self->field);
+      guint n = g_strv_length ((char **) values);
+
+      if (n == 1)
+        text = g_strdup_printf ("%s = %s", aq_report_field_item_get_label (self->field),
+                                values[0]);
+      else if (n > 1)
+        /* Translators: a filter chip: a field and how many values it keeps */
+        text = g_strdup_printf (C_("report designer", "%s: %u values"),
+                                aq_report_field_item_get_label (self->field), n);
+    }
+  if (text == NULL)
+    text = suffix ? g_strdup_printf ("%s · %s", aq_report_field_item_get_label (self->field),
+                                     suffix)
+                  : g_strdup (aq_report_field_item_get_label (self->field));
   gtk_label_set_label (self->label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), aq_report_field_item_get_description (self->field));
 }
@@ -193,6 +210,42 @@ aq_report_chip_new (AqReportFieldItem *field,
 
   update_label (self);
   return GTK_WIDGET (self);
+}
+
+static void
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  AqReportChip *self = AQ_REPORT_CHIP (user_data);
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *content = self->popover_func (self, GTK_POPOVER (popover), self->popover_data);
+
+  gtk_popover_set_child (GTK_POPOVER (popover), content);
+  gtk_menu_button_set_popover (button, popover);
+}
+
+/* A chip whose menu is built when it opens (a filter's members, say), instead of a menu model. */
+void
+aq_report_chip_set_popover_func (AqReportChip            *self,
+                                 AqReportChipPopoverFunc  func,
+                                 gpointer                 user_data)
+{
+  g_return_if_fail (AQ_IS_REPORT_CHIP (self));
+
+  self->popover_func = func;
+  self->popover_data = user_data;
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), func != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), C_("report designer", "Filter"));
+  if (func != NULL)
+    gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
+}
+
+/* The field changed under the chip (its filter): the label follows. */
+void
+aq_report_chip_update (AqReportChip *self)
+{
+  g_return_if_fail (AQ_IS_REPORT_CHIP (self));
+  update_label (self);
 }
 
 AqReportFieldItem *

@@ -1393,6 +1393,117 @@ cell_activated_cb (AqReportPanel *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* ---- filter chips ---- */
+
+static void
+filter_apply_cb (GtkButton *button,
+                 gpointer   user_data)
+{
+  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
+  AqReportFieldItem *item = g_object_get_data (G_OBJECT (box), "field");
+  GtkWidget *editor = g_object_get_data (G_OBJECT (box), "editor");
+  GtkPopover *popover = g_object_get_data (G_OBJECT (box), "popover");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) values = NULL;
+
+  if (GTK_IS_EDITABLE (editor))
+    {
+      g_auto(GStrv) parts = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (editor)),
+                                            ",，", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*g_strstrip (parts[i]) != '\0')
+          g_strv_builder_add (builder, parts[i]);
+    }
+  else
+    for (GtkWidget *check = gtk_widget_get_first_child (editor); check != NULL;
+         check = gtk_widget_get_next_sibling (check))
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
+        g_strv_builder_add (builder, gtk_widget_get_name (check));
+  values = g_strv_builder_end (builder);
+  aq_report_field_item_set_filter (item, AQ_REPORT_FILTER_IN,
+                                   values[0] != NULL ? (const char * const *) values : NULL);
+  gtk_popover_popdown (popover);
+  aq_drop_zone_field_changed (self->filters_zone);
+}
+
+/* What a filter chip's ▾ shows: the members to keep (checks for a small dimension, an entry
+ * for a big one); a filter set by a parameter or a condition says so and is left alone. */
+static GtkWidget *
+filter_popover_cb (AqReportChip *chip,
+                   GtkPopover   *popover,
+                   gpointer      user_data)
+{
+  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
+  AqReportFieldItem *item = aq_report_chip_get_field (chip);
+  const char * const *values = aq_report_field_item_get_filter_values (item);
+  int op = aq_report_field_item_get_filter_op (item);
+  AqDimension *dimension = self->catalog ? aq_catalog_lookup_dimension (self->catalog,
+                                               aq_report_field_item_get_id (item)) : NULL;
+  GPtrArray *members = dimension ? aq_dimension_get_members (dimension) : NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (aq_report_field_item_get_label (item));
+  GtkWidget *editor;
+  GtkWidget *apply;
+  gboolean by_param = FALSE;
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    by_param |= values[i][0] == '$' && values[i][1] != '$';
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_box_append (GTK_BOX (box), title);
+  g_object_set_data (G_OBJECT (box), "field", item);
+  g_object_set_data (G_OBJECT (box), "popover", popover);
+
+  if (by_param || (op != AQ_REPORT_FILTER_IN && op != AQ_REPORT_FILTER_NOT_IN))
+    {
+      GtkWidget *note = gtk_label_new (_("Set by the report's parameters above."));
+
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_box_append (GTK_BOX (box), note);
+      return box;
+    }
+
+  if (members != NULL)
+    {
+      GtkWidget *scroller = gtk_scrolled_window_new ();
+
+      editor = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      for (guint i = 0; i < members->len; i++)
+        {
+          AqDimensionMember *member = g_ptr_array_index (members, i);
+          GtkWidget *check = gtk_check_button_new_with_label (member->label ? member->label
+                                                                             : member->key);
+
+          gtk_widget_set_name (check, member->key);
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                       values != NULL
+                                       && g_strv_contains (values, member->key));
+          gtk_box_append (GTK_BOX (editor), check);
+        }
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), editor);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
+      gtk_box_append (GTK_BOX (box), scroller);
+    }
+  else
+    {
+      g_autofree char *text = values ? g_strjoinv (", ", (char **) values) : NULL;
+
+      editor = gtk_entry_new ();
+      gtk_entry_set_placeholder_text (GTK_ENTRY (editor), _("Values, separated by commas"));
+      gtk_editable_set_text (GTK_EDITABLE (editor), text ? text : "");
+      gtk_box_append (GTK_BOX (box), editor);
+    }
+  g_object_set_data (G_OBJECT (box), "editor", editor);
+  apply = gtk_button_new_with_mnemonic (C_("report designer", "_Apply"));
+  gtk_widget_add_css_class (apply, "suggested-action");
+  g_signal_connect (apply, "clicked", G_CALLBACK (filter_apply_cb), self);
+  gtk_box_append (GTK_BOX (box), apply);
+  return box;
+}
+
 static void
 zone_changed_cb (AqReportPanel *self)
 {
@@ -1690,6 +1801,7 @@ aq_report_panel_init (AqReportPanel *self)
   self->undo = g_ptr_array_new_with_free_func (g_free);
   self->view = g_strdup ("grid");
   aq_drop_zone_set_chip_menu (self->values_zone, self->calc_menu);
+  aq_drop_zone_set_chip_popover (self->filters_zone, filter_popover_cb, self);
   gtk_stack_set_visible_child_name (self->view_stack, "empty");
   reset_undo (self);
   update_title (self);

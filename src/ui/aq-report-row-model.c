@@ -21,7 +21,7 @@ struct _AqReportRowModel
   guint             n_rows;
   guint             page_size;
   GHashTable       *pages;     /* page number → GPtrArray of AqReportGridRow */
-  GHashTable       *pending;   /* page numbers being fetched */
+  GHashTable       *pending;   /* page number → the GCancellable of its fetch */
   AqReportRowFetch  fetch;
   gpointer          source;
   GDestroyNotify    source_free;
@@ -43,6 +43,7 @@ typedef struct
   guint             limit;
   AqReportRowFetch  fetch;
   gpointer          source;
+  gulong            cancel_handler;
 } FetchData;
 
 /* ---- auxiliary methods ---- */
@@ -55,7 +56,11 @@ fetch_thread (GTask        *task,
 {
   FetchData *data = task_data;
   GError *error = NULL;
-  GPtrArray *rows = data->fetch (data->source, data->offset, data->limit, cancellable, &error);
+  GPtrArray *rows = NULL;
+
+  /* fetches are serialised in the list: one given up while queued costs nothing */
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+    rows = data->fetch (data->source, data->offset, data->limit, cancellable, &error);
 
   if (rows == NULL)
     g_task_return_error (task, error);
@@ -102,7 +107,11 @@ fetch_cb (GObject      *object,
   guint page = data->page;
   guint n;
 
-  g_hash_table_remove (self->pending, GUINT_TO_POINTER (page));
+  g_cancellable_disconnect (self->cancellable, data->cancel_handler);
+  /* a page given up and asked for again has a newer fetch under its number */
+  if (g_hash_table_lookup (self->pending, GUINT_TO_POINTER (page))
+      == (gpointer) g_task_get_cancellable (G_TASK (result)))
+    g_hash_table_remove (self->pending, GUINT_TO_POINTER (page));
   if (rows == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -121,24 +130,57 @@ fetch_cb (GObject      *object,
   g_list_model_items_changed (G_LIST_MODEL (self), data->offset, n, n);
 }
 
+/* A jump of the scrollbar leaves fetches behind for pages no longer on screen: they would
+ * queue before the page now wanted, so those further than two pages away are given up. */
+static void
+cancel_far_pages (AqReportRowModel *self,
+                  guint             page)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint other = GPOINTER_TO_UINT (key);
+
+      if ((other > page ? other - page : page - other) > 2)
+        g_cancellable_cancel (G_CANCELLABLE (value));
+    }
+}
+
+static void
+model_cancelled_cb (GCancellable *model_cancellable,
+                    GCancellable *page_cancellable)
+{
+  g_cancellable_cancel (page_cancellable);
+}
+
 static void
 request_page (AqReportRowModel *self,
               guint             page)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
   FetchData *data;
 
   if (g_hash_table_contains (self->pending, GUINT_TO_POINTER (page)))
     return;
-  g_hash_table_add (self->pending, GUINT_TO_POINTER (page));
+  cancel_far_pages (self, page);
+  cancellable = g_cancellable_new ();
+  g_hash_table_insert (self->pending, GUINT_TO_POINTER (page), g_object_ref (cancellable));
 
   data = g_new0 (FetchData, 1);
+  data->cancel_handler = g_cancellable_connect (self->cancellable,
+                                                G_CALLBACK (model_cancelled_cb),
+                                                g_object_ref (cancellable), g_object_unref);
   data->page = page;
   data->offset = page * self->page_size;
   data->limit = MIN (self->page_size, self->n_rows - data->offset);
   data->fetch = self->fetch;
   data->source = self->source;
-  task = g_task_new (self, self->cancellable, fetch_cb, NULL);
+  task = g_task_new (self, cancellable, fetch_cb, NULL);
   g_task_set_source_tag (task, request_page);
   g_task_set_task_data (task, data, g_free);
   g_task_run_in_thread (task, fetch_thread);
@@ -227,7 +269,7 @@ static void
 aq_report_row_model_init (AqReportRowModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
-  self->pending = g_hash_table_new (NULL, NULL);
+  self->pending = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->cancellable = g_cancellable_new ();
 }
 

@@ -508,6 +508,33 @@ show_status (AqReportPanel *self,
   gtk_label_set_label (self->status_label, text);
 }
 
+/* The header arrow of the spec's first sort rule, after the columns were built again. */
+static void
+show_sort (AqReportPanel  *self,
+           AqReportResult *header)
+{
+  GPtrArray *sorts = aq_report_spec_get_sorts (self->spec);
+  AqReportSort *sort;
+  guint n_dims = aq_report_result_get_n_row_dims (header);
+
+  if (sorts->len == 0)
+    return;
+  sort = g_ptr_array_index (sorts, 0);
+  if (sort->by == AQ_REPORT_SORT_DIMENSION)
+    {
+      for (guint d = 0; d < n_dims; d++)
+        if (g_strcmp0 (aq_report_result_get_row_dim_id (header, d), sort->dimension) == 0)
+          aq_report_grid_set_sort (self->grid, d, sort->descending);
+      return;
+    }
+  for (guint c = 0; c < aq_report_result_get_n_columns (header); c++)
+    if (aq_report_result_get_column_value_index (header, c) == sort->value_index)
+      {
+        aq_report_grid_set_sort (self->grid, n_dims + c, sort->descending);
+        return;
+      }
+}
+
 static void
 show_result (AqReportPanel *self)
 {
@@ -519,6 +546,7 @@ show_result (AqReportPanel *self)
 
   model = aq_report_row_model_new_static (aq_report_table_rows (result, 0, 0, n_rows));
   aq_report_grid_set_table (self->grid, columns, levels, G_LIST_MODEL (model));
+  show_sort (self, result);
   aq_report_chart_view_set_data (self->chart, aq_report_table_chart (result));
   show_status (self, n_rows, aq_report_result_get_elapsed_ms (result));
   gtk_stack_set_visible_child_name (self->view_stack, self->view);
@@ -544,6 +572,7 @@ show_list (AqReportPanel *self)
   model = aq_report_row_model_new_paged ((guint) MIN (n_rows, G_MAXUINT), LIST_PAGE_ROWS,
                                          aq_report_table_fetch_list, g_object_ref (self->list), g_object_unref);
   aq_report_grid_set_table (self->grid, columns, NULL, G_LIST_MODEL (model));
+  show_sort (self, header);
   aq_report_chart_view_set_data (self->chart, NULL);
   show_status (self, n_rows, aq_report_result_get_elapsed_ms (header));
   gtk_stack_set_visible_child_name (self->view_stack, self->view);

@@ -211,8 +211,8 @@ test_window_panels_overview_and_connection (void)
                      == GTK_WIDGET (aq_window_get_panel (window, names[i])));
       selected = gtk_list_box_get_selected_row (list_box);
       g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (selected)), ==, names[i]);
-      /* the placeholders do not pretend to load anything */
-      if (i > 1)
+      /* the placeholders do not pretend to load anything (the report designer is real) */
+      if (i > 1 && !g_str_equal (names[i], "report"))
         {
           GtkWidget *status = find_by_type (GTK_WIDGET (aq_window_get_panel (window, names[i])),
                                             ADW_TYPE_STATUS_PAGE);

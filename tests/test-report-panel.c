@@ -18,6 +18,7 @@
 #include "aq-panel.h"
 #include "aq-report-field-item.h"
 #include "aq-report-grid-row.h"
+#include "aq-report-open-dialog.h"
 #include "aq-report-drill-window.h"
 #include "aq-report-panel.h"
 #include "aq-report-row-model.h"
@@ -503,6 +504,86 @@ test_filter (void)
 }
 
 static gboolean
+dialog_loaded (gpointer data)
+{
+  return !aq_report_open_dialog_get_loading (AQ_REPORT_OPEN_DIALOG (data));
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* Save (twice: the version counts), list among the standard reports, delete. */
+static void
+test_store (void)
+{
+  AqReportSpec *spec = aq_report_panel_get_spec (panel);
+  g_autofree char *conninfo = aq_test_conninfo (DB_NAME);
+  g_autofree char *expected = g_strdup_printf ("%s:1", g_get_user_name ());
+  g_autofree char *stored = NULL;
+  AqReportOpenDialog *dialog;
+  AdwMessageDialog *confirm;
+  GPtrArray *reports;
+  gboolean standard_seen = FALSE;
+  gboolean saved_seen = FALSE;
+
+  aq_report_spec_set_name (spec, "t_panel_saved");
+  aq_report_spec_set_title (spec, "Saved by the panel test");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.save", NULL);
+  wait_run ("the save");
+  g_assert_null (aq_report_panel_get_error (panel));
+  stored = aq_test_query_string (db, "SELECT author || ':' || version FROM meta.report"
+                                     " WHERE name = 't_panel_saved' AND NOT standard");
+  g_assert_cmpstr (stored, ==, expected);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.save", NULL);
+  wait_run ("the second save");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT version FROM meta.report"
+                                            " WHERE name = 't_panel_saved'"), ==, 2);
+  g_assert_cmpint (aq_report_spec_get_version (spec), ==, 2);
+  /* what was saved is the layout on screen */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT jsonb_array_length (definition -> 'values')"
+                                            " FROM meta.report WHERE name = 't_panel_saved'"),
+                   ==, aq_drop_zone_get_n_fields (aq_report_panel_get_zone (panel,
+                                                                            AQ_REPORT_ZONE_VALUES)));
+
+  dialog = aq_report_open_dialog_new (GTK_WINDOW (window), conninfo);
+  aq_test_wait_for (dialog_loaded, dialog, 30, "the list of reports");
+  reports = aq_report_open_dialog_get_reports (dialog);
+  g_assert_nonnull (reports);
+  for (guint i = 0; i < reports->len; i++)
+    {
+      AqReportInfo *info = g_ptr_array_index (reports, i);
+
+      standard_seen |= info->standard && g_str_equal (info->name, "nrw_by_dma");
+      saved_seen |= !info->standard && g_str_equal (info->name, "t_panel_saved");
+    }
+  g_assert_true (standard_seen);
+  g_assert_true (saved_seen);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_null (find_message_dialog ());
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.delete", NULL);
+  confirm = find_message_dialog ();
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "delete");
+  wait_run ("the deletion");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.report"
+                                            " WHERE name = 't_panel_saved'"), ==, 0);
+}
+
+static gboolean
 first_row_fetched (gpointer data)
 {
   g_autoptr(AqReportGridRow) row = g_list_model_get_item (G_LIST_MODEL (data), 0);
@@ -580,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/report-panel/chart", test_chart);
   g_test_add_func ("/report-panel/drill", test_drill);
   g_test_add_func ("/report-panel/filter", test_filter);
+  g_test_add_func ("/report-panel/store", test_store);
   g_test_add_func ("/report-panel/list", test_list);
   ret = g_test_run ();
 

@@ -81,6 +81,7 @@ struct _AqReportPanel
   char                *pending_open;
   char                *conninfo;
   gboolean             screenshot_opened;
+  guint                storing;
 };
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
@@ -1002,7 +1003,6 @@ stored_cb (GObject      *object,
   gboolean ok;
   int version = 0;
   gpointer tag = g_task_get_source_tag (task);
-  GtkWidget *window;
 
   if (tag == aq_report_store_save_async)
     ok = aq_report_store_save_finish (result, &version, &error);
@@ -1011,7 +1011,6 @@ stored_cb (GObject      *object,
   else
     ok = aq_report_store_delete_finish (result, &error);
 
-  window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
   if (!ok)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1026,7 +1025,7 @@ stored_cb (GObject      *object,
     }
   update_actions (self);
   update_title (self);
-  (void) window;
+  self->storing--;
   g_object_unref (self);
 }
 
@@ -1099,6 +1098,7 @@ save_as (AqReportPanel *self,
       g_set_object (&self->spec, copy);
       update_title (self);
     }
+  self->storing++;
   aq_report_store_save_async (conninfo (self), self->spec, g_get_user_name (), NULL,
                               stored_cb, g_object_ref (self));
 }
@@ -1149,6 +1149,7 @@ delete_response_cb (AdwMessageDialog *dialog,
 {
   if (!g_str_equal (response, "delete") || aq_report_spec_get_name (self->spec) == NULL)
     return;
+  self->storing++;
   aq_report_store_delete_async (conninfo (self), aq_report_spec_get_name (self->spec), NULL,
                                 stored_cb, g_object_ref (self));
 }
@@ -1568,10 +1569,11 @@ kind_action (GtkWidget  *widget,
 
 /* ---- AqPanel ---- */
 
+/* Also while a definition is being saved or deleted: tests and screenshots wait for it. */
 static gboolean
 get_loading (AqPanel *panel)
 {
-  return AQ_REPORT_PANEL (panel)->loading;
+  return AQ_REPORT_PANEL (panel)->loading || AQ_REPORT_PANEL (panel)->storing > 0;
 }
 
 static void

@@ -172,6 +172,8 @@ test_catalog (void)
     g_assert_cmpstr (aq_indicator_get_id (first), ==, "collection_rate");
   }
 
+  g_assert_cmpstr (aq_indicator_get_formula (aq_catalog_lookup_indicator (catalog, "collection_rate")),
+                   ==, "sum(c.paid_amount) / sum(c.amount) FROM dm.cube_billing_monthly c");
   g_assert_cmpint (aq_indicator_get_aggregation (aq_catalog_lookup_indicator (catalog, "nrw_rate")),
                    ==, AQ_AGGREGATION_RATIO);
   g_assert_true (aq_indicator_is_percent (aq_catalog_lookup_indicator (catalog, "read_rate")));
@@ -453,6 +455,16 @@ test_filters_and_params (void)
                                                        district);
     g_autofree char *line = g_strdup_printf ("D: %s", label);
     g_assert_cmpstr (aq_report_result_get_parameter_lines (r)[0], ==, line);
+  }
+
+  /* a month without data: only the (empty) grand total, still the value columns */
+  {
+    g_autoptr(GHashTable) none = params_new ("m", "1999-01", NULL);
+    g_autoptr(AqReportResult) empty = run (spec, none);
+    g_assert_cmpuint (aq_report_result_get_n_rows (empty), ==, 1);
+    g_assert_cmpint (aq_report_result_get_row_kind (empty, 0), ==, AQ_REPORT_ROW_TOTAL);
+    g_assert_false (aq_report_result_get_cell (empty, 0, 0, NULL));
+    g_assert_cmpuint (aq_report_result_get_n_columns (empty), ==, 2);
   }
 
   /* wrong types name the parameter; the values are never pasted into SQL */

@@ -57,3 +57,6 @@ CREATE TABLE meta.report (
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- The zero-consumption list asks for runs of at least N months: few rows of a big table.
+CREATE INDEX consumption_streak_months_all_idx ON dm.consumption_streak (months);

@@ -84,12 +84,13 @@ aq_report_drill_spec (AqCatalog       *catalog,
   title = g_strdup_printf (_("%s — detail"), aq_report_spec_get_title (spec));
   aq_report_spec_set_title (list, title);
   aq_report_spec_set_name (list, "");
-  for (guint i = 0; detail->detail_rows && detail->detail_rows[i]; i++)
-    if (_aq_catalog_source_dim_expr (detail, detail->detail_rows[i]))
-      aq_report_spec_add (list, AQ_REPORT_ZONE_ROWS, detail->detail_rows[i], -1);
-  if (detail->detail_values && detail->detail_values[0])
-    for (guint i = 0; detail->detail_values[i]; i++)
-      aq_report_spec_add (list, AQ_REPORT_ZONE_VALUES, detail->detail_values[i], -1);
+  /* A cube names the columns and values of its detail list; a detail source its own. */
+  for (guint i = 0; source->detail_rows && source->detail_rows[i]; i++)
+    if (_aq_catalog_source_dim_expr (detail, source->detail_rows[i]))
+      aq_report_spec_add (list, AQ_REPORT_ZONE_ROWS, source->detail_rows[i], -1);
+  if (source->detail_values && source->detail_values[0])
+    for (guint i = 0; source->detail_values[i]; i++)
+      aq_report_spec_add (list, AQ_REPORT_ZONE_VALUES, source->detail_values[i], -1);
   else
     aq_report_spec_add (list, AQ_REPORT_ZONE_VALUES, aq_indicator_get_id (ind), -1);
 

@@ -152,8 +152,9 @@ check_value (const AqReportParam *p,
           }
         if ((p->min || p->max) && (n < p->min || n > p->max))
           {
-            invalid (error, _("parameter “%s”: %s is outside %" G_GINT64_FORMAT "–%"
-                              G_GINT64_FORMAT), p->name, value, p->min, p->max);
+            g_autofree char *range = g_strdup_printf ("%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT,
+                                                      p->min, p->max);
+            invalid (error, _("parameter “%s”: %s is outside %s"), p->name, value, range);
             return NULL;
           }
         return g_strdup_printf ("%" G_GINT64_FORMAT, n);
@@ -245,16 +246,6 @@ check_param_ref (AqReportSpec *self,
   return TRUE;
 }
 
-/* The source every value reads, or NULL for a spec without values. */
-static const char *
-dimension_zone_check (AqReportSpec  *self,
-                      AqCatalog     *catalog,
-                      AqReportZone   zone,
-                      GError       **error)
-{
-  return NULL;
-}
-
 gboolean
 aq_report_spec_validate (AqReportSpec  *self,
                          AqCatalog     *catalog,
@@ -269,7 +260,6 @@ aq_report_spec_validate (AqReportSpec  *self,
 
   g_return_val_if_fail (AQ_IS_REPORT_SPEC (self), FALSE);
   g_return_val_if_fail (AQ_IS_CATALOG (catalog), FALSE);
-  (void) dimension_zone_check;
 
   if (n_values == 0 && kind == AQ_REPORT_KIND_PIVOT)
     return invalid (error, _("values: a report needs at least one value"));
@@ -335,10 +325,6 @@ aq_report_spec_validate (AqReportSpec  *self,
             return invalid (error, _("%s[%u]: indicator “%s” cannot be cut by dimension “%s”"),
                             aq_report_zone_to_string (z), i,
                             aq_indicator_get_id (inds->pdata[v]), f->id);
-        if (kind == AQ_REPORT_KIND_LIST && inds->len == 0)
-          {
-            /* A list without values still reads one source: the one that has every column. */
-          }
       }
 
   for (guint i = 0; i < aq_report_spec_get_n_fields (self, AQ_REPORT_ZONE_FILTERS); i++)
@@ -434,6 +420,5 @@ aq_report_spec_validate (AqReportSpec  *self,
         return invalid (error, _("values: a list needs at least one value (it decides the "
                                  "source)"));
     }
-  (void) sources;
   return TRUE;
 }

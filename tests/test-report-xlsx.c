@@ -951,6 +951,74 @@ test_failed_run (void)
   g_assert_cmpuint (count_files (dir), ==, 0);
 }
 
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (res);
+}
+
+static gboolean
+export_wait (GAsyncResult **res,
+             guint64       *n_rows,
+             GError       **error)
+{
+  gboolean ok;
+
+  while (*res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ok = aq_report_export_finish (*res, n_rows, error);
+  g_clear_object (res);
+  return ok;
+}
+
+/* The designer's way: on a worker thread, from a result or by streaming a list; cancelled,
+ * nothing is written. */
+static void
+test_async (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "async", NULL);
+  g_autofree char *xlsx_path = g_build_filename (dir, "a.xlsx", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "a.csv", NULL);
+  g_autoptr(AqReportResult) result = run_standard ("billing_by_district", NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) list = aq_report_store_open (db, "arrears_list", NULL, &error);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(AqTestXlsx) xlsx = NULL;
+  gint64 arrears = aq_test_query_int64 (db, "SELECT count(*) FROM dm.customer_profile"
+                                            " WHERE arrears_amount > 0");
+  GAsyncResult *res = NULL;
+  guint64 n_rows = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  aq_report_export_async (NULL, NULL, NULL, NULL, result, xlsx_path, csv_path, NULL,
+                          export_done_cb, &res);
+  g_assert_true (export_wait (&res, &n_rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_rows, ==, aq_report_result_get_n_rows (result));
+  g_assert_cmpuint (count_files (dir), ==, 2);
+
+  aq_report_export_async (aq_db_get_conninfo (db), catalog, list, NULL, NULL, xlsx_path, NULL,
+                          NULL, export_done_cb, &res);
+  g_assert_true (export_wait (&res, &n_rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_rows, ==, arrears);
+  xlsx = open_xlsx (xlsx_path);
+  g_assert_cmpstr (aq_test_xlsx_sheet_name (xlsx, 0), ==, "欠费用户清单");
+
+  g_unlink (xlsx_path);
+  g_unlink (csv_path);
+  g_cancellable_cancel (cancelled);
+  aq_report_export_async (aq_db_get_conninfo (db), catalog, list, NULL, NULL, xlsx_path,
+                          csv_path, cancelled, export_done_cb, &res);
+  g_assert_false (export_wait (&res, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -970,6 +1038,7 @@ main (int   argc,
   g_test_add_func ("/report-xlsx/standard-pivot", test_standard_pivot);
   g_test_add_func ("/report-xlsx/standard-list", test_standard_list);
   g_test_add_func ("/report-xlsx/failed-run", test_failed_run);
+  g_test_add_func ("/report-xlsx/async", test_async);
 
   /* a small warehouse: 14 months so the latest three are complete */
   db = aq_test_demo_db_new ("t_report_xlsx", 2000, 14);

@@ -181,6 +181,18 @@ apply_widths (lxw_worksheet *sheet,
     }
 }
 
+/* Printed: landscape A4, as wide as one page, the header repeated on every page. */
+static void
+set_print (lxw_worksheet *sheet,
+           lxw_row_t      header_first,
+           lxw_row_t      header_last)
+{
+  worksheet_set_landscape (sheet);
+  worksheet_set_paper (sheet, 9);
+  worksheet_fit_to_pages (sheet, 1, 0);
+  worksheet_repeat_rows (sheet, header_first, header_last);
+}
+
 /* The title and the parameter lines; returns the row after the blank line under them. */
 static lxw_row_t
 write_title_block (lxw_workbook        *workbook,
@@ -424,6 +436,7 @@ write_pivot (AqReportResult  *result,
   if (p.n_dims + p.n_cols > 0)
     {
       worksheet_freeze_panes (p.sheet, first, p.n_dims);
+      set_print (p.sheet, top, first - 1);
       worksheet_autofilter (p.sheet, first - 1, 0, first - 1 + n_rows, p.n_dims + p.n_cols - 1);
     }
   apply_widths (p.sheet, widths);
@@ -533,6 +546,7 @@ stream_sheet_close (AqReportXlsxStream *self)
   if (self->sheet == NULL || n == 0)
     return TRUE;
   worksheet_freeze_panes (self->sheet, self->first_row, 0);
+  set_print (self->sheet, self->first_row - 1, self->first_row - 1);
   worksheet_autofilter (self->sheet, self->first_row - 1, 0,
                         self->first_row - 1 + (lxw_row_t) self->sheet_rows, n - 1);
   apply_widths (self->sheet, self->widths);

@@ -337,6 +337,15 @@ test_list_overflow (void)
         g_autofree char *filter = g_strdup_printf ("A%u:%s", header_row + 1, last);
         g_assert_cmpstr (aq_test_xlsx_autofilter (xlsx, sheet), ==, filter);
       }
+      if (s < 2)
+        {
+          /* a full sheet's last row says where the list goes on */
+          g_autofree char *last = aq_test_xlsx_ref (39, 0);
+          const char *comment = aq_test_xlsx_comment (xlsx, sheet, last);
+
+          g_assert_nonnull (comment);
+          g_assert_nonnull (strstr (comment, aq_test_xlsx_sheet_name (xlsx, s + 1)));
+        }
       if (s > 0)
         {
           g_autofree char *from = g_strdup_printf ("%" G_GUINT64_FORMAT, seen + 1);

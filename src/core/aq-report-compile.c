@@ -640,9 +640,15 @@ compile_list (Compiler  *c,
     {
       AqDimension *dim = plan->row_dims->pdata[d];
       const AqReportSort *s = dimension_sort (c->spec, aq_dimension_get_id (dim));
-      g_autofree char *e = dim_expr (source, aq_dimension_get_id (dim), 0);
-      g_autofree char *custom = custom_order_expr (c, e, s, dim);
+      g_autofree char *e = NULL;
+      g_autofree char *custom = NULL;
 
+      /* The first column orders a list (usually a key: ties are rare and a 1 M-row sort on
+       * every column costs seconds); further columns only when a sort rule names them. */
+      if (d > 0 && s == NULL)
+        continue;
+      e = dim_expr (source, aq_dimension_get_id (dim), 0);
+      custom = custom_order_expr (c, e, s, dim);
       if (custom)
         g_string_append_printf (order, "%s%s", order->len ? ", " : "", custom);
       /* The key expression itself, not its text, so numbers and dates sort as such. */

@@ -390,6 +390,33 @@ test_list_overflow (void)
   g_assert_cmpuint (seen, ==, n);
 }
 
+/* A text longer than a cell holds is cut at Excel's 32,767 characters, not a failed export. */
+static void
+test_long_text (void)
+{
+  g_autoptr(AqReportResult) header = hand_list ();
+  g_autofree char *path = out_path ("long.xlsx");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportXlsxStream) stream = aq_report_xlsx_stream_new (path, &error);
+  g_autoptr(GString) history = g_string_new (NULL);
+  g_autoptr(AqTestXlsx) xlsx = NULL;
+  const char *cells[5] = { "A1", "2024-01-01", NULL, "1", "2.5" };
+  const char *text;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40000; i++)
+    g_string_append (history, "修");
+  cells[2] = history->str;
+  g_assert_true (aq_report_xlsx_stream_add_row (header, 0, cells, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (aq_report_xlsx_stream_finish (stream, header, &error));
+  g_assert_no_error (error);
+  xlsx = open_xlsx (path);
+  text = aq_test_xlsx_cell_text (xlsx, aq_test_xlsx_sheet_name (xlsx, 0), "C5");
+  g_assert_nonnull (text);
+  g_assert_cmpint (g_utf8_strlen (text, -1), ==, 32767);
+}
+
 static void
 test_csv (void)
 {
@@ -1061,6 +1088,7 @@ main (int   argc,
 
   g_test_add_func ("/report-xlsx/pivot-layout", test_pivot_layout);
   g_test_add_func ("/report-xlsx/list-overflow", test_list_overflow);
+  g_test_add_func ("/report-xlsx/long-text", test_long_text);
   g_test_add_func ("/report-xlsx/csv", test_csv);
   g_test_add_func ("/report-xlsx/atomic", test_atomic);
   g_test_add_func ("/report-xlsx/standard-pivot", test_standard_pivot);

@@ -29,6 +29,7 @@ typedef struct
   char       *pane;
   char       *autofilter;
   GArray     *widths;        /* double per column, 0 = default */
+  GHashTable *comments;      /* ref → text */
   guint       n_rows;
 } Sheet;
 
@@ -68,6 +69,7 @@ sheet_free (gpointer data)
   g_free (sheet->pane);
   g_free (sheet->autofilter);
   g_clear_pointer (&sheet->widths, g_array_unref);
+  g_clear_pointer (&sheet->comments, g_hash_table_unref);
   g_free (sheet);
 }
 
@@ -415,6 +417,100 @@ sheet_text (GMarkupParseContext *context,
 
 static const GMarkupParser sheet_parser = { sheet_start, sheet_end, sheet_text, NULL, NULL };
 
+/* ---- a sheet's comments (xl/worksheets/_rels/sheetN.xml.rels → xl/commentsM.xml) ---- */
+
+typedef struct
+{
+  char       *target;
+  GHashTable *comments;
+  char       *ref;
+  GString    *text;
+  gboolean    in_t;
+} CommentsState;
+
+static void
+comments_start (GMarkupParseContext *context,
+                const char          *element,
+                const char         **names,
+                const char         **values,
+                gpointer             user_data,
+                GError             **error)
+{
+  CommentsState *state = user_data;
+
+  if (strcmp (element, "Relationship") == 0
+      && g_str_has_suffix (attr (names, values, "Type") ? attr (names, values, "Type") : "",
+                           "/comments"))
+    {
+      const char *target = attr (names, values, "Target");
+
+      g_free (state->target);
+      /* "../comments1.xml", relative to xl/worksheets/ */
+      state->target = g_str_has_prefix (target, "../") ? g_strconcat ("xl/", target + 3, NULL)
+                                                       : g_strdup (target + (target[0] == '/'));
+    }
+  else if (strcmp (element, "comment") == 0)
+    {
+      g_free (state->ref);
+      state->ref = g_strdup (attr (names, values, "ref"));
+      g_string_truncate (state->text, 0);
+    }
+  else if (strcmp (element, "t") == 0)
+    state->in_t = TRUE;
+}
+
+static void
+comments_end (GMarkupParseContext *context,
+              const char          *element,
+              gpointer             user_data,
+              GError             **error)
+{
+  CommentsState *state = user_data;
+
+  if (strcmp (element, "t") == 0)
+    state->in_t = FALSE;
+  else if (strcmp (element, "comment") == 0 && state->ref)
+    g_hash_table_replace (state->comments, g_steal_pointer (&state->ref),
+                          g_strdup (state->text->str));
+}
+
+static void
+comments_text (GMarkupParseContext *context,
+               const char          *text,
+               gsize                len,
+               gpointer             user_data,
+               GError             **error)
+{
+  CommentsState *state = user_data;
+
+  if (state->in_t)
+    g_string_append_len (state->text, text, len);
+}
+
+static void
+load_comments (AqTestXlsx *xlsx,
+               Sheet      *sheet)
+{
+  static const GMarkupParser parser = { comments_start, comments_end, comments_text, NULL,
+                                        NULL };
+  g_autofree char *dir = g_path_get_dirname (sheet->part);
+  g_autofree char *base = g_path_get_basename (sheet->part);
+  g_autofree char *rels = g_strdup_printf ("%s/_rels/%s.rels", dir, base);
+  g_autoptr(GString) text = g_string_new (NULL);
+  CommentsState state = { NULL, sheet->comments, NULL, text, FALSE };
+  g_autoptr(GError) error = NULL;
+
+  if (parse_part (xlsx->path, rels, &parser, &state, &error) && state.target)
+    {
+      parse_part (xlsx->path, state.target, &parser, &state, &error);
+      g_assert_no_error (error);
+    }
+  else if (error)
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_free (state.target);
+  g_free (state.ref);
+}
+
 static Sheet *
 find_sheet (AqTestXlsx *xlsx,
             const char *name)
@@ -444,8 +540,10 @@ load_sheet (AqTestXlsx *xlsx,
   sheet->cells = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, cell_free);
   sheet->merged = g_ptr_array_new_with_free_func (g_free);
   sheet->widths = g_array_new (FALSE, TRUE, sizeof (double));
+  sheet->comments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   parse_part (xlsx->path, sheet->part, &sheet_parser, &state, &error);
   g_assert_no_error (error);
+  load_comments (xlsx, sheet);
   g_clear_pointer (&state.cell, cell_free);
   g_ptr_array_add (sheet->merged, NULL);
   sheet->parsed = TRUE;
@@ -604,6 +702,14 @@ aq_test_xlsx_cell (AqTestXlsx *xlsx,
                    const char *ref)
 {
   return g_hash_table_lookup (load_sheet (xlsx, sheet)->cells, ref);
+}
+
+const char *
+aq_test_xlsx_comment (AqTestXlsx *xlsx,
+                      const char *sheet,
+                      const char *ref)
+{
+  return g_hash_table_lookup (load_sheet (xlsx, sheet)->comments, ref);
 }
 
 const char *

@@ -48,6 +48,10 @@ const AqTestXlsxCell *aq_test_xlsx_cell     (AqTestXlsx  *xlsx,
 const char  *aq_test_xlsx_cell_text         (AqTestXlsx  *xlsx,
                                              const char  *sheet,
                                              const char  *ref);
+/* The cell's comment (a note), or NULL. */
+const char  *aq_test_xlsx_comment           (AqTestXlsx  *xlsx,
+                                             const char  *sheet,
+                                             const char  *ref);
 double       aq_test_xlsx_cell_number       (AqTestXlsx  *xlsx,
                                              const char  *sheet,
                                              const char  *ref);

@@ -3,7 +3,7 @@
  * First on results built by hand (every layout rule with exact expectations: merged ranges,
  * panes, filter, formats, subtotal styling, colours, the overflow sheet, atomic writes), then
  * on real standard reports run on a small demo warehouse, compared with the result and with
- * independent SQL.
+ * independent SQL. Needs the test cluster (`cluster-up`).
  */
 #include "config.h"
 
@@ -18,6 +18,8 @@
 #include "aq-report-private.h"
 
 static char *tmpdir;
+static AqDb *db;
+static AqCatalog *catalog;
 
 /* ---- helpers ---- */
 
@@ -335,6 +337,15 @@ test_list_overflow (void)
         g_autofree char *filter = g_strdup_printf ("A%u:%s", header_row + 1, last);
         g_assert_cmpstr (aq_test_xlsx_autofilter (xlsx, sheet), ==, filter);
       }
+      if (s < 2)
+        {
+          /* a full sheet's last row says where the list goes on */
+          g_autofree char *last = aq_test_xlsx_ref (39, 0);
+          const char *comment = aq_test_xlsx_comment (xlsx, sheet, last);
+
+          g_assert_nonnull (comment);
+          g_assert_nonnull (strstr (comment, aq_test_xlsx_sheet_name (xlsx, s + 1)));
+        }
       if (s > 0)
         {
           g_autofree char *from = g_strdup_printf ("%" G_GUINT64_FORMAT, seen + 1);
@@ -377,6 +388,33 @@ test_list_overflow (void)
       seen += rows_here;
     }
   g_assert_cmpuint (seen, ==, n);
+}
+
+/* A text longer than a cell holds is cut at Excel's 32,767 characters, not a failed export. */
+static void
+test_long_text (void)
+{
+  g_autoptr(AqReportResult) header = hand_list ();
+  g_autofree char *path = out_path ("long.xlsx");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportXlsxStream) stream = aq_report_xlsx_stream_new (path, &error);
+  g_autoptr(GString) history = g_string_new (NULL);
+  g_autoptr(AqTestXlsx) xlsx = NULL;
+  const char *cells[5] = { "A1", "2024-01-01", NULL, "1", "2.5" };
+  const char *text;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40000; i++)
+    g_string_append (history, "修");
+  cells[2] = history->str;
+  g_assert_true (aq_report_xlsx_stream_add_row (header, 0, cells, stream, &error));
+  g_assert_no_error (error);
+  g_assert_true (aq_report_xlsx_stream_finish (stream, header, &error));
+  g_assert_no_error (error);
+  xlsx = open_xlsx (path);
+  text = aq_test_xlsx_cell_text (xlsx, aq_test_xlsx_sheet_name (xlsx, 0), "C5");
+  g_assert_nonnull (text);
+  g_assert_cmpint (g_utf8_strlen (text, -1), ==, 32767);
 }
 
 static void
@@ -528,6 +566,514 @@ test_atomic (void)
   }
 }
 
+/* ---- standard reports on a demo warehouse ---- */
+
+typedef struct
+{
+  guint r1, c1, r2, c2;
+} Range;
+
+static void
+parse_cell (const char *ref,
+            guint      *row,
+            guint      *col)
+{
+  guint c = 0;
+
+  while (g_ascii_isalpha (*ref))
+    c = c * 26 + (g_ascii_toupper (*ref++) - 'A' + 1);
+  *col = c - 1;
+  *row = (guint) g_ascii_strtoull (ref, NULL, 10) - 1;
+}
+
+static GArray *
+merged_rects (AqTestXlsx *xlsx,
+              const char *sheet)
+{
+  GArray *rects = g_array_new (FALSE, FALSE, sizeof (Range));
+
+  for (char **m = aq_test_xlsx_merged_ranges (xlsx, sheet); *m; m++)
+    {
+      g_auto(GStrv) ends = g_strsplit (*m, ":", 2);
+      Range r;
+
+      parse_cell (ends[0], &r.r1, &r.c1);
+      parse_cell (ends[1], &r.r2, &r.c2);
+      g_array_append_val (rects, r);
+    }
+  return rects;
+}
+
+/* The text a reader sees at (row, col): the cell's own, or its merged range's top-left. */
+static const char *
+shown_text (AqTestXlsx *xlsx,
+            const char *sheet,
+            GArray     *rects,
+            guint       row,
+            guint       col,
+            gboolean   *merged)
+{
+  *merged = FALSE;
+  for (guint i = 0; i < rects->len; i++)
+    {
+      Range *r = &g_array_index (rects, Range, i);
+
+      if (row >= r->r1 && row <= r->r2 && col >= r->c1 && col <= r->c2)
+        {
+          *merged = TRUE;
+          return cell_text_at (xlsx, sheet, r->r1, r->c1);
+        }
+    }
+  return cell_text_at (xlsx, sheet, row, col);
+}
+
+/* Built by the first test that needs it, so the hand-built ones run without a warehouse. */
+static void
+ensure_db (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (db)
+    return;
+  /* a small warehouse: 14 months so the latest three are complete */
+  db = aq_test_demo_db_new ("t_report_xlsx", 2000, 14);
+  catalog = aq_catalog_load (db, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+latest_months (guint n)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT to_char(max(period) - interval '%u months', 'YYYY-MM') || '..' ||"
+    " to_char(max(period), 'YYYY-MM') FROM dm.cube_nrw_monthly", n - 1);
+
+  ensure_db ();
+  return aq_test_query_string (db, sql);
+}
+
+static double
+sql_number (const char *sql,
+            const char *param1,
+            const char *param2)
+{
+  const char *params[] = { param1, param2 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = aq_db_query_string (db, sql, param2 ? 2 : 1, params, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (value);
+  return g_ascii_strtod (value, NULL);
+}
+
+static AqReportResult *
+run_standard (const char  *name,
+              const char  *param,
+              const char  *value,
+              AqReportSpec **spec_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) spec = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  AqReportResult *result;
+
+  ensure_db ();
+  spec = aq_report_store_open (db, name, NULL, &error);
+  g_assert_no_error (error);
+  if (param)
+    g_hash_table_insert (params, (gpointer) param, (gpointer) value);
+  result = aq_report_run (db, catalog, spec, params, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  if (spec_out)
+    *spec_out = g_steal_pointer (&spec);
+  return result;
+}
+
+/* 产销差 by DMA level 1/2/3 and month: three row levels with subtotals, months across with a
+ * total column, a ratio recomputed at every level, conditional colours. */
+static void
+test_standard_pivot (void)
+{
+  g_autofree char *period = latest_months (3);
+  g_autofree char *path = out_path ("nrw.xlsx");
+  g_autofree char *csv_path = out_path ("nrw.csv");
+  g_auto(GStrv) bounds = g_strsplit (period, "..", 2);
+  g_autofree char *first_month = g_strconcat (bounds[0], "-01", NULL);
+  g_autofree char *last_month = g_strconcat (bounds[1], "-01", NULL);
+  g_autoptr(AqReportSpec) spec = NULL;
+  g_autoptr(AqReportResult) result = run_standard ("nrw_by_dma", "period", period, &spec);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqTestXlsx) xlsx = NULL;
+  g_autoptr(GArray) rects = NULL;
+  g_autoptr(GPtrArray) csv = NULL;
+  guint n_dims = aq_report_result_get_n_row_dims (result);
+  guint n_cols = aq_report_result_get_n_columns (result);
+  guint levels = aq_report_result_get_n_header_levels (result);
+  guint n_rows = aq_report_result_get_n_rows (result);
+  guint top, first, total_row = G_MAXUINT, subtotals = 0, coloured = 0, plain = 0;
+  g_autofree char *pane = NULL;
+  g_autofree char *filter = NULL;
+  g_autofree char *last = NULL;
+  const char *sheet;
+  gboolean merged, bom;
+
+  g_assert_cmpuint (n_dims, ==, 3);
+  g_assert_cmpuint (levels, ==, 2);
+  g_assert_cmpuint (n_rows, >, 5);
+  g_assert_true (aq_report_write_xlsx (result, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (aq_report_write_csv (result, csv_path, &error));
+  g_assert_no_error (error);
+  xlsx = open_xlsx (path);
+  sheet = aq_test_xlsx_sheet_name (xlsx, 0);
+  rects = merged_rects (xlsx, sheet);
+
+  /* title and one line per parameter, then a blank row */
+  g_assert_cmpstr (aq_test_xlsx_cell_text (xlsx, sheet, "A1"), ==,
+                   aq_report_result_get_title (result));
+  top = 2 + g_strv_length ((char **) aq_report_result_get_parameter_lines (result));
+  g_assert_cmpstr (cell_text_at (xlsx, sheet, 1, 0), ==,
+                   aq_report_result_get_parameter_lines (result)[0]);
+  first = top + levels;
+
+  /* Every header position shows the result's label (NULL: the one above, merged down); each
+   * row dimension is merged down the header; each month spans its three values. */
+  for (guint dim = 0; dim < n_dims; dim++)
+    {
+      g_assert_cmpstr (shown_text (xlsx, sheet, rects, top + 1, dim, &merged), ==,
+                       aq_report_result_get_row_dim_label (result, dim));
+      g_assert_true (merged);
+    }
+  for (guint col = 0; col < n_cols; col++)
+    for (guint level = 0; level < levels; level++)
+      {
+        const char *label = NULL;
+
+        for (int l = (int) level; l >= 0 && label == NULL; l--)
+          label = aq_report_result_get_column_header (result, col, l);
+        g_assert_cmpstr (shown_text (xlsx, sheet, rects, top + level, n_dims + col, &merged),
+                         ==, label);
+        g_assert_true (merged == (level == 0));
+      }
+  for (guint i = 0; i < rects->len; i++)
+    {
+      Range *r = &g_array_index (rects, Range, i);
+
+      if (r->r1 == top && r->c1 >= n_dims)
+        g_assert_cmpuint (r->c2 - r->c1 + 1, ==, 3);
+    }
+
+  /* panes, filter */
+  pane = aq_test_xlsx_ref (first, n_dims);
+  g_assert_cmpstr (aq_test_xlsx_frozen_pane (xlsx, sheet), ==, pane);
+  last = aq_test_xlsx_ref (first + n_rows - 1, n_dims + n_cols - 1);
+  filter = g_strdup_printf ("A%u:%s", first, last);
+  g_assert_cmpstr (aq_test_xlsx_autofilter (xlsx, sheet), ==, filter);
+
+  /* Cells: the result's values with the catalog's number format, the colours it says;
+   * subtotal rows labelled, bold and indented by level. */
+  for (guint row = 0; row < n_rows; row++)
+    {
+      AqReportRowKind kind = aq_report_result_get_row_kind (result, row);
+      guint level = aq_report_result_get_row_level (result, row);
+
+      if (kind == AQ_REPORT_ROW_SUBTOTAL)
+        {
+          g_autofree char *ref = aq_test_xlsx_ref (first + row, level);
+
+          subtotals++;
+          g_assert_cmpstr (aq_test_xlsx_cell_text (xlsx, sheet, ref), ==,
+                           C_("export", "Subtotal"));
+          g_assert_true (aq_test_xlsx_cell_bold (xlsx, sheet, ref));
+          g_assert_cmpuint (aq_test_xlsx_cell_indent (xlsx, sheet, ref), ==, level);
+        }
+      else if (kind == AQ_REPORT_ROW_TOTAL)
+        {
+          total_row = row;
+          g_assert_cmpstr (cell_text_at (xlsx, sheet, first + row, 0), ==,
+                           C_("export", "Total"));
+        }
+      else
+        for (guint dim = 0; dim < n_dims; dim++)
+          g_assert_cmpstr (cell_text_at (xlsx, sheet, first + row, dim), ==,
+                           aq_report_result_get_row_label (result, row, dim));
+      for (guint col = 0; col < n_cols; col++)
+        {
+          g_autofree char *ref = aq_test_xlsx_ref (first + row, n_dims + col);
+          AqIndicator *indicator =
+            aq_catalog_lookup_indicator (catalog,
+                                         aq_report_result_get_column_indicator (result, col));
+          const char *color = aq_report_result_get_cell_color (result, row, col);
+          double value;
+
+          if (!aq_report_result_get_cell (result, row, col, &value))
+            continue;
+          g_assert_cmpfloat_with_epsilon (aq_test_xlsx_cell_number (xlsx, sheet, ref), value,
+                                          1e-6 * MAX (1, fabs (value)));
+          g_assert_cmpstr (aq_test_xlsx_cell_format (xlsx, sheet, ref), ==,
+                           aq_indicator_get_number_format (indicator));
+          g_assert_true (aq_test_xlsx_cell_bold (xlsx, sheet, ref)
+                         == (kind != AQ_REPORT_ROW_DETAIL
+                             || aq_report_result_get_column_kind (result, col)
+                                == AQ_REPORT_COLUMN_TOTAL));
+          if (color)
+            {
+              g_autofree char *rgb = g_ascii_strup (color + 1, -1);
+
+              g_assert_cmpstr (aq_test_xlsx_cell_fill (xlsx, sheet, ref), ==, rgb);
+              coloured++;
+            }
+          else if (kind == AQ_REPORT_ROW_DETAIL
+                   && aq_report_result_get_column_kind (result, col) == AQ_REPORT_COLUMN_DETAIL)
+            {
+              g_assert_null (aq_test_xlsx_cell_fill (xlsx, sheet, ref));
+              plain++;
+            }
+        }
+    }
+  g_assert_cmpuint (subtotals, >, 0);
+  g_assert_cmpuint (total_row, ==, n_rows - 1);
+  g_assert_cmpuint (coloured, >, 0);
+  g_assert_cmpuint (plain, >, 0);
+
+  /* The grand total (total row × total column) against independent SQL over the cube. */
+  for (guint col = 0; col < n_cols; col++)
+    {
+      g_autofree char *ref = aq_test_xlsx_ref (first + total_row, n_dims + col);
+      const char *id = aq_report_result_get_column_indicator (result, col);
+      double expected;
+
+      if (aq_report_result_get_column_kind (result, col) != AQ_REPORT_COLUMN_TOTAL)
+        continue;
+      if (strcmp (id, "nrw_siv") == 0)
+        expected = sql_number ("SELECT sum(siv) FROM dm.cube_nrw_monthly WHERE level = 3"
+                               " AND period BETWEEN $1::date AND $2::date",
+                               first_month, last_month);
+      else if (strcmp (id, "nrw_billed") == 0)
+        expected = sql_number ("SELECT sum(billed) FROM dm.cube_nrw_monthly WHERE level = 3"
+                               " AND period BETWEEN $1::date AND $2::date",
+                               first_month, last_month);
+      else
+        expected = sql_number ("SELECT (sum(siv) - sum(billed)) / sum(siv)"
+                               " FROM dm.cube_nrw_monthly WHERE level = 3"
+                               " AND period BETWEEN $1::date AND $2::date",
+                               first_month, last_month);
+      g_assert_cmpfloat_with_epsilon (aq_test_xlsx_cell_number (xlsx, sheet, ref), expected,
+                                      1e-6 * MAX (1, fabs (expected)));
+    }
+
+  /* The CSV: one row per header level, then the rows, values as formatted. */
+  csv = aq_test_csv_read (csv_path, &bom, &error);
+  g_assert_no_error (error);
+  g_assert_true (bom);
+  g_assert_cmpuint (csv->len, ==, levels + n_rows);
+  for (guint row = 0; row < n_rows; row++)
+    {
+      GPtrArray *fields = csv->pdata[levels + row];
+
+      g_assert_cmpuint (fields->len, ==, n_dims + n_cols);
+      for (guint col = 0; col < n_cols; col++)
+        {
+          double value;
+          const char *field = fields->pdata[n_dims + col];
+
+          if (aq_report_result_get_cell (result, row, col, &value))
+            g_assert_cmpfloat_with_epsilon (g_ascii_strtod (field, NULL), value,
+                                            0.5 * MAX (1e-3 * fabs (value), 1e-3));
+          else
+            g_assert_cmpstr (field, ==, "");
+        }
+    }
+  g_assert_cmpstr (((GPtrArray *) csv->pdata[levels + total_row])->pdata[0], ==,
+                   C_("export", "Total"));
+}
+
+/* 欠费用户清单 streamed into both files by one run, against the in-memory run and SQL. */
+static void
+test_standard_list (void)
+{
+  g_autofree char *path = out_path ("arrears.xlsx");
+  g_autofree char *csv_path = out_path ("arrears.csv");
+  g_autoptr(AqReportSpec) spec = NULL;
+  g_autoptr(AqReportResult) result = run_standard ("arrears_list", NULL, NULL, &spec);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqTestXlsx) xlsx = NULL;
+  g_autoptr(GPtrArray) csv = NULL;
+  g_autoptr(GHashTable) by_account = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_dims = aq_report_result_get_n_row_dims (result);
+  guint n_cols = aq_report_result_get_n_columns (result);
+  guint n = aq_report_result_get_n_rows (result);
+  gint64 expected = aq_test_query_int64 (db, "SELECT count(*) FROM dm.customer_profile"
+                                             " WHERE arrears_amount > 0");
+  guint64 written = 0;
+  const char *sheet;
+  gboolean bom;
+
+  g_assert_cmpint (expected, >, 10);
+  g_assert_cmpuint (n, ==, expected);
+  g_assert_cmpstr (aq_report_result_get_row_dim_id (result, 0), ==, "account");
+  g_assert_true (aq_report_export_list (db, catalog, spec, NULL, path, csv_path, &written,
+                                        NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (written, ==, n);
+  for (guint row = 0; row < n; row++)
+    g_hash_table_insert (by_account,
+                         (gpointer) aq_report_result_get_row_label (result, row, 0),
+                         GUINT_TO_POINTER (row));
+
+  xlsx = open_xlsx (path);
+  g_assert_cmpuint (aq_test_xlsx_n_sheets (xlsx), ==, 1);
+  sheet = aq_test_xlsx_sheet_name (xlsx, 0);
+  /* title, parameter lines, blank, the header row; data after */
+  {
+    guint header = 2 + g_strv_length ((char **) aq_report_result_get_parameter_lines (result));
+    g_autofree char *pane = aq_test_xlsx_ref (header + 1, 0);
+
+    g_assert_cmpstr (aq_test_xlsx_frozen_pane (xlsx, sheet), ==, pane);
+    g_assert_cmpuint (aq_test_xlsx_n_rows (xlsx, sheet), ==, header + 1 + n);
+    for (guint col = 0; col < n_dims; col++)
+      g_assert_cmpstr (cell_text_at (xlsx, sheet, header, col), ==,
+                       aq_report_result_get_row_dim_label (result, col));
+    for (guint i = 0; i < n; i++)
+      {
+        const char *account = cell_text_at (xlsx, sheet, header + 1 + i, 0);
+        gpointer found;
+        guint row;
+
+        g_assert_true (g_hash_table_lookup_extended (by_account, account, NULL, &found));
+        row = GPOINTER_TO_UINT (found);
+        for (guint dim = 1; dim < n_dims; dim++)
+          g_assert_cmpstr (cell_text_at (xlsx, sheet, header + 1 + i, dim), ==,
+                           aq_report_result_get_row_label (result, row, dim));
+        for (guint col = 0; col < n_cols; col++)
+          {
+            g_autofree char *ref = aq_test_xlsx_ref (header + 1 + i, n_dims + col);
+            double value;
+
+            if (!aq_report_result_get_cell (result, row, col, &value))
+              continue;
+            g_assert_cmpfloat_with_epsilon (aq_test_xlsx_cell_number (xlsx, sheet, ref), value,
+                                            1e-9 * MAX (1, fabs (value)));
+            g_assert_cmpstr (aq_test_xlsx_cell_format (xlsx, sheet, ref), ==,
+                             aq_report_result_get_column_format (result, col));
+          }
+      }
+  }
+
+  /* the CSV from the same run: the header row and the same rows */
+  csv = aq_test_csv_read (csv_path, &bom, &error);
+  g_assert_no_error (error);
+  g_assert_true (bom);
+  g_assert_cmpuint (csv->len, ==, 1 + n);
+  for (guint i = 1; i <= n; i++)
+    {
+      GPtrArray *fields = csv->pdata[i];
+      gpointer found;
+      double value;
+      guint row;
+
+      g_assert_cmpuint (fields->len, ==, n_dims + n_cols);
+      g_assert_true (g_hash_table_lookup_extended (by_account, fields->pdata[0], NULL, &found));
+      row = GPOINTER_TO_UINT (found);
+      g_assert_cmpstr (fields->pdata[2], ==, aq_report_result_get_row_label (result, row, 2));
+      g_assert_true (aq_report_result_get_cell (result, row, 0, &value));
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (fields->pdata[n_dims], NULL), value,
+                                      1e-9 * MAX (1, fabs (value)));
+    }
+}
+
+/* A failing run (a parameter of the wrong type) writes nothing and says which parameter. */
+static void
+test_failed_run (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "failed", NULL);
+  g_autofree char *path = g_build_filename (dir, "x.xlsx", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "x.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) spec = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+
+  ensure_db ();
+  spec = aq_report_store_open (db, "zero_consumption", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_hash_table_insert (params, "n", "six");
+  g_assert_false (aq_report_export_list (db, catalog, spec, params, path, csv_path, NULL, NULL,
+                                         &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "n"));
+  g_assert_cmpuint (count_files (dir), ==, 0);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (res);
+}
+
+static gboolean
+export_wait (GAsyncResult **res,
+             guint64       *n_rows,
+             GError       **error)
+{
+  gboolean ok;
+
+  while (*res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ok = aq_report_export_finish (*res, n_rows, error);
+  g_clear_object (res);
+  return ok;
+}
+
+/* The designer's way: on a worker thread, from a result or by streaming a list; cancelled,
+ * nothing is written. */
+static void
+test_async (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "async", NULL);
+  g_autofree char *xlsx_path = g_build_filename (dir, "a.xlsx", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "a.csv", NULL);
+  g_autoptr(AqReportResult) result = run_standard ("billing_by_district", NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) list = aq_report_store_open (db, "arrears_list", NULL, &error);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(AqTestXlsx) xlsx = NULL;
+  gint64 arrears = aq_test_query_int64 (db, "SELECT count(*) FROM dm.customer_profile"
+                                            " WHERE arrears_amount > 0");
+  GAsyncResult *res = NULL;
+  guint64 n_rows = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  aq_report_export_async (NULL, NULL, NULL, NULL, result, xlsx_path, csv_path, NULL,
+                          export_done_cb, &res);
+  g_assert_true (export_wait (&res, &n_rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_rows, ==, aq_report_result_get_n_rows (result));
+  g_assert_cmpuint (count_files (dir), ==, 2);
+
+  aq_report_export_async (aq_db_get_conninfo (db), catalog, list, NULL, NULL, xlsx_path, NULL,
+                          NULL, export_done_cb, &res);
+  g_assert_true (export_wait (&res, &n_rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_rows, ==, arrears);
+  xlsx = open_xlsx (xlsx_path);
+  g_assert_cmpstr (aq_test_xlsx_sheet_name (xlsx, 0), ==, "欠费用户清单");
+
+  g_unlink (xlsx_path);
+  g_unlink (csv_path);
+  g_cancellable_cancel (cancelled);
+  aq_report_export_async (aq_db_get_conninfo (db), catalog, list, NULL, NULL, xlsx_path,
+                          csv_path, cancelled, export_done_cb, &res);
+  g_assert_false (export_wait (&res, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,8 +1088,14 @@ main (int   argc,
 
   g_test_add_func ("/report-xlsx/pivot-layout", test_pivot_layout);
   g_test_add_func ("/report-xlsx/list-overflow", test_list_overflow);
+  g_test_add_func ("/report-xlsx/long-text", test_long_text);
   g_test_add_func ("/report-xlsx/csv", test_csv);
   g_test_add_func ("/report-xlsx/atomic", test_atomic);
+  g_test_add_func ("/report-xlsx/standard-pivot", test_standard_pivot);
+  g_test_add_func ("/report-xlsx/standard-list", test_standard_list);
+  g_test_add_func ("/report-xlsx/failed-run", test_failed_run);
+  g_test_add_func ("/report-xlsx/async", test_async);
+
 
   status = g_test_run ();
   /* AQ_TEST_KEEP_EXPORTS=1 keeps the files, to open them in a spreadsheet */
@@ -551,6 +1103,8 @@ main (int   argc,
     remove_tree (tmpdir);
   else
     g_test_message ("exports kept in %s", tmpdir);
+  g_clear_object (&catalog);
+  g_clear_object (&db);
   g_free (tmpdir);
   return status;
 }

@@ -42,7 +42,15 @@ export_result (AqDb         *db,
 {
   g_autoptr(AqReportResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(AqExportFile) xlsx_probe = NULL;
+  g_autoptr(AqExportFile) csv_probe = NULL;
 
+  /* A folder that is missing or read-only fails before the query runs, as for lists. */
+  if ((xlsx_path && (xlsx_probe = aq_export_file_new (xlsx_path, &error)) == NULL)
+      || (csv_path && (csv_probe = aq_export_file_new (csv_path, &error)) == NULL))
+    return aq_ctl_fail (error);
+  g_clear_pointer (&xlsx_probe, aq_export_file_free);
+  g_clear_pointer (&csv_probe, aq_export_file_free);
   result = aq_report_run (db, catalog, spec, params, aq_ctl_cancellable (), &error);
   if (result == NULL
       || (xlsx_path && !aq_report_write_xlsx (result, xlsx_path, &error))

@@ -245,3 +245,114 @@ aq_report_export_list (AqDb          *db,
   g_clear_object (&pipe.final_header);
   return ok;
 }
+
+/* ---- async, for the designer ---- */
+
+typedef struct
+{
+  char           *conninfo;
+  AqCatalog      *catalog;
+  AqReportSpec   *spec;
+  GHashTable     *params;
+  AqReportResult *result;
+  char           *xlsx_path;
+  char           *csv_path;
+  guint64         n_rows;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  g_free (data->conninfo);
+  g_clear_object (&data->catalog);
+  g_clear_object (&data->spec);
+  g_clear_pointer (&data->params, g_hash_table_unref);
+  g_clear_object (&data->result);
+  g_free (data->xlsx_path);
+  g_free (data->csv_path);
+  g_free (data);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  gboolean ok;
+
+  if (data->result)
+    {
+      ok = (data->xlsx_path == NULL || aq_report_write_xlsx (data->result, data->xlsx_path,
+                                                             &error))
+           && (data->csv_path == NULL || aq_report_write_csv (data->result, data->csv_path,
+                                                              &error));
+      data->n_rows = aq_report_result_get_n_rows (data->result);
+    }
+  else
+    ok = (db = aq_db_connect (data->conninfo, &error)) != NULL
+         && aq_report_export_list (db, data->catalog, data->spec, data->params,
+                                   data->xlsx_path, data->csv_path, &data->n_rows, cancellable,
+                                   &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+aq_report_export_async (const char          *conninfo,
+                        AqCatalog           *catalog,
+                        AqReportSpec        *spec,
+                        GHashTable          *params,
+                        AqReportResult      *result,
+                        const char          *xlsx_path,
+                        const char          *csv_path,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ExportData *data = g_new0 (ExportData, 1);
+
+  g_return_if_fail (xlsx_path != NULL || csv_path != NULL);
+  g_return_if_fail (result != NULL || (conninfo != NULL && AQ_IS_CATALOG (catalog)
+                                       && AQ_IS_REPORT_SPEC (spec)));
+
+  data->conninfo = g_strdup (conninfo);
+  data->catalog = catalog ? g_object_ref (catalog) : NULL;
+  data->spec = spec ? aq_report_spec_copy (spec) : NULL;
+  if (params)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      data->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_iter_init (&iter, params);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (data->params, g_strdup (key), g_strdup (value));
+    }
+  data->result = result ? g_object_ref (result) : NULL;
+  data->xlsx_path = g_strdup (xlsx_path);
+  data->csv_path = g_strdup (csv_path);
+  g_task_set_source_tag (task, aq_report_export_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+aq_report_export_finish (GAsyncResult  *result,
+                         guint64       *n_rows,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (n_rows)
+    *n_rows = ((ExportData *) g_task_get_task_data (G_TASK (result)))->n_rows;
+  return TRUE;
+}

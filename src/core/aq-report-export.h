@@ -23,4 +23,22 @@ gboolean  aq_report_export_list  (AqDb           *db,
                                   GCancellable   *cancellable,
                                   GError        **error);
 
+/* For a UI: on a worker thread, writes @result when given (a pivot, or a list complete in
+ * memory), else runs the LIST report @spec on its own connection from @conninfo and streams it.
+ * @spec and @params are copied. */
+void      aq_report_export_async   (const char          *conninfo,
+                                    AqCatalog           *catalog,
+                                    AqReportSpec        *spec,
+                                    GHashTable          *params,
+                                    AqReportResult      *result,
+                                    const char          *xlsx_path,
+                                    const char          *csv_path,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+/* @n_rows (optional): the rows written. */
+gboolean  aq_report_export_finish  (GAsyncResult        *result,
+                                    guint64             *n_rows,
+                                    GError             **error);
+
 G_END_DECLS

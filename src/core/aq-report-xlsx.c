@@ -31,6 +31,8 @@
 #define MAX_WIDTH       60
 /* Enough rows to size a list's columns without measuring a million cells. */
 #define WIDTH_SAMPLE    5000
+/* Excel's limit for one cell's text. */
+#define MAX_CELL_CHARS  32767
 
 typedef enum
 {
@@ -118,6 +120,24 @@ style_get (lxw_workbook *workbook,
   return format;
 }
 
+/* A cell holds at most 32,767 characters; a longer text (a work order's whole history) is cut
+ * there rather than failing the export. */
+static lxw_error
+write_string (lxw_worksheet *sheet,
+              lxw_row_t      row,
+              lxw_col_t      col,
+              const char    *text,
+              lxw_format    *format)
+{
+  if (G_UNLIKELY (strlen (text) > MAX_CELL_CHARS) && g_utf8_strlen (text, -1) > MAX_CELL_CHARS)
+    {
+      g_autofree char *cut = g_strndup (text, g_utf8_offset_to_pointer (text, MAX_CELL_CHARS)
+                                              - text);
+      return worksheet_write_string (sheet, row, col, cut, format);
+    }
+  return worksheet_write_string (sheet, row, col, text, format);
+}
+
 static guint32
 parse_color (const char *text)
 {
@@ -181,6 +201,18 @@ apply_widths (lxw_worksheet *sheet,
     }
 }
 
+/* Printed: landscape A4, as wide as one page, the header repeated on every page. */
+static void
+set_print (lxw_worksheet *sheet,
+           lxw_row_t      header_first,
+           lxw_row_t      header_last)
+{
+  worksheet_set_landscape (sheet);
+  worksheet_set_paper (sheet, 9);
+  worksheet_fit_to_pages (sheet, 1, 0);
+  worksheet_repeat_rows (sheet, header_first, header_last);
+}
+
 /* The title and the parameter lines; returns the row after the blank line under them. */
 static lxw_row_t
 write_title_block (lxw_workbook        *workbook,
@@ -192,13 +224,13 @@ write_title_block (lxw_workbook        *workbook,
 {
   lxw_row_t row = 0;
 
-  worksheet_write_string (sheet, row++, 0, title && *title ? title : C_("export", "Report"),
+  write_string (sheet, row++, 0, title && *title ? title : C_("export", "Report"),
                           style_get (workbook, styles, STYLE_TITLE, NULL, NO_FILL, 0));
   for (guint i = 0; lines && lines[i]; i++)
-    worksheet_write_string (sheet, row++, 0, lines[i],
+    write_string (sheet, row++, 0, lines[i],
                             style_get (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
   if (note)
-    worksheet_write_string (sheet, row++, 0, note,
+    write_string (sheet, row++, 0, note,
                             style_get (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
   return row + 1;
 }
@@ -284,7 +316,7 @@ write_header (Pivot      *p,
         code = worksheet_merge_range (p->sheet, top, dim, bottom, dim, label ? label : "",
                                       format);
       else
-        code = worksheet_write_string (p->sheet, top, dim, label ? label : "", format);
+        code = write_string (p->sheet, top, dim, label ? label : "", format);
     }
   for (guint level = 0; level < p->n_levels && code == LXW_NO_ERROR; level++)
     {
@@ -309,7 +341,7 @@ write_header (Pivot      *p,
             code = worksheet_merge_range (p->sheet, top + level, first, top + level + depth - 1,
                                           first + span - 1, label, format);
           else
-            code = worksheet_write_string (p->sheet, top + level, first, label, format);
+            code = write_string (p->sheet, top + level, first, label, format);
           for (guint i = 0; i < span; i++)
             grow (p->widths, first + i, (aq_export_display_width (label) + 1 + span - 1) / span);
           col += span;
@@ -346,7 +378,7 @@ write_pivot_row (Pivot      *p,
         }
       if (label)
         {
-          code = worksheet_write_string (p->sheet, at, dim, label,
+          code = write_string (p->sheet, at, dim, label,
                                          style_get (p->workbook, p->styles, row_style, NULL,
                                                     NO_FILL, indent));
           grow (p->widths, dim, aq_export_display_width (label) + indent * 2
@@ -424,6 +456,7 @@ write_pivot (AqReportResult  *result,
   if (p.n_dims + p.n_cols > 0)
     {
       worksheet_freeze_panes (p.sheet, first, p.n_dims);
+      set_print (p.sheet, top, first - 1);
       worksheet_autofilter (p.sheet, first - 1, 0, first - 1 + n_rows, p.n_dims + p.n_cols - 1);
     }
   apply_widths (p.sheet, widths);
@@ -533,6 +566,7 @@ stream_sheet_close (AqReportXlsxStream *self)
   if (self->sheet == NULL || n == 0)
     return TRUE;
   worksheet_freeze_panes (self->sheet, self->first_row, 0);
+  set_print (self->sheet, self->first_row - 1, self->first_row - 1);
   worksheet_autofilter (self->sheet, self->first_row - 1, 0,
                         self->first_row - 1 + (lxw_row_t) self->sheet_rows, n - 1);
   apply_widths (self->sheet, self->widths);
@@ -576,7 +610,7 @@ stream_sheet_open (AqReportXlsxStream  *self,
   for (guint col = 0; col < self->n_dims + self->n_cols; col++)
     {
       const char *label = list_header (header, self->n_dims, col);
-      lxw_error code = worksheet_write_string (self->sheet, row, col, label ? label : "",
+      lxw_error code = write_string (self->sheet, row, col, label ? label : "",
                                                format);
 
       if (code != LXW_NO_ERROR)
@@ -641,7 +675,7 @@ write_text_cell (AqReportXlsxStream *self,
     return worksheet_write_datetime (self->sheet, self->row, col, &when,
                                      kind == KIND_DATE ? self->date_format
                                                        : self->timestamp_format);
-  return worksheet_write_string (self->sheet, self->row, col, text, NULL);
+  return write_string (self->sheet, self->row, col, text, NULL);
 }
 
 AqReportXlsxStream *
@@ -712,7 +746,7 @@ aq_report_xlsx_stream_add_row (AqReportResult      *header,
           code = end != text && *end == '\0'
                  ? worksheet_write_number (self->sheet, self->row, col, value,
                                            self->formats[col])
-                 : worksheet_write_string (self->sheet, self->row, col, text, NULL);
+                 : write_string (self->sheet, self->row, col, text, NULL);
         }
       else
         code = write_text_cell (self, col, text);

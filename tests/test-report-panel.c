@@ -9,6 +9,7 @@
  * within their zone, and the chart view draws the same result.
  */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "aq-test-ui.h"
@@ -524,6 +525,44 @@ find_message_dialog (void)
   return NULL;
 }
 
+static gboolean
+panel_idle (gpointer data)
+{
+  return !aq_panel_get_loading (AQ_PANEL (panel));
+}
+
+/* The pivot on screen to Excel and to CSV, off the main thread. */
+static void
+test_export (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("aq-report-panel-XXXXXX", NULL);
+  g_autofree char *xlsx = g_build_filename (dir, "pivot.xlsx", NULL);
+  g_autofree char *csv = g_build_filename (dir, "pivot.csv", NULL);
+  g_autofree char *xlsx_data = NULL;
+  g_autofree char *csv_data = NULL;
+  gsize xlsx_len = 0;
+  g_autoptr(GError) error = NULL;
+
+  aq_report_panel_export (panel, xlsx, FALSE);
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  aq_test_wait_for (panel_idle, NULL, 60, "the Excel export");
+  aq_report_panel_export (panel, csv, TRUE);
+  aq_test_wait_for (panel_idle, NULL, 60, "the CSV export");
+  g_assert_null (aq_report_panel_get_error (panel));
+
+  g_file_get_contents (xlsx, &xlsx_data, &xlsx_len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (xlsx_len, >, 1000);
+  g_assert_true (memcmp (xlsx_data, "PK\003\004", 4) == 0);
+  g_file_get_contents (csv, &csv_data, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (csv_data, "Billed volume"));
+  g_assert_nonnull (strstr (csv_data, aq_report_grid_row_get_cell (grid_row (0), 0)));
+  g_unlink (xlsx);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
 /* Save (twice: the version counts), list among the standard reports, delete. */
 static void
 test_store (void)
@@ -661,6 +700,7 @@ main (int   argc,
   g_test_add_func ("/report-panel/chart", test_chart);
   g_test_add_func ("/report-panel/drill", test_drill);
   g_test_add_func ("/report-panel/filter", test_filter);
+  g_test_add_func ("/report-panel/export", test_export);
   g_test_add_func ("/report-panel/store", test_store);
   g_test_add_func ("/report-panel/list", test_list);
   ret = g_test_run ();

@@ -34,8 +34,7 @@
 #include "aq-report-row-model.h"
 #include "aq-report-table.h"
 #include "aq-window.h"
-#include "aq-report-csv.h"
-#include "aq-report-xlsx.h"
+#include "aq-report-export.h"
 
 #define RUN_DELAY_MS 150
 #define LIST_PAGE_ROWS 200
@@ -82,6 +81,7 @@ struct _AqReportPanel
   char                *conninfo;
   gboolean             screenshot_opened;
   guint                storing;
+  char                *export_path;
 };
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
@@ -1180,79 +1180,28 @@ delete_action (GtkWidget  *widget,
 
 /* ---- export ---- */
 
-typedef struct
-{
-  AqReportResult *result;
-  AqReportSpec   *spec;
-  AqCatalog      *catalog;
-  GHashTable     *params;
-  char           *conninfo;
-  char           *path;
-  gboolean        csv;
-} ExportData;
-
-static void
-export_data_free (ExportData *data)
-{
-  g_clear_object (&data->result);
-  g_clear_object (&data->spec);
-  g_clear_object (&data->catalog);
-  g_clear_pointer (&data->params, g_hash_table_unref);
-  g_free (data->conninfo);
-  g_free (data->path);
-  g_free (data);
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportData *data = task_data;
-  GError *error = NULL;
-  gboolean ok;
-
-  if (data->result != NULL)
-    ok = data->csv ? aq_report_write_csv (data->result, data->path, &error)
-                   : aq_report_write_xlsx (data->result, data->path, &error);
-  else
-    {
-      g_autoptr(AqDb) db = aq_db_connect (data->conninfo, &error);
-
-      ok = db != NULL
-           && (data->csv
-               ? aq_report_write_csv_list (db, data->catalog, data->spec, data->params,
-                                           data->path, NULL, cancellable, &error)
-               : aq_report_write_xlsx_list (db, data->catalog, data->spec, data->params,
-                                            data->path, NULL, cancellable, &error));
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 export_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  AqReportPanel *self = AQ_REPORT_PANEL (object);
+  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
   g_autoptr(GError) error = NULL;
-  ExportData *data = g_task_get_task_data (G_TASK (result));
+  guint64 n_rows = 0;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!aq_report_export_finish (result, &n_rows, &error))
     show_error (self, error->message);
   else
     {
-      g_autofree char *basename = g_path_get_basename (data->path);
+      g_autofree char *basename = g_path_get_basename (self->export_path);
       g_autofree char *text = NULL;
 
       /* Translators: %s is a file name */
       text = g_strdup_printf (_("Exported to %s"), basename);
       gtk_label_set_label (self->status_label, text);
     }
+  self->storing--;
+  g_object_unref (self);
 }
 
 static void
@@ -1261,8 +1210,7 @@ export_response_cb (GtkNativeDialog *chooser,
                     AqReportPanel   *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GTask) task = NULL;
-  ExportData *data;
+  gboolean csv = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "csv"));
 
   if (response != GTK_RESPONSE_ACCEPT)
     goto out;
@@ -1270,18 +1218,7 @@ export_response_cb (GtkNativeDialog *chooser,
   if (file == NULL || g_file_peek_path (file) == NULL)
     goto out;
 
-  data = g_new0 (ExportData, 1);
-  data->csv = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "csv"));
-  data->path = g_file_get_path (file);
-  data->result = self->result ? g_object_ref (self->result) : NULL;
-  data->spec = aq_report_spec_copy (self->spec);
-  data->catalog = g_object_ref (self->catalog);
-  data->params = aq_report_params_bar_get_values (self->params_bar);
-  data->conninfo = g_strdup (conninfo (self));
-  task = g_task_new (self, NULL, export_cb, NULL);
-  g_task_set_source_tag (task, export_response_cb);
-  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  aq_report_panel_export (self, g_file_peek_path (file), csv);
 
 out:
   gtk_native_dialog_destroy (chooser);
@@ -1690,6 +1627,7 @@ aq_report_panel_finalize (GObject *object)
   g_free (self->error);
   g_free (self->pending_open);
   g_free (self->conninfo);
+  g_free (self->export_path);
 
   G_OBJECT_CLASS (aq_report_panel_parent_class)->finalize (object);
 }
@@ -1984,6 +1922,30 @@ aq_report_panel_set_view (AqReportPanel *self,
   if (!g_str_equal (gtk_stack_get_visible_child_name (self->view_stack), "empty"))
     gtk_stack_set_visible_child_name (self->view_stack, view);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+/* Writes what is on screen to @path, Excel or CSV, off the main thread (the panel counts as
+ * loading until it is written). */
+void
+aq_report_panel_export (AqReportPanel *self,
+                        const char    *path,
+                        gboolean       csv)
+{
+  g_autoptr(GHashTable) params = NULL;
+
+  g_return_if_fail (AQ_IS_REPORT_PANEL (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->catalog == NULL || (self->result == NULL && self->list == NULL))
+    return;
+  /* the pivot on screen is written as it is; a list is run again and streamed to the file */
+  g_free (self->export_path);
+  self->export_path = g_strdup (path);
+  params = aq_report_params_bar_get_values (self->params_bar);
+  self->storing++;
+  aq_report_export_async (conninfo (self), self->catalog, self->spec, params, self->result,
+                          csv ? NULL : self->export_path, csv ? self->export_path : NULL,
+                          self->cancellable, export_cb, g_object_ref (self));
 }
 
 gboolean

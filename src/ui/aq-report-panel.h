@@ -37,6 +37,9 @@ AqReportParamsBar   *aq_report_panel_get_params_bar   (AqReportPanel       *self
 const char          *aq_report_panel_get_view         (AqReportPanel       *self);
 void                 aq_report_panel_set_view         (AqReportPanel       *self,
                                                        const char          *view);
+void                 aq_report_panel_export           (AqReportPanel       *self,
+                                                       const char          *path,
+                                                       gboolean             csv);
 gboolean             aq_report_panel_can_undo         (AqReportPanel       *self);
 gboolean             aq_report_panel_can_redo         (AqReportPanel       *self);
 

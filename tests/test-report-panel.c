@@ -355,6 +355,66 @@ test_sort (void)
   wait_run ("the unsorted pivot");
 }
 
+static gboolean
+match_add (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)),
+                                               "_Add") == 0;
+}
+
+/* A conditional format from the options dialog colours the cells it matches, totals too. */
+static void
+test_formatting (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+  GtkWidget *spin;
+  GPtrArray *rules;
+  const char *color;
+  GListModel *rows;
+  guint colored = 0;
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.options", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (w), "AqReportOptionsDialog"))
+        dialog = GTK_WIDGET (w);
+    }
+  g_assert_nonnull (dialog);
+  /* Billed volume > 0 → the default colour */
+  spin = aq_test_find_widget (dialog, aq_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_SPIN_BUTTON));
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0);
+  g_signal_emit_by_name (aq_test_find_widget (dialog, match_add, NULL), "clicked");
+  wait_run ("the formatted pivot");
+  rules = aq_report_spec_get_format_rules (aq_report_panel_get_spec (panel));
+  g_assert_cmpuint (rules->len, ==, 1);
+  color = ((AqReportFormatRule *) g_ptr_array_index (rules, 0))->color;
+
+  rows = aq_report_grid_get_rows (aq_report_panel_get_grid (panel));
+  for (guint r = 0; r < g_list_model_get_n_items (rows); r++)
+    {
+      AqReportGridRow *row = grid_row (r);
+
+      /* column 1: the first year's billed volume; column 2 (amount) has no rule */
+      g_assert_null (aq_report_grid_row_get_color (row, 2));
+      if (parse_cell (aq_report_grid_row_get_cell (row, 1)) > 0)
+        {
+          g_assert_cmpstr (aq_report_grid_row_get_color (row, 1), ==, color);
+          colored++;
+        }
+    }
+  g_assert_cmpuint (colored, ==, g_list_model_get_n_items (rows));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.undo", NULL);
+  wait_run ("the unformatted pivot");
+  g_assert_cmpuint (aq_report_spec_get_format_rules (aq_report_panel_get_spec (panel))->len, ==,
+                    0);
+}
+
 /* The chart view draws the result on screen, and the render function draws it alone. */
 static void
 test_chart (void)
@@ -697,6 +757,7 @@ main (int   argc,
   g_test_add_func ("/report-panel/error-and-undo", test_error_and_undo);
   g_test_add_func ("/report-panel/keyboard-and-reorder", test_keyboard_and_reorder);
   g_test_add_func ("/report-panel/sort", test_sort);
+  g_test_add_func ("/report-panel/formatting", test_formatting);
   g_test_add_func ("/report-panel/chart", test_chart);
   g_test_add_func ("/report-panel/drill", test_drill);
   g_test_add_func ("/report-panel/filter", test_filter);

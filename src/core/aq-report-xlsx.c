@@ -225,13 +225,13 @@ write_title_block (lxw_workbook        *workbook,
   lxw_row_t row = 0;
 
   write_string (sheet, row++, 0, title && *title ? title : C_("export", "Report"),
-                          style_get (workbook, styles, STYLE_TITLE, NULL, NO_FILL, 0));
+                style_get (workbook, styles, STYLE_TITLE, NULL, NO_FILL, 0));
   for (guint i = 0; lines && lines[i]; i++)
     write_string (sheet, row++, 0, lines[i],
-                            style_get (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
+                  style_get (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
   if (note)
     write_string (sheet, row++, 0, note,
-                            style_get (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
+                  style_get (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
   return row + 1;
 }
 
@@ -379,8 +379,8 @@ write_pivot_row (Pivot      *p,
       if (label)
         {
           code = write_string (p->sheet, at, dim, label,
-                                         style_get (p->workbook, p->styles, row_style, NULL,
-                                                    NO_FILL, indent));
+                               style_get (p->workbook, p->styles, row_style, NULL, NO_FILL,
+                                          indent));
           grow (p->widths, dim, aq_export_display_width (label) + indent * 2
                 + (row_style != STYLE_CELL));
         }
@@ -610,8 +610,7 @@ stream_sheet_open (AqReportXlsxStream  *self,
   for (guint col = 0; col < self->n_dims + self->n_cols; col++)
     {
       const char *label = list_header (header, self->n_dims, col);
-      lxw_error code = write_string (self->sheet, row, col, label ? label : "",
-                                               format);
+      lxw_error code = write_string (self->sheet, row, col, label ? label : "", format);
 
       if (code != LXW_NO_ERROR)
         return lxw_fail (code, "header", error);

@@ -172,6 +172,8 @@ test_catalog (void)
     g_assert_cmpstr (aq_indicator_get_id (first), ==, "collection_rate");
   }
 
+  g_assert_cmpstr (aq_indicator_get_formula (aq_catalog_lookup_indicator (catalog, "collection_rate")),
+                   ==, "sum(c.paid_amount) / sum(c.amount) FROM dm.cube_billing_monthly c");
   g_assert_cmpint (aq_indicator_get_aggregation (aq_catalog_lookup_indicator (catalog, "nrw_rate")),
                    ==, AQ_AGGREGATION_RATIO);
   g_assert_true (aq_indicator_is_percent (aq_catalog_lookup_indicator (catalog, "read_rate")));
@@ -455,6 +457,16 @@ test_filters_and_params (void)
     g_assert_cmpstr (aq_report_result_get_parameter_lines (r)[0], ==, line);
   }
 
+  /* a month without data: only the (empty) grand total, still the value columns */
+  {
+    g_autoptr(GHashTable) none = params_new ("m", "1999-01", NULL);
+    g_autoptr(AqReportResult) empty = run (spec, none);
+    g_assert_cmpuint (aq_report_result_get_n_rows (empty), ==, 1);
+    g_assert_cmpint (aq_report_result_get_row_kind (empty, 0), ==, AQ_REPORT_ROW_TOTAL);
+    g_assert_false (aq_report_result_get_cell (empty, 0, 0, NULL));
+    g_assert_cmpuint (aq_report_result_get_n_columns (empty), ==, 2);
+  }
+
   /* wrong types name the parameter; the values are never pasted into SQL */
   {
     g_autoptr(GHashTable) bad = params_new ("m", "2024-13", NULL);
@@ -499,6 +511,40 @@ test_filters_and_params (void)
     g_assert_null (aq_report_run (db, catalog, ints, NULL, NULL, &error));
     g_assert_nonnull (strstr (error->message, "“n”"));   /* required, no default */
   }
+}
+
+static void
+test_day_grained_filters (void)
+{
+  /* a date range on a day-grained key is inclusive; a month bound covers its whole month */
+  g_autoptr(AqReportSpec) spec = spec_from (
+    "{\"rows\": [\"app_type\"], \"values\": [\"applications\"],"
+    " \"filters\": [{\"dimension\": \"applied_on\", \"op\": \"between\", \"values\": [\"$d\"]}],"
+    " \"parameters\": [{\"name\": \"d\", \"type\": \"date_range\", \"label\": \"D\"}]}");
+  g_autoptr(AqReportSpec) months = spec_from (
+    "{\"rows\": [\"app_type\"], \"values\": [\"applications\"],"
+    " \"filters\": [{\"dimension\": \"applied_on\", \"op\": \"ge\", \"values\": [\"$m.from\"]},"
+    "               {\"dimension\": \"applied_on\", \"op\": \"le\", \"values\": [\"$m.to\"]}],"
+    " \"parameters\": [{\"name\": \"m\", \"type\": \"month_range\", \"label\": \"M\"}]}");
+  g_autofree char *from = aq_test_query_string (db, "SELECT min(applied_on)::text FROM dw.fact_installation");
+  g_autofree char *to = aq_test_query_string (db, "SELECT (min(applied_on) + 40)::text FROM dw.fact_installation");
+  g_autofree char *range = g_strdup_printf ("%s..%s", from, to);
+  g_autoptr(GHashTable) params = params_new ("d", range, NULL);
+  g_autoptr(AqReportResult) r = run (spec, params);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dw.fact_installation"
+                                          " WHERE applied_on BETWEEN '%s' AND '%s'", from, to);
+  g_autofree char *mrange = g_strdup_printf ("%.7s..%.7s", from, to);
+  g_autoptr(GHashTable) mparams = params_new ("m", mrange, NULL);
+  g_autoptr(AqReportResult) rm = run (months, mparams);
+  g_autofree char *msql = g_strdup_printf ("SELECT count(*) FROM dw.fact_installation"
+                                           " WHERE applied_on >= '%.7s-01' AND applied_on <"
+                                           " ('%.7s-01'::date + interval '1 month')", from, to);
+
+  assert_close (cell (r, aq_report_result_get_n_rows (r) - 1, 0),
+                aq_test_query_int64 (db, sql));
+  assert_close (cell (rm, aq_report_result_get_n_rows (rm) - 1, 0),
+                aq_test_query_int64 (db, msql));
+  g_assert_cmpint (aq_test_query_int64 (db, msql), >, aq_test_query_int64 (db, sql));
 }
 
 static void
@@ -1039,6 +1085,7 @@ main (int   argc,
   g_test_add_func ("/report/pivot-columns", test_pivot_columns);
   g_test_add_func ("/report/calculations", test_calculations);
   g_test_add_func ("/report/filters-params", test_filters_and_params);
+  g_test_add_func ("/report/day-grained-filters", test_day_grained_filters);
   g_test_add_func ("/report/validation", test_validation);
   g_test_add_func ("/report/spec-edit", test_spec_edit);
   g_test_add_func ("/report/sorting", test_sorting);

@@ -260,13 +260,15 @@ report_catalog (void)
       for (guint i = 0; i < json_array_get_length (ai); i++)
         {
           JsonObject *e = json_array_get_object_element (ai, i);
-          if (aq_indicator_matches (aq_catalog_lookup_indicator (catalog, json_object_get_string_member (e, "id")), opt_search))
+          const char *id = json_object_get_string_member (e, "id");
+          if (aq_indicator_matches (aq_catalog_lookup_indicator (catalog, id), opt_search))
             json_array_add_object_element (fi, json_object_ref (e));
         }
       for (guint i = 0; i < json_array_get_length (ad); i++)
         {
           JsonObject *e = json_array_get_object_element (ad, i);
-          if (aq_dimension_matches (aq_catalog_lookup_dimension (catalog, json_object_get_string_member (e, "id")), opt_search))
+          const char *id = json_object_get_string_member (e, "id");
+          if (aq_dimension_matches (aq_catalog_lookup_dimension (catalog, id), opt_search))
             json_array_add_object_element (fd, json_object_ref (e));
         }
       json_object_set_array_member (o, "indicators", fi);

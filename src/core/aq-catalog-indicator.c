@@ -27,6 +27,7 @@ struct _AqIndicator
   AqAggregation  aggregation;
   char          *source;
   char          *grain;
+  char          *formula;
   char          *expr;
   char          *numerator;
   char          *denominator;
@@ -51,6 +52,7 @@ aq_indicator_finalize (GObject *object)
   g_free (self->format);
   g_free (self->source);
   g_free (self->grain);
+  g_free (self->formula);
   g_free (self->expr);
   g_free (self->numerator);
   g_free (self->denominator);
@@ -181,6 +183,7 @@ _aq_indicator_new_from_json (JsonObject  *object,
 /* The source's dimensions, narrowed by the indicator's own list when it has one. */
 void
 _aq_indicator_set_source (AqIndicator        *self,
+                          const char         *from_sql,
                           const char         *grain,
                           const char * const *dims)
 {
@@ -188,6 +191,12 @@ _aq_indicator_set_source (AqIndicator        *self,
 
   g_free (self->grain);
   self->grain = g_strdup (grain);
+  g_free (self->formula);
+  if (self->aggregation == AQ_AGGREGATION_RATIO || self->aggregation == AQ_AGGREGATION_AVG)
+    self->formula = g_strdup_printf ("sum(%s) / sum(%s) FROM %s", self->numerator,
+                                     self->denominator, from_sql);
+  else
+    self->formula = g_strdup_printf ("sum(%s) FROM %s", self->expr, from_sql);
   for (guint i = 0; dims && dims[i]; i++)
     if (self->only_dimensions == NULL
         || g_strv_contains ((const char * const *) self->only_dimensions, dims[i]))
@@ -205,6 +214,7 @@ const char *aq_indicator_get_number_format (AqIndicator *self) { return self->fo
 AqAggregation aq_indicator_get_aggregation (AqIndicator *self) { return self->aggregation; }
 const char *aq_indicator_get_source (AqIndicator *self) { return self->source; }
 const char *aq_indicator_get_grain (AqIndicator *self) { return self->grain ? self->grain : ""; }
+const char *aq_indicator_get_formula (AqIndicator *self) { return self->formula ? self->formula : ""; }
 const char *_aq_indicator_get_expr (AqIndicator *self) { return self->expr; }
 const char *_aq_indicator_get_numerator (AqIndicator *self) { return self->numerator; }
 const char *_aq_indicator_get_denominator (AqIndicator *self) { return self->denominator; }
@@ -306,6 +316,7 @@ _aq_indicator_to_json (AqIndicator *self)
   json_object_set_string_member (o, "aggregation", aggregation_names[self->aggregation]);
   json_object_set_string_member (o, "source", self->source);
   json_object_set_string_member (o, "grain", aq_indicator_get_grain (self));
+  json_object_set_string_member (o, "formula", aq_indicator_get_formula (self));
   for (guint i = 0; self->dimensions[i]; i++)
     json_array_add_string_element (dims, self->dimensions[i]);
   json_object_set_array_member (o, "dimensions", dims);

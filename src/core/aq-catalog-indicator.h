@@ -42,6 +42,9 @@ const char         *aq_indicator_get_grain          (AqIndicator *self);
 const char * const *aq_indicator_get_dimensions     (AqIndicator *self);
 gboolean            aq_indicator_allows_dimension   (AqIndicator *self,
                                                      const char  *dimension_id);
+/* The formula as the catalog defines it, for the user who asks "how is this computed":
+ * e.g. "sum(c.paid_amount) / sum(c.amount) FROM dm.cube_billing_monthly c". */
+const char         *aq_indicator_get_formula        (AqIndicator *self);
 /* Case-insensitive match on the id, both names and the category. */
 gboolean            aq_indicator_matches            (AqIndicator *self,
                                                      const char  *text);

@@ -43,6 +43,7 @@ const char         *_aq_indicator_get_denominator (AqIndicator *self);  /* ratio
 const char         *_aq_indicator_get_description_zh (AqIndicator *self);
 const char         *_aq_indicator_get_description_en (AqIndicator *self);
 void                _aq_indicator_set_source     (AqIndicator *self,
+                                                  const char  *from_sql,
                                                   const char  *grain,
                                                   const char * const *dims);
 JsonObject         *_aq_indicator_to_json        (AqIndicator *self);

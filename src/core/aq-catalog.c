@@ -269,7 +269,8 @@ add_indicator (AqCatalog  *self,
           g_ptr_array_add (ordered, (gpointer) aq_dimension_get_id (d));
       }
     g_ptr_array_add (ordered, NULL);
-    _aq_indicator_set_source (ind, source->grain, (const char * const *) ordered->pdata);
+    _aq_indicator_set_source (ind, source->from_sql, source->grain,
+                              (const char * const *) ordered->pdata);
   }
   g_hash_table_insert (self->indicator_by_id, g_strdup (aq_indicator_get_id (ind)),
                        g_object_ref (ind));

@@ -1,22 +1,15 @@
-/* aq-report-compile.c — a report definition → one SQL statement
+/* aq-report-compile.c — a report definition → one SQL statement: the shared part and lists
  *
  * Identifiers and expressions come only from the catalog; every value of a spec or a
- * parameter is bound as $n. Pivots aggregate in the warehouse with GROUPING SETS: every
- * prefix of the row dimensions × every prefix of the column dimensions, so each subtotal and
- * total is the warehouse's own aggregate (never a sum made in C), and a ratio is
- * Σnumerator / Σdenominator at whatever level it is shown. Values from several sources are
- * aggregated per source and merged with UNION ALL + GROUP BY (a FULL JOIN could not match the
- * NULLs of rolled-up keys). Month-on-month and year-on-year read the same source a second
- * time with its month shifted forward, so the previous period's value lands on the row and
- * column it is compared with, subtotals included; share of total and rank are window
- * functions over the aggregated rows.
+ * parameter is bound as $n. Filters, labels and orders are built here for both kinds; a list
+ * is a plain SELECT of its columns, a pivot is aq-report-pivot.c's.
  */
 #define G_LOG_DOMAIN "aq-report"
 
 #include "config.h"
 
 #include "aq-report.h"
-#include "aq-report-private.h"
+#include "aq-report-compile-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -24,14 +17,6 @@
 #include "aq-db.h"
 #include "aq-error.h"
 
-typedef struct
-{
-  AqCatalog     *catalog;
-  AqReportSpec  *spec;
-  GHashTable    *params;       /* name → checked value */
-  AqReportPlan  *plan;
-  GPtrArray     *sources;      /* AqCatalogSource, distinct, in value order */
-} Compiler;
 
 static gboolean
 invalid (GError    **error,
@@ -82,10 +67,10 @@ _aq_report_plan_free (AqReportPlan *plan)
 /* ---- binding values --------------------------------------------------------------------- */
 
 /* "$n::type" for a new parameter holding @value. */
-static char *
-bind (Compiler   *c,
-      const char *value,
-      const char *type)
+char *
+_aq_report_bind (AqReportCompiler *c,
+                 const char       *value,
+                 const char       *type)
 {
   g_ptr_array_add (c->plan->params, g_strdup (value));
   if (type == NULL || strcmp (type, "text") == 0)
@@ -95,12 +80,12 @@ bind (Compiler   *c,
 
 /* A filter value as the dimension's key type wants it: a month "YYYY-MM" is its first day. */
 static gboolean
-normalise_value (const char  *path,
-                 const char  *key_type,
-                 const char  *value,
-                 char       **out,
-                 gboolean    *is_month,
-                 GError     **error)
+normalise_value (const char *path,
+                 const char *key_type,
+                 const char *value,
+                 char      **out,
+                 gboolean   *is_month,
+                 GError    **error)
 {
   if (is_month)
     *is_month = FALSE;
@@ -139,11 +124,11 @@ normalise_value (const char  *path,
  * Appends zero (an empty optional parameter), one or — for a range parameter as a whole —
  * two values. */
 static gboolean
-expand_value (Compiler    *c,
-              const char  *path,
-              const char  *value,
-              GPtrArray   *out,
-              GError     **error)
+expand_value (AqReportCompiler *c,
+              const char       *path,
+              const char       *value,
+              GPtrArray        *out,
+              GError          **error)
 {
   g_autofree char *name = NULL;
   const char *dot, *v;
@@ -184,10 +169,10 @@ expand_value (Compiler    *c,
 /* ---- filters ---------------------------------------------------------------------------- */
 
 /* The key expression of @dim in @source for a part shifted by @shift months. */
-static char *
-dim_expr (AqCatalogSource *source,
-          const char      *dim,
-          guint            shift)
+char *
+_aq_report_dim_expr (AqCatalogSource *source,
+                     const char      *dim,
+                     guint            shift)
 {
   const char *e = _aq_catalog_source_dim_expr (source, dim);
 
@@ -210,12 +195,12 @@ sql_type (const char *key_type)
   return "text";
 }
 
-static gboolean
-append_filters (Compiler        *c,
-                AqCatalogSource *source,
-                guint            shift,
-                GString         *where,
-                GError         **error)
+gboolean
+_aq_report_append_filters (AqReportCompiler *c,
+                           AqCatalogSource  *source,
+                           guint             shift,
+                           GString          *where,
+                           GError          **error)
 {
   AqReportSpec *spec = c->spec;
 
@@ -260,10 +245,14 @@ append_filters (Compiler        *c,
                 }
               else if (!normalise_value (apath, type, vals->pdata[a], &norm, NULL, error))
                 return FALSE;
-              if (strcmp (type, "numeric") == 0
-                  && !g_ascii_strtod (norm, NULL) && strspn (norm, "0.-") != strlen (norm))
-                return invalid (error, _("%s: “%s” is not a number"), apath, norm);
-              ref = bind (c, norm, sql_type (type));
+              if (strcmp (type, "numeric") == 0)
+                {
+                  char *end = NULL;
+                  g_ascii_strtod (norm, &end);
+                  if (end == norm || *end != '\0')
+                    return invalid (error, _("%s: “%s” is not a number"), apath, norm);
+                }
+              ref = _aq_report_bind (c, norm, sql_type (type));
               g_string_replace (sql, placeholder, ref, 0);
             }
           g_string_append_printf (where, " AND (%s)", sql->str);
@@ -274,7 +263,7 @@ append_filters (Compiler        *c,
         AqDimension *dim = aq_catalog_lookup_dimension (c->catalog, f->id);
         const char *key_type = _aq_dimension_get_key_type (dim);
         const char *type = sql_type (key_type);
-        g_autofree char *e = dim_expr (source, f->id, shift);
+        g_autofree char *e = _aq_report_dim_expr (source, f->id, shift);
         g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func (g_free);
         gboolean months = FALSE;
 
@@ -292,7 +281,7 @@ append_filters (Compiler        *c,
             if (!normalise_value (vpath, key_type, vals->pdata[k], &norm, &is_month, error))
               return FALSE;
             months |= is_month;
-            g_ptr_array_add (refs, bind (c, norm, type));
+            g_ptr_array_add (refs, _aq_report_bind (c, norm, type));
           }
         switch (f->op)
           {
@@ -352,12 +341,12 @@ quote_qualified (const char *name)
 
 /* Appends ", <key>::text, <label>" for @key (an expression) and a LEFT JOIN to @joins when
  * the dimension labels through a table. */
-static void
-append_key_label (AqDimension *dim,
-                  const char  *key,
-                  const char  *alias,
-                  GString     *select,
-                  GString     *joins)
+void
+_aq_report_append_key_label (AqDimension *dim,
+                             const char  *key,
+                             const char  *alias,
+                             GString     *select,
+                             GString     *joins)
 {
   const char *table = _aq_dimension_get_label_table (dim);
   const char *expr = _aq_dimension_get_label_expr (dim);
@@ -408,7 +397,7 @@ value_label (AqReportPlanValue *v,
 }
 
 static char *
-param_display (Compiler            *c,
+param_display (AqReportCompiler    *c,
                const AqReportParam *p,
                const char          *value)
 {
@@ -432,8 +421,8 @@ param_display (Compiler            *c,
 }
 
 static gboolean
-check_members (Compiler  *c,
-               GError   **error)
+check_members (AqReportCompiler *c,
+               GError          **error)
 {
   GPtrArray *params = aq_report_spec_get_params (c->spec);
 
@@ -459,8 +448,8 @@ check_members (Compiler  *c,
 }
 
 static gboolean
-plan_header (Compiler  *c,
-             GError   **error)
+plan_header (AqReportCompiler *c,
+             GError          **error)
 {
   AqReportPlan *plan = c->plan;
   AqReportSpec *spec = c->spec;
@@ -539,11 +528,11 @@ measure_expr (AqIndicator *ind)
     }
 }
 
-static char *
-custom_order_expr (Compiler            *c,
-                   const char          *key,
-                   const AqReportSort  *sort,
-                   AqDimension         *dim)
+char *
+_aq_report_custom_order (AqReportCompiler   *c,
+                         const char         *key,
+                         const AqReportSort *sort,
+                         AqDimension        *dim)
 {
   g_autoptr(GString) e = g_string_new ("CASE");
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
@@ -562,16 +551,16 @@ custom_order_expr (Compiler            *c,
     return NULL;
   for (guint k = 0; k < order->len; k++)
     {
-      g_autofree char *ref = bind (c, order->pdata[k], "text");
+      g_autofree char *ref = _aq_report_bind (c, order->pdata[k], "text");
       g_string_append_printf (e, " WHEN (%s)::text = %s THEN %u", key, ref, k);
     }
   g_string_append_printf (e, " ELSE %u END", order->len);
   return g_string_free (g_steal_pointer (&e), FALSE);
 }
 
-static const AqReportSort *
-dimension_sort (AqReportSpec *spec,
-                const char   *dim)
+const AqReportSort *
+_aq_report_dimension_sort (AqReportSpec *spec,
+                           const char   *dim)
 {
   GPtrArray *sorts = aq_report_spec_get_sorts (spec);
 
@@ -584,8 +573,8 @@ dimension_sort (AqReportSpec *spec,
   return NULL;
 }
 
-static const AqReportSort *
-value_sort (AqReportSpec *spec)
+const AqReportSort *
+_aq_report_value_sort (AqReportSpec *spec)
 {
   GPtrArray *sorts = aq_report_spec_get_sorts (spec);
 
@@ -599,8 +588,8 @@ value_sort (AqReportSpec *spec)
 }
 
 static gboolean
-compile_list (Compiler  *c,
-              GError   **error)
+compile_list (AqReportCompiler *c,
+              GError          **error)
 {
   AqReportPlan *plan = c->plan;
   AqCatalogSource *source = c->sources->pdata[0];
@@ -610,26 +599,26 @@ compile_list (Compiler  *c,
   g_autoptr(GString) where = g_string_new (" WHERE true");
   g_autoptr(GString) order = g_string_new (NULL);
   g_autoptr(GString) sql = g_string_new (NULL);
-  const AqReportSort *vs = value_sort (c->spec);
+  const AqReportSort *vs = _aq_report_value_sort (c->spec);
   guint64 limit = aq_report_spec_get_limit (c->spec);
 
   for (guint d = 0; d < n; d++)
     {
       AqDimension *dim = plan->row_dims->pdata[d];
-      g_autofree char *e = dim_expr (source, aq_dimension_get_id (dim), 0);
+      g_autofree char *e = _aq_report_dim_expr (source, aq_dimension_get_id (dim), 0);
       g_autofree char *alias = g_strdup_printf ("l%u", d);
 
       if (e == NULL)
         return invalid (error, _("rows[%u]: source “%s” has no dimension “%s”"), d, source->id,
                         aq_dimension_get_id (dim));
-      append_key_label (dim, e, alias, select, joins);
+      _aq_report_append_key_label (dim, e, alias, select, joins);
     }
   for (guint i = 0; i < plan->values->len; i++)
     {
       g_autofree char *me = measure_expr (g_array_index (plan->values, AqReportPlanValue, i).indicator);
       g_string_append_printf (select, ", (%s)::float8", me);
     }
-  if (!append_filters (c, source, 0, where, error))
+  if (!_aq_report_append_filters (c, source, 0, where, error))
     return FALSE;
 
   /* Output positions: key of row dimension d at 2d + 1, value i at 2n + 1 + i. */
@@ -639,7 +628,7 @@ compile_list (Compiler  *c,
   for (guint d = 0; d < n; d++)
     {
       AqDimension *dim = plan->row_dims->pdata[d];
-      const AqReportSort *s = dimension_sort (c->spec, aq_dimension_get_id (dim));
+      const AqReportSort *s = _aq_report_dimension_sort (c->spec, aq_dimension_get_id (dim));
       g_autofree char *e = NULL;
       g_autofree char *custom = NULL;
 
@@ -647,8 +636,8 @@ compile_list (Compiler  *c,
        * every column costs seconds); further columns only when a sort rule names them. */
       if (d > 0 && s == NULL)
         continue;
-      e = dim_expr (source, aq_dimension_get_id (dim), 0);
-      custom = custom_order_expr (c, e, s, dim);
+      e = _aq_report_dim_expr (source, aq_dimension_get_id (dim), 0);
+      custom = _aq_report_custom_order (c, e, s, dim);
       if (custom)
         g_string_append_printf (order, "%s%s", order->len ? ", " : "", custom);
       /* The key expression itself, not its text, so numbers and dates sort as such. */
@@ -665,372 +654,15 @@ compile_list (Compiler  *c,
   return TRUE;
 }
 
-/* ---- pivots ----------------------------------------------------------------------------- */
-
-typedef enum { M_PLAIN, M_NUM, M_DEN } MeasureRole;
-
-typedef struct
-{
-  guint        value;   /* index into plan->values */
-  MeasureRole  role;
-  guint        shift;   /* 0, 1 (previous month) or 12 (same month last year) */
-} Measure;
-
-static guint
-calc_shift (AqReportCalc calc)
-{
-  return calc == AQ_REPORT_CALC_MOM ? 1 : calc == AQ_REPORT_CALC_YOY ? 12 : 0;
-}
-
-/* The measure columns: for each value its sum (or numerator and denominator), and for a
- * month-on-month or year-on-year value the same again for the shifted part. */
-static GArray *
-plan_measures (AqReportPlan *plan)
-{
-  GArray *ms = g_array_new (FALSE, TRUE, sizeof (Measure));
-
-  for (guint i = 0; i < plan->values->len; i++)
-    {
-      AqReportPlanValue *v = &g_array_index (plan->values, AqReportPlanValue, i);
-      AqAggregation agg = aq_indicator_get_aggregation (v->indicator);
-      guint shifts[2] = { 0, calc_shift (v->calc) };
-
-      for (guint s = 0; s < (shifts[1] ? 2 : 1); s++)
-        {
-          if (agg == AQ_AGGREGATION_RATIO || agg == AQ_AGGREGATION_AVG)
-            {
-              Measure n = { i, M_NUM, shifts[s] }, d = { i, M_DEN, shifts[s] };
-              g_array_append_val (ms, n);
-              g_array_append_val (ms, d);
-            }
-          else
-            {
-              Measure m = { i, M_PLAIN, shifts[s] };
-              g_array_append_val (ms, m);
-            }
-        }
-    }
-  return ms;
-}
-
-static guint
-find_measure (GArray      *ms,
-              guint        value,
-              MeasureRole  role,
-              guint        shift)
-{
-  for (guint i = 0; i < ms->len; i++)
-    {
-      Measure *m = &g_array_index (ms, Measure, i);
-      if (m->value == value && m->role == role && m->shift == shift)
-        return i;
-    }
-  g_assert_not_reached ();
-  return 0;
-}
-
-/* One aggregated part: @source's measures (shift 0) or its shifted ones. */
-static gboolean
-append_part (Compiler        *c,
-             GArray          *ms,
-             AqCatalogSource *source,
-             guint            shift,
-             GString         *out,
-             GError         **error)
-{
-  AqReportPlan *plan = c->plan;
-  guint n = plan->row_dims->len, m = plan->col_dims->len;
-  g_autoptr(GString) inner = g_string_new ("SELECT 1 AS one");
-  g_autoptr(GString) where = g_string_new (" WHERE true");
-  g_autoptr(GString) sets = g_string_new (NULL);
-  int month_row = -1, month_col = -1;
-
-  for (guint d = 0; d < n + m; d++)
-    {
-      AqDimension *dim = d < n ? plan->row_dims->pdata[d] : plan->col_dims->pdata[d - n];
-      g_autofree char *e = dim_expr (source, aq_dimension_get_id (dim), shift);
-
-      if (e == NULL)
-        return invalid (error, _("%s[%u]: source “%s” cannot be cut by dimension “%s”"),
-                        d < n ? "rows" : "columns", d < n ? d : d - n, source->id,
-                        aq_dimension_get_id (dim));
-      g_string_append_printf (inner, ", %s AS k%u", e, d);
-      if (strcmp (aq_dimension_get_id (dim), "month") == 0)
-        {
-          if (d < n)
-            month_row = d;
-          else
-            month_col = d - n;
-        }
-    }
-  for (guint i = 0; i < ms->len; i++)
-    {
-      Measure *me = &g_array_index (ms, Measure, i);
-      AqIndicator *ind = g_array_index (plan->values, AqReportPlanValue, me->value).indicator;
-      const char *e;
-
-      if (me->shift != shift
-          || strcmp (aq_indicator_get_source (ind), source->id) != 0)
-        continue;
-      e = me->role == M_PLAIN ? _aq_indicator_get_expr (ind)
-          : me->role == M_NUM ? _aq_indicator_get_numerator (ind)
-                              : _aq_indicator_get_denominator (ind);
-      g_string_append_printf (inner, ", (%s)::numeric AS x%u", e, i);
-    }
-  if (!append_filters (c, source, shift, where, error))
-    return FALSE;
-
-  /* Every prefix of the rows × every prefix of the columns; a shifted part only where the
-   * month is shown (elsewhere there is no previous period to compare with). */
-  for (int i = n; i >= 0; i--)
-    for (int j = m; j >= 0; j--)
-      {
-        if (shift && !((month_row >= 0 && i > month_row) || (month_col >= 0 && j > month_col)))
-          continue;
-        g_string_append_printf (sets, "%s(", sets->len ? ", " : "");
-        for (int d = 0; d < i; d++)
-          g_string_append_printf (sets, "%sb.k%d", d ? ", " : "", d);
-        for (int d = 0; d < j; d++)
-          g_string_append_printf (sets, "%sb.k%u", (i || d) ? ", " : "", n + d);
-        g_string_append (sets, ")");
-      }
-
-  g_string_append (out, "SELECT ");
-  /* Row and column levels: how many leading dimensions the row / column keeps. */
-  if (n)
-    {
-      g_string_append_printf (out, "%u", n);
-      for (guint d = 0; d < n; d++)
-        g_string_append_printf (out, " - GROUPING(b.k%u)", d);
-    }
-  else
-    g_string_append (out, "0");
-  g_string_append (out, " AS rl, ");
-  if (m)
-    {
-      g_string_append_printf (out, "%u", m);
-      for (guint d = 0; d < m; d++)
-        g_string_append_printf (out, " - GROUPING(b.k%u)", n + d);
-    }
-  else
-    g_string_append (out, "0");
-  g_string_append (out, " AS cl");
-  for (guint d = 0; d < n + m; d++)
-    g_string_append_printf (out, ", b.k%u", d);
-  for (guint i = 0; i < ms->len; i++)
-    {
-      Measure *me = &g_array_index (ms, Measure, i);
-      AqIndicator *ind = g_array_index (plan->values, AqReportPlanValue, me->value).indicator;
-
-      if (me->shift == shift && strcmp (aq_indicator_get_source (ind), source->id) == 0)
-        g_string_append_printf (out, ", sum(b.x%u) AS x%u", i, i);
-      else
-        g_string_append_printf (out, ", NULL::numeric AS x%u", i);
-    }
-  g_string_append_printf (out, ", %d AS cur", shift ? 0 : 1);
-  g_string_append_printf (out, " FROM (%s FROM %s%s) b GROUP BY GROUPING SETS (%s)",
-                          inner->str, source->from_sql, where->str, sets->str);
-  return TRUE;
-}
-
-static char *
-value_sql (GArray      *ms,
-           guint        value,
-           AqIndicator *ind,
-           guint        shift)
-{
-  AqAggregation agg = aq_indicator_get_aggregation (ind);
-
-  if (agg == AQ_AGGREGATION_RATIO || agg == AQ_AGGREGATION_AVG)
-    return g_strdup_printf ("g.x%u / nullif(g.x%u, 0)", find_measure (ms, value, M_NUM, shift),
-                            find_measure (ms, value, M_DEN, shift));
-  return g_strdup_printf ("g.x%u", find_measure (ms, value, M_PLAIN, shift));
-}
-
-static gboolean
-compile_pivot (Compiler  *c,
-               GError   **error)
-{
-  AqReportPlan *plan = c->plan;
-  guint n = plan->row_dims->len, m = plan->col_dims->len;
-  g_autoptr(GArray) ms = plan_measures (plan);
-  g_autoptr(GString) sql = g_string_new ("WITH ");
-  g_autoptr(GString) parts = g_string_new (NULL);
-  g_autoptr(GString) keys = g_string_new (NULL);
-  g_autoptr(GString) ckeys = g_string_new (NULL);
-  g_autoptr(GString) select = g_string_new (NULL);
-  g_autoptr(GString) joins = g_string_new (NULL);
-  g_autoptr(GString) col_order = g_string_new (NULL);
-  g_autoptr(GString) row_order = g_string_new (NULL);
-  g_autoptr(GString) sort_values = g_string_new (NULL);
-  const AqReportSort *vs = value_sort (c->spec);
-  guint n_parts = 0;
-
-  for (guint d = 0; d < n + m; d++)
-    g_string_append_printf (keys, ", k%u", d);
-  for (guint d = n; d < n + m; d++)
-    g_string_append_printf (ckeys, ", v.k%u", d);
-
-  for (guint s = 0; s < c->sources->len; s++)
-    {
-      guint shifts[] = { 0, 1, 12 };
-      for (guint k = 0; k < G_N_ELEMENTS (shifts); k++)
-        {
-          gboolean needed = shifts[k] == 0;
-          for (guint i = 0; i < ms->len && !needed; i++)
-            {
-              Measure *me = &g_array_index (ms, Measure, i);
-              AqIndicator *ind = g_array_index (plan->values, AqReportPlanValue, me->value).indicator;
-              needed = me->shift == shifts[k]
-                       && strcmp (aq_indicator_get_source (ind),
-                                  ((AqCatalogSource *) c->sources->pdata[s])->id) == 0;
-            }
-          if (!needed)
-            continue;
-          g_string_append (parts, n_parts ? " UNION ALL " : "");
-          if (!append_part (c, ms, c->sources->pdata[s], shifts[k], parts, error))
-            return FALSE;
-          n_parts++;
-        }
-    }
-
-  if (n_parts == 1)
-    g_string_append_printf (sql, "g AS (%s)", parts->str);
-  else
-    {
-      g_string_append_printf (sql, "g AS (SELECT rl, cl%s", keys->str);
-      for (guint i = 0; i < ms->len; i++)
-        g_string_append_printf (sql, ", sum(x%u) AS x%u", i, i);
-      g_string_append_printf (sql, " FROM (%s) u GROUP BY rl, cl%s HAVING max(cur) = 1)",
-                              parts->str, keys->str);
-    }
-
-  /* v: the values as shown (with the calculations). */
-  g_string_append_printf (sql, ", v AS (SELECT g.rl, g.cl");
-  for (guint d = 0; d < n + m; d++)
-    g_string_append_printf (sql, ", g.k%u", d);
-  for (guint i = 0; i < plan->values->len; i++)
-    {
-      AqReportPlanValue *v = &g_array_index (plan->values, AqReportPlanValue, i);
-      g_autofree char *cur = value_sql (ms, i, v->indicator, 0);
-
-      if (v->calc == AQ_REPORT_CALC_MOM || v->calc == AQ_REPORT_CALC_YOY)
-        {
-          g_autofree char *prev = value_sql (ms, i, v->indicator, calc_shift (v->calc));
-          g_string_append_printf (sql, ", (%s) / nullif(%s, 0) - 1 AS o%u", cur, prev, i);
-        }
-      else
-        g_string_append_printf (sql, ", %s AS o%u", cur, i);
-    }
-  g_string_append (sql, " FROM g)");
-
-  /* w: the calculations across cells. */
-  g_string_append (sql, ", w AS (SELECT v.rl, v.cl");
-  for (guint d = 0; d < n + m; d++)
-    g_string_append_printf (sql, ", v.k%u", d);
-  for (guint i = 0; i < plan->values->len; i++)
-    {
-      AqReportPlanValue *v = &g_array_index (plan->values, AqReportPlanValue, i);
-
-      switch (v->calc)
-        {
-        case AQ_REPORT_CALC_SHARE_OF_TOTAL:
-          g_string_append_printf (sql, ", v.o%u / nullif(sum(v.o%u) OVER (PARTITION BY v.rl, "
-                                  "v.cl%s), 0) AS o%u", i, i, ckeys->str, i);
-          break;
-        case AQ_REPORT_CALC_RANK:
-          g_string_append_printf (sql, ", CASE WHEN v.o%u IS NULL THEN NULL ELSE rank() OVER "
-                                  "(PARTITION BY v.rl, v.cl%s", i, ckeys->str);
-          for (guint d = 0; d + 1 < n; d++)
-            g_string_append_printf (sql, ", CASE WHEN v.rl > %u THEN v.k%u END", d + 1, d);
-          g_string_append_printf (sql, " ORDER BY v.o%u DESC NULLS LAST) END AS o%u", i, i);
-          break;
-        default:
-          g_string_append_printf (sql, ", v.o%u", i);
-          break;
-        }
-    }
-  g_string_append (sql, " FROM v)");
-
-  /* s: the sort value of each row's ancestors (the row's own value in the total column). */
-  if (vs && n)
-    {
-      g_string_append (sql, ", s AS (SELECT w.*");
-      for (guint d = vs->within_groups ? n - 1 : 0; d < n; d++)
-        {
-          g_string_append_printf (sql, ", max(CASE WHEN w.rl = %u AND w.cl = 0 THEN w.o%u END) "
-                                  "OVER (PARTITION BY w.k0", d + 1, vs->value_index);
-          for (guint e = 1; e <= d; e++)
-            g_string_append_printf (sql, ", w.k%u", e);
-          g_string_append_printf (sql, ") AS sv%u", d);
-          g_string_append_printf (sort_values, ",sv%u", d);
-        }
-      g_string_append (sql, " FROM w)");
-    }
-  else
-    g_string_append (sql, ", s AS (SELECT w.* FROM w)");
-
-  /* Orders: a rolled-up level after its members, then the dimension's own order. */
-  for (guint d = 0; d < m; d++)
-    {
-      AqDimension *dim = plan->col_dims->pdata[d];
-      const AqReportSort *srt = dimension_sort (c->spec, aq_dimension_get_id (dim));
-      g_autofree char *key = g_strdup_printf ("s.k%u", n + d);
-      g_autofree char *custom = custom_order_expr (c, key, srt, dim);
-
-      g_string_append_printf (col_order, "%s(s.cl <= %u)", d ? ", " : "", d);
-      if (custom)
-        g_string_append_printf (col_order, ", %s", custom);
-      g_string_append_printf (col_order, ", s.k%u%s", n + d, srt && srt->descending ? " DESC" : "");
-    }
-  for (guint d = 0; d < n; d++)
-    {
-      AqDimension *dim = plan->row_dims->pdata[d];
-      const AqReportSort *srt = dimension_sort (c->spec, aq_dimension_get_id (dim));
-      g_autofree char *key = g_strdup_printf ("s.k%u", d);
-      g_autofree char *custom = custom_order_expr (c, key, srt, dim);
-      g_autofree char *sv = g_strdup_printf (",sv%u", d);
-
-      g_string_append_printf (row_order, "%s(s.rl <= %u)", d ? ", " : "", d);
-      if (vs && strstr (sort_values->str, sv))
-        g_string_append_printf (row_order, ", s.sv%u %s NULLS LAST", d,
-                                vs->descending ? "DESC" : "ASC");
-      if (custom)
-        g_string_append_printf (row_order, ", %s", custom);
-      g_string_append_printf (row_order, ", s.k%u%s", d, srt && srt->descending ? " DESC" : "");
-    }
-
-  g_string_append (select, "SELECT s.rl, s.cl, ");
-  if (m)
-    g_string_append_printf (select, "dense_rank() OVER (ORDER BY %s)", col_order->str);
-  else
-    g_string_append (select, "1");
-  for (guint d = 0; d < n + m; d++)
-    {
-      AqDimension *dim = d < n ? plan->row_dims->pdata[d] : plan->col_dims->pdata[d - n];
-      g_autofree char *key = g_strdup_printf ("s.k%u", d);
-      g_autofree char *alias = g_strdup_printf ("l%u", d);
-      append_key_label (dim, key, alias, select, joins);
-    }
-  for (guint i = 0; i < plan->values->len; i++)
-    g_string_append_printf (select, ", s.o%u::float8", i);
-
-  g_string_append_printf (sql, " %s FROM s%s ORDER BY %s%s%s", select->str, joins->str,
-                          row_order->len ? row_order->str : "",
-                          row_order->len ? ", " : "", "3");
-  plan->sql = g_string_free (g_steal_pointer (&sql), FALSE);
-  return TRUE;
-}
-
 /* ---- entry points ----------------------------------------------------------------------- */
 
 AqReportPlan *
-_aq_report_plan_new (AqCatalog     *catalog,
-                     AqReportSpec  *spec,
-                     GHashTable    *resolved_params,
-                     GError       **error)
+_aq_report_plan_new (AqCatalog    *catalog,
+                     AqReportSpec *spec,
+                     GHashTable   *resolved_params,
+                     GError      **error)
 {
-  Compiler c = { catalog, spec, resolved_params, NULL, NULL };
+  AqReportCompiler c = { catalog, spec, resolved_params, NULL, NULL };
   g_autoptr(AqReportPlan) plan = g_new0 (AqReportPlan, 1);
   g_autoptr(GPtrArray) sources = g_ptr_array_new ();
 
@@ -1045,7 +677,8 @@ _aq_report_plan_new (AqCatalog     *catalog,
 
   if (!aq_report_spec_validate (spec, catalog, error) || !plan_header (&c, error))
     return NULL;
-  if (plan->kind == AQ_REPORT_KIND_LIST ? !compile_list (&c, error) : !compile_pivot (&c, error))
+  if (plan->kind == AQ_REPORT_KIND_LIST ? !compile_list (&c, error)
+                                        : !_aq_report_compile_pivot (&c, error))
     return NULL;
   return g_steal_pointer (&plan);
 }
@@ -1061,10 +694,10 @@ aq_report_query_free (AqReportQuery *query)
 }
 
 AqReportQuery *
-aq_report_compile (AqCatalog     *catalog,
-                   AqReportSpec  *spec,
-                   GHashTable    *params,
-                   GError       **error)
+aq_report_compile (AqCatalog    *catalog,
+                   AqReportSpec *spec,
+                   GHashTable   *params,
+                   GError      **error)
 {
   g_autoptr(GHashTable) resolved = NULL;
   g_autoptr(AqReportPlan) plan = NULL;

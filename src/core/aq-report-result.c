@@ -709,8 +709,12 @@ aq_report_result_to_text (AqReportResult *self)
     {
       Row *row = ROW (self, r);
       for (guint d = 0; d < nd; d++)
-        width[d] = MAX (width[d], text_cells (row->labels[d] ? row->labels[d]
-                                              : (d == row->level ? (row->kind == AQ_REPORT_ROW_TOTAL ? total : subtotal) : "")));
+        {
+          const char *label = row->labels[d];
+          if (label == NULL && d == row->level)
+            label = row->kind == AQ_REPORT_ROW_TOTAL ? total : subtotal;
+          width[d] = MAX (width[d], text_cells (label));
+        }
       for (guint c = 0; c < nc; c++)
         width[nd + c] = MAX (width[nd + c], text_cells (cell_at (self, r, c)->text));
     }

@@ -265,7 +265,8 @@ aq_report_spec_validate (AqReportSpec  *self,
     return invalid (error, _("values: a report needs at least one value"));
   if (kind == AQ_REPORT_KIND_LIST && aq_report_spec_get_n_fields (self, AQ_REPORT_ZONE_COLUMNS))
     return invalid (error, _("columns: a list has no column dimensions; move them to rows"));
-  if (kind == AQ_REPORT_KIND_LIST && n_values + aq_report_spec_get_n_fields (self, AQ_REPORT_ZONE_ROWS) == 0)
+  if (kind == AQ_REPORT_KIND_LIST
+      && n_values + aq_report_spec_get_n_fields (self, AQ_REPORT_ZONE_ROWS) == 0)
     return invalid (error, _("rows: a list needs at least one column"));
 
   for (guint i = 0; i < n_values; i++)

@@ -247,6 +247,17 @@ pivot_result (AqReportPlan *plan,
   gboolean have_row = FALSE;
 
   _aq_report_result_set_n_header_levels (result, m + 1);
+  /* Without column dimensions the columns are the values, data or not: an empty result
+   * still has its headers. */
+  if (m == 0 && ntup == 0)
+    for (guint i = 0; i < nv; i++)
+      {
+        AqReportPlanValue *v = &g_array_index (plan->values, AqReportPlanValue, i);
+        headers[0] = v->label;
+        _aq_report_result_add_column (result, AQ_REPORT_COLUMN_DETAIL, i,
+                                      aq_indicator_get_id (v->indicator), v->calc, v->format,
+                                      headers, NULL);
+      }
   for (int r = 0; r < ntup; r++)
     n_combos = MAX (n_combos, (guint) atoi (PQgetvalue (res, r, 2)));
   combo_base = g_new (int, MAX (n_combos, 1));

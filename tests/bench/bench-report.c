@@ -5,7 +5,7 @@
  *
  * Without an argument it uses $AQUEDUCT_DATABASE_URL. A directory is taken as an embedded
  * warehouse (it must be running: `AQUEDUCT_WAREHOUSE_DIR=DIR aqueductctl warehouse start`, then
- * `migrate` so the catalog exists). Each case runs once to warm the cache, then RUNS times
+ * `migrate` so the catalog and its index exist; without them the shipped catalog is used). Each case runs once to warm the cache, then RUNS times
  * through aq_report_run() exactly as the designer does (compile, read-only transaction, result
  * with formatted cells); it prints the median and the fastest run in milliseconds and the
  * result's size. Nothing is written.
@@ -120,8 +120,13 @@ main (int   argc,
   catalog = aq_catalog_load (db, NULL, &error);
   if (catalog == NULL)
     {
-      fprintf (stderr, "No catalog (run `aqueductctl migrate`): %s\n", error->message);
-      return 3;
+      /* A warehouse without migration 005 still has the cubes: use the shipped catalog
+       * (the zero-consumption list then lacks its index on the run length). */
+      fprintf (stderr, "No catalog in the warehouse (%s); using the shipped one\n",
+               error->message);
+      g_clear_error (&error);
+      catalog = aq_catalog_new_builtin (&error);
+      g_assert_no_error (error);
     }
   {
     g_autofree char *accounts = aq_db_query_string (db, "SELECT count(*) FROM dm.customer_profile",

@@ -201,12 +201,15 @@ apply_widths (lxw_worksheet *sheet,
     }
 }
 
-/* Printed: landscape A4, as wide as one page, the header repeated on every page. */
+/* Printed: landscape A4, as wide as one page, the header repeated on every page. Account
+ * and meter numbers are text on purpose (leading zeros, no rounding): no green "number stored
+ * as text" triangle on each of them. */
 static void
-set_print (lxw_worksheet *sheet,
+set_sheet_options (lxw_worksheet *sheet,
            lxw_row_t      header_first,
            lxw_row_t      header_last)
 {
+  worksheet_ignore_errors (sheet, LXW_IGNORE_NUMBER_STORED_AS_TEXT, "A1:XFD1048576");
   worksheet_set_landscape (sheet);
   worksheet_set_paper (sheet, 9);
   worksheet_fit_to_pages (sheet, 1, 0);
@@ -456,7 +459,7 @@ write_pivot (AqReportResult  *result,
   if (p.n_dims + p.n_cols > 0)
     {
       worksheet_freeze_panes (p.sheet, first, p.n_dims);
-      set_print (p.sheet, top, first - 1);
+      set_sheet_options (p.sheet, top, first - 1);
       worksheet_autofilter (p.sheet, first - 1, 0, first - 1 + n_rows, p.n_dims + p.n_cols - 1);
     }
   apply_widths (p.sheet, widths);
@@ -566,7 +569,7 @@ stream_sheet_close (AqReportXlsxStream *self)
   if (self->sheet == NULL || n == 0)
     return TRUE;
   worksheet_freeze_panes (self->sheet, self->first_row, 0);
-  set_print (self->sheet, self->first_row - 1, self->first_row - 1);
+  set_sheet_options (self->sheet, self->first_row - 1, self->first_row - 1);
   worksheet_autofilter (self->sheet, self->first_row - 1, 0,
                         self->first_row - 1 + (lxw_row_t) self->sheet_rows, n - 1);
   apply_widths (self->sheet, self->widths);

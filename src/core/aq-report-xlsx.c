@@ -206,8 +206,8 @@ apply_widths (lxw_worksheet *sheet,
  * as text" triangle on each of them. */
 static void
 set_sheet_options (lxw_worksheet *sheet,
-           lxw_row_t      header_first,
-           lxw_row_t      header_last)
+                   lxw_row_t      header_first,
+                   lxw_row_t      header_last)
 {
   worksheet_ignore_errors (sheet, LXW_IGNORE_NUMBER_STORED_AS_TEXT, "A1:XFD1048576");
   worksheet_set_landscape (sheet);

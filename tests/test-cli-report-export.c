@@ -267,7 +267,7 @@ main (int   argc,
   aq_core_init ();
   tmpdir = g_dir_make_tmp ("aq-cli-report-export-XXXXXX", &error);
   g_assert_no_error (error);
-  db = aq_test_demo_db_new ("t_cli_report_export", 1500, 13);
+  db = aq_test_demo_db_new ("t_cli_report_export", 1000, 13);
   conninfo = g_strdup (aq_db_get_conninfo (db));
 
   g_test_add_func ("/cli-report-export/pivot", test_pivot);

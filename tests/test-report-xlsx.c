@@ -636,7 +636,7 @@ ensure_db (void)
   if (db)
     return;
   /* a small warehouse: 14 months so the latest three are complete */
-  db = aq_test_demo_db_new ("t_report_xlsx", 2000, 14);
+  db = aq_test_demo_db_new ("t_report_xlsx", 1500, 14);
   catalog = aq_catalog_load (db, NULL, &error);
   g_assert_no_error (error);
 }

@@ -237,9 +237,10 @@ test_error_and_undo (void)
   error = aq_report_panel_get_error (panel);
   g_assert_nonnull (error);
   g_test_message ("error shown: %s", error);
+  /* the fields by the names the user sees, not the catalog's ids */
   g_assert_nonnull (strstr (error, "rows[1]"));
-  g_assert_nonnull (strstr (error, "channel"));
-  g_assert_nonnull (strstr (error, "billed_qty"));
+  g_assert_nonnull (strstr (error, "“Payment channel”"));
+  g_assert_nonnull (strstr (error, "“Billed volume”"));
   g_assert_cmpuint (aq_drop_zone_get_n_fields (rows), ==, 2);
 
   gtk_widget_activate_action (GTK_WIDGET (panel), "report.undo", NULL);

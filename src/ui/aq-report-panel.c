@@ -217,13 +217,42 @@ mark_error_chip (AqReportPanel *self,
     }
 }
 
+static const char *field_label (AqReportPanel *self,
+                                const char    *id);
+
+/* Core names fields by their ids (“billed_qty”); the user knows them by name (“售水量”). */
+static char *
+error_with_names (AqReportPanel *self,
+                  const char    *message)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *p = message;
+  const char *open;
+
+  while ((open = strstr (p, "“")) != NULL)
+    {
+      const char *start = open + strlen ("“");
+      const char *close = strstr (start, "”");
+      g_autofree char *id = NULL;
+
+      if (close == NULL)
+        break;
+      id = g_strndup (start, close - start);
+      g_string_append_len (text, p, start - p);
+      g_string_append (text, field_label (self, id));
+      p = close;
+    }
+  g_string_append (text, p);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 show_error (AqReportPanel *self,
             const char    *message)
 {
   g_free (self->error);
-  self->error = g_strdup (message);
-  gtk_label_set_label (self->error_label, message ? message : "");
+  self->error = message ? error_with_names (self, message) : NULL;
+  gtk_label_set_label (self->error_label, self->error ? self->error : "");
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
   mark_error_chip (self, message);
 }

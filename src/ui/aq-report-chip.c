@@ -56,7 +56,10 @@ update_label (AqReportChip *self)
   else if (g_strcmp0 (calculation, "rank") == 0)
     suffix = _("rank");
 
-  if (suffix == NULL && aq_report_field_item_get_filter_values (self->field) != NULL)
+  /* a filter set by a parameter ("$period") shows in the parameters bar, not on the chip */
+  if (suffix == NULL && aq_report_field_item_get_filter_values (self->field) != NULL
+      && aq_report_field_item_get_filter_values (self->field)[0] != NULL
+      && aq_report_field_item_get_filter_values (self->field)[0][0] != '$')
     {
       const char * const *values = aq_report_field_item_get_filter_values (self->field);
       guint n = g_strv_length ((char **) values);
@@ -70,7 +73,7 @@ update_label (AqReportChip *self)
                                 aq_report_field_item_get_label (self->field), n);
     }
   if (text == NULL)
-    text = suffix ? g_strdup_printf ("%s · %s", aq_report_field_item_get_label (self->field),
+    text = suffix ? g_strdup_printf ("%s (%s)", aq_report_field_item_get_label (self->field),
                                      suffix)
                   : g_strdup (aq_report_field_item_get_label (self->field));
   gtk_label_set_label (self->label, text);

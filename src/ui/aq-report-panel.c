@@ -905,6 +905,11 @@ open_cb (GObject      *object,
     }
   aq_report_panel_set_spec (self, spec);
 
+  /* --screenshot: the catalog open where the report's first value lives */
+  if (self->screenshot_opened && aq_report_spec_get_n_fields (spec, AQ_REPORT_ZONE_VALUES) > 0)
+    aq_report_catalog_view_select (self->catalog_view,
+                                   aq_report_spec_get_field (spec, AQ_REPORT_ZONE_VALUES, 0)->id);
+
   /* --screenshot: parameters for the picture, "name=value;name=value" */
   if (self->screenshot_opened && g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS") != NULL)
     {
@@ -982,6 +987,11 @@ new_action (GtkWidget  *widget,
   g_autoptr(AqReportSpec) spec = aq_report_spec_new (AQ_REPORT_KIND_PIVOT);
 
   aq_report_panel_set_spec (self, spec);
+
+  /* --screenshot: the catalog open where the report's first value lives */
+  if (self->screenshot_opened && aq_report_spec_get_n_fields (spec, AQ_REPORT_ZONE_VALUES) > 0)
+    aq_report_catalog_view_select (self->catalog_view,
+                                   aq_report_spec_get_field (spec, AQ_REPORT_ZONE_VALUES, 0)->id);
 
   /* --screenshot: parameters for the picture, "name=value;name=value" */
   if (self->screenshot_opened && g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS") != NULL)

@@ -434,6 +434,19 @@ test_chart (void)
   /* one bar per district and year, the first two value series */
   g_assert_cmpuint (aq_report_chart_view_get_marks (chart), >, 2);
 
+  /* the second value instead of the first */
+  {
+    GtkWidget *dropdown = aq_test_find_widget (GTK_WIDGET (chart), aq_test_match_type,
+                                               GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN));
+
+    g_assert_nonnull (dropdown);
+    g_assert_true (gtk_widget_get_visible (dropdown));
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
+    g_assert_cmpuint (aq_report_chart_view_get_value_index (chart), ==, 1);
+    gtk_widget_queue_draw (GTK_WIDGET (window));
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+    g_assert_cmpuint (aq_report_chart_view_get_marks (chart), >, 2);
+  }
   aq_report_chart_view_set_kind (chart, AQ_CHART_PIE);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   g_assert_cmpuint (aq_report_chart_view_get_marks (chart), >, 1);

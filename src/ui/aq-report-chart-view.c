@@ -17,6 +17,7 @@ struct _AqReportChartView
 
   GtkDrawingArea *area;
   GtkLabel       *empty_label;
+  GtkDropDown    *value_dropdown;
 
   AqChartData    *data;
   AqChartKind     kind;
@@ -34,6 +35,19 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  VALUE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+value_selected_cb (AqReportChartView *self)
+{
+  g_signal_emit (self, signals[VALUE_CHANGED], 0);
+}
 
 /* ---- callbacks ---- */
 
@@ -126,10 +140,16 @@ aq_report_chart_view_class_init (AqReportChartViewClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  signals[VALUE_CHANGED] = g_signal_new ("value-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/aqueduct/Aqueduct/ui/aq-report-chart-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AqReportChartView, area);
   gtk_widget_class_bind_template_child (widget_class, AqReportChartView, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, AqReportChartView, value_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, value_selected_cb);
   gtk_widget_class_install_property_action (widget_class, "chart.kind", "kind");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -155,6 +175,38 @@ aq_report_chart_view_set_data (AqReportChartView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label),
                           data == NULL || data->categories->len == 0 || data->series->len == 0);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+/* The values the chart can show, one at a time (the selection is kept when it still exists). */
+void
+aq_report_chart_view_set_value_names (AqReportChartView  *self,
+                                      const char * const *names)
+{
+  g_autoptr(GtkStringList) model = NULL;
+  guint selected;
+
+  g_return_if_fail (AQ_IS_REPORT_CHART_VIEW (self));
+
+  selected = gtk_drop_down_get_selected (self->value_dropdown);
+  g_signal_handlers_block_by_func (self->value_dropdown, value_selected_cb, self);
+  model = gtk_string_list_new (names);
+  gtk_drop_down_set_model (self->value_dropdown, G_LIST_MODEL (model));
+  if (names != NULL && selected != GTK_INVALID_LIST_POSITION
+      && selected < g_strv_length ((char **) names))
+    gtk_drop_down_set_selected (self->value_dropdown, selected);
+  g_signal_handlers_unblock_by_func (self->value_dropdown, value_selected_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->value_dropdown),
+                          names != NULL && g_strv_length ((char **) names) > 1);
+}
+
+guint
+aq_report_chart_view_get_value_index (AqReportChartView *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (AQ_IS_REPORT_CHART_VIEW (self), 0);
+  selected = gtk_drop_down_get_selected (self->value_dropdown);
+  return selected == GTK_INVALID_LIST_POSITION ? 0 : selected;
 }
 
 AqChartKind

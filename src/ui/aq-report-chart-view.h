@@ -12,6 +12,9 @@ G_DECLARE_FINAL_TYPE (AqReportChartView, aq_report_chart_view, AQ, REPORT_CHART_
 
 void        aq_report_chart_view_set_data  (AqReportChartView *self,
                                             AqChartData       *data);
+void        aq_report_chart_view_set_value_names (AqReportChartView  *self,
+                                                  const char * const *names);
+guint       aq_report_chart_view_get_value_index (AqReportChartView  *self);
 AqChartKind aq_report_chart_view_get_kind  (AqReportChartView *self);
 void        aq_report_chart_view_set_kind  (AqReportChartView *self,
                                             AqChartKind        kind);

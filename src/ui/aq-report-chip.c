@@ -48,13 +48,13 @@ update_label (AqReportChip *self)
   g_autofree char *text = NULL;
 
   if (g_strcmp0 (calculation, "share_of_total") == 0)
-    suffix = _("share");
+    suffix = C_("report designer", "share");
   else if (g_strcmp0 (calculation, "mom") == 0)
-    suffix = _("MoM");
+    suffix = C_("report designer", "MoM");
   else if (g_strcmp0 (calculation, "yoy") == 0)
-    suffix = _("YoY");
+    suffix = C_("report designer", "YoY");
   else if (g_strcmp0 (calculation, "rank") == 0)
-    suffix = _("rank");
+    suffix = C_("report designer", "rank");
 
   /* a filter set by a parameter ("$period") shows in the parameters bar, not on the chip */
   if (suffix == NULL && aq_report_field_item_get_filter_values (self->field) != NULL

@@ -565,6 +565,52 @@ show_sort (AqReportPanel  *self,
       }
 }
 
+/* The chart of one value (the one picked above the chart) by the rows and column members. */
+static void
+show_chart (AqReportPanel *self,
+            gboolean       new_values)
+{
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+  guint index;
+
+  if (self->result == NULL)
+    return;
+  /* the drop-down's own change lands here: its model must not be replaced under it */
+  for (guint i = 0; new_values && i < aq_drop_zone_get_n_fields (self->values_zone); i++)
+    {
+      AqReportFieldItem *item = aq_drop_zone_get_field (self->values_zone, i);
+      const char *calc = aq_report_field_item_get_calculation (item);
+
+      if (calc == NULL)
+        g_strv_builder_add (names, aq_report_field_item_get_label (item));
+      else
+        {
+          g_autofree char *name = NULL;
+          AqReportCalc c = AQ_REPORT_CALC_NONE;
+
+          aq_report_calc_from_string (calc, &c);
+          name = g_strdup_printf ("%s (%s)", aq_report_field_item_get_label (item),
+                                  c == AQ_REPORT_CALC_SHARE_OF_TOTAL ? C_("report designer", "share")
+                                  : c == AQ_REPORT_CALC_MOM ? C_("report designer", "MoM")
+                                  : c == AQ_REPORT_CALC_YOY ? C_("report designer", "YoY")
+                                  : C_("report designer", "rank"));
+          g_strv_builder_add (names, name);
+        }
+    }
+  strv = g_strv_builder_end (names);
+  if (new_values)
+    aq_report_chart_view_set_value_names (self->chart, (const char * const *) strv);
+  index = aq_report_chart_view_get_value_index (self->chart);
+  aq_report_chart_view_set_data (self->chart, aq_report_table_chart (self->result, index));
+}
+
+static void
+chart_value_changed_cb (AqReportPanel *self)
+{
+  show_chart (self, FALSE);
+}
+
 static void
 show_result (AqReportPanel *self)
 {
@@ -577,7 +623,7 @@ show_result (AqReportPanel *self)
   model = aq_report_row_model_new_static (aq_report_table_rows (result, 0, 0, n_rows));
   aq_report_grid_set_table (self->grid, columns, levels, G_LIST_MODEL (model));
   show_sort (self, result);
-  aq_report_chart_view_set_data (self->chart, aq_report_table_chart (result));
+  show_chart (self, TRUE);
   show_status (self, n_rows, aq_report_result_get_elapsed_ms (result));
   gtk_stack_set_visible_child_name (self->view_stack, self->view);
 }
@@ -1767,6 +1813,7 @@ aq_report_panel_class_init (AqReportPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, params_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sort_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, chart_value_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "report.add-field", "s", add_field_action);
   gtk_widget_class_install_action (widget_class, "report.undo", NULL, undo_action);

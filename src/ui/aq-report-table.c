@@ -4,7 +4,7 @@
  * ("Subtotal" under the first rolled-up dimension, "Total" in the first column); the header
  * levels above the values' names are spans of equal consecutive labels, a label spanning only
  * while every level above it is equal too. The chart takes detail rows only (subtotals would
- * double the bars) and the first value's detail columns.
+ * double the bars) and one value's detail columns.
  */
 #define G_LOG_DOMAIN "aq-report-table"
 
@@ -177,7 +177,8 @@ aq_report_table_columns (AqReportResult *result)
 }
 
 AqChartData *
-aq_report_table_chart (AqReportResult *result)
+aq_report_table_chart (AqReportResult *result,
+                       guint           value_index)
 {
   guint n_dims = aq_report_result_get_n_row_dims (result);
   guint n_cols = aq_report_result_get_n_columns (result);
@@ -213,7 +214,7 @@ aq_report_table_chart (AqReportResult *result)
       /* one indicator, its column members as the series: bars of different units on one axis
        * mean nothing */
       if (aq_report_result_get_column_kind (result, c) != AQ_REPORT_COLUMN_DETAIL
-          || aq_report_result_get_column_value_index (result, c) != 0)
+          || aq_report_result_get_column_value_index (result, c) != value_index)
         continue;
       values = g_new (double, MAX (rows->len, 1));
       for (guint i = 0; i < rows->len; i++)

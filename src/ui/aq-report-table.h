@@ -18,8 +18,9 @@ GPtrArray   *aq_report_table_rows       (AqReportResult *result,
 GPtrArray   *aq_report_table_columns    (AqReportResult *result);
 /* (transfer full) (nullable) the header levels above the columns' titles */
 GPtrArray   *aq_report_table_levels     (AqReportResult *result);
-/* (transfer full) detail rows × detail value columns */
-AqChartData *aq_report_table_chart      (AqReportResult *result);
+/* (transfer full) detail rows × the detail columns of the value @value_index */
+AqChartData *aq_report_table_chart      (AqReportResult *result,
+                                         guint           value_index);
 /* An AqReportRowFetch over an AqReportList (the source) */
 GPtrArray   *aq_report_table_fetch_list (gpointer        source,
                                          guint           offset,

@@ -1646,7 +1646,6 @@ aq_report_panel_root (GtkWidget *widget)
         g_signal_connect_object (root, "notify::monitor", G_CALLBACK (window_monitor_cb), self,
                                  G_CONNECT_SWAPPED);
     }
-
 }
 
 /* --screenshot report=FILE: a meaningful report, not an empty designer. The window is marked

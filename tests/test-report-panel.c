@@ -303,6 +303,21 @@ test_keyboard_and_reorder (void)
   g_assert_cmpuint (aq_drop_zone_get_n_fields (values), ==, 2);
   wait_run ("two values again");
 
+  /* Alt+Up on the Rows chip: to Columns, one step to undo */
+  g_signal_emit_by_name (aq_report_panel_get_zone (panel, AQ_REPORT_ZONE_ROWS), "move-requested",
+                         0u, -1);
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (aq_report_panel_get_zone (panel,
+                                                                         AQ_REPORT_ZONE_ROWS)),
+                    ==, 0);
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_COLUMNS, 1), ==, "district");
+  wait_run ("district moved to the columns");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.undo", NULL);
+  g_assert_cmpstr (zone_id (AQ_REPORT_ZONE_ROWS, 0), ==, "district");
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (aq_report_panel_get_zone (panel,
+                                                                         AQ_REPORT_ZONE_COLUMNS)),
+                    ==, 1);
+  wait_run ("district back in the rows");
+
   /* an indicator is not a row */
   g_assert_true (aq_report_catalog_view_select (catalog, "billed_accounts"));
   gtk_widget_activate_action (GTK_WIDGET (panel), "report.add-field", "s", "rows");

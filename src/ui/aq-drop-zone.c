@@ -5,7 +5,7 @@
  * chips (MOVE): a chip of this zone is moved to where it was dropped, a chip of another zone or
  * a catalog row is copied in (the other zone drops its chip when the drag ends). The drop
  * position is the chip under the pointer. Keyboard: Delete removes the focused chip,
- * Alt+Left/Right moves it. "changed" is emitted once per user-visible change.
+ * Alt+Left/Right moves it, Alt+Up/Down asks the panel to move it to the zone above or below. "changed" is emitted once per user-visible change.
  */
 #define G_LOG_DOMAIN "aq-drop-zone"
 
@@ -51,6 +51,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   CHANGED,
+  MOVE_REQUESTED,
   N_SIGNALS
 };
 
@@ -234,6 +235,13 @@ key_pressed_cb (GtkEventControllerKey *controller,
       focus_position (self, MIN ((guint) position, n > 1 ? n - 2 : 0));
       return TRUE;
     }
+  /* to the zone above or below: the panel knows the zones */
+  if ((state & GDK_ALT_MASK) && (keyval == GDK_KEY_Up || keyval == GDK_KEY_Down))
+    {
+      g_signal_emit (self, signals[MOVE_REQUESTED], 0, (guint) position,
+                     keyval == GDK_KEY_Up ? -1 : 1);
+      return TRUE;
+    }
   if ((state & GDK_ALT_MASK) && (keyval == GDK_KEY_Left || keyval == GDK_KEY_Right))
     {
       int to = position + (keyval == GDK_KEY_Left ? -1 : 1);
@@ -353,6 +361,10 @@ aq_drop_zone_class_init (AqDropZoneClass *klass)
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (position, direction): Alt+Up (-1) or Alt+Down (+1) on a chip */
+  signals[MOVE_REQUESTED] = g_signal_new ("move-requested", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                          2, G_TYPE_UINT, G_TYPE_INT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/aqueduct/Aqueduct/ui/aq-drop-zone.ui");

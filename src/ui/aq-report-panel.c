@@ -1556,6 +1556,38 @@ filter_popover_cb (AqReportChip *chip,
   return box;
 }
 
+/* Alt+Up / Alt+Down on a dimension's chip: to the zone above or below (Filters, Columns,
+ * Rows), as one change to undo. */
+static void
+zone_move_requested_cb (AqDropZone    *zone,
+                        guint          position,
+                        int            direction,
+                        AqReportPanel *self)
+{
+  static const AqReportZone order[] = {
+    AQ_REPORT_ZONE_FILTERS, AQ_REPORT_ZONE_COLUMNS, AQ_REPORT_ZONE_ROWS,
+  };
+  AqReportZone from;
+
+  if (!aq_report_zone_from_string (aq_drop_zone_get_zone (zone), &from))
+    return;
+  for (int i = 0; i < (int) G_N_ELEMENTS (order); i++)
+    {
+      int to = i + direction;
+
+      if (order[i] != from)
+        continue;
+      if (to < 0 || to >= (int) G_N_ELEMENTS (order)
+          || position >= aq_report_spec_get_n_fields (self->spec, from))
+        return;
+      aq_report_spec_move_field (self->spec, from, position, order[to], -1);
+      apply_spec (self);
+      push_undo (self);
+      start_run_soon (self);
+      return;
+    }
+}
+
 static void
 zone_changed_cb (AqReportPanel *self)
 {
@@ -1809,6 +1841,7 @@ aq_report_panel_class_init (AqReportPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqReportPanel, empty_page);
   gtk_widget_class_bind_template_child (widget_class, AqReportPanel, calc_menu);
   gtk_widget_class_bind_template_callback (widget_class, zone_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, zone_move_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, params_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sort_requested_cb);
   gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);

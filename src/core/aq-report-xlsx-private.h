@@ -50,6 +50,7 @@ char          *_aq_xlsx_sheet_name        (const char          *title,
 void           _aq_xlsx_grow              (GArray              *widths,
                                            guint                col,
                                            guint                width);
+guint          _aq_xlsx_header_width      (const char          *label);
 void           _aq_xlsx_apply_widths      (lxw_worksheet       *sheet,
                                            GArray              *widths);
 void           _aq_xlsx_sheet_options     (lxw_worksheet       *sheet,

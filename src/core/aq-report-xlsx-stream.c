@@ -166,7 +166,7 @@ stream_sheet_open (AqReportXlsxStream  *self,
 
       if (code != LXW_NO_ERROR)
         return _aq_xlsx_fail (code, "header", error);
-      _aq_xlsx_grow (self->widths, col, aq_export_display_width (label) + 2);
+      _aq_xlsx_grow (self->widths, col, _aq_xlsx_header_width (label));
     }
   self->first_row = row + 1;
   self->row = self->first_row;

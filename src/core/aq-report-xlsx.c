@@ -163,6 +163,13 @@ _aq_xlsx_grow (GArray *widths,
     g_array_index (widths, guint, col) = width;
 }
 
+/* Header text is bold, and bold glyphs are about a fifth wider. */
+guint
+_aq_xlsx_header_width (const char *label)
+{
+  return aq_export_display_width (label) * 6 / 5 + 1;
+}
+
 void
 _aq_xlsx_apply_widths (lxw_worksheet *sheet,
                        GArray        *widths)
@@ -288,7 +295,7 @@ write_header (Pivot      *p,
     {
       const char *label = aq_report_result_get_row_dim_label (p->result, dim);
 
-      _aq_xlsx_grow (p->widths, dim, aq_export_display_width (label) + 1);
+      _aq_xlsx_grow (p->widths, dim, _aq_xlsx_header_width (label));
       if (bottom > top)
         code = worksheet_merge_range (p->sheet, top, dim, bottom, dim, label ? label : "",
                                       format);
@@ -321,7 +328,7 @@ write_header (Pivot      *p,
             code = _aq_xlsx_write_string (p->sheet, top + level, first, label, format);
           for (guint i = 0; i < span; i++)
             _aq_xlsx_grow (p->widths, first + i,
-                           (aq_export_display_width (label) + 1 + span - 1) / span);
+                           (_aq_xlsx_header_width (label) + span - 1) / span);
           col += span;
         }
     }

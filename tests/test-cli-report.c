@@ -228,6 +228,20 @@ test_catalog (void)
   g_assert_null (strstr (found, "billed_qty "));
 }
 
+/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
+static void
+drop_database (const char *name)
+{
+  g_autofree char *info = aq_test_conninfo ("postgres");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
+  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+
+  g_assert_no_error (error);
+  aq_db_exec (admin, sql, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +273,7 @@ main (int   argc,
     g_rmdir (tmpdir);
   }
   g_clear_object (&db);
+  drop_database ("t_cli_report");
   g_free (conninfo);
   g_free (tmpdir);
   return ret;

@@ -256,6 +256,20 @@ test_bad_input (void)
   g_assert_cmpstr (kept, ==, "older export");
 }
 
+/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
+static void
+drop_database (const char *name)
+{
+  g_autofree char *info = aq_test_conninfo ("postgres");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
+  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+
+  g_assert_no_error (error);
+  aq_db_exec (admin, sql, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -280,5 +294,6 @@ main (int   argc,
   g_free (tmpdir);
   g_free (conninfo);
   g_clear_object (&db);
+  drop_database ("t_cli_report_export");
   return status;
 }

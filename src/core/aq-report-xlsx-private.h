@@ -30,43 +30,45 @@ typedef enum
   STYLE_PARAM,
 } StyleKind;
 
-gboolean       _aq_report_xlsx_fail          (lxw_error            code,
-                                              const char          *what,
-                                              GError             **error);
+gboolean       _aq_xlsx_fail              (lxw_error            code,
+                                           const char          *what,
+                                           GError             **error);
 /* One lxw_format per combination in use (@cache: key → format, owned by the workbook). */
-lxw_format    *_aq_report_xlsx_style         (lxw_workbook        *workbook,
-                                              GHashTable          *cache,
-                                              StyleKind            kind,
-                                              const char          *num_format,
-                                              guint32              fill,
-                                              guint                indent);
-lxw_error      _aq_report_xlsx_write_string  (lxw_worksheet       *sheet,
-                                              lxw_row_t            row,
-                                              lxw_col_t            col,
-                                              const char          *text,
-                                              lxw_format          *format);
-char          *_aq_report_xlsx_sheet_name    (const char          *title,
-                                              guint                number);
-void           _aq_report_xlsx_grow          (GArray              *widths,
-                                              guint                col,
-                                              guint                width);
-void           _aq_report_xlsx_apply_widths  (lxw_worksheet       *sheet,
-                                              GArray              *widths);
-void           _aq_report_xlsx_sheet_options (lxw_worksheet       *sheet,
-                                              lxw_row_t            header_first,
-                                              lxw_row_t            header_last);
-lxw_row_t      _aq_report_xlsx_title_block   (lxw_workbook        *workbook,
-                                              lxw_worksheet       *sheet,
-                                              GHashTable          *styles,
-                                              const char          *title,
-                                              const char * const  *lines,
-                                              const char          *note);
-lxw_workbook  *_aq_report_xlsx_workbook_open (const char          *temp_path,
-                                              const char          *title,
-                                              gboolean             constant_memory,
-                                              GError             **error);
-gboolean       _aq_report_xlsx_write_list_result (AqReportResult  *result,
-                                              const char          *path,
-                                              GError             **error);
+lxw_format    *_aq_xlsx_style             (lxw_workbook        *workbook,
+                                           GHashTable          *cache,
+                                           StyleKind            kind,
+                                           const char          *num_format,
+                                           guint32              fill,
+                                           guint                indent);
+lxw_error      _aq_xlsx_write_string      (lxw_worksheet       *sheet,
+                                           lxw_row_t            row,
+                                           lxw_col_t            col,
+                                           const char          *text,
+                                           lxw_format          *format);
+char          *_aq_xlsx_sheet_name        (const char          *title,
+                                           guint                number);
+void           _aq_xlsx_grow              (GArray              *widths,
+                                           guint                col,
+                                           guint                width);
+guint          _aq_xlsx_header_width      (const char          *label);
+void           _aq_xlsx_apply_widths      (lxw_worksheet       *sheet,
+                                           GArray              *widths);
+void           _aq_xlsx_sheet_options     (lxw_worksheet       *sheet,
+                                           lxw_row_t            header_first,
+                                           lxw_row_t            header_last);
+lxw_row_t      _aq_xlsx_title_block       (lxw_workbook        *workbook,
+                                           lxw_worksheet       *sheet,
+                                           GHashTable          *styles,
+                                           const char          *title,
+                                           const char * const  *lines,
+                                           const char          *note);
+lxw_workbook  *_aq_xlsx_workbook_open     (const char          *temp_path,
+                                           const char          *title,
+                                           gboolean             constant_memory,
+                                           GError             **error);
+/* A list result held in memory, through the stream. */
+gboolean       _aq_xlsx_write_list_result (AqReportResult      *result,
+                                           const char          *path,
+                                           GError             **error);
 
 G_END_DECLS

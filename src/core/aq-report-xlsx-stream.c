@@ -118,10 +118,10 @@ stream_sheet_close (AqReportXlsxStream *self)
   if (self->sheet == NULL || n == 0)
     return TRUE;
   worksheet_freeze_panes (self->sheet, self->first_row, 0);
-  _aq_report_xlsx_sheet_options (self->sheet, self->first_row - 1, self->first_row - 1);
+  _aq_xlsx_sheet_options (self->sheet, self->first_row - 1, self->first_row - 1);
   worksheet_autofilter (self->sheet, self->first_row - 1, 0,
                         self->first_row - 1 + (lxw_row_t) self->sheet_rows, n - 1);
-  _aq_report_xlsx_apply_widths (self->sheet, self->widths);
+  _aq_xlsx_apply_widths (self->sheet, self->widths);
   return TRUE;
 }
 
@@ -136,12 +136,12 @@ stream_sheet_open (AqReportXlsxStream  *self,
   lxw_row_t row;
 
   self->sheet_number++;
-  name = _aq_report_xlsx_sheet_name (self->title, self->sheet_number);
+  name = _aq_xlsx_sheet_name (self->title, self->sheet_number);
   self->sheet = workbook_add_worksheet (self->workbook, name);
   if (self->sheet == NULL)
     self->sheet = workbook_add_worksheet (self->workbook, NULL);
   if (self->sheet == NULL)
-    return _aq_report_xlsx_fail (LXW_ERROR_MEMORY_MALLOC_FAILED, "sheet", error);
+    return _aq_xlsx_fail (LXW_ERROR_MEMORY_MALLOC_FAILED, "sheet", error);
   g_ptr_array_add (self->sheets, self->sheet);
   if (self->sheet_number == 1)
     self->first_sheet = g_strdup (name);
@@ -156,17 +156,17 @@ stream_sheet_open (AqReportXlsxStream  *self,
                               self->first_sheet, from);
     }
   g_array_set_size (self->widths, 0);
-  row = _aq_report_xlsx_title_block (self->workbook, self->sheet, self->styles, self->title,
-                           aq_report_result_get_parameter_lines (header), note);
-  format = _aq_report_xlsx_style (self->workbook, self->styles, STYLE_HEADER, NULL, NO_FILL, 0);
+  row = _aq_xlsx_title_block (self->workbook, self->sheet, self->styles, self->title,
+                              aq_report_result_get_parameter_lines (header), note);
+  format = _aq_xlsx_style (self->workbook, self->styles, STYLE_HEADER, NULL, NO_FILL, 0);
   for (guint col = 0; col < self->n_dims + self->n_cols; col++)
     {
       const char *label = list_header (header, self->n_dims, col);
-      lxw_error code = _aq_report_xlsx_write_string (self->sheet, row, col, label ? label : "", format);
+      lxw_error code = _aq_xlsx_write_string (self->sheet, row, col, label ? label : "", format);
 
       if (code != LXW_NO_ERROR)
-        return _aq_report_xlsx_fail (code, "header", error);
-      _aq_report_xlsx_grow (self->widths, col, aq_export_display_width (label) + 2);
+        return _aq_xlsx_fail (code, "header", error);
+      _aq_xlsx_grow (self->widths, col, _aq_xlsx_header_width (label));
     }
   self->first_row = row + 1;
   self->row = self->first_row;
@@ -190,8 +190,8 @@ stream_begin (AqReportXlsxStream  *self,
                    self->n_dims + self->n_cols);
       return FALSE;
     }
-  self->workbook = _aq_report_xlsx_workbook_open (aq_export_file_get_temp_path (self->file), self->title, TRUE,
-                                  error);
+  self->workbook = _aq_xlsx_workbook_open (aq_export_file_get_temp_path (self->file),
+                                           self->title, TRUE, error);
   if (self->workbook == NULL)
     return FALSE;
   self->kinds = g_new0 (ColumnKind, self->n_dims + self->n_cols);
@@ -200,13 +200,13 @@ stream_begin (AqReportXlsxStream  *self,
     {
       self->kinds[self->n_dims + col] = KIND_NUMBER;
       self->formats[self->n_dims + col] =
-        _aq_report_xlsx_style (self->workbook, self->styles, STYLE_CELL,
-                   aq_report_result_get_column_format (header, col), NO_FILL, 0);
+        _aq_xlsx_style (self->workbook, self->styles, STYLE_CELL,
+                        aq_report_result_get_column_format (header, col), NO_FILL, 0);
     }
-  self->date_format = _aq_report_xlsx_style (self->workbook, self->styles, STYLE_CELL, "yyyy-mm-dd",
-                                 NO_FILL, 0);
-  self->timestamp_format = _aq_report_xlsx_style (self->workbook, self->styles, STYLE_CELL,
-                                      "yyyy-mm-dd hh:mm:ss", NO_FILL, 0);
+  self->date_format = _aq_xlsx_style (self->workbook, self->styles, STYLE_CELL, "yyyy-mm-dd",
+                                      NO_FILL, 0);
+  self->timestamp_format = _aq_xlsx_style (self->workbook, self->styles, STYLE_CELL,
+                                           "yyyy-mm-dd hh:mm:ss", NO_FILL, 0);
   return stream_sheet_open (self, header, error);
 }
 
@@ -226,7 +226,7 @@ write_text_cell (AqReportXlsxStream *self,
     return worksheet_write_datetime (self->sheet, self->row, col, &when,
                                      kind == KIND_DATE ? self->date_format
                                                        : self->timestamp_format);
-  return _aq_report_xlsx_write_string (self->sheet, self->row, col, text, NULL);
+  return _aq_xlsx_write_string (self->sheet, self->row, col, text, NULL);
 }
 
 AqReportXlsxStream *
@@ -272,7 +272,7 @@ aq_report_xlsx_stream_add_row (AqReportResult      *header,
   if (self->row >= self->max_rows)
     {
       /* The last row of the full sheet is still open: leave the reader a note there. */
-      g_autofree char *next = _aq_report_xlsx_sheet_name (self->title, self->sheet_number + 1);
+      g_autofree char *next = _aq_xlsx_sheet_name (self->title, self->sheet_number + 1);
       g_autofree char *note = g_strdup_printf (C_("export", "Continued on sheet “%s”"), next);
       lxw_comment_options options = { .visible = LXW_COMMENT_DISPLAY_VISIBLE };
 
@@ -297,16 +297,16 @@ aq_report_xlsx_stream_add_row (AqReportResult      *header,
           code = end != text && *end == '\0'
                  ? worksheet_write_number (self->sheet, self->row, col, value,
                                            self->formats[col])
-                 : _aq_report_xlsx_write_string (self->sheet, self->row, col, text, NULL);
+                 : _aq_xlsx_write_string (self->sheet, self->row, col, text, NULL);
         }
       else
         code = write_text_cell (self, col, text);
       if (code != LXW_NO_ERROR)
-        return _aq_report_xlsx_fail (code, "row", error);
+        return _aq_xlsx_fail (code, "row", error);
       if (self->sheet_rows < WIDTH_SAMPLE)
-        _aq_report_xlsx_grow (self->widths, col, self->kinds[col] == KIND_DATE ? 10
-                                 : self->kinds[col] == KIND_TIMESTAMP ? 19
-                                 : aq_export_display_width (text) + 1);
+        _aq_xlsx_grow (self->widths, col, self->kinds[col] == KIND_DATE ? 10
+                       : self->kinds[col] == KIND_TIMESTAMP ? 19
+                       : aq_export_display_width (text) + 1);
     }
   self->row++;
   self->sheet_rows++;
@@ -327,7 +327,7 @@ aq_report_xlsx_stream_finish (AqReportXlsxStream  *self,
     return FALSE;
   stream_sheet_close (self);
   code = workbook_close (g_steal_pointer (&self->workbook));
-  if (!_aq_report_xlsx_fail (code, "close", error))
+  if (!_aq_xlsx_fail (code, "close", error))
     return FALSE;
   return aq_export_file_commit (self->file, error);
 }
@@ -374,9 +374,9 @@ aq_report_xlsx_stream_free (AqReportXlsxStream *self)
 
 /* A list result held in memory goes through the streaming writer, cell by cell as text. */
 gboolean
-_aq_report_xlsx_write_list_result (AqReportResult  *result,
-                                   const char      *path,
-                                   GError         **error)
+_aq_xlsx_write_list_result (AqReportResult  *result,
+                            const char      *path,
+                            GError         **error)
 {
   g_autoptr(AqReportXlsxStream) stream = aq_report_xlsx_stream_new (path, error);
   guint n_dims = aq_report_result_get_n_row_dims (result);

@@ -21,9 +21,9 @@
 /* ---- auxiliary methods ---- */
 
 gboolean
-_aq_report_xlsx_fail (lxw_error    code,
-                      const char  *what,
-                      GError     **error)
+_aq_xlsx_fail (lxw_error    code,
+               const char  *what,
+               GError     **error)
 {
   if (code == LXW_NO_ERROR)
     return TRUE;
@@ -34,12 +34,12 @@ _aq_report_xlsx_fail (lxw_error    code,
 
 /* One lxw_format per combination in use: libxlsxwriter keeps every format it is given. */
 lxw_format *
-_aq_report_xlsx_style (lxw_workbook *workbook,
-                       GHashTable   *cache,
-                       StyleKind     kind,
-                       const char   *num_format,
-                       guint32       fill,
-                       guint         indent)
+_aq_xlsx_style (lxw_workbook *workbook,
+                GHashTable   *cache,
+                StyleKind     kind,
+                const char   *num_format,
+                guint32       fill,
+                guint         indent)
 {
   g_autofree char *key = g_strdup_printf ("%d|%s|%x|%u", kind, num_format ? num_format : "",
                                           fill, indent);
@@ -97,11 +97,11 @@ _aq_report_xlsx_style (lxw_workbook *workbook,
 /* A cell holds at most 32,767 characters; a longer text (a work order's whole history) is cut
  * there rather than failing the export. */
 lxw_error
-_aq_report_xlsx_write_string (lxw_worksheet *sheet,
-                              lxw_row_t      row,
-                              lxw_col_t      col,
-                              const char    *text,
-                              lxw_format    *format)
+_aq_xlsx_write_string (lxw_worksheet *sheet,
+                       lxw_row_t      row,
+                       lxw_col_t      col,
+                       const char    *text,
+                       lxw_format    *format)
 {
   if (G_UNLIKELY (strlen (text) > MAX_CELL_CHARS) && g_utf8_strlen (text, -1) > MAX_CELL_CHARS)
     {
@@ -126,8 +126,8 @@ parse_color (const char *text)
 
 /* Excel refuses some characters in sheet names and more than 31 characters. */
 char *
-_aq_report_xlsx_sheet_name (const char *title,
-                            guint       number)
+_aq_xlsx_sheet_name (const char *title,
+                     guint       number)
 {
   g_autofree char *suffix = number > 1 ? g_strdup_printf (" (%u)", number) : g_strdup ("");
   GString *name = g_string_new (NULL);
@@ -153,9 +153,9 @@ _aq_report_xlsx_sheet_name (const char *title,
 }
 
 void
-_aq_report_xlsx_grow (GArray *widths,
-                      guint   col,
-                      guint   width)
+_aq_xlsx_grow (GArray *widths,
+               guint   col,
+               guint   width)
 {
   if (col >= widths->len)
     g_array_set_size (widths, col + 1);
@@ -163,9 +163,16 @@ _aq_report_xlsx_grow (GArray *widths,
     g_array_index (widths, guint, col) = width;
 }
 
+/* Header text is bold, and bold glyphs are about a fifth wider. */
+guint
+_aq_xlsx_header_width (const char *label)
+{
+  return aq_export_display_width (label) * 6 / 5 + 1;
+}
+
 void
-_aq_report_xlsx_apply_widths (lxw_worksheet *sheet,
-                              GArray        *widths)
+_aq_xlsx_apply_widths (lxw_worksheet *sheet,
+                       GArray        *widths)
 {
   for (guint col = 0; col < widths->len; col++)
     {
@@ -179,9 +186,9 @@ _aq_report_xlsx_apply_widths (lxw_worksheet *sheet,
  * and meter numbers are text on purpose (leading zeros, no rounding): no green "number stored
  * as text" triangle on each of them. */
 void
-_aq_report_xlsx_sheet_options (lxw_worksheet *sheet,
-                               lxw_row_t      header_first,
-                               lxw_row_t      header_last)
+_aq_xlsx_sheet_options (lxw_worksheet *sheet,
+                        lxw_row_t      header_first,
+                        lxw_row_t      header_last)
 {
   worksheet_ignore_errors (sheet, LXW_IGNORE_NUMBER_STORED_AS_TEXT, "A1:XFD1048576");
   worksheet_set_landscape (sheet);
@@ -192,31 +199,31 @@ _aq_report_xlsx_sheet_options (lxw_worksheet *sheet,
 
 /* The title and the parameter lines; returns the row after the blank line under them. */
 lxw_row_t
-_aq_report_xlsx_title_block (lxw_workbook        *workbook,
-                             lxw_worksheet       *sheet,
-                             GHashTable          *styles,
-                             const char          *title,
-                             const char * const  *lines,
-                             const char          *note)
+_aq_xlsx_title_block (lxw_workbook        *workbook,
+                      lxw_worksheet       *sheet,
+                      GHashTable          *styles,
+                      const char          *title,
+                      const char * const  *lines,
+                      const char          *note)
 {
   lxw_row_t row = 0;
 
-  _aq_report_xlsx_write_string (sheet, row++, 0, title && *title ? title : C_("export", "Report"),
-                _aq_report_xlsx_style (workbook, styles, STYLE_TITLE, NULL, NO_FILL, 0));
+  _aq_xlsx_write_string (sheet, row++, 0, title && *title ? title : C_("export", "Report"),
+                         _aq_xlsx_style (workbook, styles, STYLE_TITLE, NULL, NO_FILL, 0));
   for (guint i = 0; lines && lines[i]; i++)
-    _aq_report_xlsx_write_string (sheet, row++, 0, lines[i],
-                  _aq_report_xlsx_style (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
+    _aq_xlsx_write_string (sheet, row++, 0, lines[i],
+                           _aq_xlsx_style (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
   if (note)
-    _aq_report_xlsx_write_string (sheet, row++, 0, note,
-                  _aq_report_xlsx_style (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
+    _aq_xlsx_write_string (sheet, row++, 0, note,
+                           _aq_xlsx_style (workbook, styles, STYLE_PARAM, NULL, NO_FILL, 0));
   return row + 1;
 }
 
 lxw_workbook *
-_aq_report_xlsx_workbook_open (const char  *temp_path,
-                               const char  *title,
-                               gboolean     constant_memory,
-                               GError     **error)
+_aq_xlsx_workbook_open (const char  *temp_path,
+                        const char  *title,
+                        gboolean     constant_memory,
+                        GError     **error)
 {
   lxw_workbook_options options = { .constant_memory = constant_memory, .tmpdir = NULL,
                                    .use_zip64 = constant_memory };
@@ -280,7 +287,7 @@ write_header (Pivot      *p,
               lxw_row_t   top,
               GError    **error)
 {
-  lxw_format *format = _aq_report_xlsx_style (p->workbook, p->styles, STYLE_HEADER, NULL, NO_FILL, 0);
+  lxw_format *format = _aq_xlsx_style (p->workbook, p->styles, STYLE_HEADER, NULL, NO_FILL, 0);
   lxw_row_t bottom = top + p->n_levels - 1;
   lxw_error code = LXW_NO_ERROR;
 
@@ -288,12 +295,12 @@ write_header (Pivot      *p,
     {
       const char *label = aq_report_result_get_row_dim_label (p->result, dim);
 
-      _aq_report_xlsx_grow (p->widths, dim, aq_export_display_width (label) + 1);
+      _aq_xlsx_grow (p->widths, dim, _aq_xlsx_header_width (label));
       if (bottom > top)
         code = worksheet_merge_range (p->sheet, top, dim, bottom, dim, label ? label : "",
                                       format);
       else
-        code = _aq_report_xlsx_write_string (p->sheet, top, dim, label ? label : "", format);
+        code = _aq_xlsx_write_string (p->sheet, top, dim, label ? label : "", format);
     }
   for (guint level = 0; level < p->n_levels && code == LXW_NO_ERROR; level++)
     {
@@ -318,13 +325,14 @@ write_header (Pivot      *p,
             code = worksheet_merge_range (p->sheet, top + level, first, top + level + depth - 1,
                                           first + span - 1, label, format);
           else
-            code = _aq_report_xlsx_write_string (p->sheet, top + level, first, label, format);
+            code = _aq_xlsx_write_string (p->sheet, top + level, first, label, format);
           for (guint i = 0; i < span; i++)
-            _aq_report_xlsx_grow (p->widths, first + i, (aq_export_display_width (label) + 1 + span - 1) / span);
+            _aq_xlsx_grow (p->widths, first + i,
+                           (_aq_xlsx_header_width (label) + span - 1) / span);
           col += span;
         }
     }
-  return _aq_report_xlsx_fail (code, "header", error);
+  return _aq_xlsx_fail (code, "header", error);
 }
 
 static gboolean
@@ -355,16 +363,17 @@ write_pivot_row (Pivot      *p,
         }
       if (label)
         {
-          code = _aq_report_xlsx_write_string (p->sheet, at, dim, label,
-                               _aq_report_xlsx_style (p->workbook, p->styles, row_style, NULL, NO_FILL,
-                                          indent));
-          _aq_report_xlsx_grow (p->widths, dim, aq_export_display_width (label) + indent * 2
-                + (row_style != STYLE_CELL));
+          lxw_format *format = _aq_xlsx_style (p->workbook, p->styles, row_style, NULL,
+                                               NO_FILL, indent);
+
+          code = _aq_xlsx_write_string (p->sheet, at, dim, label, format);
+          _aq_xlsx_grow (p->widths, dim, aq_export_display_width (label) + indent * 2
+                         + (row_style != STYLE_CELL));
         }
       else if (row_style != STYLE_CELL)
         code = worksheet_write_blank (p->sheet, at, dim,
-                                      _aq_report_xlsx_style (p->workbook, p->styles, row_style, NULL,
-                                                 NO_FILL, 0));
+                                      _aq_xlsx_style (p->workbook, p->styles, row_style, NULL,
+                                                      NO_FILL, 0));
     }
   for (guint col = 0; col < p->n_cols && code == LXW_NO_ERROR; col++)
     {
@@ -381,18 +390,18 @@ write_pivot_row (Pivot      *p,
       else if (style == STYLE_CELL && column_kind == AQ_REPORT_COLUMN_SUBTOTAL
                && fill == NO_FILL)
         fill = COLOR_SUBTOTAL;
-      format = _aq_report_xlsx_style (p->workbook, p->styles, style, num_format, fill, 0);
+      format = _aq_xlsx_style (p->workbook, p->styles, style, num_format, fill, 0);
       if (aq_report_result_get_cell (p->result, row, col, &value))
         {
           const char *text = aq_report_result_get_cell_text (p->result, row, col);
 
           code = worksheet_write_number (p->sheet, at, p->n_dims + col, value, format);
-          _aq_report_xlsx_grow (p->widths, p->n_dims + col, aq_export_display_width (text) + 1);
+          _aq_xlsx_grow (p->widths, p->n_dims + col, aq_export_display_width (text) + 1);
         }
       else if (format != NULL && (style != STYLE_CELL || fill != NO_FILL))
         code = worksheet_write_blank (p->sheet, at, p->n_dims + col, format);
     }
-  return _aq_report_xlsx_fail (code, "row", error);
+  return _aq_xlsx_fail (code, "row", error);
 }
 
 static gboolean
@@ -402,7 +411,7 @@ write_pivot (AqReportResult  *result,
 {
   g_autoptr(GHashTable) styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) widths = g_array_new (FALSE, TRUE, sizeof (guint));
-  g_autofree char *name = _aq_report_xlsx_sheet_name (aq_report_result_get_title (result), 1);
+  g_autofree char *name = _aq_xlsx_sheet_name (aq_report_result_get_title (result), 1);
   Pivot p = {
     result, workbook, NULL, styles, widths,
     aq_report_result_get_n_row_dims (result),
@@ -415,8 +424,8 @@ write_pivot (AqReportResult  *result,
   p.sheet = workbook_add_worksheet (workbook, name);
   if (p.sheet == NULL)
     p.sheet = workbook_add_worksheet (workbook, NULL);
-  top = _aq_report_xlsx_title_block (workbook, p.sheet, styles, aq_report_result_get_title (result),
-                           aq_report_result_get_parameter_lines (result), NULL);
+  top = _aq_xlsx_title_block (workbook, p.sheet, styles, aq_report_result_get_title (result),
+                              aq_report_result_get_parameter_lines (result), NULL);
   first = top + p.n_levels;
   if (p.n_dims + p.n_cols > LXW_COL_MAX || (guint64) first + n_rows > LXW_ROW_MAX)
     {
@@ -433,10 +442,10 @@ write_pivot (AqReportResult  *result,
   if (p.n_dims + p.n_cols > 0)
     {
       worksheet_freeze_panes (p.sheet, first, p.n_dims);
-      _aq_report_xlsx_sheet_options (p.sheet, top, first - 1);
+      _aq_xlsx_sheet_options (p.sheet, top, first - 1);
       worksheet_autofilter (p.sheet, first - 1, 0, first - 1 + n_rows, p.n_dims + p.n_cols - 1);
     }
-  _aq_report_xlsx_apply_widths (p.sheet, widths);
+  _aq_xlsx_apply_widths (p.sheet, widths);
   return TRUE;
 }
 
@@ -455,12 +464,12 @@ aq_report_write_xlsx (AqReportResult  *result,
   g_return_val_if_fail (path != NULL, FALSE);
 
   if (aq_report_result_get_kind (result) == AQ_REPORT_KIND_LIST)
-    return _aq_report_xlsx_write_list_result (result, path, error);
+    return _aq_xlsx_write_list_result (result, path, error);
   file = aq_export_file_new (path, error);
   if (file == NULL)
     return FALSE;
-  workbook = _aq_report_xlsx_workbook_open (aq_export_file_get_temp_path (file),
-                            aq_report_result_get_title (result), FALSE, error);
+  workbook = _aq_xlsx_workbook_open (aq_export_file_get_temp_path (file),
+                                     aq_report_result_get_title (result), FALSE, error);
   if (workbook == NULL)
     return FALSE;
   if (!write_pivot (result, workbook, error))
@@ -469,7 +478,7 @@ aq_report_write_xlsx (AqReportResult  *result,
       return FALSE;
     }
   code = workbook_close (workbook);
-  if (!_aq_report_xlsx_fail (code, "close", error))
+  if (!_aq_xlsx_fail (code, "close", error))
     return FALSE;
   return aq_export_file_commit (file, error);
 }

@@ -753,6 +753,19 @@ test_list (void)
   g_assert_cmpuint (n3, >, n6);
 }
 
+/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
+static void
+drop_database (void)
+{
+  g_autofree char *info = aq_test_conninfo ("postgres");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
+
+  g_assert_no_error (error);
+  aq_db_exec (admin, "DROP DATABASE IF EXISTS " DB_NAME " WITH (FORCE)", &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -797,5 +810,6 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&db);
+  drop_database ();
   return ret;
 }

@@ -799,6 +799,7 @@ start_run (AqReportPanel *self)
   data->self = g_object_ref (self);
   data->generation = self->generation;
   set_loading (self, TRUE);
+  gtk_label_set_label (self->status_label, _("Running…"));
   if (aq_report_spec_get_kind (self->spec) == AQ_REPORT_KIND_LIST)
     aq_report_list_open_async (conninfo (self), self->catalog, self->spec, params,
                                self->run_cancellable, list_cb, data);
@@ -1329,7 +1330,7 @@ export_action (GtkWidget  *widget,
                                          GTK_FILE_CHOOSER_ACTION_SAVE, C_("report designer", "_Export"), NULL);
   name = g_strdup_printf ("%s.%s", title && *title ? title : C_("report designer", "report"), csv ? "csv" : "xlsx");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_file_filter_set_name (filter, csv ? _("CSV files") : _("Excel workbooks"));
+  gtk_file_filter_set_name (filter, csv ? C_("report designer", "CSV files") : C_("report designer", "Excel workbooks"));
   gtk_file_filter_add_suffix (filter, csv ? "csv" : "xlsx");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_set_data (G_OBJECT (chooser), "csv", GINT_TO_POINTER (csv));

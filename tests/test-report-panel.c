@@ -524,7 +524,8 @@ test_drill (void)
   params[1] = span->label;
   expected = aq_db_query_string (db, "SELECT count(*)::text FROM dw.fact_bill b"
                                      "  JOIN dw.dim_account a USING (account_id)"
-                                     "  JOIN dw.dim_district dd ON dd.district_code = a.district_code"
+                                     "  JOIN dw.dim_district dd"
+                                     "    ON dd.district_code = a.district_code"
                                      " WHERE dd.name = $1"
                                      "   AND extract(year FROM b.period)::text = $2",
                                  2, params, &error);
@@ -662,6 +663,7 @@ test_store (void)
   g_autofree char *stored = NULL;
   AqReportOpenDialog *dialog;
   AdwMessageDialog *confirm;
+  AqDropZone *values;
   GPtrArray *reports;
   gboolean standard_seen = FALSE;
   gboolean saved_seen = FALSE;
@@ -680,10 +682,10 @@ test_store (void)
                                             " WHERE name = 't_panel_saved'"), ==, 2);
   g_assert_cmpint (aq_report_spec_get_version (spec), ==, 2);
   /* what was saved is the layout on screen */
+  values = aq_report_panel_get_zone (panel, AQ_REPORT_ZONE_VALUES);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT jsonb_array_length (definition -> 'values')"
                                             " FROM meta.report WHERE name = 't_panel_saved'"),
-                   ==, aq_drop_zone_get_n_fields (aq_report_panel_get_zone (panel,
-                                                                            AQ_REPORT_ZONE_VALUES)));
+                   ==, aq_drop_zone_get_n_fields (values));
 
   dialog = aq_report_open_dialog_new (GTK_WINDOW (window), conninfo);
   aq_test_wait_for (dialog_loaded, dialog, 30, "the list of reports");

@@ -5,7 +5,8 @@
  * chips (MOVE): a chip of this zone is moved to where it was dropped, a chip of another zone or
  * a catalog row is copied in (the other zone drops its chip when the drag ends). The drop
  * position is the chip under the pointer. Keyboard: Delete removes the focused chip,
- * Alt+Left/Right moves it, Alt+Up/Down asks the panel to move it to the zone above or below. "changed" is emitted once per user-visible change.
+ * Alt+Left/Right moves it, Alt+Up/Down asks the panel to move it to the zone above or below.
+ * "changed" is emitted once per user-visible change.
  */
 #define G_LOG_DOMAIN "aq-drop-zone"
 

@@ -61,8 +61,9 @@ refilter (AqReportCatalogView *self)
           g_list_store_append (root, category);
           continue;
         }
-      shown = aq_report_field_item_new (AQ_REPORT_FIELD_ITEM_CATEGORY, aq_report_field_item_get_id (category),
-                                   aq_report_field_item_get_label (category));
+      shown = aq_report_field_item_new (AQ_REPORT_FIELD_ITEM_CATEGORY,
+                                        aq_report_field_item_get_id (category),
+                                        aq_report_field_item_get_label (category));
       for (guint j = 0; fields != NULL && j < g_list_model_get_n_items (fields); j++)
         {
           g_autoptr(AqReportFieldItem) field = g_list_model_get_item (fields, j);
@@ -189,8 +190,8 @@ bind_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (expander, aq_report_field_item_get_description (field));
   gtk_image_set_from_icon_name (GTK_IMAGE (icon),
                                 kind == AQ_REPORT_FIELD_ITEM_CATEGORY ? "folder-symbolic"
-                                : kind == AQ_REPORT_FIELD_ITEM_INDICATOR ? "accessories-calculator-symbolic"
-                                : "view-list-symbolic");
+                                : kind == AQ_REPORT_FIELD_ITEM_INDICATOR
+                                ? "accessories-calculator-symbolic" : "view-list-symbolic");
   gtk_widget_set_name (expander, aq_report_field_item_get_id (field));
   if (kind == AQ_REPORT_FIELD_ITEM_CATEGORY)
     gtk_widget_add_css_class (label, "heading");
@@ -216,8 +217,8 @@ activate_cb (AqReportCatalogView *self,
       return;
     }
   gtk_widget_activate_action (GTK_WIDGET (self), "report.add-field", "s",
-                              aq_report_field_item_get_kind (field) == AQ_REPORT_FIELD_ITEM_INDICATOR
-                              ? "values" : "rows");
+                              aq_report_field_item_get_kind (field)
+                              == AQ_REPORT_FIELD_ITEM_INDICATOR ? "values" : "rows");
 }
 
 static void
@@ -272,8 +273,8 @@ aq_report_catalog_view_class_init (AqReportCatalogViewClass *klass)
 
   object_class->dispose = aq_report_catalog_view_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/aqueduct/Aqueduct/ui/aq-report-catalog-view.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/aqueduct/Aqueduct/ui/aq-report-catalog-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AqReportCatalogView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AqReportCatalogView, list_view);
   gtk_widget_class_bind_template_child (widget_class, AqReportCatalogView, context_menu);

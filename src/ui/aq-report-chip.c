@@ -77,7 +77,8 @@ update_label (AqReportChip *self)
                                      suffix)
                   : g_strdup (aq_report_field_item_get_label (self->field));
   gtk_label_set_label (self->label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), aq_report_field_item_get_description (self->field));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               aq_report_field_item_get_description (self->field));
 }
 
 /* ---- callbacks ---- */

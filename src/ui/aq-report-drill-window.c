@@ -110,8 +110,8 @@ aq_report_drill_window_class_init (AqReportDrillWindowClass *klass)
   object_class->finalize = aq_report_drill_window_finalize;
 
   g_type_ensure (AQ_TYPE_REPORT_GRID);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/aqueduct/Aqueduct/ui/aq-report-drill-window.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/aqueduct/Aqueduct/ui/aq-report-drill-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AqReportDrillWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, AqReportDrillWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AqReportDrillWindow, grid);

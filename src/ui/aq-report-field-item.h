@@ -1,5 +1,5 @@
-/* aq-report-field-item.h — one catalog entry (a category, a dimension, an indicator) as the designer
- * moves it around: the item of the catalog tree, the payload of a drag, a chip in a zone */
+/* aq-report-field-item.h — one catalog entry (a category, a dimension, an indicator) as the
+ * designer moves it around: the item of the catalog tree, the payload of a drag, a chip */
 #pragma once
 
 #include <gio/gio.h>

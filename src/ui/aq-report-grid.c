@@ -403,7 +403,8 @@ aq_report_grid_clear (AqReportGrid *self)
   g_autoptr(GListStore) empty = g_list_store_new (AQ_TYPE_REPORT_GRID_ROW);
 
   g_return_if_fail (AQ_IS_REPORT_GRID (self));
-  aq_report_grid_set_table (self, g_ptr_array_new_with_free_func ((GDestroyNotify) aq_grid_column_free),
+  aq_report_grid_set_table (self,
+                            g_ptr_array_new_with_free_func ((GDestroyNotify) aq_grid_column_free),
                             NULL, G_LIST_MODEL (empty));
 }
 

@@ -126,8 +126,8 @@ aq_report_open_dialog_class_init (AqReportOpenDialogClass *klass)
   signals[OPEN] = g_signal_new ("open", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/aqueduct/Aqueduct/ui/aq-report-open-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/aqueduct/Aqueduct/ui/aq-report-open-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, AqReportOpenDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, AqReportOpenDialog, standard_list);
   gtk_widget_class_bind_template_child (widget_class, AqReportOpenDialog, saved_list);

@@ -54,7 +54,9 @@ remove_rule_cb (GtkButton             *button,
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
   GPtrArray *rules = aq_report_spec_get_format_rules (self->spec);
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_report_format_rule_free);
+  g_autoptr(GPtrArray) keep = NULL;
+
+  keep = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_report_format_rule_free);
 
   for (guint i = 0; i < rules->len; i++)
     if (i != index)
@@ -186,8 +188,8 @@ aq_report_options_dialog_class_init (AqReportOptionsDialogClass *klass)
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/aqueduct/Aqueduct/ui/aq-report-options-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/aqueduct/Aqueduct/ui/aq-report-options-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, AqReportOptionsDialog, sort_by);
   gtk_widget_class_bind_template_child (widget_class, AqReportOptionsDialog, descending);
   gtk_widget_class_bind_template_child (widget_class, AqReportOptionsDialog, within_groups);

@@ -382,7 +382,8 @@ sync_spec (AqReportPanel *self)
       AqDropZone *zone = zone_widget (self, z);
 
       while (aq_report_spec_get_n_fields (self->spec, z) > 0)
-        aq_report_spec_remove_field (self->spec, z, aq_report_spec_get_n_fields (self->spec, z) - 1);
+        aq_report_spec_remove_field (self->spec, z,
+                                     aq_report_spec_get_n_fields (self->spec, z) - 1);
       for (guint i = 0; i < aq_drop_zone_get_n_fields (zone); i++)
         {
           AqReportFieldItem *item = aq_drop_zone_get_field (zone, i);
@@ -590,11 +591,13 @@ show_chart (AqReportPanel *self,
           AqReportCalc c = AQ_REPORT_CALC_NONE;
 
           aq_report_calc_from_string (calc, &c);
-          name = g_strdup_printf ("%s (%s)", aq_report_field_item_get_label (item),
-                                  c == AQ_REPORT_CALC_SHARE_OF_TOTAL ? C_("report designer", "share")
-                                  : c == AQ_REPORT_CALC_MOM ? C_("report designer", "MoM")
-                                  : c == AQ_REPORT_CALC_YOY ? C_("report designer", "YoY")
-                                  : C_("report designer", "rank"));
+          const char *shown = c == AQ_REPORT_CALC_SHARE_OF_TOTAL
+                              ? C_("report designer", "share")
+                              : c == AQ_REPORT_CALC_MOM ? C_("report designer", "MoM")
+                              : c == AQ_REPORT_CALC_YOY ? C_("report designer", "YoY")
+                              : C_("report designer", "rank");
+
+          name = g_strdup_printf ("%s (%s)", aq_report_field_item_get_label (item), shown);
           g_strv_builder_add (names, name);
         }
     }
@@ -646,7 +649,8 @@ show_list (AqReportPanel *self)
       column->width_chars = MAX (column->width_chars, 12);
     }
   model = aq_report_row_model_new_paged ((guint) MIN (n_rows, G_MAXUINT), LIST_PAGE_ROWS,
-                                         aq_report_table_fetch_list, g_object_ref (self->list), g_object_unref);
+                                         aq_report_table_fetch_list, g_object_ref (self->list),
+                                         g_object_unref);
   aq_report_grid_set_table (self->grid, columns, NULL, G_LIST_MODEL (model));
   show_sort (self, header);
   aq_report_chart_view_set_data (self->chart, NULL);
@@ -1145,7 +1149,8 @@ ask_name (AqReportPanel *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), suggestion ? suggestion : "");
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", C_("report designer", "_Cancel"),
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", C_("report designer", "_Cancel"),
                                     "ok", C_("report designer", "_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "ok",
                                               ADW_RESPONSE_SUGGESTED);
@@ -1256,7 +1261,8 @@ delete_action (GtkWidget  *widget,
                           aq_report_spec_get_name (self->spec));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                    _("Delete the Report?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", C_("report designer", "_Cancel"),
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", C_("report designer", "_Cancel"),
                                     "delete", C_("report designer", "_Delete"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
                                               ADW_RESPONSE_DESTRUCTIVE);
@@ -1327,10 +1333,13 @@ export_action (GtkWidget  *widget,
     return;
   chooser = gtk_file_chooser_native_new (csv ? _("Export to CSV") : _("Export to Excel"),
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, C_("report designer", "_Export"), NULL);
-  name = g_strdup_printf ("%s.%s", title && *title ? title : C_("report designer", "report"), csv ? "csv" : "xlsx");
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         C_("report designer", "_Export"), NULL);
+  name = g_strdup_printf ("%s.%s", title && *title ? title : C_("report designer", "report"),
+                          csv ? "csv" : "xlsx");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_file_filter_set_name (filter, csv ? C_("report designer", "CSV files") : C_("report designer", "Excel workbooks"));
+  gtk_file_filter_set_name (filter, csv ? C_("report designer", "CSV files")
+                                        : C_("report designer", "Excel workbooks"));
   gtk_file_filter_add_suffix (filter, csv ? "csv" : "xlsx");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_set_data (G_OBJECT (chooser), "csv", GINT_TO_POINTER (csv));

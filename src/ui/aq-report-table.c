@@ -203,7 +203,8 @@ aq_report_table_chart (AqReportResult *result,
             g_string_append (label, " / ");
           g_string_append (label, text ? text : "");
         }
-      aq_chart_data_add_category (data, label->len > 0 ? label->str : C_("report designer", "Total"));
+      aq_chart_data_add_category (data, label->len > 0 ? label->str
+                                                       : C_("report designer", "Total"));
       g_array_append_val (rows, r);
     }
   for (guint c = 0; c < n_cols && n_series < CHART_MAX_SERIES; c++)

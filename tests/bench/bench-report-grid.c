@@ -129,7 +129,8 @@ main (int   argc,
 
   if (url == NULL)
     {
-      fprintf (stderr, "usage: bench-report-grid CONNINFO [JUMPS] (or set AQUEDUCT_DATABASE_URL)\n");
+      fprintf (stderr,
+               "usage: bench-report-grid CONNINFO [JUMPS] (or set AQUEDUCT_DATABASE_URL)\n");
       return 2;
     }
   gtk_init ();

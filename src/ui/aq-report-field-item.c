@@ -53,9 +53,9 @@ aq_report_field_item_finalize (GObject *object)
 
 static void
 aq_report_field_item_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
 {
   AqReportFieldItem *self = AQ_REPORT_FIELD_ITEM (object);
 
@@ -96,8 +96,8 @@ aq_report_field_item_init (AqReportFieldItem *self)
 
 AqReportFieldItem *
 aq_report_field_item_new (AqReportFieldItemKind  kind,
-                     const char        *id,
-                     const char        *label)
+                          const char        *id,
+                          const char        *label)
 {
   AqReportFieldItem *self;
 
@@ -157,7 +157,7 @@ aq_report_field_item_get_description (AqReportFieldItem *self)
 
 void
 aq_report_field_item_set_description (AqReportFieldItem *self,
-                                 const char    *description)
+                                      const char    *description)
 {
   g_return_if_fail (AQ_IS_REPORT_FIELD_ITEM (self));
   g_free (self->description);
@@ -173,7 +173,7 @@ aq_report_field_item_get_calculation (AqReportFieldItem *self)
 
 void
 aq_report_field_item_set_calculation (AqReportFieldItem *self,
-                                 const char    *calculation)
+                                      const char    *calculation)
 {
   g_return_if_fail (AQ_IS_REPORT_FIELD_ITEM (self));
 
@@ -223,7 +223,7 @@ aq_report_field_item_get_children (AqReportFieldItem *self)
  * often as "nrw". */
 gboolean
 aq_report_field_item_matches (AqReportFieldItem *self,
-                         const char    *needle)
+                              const char    *needle)
 {
   g_autofree char *folded = NULL;
   const char *haystacks[3];

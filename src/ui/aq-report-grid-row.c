@@ -52,11 +52,11 @@ aq_report_grid_row_init (AqReportGridRow *self)
 
 AqReportGridRow *
 aq_report_grid_row_new (guint            index,
-                   AqReportGridRowKind  kind,
-                   guint            level,
-                   GStrv            cells,
-                   char           **colors,
-                   guint            n_cells)
+                        AqReportGridRowKind  kind,
+                        guint            level,
+                        GStrv            cells,
+                        char           **colors,
+                        guint            n_cells)
 {
   AqReportGridRow *self = g_object_new (AQ_TYPE_REPORT_GRID_ROW, NULL);
 
@@ -93,7 +93,7 @@ aq_report_grid_row_get_level (AqReportGridRow *self)
 /* Returns: (nullable): the cell's text, NULL past the row's end or while loading */
 const char *
 aq_report_grid_row_get_cell (AqReportGridRow *self,
-                        guint        column)
+                             guint        column)
 {
   g_return_val_if_fail (AQ_IS_REPORT_GRID_ROW (self), NULL);
   return column < self->n_cells ? self->cells[column] : NULL;
@@ -101,7 +101,7 @@ aq_report_grid_row_get_cell (AqReportGridRow *self,
 
 const char *
 aq_report_grid_row_get_color (AqReportGridRow *self,
-                         guint        column)
+                              guint        column)
 {
   g_return_val_if_fail (AQ_IS_REPORT_GRID_ROW (self), NULL);
   return self->colors != NULL && column < self->n_cells ? self->colors[column] : NULL;

@@ -17,18 +17,18 @@ typedef enum
 G_DECLARE_FINAL_TYPE (AqReportGridRow, aq_report_grid_row, AQ, REPORT_GRID_ROW, GObject)
 
 /* @cells and @colors: (transfer full) (nullable); colours as "#rrggbb" or NULL per cell */
-AqReportGridRow     *aq_report_grid_row_new        (guint            index,
-                                           AqReportGridRowKind  kind,
-                                           guint            level,
-                                           GStrv            cells,
-                                           char           **colors,
-                                           guint            n_cells);
-guint            aq_report_grid_row_get_index  (AqReportGridRow     *self);
-AqReportGridRowKind  aq_report_grid_row_get_kind   (AqReportGridRow     *self);
-guint            aq_report_grid_row_get_level  (AqReportGridRow     *self);
-const char      *aq_report_grid_row_get_cell   (AqReportGridRow     *self,
-                                           guint            column);
-const char      *aq_report_grid_row_get_color  (AqReportGridRow     *self,
-                                           guint            column);
+AqReportGridRow     *aq_report_grid_row_new       (guint                index,
+                                                  AqReportGridRowKind  kind,
+                                                  guint                level,
+                                                  GStrv                cells,
+                                                  char               **colors,
+                                                  guint                n_cells);
+guint                aq_report_grid_row_get_index (AqReportGridRow     *self);
+AqReportGridRowKind  aq_report_grid_row_get_kind  (AqReportGridRow     *self);
+guint                aq_report_grid_row_get_level (AqReportGridRow     *self);
+const char          *aq_report_grid_row_get_cell  (AqReportGridRow     *self,
+                                                  guint                column);
+const char          *aq_report_grid_row_get_color (AqReportGridRow     *self,
+                                                  guint                column);
 
 G_END_DECLS

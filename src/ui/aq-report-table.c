@@ -43,9 +43,9 @@ row_dim_text (AqReportResult *result,
 /* Rows [offset, offset + n) of @result (its row 0 is row @first of the report). */
 GPtrArray *
 aq_report_table_rows (AqReportResult *result,
-           guint           first,
-           guint           offset,
-           guint           n)
+                      guint           first,
+                      guint           offset,
+                      guint           n)
 {
   guint n_dims = aq_report_result_get_n_row_dims (result);
   guint n_cols = aq_report_result_get_n_columns (result);
@@ -239,10 +239,10 @@ aq_report_table_chart (AqReportResult *result,
 
 GPtrArray *
 aq_report_table_fetch_list (gpointer       source,
-            guint          offset,
-            guint          limit,
-            GCancellable  *cancellable,
-            GError       **error)
+                            guint          offset,
+                            guint          limit,
+                            GCancellable  *cancellable,
+                            GError       **error)
 {
   g_autoptr(AqReportResult) page = NULL;
 

@@ -222,6 +222,31 @@ test_pivot (void)
   }
 }
 
+static gboolean
+panel_running (gpointer data)
+{
+  return aq_report_panel_get_running (panel);
+}
+
+/* A newer layout cancels the query of the older one still in the warehouse. */
+static void
+test_cancel (void)
+{
+  guint cancelled = aq_report_panel_get_cancelled_runs (panel);
+  AqDropZone *values = aq_report_panel_get_zone (panel, AQ_REPORT_ZONE_VALUES);
+
+  drop_field (AQ_REPORT_ZONE_VALUES, "water_fee", 10000);
+  aq_test_wait_for (panel_running, NULL, 30, "the query to start");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "report.undo", NULL);
+  g_assert_cmpuint (aq_report_panel_get_cancelled_runs (panel), ==, cancelled + 1);
+  g_assert_cmpuint (aq_drop_zone_get_n_fields (values), ==, 2);
+  wait_run ("the layout before");
+  g_assert_null (aq_report_panel_get_error (panel));
+  /* what shows is the newer layout: two values a year, not three */
+  g_assert_cmpstr (aq_report_grid_get_column_title (aq_report_panel_get_grid (panel), 3), ==,
+                   "Billed volume");
+}
+
 /* A dimension the indicator cannot be cut by: refused, naming both; undo, then redo. */
 static void
 test_error_and_undo (void)
@@ -798,6 +823,7 @@ main (int   argc,
   aq_test_wait_for (panel_ready, NULL, 60, "the catalog");
 
   g_test_add_func ("/report-panel/pivot", test_pivot);
+  g_test_add_func ("/report-panel/cancel", test_cancel);
   g_test_add_func ("/report-panel/error-and-undo", test_error_and_undo);
   g_test_add_func ("/report-panel/keyboard-and-reorder", test_keyboard_and_reorder);
   g_test_add_func ("/report-panel/sort", test_sort);

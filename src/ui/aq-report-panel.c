@@ -82,6 +82,7 @@ struct _AqReportPanel
   gboolean             screenshot_opened;
   guint                storing;
   char                *export_path;
+  guint                cancelled_runs;
 };
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
@@ -827,6 +828,8 @@ run_timeout_cb (gpointer user_data)
 static void
 start_run_soon (AqReportPanel *self)
 {
+  if (self->run_cancellable != NULL)
+    self->cancelled_runs++;
   g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
   self->generation++;
@@ -2074,6 +2077,22 @@ aq_report_panel_export (AqReportPanel *self,
   aq_report_export_async (conninfo (self), self->catalog, self->spec, params, self->result,
                           csv ? NULL : self->export_path, csv ? self->export_path : NULL,
                           self->cancellable, export_cb, g_object_ref (self));
+}
+
+/* A query is in the warehouse now (not waiting for the layout to settle). */
+gboolean
+aq_report_panel_get_running (AqReportPanel *self)
+{
+  g_return_val_if_fail (AQ_IS_REPORT_PANEL (self), FALSE);
+  return self->run_cancellable != NULL;
+}
+
+/* How many runs a newer layout cancelled while they were in the warehouse. */
+guint
+aq_report_panel_get_cancelled_runs (AqReportPanel *self)
+{
+  g_return_val_if_fail (AQ_IS_REPORT_PANEL (self), 0);
+  return self->cancelled_runs;
 }
 
 gboolean

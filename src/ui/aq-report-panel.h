@@ -40,6 +40,8 @@ void                 aq_report_panel_set_view         (AqReportPanel       *self
 void                 aq_report_panel_export           (AqReportPanel       *self,
                                                        const char          *path,
                                                        gboolean             csv);
+gboolean             aq_report_panel_get_running      (AqReportPanel       *self);
+guint                aq_report_panel_get_cancelled_runs (AqReportPanel     *self);
 gboolean             aq_report_panel_can_undo         (AqReportPanel       *self);
 gboolean             aq_report_panel_can_redo         (AqReportPanel       *self);
 

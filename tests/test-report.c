@@ -444,6 +444,9 @@ test_filters_and_params (void)
   guint last = aq_report_result_get_n_rows (r) - 1;
 
   assert_close (cell (r, last, 0), num1 (sql, district));
+  /* values travel as parameters, never inside the statement */
+  g_assert_null (strstr (aq_report_result_get_sql (r), district));
+  g_assert_true (g_strv_contains (aq_report_result_get_sql_params (r), district));
   /* an empty optional parameter means every district */
   assert_close (cell (all, aq_report_result_get_n_rows (all) - 1, 0), num1 (sql_all, NULL));
   for (guint row = 0; row < last; row++)

@@ -10,13 +10,17 @@
 #include <string.h>
 
 #include "aq-ctl.h"
+#include "aq-ctl-report-export.h"
 
 #define USAGE "report list [--json] | show NAME [--json] | " \
-              "run NAME|FILE [--param NAME=VALUE …] [--json] | catalog [--search TEXT] [--json]"
+              "run NAME|FILE [--param NAME=VALUE …] [--xlsx OUT] [--csv OUT] [--json] | " \
+              "catalog [--search TEXT] [--json]"
 
 static gboolean opt_json;
 static char **opt_params;
 static char *opt_search;
+static char *opt_xlsx;
+static char *opt_csv;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
@@ -24,6 +28,8 @@ static GOptionEntry entries[] = {
     "A report parameter (repeatable)", "NAME=VALUE" },
   { "search", 0, 0, G_OPTION_ARG_STRING, &opt_search,
     "Only catalog entries whose name or id contains TEXT", "TEXT" },
+  { "xlsx", 0, 0, G_OPTION_ARG_FILENAME, &opt_xlsx, "Write the result as an Excel file", "OUT" },
+  { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt_csv, "Write the result as CSV (UTF-8)", "OUT" },
   { NULL }
 };
 
@@ -213,6 +219,8 @@ report_run (const char *name)
   catalog = aq_catalog_load (db, aq_ctl_cancellable (), &error);
   if (catalog == NULL)
     return aq_ctl_fail (error);
+  if (opt_xlsx || opt_csv)
+    return aq_ctl_report_export (db, catalog, spec, params, opt_xlsx, opt_csv, opt_json);
   result = aq_report_run (db, catalog, spec, params, aq_ctl_cancellable (), &error);
   if (result == NULL)
     return aq_ctl_fail (error);

@@ -677,7 +677,7 @@ aq_relay_append_metrics (AqRelay *self,
           if (b == AQ_LATENCY_BUCKETS - 1)
             g_strlcpy (le, "+Inf", sizeof le);
           else
-            g_ascii_dtostr (le, sizeof le, aq_latency_bounds[b]);
+            g_ascii_formatd (le, sizeof le, "%g", aq_latency_bounds[b]);
           g_string_append_printf (text, "aqueduct_notify_relay_latency_seconds_bucket"
                                   "{provider=\"%s\",le=\"%s\"} %" G_GUINT64_FORMAT "\n",
                                   name, le, s->latency_buckets[b]);

@@ -158,6 +158,10 @@ send_one (AqProvider   *self,
   r->self = g_object_ref (self);
   r->m = m;
   r->msg = soup_message_new_from_uri ("POST", self->uri);
+  /* libsoup opens a new connection for every POST unless told it is safe to resend: ours is,
+   * that is what the idempotency key is for. Without this, 2,000 messages a second exhaust
+   * the ephemeral ports in TIME_WAIT within seconds and requests stall. */
+  soup_message_add_flags (r->msg, SOUP_MESSAGE_IDEMPOTENT);
   r->deadline = g_cancellable_new ();
   r->deadline_id = g_timeout_add ((guint) (self->config->timeout * 1000), deadline_cb, r);
   soup_message_set_request_body_from_bytes (r->msg, content_type, body);

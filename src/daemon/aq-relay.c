@@ -79,6 +79,7 @@ typedef struct
   GPtrArray *outcomes;   /* JOB_RECORD */
   GPtrArray *messages;   /* JOB_CLAIM result */
   gint64     depth;      /* -1: not measured */
+  gint64     started_us;
 } Job;
 
 static void kick (AqRelay *self);
@@ -322,6 +323,9 @@ job_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->db_busy = FALSE;
+  g_debug ("relay: %s of %u took %.1f ms", job->kind == JOB_CLAIM ? "claim" : "record",
+           job->kind == JOB_CLAIM ? job->limit : job->outcomes->len,
+           (g_get_monotonic_time () - job->started_us) / 1e3);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       note_error (self, error);
@@ -374,6 +378,7 @@ run_job (AqRelay *self,
 
   g_task_set_source_tag (task, run_job);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  job->started_us = g_get_monotonic_time ();
   self->db_busy = TRUE;
   g_task_run_in_thread (task, job_thread);
 }

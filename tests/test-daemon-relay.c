@@ -56,6 +56,100 @@ answer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a request says, whichever kind of provider it was addressed to. */
+typedef struct
+{
+  char *key;      /* the idempotency key in the body */
+  char *text;
+  char *id;       /* the message, as far as the body tells it */
+  char *answer;   /* JSON to answer with a 200 */
+} Request;
+
+static void
+request_clear (Request *r)
+{
+  g_free (r->key);
+  g_free (r->text);
+  g_free (r->id);
+  g_free (r->answer);
+}
+
+/* The webhook: {id, idempotency_key, channel, to, body, campaign}. */
+static gboolean
+read_webhook (GBytes  *bytes,
+              Request *r)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), NULL))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  r->key = g_strdup (json_object_get_string_member (o, "idempotency_key"));
+  r->text = g_strdup (json_object_get_string_member (o, "body"));
+  r->id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "id"));
+  return json_object_has_member (o, "to") && json_object_has_member (o, "campaign")
+         && json_object_has_member (o, "channel");
+}
+
+/* The SMS vendor: a form of phone, sign, template, content, out_id; answers {code, biz_id}. */
+static gboolean
+read_sms (GBytes  *bytes,
+          Request *r,
+          guint    n)
+{
+  g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) fields = soup_form_decode (form);
+  gboolean ok = g_strcmp0 (g_hash_table_lookup (fields, "sign"), "市自来水") == 0
+                && g_strcmp0 (g_hash_table_lookup (fields, "template"), "SMS_01") == 0
+                && g_str_has_prefix (g_hash_table_lookup (fields, "phone"), "138");
+
+  r->key = g_strdup (g_hash_table_lookup (fields, "out_id"));
+  r->text = g_strdup (g_hash_table_lookup (fields, "content"));
+  r->id = g_strdup (g_hash_table_lookup (fields, "phone"));
+  if (strstr (r->text, "REJECT"))
+    r->answer = g_strdup ("{\"code\":\"isv.MOBILE_NUMBER_ILLEGAL\",\"message\":\"bad number\"}");
+  else if (strstr (r->text, "BUSY1") && n == 1)
+    r->answer = g_strdup ("{\"code\":\"isv.BUSINESS_LIMIT_CONTROL\",\"message\":\"slow down\"}");
+  else
+    r->answer = g_strdup_printf ("{\"code\":\"OK\",\"biz_id\":\"b-%s\"}", r->key);
+  return ok;
+}
+
+/* WeChat: {touser, template_id, data: {content: {value}}, client_msg_id}; answers
+ * {errcode, errmsg, msgid}. */
+static gboolean
+read_wechat (GBytes  *bytes,
+             Request *r,
+             guint    n)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o, *data;
+  gboolean ok;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), NULL))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  data = json_object_get_object_member (o, "data");
+  ok = g_strcmp0 (json_object_get_string_member (o, "template_id"), "TPL-OUTAGE") == 0
+       && g_str_has_prefix (json_object_get_string_member (o, "touser"), "o");
+  r->key = g_strdup (json_object_get_string_member (o, "client_msg_id"));
+  r->text = g_strdup (json_object_get_string_member (json_object_get_object_member (data,
+                                                                                   "content"),
+                                                     "value"));
+  r->id = g_strdup (json_object_get_string_member (o, "touser"));
+  if (strstr (r->text, "REJECT"))
+    r->answer = g_strdup ("{\"errcode\":43004,\"errmsg\":\"require subscribe\"}");
+  else if (strstr (r->text, "BUSY1") && n == 1)
+    r->answer = g_strdup ("{\"errcode\":-1,\"errmsg\":\"system error\"}");
+  else
+    r->answer = g_strdup_printf ("{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":%s}",
+                                 r->key + strlen ("w-"));
+  return ok;
+}
+
 static void
 provider_cb (SoupServer        *server,
              SoupServerMessage *msg,
@@ -65,50 +159,60 @@ provider_cb (SoupServer        *server,
 {
   Provider *p = user_data;
   g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Idempotency-Key");
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                   "Authorization");
-  JsonObject *o;
-  const char *key, *text, *known;
-  g_autofree char *id = NULL;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *header = soup_message_headers_get_one (headers, "Idempotency-Key");
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  const char *known;
+  Request r = { 0 };
+  gboolean well_formed;
   guint n, delay;
   Answer *a = g_new0 (Answer, 1);
 
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                             g_bytes_get_size (bytes), NULL));
-  o = json_node_get_object (json_parser_get_root (parser));
-  key = json_object_get_string_member (o, "idempotency_key");
-  text = json_object_get_string_member (o, "body");
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "id"));
-
   g_mutex_lock (&p->lock);
   p->requests++;
-  if (g_strcmp0 (header, key) != 0)
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (p->seen, header ? header : "")) + 1;
+  if (g_str_equal (path, "/sms"))
+    well_formed = read_sms (bytes, &r, n);
+  else if (g_str_equal (path, "/wechat"))
+    well_formed = read_wechat (bytes, &r, n);
+  else
+    well_formed = read_webhook (bytes, &r);
+  if (!well_formed || g_strcmp0 (header, r.key) != 0)
     p->mismatches++;
-  if (g_strcmp0 (auth, "Bearer test-token") != 0)
+  if (r.key == NULL || r.text == NULL || r.id == NULL)
+    {
+      g_mutex_unlock (&p->lock);
+      request_clear (&r);
+      g_free (a);
+      soup_server_message_set_status (msg, 400, NULL);
+      return;
+    }
+  if (g_str_equal (path, "/send") && g_strcmp0 (auth, "Bearer test-token") != 0)
     p->authorized = FALSE;
-  known = g_hash_table_lookup (p->key_of_id, id);
-  if (known && !g_str_equal (known, key))
+  known = g_hash_table_lookup (p->key_of_id, r.id);
+  if (known && !g_str_equal (known, r.key))
     p->mismatches++;
   else if (!known)
-    g_hash_table_insert (p->key_of_id, g_strdup (id), g_strdup (key));
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (p->seen, key)) + 1;
-  g_hash_table_insert (p->seen, g_strdup (key), GUINT_TO_POINTER (n));
+    g_hash_table_insert (p->key_of_id, g_strdup (r.id), g_strdup (r.key));
+  g_hash_table_insert (p->seen, g_strdup (r.key), GUINT_TO_POINTER (n));
   delay = p->delay_ms;
   g_mutex_unlock (&p->lock);
 
   a->msg = g_object_ref (msg);
   a->status = 200;
-  if ((strstr (text, "FAIL2") && n <= 2) || strstr (text, "DOWN"))
-    a->status = strstr (text, "DOWN") ? 503 : 500;
-  else if (strstr (text, "REJECT"))
+  if ((strstr (r.text, "FAIL2") && n <= 2) || strstr (r.text, "DOWN"))
+    a->status = strstr (r.text, "DOWN") ? 503 : 500;
+  else if (strstr (r.text, "REJECT") && r.answer == NULL)
     a->status = 400;
-  else if (strstr (text, "HANG1") && n == 1)
+  else if (strstr (r.text, "HANG1") && n == 1)
     delay = 2500;   /* well past the daemon's 1 s timeout */
-  a->body = a->status == 200 ? g_strdup_printf ("{\"id\":\"p-%s\"}", key)
-                             : g_strdup ("{\"error\":\"on cue\"}");
+  if (a->status != 200)
+    a->body = g_strdup ("{\"error\":\"on cue\"}");
+  else if (r.answer)
+    a->body = g_strdup (r.answer);
+  else
+    a->body = g_strdup_printf ("{\"id\":\"p-%s\"}", r.key);
+  request_clear (&r);
   if (delay == 0)
     {
       answer_cb (a);
@@ -151,6 +255,8 @@ provider_start (void)
   g_main_context_push_thread_default (p->context);
   p->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (p->server, "/send", provider_cb, p, NULL);
+  soup_server_add_handler (p->server, "/sms", provider_cb, p, NULL);
+  soup_server_add_handler (p->server, "/wechat", provider_cb, p, NULL);
   soup_server_listen_local (p->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   g_main_context_pop_thread_default (p->context);
@@ -687,6 +793,101 @@ test_rate_limit_and_graceful_stop (void)
   g_unlink (config);
 }
 
+/* The SMS-vendor and WeChat adapters: their request formats, their refusal codes (for good,
+ * or worth another attempt), their ids for the receipts. */
+static void
+test_sms_and_wechat (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay_adapters", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay_adapters");
+  g_autofree char *config = g_build_filename (g_get_tmp_dir (), "aqueductd-adapters.conf",
+                                              NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  Provider *p = provider_start ();
+  Daemon d = { 0 };
+  guint status = 0;
+  char *body;
+
+  text = g_strdup_printf ("[relay]\nlease-seconds=3\nmax-attempts=3\nbackoff-base-ms=50\n"
+                          "backoff-cap-ms=100\npoll-interval-ms=100\n"
+                          "[provider.sms]\ntype=sms\nurl=http://127.0.0.1:%u/sms\ntimeout=1\n"
+                          "sign=市自来水\ntemplate=SMS_01\n"
+                          "[provider.wx]\ntype=wechat\nurl=http://127.0.0.1:%u/wechat\n"
+                          "timeout=1\ntemplate-id=TPL-OUTAGE\n", p->port, p->port);
+  g_file_set_contents (config, text, -1, &error);
+  g_assert_no_error (error);
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  VALUES (1, 'outage', 't', 'queued');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'sms', '1380000' || lpad(g::text, 4, '0'),"
+        "         CASE g WHEN 1 THEN 'REJECT' WHEN 2 THEN 'BUSY1' ELSE 'ok' END || ' 停水',"
+        "         's-' || g"
+        "    FROM generate_series(1, 20) g;"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'wechat', 'oWx' || g,"
+        "         CASE g WHEN 1 THEN 'REJECT' WHEN 2 THEN 'BUSY1' ELSE 'ok' END || ' 停水',"
+        "         'w-' || (900000 + g)"
+        "    FROM generate_series(1, 20) g;");
+
+  daemon_start (&d, conninfo, config);
+  wait_settled (db, 30);
+
+  g_assert_cmpuint (p->mismatches, ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent' AND channel = 'sms'"
+                                            "   AND provider = 'sms'"
+                                            "   AND provider_msg_id = 'b-' || idempotency_key"),
+                   ==, 19);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent' AND channel = 'wechat'"
+                                            "   AND provider = 'wx' AND provider_msg_id"
+                                            "       = substr(idempotency_key, 3)"), ==, 19);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 's-1' AND status = 'failed'"
+                                            "   AND attempts = 1 AND last_error"
+                                            "   = 'sms: SMS vendor refused: "
+                                            "isv.MOBILE_NUMBER_ILLEGAL bad number'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'w-900001'"
+                                            "   AND status = 'failed' AND attempts = 1"
+                                            "   AND last_error = 'wx: WeChat refused: "
+                                            "errcode 43004 require subscribe'"), ==, 1);
+  /* flow control and "system error" are worth a second attempt */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key IN ('s-2', 'w-900002')"
+                                            "   AND status = 'sent' AND attempts = 2"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "s-2"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "w-900002"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "s-3"), ==, 1);
+
+  /* receipts in the vendors' own words, matched by their ids */
+  body = http (&d, "POST", "/receipts/wx", "{\"MsgID\": 900003, \"Status\": \"success\"}",
+               &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  body = http (&d, "POST", "/receipts/sms",
+               "{\"biz_id\": \"b-s-4\", \"report_status\": \"DELIVRD\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  body = http (&d, "POST", "/receipts/sms",
+               "{\"out_id\": \"s-5\", \"report_status\": \"FAIL\", \"err_code\": \"MK:0004\"}",
+               &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE (idempotency_key IN ('w-900003', 's-4')"
+                                            "        AND status = 'delivered')"
+                                            "    OR (idempotency_key = 's-5'"
+                                            "        AND status = 'failed'"
+                                            "        AND last_error = 'MK:0004')"), ==, 3);
+
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
 static void
 test_bad_relay_config (void)
 {
@@ -725,6 +926,7 @@ main (int   argc,
   g_test_add_func ("/daemon-relay/deliver-retry-fail", test_deliver_retry_fail);
   g_test_add_func ("/daemon-relay/sigkill-restart", test_sigkill_restart);
   g_test_add_func ("/daemon-relay/rate-limit-graceful-stop", test_rate_limit_and_graceful_stop);
+  g_test_add_func ("/daemon-relay/sms-wechat", test_sms_and_wechat);
   g_test_add_func ("/daemon-relay/bad-config", test_bad_relay_config);
   return g_test_run ();
 }

@@ -9,7 +9,7 @@
 
 #include "aq-relay-config.h"
 
-#include <unistd.h>
+#include <string.h>
 
 #include "aqueduct-core.h"
 
@@ -116,9 +116,13 @@ load_provider (AqRelayConfig  *config,
   p->concurrency = 16;
   g_ptr_array_add (config->providers, p);
 
-  if (*p->name == '\0')
+  /* the name goes into a URL path and a metrics label */
+  if (*p->name == '\0' || strspn (p->name, "abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+                          != strlen (p->name))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] needs a name after “provider.”",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   "%s: [%s] needs a name of letters, digits, “_” and “-” after “provider.”",
                    path, group);
       return FALSE;
     }

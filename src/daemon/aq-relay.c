@@ -362,6 +362,18 @@ job_done_cb (GObject      *object,
         }
       if (claimed > 0)
         g_debug ("relay: claimed %u", claimed);
+      if (self->state == STATE_STOPPING)
+        {
+          /* the stop came while this claim ran: the batch goes straight back */
+          for (guint i = 0; i < claimed; i++)
+            {
+              AqOutMessage *m = g_ptr_array_index (job->messages, i);
+
+              add_outcome (self, m->message_id, AQ_OUTCOME_RELEASE, NULL, NULL, NULL);
+            }
+          kick (self);
+          return;
+        }
       dispatch (self, job->messages);
       /* a short batch means the due messages are used up: wait before asking again */
       if (claimed < job->limit && self->poll_id == 0)

@@ -196,7 +196,12 @@ main (int   argc,
           n, g_array_index (rates, double, runs / 2));
   aq_test_cluster_drop ();
   if (state)
-    g_rmdir (state);
+    {
+      g_autofree char *lock = g_build_filename (state, "aq-test-cluster.lock", NULL);
+
+      g_unlink (lock);
+      g_rmdir (state);
+    }
   g_unlink (config);
   return 0;
 }

@@ -683,8 +683,8 @@ test_deliver_retry_fail (void)
 static void
 test_sigkill_restart (void)
 {
-  g_autoptr(AqDb) db = aq_test_db_new ("t_relay_kill", TRUE);
-  g_autofree char *conninfo = aq_test_conninfo ("t_relay_kill");
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
   Provider *p = provider_start ();
   g_autofree char *config = write_config ("aqueductd-relay-kill.conf", p, 0, NULL);
   g_autoptr(GHashTable) at_kill = NULL;
@@ -756,8 +756,8 @@ test_sigkill_restart (void)
 static void
 test_rate_limit_and_graceful_stop (void)
 {
-  g_autoptr(AqDb) db = aq_test_db_new ("t_relay_stop", TRUE);
-  g_autofree char *conninfo = aq_test_conninfo ("t_relay_stop");
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
   Provider *p = provider_start ();
   /* rate 20/s: the bucket lets 20 go at once, then one every 50 ms */
   g_autofree char *config = write_config ("aqueductd-relay-stop.conf", p, 2, "rate=20\n");
@@ -805,8 +805,8 @@ test_rate_limit_and_graceful_stop (void)
 static void
 test_sms_and_wechat (void)
 {
-  g_autoptr(AqDb) db = aq_test_db_new ("t_relay_adapters", TRUE);
-  g_autofree char *conninfo = aq_test_conninfo ("t_relay_adapters");
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
   g_autofree char *config = g_build_filename (g_get_tmp_dir (), "aqueductd-adapters.conf",
                                               NULL);
   g_autofree char *text = NULL;
@@ -931,11 +931,25 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *admin_info = NULL;
+  g_autoptr(AqDb) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/daemon-relay/deliver-retry-fail", test_deliver_retry_fail);
   g_test_add_func ("/daemon-relay/sigkill-restart", test_sigkill_restart);
   g_test_add_func ("/daemon-relay/rate-limit-graceful-stop", test_rate_limit_and_graceful_stop);
   g_test_add_func ("/daemon-relay/sms-wechat", test_sms_and_wechat);
   g_test_add_func ("/daemon-relay/bad-config", test_bad_relay_config);
-  return g_test_run ();
+  status = g_test_run ();
+
+  /* the tests share one database, made afresh by each; it goes when they are done, so the
+   * run's cluster has that many fewer files to delete */
+  admin_info = aq_test_conninfo ("postgres");
+  admin = aq_db_connect (admin_info, &error);
+  g_assert_no_error (error);
+  aq_db_exec (admin, "DROP DATABASE IF EXISTS t_relay WITH (FORCE)", &error);
+  g_assert_no_error (error);
+  return status;
 }

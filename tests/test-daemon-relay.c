@@ -751,6 +751,65 @@ test_sigkill_restart (void)
   g_unlink (config);
 }
 
+/* The warehouse drops the relay's connection mid-run: the statement that failed is retried on
+ * a new connection, the results waiting to be written are kept, nothing is lost. */
+static void
+test_warehouse_connection_lost (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_config ("aqueductd-relay-lost.conf", p, 0, NULL);
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  Daemon d = { 0 };
+  gint64 terminated = 0;
+  guint status = 0;
+  char *body;
+
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  VALUES (1, 'outage', 't', 'queued');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'sms', '1380000' || lpad(g::text, 4, '0'), 'notice ' || g, 'k-' || g"
+        "    FROM generate_series(1, 300) g;");
+  p->delay_ms = 20;
+
+  daemon_start (&d, conninfo, config);
+  while (provider_requests (p) < 50)
+    g_usleep (5 * 1000);
+  aq_db_query_int64 (db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                         " WHERE datname = 't_relay' AND pid <> pg_backend_pid()", 0, NULL,
+                     &terminated, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (terminated, >=, 1);
+  wait_settled (db, 30);
+
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent'"), ==, 300);
+  seen = provider_snapshot (p);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 300);
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpuint (GPOINTER_TO_UINT (value), <=, 2);
+  g_assert_cmpuint (p->mismatches, ==, 0);
+
+  body = http (&d, "GET", "/metrics", NULL, &status);
+  g_assert_null (strstr (body, "\naqueduct_notify_warehouse_errors_total 0\n"));
+  assert_contains (body, "\naqueduct_notify_messages_sent_total{provider=\"hook\"} ");
+  g_free (body);
+  body = http (&d, "GET", "/healthz", NULL, &status);
+  assert_contains (body, "\"warehouse_ok\":true");
+  assert_contains (body, "\"last_error\":");
+  g_free (body);
+
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
 /* A rate-limited provider keeps messages waiting; SIGTERM gives their leases back at once
  * (their attempt not counted) and lets the requests in flight finish. */
 static void
@@ -939,6 +998,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/daemon-relay/deliver-retry-fail", test_deliver_retry_fail);
   g_test_add_func ("/daemon-relay/sigkill-restart", test_sigkill_restart);
+  g_test_add_func ("/daemon-relay/warehouse-connection-lost", test_warehouse_connection_lost);
   g_test_add_func ("/daemon-relay/rate-limit-graceful-stop", test_rate_limit_and_graceful_stop);
   g_test_add_func ("/daemon-relay/sms-wechat", test_sms_and_wechat);
   g_test_add_func ("/daemon-relay/bad-config", test_bad_relay_config);

@@ -84,6 +84,8 @@ test_health_follows_warehouse (void)
   g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (strstr (body, "\"status\":\"ok\""));
   g_assert_nonnull (strstr (body, "t_daemon@"));
+  /* no [provider.…]: nothing is relayed, and it says so */
+  g_assert_nonnull (strstr (body, "\"relay\":{\"state\":\"disabled\""));
   g_free (body);
 
   body = get (&d, "/metrics", &status);

@@ -16,6 +16,13 @@ gboolean  aq_daemon_listen          (AqDaemon    *self,
                                      const char  *address,
                                      guint        port,
                                      GError     **error);
+void      aq_daemon_start           (AqDaemon    *self);
+void      aq_daemon_shutdown_async  (AqDaemon            *self,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean  aq_daemon_shutdown_finish (AqDaemon      *self,
+                                     GAsyncResult  *result,
+                                     GError       **error);
 guint     aq_daemon_get_port        (AqDaemon    *self);
 const char *aq_daemon_get_address   (AqDaemon    *self);
 

@@ -8,12 +8,36 @@
 #include "aq-daemon.h"
 #include "aqueduct-core.h"
 
+static AqDaemon  *the_daemon;
+static gboolean   stopping;
+
+static void
+shutdown_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aq_daemon_shutdown_finish (AQ_DAEMON (object), result, &error))
+    g_warning ("stopping: %s", error->message);
+  g_main_loop_quit (user_data);
+}
+
+/* The first signal stops gracefully (requests in flight finish, leases go back); a second
+ * one quits at once — the leases then simply run out. */
 static gboolean
 quit_cb (gpointer user_data)
 {
+  if (stopping)
+    {
+      g_message ("stopping now");
+      g_main_loop_quit (user_data);
+      return G_SOURCE_REMOVE;
+    }
+  stopping = TRUE;
   g_message ("stopping");
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
+  aq_daemon_shutdown_async (the_daemon, shutdown_cb, user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -24,7 +48,7 @@ main (int   argc,
   g_autofree char *address = NULL;
   int port = -1;
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Key file with [daemon] and [warehouse]",
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Key file with [daemon], [warehouse], [relay], [limits], [provider.NAME]",
       "FILE" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, "Address to listen on (127.0.0.1)", "IP" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (8089; 0 picks a free one)",
@@ -65,6 +89,8 @@ main (int   argc,
            aq_daemon_get_port (daemon));
 
   loop = g_main_loop_new (NULL, FALSE);
+  the_daemon = daemon;
+  aq_daemon_start (daemon);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);

@@ -1,0 +1,1015 @@
+/* test-daemon-relay.c — aqueductd relaying the outbox to a provider the test runs on loopback
+ *
+ * The provider is a libsoup server on its own thread that records every request's
+ * idempotency key and misbehaves on cue, by the message's text: "FAIL2" answers 500 to the
+ * first two attempts, "HANG1" answers the first one only after the daemon's timeout, "REJECT"
+ * answers 400, "DOWN" answers 503 forever. Everything else is accepted with id "p-KEY".
+ */
+#include "aq-test-util.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---- the provider ---- */
+
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  SoupServer   *server;
+  guint         port;
+
+  GMutex        lock;
+  GHashTable   *seen;          /* key → requests */
+  GHashTable   *key_of_id;     /* message id → key it came with */
+  guint         requests;
+  guint         mismatches;    /* header and body keys differ, or a message changed keys */
+  gboolean      authorized;    /* every request carried the configured header */
+  guint         delay_ms;      /* answer every request this late */
+} Provider;
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  guint              status;
+  char              *body;
+} Answer;
+
+static gboolean
+answer_cb (gpointer user_data)
+{
+  Answer *a = user_data;
+
+  soup_server_message_set_status (a->msg, a->status, NULL);
+  soup_server_message_set_response (a->msg, "application/json", SOUP_MEMORY_TAKE, a->body,
+                                    strlen (a->body));
+  soup_server_message_unpause (a->msg);
+  g_object_unref (a->msg);
+  g_free (a);
+  return G_SOURCE_REMOVE;
+}
+
+/* What a request says, whichever kind of provider it was addressed to. */
+typedef struct
+{
+  char *key;      /* the idempotency key in the body */
+  char *text;
+  char *id;       /* the message, as far as the body tells it */
+  char *answer;   /* JSON to answer with a 200 */
+} Request;
+
+static void
+request_clear (Request *r)
+{
+  g_free (r->key);
+  g_free (r->text);
+  g_free (r->id);
+  g_free (r->answer);
+}
+
+/* The webhook: {id, idempotency_key, channel, to, body, campaign}. */
+static gboolean
+read_webhook (GBytes  *bytes,
+              Request *r)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), NULL))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  r->key = g_strdup (json_object_get_string_member (o, "idempotency_key"));
+  r->text = g_strdup (json_object_get_string_member (o, "body"));
+  r->id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "id"));
+  return json_object_has_member (o, "to") && json_object_has_member (o, "campaign")
+         && json_object_has_member (o, "channel");
+}
+
+/* The SMS vendor: a form of phone, sign, template, content, out_id; answers {code, biz_id}. */
+static gboolean
+read_sms (GBytes  *bytes,
+          Request *r,
+          guint    n)
+{
+  g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(GHashTable) fields = soup_form_decode (form);
+  gboolean ok = g_strcmp0 (g_hash_table_lookup (fields, "sign"), "市自来水") == 0
+                && g_strcmp0 (g_hash_table_lookup (fields, "template"), "SMS_01") == 0
+                && g_str_has_prefix (g_hash_table_lookup (fields, "phone"), "138");
+
+  r->key = g_strdup (g_hash_table_lookup (fields, "out_id"));
+  r->text = g_strdup (g_hash_table_lookup (fields, "content"));
+  r->id = g_strdup (g_hash_table_lookup (fields, "phone"));
+  if (strstr (r->text, "REJECT"))
+    r->answer = g_strdup ("{\"code\":\"isv.MOBILE_NUMBER_ILLEGAL\",\"message\":\"bad number\"}");
+  else if (strstr (r->text, "BUSY1") && n == 1)
+    r->answer = g_strdup ("{\"code\":\"isv.BUSINESS_LIMIT_CONTROL\",\"message\":\"slow down\"}");
+  else
+    r->answer = g_strdup_printf ("{\"code\":\"OK\",\"biz_id\":\"b-%s\"}", r->key);
+  return ok;
+}
+
+/* WeChat: {touser, template_id, data: {content: {value}}, client_msg_id}; answers
+ * {errcode, errmsg, msgid}. */
+static gboolean
+read_wechat (GBytes  *bytes,
+             Request *r,
+             guint    n)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o, *data;
+  gboolean ok;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), NULL))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  data = json_object_get_object_member (o, "data");
+  ok = g_strcmp0 (json_object_get_string_member (o, "template_id"), "TPL-OUTAGE") == 0
+       && g_str_has_prefix (json_object_get_string_member (o, "touser"), "o");
+  r->key = g_strdup (json_object_get_string_member (o, "client_msg_id"));
+  r->text = g_strdup (json_object_get_string_member (json_object_get_object_member (data,
+                                                                                   "content"),
+                                                     "value"));
+  r->id = g_strdup (json_object_get_string_member (o, "touser"));
+  if (strstr (r->text, "REJECT"))
+    r->answer = g_strdup ("{\"errcode\":43004,\"errmsg\":\"require subscribe\"}");
+  else if (strstr (r->text, "BUSY1") && n == 1)
+    r->answer = g_strdup ("{\"errcode\":-1,\"errmsg\":\"system error\"}");
+  else
+    r->answer = g_strdup_printf ("{\"errcode\":0,\"errmsg\":\"ok\",\"msgid\":%s}",
+                                 r->key + strlen ("w-"));
+  return ok;
+}
+
+static void
+provider_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Provider *p = user_data;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *header = soup_message_headers_get_one (headers, "Idempotency-Key");
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  const char *known;
+  Request r = { 0 };
+  gboolean well_formed;
+  guint n, delay;
+  Answer *a = g_new0 (Answer, 1);
+
+  g_mutex_lock (&p->lock);
+  p->requests++;
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (p->seen, header ? header : "")) + 1;
+  if (g_str_equal (path, "/sms"))
+    well_formed = read_sms (bytes, &r, n);
+  else if (g_str_equal (path, "/wechat"))
+    well_formed = read_wechat (bytes, &r, n);
+  else
+    well_formed = read_webhook (bytes, &r);
+  if (!well_formed || g_strcmp0 (header, r.key) != 0)
+    p->mismatches++;
+  if (r.key == NULL || r.text == NULL || r.id == NULL)
+    {
+      g_mutex_unlock (&p->lock);
+      request_clear (&r);
+      g_free (a);
+      soup_server_message_set_status (msg, 400, NULL);
+      return;
+    }
+  if (g_str_equal (path, "/send") && g_strcmp0 (auth, "Bearer test-token") != 0)
+    p->authorized = FALSE;
+  known = g_hash_table_lookup (p->key_of_id, r.id);
+  if (known && !g_str_equal (known, r.key))
+    p->mismatches++;
+  else if (!known)
+    g_hash_table_insert (p->key_of_id, g_strdup (r.id), g_strdup (r.key));
+  g_hash_table_insert (p->seen, g_strdup (r.key), GUINT_TO_POINTER (n));
+  delay = p->delay_ms;
+  g_mutex_unlock (&p->lock);
+
+  a->msg = g_object_ref (msg);
+  a->status = 200;
+  if ((strstr (r.text, "FAIL2") && n <= 2) || strstr (r.text, "DOWN"))
+    a->status = strstr (r.text, "DOWN") ? 503 : 500;
+  else if (strstr (r.text, "REJECT") && r.answer == NULL)
+    a->status = 400;
+  else if (strstr (r.text, "HANG1") && n == 1)
+    delay = 6000;   /* well past the daemon's 3 s timeout */
+  if (a->status != 200)
+    a->body = g_strdup ("{\"error\":\"on cue\"}");
+  else if (r.answer)
+    a->body = g_strdup (r.answer);
+  else
+    a->body = g_strdup_printf ("{\"id\":\"p-%s\"}", r.key);
+  request_clear (&r);
+  if (delay == 0)
+    {
+      answer_cb (a);
+      return;
+    }
+  soup_server_message_pause (msg);
+  {
+    g_autoptr(GSource) source = g_timeout_source_new (delay);
+
+    g_source_set_callback (source, answer_cb, a, NULL);
+    g_source_attach (source, p->context);
+  }
+}
+
+static gpointer
+provider_thread (gpointer user_data)
+{
+  Provider *p = user_data;
+
+  g_main_context_push_thread_default (p->context);
+  g_main_loop_run (p->loop);
+  g_main_context_pop_thread_default (p->context);
+  return NULL;
+}
+
+static Provider *
+provider_start (void)
+{
+  Provider *p = g_new0 (Provider, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_mutex_init (&p->lock);
+  p->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p->key_of_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  p->authorized = TRUE;
+  p->context = g_main_context_new ();
+  p->loop = g_main_loop_new (p->context, FALSE);
+
+  g_main_context_push_thread_default (p->context);
+  p->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (p->server, "/send", provider_cb, p, NULL);
+  soup_server_add_handler (p->server, "/sms", provider_cb, p, NULL);
+  soup_server_add_handler (p->server, "/wechat", provider_cb, p, NULL);
+  soup_server_listen_local (p->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  g_main_context_pop_thread_default (p->context);
+  uris = soup_server_get_uris (p->server);
+  p->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  p->thread = g_thread_new ("provider", provider_thread, p);
+  return p;
+}
+
+static guint
+provider_seen (Provider   *p,
+               const char *key)
+{
+  guint n;
+
+  g_mutex_lock (&p->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (p->seen, key));
+  g_mutex_unlock (&p->lock);
+  return n;
+}
+
+static guint
+provider_requests (Provider *p)
+{
+  guint n;
+
+  g_mutex_lock (&p->lock);
+  n = p->requests;
+  g_mutex_unlock (&p->lock);
+  return n;
+}
+
+static GHashTable *
+provider_snapshot (Provider *p)
+{
+  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_mutex_lock (&p->lock);
+  g_hash_table_iter_init (&iter, p->seen);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy, g_strdup (key), value);
+  g_mutex_unlock (&p->lock);
+  return copy;
+}
+
+static void
+provider_stop (Provider *p)
+{
+  g_main_loop_quit (p->loop);
+  g_thread_join (p->thread);
+  /* answers still scheduled (a HANG1 being late) go away with the context */
+  soup_server_disconnect (p->server);
+  g_object_unref (p->server);
+  g_main_loop_unref (p->loop);
+  g_main_context_unref (p->context);
+  g_hash_table_unref (p->seen);
+  g_hash_table_unref (p->key_of_id);
+  g_mutex_clear (&p->lock);
+  g_free (p);
+}
+
+/* ---- the daemon ---- */
+
+typedef struct
+{
+  GPid  pid;
+  int   out_fd;
+  char *base;
+} Daemon;
+
+static char *
+write_config (const char *name,
+              Provider   *p,
+              guint       daily_limit,
+              const char *extra)   /* more keys of [provider.hook] */
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_autofree char *text = g_strdup_printf (
+    "[relay]\n"
+    "batch-size=100\n"
+    "lease-seconds=6\n"
+    "max-attempts=3\n"
+    "backoff-base-ms=50\n"
+    "backoff-cap-ms=300\n"
+    "poll-interval-ms=100\n"
+    "[limits]\n"
+    "recipient-daily-limit=%u\n"
+    "[provider.hook]\n"
+    "type=webhook\n"
+    "url=http://127.0.0.1:%u/send\n"
+    "timeout=3\n"
+    "concurrency=8\n"
+    "channels=sms;wechat\n"
+    "headers=Authorization: Bearer test-token\n"
+    "%s", daily_limit, p->port, extra ? extra : "");
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* A failed assertion must not leave a daemon behind holding the test's pipes open. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+daemon_start (Daemon     *d,
+              const char *database_url,
+              const char *config)
+{
+  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", config, "--port", "0", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
+                                         database_url, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+                            NULL, &d->pid, NULL, &d->out_fd, NULL, &error);
+  g_assert_no_error (error);
+  channel = g_io_channel_unix_new (d->out_fd);
+  g_io_channel_read_line (channel, &line, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  d->base = g_strndup (line + strlen ("listening on "),
+                       strlen (line) - strlen ("listening on ") - 2);
+}
+
+static void
+daemon_end (Daemon *d,
+            int     sig)
+{
+  int status = 0;
+
+  kill (d->pid, sig);
+  waitpid (d->pid, &status, 0);
+  if (sig == SIGTERM)
+    {
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+  else
+    g_assert_true (WIFSIGNALED (status));
+  g_spawn_close_pid (d->pid);
+  close (d->out_fd);
+  g_clear_pointer (&d->base, g_free);
+}
+
+static char *
+http (Daemon     *d,
+      const char *method,
+      const char *path,
+      const char *body,
+      guint      *out_status)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (d->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *out_status = soup_message_get_status (msg);
+  return g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
+/* Waits until nothing is queued or being sent; fails the test after @seconds. */
+static void
+wait_settled (AqDb *db,
+              int   seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                  " WHERE status IN ('queued', 'sending')") > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("messages still pending after %d s", seconds);
+      g_usleep (100 * 1000);
+    }
+}
+
+static void
+exec (AqDb       *db,
+      const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  aq_db_exec (db, sql, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("“%s” not found in:\n%s", needle, haystack);
+}
+
+/* ---- tests ---- */
+
+static void
+test_deliver_retry_fail (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_config ("aqueductd-relay.conf", p, 2, NULL);
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  Daemon d = { 0 };
+  guint status = 0;
+  char *body;
+
+  /* two notices to a recipient who already had one today (limit 2): one goes, one fails;
+   * they come first so that the same claim takes both */
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  SELECT g, 'outage', 't', 'queued' FROM generate_series(1, 4) g;"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key,"
+        "                            status, sent_at)"
+        "  VALUES (2, 'sms', '13900000000', 'earlier', 'lim-0', 'sent', now()),"
+        "         (3, 'sms', '13900000000', 'limited a', 'lim-1', 'queued', NULL),"
+        "         (4, 'sms', '13900000000', 'limited b', 'lim-2', 'queued', NULL);"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, CASE WHEN g % 5 = 0 THEN 'wechat' ELSE 'sms' END,"
+        "         '1380000' || lpad(g::text, 4, '0'),"
+        "         CASE WHEN g <= 5 THEN 'FAIL2' WHEN g <= 8 THEN 'HANG1'"
+        "              WHEN g <= 10 THEN 'REJECT' WHEN g = 11 THEN 'DOWN' ELSE 'ok' END"
+        "         || ' 停水通知 ' || g,"
+        "         'k-' || g"
+        "    FROM generate_series(1, 500) g;"
+        /* a cancelled campaign and one in quiet hours are not relayed */
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status, not_before)"
+        "  VALUES (5, 'outage', 't', 'cancelled', NULL),"
+        "         (6, 'outage', 't', 'queued', now() + interval '1 hour');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  VALUES (5, 'sms', '13700000001', 'cancelled', 'c-1'),"
+        "         (6, 'sms', '13700000002', 'quiet', 'q-1');"
+        );
+
+  daemon_start (&d, conninfo, config);
+  /* everything but the two held-back messages settles */
+  {
+    gint64 deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+    while (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                    " WHERE status IN ('queued', 'sending')"
+                                    "   AND campaign_id NOT IN (5, 6)") > 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (100 * 1000);
+      }
+  }
+
+  /* 500 − 2 REJECT − 1 DOWN, + one limited, + the earlier one */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent'"), ==, 499);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'failed'"), ==, 4);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE campaign_id IN (5, 6)"
+                                            "   AND status = 'queued' AND attempts = 0"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "c-1") + provider_seen (p, "q-1"), ==, 0);
+
+  /* the provider's id is kept for the receipts; the provider name too */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent' AND campaign_id = 1"
+                                            "   AND provider = 'hook' AND sent_at IS NOT NULL"
+                                            "   AND provider_msg_id = 'p-' || idempotency_key"),
+                   ==, 497);
+  /* REJECT: refused for good at the first answer */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE body LIKE 'REJECT%' AND status = 'failed'"
+                                            "   AND attempts = 1"
+                                            "   AND last_error LIKE 'hook: HTTP 400%'"), ==, 2);
+  /* DOWN: retried, then given up */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE body LIKE 'DOWN%' AND status = 'failed'"
+                                            "   AND attempts = 3 AND last_error LIKE"
+                                            "   'gave up after 3 attempts: hook: HTTP 503%'"),
+                   ==, 1);
+  g_assert_cmpuint (provider_seen (p, "k-11"), ==, 3);
+  /* FAIL2: two 500s, then accepted; HANG1: one timeout, then accepted */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE body LIKE 'FAIL2%' AND status = 'sent'"
+                                            "   AND attempts = 3"
+                                            "   AND last_error LIKE 'hook: HTTP 500%'"), ==, 5);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE body LIKE 'HANG1%' AND status = 'sent'"
+                                            "   AND attempts = 2"
+                                            "   AND last_error LIKE '%no answer within 3 s'"),
+                   ==, 3);
+  /* the daily limit: exactly one of the two went */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key IN ('lim-1', 'lim-2')"
+                                            "   AND status = 'failed'"
+                                            "   AND last_error LIKE 'daily limit: 2 messages%'"),
+                   ==, 1);
+  g_assert_cmpuint (provider_seen (p, "lim-1") + provider_seen (p, "lim-2"), ==, 1);
+
+  /* the provider saw every key of the campaign, once unless it was retried */
+  res = aq_db_query (db, "SELECT idempotency_key, attempts FROM notify.message"
+                         " WHERE campaign_id = 1", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 500);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_assert_cmpuint (provider_seen (p, PQgetvalue (res, i, 0)), ==,
+                      atoi (PQgetvalue (res, i, 1)));
+  g_assert_cmpuint (p->mismatches, ==, 0);
+  g_assert_true (p->authorized);
+
+  /* receipts: by our key, twice; by the provider's id, twice */
+  body = http (&d, "POST", "/receipts/hook",
+               "{\"idempotency_key\": \"k-20\", \"status\": \"delivered\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  assert_contains (body, "\"recorded\"");
+  g_free (body);
+  body = http (&d, "POST", "/receipts/hook",
+               "{\"idempotency_key\": \"k-20\", \"status\": \"delivered\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  assert_contains (body, "\"duplicate\"");
+  g_free (body);
+  for (int i = 0; i < 2; i++)
+    {
+      body = http (&d, "POST", "/receipts/hook",
+                   "{\"id\": \"p-k-21\", \"receipt_id\": \"r-21\", \"report_status\": \"UNDELIV\","
+                   " \"err_msg\": \"MK:0001 handset off\"}", &status);
+      g_assert_cmpuint (status, ==, 200);
+      g_free (body);
+    }
+  /* a late "failed" does not undo "delivered" */
+  body = http (&d, "POST", "/receipts/hook",
+               "{\"idempotency_key\": \"k-20\", \"status\": \"failed\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'k-20'"
+                                            "   AND status = 'delivered'"
+                                            "   AND delivered_at IS NOT NULL"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'k-21'"
+                                            "   AND status = 'failed'"
+                                            "   AND last_error = 'MK:0001 handset off'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery d"
+                                            " JOIN notify.message m USING (message_id)"
+                                            " WHERE m.idempotency_key = 'k-20'"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"
+                                            " WHERE provider = 'hook' AND receipt_id = 'r-21'"),
+                   ==, 1);
+  /* bad receipts change nothing */
+  body = http (&d, "POST", "/receipts/hook", "delivered", &status);
+  g_assert_cmpuint (status, ==, 400);
+  assert_contains (body, "not JSON");
+  g_free (body);
+  body = http (&d, "POST", "/receipts/hook", "{\"status\": \"delivered\"}", &status);
+  g_assert_cmpuint (status, ==, 400);
+  assert_contains (body, "idempotency_key");
+  g_free (body);
+  body = http (&d, "POST", "/receipts/hook", "{\"idempotency_key\": \"k-22\", \"status\": \"x\"}",
+               &status);
+  g_assert_cmpuint (status, ==, 400);
+  assert_contains (body, "status “x”");
+  g_free (body);
+  body = http (&d, "POST", "/receipts/hook",
+               "{\"idempotency_key\": \"nope\", \"status\": \"delivered\"}", &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_free (body);
+  body = http (&d, "POST", "/receipts/other",
+               "{\"idempotency_key\": \"k-22\", \"status\": \"delivered\"}", &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_free (body);
+  /* k-20 delivered, k-20 failed (recorded, status unchanged), r-21 */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"), ==, 3);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'delivered'"), ==, 1);
+
+  body = http (&d, "GET", "/metrics", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  /* 500 + 2 limited + 2 FAIL2 retries × 5 + HANG1 × 3 + DOWN × 2 */
+  assert_contains (body, "\naqueduct_notify_messages_claimed_total{provider=\"hook\"} 517\n");
+  assert_contains (body, "\naqueduct_notify_messages_sent_total{provider=\"hook\"} 498\n");
+  assert_contains (body, "\naqueduct_notify_messages_failed_total{provider=\"hook\"} 4\n");
+  assert_contains (body, "\naqueduct_notify_messages_retried_total{provider=\"hook\"} 15\n");
+  assert_contains (body, "\naqueduct_notify_receipts_received_total{provider=\"hook\"} 9\n");
+  assert_contains (body, "\naqueduct_notify_receipts_duplicate_total{provider=\"hook\"} 2\n");
+  assert_contains (body, "\naqueduct_notify_receipts_invalid_total{provider=\"hook\"} 3\n");
+  assert_contains (body, "\naqueduct_notify_receipts_unknown_total{provider=\"hook\"} 1\n");
+  assert_contains (body, "_bucket{provider=\"hook\",le=\"0.05\"} ");
+  assert_contains (body, "\naqueduct_notify_relay_latency_seconds_count{provider=\"hook\"} 498\n");
+  assert_contains (body, "\naqueduct_notify_relay_up 1\n");
+  g_free (body);
+
+  body = http (&d, "GET", "/healthz", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  assert_contains (body, "\"relay\":{\"state\":\"running\"");
+  assert_contains (body, "\"warehouse_ok\":true");
+  g_free (body);
+
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
+/* SIGKILL in the middle, restart as two relays side by side: nothing lost, and a message
+ * posted twice is one that was at the provider when the first relay died, with its key. */
+static void
+test_sigkill_restart (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_config ("aqueductd-relay-kill.conf", p, 0, NULL);
+  g_autoptr(GHashTable) at_kill = NULL;
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  Daemon a = { 0 }, b = { 0 }, c = { 0 };
+  guint twice = 0;
+
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  VALUES (1, 'outage', 't', 'queued');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'sms', '1380000' || lpad(g::text, 4, '0'), 'notice ' || g, 'k-' || g"
+        "    FROM generate_series(1, 400) g;");
+  p->delay_ms = 30;
+
+  daemon_start (&a, conninfo, config);
+  while (provider_requests (p) < 60)
+    g_usleep (5 * 1000);
+  daemon_end (&a, SIGKILL);
+  at_kill = provider_snapshot (p);
+  /* something was leased and unfinished when it died */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sending'"), >, 0);
+
+  p->delay_ms = 5;
+  daemon_start (&b, conninfo, config);
+  daemon_start (&c, conninfo, config);
+  wait_settled (db, 40);
+
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent'"), ==, 400);
+  after = provider_snapshot (p);
+  g_assert_cmpuint (g_hash_table_size (after), ==, 400);
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint before = GPOINTER_TO_UINT (g_hash_table_lookup (at_kill, key));
+
+      if (GPOINTER_TO_UINT (value) == 1)
+        continue;
+      /* only a message at the provider when the relay died goes twice, and only once more */
+      g_assert_cmpuint (before, ==, 1);
+      g_assert_cmpuint (GPOINTER_TO_UINT (value), ==, 2);
+      twice++;
+    }
+  g_test_message ("%u of the 60 requests at the kill were posted again", twice);
+  g_assert_cmpuint (twice, <=, 16);  /* two providers' worth of concurrency at most */
+  /* … and with the key the message had the first time */
+  g_assert_cmpuint (p->mismatches, ==, 0);
+
+  /* both relays worked */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(DISTINCT lease_owner)"
+                                            " FROM notify.message"
+                                            " WHERE lease_owner IS NOT NULL"), >=, 2);
+
+  daemon_end (&b, SIGTERM);
+  daemon_end (&c, SIGTERM);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sending'"), ==, 0);
+  provider_stop (p);
+  g_unlink (config);
+}
+
+/* The warehouse drops the relay's connection mid-run: the statement that failed is retried on
+ * a new connection, the results waiting to be written are kept, nothing is lost. */
+static void
+test_warehouse_connection_lost (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_config ("aqueductd-relay-lost.conf", p, 0, NULL);
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  Daemon d = { 0 };
+  gint64 terminated = 0;
+  guint status = 0;
+  char *body;
+
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  VALUES (1, 'outage', 't', 'queued');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'sms', '1380000' || lpad(g::text, 4, '0'), 'notice ' || g, 'k-' || g"
+        "    FROM generate_series(1, 300) g;");
+  p->delay_ms = 20;
+
+  daemon_start (&d, conninfo, config);
+  while (provider_requests (p) < 50)
+    g_usleep (5 * 1000);
+  aq_db_query_int64 (db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                         " WHERE datname = 't_relay' AND pid <> pg_backend_pid()", 0, NULL,
+                     &terminated, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (terminated, >=, 1);
+  wait_settled (db, 30);
+
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent'"), ==, 300);
+  seen = provider_snapshot (p);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 300);
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpuint (GPOINTER_TO_UINT (value), <=, 2);
+  g_assert_cmpuint (p->mismatches, ==, 0);
+
+  body = http (&d, "GET", "/metrics", NULL, &status);
+  g_assert_null (strstr (body, "\naqueduct_notify_warehouse_errors_total 0\n"));
+  assert_contains (body, "\naqueduct_notify_messages_sent_total{provider=\"hook\"} ");
+  g_free (body);
+  body = http (&d, "GET", "/healthz", NULL, &status);
+  assert_contains (body, "\"warehouse_ok\":true");
+  assert_contains (body, "\"last_error\":");
+  g_free (body);
+
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
+/* A rate-limited provider keeps messages waiting; SIGTERM gives their leases back at once
+ * (their attempt not counted) and lets the requests in flight finish. */
+static void
+test_rate_limit_and_graceful_stop (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  /* rate 20/s: the bucket lets 20 go at once, then one every 50 ms */
+  g_autofree char *config = write_config ("aqueductd-relay-stop.conf", p, 2, "rate=20\n");
+  Daemon d = { 0 };
+  gint64 first;
+  double seconds;
+  guint posted;
+
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  VALUES (1, 'outage', 't', 'queued');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'sms', '1380000' || lpad(g::text, 4, '0'), 'notice ' || g, 'k-' || g"
+        "    FROM generate_series(1, 200) g;");
+  p->delay_ms = 100;
+
+  daemon_start (&d, conninfo, config);
+  while (provider_requests (p) == 0)
+    g_usleep (5 * 1000);
+  first = g_get_monotonic_time ();
+  g_usleep (G_USEC_PER_SEC);
+  daemon_end (&d, SIGTERM);
+  posted = provider_requests (p);
+  seconds = (g_get_monotonic_time () - first) / 1e6;
+
+  /* 20 at once, then 20 a second, and a few for the test's own timing */
+  g_test_message ("%u posted in %.2f s", posted, seconds);
+  g_assert_cmpuint (posted, >=, 20);
+  g_assert_cmpuint (posted, <=, 20 + 20 * seconds + 5);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sending'"), ==, 0);
+  /* every request that went out got its answer recorded */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent'"), ==, posted);
+  /* the rest is queued again as if never touched */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'queued' AND attempts = 0"
+                                            "   AND lease_owner IS NULL"), ==, 200 - posted);
+  provider_stop (p);
+  g_unlink (config);
+}
+
+/* The SMS-vendor and WeChat adapters: their request formats, their refusal codes (for good,
+ * or worth another attempt), their ids for the receipts. */
+static void
+test_sms_and_wechat (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  g_autofree char *config = g_build_filename (g_get_tmp_dir (), "aqueductd-adapters.conf",
+                                              NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  Provider *p = provider_start ();
+  Daemon d = { 0 };
+  guint status = 0;
+  char *body;
+
+  text = g_strdup_printf ("[relay]\nlease-seconds=6\nmax-attempts=3\nbackoff-base-ms=50\n"
+                          "backoff-cap-ms=100\npoll-interval-ms=100\n"
+                          "[provider.sms]\ntype=sms\nurl=http://127.0.0.1:%u/sms\ntimeout=3\n"
+                          "sign=市自来水\ntemplate=SMS_01\n"
+                          "[provider.wx]\ntype=wechat\nurl=http://127.0.0.1:%u/wechat\n"
+                          "timeout=3\ntemplate-id=TPL-OUTAGE\n", p->port, p->port);
+  g_file_set_contents (config, text, -1, &error);
+  g_assert_no_error (error);
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  VALUES (1, 'outage', 't', 'queued');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'sms', '1380000' || lpad(g::text, 4, '0'),"
+        "         CASE g WHEN 1 THEN 'REJECT' WHEN 2 THEN 'BUSY1' ELSE 'ok' END || ' 停水',"
+        "         's-' || g"
+        "    FROM generate_series(1, 20) g;"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  SELECT 1, 'wechat', 'oWx' || g,"
+        "         CASE g WHEN 1 THEN 'REJECT' WHEN 2 THEN 'BUSY1' ELSE 'ok' END || ' 停水',"
+        "         'w-' || (900000 + g)"
+        "    FROM generate_series(1, 20) g;");
+
+  daemon_start (&d, conninfo, config);
+  wait_settled (db, 30);
+
+  g_assert_cmpuint (p->mismatches, ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent' AND channel = 'sms'"
+                                            "   AND provider = 'sms'"
+                                            "   AND provider_msg_id = 'b-' || idempotency_key"),
+                   ==, 19);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE status = 'sent' AND channel = 'wechat'"
+                                            "   AND provider = 'wx' AND provider_msg_id"
+                                            "       = substr(idempotency_key, 3)"), ==, 19);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 's-1' AND status = 'failed'"
+                                            "   AND attempts = 1 AND last_error"
+                                            "   = 'sms: SMS vendor refused: "
+                                            "isv.MOBILE_NUMBER_ILLEGAL bad number'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'w-900001'"
+                                            "   AND status = 'failed' AND attempts = 1"
+                                            "   AND last_error = 'wx: WeChat refused: "
+                                            "errcode 43004 require subscribe'"), ==, 1);
+  /* flow control and "system error" are worth a second attempt */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key IN ('s-2', 'w-900002')"
+                                            "   AND status = 'sent' AND attempts = 2"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "s-2"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "w-900002"), ==, 2);
+  g_assert_cmpuint (provider_seen (p, "s-3"), ==, 1);
+
+  /* receipts in the vendors' own words, matched by their ids */
+  body = http (&d, "POST", "/receipts/wx", "{\"MsgID\": 900003, \"Status\": \"success\"}",
+               &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  body = http (&d, "POST", "/receipts/sms",
+               "{\"biz_id\": \"b-s-4\", \"report_status\": \"DELIVRD\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  body = http (&d, "POST", "/receipts/sms",
+               "{\"out_id\": \"s-5\", \"report_status\": \"FAIL\", \"err_code\": \"MK:0004\"}",
+               &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE (idempotency_key IN ('w-900003', 's-4')"
+                                            "        AND status = 'delivered')"
+                                            "    OR (idempotency_key = 's-5'"
+                                            "        AND status = 'failed'"
+                                            "        AND last_error = 'MK:0004')"), ==, 3);
+
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
+static void
+test_bad_relay_config (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "aqueductd-bad-relay.conf", NULL);
+  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", path, NULL };
+  const struct { const char *text, *message; } cases[] = {
+    { "[provider.fax]\ntype=fax\nurl=http://127.0.0.1/\n", "[provider.fax] type must be" },
+    { "[provider.hook]\ntype=webhook\n", "[provider.hook] url must be an http(s) URL" },
+    { "[provider.hook]\ntype=webhook\nurl=http://x/\nchannels=sms;fax\n", "“fax” is not" },
+    { "[relay]\nbatch-size=0\n", "[relay] batch-size=0 is out of range" },
+    { "[relay]\nlease-seconds=5\n[provider.hook]\ntype=webhook\nurl=http://x/\ntimeout=10\n",
+      "lease-seconds=5 must be at least twice" },
+    { "[provider.wx]\ntype=wechat\nurl=https://x/\n", "needs template-id" },
+    { "[provider.a b]\ntype=webhook\nurl=http://x/\n", "[provider.a b] needs a name of letters" },
+    { "[limits]\nrecipient-daily-limit=-1\n", "[limits] recipient-daily-limit=-1 is out of range" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+      int status = -1;
+
+      g_file_set_contents (path, cases[i].text, -1, &error);
+      g_assert_no_error (error);
+      g_free (aq_test_run_command (argv, NULL, &status, &err));
+      g_assert_cmpint (status, ==, 2);
+      assert_contains (err, cases[i].message);
+    }
+  g_unlink (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *admin_info = NULL;
+  g_autoptr(AqDb) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/daemon-relay/deliver-retry-fail", test_deliver_retry_fail);
+  g_test_add_func ("/daemon-relay/sigkill-restart", test_sigkill_restart);
+  g_test_add_func ("/daemon-relay/warehouse-connection-lost", test_warehouse_connection_lost);
+  g_test_add_func ("/daemon-relay/rate-limit-graceful-stop", test_rate_limit_and_graceful_stop);
+  g_test_add_func ("/daemon-relay/sms-wechat", test_sms_and_wechat);
+  g_test_add_func ("/daemon-relay/bad-config", test_bad_relay_config);
+  status = g_test_run ();
+
+  /* the tests share one database, made afresh by each; it goes when they are done, so the
+   * run's cluster has that many fewer files to delete */
+  admin_info = aq_test_conninfo ("postgres");
+  admin = aq_db_connect (admin_info, &error);
+  g_assert_no_error (error);
+  aq_db_exec (admin, "DROP DATABASE IF EXISTS t_relay WITH (FORCE)", &error);
+  g_assert_no_error (error);
+  return status;
+}

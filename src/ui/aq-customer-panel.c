@@ -556,8 +556,6 @@ lookup_cb (GObject      *object,
   else
     {
       g_clear_pointer (&self->result, aq_customer_lookup_free);
-  g_clear_pointer (&self->customer_json, json_node_unref);
-  g_clear_pointer (&self->section, g_free);
       self->result = g_steal_pointer (&lookup);
       self->revealed = FALSE;
       set_customer_actions_enabled (self, self->result->view != NULL);
@@ -883,6 +881,8 @@ aq_customer_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->lookup, g_free);
   g_clear_pointer (&self->result, aq_customer_lookup_free);
+  g_clear_pointer (&self->customer_json, json_node_unref);
+  g_clear_pointer (&self->section, g_free);
 
   G_OBJECT_CLASS (aq_customer_panel_parent_class)->finalize (object);
 }

@@ -182,6 +182,7 @@ aq_record_table_set_rows (AqRecordTable *self,
                                                        column));
 
       gtk_widget_add_css_class (title, "heading");
+      gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_NONE);
       gtk_widget_set_tooltip_text (title, aq_label_column (column));
       gtk_grid_attach (self->grid, title, c, 0, 1, 1);
     }

@@ -271,8 +271,9 @@ aq_timeline_view_init (AqTimelineView *self)
       GtkWidget *button = gtk_toggle_button_new_with_label (aq_label_kind (name));
 
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
-      gtk_widget_add_css_class (button, "pill");
-      gtk_widget_add_css_class (button, "small");
+      gtk_widget_add_css_class (button, "timeline-filter");
+      gtk_widget_set_halign (button, GTK_ALIGN_START);
+      gtk_widget_set_tooltip_text (button, _("Show or hide this kind of event"));
       gtk_widget_set_name (button, name);
       g_object_set_data (G_OBJECT (button), "kind", GUINT_TO_POINTER (kind));
       g_signal_connect (button, "toggled", G_CALLBACK (toggle_cb), self);

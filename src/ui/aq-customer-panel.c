@@ -55,6 +55,7 @@ struct _AqCustomerPanel
   AqReadingChart      *reading_chart;
   GtkLabel            *role_label;
   GtkButton           *reveal_button;
+  GtkLabel            *count_labels[9];
 
   AqConnectionMonitor *monitor;
   GSettings           *settings;
@@ -328,23 +329,23 @@ current_page (AqCustomerPanel *self)
 }
 
 static GtkWidget *
-section_row_new (const char *name,
-                 gint64      count,
-                 guint       index)
+section_row_new (const char  *name,
+                 guint        index,
+                 GtkLabel   **count_label)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *shortcut = g_strdup_printf ("Alt+%u", index);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aq_label_section (name));
   gtk_widget_set_tooltip_text (row, shortcut);
-  if (count >= 0)
+  if (count_label != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, count);
-      GtkWidget *count_label = gtk_label_new (text);
+      GtkWidget *label = gtk_label_new (NULL);
 
-      gtk_widget_add_css_class (count_label, "numeric");
-      gtk_widget_set_name (count_label, "count");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), count_label);
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_widget_set_name (label, "count");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      *count_label = GTK_LABEL (label);
     }
   gtk_widget_set_name (row, name);
   return row;
@@ -431,20 +432,23 @@ show_customer (AqCustomerPanel *self)
   aq_reading_chart_set_readings (self->reading_chart,
                                  aq_customer_360_get_rows (view, "readings"));
 
-  /* keep the section the agent was on: the next caller's bills are where the last one's were */
-  page = current_page (self);
-  g_signal_handlers_block_matched (self->sections_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
-                                   self);
-  clear_list (self->sections_list);
-  g_signal_handlers_unblock_matched (self->sections_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
-                                     self);
-  gtk_list_box_append (self->sections_list, section_row_new ("timeline", -1, 0));
+  /* the rows stay, their counts change; and the section the agent was on stays selected:
+   * the next caller's bills are where the last one's were */
   for (guint i = 0; section_names[i]; i++)
-    gtk_list_box_append (self->sections_list,
-                         section_row_new (section_names[i],
-                                          aq_customer_360_get_count (view, section_names[i]),
-                                          i + 1));
-  select_page (self, page >= 0 ? (guint) page : 2);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                aq_customer_360_get_count (view,
+                                                                           section_names[i]));
+      gtk_label_set_label (self->count_labels[i], count);
+    }
+  page = current_page (self);
+  if (page < 0)
+    page = 2;
+  if (gtk_list_box_get_selected_row (self->sections_list)
+      == gtk_list_box_get_row_at_index (self->sections_list, page))
+    show_section (self, page_name (page));
+  else
+    select_page (self, page);
   update_role (self);
   gtk_stack_set_visible_child_name (self->stack, "customer");
 }
@@ -996,6 +1000,11 @@ aq_customer_panel_init (AqCustomerPanel *self)
   settings_changed_cb (self->settings, "customer-role", self);
   section = g_settings_get_string (self->settings, "customer-section");
   self->section = g_steal_pointer (&section);
+
+  gtk_list_box_append (self->sections_list, section_row_new ("timeline", 0, NULL));
+  for (guint i = 0; section_names[i]; i++)
+    gtk_list_box_append (self->sections_list,
+                         section_row_new (section_names[i], i + 1, &self->count_labels[i]));
 
   set_customer_actions_enabled (self, FALSE);
   update_role (self);

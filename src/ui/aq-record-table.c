@@ -47,33 +47,65 @@ static const struct
 
 /* ---- auxiliary methods ---- */
 
-static GtkWidget *
-cell_new (const char *text,
+/* A cell is made once and then relabelled: the next customer's bills have the same columns,
+ * and setting a label's text is far cheaper than making a widget. */
+static void
+cell_set (GtkWidget  *label,
+          const char *text,
           gboolean    number)
 {
-  GtkWidget *label = gtk_label_new (text);
-
+  gtk_label_set_label (GTK_LABEL (label), text);
   gtk_label_set_xalign (GTK_LABEL (label), number ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   /* as wide as the text up to a limit: the table scrolls sideways rather than cut dates */
   gtk_label_set_width_chars (GTK_LABEL (label), MIN (g_utf8_strlen (text, -1), 24));
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   /* long values (addresses, reasons) are cut: the whole of them on hover */
-  if (g_utf8_strlen (text, -1) > 24)
-    gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_set_tooltip_text (label, g_utf8_strlen (text, -1) > 24 ? text : NULL);
   if (number)
     gtk_widget_add_css_class (label, "numeric");
+  else
+    gtk_widget_remove_css_class (label, "numeric");
+}
+
+static GtkWidget *
+cell_get (AqRecordTable *self,
+          guint          column,
+          guint          row)
+{
+  GtkWidget *label = gtk_grid_get_child_at (self->grid, column, row);
+
+  if (label != NULL)
+    return label;
+  label = gtk_label_new (NULL);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (row == 0)
+    {
+      gtk_widget_add_css_class (label, "heading");
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
+    }
+  gtk_grid_attach (self->grid, label, column, row, 1, 1);
   return label;
 }
 
+/* Drops the cells outside @columns × @rows (the header row included). */
 static void
-clear_grid (AqRecordTable *self)
+trim_grid (AqRecordTable *self,
+           guint          columns,
+           guint          rows)
 {
-  GtkWidget *child;
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->grid))) != NULL)
-    gtk_grid_remove (self->grid, child);
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+      int column, row;
+
+      gtk_grid_query_child (self->grid, child, &column, &row, NULL, NULL);
+      if ((guint) column >= columns || (guint) row >= rows)
+        gtk_grid_remove (self->grid, child);
+      child = next;
+    }
 }
 
 /* ---- GObject overrides ---- */
@@ -146,7 +178,6 @@ aq_record_table_set_rows (AqRecordTable *self,
 
   g_return_if_fail (AQ_IS_RECORD_TABLE (self));
 
-  clear_grid (self);
   g_ptr_array_set_size (self->columns, 0);
   g_clear_pointer (&self->rows, json_array_unref);
   g_free (self->section);
@@ -156,7 +187,10 @@ aq_record_table_set_rows (AqRecordTable *self,
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->scroller), n > 0);
   if (n == 0)
-    return;
+    {
+      trim_grid (self, 0, 0);
+      return;
+    }
   self->rows = json_array_ref (rows);
 
   {
@@ -174,17 +208,14 @@ aq_record_table_set_rows (AqRecordTable *self,
         g_ptr_array_add (self->columns, g_strdup (l->data));
   }
 
+  trim_grid (self, self->columns->len, n + 1);
   for (guint c = 0; c < self->columns->len; c++)
     {
       const char *column = g_ptr_array_index (self->columns, c);
-      GtkWidget *title = cell_new (aq_label_column (column),
-                                   aq_label_is_number (json_array_get_object_element (rows, 0),
-                                                       column));
+      GtkWidget *title = cell_get (self, c, 0);
 
-      gtk_widget_add_css_class (title, "heading");
-      gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_NONE);
-      gtk_widget_set_tooltip_text (title, aq_label_column (column));
-      gtk_grid_attach (self->grid, title, c, 0, 1, 1);
+      cell_set (title, aq_label_column (column),
+                aq_label_is_number (json_array_get_object_element (rows, 0), column));
     }
   for (guint r = 0; r < n; r++)
     {
@@ -195,8 +226,7 @@ aq_record_table_set_rows (AqRecordTable *self,
           const char *column = g_ptr_array_index (self->columns, c);
           g_autofree char *text = aq_label_cell (section, row, column);
 
-          gtk_grid_attach (self->grid, cell_new (text, aq_label_is_number (row, column)),
-                           c, r + 1, 1, 1);
+          cell_set (cell_get (self, c, r + 1), text, aq_label_is_number (row, column));
         }
     }
 }

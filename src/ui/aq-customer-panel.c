@@ -297,9 +297,13 @@ show_section (AqCustomerPanel *self,
 
       aq_record_table_set_rows (self->record_table, section, rows);
       if (count > (gint64) shown)
-        /* Translators: a section's title, the rows shown and how many there are in all */
-        title = g_strdup_printf (_("%s: the newest %u of %" G_GINT64_FORMAT), 
-                                 aq_label_section (section), shown, count);
+        {
+          g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+
+          /* Translators: a section's title, the rows shown and how many there are in all */
+          title = g_strdup_printf (_("%s: the newest %u of %s"), aq_label_section (section),
+                                   shown, total);
+        }
       else
         title = g_strdup (aq_label_section (section));
       gtk_stack_set_visible_child_name (self->section_stack, "table");

@@ -72,7 +72,7 @@ static const Label columns[] = {
   { "bill_no", N_("Bill no.") },
   { "read_date", N_("Read on") },
   { "prev_read", N_("Previous") },
-  { "curr_read", N_("Reading") },
+  { "curr_read", N_("Meter reading") },
   { "read_status", N_("Read status") },
   { "qty", N_("m³") },
   { "water_fee", N_("Water fee") },

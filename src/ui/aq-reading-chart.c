@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,22 @@ set_fg (AqReadingChart *self,
   cairo_set_source_rgba (cr, self->fg.red, self->fg.green, self->fg.blue, self->fg.alpha * alpha);
 }
 
+/* Text through Pango, not cairo's toy API: it picks a CJK font for Chinese labels. */
+static double
+text_width (cairo_t    *cr,
+            const char *text)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 8");
+  int width, height;
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &width, &height);
+  return width;
+}
+
+/* @y is the baseline; @xalign 0 puts @x at the text's left end, 1 at its right end */
 static void
 draw_text (cairo_t    *cr,
            const char *text,
@@ -102,11 +119,15 @@ draw_text (cairo_t    *cr,
            double      y,
            double      xalign)
 {
-  cairo_text_extents_t extents;
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 8");
+  int width, height;
 
-  cairo_text_extents (cr, text, &extents);
-  cairo_move_to (cr, x - extents.x_advance * xalign, y);
-  cairo_show_text (cr, text);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &width, &height);
+  cairo_move_to (cr, x - width * xalign, y - pango_layout_get_baseline (layout) / PANGO_SCALE);
+  pango_cairo_show_layout (cr, layout);
 }
 
 static void
@@ -120,13 +141,10 @@ draw_legend (AqReadingChart *self,
   for (int f = G_N_ELEMENTS (styles) - 1; f >= 0; f--)
     {
       const char *label = _(styles[f].label);
-      cairo_text_extents_t extents;
 
-      cairo_text_extents (cr, label, &extents);
-      x -= extents.x_advance;
+      x -= text_width (cr, label);
       set_fg (self, cr, 0.8);
-      cairo_move_to (cr, x, 14);
-      cairo_show_text (cr, label);
+      draw_text (cr, label, x, 14, 0);
       x -= 14;
       cairo_set_source_rgb (cr, styles[f].r, styles[f].g, styles[f].b);
       if (f == AQ_READING_ZERO)
@@ -289,15 +307,17 @@ char *
 aq_reading_chart_describe_point (AqReadingChart *self,
                                  guint           index)
 {
+  g_autofree char *qty = NULL;
   Point *point;
 
   g_return_val_if_fail (AQ_IS_READING_CHART (self), NULL);
   g_return_val_if_fail (index < self->points->len, NULL);
 
   point = &g_array_index (self->points, Point, index);
+  qty = g_strdup_printf ("%" G_GINT64_FORMAT, point->qty);
   /* Translators: a chart's tooltip: the month ("2026-10"), the volume used and how it was
    * read ("Estimated") */
-  return g_strdup_printf (_("%.7s: %" G_GINT64_FORMAT " m³ (%s)"), point->period, point->qty,
+  return g_strdup_printf (_("%.7s: %s m³ (%s)"), point->period, qty,
                           _(styles[point->flag].label));
 }
 
@@ -343,8 +363,6 @@ aq_reading_chart_render (AqReadingChart *self,
     return;
 
   cairo_save (cr);
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
 
   set_fg (self, cr, 0.8);
   draw_text (cr, _("m³ per period"), 0, 14, 0);

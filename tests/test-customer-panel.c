@@ -8,6 +8,7 @@
  * supervisor's reveal with a reason shows the full name and leaves an audit row.
  */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "aq-test-ui.h"
@@ -440,6 +441,16 @@ text_read (gpointer data)
   return *(char **) data != NULL;
 }
 
+static gboolean
+file_written (gpointer data)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  return g_file_get_contents (data, &contents, &length, NULL) && length > 3
+         && g_str_has_suffix (contents, "\r\n");
+}
+
 static void
 test_copy (Fixture       *fixture,
            gconstpointer  data)
@@ -474,6 +485,27 @@ test_copy (Fixture       *fixture,
   g_assert_cmpuint (g_strv_length (first), ==, g_strv_length (titles));
   g_assert_cmpstr (first[0], ==, newest);
   g_assert_cmpstr (first[1], ==, amount);
+
+  /* "Export…" writes the same rows as CSV, with the byte order mark Excel needs */
+  {
+    g_autofree char *path = g_build_filename (g_get_tmp_dir (), "aq-test-payments.csv", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) csv_lines = NULL;
+    g_autofree char *header = NULL;
+
+    g_unlink (path);
+    aq_customer_panel_export (fixture->panel, file);
+    aq_test_wait_for (file_written, path, 10, "the CSV file");
+    g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+    g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF"));
+    csv_lines = g_strsplit (csv + 3, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (csv_lines), ==, g_strv_length (lines));
+    header = g_strjoinv (",", titles);
+    g_assert_cmpstr (csv_lines[0], ==, header);
+    g_assert_true (g_str_has_prefix (csv_lines[1], newest));
+    g_unlink (path);
+  }
 }
 
 static gboolean

@@ -27,6 +27,8 @@ struct _AqRecordTable
   char              *section;
   GPtrArray         *columns;   /* (element-type utf8) */
   JsonArray         *rows;
+  GPtrArray         *cells;          /* (element-type GtkLabel): row-major, header row first */
+  guint              cell_columns;   /* the width of @cells' rows */
 };
 
 G_DEFINE_FINAL_TYPE (AqRecordTable, aq_record_table, GTK_TYPE_WIDGET)
@@ -71,10 +73,12 @@ cell_get (AqRecordTable *self,
           guint          column,
           guint          row)
 {
-  GtkWidget *label = gtk_grid_get_child_at (self->grid, column, row);
+  guint index = row * self->cell_columns + column;
+  GtkWidget *label;
 
-  if (label != NULL)
-    return label;
+  if (index < self->cells->len)
+    return g_ptr_array_index (self->cells, index);
+  g_assert (index == self->cells->len);
   label = gtk_label_new (NULL);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
@@ -85,27 +89,23 @@ cell_get (AqRecordTable *self,
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
     }
   gtk_grid_attach (self->grid, label, column, row, 1, 1);
+  g_ptr_array_add (self->cells, label);
   return label;
 }
 
-/* Drops the cells outside @columns × @rows (the header row included). */
+/* Keeps the cells of the first @rows rows (the header row included) when the rows are still
+ * @columns wide; drops them all otherwise. */
 static void
 trim_grid (AqRecordTable *self,
            guint          columns,
            guint          rows)
 {
-  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid));
+  guint keep = columns == self->cell_columns ? MIN (self->cells->len, columns * rows) : 0;
 
-  while (child != NULL)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-      int column, row;
-
-      gtk_grid_query_child (self->grid, child, &column, &row, NULL, NULL);
-      if ((guint) column >= columns || (guint) row >= rows)
-        gtk_grid_remove (self->grid, child);
-      child = next;
-    }
+  for (guint i = keep; i < self->cells->len; i++)
+    gtk_grid_remove (self->grid, g_ptr_array_index (self->cells, i));
+  g_ptr_array_set_size (self->cells, keep);
+  self->cell_columns = columns;
 }
 
 /* ---- GObject overrides ---- */
@@ -125,6 +125,7 @@ aq_record_table_finalize (GObject *object)
   g_clear_pointer (&self->section, g_free);
   g_clear_pointer (&self->columns, g_ptr_array_unref);
   g_clear_pointer (&self->rows, json_array_unref);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
   G_OBJECT_CLASS (aq_record_table_parent_class)->finalize (object);
 }
 
@@ -154,6 +155,7 @@ aq_record_table_init (AqRecordTable *self)
                                                   (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   self->columns = g_ptr_array_new_with_free_func (g_free);
+  self->cells = g_ptr_array_new ();
 }
 
 /* ---- public API ---- */
@@ -188,7 +190,7 @@ aq_record_table_set_rows (AqRecordTable *self,
   gtk_widget_set_visible (GTK_WIDGET (self->scroller), n > 0);
   if (n == 0)
     {
-      trim_grid (self, 0, 0);
+      trim_grid (self, self->cell_columns, 0);
       return;
     }
   self->rows = json_array_ref (rows);

@@ -60,8 +60,12 @@ cell_set (GtkWidget  *label,
   gtk_label_set_xalign (GTK_LABEL (label), number ? 1.0 : 0.0);
   /* as wide as the text up to a limit: the table scrolls sideways rather than cut dates */
   gtk_label_set_width_chars (GTK_LABEL (label), MIN (g_utf8_strlen (text, -1), 24));
-  /* long values (addresses, reasons) are cut: the whole of them on hover */
-  gtk_widget_set_tooltip_text (label, g_utf8_strlen (text, -1) > 24 ? text : NULL);
+  /* long values (addresses, reasons) are cut: the whole of them on hover. Only touched when
+   * needed: setting a tooltip, even none, asks the X server where the pointer is. */
+  if (g_utf8_strlen (text, -1) > 24)
+    gtk_widget_set_tooltip_text (label, text);
+  else if (gtk_widget_get_has_tooltip (label))
+    gtk_widget_set_tooltip_text (label, NULL);
   if (number)
     gtk_widget_add_css_class (label, "numeric");
   else

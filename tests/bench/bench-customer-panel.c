@@ -8,8 +8,11 @@
  * sets the text of the real search entry, activates it as Enter does, and stops the clock when
  * the panel has finished loading AND the frame clock has painted the next frame (its
  * "after-paint"): what the agent waits for. Prints p50 / p95 / max of each run and the medians
- * of the runs. Each lookup writes its audit row, as in production: run it on a copy of a
- * warehouse, never on one that must keep an exact audit log.
+ * of the runs, and first what core's asynchronous lookup alone takes for the same phones (the
+ * part of the wait that is not the panel's). Each lookup writes its audit row, as in
+ * production: run it on a copy of a warehouse, never on one that must keep an exact audit log.
+ * Xvfb has no GPU: GSK_RENDERER=gl renders with llvmpipe on the CPU, GSK_RENDERER=cairo is
+ * the cheaper software path; tests/bench/run measures both.
  */
 #include "config.h"
 

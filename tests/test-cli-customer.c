@@ -136,11 +136,22 @@ test_bad_input (void)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *before = sql_text ("SELECT count(*) FROM meta.audit_log"
+                                      " WHERE action = 'customer.lookup.rejected'");
+  g_autofree char *after = NULL;
+  g_autofree char *echo = NULL;
   int status = -1;
 
   out = ctl (&status, &err, "customer", "lookup", "--phone", "138-1234", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "“138-1234” is not a phone number"));
+  /* refused, and still audited: the key kind and a masked echo */
+  after = sql_text ("SELECT count(*) FROM meta.audit_log"
+                    " WHERE action = 'customer.lookup.rejected'");
+  g_assert_cmpint (g_ascii_strtoll (after, NULL, 10), ==, g_ascii_strtoll (before, NULL, 10) + 1);
+  echo = sql_text ("SELECT detail->>'key' || ' ' || (detail->>'text') FROM meta.audit_log"
+                   " WHERE action = 'customer.lookup.rejected' ORDER BY id DESC LIMIT 1");
+  g_assert_cmpstr (echo, ==, "phone ****1234");
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -152,6 +163,44 @@ test_bad_input (void)
   g_clear_pointer (&err, g_free);
   out = ctl (&status, &err, "customer", "lookup", "--account", "1", "--role", "admin", NULL);
   g_assert_cmpint (status, ==, 2);
+}
+
+/* The CLI answers exactly what the core's lookup (the panel's) gives, member for member. */
+static void
+test_same_as_core (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) cli = NULL;
+  g_autoptr(JsonNode) core = NULL;
+  g_autoptr(AqCustomerLookup) lookup = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  pick_phone (&phone, &account);
+  out = ctl (&status, &err, "customer", "lookup", "--phone", phone, "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  cli = json_from_string (out, &error);
+  g_assert_no_error (error);
+
+  lookup = aq_customer_lookup (db, AQ_CUSTOMER_KEY_PHONE, phone, AQ_ROLE_AGENT, "test", NULL,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (lookup->view);
+  core = aq_customer_lookup_to_json (lookup);
+  if (!json_node_equal (cli, core))
+    {
+      g_autofree char *a = json_to_string (cli, TRUE);
+      g_autofree char *b = json_to_string (core, TRUE);
+
+      g_test_message ("CLI:\n%s\ncore:\n%s", a, b);
+      g_assert_not_reached ();
+    }
+  /* and the whole reading history, which the panel's chart draws */
+  g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (lookup->view, "readings")),
+                   ==, aq_customer_360_get_count (lookup->view, "readings"));
 }
 
 static void
@@ -245,6 +294,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/customer/lookup-phone", test_lookup_phone);
   g_test_add_func ("/cli/customer/bad-input", test_bad_input);
+  g_test_add_func ("/cli/customer/same-as-core", test_same_as_core);
   g_test_add_func ("/cli/customer/miss", test_miss);
   g_test_add_func ("/cli/customer/unreachable", test_unreachable);
   g_test_add_func ("/cli/customer/audit", test_audit);

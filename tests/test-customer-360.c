@@ -212,6 +212,9 @@ test_phone_360 (void)
 
   /* bounded: never more rows than the section's limit */
   g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (view, "bills")), <=, 60);
+  /* the readings chart draws the whole history (up to 10 years), not the newest page of it */
+  g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (view, "readings")), ==,
+                   aq_customer_360_get_count (view, "readings"));
 
   /* the profile's seven tags, each explained */
   g_assert_cmpint (json_array_get_length (view->tags), ==, 7);
@@ -301,6 +304,112 @@ test_alerts (void)
     }
   else
     g_test_message ("no planned or active outage covers an account in this warehouse");
+}
+
+/* Outages a dispatcher drew (notify.outage, 006_notify.sql) reach the alert and the section
+ * through notify.outage_account; a cancelled one does not. Rolled back at the end. */
+static void
+test_dispatch_outage (void)
+{
+  g_autofree char *phone = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *active_id = NULL;
+  g_autofree char *planned_id = NULL;
+  g_autofree char *cancelled_id = NULL;
+  g_autoptr(AqCustomerLookup) r = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *insert =
+    "WITH o AS (INSERT INTO notify.outage (kind, reason, start_time, expected_end, status, geom)"
+    "           SELECT $2, $3, $4::timestamptz, $5::timestamptz, $6,"
+    "                  ST_Multi(ST_Buffer(p.geom, 0.001))"
+    "           FROM dw.dim_account a JOIN dw.dim_premise p USING (premise_id)"
+    "           WHERE a.account_id = $1 RETURNING outage_id)"
+    " INSERT INTO notify.outage_account (outage_id, account_id)"
+    " SELECT outage_id, $1 FROM o RETURNING outage_id::text";
+  gint64 warehouse_count;
+  JsonObject *alert = NULL;
+  JsonArray *rows;
+  gboolean seen_active = FALSE;
+
+  pick_single_phone (&phone, &account);
+  warehouse_count = count1 ("SELECT count(*) FROM dw.fact_outage o JOIN dw.dim_premise p"
+                            " ON ST_Contains(o.geom, p.geom) JOIN dw.dim_account a"
+                            " USING (premise_id) WHERE a.account_id = $1", account);
+
+  g_assert_true (aq_db_begin (db, &error));
+  g_assert_no_error (error);
+  {
+    const char *active[] = { account, "emergency", "main burst on the test street",
+                             "2020-01-01 06:00", "2031-01-01 18:00", "active" };
+    const char *planned[] = { account, "planned", "valve replacement",
+                              "2030-06-01 08:00", "2030-06-01 16:00", "planned" };
+    const char *cancelled[] = { account, "planned", "called off",
+                                "2030-07-01 08:00", "2030-07-01 16:00", "cancelled" };
+
+    active_id = aq_db_query_string (db, insert, 6, active, &error);
+    g_assert_no_error (error);
+    planned_id = aq_db_query_string (db, insert, 6, planned, &error);
+    g_assert_no_error (error);
+    cancelled_id = aq_db_query_string (db, insert, 6, cancelled, &error);
+    g_assert_no_error (error);
+  }
+
+  r = lookup (AQ_CUSTOMER_KEY_ACCOUNT, account, AQ_ROLE_AGENT);
+  g_assert_nonnull (r->view);
+  g_assert_cmpint (aq_customer_360_get_count (r->view, "outages"), ==, warehouse_count + 2);
+  rows = aq_customer_360_get_rows (r->view, "outages");
+  /* newest first: the planned one starts latest; the cancelled one is nowhere */
+  {
+    JsonObject *first = json_array_get_object_element (rows, 0);
+
+    g_assert_cmpint (json_object_get_int_member (first, "outage_id"), ==,
+                     g_ascii_strtoll (planned_id, NULL, 10));
+    g_assert_cmpstr (json_object_get_string_member (first, "source"), ==, "dispatch");
+    g_assert_cmpstr (json_object_get_string_member (first, "end_time"), ==,
+                     "2030-06-01 16:00:00");
+  }
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (!g_str_equal (json_object_get_string_member (row, "source"), "dispatch"))
+        continue;
+      g_assert_cmpint (json_object_get_int_member (row, "outage_id"), !=,
+                       g_ascii_strtoll (cancelled_id, NULL, 10));
+      seen_active |= json_object_get_int_member (row, "outage_id")
+                     == g_ascii_strtoll (active_id, NULL, 10);
+    }
+  g_assert_true (seen_active);
+
+  /* both the outage under way and the planned one are alerts, with their restoration times */
+  {
+    guint dispatch_alerts = 0;
+
+    for (guint i = 0; i < json_array_get_length (r->view->alerts); i++)
+      {
+        alert = json_array_get_object_element (r->view->alerts, i);
+        if (!g_str_equal (json_object_get_string_member (alert, "kind"), "outage")
+            || !g_str_equal (json_object_get_string_member (alert, "source"), "dispatch"))
+          continue;
+        dispatch_alerts++;
+        if (json_object_get_int_member (alert, "outage_id") == g_ascii_strtoll (active_id,
+                                                                                 NULL, 10))
+          {
+            g_assert_cmpstr (json_object_get_string_member (alert, "status"), ==, "active");
+            g_assert_cmpstr (json_object_get_string_member (alert, "expected_restoration"), ==,
+                             "2031-01-01 18:00:00");
+            g_assert_nonnull (strstr (json_object_get_string_member (alert, "text"),
+                                      "main burst on the test street"));
+          }
+        else
+          g_assert_cmpint (json_object_get_int_member (alert, "outage_id"), ==,
+                           g_ascii_strtoll (planned_id, NULL, 10));
+      }
+    g_assert_cmpuint (dispatch_alerts, ==, 2);
+  }
+  aq_db_rollback (db);
+  g_assert_cmpint (count1 ("SELECT count(*) FROM notify.outage WHERE outage_id = $1::bigint",
+                           active_id), ==, 0);
 }
 
 static void
@@ -397,17 +506,47 @@ test_miss_and_bad_input (void)
   r = lookup (AQ_CUSTOMER_KEY_PHONE, "130-0000-0001", AQ_ROLE_AGENT);
   g_assert_cmpint (json_array_get_length (r->matches->candidates), ==, 0);
   g_assert_null (r->view);
+  /* the "no customer" echo of a phone is a phone: masked for the agent like any other */
+  g_assert_cmpstr (r->matches->value, ==, "130****0001");
+  g_assert_cmpstr (r->matches->text, ==, "130****0001");
+  g_clear_pointer (&r, aq_customer_lookup_free);
+  r = lookup (AQ_CUSTOMER_KEY_PHONE, "130-0000-0001", AQ_ROLE_SUPERVISOR);
   g_assert_cmpstr (r->matches->value, ==, "13000000001");
   g_assert_cmpstr (r->matches->text, ==, "130-0000-0001");
 
-  bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_PHONE, "12345", AQ_ROLE_AGENT, NULL, NULL,
-                            &error);
-  g_assert_null (bad);
-  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
-  g_clear_error (&error);
-  bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_TEXT, "张", AQ_ROLE_AGENT, NULL, NULL, &error);
-  g_assert_null (bad);
-  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  /* rejected keys are refused, and still leave an audit row with a masked echo */
+  {
+    gint64 before = count1 ("SELECT count(*) FROM meta.audit_log"
+                            " WHERE action = 'customer.lookup.rejected'", NULL);
+    g_autoptr(GPtrArray) entries = NULL;
+    AqAuditEntry *entry;
+
+    bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_PHONE, "12345", AQ_ROLE_AGENT, "test-bad",
+                              NULL, &error);
+    g_assert_null (bad);
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+    g_clear_error (&error);
+    bad = aq_customer_lookup (db, AQ_CUSTOMER_KEY_TEXT, "张", AQ_ROLE_AGENT, "test-bad", NULL,
+                              &error);
+    g_assert_null (bad);
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpint (count1 ("SELECT count(*) FROM meta.audit_log"
+                             " WHERE action = 'customer.lookup.rejected'", NULL), ==, before + 2);
+
+    entries = aq_audit_list (db, AQ_ROLE_SUPERVISOR, "customer.lookup.rejected", 2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 2);
+    entry = g_ptr_array_index (entries, 0);
+    g_assert_cmpstr (entry->actor, ==, "test-bad");
+    g_assert_null (entry->object);
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "text");
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, "*");
+    entry = g_ptr_array_index (entries, 1);
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "phone");
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, "****45");
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "role"), ==, "agent");
+  }
 }
 
 static void
@@ -449,6 +588,46 @@ test_masking (void)
   supervisor_text = to_json (supervisor_json);
   g_assert_nonnull (strstr (supervisor_text, phone));
   g_assert_nonnull (strstr (supervisor_text, name));
+
+  /* a name typed by the agent is a name: the candidates, the echo and the audit row mask it */
+  {
+    g_autofree char *masked_name = aq_mask_name (name, AQ_ROLE_AGENT);
+    g_autoptr(AqCustomerLookup) by_name = lookup (AQ_CUSTOMER_KEY_TEXT, name, AQ_ROLE_AGENT);
+    g_autoptr(AqCustomerLookup) by_name_sup = NULL;
+    g_autoptr(JsonNode) node = aq_customer_lookup_to_json (by_name);
+    g_autofree char *json = to_json (node);
+    g_autoptr(GPtrArray) entries = NULL;
+    g_autoptr(GError) error = NULL;
+    AqAuditEntry *entry;
+    g_autofree char *audit_json = NULL;
+    g_autoptr(JsonNode) detail = NULL;
+
+    g_assert_cmpuint (json_array_get_length (by_name->matches->candidates), >, 0);
+    g_assert_null (strstr (json, name));
+    g_assert_cmpstr (by_name->matches->text, ==, masked_name);
+    g_assert_cmpstr (by_name->matches->value, ==, masked_name);
+    entries = aq_audit_list (db, AQ_ROLE_SUPERVISOR, "customer.lookup", 1, &error);
+    g_assert_no_error (error);
+    entry = g_ptr_array_index (entries, 0);
+    detail = json_node_init_object (json_node_alloc (), entry->detail);
+    audit_json = to_json (detail);
+    g_assert_null (strstr (audit_json, name));
+    g_assert_cmpstr (entry->object, ==, masked_name);
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, masked_name);
+
+    /* an address fragment that found premises is no name and stays as typed */
+    by_name_sup = lookup (AQ_CUSTOMER_KEY_TEXT, name, AQ_ROLE_SUPERVISOR);
+    g_assert_cmpstr (by_name_sup->matches->text, ==, name);
+  }
+  {
+    g_autofree char *street = text1 ("SELECT substr(p.address, 1, 6) FROM dw.dim_account a"
+                                     " JOIN dw.dim_premise p USING (premise_id)"
+                                     " WHERE a.account_id = $1", account);
+    g_autoptr(AqCustomerLookup) by_address = lookup (AQ_CUSTOMER_KEY_TEXT, street,
+                                                     AQ_ROLE_AGENT);
+
+    g_assert_cmpstr (by_address->matches->text, ==, street);
+  }
 }
 
 static void
@@ -528,7 +707,13 @@ test_audit (void)
   g_assert_cmpstr (entry->action, ==, "customer.lookup");
   g_assert_cmpstr (entry->object, ==, phone);
   g_assert_cmpstr (json_object_get_string_member (entry->detail, "key"), ==, "phone");
-  g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, typed);
+  /* the object keeps the number for a supervisor's search; the echo is masked as the agent
+   * saw it */
+  {
+    g_autofree char *masked = aq_mask_phone (phone, AQ_ROLE_AGENT);
+
+    g_assert_cmpstr (json_object_get_string_member (entry->detail, "text"), ==, masked);
+  }
   g_assert_cmpstr (json_object_get_string_member (entry->detail, "account_id"), ==, account);
   g_assert_cmpint (json_object_get_int_member (entry->detail, "found"), ==, 1);
 }
@@ -611,6 +796,7 @@ main (int   argc,
 
   g_test_add_func ("/customer-360/phone", test_phone_360);
   g_test_add_func ("/customer-360/alerts", test_alerts);
+  g_test_add_func ("/customer-360/dispatch-outage", test_dispatch_outage);
   g_test_add_func ("/customer-360/shared-phone", test_shared_phone);
   g_test_add_func ("/customer-360/every-key", test_every_key);
   g_test_add_func ("/customer-360/miss", test_miss_and_bad_input);

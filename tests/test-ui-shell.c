@@ -318,9 +318,10 @@ test_window_lookup (void)
                    "13800138000");
   g_assert_true (aq_panel_get_loading (panel));
   aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
-  /* a warehouse without customers: it says who was not found */
+  /* a warehouse without customers: it says who was not found, the number masked for the
+   * agent like every phone the core returns */
   g_assert_cmpstr (aq_customer_panel_get_page (AQ_CUSTOMER_PANEL (panel)), ==, "none");
-  label = aq_test_find_widget (GTK_WIDGET (panel), match_visible_label_with, "13800138000");
+  label = aq_test_find_widget (GTK_WIDGET (panel), match_visible_label_with, "138****8000");
   g_assert_nonnull (label);
 
   gtk_window_destroy (GTK_WINDOW (window));

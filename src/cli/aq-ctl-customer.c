@@ -119,8 +119,10 @@ customer_lookup (AqRole role)
   else
     key = AQ_CUSTOMER_KEY_SEARCH, text = opt_search;
 
-  /* a phone that is no phone is bad input whether or not the warehouse is up */
-  if (key == AQ_CUSTOMER_KEY_PHONE)
+  /* the core refuses a bad key and audits the attempt; without a warehouse, a phone that is
+   * no phone is still bad input (exit 2), not an unreachable server */
+  db = aq_connection_open (NULL, &error);
+  if (db == NULL && key == AQ_CUSTOMER_KEY_PHONE)
     {
       g_autofree char *normalized = aq_phone_normalize (text, NULL);
 
@@ -132,8 +134,6 @@ customer_lookup (AqRole role)
           return aq_ctl_usage (USAGE, message);
         }
     }
-
-  db = aq_connection_open (NULL, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
   lookup = aq_customer_lookup (db, key, text, role, NULL, aq_ctl_cancellable (), &error);

@@ -27,6 +27,45 @@ aq_audit_entry_free (AqAuditEntry *entry)
 }
 
 /**
+ * aq_audit_statement:
+ * @params: (array fixed-size=4): filled in; must live as long as @statement is used
+ * @statement: (out caller-allocates): the INSERT that aq_audit_write() runs
+ *
+ * For a caller that sends the audit row in one pipeline with the reads it records
+ * (aq_db_query_pipeline()): they then succeed or fail together, in one round trip.
+ *
+ * Returns: (transfer full) (nullable): the detail's text, which @params points to: free it
+ *   after the statement ran
+ */
+char *
+aq_audit_statement (const char     *actor,
+                    const char     *action,
+                    const char     *object,
+                    JsonObject     *detail,
+                    const char    **params,
+                    AqDbStatement  *statement)
+{
+  char *detail_text = NULL;
+
+  g_return_val_if_fail (action != NULL, NULL);
+
+  if (detail)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), detail);
+      detail_text = json_to_string (node, FALSE);
+    }
+  params[0] = actor;
+  params[1] = action;
+  params[2] = object;
+  params[3] = detail_text;
+  statement->sql = "INSERT INTO meta.audit_log (actor, action, object, detail)"
+                   " VALUES (coalesce($1, current_user), $2, $3, $4::jsonb)";
+  statement->n_params = 4;
+  statement->params = params;
+  return detail_text;
+}
+
+/**
  * aq_audit_write:
  * @actor: (nullable): who; %NULL means the database user of @db
  * @detail: (nullable): what else a later reader needs, stored as jsonb
@@ -39,25 +78,16 @@ aq_audit_write (AqDb        *db,
                 JsonObject  *detail,
                 GError     **error)
 {
+  const char *params[4];
+  AqDbStatement statement;
   g_autofree char *detail_text = NULL;
   g_autoptr(PGresult) res = NULL;
 
   g_return_val_if_fail (AQ_IS_DB (db), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
 
-  if (detail)
-    {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), detail);
-      detail_text = json_to_string (node, FALSE);
-    }
-  {
-    const char *params[] = { actor, action, object, detail_text };
-
-    res = aq_db_query_prepared (db,
-                       "INSERT INTO meta.audit_log (actor, action, object, detail)"
-                       " VALUES (coalesce($1, current_user), $2, $3, $4::jsonb)",
-                       4, params, error);
-  }
+  detail_text = aq_audit_statement (actor, action, object, detail, params, &statement);
+  res = aq_db_query_prepared (db, statement.sql, statement.n_params, statement.params, error);
   return res != NULL;
 }
 

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aq-db.h"
+#include "aq-db-pipeline.h"
 #include "aq-phone.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,7 @@ typedef struct
   gint64      id;
   char       *at;      /* ISO 8601 with the time zone */
   char       *actor;
-  char       *action;  /* 'customer.lookup', 'customer.reveal' */
+  char       *action;  /* 'customer.lookup', 'customer.lookup.rejected', 'customer.reveal' */
   char       *object;  /* the key searched, the account revealed */
   JsonObject *detail;
 } AqAuditEntry;
@@ -26,6 +27,12 @@ gboolean  aq_audit_write      (AqDb           *db,
                                const char     *object,
                                JsonObject     *detail,
                                GError        **error);
+char     *aq_audit_statement  (const char     *actor,
+                               const char     *action,
+                               const char     *object,
+                               JsonObject     *detail,
+                               const char    **params,
+                               AqDbStatement  *statement);
 GPtrArray *aq_audit_list      (AqDb           *db,
                                AqRole          role,
                                const char     *action,

@@ -1,9 +1,9 @@
 /* aq-customer-360.c — everything about one account a hotline agent needs on one screen
  *
- * One query for the header, one for the profile and alerts, one per section: each reads an
- * index on the account, the customer or the premise, and each section's rows are bounded while
- * count(*) OVER () still gives the total, so the screen costs the same for a customer with ten
- * years of history as for a new one. Masking is done as rows are read (see
+ * One query for the header, one for the profile and alerts, one per section, all sent in one
+ * round trip (libpq pipeline mode): each reads an index on the account, the customer or the
+ * premise, and each section's rows are bounded while count(*) OVER () still gives the total,
+ * so the screen costs the same for a customer with ten years of history as for a new one. Masking is done as rows are read (see
  * aq-customer-search.c), and every lookup and reveal writes its meta.audit_log row.
  */
 #define G_LOG_DOMAIN "aq-customer-360"
@@ -18,23 +18,21 @@
 #include "aq-audit.h"
 #include "aq-connection.h"
 #include "aq-customer-private.h"
+#include "aq-db-pipeline.h"
 #include "aq-error.h"
 
-typedef enum
-{
-  BY_ACCOUNT,
-  BY_CUSTOMER,
-  BY_PREMISE,
-} SectionKey;
+/* The customer and the premise come from the account inside each statement (an index probe),
+ * so that every statement takes the account alone and all of them go in one round trip. */
+#define CUSTOMER_OF_ACCOUNT "(SELECT customer_id FROM dw.dim_account WHERE account_id = $1)"
+#define PREMISE_OF_ACCOUNT  "(SELECT premise_id FROM dw.dim_account WHERE account_id = $1)"
 
 /* Every query's first column is the section's total; ties are broken so "newest" is one row. */
 static const struct
 {
   const char *name;
-  SectionKey  key;
   const char *sql;
 } sections[] = {
-  { "accounts", BY_CUSTOMER,
+  { "accounts",
     "SELECT count(*) OVER () AS total, a.account_id, a.status, a.opened_on, a.closed_on,"
     "       p.address, a.tariff_code, a.meter_no, m.size_dn AS meter_size_dn,"
     "       m.brand AS meter_brand, m.model AS meter_model,"
@@ -42,19 +40,20 @@ static const struct
     " FROM dw.dim_account a"
     " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
     " LEFT JOIN dw.dim_meter m ON m.meter_no = a.meter_no"
-    " WHERE a.customer_id = $1 ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20" },
-  { "bills", BY_ACCOUNT,
+    " WHERE a.customer_id = " CUSTOMER_OF_ACCOUNT
+    " ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20" },
+  { "bills",
     "SELECT count(*) OVER () AS total, period, bill_no, read_date, prev_read, curr_read,"
     "       read_status, qty, water_fee, sewage_fee, amount, due_date"
     " FROM dw.fact_bill WHERE account_id = $1 ORDER BY period DESC LIMIT 60" },
-  { "payments", BY_ACCOUNT,
+  { "payments",
     "SELECT count(*) OVER () AS total, pay_no, period, paid_at, amount, late_fee, channel,"
     "       days_late"
     " FROM dw.fact_payment WHERE account_id = $1 ORDER BY paid_at DESC, pay_no DESC LIMIT 50" },
-  { "readings", BY_ACCOUNT,
+  { "readings",
     "SELECT count(*) OVER () AS total, period, read_date, curr_read, qty, read_status"
-    " FROM dw.fact_reading WHERE account_id = $1 ORDER BY period DESC LIMIT 60" },
-  { "work_orders", BY_ACCOUNT,
+    " FROM dw.fact_reading WHERE account_id = $1 ORDER BY period DESC LIMIT 120" },
+  { "work_orders",
     "SELECT count(*) OVER () AS total, wo_no, category, priority, source, status, phone,"
     "       created_at, closed_at, sla_due_at,"
     "       CASE WHEN status = 'cancelled' THEN false"
@@ -62,23 +61,34 @@ static const struct
     "            ELSE localtimestamp > sla_due_at END AS overdue"
     " FROM dw.fact_work_order WHERE account_id = $1"
     " ORDER BY created_at DESC, wo_no DESC LIMIT 50" },
-  { "calls", BY_CUSTOMER,
+  { "calls",
     "SELECT count(*) OVER () AS total, call_id, phone, started_at, ivr_path, wait_seconds,"
     "       talk_seconds, category, agent_id, wo_no"
-    " FROM dw.fact_call WHERE customer_id = $1 ORDER BY started_at DESC, call_id DESC LIMIT 50" },
-  { "sms", BY_ACCOUNT,
+    " FROM dw.fact_call WHERE customer_id = " CUSTOMER_OF_ACCOUNT
+    " ORDER BY started_at DESC, call_id DESC LIMIT 50" },
+  { "sms",
     "SELECT count(*) OVER () AS total, msg_id, phone, template, batch_no, sent_at, status"
     " FROM dw.fact_sms WHERE account_id = $1 ORDER BY sent_at DESC, msg_id DESC LIMIT 50" },
-  { "installations", BY_ACCOUNT,
+  { "installations",
     "SELECT count(*) OVER () AS total, app_no, applicant, phone, address, app_type, size_dn,"
     "       applied_on, status, finished_on, days_to_connect"
     " FROM dw.fact_installation WHERE account_id = $1"
     " ORDER BY applied_on DESC, app_no DESC LIMIT 20" },
-  { "outages", BY_PREMISE,
+  /* the warehouse's outage history by geometry, and the outages dispatchers drew in Aqueduct
+   * (006_notify.sql) by the accounts fixed when each was saved; a cancelled one never happened */
+  { "outages",
     "SELECT count(*) OVER () AS total, o.outage_id, o.kind, o.reason, o.status, o.start_time,"
-    "       o.end_time, o.restored_at"
-    " FROM dw.fact_outage o JOIN dw.dim_premise p ON ST_Contains(o.geom, p.geom)"
-    " WHERE p.premise_id = $1::bigint ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20" },
+    "       o.end_time, o.restored_at, o.source"
+    " FROM (SELECT f.outage_id::bigint, f.kind, f.reason, f.status, f.start_time, f.end_time,"
+    "              f.restored_at, 'warehouse' AS source"
+    "       FROM dw.fact_outage f JOIN dw.dim_premise p ON ST_Contains(f.geom, p.geom)"
+    "       WHERE p.premise_id = " PREMISE_OF_ACCOUNT
+    "       UNION ALL"
+    "       SELECT n.outage_id, n.kind, n.reason, n.status, n.start_time::timestamp,"
+    "              n.expected_end::timestamp, n.restored_at::timestamp, 'dispatch'"
+    "       FROM notify.outage_account oa JOIN notify.outage n ON n.outage_id = oa.outage_id"
+    "       WHERE oa.account_id = $1 AND n.status <> 'cancelled') o"
+    " ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20" },
 };
 
 typedef struct
@@ -151,35 +161,46 @@ habit_text (const char *habit)
   return _("Has unpaid bills past their due date");
 }
 
+static const char header_sql[] =
+  "SELECT a.premise_id::text, a.account_id, a.customer_id, c.name,"
+  "       c.id_card, c.mobile, c.landline, c.customer_type,"
+  "       a.status AS account_status, p.address, a.community_code,"
+  "       cm.name AS community, a.dma3_code AS dma_zone, a.tariff_code,"
+  "       t.name AS tariff, kc.name AS key_customer,"
+  "       kc.kind AS key_customer_kind, a.meter_no"
+  " FROM dw.dim_account a"
+  " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
+  " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
+  " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
+  " LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"
+  " LEFT JOIN LATERAL (SELECT name, kind FROM dw.dim_key_customer k"
+  "                    WHERE k.account_id = a.account_id"
+  "                    ORDER BY kc_id LIMIT 1) kc ON true"
+  " WHERE a.account_id = $1";
+
+static const char profile_sql[] =
+  "SELECT cp.payment_habit, cp.preferred_channel, cp.consumption_level,"
+  "       cp.avg_qty_12m, cp.median_qty_peer, cp.trend, cp.zero_streak,"
+  "       cp.spike, cp.arrears_amount, cp.overdue_months, cp.calls_12m,"
+  "       cp.work_orders_12m,"
+  "       (SELECT coalesce(sum(late_fee), 0) FROM dw.fact_payment"
+  "        WHERE account_id = $1) AS late_fees,"
+  "       (SELECT wo_no || ' ' || created_at FROM dw.fact_work_order"
+  "        WHERE account_id = $1 AND category = 'complaint'"
+  "          AND status NOT IN ('closed', 'cancelled')"
+  "        ORDER BY created_at DESC LIMIT 1) AS open_complaint"
+  " FROM (SELECT $1::text AS account_id) k"
+  " LEFT JOIN dm.customer_profile cp ON cp.account_id = k.account_id";
+
 /* The tags and the alerts that come from dm.customer_profile, with the facts behind each. */
-static gboolean
-load_profile (AqDb           *db,
-              AqCustomer360  *view,
-              GError        **error)
+static void
+read_profile (PGresult      *res,
+              AqCustomer360 *view)
 {
-  const char *params[] = { view->account_id };
-  g_autoptr(PGresult) res = NULL;
   const char *habit, *channel, *level, *trend;
   double avg, median, arrears;
   int zero_streak, overdue, calls, orders;
   gboolean spike;
-
-  res = aq_db_query_prepared (db,
-                     "SELECT cp.payment_habit, cp.preferred_channel, cp.consumption_level,"
-                     "       cp.avg_qty_12m, cp.median_qty_peer, cp.trend, cp.zero_streak,"
-                     "       cp.spike, cp.arrears_amount, cp.overdue_months, cp.calls_12m,"
-                     "       cp.work_orders_12m,"
-                     "       (SELECT coalesce(sum(late_fee), 0) FROM dw.fact_payment"
-                     "        WHERE account_id = $1) AS late_fees,"
-                     "       (SELECT wo_no || ' ' || created_at FROM dw.fact_work_order"
-                     "        WHERE account_id = $1 AND category = 'complaint'"
-                     "          AND status NOT IN ('closed', 'cancelled')"
-                     "        ORDER BY created_at DESC LIMIT 1) AS open_complaint"
-                     " FROM (SELECT $1::text AS account_id) k"
-                     " LEFT JOIN dm.customer_profile cp ON cp.account_id = k.account_id",
-                     1, params, error);
-  if (res == NULL)
-    return FALSE;
 
   view->balance = json_object_new ();
   json_object_set_double_member (view->balance, "late_fees",
@@ -200,7 +221,7 @@ load_profile (AqDb           *db,
     {
       json_object_set_null_member (view->balance, "arrears_amount");
       json_object_set_null_member (view->balance, "overdue_months");
-      return TRUE;
+      return;
     }
 
   habit = PQgetvalue (res, 0, 0);
@@ -271,26 +292,15 @@ load_profile (AqDb           *db,
              g_strdup_printf (_("%d hotline calls and %d work orders in the last 12 months"),
                               calls, orders));
   }
-  return TRUE;
 }
 
-static gboolean
-load_section (AqDb           *db,
-              AqCustomer360  *view,
-              guint           i,
-              const char     *premise_id,
-              GError        **error)
+static void
+read_section (PGresult      *res,
+              AqCustomer360 *view,
+              guint          i)
 {
-  const char *param = sections[i].key == BY_ACCOUNT ? view->account_id
-                      : sections[i].key == BY_CUSTOMER ? view->customer_id : premise_id;
-  const char *params[] = { param };
-  g_autoptr(PGresult) res = NULL;
   JsonObject *section;
   JsonArray *rows;
-
-  res = aq_db_query_prepared (db, sections[i].sql, 1, params, error);
-  if (res == NULL)
-    return FALSE;
 
   section = json_object_new ();
   rows = json_array_new ();
@@ -301,7 +311,6 @@ load_section (AqDb           *db,
                                                                  NULL, 10) : 0);
   json_object_set_array_member (section, "rows", rows);
   json_object_set_object_member (view->sections, sections[i].name, section);
-  return TRUE;
 }
 
 /* An outage planned or under way over the address is what the caller most likely rings about. */
@@ -322,6 +331,8 @@ add_outage_alerts (AqCustomer360 *view)
 
           json_object_set_int_member (extra, "outage_id",
                                       json_object_get_int_member (row, "outage_id"));
+          json_object_set_string_member (extra, "source",
+                                         json_object_get_string_member (row, "source"));
           json_object_set_string_member (extra, "status", status);
           json_object_set_string_member (extra, "start_time",
                                          json_object_get_string_member (row, "start_time"));
@@ -364,6 +375,90 @@ lookup_thread (GTask        *task,
     g_task_return_pointer (task, lookup, (GDestroyNotify) aq_customer_lookup_free);
 }
 
+/* The 360 of one account; @also (nullable) is one more statement sent in the same round trip
+ * (the lookup's audit row), after the reads. */
+static AqCustomer360 *
+load_view (AqDb                *db,
+           const char          *account_id,
+           AqRole               role,
+           const AqDbStatement *also,
+           GCancellable        *cancellable,
+           GError             **error)
+{
+  const char *params[] = { account_id };
+  AqDbStatement statements[3 + G_N_ELEMENTS (sections)];
+  PGresult *results[3 + G_N_ELEMENTS (sections)] = { NULL, };
+  guint n_statements = 2 + G_N_ELEMENTS (sections);
+  g_autoptr(AqCustomer360) view = NULL;
+  gboolean ok;
+  gulong handler;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  statements[0] = (AqDbStatement) { header_sql, 1, params };
+  statements[1] = (AqDbStatement) { profile_sql, 1, params };
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    statements[2 + i] = (AqDbStatement) { sections[i].sql, 1, params };
+  if (also)
+    statements[n_statements++] = *also;
+
+  /* one round trip: at 1 M accounts the statements' own work is a few index probes each */
+  handler = aq_db_watch_cancellable (db, cancellable);
+  ok = aq_db_query_pipeline (db, statements, n_statements, results, error);
+  aq_db_unwatch_cancellable (db, cancellable, handler);
+  if (!ok)
+    return NULL;
+
+  if (PQntuples (results[0]) == 0)
+    g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No account “%s”"), account_id);
+  else
+    {
+      view = g_new0 (AqCustomer360, 1);
+      view->role = role;
+      view->account_id = g_strdup (PQgetvalue (results[0], 0, 1));
+      view->customer_id = g_strdup (PQgetvalue (results[0], 0, 2));
+      view->header = _aq_customer_row_to_json (results[0], 0, 1, role);
+      view->alerts = json_array_new ();
+      view->sections = json_object_new ();
+      view->tags = json_array_new ();
+
+      read_profile (results[1], view);
+      for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+        read_section (results[2 + i], view, i);
+      add_outage_alerts (view);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    PQclear (results[i]);
+  return g_steal_pointer (&view);
+}
+
+/* ---- private API ---- */
+
+/* What aq_customer_360_load() sends, each taking the account as $1: for the benchmark, which
+ * compares ways of sending them. Returns how many; the arrays are static. */
+guint
+_aq_customer_360_statements (const char ***names,
+                             const char ***sql)
+{
+  static const char *n[2 + G_N_ELEMENTS (sections)];
+  static const char *q[2 + G_N_ELEMENTS (sections)];
+
+  n[0] = "header";
+  q[0] = header_sql;
+  n[1] = "profile";
+  q[1] = profile_sql;
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      n[2 + i] = sections[i].name;
+      q[2 + i] = sections[i].sql;
+    }
+  *names = n;
+  *sql = q;
+  return G_N_ELEMENTS (n);
+}
+
 /* ---- public API ---- */
 
 void
@@ -398,64 +493,7 @@ aq_customer_360_load (AqDb          *db,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  const char *params[] = { account_id };
-  g_autoptr(AqCustomer360) view = NULL;
-  g_autoptr(PGresult) res = NULL;
-  g_autofree char *premise_id = NULL;
-  gboolean ok = TRUE;
-  gulong handler;
-
-  g_return_val_if_fail (AQ_IS_DB (db), NULL);
-  g_return_val_if_fail (account_id != NULL, NULL);
-
-  handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query_prepared (db,
-                     "SELECT a.premise_id::text, a.account_id, a.customer_id, c.name,"
-                     "       c.id_card, c.mobile, c.landline, c.customer_type,"
-                     "       a.status AS account_status, p.address, a.community_code,"
-                     "       cm.name AS community, a.dma3_code AS dma_zone, a.tariff_code,"
-                     "       t.name AS tariff, kc.name AS key_customer,"
-                     "       kc.kind AS key_customer_kind, a.meter_no"
-                     " FROM dw.dim_account a"
-                     " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
-                     " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
-                     " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
-                     " LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"
-                     " LEFT JOIN LATERAL (SELECT name, kind FROM dw.dim_key_customer k"
-                     "                    WHERE k.account_id = a.account_id"
-                     "                    ORDER BY kc_id LIMIT 1) kc ON true"
-                     " WHERE a.account_id = $1",
-                     1, params, error);
-  if (res == NULL)
-    goto out;
-  if (PQntuples (res) == 0)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No account “%s”"), account_id);
-      ok = FALSE;
-      goto out;
-    }
-
-  view = g_new0 (AqCustomer360, 1);
-  view->role = role;
-  view->account_id = g_strdup (PQgetvalue (res, 0, 1));
-  view->customer_id = g_strdup (PQgetvalue (res, 0, 2));
-  view->header = _aq_customer_row_to_json (res, 0, 1, role);
-  view->alerts = json_array_new ();
-  view->sections = json_object_new ();
-  view->tags = json_array_new ();
-  premise_id = g_strdup (PQgetvalue (res, 0, 0));
-
-  ok = load_profile (db, view, error);
-  for (guint i = 0; ok && i < G_N_ELEMENTS (sections); i++)
-    ok = load_section (db, view, i, premise_id, error);
-  if (ok)
-    add_outage_alerts (view);
-
-out:
-  aq_db_unwatch_cancellable (db, cancellable, handler);
-  if (res == NULL || !ok)
-    return NULL;
-  return g_steal_pointer (&view);
+  return load_view (db, account_id, role, NULL, cancellable, error);
 }
 
 /**
@@ -579,7 +617,8 @@ aq_customer_lookup_free (AqCustomerLookup *lookup)
  * @actor: (nullable): who, for the audit row; %NULL means the database user
  *
  * What the panel and `aqueductctl customer lookup` do: search, and when exactly one account
- * matches, load its 360. Writes one 'customer.lookup' audit row whatever was found.
+ * matches, load its 360. Writes one 'customer.lookup' audit row whatever was found, and one
+ * 'customer.lookup.rejected' row (key kind and masked echo) when @text is no key.
  *
  * Returns: (transfer full): the lookup; %NULL with %AQ_ERROR_INVALID when @text is no key
  */
@@ -594,6 +633,10 @@ aq_customer_lookup (AqDb          *db,
 {
   g_autoptr(AqCustomerLookup) lookup = NULL;
   g_autoptr(JsonObject) detail = NULL;
+  g_autofree char *value = NULL;
+  AqCustomerKey searched_as = key;
+  const char *object;
+  GError *local_error = NULL;
   JsonArray *candidates;
   guint n;
 
@@ -602,25 +645,40 @@ aq_customer_lookup (AqDb          *db,
 
   lookup = g_new0 (AqCustomerLookup, 1);
   lookup->role = role;
-  lookup->matches = aq_customer_search (db, key, text, role, cancellable, error);
+  lookup->matches = _aq_customer_search (db, key, text, role, &searched_as, &value,
+                                         cancellable, &local_error);
   if (lookup->matches == NULL)
-    return NULL;
+    {
+      /* what an agent tried counts as much as what was found: a rejected key leaves its row
+       * too, with only a masked echo since it may be anything that was pasted */
+      if (g_error_matches (local_error, AQ_ERROR, AQ_ERROR_INVALID))
+        {
+          g_autofree char *echo = _aq_customer_mask_echo (searched_as, text, FALSE, role);
+          g_autoptr(GError) audit_error = NULL;
+
+          detail = json_object_new ();
+          json_object_set_string_member (detail, "key", aq_customer_key_to_string (searched_as));
+          json_object_set_string_member (detail, "text", echo);
+          json_object_set_string_member (detail, "role", aq_role_to_string (role));
+          json_object_set_string_member (detail, "error", "invalid");
+          if (!aq_audit_write (db, actor, "customer.lookup.rejected", NULL, detail,
+                               &audit_error))
+            {
+              g_clear_error (&local_error);
+              g_propagate_error (error, g_steal_pointer (&audit_error));
+              return NULL;
+            }
+        }
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   candidates = lookup->matches->candidates;
   n = json_array_get_length (candidates);
-  if (n == 1)
-    {
-      JsonObject *only = json_array_get_object_element (candidates, 0);
-
-      lookup->view = aq_customer_360_load (db, json_object_get_string_member (only, "account_id"),
-                                           role, cancellable, error);
-      if (lookup->view == NULL)
-        return NULL;
-    }
 
   detail = json_object_new ();
   json_object_set_string_member (detail, "key", aq_customer_key_to_string (lookup->matches->key));
-  json_object_set_string_member (detail, "text", text);
+  json_object_set_string_member (detail, "text", lookup->matches->text);
   json_object_set_string_member (detail, "role", aq_role_to_string (role));
   json_object_set_int_member (detail, "found", n);
   if (n > 0)
@@ -637,9 +695,29 @@ aq_customer_lookup (AqDb          *db,
       json_object_set_string_member (detail, "customer_id",
                                      json_object_get_string_member (first, "customer_id"));
     }
-  if (lookup->view)
-    json_object_set_string_member (detail, "account_id", lookup->view->account_id);
-  if (!aq_audit_write (db, actor, "customer.lookup", lookup->matches->value, detail, error))
+  if (n == 1)
+    json_object_set_string_member (detail, "account_id",
+                                   json_object_get_string_member (
+                                     json_array_get_object_element (candidates, 0),
+                                     "account_id"));
+
+  /* the object is the exact key (a phone in full), so a supervisor can tell who looked a
+   * number up; a name fragment stays masked as the agent saw it echoed */
+  object = lookup->matches->key == AQ_CUSTOMER_KEY_TEXT ? lookup->matches->value : value;
+  if (n == 1)
+    {
+      /* the audit row goes in the 360's round trip: both happen or neither does */
+      const char *audit_params[4];
+      AqDbStatement audit;
+      g_autofree char *detail_text = aq_audit_statement (actor, "customer.lookup", object,
+                                                         detail, audit_params, &audit);
+
+      lookup->view = load_view (db, json_object_get_string_member (detail, "account_id"), role,
+                                &audit, cancellable, error);
+      if (lookup->view == NULL)
+        return NULL;
+    }
+  else if (!aq_audit_write (db, actor, "customer.lookup", object, detail, error))
     return NULL;
   return g_steal_pointer (&lookup);
 }
@@ -707,21 +785,9 @@ aq_customer_lookup_to_json (AqCustomerLookup *lookup)
   searched = json_object_new ();
   json_object_set_string_member (searched, "key",
                                  aq_customer_key_to_string (lookup->matches->key));
-  if (lookup->matches->key == AQ_CUSTOMER_KEY_PHONE)
-    {
-      /* the echo of a phone is a phone: masked like every other, only the audit row keeps it */
-      g_autofree char *masked = aq_mask_phone (lookup->matches->value, lookup->role);
-
-      json_object_set_string_member (searched, "text",
-                                     lookup->role == AQ_ROLE_SUPERVISOR ? lookup->matches->text
-                                                                        : masked);
-      json_object_set_string_member (searched, "value", masked);
-    }
-  else
-    {
-      json_object_set_string_member (searched, "text", lookup->matches->text);
-      json_object_set_string_member (searched, "value", lookup->matches->value);
-    }
+  /* the echoes come masked by role from the search */
+  json_object_set_string_member (searched, "text", lookup->matches->text);
+  json_object_set_string_member (searched, "value", lookup->matches->value);
 
   root = json_object_new ();
   json_object_set_object_member (root, "searched", searched);

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
+#include "aq-customer-search.h"
 #include "aq-phone.h"
 
 G_BEGIN_DECLS
@@ -12,5 +13,20 @@ JsonObject *_aq_customer_row_to_json (PGresult *res,
                                       int       row,
                                       int       first_column,
                                       AqRole    role);
+
+char       *_aq_customer_mask_echo   (AqCustomerKey   key,
+                                      const char     *text,
+                                      gboolean        names_customer,
+                                      AqRole          role);
+AqCustomerMatches *_aq_customer_search (AqDb           *db,
+                                        AqCustomerKey   key,
+                                        const char     *text,
+                                        AqRole          role,
+                                        AqCustomerKey  *out_key,
+                                        char          **out_value,
+                                        GCancellable   *cancellable,
+                                        GError        **error);
+guint       _aq_customer_360_statements (const char ***names,
+                                         const char ***sql);
 
 G_END_DECLS

@@ -129,6 +129,40 @@ guess_key (AqDb        *db,
   return AQ_CUSTOMER_KEY_TEXT;
 }
 
+/* The shape of a Chinese personal name: 1 to 4 Han characters, a '·' in transliterations */
+static gboolean
+looks_like_name (const char *text)
+{
+  glong n = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != 0x00B7 && g_unichar_get_script (c) != G_UNICODE_SCRIPT_HAN)
+        return FALSE;
+    }
+  return n >= 1 && n <= 4;
+}
+
+/* whether @fragment is part of a candidate's (unmasked) name: then it named a customer */
+static gboolean
+names_a_candidate (PGresult   *res,
+                   const char *fragment)
+{
+  int col = PQfnumber (res, "name");
+  g_autofree char *needle = g_utf8_casefold (fragment, -1);
+
+  for (int i = 0; col >= 0 && i < PQntuples (res); i++)
+    {
+      g_autofree char *name = g_utf8_casefold (PQgetvalue (res, i, col), -1);
+
+      if (strstr (name, needle))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* ---- private API ---- */
 
 /* A result row as a JSON object, columns from @first_column on, personal data masked. */
@@ -183,6 +217,50 @@ _aq_customer_row_to_json (PGresult *res,
   return object;
 }
 
+/**
+ * _aq_customer_mask_echo:
+ * @key: what @text was searched as
+ * @names_customer: a text search found customers by this name
+ *
+ * What was typed, as the role may see it repeated back (the "no customer" line, the audit
+ * row): a phone masked like any phone, a name fragment like any name. Account and customer
+ * numbers, addresses and a phone tail with its place are no personal data. A text fragment
+ * that found customers by name is a name; one that found nothing is masked when it has a
+ * name's shape, since the agent may have typed the caller's name.
+ *
+ * Returns: (transfer full): the echo
+ */
+char *
+_aq_customer_mask_echo (AqCustomerKey  key,
+                        const char    *text,
+                        gboolean       names_customer,
+                        AqRole         role)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text ? text : ""));
+
+  if (role == AQ_ROLE_SUPERVISOR)
+    return g_strdup (text ? text : "");
+  switch (key)
+    {
+    case AQ_CUSTOMER_KEY_PHONE:
+      {
+        g_autofree char *phone = aq_phone_normalize (trimmed, NULL);
+
+        return *trimmed ? aq_mask_phone (phone ? phone : trimmed, role) : g_strdup ("");
+      }
+    case AQ_CUSTOMER_KEY_TEXT:
+    case AQ_CUSTOMER_KEY_SEARCH:
+      if (names_customer || looks_like_name (trimmed))
+        return aq_mask_name (trimmed, role);
+      return g_strdup (text ? text : "");
+    case AQ_CUSTOMER_KEY_CUSTOMER:
+    case AQ_CUSTOMER_KEY_ACCOUNT:
+    case AQ_CUSTOMER_KEY_PHONE_TAIL:
+    default:
+      return g_strdup (text ? text : "");
+    }
+}
+
 /* ---- public API ---- */
 
 const char *
@@ -217,25 +295,17 @@ aq_customer_matches_free (AqCustomerMatches *matches)
   g_free (matches);
 }
 
-/**
- * aq_customer_search:
- * @key: what @text is, or %AQ_CUSTOMER_KEY_SEARCH to guess
- * @text: what the agent typed
- * @role: masks the candidates' names and phones
- *
- * Finds the accounts @text may mean, at most %AQ_CUSTOMER_SEARCH_LIMIT. None is not an error:
- * the result says what was searched and holds no candidate.
- *
- * Returns: (transfer full): the matches, or %NULL with %AQ_ERROR_INVALID when @text cannot be
- *   a key of that kind (a phone that is no phone number, a fragment too short to search)
- */
+/* aq_customer_search(), and for the audit row of aq_customer_lookup(): the key @text was
+ * taken as (also when it is rejected) and the unmasked value looked up. */
 AqCustomerMatches *
-aq_customer_search (AqDb          *db,
-                    AqCustomerKey  key,
-                    const char    *text,
-                    AqRole         role,
-                    GCancellable  *cancellable,
-                    GError       **error)
+_aq_customer_search (AqDb           *db,
+                     AqCustomerKey   key,
+                     const char     *text,
+                     AqRole          role,
+                     AqCustomerKey  *out_key,
+                     char          **out_value,
+                     GCancellable   *cancellable,
+                     GError        **error)
 {
   g_autoptr(AqCustomerMatches) matches = NULL;
   g_autoptr(PGresult) res = NULL;
@@ -250,6 +320,8 @@ aq_customer_search (AqDb          *db,
   g_return_val_if_fail (AQ_IS_DB (db), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
+  if (out_key)
+    *out_key = key;
   trimmed = g_strstrip (g_strdup (text));
   if (*trimmed == '\0')
     {
@@ -267,6 +339,8 @@ aq_customer_search (AqDb          *db,
           g_propagate_error (error, local_error);
           return NULL;
         }
+      if (out_key)
+        *out_key = key;
     }
 
   matches = g_new0 (AqCustomerMatches, 1);
@@ -352,6 +426,8 @@ aq_customer_search (AqDb          *db,
           return NULL;
         }
       matches->key = AQ_CUSTOMER_KEY_TEXT;
+      if (out_key)
+        *out_key = AQ_CUSTOMER_KEY_TEXT;
       matches->value = g_strdup (trimmed);
       p0 = like_pattern (trimmed);
       params[0] = p0;
@@ -378,5 +454,46 @@ aq_customer_search (AqDb          *db,
   for (int i = 0; i < PQntuples (res); i++)
     json_array_add_object_element (matches->candidates,
                                    _aq_customer_row_to_json (res, i, 0, role));
+
+  /* the echoes are masked here like the rows, so no caller repeats what the role may not see */
+  {
+    gboolean by_name = key == AQ_CUSTOMER_KEY_TEXT && names_a_candidate (res, trimmed);
+    char *raw_value = g_steal_pointer (&matches->value);
+    char *raw_text = g_steal_pointer (&matches->text);
+
+    matches->text = _aq_customer_mask_echo (key, raw_text, by_name, role);
+    matches->value = _aq_customer_mask_echo (key, raw_value, by_name, role);
+    g_free (raw_text);
+    if (out_value)
+      *out_value = raw_value;
+    else
+      g_free (raw_value);
+  }
   return g_steal_pointer (&matches);
+}
+
+/**
+ * aq_customer_search:
+ * @key: what @text is, or %AQ_CUSTOMER_KEY_SEARCH to guess
+ * @text: what the agent typed
+ * @role: masks the candidates' names and phones
+ *
+ * Finds the accounts @text may mean, at most %AQ_CUSTOMER_SEARCH_LIMIT. None is not an error:
+ * the result says what was searched and holds no candidate.
+ *
+ * The echoes of what was typed (#AqCustomerMatches.text and .value) are masked by @role like
+ * the candidates: a phone as 138****5678, a name fragment as 张*明.
+ *
+ * Returns: (transfer full): the matches, or %NULL with %AQ_ERROR_INVALID when @text cannot be
+ *   a key of that kind (a phone that is no phone number, a fragment too short to search)
+ */
+AqCustomerMatches *
+aq_customer_search (AqDb          *db,
+                    AqCustomerKey  key,
+                    const char    *text,
+                    AqRole         role,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  return _aq_customer_search (db, key, text, role, NULL, NULL, cancellable, error);
 }

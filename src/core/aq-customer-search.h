@@ -25,8 +25,9 @@ typedef enum
 typedef struct
 {
   AqCustomerKey  key;         /* what the text was searched as (never _SEARCH) */
-  char          *text;        /* the search string as given */
-  char          *value;       /* what was looked up: the normalised phone, the trimmed number… */
+  char          *text;        /* the search string as given, masked by role */
+  char          *value;       /* what was looked up: the normalised phone, the trimmed
+                               * number…, masked by role */
   JsonArray     *candidates;  /* objects: account_id, customer_id, name, phone, address,
                                * community, account_status, customer_type; masked by role */
 } AqCustomerMatches;

@@ -1,18 +1,55 @@
 /* bench-customer-360.c — how long a hotline lookup by phone takes, search and full 360
  *
- *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360 [LOOKUPS]  (default 500)
+ *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360 [LOOKUPS [lookup|360]]
  *
- * Picks LOOKUPS random mobiles known to the warehouse's dw.contact, looks each up through
- * aq_customer_lookup() as an agent would (normalise, search, 360 when one account matches,
- * audit row), and prints p50 / p95 / max in milliseconds. Everything runs in one transaction
- * that is rolled back, so the warehouse keeps no audit rows of the run. The warehouse must have
- * been filled (`aqueductctl warehouse init --demo --scale 1000000` for the 1 M figure).
+ * LOOKUPS defaults to 500; the second argument runs only one of the two parts (for cold-cache
+ * figures, each part right after its own restart and cache drop).
+ *
+ * 1. Picks LOOKUPS random mobiles known to the warehouse's dw.contact, looks each up through
+ *    aq_customer_lookup() as an agent would (normalise, search, 360 when one account matches,
+ *    audit row), and prints p50 / p95 / max in milliseconds. Everything runs in one transaction
+ *    that is rolled back, so the warehouse keeps no audit rows of the run.
+ * 2. The full 360 alone for 3 × LOOKUPS other random accounts, rotating between three ways of
+ *    sending the core's statements (_aq_customer_360_statements()): aq_customer_360_load()
+ *    (libpq pipeline mode, one round trip, rows to JSON in C), one round trip per statement
+ *    (how the core did it before), and one statement that builds the whole JSON in SQL
+ *    (json_agg over the same queries, parsed by json-glib; a prototype kept here to compare).
+ *    Rotating keeps the three on the same share of a cold or warm cache.
+ *
+ * The warehouse must have been filled (`aqueductctl warehouse init --demo --scale 1000000` for
+ * the 1 M figure).
  */
 #include "aq-test-util.h"
+
+#include "aq-customer-private.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* The core's statements in one that builds the JSON in SQL: header and profile as objects,
+ * each section as {count, rows} with its rows in the section query's order. */
+static char *
+one_statement_sql (void)
+{
+  const char **names, **sql;
+  guint n = _aq_customer_360_statements (&names, &sql);
+  GString *s = g_string_new ("SELECT json_build_object(");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i < 2)
+        g_string_append_printf (s, "%s'%s', (SELECT row_to_json(x) FROM (%s) x)",
+                                i ? ", " : "", names[i], sql[i]);
+      else
+        g_string_append_printf (s, ", '%s', (SELECT json_build_object("
+                                   "'count', coalesce(max(x.total), 0),"
+                                   " 'rows', coalesce(json_agg(x), '[]')) FROM (%s) x)",
+                                names[i], sql[i]);
+    }
+  g_string_append (s, ")::text");
+  return g_string_free (s, FALSE);
+}
 
 static int
 compare_double (gconstpointer a,
@@ -22,6 +59,129 @@ compare_double (gconstpointer a,
   double y = *(const double *) b;
 
   return (x > y) - (x < y);
+}
+
+static void
+print_figures (const char *what,
+               GArray     *ms)
+{
+  g_array_sort (ms, compare_double);
+  printf ("%s: p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", what,
+          g_array_index (ms, double, ms->len / 2),
+          g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100)),
+          g_array_index (ms, double, ms->len - 1));
+}
+
+static gboolean
+fail (GError *error)
+{
+  fprintf (stderr, "%s\n", error->message);
+  return FALSE;
+}
+
+/* aq_customer_360_load(): the statements in one pipeline, rows to JSON in C */
+static gboolean
+load_pipeline (AqDb       *db,
+               const char *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqCustomer360) view = aq_customer_360_load (db, account, AQ_ROLE_AGENT, NULL,
+                                                        &error);
+
+  return view ? TRUE : fail (error);
+}
+
+/* the way before: the same prepared statements, one round trip each (rows not turned into
+ * JSON, which only flatters it) */
+static gboolean
+load_sequential (AqDb       *db,
+                 const char *account)
+{
+  const char **names, **sql;
+  guint n = _aq_customer_360_statements (&names, &sql);
+  const char *params[] = { account };
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PGresult) res = aq_db_query_prepared (db, sql[i], 1, params, &error);
+
+      if (res == NULL)
+        return fail (error);
+    }
+  return TRUE;
+}
+
+/* the whole JSON built by the server, parsed by json-glib */
+static gboolean
+load_one_statement (AqDb       *db,
+                    const char *account)
+{
+  static char *sql;
+  const char *params[] = { account };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (sql == NULL)
+    sql = one_statement_sql ();
+  res = aq_db_query_prepared (db, sql, 1, params, &error);
+  if (res == NULL)
+    return fail (error);
+  node = json_from_string (PQgetvalue (res, 0, 0), &error);
+  return node ? TRUE : fail (error);
+}
+
+/* The full 360 alone, three ways, rotating over random accounts so that each way meets the
+ * same share of a cold or warm cache. */
+static int
+bench_360 (AqDb  *db,
+           guint  loads)
+{
+  static const struct
+  {
+    const char *what;
+    gboolean  (*load) (AqDb *db, const char *account);
+  } ways[] = {
+    { "pipeline mode, one round trip (the core)", load_pipeline },
+    { "one statement per section, 11 round trips (before)", load_sequential },
+    { "one statement building the JSON in SQL", load_one_statement },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *limit = g_strdup_printf ("%u", loads * (guint) G_N_ELEMENTS (ways));
+  const char *params[] = { limit };
+  GArray *ms[G_N_ELEMENTS (ways)];
+
+  res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT $1::int",
+                     1, params, &error);
+  if (res == NULL)
+    {
+      fail (error);
+      return 1;
+    }
+  for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+    ms[w] = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      guint w = (guint) i % G_N_ELEMENTS (ways);
+      gint64 start = g_get_monotonic_time ();
+      double elapsed;
+
+      if (!ways[w].load (db, PQgetvalue (res, i, 0)))
+        return 1;
+      elapsed = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (ms[w], elapsed);
+    }
+  for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+    {
+      g_autofree char *what = g_strdup_printf ("%u full 360s by random account, %s",
+                                               ms[w]->len, ways[w].what);
+
+      print_figures (what, ms[w]);
+      g_array_unref (ms[w]);
+    }
+  return 0;
 }
 
 int
@@ -36,6 +196,7 @@ main (int   argc,
   const char *url = g_getenv ("AQUEDUCT_DATABASE_URL");
   guint lookups = argc > 1 ? (guint) atoi (argv[1]) : 500;
   guint with_360 = 0;
+  const char *part = argc > 2 ? argv[2] : "all";
 
   setlocale (LC_ALL, "");
   if (url == NULL || *url == '\0' || lookups == 0)
@@ -50,6 +211,8 @@ main (int   argc,
       fprintf (stderr, "%s\n", error->message);
       return 3;
     }
+  if (g_str_equal (part, "360"))
+    return bench_360 (db, lookups);
 
   limit = g_strdup_printf ("%u", lookups);
   {
@@ -90,10 +253,11 @@ main (int   argc,
     }
   aq_db_rollback (db);
 
-  g_array_sort (ms, compare_double);
-  printf ("%u lookups by phone (%u with the full 360): p50 %.2f ms, p95 %.2f ms, max %.2f ms\n",
-          ms->len, with_360, g_array_index (ms, double, ms->len / 2),
-          g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100)),
-          g_array_index (ms, double, ms->len - 1));
-  return 0;
+  {
+    g_autofree char *what = g_strdup_printf ("%u lookups by phone (%u with the full 360)",
+                                             ms->len, with_360);
+
+    print_figures (what, ms);
+  }
+  return g_str_equal (part, "lookup") ? 0 : bench_360 (db, lookups);
 }

@@ -231,6 +231,9 @@ static const ValueLabel values[] = {
   { "outages", "status", "outage status", "finished", NC_("outage status", "Restored") },
   { "outages", "status", "outage status", "restored", NC_("outage status", "Restored") },
   { "outages", "status", "outage status", "cancelled", NC_("outage status", "Cancelled") },
+  { "outages", "source", "outage source", "warehouse",
+    NC_("outage source", "Source systems") },
+  { "outages", "source", "outage source", "dispatch", NC_("outage source", "Dispatcher") },
 
   { ANY, "key_customer_kind", "key customer kind", "hospital",
     NC_("key customer kind", "Hospital") },

@@ -254,7 +254,8 @@ fixture_set_up (Fixture       *fixture,
                            "        WHERE c2.value = ct.value) = 1"
                            "   AND (SELECT count(*) FROM dw.dim_account a2"
                            "        WHERE a2.customer_id = a.customer_id) = 1"
-                           " ORDER BY (SELECT count(*) FILTER (WHERE r.read_status = 'estimated') > 0"
+                           " ORDER BY (SELECT count(*) FILTER (WHERE r.read_status"
+                           "                                   = 'estimated') > 0"
                            "               AND count(*) FILTER (WHERE r.read_status = 'valid'"
                            "                                    AND r.qty = 0) > 0"
                            "           FROM dw.fact_reading r"
@@ -517,6 +518,28 @@ match_mapped_action (GtkWidget     *widget,
          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
 }
 
+/* The panel keeps its connection between lookups; one that died while idle is replaced
+ * without the agent seeing an error. */
+static void
+test_reconnect (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *killed = NULL;
+
+  killed = aq_db_query_string (db, "SELECT count(pg_terminate_backend(pid))::text"
+                                   " FROM pg_stat_activity"
+                                   " WHERE datname = current_database()"
+                                   "   AND pid <> pg_backend_pid()", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_ascii_strtoll (killed, NULL, 10), >=, 1);
+
+  type_and_search (fixture->panel, fixture->mobile);
+  g_assert_cmpstr (aq_customer_panel_get_page (fixture->panel), ==, "customer");
+  g_assert_cmpstr (aq_customer_panel_get_result (fixture->panel)->view->account_id, ==,
+                   fixture->account);
+}
+
 static AqRevealDialog *
 find_reveal_dialog (void)
 {
@@ -631,6 +654,8 @@ main (int   argc,
   g_test_add ("/customer-panel/copy", Fixture, NULL, fixture_set_up, test_copy,
               fixture_tear_down);
   g_test_add ("/customer-panel/roles", Fixture, NULL, fixture_set_up, test_roles,
+              fixture_tear_down);
+  g_test_add ("/customer-panel/reconnect", Fixture, NULL, fixture_set_up, test_reconnect,
               fixture_tear_down);
   ret = g_test_run ();
   g_clear_object (&db);

@@ -181,7 +181,8 @@ test_real_360 (void)
 
   /* against SQL: the payments and the calls the warehouse holds for this account */
   g_assert_cmpint (aq_customer_timeline_count (events, AQ_TIMELINE_PAYMENT), ==,
-                   MIN (50, count1 ("SELECT count(*) FROM dw.fact_payment WHERE account_id = $1", account)));
+                   MIN (50, count1 ("SELECT count(*) FROM dw.fact_payment WHERE account_id = $1",
+                                    account)));
   g_assert_cmpint (aq_customer_timeline_count (events, AQ_TIMELINE_CALL), ==,
                    MIN (50, count1 ("SELECT count(*) FROM dw.fact_call c"
                                        " JOIN dw.dim_account a USING (customer_id)"

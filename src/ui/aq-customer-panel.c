@@ -1,10 +1,11 @@
 /* aq-customer-panel.c — Customer 360: one search, then everything about one account
  *
  * The search entry takes any key (a phone in any form, a customer, account or meter number, a
- * fragment of a name or an address); Enter runs aq_customer_lookup_async() on a worker thread,
- * a newer search cancelling the older. Several candidates are listed to pick from, none says
- * what was searched, one shows the 360: header, alerts, profile tags, the readings chart, and
- * the sections (each a titled table) with the merged timeline before them.
+ * fragment of a name or an address); Enter runs core's lookup on the panel's session (one
+ * connection kept on one thread, aq-customer-session.c), a newer search cancelling the older.
+ * Several candidates are listed to pick from, none says what was searched, one shows the 360:
+ * header, alerts, profile tags, the readings chart, and the sections (each a titled table)
+ * with the merged timeline before them.
  *
  * The lookup is always masked, whatever the role: a supervisor sees full values only after
  * "Reveal" with a reason, which core records in the audit log (aq_customer_reveal()), so no
@@ -24,6 +25,7 @@
 #include "aq-connection.h"
 #include "aq-csv.h"
 #include "aq-customer-360.h"
+#include "aq-customer-session.h"
 #include "aq-labels.h"
 #include "aq-panel.h"
 #include "aq-reading-chart.h"
@@ -58,6 +60,7 @@ struct _AqCustomerPanel
   GtkLabel            *count_labels[9];
 
   AqConnectionMonitor *monitor;
+  AqCustomerSession   *session;
   GSettings           *settings;
   GCancellable        *cancellable;
   GCancellable        *reveal_cancellable;
@@ -72,13 +75,6 @@ struct _AqCustomerPanel
   gboolean             loading;
 };
 
-typedef struct
-{
-  char *profile_url;
-  char *account_id;
-  char *actor;
-  char *reason;
-} RevealData;
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
 
@@ -215,7 +211,8 @@ show_candidates (AqCustomerPanel *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), address ? address : "");
-      suffix = pill_new (status ? aq_label_value (NULL, "account_status", status) : "—", NULL, NULL);
+      suffix = pill_new (status ? aq_label_value (NULL, "account_status", status) : "—",
+                         NULL, NULL);
       gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -501,42 +498,6 @@ show_error_dialog (AqCustomerPanel *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-reveal_data_free (RevealData *data)
-{
-  g_free (data->profile_url);
-  g_free (data->account_id);
-  g_free (data->actor);
-  g_free (data->reason);
-  g_free (data);
-}
-
-/* A worker thread: core writes the audit row, then reads the unmasked 360. */
-static void
-reveal_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  RevealData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = NULL;
-  AqCustomer360 *view;
-
-  db = aq_connection_open (data->profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  view = aq_customer_reveal (db, data->account_id, AQ_ROLE_SUPERVISOR, data->actor,
-                             data->reason, cancellable, &error);
-  if (view == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, view, (GDestroyNotify) aq_customer_360_free);
-}
-
 /* ---- callbacks ---- */
 
 static void
@@ -548,7 +509,7 @@ lookup_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   AqCustomerPanel *self;
 
-  lookup = aq_customer_lookup_finish (result, &error);
+  lookup = aq_customer_session_lookup_finish (AQ_CUSTOMER_SESSION (object), result, &error);
   /* Cancelled: the panel is gone or a newer search runs; self is not ours to use. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -614,7 +575,7 @@ reveal_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   AqCustomerPanel *self;
 
-  view = g_task_propagate_pointer (G_TASK (result), &error);
+  view = aq_customer_session_reveal_finish (AQ_CUSTOMER_SESSION (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -825,10 +786,13 @@ start_lookup (AqCustomerPanel *self,
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
-  aq_customer_lookup_async (self->monitor ? aq_connection_monitor_get_profile_url (self->monitor)
-                                          : NULL,
-                            key, text, AQ_ROLE_AGENT, g_get_user_name (),
-                            self->cancellable, lookup_cb, self);
+  /* masked whatever the role: full data only through a reveal, which says why */
+  aq_customer_session_lookup_async (self->session,
+                                    self->monitor
+                                    ? aq_connection_monitor_get_profile_url (self->monitor)
+                                    : NULL,
+                                    key, text, AQ_ROLE_AGENT, g_get_user_name (),
+                                    self->cancellable, lookup_cb, self);
 }
 
 /* ---- AqPanel ---- */
@@ -871,6 +835,7 @@ aq_customer_panel_dispose (GObject *object)
   g_cancellable_cancel (self->reveal_cancellable);
   g_clear_object (&self->reveal_cancellable);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->session);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
@@ -994,6 +959,7 @@ aq_customer_panel_init (AqCustomerPanel *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->session = aq_customer_session_new ();
   self->settings = g_settings_new (AQ_APP_ID);
   role = g_settings_create_action (self->settings, "customer-role");
   g_action_map_add_action (G_ACTION_MAP (group), role);
@@ -1126,16 +1092,13 @@ aq_customer_panel_get_revealed (AqCustomerPanel *self)
  * aq_customer_panel_reveal:
  * @reason: why, for the audit log; not empty
  *
- * For a supervisor: reads the customer shown again, unmasked, on a worker thread; core writes
- * the audit row first. The panel is "loading" until the answer is shown.
+ * For a supervisor: reads the customer shown again, unmasked, on the session's thread; core
+ * writes the audit row first. The panel is "loading" until the answer is shown.
  */
 void
 aq_customer_panel_reveal (AqCustomerPanel *self,
                           const char      *reason)
 {
-  g_autoptr(GTask) task = NULL;
-  RevealData *data;
-
   g_return_if_fail (AQ_IS_CUSTOMER_PANEL (self));
   g_return_if_fail (reason != NULL);
 
@@ -1145,20 +1108,14 @@ aq_customer_panel_reveal (AqCustomerPanel *self,
   g_cancellable_cancel (self->reveal_cancellable);
   g_clear_object (&self->reveal_cancellable);
   self->reveal_cancellable = g_cancellable_new ();
-
-  data = g_new0 (RevealData, 1);
-  data->profile_url = g_strdup (self->monitor
-                                ? aq_connection_monitor_get_profile_url (self->monitor) : NULL);
-  data->account_id = g_strdup (self->result->view->account_id);
-  data->actor = g_strdup (g_get_user_name ());
-  data->reason = g_strdup (reason);
-
   set_loading (self, TRUE);
   update_role (self);
-  task = g_task_new (NULL, self->reveal_cancellable, reveal_cb, self);
-  g_task_set_source_tag (task, aq_customer_panel_reveal);
-  g_task_set_task_data (task, data, (GDestroyNotify) reveal_data_free);
-  g_task_run_in_thread (task, reveal_thread);
+  aq_customer_session_reveal_async (self->session,
+                                    self->monitor
+                                    ? aq_connection_monitor_get_profile_url (self->monitor)
+                                    : NULL,
+                                    self->result->view->account_id, g_get_user_name (), reason,
+                                    self->reveal_cancellable, reveal_cb, self);
 }
 
 /**

@@ -148,6 +148,24 @@ main (int   argc,
   printf ("machine: %u cores; %d lookups of single-account mobiles per run, window 1280 × 800\n",
           g_get_num_processors (), PQntuples (res));
 
+  /* of which: the connection aq_customer_lookup_async() opens for each lookup */
+  {
+    g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+    for (int i = 0; i < PQntuples (res); i++)
+      {
+        gint64 start = g_get_monotonic_time ();
+        g_autoptr(AqDb) each = aq_connection_open (NULL, &error);
+        double elapsed = (g_get_monotonic_time () - start) / 1000.0;
+
+        g_assert_no_error (error);
+        g_array_append_val (ms, elapsed);
+      }
+    g_array_sort (ms, compare_double);
+    printf ("  opening a connection (aq_connection_open): p50 %.1f ms, p95 %.1f ms\n",
+            percentile (ms, 50), percentile (ms, 95));
+  }
+
   /* what the panel waits for before it draws anything: core's lookup on its worker thread,
    * with the connection it opens, and the main loop's wake-up */
   {

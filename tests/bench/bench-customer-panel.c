@@ -8,8 +8,8 @@
  * sets the text of the real search entry, activates it as Enter does, and stops the clock when
  * the panel has finished loading AND the frame clock has painted the next frame (its
  * "after-paint"): what the agent waits for. Prints p50 / p95 / max of each run and the medians
- * of the runs, and first what core's asynchronous lookup alone takes for the same phones (the
- * part of the wait that is not the panel's). Each lookup writes its audit row, as in
+ * of the runs; first, for comparison, what opening a connection and core's own asynchronous
+ * lookup (a connection per lookup, no widget) take for the same phones. Each lookup writes its audit row, as in
  * production: run it on a copy of a warehouse, never on one that must keep an exact audit log.
  * Xvfb has no GPU: GSK_RENDERER=gl renders with llvmpipe on the CPU, GSK_RENDERER=cairo is
  * the cheaper software path; tests/bench/run measures both.
@@ -166,8 +166,8 @@ main (int   argc,
             percentile (ms, 50), percentile (ms, 95));
   }
 
-  /* what the panel waits for before it draws anything: core's lookup on its worker thread,
-   * with the connection it opens, and the main loop's wake-up */
+  /* for comparison: core's own asynchronous lookup, which opens a connection per lookup (the
+   * panel's first version used it; the panel now keeps one, aq-customer-session.c) */
   {
     g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
 
@@ -186,7 +186,7 @@ main (int   argc,
         aq_customer_lookup_free (lookup);
       }
     g_array_sort (ms, compare_double);
-    printf ("  core alone (aq_customer_lookup_async, no widget): p50 %.1f ms, p95 %.1f ms\n",
+    printf ("  aq_customer_lookup_async, a connection each, no widget: p50 %.1f ms, p95 %.1f ms\n",
             percentile (ms, 50), percentile (ms, 95));
   }
   for (guint run = 0; run < runs; run++)

@@ -9,8 +9,9 @@
  * the panel has finished loading AND the frame clock has painted the next frame (its
  * "after-paint"): what the agent waits for. Prints p50 / p95 / max of each run and the medians
  * of the runs; first, for comparison, what opening a connection and core's own asynchronous
- * lookup (a connection per lookup, no widget) take for the same phones. Each lookup writes its audit row, as in
- * production: run it on a copy of a warehouse, never on one that must keep an exact audit log.
+ * lookup (a connection per lookup, no widget) take for the same phones. Each lookup writes its
+ * audit row, as in production: run it on a copy of a warehouse, never on one that must keep an
+ * exact audit log.
  * Xvfb has no GPU: GSK_RENDERER=gl renders with llvmpipe on the CPU, GSK_RENDERER=cairo is
  * the cheaper software path; tests/bench/run measures both.
  */

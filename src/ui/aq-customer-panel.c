@@ -307,7 +307,13 @@ show_section (AqCustomerPanel *self,
     }
   gtk_label_set_label (self->section_label, title);
   if (self->settings != NULL)
-    g_settings_set_string (self->settings, "customer-section", section);
+    {
+      g_autofree char *kept = g_settings_get_string (self->settings, "customer-section");
+
+      /* only a change is written: a lookup should not cost a settings write */
+      if (g_strcmp0 (kept, section) != 0)
+        g_settings_set_string (self->settings, "customer-section", section);
+    }
 }
 
 static void

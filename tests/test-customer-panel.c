@@ -158,6 +158,16 @@ test_phone_and_miss (void)
   g_assert_nonnull (count);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, bills);
 
+  /* Escape gives a lookup up: the customer shown before stays */
+  gtk_editable_set_text (GTK_EDITABLE (aq_customer_panel_get_search_entry (panel)),
+                         "no such customer zzqx");
+  g_signal_emit_by_name (aq_customer_panel_get_search_entry (panel), "activate");
+  g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "customer.cancel", NULL));
+  g_assert_false (aq_panel_get_loading (AQ_PANEL (panel)));
+  g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "customer");
+  g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_mapped_label, masked));
+
   /* a miss says what was searched */
   type_and_search (panel, "no such customer zzqx");
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "none");

@@ -522,6 +522,7 @@ lookup_cb (GObject      *object,
 
   self = AQ_CUSTOMER_PANEL (user_data);
   g_clear_object (&self->cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.cancel", FALSE);
 
   if (lookup == NULL)
     {
@@ -672,7 +673,42 @@ export_response_cb (GtkNativeDialog *dialog,
   g_object_unref (dialog);
 }
 
+static void
+stop_search_cb (AqCustomerPanel *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "customer.cancel", NULL);
+}
+
 /* ---- actions ---- */
+
+/* A slow lookup is given up: the worker's query is cancelled on the server, and the panel
+ * shows again what it showed before. */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AqCustomerPanel *self = AQ_CUSTOMER_PANEL (widget);
+
+  if (self->cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_action_set_enabled (widget, "customer.cancel", FALSE);
+  set_loading (self, FALSE);
+  if (self->result == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  else if (self->result->view != NULL)
+    {
+      set_customer_actions_enabled (self, TRUE);
+      update_role (self);
+      gtk_stack_set_visible_child_name (self->stack, "customer");
+    }
+  else if (json_array_get_length (self->result->matches->candidates) == 0)
+    gtk_stack_set_visible_child_name (self->stack, "none");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "candidates");
+}
 
 static void
 show_section_action (GtkWidget  *widget,
@@ -790,6 +826,7 @@ start_lookup (AqCustomerPanel *self,
   set_customer_actions_enabled (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.reveal", FALSE);
   self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.cancel", TRUE);
   set_loading (self, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   /* masked whatever the role: full data only through a reveal, which says why */
@@ -926,6 +963,7 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, section_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 
   gtk_widget_class_install_action (widget_class, "customer.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "customer.show-section", "s",
@@ -937,6 +975,7 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "customer.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "customer.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "customer.reveal", NULL, reveal_action);
+  gtk_widget_class_install_action (widget_class, "customer.cancel", NULL, cancel_action);
 
   /* Alt+0 the timeline, Alt+1…9 the sections in the list's order */
   for (guint i = 0; i < N_PAGES && i < 10; i++)
@@ -950,6 +989,7 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
                                        "customer.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
                                        "customer.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "customer.cancel", NULL);
 
   g_type_ensure (AQ_TYPE_READING_CHART);
   g_type_ensure (AQ_TYPE_RECORD_TABLE);
@@ -983,6 +1023,7 @@ aq_customer_panel_init (AqCustomerPanel *self)
                          section_row_new (section_names[i], i + 1, &self->count_labels[i]));
 
   set_customer_actions_enabled (self, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.cancel", FALSE);
   update_role (self);
 }
 

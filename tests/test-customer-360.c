@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "aq-db-pipeline.h"
 #include "aq-demo.h"
 #include "aq-simulator.h"
 
@@ -756,6 +757,50 @@ test_prepared (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
 }
 
+/* the pipeline answers statement by statement; a failure in the middle fails the whole batch
+ * and leaves the connection usable */
+static void
+test_pipeline (void)
+{
+  g_autofree char *a = text1 ("SELECT customer_id FROM dw.dim_account ORDER BY 1 LIMIT 1", NULL);
+  g_autofree char *expected = text1 ("SELECT count(*) FROM dw.dim_account WHERE customer_id = $1",
+                                     a);
+  const char *params[] = { a };
+  const AqDbStatement good[] = {
+    { "SELECT count(*) FROM dw.dim_account WHERE customer_id = $1", 1, params },
+    { "SELECT $1::text || '!'", 1, params },
+  };
+  const AqDbStatement bad[] = {
+    good[0],
+    { "SELECT no_such_column FROM dw.dim_account WHERE customer_id = $1", 1, params },
+    good[1],
+  };
+  PGresult *results[3] = { NULL, };
+  g_autoptr(GError) error = NULL;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autofree char *bang = g_strconcat (a, "!", NULL);
+
+      g_assert_true (aq_db_query_pipeline (db, good, G_N_ELEMENTS (good), results, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (PQgetvalue (results[0], 0, 0), ==, expected);
+      g_assert_cmpstr (PQgetvalue (results[1], 0, 0), ==, bang);
+      g_clear_pointer (&results[0], PQclear);
+      g_clear_pointer (&results[1], PQclear);
+
+      g_assert_false (aq_db_query_pipeline (db, bad, G_N_ELEMENTS (bad), results, &error));
+      g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+      g_assert_nonnull (strstr (error->message, "no_such_column"));
+      g_clear_error (&error);
+      for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+        g_assert_null (results[i]);
+      /* back in ordinary mode, outside any aborted transaction */
+      g_assert_cmpint (count1 ("SELECT count(*) FROM dw.dim_account WHERE customer_id = $1", a),
+                       ==, g_ascii_strtoll (expected, NULL, 10));
+    }
+}
+
 static void
 lookup_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -806,6 +851,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/async", test_async);
   g_test_add_func ("/customer-360/indexes", test_indexes);
   g_test_add_func ("/customer-360/prepared", test_prepared);
+  g_test_add_func ("/customer-360/pipeline", test_pipeline);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

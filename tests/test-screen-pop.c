@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -53,6 +54,14 @@ service_file_for_tests (void)
   args = g_strjoinv (" ", argv + 1);
   return g_strdup_printf ("[D-BUS Service]\nName=%s\nExec=%s %s\n", name,
                           g_getenv ("AQUEDUCT"), args);
+}
+
+/* A failed assertion must not leave the bus behind; with the bus, the app goes too (GIO exits
+ * a process whose session bus closed). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 /* dbus-daemon with a configuration of its own; what it starts inherits the test's
@@ -102,8 +111,8 @@ bus_start (Bus *bus)
   /* the app must not find a running Aqueduct, nor a keyring, on some other bus */
   envp = g_environ_unsetenv (envp, "DBUS_SESSION_BUS_ADDRESS");
   argv[3] = g_strdup_printf ("--config-file=%s", config_path);
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                            &bus->daemon_pid, NULL, &out_fd, NULL, &error);
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, die_with_parent,
+                            NULL, &bus->daemon_pid, NULL, &out_fd, NULL, &error);
   g_free ((char *) argv[3]);
   g_assert_no_error (error);
 

@@ -355,6 +355,33 @@ test_chart (Fixture       *fixture,
   cairo_surface_destroy (surface);
 }
 
+/* Fires the panel's own shortcut for @keyval + @modifiers as a key press would. */
+static gboolean
+press (GtkWidget       *panel,
+       guint            keyval,
+       GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (panel);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, modifiers);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, panel,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
 static void
 test_table_and_keyboard (Fixture       *fixture,
                          gconstpointer  data)
@@ -383,6 +410,14 @@ test_table_and_keyboard (Fixture       *fixture,
   g_assert_cmpstr (aq_customer_panel_get_section (fixture->panel), ==, "accounts");
   g_assert_true (gtk_widget_activate_action (panel, "customer.show-section", "s", "outages"));
   g_assert_true (gtk_widget_activate_action (panel, "customer.next-section", NULL));
+  g_assert_cmpstr (aq_customer_panel_get_section (fixture->panel), ==, "timeline");
+
+  /* and the keys themselves: Alt+3, Ctrl+Page Down, Alt+0 */
+  g_assert_true (press (panel, GDK_KEY_3, GDK_ALT_MASK));
+  g_assert_cmpstr (aq_customer_panel_get_section (fixture->panel), ==, "payments");
+  g_assert_true (press (panel, GDK_KEY_Page_Down, GDK_CONTROL_MASK));
+  g_assert_cmpstr (aq_customer_panel_get_section (fixture->panel), ==, "readings");
+  g_assert_true (press (panel, GDK_KEY_0, GDK_ALT_MASK));
   g_assert_cmpstr (aq_customer_panel_get_section (fixture->panel), ==, "timeline");
 }
 

@@ -977,14 +977,8 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "customer.reveal", NULL, reveal_action);
   gtk_widget_class_install_action (widget_class, "customer.cancel", NULL, cancel_action);
 
-  /* Alt+0 the timeline, Alt+1…9 the sections in the list's order */
-  for (guint i = 0; i < N_PAGES && i < 10; i++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + i, GDK_ALT_MASK,
-                                         "customer.show-section", "s", page_name (i));
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
-                                       "customer.next-section", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
-                                       "customer.previous-section", NULL);
+  /* the section shortcuts are in a capture-phase controller (see _init); these bubble, so a
+   * focused text field copies its own selection and Escape closes what is open first */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
                                        "customer.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
@@ -1002,6 +996,7 @@ aq_customer_panel_init (AqCustomerPanel *self)
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   g_autoptr(GAction) role = NULL;
   g_autofree char *section = NULL;
+  GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1021,6 +1016,27 @@ aq_customer_panel_init (AqCustomerPanel *self)
   for (guint i = 0; section_names[i]; i++)
     gtk_list_box_append (self->sections_list,
                          section_row_new (section_names[i], i + 1, &self->count_labels[i]));
+
+  /* Alt+0 the timeline, Alt+1…9 the sections in the list's order, Ctrl+Page Down/Up the next
+   * and previous. In the capture phase: the page's GtkScrolledWindow binds Ctrl+Page Up/Down
+   * to sideways scrolling and would take them from any focused child first. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < N_PAGES && i < 10; i++)
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (controller),
+      gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_0 + i, GDK_ALT_MASK),
+                                       gtk_named_action_new ("customer.show-section"),
+                                       "s", page_name (i)));
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down, GDK_CONTROL_MASK),
+                      gtk_named_action_new ("customer.next-section")));
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, GDK_CONTROL_MASK),
+                      gtk_named_action_new ("customer.previous-section")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   set_customer_actions_enabled (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.cancel", FALSE);

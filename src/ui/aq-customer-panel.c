@@ -37,6 +37,7 @@ struct _AqCustomerPanel
 {
   GtkWidget            parent_instance;
 
+  AdwToastOverlay     *toast_overlay;
   GtkSearchEntry      *search_entry;
   GtkSpinner          *spinner;
   GtkStack            *stack;
@@ -491,6 +492,18 @@ dup_visible (AqCustomerPanel  *self,
     }
 }
 
+/* Takes @text. */
+static void
+show_toast (AqCustomerPanel *self,
+            char            *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 2);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_free (text);
+}
+
 static void
 show_error_dialog (AqCustomerPanel *self,
                    const char      *heading,
@@ -648,7 +661,16 @@ export_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(AqCustomerPanel) self = user_data;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  if (g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      g_autofree char *name = g_file_get_basename (G_FILE (object));
+      /* a toast's title is markup */
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
+
+      /* Translators: %s is the name of the file written */
+      show_toast (self, g_strdup_printf (_("Saved “%s”"), escaped));
+    }
+  else
     {
       g_autofree char *body = NULL;
       g_autofree char *path = g_file_get_parse_name (G_FILE (object));
@@ -748,6 +770,9 @@ copy_action (GtkWidget  *widget,
   dup_visible (self, &header, &rows);
   text = aq_tsv_format ((const char * const *) header, rows);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  show_toast (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u row",
+                                                  "Copied %u rows", rows->len),
+                                     rows->len));
 }
 
 static void
@@ -940,6 +965,7 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/aqueduct/Aqueduct/ui/aq-customer-panel.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, AqCustomerPanel, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AqCustomerPanel, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AqCustomerPanel, spinner);
   gtk_widget_class_bind_template_child (widget_class, AqCustomerPanel, stack);

@@ -14,6 +14,7 @@
 #include "aq-labels.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 typedef struct
 {
@@ -276,6 +277,53 @@ find (const Label *labels,
   return key;
 }
 
+/* "in 3 h" / "overdue by 2 d": what an agent tells a caller about an open work order */
+static char *
+sla_countdown (const char *due)
+{
+  g_autofree char *iso = g_strdup (due);
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GTimeSpan left;
+  gint64 minutes;
+
+  if (strlen (iso) > 10 && iso[10] == ' ')
+    iso[10] = 'T';
+  when = g_date_time_new_from_iso8601 (iso, local);
+  if (when == NULL)
+    return NULL;
+  left = g_date_time_difference (when, now);
+  minutes = ABS (left) / G_TIME_SPAN_MINUTE;
+  if (left >= 0)
+    {
+      if (minutes < 120)
+        /* Translators: an open work order's time left before its deadline, in minutes */
+        return g_strdup_printf (_("in %d min"), (int) minutes);
+      if (minutes < 48 * 60)
+        /* Translators: time left before a work order's deadline, in hours */
+        return g_strdup_printf (_("in %d h"), (int) (minutes / 60));
+      /* Translators: time left before a work order's deadline, in days */
+      return g_strdup_printf (_("in %d d"), (int) (minutes / (24 * 60)));
+    }
+  if (minutes < 120)
+    /* Translators: how long an open work order is past its deadline, in minutes */
+    return g_strdup_printf (_("overdue by %d min"), (int) minutes);
+  if (minutes < 48 * 60)
+    /* Translators: how long an open work order is past its deadline, in hours */
+    return g_strdup_printf (_("overdue by %d h"), (int) (minutes / 60));
+  /* Translators: how long an open work order is past its deadline, in days */
+  return g_strdup_printf (_("overdue by %d d"), (int) (minutes / (24 * 60)));
+}
+
+static gboolean
+work_order_open (JsonObject *row)
+{
+  const char *status = json_object_get_string_member_with_default (row, "status", NULL);
+
+  return status != NULL && !g_str_equal (status, "closed") && !g_str_equal (status, "cancelled");
+}
+
 /* ---- public API ---- */
 
 /* Returns: a 360 section's title ("bills" → "Bills"), or @section itself */
@@ -350,7 +398,8 @@ aq_label_is_number (JsonObject *row,
  * @section: (nullable): the section @row belongs to
  *
  * One value of a row as a table shows it: codes translated, money with two decimals,
- * booleans as yes/no, null as the empty string.
+ * booleans as yes/no, null as the empty string; an open work order's deadline with the time
+ * left or overdue, counted from now.
  *
  * Returns: (transfer full): the text
  */
@@ -368,6 +417,14 @@ aq_label_cell (const char *section,
   if (JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node))
     return g_strdup ("");
   type = json_node_get_value_type (node);
+  if (type == G_TYPE_STRING && g_strcmp0 (section, "work_orders") == 0
+      && g_str_equal (column, "sla_due_at") && work_order_open (row))
+    {
+      const char *due = json_node_get_string (node);
+      g_autofree char *countdown = sla_countdown (due);
+
+      return countdown ? g_strdup_printf ("%s (%s)", due, countdown) : g_strdup (due);
+    }
   if (type == G_TYPE_STRING)
     return g_strdup (aq_label_value (section, column, json_node_get_string (node)));
   if (type == G_TYPE_INT64)

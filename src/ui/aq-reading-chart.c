@@ -75,17 +75,19 @@ flag_for (const char *status,
   return AQ_READING_UNREAD;
 }
 
-/* 1, 2 or 5 times a power of ten, at least @value: an axis a person reads at a glance */
+/* The step of the four grid lines: a round number (1, 2, 3, 4, 5, 6, 8 times a power of
+ * ten, or 15, 150…) at least @top / 4, so every line is labelled with a whole number. */
 static double
-nice_ceiling (double value)
+grid_step (double top)
 {
-  double power, fraction;
+  static const double multipliers[] = { 1, 1.5, 2, 3, 4, 5, 6, 8, 10 };
+  double wanted = MAX (top / 4, 1);
+  double power = pow (10, floor (log10 (wanted)));
 
-  if (value <= 0)
-    return 10;
-  power = pow (10, floor (log10 (value)));
-  fraction = value / power;
-  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
+  for (guint i = 0; i < G_N_ELEMENTS (multipliers); i++)
+    if (multipliers[i] * power >= wanted && (power >= 10 || multipliers[i] != 1.5))
+      return multipliers[i] * power;
+  return 10 * power;
 }
 
 static void
@@ -370,7 +372,7 @@ aq_reading_chart_render (AqReadingChart *self,
 
   for (guint i = 0; i < n; i++)
     top = MAX (top, (double) g_array_index (self->points, Point, i).qty);
-  top = nice_ceiling (top);
+  top = 4 * grid_step (top);
 
   /* four grid lines with their values */
   cairo_set_line_width (cr, 1);

@@ -47,22 +47,39 @@ static const struct
   { "sms", { "sent_at", "template", "status", NULL } },
 };
 
+/* A cell is at most this many characters wide (a deadline with its countdown fits). */
+#define MAX_COLUMNS 36
+
 /* ---- auxiliary methods ---- */
 
 /* A cell is made once and then relabelled: the next customer's bills have the same columns,
  * and setting a label's text is far cheaper than making a widget. */
+/* How many columns of a terminal @text takes: a Chinese character takes two, which is what a
+ * label's width in characters means too. */
+static guint
+text_columns (const char *text)
+{
+  guint columns = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    columns += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return columns;
+}
+
 static void
 cell_set (GtkWidget  *label,
           const char *text,
           gboolean    number)
 {
+  guint width = text_columns (text);
+
   gtk_label_set_label (GTK_LABEL (label), text);
   gtk_label_set_xalign (GTK_LABEL (label), number ? 1.0 : 0.0);
   /* as wide as the text up to a limit: the table scrolls sideways rather than cut dates */
-  gtk_label_set_width_chars (GTK_LABEL (label), MIN (g_utf8_strlen (text, -1), 24));
+  gtk_label_set_width_chars (GTK_LABEL (label), MIN (width, MAX_COLUMNS));
   /* long values (addresses, reasons) are cut: the whole of them on hover. Only touched when
    * needed: setting a tooltip, even none, asks the X server where the pointer is. */
-  if (g_utf8_strlen (text, -1) > 24)
+  if (width > MAX_COLUMNS)
     gtk_widget_set_tooltip_text (label, text);
   else if (gtk_widget_get_has_tooltip (label))
     gtk_widget_set_tooltip_text (label, NULL);
@@ -85,7 +102,7 @@ cell_get (AqRecordTable *self,
   g_assert (index == self->cells->len);
   label = gtk_label_new (NULL);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), MAX_COLUMNS);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   if (row == 0)
     {

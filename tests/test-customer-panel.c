@@ -515,7 +515,11 @@ test_copy (Fixture       *fixture,
   g_auto(GStrv) first = NULL;
 
   g_assert_true (gtk_widget_activate_action (panel, "customer.show-section", "s", "payments"));
-  g_assert_true (gtk_widget_activate_action (panel, "customer.copy", NULL));
+  /* Ctrl+C with the focus in the search field (where Enter left it) and nothing selected */
+  gtk_widget_grab_focus (aq_customer_panel_get_search_entry (fixture->panel));
+  gtk_editable_select_region (GTK_EDITABLE (aq_customer_panel_get_search_entry (fixture->panel)),
+                              0, 0);
+  g_assert_true (press (panel, GDK_KEY_c, GDK_CONTROL_MASK));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (panel), NULL, clipboard_read_cb,
                                  &text);
   aq_test_wait_for (text_read, &text, 10, "the clipboard");
@@ -531,6 +535,11 @@ test_copy (Fixture       *fixture,
   g_assert_cmpuint (g_strv_length (first), ==, g_strv_length (titles));
   g_assert_cmpstr (first[0], ==, newest);
   g_assert_cmpstr (first[1], ==, amount);
+
+  /* with text selected in the field, Ctrl+C is the field's own */
+  gtk_editable_select_region (GTK_EDITABLE (aq_customer_panel_get_search_entry (fixture->panel)),
+                              0, -1);
+  g_assert_false (press (panel, GDK_KEY_c, GDK_CONTROL_MASK));
 
   /* "Export…" writes the same rows as CSV, with the byte order mark Excel needs */
   {

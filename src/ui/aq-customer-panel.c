@@ -701,6 +701,29 @@ stop_search_cb (AqCustomerPanel *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "customer.cancel", NULL);
 }
 
+/* Ctrl+C: the text selected in a field or a label, if any; else the rows shown. After Enter
+ * the focus is still in the search field, and "copy" then means the rows. */
+static gboolean
+copy_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  AqCustomerPanel *self = AQ_CUSTOMER_PANEL (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && GTK_IS_EDITABLE (focus)
+      && gtk_editable_get_selection_bounds (GTK_EDITABLE (focus), NULL, NULL))
+    return FALSE;
+  if (focus != NULL && GTK_IS_LABEL (focus)
+      && gtk_label_get_selection_bounds (GTK_LABEL (focus), NULL, NULL))
+    return FALSE;
+  if (self->result == NULL || self->result->view == NULL
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "customer") != 0)
+    return FALSE;
+  return gtk_widget_activate_action (widget, "customer.copy", NULL);
+}
+
 /* ---- actions ---- */
 
 /* A slow lookup is given up: the worker's query is cancelled on the server, and the panel
@@ -1003,10 +1026,8 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
   gtk_widget_class_install_action (widget_class, "customer.reveal", NULL, reveal_action);
   gtk_widget_class_install_action (widget_class, "customer.cancel", NULL, cancel_action);
 
-  /* the section shortcuts are in a capture-phase controller (see _init); these bubble, so a
-   * focused text field copies its own selection and Escape closes what is open first */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
-                                       "customer.copy", NULL);
+  /* the section shortcuts and Ctrl+C are in a capture-phase controller (see _init); these
+   * bubble, so a focused field keeps its own and Escape closes what is open first */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
                                        "customer.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "customer.cancel", NULL);
@@ -1045,7 +1066,8 @@ aq_customer_panel_init (AqCustomerPanel *self)
 
   /* Alt+0 the timeline, Alt+1…9 the sections in the list's order, Ctrl+Page Down/Up the next
    * and previous. In the capture phase: the page's GtkScrolledWindow binds Ctrl+Page Up/Down
-   * to sideways scrolling and would take them from any focused child first. */
+   * to sideways scrolling and would take them from any focused child first; and the search
+   * field, which keeps the focus after Enter, would take Ctrl+C (see copy_shortcut_cb). */
   controller = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   for (guint i = 0; i < N_PAGES && i < 10; i++)
@@ -1062,6 +1084,10 @@ aq_customer_panel_init (AqCustomerPanel *self)
     GTK_SHORTCUT_CONTROLLER (controller),
     gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, GDK_CONTROL_MASK),
                       gtk_named_action_new ("customer.previous-section")));
+  gtk_shortcut_controller_add_shortcut (
+    GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK),
+                      gtk_callback_action_new (copy_shortcut_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   set_customer_actions_enabled (self, FALSE);

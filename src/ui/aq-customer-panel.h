@@ -5,6 +5,9 @@
 
 #include "aq-connection-monitor.h"
 #include "aq-customer-360.h"
+#include "aq-reading-chart.h"
+#include "aq-record-table.h"
+#include "aq-timeline-view.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +23,14 @@ void                    aq_customer_panel_focus_search     (AqCustomerPanel     
 GtkWidget              *aq_customer_panel_get_search_entry (AqCustomerPanel     *self);
 const AqCustomerLookup *aq_customer_panel_get_result       (AqCustomerPanel     *self);
 const char             *aq_customer_panel_get_page         (AqCustomerPanel     *self);
+const char             *aq_customer_panel_get_section      (AqCustomerPanel     *self);
+AqReadingChart         *aq_customer_panel_get_chart        (AqCustomerPanel     *self);
+AqTimelineView         *aq_customer_panel_get_timeline     (AqCustomerPanel     *self);
+AqRecordTable          *aq_customer_panel_get_table        (AqCustomerPanel     *self);
+gboolean                aq_customer_panel_get_revealed     (AqCustomerPanel     *self);
+void                    aq_customer_panel_reveal           (AqCustomerPanel     *self,
+                                                            const char          *reason);
+void                    aq_customer_panel_export           (AqCustomerPanel     *self,
+                                                            GFile               *file);
 
 G_END_DECLS

@@ -194,3 +194,23 @@ aq_test_run_command (const char *const *argv,
     *err_out = g_steal_pointer (&err);
   return g_steal_pointer (&out);
 }
+
+/* Runs the real aqueductctl with FIRST and the arguments after it (NULL-terminated) and @env
+ * (name, value pairs) on top of the test's environment; returns stdout. */
+char *
+aq_test_ctl_valist (const char *const *env,
+                    int               *exit_status,
+                    char             **err_out,
+                    const char        *first,
+                    va_list            args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *binary = g_getenv ("AQUEDUCTCTL");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (const char *arg = first; arg; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return aq_test_run_command ((const char * const *) argv->pdata, env, exit_status, err_out);
+}

@@ -1,6 +1,8 @@
 /* aq-test-util.h — the throwaway warehouse every test of a run shares */
 #pragma once
 
+#include <stdarg.h>
+
 #include "aqueduct-core.h"
 
 G_BEGIN_DECLS
@@ -21,5 +23,10 @@ char *aq_test_run_command      (const char *const *argv,
                                 const char *const *env,
                                 int        *exit_status,
                                 char      **err_out);
+char *aq_test_ctl_valist       (const char *const *env,
+                                int        *exit_status,
+                                char      **err_out,
+                                const char *first,
+                                va_list     args);
 
 G_END_DECLS

@@ -20,15 +20,8 @@ ctl_at (const char  *url,
         va_list      args)
 {
   const char *env[] = { "AQUEDUCT_DATABASE_URL", url ? url : conninfo, NULL };
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *binary = g_getenv ("AQUEDUCTCTL");
 
-  g_assert_nonnull (binary);
-  g_ptr_array_add (argv, (gpointer) binary);
-  for (const char *arg = first; arg; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  g_ptr_array_add (argv, NULL);
-  return aq_test_run_command ((const char * const *) argv->pdata, env, status, err);
+  return aq_test_ctl_valist (env, status, err, first, args);
 }
 
 static char *

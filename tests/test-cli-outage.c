@@ -17,18 +17,13 @@ ctl (int         *status,
      ...)
 {
   const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *binary = g_getenv ("AQUEDUCTCTL");
   va_list args;
+  char *out;
 
-  g_assert_nonnull (binary);
-  g_ptr_array_add (argv, (gpointer) binary);
   va_start (args, first);
-  for (const char *arg = first; arg; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  out = aq_test_ctl_valist (env, status, err, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-  return aq_test_run_command ((const char * const *) argv->pdata, env, status, err);
+  return out;
 }
 
 static JsonObject *

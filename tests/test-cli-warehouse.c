@@ -15,18 +15,15 @@ ctl (int         *status,
      const char  *first,
      ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   const char *env[] = { "AQUEDUCT_WAREHOUSE_DIR", warehouse_dir, "AQUEDUCT_DATABASE_URL", "",
                         NULL };
-  va_list ap;
+  va_list args;
+  char *out;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("AQUEDUCTCTL"));
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  return aq_test_run_command ((const char * const *) argv->pdata, env, status, err);
+  va_start (args, first);
+  out = aq_test_ctl_valist (env, status, err, first, args);
+  va_end (args);
+  return out;
 }
 
 static JsonObject *

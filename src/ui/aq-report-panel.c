@@ -1041,25 +1041,6 @@ new_action (GtkWidget  *widget,
   g_autoptr(AqReportSpec) spec = aq_report_spec_new (AQ_REPORT_KIND_PIVOT);
 
   aq_report_panel_set_spec (self, spec);
-
-  /* --screenshot: the catalog open where the report's first value lives */
-  if (self->screenshot_opened && aq_report_spec_get_n_fields (spec, AQ_REPORT_ZONE_VALUES) > 0)
-    aq_report_catalog_view_select (self->catalog_view,
-                                   aq_report_spec_get_field (spec, AQ_REPORT_ZONE_VALUES, 0)->id);
-
-  /* --screenshot: parameters for the picture, "name=value;name=value" */
-  if (self->screenshot_opened && g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS") != NULL)
-    {
-      g_auto(GStrv) pairs = g_strsplit (g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS"), ";", -1);
-
-      for (guint i = 0; pairs[i] != NULL; i++)
-        {
-          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
-
-          if (g_strv_length (kv) == 2)
-            aq_report_params_bar_set_value (self->params_bar, kv[0], kv[1]);
-        }
-    }
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include "aq-audit.h"
 #include "aq-catalog.h"
+#include "aq-clock.h"
 #include "aq-core.h"
 #include "aq-connection.h"
 #include "aq-copy-writer.h"

@@ -7,8 +7,10 @@
  */
 #include "aq-test-util.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -213,4 +215,79 @@ aq_test_ctl_valist (const char *const *env,
     g_ptr_array_add (argv, (gpointer) arg);
   g_ptr_array_add (argv, NULL);
   return aq_test_run_command ((const char * const *) argv->pdata, env, exit_status, err_out);
+}
+
+/* What a child has written to @fd so far (-1: nothing), without waiting: for messages. */
+static char *
+drain (int fd)
+{
+  GString *out = g_string_new (NULL);
+  char buf[512];
+
+  while (fd >= 0 && out->len < 4096)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      ssize_t n;
+
+      if (poll (&pfd, 1, 0) <= 0)
+        break;
+      n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        break;
+      g_string_append_len (out, buf, n);
+    }
+  return g_strchomp (g_string_free (out, FALSE));
+}
+
+/* One line (without its newline) from a child's pipe @fd, waiting until it arrives: under
+ * load a child may take seconds to print it. When the pipe closes first or after @seconds,
+ * fails the test with a message saying what was awaited, what came instead and what the
+ * child wrote to @err_fd (-1: not captured). Reads byte by byte, so nothing after the line
+ * is taken from the pipe. */
+char *
+aq_test_read_line (int         fd,
+                   int         err_fd,
+                   guint       seconds,
+                   const char *what)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      gint64 left = deadline - g_get_monotonic_time ();
+      g_autofree char *said = NULL;
+      char c;
+      ssize_t n;
+      int ready;
+
+      if (left <= 0)
+        {
+          said = drain (err_fd);
+          g_error ("%s: no line after %u s (got so far: “%s”; its stderr: “%s”)", what,
+                   seconds, line->str, said);
+        }
+      ready = poll (&pfd, 1, (int) MIN (left / 1000 + 1, G_MAXINT));
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready < 0)
+        g_error ("%s: poll: %s", what, g_strerror (errno));
+      if (ready == 0)
+        continue;
+      n = read (fd, &c, 1);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n < 0)
+        g_error ("%s: read: %s", what, g_strerror (errno));
+      if (n == 0)
+        {
+          said = drain (err_fd);
+          g_error ("%s: the process closed its output before the line (got: “%s”; its "
+                   "stderr: “%s”)", what, line->str, said);
+        }
+      if (c == '\n')
+        return g_string_free (g_steal_pointer (&line), FALSE);
+      g_string_append_c (line, c);
+    }
 }

@@ -28,5 +28,9 @@ char *aq_test_ctl_valist       (const char *const *env,
                                 char      **err_out,
                                 const char *first,
                                 va_list     args);
+char *aq_test_read_line        (int         fd,
+                                int         err_fd,
+                                guint       seconds,
+                                const char *what);
 
 G_END_DECLS

@@ -277,6 +277,71 @@ test_create_and_notify (void)
   }
 }
 
+/* aqueductctl at a pinned instant (AQUEDUCT_NOW): the times it reads and the quiet hours it
+ * decides are the utility's (Asia/Shanghai), whatever the machine's clock and TZ say. */
+static char *
+ctl_at (const char  *now,
+        int         *status,
+        const char  *first,
+        ...)
+{
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, "AQUEDUCT_NOW", now,
+                        "AQUEDUCT_TIME_ZONE", "", NULL };
+  va_list args;
+  char *out;
+
+  va_start (args, first);
+  out = aq_test_ctl_valist (env, status, NULL, first, args);
+  va_end (args);
+  return out;
+}
+
+static void
+test_pinned_clock (void)
+{
+  g_autofree char *zone = aq_test_query_string (db, "SELECT zone_code FROM dw.dim_dma_zone"
+                                                    " WHERE level = 3 ORDER BY zone_code LIMIT 1");
+  g_autofree char *out = NULL, *oid = NULL, *sql = NULL;
+  g_autoptr(JsonObject) outage = NULL, first = NULL;
+  int status;
+
+  /* a typed time is the utility's local time: 09:00 in Shanghai is 01:00 UTC */
+  out = ctl_at ("2026-11-30T20:59:00+08:00", &status, "outage", "create", "--kind", "planned",
+                "--reason", "阀门更换", "--start", "2026-12-01 09:00", "--end", "2026-12-01 17:00",
+                "--zone", zone, "--by", "dispatcher1", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  outage = parse_object (out);
+  oid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (outage, "outage_id"));
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.outage WHERE outage_id = %s"
+                         " AND start_time = '2026-12-01 01:00:00Z'", oid);
+  g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+
+  /* 20:59 in Shanghai: it leaves at once */
+  g_free (out);
+  out = ctl_at ("2026-11-30T20:59:00+08:00", &status, "notify", "send", oid, "--template",
+                "{community}停水", "--author", "agent1", "--reviewer", "agent2", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  first = parse_object (out);
+  g_assert_true (json_object_get_null_member (first, "not_before"));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %" G_GINT64_FORMAT
+                         " AND next_attempt_at <> '2026-11-30 12:59:00Z'",
+                         json_object_get_int_member (first, "campaign_id"));
+  g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 0);
+
+  /* 21:00 in Shanghai (13:00 UTC): nothing leaves before 08:00 there */
+  g_free (out);
+  out = ctl_at ("2026-11-30T13:00:00Z", &status, "notify", "send", oid, "--kind", "update",
+                "--template", "{community}停水时间更新", "--author", "agent1", "--reviewer",
+                "agent2", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "nothing leaves before 2026-12-01 08:00"));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.campaign WHERE outage_id = %s"
+                         " AND kind = 'update' AND not_before = '2026-12-01 00:00:00Z'", oid);
+  g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +357,7 @@ main (int   argc,
   g_test_add_func ("/cli/outage/analyze", test_analyze);
   g_test_add_func ("/cli/outage/bad-areas", test_bad_areas);
   g_test_add_func ("/cli/outage/create-and-notify", test_create_and_notify);
+  g_test_add_func ("/cli/outage/pinned-clock", test_pinned_clock);
   status = g_test_run ();
   {
     g_autofree char *area = g_build_filename (tmpdir, "area.geojson", NULL);

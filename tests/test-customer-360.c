@@ -829,6 +829,72 @@ test_async (void)
   g_assert_cmpstr (r->view->account_id, ==, account);
 }
 
+/* An open work order's "overdue" at pinned instants a minute either side of its deadline
+ * (kept as local time in the utility's zone), whatever the machine's and the server's clocks
+ * and zones say; a closed one keeps what its closing decided. */
+static void
+test_overdue_pinned (void)
+{
+  g_autofree char *account = text1 ("SELECT account_id FROM dw.dim_account"
+                                    " ORDER BY account_id LIMIT 1", NULL);
+  struct { const char *now; gboolean open_overdue; } cases[] = {
+    { "2031-06-01T09:59:00+08:00", FALSE },
+    { "2031-06-01T10:00:00+08:00", FALSE },
+    { "2031-06-01T10:00:01+08:00", TRUE },
+    { "2031-06-01T02:01:00Z", TRUE },
+  };
+  g_autoptr(GError) error = NULL;
+
+  /* created in the future, so they are the account's newest rows */
+  {
+    const char *params[] = { account };
+    g_autoptr(PGresult) res = aq_db_query (db,
+      "INSERT INTO dw.fact_work_order (wo_no, account_id, category, priority, source,"
+      "  created_at, closed_at, status, sla_due_at)"
+      " VALUES ('T-OPEN', $1, 'repair', 1, 'hotline', '2031-06-01 08:00', NULL, 'dispatched',"
+      "         '2031-06-01 10:00'),"
+      "        ('T-LATE', $1, 'repair', 1, 'hotline', '2031-06-01 07:00', '2031-06-01 11:00',"
+      "         'closed', '2031-06-01 10:00')", 1, params, &error);
+
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (cases[i].now, NULL);
+      g_autoptr(AqCustomer360) view = NULL;
+      JsonArray *rows;
+      guint seen = 0;
+
+      aq_clock_pin (now);
+      view = aq_customer_360_load (db, account, AQ_ROLE_SUPERVISOR, NULL, &error);
+      aq_clock_pin (NULL);
+      g_assert_no_error (error);
+      rows = aq_customer_360_get_rows (view, "work_orders");
+      for (guint r = 0; r < json_array_get_length (rows); r++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, r);
+          const char *wo = json_object_get_string_member (row, "wo_no");
+
+          if (g_str_equal (wo, "T-OPEN"))
+            {
+              g_test_message ("%s: overdue %d", cases[i].now,
+                              json_object_get_boolean_member (row, "overdue"));
+              g_assert_cmpint (json_object_get_boolean_member (row, "overdue"), ==,
+                               cases[i].open_overdue);
+              seen++;
+            }
+          else if (g_str_equal (wo, "T-LATE"))
+            {
+              g_assert_true (json_object_get_boolean_member (row, "overdue"));
+              seen++;
+            }
+        }
+      g_assert_cmpuint (seen, ==, 2);
+    }
+  g_assert_true (aq_db_exec (db, "DELETE FROM dw.fact_work_order WHERE wo_no LIKE 'T-%'",
+                             &error));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +918,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/indexes", test_indexes);
   g_test_add_func ("/customer-360/prepared", test_prepared);
   g_test_add_func ("/customer-360/pipeline", test_pipeline);
+  g_test_add_func ("/customer-360/overdue-pinned", test_overdue_pinned);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

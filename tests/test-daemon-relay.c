@@ -291,6 +291,24 @@ provider_requests (Provider *p)
   return n;
 }
 
+/* Waits until the provider has had @n requests; fails the test, saying so, after @seconds. */
+static void
+wait_requests (Provider   *p,
+               guint       n,
+               int         seconds,
+               const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (provider_requests (p) < n)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s: the provider had %u of %u requests after %d s", what,
+                 provider_requests (p), n, seconds);
+      g_usleep (5 * 1000);
+    }
+}
+
 static GHashTable *
 provider_snapshot (Provider *p)
 {
@@ -379,19 +397,17 @@ daemon_start (Daemon     *d,
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
                                          database_url, TRUE);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
   g_autofree char *line = NULL;
 
   g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
                             NULL, &d->pid, NULL, &d->out_fd, NULL, &error);
   g_assert_no_error (error);
-  channel = g_io_channel_unix_new (d->out_fd);
-  g_io_channel_read_line (channel, &line, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
+  /* under load the daemon may take seconds to migrate and listen */
+  line = aq_test_read_line (d->out_fd, -1, 60, "aqueductd's “listening on” line");
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (line, "/"));
   d->base = g_strndup (line + strlen ("listening on "),
-                       strlen (line) - strlen ("listening on ") - 2);
+                       strlen (line) - strlen ("listening on ") - 1);
 }
 
 static void
@@ -704,8 +720,7 @@ test_sigkill_restart (void)
   p->delay_ms = 30;
 
   daemon_start (&a, conninfo, config);
-  while (provider_requests (p) < 60)
-    g_usleep (5 * 1000);
+  wait_requests (p, 60, 60, "before the SIGKILL");
   daemon_end (&a, SIGKILL);
   at_kill = provider_snapshot (p);
   /* something was leased and unfinished when it died */
@@ -778,8 +793,7 @@ test_warehouse_connection_lost (void)
   p->delay_ms = 20;
 
   daemon_start (&d, conninfo, config);
-  while (provider_requests (p) < 50)
-    g_usleep (5 * 1000);
+  wait_requests (p, 50, 60, "before the connections are cut");
   aq_db_query_int64 (db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                          " WHERE datname = 't_relay' AND pid <> pg_backend_pid()", 0, NULL,
                      &terminated, &error);
@@ -834,8 +848,7 @@ test_rate_limit_and_graceful_stop (void)
   p->delay_ms = 100;
 
   daemon_start (&d, conninfo, config);
-  while (provider_requests (p) == 0)
-    g_usleep (5 * 1000);
+  wait_requests (p, 1, 60, "the first request");
   first = g_get_monotonic_time ();
   g_usleep (G_USEC_PER_SEC);
   daemon_end (&d, SIGTERM);

@@ -302,7 +302,7 @@ test_bow_tie (void)
 
   /* nor can it become an outage */
   {
-    g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 12, 1, 1, 0, 0);
     g_autoptr(GDateTime) end = g_date_time_add_hours (start, 4);
     AqOutageSpec spec = { "emergency", "爆管", start, end, bow, NULL };
 
@@ -650,7 +650,7 @@ test_outage_create (void)
 
   /* a bad field: named, nothing written */
   {
-    g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 12, 1, 1, 0, 0);
     AqOutageSpec spec = { "planned", "x", start, start, g, NULL };
 
     g_assert_cmpint (aq_outage_create (db, &spec, &error), ==, 0);
@@ -672,7 +672,7 @@ test_outage_create (void)
   g_assert_no_error (error);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage"), ==, before + 1);
   {
-    g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 12, 1, 1, 0, 0);
     g_autoptr(GDateTime) end = g_date_time_add_hours (start, 2);
     AqOutageSpec spec = { "emergency", "爆管", start, end, g, NULL };
 
@@ -686,7 +686,7 @@ test_outage_create (void)
 
   /* the same through a thread, as the map panel saves it */
   {
-    g_autoptr(GDateTime) start = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) start = g_date_time_new_utc (2026, 12, 1, 1, 0, 0);
     g_autoptr(GDateTime) end = g_date_time_add_hours (start, 3);
     AqOutageSpec spec = { "planned", "异步", start, end, g, "dispatcher2" };
     g_autoptr(GAsyncResult) result = NULL;
@@ -779,6 +779,8 @@ test_notice (void)
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+08:00");
   AqQuietHours rule = { TRUE, 21, 8, tz };
   g_autoptr(GDateTime) evening = g_date_time_new (tz, 2026, 11, 30, 22, 15, 0);
+  /* what the clock says when the spec names no instant: the retry and the restored notice */
+  g_autoptr(GDateTime) morning = g_date_time_new (tz, 2026, 12, 1, 10, 30, 0);
   gint64 outage_id = create_outage ("planned", g);
   g_autofree char *oid = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
   const char *tmpl = "【自来水】因{reason}，{community}将于{start}至{end}停水，请储水。";
@@ -789,6 +791,8 @@ test_notice (void)
   g_autofree char *cid = NULL, *rid = NULL;
   g_autoptr(AqCampaignStatus) status = NULL;
   g_autoptr(GPtrArray) preview = NULL;
+
+  aq_clock_pin (morning);
 
   /* the author cannot review their own notice; nothing written */
   g_assert_cmpint (aq_campaign_create (db, &spec, &error), ==, 0);
@@ -831,6 +835,9 @@ test_notice (void)
                             " AND not_before = '2026-12-01 08:00:00+08'", cid, NULL), ==, 1);
   g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
                             " AND next_attempt_at <> '2026-12-01 08:00:00+08'", cid, NULL), ==, 0);
+  g_assert_cmpint (count_p ("SELECT count(*) FROM notify.campaign WHERE campaign_id = $1"
+                            " AND reviewed_at = '2026-11-30 22:15:00+08'"
+                            " AND queued_at = '2026-11-30 22:15:00+08'", cid, NULL), ==, 1);
 
   /* a re-send writes nothing, and a second first notice is refused */
   g_assert_cmpint (aq_campaign_enqueue (db, campaign, &error), ==, 0);
@@ -892,9 +899,14 @@ test_notice (void)
   g_assert_cmpint (status->delivered, ==, 2);
   g_assert_cmpint (status->queued, ==, status->total - 5);
   g_assert_cmpint (aq_campaign_retry_failed (db, campaign, &error), ==, 3);
+  /* due at once: at the clock's now, not at the server's (the others still wait for 08:00) */
   g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
                             " AND status = 'queued' AND attempts = 0"
-                            " AND next_attempt_at <= now()", cid, NULL), ==, 3);
+                            " AND next_attempt_at = '2026-12-01 10:30:00+08'", cid, NULL), ==, 3);
+  g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
+                            " AND status = 'queued'"
+                            " AND next_attempt_at = '2026-12-01 08:00:00+08'", cid, NULL), ==,
+                   status->total - 5);
   g_assert_cmpint (aq_campaign_retry_failed (db, campaign, &error), ==, 0);
 
   /* water restored: exactly the same (channel, recipient) pairs */
@@ -914,6 +926,106 @@ test_notice (void)
                             " WHERE campaign_id = $1)) d", cid, rid), ==, 0);
   g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1", rid,
                             NULL), ==, status->total);
+  /* queued at the clock's 10:30, outside the quiet hours: due at once */
+  g_assert_cmpint (count_p ("SELECT count(*) FROM notify.campaign WHERE campaign_id = $1"
+                            " AND not_before IS NULL AND reviewed_at = '2026-12-01 10:30:00+08'",
+                            rid, NULL), ==, 1);
+  g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
+                            " AND next_attempt_at = '2026-12-01 10:30:00+08'", rid, NULL), ==,
+                   status->total);
+  aq_clock_pin (NULL);
+}
+
+/* The outbox at pinned instants on both sides of each boundary, with the default rule in the
+ * utility's zone (no rule, no instant passed: what the panel and the CLI do). Each notice is
+ * an "update", which may go out any number of times. */
+static void
+test_quiet_hours_outbox (void)
+{
+  g_autoptr(AqGeometry) g = middle_area ();
+  g_autoptr(GError) error = NULL;
+  gint64 outage_id = create_outage ("planned", g);
+  g_autofree char *oid = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
+  gint64 recipients = expected_recipients (oid, "mobile")
+                      + expected_recipients (oid, "wechat_openid");
+  struct { const char *zone, *now, *not_before; } cases[] = {
+    /* Asia/Shanghai, UTC+8 all year */
+    { NULL, "2026-10-15T07:59:00+08:00", "2026-10-15T08:00:00+08:00" },
+    { NULL, "2026-10-15T08:00:00+08:00", NULL },
+    { NULL, "2026-10-15T20:59:00+08:00", NULL },
+    { NULL, "2026-10-15T21:00:00+08:00", "2026-10-16T08:00:00+08:00" },
+    { NULL, "2026-10-15T23:59:00+08:00", "2026-10-16T08:00:00+08:00" },
+    { NULL, "2026-10-16T00:00:00+08:00", "2026-10-16T08:00:00+08:00" },
+    /* Europe/Berlin on the night its clocks go forward, and on the one they go back */
+    { "Europe/Berlin", "2026-03-28T19:59:00Z", NULL },
+    { "Europe/Berlin", "2026-03-28T20:00:00Z", "2026-03-29T06:00:00Z" },
+    { "Europe/Berlin", "2026-03-29T05:59:00Z", "2026-03-29T06:00:00Z" },
+    { "Europe/Berlin", "2026-03-29T06:00:00Z", NULL },
+    { "Europe/Berlin", "2026-10-24T19:00:00Z", "2026-10-25T07:00:00Z" },
+    { "Europe/Berlin", "2026-10-25T06:59:00Z", "2026-10-25T07:00:00Z" },
+    { "Europe/Berlin", "2026-10-25T07:00:00Z", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (cases[i].now, NULL);
+      AqCampaignSpec spec = { outage_id, "update", "{community}停水时间更新", "agent1", "agent2",
+                              NULL, NULL };
+      gint64 campaign;
+      g_autofree char *cid = NULL;
+      const char *due = cases[i].not_before ? cases[i].not_before : cases[i].now;
+
+      g_test_message ("%s %s", cases[i].zone ? cases[i].zone : "default zone", cases[i].now);
+      if (cases[i].zone)
+        g_setenv ("AQUEDUCT_TIME_ZONE", cases[i].zone, TRUE);
+      aq_clock_pin (now);
+      campaign = aq_campaign_create (db, &spec, &error);
+      aq_clock_pin (NULL);
+      g_unsetenv ("AQUEDUCT_TIME_ZONE");
+      g_assert_no_error (error);
+      cid = g_strdup_printf ("%" G_GINT64_FORMAT, campaign);
+
+      if (cases[i].not_before)
+        g_assert_cmpint (count_p ("SELECT count(*) FROM notify.campaign WHERE campaign_id = $1"
+                                  " AND not_before = $2::timestamptz", cid,
+                                  cases[i].not_before), ==, 1);
+      else
+        g_assert_cmpint (count_p ("SELECT count(*) FROM notify.campaign WHERE campaign_id = $1"
+                                  " AND not_before IS NULL", cid, NULL), ==, 1);
+      /* every message is due exactly then: at the pinned now, or when the quiet ends */
+      g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
+                                " AND next_attempt_at = $2::timestamptz", cid, due), ==,
+                       recipients);
+      g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1",
+                                cid, NULL), ==, recipients);
+    }
+
+  /* a draft written at 20:59 and approved at 21:00: the approval's instant decides */
+  {
+    g_autoptr(GDateTime) written = g_date_time_new_from_iso8601 ("2026-10-15T20:59:00+08:00",
+                                                                 NULL);
+    g_autoptr(GDateTime) approved = g_date_time_new_from_iso8601 ("2026-10-15T21:00:00+08:00",
+                                                                  NULL);
+    AqCampaignSpec spec = { outage_id, "update", "{community}停水时间更新", "agent1", NULL,
+                            NULL, NULL };
+    gint64 draft;
+    g_autofree char *did = NULL;
+
+    aq_clock_pin (written);
+    draft = aq_campaign_create (db, &spec, &error);
+    g_assert_no_error (error);
+    aq_clock_pin (approved);
+    g_assert_true (aq_campaign_approve (db, draft, "agent2", NULL, NULL, NULL, &error));
+    aq_clock_pin (NULL);
+    g_assert_no_error (error);
+    did = g_strdup_printf ("%" G_GINT64_FORMAT, draft);
+    g_assert_cmpint (count_p ("SELECT count(*) FROM notify.campaign WHERE campaign_id = $1"
+                              " AND not_before = '2026-10-16 08:00:00+08'"
+                              " AND reviewed_at = '2026-10-15 21:00:00+08'", did, NULL), ==, 1);
+    g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
+                              " AND next_attempt_at = '2026-10-16 08:00:00+08'", did, NULL), ==,
+                     recipients);
+  }
 }
 
 static void
@@ -994,6 +1106,7 @@ main (int   argc,
   g_test_add_func ("/outage/create", test_outage_create);
   g_test_add_func ("/outage/templates-and-quiet-hours", test_templates_and_quiet_hours);
   g_test_add_func ("/outage/notice", test_notice);
+  g_test_add_func ("/outage/quiet-hours-outbox", test_quiet_hours_outbox);
   g_test_add_func ("/outage/draft-and-emergency", test_draft_and_emergency);
   return g_test_run ();
 }

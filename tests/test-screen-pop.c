@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #define DB_NAME "t_screen_pop"
 #define APP_ID "org.aqueduct.Aqueduct"
@@ -77,7 +78,6 @@ bus_start (Bus *bus)
   g_autofree char *service_path = NULL;
   g_autofree char *conninfo = aq_test_conninfo (DB_NAME);
   g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GIOChannel) channel = NULL;
   g_autofree char *address = NULL;
   int out_fd = -1;
   const char *argv[] = { "dbus-daemon", "--nofork", "--print-address=1", NULL, NULL };
@@ -116,12 +116,12 @@ bus_start (Bus *bus)
   g_free ((char *) argv[3]);
   g_assert_no_error (error);
 
-  channel = g_io_channel_unix_new (out_fd);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  g_io_channel_read_line (channel, &address, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (address);
+  /* dbus-daemon prints its address once it listens, which under load takes a while */
+  /* (its stderr stays the test's: the app it starts writes there too) */
+  address = aq_test_read_line (out_fd, -1, 60, "dbus-daemon --print-address");
+  close (out_fd);
   g_strstrip (address);
+  g_assert_true (g_str_has_prefix (address, "unix:"));
 
   bus->bus = g_dbus_connection_new_for_address_sync (
     address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
@@ -178,9 +178,12 @@ bus_stop (Bus *bus)
                                                             G_VARIANT_TYPE ("{sv}"), NULL, 0)),
                                            NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL,
                                            NULL);
-      while (name_has_owner (bus) && g_get_monotonic_time () < deadline)
-        g_usleep (100 * 1000);
-      g_assert_false (name_has_owner (bus));
+      while (name_has_owner (bus))
+        {
+          if (g_get_monotonic_time () > deadline)
+            g_error ("the app still owns %s on the test bus 30 s after its quit action", APP_ID);
+          g_usleep (100 * 1000);
+        }
     }
   g_clear_object (&bus->bus);
   kill (bus->daemon_pid, SIGTERM);
@@ -240,8 +243,12 @@ test_activate_lookup (void)
 
   /* the lookup runs on a worker of the started app: its audit row is the proof */
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while ((rows = audit_rows_for (phone)) == 0 && g_get_monotonic_time () < deadline)
-    g_usleep (200 * 1000);
+  while ((rows = audit_rows_for (phone)) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the started app wrote no customer.lookup audit row for %s within 60 s", phone);
+      g_usleep (200 * 1000);
+    }
   g_assert_cmpint (rows, ==, 1);
 
   bus_stop (&bus);

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "aq-clock.h"
 #include "aq-ctl.h"
 
 #define USAGE "outage analyze (--geojson FILE | --zone CODE | --community CODE) [--csv OUT] " \
@@ -62,7 +63,7 @@ parse_time (const char  *field,
             GError     **error)
 {
   g_autofree char *iso = g_strdup (text ? text : "");
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) local = aq_clock_zone ();
   GDateTime *time;
 
   if (strlen (iso) > 10 && iso[10] == ' ')

@@ -14,8 +14,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "aq-audit.h"
+#include "aq-clock.h"
 #include "aq-connection.h"
 #include "aq-customer-private.h"
 #include "aq-db-pipeline.h"
@@ -54,11 +56,12 @@ static const struct
     "SELECT count(*) OVER () AS total, period, read_date, curr_read, qty, read_status"
     " FROM dw.fact_reading WHERE account_id = $1 ORDER BY period DESC LIMIT 120" },
   { "work_orders",
+    /* an open order's overdue is decided by open_orders_overdue(), against aq_clock */
     "SELECT count(*) OVER () AS total, wo_no, category, priority, source, status, phone,"
     "       created_at, closed_at, sla_due_at,"
     "       CASE WHEN status = 'cancelled' THEN false"
     "            WHEN closed_at IS NOT NULL THEN closed_at > sla_due_at"
-    "            ELSE localtimestamp > sla_due_at END AS overdue"
+    "            ELSE NULL::boolean END AS overdue"
     " FROM dw.fact_work_order WHERE account_id = $1"
     " ORDER BY created_at DESC, wo_no DESC LIMIT 50" },
   { "calls",
@@ -313,6 +316,34 @@ read_section (PGresult      *res,
   json_object_set_object_member (view->sections, sections[i].name, section);
 }
 
+/* An open work order is overdue when its deadline (local time in the utility's zone, as the
+ * warehouse keeps it) has passed: decided here with aq_clock, not with the server's clock
+ * and session time zone, so it is the same answer on every machine and testable. */
+static void
+open_orders_overdue (AqCustomer360 *view)
+{
+  JsonArray *rows = aq_customer_360_get_rows (view, "work_orders");
+  g_autoptr(GTimeZone) zone = aq_clock_zone ();
+  g_autoptr(GDateTime) now = aq_clock_now ();
+
+  for (guint i = 0; rows && i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_autofree char *due = NULL;
+      g_autoptr(GDateTime) when = NULL;
+
+      if (!json_object_get_null_member (row, "overdue")
+          || json_object_get_null_member (row, "sla_due_at"))
+        continue;
+      due = g_strdup (json_object_get_string_member (row, "sla_due_at"));
+      if (strlen (due) > 10 && due[10] == ' ')
+        due[10] = 'T';
+      when = g_date_time_new_from_iso8601 (due, zone);
+      if (when != NULL)
+        json_object_set_boolean_member (row, "overdue", g_date_time_compare (now, when) > 0);
+    }
+}
+
 /* An outage planned or under way over the address is what the caller most likely rings about. */
 static void
 add_outage_alerts (AqCustomer360 *view)
@@ -426,6 +457,7 @@ load_view (AqDb                *db,
       read_profile (results[1], view);
       for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
         read_section (results[2 + i], view, i);
+      open_orders_overdue (view);
       add_outage_alerts (view);
     }
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "aq-clock.h"
 #include "aq-connection.h"
 #include "aq-error.h"
 #include "aq-outage.h"
@@ -53,14 +54,15 @@
   " WHERE m.campaign_id = $2::bigint" \
   " ORDER BY m.channel, m.recipient"
 
-/* $1 campaign, $2 source, $3 the body's pieces around {community}, $4 not before */
+/* $1 campaign, $2 source, $3 the body's pieces around {community}, $4 not before, $5 now
+ * (aq_clock_now(), so a pinned clock decides when the messages are due, not the server's) */
 #define ENQUEUE(recipients) \
   "INSERT INTO notify.message (campaign_id, account_id, channel, recipient, body," \
   "  idempotency_key, next_attempt_at)" \
   " SELECT $1::bigint, r.account_id, r.channel, r.recipient," \
   "        array_to_string($3::text[], r.community)," \
   "        'c' || $1 || '-' || r.channel || '-' || md5(r.recipient)," \
-  "        coalesce($4::timestamptz, now())" \
+  "        coalesce($4::timestamptz, $5::timestamptz)" \
   " FROM (" recipients ") r" \
   " ON CONFLICT DO NOTHING"
 
@@ -140,14 +142,14 @@ same_person (const char *a,
   return g_strcmp0 (x, y) == 0;
 }
 
-/* The not_before of a campaign for @outage enqueued at @now: NULL when it may leave now. */
+/* The not_before of a campaign for @outage enqueued at @now (aq_clock_now() or the spec's):
+ * NULL when it may leave now. */
 static GDateTime *
 not_before_for (AqOutage            *outage,
                 const AqQuietHours  *rule,
                 GDateTime           *now)
 {
   AqQuietHours defaults;
-  g_autoptr(GDateTime) real_now = NULL;
   g_autoptr(GDateTime) earliest = NULL;
 
   if (g_strcmp0 (outage->kind, "planned") != 0)
@@ -157,8 +159,6 @@ not_before_for (AqOutage            *outage,
       aq_quiet_hours_init_default (&defaults);
       rule = &defaults;
     }
-  if (now == NULL)
-    now = real_now = g_date_time_new_now_utc ();
   earliest = aq_quiet_hours_apply (rule, now);
   if (g_date_time_compare (earliest, now) <= 0)
     return NULL;
@@ -215,6 +215,7 @@ enqueue_locked (AqDb        *db,
                 const char  *kind,
                 const char  *template_text,
                 const char  *not_before,
+                const char  *now,
                 AqOutage    *outage,
                 GError     **error)
 {
@@ -254,17 +255,17 @@ enqueue_locked (AqDb        *db,
           return -1;
         }
       {
-        const char *qp[] = { id, source, pieces_literal, not_before };
+        const char *qp[] = { id, source, pieces_literal, not_before, now };
 
-        res = aq_db_query (db, ENQUEUE (RECIPIENTS_OF_CAMPAIGN), 4, qp, error);
+        res = aq_db_query (db, ENQUEUE (RECIPIENTS_OF_CAMPAIGN), 5, qp, error);
       }
     }
   else
     {
       g_autofree char *outage_id = g_strdup_printf ("%" G_GINT64_FORMAT, outage->outage_id);
-      const char *qp[] = { id, outage_id, pieces_literal, not_before };
+      const char *qp[] = { id, outage_id, pieces_literal, not_before, now };
 
-      res = aq_db_query (db, ENQUEUE (RECIPIENTS_OF_OUTAGE), 4, qp, error);
+      res = aq_db_query (db, ENQUEUE (RECIPIENTS_OF_OUTAGE), 5, qp, error);
     }
   if (res == NULL)
     return -1;
@@ -453,8 +454,9 @@ aq_campaign_create (AqDb                  *db,
                     GError               **error)
 {
   g_autoptr(AqOutage) outage = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GDateTime) not_before = NULL;
-  g_autofree char *not_before_text = NULL, *outage_id = NULL, *id = NULL;
+  g_autofree char *not_before_text = NULL, *now_text = NULL, *outage_id = NULL, *id = NULL;
   gboolean reviewed;
 
   g_return_val_if_fail (AQ_IS_DB (db), 0);
@@ -493,9 +495,11 @@ aq_campaign_create (AqDb                  *db,
       return 0;
     }
 
+  now = spec->now ? g_date_time_ref (spec->now) : aq_clock_now ();
+  now_text = time_param (now);
   if (reviewed)
     {
-      not_before = not_before_for (outage, spec->quiet_hours, spec->now);
+      not_before = not_before_for (outage, spec->quiet_hours, now);
       not_before_text = time_param (not_before);
     }
   outage_id = g_strdup_printf ("%" G_GINT64_FORMAT, spec->outage_id);
@@ -504,18 +508,19 @@ aq_campaign_create (AqDb                  *db,
     return 0;
   {
     const char *params[] = { outage_id, spec->kind, spec->template_text, spec->created_by,
-                             reviewed ? spec->reviewed_by : NULL, not_before_text };
+                             reviewed ? spec->reviewed_by : NULL, not_before_text, now_text };
 
     id = aq_db_query_string (db,
                              "INSERT INTO notify.campaign (outage_id, kind, template, status,"
                              "  created_by, reviewed_by, reviewed_at, not_before, queued_at)"
                              " VALUES ($1, $2, $3,"
                              "  CASE WHEN $5::text IS NULL THEN 'draft' ELSE 'queued' END,"
-                             "  $4, $5, CASE WHEN $5::text IS NULL THEN NULL ELSE now() END,"
+                             "  $4, $5,"
+                             "  CASE WHEN $5::text IS NULL THEN NULL ELSE $7::timestamptz END,"
                              "  $6::timestamptz,"
-                             "  CASE WHEN $5::text IS NULL THEN NULL ELSE now() END)"
+                             "  CASE WHEN $5::text IS NULL THEN NULL ELSE $7::timestamptz END)"
                              " RETURNING campaign_id",
-                             6, params, error);
+                             7, params, error);
   }
   if (id == NULL)
     goto fail;
@@ -524,7 +529,7 @@ aq_campaign_create (AqDb                  *db,
     goto fail;
   if (reviewed
       && enqueue_locked (db, g_ascii_strtoll (id, NULL, 10), spec->kind, spec->template_text,
-                         not_before_text, outage, error) < 0)
+                         not_before_text, now_text, outage, error) < 0)
     goto fail;
   if (!aq_db_commit (db, error))
     goto fail;
@@ -547,8 +552,9 @@ aq_campaign_approve (AqDb                *db,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
   g_autoptr(PGresult) res = NULL;
   g_autoptr(AqOutage) outage = NULL;
+  g_autoptr(GDateTime) at = now ? g_date_time_ref (now) : aq_clock_now ();
   g_autoptr(GDateTime) not_before = NULL;
-  g_autofree char *not_before_text = NULL, *text = NULL, *kind = NULL;
+  g_autofree char *not_before_text = NULL, *text = NULL, *kind = NULL, *now_text = NULL;
   gint64 outage_id;
 
   g_return_val_if_fail (AQ_IS_DB (db), FALSE);
@@ -596,21 +602,23 @@ aq_campaign_approve (AqDb                *db,
     goto fail;
   if (!check_once (db, outage_id, campaign_id, kind, error))
     goto fail;
-  not_before = not_before_for (outage, quiet_hours, now);
+  not_before = not_before_for (outage, quiet_hours, at);
   not_before_text = time_param (not_before);
+  now_text = time_param (at);
   {
-    const char *params[] = { id, reviewer, text, not_before_text };
+    const char *params[] = { id, reviewer, text, not_before_text, now_text };
     g_autoptr(PGresult) upd =
       aq_db_query (db, "UPDATE notify.campaign SET status = 'queued', reviewed_by = $2,"
-                       "  reviewed_at = now(), template = $3, not_before = $4::timestamptz,"
-                       "  queued_at = now()"
+                       "  reviewed_at = $5::timestamptz, template = $3,"
+                       "  not_before = $4::timestamptz, queued_at = $5::timestamptz"
                        " WHERE campaign_id = $1",
-                   4, params, error);
+                   5, params, error);
 
     if (upd == NULL)
       goto fail;
   }
-  if (enqueue_locked (db, campaign_id, kind, text, not_before_text, outage, error) < 0)
+  if (enqueue_locked (db, campaign_id, kind, text, not_before_text, now_text, outage,
+                      error) < 0)
     goto fail;
   return aq_db_commit (db, error);
 
@@ -626,7 +634,8 @@ aq_campaign_enqueue (AqDb     *db,
 {
   g_autoptr(AqCampaignStatus) status = NULL;
   g_autoptr(AqOutage) outage = NULL;
-  g_autofree char *not_before = NULL;
+  g_autoptr(GDateTime) now = aq_clock_now ();
+  g_autofree char *not_before = NULL, *now_text = time_param (now);
   gint64 added;
 
   g_return_val_if_fail (AQ_IS_DB (db), -1);
@@ -646,7 +655,7 @@ aq_campaign_enqueue (AqDb     *db,
   if (!aq_db_begin (db, error))
     return -1;
   added = enqueue_locked (db, campaign_id, status->kind, status->template_text, not_before,
-                          outage, error);
+                          now_text, outage, error);
   if (added < 0 || !aq_db_commit (db, error))
     {
       aq_db_rollback (db);
@@ -729,7 +738,9 @@ aq_campaign_retry_failed (AqDb     *db,
                           GError  **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
-  const char *params[] = { id };
+  g_autoptr(GDateTime) now = aq_clock_now ();
+  g_autofree char *now_text = time_param (now);
+  const char *params[] = { id, now_text };
   g_autoptr(PGresult) res = NULL;
   gint64 exists = 0;
 
@@ -743,9 +754,10 @@ aq_campaign_retry_failed (AqDb     *db,
       return -1;
     }
   res = aq_db_query (db, "UPDATE notify.message SET status = 'queued', attempts = 0,"
-                         "  next_attempt_at = now(), lease_owner = NULL, lease_until = NULL"
+                         "  next_attempt_at = $2::timestamptz, lease_owner = NULL,"
+                         "  lease_until = NULL"
                          " WHERE campaign_id = $1 AND status = 'failed'",
-                     1, params, error);
+                     2, params, error);
   if (res == NULL)
     return -1;
   return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);

@@ -44,7 +44,7 @@ typedef struct
   const char          *created_by;     /* not empty */
   const char          *reviewed_by;    /* (nullable): a draft; else ≠ created_by */
   const AqQuietHours  *quiet_hours;    /* (nullable): the default rule */
-  GDateTime           *now;            /* (nullable): the real now (tests pass theirs) */
+  GDateTime           *now;            /* (nullable): aq_clock_now() */
 } AqCampaignSpec;
 
 typedef struct

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "aq-clock.h"
 #include "aq-error.h"
 #include "aq-template-private.h"
 
@@ -137,11 +138,13 @@ aq_template_check (const char  *template_text,
 char *
 aq_template_format_time (GDateTime *time)
 {
+  g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) local = NULL;
 
   if (time == NULL)
     return g_strdup ("");
-  local = g_date_time_to_local (time);
+  zone = aq_clock_zone ();
+  local = g_date_time_to_timezone (time, zone);
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
@@ -168,6 +171,7 @@ GDateTime *
 aq_quiet_hours_apply (const AqQuietHours *rule,
                       GDateTime          *now)
 {
+  g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) local = NULL;
   g_autoptr(GDateTime) day = NULL;
   gboolean quiet, wraps;
@@ -177,7 +181,9 @@ aq_quiet_hours_apply (const AqQuietHours *rule,
   if (!rule->enabled || rule->start_hour == rule->end_hour)
     return g_date_time_ref (now);
 
-  local = rule->tz ? g_date_time_to_timezone (now, rule->tz) : g_date_time_to_local (now);
+  /* the utility's hours, never the machine's: a server in UTC keeps the city's evening */
+  zone = rule->tz ? g_time_zone_ref (rule->tz) : aq_clock_zone ();
+  local = g_date_time_to_timezone (now, zone);
   hour = g_date_time_get_hour (local);
   wraps = rule->start_hour > rule->end_hour;
   quiet = wraps ? (hour >= rule->start_hour || hour < rule->end_hour)
@@ -185,7 +191,9 @@ aq_quiet_hours_apply (const AqQuietHours *rule,
   if (!quiet)
     return g_date_time_ref (now);
 
-  /* after the evening start the quiet ends tomorrow morning, after midnight this morning */
+  /* after the evening start the quiet ends tomorrow morning, after midnight this morning; the
+   * day is counted in local days, so a DST change that night moves the instant, not the hour
+   * (an end hour that a spring change skips becomes the first instant after the gap) */
   day = (wraps && hour >= rule->start_hour) ? g_date_time_add_days (local, 1)
                                             : g_date_time_ref (local);
   return g_date_time_new (g_date_time_get_timezone (local), g_date_time_get_year (day),

@@ -6,8 +6,9 @@
 G_BEGIN_DECLS
 
 /* Template variables: {community}, {start}, {end}, {reason}; anything else is kept as
- * typed. {start}/{end} read "2026-11-26 08:00" in local time. {community} is the community
- * of the recipient's first affected account (by account id), else its district's name. */
+ * typed. {start}/{end} read "2026-11-26 08:00" in the utility's time zone (aq_clock_zone()).
+ * {community} is the community of the recipient's first affected account (by account id),
+ * else its district's name. */
 typedef struct
 {
   const char *community;
@@ -25,17 +26,19 @@ char     *aq_template_format_time    (GDateTime              *time);
 /* A default text for a kind ("outage", "restored"), translated. */
 const char *aq_template_default      (const char             *kind);
 
-/* Planned outages only: nothing leaves between start_hour and end_hour local time. */
+/* Planned outages only: nothing leaves from start_hour:00 (inclusive) until end_hour:00
+ * (exclusive), local time in @tz. */
 typedef struct
 {
   gboolean   enabled;
   int        start_hour;    /* 21 */
   int        end_hour;      /* 8 */
-  GTimeZone *tz;            /* (nullable): local */
+  GTimeZone *tz;            /* (nullable): the utility's zone, aq_clock_zone() */
 } AqQuietHours;
 
 void       aq_quiet_hours_init_default (AqQuietHours        *rule);
-/* The earliest time a message may leave when queued at @now (@now itself when outside). */
+/* The earliest time a message may leave when queued at @now (@now itself when outside); the
+ * caller passes now (aq_clock_now() in core), so the rule is tested at pinned instants. */
 GDateTime *aq_quiet_hours_apply        (const AqQuietHours  *rule,
                                         GDateTime           *now);
 

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "aq-clock.h"
 #include "aq-connection.h"
 #include "aq-error.h"
 #include "aq-outage-area-private.h"
@@ -352,11 +353,11 @@ aq_outage_mark_restored (AqDb       *db,
                          GDateTime  *when,
                          GError    **error)
 {
-  g_autofree char *at = when ? g_date_time_format_iso8601 (when) : NULL;
+  g_autoptr(GDateTime) now = when ? g_date_time_ref (when) : aq_clock_now ();
+  g_autofree char *at = g_date_time_format_iso8601 (now);
 
   return set_status (db, outage_id,
-                     "UPDATE notify.outage SET status = 'restored',"
-                     "  restored_at = coalesce($2::timestamptz, now())"
+                     "UPDATE notify.outage SET status = 'restored', restored_at = $2::timestamptz"
                      " WHERE outage_id = $1 AND status IN ('planned', 'active')"
                      " RETURNING outage_id",
                      at, error);

@@ -10,6 +10,7 @@
 
 #include "aq-connection-monitor.h"
 
+#include "aq-clock.h"
 #include "aq-format.h"
 
 #define DEFAULT_INTERVAL_MS 5000
@@ -130,7 +131,7 @@ check_cb (GObject      *object,
   g_clear_object (&self->cancellable);
 
   g_clear_pointer (&self->checked_at, g_date_time_unref);
-  self->checked_at = g_date_time_new_now_local ();
+  self->checked_at = aq_clock_now_local ();
 
   if (report != NULL)
     {

@@ -6,6 +6,8 @@
 #include <locale.h>
 #include <string.h>
 
+#include "aq-clock.h"
+
 /* A count with the locale's digit grouping: "1,234,567" (en_US, zh_CN), "1.234.567" (de_DE).
  * The C locale, which is no one's choice but what an unconfigured session has, groups nothing;
  * there the counts get commas too, since "3765802" is hard to read at a glance. */
@@ -38,6 +40,7 @@ char *
 aq_format_date_time (GDateTime *date_time)
 {
   const char *locale = setlocale (LC_TIME, NULL);
+  g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) local = NULL;
   gboolean c_locale;
 
@@ -45,7 +48,8 @@ aq_format_date_time (GDateTime *date_time)
 
   c_locale = locale == NULL || g_str_equal (locale, "C") || g_str_has_prefix (locale, "C.")
              || g_str_equal (locale, "POSIX");
-  local = g_date_time_to_local (date_time);
+  zone = aq_clock_zone ();
+  local = g_date_time_to_timezone (date_time, zone);
   return g_date_time_format (local, c_locale ? "%Y-%m-%d %H:%M" : "%x %H:%M");
 }
 

@@ -16,6 +16,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "aq-clock.h"
+
 typedef struct
 {
   const char *key;
@@ -282,9 +284,9 @@ static char *
 sla_countdown (const char *due)
 {
   g_autofree char *iso = g_strdup (due);
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) local = aq_clock_zone ();
   g_autoptr(GDateTime) when = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = aq_clock_now_local ();
   GTimeSpan left;
   gint64 minutes;
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "aq-clock.h"
 #include "aq-error.h"
 
 struct _AqAreaOutageDialog
@@ -30,13 +31,13 @@ G_DEFINE_FINAL_TYPE (AqAreaOutageDialog, aq_area_outage_dialog, ADW_TYPE_MESSAGE
 
 /* ---- auxiliary methods ---- */
 
-/* Returns: (nullable): "YYYY-MM-DD HH:MM" (or just the day) as local time */
+/* Returns: (nullable): "YYYY-MM-DD HH:MM" (or just the day) in the utility's time zone */
 static GDateTime *
 parse_time (const char  *text,
             const char  *field,
             GError     **error)
 {
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) tz = aq_clock_zone ();
   int y, mo, d, h = 0, mi = 0;
   GDateTime *time = NULL;
 
@@ -77,7 +78,7 @@ aq_area_outage_dialog_class_init (AqAreaOutageDialogClass *klass)
 static void
 aq_area_outage_dialog_init (AqAreaOutageDialog *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = aq_clock_now_local ();
   g_autoptr(GDateTime) start = g_date_time_add_hours (now, 24);
   g_autoptr(GDateTime) end = g_date_time_add_hours (now, 30);
   g_autofree char *start_text = g_date_time_format (start, "%Y-%m-%d %H:00");

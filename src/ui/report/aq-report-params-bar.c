@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aq-clock.h"
+
 struct _AqReportParamsBar
 {
   GtkWidget   parent_instance;
@@ -72,7 +74,7 @@ month_editor_new (AqReportParamsBar *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *year = gtk_spin_button_new_with_range (2000, 2100, 1);
   GtkWidget *month = gtk_drop_down_new_from_strings (months);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = aq_clock_now_local ();
 
   gtk_widget_add_css_class (box, "linked");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (year), g_date_time_get_year (now));
@@ -130,7 +132,7 @@ date_editor_new (AqReportParamsBar *self)
   GtkWidget *button = gtk_menu_button_new ();
   GtkWidget *popover = gtk_popover_new ();
   GtkWidget *calendar = gtk_calendar_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = aq_clock_now_local ();
   g_autofree char *text = g_date_time_format (now, "%Y-%m-%d");
 
   gtk_popover_set_child (GTK_POPOVER (popover), calendar);

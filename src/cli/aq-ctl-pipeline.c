@@ -211,7 +211,7 @@ pipeline_validate (const char *what)
     }
 
   /* the static checks need no warehouse, and without one they still say a lot */
-  if (aq_pipeline_validate (pipeline, NULL, &error))
+  if (aq_pipeline_runner_validate (pipeline, NULL, &error))
     {
       db = aq_connection_open (NULL, &db_error);
       if (db == NULL)
@@ -219,7 +219,7 @@ pipeline_validate (const char *what)
                                 db_error->message);
     }
   if (error == NULL && db != NULL)
-    aq_pipeline_validate (pipeline, db, &error);
+    aq_pipeline_runner_validate (pipeline, db, &error);
   if (error)
     {
       if (opt_json)
@@ -341,8 +341,8 @@ pipeline_run (const char *what)
   if (db == NULL)
     return aq_ctl_fail (error);
 
-  ok = aq_pipeline_run (pipeline, db, aq_ctl_progress, NULL, aq_ctl_cancellable (), &run_id,
-                        &error);
+  ok = aq_pipeline_runner_run_pipeline (pipeline, db, aq_ctl_progress, NULL, aq_ctl_cancellable (),
+                                        &run_id, &error);
   aq_ctl_progress_done ();
   if (run_id > 0)
     report_run (pipeline, db, run_id);

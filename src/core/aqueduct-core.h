@@ -3,6 +3,7 @@
 
 #include "aq-audit.h"
 #include "aq-catalog.h"
+#include "aq-catalog-seed.h"
 #include "aq-clock.h"
 #include "aq-core.h"
 #include "aq-connection.h"
@@ -40,3 +41,4 @@
 #include "aq-report-xlsx.h"
 #include "aq-simulator.h"
 #include "aq-template.h"
+#include "aq-warehouse.h"

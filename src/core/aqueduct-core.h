@@ -29,6 +29,7 @@
 #include "aq-overview.h"
 #include "aq-phone.h"
 #include "aq-pipeline-compiler.h"
+#include "aq-pipeline-history.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-step.h"
 #include "aq-pipeline.h"

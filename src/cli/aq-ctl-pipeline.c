@@ -1,4 +1,6 @@
 /* aq-ctl-pipeline.c — aqueductctl pipeline list|validate|run */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,6 @@
 /* aq-ctl-warehouse.c — aqueductctl warehouse init|start|stop|status|url */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

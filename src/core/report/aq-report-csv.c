@@ -6,6 +6,8 @@
  * spreadsheet, so such a field gets a leading apostrophe (the usual defence against CSV
  * injection); numbers are never touched.
  */
+#define G_LOG_DOMAIN "aq-report"
+
 #include "config.h"
 
 #include "aq-report-csv.h"

@@ -5,6 +5,8 @@
  * aside until the workbook closes, are set last. Past the sheet's last row the list goes on on
  * a new sheet with the same title block and header, and a note saying where it continues from.
  */
+#define G_LOG_DOMAIN "aq-report"
+
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

@@ -119,7 +119,7 @@ aq_test_db_new (const char *dbname,
   g_assert_no_error (error);
   if (migrate)
     {
-      aq_migrations_apply (db, NULL, &error);
+      aq_warehouse_prepare (db, NULL, &error);
       g_assert_no_error (error);
     }
   return db;

@@ -102,7 +102,7 @@ run_ok (const char *text)
   g_autoptr(GError) error = NULL;
   gint64 run_id = 0;
 
-  aq_pipeline_run (pipeline, db, NULL, NULL, NULL, &run_id, &error);
+  aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, &run_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_id, >, 0);
   return run_id;
@@ -116,7 +116,8 @@ run_fails (const char *text,
   g_autoptr(AqPipeline) pipeline = pipeline_of (text);
   GError *error = NULL;
 
-  g_assert_false (aq_pipeline_run (pipeline, db, NULL, NULL, NULL, out_run_id, &error));
+  g_assert_false (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, out_run_id,
+                                                  &error));
   g_assert_nonnull (error);
   return error;
 }
@@ -131,7 +132,7 @@ invalid_message (const char *text,
   g_autoptr(AqPipeline) pipeline = aq_pipeline_new_from_data (json, -1, data_dir, &error);
 
   if (pipeline)
-    g_assert_false (aq_pipeline_validate (pipeline, with_db ? db : NULL, &error));
+    g_assert_false (aq_pipeline_runner_validate (pipeline, with_db ? db : NULL, &error));
   g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
   return g_strdup (error->message);
 }
@@ -210,7 +211,7 @@ test_parse (void)
   g_assert_cmpint (aq_pipeline_step_get_kind (aq_pipeline_find_step (pipeline, "post")), ==,
                    AQ_PIPELINE_STEP_SQL);
 
-  aq_pipeline_validate (pipeline, NULL, &error);
+  aq_pipeline_runner_validate (pipeline, NULL, &error);
   g_assert_no_error (error);
   order = aq_pipeline_get_order (pipeline, &error);
   g_assert_no_error (error);
@@ -478,7 +479,7 @@ test_validate_db (void)
     g_autoptr(GError) error = NULL;
     g_autofree char *exists = NULL;
 
-    aq_pipeline_validate (pipeline, db, &error);
+    aq_pipeline_runner_validate (pipeline, db, &error);
     g_assert_no_error (error);
     exists = query_string ("SELECT to_regclass('ods.t_not_yet')::text");
     g_assert_null (exists);
@@ -1141,7 +1142,8 @@ test_cancel (void)
             " $$ BEGIN PERFORM nextval('src_t.slow_calls'); PERFORM pg_sleep(0.025);"
             " RETURN x; END $$");
   thread = g_thread_new ("cancel", cancel_later, cancellable);
-  g_assert_false (aq_pipeline_run (pipeline, db, NULL, NULL, cancellable, &run_id, &error));
+  g_assert_false (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, cancellable, &run_id,
+                                                  &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_thread_join (g_steal_pointer (&thread));
   g_assert_cmpint (query_int ("SELECT CASE WHEN is_called THEN last_value ELSE 0 END"
@@ -1179,7 +1181,7 @@ test_progress (void)
   g_autoptr(GString) seen = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
 
-  aq_pipeline_run (pipeline, db, progress_cb, seen, NULL, NULL, &error);
+  aq_pipeline_runner_run_pipeline (pipeline, db, progress_cb, seen, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (seen->str, ==,
                    "0.00 checking;0.00 bills (table_input);0.25 f (filter);"
@@ -1201,7 +1203,7 @@ test_standard (void)
 
       g_assert_no_error (error);
       g_assert_cmpstr (aq_pipeline_get_name (pipeline), ==, names[i]);
-      aq_pipeline_validate (pipeline, NULL, &error);
+      aq_pipeline_runner_validate (pipeline, NULL, &error);
       g_assert_no_error (error);
       if (i > 0)
         g_assert_cmpint (strcmp (names[i - 1], names[i]), <, 0);

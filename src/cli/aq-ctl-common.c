@@ -1,4 +1,6 @@
 /* aq-ctl-common.c — output, errors and progress for aqueductctl */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "aq-ctl.h"
 
 #include <glib-unix.h>

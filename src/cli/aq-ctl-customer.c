@@ -4,6 +4,8 @@
  * masking and audit rows included. Nothing found is an answer, not a failure: exit 0, "no
  * customer for …" (and "found": 0 in JSON).
  */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

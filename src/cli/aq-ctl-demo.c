@@ -1,4 +1,6 @@
 /* aq-ctl-demo.c — aqueductctl demo simulate: fill the src_* schemas with a simulated utility */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

@@ -4,6 +4,8 @@
  * With --reviewer, send writes the campaign and its whole outbox in one transaction; without
  * it the campaign is a draft until `notify approve` by someone else.
  */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

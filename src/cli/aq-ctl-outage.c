@@ -3,6 +3,8 @@
  * The same core calls as the map panel. A bad area (not GeoJSON, an open ring, a ring that
  * crosses itself) is bad input: exit 2 with the message that names the place, and no count.
  */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

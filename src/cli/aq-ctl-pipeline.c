@@ -1,4 +1,6 @@
 /* aq-ctl-pipeline.c — aqueductctl pipeline list|validate|run */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>
@@ -27,55 +29,48 @@ load_pipeline (const char  *what,
   return aq_pipeline_new_standard (what, error);
 }
 
-static void
-add_nullable_string (JsonBuilder *b,
-                     const char  *member,
-                     PGresult    *res,
-                     int          row,
-                     int          column)
+/* A member of a history record (aq-pipeline-history.h) as text: @fallback when null. */
+static char *
+member_text (JsonObject *object,
+             const char *member,
+             const char *fallback)
 {
-  json_builder_set_member_name (b, member);
-  if (PQgetisnull (res, row, column))
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_string_value (b, PQgetvalue (res, row, column));
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup (fallback);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, json_node_get_double (node)));
+    }
+  return g_strdup (json_node_get_string (node));
+}
+
+static double
+member_double (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node == NULL || JSON_NODE_HOLDS_NULL (node) ? 0.0 : json_node_get_double (node);
 }
 
 static void
-add_nullable_int (JsonBuilder *b,
-                  const char  *member,
-                  PGresult    *res,
-                  int          row,
-                  int          column)
+add_member (JsonBuilder *b,
+            JsonObject  *object,
+            const char  *member)
 {
+  JsonNode *node = json_object_get_member (object, member);
+
   json_builder_set_member_name (b, member);
-  if (PQgetisnull (res, row, column))
+  if (node == NULL)
     json_builder_add_null_value (b);
   else
-    json_builder_add_int_value (b, g_ascii_strtoll (PQgetvalue (res, row, column), NULL, 10));
-}
-
-static void
-add_nullable_double (JsonBuilder *b,
-                     const char  *member,
-                     PGresult    *res,
-                     int          row,
-                     int          column)
-{
-  json_builder_set_member_name (b, member);
-  if (PQgetisnull (res, row, column))
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_double_value (b, g_ascii_strtod (PQgetvalue (res, row, column), NULL));
-}
-
-static const char *
-value_or (PGresult   *res,
-          int         row,
-          int         column,
-          const char *fallback)
-{
-  return PQgetisnull (res, row, column) ? fallback : PQgetvalue (res, row, column);
+    json_builder_add_value (b, json_node_copy (node));
 }
 
 /* ---- list ---- */
@@ -86,24 +81,15 @@ pipeline_list (void)
   g_auto(GStrv) names = aq_pipeline_list_standard ();
   g_autoptr(GError) db_error = NULL;
   g_autoptr(AqDb) db = aq_connection_open (NULL, &db_error);
-  g_autoptr(PGresult) res = NULL;
-  g_autoptr(GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonObject) last = NULL;
 
   if (db)
     {
       g_autoptr(GError) error = NULL;
 
-      res = aq_db_query (db,
-                         "SELECT DISTINCT ON (pipeline) pipeline, run_id, status,"
-                         " to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),"
-                         " round(extract(epoch FROM finished_at - started_at) * 1000),"
-                         " rows_written, error"
-                         " FROM meta.pipeline_run ORDER BY pipeline, run_id DESC",
-                         0, NULL, &error);
-      if (res == NULL)
+      last = aq_pipeline_history_last_runs (db, &error);
+      if (last == NULL)
         return aq_ctl_fail (error);
-      for (int i = 0; i < PQntuples (res); i++)
-        g_hash_table_insert (last, PQgetvalue (res, i, 0), GINT_TO_POINTER (i + 1));
     }
   else
     g_printerr ("aqueductctl: the last runs are unknown: %s\n", db_error->message);
@@ -117,7 +103,8 @@ pipeline_list (void)
       for (guint i = 0; names[i]; i++)
         {
           g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard (names[i], NULL);
-          int row = GPOINTER_TO_INT (g_hash_table_lookup (last, names[i])) - 1;
+          JsonObject *run = last && json_object_has_member (last, names[i])
+                            ? json_object_get_object_member (last, names[i]) : NULL;
 
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "name");
@@ -126,19 +113,10 @@ pipeline_list (void)
           json_builder_add_string_value (b, pipeline ? aq_pipeline_get_description (pipeline)
                                                      : NULL);
           json_builder_set_member_name (b, "last_run");
-          if (row < 0)
+          if (run == NULL)
             json_builder_add_null_value (b);
           else
-            {
-              json_builder_begin_object (b);
-              add_nullable_int (b, "run_id", res, row, 1);
-              add_nullable_string (b, "status", res, row, 2);
-              add_nullable_string (b, "started_at", res, row, 3);
-              add_nullable_double (b, "duration_ms", res, row, 4);
-              add_nullable_int (b, "rows_written", res, row, 5);
-              add_nullable_string (b, "error", res, row, 6);
-              json_builder_end_object (b);
-            }
+            json_builder_add_value (b, json_node_init_object (json_node_alloc (), run));
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -155,13 +133,16 @@ pipeline_list (void)
   g_print ("%-28s %-19s  %-10s %12s\n", "PIPELINE", "LAST RUN", "STATUS", "ROWS");
   for (guint i = 0; names[i]; i++)
     {
-      int row = GPOINTER_TO_INT (g_hash_table_lookup (last, names[i])) - 1;
+      JsonObject *run = last && json_object_has_member (last, names[i])
+                        ? json_object_get_object_member (last, names[i]) : NULL;
+      g_autofree char *started = run ? member_text (run, "started_at", "") : NULL;
+      g_autofree char *status = run ? member_text (run, "status", "") : NULL;
+      g_autofree char *rows = run ? member_text (run, "rows_written", "") : NULL;
 
-      if (row < 0)
+      if (run == NULL)
         g_print ("%-28s %-19s  %-10s %12s\n", names[i], db ? "never" : "?", "", "");
       else
-        g_print ("%-28s %-19s  %-10s %12s\n", names[i], PQgetvalue (res, row, 3),
-                 PQgetvalue (res, row, 2), value_or (res, row, 5, ""));
+        g_print ("%-28s %-19s  %-10s %12s\n", names[i], started, status, rows);
     }
   return AQ_CTL_OK;
 }
@@ -211,7 +192,7 @@ pipeline_validate (const char *what)
     }
 
   /* the static checks need no warehouse, and without one they still say a lot */
-  if (aq_pipeline_validate (pipeline, NULL, &error))
+  if (aq_pipeline_runner_validate (pipeline, NULL, &error))
     {
       db = aq_connection_open (NULL, &db_error);
       if (db == NULL)
@@ -219,7 +200,7 @@ pipeline_validate (const char *what)
                                 db_error->message);
     }
   if (error == NULL && db != NULL)
-    aq_pipeline_validate (pipeline, db, &error);
+    aq_pipeline_runner_validate (pipeline, db, &error);
   if (error)
     {
       if (opt_json)
@@ -249,26 +230,17 @@ report_run (AqPipeline *pipeline,
             gint64      run_id)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
-  const char *params[] = { id };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) run = NULL;
-  g_autoptr(PGresult) steps = NULL;
+  g_autoptr(JsonObject) run = aq_pipeline_history_get_run (db, run_id, &error);
+  JsonArray *steps;
   GPtrArray *order = aq_pipeline_get_order (pipeline, NULL);
 
-  run = aq_db_query (db,
-                     "SELECT status, rows_written, error,"
-                     " extract(epoch FROM finished_at - started_at) * 1000"
-                     " FROM meta.pipeline_run WHERE run_id = $1", 1, params, &error);
-  if (run)
-    steps = aq_db_query (db,
-                         "SELECT step_id, step_type, rows_in, rows_out, duration_ms, error"
-                         " FROM meta.pipeline_step_run WHERE run_id = $1", 1, params, &error);
-  if (steps == NULL || PQntuples (run) != 1)
+  if (run == NULL)
     {
-      g_printerr ("aqueductctl: cannot read back run %s: %s\n", id,
-                  error ? error->message : "it is not recorded");
+      g_printerr ("aqueductctl: cannot read back run %s: %s\n", id, error->message);
       return;
     }
+  steps = json_object_get_array_member (run, "steps");
 
   if (opt_json)
     {
@@ -280,25 +252,27 @@ report_run (AqPipeline *pipeline,
       json_builder_add_int_value (b, run_id);
       json_builder_set_member_name (b, "pipeline");
       json_builder_add_string_value (b, aq_pipeline_get_name (pipeline));
-      add_nullable_string (b, "status", run, 0, 0);
-      add_nullable_int (b, "rows_written", run, 0, 1);
-      add_nullable_string (b, "error", run, 0, 2);
-      add_nullable_double (b, "duration_ms", run, 0, 3);
+      add_member (b, run, "status");
+      add_member (b, run, "rows_written");
+      add_member (b, run, "error");
+      add_member (b, run, "duration_ms");
       json_builder_set_member_name (b, "steps");
       json_builder_begin_array (b);
       for (guint i = 0; order && i < order->len; i++)
-        for (int r = 0; r < PQntuples (steps); r++)
+        for (guint r = 0; r < json_array_get_length (steps); r++)
           {
-            if (strcmp (PQgetvalue (steps, r, 0),
-                        aq_pipeline_step_get_id (g_ptr_array_index (order, i))) != 0)
+            JsonObject *step = json_array_get_object_element (steps, r);
+
+            if (g_strcmp0 (json_object_get_string_member (step, "id"),
+                           aq_pipeline_step_get_id (g_ptr_array_index (order, i))) != 0)
               continue;
             json_builder_begin_object (b);
-            add_nullable_string (b, "id", steps, r, 0);
-            add_nullable_string (b, "type", steps, r, 1);
-            add_nullable_int (b, "rows_in", steps, r, 2);
-            add_nullable_int (b, "rows_out", steps, r, 3);
-            add_nullable_double (b, "duration_ms", steps, r, 4);
-            add_nullable_string (b, "error", steps, r, 5);
+            add_member (b, step, "id");
+            add_member (b, step, "type");
+            add_member (b, step, "rows_in");
+            add_member (b, step, "rows_out");
+            add_member (b, step, "duration_ms");
+            add_member (b, step, "error");
             json_builder_end_object (b);
           }
       json_builder_end_array (b);
@@ -308,21 +282,30 @@ report_run (AqPipeline *pipeline,
       return;
     }
 
-  g_print ("Run %s of %s %s: %s rows written in %.1f s\n", id, aq_pipeline_get_name (pipeline),
-           PQgetvalue (run, 0, 0), value_or (run, 0, 1, "0"),
-           g_ascii_strtod (value_or (run, 0, 3, "0"), NULL) / 1000.0);
+  {
+    g_autofree char *status = member_text (run, "status", "");
+    g_autofree char *rows = member_text (run, "rows_written", "0");
+
+    g_print ("Run %s of %s %s: %s rows written in %.1f s\n", id, aq_pipeline_get_name (pipeline),
+             status, rows, member_double (run, "duration_ms") / 1000.0);
+  }
   for (guint i = 0; order && i < order->len; i++)
-    for (int r = 0; r < PQntuples (steps); r++)
+    for (guint r = 0; r < json_array_get_length (steps); r++)
       {
+        JsonObject *step = json_array_get_object_element (steps, r);
+        g_autofree char *step_id = member_text (step, "id", "");
+        g_autofree char *type = member_text (step, "type", "");
+        g_autofree char *rows_in = member_text (step, "rows_in", "-");
+        g_autofree char *rows_out = member_text (step, "rows_out", "-");
+        g_autofree char *failed = member_text (step, "error", NULL);
         g_autofree char *label = NULL;
 
-        if (strcmp (PQgetvalue (steps, r, 0),
-                    aq_pipeline_step_get_id (g_ptr_array_index (order, i))) != 0)
+        if (strcmp (step_id, aq_pipeline_step_get_id (g_ptr_array_index (order, i))) != 0)
           continue;
-        label = g_strdup_printf ("%s (%s)", PQgetvalue (steps, r, 0), PQgetvalue (steps, r, 1));
-        g_print ("  %-36s %12s → %-12s %9.1f ms%s%s\n", label, value_or (steps, r, 2, "-"),
-                 value_or (steps, r, 3, "-"), g_ascii_strtod (value_or (steps, r, 4, "0"), NULL),
-                 PQgetisnull (steps, r, 5) ? "" : "  FAILED: ", value_or (steps, r, 5, ""));
+        label = g_strdup_printf ("%s (%s)", step_id, type);
+        g_print ("  %-36s %12s → %-12s %9.1f ms%s%s\n", label, rows_in, rows_out,
+                 member_double (step, "duration_ms"), failed ? "  FAILED: " : "",
+                 failed ? failed : "");
       }
 }
 
@@ -341,8 +324,8 @@ pipeline_run (const char *what)
   if (db == NULL)
     return aq_ctl_fail (error);
 
-  ok = aq_pipeline_run (pipeline, db, aq_ctl_progress, NULL, aq_ctl_cancellable (), &run_id,
-                        &error);
+  ok = aq_pipeline_runner_run_pipeline (pipeline, db, aq_ctl_progress, NULL, aq_ctl_cancellable (),
+                                        &run_id, &error);
   aq_ctl_progress_done ();
   if (run_id > 0)
     report_run (pipeline, db, run_id);

@@ -6,6 +6,8 @@
  * written beside its target and renamed over it when complete: a failed or interrupted run
  * leaves the previous file (or none), never half of one.
  */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

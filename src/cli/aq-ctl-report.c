@@ -5,6 +5,8 @@
  * named exactly. Output: an aligned table, or --json. Each output is one function below, so
  * another format is one more option and one more branch in report_output().
  */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>

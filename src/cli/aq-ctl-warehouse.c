@@ -1,4 +1,6 @@
 /* aq-ctl-warehouse.c — aqueductctl warehouse init|start|stop|status|url */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <string.h>
@@ -55,7 +57,7 @@ warehouse_init (AqLocalWarehouse *wh)
   if (db == NULL)
     return aq_ctl_fail (error);
   aq_ctl_progress (-1, "Applying migrations", NULL);
-  if (!aq_migrations_apply (db, &applied, &error))
+  if (!aq_warehouse_prepare (db, &applied, &error))
     return aq_ctl_fail (error);
   aq_ctl_progress_done ();
   g_print ("%s %s (%u migrations applied)\n",
@@ -176,7 +178,7 @@ aq_ctl_migrate (int    argc,
   g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
   guint applied = 0;
 
-  if (db == NULL || !aq_migrations_apply (db, &applied, &error))
+  if (db == NULL || !aq_warehouse_prepare (db, &applied, &error))
     return aq_ctl_fail (error);
   g_print ("%u migrations applied\n", applied);
   return AQ_CTL_OK;

@@ -1,4 +1,6 @@
 /* main.c — aqueductctl, the command line of Aqueduct */
+#define G_LOG_DOMAIN "aqueductctl"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -3,6 +3,7 @@
 
 #include "aq-audit.h"
 #include "aq-catalog.h"
+#include "aq-catalog-seed.h"
 #include "aq-clock.h"
 #include "aq-core.h"
 #include "aq-connection.h"
@@ -28,6 +29,7 @@
 #include "aq-overview.h"
 #include "aq-phone.h"
 #include "aq-pipeline-compiler.h"
+#include "aq-pipeline-history.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-step.h"
 #include "aq-pipeline.h"
@@ -40,3 +42,4 @@
 #include "aq-report-xlsx.h"
 #include "aq-simulator.h"
 #include "aq-template.h"
+#include "aq-warehouse.h"

@@ -4,6 +4,8 @@
  * attempts; waiting here is free. The bucket starts full so a quiet gateway sends a burst of
  * one second's worth at once.
  */
+#define G_LOG_DOMAIN "aqueductd"
+
 #include "config.h"
 
 #include "aq-token-bucket.h"

@@ -1,4 +1,6 @@
 /* main.c — aqueductd, the headless service */
+#define G_LOG_DOMAIN "aqueductd"
+
 #include "config.h"
 
 #include <glib-unix.h>

@@ -1,4 +1,6 @@
 /* main.c — aqueduct, the workstation */
+#define G_LOG_DOMAIN "aqueduct"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

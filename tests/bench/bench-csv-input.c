@@ -97,7 +97,7 @@ main (int   argc,
     {
       db = aq_db_connect (url, &error);
       g_assert_no_error (error);
-      aq_migrations_apply (db, NULL, &error);
+      aq_warehouse_prepare (db, NULL, &error);
       g_assert_no_error (error);
     }
   else
@@ -130,7 +130,7 @@ main (int   argc,
       gint64 run_id = 0;
       double seconds;
 
-      aq_pipeline_run (pipeline, db, NULL, NULL, NULL, &run_id, &error);
+      aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, &run_id, &error);
       g_assert_no_error (error);
       seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
       rates[round] = rows / seconds;

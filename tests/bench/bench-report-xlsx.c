@@ -112,7 +112,7 @@ run_report (const char  *path,
   if (db == NULL || (catalog = aq_catalog_load (db, NULL, error)) == NULL
       || (spec = aq_report_spec_new_from_file (file, error)) == NULL)
     return FALSE;
-  return aq_report_write_xlsx_list (db, catalog, spec, params, path, rows, NULL, error);
+  return aq_report_export_list (db, catalog, spec, params, path, NULL, rows, NULL, error);
 }
 
 /* The child: one export; writes "rows bytes seconds" to @fd. */

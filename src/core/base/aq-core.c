@@ -3,6 +3,8 @@
  * The migrations and standard pipelines travel inside the library as resources. A static
  * library drops an object nobody references, so they are registered here by hand, once.
  */
+#define G_LOG_DOMAIN "aq-core"
+
 #include "aq-core.h"
 
 #include <gio/gio.h>

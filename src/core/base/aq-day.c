@@ -3,6 +3,8 @@
  * The simulator handles a few hundred million dates; these are Howard Hinnant's branch-light
  * civil-date conversions, exact for every Gregorian date.
  */
+#define G_LOG_DOMAIN "aq-day"
+
 #include "aq-day.h"
 
 gint32

@@ -4,6 +4,8 @@
  * file system) and a reader never sees half a workbook; it is hidden (a leading dot) so a
  * file manager does not offer it while it grows.
  */
+#define G_LOG_DOMAIN "aq-export-file"
+
 #include "config.h"
 
 #include "aq-export-file.h"

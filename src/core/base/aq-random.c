@@ -5,6 +5,8 @@
  * own xoshiro256** generator from (seed, stream, index) through splitmix64. GRand and rand()
  * are neither fast enough nor stable across GLib versions for that.
  */
+#define G_LOG_DOMAIN "aq-random"
+
 #include "aq-random.h"
 
 #include <math.h>

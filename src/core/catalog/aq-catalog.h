@@ -54,9 +54,4 @@ GListModel  *aq_catalog_search_dimensions    (AqCatalog           *self,
 /* (transfer full): the catalog as JSON ({"indicators": […], "dimensions": […]}) for the CLI. */
 JsonNode    *aq_catalog_to_json              (AqCatalog           *self);
 
-/* Writes the shipped catalog and the standard reports into meta.*; idempotent, called by
- * aq_migrations_apply() after the migrations. User reports are never touched. */
-gboolean     aq_catalog_seed                 (AqDb                *db,
-                                              GError             **error);
-
 G_END_DECLS

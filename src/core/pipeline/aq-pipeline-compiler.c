@@ -747,6 +747,30 @@ aq_pipeline_compiler_get_watermark (AqPipelineCompiler *self,
 }
 
 /**
+ * aq_pipeline_compiler_check:
+ *
+ * The checks that need no warehouse: the graph, then each step's columns in the pipeline's
+ * order, as far as they can be known (declared by csv and json inputs, and what follows from
+ * them). Errors are %AQ_ERROR_INVALID and name the step and the member or column.
+ */
+gboolean
+aq_pipeline_compiler_check (AqPipelineCompiler  *self,
+                            GError             **error)
+{
+  GPtrArray *order;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE_COMPILER (self), FALSE);
+
+  order = aq_pipeline_get_order (self->pipeline, error);
+  if (order == NULL)
+    return FALSE;
+  for (guint i = 0; i < order->len; i++)
+    if (!aq_pipeline_compiler_check_step (self, g_ptr_array_index (order, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * aq_pipeline_compiler_check_step:
  *
  * Checks that every column @step names is in what flows into it (when that is known) and

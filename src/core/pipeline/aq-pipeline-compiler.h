@@ -29,6 +29,8 @@ char               *aq_pipeline_quote_table           (const char         *name)
 G_DECLARE_FINAL_TYPE (AqPipelineCompiler, aq_pipeline_compiler, AQ, PIPELINE_COMPILER, GObject)
 
 AqPipelineCompiler *aq_pipeline_compiler_new          (AqPipeline         *pipeline);
+gboolean            aq_pipeline_compiler_check        (AqPipelineCompiler *self,
+                                                       GError            **error);
 gboolean            aq_pipeline_compiler_check_step   (AqPipelineCompiler *self,
                                                        AqPipelineStep     *step,
                                                        GError            **error);

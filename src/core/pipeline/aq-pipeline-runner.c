@@ -1741,3 +1741,75 @@ aq_pipeline_runner_get_run_id (AqPipelineRunner *self)
   g_return_val_if_fail (AQ_IS_PIPELINE_RUNNER (self), 0);
   return self->run_id;
 }
+
+/* ---- entry points ---- */
+
+/**
+ * aq_pipeline_runner_validate:
+ * @db: (nullable): the warehouse, or %NULL for the checks that need none
+ *
+ * Without @db: the graph, each step's members, and the columns that can be known without the
+ * warehouse (declared by csv and json inputs, and what follows from them). With @db also: the
+ * SQL of table inputs, named connections, input files, lookup tables and output tables with
+ * their column types — inside a transaction that is rolled back, so nothing changes.
+ * Errors are %AQ_ERROR_INVALID and name the step and the member or column.
+ */
+gboolean
+aq_pipeline_runner_validate (AqPipeline  *pipeline,
+                             AqDb        *db,
+                             GError     **error)
+{
+  g_autoptr(AqPipelineCompiler) compiler = NULL;
+  g_autoptr(AqPipelineRunner) runner = NULL;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE (pipeline), FALSE);
+  g_return_val_if_fail (db == NULL || AQ_IS_DB (db), FALSE);
+
+  compiler = aq_pipeline_compiler_new (pipeline);
+  if (!aq_pipeline_compiler_check (compiler, error))
+    return FALSE;
+  if (db == NULL)
+    return TRUE;
+  runner = aq_pipeline_runner_new (pipeline, db);
+  return aq_pipeline_runner_check (runner, NULL, error);
+}
+
+/**
+ * aq_pipeline_runner_run_pipeline:
+ * @progress: (nullable): told which step runs, with the fraction of steps done
+ * @cancellable: (nullable): cancels the running statement; the run then rolls back
+ * @out_run_id: (out) (optional): the run's meta.pipeline_run id, also when it failed
+ *
+ * Validates, then runs every step in one transaction: either every target table gets the
+ * new rows or none does. The run and its steps are recorded in meta.pipeline_run and
+ * meta.pipeline_step_run whatever the outcome. Blocks: call it from a worker thread in a UI.
+ * A cancelled run fails with %G_IO_ERROR_CANCELLED.
+ */
+gboolean
+aq_pipeline_runner_run_pipeline (AqPipeline      *pipeline,
+                                 AqDb            *db,
+                                 AqProgressFunc   progress,
+                                 gpointer         user_data,
+                                 GCancellable    *cancellable,
+                                 gint64          *out_run_id,
+                                 GError         **error)
+{
+  g_autoptr(AqPipelineCompiler) compiler = NULL;
+  g_autoptr(AqPipelineRunner) runner = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE (pipeline), FALSE);
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+
+  if (out_run_id)
+    *out_run_id = 0;
+  compiler = aq_pipeline_compiler_new (pipeline);
+  if (!aq_pipeline_compiler_check (compiler, error))
+    return FALSE;
+  runner = aq_pipeline_runner_new (pipeline, db);
+  aq_pipeline_runner_set_progress (runner, progress, user_data);
+  ok = aq_pipeline_runner_run (runner, cancellable, error);
+  if (out_run_id)
+    *out_run_id = aq_pipeline_runner_get_run_id (runner);
+  return ok;
+}

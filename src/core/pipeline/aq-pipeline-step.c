@@ -613,7 +613,7 @@ aq_pipeline_step_new (JsonObject *definition,
   return self;
 }
 
-/* The id as written, or NULL when the step has none (aq_pipeline_validate() says so). */
+/* The id as written, or NULL when the step has none (aq_pipeline_runner_validate() says so). */
 const char *
 aq_pipeline_step_get_id (AqPipelineStep *self)
 {

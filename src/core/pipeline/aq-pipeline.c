@@ -1,10 +1,11 @@
 /* aq-pipeline.c — a pipeline: a graph of steps that loads the warehouse
  *
  * Loading only needs well-formed JSON: a pipeline with an unknown step type or a dangling edge
- * still loads, so a canvas can open it and show what is wrong. aq_pipeline_validate() then
- * checks the graph (ids, edges, cycles, how many inputs each step takes), each step's members,
- * and the columns that flow along the edges — statically, or against the warehouse when it is
- * given one. aq_pipeline_run() hands a valid pipeline to the runner.
+ * still loads, so a canvas can open it and show what is wrong. The model checks the graph (ids,
+ * edges, cycles, how many inputs each step takes) and each step's members when asked for the
+ * order; the compiler checks the columns that flow along the edges, the runner checks them
+ * against the warehouse and runs. The entry points are the runner's
+ * (aq_pipeline_runner_validate(), aq_pipeline_runner_run_pipeline()): the model knows neither.
  */
 #define G_LOG_DOMAIN "aq-pipeline"
 
@@ -13,9 +14,7 @@
 #include <string.h>
 
 #include "aq-error.h"
-#include "aq-pipeline-compiler.h"
 #include "aq-pipeline-private.h"
-#include "aq-pipeline-runner.h"
 
 #define STANDARD_RESOURCE_DIR "/org/aqueduct/Aqueduct/pipelines/"
 
@@ -388,25 +387,6 @@ check_graph (AqPipeline  *self,
          && check_input_counts (self, error);
 }
 
-/* The graph checks, then each step's columns against what flows into it. */
-static gboolean
-check_static (AqPipeline  *self,
-              GError     **error)
-{
-  g_autoptr(AqPipelineCompiler) compiler = NULL;
-
-  if (!check_graph (self, error))
-    {
-      g_clear_pointer (&self->order, g_ptr_array_unref);
-      return FALSE;
-    }
-  compiler = aq_pipeline_compiler_new (self);
-  for (guint i = 0; i < self->order->len; i++)
-    if (!aq_pipeline_compiler_check_step (compiler, g_ptr_array_index (self->order, i), error))
-      return FALSE;
-  return TRUE;
-}
-
 /* ---- GObject overrides ---- */
 
 static void
@@ -450,7 +430,7 @@ aq_pipeline_init (AqPipeline *self)
  *   current directory when %NULL
  *
  * Fails only when @json is not JSON of a pipeline's shape; everything else is for
- * aq_pipeline_validate() to say.
+ * aq_pipeline_runner_validate() to say.
  */
 AqPipeline *
 aq_pipeline_new_from_data (const char  *json,
@@ -674,70 +654,4 @@ aq_pipeline_resolve_path (AqPipeline *self,
   g_return_val_if_fail (path != NULL, NULL);
 
   return g_canonicalize_filename (path, self->base_dir);
-}
-
-/**
- * aq_pipeline_validate:
- * @db: (nullable): the warehouse, or %NULL for the checks that need none
- *
- * Without @db: the graph, each step's members, and the columns that can be known without the
- * warehouse (declared by csv and json inputs, and what follows from them). With @db also: the
- * SQL of table inputs, named connections, input files, lookup tables and output tables with
- * their column types — inside a transaction that is rolled back, so nothing changes.
- * Errors are %AQ_ERROR_INVALID and name the step and the member or column.
- */
-gboolean
-aq_pipeline_validate (AqPipeline  *self,
-                      AqDb        *db,
-                      GError     **error)
-{
-  g_autoptr(AqPipelineRunner) runner = NULL;
-
-  g_return_val_if_fail (AQ_IS_PIPELINE (self), FALSE);
-  g_return_val_if_fail (db == NULL || AQ_IS_DB (db), FALSE);
-
-  if (!check_static (self, error))
-    return FALSE;
-  if (db == NULL)
-    return TRUE;
-  runner = aq_pipeline_runner_new (self, db);
-  return aq_pipeline_runner_check (runner, NULL, error);
-}
-
-/**
- * aq_pipeline_run:
- * @progress: (nullable): told which step runs, with the fraction of steps done
- * @cancellable: (nullable): cancels the running statement; the run then rolls back
- * @out_run_id: (out) (optional): the run's meta.pipeline_run id, also when it failed
- *
- * Validates, then runs every step in one transaction: either every target table gets the
- * new rows or none does. The run and its steps are recorded in meta.pipeline_run and
- * meta.pipeline_step_run whatever the outcome. Blocks: call it from a worker thread in a UI.
- * A cancelled run fails with %G_IO_ERROR_CANCELLED.
- */
-gboolean
-aq_pipeline_run (AqPipeline      *self,
-                 AqDb            *db,
-                 AqProgressFunc   progress,
-                 gpointer         user_data,
-                 GCancellable    *cancellable,
-                 gint64          *out_run_id,
-                 GError         **error)
-{
-  g_autoptr(AqPipelineRunner) runner = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (AQ_IS_PIPELINE (self), FALSE);
-  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
-
-  if (out_run_id)
-    *out_run_id = 0;
-  if (!check_static (self, error))
-    return FALSE;
-  runner = aq_pipeline_runner_new (self, db);
-  aq_pipeline_runner_set_progress (runner, progress, user_data);
-  ok = aq_pipeline_runner_run (runner, cancellable, error);
-  if (out_run_id)
-    *out_run_id = aq_pipeline_runner_get_run_id (runner);
-  return ok;
 }

@@ -37,15 +37,4 @@ GPtrArray      *aq_pipeline_get_consumers   (AqPipeline      *self,
 char           *aq_pipeline_resolve_path    (AqPipeline      *self,
                                              const char      *path);
 
-gboolean        aq_pipeline_validate        (AqPipeline      *self,
-                                             AqDb            *db,
-                                             GError         **error);
-gboolean        aq_pipeline_run             (AqPipeline      *self,
-                                             AqDb            *db,
-                                             AqProgressFunc   progress,
-                                             gpointer         user_data,
-                                             GCancellable    *cancellable,
-                                             gint64          *out_run_id,
-                                             GError         **error);
-
 G_END_DECLS

@@ -6,6 +6,8 @@
  * spreadsheet, so such a field gets a leading apostrophe (the usual defence against CSV
  * injection); numbers are never touched.
  */
+#define G_LOG_DOMAIN "aq-report"
+
 #include "config.h"
 
 #include "aq-report-csv.h"
@@ -18,7 +20,6 @@
 
 #include "aq-error.h"
 #include "aq-export-file.h"
-#include "aq-report-export.h"
 
 struct _AqReportCsvStream
 {
@@ -302,19 +303,4 @@ aq_report_write_csv (AqReportResult  *result,
       end_row (out);
     }
   return close_out (out, file, error);
-}
-
-gboolean
-aq_report_write_csv_list (AqDb          *db,
-                          AqCatalog     *catalog,
-                          AqReportSpec  *spec,
-                          GHashTable    *params,
-                          const char    *path,
-                          guint64       *n_rows,
-                          GCancellable  *cancellable,
-                          GError       **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  return aq_report_export_list (db, catalog, spec, params, NULL, path, n_rows, cancellable,
-                                error);
 }

@@ -14,16 +14,6 @@ G_BEGIN_DECLS
 gboolean            aq_report_write_csv           (AqReportResult      *result,
                                                    const char          *path,
                                                    GError             **error);
-/* Runs the LIST report @spec and streams its rows into @path. Blocking. */
-gboolean            aq_report_write_csv_list      (AqDb                *db,
-                                                   AqCatalog           *catalog,
-                                                   AqReportSpec        *spec,
-                                                   GHashTable          *params,
-                                                   const char          *path,
-                                                   guint64             *n_rows,
-                                                   GCancellable        *cancellable,
-                                                   GError             **error);
-
 /* As AqReportXlsxStream: add_row() is an AqReportRowFunc, the stream its user_data. */
 typedef struct _AqReportCsvStream AqReportCsvStream;
 

@@ -5,6 +5,8 @@
  * aside until the workbook closes, are set last. Past the sheet's last row the list goes on on
  * a new sheet with the same title block and header, and a note saying where it continues from.
  */
+#define G_LOG_DOMAIN "aq-report"
+
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -12,7 +14,6 @@
 
 #include "aq-error.h"
 #include "aq-export-file.h"
-#include "aq-report-export.h"
 #include "aq-report-xlsx-private.h"
 
 /* ---- lists, streamed ---- */
@@ -404,19 +405,4 @@ _aq_xlsx_write_list_result (AqReportResult  *result,
         return FALSE;
     }
   return aq_report_xlsx_stream_finish (stream, result, error);
-}
-
-gboolean
-aq_report_write_xlsx_list (AqDb          *db,
-                           AqCatalog     *catalog,
-                           AqReportSpec  *spec,
-                           GHashTable    *params,
-                           const char    *path,
-                           guint64       *n_rows,
-                           GCancellable  *cancellable,
-                           GError       **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  return aq_report_export_list (db, catalog, spec, params, path, NULL, n_rows, cancellable,
-                                error);
 }

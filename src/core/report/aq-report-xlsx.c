@@ -8,6 +8,8 @@
  * row. Pivots are small and written in libxlsxwriter's normal mode (shared strings); lists
  * are streamed in constant-memory mode (aq-report-xlsx-stream.c). The helpers here serve both.
  */
+#define G_LOG_DOMAIN "aq-report"
+
 #include "config.h"
 
 #include "aq-report-xlsx-private.h"

@@ -20,17 +20,6 @@ gboolean             aq_report_write_xlsx           (AqReportResult      *result
                                                      const char          *path,
                                                      GError             **error);
 
-/* Runs the LIST report @spec and streams its rows into @path (@n_rows: optional, the rows
- * written). Blocking: call it from a worker thread. */
-gboolean             aq_report_write_xlsx_list      (AqDb                *db,
-                                                     AqCatalog           *catalog,
-                                                     AqReportSpec        *spec,
-                                                     GHashTable          *params,
-                                                     const char          *path,
-                                                     guint64             *n_rows,
-                                                     GCancellable        *cancellable,
-                                                     GError             **error);
-
 /* The streaming writer itself, for callers that feed several outputs from one run:
  * aq_report_xlsx_stream_add_row() is an AqReportRowFunc (pass the stream as user_data);
  * finish() with the run's header completes the file (also when no row came); free() without

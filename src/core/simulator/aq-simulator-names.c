@@ -4,6 +4,8 @@
  * so that the common surnames of Fujian come up as often as they do there. Identity numbers
  * carry a valid check character, so a pipeline's validation rule has something real to check.
  */
+#define G_LOG_DOMAIN "aq-simulator"
+
 #include "aq-simulator-private.h"
 
 #include <string.h>

@@ -3,6 +3,8 @@
  * Addresses, SMS texts and detail strings carry numbers by the million; the printf family
  * parses its format each time, these helpers just emit digits.
  */
+#define G_LOG_DOMAIN "aq-simulator"
+
 #include "aq-simulator-private.h"
 
 void

@@ -1,6 +1,6 @@
 /* aq-catalog-seed.c — writing the shipped catalog and standard reports into meta.*
  *
- * Runs after every migrate: an update-else-insert per row in one transaction, so running it
+ * Runs after every migrate (aq_warehouse_prepare()): an update-else-insert per row in one transaction, so running it
  * twice changes nothing and a newer Aqueduct brings its newer definitions. Rows a warehouse
  * added itself (standard = false) are never touched; a user report that happens to carry a
  * standard report's name keeps it.
@@ -8,6 +8,8 @@
 #define G_LOG_DOMAIN "aq-catalog"
 
 #include "config.h"
+
+#include "aq-catalog-seed.h"
 
 #include "aq-catalog-private.h"
 

@@ -9,7 +9,7 @@
 #include "aq-demo.h"
 
 #include "aq-error.h"
-#include "aq-pipeline.h"
+#include "aq-pipeline-runner.h"
 
 /* Sources before the layers that read them: ods, then dw dimensions before facts, then dm. */
 static const char * const standard_order[] = {
@@ -105,7 +105,8 @@ aq_demo_run_pipelines (AqDb            *db,
       ScaledProgress sp = { progress, user_data, (double) i / n, 1.0 / n, standard_order[i] };
 
       if (pipeline == NULL
-          || !aq_pipeline_run (pipeline, db, scaled_progress_cb, &sp, cancellable, NULL, error))
+          || !aq_pipeline_runner_run_pipeline (pipeline, db, scaled_progress_cb, &sp, cancellable,
+                                               NULL, error))
         {
           g_prefix_error (error, "Pipeline %s: ", standard_order[i]);
           return FALSE;

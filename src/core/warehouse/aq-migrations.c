@@ -3,17 +3,17 @@
  * The files of data/sql/ are compiled into the library as resources and applied in name
  * order, each in its own transaction together with its row in meta.migration, so a failed
  * migration leaves the schema exactly as the previous one left it. An advisory lock keeps two
- * processes from migrating at once.
+ * processes from migrating at once. Migrations only migrate: what a warehouse holds besides its
+ * schema (the shipped catalog) is written by aq_warehouse_prepare() after them.
  */
 #define G_LOG_DOMAIN "aq-migrations"
 
 #include "aq-migrations.h"
 
-#include "aq-catalog.h"
 #include "aq-error.h"
 
 #define SQL_RESOURCE_DIR "/org/aqueduct/Aqueduct/sql/"
-#define MIGRATION_LOCK_KEY "4242001"
+#define MIGRATION_LOCK_KEY AQ_MIGRATIONS_LOCK_KEY
 
 static int
 compare_names (gconstpointer a,
@@ -125,8 +125,7 @@ aq_migrations_apply (AqDb     *db,
         goto out;
       applied++;
     }
-  /* The shipped indicator catalog and standard reports follow the schema they live in. */
-  ok = aq_catalog_seed (db, error);
+  ok = TRUE;
 
 out:
   {

@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* The advisory lock that keeps two processes from migrating (or seeding) at once. */
+#define AQ_MIGRATIONS_LOCK_KEY "4242001"
+
 char   **aq_migrations_list  (GError  **error);
 gboolean aq_migrations_apply (AqDb     *db,
                               guint    *n_applied,

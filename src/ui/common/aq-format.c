@@ -1,4 +1,6 @@
 /* aq-format.c — numbers and times the way the user's locale writes them */
+#define G_LOG_DOMAIN "aq-format"
+
 #include "config.h"
 
 #include "aq-format.h"

@@ -38,3 +38,26 @@ aq_panel_reload (AqPanel *self)
   if (iface->reload)
     iface->reload (self);
 }
+
+/* The connection monitor of the window @widget is in (the root's "monitor" property), or NULL
+ * while it has none. Panels (ui feature floors) find it here without knowing the shell's
+ * window type, which sits a floor above them. */
+AqConnectionMonitor *
+aq_panel_find_monitor (GtkWidget *widget)
+{
+  GtkRoot *root;
+  GParamSpec *pspec;
+  g_autoptr(GObject) monitor = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  root = gtk_widget_get_root (widget);
+  if (root == NULL)
+    return NULL;
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (root), "monitor");
+  if (pspec == NULL || !g_type_is_a (pspec->value_type, AQ_TYPE_CONNECTION_MONITOR))
+    return NULL;
+  g_object_get (root, "monitor", &monitor, NULL);
+  /* the window keeps its monitor for its whole life: a borrowed pointer is safe */
+  return AQ_CONNECTION_MONITOR (monitor);
+}

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "aq-connection-monitor.h"
+
 G_BEGIN_DECLS
 
 #define AQ_TYPE_PANEL (aq_panel_get_type ())
@@ -20,5 +22,7 @@ struct _AqPanelInterface
 
 gboolean aq_panel_get_loading (AqPanel *self);
 void     aq_panel_reload      (AqPanel *self);
+
+AqConnectionMonitor *aq_panel_find_monitor (GtkWidget *widget);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
  * object nobody references, so the resource is registered here by hand, once. Tests call this
  * before building widgets, the application at start.
  */
+#define G_LOG_DOMAIN "aq-ui"
+
 #include "config.h"
 
 #include "aq-ui.h"

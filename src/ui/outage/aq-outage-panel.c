@@ -28,7 +28,6 @@
 #include "aq-outage.h"
 #include "aq-overlay-layer.h"
 #include "aq-panel.h"
-#include "aq-window.h"
 
 #define ANALYZE_DELAY_MS 150
 /* Where the map looks until the warehouse has said where its city is (the demo city). */
@@ -102,11 +101,9 @@ static const struct
 static const char *
 profile_url (AqOutagePanel *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AqConnectionMonitor *monitor = aq_panel_find_monitor (GTK_WIDGET (self));
 
-  if (AQ_IS_WINDOW (root) && aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
-    return aq_connection_monitor_get_profile_url (aq_window_get_monitor (AQ_WINDOW (root)));
-  return NULL;
+  return monitor != NULL ? aq_connection_monitor_get_profile_url (monitor) : NULL;
 }
 
 /* A core call on a worker thread; the panel's dispose cancels it. */

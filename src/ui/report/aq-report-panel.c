@@ -33,7 +33,6 @@
 #include "aq-report-options-dialog.h"
 #include "aq-report-row-model.h"
 #include "aq-report-table.h"
-#include "aq-window.h"
 #include "aq-report-export.h"
 
 #define RUN_DELAY_MS 150
@@ -1647,10 +1646,10 @@ aq_panel_iface_init (AqPanelInterface *iface)
 static void
 window_monitor_cb (AqReportPanel *self,
                    GParamSpec    *pspec,
-                   AqWindow      *window)
+                   GObject       *window)
 {
-  if (self->monitor == NULL && aq_window_get_monitor (window) != NULL)
-    aq_report_panel_set_monitor (self, aq_window_get_monitor (window));
+  if (self->monitor == NULL && aq_panel_find_monitor (GTK_WIDGET (self)) != NULL)
+    aq_report_panel_set_monitor (self, aq_panel_find_monitor (GTK_WIDGET (self)));
 }
 
 /* The window is where the connection monitor lives: taken when the panel is put in one. */
@@ -1663,11 +1662,12 @@ aq_report_panel_root (GtkWidget *widget)
   GTK_WIDGET_CLASS (aq_report_panel_parent_class)->root (widget);
 
   root = gtk_widget_get_root (widget);
-  if (self->monitor == NULL && AQ_IS_WINDOW (root))
+  if (self->monitor == NULL
+      && g_object_class_find_property (G_OBJECT_GET_CLASS (root), "monitor") != NULL)
     {
       /* the window's template (and this panel) is built before its monitor is set */
-      if (aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
-        aq_report_panel_set_monitor (self, aq_window_get_monitor (AQ_WINDOW (root)));
+      if (aq_panel_find_monitor (widget) != NULL)
+        aq_report_panel_set_monitor (self, aq_panel_find_monitor (widget));
       else
         g_signal_connect_object (root, "notify::monitor", G_CALLBACK (window_monitor_cb), self,
                                  G_CONNECT_SWAPPED);

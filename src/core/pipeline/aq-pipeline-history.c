@@ -1,0 +1,156 @@
+/* aq-pipeline-history.c — what meta.pipeline_run and meta.pipeline_step_run recorded
+ *
+ * The runner writes the records (aq-pipeline-runner.c); this module reads them back for the
+ * CLI and the panels, so no caller outside core holds SQL. The answers are JSON objects whose
+ * members are what `aqueductctl pipeline … --json` prints: NULL columns become JSON null,
+ * counts integers, durations doubles (milliseconds).
+ */
+#define G_LOG_DOMAIN "aq-pipeline"
+
+#include "config.h"
+
+#include "aq-pipeline-history.h"
+
+#include "aq-error.h"
+
+typedef enum
+{
+  TEXT,
+  INT,
+  DOUBLE,
+} Kind;
+
+static void
+add_column (JsonBuilder *b,
+            const char  *member,
+            PGresult    *res,
+            int          row,
+            int          column,
+            Kind         kind)
+{
+  const char *value = PQgetvalue (res, row, column);
+
+  json_builder_set_member_name (b, member);
+  if (PQgetisnull (res, row, column))
+    json_builder_add_null_value (b);
+  else if (kind == INT)
+    json_builder_add_int_value (b, g_ascii_strtoll (value, NULL, 10));
+  else if (kind == DOUBLE)
+    json_builder_add_double_value (b, g_ascii_strtod (value, NULL));
+  else
+    json_builder_add_string_value (b, value);
+}
+
+static JsonObject *
+take_object (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * aq_pipeline_history_last_runs:
+ *
+ * Returns: (transfer full): the last run of every pipeline that ran, by the pipeline's name:
+ * `{"NAME": {"run_id", "status", "started_at" ("YYYY-MM-DD HH24:MI:SS" in the session's time
+ * zone), "duration_ms", "rows_written", "error"}}`
+ */
+JsonObject *
+aq_pipeline_history_last_runs (AqDb    *db,
+                               GError **error)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+
+  res = aq_db_query (db,
+                     "SELECT DISTINCT ON (pipeline) pipeline, run_id, status,"
+                     " to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),"
+                     " round(extract(epoch FROM finished_at - started_at) * 1000),"
+                     " rows_written, error"
+                     " FROM meta.pipeline_run ORDER BY pipeline, run_id DESC",
+                     0, NULL, error);
+  if (res == NULL)
+    return NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      json_builder_set_member_name (b, PQgetvalue (res, i, 0));
+      json_builder_begin_object (b);
+      add_column (b, "run_id", res, i, 1, INT);
+      add_column (b, "status", res, i, 2, TEXT);
+      add_column (b, "started_at", res, i, 3, TEXT);
+      add_column (b, "duration_ms", res, i, 4, DOUBLE);
+      add_column (b, "rows_written", res, i, 5, INT);
+      add_column (b, "error", res, i, 6, TEXT);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  return take_object (b);
+}
+
+/**
+ * aq_pipeline_history_get_run:
+ *
+ * Returns: (transfer full): the run @run_id: `{"status", "rows_written", "error",
+ * "duration_ms", "steps": [{"id", "type", "rows_in", "rows_out", "duration_ms", "error"}]}`
+ * (the steps that recorded a row, in no particular order); %NULL with %AQ_ERROR_NOT_FOUND
+ * when the run is not recorded
+ */
+JsonObject *
+aq_pipeline_history_get_run (AqDb    *db,
+                             gint64   run_id,
+                             GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+  const char *params[] = { id };
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(PGresult) run = NULL;
+  g_autoptr(PGresult) steps = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+
+  run = aq_db_query (db,
+                     "SELECT status, rows_written, error,"
+                     " extract(epoch FROM finished_at - started_at) * 1000"
+                     " FROM meta.pipeline_run WHERE run_id = $1", 1, params, error);
+  if (run == NULL)
+    return NULL;
+  if (PQntuples (run) != 1)
+    {
+      g_set_error_literal (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, "it is not recorded");
+      return NULL;
+    }
+  steps = aq_db_query (db,
+                       "SELECT step_id, step_type, rows_in, rows_out, duration_ms, error"
+                       " FROM meta.pipeline_step_run WHERE run_id = $1", 1, params, error);
+  if (steps == NULL)
+    return NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  add_column (b, "status", run, 0, 0, TEXT);
+  add_column (b, "rows_written", run, 0, 1, INT);
+  add_column (b, "error", run, 0, 2, TEXT);
+  add_column (b, "duration_ms", run, 0, 3, DOUBLE);
+  json_builder_set_member_name (b, "steps");
+  json_builder_begin_array (b);
+  for (int r = 0; r < PQntuples (steps); r++)
+    {
+      json_builder_begin_object (b);
+      add_column (b, "id", steps, r, 0, TEXT);
+      add_column (b, "type", steps, r, 1, TEXT);
+      add_column (b, "rows_in", steps, r, 2, INT);
+      add_column (b, "rows_out", steps, r, 3, INT);
+      add_column (b, "duration_ms", steps, r, 4, DOUBLE);
+      add_column (b, "error", steps, r, 5, TEXT);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return take_object (b);
+}

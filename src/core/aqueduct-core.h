@@ -39,4 +39,8 @@
 #include "aq-report-export.h"
 #include "aq-report-xlsx.h"
 #include "aq-simulator.h"
+#include "aq-cron.h"
+#include "aq-job.h"
+#include "aq-job-kind.h"
+#include "aq-job-queue.h"
 #include "aq-template.h"

@@ -33,7 +33,8 @@ typedef struct
 } Daemon;
 
 static char *
-write_config (const char *owner)
+write_config (const char *owner,
+              guint       max_running)
 {
   g_autofree char *name = g_strdup_printf ("aqueductd-scheduler-%s.conf", owner);
   g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
@@ -41,8 +42,8 @@ write_config (const char *owner)
                                            "enabled=true\n"
                                            "poll-interval-ms=200\n"
                                            "lease-seconds=3\n"
-                                           "max-running=4\n"
-                                           "owner=%s\n", owner);
+                                           "max-running=%u\n"
+                                           "owner=%s\n", max_running, owner);
   g_autoptr(GError) error = NULL;
 
   g_file_set_contents (path, text, -1, &error);
@@ -58,9 +59,10 @@ die_with_parent (gpointer user_data)
 
 static void
 daemon_start (Daemon     *d,
-              const char *owner)
+              const char *owner,
+              guint       max_running)
 {
-  g_autofree char *config = write_config (owner);
+  g_autofree char *config = write_config (owner, max_running);
   const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", config, "--port", "0", NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
                                          database_url, TRUE);
@@ -244,9 +246,9 @@ test_once_and_chain (void)
   reset ();
   add_job ("beat", "INSERT INTO public.ticks (job) VALUES ('beat')", "*/2 * * * * *", NULL, 0);
   add_job ("after-beat", "INSERT INTO public.ticks (job) VALUES ('after')", NULL, "beat", 0);
-  daemon_start (&d, "one");
+  daemon_start (&d, "one", 4);
   wait_for ("SELECT count(*) FROM meta.job_run WHERE status = 'succeeded'"
-            " AND job_id = (SELECT job_id FROM meta.job WHERE name = 'after-beat')", 4, 60);
+            " AND job_id = (SELECT job_id FROM meta.job WHERE name = 'after-beat')", 3, 60);
   settle (jobs);
 
   metrics = http_get (&d, "/metrics");
@@ -254,7 +256,7 @@ test_once_and_chain (void)
   daemon_end (&d, SIGTERM);
 
   /* every occurrence once, on the schedule's even seconds; each run wrote its one row */
-  assert_once_per_occurrence ("beat", 4);
+  assert_once_per_occurrence ("beat", 3);
   g_assert_cmpint (count ("SELECT count(*) FROM meta.job_run r JOIN meta.job j USING (job_id)"
                           " WHERE j.name = 'beat'"
                           "   AND extract(second FROM r.scheduled_for)::int % 2 <> 0"), ==, 0);
@@ -293,14 +295,14 @@ test_sigkill_restart (void)
 
   reset ();
   add_job ("slow", "SELECT pg_sleep(1.5)", "*/3 * * * * *", NULL, 2);
-  daemon_start (&d, "killed");
+  daemon_start (&d, "killed", 4);
   wait_for ("SELECT count(*) FROM meta.job_run WHERE status = 'running'", 1, 30);
   daemon_end (&d, SIGKILL);
   g_assert_cmpint (count ("SELECT count(*) FROM meta.job_run WHERE status = 'running'"
                           " AND lease_owner = 'killed'"), ==, 1);
 
   /* the next daemon: the dead one's lease runs out, its run is interrupted and retried */
-  daemon_start (&d, "restarted");
+  daemon_start (&d, "restarted", 4);
   wait_for ("SELECT count(*) FROM meta.job_run WHERE status = 'interrupted'", 1, 30);
   wait_for ("SELECT count(*) FROM meta.job_run r JOIN meta.job_run i"
             "   ON i.scheduled_for = r.scheduled_for AND i.job_id = r.job_id"
@@ -328,8 +330,10 @@ test_two_daemons (void)
   reset ();
   add_job ("pair", "INSERT INTO public.ticks (job) VALUES ('pair')", "* * * * * *", NULL, 0);
   add_job ("pair2", "INSERT INTO public.ticks (job) VALUES ('pair2')", "* * * * * *", NULL, 0);
-  daemon_start (&a, "a");
-  daemon_start (&b, "b");
+  /* one run at a time each: while one daemon runs one job's occurrence, the other daemon
+   * takes the other job's */
+  daemon_start (&a, "a", 1);
+  daemon_start (&b, "b", 1);
   wait_for ("SELECT count(*) FROM meta.job_run WHERE status = 'succeeded'", 12, 60);
   settle (jobs);
   daemon_end (&a, SIGTERM);
@@ -338,6 +342,8 @@ test_two_daemons (void)
   g_test_message ("runs by owner: a %" G_GINT64_FORMAT ", b %" G_GINT64_FORMAT,
                   count ("SELECT count(*) FROM meta.job_run WHERE lease_owner = 'a'"),
                   count ("SELECT count(*) FROM meta.job_run WHERE lease_owner = 'b'"));
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.job_run WHERE lease_owner = 'a'"), >, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.job_run WHERE lease_owner = 'b'"), >, 0);
   for (guint i = 0; jobs[i]; i++)
     {
       g_autofree char *ticks = g_strdup_printf ("SELECT count(*) FROM public.ticks"

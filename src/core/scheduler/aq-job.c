@@ -143,6 +143,9 @@ read_query (AqDb                *db,
 {
   PGresult *res;
 
+  /* inside the caller's transaction (the Overview reads everything in one) */
+  if (PQtransactionStatus (aq_db_get_conn (db)) != PQTRANS_IDLE)
+    return aq_db_query (db, sql, n_params, params, error);
   if (!aq_db_exec (db, "BEGIN READ ONLY", error))
     return NULL;
   res = aq_db_query (db, sql, n_params, params, error);

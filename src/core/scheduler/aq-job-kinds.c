@@ -42,22 +42,22 @@ pipeline_run (const char    *target,
   g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard (target, error);
   g_autoptr(AqPipelineRunner) runner = NULL;
   g_autoptr(AqDb) db = NULL;
+  g_autofree char *run_id = NULL;
   gboolean ok;
 
   if (pipeline == NULL || (db = aq_db_connect (conninfo, error)) == NULL)
     return NULL;
   runner = aq_pipeline_runner_new (pipeline, db);
   ok = aq_pipeline_runner_run (runner, cancellable, error);
+  run_id = g_strdup_printf ("%" G_GINT64_FORMAT, aq_pipeline_runner_get_run_id (runner));
   if (!ok)
     {
       if (aq_pipeline_runner_get_run_id (runner) > 0)
-        g_prefix_error (error, _("pipeline run %" G_GINT64_FORMAT ": "),
-                        aq_pipeline_runner_get_run_id (runner));
+        g_prefix_error (error, _("pipeline run %s: "), run_id);
       return NULL;
     }
-  return g_strdup_printf (_("pipeline %s: run %" G_GINT64_FORMAT " succeeded"
-                            " (meta.pipeline_run has its steps)"),
-                          target, aq_pipeline_runner_get_run_id (runner));
+  return g_strdup_printf (_("pipeline %s: run %s succeeded (meta.pipeline_run has its steps)"),
+                          target, run_id);
 }
 
 static const AqJobKind pipeline_kind = {

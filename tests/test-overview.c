@@ -89,6 +89,58 @@ test_overview_layers_and_runs (void)
                    G_TIME_SPAN_HOUR);
 }
 
+/* The scheduler's jobs with their next and last runs, read in the overview's transaction. */
+static void
+test_overview_jobs (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_overview_jobs", TRUE);
+  g_autoptr(AqOverview) overview = NULL;
+  g_autoptr(AqOverview) empty = NULL;
+  g_autoptr(AqJob) nightly = aq_job_new ("nightly", "pipeline", "ods_billing");
+  g_autoptr(AqJob) cubes = aq_job_new ("cubes", "pipeline", "dm_cubes");
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ("2026-12-07T10:00:00+08:00", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  AqJob *job;
+
+  empty = aq_overview_load (db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (empty->jobs->len, ==, 0);
+
+  aq_clock_pin (at);
+  nightly->schedule = g_strdup ("30 1 * * *");
+  aq_job_add (db, nightly, &error);
+  g_assert_no_error (error);
+  cubes->after_job = g_strdup ("nightly");
+  aq_job_add (db, cubes, &error);
+  g_assert_no_error (error);
+  aq_db_exec (db,
+              "INSERT INTO meta.job_run (job_id, scheduled_for, trigger, status, not_before,"
+              "                          queued_at, started_at, finished_at, error)"
+              " SELECT job_id, '2026-12-07T01:30:00+08', 'schedule', 'failed', now(), now(),"
+              "        '2026-12-07T01:30:00+08', '2026-12-07T01:31:00+08', 'boom'"
+              "   FROM meta.job WHERE name = 'nightly'", &error);
+  g_assert_no_error (error);
+  aq_clock_pin (NULL);
+
+  overview = aq_overview_load (db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (overview->jobs->len, ==, 2);
+  job = g_ptr_array_index (overview->jobs, 0);
+  g_assert_cmpstr (job->name, ==, "cubes");
+  g_assert_null (job->next_due_at);
+  g_assert_cmpstr (job->after_job, ==, "nightly");
+  g_assert_cmpint (job->last_run_id, ==, 0);
+  job = g_ptr_array_index (overview->jobs, 1);
+  g_assert_cmpstr (job->name, ==, "nightly");
+  next = g_date_time_format_iso8601 (job->next_due_at);
+  g_assert_cmpstr (next, ==, "2026-12-07T17:30:00Z");
+  g_assert_cmpstr (job->last_status, ==, "failed");
+  g_assert_cmpstr (job->last_error, ==, "boom");
+  g_assert_cmpint (job->failures, ==, 1);
+  g_assert_cmpfloat (job->last_duration_s, ==, 60.0);
+}
+
 static void
 test_overview_unmigrated (void)
 {
@@ -101,6 +153,7 @@ test_overview_unmigrated (void)
   g_assert_cmpuint (overview->layers->len, ==, 0);
   g_assert_false (overview->has_run_log);
   g_assert_cmpuint (overview->runs->len, ==, 0);
+  g_assert_cmpuint (overview->jobs->len, ==, 0);
 }
 
 int
@@ -110,5 +163,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/overview/layers-and-runs", test_overview_layers_and_runs);
   g_test_add_func ("/overview/unmigrated", test_overview_unmigrated);
+  g_test_add_func ("/overview/jobs", test_overview_jobs);
   return g_test_run ();
 }

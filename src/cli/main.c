@@ -23,6 +23,7 @@ static const struct
   { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
   { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
   { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
+  { "job", aq_ctl_job, "list|add|remove|enable|disable|run|history  scheduled jobs" },
 };
 
 static int

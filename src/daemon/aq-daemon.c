@@ -4,7 +4,7 @@
  * thread, so a slow warehouse never stalls the other requests) and how the relay is doing;
  * /metrics gives Prometheus the counters; /receipts/PROVIDER takes the providers' delivery
  * receipts. The notification relay (aq-relay.c) runs in this process when providers are
- * configured.
+ * configured, and the job scheduler (aq-scheduler-service.c) when [scheduler] enables it.
  */
 #define G_LOG_DOMAIN "aqueductd"
 
@@ -17,6 +17,7 @@
 #include "aqueduct-core.h"
 #include "aq-receipts.h"
 #include "aq-relay.h"
+#include "aq-scheduler-service.h"
 
 typedef struct
 {
@@ -36,6 +37,7 @@ struct _AqDaemon
   gint64         started_at;
   AqRelayConfig *relay_config;   /* until the relay takes it */
   AqRelay       *relay;
+  AqSchedulerService *scheduler;
   GHashTable    *receipt_stats;  /* provider name → ReceiptStats; the configured ones */
 
   /* receipts share one connection, one statement at a time (each is a millisecond) */
@@ -130,6 +132,8 @@ health_done_cb (GObject      *object,
       json_builder_add_string_value (b, "disabled");
       json_builder_end_object (b);
     }
+  json_builder_set_member_name (b, "scheduler");
+  aq_scheduler_service_describe (self->scheduler, b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   body = json_to_string (root, FALSE);
@@ -222,6 +226,7 @@ metrics_cb (SoupServer        *server,
   if (self->relay)
     aq_relay_append_metrics (self->relay, text);
   append_receipt_metrics (self, text);
+  aq_scheduler_service_append_metrics (self->scheduler, text);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_COPY,
                                     text->str, text->len);
@@ -399,6 +404,7 @@ aq_daemon_finalize (GObject *object)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->relay);
+  g_clear_object (&self->scheduler);
   g_clear_pointer (&self->relay_config, aq_relay_config_free);
   g_clear_pointer (&self->receipt_stats, g_hash_table_unref);
   g_clear_object (&self->receipts_db);
@@ -427,6 +433,7 @@ aq_daemon_init (AqDaemon *self)
   soup_server_add_handler (self->server, "/receipts", receipts_cb, self, NULL);
   g_mutex_init (&self->receipts_lock);
   self->relay_config = aq_relay_config_new ();
+  self->scheduler = aq_scheduler_service_new ();
   self->receipt_stats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   soup_server_add_handler (self->server, NULL, not_found_cb, self, NULL);
 }
@@ -488,7 +495,8 @@ aq_daemon_load_config (AqDaemon    *self,
   url = g_key_file_get_string (kf, "warehouse", "url", NULL);
   if (url)
     replace_string (&self->profile_url, url);
-  return aq_relay_config_load (self->relay_config, kf, path, error);
+  return aq_relay_config_load (self->relay_config, kf, path, error)
+         && aq_scheduler_service_load_config (self->scheduler, kf, path, error);
 }
 
 /* Starts the relay (if providers are configured) and takes their receipts. */
@@ -506,6 +514,7 @@ aq_daemon_start (AqDaemon *self)
     }
   self->relay = aq_relay_new (self->profile_url, g_steal_pointer (&self->relay_config));
   aq_relay_start (self->relay);
+  aq_scheduler_service_start (self->scheduler, self->profile_url);
 }
 
 static void
@@ -522,7 +531,26 @@ relay_stopped_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
-/* Stops the relay gracefully: requests in flight finish, unposted leases go back. */
+static void
+scheduler_stopped_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AqDaemon *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!aq_scheduler_service_stop_finish (AQ_SCHEDULER_SERVICE (object), result, &error))
+    g_warning ("scheduler: %s", error->message);
+  if (self->relay == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  aq_relay_stop_async (self->relay, relay_stopped_cb, g_steal_pointer (&task));
+}
+
+/* Stops the scheduler (runs in progress go back to the queue), then the relay gracefully: requests in flight finish, unposted leases go back. */
 void
 aq_daemon_shutdown_async (AqDaemon            *self,
                           GAsyncReadyCallback  callback,
@@ -532,12 +560,8 @@ aq_daemon_shutdown_async (AqDaemon            *self,
 
   g_return_if_fail (AQ_IS_DAEMON (self));
   g_task_set_source_tag (task, aq_daemon_shutdown_async);
-  if (self->relay == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  aq_relay_stop_async (self->relay, relay_stopped_cb, g_steal_pointer (&task));
+  aq_scheduler_service_stop_async (self->scheduler, scheduler_stopped_cb,
+                                   g_steal_pointer (&task));
 }
 
 gboolean

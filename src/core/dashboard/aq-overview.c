@@ -138,6 +138,33 @@ load_runs (AqDb        *db,
   return TRUE;
 }
 
+/* The scheduler's jobs with their next and last runs (aq-job.c reads them). */
+static gboolean
+load_jobs (AqDb        *db,
+           AqOverview  *overview,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *exists = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+
+  exists = aq_db_query_string (db, "SELECT to_regclass('meta.job')::text", 0, NULL,
+                               &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (exists == NULL)
+    return TRUE;
+  jobs = aq_job_list (db, error);
+  if (jobs == NULL)
+    return FALSE;
+  g_clear_pointer (&overview->jobs, g_ptr_array_unref);
+  overview->jobs = g_steal_pointer (&jobs);
+  return TRUE;
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source_object,
@@ -172,6 +199,7 @@ aq_overview_free (AqOverview *overview)
   g_clear_pointer (&overview->health, aq_health_report_free);
   g_clear_pointer (&overview->layers, g_ptr_array_unref);
   g_clear_pointer (&overview->runs, g_ptr_array_unref);
+  g_clear_pointer (&overview->jobs, g_ptr_array_unref);
   g_free (overview);
 }
 
@@ -215,11 +243,13 @@ aq_overview_load (AqDb          *db,
   overview = g_new0 (AqOverview, 1);
   overview->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
   overview->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  overview->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_job_free);
 
   handler = aq_db_watch_cancellable (db, cancellable);
   ok = (overview->health = aq_health_check (db, cancellable, error)) != NULL
        && load_layers (db, overview, error)
-       && load_runs (db, overview, error);
+       && load_runs (db, overview, error)
+       && load_jobs (db, overview, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   aq_db_rollback (db);
 

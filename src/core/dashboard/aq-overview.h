@@ -1,10 +1,12 @@
-/* aq-overview.h — the numbers of the Overview dashboard: layers, sizes, last pipeline runs */
+/* aq-overview.h — the numbers of the Overview dashboard: layers, sizes, last pipeline runs,
+ * scheduled jobs */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "aq-db.h"
 #include "aq-health.h"
+#include "aq-job.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +35,8 @@ typedef struct
   GPtrArray      *layers;          /* AqOverviewLayer, in flow order: src_*, ods, dw, dm */
   GPtrArray      *runs;            /* AqOverviewRun, newest first */
   gboolean        has_run_log;     /* meta.pipeline_run exists (the migrations ran) */
+  GPtrArray      *jobs;            /* AqJob of the scheduler, by name, with next and last
+                                    * runs; empty before migration 009 */
 } AqOverview;
 
 #define AQ_OVERVIEW_MAX_RUNS 8

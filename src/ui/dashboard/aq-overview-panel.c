@@ -34,6 +34,7 @@ struct _AqOverviewPanel
   GtkFlowBox          *layer_box;
   GtkLabel            *no_layers_label;
   GtkListBox          *runs_list;
+  GtkListBox          *jobs_list;
 
   AqConnectionMonitor *monitor;
   GCancellable        *cancellable;
@@ -114,6 +115,10 @@ run_status_text (const char *status)
     return _("Running");
   if (g_str_equal (status, "cancelled"))
     return _("Cancelled");
+  if (g_str_equal (status, "interrupted"))
+    return _("Interrupted");
+  if (g_str_equal (status, "queued"))
+    return _("Queued");
   return status;
 }
 
@@ -180,6 +185,60 @@ run_row (const AqOverviewRun *run)
   return row;
 }
 
+/* A job: when it runs next (or after which job), and how its last run ended. */
+static GtkWidget *
+job_row (const AqJob *job)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+
+  if (!job->enabled)
+    g_string_append (subtitle, _("Disabled"));
+  else if (job->next_due_at != NULL)
+    {
+      g_autofree char *when = aq_format_date_time (job->next_due_at);
+      /* Translators: %s is a date and time */
+      g_string_append_printf (subtitle, _("Next %s"), when);
+    }
+  else if (job->after_job != NULL)
+    /* Translators: %s is the name of another job */
+    g_string_append_printf (subtitle, _("Runs after %s"), job->after_job);
+
+  g_string_append (subtitle, " · ");
+  if (job->last_run_id == 0)
+    g_string_append (subtitle, _("never ran"));
+  else
+    {
+      GDateTime *at = job->last_finished_at ? job->last_finished_at : job->last_started_at;
+      g_autofree char *when = at ? aq_format_date_time (at) : g_strdup ("");
+
+      /* Translators: the first %s is a date and time, the second how the run ended */
+      g_string_append_printf (subtitle, _("last %s: %s"), when,
+                              run_status_text (job->last_status));
+    }
+  if (job->last_error != NULL && g_strcmp0 (job->last_status, "succeeded") != 0)
+    {
+      g_string_append_c (subtitle, '\n');
+      g_string_append (subtitle, job->last_error);
+      gtk_widget_set_tooltip_text (row, job->last_error);
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), job->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  if (job->last_status != NULL)
+    {
+      GtkWidget *status = gtk_label_new (run_status_text (job->last_status));
+
+      gtk_widget_set_valign (status, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (status, "run-status");
+      gtk_widget_add_css_class (status, job->last_status);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+    }
+  return row;
+}
+
 static void
 populate (AqOverviewPanel *self)
 {
@@ -214,6 +273,15 @@ populate (AqOverviewPanel *self)
                          message_row (_("No pipeline has run on this warehouse yet"), NULL));
   for (guint i = 0; i < overview->runs->len; i++)
     gtk_list_box_append (self->runs_list, run_row (g_ptr_array_index (overview->runs, i)));
+
+  clear_children (GTK_WIDGET (self->jobs_list), list_box_remove);
+  if (overview->jobs->len == 0)
+    gtk_list_box_append (self->jobs_list,
+                         message_row (_("No scheduled jobs"),
+                                      _("Add one with “aqueductctl job add”; aqueductd runs "
+                                        "them when its [scheduler] is enabled.")));
+  for (guint i = 0; i < overview->jobs->len; i++)
+    gtk_list_box_append (self->jobs_list, job_row (g_ptr_array_index (overview->jobs, i)));
 
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
@@ -452,6 +520,7 @@ aq_overview_panel_class_init (AqOverviewPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqOverviewPanel, layer_box);
   gtk_widget_class_bind_template_child (widget_class, AqOverviewPanel, no_layers_label);
   gtk_widget_class_bind_template_child (widget_class, AqOverviewPanel, runs_list);
+  gtk_widget_class_bind_template_child (widget_class, AqOverviewPanel, jobs_list);
 
   gtk_widget_class_install_action (widget_class, "overview.reload", NULL, reload_action);
 

@@ -552,7 +552,10 @@ aq_job_queue_run_now (AqDb          *db,
     {
       g_autofree char *fin = _aq_job_time_param (NULL);
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
-      const char *params[] = { id, fin, _("cancelled: the job was running already") };
+      const char *params[] = {
+        id, fin, job->enabled ? _("cancelled: the job was running already")
+                              : _("cancelled: the job was disabled"),
+      };
       g_autoptr(PGresult) res = NULL;
 
       if (error && *error)

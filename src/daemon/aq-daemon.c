@@ -550,7 +550,8 @@ scheduler_stopped_cb (GObject      *object,
   aq_relay_stop_async (self->relay, relay_stopped_cb, g_steal_pointer (&task));
 }
 
-/* Stops the scheduler (runs in progress go back to the queue), then the relay gracefully: requests in flight finish, unposted leases go back. */
+/* Stops the scheduler (runs in progress go back to the queue), then the relay gracefully:
+ * requests in flight finish, unposted leases go back. */
 void
 aq_daemon_shutdown_async (AqDaemon            *self,
                           GAsyncReadyCallback  callback,

@@ -532,7 +532,8 @@ aq_scheduler_service_append_metrics (AqSchedulerService *self,
                           "# TYPE aqueduct_scheduler_runs_total counter\n"
                           "aqueduct_scheduler_runs_total{outcome=\"succeeded\"} %" G_GUINT64_FORMAT
                           "\n"
-                          "aqueduct_scheduler_runs_total{outcome=\"failed\"} %" G_GUINT64_FORMAT "\n"
+                          "aqueduct_scheduler_runs_total{outcome=\"failed\"} %"
+                          G_GUINT64_FORMAT "\n"
                           "aqueduct_scheduler_runs_total{outcome=\"released\"} %"
                           G_GUINT64_FORMAT "\n"
                           "aqueduct_scheduler_runs_total{outcome=\"lost\"} %" G_GUINT64_FORMAT "\n",

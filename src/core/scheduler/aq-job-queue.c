@@ -138,7 +138,9 @@ aq_job_queue_recover (AqDb    *db,
 {
   g_autofree char *sql = with_now (recover_sql);
   g_autofree char *now = _aq_job_time_param (NULL);
-  const char *params[] = { now, _("interrupted: the lease ran out, the daemon running it stopped") };
+  const char *params[] = {
+    now, _("interrupted: the lease ran out, the daemon running it stopped"),
+  };
   g_autoptr(PGresult) res = NULL;
 
   g_return_val_if_fail (AQ_IS_DB (db), -1);
@@ -475,8 +477,8 @@ aq_job_queue_execute (AqJobRun      *run,
   if (kind == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("Job “%s” has kind “%s”, which this program does not know"), run->job_name,
-                   run->kind);
+                   _("Job “%s” has kind “%s”, which this program does not know"),
+                   run->job_name, run->kind);
       return NULL;
     }
   e = g_new0 (Execution, 1);
@@ -550,7 +552,10 @@ aq_job_queue_run_now (AqDb          *db,
     {
       g_autofree char *fin = _aq_job_time_param (NULL);
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
-      const char *params[] = { id, fin, _("cancelled: the job was running already") };
+      const char *params[] = {
+        id, fin, job->enabled ? _("cancelled: the job was running already")
+                              : _("cancelled: the job was disabled"),
+      };
       g_autoptr(PGresult) res = NULL;
 
       if (error && *error)

@@ -111,7 +111,12 @@ bus_start (Bus *bus)
   /* the app must not find a running Aqueduct, nor a keyring, on some other bus */
   envp = g_environ_unsetenv (envp, "DBUS_SESSION_BUS_ADDRESS");
   argv[3] = g_strdup_printf ("--config-file=%s", config_path);
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, die_with_parent,
+  /* DO_NOT_REAP_CHILD: without it GLib spawns through an intermediate child that exits at
+   * once, and PR_SET_PDEATHSIG (which follows the parent) then killed dbus-daemon before it
+   * printed its address whenever the intermediate exited after the prctl — the load-dependent
+   * failure of this test. bus_stop() reaps it. */
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp,
+                            G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
                             NULL, &bus->daemon_pid, NULL, &out_fd, NULL, &error);
   g_free ((char *) argv[3]);
   g_assert_no_error (error);

@@ -170,8 +170,13 @@ aq_map_features_load (AqDb              *db,
   handler = aq_db_watch_cancellable (db, cancellable);
   res = aq_db_query_prepared (db, layer_sql[layer], G_N_ELEMENTS (params), params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      /* the cancel may have cut the query (its error already set): say cancelled, once */
+      g_clear_error (error);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return NULL;
+    }
   if (res == NULL)
     return NULL;
 

@@ -1,6 +1,8 @@
 /* aq-test-ui.c — what the UI tests share: waiting on the main loop, finding widgets */
 #include "aq-test-ui.h"
 
+#include "aq-panel.h"
+
 static gboolean
 wake_cb (gpointer data)
 {
@@ -51,4 +53,18 @@ aq_test_match_type (GtkWidget     *widget,
                     gconstpointer  gtype)
 {
   return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (gtype));
+}
+
+/* An AqTestMatch: the widget's name (as the template's `name` sets it) is @name. */
+gboolean
+aq_test_match_name (GtkWidget     *widget,
+                    gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+gboolean
+aq_test_panel_loaded (gpointer panel)
+{
+  return !aq_panel_get_loading (AQ_PANEL (panel));
 }

@@ -17,5 +17,9 @@ GtkWidget *aq_test_find_widget (GtkWidget       *root,
                                 gconstpointer    data);
 gboolean   aq_test_match_type  (GtkWidget       *widget,
                                 gconstpointer    gtype);
+gboolean   aq_test_match_name  (GtkWidget       *widget,
+                                gconstpointer    name);
+/* An AqTestCondition: the AqPanel @panel has finished loading. */
+gboolean   aq_test_panel_loaded (gpointer        panel);
 
 G_END_DECLS

@@ -290,4 +290,80 @@ aq_test_read_line (int         fd,
         return g_string_free (g_steal_pointer (&line), FALSE);
       g_string_append_c (line, c);
     }
+static GStrv ctl_env;
+
+/* The environment (name, value pairs) every aq_test_ctl() of this test process adds. */
+void
+aq_test_ctl_set_env (const char *const *env)
+{
+  g_strfreev (ctl_env);
+  ctl_env = g_strdupv ((char **) env);
+}
+
+/* Runs the real aqueductctl with FIRST and the arguments after it (NULL-terminated) in the
+ * environment of aq_test_ctl_set_env(); returns stdout. */
+char *
+aq_test_ctl (int         *exit_status,
+             char       **err_out,
+             const char  *first,
+             ...)
+{
+  va_list args;
+  char *out;
+
+  va_start (args, first);
+  out = aq_test_ctl_valist ((const char * const *) ctl_env, exit_status, err_out, first, args);
+  va_end (args);
+  return out;
+}
+
+/* (transfer full): @text parsed as one JSON object; the test fails if it is not one. */
+JsonObject *
+aq_test_parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* The one value @sql answers, with @param as $1 when given. */
+char *
+aq_test_text1 (AqDb       *db,
+               const char *sql,
+               const char *param)
+{
+  const char *params[] = { param };
+  g_autoptr(GError) error = NULL;
+  char *value = aq_db_query_string (db, sql, param ? 1 : 0, param ? params : NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+gint64
+aq_test_count1 (AqDb       *db,
+                const char *sql,
+                const char *param)
+{
+  g_autofree char *value = aq_test_text1 (db, sql, param);
+
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+/* A test's own database dropped when done: fewer dirty pages for the cluster's shutdown. */
+void
+aq_test_drop_database (const char *name)
+{
+  g_autofree char *info = aq_test_conninfo ("postgres");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
+  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+
+  g_assert_no_error (error);
+  aq_db_exec (admin, sql, &error);
+  g_assert_no_error (error);
 }

@@ -32,5 +32,21 @@ char *aq_test_read_line        (int         fd,
                                 int         err_fd,
                                 guint       seconds,
                                 const char *what);
+void  aq_test_ctl_set_env       (const char *const *env);
+char *aq_test_ctl              (int        *exit_status,
+                                char      **err_out,
+                                const char *first,
+                                ...) G_GNUC_NULL_TERMINATED;
+
+/* Small asserting helpers the tests share (each fails the test when the warehouse or the
+ * text does not answer). */
+JsonObject *aq_test_parse_object (const char *text);
+char       *aq_test_text1        (AqDb       *db,
+                                  const char *sql,
+                                  const char *param);
+gint64      aq_test_count1       (AqDb       *db,
+                                  const char *sql,
+                                  const char *param);
+void        aq_test_drop_database (const char *name);
 
 G_END_DECLS

@@ -11,34 +11,6 @@
 static AqDb *db;
 static char *conninfo;
 
-/* Runs aqueductctl ARGS… against @url (the demo database when NULL); returns stdout. */
-static char *
-ctl_at (const char  *url,
-        int         *status,
-        char       **err,
-        const char  *first,
-        va_list      args)
-{
-  const char *env[] = { "AQUEDUCT_DATABASE_URL", url ? url : conninfo, NULL };
-
-  return aq_test_ctl_valist (env, status, err, first, args);
-}
-
-static char *
-ctl (int         *status,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  va_list args;
-  char *out;
-
-  va_start (args, first);
-  out = ctl_at (NULL, status, err, first, args);
-  va_end (args);
-  return out;
-}
-
 static char *
 sql_text (const char *sql)
 {
@@ -47,18 +19,6 @@ sql_text (const char *sql)
 
   g_assert_no_error (error);
   return value;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 /* a mobile of exactly one account, and that account */
@@ -94,9 +54,9 @@ test_lookup_phone (void)
 
   pick_phone (&phone, &account);
   messy = g_strdup_printf ("0086 %.3s-%.4s-%s ", phone, phone + 3, phone + 7);
-  out = ctl (&status, &err, "customer", "lookup", "--phone", messy, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", messy, "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  answer = parse_object (out);
+  answer = aq_test_parse_object (out);
   g_assert_cmpint (json_object_get_int_member (answer, "found"), ==, 1);
   customer = json_object_get_object_member (answer, "customer");
   g_assert_nonnull (customer);
@@ -110,15 +70,15 @@ test_lookup_phone (void)
   /* a supervisor sees it */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "lookup", "--phone", messy, "--role", "supervisor",
-             "--json", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", messy, "--role", "supervisor",
+                     "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, phone));
 
   /* the text form shows the same account */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "lookup", "--search", account, NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--search", account, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, account));
   g_assert_nonnull (strstr (out, "bills"));
@@ -135,7 +95,7 @@ test_bad_input (void)
   g_autofree char *echo = NULL;
   int status = -1;
 
-  out = ctl (&status, &err, "customer", "lookup", "--phone", "138-1234", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", "138-1234", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "“138-1234” is not a phone number"));
   /* refused, and still audited: the key kind and a masked echo */
@@ -148,13 +108,14 @@ test_bad_input (void)
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "lookup", "--phone", "13812345678", "--account", "1",
-             NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", "13812345678", "--account",
+                     "1", NULL);
   g_assert_cmpint (status, ==, 2);
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "lookup", "--account", "1", "--role", "admin", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--account", "1", "--role", "admin",
+                     NULL);
   g_assert_cmpint (status, ==, 2);
 }
 
@@ -173,7 +134,7 @@ test_same_as_core (void)
   int status = -1;
 
   pick_phone (&phone, &account);
-  out = ctl (&status, &err, "customer", "lookup", "--phone", phone, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", phone, "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   cli = json_from_string (out, &error);
   g_assert_no_error (error);
@@ -206,15 +167,16 @@ test_miss (void)
   int status = -1;
 
   g_assert_cmpstr (none, ==, "0");
-  out = ctl (&status, &err, "customer", "lookup", "--phone", "130 0000 0001", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", "130 0000 0001", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "no customer for phone 130****0001"));
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "lookup", "--phone", "130 0000 0001", "--json", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", "130 0000 0001", "--json",
+                     NULL);
   g_assert_cmpint (status, ==, 0);
-  answer = parse_object (out);
+  answer = aq_test_parse_object (out);
   g_assert_cmpint (json_object_get_int_member (answer, "found"), ==, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "candidates")),
                     ==, 0);
@@ -250,20 +212,20 @@ test_audit (void)
   JsonObject *newest;
   int status = -1;
 
-  out = ctl (&status, &err, "customer", "lookup", "--phone", "13000000001", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "lookup", "--phone", "13000000001", NULL);
   g_assert_cmpint (status, ==, 0);
   after = sql_text ("SELECT count(*) FROM meta.audit_log WHERE action = 'customer.lookup'");
   g_assert_cmpint (g_ascii_strtoll (after, NULL, 10), ==, g_ascii_strtoll (before, NULL, 10) + 1);
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "audit", "--role", "agent", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "audit", "--role", "agent", NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "Only a supervisor"));
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "customer", "audit", "--limit", "1", "--json", NULL);
+  out = aq_test_ctl (&status, &err, "customer", "audit", "--limit", "1", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
@@ -284,6 +246,11 @@ main (int   argc,
   aq_core_init ();
   db = aq_test_demo_db_new ("t_cli_customer", 3000, 24);
   conninfo = aq_test_conninfo ("t_cli_customer");
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
 
   g_test_add_func ("/cli/customer/lookup-phone", test_lookup_phone);
   g_test_add_func ("/cli/customer/bad-input", test_bad_input);

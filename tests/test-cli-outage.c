@@ -11,34 +11,6 @@ static char *conninfo;
 static char *tmpdir;
 
 static char *
-ctl (int         *status,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
-  va_list args;
-  char *out;
-
-  va_start (args, first);
-  out = aq_test_ctl_valist (env, status, err, first, args);
-  va_end (args);
-  return out;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static char *
 write_file (const char *name,
             const char *text)
 {
@@ -91,14 +63,15 @@ test_analyze (void)
   int status;
   gint64 expected = independent_accounts (feature);
 
-  out = ctl (&status, &err, "outage", "prepare", NULL);
+  out = aq_test_ctl (&status, &err, "outage", "prepare", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "outage areas ready"));
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.area_point_state"), ==, 1);
   g_free (out);
-  out = ctl (&status, &err, "outage", "analyze", "--geojson", path, "--json", "--csv", csv, NULL);
+  out = aq_test_ctl (&status, &err, "outage", "analyze", "--geojson", path, "--json", "--csv", csv,
+                     NULL);
   g_assert_cmpint (status, ==, 0);
-  result = parse_object (out);
+  result = aq_test_parse_object (out);
   g_assert_cmpint (expected, >, 0);
   g_assert_cmpint (json_object_get_int_member (result, "accounts"), ==, expected);
   g_assert_cmpint (json_object_get_int_member (result, "key_accounts")
@@ -113,7 +86,7 @@ test_analyze (void)
     g_assert_cmpint (lines, ==, expected + 1);
   }
 
-  text = ctl (&status, NULL, "outage", "analyze", "--geojson", path, NULL);
+  text = aq_test_ctl (&status, NULL, "outage", "analyze", "--geojson", path, NULL);
   g_assert_cmpint (status, ==, 0);
   {
     g_autofree char *line = g_strdup_printf ("Accounts affected   %" G_GINT64_FORMAT, expected);
@@ -143,24 +116,25 @@ test_bad_areas (void)
       g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
       int status;
 
-      out = ctl (&status, &err, "outage", "analyze", "--geojson", path, "--json", NULL);
+      out = aq_test_ctl (&status, &err, "outage", "analyze", "--geojson", path, "--json", NULL);
       g_test_message ("%s", err);
       g_assert_cmpint (status, ==, 2);
       g_assert_nonnull (strstr (err, bad[i].says));
       g_assert_cmpstr (out, ==, "");
 
-      out2 = ctl (&status, &err2, "outage", "create", "--kind", "planned", "--reason", "x",
-                  "--start", "2026-12-01T08:00", "--end", "2026-12-01 18:00",
-                  "--geojson", path, NULL);
+      out2 = aq_test_ctl (&status, &err2, "outage", "create", "--kind", "planned", "--reason", "x",
+                          "--start", "2026-12-01T08:00", "--end", "2026-12-01 18:00",
+                          "--geojson", path, NULL);
       g_assert_cmpint (status, ==, 2);
     }
   {
     g_autofree char *err = NULL, *out = NULL;
     int status;
 
-    out = ctl (&status, &err, "outage", "analyze", "--geojson", "/nonexistent.geojson", NULL);
+    out = aq_test_ctl (&status, &err, "outage", "analyze", "--geojson", "/nonexistent.geojson",
+                       NULL);
     g_assert_cmpint (status, ==, 2);
-    out = (g_free (out), ctl (&status, &err, "outage", "analyze", NULL));
+    out = (g_free (out), aq_test_ctl (&status, &err, "outage", "analyze", NULL));
     g_assert_cmpint (status, ==, 2);
   }
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage"), ==, outages);
@@ -178,38 +152,38 @@ test_create_and_notify (void)
   int status;
   gint64 total;
 
-  out = ctl (&status, &err, "outage", "create", "--kind", "emergency", "--reason", "爆管抢修",
-             "--start", "2026-12-01T08:00", "--end", "2026-12-01T18:00", "--zone", zone,
-             "--by", "dispatcher1", "--json", NULL);
+  out = aq_test_ctl (&status, &err, "outage", "create", "--kind", "emergency", "--reason", "爆管抢修",
+                     "--start", "2026-12-01T08:00", "--end", "2026-12-01T18:00", "--zone", zone,
+                     "--by", "dispatcher1", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  outage = parse_object (out);
+  outage = aq_test_parse_object (out);
   oid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (outage, "outage_id"));
   g_assert_cmpint (json_object_get_int_member (outage, "accounts"), >, 0);
 
   g_free (out);
-  out = ctl (&status, &err, "outage", "list", "--json", NULL);
+  out = aq_test_ctl (&status, &err, "outage", "list", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "爆管抢修"));
 
   /* the author may not review their own notice */
   g_free (out);
   g_free (err);
-  out = ctl (&status, &err, "notify", "send", oid, "--template", "{community}停水，因{reason}",
-             "--author", "agent1", "--reviewer", "agent1", NULL);
+  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{community}停水，因{reason}",
+                     "--author", "agent1", "--reviewer", "agent1", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "second person"));
   g_free (out);
   g_free (err);
-  out = ctl (&status, &err, "notify", "send", oid, "--template", "{who}停水", "--reviewer", "b",
-             NULL);
+  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{who}停水", "--reviewer",
+                     "b", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "{who}"));
 
   g_free (out);
-  out = ctl (&status, &err, "notify", "send", oid, "--template", "{community}停水，因{reason}",
-             "--author", "agent1", "--reviewer", "agent2", "--json", NULL);
+  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{community}停水，因{reason}",
+                     "--author", "agent1", "--reviewer", "agent2", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  campaign = parse_object (out);
+  campaign = aq_test_parse_object (out);
   cid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (campaign, "campaign_id"));
   total = json_object_get_int_member (campaign, "total");
 
@@ -241,13 +215,13 @@ test_create_and_notify (void)
     g_assert_true (aq_db_exec (db, sql, &error));
   }
   g_free (out);
-  out = ctl (&status, &err, "notify", "status", cid, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "notify", "status", cid, "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  again = parse_object (out);
+  again = aq_test_parse_object (out);
   g_assert_cmpint (json_object_get_int_member (again, "failed"), ==,
                    g_ascii_strtoll (expect_sms, NULL, 10));
   g_free (out);
-  out = ctl (&status, &err, "notify", "retry", cid, NULL);
+  out = aq_test_ctl (&status, &err, "notify", "retry", cid, NULL);
   g_assert_cmpint (status, ==, 0);
   {
     g_autofree char *line = g_strdup_printf ("%s failed messages queued again", expect_sms);
@@ -255,23 +229,23 @@ test_create_and_notify (void)
     g_assert_nonnull (strstr (out, line));
   }
   g_free (out);
-  out = ctl (&status, &err, "notify", "status", cid, NULL);
+  out = aq_test_ctl (&status, &err, "notify", "status", cid, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "failed     0"));
 
   g_free (out);
   g_free (err);
-  out = ctl (&status, &err, "notify", "status", "987654", NULL);
+  out = aq_test_ctl (&status, &err, "notify", "status", "987654", NULL);
   g_assert_cmpint (status, ==, 2);
   g_free (out);
-  out = ctl (&status, NULL, "outage", "restore", oid, NULL);
+  out = aq_test_ctl (&status, NULL, "outage", "restore", oid, NULL);
   g_assert_cmpint (status, ==, 0);
   g_free (out);
-  out = ctl (&status, NULL, "notify", "send", oid, "--kind", "restored", "--author", "agent1",
-             "--reviewer", "agent2", "--json", NULL);
+  out = aq_test_ctl (&status, NULL, "notify", "send", oid, "--kind", "restored", "--author",
+                     "agent1", "--reviewer", "agent2", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   {
-    g_autoptr(JsonObject) restored = parse_object (out);
+    g_autoptr(JsonObject) restored = aq_test_parse_object (out);
 
     g_assert_cmpint (json_object_get_int_member (restored, "total"), ==, total);
   }
@@ -352,6 +326,11 @@ main (int   argc,
   aq_core_init ();
   db = aq_test_demo_db_new ("t_cli_outage", 2000, 13);
   conninfo = aq_test_conninfo ("t_cli_outage");
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
   tmpdir = g_dir_make_tmp ("aq-cli-outage-XXXXXX", NULL);
 
   g_test_add_func ("/cli/outage/analyze", test_analyze);

@@ -21,35 +21,6 @@ write_file (const char *name,
   return path;
 }
 
-/* Runs aqueductctl ARGS… against the test database; returns stdout. */
-static char *
-ctl (int         *status,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
-  va_list args;
-  char *out;
-
-  va_start (args, first);
-  out = aq_test_ctl_valist (env, status, err, first, args);
-  va_end (args);
-  return out;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 static void
 test_validate_bad (void)
 {
@@ -65,29 +36,29 @@ test_validate_bad (void)
   g_autoptr(JsonObject) answer = NULL;
   int status = -1;
 
-  out = ctl (&status, &err, "pipeline", "validate", bad, NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "validate", bad, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "step “f”: filter needs “condition”"));
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "pipeline", "validate", bad, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "validate", bad, "--json", NULL);
   g_assert_cmpint (status, ==, 2);
-  answer = parse_object (out);
+  answer = aq_test_parse_object (out);
   g_assert_false (json_object_get_boolean_member (answer, "valid"));
   g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==,
                    "step “f”: filter needs “condition”");
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "pipeline", "validate", broken, NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "validate", broken, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "broken.json: not valid JSON"));
 
   /* running an invalid pipeline is refused the same way */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "pipeline", "run", bad, NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "run", bad, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "step “f”: filter needs “condition”"));
 }
@@ -115,15 +86,15 @@ test_run_good (void)
   JsonArray *steps;
   int status = -1;
 
-  out = ctl (&status, &err, "pipeline", "validate", good, NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "validate", good, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "is valid (checked against the warehouse)"));
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  out = ctl (&status, &err, "pipeline", "run", good, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "run", good, "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  answer = parse_object (out);
+  answer = aq_test_parse_object (out);
   g_assert_cmpint (json_object_get_int_member (answer, "run_id"), >, 0);
   g_assert_cmpstr (json_object_get_string_member (answer, "pipeline"), ==, "cli_meters");
   g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "succeeded");
@@ -147,11 +118,11 @@ test_run_good (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_free (write_file ("meters.csv", "meter_no,reading\nM5,1\nM6,x\n"));
-  out = ctl (&status, &err, "pipeline", "run", good, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "run", good, "--json", NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "step “csv”: line 3 of meters.csv, column “reading”"));
   g_clear_pointer (&answer, json_object_unref);
-  answer = parse_object (out);
+  answer = aq_test_parse_object (out);
   g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "failed");
   g_assert_cmpint (json_object_get_int_member (answer, "rows_written"), ==, 0);
   {
@@ -177,7 +148,7 @@ test_list (void)
   g_auto(GStrv) names = aq_pipeline_list_standard ();
   int status = -1;
 
-  out = ctl (&status, &err, "pipeline", "list", "--json", NULL);
+  out = aq_test_ctl (&status, &err, "pipeline", "list", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
@@ -198,6 +169,11 @@ main (int   argc,
   aq_core_init ();
   db = aq_test_db_new ("t_cli_pipeline", TRUE);
   conninfo = aq_test_conninfo ("t_cli_pipeline");
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
   data_dir = g_dir_make_tmp ("aq-cli-pipeline-XXXXXX", &error);
   g_assert_no_error (error);
 

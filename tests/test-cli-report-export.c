@@ -14,24 +14,6 @@ static AqDb *db;
 static char *conninfo;
 static char *tmpdir;
 
-/* ---- helpers ---- */
-
-static char *
-ctl (int         *status,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
-  va_list args;
-  char *out;
-
-  va_start (args, first);
-  out = aq_test_ctl_valist (env, status, err, first, args);
-  va_end (args);
-  return out;
-}
-
 static char *
 out_path (const char *name)
 {
@@ -72,18 +54,6 @@ open_xlsx_checked (const char *path)
   return xlsx;
 }
 
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 /* ---- tests ---- */
 
 /* A pivot into both files; the numbers in them agree with each other and with SQL. */
@@ -110,8 +80,8 @@ test_pivot (void)
   guint qty_col = G_MAXUINT, rows;
 
   clear_dir ();
-  out = ctl (&status, &err, "report", "run", "billing_by_district", "--param", param,
-             "--xlsx", xlsx_path, "--csv", csv_path, NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "billing_by_district", "--param", param,
+                     "--xlsx", xlsx_path, "--csv", csv_path, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, xlsx_path));
   g_assert_nonnull (strstr (out, csv_path));
@@ -168,10 +138,10 @@ test_list_json (void)
   int status;
 
   clear_dir ();
-  out = ctl (&status, &err, "report", "run", "arrears_list", "--xlsx", xlsx_path,
-             "--csv", csv_path, "--json", NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "arrears_list", "--xlsx", xlsx_path,
+                     "--csv", csv_path, "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  answer = parse_object (out);
+  answer = aq_test_parse_object (out);
   g_assert_cmpstr (json_object_get_string_member (answer, "kind"), ==, "list");
   g_assert_cmpint (json_object_get_int_member (answer, "rows"), ==, expected);
   g_assert_cmpstr (json_object_get_string_member (answer, "xlsx"), ==, xlsx_path);
@@ -206,8 +176,9 @@ test_bad_input (void)
   /* a parameter of the wrong type */
   {
     g_autofree char *err = NULL;
-    g_autofree char *out = ctl (&status, &err, "report", "run", "zero_consumption", "--param",
-                                "n=six", "--xlsx", xlsx_path, "--csv", csv_path, NULL);
+    g_autofree char *out = aq_test_ctl (&status, &err, "report", "run", "zero_consumption",
+                                        "--param",
+                                        "n=six", "--xlsx", xlsx_path, "--csv", csv_path, NULL);
 
     g_assert_cmpint (status, ==, 2);
     g_assert_nonnull (strstr (err, "“n”"));
@@ -221,7 +192,7 @@ test_bad_input (void)
                                         "{\"name\": \"broken\", \"title\": \"x\", \"kind\": "
                                         "\"pivot\", \"rows\": [\"call_category\"], "
                                         "\"values\": [\"billed_qty\"]}", -1, NULL));
-    out = ctl (&status, &err, "report", "run", spec_path, "--csv", csv_path, NULL);
+    out = aq_test_ctl (&status, &err, "report", "run", spec_path, "--csv", csv_path, NULL);
     g_assert_cmpint (status, ==, 2);
     g_assert_nonnull (strstr (err, "billed_qty"));
     g_assert_nonnull (strstr (err, "call_category"));
@@ -230,8 +201,8 @@ test_bad_input (void)
   /* a folder that does not exist */
   {
     g_autofree char *err = NULL;
-    g_autofree char *out = ctl (&status, &err, "report", "run", "billing_by_district",
-                                "--xlsx", missing, NULL);
+    g_autofree char *out = aq_test_ctl (&status, &err, "report", "run", "billing_by_district",
+                                        "--xlsx", missing, NULL);
 
     g_assert_cmpint (status, ==, 2);
     g_assert_nonnull (strstr (err, "x.xlsx"));
@@ -239,8 +210,8 @@ test_bad_input (void)
   /* the same file twice */
   {
     g_autofree char *err = NULL;
-    g_autofree char *out = ctl (&status, &err, "report", "run", "billing_by_district",
-                                "--xlsx", csv_path, "--csv", csv_path, NULL);
+    g_autofree char *out = aq_test_ctl (&status, &err, "report", "run", "billing_by_district",
+                                        "--xlsx", csv_path, "--csv", csv_path, NULL);
 
     g_assert_cmpint (status, ==, 2);
     g_assert_nonnull (strstr (err, "same file"));
@@ -249,20 +220,6 @@ test_bad_input (void)
   g_assert_cmpuint (count_files (), ==, 1);
   g_assert_true (g_file_get_contents (xlsx_path, &kept, NULL, NULL));
   g_assert_cmpstr (kept, ==, "older export");
-}
-
-/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
-static void
-drop_database (const char *name)
-{
-  g_autofree char *info = aq_test_conninfo ("postgres");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
-  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-
-  g_assert_no_error (error);
-  aq_db_exec (admin, sql, &error);
-  g_assert_no_error (error);
 }
 
 int
@@ -278,6 +235,11 @@ main (int   argc,
   g_assert_no_error (error);
   db = aq_test_demo_db_new ("t_cli_report_export", 1000, 13);
   conninfo = g_strdup (aq_db_get_conninfo (db));
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
 
   g_test_add_func ("/cli-report-export/pivot", test_pivot);
   g_test_add_func ("/cli-report-export/list-json", test_list_json);
@@ -289,6 +251,6 @@ main (int   argc,
   g_free (tmpdir);
   g_free (conninfo);
   g_clear_object (&db);
-  drop_database ("t_cli_report_export");
+  aq_test_drop_database ("t_cli_report_export");
   return status;
 }

@@ -10,22 +10,6 @@ static AqDb *db;
 static char *conninfo;
 static char *tmpdir;
 
-static char *
-ctl (int         *status,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, "LC_ALL", "C.UTF-8", NULL };
-  va_list args;
-  char *out;
-
-  va_start (args, first);
-  out = aq_test_ctl_valist (env, status, err, first, args);
-  va_end (args);
-  return out;
-}
-
 static JsonNode *
 parse (const char *text)
 {
@@ -53,7 +37,7 @@ static void
 test_list_and_show (void)
 {
   int status = -1;
-  g_autofree char *out = ctl (&status, NULL, "report", "list", "--json", NULL);
+  g_autofree char *out = aq_test_ctl (&status, NULL, "report", "list", "--json", NULL);
   g_autoptr(JsonNode) root = NULL;
   JsonArray *reports;
   guint standard = 0;
@@ -68,13 +52,13 @@ test_list_and_show (void)
                                                 "standard");
   g_assert_cmpuint (standard, >=, 12);
 
-  text = ctl (&status, NULL, "report", "list", NULL);
+  text = aq_test_ctl (&status, NULL, "report", "list", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (text, "zero_consumption"));
   g_assert_nonnull (strstr (text, "连续N月0吨用户清单"));
 
   g_free (out);
-  out = ctl (&status, NULL, "report", "show", "zero_consumption", "--json", NULL);
+  out = aq_test_ctl (&status, NULL, "report", "show", "zero_consumption", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   shown = parse (out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "kind"), ==,
@@ -82,7 +66,7 @@ test_list_and_show (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       json_node_get_object (shown), "parameters")), ==, 3);
   g_free (out);
-  out = ctl (&status, NULL, "report", "show", "zero_consumption", NULL);
+  out = aq_test_ctl (&status, NULL, "report", "show", "zero_consumption", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "--param n="));
 }
@@ -94,8 +78,8 @@ test_run_json (void)
   g_autofree char *month = aq_test_query_string (db, "SELECT to_char(max(period), 'YYYY-MM')"
                                                      " FROM dm.cube_billing_monthly");
   g_autofree char *param = g_strdup_printf ("month=%s", month);
-  g_autofree char *out = ctl (&status, NULL, "report", "run", "billing_by_district", "--param",
-                              param, "--json", NULL);
+  g_autofree char *out = aq_test_ctl (&status, NULL, "report", "run", "billing_by_district",
+                                      "--param", param, "--json", NULL);
   g_autoptr(JsonNode) root = NULL;
   JsonArray *rows;
   JsonObject *total;
@@ -120,7 +104,7 @@ test_run_text_and_file (void)
   g_autofree char *path = write_file ("calls.json",
     "{\"name\": \"calls\", \"title\": \"来电\", \"rows\": [\"call_category\"],"
     " \"values\": [\"calls\", \"answer_rate\"]}");
-  g_autofree char *out = ctl (&status, NULL, "report", "run", path, NULL);
+  g_autofree char *out = aq_test_ctl (&status, NULL, "report", "run", path, NULL);
   gint64 calls = aq_test_query_int64 (db, "SELECT sum(calls) FROM dm.cube_call_monthly");
   g_autofree char *grouped = NULL;
 
@@ -150,37 +134,38 @@ test_bad_input (void)
                                       " \"values\": [{\"id\": \"billed_qty\", \"calc\": \"avg\"}]}");
   gint64 reports = aq_test_query_int64 (db, "SELECT count(*) FROM meta.report");
 
-  out = ctl (&status, &err, "report", "run", "no_such_report", NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "no_such_report", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "no_such_report"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", "zero_consumption", "--param", "n=six", NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "zero_consumption", "--param", "n=six", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "“n”"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", "zero_consumption", "--param", "period=2024-1", NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "zero_consumption", "--param",
+                     "period=2024-1", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "“period”"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", "zero_consumption", "--param", "x=1", NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "zero_consumption", "--param", "x=1", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "“x”"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", "zero_consumption", "--param", "n", NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", "zero_consumption", "--param", "n", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "NAME=VALUE"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", cut, NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", cut, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "rows[0]"));
   g_assert_nonnull (strstr (err, "nrw_rate"));
@@ -188,19 +173,19 @@ test_bad_input (void)
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", broken, NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", broken, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "JSON"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "run", calc, NULL);
+  out = aq_test_ctl (&status, &err, "report", "run", calc, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "values[0].calc"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
-  out = ctl (&status, &err, "report", "frobnicate", NULL);
+  out = aq_test_ctl (&status, &err, "report", "frobnicate", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.report"), ==, reports);
 }
@@ -209,7 +194,7 @@ static void
 test_catalog (void)
 {
   int status = -1;
-  g_autofree char *out = ctl (&status, NULL, "report", "catalog", "--json", NULL);
+  g_autofree char *out = aq_test_ctl (&status, NULL, "report", "catalog", "--json", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *found = NULL;
 
@@ -217,24 +202,10 @@ test_catalog (void)
   root = parse (out);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root),
                                                                          "indicators")), >=, 40);
-  found = ctl (&status, NULL, "report", "catalog", "--search", "产销差", NULL);
+  found = aq_test_ctl (&status, NULL, "report", "catalog", "--search", "产销差", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (found, "nrw_rate"));
   g_assert_null (strstr (found, "billed_qty "));
-}
-
-/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
-static void
-drop_database (const char *name)
-{
-  g_autofree char *info = aq_test_conninfo ("postgres");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
-  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-
-  g_assert_no_error (error);
-  aq_db_exec (admin, sql, &error);
-  g_assert_no_error (error);
 }
 
 int
@@ -247,6 +218,11 @@ main (int   argc,
 
   db = aq_test_demo_db_new ("t_cli_report", 2000, 14);
   conninfo = g_strdup (aq_db_get_conninfo (db));
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, "LC_ALL", "C.UTF-8", NULL };
+
+    aq_test_ctl_set_env (env);
+  }
   tmpdir = g_dir_make_tmp ("aq-cli-report-XXXXXX", NULL);
 
   g_test_add_func ("/cli-report/list-show", test_list_and_show);
@@ -268,7 +244,7 @@ main (int   argc,
     g_rmdir (tmpdir);
   }
   g_clear_object (&db);
-  drop_database ("t_cli_report");
+  aq_test_drop_database ("t_cli_report");
   g_free (conninfo);
   g_free (tmpdir);
   return ret;

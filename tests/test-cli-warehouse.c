@@ -9,69 +9,40 @@
 
 static char *warehouse_dir;
 
-static char *
-ctl (int         *status,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  const char *env[] = { "AQUEDUCT_WAREHOUSE_DIR", warehouse_dir, "AQUEDUCT_DATABASE_URL", "",
-                        NULL };
-  va_list args;
-  char *out;
-
-  va_start (args, first);
-  out = aq_test_ctl_valist (env, status, err, first, args);
-  va_end (args);
-  return out;
-}
-
-static JsonObject *
-parse_object (const char *text,
-              JsonParser *parser)
-{
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
-}
-
 static void
 test_lifecycle (void)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  JsonObject *o;
+  g_autoptr(JsonObject) o = NULL;
   int status = -1;
 
   /* nothing there yet */
-  g_free (ctl (&status, NULL, "warehouse", "status", NULL));
+  g_free (aq_test_ctl (&status, NULL, "warehouse", "status", NULL));
   g_assert_cmpint (status, ==, 4);
 
-  out = ctl (&status, &err, "warehouse", "init", NULL);
+  out = aq_test_ctl (&status, &err, "warehouse", "init", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "Created the warehouse"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  out = ctl (&status, NULL, "warehouse", "status", "--json", NULL);
+  out = aq_test_ctl (&status, NULL, "warehouse", "status", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  o = parse_object (out, parser);
+  o = aq_test_parse_object (out);
   g_assert_true (json_object_get_boolean_member (o, "running"));
   g_assert_cmpint (json_object_get_int_member (o, "pid"), >, 0);
   g_assert_cmpint (json_object_get_int_member (o, "disk_bytes"), >, 1000000);
   g_clear_pointer (&out, g_free);
 
   /* a second init changes nothing and says so */
-  out = ctl (&status, NULL, "warehouse", "init", NULL);
+  out = aq_test_ctl (&status, NULL, "warehouse", "init", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "(0 migrations applied)"));
   g_clear_pointer (&out, g_free);
 
   /* the URL works for any libpq client: use it */
-  out = ctl (&status, NULL, "warehouse", "url", NULL);
+  out = aq_test_ctl (&status, NULL, "warehouse", "url", NULL);
   g_assert_cmpint (status, ==, 0);
   {
     g_autoptr(GError) error = NULL;
@@ -85,20 +56,20 @@ test_lifecycle (void)
   }
   g_clear_pointer (&out, g_free);
 
-  g_free (ctl (&status, NULL, "warehouse", "stop", NULL));
+  g_free (aq_test_ctl (&status, NULL, "warehouse", "stop", NULL));
   g_assert_cmpint (status, ==, 0);
-  g_free (ctl (&status, NULL, "warehouse", "status", NULL));
+  g_free (aq_test_ctl (&status, NULL, "warehouse", "status", NULL));
   g_assert_cmpint (status, ==, 3);
 
   /* stopped: commands that need it say what to do, with the "unavailable" exit code */
-  g_free (ctl (&status, &err, "migrate", NULL));
+  g_free (aq_test_ctl (&status, &err, "migrate", NULL));
   g_assert_cmpint (status, ==, 3);
   g_assert_nonnull (strstr (err, "aqueductctl warehouse start"));
   g_clear_pointer (&err, g_free);
 
-  g_free (ctl (&status, NULL, "warehouse", "start", NULL));
+  g_free (aq_test_ctl (&status, NULL, "warehouse", "start", NULL));
   g_assert_cmpint (status, ==, 0);
-  g_free (ctl (&status, NULL, "warehouse", "stop", NULL));
+  g_free (aq_test_ctl (&status, NULL, "warehouse", "stop", NULL));
   g_assert_cmpint (status, ==, 0);
 }
 
@@ -108,16 +79,16 @@ test_bad_usage (void)
   g_autofree char *err = NULL;
   int status = -1;
 
-  g_free (ctl (&status, &err, "warehouse", "explode", NULL));
+  g_free (aq_test_ctl (&status, &err, "warehouse", "explode", NULL));
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "Usage:"));
   g_clear_pointer (&err, g_free);
 
-  g_free (ctl (&status, &err, "no-such-command", NULL));
+  g_free (aq_test_ctl (&status, &err, "no-such-command", NULL));
   g_assert_cmpint (status, ==, 2);
   g_clear_pointer (&err, g_free);
 
-  g_free (ctl (&status, &err, "warehouse", "init", "--demo", "--scale", "5", NULL));
+  g_free (aq_test_ctl (&status, &err, "warehouse", "init", "--demo", "--scale", "5", NULL));
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "between 100 and 5 000 000 accounts"));
 }
@@ -176,6 +147,12 @@ main (int   argc,
   g_assert_no_error (error);
   /* the directory is created by init; it must not exist yet */
   g_rmdir (warehouse_dir);
+  {
+    const char *env[] = { "AQUEDUCT_WAREHOUSE_DIR", warehouse_dir, "AQUEDUCT_DATABASE_URL", "",
+                          NULL };
+
+    aq_test_ctl_set_env (env);
+  }
 
   g_test_add_func ("/cli/warehouse/lifecycle", test_lifecycle);
   g_test_add_func ("/cli/warehouse/bad-usage", test_bad_usage);

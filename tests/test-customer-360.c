@@ -11,28 +11,9 @@
 
 static AqDb *db;
 
-/* ---- helpers ---- */
-
-static char *
-text1 (const char *sql,
-       const char *param)
-{
-  const char *params[] = { param };
-  g_autoptr(GError) error = NULL;
-  char *value = aq_db_query_string (db, sql, param ? 1 : 0, param ? params : NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
-}
-
-static gint64
-count1 (const char *sql,
-        const char *param)
-{
-  g_autofree char *value = text1 (sql, param);
-
-  return g_ascii_strtoll (value, NULL, 10);
-}
+/* The shared asserting helpers, on this test's warehouse. */
+#define text1(sql, param) aq_test_text1 (db, sql, param)
+#define count1(sql, param) aq_test_count1 (db, sql, param)
 
 static char *
 member_text (JsonObject *object,

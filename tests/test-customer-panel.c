@@ -25,34 +25,9 @@
 
 static AqDb *db;
 
-/* ---- helpers ---- */
-
-static gboolean
-panel_loaded (gpointer data)
-{
-  return !aq_panel_get_loading (AQ_PANEL (data));
-}
-
-static char *
-text1 (const char *sql,
-       const char *param)
-{
-  const char *params[] = { param };
-  g_autoptr(GError) error = NULL;
-  char *value = aq_db_query_string (db, sql, param ? 1 : 0, param ? params : NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
-}
-
-static gint64
-count1 (const char *sql,
-        const char *param)
-{
-  g_autofree char *value = text1 (sql, param);
-
-  return g_ascii_strtoll (value, NULL, 10);
-}
+/* The shared asserting helpers, on this test's warehouse. */
+#define text1(sql, param) aq_test_text1 (db, sql, param)
+#define count1(sql, param) aq_test_count1 (db, sql, param)
 
 static gboolean
 match_mapped_label (GtkWidget     *widget,
@@ -78,13 +53,6 @@ match_mapped_pill (GtkWidget     *widget,
   return match_mapped_label (widget, data) && gtk_widget_has_css_class (widget, "customer-pill");
 }
 
-static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
-}
-
 static void
 type_and_search (AqCustomerPanel *panel,
                  const char      *text)
@@ -95,7 +63,7 @@ type_and_search (AqCustomerPanel *panel,
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "loading");
-  aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the lookup to answer");
 }
 
 /* ---- tests ---- */
@@ -152,9 +120,9 @@ test_phone_and_miss (void)
   g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_mapped_label, masked));
   g_assert_null (aq_test_find_widget (GTK_WIDGET (panel), match_mapped_label, name));
   /* the bills row counts what the warehouse holds */
-  row = aq_test_find_widget (GTK_WIDGET (panel), match_name, "bills");
+  row = aq_test_find_widget (GTK_WIDGET (panel), aq_test_match_name, "bills");
   g_assert_nonnull (row);
-  count = aq_test_find_widget (row, match_name, "count");
+  count = aq_test_find_widget (row, aq_test_match_name, "count");
   g_assert_nonnull (count);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, bills);
 
@@ -217,7 +185,7 @@ test_candidates (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aq_customer_panel_get_search_entry
                                                         (panel))), ==, phone);
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the lookup to answer");
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "candidates");
 
   list = aq_test_find_widget (GTK_WIDGET (panel), match_list_box, NULL);
@@ -231,7 +199,7 @@ test_candidates (void)
   g_assert_nonnull (account);
   g_signal_emit_by_name (list, "row-activated", row);
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  aq_test_wait_for (panel_loaded, panel, 60, "the account to load");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the account to load");
   g_assert_cmpstr (aq_customer_panel_get_page (panel), ==, "customer");
   result = aq_customer_panel_get_result (panel);
   g_assert_nonnull (result->view);
@@ -652,7 +620,7 @@ test_roles (Fixture       *fixture,
                                                           "reveal"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reveal");
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  aq_test_wait_for (panel_loaded, panel, 60, "the reveal");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the reveal");
   g_assert_true (aq_customer_panel_get_revealed (fixture->panel));
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label, name));
   g_assert_null (aq_test_find_widget (panel, match_mapped_label, masked));
@@ -666,7 +634,7 @@ test_roles (Fixture       *fixture,
 
   /* back to the agent: masked again at once */
   g_settings_set_string (settings, "customer-role", "agent");
-  aq_test_wait_for (panel_loaded, panel, 60, "the masked lookup");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the masked lookup");
   g_assert_false (aq_customer_panel_get_revealed (fixture->panel));
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label, masked));
 }

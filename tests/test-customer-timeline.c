@@ -9,39 +9,9 @@
 
 static AqDb *db;
 
-/* ---- helpers ---- */
-
-static char *
-text1 (const char *sql,
-       const char *param)
-{
-  const char *params[] = { param };
-  g_autoptr(GError) error = NULL;
-  char *value = aq_db_query_string (db, sql, param ? 1 : 0, param ? params : NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
-}
-
-static gint64
-count1 (const char *sql,
-        const char *param)
-{
-  g_autofree char *value = text1 (sql, param);
-
-  return g_ascii_strtoll (value, NULL, 10);
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
+/* The shared asserting helpers, on this test's warehouse. */
+#define text1(sql, param) aq_test_text1 (db, sql, param)
+#define count1(sql, param) aq_test_count1 (db, sql, param)
 
 static const char *
 event_kind (JsonArray *events,
@@ -65,7 +35,7 @@ event_time (JsonArray *events,
 static void
 test_hand_made (void)
 {
-  g_autoptr(JsonObject) customer = parse_object (
+  g_autoptr(JsonObject) customer = aq_test_parse_object (
     "{\"account_id\": \"A1\", \"sections\": {"
     " \"bills\": {\"count\": 2, \"rows\": ["
     "   {\"period\": \"2026-10-01\", \"read_date\": \"2026-10-07\", \"amount\": 16.8},"
@@ -84,7 +54,7 @@ test_hand_made (void)
   g_autoptr(JsonArray) all = aq_customer_timeline_build (customer, AQ_TIMELINE_ALL);
   g_autoptr(JsonArray) money = aq_customer_timeline_build (customer,
                                                            AQ_TIMELINE_BILL | AQ_TIMELINE_PAYMENT);
-  g_autoptr(JsonObject) empty = parse_object ("{\"sections\": {}}");
+  g_autoptr(JsonObject) empty = aq_test_parse_object ("{\"sections\": {}}");
   g_autoptr(JsonArray) none = aq_customer_timeline_build (empty, AQ_TIMELINE_ALL);
   const char *expected[][2] = {
     { "call", "2026-11-02 15:00:00" },

@@ -26,25 +26,10 @@
 
 static AqDb *db;
 
-/* ---- helpers ---- */
-
-static gboolean
-panel_loaded (gpointer data)
-{
-  return !aq_panel_get_loading (AQ_PANEL (data));
-}
-
 static gboolean
 map_sized (gpointer data)
 {
   return gtk_widget_get_width (GTK_WIDGET (data)) > 100;
-}
-
-static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
 }
 
 /* A click on the map as the user makes it: press and release of the map's own click gesture
@@ -94,7 +79,7 @@ open_panel (AqConnectionMonitor *monitor,
   panel = AQ_OUTAGE_PANEL (aq_window_get_panel (window, "outage"));
   aq_test_wait_for (map_sized, aq_outage_panel_get_map (panel), 20, "the map to be allocated");
   /* the map opens on the warehouse's city */
-  aq_test_wait_for (panel_loaded, panel, 60, "the map to open on the city");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the map to open on the city");
   {
     ShumateViewport *viewport = shumate_map_get_viewport (aq_outage_panel_get_map (panel));
     g_autofree char *center = aq_test_query_string (
@@ -177,7 +162,7 @@ test_draw_and_count (void)
   gtk_widget_activate_action (GTK_WIDGET (panel), "area.close", NULL);
   g_assert_true (aq_area_model_get_closed (model));
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  aq_test_wait_for (panel_loaded, panel, 60, "the analysis");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the analysis");
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
   analysis = aq_outage_panel_get_analysis (panel);
   g_assert_nonnull (analysis);
@@ -215,7 +200,7 @@ test_draw_and_count (void)
                                                      AQ_OVERLAY_VALVE), ==, 0);
 
   /* and the pane says so */
-  total = aq_test_find_widget (GTK_WIDGET (panel), match_name, "total");
+  total = aq_test_find_widget (GTK_WIDGET (panel), aq_test_match_name, "total");
   g_assert_nonnull (total);
   {
     g_autofree char *digits = g_strdup (gtk_label_get_label (GTK_LABEL (total)));
@@ -246,7 +231,7 @@ test_draw_and_count (void)
     aq_outage_panel_export_area (panel, area_file);
     aq_outage_panel_export_list (panel, csv_file);
     g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-    aq_test_wait_for (panel_loaded, panel, 60, "the exports");
+    aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the exports");
     g_assert_true (g_file_get_contents (area_path, &geojson, NULL, NULL));
     g_assert_nonnull (strstr (geojson, "\"Feature\""));
     g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
@@ -260,7 +245,7 @@ test_draw_and_count (void)
     gtk_widget_activate_action (GTK_WIDGET (panel), "area.cancel", NULL);
     g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "empty");
     aq_outage_panel_import (panel, area_file);
-    aq_test_wait_for (panel_loaded, panel, 60, "the imported area's analysis");
+    aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the imported area's analysis");
     g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
     g_assert_cmpint (aq_outage_panel_get_analysis (panel)->accounts, ==, expected);
     g_assert_true (aq_area_model_get_closed (model));
@@ -320,7 +305,7 @@ test_self_intersecting (void)
   }
   g_assert_cmpuint (aq_area_model_get_n_vertices (aq_outage_panel_get_model (panel)), ==, 4);
   g_assert_true (aq_area_model_get_closed (aq_outage_panel_get_model (panel)));
-  aq_test_wait_for (panel_loaded, panel, 60, "the check of the area");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the check of the area");
 
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "error");
   g_assert_null (aq_outage_panel_get_analysis (panel));
@@ -328,13 +313,13 @@ test_self_intersecting (void)
   g_assert_error ((GError *) error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "119."));
   /* no count anywhere on screen */
-  g_assert_false (gtk_widget_get_mapped (aq_test_find_widget (GTK_WIDGET (panel), match_name,
-                                                              "total")));
+  g_assert_false (gtk_widget_get_mapped (aq_test_find_widget (GTK_WIDGET (panel),
+                                                              aq_test_match_name, "total")));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (panel)));
 
   /* Repair: two triangles, counted */
   gtk_widget_activate_action (GTK_WIDGET (panel), "area.repair", NULL);
-  aq_test_wait_for (panel_loaded, panel, 60, "the repaired area's analysis");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the repaired area's analysis");
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
   analysis = aq_outage_panel_get_analysis (panel);
   g_assert_nonnull (analysis);
@@ -439,7 +424,7 @@ test_select_drag_create (void)
   aq_area_editor_set_mode (editor, AQ_AREA_EDITOR_SELECT);
   click_at (panel, lon, lat);
   g_assert_true (aq_panel_get_loading (AQ_PANEL (panel)));
-  aq_test_wait_for (panel_loaded, panel, 60, "the community to be picked and analysed");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the community to be picked and analysed");
   g_assert_cmpstr (aq_outage_panel_get_page (panel), ==, "result");
   g_assert_true (aq_area_model_get_closed (model));
   g_assert_cmpuint (aq_area_model_get_n_vertices (model), >=, 3);
@@ -460,11 +445,11 @@ test_select_drag_create (void)
   aq_area_model_get_vertex (model, 0, &after_lon, &after_lat);
   g_assert_cmpfloat (after_lon, >, before_lon);
   g_assert_cmpfloat_with_epsilon (after_lat, before_lat, 1e-7);
-  aq_test_wait_for (panel_loaded, panel, 60, "the moved area's analysis");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the moved area's analysis");
   gtk_widget_activate_action (GTK_WIDGET (panel), "area.undo", NULL);
   aq_area_model_get_vertex (model, 0, &after_lon, &after_lat);
   g_assert_cmpfloat (after_lon, ==, before_lon);
-  aq_test_wait_for (panel_loaded, panel, 60, "the restored area's analysis");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the restored area's analysis");
   analysis = aq_outage_panel_get_analysis (panel);
   g_assert_nonnull (analysis);
   /* the drawn ring is the community's outer ring: the same accounts */
@@ -475,7 +460,7 @@ test_select_drag_create (void)
   gtk_widget_activate_action (GTK_WIDGET (panel), "area.create-outage", NULL);
   dialog = find_outage_dialog ();
   g_assert_nonnull (dialog);
-  reason = aq_test_find_widget (GTK_WIDGET (dialog), match_name, "reason");
+  reason = aq_test_find_widget (GTK_WIDGET (dialog), aq_test_match_name, "reason");
   g_assert_nonnull (reason);
   gtk_editable_set_text (GTK_EDITABLE (reason), "test: replacing a valve");
   g_signal_emit_by_name (dialog, "response", "create");

@@ -525,6 +525,42 @@ test_select_filter_calculator (void)
   g_assert_cmpstr (bills, ==, "5|5|f");
   g_assert_cmpstr (f, ==, "5|4|f");
   g_assert_cmpstr (out, ==, "4|4|f");
+
+  /* the same records read back through core, as aqueductctl pipeline list/run print them */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) last = aq_pipeline_history_last_runs (db, &error);
+    g_autoptr(JsonObject) record = NULL;
+    JsonObject *mine;
+    JsonArray *steps;
+    JsonObject *f_step = NULL;
+
+    g_assert_no_error (error);
+    mine = json_object_get_object_member (last, "t_basic");
+    g_assert_nonnull (mine);
+    g_assert_cmpint (json_object_get_int_member (mine, "run_id"), ==, run_id);
+    g_assert_cmpstr (json_object_get_string_member (mine, "status"), ==, "succeeded");
+    g_assert_cmpint (json_object_get_int_member (mine, "rows_written"), ==, 4);
+    g_assert_true (json_object_get_null_member (mine, "error"));
+
+    record = aq_pipeline_history_get_run (db, run_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "succeeded");
+    g_assert_cmpint (json_object_get_int_member (record, "rows_written"), ==, 4);
+    steps = json_object_get_array_member (record, "steps");
+    g_assert_cmpuint (json_array_get_length (steps), ==, 5);
+    for (guint i = 0; i < json_array_get_length (steps); i++)
+      if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (steps, i),
+                                                    "id"), "f") == 0)
+        f_step = json_array_get_object_element (steps, i);
+    g_assert_nonnull (f_step);
+    g_assert_cmpstr (json_object_get_string_member (f_step, "type"), ==, "filter");
+    g_assert_cmpint (json_object_get_int_member (f_step, "rows_in"), ==, 5);
+    g_assert_cmpint (json_object_get_int_member (f_step, "rows_out"), ==, 4);
+
+    g_assert_null (aq_pipeline_history_get_run (db, run_id + 1000000, &error));
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
+  }
 }
 
 static void

@@ -561,13 +561,6 @@ test_drill (void)
 }
 
 static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
-}
-
-static gboolean
 match_apply (GtkWidget     *widget,
              gconstpointer  data)
 {
@@ -594,7 +587,7 @@ test_filter (void)
 
   drop_field (AQ_REPORT_ZONE_FILTERS, "district", 0);
   wait_run ("the unfiltered filter");
-  chip = aq_test_find_widget (GTK_WIDGET (filters), match_name, "district");
+  chip = aq_test_find_widget (GTK_WIDGET (filters), aq_test_match_name, "district");
   g_assert_nonnull (chip);
   button = aq_test_find_widget (chip, aq_test_match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
   g_assert_nonnull (button);
@@ -602,7 +595,7 @@ test_filter (void)
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
   popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
   g_assert_nonnull (popover);
-  check = aq_test_find_widget (GTK_WIDGET (popover), match_name, key);
+  check = aq_test_find_widget (GTK_WIDGET (popover), aq_test_match_name, key);
   g_assert_nonnull (check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   g_signal_emit_by_name (aq_test_find_widget (GTK_WIDGET (popover), match_apply, NULL), "clicked");
@@ -780,19 +773,6 @@ test_list (void)
   g_assert_cmpuint (n3, >, n6);
 }
 
-/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
-static void
-drop_database (void)
-{
-  g_autofree char *info = aq_test_conninfo ("postgres");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
-
-  g_assert_no_error (error);
-  aq_db_exec (admin, "DROP DATABASE IF EXISTS " DB_NAME " WITH (FORCE)", &error);
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -838,6 +818,6 @@ main (int   argc,
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&db);
-  drop_database ();
+  aq_test_drop_database (DB_NAME);
   return ret;
 }

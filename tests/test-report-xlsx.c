@@ -1074,20 +1074,6 @@ test_async (void)
   g_assert_cmpuint (count_files (dir), ==, 0);
 }
 
-/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
-static void
-drop_database (const char *name)
-{
-  g_autofree char *info = aq_test_conninfo ("postgres");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
-  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-
-  g_assert_no_error (error);
-  aq_db_exec (admin, sql, &error);
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1121,7 +1107,7 @@ main (int   argc,
   if (db)
     {
       g_clear_object (&db);
-      drop_database ("t_report_xlsx");
+      aq_test_drop_database ("t_report_xlsx");
     }
   g_free (tmpdir);
   return status;

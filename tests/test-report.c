@@ -13,19 +13,8 @@ static AqCatalog *catalog;
 static char *first_month;   /* "YYYY-MM" of the warehouse's first and last billing month */
 static char *last_month;
 
-/* ---- helpers ---- */
-
-static char *
-text1 (const char *sql,
-       const char *param)
-{
-  const char *params[] = { param };
-  g_autoptr(GError) error = NULL;
-  char *value = aq_db_query_string (db, sql, param ? 1 : 0, param ? params : NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
-}
+/* The shared asserting helper, on this test's warehouse. */
+#define text1(sql, param) aq_test_text1 (db, sql, param)
 
 static double
 num1 (const char *sql,
@@ -1066,20 +1055,6 @@ test_async_cancel (void)
   g_clear_error (&error);
 }
 
-/* The demo database is dropped when done: fewer dirty pages for the cluster's shutdown. */
-static void
-drop_database (const char *name)
-{
-  g_autofree char *info = aq_test_conninfo ("postgres");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) admin = aq_db_connect (info, &error);
-  g_autofree char *sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-
-  g_assert_no_error (error);
-  aq_db_exec (admin, sql, &error);
-  g_assert_no_error (error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1117,7 +1092,7 @@ main (int   argc,
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);
-  drop_database ("t_report");
+  aq_test_drop_database ("t_report");
   g_free (first_month);
   g_free (last_month);
   return ret;

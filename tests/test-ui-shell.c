@@ -97,14 +97,6 @@ fill_database (AqDb *db)
   g_assert_no_error (error);
 }
 
-/* ---- conditions ---- */
-
-static gboolean
-panel_loaded (gpointer data)
-{
-  return !aq_panel_get_loading (AQ_PANEL (data));
-}
-
 static gboolean
 banner_revealed (gpointer data)
 {
@@ -230,7 +222,7 @@ test_window_panels_overview_and_connection (void)
 
   /* the overview shows the warehouse's real numbers */
   overview_panel = AQ_OVERVIEW_PANEL (aq_window_get_panel (window, "overview"));
-  aq_test_wait_for (panel_loaded, overview_panel, 30, "the overview to load");
+  aq_test_wait_for (aq_test_panel_loaded, overview_panel, 30, "the overview to load");
   overview = aq_overview_panel_get_overview (overview_panel);
   g_assert_nonnull (overview);
   g_assert_true (g_str_has_prefix (overview->health->description, DB_NAME "@"));
@@ -318,7 +310,7 @@ test_window_lookup (void)
   g_assert_cmpstr (aq_customer_panel_get_lookup (AQ_CUSTOMER_PANEL (panel)), ==,
                    "13800138000");
   g_assert_true (aq_panel_get_loading (panel));
-  aq_test_wait_for (panel_loaded, panel, 60, "the lookup to answer");
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the lookup to answer");
   /* a warehouse without customers: it says who was not found, the number masked for the
    * agent like every phone the core returns */
   g_assert_cmpstr (aq_customer_panel_get_page (AQ_CUSTOMER_PANEL (panel)), ==, "none");

@@ -1,10 +1,10 @@
 /* aq-catalog.c — the indicator catalog: what a report can show and how it can be cut
  *
  * The shipped catalog is three JSON files (data/catalog/: dimensions, sources with their
- * conditions, indicators) compiled in as resources; aq_catalog_seed() (warehouse floor) copies them into
- * meta.dimension / meta.catalog_source / meta.indicator, where a warehouse's own additions
- * live beside them, and aq_catalog_load() reads them back with the members of the small
- * dimensions. The same parser reads both, so the warehouse and the builtin catalog agree.
+ * conditions, indicators) compiled in as resources; aq_catalog_seed() (warehouse floor)
+ * copies them into meta.dimension / meta.catalog_source / meta.indicator, where a warehouse's
+ * own additions live beside them, and aq_catalog_load() reads them back with the members of
+ * the small dimensions. The same parser reads both, so the warehouse and the builtin catalog agree.
  */
 #define G_LOG_DOMAIN "aq-catalog"
 

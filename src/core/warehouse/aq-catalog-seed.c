@@ -1,7 +1,7 @@
 /* aq-catalog-seed.c — writing the shipped catalog and standard reports into meta.*
  *
- * Runs after every migrate (aq_warehouse_prepare()): an update-else-insert per row in one transaction, so running it
- * twice changes nothing and a newer Aqueduct brings its newer definitions. Rows a warehouse
+ * Runs after every migrate (aq_warehouse_prepare()): an update-else-insert per row in one
+ * transaction, so running it twice changes nothing and a newer Aqueduct brings its newer definitions. Rows a warehouse
  * added itself (standard = false) are never touched; a user report that happens to carry a
  * standard report's name keeps it.
  */

@@ -1,0 +1,259 @@
+/* aq-pipeline-runner-statements.c — the runner's statements: errors, queries, temp tables
+ *
+ * Every statement of a run goes through run_query()/run_statement() here, so a failure names
+ * the step it belongs to and a cancel is noticed the same way everywhere; a step's rows are
+ * materialized as temp tables and analyzed when big enough to matter to the planner.
+ */
+#define G_LOG_DOMAIN "aq-pipeline"
+
+#include "aq-pipeline-runner-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aq-error.h"
+
+/* ---- errors ---- */
+
+/* The server's own words for a failed statement, with the step's id (and @where, the place
+ * in the input, when known) in front. */
+void
+set_error_from_result (AqPipelineRunner  *self,
+                       AqPipelineStep    *step,
+                       PGconn            *conn,
+                       PGresult          *res,
+                       const char        *where,
+                       GError           **error)
+{
+  const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  const char *detail = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+  const char *hint = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_HINT) : NULL;
+  g_autoptr(GString) message = g_string_new (NULL);
+  int code;
+
+  if (step)
+    g_string_append_printf (message, "step “%s”: ", aq_pipeline_step_get_id (step));
+  if (where)
+    g_string_append_printf (message, "%s: ", where);
+  if (primary)
+    g_string_append (message, primary);
+  else
+    {
+      g_autofree char *text = g_strstrip (g_strdup (PQerrorMessage (conn)));
+      g_string_append (message, *text ? text : "the warehouse gave no reason");
+    }
+  if (detail)
+    g_string_append_printf (message, " (%s)", detail);
+  if (hint)
+    g_string_append_printf (message, ". %s", hint);
+
+  /* 57014 is also a statement timeout: only our own cancellable makes it a cancellation */
+  if (g_strcmp0 (state, "57014") == 0 && g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, message->str);
+      return;
+    }
+  if (PQstatus (conn) != CONNECTION_OK || (state && g_str_has_prefix (state, "08")))
+    code = AQ_ERROR_CONNECTION;
+  else
+    code = self->with_data ? AQ_ERROR_QUERY : AQ_ERROR_INVALID;
+  g_set_error_literal (error, AQ_ERROR, code, message->str);
+}
+
+gboolean
+check_cancelled (AqPipelineRunner  *self,
+                 GError           **error)
+{
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The pipeline run was cancelled");
+  return FALSE;
+}
+
+/* ---- statements ---- */
+
+PGresult *
+run_query (AqPipelineRunner    *self,
+           AqPipelineStep      *step,
+           AqDb                *db,
+           const char          *sql,
+           GPtrArray           *params,
+           GError             **error)
+{
+  PGconn *conn = aq_db_get_conn (db);
+  g_autoptr(PGresult) res = NULL;
+  ExecStatusType status;
+
+  /* a cancel that arrives between two statements reaches no statement: look before each */
+  if (!check_cancelled (self, error))
+    return NULL;
+  g_debug ("%s", sql);
+  res = PQexecParams (conn, sql, params ? (int) params->len : 0, NULL,
+                      params ? (const char * const *) params->pdata : NULL, NULL, NULL, 0);
+  status = PQresultStatus (res);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_error_from_result (self, step, conn, res, NULL, error);
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
+
+/* Runs one statement; @out_rows gets the count its command tag reports, -1 when none. */
+gboolean
+run_statement (AqPipelineRunner  *self,
+               AqPipelineStep    *step,
+               AqDb              *db,
+               const char        *sql,
+               GPtrArray         *params,
+               gint64            *out_rows,
+               GError           **error)
+{
+  g_autoptr(PGresult) res = run_query (self, step, db, sql, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  if (out_rows)
+    *out_rows = *PQcmdTuples (res) ? g_ascii_strtoll (PQcmdTuples (res), NULL, 10) : -1;
+  return TRUE;
+}
+
+static GPtrArray *
+params_new (void)
+{
+  return g_ptr_array_new_with_free_func (g_free);
+}
+
+GPtrArray *
+params_of (const char *first,
+           ...)
+{
+  GPtrArray *params = params_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *p = first; p; p = va_arg (args, const char *))
+    g_ptr_array_add (params, g_strdup (p));
+  va_end (args);
+  return params;
+}
+
+/* A text[] literal, to pass a list of names as one parameter. */
+char *
+text_array_literal (const char * const *items)
+{
+  GString *literal = g_string_new ("{");
+
+  for (guint i = 0; items[i]; i++)
+    {
+      if (i > 0)
+        g_string_append_c (literal, ',');
+      g_string_append_c (literal, '"');
+      for (const char *p = items[i]; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (literal, '\\');
+          g_string_append_c (literal, *p);
+        }
+      g_string_append_c (literal, '"');
+    }
+  g_string_append_c (literal, '}');
+  return g_string_free (literal, FALSE);
+}
+
+/* The columns of a table (quoted name), or %NULL in @out when there is no such table. */
+gboolean
+describe_relation (AqPipelineRunner  *self,
+                   AqPipelineStep    *step,
+                   const char        *relation,
+                   GPtrArray        **out,
+                   GError           **error)
+{
+  g_autoptr(GPtrArray) params = params_of (relation, NULL);
+  g_autoptr(PGresult) res = NULL;
+  GPtrArray *columns;
+
+  res = run_query (self, step, self->db,
+                   "SELECT a.attname, format_type(a.atttypid, a.atttypmod)"
+                   " FROM (SELECT to_regclass($1) AS oid) r"
+                   " LEFT JOIN pg_attribute a"
+                   "   ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped"
+                   " WHERE r.oid IS NOT NULL ORDER BY a.attnum",
+                   params, error);
+  if (res == NULL)
+    return FALSE;
+  *out = NULL;
+  if (PQntuples (res) == 0)
+    return TRUE;
+  columns = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_pipeline_column_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    if (!PQgetisnull (res, i, 0))
+      g_ptr_array_add (columns, aq_pipeline_column_new (PQgetvalue (res, i, 0),
+                                                        PQgetvalue (res, i, 1)));
+  *out = columns;
+  return TRUE;
+}
+
+/* What the warehouse made of the step's temp table becomes what the step passes on. */
+gboolean
+describe_step (AqPipelineRunner  *self,
+               AqPipelineStep    *step,
+               GError           **error)
+{
+  g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
+  GPtrArray *columns = NULL;
+
+  if (!describe_relation (self, step, relation, &columns, error))
+    return FALSE;
+  aq_pipeline_compiler_set_columns (self->compiler, step, columns);
+  return TRUE;
+}
+
+/* CREATE TEMP TABLE … AS the step's query: its rows, or only its shape while checking. */
+gboolean
+materialize (AqPipelineRunner  *self,
+             AqPipelineStep    *step,
+             gint64            *out_rows,
+             GError           **error)
+{
+  g_autoptr(GPtrArray) params = params_new ();
+  g_autofree char *query = aq_pipeline_compiler_get_query (self->compiler, step, params);
+  g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
+  g_autofree char *sql = g_strdup_printf ("CREATE TEMP TABLE %s ON COMMIT DROP AS\n%s%s",
+                                          relation, query,
+                                          self->with_data ? "" : "\nWITH NO DATA");
+
+  return run_statement (self, step, self->db, sql, params, out_rows, error)
+         && describe_step (self, step, error);
+}
+
+gboolean
+analyze_if_needed (AqPipelineRunner  *self,
+                   AqPipelineStep    *step,
+                   gint64             rows,
+                   GError           **error)
+{
+  GPtrArray *consumers = aq_pipeline_get_consumers (self->pipeline, step);
+  g_autofree char *relation = NULL;
+  g_autofree char *sql = NULL;
+  gboolean wanted = FALSE;
+
+  if (!self->with_data || rows < ANALYZE_MIN_ROWS)
+    return TRUE;
+  for (guint i = 0; i < consumers->len; i++)
+    {
+      AqPipelineStepKind kind = aq_pipeline_step_get_kind (g_ptr_array_index (consumers, i));
+
+      wanted |= kind == AQ_PIPELINE_STEP_LOOKUP || kind == AQ_PIPELINE_STEP_AGGREGATE
+                || kind == AQ_PIPELINE_STEP_DEDUPLICATE;
+    }
+  if (!wanted)
+    return TRUE;
+  relation = aq_pipeline_compiler_get_relation (self->compiler, step);
+  sql = g_strdup_printf ("ANALYZE %s", relation);
+  return run_statement (self, step, self->db, sql, NULL, NULL, error);
+}

@@ -290,6 +290,8 @@ aq_test_read_line (int         fd,
         return g_string_free (g_steal_pointer (&line), FALSE);
       g_string_append_c (line, c);
     }
+}
+
 static GStrv ctl_env;
 
 /* The environment (name, value pairs) every aq_test_ctl() of this test process adds. */

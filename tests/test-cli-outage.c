@@ -284,7 +284,7 @@ test_pinned_clock (void)
                 "--reason", "阀门更换", "--start", "2026-12-01 09:00", "--end", "2026-12-01 17:00",
                 "--zone", zone, "--by", "dispatcher1", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  outage = parse_object (out);
+  outage = aq_test_parse_object (out);
   oid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (outage, "outage_id"));
   sql = g_strdup_printf ("SELECT count(*) FROM notify.outage WHERE outage_id = %s"
                          " AND start_time = '2026-12-01 01:00:00Z'", oid);
@@ -295,7 +295,7 @@ test_pinned_clock (void)
   out = ctl_at ("2026-11-30T20:59:00+08:00", &status, "notify", "send", oid, "--template",
                 "{community}停水", "--author", "agent1", "--reviewer", "agent2", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
-  first = parse_object (out);
+  first = aq_test_parse_object (out);
   g_assert_true (json_object_get_null_member (first, "not_before"));
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %" G_GINT64_FORMAT

@@ -21,7 +21,7 @@
 #include "aq-area-outage-dialog.h"
 #include "aq-area-summary.h"
 #include "aq-geojson.h"
-#include "aq-map-job.h"
+#include "aq-db-job.h"
 #include "aq-map-source.h"
 #include "aq-notice-dialog.h"
 #include "aq-outage-area.h"
@@ -112,7 +112,7 @@ profile_url (AqOutagePanel *self)
 /* A core call on a worker thread; the panel's dispose cancels it. */
 static void
 run_job (AqOutagePanel       *self,
-         AqMapJobFunc         func,
+         AqDbJobFunc          func,
          gpointer             data,
          GDestroyNotify       data_free,
          GDestroyNotify       result_free,
@@ -120,8 +120,8 @@ run_job (AqOutagePanel       *self,
 {
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
-  aq_map_job_run (profile_url (self), func, data, data_free, result_free, self->job_cancellable,
-                  callback, self);
+  aq_db_job_run_async (profile_url (self), func, data, data_free, result_free,
+                       self->job_cancellable, callback, self);
 }
 
 /* ---- auxiliary methods ---- */
@@ -394,7 +394,7 @@ geometry_job_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  AqGeometry *geometry = aq_map_job_finish (result, &error);
+  AqGeometry *geometry = aq_db_job_run_finish (result, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -677,7 +677,7 @@ csv_job_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gpointer ok = aq_map_job_finish (result, &error);
+  gpointer ok = aq_db_job_run_finish (result, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -883,7 +883,7 @@ extent_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree double *box = aq_map_job_finish (result, &error);
+  g_autofree double *box = aq_db_job_run_finish (result, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

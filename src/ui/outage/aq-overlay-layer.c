@@ -12,7 +12,7 @@
 
 #include "aq-overlay-layer.h"
 
-#include "aq-connection.h"
+#include "aq-db-job.h"
 
 #include <string.h>
 
@@ -67,36 +67,21 @@ wanted_kinds (AqOverlayLayer *self)
 
 typedef struct
 {
-  char   *profile_url;
   double  box[4];
   guint   kinds;
   double  tolerance;
 } FetchData;
 
-static void
-fetch_data_free (FetchData *data)
-{
-  g_free (data->profile_url);
-  g_free (data);
-}
-
-static void
-fetch_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+/* Runs on a worker thread with a pooled connection (aq-db-job.c). */
+static gpointer
+fetch_job (AqDb          *db,
+           gpointer       task_data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   FetchData *data = task_data;
-  g_autoptr(AqDb) db = NULL;
   g_autoptr(GPtrArray) by_kind = NULL;
-  GError *error = NULL;
 
-  db = aq_connection_open (data->profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   by_kind = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   for (guint kind = 0; kind < AQ_OVERLAY_N_KINDS; kind++)
     {
@@ -127,20 +112,19 @@ fetch_thread (GTask        *task,
         features = g_ptr_array_new ();
       else
         features = aq_map_features_load (db, layer, data->box[0], data->box[1], data->box[2],
-                                         data->box[3], &query, cancellable, &error);
+                                         data->box[3], &query, cancellable, error);
       if (features == NULL)
         {
           if (g_cancellable_is_cancelled (cancellable))
             {
-              g_clear_error (&error);
-              g_cancellable_set_error_if_cancelled (cancellable, &error);
+              g_clear_error (error);
+              g_cancellable_set_error_if_cancelled (cancellable, error);
             }
-          g_task_return_error (task, error);
-          return;
+          return NULL;
         }
       g_ptr_array_add (by_kind, features);
     }
-  g_task_return_pointer (task, g_steal_pointer (&by_kind), (GDestroyNotify) g_ptr_array_unref);
+  return g_steal_pointer (&by_kind);
 }
 
 static void
@@ -149,7 +133,7 @@ fetch_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *features = g_task_propagate_pointer (G_TASK (result), &error);
+  GPtrArray *features = aq_db_job_run_finish (result, &error);
   AqOverlayLayer *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -197,16 +181,14 @@ fetch (AqOverlayLayer *self,
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
   {
-    g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, fetch_cb, self);
     FetchData *data = g_new0 (FetchData, 1);
 
-    data->profile_url = g_strdup (self->profile_url);
     memcpy (data->box, self->fetched, sizeof data->box);
     data->kinds = kinds;
     /* about a pixel of the screen */
     data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-    g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
-    g_task_run_in_thread (task, fetch_thread);
+    aq_db_job_run_async (self->profile_url, fetch_job, data, g_free,
+                         (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
   }
 }
 

@@ -364,7 +364,7 @@ aq_customer_panel_reveal (AqCustomerPanel *self,
   _aq_customer_panel_update_role (self);
   aq_customer_session_reveal_async (self->session,
                                     self->monitor
-                                    ? aq_connection_monitor_get_profile_url (self->monitor)
+                                    ? aq_connection_monitor_get_conninfo (self->monitor)
                                     : NULL,
                                     self->result->view->account_id, g_get_user_name (), reason,
                                     self->reveal_cancellable, reveal_cb, self);

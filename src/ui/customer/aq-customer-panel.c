@@ -165,7 +165,7 @@ _aq_customer_panel_start_lookup (AqCustomerPanel *self,
   /* masked whatever the role: full data only through a reveal, which says why */
   aq_customer_session_lookup_async (self->session,
                                     self->monitor
-                                    ? aq_connection_monitor_get_profile_url (self->monitor)
+                                    ? aq_connection_monitor_get_conninfo (self->monitor)
                                     : NULL,
                                     key, text, AQ_ROLE_AGENT, g_get_user_name (),
                                     self->cancellable, lookup_cb, self);

@@ -328,7 +328,7 @@ aq_overview_panel_reload (AqOverviewPanel *self)
   set_loading (self, TRUE);
   if (self->overview == NULL)
     gtk_stack_set_visible_child_name (self->stack, "loading");
-  aq_overview_load_async (aq_connection_monitor_get_profile_url (self->monitor),
+  aq_overview_load_async (aq_connection_monitor_get_conninfo (self->monitor),
                           self->cancellable, load_cb, self);
 }
 

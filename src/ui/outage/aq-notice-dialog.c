@@ -72,7 +72,7 @@ struct _AqNoticeDialog
   GtkProgressBar *bars[4];
   GtkLabel       *counts[4];
 
-  char           *profile_url;
+  char           *conninfo;
   char           *actor;
   gint64          outage_id;
   gint64          campaign_id;
@@ -184,7 +184,7 @@ run_job (AqNoticeDialog      *self,
   GTask *task = g_task_new (self, self->cancellable, callback, NULL);
 
   job->outage_id = self->outage_id;
-  aq_db_job_run_async (self->profile_url, notice_job, job, (GDestroyNotify) job_free,
+  aq_db_job_run_async (self->conninfo, notice_job, job, (GDestroyNotify) job_free,
                        (GDestroyNotify) job_result_free, self->cancellable, job_done_cb, task);
 }
 
@@ -586,7 +586,7 @@ aq_notice_dialog_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->outage, aq_outage_free);
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
-  g_free (self->profile_url);
+  g_free (self->conninfo);
   g_free (self->actor);
   g_free (self->campaign_kind);
   G_OBJECT_CLASS (aq_notice_dialog_parent_class)->finalize (object);
@@ -669,7 +669,7 @@ aq_notice_dialog_init (AqNoticeDialog *self)
 
 AqNoticeDialog *
 aq_notice_dialog_new (GtkWindow   *parent,
-                      const char  *profile_url,
+                      const char  *conninfo,
                       gint64       outage_id,
                       const char  *actor)
 {
@@ -677,7 +677,7 @@ aq_notice_dialog_new (GtkWindow   *parent,
   Job *job = g_new0 (Job, 1);
   g_autofree char *subtitle = g_strdup_printf (_("Outage %d"), (int) outage_id);
 
-  self->profile_url = g_strdup (profile_url);
+  self->conninfo = g_strdup (conninfo);
   self->actor = g_strdup (actor ? actor : g_get_user_name ());
   self->outage_id = outage_id;
   adw_window_title_set_subtitle (self->window_title, subtitle);

@@ -100,12 +100,12 @@ static const struct
 };
 
 static const char *
-profile_url (AqOutagePanel *self)
+conninfo (AqOutagePanel *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (AQ_IS_WINDOW (root) && aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
-    return aq_connection_monitor_get_profile_url (aq_window_get_monitor (AQ_WINDOW (root)));
+    return aq_connection_monitor_get_conninfo (aq_window_get_monitor (AQ_WINDOW (root)));
   return NULL;
 }
 
@@ -120,7 +120,7 @@ run_job (AqOutagePanel       *self,
 {
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
-  aq_db_job_run_async (profile_url (self), func, data, data_free, result_free,
+  aq_db_job_run_async (conninfo (self), func, data, data_free, result_free,
                        self->job_cancellable, callback, self);
 }
 
@@ -241,7 +241,7 @@ start_analysis (AqOutagePanel *self)
     return;
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
-  aq_outage_area_analyze_async (profile_url (self), self->geometry, self->cancellable,
+  aq_outage_area_analyze_async (conninfo (self), self->geometry, self->cancellable,
                                 analyze_cb, self);
 }
 
@@ -741,7 +741,7 @@ create_cb (GObject      *object,
     }
   aq_overlay_layer_reload (self->overlay);
   dialog = aq_notice_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                 profile_url (self), id, NULL);
+                                 conninfo (self), id, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -774,7 +774,7 @@ create_response_cb (AqAreaOutageDialog *dialog,
    * and nothing is written */
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
-  aq_outage_create_async (profile_url (self), &spec, self->job_cancellable, create_cb, self);
+  aq_outage_create_async (conninfo (self), &spec, self->job_cancellable, create_cb, self);
 }
 
 static void
@@ -855,7 +855,7 @@ set_map_source (AqOutagePanel *self)
     }
 
   g_clear_object (&self->source);
-  source = aq_map_source_new_basemap (profile_url (self), online, &self->source);
+  source = aq_map_source_new_basemap (conninfo (self), online, &self->source);
   if (self->source != NULL)
     aq_map_source_set_scale (self->source, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
   shumate_simple_map_set_map_source (self->simple_map, source);
@@ -976,9 +976,9 @@ aq_outage_panel_map (GtkWidget *widget)
 
       self->map_ready = TRUE;
       viewport_moved_cb (self);
-      if (g_strcmp0 (profile_url (self), NULL) != 0)
+      if (g_strcmp0 (conninfo (self), NULL) != 0)
         set_map_source (self);
-      aq_overlay_layer_set_profile_url (self->overlay, profile_url (self));
+      aq_overlay_layer_set_conninfo (self->overlay, conninfo (self));
       if (startup != NULL && *startup != '\0')
         {
           set_loading (self, TRUE);

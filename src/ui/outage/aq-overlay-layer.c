@@ -22,7 +22,7 @@ struct _AqOverlayLayer
 {
   ShumateLayer  parent_instance;
 
-  char         *profile_url;
+  char         *conninfo;
   guint         visible;       /* bits of AqOverlayKind */
   guint         fetched_kinds;
   double        fetched[4];    /* the box the features cover */
@@ -187,7 +187,7 @@ fetch (AqOverlayLayer *self,
     data->kinds = kinds;
     /* about a pixel of the screen */
     data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-    aq_db_job_run_async (self->profile_url, fetch_job, data, g_free,
+    aq_db_job_run_async (self->conninfo, fetch_job, data, g_free,
                          (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
   }
 }
@@ -459,7 +459,7 @@ aq_overlay_layer_dispose (GObject *object)
 static void
 aq_overlay_layer_finalize (GObject *object)
 {
-  g_free (AQ_OVERLAY_LAYER (object)->profile_url);
+  g_free (AQ_OVERLAY_LAYER (object)->conninfo);
   G_OBJECT_CLASS (aq_overlay_layer_parent_class)->finalize (object);
 }
 
@@ -496,15 +496,15 @@ aq_overlay_layer_new (ShumateViewport *viewport)
 }
 
 void
-aq_overlay_layer_set_profile_url (AqOverlayLayer *self,
-                                  const char     *profile_url)
+aq_overlay_layer_set_conninfo (AqOverlayLayer *self,
+                               const char     *conninfo)
 {
   g_return_if_fail (AQ_IS_OVERLAY_LAYER (self));
 
-  if (g_strcmp0 (self->profile_url, profile_url) == 0)
+  if (g_strcmp0 (self->conninfo, conninfo) == 0)
     return;
-  g_free (self->profile_url);
-  self->profile_url = g_strdup (profile_url);
+  g_free (self->conninfo);
+  self->conninfo = g_strdup (conninfo);
   aq_overlay_layer_reload (self);
 }
 

@@ -926,7 +926,7 @@ load_catalog (AqReportPanel *self)
   task = g_task_new (NULL, self->cancellable, resolve_cb, self);
   g_task_set_source_tag (task, load_catalog);
   g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, g_strdup (aq_connection_monitor_get_profile_url (self->monitor)),
+  g_task_set_task_data (task, g_strdup (aq_connection_monitor_get_conninfo (self->monitor)),
                         g_free);
   g_task_run_in_thread (task, resolve_thread);
 }
@@ -1903,7 +1903,7 @@ aq_report_panel_set_monitor (AqReportPanel       *self,
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_set_object (&self->monitor, monitor);
   if (monitor != NULL)
-    g_signal_connect_object (monitor, "notify::profile-url", G_CALLBACK (profile_changed_cb),
+    g_signal_connect_object (monitor, "notify::conninfo", G_CALLBACK (profile_changed_cb),
                              self, G_CONNECT_SWAPPED);
   load_catalog (self);
 }

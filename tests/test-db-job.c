@@ -95,8 +95,9 @@ run_probe (const char    *conninfo,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  aq_db_job_run_async (conninfo, probe_func, probe, NULL, g_free, NULL, done_cb, &result);
-  return aq_db_job_run_finish (wait_for (&result), error);
+  aq_db_job_run_async (conninfo, run_probe, probe_func, probe, NULL, g_free, NULL, done_cb,
+                       &result);
+  return aq_db_job_run_finish (wait_for (&result), run_probe, error);
 }
 
 static void
@@ -110,9 +111,9 @@ test_runs (void)
   Probe *probe = probe_new ("SELECT 1");
 
   aq_db_job_pool_clear ();
-  aq_db_job_run_async (conninfo, probe_func, probe, (GDestroyNotify) probe_free, g_free, NULL,
-                       done_cb, &result);
-  pid = aq_db_job_run_finish (wait_for (&result), &error);
+  aq_db_job_run_async (conninfo, run_probe, probe_func, probe, (GDestroyNotify) probe_free, g_free,
+                       NULL, done_cb, &result);
+  pid = aq_db_job_run_finish (wait_for (&result), run_probe, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pid);
   /* the pid is a live backend of this database, not ours */
@@ -145,18 +146,18 @@ test_errors (void)
   probe_free (probe);
 
   /* the function's own error, unchanged */
-  aq_db_job_run_async (conninfo, invalid_func, g_strdup ("no indicator"), g_free, NULL, NULL,
-                       done_cb, &result);
-  g_assert_null (aq_db_job_run_finish (wait_for (&result), &error));
+  aq_db_job_run_async (conninfo, run_probe, invalid_func, g_strdup ("no indicator"), g_free, NULL,
+                       NULL, done_cb, &result);
+  g_assert_null (aq_db_job_run_finish (wait_for (&result), run_probe, &error));
   g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==, "rows[0]: no indicator");
   g_clear_error (&error);
   g_clear_object (&result);
 
   /* a warehouse that is not there */
-  aq_db_job_run_async ("host=/nonexistent dbname=x user=x", invalid_func, NULL, NULL, NULL,
-                       NULL, done_cb, &result);
-  g_assert_null (aq_db_job_run_finish (wait_for (&result), &error));
+  aq_db_job_run_async ("host=/nonexistent dbname=x user=x", run_probe, invalid_func, NULL, NULL,
+                       NULL, NULL, done_cb, &result);
+  g_assert_null (aq_db_job_run_finish (wait_for (&result), run_probe, &error));
   g_assert_error (error, AQ_ERROR, AQ_ERROR_CONNECTION);
 }
 
@@ -188,7 +189,7 @@ test_cancel (void)
   gint pid;
 
   aq_db_job_pool_clear ();
-  aq_db_job_run_async (conninfo, probe_func, probe, NULL, g_free, cancellable, done_cb,
+  aq_db_job_run_async (conninfo, run_probe, probe_func, probe, NULL, g_free, cancellable, done_cb,
                        &result);
   /* cancel once the server runs the sleep (the main loop keeps turning meanwhile) */
   while (TRUE)
@@ -205,7 +206,7 @@ test_cancel (void)
       g_usleep (2000);
     }
   g_idle_add (cancel_cb, cancellable);
-  g_assert_null (aq_db_job_run_finish (wait_for (&result), &error));
+  g_assert_null (aq_db_job_run_finish (wait_for (&result), run_probe, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   /* the server stopped the statement: it did not sleep its 30 s out */
   g_assert_true (g_atomic_int_get (&probe->cancelled));
@@ -220,9 +221,9 @@ test_cancel (void)
   g_clear_object (&result);
   g_clear_error (&error);
   probe = probe_new (NULL);
-  aq_db_job_run_async (conninfo, probe_func, probe, NULL, g_free, cancellable, done_cb,
+  aq_db_job_run_async (conninfo, run_probe, probe_func, probe, NULL, g_free, cancellable, done_cb,
                        &result);
-  g_assert_null (aq_db_job_run_finish (wait_for (&result), &error));
+  g_assert_null (aq_db_job_run_finish (wait_for (&result), run_probe, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_atomic_int_get (&probe->pid), ==, 0);
   probe_free (probe);
@@ -259,13 +260,15 @@ test_pool (void)
   g_clear_pointer (&pid2, g_free);
 
   /* at once: two connections, both kept afterwards */
-  aq_db_job_run_async (conninfo, probe_func, probe2, NULL, g_free, NULL, done_cb, &first);
+  aq_db_job_run_async (conninfo, run_probe, probe_func, probe2, NULL, g_free, NULL, done_cb,
+                       &first);
   while (g_atomic_int_get (&probe2->pid) == 0)
     g_usleep (1000);
-  aq_db_job_run_async (conninfo, probe_func, probe1, NULL, g_free, NULL, done_cb, &second);
-  pid1 = aq_db_job_run_finish (wait_for (&first), &error);
+  aq_db_job_run_async (conninfo, run_probe, probe_func, probe1, NULL, g_free, NULL, done_cb,
+                       &second);
+  pid1 = aq_db_job_run_finish (wait_for (&first), run_probe, &error);
   g_assert_no_error (error);
-  pid2 = aq_db_job_run_finish (wait_for (&second), &error);
+  pid2 = aq_db_job_run_finish (wait_for (&second), run_probe, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pid1, !=, pid2);
   g_assert_cmpuint (aq_db_job_pool_count (conninfo), ==, 2);

@@ -455,15 +455,15 @@ aq_catalog_load_async (const char          *conninfo,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  aq_db_job_run_async (conninfo, load_job, NULL, NULL, g_object_unref, cancellable, callback,
-                       user_data);
+  aq_db_job_run_async (conninfo, aq_catalog_load_async, load_job, NULL, NULL, g_object_unref,
+                       cancellable, callback, user_data);
 }
 
 AqCatalog *
 aq_catalog_load_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_catalog_load_async, error);
 }
 
 /* ---- lookups ---------------------------------------------------------------------------- */

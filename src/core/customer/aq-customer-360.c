@@ -733,16 +733,16 @@ aq_customer_lookup_async (const char          *conninfo,
   data->text = g_strdup (text);
   data->role = role;
   data->actor = g_strdup (actor);
-  aq_db_job_run_async (conninfo, lookup_job, data, (GDestroyNotify) lookup_data_free,
-                       (GDestroyNotify) aq_customer_lookup_free, cancellable, callback,
-                       user_data);
+  aq_db_job_run_async (conninfo, aq_customer_lookup_async, lookup_job, data,
+                       (GDestroyNotify) lookup_data_free, (GDestroyNotify) aq_customer_lookup_free,
+                       cancellable, callback, user_data);
 }
 
 AqCustomerLookup *
 aq_customer_lookup_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_customer_lookup_async, error);
 }
 
 /**

@@ -226,13 +226,13 @@ aq_overview_load_async (const char          *conninfo,
 {
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  aq_db_job_run_async (conninfo, load_job, NULL, NULL, (GDestroyNotify) aq_overview_free,
-                       cancellable, callback, user_data);
+  aq_db_job_run_async (conninfo, aq_overview_load_async, load_job, NULL, NULL,
+                       (GDestroyNotify) aq_overview_free, cancellable, callback, user_data);
 }
 
 AqOverview *
 aq_overview_load_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_overview_load_async, error);
 }

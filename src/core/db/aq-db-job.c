@@ -239,6 +239,8 @@ run_thread (GTask        *task,
  * aq_db_job_run_async:
  * @conninfo: (nullable): the warehouse, resolved as aq_connection_resolve() does
  *   ($AQUEDUCT_DATABASE_URL, then @conninfo, then the embedded warehouse)
+ * @source_tag: the task's source tag, usually the caller's own _async function, which its
+ *   _finish gives to aq_db_job_run_finish()
  * @func: the core function to run on a worker thread
  * @data: (transfer full): its data, freed with @data_free once the job is done
  * @result_free: (nullable): frees a result nobody took
@@ -249,6 +251,7 @@ run_thread (GTask        *task,
  */
 void
 aq_db_job_run_async (const char          *conninfo,
+                     gpointer             source_tag,
                      AqDbJobFunc          func,
                      gpointer             data,
                      GDestroyNotify       data_free,
@@ -273,8 +276,8 @@ aq_db_job_run_async (const char          *conninfo,
   job->result_free = result_free;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, aq_db_job_run_async);
-  g_task_set_name (task, "aq_db_job_run_async");
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, "aq_db_job");
   g_task_set_task_data (task, job, (GDestroyNotify) job_unref);
   g_task_run_in_thread (task, run_thread);
 }
@@ -287,10 +290,11 @@ aq_db_job_run_async (const char          *conninfo,
  */
 gpointer
 aq_db_job_run_finish (GAsyncResult  *result,
+                      gpointer       source_tag,
                       GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aq_db_job_run_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -23,6 +23,7 @@ typedef gpointer (*AqDbJobFunc) (AqDb          *db,
                                  GError       **error);
 
 void     aq_db_job_run_async  (const char          *conninfo,
+                               gpointer             source_tag,
                                AqDbJobFunc          func,
                                gpointer             data,
                                GDestroyNotify       data_free,
@@ -31,6 +32,7 @@ void     aq_db_job_run_async  (const char          *conninfo,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data);
 gpointer aq_db_job_run_finish (GAsyncResult        *result,
+                               gpointer             source_tag,
                                GError             **error);
 
 gpointer aq_db_job_run        (const char          *conninfo,

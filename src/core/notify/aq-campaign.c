@@ -670,16 +670,16 @@ aq_campaign_get_status_async (const char          *conninfo,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  aq_db_job_run_async (conninfo, status_job, g_memdup2 (&campaign_id, sizeof campaign_id),
-                       g_free, (GDestroyNotify) aq_campaign_status_free, cancellable, callback,
-                       user_data);
+  aq_db_job_run_async (conninfo, aq_campaign_get_status_async, status_job,
+                       g_memdup2 (&campaign_id, sizeof campaign_id), g_free,
+                       (GDestroyNotify) aq_campaign_status_free, cancellable, callback, user_data);
 }
 
 AqCampaignStatus *
 aq_campaign_get_status_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_campaign_get_status_async, error);
 }
 
 GPtrArray *

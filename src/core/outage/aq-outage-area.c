@@ -370,16 +370,16 @@ aq_outage_area_analyze_async (const char          *conninfo,
                               gpointer             user_data)
 {
   g_return_if_fail (geometry != NULL);
-  aq_db_job_run_async (conninfo, analyze_job, aq_geometry_copy (geometry),
-                       (GDestroyNotify) aq_geometry_free, (GDestroyNotify) aq_outage_area_free,
-                       cancellable, callback, user_data);
+  aq_db_job_run_async (conninfo, aq_outage_area_analyze_async, analyze_job,
+                       aq_geometry_copy (geometry), (GDestroyNotify) aq_geometry_free,
+                       (GDestroyNotify) aq_outage_area_free, cancellable, callback, user_data);
 }
 
 AqOutageArea *
 aq_outage_area_analyze_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_outage_area_analyze_async, error);
 }
 
 JsonNode *

@@ -264,15 +264,15 @@ aq_outage_create_async (const char          *conninfo,
   data->created_by = g_strdup (spec->created_by);
   /* no cancelling half-way: the outage is written in one transaction, so a cancel that
    * reaches the server rolls all of it back */
-  aq_db_job_run_async (conninfo, create_job, data, (GDestroyNotify) create_data_free, g_free,
-                       cancellable, callback, user_data);
+  aq_db_job_run_async (conninfo, aq_outage_create_async, create_job, data,
+                       (GDestroyNotify) create_data_free, g_free, cancellable, callback, user_data);
 }
 
 gint64
 aq_outage_create_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_autofree gint64 *id = aq_db_job_run_finish (result, error);
+  g_autofree gint64 *id = aq_db_job_run_finish (result, aq_outage_create_async, error);
 
   return id != NULL ? *id : 0;
 }

@@ -345,13 +345,14 @@ aq_report_export_async (const char          *conninfo,
     {
       g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
-      g_task_set_source_tag (task, aq_report_export_async);
+      g_task_set_source_tag (task, write_thread);
       g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
       g_task_run_in_thread (task, write_thread);
     }
   else
-    aq_db_job_run_async (conninfo, export_job, data, (GDestroyNotify) export_data_free, g_free,
-                         cancellable, callback, user_data);
+    aq_db_job_run_async (conninfo, aq_report_export_async, export_job, data,
+                         (GDestroyNotify) export_data_free, g_free, cancellable, callback,
+                         user_data);
 }
 
 gboolean
@@ -361,10 +362,10 @@ aq_report_export_finish (GAsyncResult  *result,
 {
   g_autofree guint64 *written = NULL;
 
-  if (g_task_get_source_tag (G_TASK (result)) == aq_report_export_async)
+  if (g_task_get_source_tag (G_TASK (result)) == write_thread)
     written = g_task_propagate_pointer (G_TASK (result), error);
   else
-    written = aq_db_job_run_finish (result, error);
+    written = aq_db_job_run_finish (result, aq_report_export_async, error);
   if (written == NULL)
     return FALSE;
   if (n_rows)

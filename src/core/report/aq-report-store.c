@@ -348,6 +348,7 @@ store_job (AqDb          *db,
 
 static void
 store_start (StoreData           *d,
+             gpointer             source_tag,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
@@ -364,8 +365,8 @@ store_start (StoreData           *d,
     case OP_DELETE:
     default: break;
     }
-  aq_db_job_run_async (conninfo, store_job, d, (GDestroyNotify) store_data_free, result_free,
-                       cancellable, callback, user_data);
+  aq_db_job_run_async (conninfo, source_tag, store_job, d, (GDestroyNotify) store_data_free,
+                       result_free, cancellable, callback, user_data);
 }
 
 static StoreData *
@@ -385,7 +386,7 @@ aq_report_store_list_async (const char          *conninfo,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  store_start (store_data (OP_LIST, conninfo), cancellable,
+  store_start (store_data (OP_LIST, conninfo), aq_report_store_list_async, cancellable,
                callback, user_data);
 }
 
@@ -393,7 +394,7 @@ GPtrArray *
 aq_report_store_list_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_report_store_list_async, error);
 }
 
 void
@@ -406,14 +407,14 @@ aq_report_store_open_async (const char          *conninfo,
   StoreData *d = store_data (OP_OPEN, conninfo);
 
   d->name = g_strdup (name);
-  store_start (d, cancellable, callback, user_data);
+  store_start (d, aq_report_store_open_async, cancellable, callback, user_data);
 }
 
 AqReportSpec *
 aq_report_store_open_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_report_store_open_async, error);
 }
 
 void
@@ -428,7 +429,7 @@ aq_report_store_save_async (const char          *conninfo,
 
   d->spec = aq_report_spec_copy (spec);
   d->author = g_strdup (author);
-  store_start (d, cancellable, callback, user_data);
+  store_start (d, aq_report_store_save_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -436,7 +437,7 @@ aq_report_store_save_finish (GAsyncResult  *result,
                              int           *out_version,
                              GError       **error)
 {
-  g_autofree int *version = aq_db_job_run_finish (result, error);
+  g_autofree int *version = aq_db_job_run_finish (result, aq_report_store_save_async, error);
 
   if (version == NULL)
     return FALSE;
@@ -459,14 +460,14 @@ aq_report_store_duplicate_async (const char          *conninfo,
   d->name = g_strdup (name);
   d->new_name = g_strdup (new_name);
   d->author = g_strdup (author);
-  store_start (d, cancellable, callback, user_data);
+  store_start (d, aq_report_store_duplicate_async, cancellable, callback, user_data);
 }
 
 gboolean
 aq_report_store_duplicate_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  return aq_db_job_run_finish (result, error) != NULL;
+  return aq_db_job_run_finish (result, aq_report_store_duplicate_async, error) != NULL;
 }
 
 void
@@ -479,12 +480,12 @@ aq_report_store_delete_async (const char          *conninfo,
   StoreData *d = store_data (OP_DELETE, conninfo);
 
   d->name = g_strdup (name);
-  store_start (d, cancellable, callback, user_data);
+  store_start (d, aq_report_store_delete_async, cancellable, callback, user_data);
 }
 
 gboolean
 aq_report_store_delete_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  return aq_db_job_run_finish (result, error) != NULL;
+  return aq_db_job_run_finish (result, aq_report_store_delete_async, error) != NULL;
 }

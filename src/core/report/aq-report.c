@@ -474,15 +474,15 @@ aq_report_run_async (const char          *conninfo,
   data->catalog = g_object_ref (catalog);
   data->spec = aq_report_spec_copy (spec);
   data->params = copy_params (params);
-  aq_db_job_run_async (conninfo, run_job, data, (GDestroyNotify) run_data_free, g_object_unref,
-                       cancellable, callback, user_data);
+  aq_db_job_run_async (conninfo, aq_report_run_async, run_job, data, (GDestroyNotify) run_data_free,
+                       g_object_unref, cancellable, callback, user_data);
 }
 
 AqReportResult *
 aq_report_run_finish (GAsyncResult  *result,
                       GError       **error)
 {
-  return aq_db_job_run_finish (result, error);
+  return aq_db_job_run_finish (result, aq_report_run_async, error);
 }
 
 /* ---- streaming -------------------------------------------------------------------------- */

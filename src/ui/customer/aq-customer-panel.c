@@ -192,8 +192,16 @@ reload (AqPanel *panel)
 }
 
 static void
+set_monitor (AqPanel             *panel,
+             AqConnectionMonitor *monitor)
+{
+  g_set_object (&AQ_CUSTOMER_PANEL (panel)->monitor, monitor);
+}
+
+static void
 aq_panel_iface_init (AqPanelInterface *iface)
 {
+  iface->set_monitor = set_monitor;
   iface->get_loading = aq_customer_panel_get_loading;
   iface->reload = reload;
 }
@@ -340,16 +348,6 @@ aq_customer_panel_init (AqCustomerPanel *self)
 }
 
 /* ---- public API ---- */
-
-void
-aq_customer_panel_set_monitor (AqCustomerPanel     *self,
-                               AqConnectionMonitor *monitor)
-{
-  g_return_if_fail (AQ_IS_CUSTOMER_PANEL (self));
-  g_return_if_fail (!monitor || AQ_IS_CONNECTION_MONITOR (monitor));
-
-  g_set_object (&self->monitor, monitor);
-}
 
 /**
  * aq_customer_panel_lookup:

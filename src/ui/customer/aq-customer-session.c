@@ -76,7 +76,7 @@ job_done_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  gpointer value = aq_db_job_run_finish (result, &error);
+  gpointer value = aq_db_job_run_finish (result, run_job, &error);
 
   if (value == NULL)
     g_task_return_error (task, error);
@@ -98,7 +98,7 @@ push (AqCustomerSession   *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  aq_db_job_run_async (conninfo, run_job, job, (GDestroyNotify) job_free,
+  aq_db_job_run_async (conninfo, run_job, run_job, job, (GDestroyNotify) job_free,
                        job->kind == JOB_LOOKUP ? (GDestroyNotify) aq_customer_lookup_free
                                                : (GDestroyNotify) aq_customer_360_free,
                        cancellable, job_done_cb, task);

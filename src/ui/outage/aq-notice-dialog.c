@@ -167,7 +167,7 @@ job_done_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  JobResult *value = aq_db_job_run_finish (result, &error);
+  JobResult *value = aq_db_job_run_finish (result, notice_job, &error);
 
   if (value == NULL)
     g_task_return_error (task, error);
@@ -184,7 +184,7 @@ run_job (AqNoticeDialog      *self,
   GTask *task = g_task_new (self, self->cancellable, callback, NULL);
 
   job->outage_id = self->outage_id;
-  aq_db_job_run_async (self->conninfo, notice_job, job, (GDestroyNotify) job_free,
+  aq_db_job_run_async (self->conninfo, notice_job, notice_job, job, (GDestroyNotify) job_free,
                        (GDestroyNotify) job_result_free, self->cancellable, job_done_cb, task);
 }
 

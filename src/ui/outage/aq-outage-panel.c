@@ -28,7 +28,6 @@
 #include "aq-outage.h"
 #include "aq-overlay-layer.h"
 #include "aq-panel.h"
-#include "aq-window.h"
 
 #define ANALYZE_DELAY_MS 150
 /* Where the map looks until the warehouse has said where its city is (the demo city). */
@@ -99,14 +98,11 @@ static const struct
   { AQ_OVERLAY_OUTAGE_PLANNED, N_("Planned outages"), "#d9730d" },
 };
 
+/* The warehouse, from the monitor the window gave the panel (aq_panel_set_monitor()). */
 static const char *
 conninfo (AqOutagePanel *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (AQ_IS_WINDOW (root) && aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
-    return aq_connection_monitor_get_conninfo (aq_window_get_monitor (AQ_WINDOW (root)));
-  return NULL;
+  return aq_panel_get_conninfo (AQ_PANEL (self));
 }
 
 /* A core call on a worker thread; the panel's dispose cancels it. */
@@ -120,7 +116,7 @@ run_job (AqOutagePanel       *self,
 {
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
-  aq_db_job_run_async (conninfo (self), func, data, data_free, result_free,
+  aq_db_job_run_async (conninfo (self), run_job, func, data, data_free, result_free,
                        self->job_cancellable, callback, self);
 }
 
@@ -394,7 +390,7 @@ geometry_job_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  AqGeometry *geometry = aq_db_job_run_finish (result, &error);
+  AqGeometry *geometry = aq_db_job_run_finish (result, run_job, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -677,7 +673,7 @@ csv_job_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  gpointer ok = aq_db_job_run_finish (result, &error);
+  gpointer ok = aq_db_job_run_finish (result, run_job, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -883,7 +879,7 @@ extent_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree double *box = aq_db_job_run_finish (result, &error);
+  g_autofree double *box = aq_db_job_run_finish (result, run_job, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

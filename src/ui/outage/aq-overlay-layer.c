@@ -133,7 +133,7 @@ fetch_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *features = aq_db_job_run_finish (result, &error);
+  GPtrArray *features = aq_db_job_run_finish (result, fetch_job, &error);
   AqOverlayLayer *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -187,7 +187,7 @@ fetch (AqOverlayLayer *self,
     data->kinds = kinds;
     /* about a pixel of the screen */
     data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-    aq_db_job_run_async (self->conninfo, fetch_job, data, g_free,
+    aq_db_job_run_async (self->conninfo, fetch_job, fetch_job, data, g_free,
                          (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
   }
 }

@@ -33,7 +33,6 @@
 #include "aq-report-options-dialog.h"
 #include "aq-report-row-model.h"
 #include "aq-report-table.h"
-#include "aq-window.h"
 #include "aq-report-export.h"
 
 #define RUN_DELAY_MS 150
@@ -1635,44 +1634,33 @@ reload (AqPanel *panel)
     start_run_soon (self);
 }
 
+/* The window's monitor: its conninfo is where the catalog and the reports come from. */
+static void
+set_monitor (AqPanel             *panel,
+             AqConnectionMonitor *monitor)
+{
+  AqReportPanel *self = AQ_REPORT_PANEL (panel);
+
+  if (self->monitor == monitor)
+    return;
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor != NULL)
+    g_signal_connect_object (monitor, "notify::conninfo", G_CALLBACK (profile_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  load_catalog (self);
+}
+
 static void
 aq_panel_iface_init (AqPanelInterface *iface)
 {
   iface->get_loading = get_loading;
   iface->reload = reload;
+  iface->set_monitor = set_monitor;
 }
 
 /* ---- GtkWidget overrides ---- */
-
-static void
-window_monitor_cb (AqReportPanel *self,
-                   GParamSpec    *pspec,
-                   AqWindow      *window)
-{
-  if (self->monitor == NULL && aq_window_get_monitor (window) != NULL)
-    aq_report_panel_set_monitor (self, aq_window_get_monitor (window));
-}
-
-/* The window is where the connection monitor lives: taken when the panel is put in one. */
-static void
-aq_report_panel_root (GtkWidget *widget)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (aq_report_panel_parent_class)->root (widget);
-
-  root = gtk_widget_get_root (widget);
-  if (self->monitor == NULL && AQ_IS_WINDOW (root))
-    {
-      /* the window's template (and this panel) is built before its monitor is set */
-      if (aq_window_get_monitor (AQ_WINDOW (root)) != NULL)
-        aq_report_panel_set_monitor (self, aq_window_get_monitor (AQ_WINDOW (root)));
-      else
-        g_signal_connect_object (root, "notify::monitor", G_CALLBACK (window_monitor_cb), self,
-                                 G_CONNECT_SWAPPED);
-    }
-}
 
 /* --screenshot report=FILE: a meaningful report, not an empty designer. The window is marked
  * as a screenshot's after it is built, so this is decided when the panel is first shown. */
@@ -1799,7 +1787,6 @@ aq_report_panel_class_init (AqReportPanelClass *klass)
   object_class->finalize = aq_report_panel_finalize;
   object_class->get_property = aq_report_panel_get_property;
   object_class->set_property = aq_report_panel_set_property;
-  widget_class->root = aq_report_panel_root;
   widget_class->map = aq_report_panel_map;
 
   properties[PROP_LOADING] =
@@ -1890,23 +1877,6 @@ aq_report_panel_init (AqReportPanel *self)
 }
 
 /* ---- public API ---- */
-
-void
-aq_report_panel_set_monitor (AqReportPanel       *self,
-                             AqConnectionMonitor *monitor)
-{
-  g_return_if_fail (AQ_IS_REPORT_PANEL (self));
-
-  if (self->monitor == monitor)
-    return;
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (self->monitor, self);
-  g_set_object (&self->monitor, monitor);
-  if (monitor != NULL)
-    g_signal_connect_object (monitor, "notify::conninfo", G_CALLBACK (profile_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-  load_catalog (self);
-}
 
 /* Returns: (transfer none) (nullable): the catalog, once loaded */
 AqCatalog *

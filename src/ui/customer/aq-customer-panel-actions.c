@@ -40,7 +40,8 @@ reveal_cb (GObject      *object,
   _aq_customer_panel_set_loading (self, FALSE);
   if (view == NULL)
     {
-      _aq_customer_panel_show_error_dialog (self, _("The Data Could Not Be Revealed"), error->message);
+      _aq_customer_panel_show_error_dialog (self, _("The Data Could Not Be Revealed"),
+                                            error->message);
       _aq_customer_panel_update_role (self);
       return;
     }
@@ -67,8 +68,8 @@ reveal_response_cb (AqRevealDialog  *dialog,
 
 void
 _aq_customer_panel_settings_changed_cb (GSettings       *settings,
-                     const char      *key,
-                     AqCustomerPanel *self)
+                                        const char      *key,
+                                        AqCustomerPanel *self)
 {
   g_autofree char *role = g_settings_get_string (settings, "customer-role");
   AqRole new_role = g_str_equal (role, "supervisor") ? AQ_ROLE_SUPERVISOR : AQ_ROLE_AGENT;
@@ -206,8 +207,9 @@ step_section_action (GtkWidget  *widget,
   AqCustomerPanel *self = AQ_CUSTOMER_PANEL (widget);
   int step = g_str_equal (action_name, "customer.next-section") ? 1 : -1;
   int page = _aq_customer_panel_current_page (self);
+  int n = AQ_CUSTOMER_PANEL_N_PAGES;
 
-  _aq_customer_panel_select_page (self, (page + step + AQ_CUSTOMER_PANEL_N_PAGES) % AQ_CUSTOMER_PANEL_N_PAGES);
+  _aq_customer_panel_select_page (self, (page + step + n) % n);
 }
 
 static void
@@ -223,7 +225,8 @@ copy_action (GtkWidget  *widget,
   _aq_customer_panel_dup_visible (self, &header, &rows);
   text = aq_tsv_format ((const char * const *) header, rows);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  _aq_customer_panel_show_toast (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u row",
+  _aq_customer_panel_show_toast (self, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                     "Copied %u row",
                                                   "Copied %u rows", rows->len),
                                      rows->len));
 }

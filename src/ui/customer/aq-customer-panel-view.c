@@ -28,7 +28,7 @@ _aq_customer_panel_page_name (guint index)
 /* Returns: (nullable): a member as text, NULL when absent, null or empty */
 char *
 _aq_customer_panel_member_text (JsonObject *object,
-             const char *member)
+                                const char *member)
 {
   JsonNode *node;
   GType type;
@@ -168,7 +168,7 @@ _aq_customer_panel_update_role (AqCustomerPanel *self)
 
 void
 _aq_customer_panel_show_section (AqCustomerPanel *self,
-              const char      *section)
+                                 const char      *section)
 {
   AqCustomer360 *view = self->result ? self->result->view : NULL;
   g_autofree char *title = NULL;
@@ -225,7 +225,7 @@ _aq_customer_panel_show_section (AqCustomerPanel *self,
 
 void
 _aq_customer_panel_select_page (AqCustomerPanel *self,
-             guint            index)
+                                guint            index)
 {
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sections_list, index);
 
@@ -244,8 +244,8 @@ _aq_customer_panel_current_page (AqCustomerPanel *self)
 
 GtkWidget *
 _aq_customer_panel_section_row_new (const char  *name,
-                 guint        index,
-                 GtkLabel   **count_label)
+                                    guint        index,
+                                    GtkLabel   **count_label)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *shortcut = g_strdup_printf ("Alt+%u", index);
@@ -350,9 +350,9 @@ _aq_customer_panel_show_customer (AqCustomerPanel *self)
    * the next caller's bills are where the last one's were */
   for (guint i = 0; _aq_customer_panel_section_names[i]; i++)
     {
+      const char *section = _aq_customer_panel_section_names[i];
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                aq_customer_360_get_count (view,
-                                                                           _aq_customer_panel_section_names[i]));
+                                                aq_customer_360_get_count (view, section));
       gtk_label_set_label (self->count_labels[i], count);
     }
   page = _aq_customer_panel_current_page (self);
@@ -369,7 +369,7 @@ _aq_customer_panel_show_customer (AqCustomerPanel *self)
 
 void
 _aq_customer_panel_set_customer_actions_enabled (AqCustomerPanel *self,
-                              gboolean         enabled)
+                                                 gboolean         enabled)
 {
   const char * const actions[] = {
     "customer.copy", "customer.export", "customer.show-section", "customer.next-section",
@@ -383,8 +383,8 @@ _aq_customer_panel_set_customer_actions_enabled (AqCustomerPanel *self,
 /* The visible rows of the current section (or of the filtered timeline), titles first. */
 void
 _aq_customer_panel_dup_visible (AqCustomerPanel  *self,
-             GStrv            *header,
-             GPtrArray       **rows)
+                                GStrv            *header,
+                                GPtrArray       **rows)
 {
   if (g_strcmp0 (self->section, "timeline") == 0)
     {
@@ -401,7 +401,7 @@ _aq_customer_panel_dup_visible (AqCustomerPanel  *self,
 /* Takes @text. */
 void
 _aq_customer_panel_show_toast (AqCustomerPanel *self,
-            char            *text)
+                               char            *text)
 {
   AdwToast *toast = adw_toast_new (text);
 
@@ -412,8 +412,8 @@ _aq_customer_panel_show_toast (AqCustomerPanel *self,
 
 void
 _aq_customer_panel_show_error_dialog (AqCustomerPanel *self,
-                   const char      *heading,
-                   const char      *body)
+                                      const char      *heading,
+                                      const char      *body)
 {
   GtkWidget *dialog;
 

@@ -52,7 +52,7 @@ const char * const _aq_customer_panel_section_names[] = { AQ_CUSTOMER_360_SECTIO
 
 void
 _aq_customer_panel_set_loading (AqCustomerPanel *self,
-             gboolean         loading)
+                                gboolean         loading)
 {
   if (self->loading == loading)
     return;
@@ -139,8 +139,8 @@ stop_search_cb (AqCustomerPanel *self)
 
 void
 _aq_customer_panel_start_lookup (AqCustomerPanel *self,
-              AqCustomerKey    key,
-              const char      *text)
+                                 AqCustomerKey    key,
+                                 const char      *text)
 {
   g_assert (AQ_IS_CUSTOMER_PANEL (self));
   g_assert (text != NULL);
@@ -335,10 +335,12 @@ aq_customer_panel_init (AqCustomerPanel *self)
   section = g_settings_get_string (self->settings, "customer-section");
   self->section = g_steal_pointer (&section);
 
-  gtk_list_box_append (self->sections_list, _aq_customer_panel_section_row_new ("timeline", 0, NULL));
+  gtk_list_box_append (self->sections_list, _aq_customer_panel_section_row_new ("timeline", 0,
+                                                                                NULL));
   for (guint i = 0; _aq_customer_panel_section_names[i]; i++)
     gtk_list_box_append (self->sections_list,
-                         _aq_customer_panel_section_row_new (_aq_customer_panel_section_names[i], i + 1, &self->count_labels[i]));
+                         _aq_customer_panel_section_row_new (_aq_customer_panel_section_names[i],
+                                                             i + 1, &self->count_labels[i]));
 
   _aq_customer_panel_init_shortcuts (self);
 

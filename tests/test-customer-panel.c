@@ -100,7 +100,7 @@ test_phone_and_miss (void)
                  " WHERE ct.kind = 'mobile' AND ct.value = $1", mobile);
 
   window = aq_window_new (NULL, monitor);
-  aq_connection_monitor_set_profile_url (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
   gtk_window_present (GTK_WINDOW (window));
   aq_window_show_panel (window, "customer");
   panel = AQ_CUSTOMER_PANEL (aq_window_get_panel (window, "customer"));
@@ -177,7 +177,7 @@ test_candidates (void)
                     " WHERE ct.value = $1", phone);
 
   window = aq_window_new (NULL, monitor);
-  aq_connection_monitor_set_profile_url (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
   gtk_window_present (GTK_WINDOW (window));
   /* the hotline's hook: app.lookup and --lookup end here */
   aq_window_lookup (window, phone);
@@ -245,7 +245,7 @@ fixture_set_up (Fixture       *fixture,
                             " WHERE ct.value = $1", fixture->mobile);
   fixture->monitor = aq_connection_monitor_new ();
   fixture->window = aq_window_new (NULL, fixture->monitor);
-  aq_connection_monitor_set_profile_url (fixture->monitor, NULL);
+  aq_connection_monitor_set_conninfo (fixture->monitor, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
   aq_window_show_panel (fixture->window, "customer");
   fixture->panel = AQ_CUSTOMER_PANEL (aq_window_get_panel (fixture->window, "customer"));

@@ -11,13 +11,13 @@ check_cb (GObject      *object,
 }
 
 static AqHealthReport *
-check_sync (const char          *profile_url,
+check_sync (const char          *conninfo,
             AqHealthCheckFlags   flags,
             GError             **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  aq_health_check_async (profile_url, flags, NULL, check_cb, &result);
+  aq_health_check_async (conninfo, flags, NULL, check_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return aq_health_check_finish (result, error);

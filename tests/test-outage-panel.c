@@ -72,7 +72,7 @@ open_panel (AqConnectionMonitor *monitor,
   AqWindow *window = aq_window_new (NULL, monitor);
   AqOutagePanel *panel;
 
-  aq_connection_monitor_set_profile_url (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
   gtk_window_present (GTK_WINDOW (window));
   aq_window_show_panel (window, "outage");

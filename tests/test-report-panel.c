@@ -795,7 +795,7 @@ main (int   argc,
 
   monitor = aq_connection_monitor_new ();
   window = aq_window_new (NULL, monitor);
-  aq_connection_monitor_set_profile_url (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_window_present (GTK_WINDOW (window));
   aq_window_show_panel (window, "report");

@@ -169,7 +169,7 @@ test_window_panels_overview_and_connection (void)
   /* checks fast, so that losing the warehouse shows within the test's patience */
   aq_connection_monitor_set_interval (monitor, 200);
   window = aq_window_new (NULL, monitor);
-  aq_connection_monitor_set_profile_url (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
   gtk_window_present (GTK_WINDOW (window));
 
   /* the sidebar lists the six panels, in order, with their titles */

@@ -15,6 +15,7 @@
 #include "aq-customer-timeline.h"
 #include "aq-day.h"
 #include "aq-db.h"
+#include "aq-db-job.h"
 #include "aq-demo.h"
 #include "aq-error.h"
 #include "aq-geojson.h"

@@ -31,7 +31,7 @@ struct _AqDaemon
 {
   GObject        parent_instance;
   SoupServer    *server;
-  char          *profile_url;
+  char          *conninfo;
   char          *address;
   guint          port;
   gint64         started_at;
@@ -73,7 +73,7 @@ health_thread (GTask        *task,
 {
   AqDaemon *self = source_object;
   g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (self->profile_url, &error);
+  g_autoptr(AqDb) db = aq_connection_open (self->conninfo, &error);
   AqHealthReport *report = NULL;
 
   if (db != NULL)
@@ -286,7 +286,7 @@ receipt_thread (GTask        *task,
   if (self->receipts_db != NULL && !aq_db_is_ok (self->receipts_db))
     g_clear_object (&self->receipts_db);
   if (self->receipts_db == NULL)
-    self->receipts_db = aq_connection_open (self->profile_url, &error);
+    self->receipts_db = aq_connection_open (self->conninfo, &error);
   if (self->receipts_db == NULL
       || !aq_receipt_store (self->receipts_db, job->provider, &job->receipt, &result, &error))
     {
@@ -409,7 +409,7 @@ aq_daemon_finalize (GObject *object)
   g_clear_pointer (&self->receipt_stats, g_hash_table_unref);
   g_clear_object (&self->receipts_db);
   g_mutex_clear (&self->receipts_lock);
-  g_free (self->profile_url);
+  g_free (self->conninfo);
   g_free (self->address);
 
   G_OBJECT_CLASS (aq_daemon_parent_class)->finalize (object);
@@ -441,11 +441,11 @@ aq_daemon_init (AqDaemon *self)
 /* ---- public API ---- */
 
 AqDaemon *
-aq_daemon_new (const char *profile_url)
+aq_daemon_new (const char *conninfo)
 {
   AqDaemon *self = g_object_new (AQ_TYPE_DAEMON, NULL);
 
-  self->profile_url = g_strdup (profile_url);
+  self->conninfo = g_strdup (conninfo);
   return self;
 }
 
@@ -494,7 +494,7 @@ aq_daemon_load_config (AqDaemon    *self,
     }
   url = g_key_file_get_string (kf, "warehouse", "url", NULL);
   if (url)
-    replace_string (&self->profile_url, url);
+    replace_string (&self->conninfo, url);
   return aq_relay_config_load (self->relay_config, kf, path, error)
          && aq_scheduler_service_load_config (self->scheduler, kf, path, error);
 }
@@ -512,9 +512,9 @@ aq_daemon_start (AqDaemon *self)
 
       g_hash_table_insert (self->receipt_stats, g_strdup (p->name), g_new0 (ReceiptStats, 1));
     }
-  self->relay = aq_relay_new (self->profile_url, g_steal_pointer (&self->relay_config));
+  self->relay = aq_relay_new (self->conninfo, g_steal_pointer (&self->relay_config));
   aq_relay_start (self->relay);
-  aq_scheduler_service_start (self->scheduler, self->profile_url);
+  aq_scheduler_service_start (self->scheduler, self->conninfo);
 }
 
 static void

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 #define AQ_TYPE_DAEMON (aq_daemon_get_type ())
 G_DECLARE_FINAL_TYPE (AqDaemon, aq_daemon, AQ, DAEMON, GObject)
 
-AqDaemon *aq_daemon_new             (const char  *profile_url);
+AqDaemon *aq_daemon_new             (const char  *conninfo);
 gboolean  aq_daemon_load_config     (AqDaemon    *self,
                                      const char  *path,
                                      GError     **error);

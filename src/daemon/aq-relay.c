@@ -35,7 +35,7 @@ typedef enum
 struct _AqRelay
 {
   GObject        parent_instance;
-  char          *profile_url;
+  char          *conninfo;
   AqRelayConfig *config;
   char          *owner;
   GPtrArray     *providers;       /* AqProvider */
@@ -178,7 +178,7 @@ job_thread (GTask        *task,
   if (self->db != NULL && !aq_db_is_ok (self->db))
     g_clear_object (&self->db);
   if (self->db == NULL)
-    self->db = aq_connection_open (self->profile_url, &error);
+    self->db = aq_connection_open (self->conninfo, &error);
   if (self->db == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -458,7 +458,7 @@ aq_relay_finalize (GObject *object)
   g_clear_pointer (&self->config, aq_relay_config_free);
   g_clear_object (&self->db);
   g_strfreev (self->channels);
-  g_free (self->profile_url);
+  g_free (self->conninfo);
   g_free (self->owner);
   g_free (self->last_error);
 
@@ -484,13 +484,13 @@ aq_relay_init (AqRelay *self)
 
 /* Takes @config. A channel goes to the first provider that lists it. */
 AqRelay *
-aq_relay_new (const char    *profile_url,
+aq_relay_new (const char    *conninfo,
               AqRelayConfig *config)
 {
   AqRelay *self = g_object_new (AQ_TYPE_RELAY, NULL);
   g_autoptr(GStrvBuilder) channels = g_strv_builder_new ();
 
-  self->profile_url = g_strdup (profile_url);
+  self->conninfo = g_strdup (conninfo);
   self->config = config;
   if (config->owner)
     self->owner = g_strdup (config->owner);

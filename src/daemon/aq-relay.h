@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define AQ_TYPE_RELAY (aq_relay_get_type ())
 G_DECLARE_FINAL_TYPE (AqRelay, aq_relay, AQ, RELAY, GObject)
 
-AqRelay    *aq_relay_new            (const char          *profile_url,
+AqRelay    *aq_relay_new            (const char          *conninfo,
                                      AqRelayConfig       *config);
 void        aq_relay_start          (AqRelay             *self);
 void        aq_relay_stop_async     (AqRelay             *self,

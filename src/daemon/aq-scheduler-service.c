@@ -37,7 +37,7 @@ struct _AqSchedulerService
   guint         max_running;
   char         *owner;
 
-  char         *profile_url;
+  char         *url;             /* as configured (NULL: the default warehouse) */
   char         *conninfo;        /* resolved by the first tick */
   guint         tick_source;
   gboolean      ticking;         /* a tick is on its worker thread */
@@ -258,7 +258,7 @@ tick_thread (GTask        *task,
 
   if (self->db && !aq_db_is_ok (self->db))
     g_clear_object (&self->db);
-  if (self->db == NULL && (self->db = aq_connection_open (self->profile_url, &error)) == NULL)
+  if (self->db == NULL && (self->db = aq_connection_open (self->url, &error)) == NULL)
     goto fail;
   if (self->conninfo == NULL)
     self->conninfo = g_strdup (aq_db_get_conninfo (self->db));
@@ -377,7 +377,7 @@ aq_scheduler_service_finalize (GObject *object)
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   g_free (self->owner);
-  g_free (self->profile_url);
+  g_free (self->url);
   g_free (self->conninfo);
   g_free (self->last_error);
 
@@ -460,14 +460,14 @@ aq_scheduler_service_is_enabled (AqSchedulerService *self)
 
 void
 aq_scheduler_service_start (AqSchedulerService *self,
-                            const char         *profile_url)
+                            const char         *url)
 {
   g_return_if_fail (AQ_IS_SCHEDULER_SERVICE (self));
 
   if (!self->enabled || self->tick_source != 0)
     return;
-  g_free (self->profile_url);
-  self->profile_url = g_strdup (profile_url);
+  g_free (self->url);
+  self->url = g_strdup (url);
   g_message ("scheduler: ticking every %u ms as %s", self->poll_interval_ms, self->owner);
   self->tick_source = g_timeout_add (self->poll_interval_ms, tick_cb, self);
   tick_cb (self);

@@ -17,7 +17,7 @@ gboolean            aq_scheduler_service_load_config    (AqSchedulerService  *se
 gboolean            aq_scheduler_service_is_enabled     (AqSchedulerService  *self);
 /* Starts ticking, if [scheduler] enabled=true. */
 void                aq_scheduler_service_start          (AqSchedulerService  *self,
-                                                         const char          *profile_url);
+                                                         const char          *url);
 /* Stops ticking and cancels the runs in progress; they go back to the queue (a kind's work
  * is transactional) and start again on the next daemon that ticks. */
 void                aq_scheduler_service_stop_async     (AqSchedulerService  *self,

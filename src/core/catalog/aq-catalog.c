@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "aq-db.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 
 #define CATALOG_RESOURCE_DIR "/org/aqueduct/Aqueduct/catalog/"
@@ -439,26 +440,13 @@ aq_catalog_load (AqDb          *db,
   return g_steal_pointer (&self);
 }
 
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gpointer
+load_job (AqDb          *db,
+          gpointer       task_data,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  GError *error = NULL;
-  g_autoptr(AqDb) db = aq_db_connect (task_data, &error);
-  AqCatalog *catalog;
-
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  catalog = aq_catalog_load (db, cancellable, &error);
-  if (catalog == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, catalog, g_object_unref);
+  return aq_catalog_load (db, cancellable, error);
 }
 
 void
@@ -467,19 +455,15 @@ aq_catalog_load_async (const char          *conninfo,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, aq_catalog_load_async);
-  g_task_set_task_data (task, g_strdup (conninfo), g_free);
-  g_task_run_in_thread (task, load_thread);
+  aq_db_job_run_async (conninfo, aq_catalog_load_async, load_job, NULL, NULL, g_object_unref,
+                       cancellable, callback, user_data);
 }
 
 AqCatalog *
 aq_catalog_load_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_catalog_load_async, error);
 }
 
 /* ---- lookups ---------------------------------------------------------------------------- */

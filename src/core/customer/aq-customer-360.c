@@ -18,7 +18,7 @@
 
 #include "aq-audit.h"
 #include "aq-clock.h"
-#include "aq-connection.h"
+#include "aq-db-job.h"
 #include "aq-customer-private.h"
 #include "aq-db-pipeline.h"
 #include "aq-error.h"
@@ -96,7 +96,6 @@ static const struct
 
 typedef struct
 {
-  char          *profile_url;
   AqCustomerKey  key;
   char          *text;
   AqRole         role;
@@ -108,7 +107,6 @@ typedef struct
 static void
 lookup_data_free (LookupData *data)
 {
-  g_free (data->profile_url);
   g_free (data->text);
   g_free (data->actor);
   g_free (data);
@@ -381,29 +379,16 @@ add_outage_alerts (AqCustomer360 *view)
     }
 }
 
-static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+lookup_job (AqDb          *db,
+            gpointer       task_data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   LookupData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = NULL;
-  AqCustomerLookup *lookup;
 
-  db = aq_connection_open (data->profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  lookup = aq_customer_lookup (db, data->key, data->text, data->role, data->actor,
-                               cancellable, &error);
-  if (lookup == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, lookup, (GDestroyNotify) aq_customer_lookup_free);
+  return aq_customer_lookup (db, data->key, data->text, data->role, data->actor, cancellable,
+                             error);
 }
 
 /* The 360 of one account; @also (nullable) is one more statement sent in the same round trip
@@ -756,12 +741,12 @@ aq_customer_lookup (AqDb          *db,
 
 /**
  * aq_customer_lookup_async:
- * @profile_url: (nullable): the warehouse, resolved as aq_connection_open() does
+ * @conninfo: (nullable): the warehouse, resolved as aq_connection_resolve() does
  *
- * aq_customer_lookup() on a worker thread with a connection of its own.
+ * aq_customer_lookup() on a worker thread with a pooled connection (aq-db-job.c).
  */
 void
-aq_customer_lookup_async (const char          *profile_url,
+aq_customer_lookup_async (const char          *conninfo,
                           AqCustomerKey        key,
                           const char          *text,
                           AqRole               role,
@@ -770,34 +755,26 @@ aq_customer_lookup_async (const char          *profile_url,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   LookupData *data;
 
   g_return_if_fail (text != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (LookupData, 1);
-  data->profile_url = g_strdup (profile_url);
   data->key = key;
   data->text = g_strdup (text);
   data->role = role;
   data->actor = g_strdup (actor);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, aq_customer_lookup_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
-  g_task_run_in_thread (task, lookup_thread);
+  aq_db_job_run_async (conninfo, aq_customer_lookup_async, lookup_job, data,
+                       (GDestroyNotify) lookup_data_free, (GDestroyNotify) aq_customer_lookup_free,
+                       cancellable, callback, user_data);
 }
 
 AqCustomerLookup *
 aq_customer_lookup_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aq_customer_lookup_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_customer_lookup_async, error);
 }
 
 /**

@@ -63,7 +63,7 @@ AqCustomerLookup  *aq_customer_lookup            (AqDb                *db,
                                                   const char          *actor,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
-void               aq_customer_lookup_async      (const char          *profile_url,
+void               aq_customer_lookup_async      (const char          *conninfo,
                                                   AqCustomerKey        key,
                                                   const char          *text,
                                                   AqRole               role,

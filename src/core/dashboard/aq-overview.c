@@ -9,6 +9,7 @@
 #include "aq-overview.h"
 
 #include "aq-connection.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 
 /* Partitions count as rows of their parent, not as tables of their own. */
@@ -165,28 +166,13 @@ load_jobs (AqDb        *db,
   return TRUE;
 }
 
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gpointer
+load_job (AqDb          *db,
+          gpointer       task_data,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  const char *profile_url = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = NULL;
-  AqOverview *overview;
-
-  db = aq_connection_open (profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  overview = aq_overview_load (db, cancellable, &error);
-  if (overview == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, overview, (GDestroyNotify) aq_overview_free);
+  return aq_overview_load (db, cancellable, error);
 }
 
 /* ---- public API ---- */
@@ -258,33 +244,25 @@ aq_overview_load (AqDb          *db,
 
 /**
  * aq_overview_load_async:
- * @profile_url: (nullable): as for aq_connection_open()
+ * @conninfo: (nullable): the warehouse, resolved as aq_connection_resolve() does
  *
- * Connects and loads on a worker thread.
+ * Loads on a worker thread with a pooled connection (aq-db-job.c).
  */
 void
-aq_overview_load_async (const char          *profile_url,
+aq_overview_load_async (const char          *conninfo,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, aq_overview_load_async);
-  g_task_set_task_data (task, g_strdup (profile_url), g_free);
-  g_task_run_in_thread (task, load_thread);
+  aq_db_job_run_async (conninfo, aq_overview_load_async, load_job, NULL, NULL,
+                       (GDestroyNotify) aq_overview_free, cancellable, callback, user_data);
 }
 
 AqOverview *
 aq_overview_load_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aq_overview_load_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_overview_load_async, error);
 }

@@ -48,7 +48,7 @@ AqOverviewLayer *aq_overview_find_layer   (AqOverview           *overview,
 AqOverview      *aq_overview_load         (AqDb                 *db,
                                            GCancellable         *cancellable,
                                            GError              **error);
-void             aq_overview_load_async   (const char           *profile_url,
+void             aq_overview_load_async   (const char           *conninfo,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);

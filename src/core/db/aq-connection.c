@@ -1,7 +1,8 @@
 /* aq-connection.c — which warehouse to talk to
  *
- * In order: $AQUEDUCT_DATABASE_URL, a profile URL the caller has (the app's preferences), and
- * the embedded warehouse, which must be running.
+ * In order: $AQUEDUCT_DATABASE_URL, a conninfo (keyword/value or URL) the caller has (the
+ * app's preferences), and the embedded warehouse, which must be running. Every core API names
+ * this string `conninfo`, libpq's word; NULL means "the default warehouse".
  */
 #define G_LOG_DOMAIN "aq-connection"
 
@@ -36,25 +37,25 @@ aq_connection_resolve_embedded (GError **error)
 }
 
 char *
-aq_connection_resolve (const char  *profile_url,
+aq_connection_resolve (const char  *conninfo,
                        GError     **error)
 {
   const char *env = g_getenv ("AQUEDUCT_DATABASE_URL");
 
   if (env && *env)
     return g_strdup (env);
-  if (profile_url && *profile_url)
-    return g_strdup (profile_url);
+  if (conninfo && *conninfo)
+    return g_strdup (conninfo);
   return aq_connection_resolve_embedded (error);
 }
 
 AqDb *
-aq_connection_open (const char  *profile_url,
+aq_connection_open (const char  *conninfo,
                     GError     **error)
 {
-  g_autofree char *conninfo = aq_connection_resolve (profile_url, error);
+  g_autofree char *resolved = aq_connection_resolve (conninfo, error);
 
-  if (conninfo == NULL)
+  if (resolved == NULL)
     return NULL;
-  return aq_db_connect (conninfo, error);
+  return aq_db_connect (resolved, error);
 }

@@ -5,10 +5,10 @@
 
 G_BEGIN_DECLS
 
-char *aq_connection_resolve          (const char  *profile_url,
+char *aq_connection_resolve          (const char  *conninfo,
                                       GError     **error);
 char *aq_connection_resolve_embedded (GError     **error);
-AqDb *aq_connection_open             (const char  *profile_url,
+AqDb *aq_connection_open             (const char  *conninfo,
                                       GError     **error);
 
 G_END_DECLS

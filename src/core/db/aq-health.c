@@ -13,7 +13,7 @@
 
 typedef struct
 {
-  char               *profile_url;
+  char               *conninfo;
   AqHealthCheckFlags  flags;
 } CheckData;
 
@@ -25,22 +25,22 @@ G_DEFINE_BOXED_TYPE (AqHealthReport, aq_health_report,
 static void
 check_data_free (CheckData *data)
 {
-  g_free (data->profile_url);
+  g_free (data->conninfo);
   g_free (data);
 }
 
 static char *
-resolve (const char          *profile_url,
+resolve (const char          *conninfo,
          AqHealthCheckFlags   flags,
          GError             **error)
 {
   if (flags & AQ_HEALTH_CHECK_EXACT)
     {
-      if (profile_url && *profile_url)
-        return g_strdup (profile_url);
+      if (conninfo && *conninfo)
+        return g_strdup (conninfo);
       return aq_connection_resolve_embedded (error);
     }
-  return aq_connection_resolve (profile_url, error);
+  return aq_connection_resolve (conninfo, error);
 }
 
 static void
@@ -52,16 +52,16 @@ check_thread (GTask        *task,
   CheckData *data = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
-  g_autofree char *conninfo = NULL;
+  g_autofree char *resolved = NULL;
   AqHealthReport *report;
 
-  conninfo = resolve (data->profile_url, data->flags, &error);
-  if (conninfo == NULL)
+  resolved = resolve (data->conninfo, data->flags, &error);
+  if (resolved == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  db = aq_db_connect (conninfo, &error);
+  db = aq_db_connect (resolved, &error);
   if (db == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -145,13 +145,13 @@ aq_health_check (AqDb          *db,
 
 /**
  * aq_health_check_async:
- * @profile_url: (nullable): the profile's conninfo or URL, password included when it has one
+ * @conninfo: (nullable): the profile's conninfo or URL, password included when it has one
  * @flags: whether $AQUEDUCT_DATABASE_URL and the embedded fallback apply
  *
  * Resolves the warehouse, connects and checks it on a worker thread.
  */
 void
-aq_health_check_async (const char          *profile_url,
+aq_health_check_async (const char          *conninfo,
                        AqHealthCheckFlags   flags,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
@@ -163,7 +163,7 @@ aq_health_check_async (const char          *profile_url,
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (CheckData, 1);
-  data->profile_url = g_strdup (profile_url);
+  data->conninfo = g_strdup (conninfo);
   data->flags = flags;
 
   task = g_task_new (NULL, cancellable, callback, user_data);

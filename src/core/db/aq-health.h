@@ -33,7 +33,7 @@ void            aq_health_report_free     (AqHealthReport        *report);
 AqHealthReport *aq_health_check           (AqDb                  *db,
                                            GCancellable          *cancellable,
                                            GError               **error);
-void            aq_health_check_async     (const char            *profile_url,
+void            aq_health_check_async     (const char            *conninfo,
                                            AqHealthCheckFlags     flags,
                                            GCancellable          *cancellable,
                                            GAsyncReadyCallback    callback,

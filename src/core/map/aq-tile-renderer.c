@@ -38,7 +38,7 @@ struct _AqTileRenderer
 {
   GObject      parent_instance;
 
-  char        *profile_url;
+  char        *conninfo;
   char        *cache_dir;
 
   GMutex       mutex;
@@ -162,7 +162,7 @@ take_db (AqTileRenderer  *self,
     {
       g_autofree char *version = NULL;
 
-      db = aq_connection_open (self->profile_url, error);
+      db = aq_connection_open (self->conninfo, error);
       if (db != NULL)
         {
           version = aq_db_query_string (db, version_sql, 0, NULL, error);
@@ -233,7 +233,7 @@ aq_tile_renderer_finalize (GObject *object)
   g_queue_clear_full (&self->idle, g_object_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
-  g_free (self->profile_url);
+  g_free (self->conninfo);
   g_free (self->cache_dir);
   g_free (self->cache_key);
 
@@ -258,16 +258,16 @@ aq_tile_renderer_init (AqTileRenderer *self)
 
 /**
  * aq_tile_renderer_new:
- * @profile_url: (nullable): the warehouse, resolved as aq_connection_open() does
+ * @conninfo: (nullable): the warehouse, resolved as aq_connection_open() does
  * @cache_dir: (nullable): where tiles are kept; NULL renders every tile afresh
  */
 AqTileRenderer *
-aq_tile_renderer_new (const char *profile_url,
+aq_tile_renderer_new (const char *conninfo,
                       const char *cache_dir)
 {
   AqTileRenderer *self = g_object_new (AQ_TYPE_TILE_RENDERER, NULL);
 
-  self->profile_url = g_strdup (profile_url);
+  self->conninfo = g_strdup (conninfo);
   self->cache_dir = g_strdup (cache_dir);
   return self;
 }

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 #define AQ_TYPE_TILE_RENDERER (aq_tile_renderer_get_type ())
 G_DECLARE_FINAL_TYPE (AqTileRenderer, aq_tile_renderer, AQ, TILE_RENDERER, GObject)
 
-AqTileRenderer *aq_tile_renderer_new               (const char           *profile_url,
+AqTileRenderer *aq_tile_renderer_new               (const char           *conninfo,
                                                     const char           *cache_dir);
 char           *aq_tile_renderer_default_cache_dir (void);
 char           *aq_tile_renderer_get_cache_path    (AqTileRenderer       *self,

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "aq-clock.h"
-#include "aq-connection.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-outage.h"
 #include "aq-phone.h"
@@ -292,28 +292,13 @@ status_from_row (PGresult *res, int row)
   return s;
 }
 
-static void
-status_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static gpointer
+status_job (AqDb          *db,
+            gpointer       task_data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  const char *profile_url = g_object_get_data (G_OBJECT (task), "profile-url");
-  g_autoptr(AqDb) db = NULL;
-  g_autoptr(GError) error = NULL;
-  AqCampaignStatus *status;
-
-  db = aq_connection_open (profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  status = aq_campaign_get_status (db, *(gint64 *) task_data, &error);
-  if (status == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, status, (GDestroyNotify) aq_campaign_status_free);
+  return aq_campaign_get_status (db, *(gint64 *) task_data, error);
 }
 
 /* ---- public methods ---- */
@@ -688,26 +673,22 @@ aq_campaign_get_status (AqDb     *db,
 }
 
 void
-aq_campaign_get_status_async (const char          *profile_url,
+aq_campaign_get_status_async (const char          *conninfo,
                               gint64               campaign_id,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, aq_campaign_get_status_async);
-  g_task_set_task_data (task, g_memdup2 (&campaign_id, sizeof campaign_id), g_free);
-  g_object_set_data_full (G_OBJECT (task), "profile-url", g_strdup (profile_url), g_free);
-  g_task_run_in_thread (task, status_thread);
+  aq_db_job_run_async (conninfo, aq_campaign_get_status_async, status_job,
+                       g_memdup2 (&campaign_id, sizeof campaign_id), g_free,
+                       (GDestroyNotify) aq_campaign_status_free, cancellable, callback, user_data);
 }
 
 AqCampaignStatus *
 aq_campaign_get_status_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_campaign_get_status_async, error);
 }
 
 GPtrArray *

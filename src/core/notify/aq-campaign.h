@@ -90,7 +90,7 @@ gint64     aq_campaign_enqueue         (AqDb                *db,
 AqCampaignStatus *aq_campaign_get_status (AqDb              *db,
                                         gint64               campaign_id,
                                         GError             **error);
-void       aq_campaign_get_status_async (const char         *profile_url,
+void       aq_campaign_get_status_async (const char         *conninfo,
                                         gint64               campaign_id,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,

@@ -14,7 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
-#include "aq-connection.h"
+#include "aq-db-job.h"
 #include "aq-csv.h"
 #include "aq-error.h"
 #include "aq-outage-area-private.h"
@@ -159,28 +159,13 @@ geometry_by_code (AqDb        *db,
   return aq_geometry_new_from_postgis (text, error);
 }
 
-static void
-analyze_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+static gpointer
+analyze_job (AqDb          *db,
+             gpointer       task_data,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  const char *profile_url = g_object_get_data (G_OBJECT (task), "profile-url");
-  g_autoptr(AqDb) db = NULL;
-  g_autoptr(GError) error = NULL;
-  AqOutageArea *area;
-
-  db = aq_connection_open (profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  area = aq_outage_area_analyze (db, task_data, cancellable, &error);
-  if (area == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, area, (GDestroyNotify) aq_outage_area_free);
+  return aq_outage_area_analyze (db, task_data, cancellable, error);
 }
 
 /* ---- the points ---- */
@@ -378,30 +363,23 @@ aq_outage_area_analyze (AqDb              *db,
 }
 
 void
-aq_outage_area_analyze_async (const char          *profile_url,
+aq_outage_area_analyze_async (const char          *conninfo,
                               const AqGeometry    *geometry,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (geometry != NULL);
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, aq_outage_area_analyze_async);
-  g_task_set_task_data (task, aq_geometry_copy (geometry), (GDestroyNotify) aq_geometry_free);
-  g_object_set_data_full (G_OBJECT (task), "profile-url", g_strdup (profile_url), g_free);
-  g_task_run_in_thread (task, analyze_thread);
+  aq_db_job_run_async (conninfo, aq_outage_area_analyze_async, analyze_job,
+                       aq_geometry_copy (geometry), (GDestroyNotify) aq_geometry_free,
+                       (GDestroyNotify) aq_outage_area_free, cancellable, callback, user_data);
 }
 
 AqOutageArea *
 aq_outage_area_analyze_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aq_outage_area_analyze_async,
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_outage_area_analyze_async, error);
 }
 
 JsonNode *

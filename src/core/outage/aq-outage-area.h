@@ -62,9 +62,9 @@ AqOutageArea *aq_outage_area_analyze         (AqDb                *db,
                                               const AqGeometry    *geometry,
                                               GCancellable        *cancellable,
                                               GError             **error);
-/* In a thread on its own connection (@profile_url as aq_connection_open() takes it). The UI
+/* In a thread on its own connection (@conninfo as aq_connection_open() takes it). The UI
  * cancels the previous call when the polygon changes: G_IO_ERROR_CANCELLED then. */
-void          aq_outage_area_analyze_async   (const char          *profile_url,
+void          aq_outage_area_analyze_async   (const char          *conninfo,
                                               const AqGeometry    *geometry,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,

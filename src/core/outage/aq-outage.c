@@ -13,7 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "aq-clock.h"
-#include "aq-connection.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-outage-area-private.h"
 
@@ -128,7 +128,6 @@ set_status (AqDb        *db,
 
 typedef struct
 {
-  char       *profile_url;
   char       *kind;
   char       *reason;
   GDateTime  *start_time;
@@ -140,7 +139,6 @@ typedef struct
 static void
 create_data_free (CreateData *data)
 {
-  g_free (data->profile_url);
   g_free (data->kind);
   g_free (data->reason);
   g_clear_pointer (&data->start_time, g_date_time_unref);
@@ -150,29 +148,19 @@ create_data_free (CreateData *data)
   g_free (data);
 }
 
-static void
-create_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+/* Returns: (transfer full): the new outage's id, boxed */
+static gpointer
+create_job (AqDb          *db,
+            gpointer       task_data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   CreateData *data = task_data;
   AqOutageSpec spec = { data->kind, data->reason, data->start_time, data->expected_end,
                         data->geometry, data->created_by };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (data->profile_url, &error);
-  gint64 id;
+  gint64 id = aq_outage_create (db, &spec, error);
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  id = aq_outage_create (db, &spec, &error);
-  if (id == 0)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_int (task, id);
+  return id == 0 ? NULL : g_memdup2 (&id, sizeof id);
 }
 
 /* ---- public methods ---- */
@@ -259,36 +247,35 @@ fail:
 }
 
 void
-aq_outage_create_async (const char          *profile_url,
+aq_outage_create_async (const char          *conninfo,
                         const AqOutageSpec  *spec,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  CreateData *data = g_new0 (CreateData, 1);
+  CreateData *data;
 
   g_return_if_fail (spec != NULL);
-  data->profile_url = g_strdup (profile_url);
+  data = g_new0 (CreateData, 1);
   data->kind = g_strdup (spec->kind);
   data->reason = g_strdup (spec->reason);
   data->start_time = spec->start_time ? g_date_time_ref (spec->start_time) : NULL;
   data->expected_end = spec->expected_end ? g_date_time_ref (spec->expected_end) : NULL;
   data->geometry = spec->geometry ? aq_geometry_copy (spec->geometry) : NULL;
   data->created_by = g_strdup (spec->created_by);
-  g_task_set_source_tag (task, aq_outage_create_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
-  /* no cancelling half-way: the outage is written whole or not at all */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, create_thread);
+  /* no cancelling half-way: the outage is written in one transaction, so a cancel that
+   * reaches the server rolls all of it back */
+  aq_db_job_run_async (conninfo, aq_outage_create_async, create_job, data,
+                       (GDestroyNotify) create_data_free, g_free, cancellable, callback, user_data);
 }
 
 gint64
 aq_outage_create_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
-  return g_task_propagate_int (G_TASK (result), error);
+  g_autofree gint64 *id = aq_db_job_run_finish (result, aq_outage_create_async, error);
+
+  return id != NULL ? *id : 0;
 }
 
 AqOutage *

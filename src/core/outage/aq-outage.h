@@ -44,7 +44,7 @@ gint64     aq_outage_create        (AqDb               *db,
                                     const AqOutageSpec *spec,
                                     GError            **error);
 /* The same in a thread on its own connection (@spec is copied); the id, 0 on error. */
-void       aq_outage_create_async  (const char         *profile_url,
+void       aq_outage_create_async  (const char         *conninfo,
                                     const AqOutageSpec *spec,
                                     GCancellable       *cancellable,
                                     GAsyncReadyCallback callback,

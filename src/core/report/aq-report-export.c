@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "aq-db-job.h"
 #include "aq-report-csv.h"
 #include "aq-report-xlsx.h"
 
@@ -273,34 +274,37 @@ export_data_free (ExportData *data)
   g_free (data);
 }
 
+/* Writes a result already read: files only, no connection. */
 static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
   ExportData *data = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = NULL;
-  gboolean ok;
+  guint64 n_rows = aq_report_result_get_n_rows (data->result);
 
-  if (data->result)
-    {
-      ok = (data->xlsx_path == NULL || aq_report_write_xlsx (data->result, data->xlsx_path,
-                                                             &error))
-           && (data->csv_path == NULL || aq_report_write_csv (data->result, data->csv_path,
-                                                              &error));
-      data->n_rows = aq_report_result_get_n_rows (data->result);
-    }
-  else
-    ok = (db = aq_db_connect (data->conninfo, &error)) != NULL
-         && aq_report_export_list (db, data->catalog, data->spec, data->params,
-                                   data->xlsx_path, data->csv_path, &data->n_rows, cancellable,
-                                   &error);
-  if (ok)
-    g_task_return_boolean (task, TRUE);
+  if ((data->xlsx_path == NULL || aq_report_write_xlsx (data->result, data->xlsx_path, &error))
+      && (data->csv_path == NULL || aq_report_write_csv (data->result, data->csv_path, &error)))
+    g_task_return_pointer (task, g_memdup2 (&n_rows, sizeof n_rows), g_free);
   else
     g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Reads and writes in batches on a pooled connection. Returns: the rows written, boxed */
+static gpointer
+export_job (AqDb          *db,
+            gpointer       task_data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  ExportData *data = task_data;
+
+  if (!aq_report_export_list (db, data->catalog, data->spec, data->params, data->xlsx_path,
+                              data->csv_path, &data->n_rows, cancellable, error))
+    return NULL;
+  return g_memdup2 (&data->n_rows, sizeof data->n_rows);
 }
 
 void
@@ -315,14 +319,13 @@ aq_report_export_async (const char          *conninfo,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ExportData *data = g_new0 (ExportData, 1);
+  ExportData *data;
 
   g_return_if_fail (xlsx_path != NULL || csv_path != NULL);
   g_return_if_fail (result != NULL || (conninfo != NULL && AQ_IS_CATALOG (catalog)
                                        && AQ_IS_REPORT_SPEC (spec)));
 
-  data->conninfo = g_strdup (conninfo);
+  data = g_new0 (ExportData, 1);
   data->catalog = catalog ? g_object_ref (catalog) : NULL;
   data->spec = spec ? aq_report_spec_copy (spec) : NULL;
   if (params)
@@ -338,9 +341,18 @@ aq_report_export_async (const char          *conninfo,
   data->result = result ? g_object_ref (result) : NULL;
   data->xlsx_path = g_strdup (xlsx_path);
   data->csv_path = g_strdup (csv_path);
-  g_task_set_source_tag (task, aq_report_export_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  if (result != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, write_thread);
+      g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+      g_task_run_in_thread (task, write_thread);
+    }
+  else
+    aq_db_job_run_async (conninfo, aq_report_export_async, export_job, data,
+                         (GDestroyNotify) export_data_free, g_free, cancellable, callback,
+                         user_data);
 }
 
 gboolean
@@ -348,11 +360,15 @@ aq_report_export_finish (GAsyncResult  *result,
                          guint64       *n_rows,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_autofree guint64 *written = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
+  if (g_task_get_source_tag (G_TASK (result)) == write_thread)
+    written = g_task_propagate_pointer (G_TASK (result), error);
+  else
+    written = aq_db_job_run_finish (result, aq_report_export_async, error);
+  if (written == NULL)
     return FALSE;
   if (n_rows)
-    *n_rows = ((ExportData *) g_task_get_task_data (G_TASK (result)))->n_rows;
+    *n_rows = *written;
   return TRUE;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-report-private.h"
 
@@ -311,75 +312,61 @@ store_data_free (StoreData *d)
   g_free (d);
 }
 
-static void
-store_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static gpointer
+store_job (AqDb          *db,
+           gpointer       task_data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   StoreData *d = task_data;
-  GError *error = NULL;
-  g_autoptr(AqDb) db = aq_db_connect (d->conninfo, &error);
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   switch (d->op)
     {
     case OP_LIST:
-      {
-        GPtrArray *list = aq_report_store_list (db, cancellable, &error);
-        if (list)
-          g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
-        else
-          g_task_return_error (task, error);
-      }
-      break;
+      return aq_report_store_list (db, cancellable, error);
     case OP_OPEN:
-      {
-        AqReportSpec *spec = aq_report_store_open (db, d->name, cancellable, &error);
-        if (spec)
-          g_task_return_pointer (task, spec, g_object_unref);
-        else
-          g_task_return_error (task, error);
-      }
-      break;
+      return aq_report_store_open (db, d->name, cancellable, error);
     case OP_SAVE:
-      if (aq_report_store_save (db, d->spec, d->author, cancellable, &error))
-        g_task_return_int (task, aq_report_spec_get_version (d->spec));
-      else
-        g_task_return_error (task, error);
-      break;
+      {
+        int version;
+
+        if (!aq_report_store_save (db, d->spec, d->author, cancellable, error))
+          return NULL;
+        version = aq_report_spec_get_version (d->spec);
+        return g_memdup2 (&version, sizeof version);
+      }
     case OP_DUPLICATE:
-      if (aq_report_store_duplicate (db, d->name, d->new_name, d->author, cancellable, &error))
-        g_task_return_boolean (task, TRUE);
-      else
-        g_task_return_error (task, error);
-      break;
+      return aq_report_store_duplicate (db, d->name, d->new_name, d->author, cancellable,
+                                        error)
+             ? GINT_TO_POINTER (TRUE) : NULL;
     case OP_DELETE:
     default:
-      if (aq_report_store_delete (db, d->name, cancellable, &error))
-        g_task_return_boolean (task, TRUE);
-      else
-        g_task_return_error (task, error);
-      break;
+      return aq_report_store_delete (db, d->name, cancellable, error)
+             ? GINT_TO_POINTER (TRUE) : NULL;
     }
 }
 
 static void
 store_start (StoreData           *d,
-             gpointer             tag,
+             gpointer             source_tag,
              GCancellable        *cancellable,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  GDestroyNotify result_free = NULL;
+  g_autofree char *conninfo = g_steal_pointer (&d->conninfo);
 
-  g_task_set_source_tag (task, tag);
-  g_task_set_task_data (task, d, (GDestroyNotify) store_data_free);
-  g_task_run_in_thread (task, store_thread);
+  switch (d->op)
+    {
+    case OP_LIST: result_free = (GDestroyNotify) g_ptr_array_unref; break;
+    case OP_OPEN: result_free = g_object_unref; break;
+    case OP_SAVE: result_free = g_free; break;
+    case OP_DUPLICATE:
+    case OP_DELETE:
+    default: break;
+    }
+  aq_db_job_run_async (conninfo, source_tag, store_job, d, (GDestroyNotify) store_data_free,
+                       result_free, cancellable, callback, user_data);
 }
 
 static StoreData *
@@ -407,7 +394,7 @@ GPtrArray *
 aq_report_store_list_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_report_store_list_async, error);
 }
 
 void
@@ -427,7 +414,7 @@ AqReportSpec *
 aq_report_store_open_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_report_store_open_async, error);
 }
 
 void
@@ -450,16 +437,12 @@ aq_report_store_save_finish (GAsyncResult  *result,
                              int           *out_version,
                              GError       **error)
 {
-  GError *local = NULL;
-  gssize version = g_task_propagate_int (G_TASK (result), &local);
+  g_autofree int *version = aq_db_job_run_finish (result, aq_report_store_save_async, error);
 
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
+  if (version == NULL)
+    return FALSE;
   if (out_version)
-    *out_version = version;
+    *out_version = *version;
   return TRUE;
 }
 
@@ -484,7 +467,7 @@ gboolean
 aq_report_store_duplicate_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_report_store_duplicate_async, error) != NULL;
 }
 
 void
@@ -504,5 +487,5 @@ gboolean
 aq_report_store_delete_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_report_store_delete_async, error) != NULL;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-report-private.h"
 
@@ -418,7 +419,6 @@ aq_report_run (AqDb          *db,
 
 typedef struct
 {
-  char         *conninfo;
   AqCatalog    *catalog;
   AqReportSpec *spec;
   GHashTable   *params;
@@ -427,7 +427,6 @@ typedef struct
 static void
 run_data_free (RunData *data)
 {
-  g_free (data->conninfo);
   g_clear_object (&data->catalog);
   g_clear_object (&data->spec);
   g_clear_pointer (&data->params, g_hash_table_unref);
@@ -450,27 +449,15 @@ copy_params (GHashTable *params)
   return copy;
 }
 
-static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+static gpointer
+run_job (AqDb          *db,
+         gpointer       task_data,
+         GCancellable  *cancellable,
+         GError       **error)
 {
   RunData *data = task_data;
-  GError *error = NULL;
-  g_autoptr(AqDb) db = aq_db_connect (data->conninfo, &error);
-  AqReportResult *result;
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  result = aq_report_run (db, data->catalog, data->spec, data->params, cancellable, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, g_object_unref);
+  return aq_report_run (db, data->catalog, data->spec, data->params, cancellable, error);
 }
 
 void
@@ -482,24 +469,20 @@ aq_report_run_async (const char          *conninfo,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   RunData *data = g_new0 (RunData, 1);
 
-  data->conninfo = g_strdup (conninfo);
   data->catalog = g_object_ref (catalog);
   data->spec = aq_report_spec_copy (spec);
   data->params = copy_params (params);
-  g_task_set_source_tag (task, aq_report_run_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
-  g_task_run_in_thread (task, run_thread);
+  aq_db_job_run_async (conninfo, aq_report_run_async, run_job, data, (GDestroyNotify) run_data_free,
+                       g_object_unref, cancellable, callback, user_data);
 }
 
 AqReportResult *
 aq_report_run_finish (GAsyncResult  *result,
                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_report_run_async, error);
 }
 
 /* ---- streaming -------------------------------------------------------------------------- */

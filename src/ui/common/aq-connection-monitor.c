@@ -19,7 +19,7 @@ struct _AqConnectionMonitor
 {
   GObject            parent_instance;
 
-  char              *profile_url;   /* holds the password: memory only */
+  char              *conninfo;   /* holds the password: memory only */
   AqConnectionState  state;
   AqHealthReport    *report;
   char              *error;
@@ -40,7 +40,7 @@ G_DEFINE_FINAL_TYPE (AqConnectionMonitor, aq_connection_monitor, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
-  PROP_PROFILE_URL,
+  PROP_CONNINFO,
   PROP_STATE,
   PROP_REPORT,
   PROP_ERROR,
@@ -162,7 +162,7 @@ start_check (AqConnectionMonitor *self)
 
   self->started = TRUE;
   self->cancellable = g_cancellable_new ();
-  aq_health_check_async (self->profile_url, AQ_HEALTH_CHECK_DEFAULT, self->cancellable,
+  aq_health_check_async (self->conninfo, AQ_HEALTH_CHECK_DEFAULT, self->cancellable,
                          check_cb, g_object_ref (self));
 }
 
@@ -191,7 +191,7 @@ aq_connection_monitor_finalize (GObject *object)
 {
   AqConnectionMonitor *self = AQ_CONNECTION_MONITOR (object);
 
-  g_clear_pointer (&self->profile_url, g_free);
+  g_clear_pointer (&self->conninfo, g_free);
   g_clear_pointer (&self->report, aq_health_report_free);
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->checked_at, g_date_time_unref);
@@ -209,8 +209,8 @@ aq_connection_monitor_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_PROFILE_URL:
-      g_value_set_string (value, self->profile_url);
+    case PROP_CONNINFO:
+      g_value_set_string (value, self->conninfo);
       break;
 
     case PROP_STATE:
@@ -244,8 +244,8 @@ aq_connection_monitor_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_PROFILE_URL:
-      aq_connection_monitor_set_profile_url (self, g_value_get_string (value));
+    case PROP_CONNINFO:
+      aq_connection_monitor_set_conninfo (self, g_value_get_string (value));
       break;
 
     case PROP_INTERVAL:
@@ -268,8 +268,8 @@ aq_connection_monitor_class_init (AqConnectionMonitorClass *klass)
   object_class->set_property = aq_connection_monitor_set_property;
 
   /* Write-only in spirit: it may hold a password, so nothing displays it. */
-  properties[PROP_PROFILE_URL] =
-    g_param_spec_string ("profile-url", NULL, NULL,
+  properties[PROP_CONNINFO] =
+    g_param_spec_string ("conninfo", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -325,33 +325,33 @@ aq_connection_monitor_new (void)
 }
 
 /**
- * aq_connection_monitor_set_profile_url:
- * @profile_url: (nullable): as for aq_connection_open(); NULL for the embedded warehouse
+ * aq_connection_monitor_set_conninfo:
+ * @conninfo: (nullable): as for aq_connection_open(); NULL for the embedded warehouse
  *
  * Switches to another profile and checks it at once; the first call starts the monitoring.
  */
 void
-aq_connection_monitor_set_profile_url (AqConnectionMonitor *self,
-                                       const char          *profile_url)
+aq_connection_monitor_set_conninfo (AqConnectionMonitor *self,
+                                    const char          *conninfo)
 {
   g_return_if_fail (AQ_IS_CONNECTION_MONITOR (self));
 
-  if (!replace_str (&self->profile_url, profile_url) && self->started)
+  if (!replace_str (&self->conninfo, conninfo) && self->started)
     return;
 
   cancel_check (self);
   set_report (self, NULL);
   set_error (self, NULL);
   set_state (self, AQ_CONNECTION_STATE_CONNECTING);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE_URL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNINFO]);
   start_check (self);
 }
 
 const char *
-aq_connection_monitor_get_profile_url (AqConnectionMonitor *self)
+aq_connection_monitor_get_conninfo (AqConnectionMonitor *self)
 {
   g_return_val_if_fail (AQ_IS_CONNECTION_MONITOR (self), NULL);
-  return self->profile_url;
+  return self->conninfo;
 }
 
 AqConnectionState

@@ -22,9 +22,9 @@ G_DECLARE_FINAL_TYPE (AqConnectionMonitor, aq_connection_monitor, AQ, CONNECTION
                       GObject)
 
 AqConnectionMonitor  *aq_connection_monitor_new             (void);
-void                  aq_connection_monitor_set_profile_url (AqConnectionMonitor *self,
-                                                             const char          *profile_url);
-const char           *aq_connection_monitor_get_profile_url (AqConnectionMonitor *self);
+void                  aq_connection_monitor_set_conninfo    (AqConnectionMonitor *self,
+                                                             const char          *conninfo);
+const char           *aq_connection_monitor_get_conninfo    (AqConnectionMonitor *self);
 AqConnectionState     aq_connection_monitor_get_state       (AqConnectionMonitor *self);
 const AqHealthReport *aq_connection_monitor_get_report      (AqConnectionMonitor *self);
 const char           *aq_connection_monitor_get_error       (AqConnectionMonitor *self);

@@ -1,7 +1,10 @@
 /* aq-panel.c — what the window asks of every panel
  *
- * Both methods are optional: a panel without data of its own (the placeholders) is never
- * loading and has nothing to reload.
+ * Every method is optional: a panel without data of its own (the placeholders) is never
+ * loading and has nothing to reload. The connection monitor reaches every panel one way: the
+ * window hands it to each of its panels with aq_panel_set_monitor(), which keeps it on the
+ * panel (aq_panel_get_monitor(), aq_panel_get_conninfo()) and tells the panel, if it wants to
+ * know, through set_monitor. No panel looks for the window to find it.
  */
 #define G_LOG_DOMAIN "aq-panel"
 
@@ -11,9 +14,12 @@
 
 G_DEFINE_INTERFACE (AqPanel, aq_panel, GTK_TYPE_WIDGET)
 
+static GQuark monitor_quark;
+
 static void
 aq_panel_default_init (AqPanelInterface *iface)
 {
+  monitor_quark = g_quark_from_static_string ("aq-panel-monitor");
 }
 
 gboolean
@@ -39,25 +45,43 @@ aq_panel_reload (AqPanel *self)
     iface->reload (self);
 }
 
-/* The connection monitor of the window @widget is in (the root's "monitor" property), or NULL
- * while it has none. Panels (ui feature floors) find it here without knowing the shell's
- * window type, which sits a floor above them. */
-AqConnectionMonitor *
-aq_panel_find_monitor (GtkWidget *widget)
+/**
+ * aq_panel_set_monitor:
+ * @monitor: (nullable): the window's connection monitor
+ *
+ * What the window calls for each of its panels once it has its monitor.
+ */
+void
+aq_panel_set_monitor (AqPanel             *self,
+                      AqConnectionMonitor *monitor)
 {
-  GtkRoot *root;
-  GParamSpec *pspec;
-  g_autoptr(GObject) monitor = NULL;
+  AqPanelInterface *iface;
 
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_if_fail (AQ_IS_PANEL (self));
+  g_return_if_fail (!monitor || AQ_IS_CONNECTION_MONITOR (monitor));
 
-  root = gtk_widget_get_root (widget);
-  if (root == NULL)
-    return NULL;
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (root), "monitor");
-  if (pspec == NULL || !g_type_is_a (pspec->value_type, AQ_TYPE_CONNECTION_MONITOR))
-    return NULL;
-  g_object_get (root, "monitor", &monitor, NULL);
-  /* the window keeps its monitor for its whole life: a borrowed pointer is safe */
-  return AQ_CONNECTION_MONITOR (monitor);
+  if (aq_panel_get_monitor (self) == monitor)
+    return;
+  g_object_set_qdata_full (G_OBJECT (self), monitor_quark,
+                           monitor ? g_object_ref (monitor) : NULL, g_object_unref);
+  iface = AQ_PANEL_GET_IFACE (self);
+  if (iface->set_monitor)
+    iface->set_monitor (self, monitor);
+}
+
+/* Returns: (transfer none) (nullable): the monitor the window gave the panel */
+AqConnectionMonitor *
+aq_panel_get_monitor (AqPanel *self)
+{
+  g_return_val_if_fail (AQ_IS_PANEL (self), NULL);
+  return g_object_get_qdata (G_OBJECT (self), monitor_quark);
+}
+
+/* Returns: (nullable): the warehouse the panel's core calls go to (NULL: the default one) */
+const char *
+aq_panel_get_conninfo (AqPanel *self)
+{
+  AqConnectionMonitor *monitor = aq_panel_get_monitor (self);
+
+  return monitor ? aq_connection_monitor_get_conninfo (monitor) : NULL;
 }

@@ -15,14 +15,20 @@ struct _AqPanelInterface
   GTypeInterface parent_iface;
 
   /* TRUE while the panel has nothing to show yet: screenshots and tests wait for it. */
-  gboolean (*get_loading) (AqPanel *self);
+  gboolean (*get_loading) (AqPanel             *self);
   /* Reads what the panel shows again ("win.reload"). */
-  void     (*reload)      (AqPanel *self);
+  void     (*reload)      (AqPanel             *self);
+  /* The window's connection monitor was given (or taken back, NULL): its conninfo is the
+   * warehouse, its "connected" signal says when what the panel shows may be stale. */
+  void     (*set_monitor) (AqPanel             *self,
+                           AqConnectionMonitor *monitor);
 };
 
-gboolean aq_panel_get_loading (AqPanel *self);
-void     aq_panel_reload      (AqPanel *self);
-
-AqConnectionMonitor *aq_panel_find_monitor (GtkWidget *widget);
+gboolean             aq_panel_get_loading  (AqPanel             *self);
+void                 aq_panel_reload       (AqPanel             *self);
+void                 aq_panel_set_monitor  (AqPanel             *self,
+                                            AqConnectionMonitor *monitor);
+AqConnectionMonitor *aq_panel_get_monitor  (AqPanel             *self);
+const char          *aq_panel_get_conninfo (AqPanel             *self);
 
 G_END_DECLS

@@ -14,8 +14,6 @@ G_BEGIN_DECLS
 #define AQ_TYPE_CUSTOMER_PANEL (aq_customer_panel_get_type ())
 G_DECLARE_FINAL_TYPE (AqCustomerPanel, aq_customer_panel, AQ, CUSTOMER_PANEL, GtkWidget)
 
-void                    aq_customer_panel_set_monitor      (AqCustomerPanel     *self,
-                                                            AqConnectionMonitor *monitor);
 void                    aq_customer_panel_lookup           (AqCustomerPanel     *self,
                                                             const char          *phone);
 const char             *aq_customer_panel_get_lookup       (AqCustomerPanel     *self);

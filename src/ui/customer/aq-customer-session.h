@@ -1,4 +1,4 @@
-/* aq-customer-session.h — the Customer 360 panel's own warehouse connection, on its own thread */
+/* aq-customer-session.h — the Customer 360 panel's way to the warehouse */
 #pragma once
 
 #include <gio/gio.h>
@@ -12,7 +12,7 @@ G_DECLARE_FINAL_TYPE (AqCustomerSession, aq_customer_session, AQ, CUSTOMER_SESSI
 
 AqCustomerSession *aq_customer_session_new           (void);
 void               aq_customer_session_lookup_async  (AqCustomerSession   *self,
-                                                      const char          *profile_url,
+                                                      const char          *conninfo,
                                                       AqCustomerKey        key,
                                                       const char          *text,
                                                       AqRole               role,
@@ -24,7 +24,7 @@ AqCustomerLookup  *aq_customer_session_lookup_finish (AqCustomerSession   *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 void               aq_customer_session_reveal_async  (AqCustomerSession   *self,
-                                                      const char          *profile_url,
+                                                      const char          *conninfo,
                                                       const char          *account_id,
                                                       const char          *actor,
                                                       const char          *reason,

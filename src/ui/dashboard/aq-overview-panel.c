@@ -396,7 +396,7 @@ aq_overview_panel_reload (AqOverviewPanel *self)
   set_loading (self, TRUE);
   if (self->overview == NULL)
     gtk_stack_set_visible_child_name (self->stack, "loading");
-  aq_overview_load_async (aq_connection_monitor_get_profile_url (self->monitor),
+  aq_overview_load_async (aq_connection_monitor_get_conninfo (self->monitor),
                           self->cancellable, load_cb, self);
 }
 
@@ -406,9 +406,50 @@ reload (AqPanel *panel)
   aq_overview_panel_reload (AQ_OVERVIEW_PANEL (panel));
 }
 
+/* What aq_panel_set_monitor() tells the panel; also NULL from dispose. */
+static void
+set_monitor (AqOverviewPanel     *self,
+             AqConnectionMonitor *monitor)
+{
+  if (self->monitor == monitor)
+    return;
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (self->monitor != NULL)
+    {
+      g_signal_connect_swapped (self->monitor, "connected", G_CALLBACK (connected_cb), self);
+      g_signal_connect_swapped (self->monitor, "notify::state", G_CALLBACK (state_cb), self);
+      switch (aq_connection_monitor_get_state (self->monitor))
+        {
+        case AQ_CONNECTION_STATE_HEALTHY:
+          aq_overview_panel_reload (self);
+          break;
+
+        case AQ_CONNECTION_STATE_UNREACHABLE:
+          state_cb (self);
+          break;
+
+        case AQ_CONNECTION_STATE_CONNECTING:
+        default:
+          break;
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
+}
+
+static void
+panel_set_monitor (AqPanel             *panel,
+                   AqConnectionMonitor *monitor)
+{
+  set_monitor (AQ_OVERVIEW_PANEL (panel), monitor);
+}
+
 static void
 aq_panel_iface_init (AqPanelInterface *iface)
 {
+  iface->set_monitor = panel_set_monitor;
   iface->get_loading = aq_overview_panel_get_loading;
   iface->reload = reload;
 }
@@ -424,7 +465,7 @@ aq_overview_panel_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  aq_overview_panel_set_monitor (self, NULL);
+  set_monitor (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AQ_TYPE_OVERVIEW_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -476,7 +517,7 @@ aq_overview_panel_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MONITOR:
-      aq_overview_panel_set_monitor (self, g_value_get_object (value));
+      aq_panel_set_monitor (AQ_PANEL (self), g_value_get_object (value));
       break;
 
     default:
@@ -540,48 +581,6 @@ aq_overview_panel_init (AqOverviewPanel *self)
 }
 
 /* ---- public API ---- */
-
-AqConnectionMonitor *
-aq_overview_panel_get_monitor (AqOverviewPanel *self)
-{
-  g_return_val_if_fail (AQ_IS_OVERVIEW_PANEL (self), NULL);
-  return self->monitor;
-}
-
-void
-aq_overview_panel_set_monitor (AqOverviewPanel     *self,
-                               AqConnectionMonitor *monitor)
-{
-  g_return_if_fail (AQ_IS_OVERVIEW_PANEL (self));
-  g_return_if_fail (!monitor || AQ_IS_CONNECTION_MONITOR (monitor));
-
-  if (self->monitor == monitor)
-    return;
-
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (self->monitor, self);
-  g_set_object (&self->monitor, monitor);
-  if (self->monitor != NULL)
-    {
-      g_signal_connect_swapped (self->monitor, "connected", G_CALLBACK (connected_cb), self);
-      g_signal_connect_swapped (self->monitor, "notify::state", G_CALLBACK (state_cb), self);
-      switch (aq_connection_monitor_get_state (self->monitor))
-        {
-        case AQ_CONNECTION_STATE_HEALTHY:
-          aq_overview_panel_reload (self);
-          break;
-
-        case AQ_CONNECTION_STATE_UNREACHABLE:
-          state_cb (self);
-          break;
-
-        case AQ_CONNECTION_STATE_CONNECTING:
-        default:
-          break;
-        }
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
-}
 
 /* Returns: (nullable): what the panel shows, NULL before the first successful load */
 const AqOverview *

@@ -10,9 +10,6 @@ G_BEGIN_DECLS
 #define AQ_TYPE_OVERVIEW_PANEL (aq_overview_panel_get_type ())
 G_DECLARE_FINAL_TYPE (AqOverviewPanel, aq_overview_panel, AQ, OVERVIEW_PANEL, GtkWidget)
 
-AqConnectionMonitor *aq_overview_panel_get_monitor  (AqOverviewPanel     *self);
-void                 aq_overview_panel_set_monitor  (AqOverviewPanel     *self,
-                                                     AqConnectionMonitor *monitor);
-const AqOverview    *aq_overview_panel_get_overview (AqOverviewPanel     *self);
+const AqOverview *aq_overview_panel_get_overview (AqOverviewPanel *self);
 
 G_END_DECLS

@@ -154,14 +154,14 @@ aq_map_source_get_idle (AqMapSource *self)
 
 /**
  * aq_map_source_new_basemap:
- * @profile_url: (nullable): the warehouse whose GIS layers are drawn
+ * @conninfo: (nullable): the warehouse whose GIS layers are drawn
  * @online_url: (nullable): an XYZ URL template ({x}, {y}, {z}); empty or NULL: offline
  * @out_source: (out) (optional) (transfer full): the offline data source, NULL when online
  *
  * Returns: (transfer full): the map source the outage map shows
  */
 ShumateMapSource *
-aq_map_source_new_basemap (const char   *profile_url,
+aq_map_source_new_basemap (const char   *conninfo,
                            const char   *online_url,
                            AqMapSource **out_source)
 {
@@ -175,7 +175,7 @@ aq_map_source_new_basemap (const char   *profile_url,
     return SHUMATE_MAP_SOURCE (shumate_raster_renderer_new_from_url (online_url));
 
   cache_dir = aq_tile_renderer_default_cache_dir ();
-  renderer = aq_tile_renderer_new (profile_url, cache_dir);
+  renderer = aq_tile_renderer_new (conninfo, cache_dir);
   source = aq_map_source_new (renderer);
   if (out_source != NULL)
     *out_source = g_object_ref (source);

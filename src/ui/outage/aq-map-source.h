@@ -14,7 +14,7 @@ AqMapSource      *aq_map_source_new          (AqTileRenderer *renderer);
 void              aq_map_source_set_scale    (AqMapSource    *self,
                                               guint           scale);
 gboolean          aq_map_source_get_idle     (AqMapSource    *self);
-ShumateMapSource *aq_map_source_new_basemap  (const char     *profile_url,
+ShumateMapSource *aq_map_source_new_basemap  (const char     *conninfo,
                                               const char     *online_url,
                                               AqMapSource   **out_source);
 

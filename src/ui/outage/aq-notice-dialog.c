@@ -31,7 +31,6 @@ typedef enum
 typedef struct
 {
   JobKind  kind;
-  char    *profile_url;
   gint64   outage_id;
   gint64   campaign_id;
   char    *campaign_kind;
@@ -73,7 +72,7 @@ struct _AqNoticeDialog
   GtkProgressBar *bars[4];
   GtkLabel       *counts[4];
 
-  char           *profile_url;
+  char           *conninfo;
   char           *actor;
   gint64          outage_id;
   gint64          campaign_id;
@@ -94,7 +93,6 @@ G_DEFINE_FINAL_TYPE (AqNoticeDialog, aq_notice_dialog, ADW_TYPE_WINDOW)
 static void
 job_free (Job *job)
 {
-  g_free (job->profile_url);
   g_free (job->campaign_kind);
   g_free (job->template_text);
   g_free (job->actor);
@@ -112,75 +110,82 @@ job_result_free (JobResult *result)
   g_free (result);
 }
 
-static void
-job_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+/* Runs on a worker thread with a pooled connection (aq-db-job.c). */
+static gpointer
+notice_job (AqDb          *db,
+            gpointer       task_data,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   Job *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (job->profile_url, &error);
-  JobResult *result;
+  JobResult *result = g_new0 (JobResult, 1);
   gboolean ok = FALSE;
 
-  if (db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  result = g_new0 (JobResult, 1);
   switch (job->kind)
     {
     case JOB_LOAD:
-      ok = (result->outage = aq_outage_get (db, job->outage_id, &error)) != NULL
+      ok = (result->outage = aq_outage_get (db, job->outage_id, error)) != NULL
            && (result->recipients = aq_campaign_preview (db, job->outage_id, "",
-                                                         PREVIEW_RECIPIENTS, &error)) != NULL
-           && (result->campaigns = aq_campaign_list (db, job->outage_id, &error)) != NULL
+                                                         PREVIEW_RECIPIENTS, error)) != NULL
+           && (result->campaigns = aq_campaign_list (db, job->outage_id, error)) != NULL
            && aq_campaign_count_recipients (db, job->outage_id, "outage", &result->sms,
-                                            &result->wechat, &error);
+                                            &result->wechat, error);
       break;
     case JOB_COUNT:
       ok = aq_campaign_count_recipients (db, job->outage_id, job->campaign_kind, &result->sms,
-                                         &result->wechat, &error);
+                                         &result->wechat, error);
       break;
     case JOB_SEND:
       {
         AqCampaignSpec spec = { job->outage_id, job->campaign_kind, job->template_text,
                                 job->actor, job->reviewer, NULL, NULL };
 
-        result->id = aq_campaign_create (db, &spec, &error);
+        result->id = aq_campaign_create (db, &spec, error);
         ok = result->id > 0;
       }
       break;
     case JOB_STATUS:
-      ok = (result->status = aq_campaign_get_status (db, job->campaign_id, &error)) != NULL;
+      ok = (result->status = aq_campaign_get_status (db, job->campaign_id, error)) != NULL;
       break;
     case JOB_RETRY:
-      result->id = aq_campaign_retry_failed (db, job->campaign_id, &error);
+      result->id = aq_campaign_retry_failed (db, job->campaign_id, error);
       ok = result->id >= 0;
       break;
     }
   if (!ok)
     {
       job_result_free (result);
-      g_task_return_error (task, g_steal_pointer (&error));
+      return NULL;
     }
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) job_result_free);
+  return result;
 }
 
+static void
+job_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JobResult *value = aq_db_job_run_finish (result, notice_job, &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, (GDestroyNotify) job_result_free);
+}
+
+/* The task holds the dialog until the job is done; its callback gets the dialog as source. */
 static void
 run_job (AqNoticeDialog      *self,
          Job                 *job,
          GAsyncReadyCallback  callback)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, callback, NULL);
+  GTask *task = g_task_new (self, self->cancellable, callback, NULL);
 
-  job->profile_url = g_strdup (self->profile_url);
   job->outage_id = self->outage_id;
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
+  aq_db_job_run_async (self->conninfo, notice_job, notice_job, job, (GDestroyNotify) job_free,
+                       (GDestroyNotify) job_result_free, self->cancellable, job_done_cb, task);
 }
 
 /* NULL when the dialog was closed meanwhile (nothing to show) or on an error (shown). */
@@ -581,7 +586,7 @@ aq_notice_dialog_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->outage, aq_outage_free);
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
-  g_free (self->profile_url);
+  g_free (self->conninfo);
   g_free (self->actor);
   g_free (self->campaign_kind);
   G_OBJECT_CLASS (aq_notice_dialog_parent_class)->finalize (object);
@@ -664,7 +669,7 @@ aq_notice_dialog_init (AqNoticeDialog *self)
 
 AqNoticeDialog *
 aq_notice_dialog_new (GtkWindow   *parent,
-                      const char  *profile_url,
+                      const char  *conninfo,
                       gint64       outage_id,
                       const char  *actor)
 {
@@ -672,7 +677,7 @@ aq_notice_dialog_new (GtkWindow   *parent,
   Job *job = g_new0 (Job, 1);
   g_autofree char *subtitle = g_strdup_printf (_("Outage %d"), (int) outage_id);
 
-  self->profile_url = g_strdup (profile_url);
+  self->conninfo = g_strdup (conninfo);
   self->actor = g_strdup (actor ? actor : g_get_user_name ());
   self->outage_id = outage_id;
   adw_window_title_set_subtitle (self->window_title, subtitle);

@@ -8,11 +8,11 @@ G_BEGIN_DECLS
 #define AQ_TYPE_NOTICE_DIALOG (aq_notice_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (AqNoticeDialog, aq_notice_dialog, AQ, NOTICE_DIALOG, AdwWindow)
 
-/* @profile_url: the warehouse as aq_connection_open() takes it (nullable: the default);
+/* @conninfo: the warehouse as aq_connection_open() takes it (nullable: the default);
  * @actor: who writes the notice (nullable: the user name). Every query runs in a thread on
  * its own connection; the dialog is modal and transient for @parent. */
 AqNoticeDialog *aq_notice_dialog_new        (GtkWindow   *parent,
-                                             const char  *profile_url,
+                                             const char  *conninfo,
                                              gint64       outage_id,
                                              const char  *actor);
 gint64          aq_notice_dialog_get_outage_id   (AqNoticeDialog *self);

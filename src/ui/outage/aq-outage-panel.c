@@ -6,12 +6,17 @@
  * cancelling the older. A geometry the warehouse finds invalid shows its precise message and
  * a Repair button, never a count. Every warehouse call runs in a thread on its own connection
  * through core (aq-outage-area, aq-geojson, aq-outage); the notice is outage-core's dialog.
+ *
+ * The panel is three files sharing aq-outage-panel-private.h: this one holds the type, the
+ * analysis and the jobs; aq-outage-panel-actions.c the area's actions, the files (GeoJSON, the
+ * CSV list) and the creation of the outage; aq-outage-panel-map.c the map, its layers and
+ * the zone picking.
  */
 #define G_LOG_DOMAIN "aq-outage-panel"
 
 #include "config.h"
 
-#include "aq-outage-panel.h"
+#include "aq-outage-panel-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -21,7 +26,7 @@
 #include "aq-area-outage-dialog.h"
 #include "aq-area-summary.h"
 #include "aq-geojson.h"
-#include "aq-map-job.h"
+#include "aq-db-job.h"
 #include "aq-map-source.h"
 #include "aq-notice-dialog.h"
 #include "aq-outage-area.h"
@@ -34,38 +39,6 @@
 #define CITY_LAT 26.08
 #define CITY_LON 119.30
 
-struct _AqOutagePanel
-{
-  GtkWidget          parent_instance;
-
-  GtkToggleButton   *draw_button;
-  GtkToggleButton   *select_button;
-  GtkDropDown       *select_kind;
-  GtkLabel          *hint_label;
-  GtkBox            *layers_box;
-  AdwToastOverlay   *toast_overlay;
-  ShumateSimpleMap  *simple_map;
-  GtkSpinner        *spinner;
-  AqAreaSummary     *summary;
-
-  AqAreaModel       *model;
-  AqAreaEditor      *editor;
-  AqOverlayLayer    *overlay;
-  AqMapSource       *source;        /* (nullable): the offline basemap */
-  GSettings         *settings;
-  guint              settle_id;     /* the map moved a moment ago: tiles are on their way */
-
-  AqGeometry        *geometry;      /* (nullable): the area analysed */
-  gboolean           setting_ring;  /* the model is being set from a picked geometry */
-  AqOutageArea      *analysis;
-  GError            *error;         /* (nullable): why there is no analysis */
-  GCancellable      *cancellable;   /* the analysis */
-  GCancellable      *job_cancellable;
-  guint              analyze_id;
-  gboolean           loading;
-  guint              files;         /* imports and exports under way */
-  gboolean           map_ready;
-};
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
 
@@ -80,52 +53,35 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The swatch is the colour AqOverlayLayer draws the kind in: the popover is the legend. */
-static const struct
-{
-  AqOverlayKind  kind;
-  const char    *title;
-  const char    *swatch;
-} layer_toggles[] = {
-  { AQ_OVERLAY_COMMUNITY, N_("Communities"), "#8c6130" },
-  { AQ_OVERLAY_DMA_1, N_("DMA zones, level 1"), "#73339e" },
-  { AQ_OVERLAY_DMA_2, N_("DMA zones, level 2"), "#73339e" },
-  { AQ_OVERLAY_DMA_3, N_("DMA zones, level 3"), "#73339e" },
-  { AQ_OVERLAY_MAIN, N_("Mains (DN 300 and up)"), "#0073d9" },
-  { AQ_OVERLAY_VALVE, N_("Valves"), "#1a8c4d" },
-  { AQ_OVERLAY_KEY_CUSTOMER, N_("Key customers"), "#db1a33" },
-  { AQ_OVERLAY_OUTAGE_ACTIVE, N_("Active outages"), "#bf0d0d" },
-  { AQ_OVERLAY_OUTAGE_PLANNED, N_("Planned outages"), "#d9730d" },
-};
 
-static const char *
-profile_url (AqOutagePanel *self)
+/* The warehouse, from the monitor the window gave the panel (aq_panel_set_monitor()). */
+const char *
+_aq_outage_panel_conninfo (AqOutagePanel *self)
 {
-  AqConnectionMonitor *monitor = aq_panel_find_monitor (GTK_WIDGET (self));
-
-  return monitor != NULL ? aq_connection_monitor_get_profile_url (monitor) : NULL;
+  return aq_panel_get_conninfo (AQ_PANEL (self));
 }
 
 /* A core call on a worker thread; the panel's dispose cancels it. */
-static void
-run_job (AqOutagePanel       *self,
-         AqMapJobFunc         func,
-         gpointer             data,
-         GDestroyNotify       data_free,
-         GDestroyNotify       result_free,
-         GAsyncReadyCallback  callback)
+void
+_aq_outage_panel_run_job (AqOutagePanel       *self,
+                          AqDbJobFunc          func,
+                          gpointer             data,
+                          GDestroyNotify       data_free,
+                          GDestroyNotify       result_free,
+                          GAsyncReadyCallback  callback)
 {
   if (self->job_cancellable == NULL)
     self->job_cancellable = g_cancellable_new ();
-  aq_map_job_run (profile_url (self), func, data, data_free, result_free, self->job_cancellable,
-                  callback, self);
+  aq_db_job_run_async (_aq_outage_panel_conninfo (self), _aq_outage_panel_run_job, func, data,
+                       data_free, result_free,
+                       self->job_cancellable, callback, self);
 }
 
 /* ---- auxiliary methods ---- */
 
-static void
-set_loading (AqOutagePanel *self,
-             gboolean       loading)
+void
+_aq_outage_panel_set_loading (AqOutagePanel *self,
+                              gboolean       loading)
 {
   if (self->loading == loading)
     return;
@@ -134,9 +90,9 @@ set_loading (AqOutagePanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static void
-toast (AqOutagePanel *self,
-       const char    *text)
+void
+_aq_outage_panel_toast (AqOutagePanel *self,
+                        const char    *text)
 {
   /* a toast's title is Pango markup in libadwaita 1.2 */
   g_autofree char *escaped = g_markup_escape_text (text, -1);
@@ -144,8 +100,8 @@ toast (AqOutagePanel *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
-static void
-update_hint (AqOutagePanel *self)
+void
+_aq_outage_panel_update_hint (AqOutagePanel *self)
 {
   guint n = aq_area_model_get_n_vertices (self->model);
   AqAreaEditorMode mode = aq_area_editor_get_mode (self->editor);
@@ -181,9 +137,9 @@ update_actions (AqOutagePanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "area.export", self->geometry != NULL);
 }
 
-static void
-show_error (AqOutagePanel *self,
-            GError        *error)
+void
+_aq_outage_panel_show_error (AqOutagePanel *self,
+                             GError        *error)
 {
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
@@ -218,10 +174,10 @@ analyze_cb (GObject      *object,
     return;
   self = AQ_OUTAGE_PANEL (user_data);
   g_clear_object (&self->cancellable);
-  set_loading (self, FALSE);
+  _aq_outage_panel_set_loading (self, FALSE);
   if (area == NULL)
     {
-      show_error (self, error);
+      _aq_outage_panel_show_error (self, error);
       return;
     }
   g_clear_pointer (&self->analysis, aq_outage_area_free);
@@ -237,8 +193,8 @@ start_analysis (AqOutagePanel *self)
   if (self->geometry == NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  set_loading (self, TRUE);
-  aq_outage_area_analyze_async (profile_url (self), self->geometry, self->cancellable,
+  _aq_outage_panel_set_loading (self, TRUE);
+  aq_outage_area_analyze_async (_aq_outage_panel_conninfo (self), self->geometry, self->cancellable,
                                 analyze_cb, self);
 }
 
@@ -259,7 +215,7 @@ model_changed_cb (AqOutagePanel *self)
   g_autoptr(GError) error = NULL;
   guint n = aq_area_model_get_n_vertices (self->model);
 
-  update_hint (self);
+  _aq_outage_panel_update_hint (self);
   update_actions (self);
   if (self->setting_ring)
     return;
@@ -273,7 +229,7 @@ model_changed_cb (AqOutagePanel *self)
 
   if (!aq_area_model_get_closed (self->model))
     {
-      set_loading (self, FALSE);
+      _aq_outage_panel_set_loading (self, FALSE);
       aq_area_summary_show_empty (self->summary);
       update_actions (self);
       return;
@@ -293,21 +249,21 @@ model_changed_cb (AqOutagePanel *self)
   }
   if (self->geometry == NULL)
     {
-      set_loading (self, FALSE);
-      show_error (self, error);
+      _aq_outage_panel_set_loading (self, FALSE);
+      _aq_outage_panel_show_error (self, error);
       return;
     }
   /* loading from now on: a test or a screenshot waits for the answer, not for the delay */
-  set_loading (self, TRUE);
+  _aq_outage_panel_set_loading (self, TRUE);
   self->analyze_id = g_timeout_add (ANALYZE_DELAY_MS, analyze_timeout_cb, self);
   update_actions (self);
 }
 
 /* A geometry from elsewhere (a picked zone, a file, a repair) becomes the area: analysed as
  * it is; the editor shows its largest ring. */
-static void
-set_geometry (AqOutagePanel *self,
-              AqGeometry    *geometry)
+void
+_aq_outage_panel_set_geometry (AqOutagePanel *self,
+                               AqGeometry    *geometry)
 {
   g_autoptr(GError) error = NULL;
 
@@ -321,18 +277,18 @@ set_geometry (AqOutagePanel *self,
   g_clear_pointer (&self->analysis, aq_outage_area_free);
   g_clear_error (&self->error);
   self->geometry = geometry;
-  update_hint (self);
+  _aq_outage_panel_update_hint (self);
   start_analysis (self);
   update_actions (self);
 }
 
 /* Shows the box, with room around it (for an area: for what it cuts). */
-static void
-show_box (AqOutagePanel *self,
-          double         min_lon,
-          double         min_lat,
-          double         max_lon,
-          double         max_lat)
+void
+_aq_outage_panel_show_box (AqOutagePanel *self,
+                           double         min_lon,
+                           double         min_lat,
+                           double         max_lon,
+                           double         max_lat)
 {
   ShumateMap *map = shumate_simple_map_get_map (self->simple_map);
   ShumateViewport *viewport = shumate_map_get_viewport (map);
@@ -348,11 +304,12 @@ show_box (AqOutagePanel *self,
   shumate_map_center_on (map, (min_lat + max_lat) / 2, (min_lon + max_lon) / 2);
 }
 
-static void
-center_on_geometry (AqOutagePanel *self)
+void
+_aq_outage_panel_center_on_geometry (AqOutagePanel *self)
 {
   if (self->geometry != NULL)
-    show_box (self, self->geometry->min_lon, self->geometry->min_lat, self->geometry->max_lon,
+    _aq_outage_panel_show_box (self, self->geometry->min_lon, self->geometry->min_lat,
+                               self->geometry->max_lon,
               self->geometry->max_lat);
 }
 
@@ -385,28 +342,28 @@ pick_job (AqDb          *db,
                           : aq_outage_area_for_zone (db, code, error);
 }
 
-static void
-geometry_job_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+void
+_aq_outage_panel_geometry_job_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  AqGeometry *geometry = aq_map_job_finish (result, &error);
+  AqGeometry *geometry = aq_db_job_run_finish (result, _aq_outage_panel_run_job, &error);
   AqOutagePanel *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_OUTAGE_PANEL (user_data);
-  set_loading (self, self->cancellable != NULL);
+  _aq_outage_panel_set_loading (self, self->cancellable != NULL);
   if (geometry == NULL)
     {
       if (g_error_matches (error, AQ_ERROR, AQ_ERROR_NOT_FOUND))
-        toast (self, error->message);
+        _aq_outage_panel_toast (self, error->message);
       else
-        show_error (self, error);
+        _aq_outage_panel_show_error (self, error);
       return;
     }
-  set_geometry (self, geometry);
+  _aq_outage_panel_set_geometry (self, geometry);
 }
 
 static void
@@ -419,8 +376,9 @@ select_at_cb (AqOutagePanel *self,
   pick->lon = lon;
   pick->lat = lat;
   pick->level = (int) gtk_drop_down_get_selected (self->select_kind);
-  set_loading (self, TRUE);
-  run_job (self, pick_job, pick, g_free, (GDestroyNotify) aq_geometry_free, geometry_job_cb);
+  _aq_outage_panel_set_loading (self, TRUE);
+  _aq_outage_panel_run_job (self, pick_job, pick, g_free, (GDestroyNotify) aq_geometry_free,
+                            _aq_outage_panel_geometry_job_cb);
 }
 
 static gpointer
@@ -441,553 +399,10 @@ repair_action (GtkWidget  *widget,
 
   if (self->geometry == NULL)
     return;
-  set_loading (self, TRUE);
-  run_job (self, repair_job, aq_geometry_copy (self->geometry),
-           (GDestroyNotify) aq_geometry_free, (GDestroyNotify) aq_geometry_free,
-           geometry_job_cb);
-}
-
-/* ---- the area's actions ---- */
-
-static void
-undo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  aq_area_model_undo (AQ_OUTAGE_PANEL (widget)->model);
-}
-
-static void
-redo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  aq_area_model_redo (AQ_OUTAGE_PANEL (widget)->model);
-}
-
-static void
-close_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-
-  if (!aq_area_model_close (self->model) && !aq_area_model_get_closed (self->model))
-    toast (self, _("An area needs at least three corners."));
-}
-
-static void
-cancel_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  aq_area_model_clear (AQ_OUTAGE_PANEL (widget)->model);
-}
-
-static void
-remove_last_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  aq_area_model_remove_last (AQ_OUTAGE_PANEL (widget)->model);
-}
-
-static void
-draw_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-
-  gtk_toggle_button_set_active (self->draw_button,
-                                !gtk_toggle_button_get_active (self->draw_button));
-}
-
-static void
-mode_toggled_cb (AqOutagePanel *self)
-{
-  AqAreaEditorMode mode = AQ_AREA_EDITOR_IDLE;
-
-  if (gtk_toggle_button_get_active (self->draw_button))
-    mode = AQ_AREA_EDITOR_DRAW;
-  else if (gtk_toggle_button_get_active (self->select_button))
-    mode = AQ_AREA_EDITOR_SELECT;
-  aq_area_editor_set_mode (self->editor, mode);
-  update_hint (self);
-}
-
-/* ---- files ---- */
-
-static void
-import_loaded_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(AqOutagePanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  AqGeometry *geometry;
-
-  self->files--;
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, NULL, NULL, &error))
-    {
-      toast (self, error->message);
-      return;
-    }
-  geometry = aq_geometry_new_from_geojson (contents, &error);
-  if (geometry == NULL)
-    {
-      show_error (self, error);
-      return;
-    }
-  set_geometry (self, geometry);
-  center_on_geometry (self);
-}
-
-static void
-import_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    gpointer         user_data)
-{
-  AqOutagePanel *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      aq_outage_panel_import (self, file);
-    }
-  g_object_unref (dialog);
-}
-
-static GtkFileFilter *
-geojson_filter (void)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("GeoJSON"));
-  gtk_file_filter_add_pattern (filter, "*.geojson");
-  gtk_file_filter_add_pattern (filter, "*.json");
-  return filter;
-}
-
-static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = geojson_filter ();
-
-  chooser = gtk_file_chooser_native_new (_("Import Area"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-export_saved_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(AqOutagePanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->files--;
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    toast (self, error->message);
-  else
-    toast (self, _("Area exported."));
-}
-
-static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    gpointer         user_data)
-{
-  AqOutagePanel *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      aq_outage_panel_export_area (self, file);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = geojson_filter ();
-
-  chooser = gtk_file_chooser_native_new (_("Export Area"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("outage-area.geojson"));
-  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-typedef struct
-{
-  AqGeometry *geometry;
-  GFile      *file;
-} CsvData;
-
-static void
-csv_data_free (CsvData *data)
-{
-  aq_geometry_free (data->geometry);
-  g_object_unref (data->file);
-  g_free (data);
-}
-
-static gpointer
-csv_job (AqDb          *db,
-         gpointer       data,
-         GCancellable  *cancellable,
-         GError       **error)
-{
-  CsvData *csv = data;
-  g_autoptr(GFileOutputStream) out = NULL;
-
-  out = g_file_replace (csv->file, NULL, FALSE, G_FILE_CREATE_NONE, cancellable, error);
-  if (out == NULL
-      || !aq_outage_area_write_csv (db, csv->geometry, G_OUTPUT_STREAM (out), cancellable, error)
-      || !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
-    return NULL;
-  return GINT_TO_POINTER (1);
-}
-
-static void
-csv_job_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gpointer ok = aq_map_job_finish (result, &error);
-  AqOutagePanel *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_OUTAGE_PANEL (user_data);
-  self->files--;
-  toast (self, ok ? _("List exported.") : error->message);
-}
-
-static void
-export_list_response_cb (GtkNativeDialog *dialog,
-                         int              response,
-                         gpointer         user_data)
-{
-  AqOutagePanel *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      aq_outage_panel_export_list (self, file);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-export_list_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Export Affected Accounts"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("affected-accounts.csv"));
-  g_signal_connect (chooser, "response", G_CALLBACK (export_list_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* ---- creating the outage ---- */
-
-static void
-create_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 id = aq_outage_create_finish (result, &error);
-  AqOutagePanel *self;
-  AqNoticeDialog *dialog;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_OUTAGE_PANEL (user_data);
-  if (id <= 0)
-    {
-      toast (self, error->message);
-      return;
-    }
-  aq_overlay_layer_reload (self->overlay);
-  dialog = aq_notice_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                 profile_url (self), id, NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-create_response_cb (AqAreaOutageDialog *dialog,
-                    const char         *response,
-                    AqOutagePanel      *self)
-{
-  g_autoptr(GDateTime) start_time = NULL;
-  g_autoptr(GDateTime) end_time = NULL;
-  g_autoptr(GError) error = NULL;
-  AqOutageSpec spec = { 0 };
-
-  if (!g_str_equal (response, "create") || self->geometry == NULL)
-    return;
-  start_time = aq_area_outage_dialog_get_start (dialog, &error);
-  if (start_time != NULL)
-    end_time = aq_area_outage_dialog_get_end (dialog, &error);
-  if (end_time == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-  spec.kind = aq_area_outage_dialog_get_kind (dialog);
-  spec.reason = aq_area_outage_dialog_get_reason (dialog);
-  spec.start_time = start_time;
-  spec.expected_end = end_time;
-  spec.geometry = self->geometry;
-  /* core checks the fields and the area again: a bad one comes back as a toast naming it,
-   * and nothing is written */
-  if (self->job_cancellable == NULL)
-    self->job_cancellable = g_cancellable_new ();
-  aq_outage_create_async (profile_url (self), &spec, self->job_cancellable, create_cb, self);
-}
-
-static void
-create_outage_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-  AqAreaOutageDialog *dialog;
-
-  if (self->analysis == NULL)
-    return;
-  dialog = aq_area_outage_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                      aq_area_summary_get_total (self->summary));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (create_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* ---- the map ---- */
-
-static void
-layer_switch_cb (GtkSwitch     *toggle,
-                 GParamSpec    *pspec,
-                 AqOutagePanel *self)
-{
-  AqOverlayKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "kind"));
-
-  aq_overlay_layer_set_kind_visible (self->overlay, kind, gtk_switch_get_active (toggle));
-}
-
-static void
-build_layer_toggles (AqOutagePanel *self)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (layer_toggles); i++)
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = gtk_label_new (_(layer_toggles[i].title));
-      GtkWidget *toggle = gtk_switch_new ();
-      GtkWidget *swatch = gtk_label_new (NULL);
-      g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>",
-                                                 layer_toggles[i].swatch);
-
-      gtk_label_set_markup (GTK_LABEL (swatch), markup);
-      gtk_box_append (GTK_BOX (box), swatch);
-
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_switch_set_active (GTK_SWITCH (toggle),
-                             aq_overlay_layer_get_kind_visible (self->overlay,
-                                                                layer_toggles[i].kind));
-      g_object_set_data (G_OBJECT (toggle), "kind", GUINT_TO_POINTER (layer_toggles[i].kind));
-      g_signal_connect_object (toggle, "notify::active", G_CALLBACK (layer_switch_cb), self, 0);
-      gtk_widget_set_name (toggle, layer_toggles[i].title);
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_box_append (GTK_BOX (box), toggle);
-      gtk_box_append (self->layers_box, box);
-    }
-}
-
-static void
-set_map_source (AqOutagePanel *self)
-{
-  g_autofree char *online = g_settings_get_string (self->settings, "map-tile-url");
-  g_autoptr(ShumateMapSource) source = NULL;
-
-  /* a template without its placeholders would fetch the same picture for every tile */
-  if (*online != '\0'
-      && (strstr (online, "{x}") == NULL || strstr (online, "{y}") == NULL
-          || strstr (online, "{z}") == NULL))
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is the URL from the preferences */
-      text = g_strdup_printf (_("The tile URL “%s” lacks {x}, {y} or {z}: the map is drawn "
-                                "from the warehouse instead."), online);
-      toast (self, text);
-      g_clear_pointer (&online, g_free);
-    }
-
-  g_clear_object (&self->source);
-  source = aq_map_source_new_basemap (profile_url (self), online, &self->source);
-  if (self->source != NULL)
-    aq_map_source_set_scale (self->source, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
-  shumate_simple_map_set_map_source (self->simple_map, source);
-}
-
-static gpointer
-extent_job (AqDb          *db,
-            gpointer       data,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  double *box = g_new (double, 4);
-
-  if (!aq_tile_renderer_query_extent (db, box, error))
-    {
-      g_free (box);
-      return NULL;
-    }
-  return box;
-}
-
-static void
-extent_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree double *box = aq_map_job_finish (result, &error);
-  AqOutagePanel *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_OUTAGE_PANEL (user_data);
-  set_loading (self, self->cancellable != NULL);
-  /* no districts, or no warehouse: the map stays where it is and the pane or the banner says
-   * why when it matters */
-  if (box == NULL)
-    {
-      g_debug ("The map cannot open on the city: %s", error->message);
-      return;
-    }
-  /* the user may have started drawing meanwhile: the view is theirs then */
-  if (aq_area_model_get_n_vertices (self->model) == 0)
-    show_box (self, box[0], box[1], box[2], box[3]);
-}
-
-static void
-scale_factor_cb (AqOutagePanel *self)
-{
-  if (self->source != NULL)
-    aq_map_source_set_scale (self->source, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
-}
-
-/* "AQUEDUCT_OUTAGE_AREA": the area shown at start (screenshots): a GeoJSON file, or
- * "community:CODE" / "zone:CODE". */
-static gpointer
-startup_area_job (AqDb          *db,
-                  gpointer       data,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  const char *spec = data;
-
-  if (g_str_has_prefix (spec, "community:"))
-    return aq_outage_area_for_community (db, spec + strlen ("community:"), error);
-  if (g_str_has_prefix (spec, "zone:"))
-    return aq_outage_area_for_zone (db, spec + strlen ("zone:"), error);
-  {
-    g_autofree char *contents = NULL;
-
-    if (!g_file_get_contents (spec, &contents, NULL, error))
-      return NULL;
-    return aq_geometry_new_from_geojson (contents, error);
-  }
-}
-
-static void
-startup_area_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  /* cancelled: the panel is gone */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
-    return;
-  geometry_job_cb (object, result, user_data);
-  center_on_geometry (AQ_OUTAGE_PANEL (user_data));
-}
-
-static gboolean
-settled_cb (gpointer user_data)
-{
-  AqOutagePanel *self = user_data;
-
-  self->settle_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* The basemap asks for the tiles of a new view only at its next layout: until the view has
- * rested a moment, a screenshot or a test would see the old tiles or none. */
-static void
-viewport_moved_cb (AqOutagePanel *self)
-{
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  self->settle_id = g_timeout_add (500, settled_cb, self);
-}
-
-static void
-aq_outage_panel_map (GtkWidget *widget)
-{
-  AqOutagePanel *self = AQ_OUTAGE_PANEL (widget);
-
-  GTK_WIDGET_CLASS (aq_outage_panel_parent_class)->map (widget);
-
-  /* the profile is known once the panel is in its window */
-  if (!self->map_ready)
-    {
-      const char *startup = g_getenv ("AQUEDUCT_OUTAGE_AREA");
-
-      self->map_ready = TRUE;
-      viewport_moved_cb (self);
-      if (g_strcmp0 (profile_url (self), NULL) != 0)
-        set_map_source (self);
-      aq_overlay_layer_set_profile_url (self->overlay, profile_url (self));
-      if (startup != NULL && *startup != '\0')
-        {
-          set_loading (self, TRUE);
-          run_job (self, startup_area_job, g_strdup (startup), g_free,
-                   (GDestroyNotify) aq_geometry_free, startup_area_cb);
-        }
-      else
-        {
-          set_loading (self, TRUE);
-          run_job (self, extent_job, NULL, NULL, g_free, extent_cb);
-        }
-    }
+  _aq_outage_panel_set_loading (self, TRUE);
+  _aq_outage_panel_run_job (self, repair_job, aq_geometry_copy (self->geometry),
+                            (GDestroyNotify) aq_geometry_free, (GDestroyNotify) aq_geometry_free,
+                            _aq_outage_panel_geometry_job_cb);
 }
 
 /* ---- AqPanel ---- */
@@ -1007,7 +422,7 @@ reload (AqPanel *panel)
 {
   AqOutagePanel *self = AQ_OUTAGE_PANEL (panel);
 
-  set_map_source (self);
+  _aq_outage_panel_set_map_source (self);
   aq_overlay_layer_reload (self->overlay);
   start_analysis (self);
 }
@@ -1083,7 +498,7 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   object_class->dispose = aq_outage_panel_dispose;
   object_class->finalize = aq_outage_panel_finalize;
   object_class->get_property = aq_outage_panel_get_property;
-  widget_class->map = aq_outage_panel_map;
+  widget_class->map = _aq_outage_panel_map_vfunc;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -1104,20 +519,26 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, simple_map);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, spinner);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, summary);
-  gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "mode_toggled_cb",
+                                                G_CALLBACK (_aq_outage_panel_mode_toggled_cb));
 
-  gtk_widget_class_install_action (widget_class, "area.draw", NULL, draw_action);
-  gtk_widget_class_install_action (widget_class, "area.undo", NULL, undo_action);
-  gtk_widget_class_install_action (widget_class, "area.redo", NULL, redo_action);
-  gtk_widget_class_install_action (widget_class, "area.close", NULL, close_action);
-  gtk_widget_class_install_action (widget_class, "area.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "area.remove-last", NULL, remove_last_action);
+  gtk_widget_class_install_action (widget_class, "area.draw", NULL, _aq_outage_panel_draw_action);
+  gtk_widget_class_install_action (widget_class, "area.undo", NULL, _aq_outage_panel_undo_action);
+  gtk_widget_class_install_action (widget_class, "area.redo", NULL, _aq_outage_panel_redo_action);
+  gtk_widget_class_install_action (widget_class, "area.close", NULL, _aq_outage_panel_close_action);
+  gtk_widget_class_install_action (widget_class, "area.cancel", NULL,
+                                   _aq_outage_panel_cancel_action);
+  gtk_widget_class_install_action (widget_class, "area.remove-last", NULL,
+                                   _aq_outage_panel_remove_last_action);
   gtk_widget_class_install_action (widget_class, "area.repair", NULL, repair_action);
-  gtk_widget_class_install_action (widget_class, "area.import", NULL, import_action);
-  gtk_widget_class_install_action (widget_class, "area.export", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "area.export-list", NULL, export_list_action);
+  gtk_widget_class_install_action (widget_class, "area.import", NULL,
+                                   _aq_outage_panel_import_action);
+  gtk_widget_class_install_action (widget_class, "area.export", NULL,
+                                   _aq_outage_panel_export_action);
+  gtk_widget_class_install_action (widget_class, "area.export-list", NULL,
+                                   _aq_outage_panel_export_list_action);
   gtk_widget_class_install_action (widget_class, "area.create-outage", NULL,
-                                   create_outage_action);
+                                   _aq_outage_panel_create_outage_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "area.draw", NULL);
@@ -1150,7 +571,7 @@ aq_outage_panel_init (AqOutagePanel *self)
   gtk_widget_set_focusable (GTK_WIDGET (map), TRUE);
 
   /* the base layer first: a map source set later would be put above the overlays */
-  set_map_source (self);
+  _aq_outage_panel_set_map_source (self);
   self->overlay = aq_overlay_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->overlay));
   self->editor = aq_area_editor_new (map, self->model);
@@ -1159,20 +580,25 @@ aq_outage_panel_init (AqOutagePanel *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "changed", G_CALLBACK (model_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::map-tile-url", G_CALLBACK (set_map_source),
+  g_signal_connect_object (self->settings, "changed::map-tile-url",
+                           G_CALLBACK (_aq_outage_panel_set_map_source),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (scale_factor_cb), NULL);
-  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_moved_cb), self,
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (_aq_outage_panel_scale_factor_cb),
+                    NULL);
+  g_signal_connect_object (viewport, "notify::zoom-level",
+                           G_CALLBACK (_aq_outage_panel_viewport_moved_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (viewport_moved_cb), self,
+  g_signal_connect_object (viewport, "notify::latitude",
+                           G_CALLBACK (_aq_outage_panel_viewport_moved_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (viewport_moved_cb), self,
+  g_signal_connect_object (viewport, "notify::longitude",
+                           G_CALLBACK (_aq_outage_panel_viewport_moved_cb), self,
                            G_CONNECT_SWAPPED);
-  build_layer_toggles (self);
+  _aq_outage_panel_build_layer_toggles (self);
 
   shumate_viewport_set_zoom_level (viewport, 13);
   shumate_location_set_location (SHUMATE_LOCATION (viewport), CITY_LAT, CITY_LON);
-  update_hint (self);
+  _aq_outage_panel_update_hint (self);
   update_actions (self);
 }
 
@@ -1244,7 +670,7 @@ aq_outage_panel_import (AqOutagePanel *self,
   g_return_if_fail (G_IS_FILE (file));
 
   self->files++;
-  g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+  g_file_load_contents_async (file, NULL, _aq_outage_panel_import_loaded_cb, g_object_ref (self));
 }
 
 /* What "Export Area" does: the area as a GeoJSON Feature. */
@@ -1264,24 +690,6 @@ aq_outage_panel_export_area (AqOutagePanel *self,
   bytes = g_bytes_new_take (text, strlen (text));
   self->files++;
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
-                                       export_saved_cb, g_object_ref (self));
+                                       _aq_outage_panel_export_saved_cb, g_object_ref (self));
 }
 
-/* What "Export List…" does: the affected accounts as CSV, written on a worker thread. */
-void
-aq_outage_panel_export_list (AqOutagePanel *self,
-                             GFile         *file)
-{
-  CsvData *data;
-
-  g_return_if_fail (AQ_IS_OUTAGE_PANEL (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  if (self->geometry == NULL)
-    return;
-  data = g_new0 (CsvData, 1);
-  data->file = g_object_ref (file);
-  data->geometry = aq_geometry_copy (self->geometry);
-  self->files++;
-  run_job (self, csv_job, data, (GDestroyNotify) csv_data_free, NULL, csv_job_cb);
-}

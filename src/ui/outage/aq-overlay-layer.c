@@ -12,7 +12,7 @@
 
 #include "aq-overlay-layer.h"
 
-#include "aq-connection.h"
+#include "aq-db-job.h"
 
 #include <string.h>
 
@@ -22,7 +22,7 @@ struct _AqOverlayLayer
 {
   ShumateLayer  parent_instance;
 
-  char         *profile_url;
+  char         *conninfo;
   guint         visible;       /* bits of AqOverlayKind */
   guint         fetched_kinds;
   double        fetched[4];    /* the box the features cover */
@@ -67,36 +67,21 @@ wanted_kinds (AqOverlayLayer *self)
 
 typedef struct
 {
-  char   *profile_url;
   double  box[4];
   guint   kinds;
   double  tolerance;
 } FetchData;
 
-static void
-fetch_data_free (FetchData *data)
-{
-  g_free (data->profile_url);
-  g_free (data);
-}
-
-static void
-fetch_thread (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+/* Runs on a worker thread with a pooled connection (aq-db-job.c). */
+static gpointer
+fetch_job (AqDb          *db,
+           gpointer       task_data,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   FetchData *data = task_data;
-  g_autoptr(AqDb) db = NULL;
   g_autoptr(GPtrArray) by_kind = NULL;
-  GError *error = NULL;
 
-  db = aq_connection_open (data->profile_url, &error);
-  if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   by_kind = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   for (guint kind = 0; kind < AQ_OVERLAY_N_KINDS; kind++)
     {
@@ -127,20 +112,19 @@ fetch_thread (GTask        *task,
         features = g_ptr_array_new ();
       else
         features = aq_map_features_load (db, layer, data->box[0], data->box[1], data->box[2],
-                                         data->box[3], &query, cancellable, &error);
+                                         data->box[3], &query, cancellable, error);
       if (features == NULL)
         {
           if (g_cancellable_is_cancelled (cancellable))
             {
-              g_clear_error (&error);
-              g_cancellable_set_error_if_cancelled (cancellable, &error);
+              g_clear_error (error);
+              g_cancellable_set_error_if_cancelled (cancellable, error);
             }
-          g_task_return_error (task, error);
-          return;
+          return NULL;
         }
       g_ptr_array_add (by_kind, features);
     }
-  g_task_return_pointer (task, g_steal_pointer (&by_kind), (GDestroyNotify) g_ptr_array_unref);
+  return g_steal_pointer (&by_kind);
 }
 
 static void
@@ -149,7 +133,7 @@ fetch_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *features = g_task_propagate_pointer (G_TASK (result), &error);
+  GPtrArray *features = aq_db_job_run_finish (result, fetch_job, &error);
   AqOverlayLayer *self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -197,16 +181,14 @@ fetch (AqOverlayLayer *self,
   self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
   {
-    g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, fetch_cb, self);
     FetchData *data = g_new0 (FetchData, 1);
 
-    data->profile_url = g_strdup (self->profile_url);
     memcpy (data->box, self->fetched, sizeof data->box);
     data->kinds = kinds;
     /* about a pixel of the screen */
     data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-    g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
-    g_task_run_in_thread (task, fetch_thread);
+    aq_db_job_run_async (self->conninfo, fetch_job, fetch_job, data, g_free,
+                         (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
   }
 }
 
@@ -477,7 +459,7 @@ aq_overlay_layer_dispose (GObject *object)
 static void
 aq_overlay_layer_finalize (GObject *object)
 {
-  g_free (AQ_OVERLAY_LAYER (object)->profile_url);
+  g_free (AQ_OVERLAY_LAYER (object)->conninfo);
   G_OBJECT_CLASS (aq_overlay_layer_parent_class)->finalize (object);
 }
 
@@ -514,15 +496,15 @@ aq_overlay_layer_new (ShumateViewport *viewport)
 }
 
 void
-aq_overlay_layer_set_profile_url (AqOverlayLayer *self,
-                                  const char     *profile_url)
+aq_overlay_layer_set_conninfo (AqOverlayLayer *self,
+                               const char     *conninfo)
 {
   g_return_if_fail (AQ_IS_OVERLAY_LAYER (self));
 
-  if (g_strcmp0 (self->profile_url, profile_url) == 0)
+  if (g_strcmp0 (self->conninfo, conninfo) == 0)
     return;
-  g_free (self->profile_url);
-  self->profile_url = g_strdup (profile_url);
+  g_free (self->conninfo);
+  self->conninfo = g_strdup (conninfo);
   aq_overlay_layer_reload (self);
 }
 

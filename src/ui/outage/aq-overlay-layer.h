@@ -26,8 +26,8 @@ typedef enum
 G_DECLARE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, AQ, OVERLAY_LAYER, ShumateLayer)
 
 AqOverlayLayer *aq_overlay_layer_new              (ShumateViewport *viewport);
-void            aq_overlay_layer_set_profile_url  (AqOverlayLayer  *self,
-                                                   const char      *profile_url);
+void            aq_overlay_layer_set_conninfo     (AqOverlayLayer  *self,
+                                                   const char      *conninfo);
 void            aq_overlay_layer_set_kind_visible (AqOverlayLayer  *self,
                                                    AqOverlayKind    kind,
                                                    gboolean         visible);

@@ -11,12 +11,17 @@
  * Pivots come back whole (AqReportResult) and are shown from memory; lists are opened as an
  * AqReportList held in the warehouse and paged into the grid from worker threads, so a
  * million-row list costs one screen of rows.
+ *
+ * The panel is three files sharing aq-report-panel-private.h: this one holds the type, the
+ * catalog tree and the zones ↔ spec round trip; aq-report-panel-run.c runs the report and shows
+ * its result; aq-report-panel-actions.c holds the actions (new, open, save, export, undo…),
+ * sorting, formats, drill-down and the filter chips.
  */
 #define G_LOG_DOMAIN "aq-report-panel"
 
 #include "config.h"
 
-#include "aq-report-panel.h"
+#include "aq-report-panel-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -35,54 +40,6 @@
 #include "aq-report-table.h"
 #include "aq-report-export.h"
 
-#define RUN_DELAY_MS 150
-#define LIST_PAGE_ROWS 200
-
-struct _AqReportPanel
-{
-  GtkWidget            parent_instance;
-
-  AqReportCatalogView *catalog_view;
-  AqDropZone          *filters_zone;
-  AqDropZone          *columns_zone;
-  AqDropZone          *rows_zone;
-  AqDropZone          *values_zone;
-  AqReportParamsBar   *params_bar;
-  GtkLabel            *title_label;
-  GtkLabel            *status_label;
-  GtkSpinner          *spinner;
-  GtkRevealer         *error_revealer;
-  GtkLabel            *error_label;
-  GtkStack            *view_stack;
-  AqReportGrid        *grid;
-  AqReportChartView   *chart;
-  AdwStatusPage       *empty_page;
-  GMenuModel          *calc_menu;
-
-  AqConnectionMonitor *monitor;
-  AqCatalog           *catalog;
-  GListStore          *categories;
-  AqReportSpec        *spec;
-  AqReportResult      *result;
-  AqReportList        *list;
-  GCancellable        *run_cancellable;
-  GCancellable        *cancellable;
-  GPtrArray           *undo;
-  guint                undo_index;
-  guint                run_source;
-  guint                generation;
-  gboolean             loading;
-  gboolean             applying;
-  gboolean             catalog_loading;
-  char                *view;
-  char                *error;
-  char                *pending_open;
-  char                *conninfo;
-  gboolean             screenshot_opened;
-  guint                storing;
-  char                *export_path;
-  guint                cancelled_runs;
-};
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
 
@@ -116,22 +73,20 @@ static const struct
   { "产销差", NC_("catalog category", "Non-Revenue Water") },
 };
 
-static void start_run_soon (AqReportPanel *self);
-static void apply_spec     (AqReportPanel *self);
 
 /* ---- auxiliary methods ---- */
 
 /* The warehouse's conninfo, resolved on a worker thread when the profile changes (the embedded
  * warehouse's is found by asking whether it runs). */
-static const char *
-conninfo (AqReportPanel *self)
+const char *
+_aq_report_panel_conninfo (AqReportPanel *self)
 {
   return self->conninfo;
 }
 
-static void
-set_loading (AqReportPanel *self,
-             gboolean       loading)
+void
+_aq_report_panel_set_loading (AqReportPanel *self,
+                              gboolean       loading)
 {
   gtk_spinner_set_spinning (self->spinner, loading);
   if (self->loading == loading)
@@ -140,9 +95,9 @@ set_loading (AqReportPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static AqDropZone *
-zone_widget (AqReportPanel *self,
-             AqReportZone   zone)
+AqDropZone *
+_aq_report_panel_zone_widget (AqReportPanel *self,
+                              AqReportZone   zone)
 {
   switch (zone)
     {
@@ -158,8 +113,8 @@ zone_widget (AqReportPanel *self,
     }
 }
 
-static void
-update_actions (AqReportPanel *self)
+void
+_aq_report_panel_update_actions (AqReportPanel *self)
 {
   gboolean standard = self->spec && aq_report_spec_get_standard (self->spec);
   gboolean named = self->spec && aq_report_spec_get_name (self->spec) != NULL;
@@ -173,8 +128,8 @@ update_actions (AqReportPanel *self)
                                  self->result != NULL || self->list != NULL);
 }
 
-static void
-update_title (AqReportPanel *self)
+void
+_aq_report_panel_update_title (AqReportPanel *self)
 {
   const char *title = self->spec ? aq_report_spec_get_title (self->spec) : NULL;
   g_autofree char *text = NULL;
@@ -196,7 +151,7 @@ mark_error_chip (AqReportPanel *self,
 {
   for (guint z = 0; z < AQ_REPORT_N_ZONES; z++)
     {
-      AqDropZone *zone = zone_widget (self, z);
+      AqDropZone *zone = _aq_report_panel_zone_widget (self, z);
       const char *name = aq_report_zone_to_string (z);
       gsize len = strlen (name);
       GtkWidget *flow = gtk_widget_get_last_child (gtk_widget_get_first_child (GTK_WIDGET (zone)));
@@ -246,9 +201,9 @@ error_with_names (AqReportPanel *self,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-show_error (AqReportPanel *self,
-            const char    *message)
+void
+_aq_report_panel_show_error (AqReportPanel *self,
+                             const char    *message)
 {
   g_free (self->error);
   self->error = message ? error_with_names (self, message) : NULL;
@@ -285,8 +240,8 @@ category_for (GListStore *categories,
   return category;
 }
 
-static void
-build_categories (AqReportPanel *self)
+void
+_aq_report_panel_build_categories (AqReportPanel *self)
 {
   GListModel *indicators = aq_catalog_get_indicators (self->catalog);
   GListModel *dimensions = aq_catalog_get_dimensions (self->catalog);
@@ -379,7 +334,7 @@ sync_spec (AqReportPanel *self)
 
   for (guint z = 0; z < AQ_REPORT_N_ZONES; z++)
     {
-      AqDropZone *zone = zone_widget (self, z);
+      AqDropZone *zone = _aq_report_panel_zone_widget (self, z);
 
       while (aq_report_spec_get_n_fields (self->spec, z) > 0)
         aq_report_spec_remove_field (self->spec, z,
@@ -437,8 +392,8 @@ sync_spec (AqReportPanel *self)
 }
 
 /* Reads the zones from the spec (opening a report, undo). */
-static void
-apply_spec (AqReportPanel *self)
+void
+_aq_report_panel_apply_spec (AqReportPanel *self)
 {
   self->applying = TRUE;
   for (guint z = 0; z < AQ_REPORT_N_ZONES; z++)
@@ -461,15 +416,15 @@ apply_spec (AqReportPanel *self)
                                            (const char * const *) field->values);
           g_ptr_array_add (items, item);
         }
-      aq_drop_zone_set_fields (zone_widget (self, z), items);
+      aq_drop_zone_set_fields (_aq_report_panel_zone_widget (self, z), items);
     }
   aq_report_params_bar_set_params (self->params_bar, self->spec, self->catalog);
-  update_title (self);
+  _aq_report_panel_update_title (self);
   self->applying = FALSE;
 }
 
-static void
-push_undo (AqReportPanel *self)
+void
+_aq_report_panel_push_undo (AqReportPanel *self)
 {
   g_autofree char *json = aq_report_spec_to_data (self->spec, NULL);
 
@@ -481,7 +436,7 @@ push_undo (AqReportPanel *self)
     g_ptr_array_set_size (self->undo, self->undo_index + 1);
   g_ptr_array_add (self->undo, g_steal_pointer (&json));
   self->undo_index = self->undo->len - 1;
-  update_actions (self);
+  _aq_report_panel_update_actions (self);
 }
 
 static void
@@ -489,12 +444,12 @@ reset_undo (AqReportPanel *self)
 {
   g_ptr_array_set_size (self->undo, 0);
   self->undo_index = 0;
-  push_undo (self);
+  _aq_report_panel_push_undo (self);
 }
 
-static void
-restore_undo (AqReportPanel *self,
-              guint          index)
+void
+_aq_report_panel_restore_undo (AqReportPanel *self,
+                               guint          index)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AqReportSpec) spec = NULL;
@@ -507,1111 +462,19 @@ restore_undo (AqReportPanel *self,
     }
   self->undo_index = index;
   g_set_object (&self->spec, spec);
-  apply_spec (self);
-  update_actions (self);
-  start_run_soon (self);
+  _aq_report_panel_apply_spec (self);
+  _aq_report_panel_update_actions (self);
+  _aq_report_panel_start_run_soon (self);
 }
 
-static void
-layout_changed (AqReportPanel *self)
+void
+_aq_report_panel_layout_changed (AqReportPanel *self)
 {
   if (self->applying || self->spec == NULL)
     return;
   sync_spec (self);
-  push_undo (self);
-  start_run_soon (self);
-}
-
-/* ---- results into the grid and the chart ---- */
-
-static void
-show_status (AqReportPanel *self,
-             guint64        n_rows,
-             double         elapsed_ms)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, n_rows);
-
-  /* Translators: %s is a number of rows, %.0f milliseconds */
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row · %.0f ms", "%s rows · %.0f ms",
-                                       n_rows),
-                          count, elapsed_ms);
-  gtk_label_set_label (self->status_label, text);
-}
-
-/* The header arrow of the spec's first sort rule, after the columns were built again. */
-static void
-show_sort (AqReportPanel  *self,
-           AqReportResult *header)
-{
-  GPtrArray *sorts = aq_report_spec_get_sorts (self->spec);
-  AqReportSort *sort;
-  guint n_dims = aq_report_result_get_n_row_dims (header);
-
-  if (sorts->len == 0)
-    return;
-  sort = g_ptr_array_index (sorts, 0);
-  if (sort->by == AQ_REPORT_SORT_DIMENSION)
-    {
-      for (guint d = 0; d < n_dims; d++)
-        if (g_strcmp0 (aq_report_result_get_row_dim_id (header, d), sort->dimension) == 0)
-          aq_report_grid_set_sort (self->grid, d, sort->descending);
-      return;
-    }
-  for (guint c = 0; c < aq_report_result_get_n_columns (header); c++)
-    if (aq_report_result_get_column_value_index (header, c) == sort->value_index)
-      {
-        aq_report_grid_set_sort (self->grid, n_dims + c, sort->descending);
-        return;
-      }
-}
-
-/* The chart of one value (the one picked above the chart) by the rows and column members. */
-static void
-show_chart (AqReportPanel *self,
-            gboolean       new_values)
-{
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) strv = NULL;
-  guint index;
-
-  if (self->result == NULL)
-    return;
-  /* the drop-down's own change lands here: its model must not be replaced under it */
-  for (guint i = 0; new_values && i < aq_drop_zone_get_n_fields (self->values_zone); i++)
-    {
-      AqReportFieldItem *item = aq_drop_zone_get_field (self->values_zone, i);
-      const char *calc = aq_report_field_item_get_calculation (item);
-
-      if (calc == NULL)
-        g_strv_builder_add (names, aq_report_field_item_get_label (item));
-      else
-        {
-          g_autofree char *name = NULL;
-          AqReportCalc c = AQ_REPORT_CALC_NONE;
-
-          aq_report_calc_from_string (calc, &c);
-          const char *shown = c == AQ_REPORT_CALC_SHARE_OF_TOTAL
-                              ? C_("report designer", "share")
-                              : c == AQ_REPORT_CALC_MOM ? C_("report designer", "MoM")
-                              : c == AQ_REPORT_CALC_YOY ? C_("report designer", "YoY")
-                              : C_("report designer", "rank");
-
-          name = g_strdup_printf ("%s (%s)", aq_report_field_item_get_label (item), shown);
-          g_strv_builder_add (names, name);
-        }
-    }
-  strv = g_strv_builder_end (names);
-  if (new_values)
-    aq_report_chart_view_set_value_names (self->chart, (const char * const *) strv);
-  index = aq_report_chart_view_get_value_index (self->chart);
-  aq_report_chart_view_set_data (self->chart, aq_report_table_chart (self->result, index));
-}
-
-static void
-chart_value_changed_cb (AqReportPanel *self)
-{
-  show_chart (self, FALSE);
-}
-
-static void
-show_result (AqReportPanel *self)
-{
-  AqReportResult *result = self->result;
-  guint n_rows = aq_report_result_get_n_rows (result);
-  g_autoptr(AqReportRowModel) model = NULL;
-  GPtrArray *columns = aq_report_table_columns (result);
-  GPtrArray *levels = aq_report_table_levels (result);
-
-  model = aq_report_row_model_new_static (aq_report_table_rows (result, 0, 0, n_rows));
-  aq_report_grid_set_table (self->grid, columns, levels, G_LIST_MODEL (model));
-  show_sort (self, result);
-  show_chart (self, TRUE);
-  show_status (self, n_rows, aq_report_result_get_elapsed_ms (result));
-  gtk_stack_set_visible_child_name (self->view_stack, self->view);
-}
-
-/* ---- lists, paged ---- */
-
-static void
-show_list (AqReportPanel *self)
-{
-  AqReportResult *header = aq_report_list_get_header (self->list);
-  guint64 n_rows = aq_report_list_get_n_rows (self->list);
-  g_autoptr(AqReportRowModel) model = NULL;
-  GPtrArray *columns = aq_report_table_columns (header);
-
-  /* a list's widths come from its headers; the first page widens nothing after the fact */
-  for (guint i = 0; i < columns->len; i++)
-    {
-      AqGridColumn *column = g_ptr_array_index (columns, i);
-
-      column->width_chars = MAX (column->width_chars, 12);
-    }
-  model = aq_report_row_model_new_paged ((guint) MIN (n_rows, G_MAXUINT), LIST_PAGE_ROWS,
-                                         aq_report_table_fetch_list, g_object_ref (self->list),
-                                         g_object_unref);
-  aq_report_grid_set_table (self->grid, columns, NULL, G_LIST_MODEL (model));
-  show_sort (self, header);
-  aq_report_chart_view_set_data (self->chart, NULL);
-  show_status (self, n_rows, aq_report_result_get_elapsed_ms (header));
-  gtk_stack_set_visible_child_name (self->view_stack, self->view);
-}
-
-/* ---- running ---- */
-
-typedef struct
-{
-  AqReportPanel *self;
-  guint          generation;
-} RunData;
-
-static void
-run_data_free (RunData *data)
-{
-  g_object_unref (data->self);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunData, run_data_free)
-
-static gboolean
-run_is_current (RunData *data,
-                GError  *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return FALSE;
-  return data->generation == data->self->generation
-         && gtk_widget_get_root (GTK_WIDGET (data->self)) != NULL;
-}
-
-static void
-run_failed (AqReportPanel *self,
-            GError        *error)
-{
-  g_clear_object (&self->run_cancellable);
-  show_error (self, error->message);
-  set_loading (self, FALSE);
-}
-
-static void
-run_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(RunData) data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqReportResult) report = aq_report_run_finish (result, &error);
-  AqReportPanel *self = data->self;
-
-  if (!run_is_current (data, error))
-    return;
-  if (report == NULL)
-    {
-      run_failed (self, error);
-      return;
-    }
-  g_clear_object (&self->run_cancellable);
-  g_clear_object (&self->list);
-  g_set_object (&self->result, report);
-  show_error (self, NULL);
-  aq_report_params_bar_show_resolved (self->params_bar,
-                                      aq_report_result_get_parameter_lines (report));
-  show_result (self);
-  update_actions (self);
-  set_loading (self, FALSE);
-}
-
-static void
-list_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(RunData) data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqReportList) list = aq_report_list_open_finish (result, &error);
-  AqReportPanel *self = data->self;
-
-  if (!run_is_current (data, error))
-    return;
-  if (list == NULL)
-    {
-      run_failed (self, error);
-      return;
-    }
-  g_clear_object (&self->run_cancellable);
-  g_clear_object (&self->result);
-  g_set_object (&self->list, list);
-  show_error (self, NULL);
-  aq_report_params_bar_show_resolved (self->params_bar, aq_report_result_get_parameter_lines (
-                                        aq_report_list_get_header (list)));
-  show_list (self);
-  update_actions (self);
-  set_loading (self, FALSE);
-}
-
-static gboolean
-spec_is_empty (AqReportSpec *spec)
-{
-  return aq_report_spec_get_n_fields (spec, AQ_REPORT_ZONE_VALUES) == 0
-         && aq_report_spec_get_n_fields (spec, AQ_REPORT_ZONE_ROWS) == 0;
-}
-
-static void
-start_run (AqReportPanel *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  g_autoptr(GHashTable) resolved = NULL;
-  RunData *data;
-
-  g_cancellable_cancel (self->run_cancellable);
-  g_clear_object (&self->run_cancellable);
-  self->generation++;
-
-  if (self->spec == NULL || self->catalog == NULL || conninfo (self) == NULL)
-    {
-      set_loading (self, self->catalog_loading);
-      return;
-    }
-  if (spec_is_empty (self->spec))
-    {
-      g_clear_object (&self->result);
-      g_clear_object (&self->list);
-      show_error (self, NULL);
-      aq_report_grid_clear (self->grid);
-      aq_report_chart_view_set_data (self->chart, NULL);
-      gtk_label_set_label (self->status_label, "");
-      gtk_stack_set_visible_child_name (self->view_stack, "empty");
-      update_actions (self);
-      set_loading (self, FALSE);
-      return;
-    }
-
-  /* what can be said without the warehouse is said at once */
-  params = aq_report_params_bar_get_values (self->params_bar);
-  if (!aq_report_spec_validate (self->spec, self->catalog, &error)
-      || (resolved = aq_report_spec_resolve_params (self->spec, params, &error)) == NULL)
-    {
-      show_error (self, error->message);
-      set_loading (self, FALSE);
-      return;
-    }
-
-  self->run_cancellable = g_cancellable_new ();
-  data = g_new0 (RunData, 1);
-  data->self = g_object_ref (self);
-  data->generation = self->generation;
-  set_loading (self, TRUE);
-  gtk_label_set_label (self->status_label, _("Running…"));
-  if (aq_report_spec_get_kind (self->spec) == AQ_REPORT_KIND_LIST)
-    aq_report_list_open_async (conninfo (self), self->catalog, self->spec, params,
-                               self->run_cancellable, list_cb, data);
-  else
-    aq_report_run_async (conninfo (self), self->catalog, self->spec, params,
-                         self->run_cancellable, run_cb, data);
-}
-
-static gboolean
-run_timeout_cb (gpointer user_data)
-{
-  AqReportPanel *self = user_data;
-
-  self->run_source = 0;
-  start_run (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs after a short pause, so that a drag that lands and a chip that moves at once make one
- * query; the spinner turns from now on, and the older run is cancelled now. */
-static void
-start_run_soon (AqReportPanel *self)
-{
-  if (self->run_cancellable != NULL)
-    self->cancelled_runs++;
-  g_cancellable_cancel (self->run_cancellable);
-  g_clear_object (&self->run_cancellable);
-  self->generation++;
-  g_clear_handle_id (&self->run_source, g_source_remove);
-  set_loading (self, TRUE);
-  self->run_source = g_timeout_add (RUN_DELAY_MS, run_timeout_cb, self);
-}
-
-/* ---- the catalog ---- */
-
-static void
-catalog_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqCatalog) catalog = aq_catalog_load_finish (result, &error);
-  AqReportPanel *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_REPORT_PANEL (user_data);
-  self->catalog_loading = FALSE;
-  if (catalog == NULL)
-    {
-      show_error (self, error->message);
-      set_loading (self, FALSE);
-      return;
-    }
-  g_set_object (&self->catalog, catalog);
-  build_categories (self);
-  apply_spec (self);
-  if (self->pending_open != NULL)
-    {
-      g_autofree char *name = g_steal_pointer (&self->pending_open);
-
-      aq_report_panel_open_report (self, name);
-      return;
-    }
-  start_run (self);
-}
-
-static void
-resolve_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  GError *error = NULL;
-  char *resolved = aq_connection_resolve (task_data, &error);
-
-  if (resolved == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, resolved, g_free);
-}
-
-static void
-resolve_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *resolved = g_task_propagate_pointer (G_TASK (result), &error);
-  AqReportPanel *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_REPORT_PANEL (user_data);
-  if (resolved == NULL)
-    {
-      self->catalog_loading = FALSE;
-      show_error (self, error->message);
-      set_loading (self, FALSE);
-      return;
-    }
-  g_free (self->conninfo);
-  self->conninfo = g_steal_pointer (&resolved);
-  aq_catalog_load_async (self->conninfo, self->cancellable, catalog_cb, self);
-}
-
-static void
-load_catalog (AqReportPanel *self)
-{
-  g_autoptr(GTask) task = NULL;
-
-  if (self->monitor == NULL)
-    return;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->catalog_loading = TRUE;
-  set_loading (self, TRUE);
-  task = g_task_new (NULL, self->cancellable, resolve_cb, self);
-  g_task_set_source_tag (task, load_catalog);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, g_strdup (aq_connection_monitor_get_profile_url (self->monitor)),
-                        g_free);
-  g_task_run_in_thread (task, resolve_thread);
-}
-
-static void
-profile_changed_cb (AqReportPanel *self)
-{
-  load_catalog (self);
-}
-
-/* ---- opening reports ---- */
-
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqReportSpec) spec = aq_report_store_open_finish (result, &error);
-  AqReportPanel *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_REPORT_PANEL (user_data);
-  if (spec == NULL)
-    {
-      show_error (self, error->message);
-      set_loading (self, FALSE);
-      return;
-    }
-  aq_report_panel_set_spec (self, spec);
-
-  /* --screenshot: the catalog open where the report's first value lives */
-  if (self->screenshot_opened && aq_report_spec_get_n_fields (spec, AQ_REPORT_ZONE_VALUES) > 0)
-    aq_report_catalog_view_select (self->catalog_view,
-                                   aq_report_spec_get_field (spec, AQ_REPORT_ZONE_VALUES, 0)->id);
-
-  /* --screenshot: parameters for the picture, "name=value;name=value" */
-  if (self->screenshot_opened && g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS") != NULL)
-    {
-      g_auto(GStrv) pairs = g_strsplit (g_getenv ("AQUEDUCT_SCREENSHOT_REPORT_PARAMS"), ";", -1);
-
-      for (guint i = 0; pairs[i] != NULL; i++)
-        {
-          g_auto(GStrv) kv = g_strsplit (pairs[i], "=", 2);
-
-          if (g_strv_length (kv) == 2)
-            aq_report_params_bar_set_value (self->params_bar, kv[0], kv[1]);
-        }
-    }
-}
-
-/* ---- actions ---- */
-
-static void
-add_field_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  g_autoptr(AqReportFieldItem) field = aq_report_catalog_view_get_selected (self->catalog_view);
-  AqReportZone zone;
-  AqDropZone *target;
-
-  if (field == NULL || !aq_report_zone_from_string (g_variant_get_string (parameter, NULL), &zone))
-    return;
-  target = zone_widget (self, zone);
-  if (!aq_drop_zone_accepts (target, field))
-    {
-      g_autofree char *message = NULL;
-
-      /* Translators: the first %s is a field's name, the second a zone (Rows, Values …) */
-      message = g_strdup_printf (_("“%s” cannot go into %s: indicators go into Values, "
-                                   "dimensions into Rows, Columns or Filters."),
-                                 aq_report_field_item_get_label (field),
-                                 gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (
-                                   gtk_widget_get_first_child (GTK_WIDGET (target))))));
-      show_error (self, message);
-      return;
-    }
-  aq_drop_zone_insert (target, field, -1);
-}
-
-static void
-undo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-
-  if (self->undo_index > 0)
-    restore_undo (self, self->undo_index - 1);
-}
-
-static void
-redo_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-
-  if (self->undo_index + 1 < self->undo->len)
-    restore_undo (self, self->undo_index + 1);
-}
-
-static void
-new_action (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  g_autoptr(AqReportSpec) spec = aq_report_spec_new (AQ_REPORT_KIND_PIVOT);
-
-  aq_report_panel_set_spec (self, spec);
-}
-
-static void
-open_dialog_cb (AqReportOpenDialog *dialog,
-                const char         *name,
-                AqReportPanel      *self)
-{
-  aq_report_panel_open_report (self, name);
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  AqReportOpenDialog *dialog;
-
-  if (conninfo (self) == NULL)
-    return;
-  dialog = aq_report_open_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), conninfo (self));
-  g_signal_connect_object (dialog, "open", G_CALLBACK (open_dialog_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-stored_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
-  GTask *task = G_TASK (result);
-  gboolean ok;
-  int version = 0;
-  gpointer tag = g_task_get_source_tag (task);
-
-  if (tag == aq_report_store_save_async)
-    ok = aq_report_store_save_finish (result, &version, &error);
-  else if (tag == aq_report_store_duplicate_async)
-    ok = aq_report_store_duplicate_finish (result, &error);
-  else
-    ok = aq_report_store_delete_finish (result, &error);
-
-  if (!ok)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-    }
-  else if (tag == aq_report_store_save_async)
-    aq_report_spec_set_version (self->spec, version);
-  else if (tag == aq_report_store_delete_async)
-    {
-      aq_report_spec_set_name (self->spec, NULL);
-      aq_report_spec_set_version (self->spec, 0);
-    }
-  update_actions (self);
-  update_title (self);
-  self->storing--;
-  g_object_unref (self);
-}
-
-/* Asks for a name (saving a new or a standard report, duplicating) in a small dialog. */
-typedef void (*NameFunc) (AqReportPanel *self,
-                          const char    *name);
-
-static void
-name_response_cb (AdwMessageDialog *dialog,
-                  const char       *response,
-                  AqReportPanel    *self)
-{
-  NameFunc func = g_object_get_data (G_OBJECT (dialog), "func");
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  if (g_str_equal (response, "ok") && *name != '\0')
-    func (self, name);
-}
-
-static void
-ask_name (AqReportPanel *self,
-          const char    *heading,
-          const char    *suggestion,
-          NameFunc       func)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                              heading, NULL);
-  GtkWidget *entry = gtk_entry_new ();
-
-  gtk_editable_set_text (GTK_EDITABLE (entry), suggestion ? suggestion : "");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", C_("report designer", "_Cancel"),
-                                    "ok", C_("report designer", "_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "ok",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "ok");
-  g_object_set_data (G_OBJECT (dialog), "func", func);
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (name_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-save_as (AqReportPanel *self,
-         const char    *name)
-{
-  if (aq_report_spec_get_standard (self->spec)
-      || g_strcmp0 (aq_report_spec_get_name (self->spec), name) != 0)
-    {
-      /* a new definition: a copy of what is on screen under the new name */
-      g_autoptr(AqReportSpec) copy = aq_report_spec_copy (self->spec);
-      g_autofree char *json = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      JsonObject *object;
-
-      /* "standard" is not settable: go through JSON without it */
-      node = aq_report_spec_to_json (copy);
-      object = json_node_get_object (node);
-      json_object_remove_member (object, "standard");
-      json_object_set_string_member (object, "name", name);
-      json_object_set_int_member (object, "version", 0);
-      if (aq_report_spec_get_title (copy) == NULL || aq_report_spec_get_standard (copy))
-        json_object_set_string_member (object, "title", name);
-      g_clear_object (&copy);
-      copy = aq_report_spec_new_from_json (node, NULL);
-      if (copy == NULL)
-        return;
-      g_set_object (&self->spec, copy);
-      update_title (self);
-    }
-  self->storing++;
-  aq_report_store_save_async (conninfo (self), self->spec, g_get_user_name (), NULL,
-                              stored_cb, g_object_ref (self));
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  const char *name = aq_report_spec_get_name (self->spec);
-
-  if (conninfo (self) == NULL)
-    return;
-  if (name == NULL || aq_report_spec_get_standard (self->spec))
-    ask_name (self, _("Save Report As"), NULL, save_as);
-  else
-    save_as (self, name);
-}
-
-static void
-duplicate (AqReportPanel *self,
-           const char    *new_name)
-{
-  /* the copy is what is on screen: saved under the new name, the stored original untouched */
-  save_as (self, new_name);
-}
-
-static void
-duplicate_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  g_autofree char *suggestion = NULL;
-
-  if (aq_report_spec_get_name (self->spec) == NULL || conninfo (self) == NULL)
-    return;
-  /* Translators: the suggested name of a copy; %s is the original's name */
-  suggestion = g_strdup_printf (_("%s copy"), aq_report_spec_get_name (self->spec));
-  ask_name (self, _("Duplicate Report"), suggestion, duplicate);
-}
-
-static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    AqReportPanel    *self)
-{
-  if (!g_str_equal (response, "delete") || aq_report_spec_get_name (self->spec) == NULL)
-    return;
-  self->storing++;
-  aq_report_store_delete_async (conninfo (self), aq_report_spec_get_name (self->spec), NULL,
-                                stored_cb, g_object_ref (self));
-}
-
-static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  GtkWidget *dialog;
-  g_autofree char *body = NULL;
-
-  if (aq_report_spec_get_name (self->spec) == NULL || conninfo (self) == NULL)
-    return;
-  /* Translators: %s is a report's name */
-  body = g_strdup_printf (_("“%s” will be deleted for everyone. The layout stays on screen."),
-                          aq_report_spec_get_name (self->spec));
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   _("Delete the Report?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", C_("report designer", "_Cancel"),
-                                    "delete", C_("report designer", "_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* ---- export ---- */
-
-static void
-export_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
-  g_autoptr(GError) error = NULL;
-  guint64 n_rows = 0;
-
-  if (!aq_report_export_finish (result, &n_rows, &error))
-    show_error (self, error->message);
-  else
-    {
-      g_autofree char *basename = g_path_get_basename (self->export_path);
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is a file name */
-      text = g_strdup_printf (_("Exported to %s"), basename);
-      gtk_label_set_label (self->status_label, text);
-    }
-  self->storing--;
-  g_object_unref (self);
-}
-
-static void
-export_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    AqReportPanel   *self)
-{
-  g_autoptr(GFile) file = NULL;
-  gboolean csv = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "csv"));
-
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file == NULL || g_file_peek_path (file) == NULL)
-    goto out;
-
-  aq_report_panel_export (self, g_file_peek_path (file), csv);
-
-out:
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  gboolean csv = g_str_equal (g_variant_get_string (parameter, NULL), "csv");
-  GtkFileChooserNative *chooser;
-  const char *title = self->spec ? aq_report_spec_get_title (self->spec) : NULL;
-  g_autofree char *name = NULL;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->result == NULL && self->list == NULL)
-    return;
-  chooser = gtk_file_chooser_native_new (csv ? _("Export to CSV") : _("Export to Excel"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         C_("report designer", "_Export"), NULL);
-  name = g_strdup_printf ("%s.%s", title && *title ? title : C_("report designer", "report"),
-                          csv ? "csv" : "xlsx");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_file_filter_set_name (filter, csv ? C_("report designer", "CSV files")
-                                        : C_("report designer", "Excel workbooks"));
-  gtk_file_filter_add_suffix (filter, csv ? "csv" : "xlsx");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_set_data (G_OBJECT (chooser), "csv", GINT_TO_POINTER (csv));
-  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* ---- sorting, formats, drill-down ---- */
-
-static void
-sort_requested_cb (AqReportPanel *self,
-                   guint          column,
-                   gboolean       descending)
-{
-  AqReportResult *header = self->result ? self->result
-                           : self->list ? aq_report_list_get_header (self->list) : NULL;
-  AqReportSort sort = { 0 };
-  guint n_dims;
-  gboolean within_groups = FALSE;
-  GPtrArray *sorts;
-
-  if (header == NULL)
-    return;
-  n_dims = aq_report_result_get_n_row_dims (header);
-  sorts = aq_report_spec_get_sorts (self->spec);
-  for (guint i = 0; i < sorts->len; i++)
-    within_groups |= ((AqReportSort *) g_ptr_array_index (sorts, i))->within_groups;
-
-  sort.descending = descending;
-  if (column < n_dims)
-    {
-      sort.by = AQ_REPORT_SORT_DIMENSION;
-      sort.dimension = (char *) aq_report_result_get_row_dim_id (header, column);
-    }
-  else
-    {
-      sort.by = AQ_REPORT_SORT_VALUE;
-      sort.value_index = aq_report_result_get_column_value_index (header, column - n_dims);
-      /* with several row levels a value sort keeps the groups unless told otherwise */
-      sort.within_groups = within_groups || n_dims > 1;
-    }
-  aq_report_spec_clear_sorts (self->spec);
-  aq_report_spec_add_sort (self->spec, &sort);
-  push_undo (self);
-  start_run_soon (self);
-}
-
-static void
-options_changed_cb (AqReportPanel *self)
-{
-  push_undo (self);
-  start_run_soon (self);
-}
-
-static void
-options_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  GtkWidget *dialog;
-  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) dim_ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) dim_names = g_ptr_array_new_with_free_func (g_free);
-  AqDropZone *dims[] = { self->rows_zone, self->columns_zone };
-
-  for (guint i = 0; i < aq_drop_zone_get_n_fields (self->values_zone); i++)
-    g_ptr_array_add (values, g_strdup (aq_report_field_item_get_label (
-                                         aq_drop_zone_get_field (self->values_zone, i))));
-  for (guint z = 0; z < G_N_ELEMENTS (dims); z++)
-    for (guint i = 0; i < aq_drop_zone_get_n_fields (dims[z]); i++)
-      {
-        AqReportFieldItem *item = aq_drop_zone_get_field (dims[z], i);
-
-        g_ptr_array_add (dim_ids, g_strdup (aq_report_field_item_get_id (item)));
-        g_ptr_array_add (dim_names, g_strdup (aq_report_field_item_get_label (item)));
-      }
-  dialog = aq_report_options_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->spec,
-                                         values, dim_ids, dim_names);
-  g_signal_connect_object (dialog, "changed", G_CALLBACK (options_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-cell_activated_cb (AqReportPanel *self,
-                   guint          row,
-                   guint          column)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqReportSpec) drill = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  guint n_dims;
-  GtkWidget *window;
-
-  if (self->result == NULL)
-    return;
-  n_dims = aq_report_result_get_n_row_dims (self->result);
-  if (column < n_dims)
-    column = n_dims;
-  if (column - n_dims >= aq_report_result_get_n_columns (self->result))
-    return;
-  drill = aq_report_drill_spec (self->catalog, self->spec, self->result, row, column - n_dims,
-                                &error);
-  if (drill == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  params = aq_report_params_bar_get_values (self->params_bar);
-  window = aq_report_drill_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                       conninfo (self), self->catalog, drill, params);
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-/* ---- filter chips ---- */
-
-static void
-filter_apply_cb (GtkButton *button,
-                 gpointer   user_data)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
-  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
-  AqReportFieldItem *item = g_object_get_data (G_OBJECT (box), "field");
-  GtkWidget *editor = g_object_get_data (G_OBJECT (box), "editor");
-  GtkPopover *popover = g_object_get_data (G_OBJECT (box), "popover");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) values = NULL;
-
-  if (GTK_IS_EDITABLE (editor))
-    {
-      g_auto(GStrv) parts = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (editor)),
-                                            ",，", -1);
-
-      for (guint i = 0; parts[i] != NULL; i++)
-        if (*g_strstrip (parts[i]) != '\0')
-          g_strv_builder_add (builder, parts[i]);
-    }
-  else
-    for (GtkWidget *check = gtk_widget_get_first_child (editor); check != NULL;
-         check = gtk_widget_get_next_sibling (check))
-      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
-        g_strv_builder_add (builder, gtk_widget_get_name (check));
-  values = g_strv_builder_end (builder);
-  aq_report_field_item_set_filter (item, AQ_REPORT_FILTER_IN,
-                                   values[0] != NULL ? (const char * const *) values : NULL);
-  gtk_popover_popdown (popover);
-  aq_drop_zone_field_changed (self->filters_zone);
-}
-
-/* What a filter chip's ▾ shows: the members to keep (checks for a small dimension, an entry
- * for a big one); a filter set by a parameter or a condition says so and is left alone. */
-static GtkWidget *
-filter_popover_cb (AqReportChip *chip,
-                   GtkPopover   *popover,
-                   gpointer      user_data)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (user_data);
-  AqReportFieldItem *item = aq_report_chip_get_field (chip);
-  const char * const *values = aq_report_field_item_get_filter_values (item);
-  int op = aq_report_field_item_get_filter_op (item);
-  AqDimension *dimension = self->catalog ? aq_catalog_lookup_dimension (self->catalog,
-                                               aq_report_field_item_get_id (item)) : NULL;
-  GPtrArray *members = dimension ? aq_dimension_get_members (dimension) : NULL;
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (aq_report_field_item_get_label (item));
-  GtkWidget *editor;
-  GtkWidget *apply;
-  gboolean by_param = FALSE;
-
-  for (guint i = 0; values != NULL && values[i] != NULL; i++)
-    by_param |= values[i][0] == '$' && values[i][1] != '$';
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_box_append (GTK_BOX (box), title);
-  g_object_set_data (G_OBJECT (box), "field", item);
-  g_object_set_data (G_OBJECT (box), "popover", popover);
-
-  if (by_param || (op != AQ_REPORT_FILTER_IN && op != AQ_REPORT_FILTER_NOT_IN))
-    {
-      GtkWidget *note = gtk_label_new (_("Set by the report's parameters above."));
-
-      gtk_widget_add_css_class (note, "dim-label");
-      gtk_box_append (GTK_BOX (box), note);
-      return box;
-    }
-
-  if (members != NULL)
-    {
-      GtkWidget *scroller = gtk_scrolled_window_new ();
-
-      editor = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-      for (guint i = 0; i < members->len; i++)
-        {
-          AqDimensionMember *member = g_ptr_array_index (members, i);
-          GtkWidget *check = gtk_check_button_new_with_label (member->label ? member->label
-                                                                             : member->key);
-
-          gtk_widget_set_name (check, member->key);
-          gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                       values != NULL
-                                       && g_strv_contains (values, member->key));
-          gtk_box_append (GTK_BOX (editor), check);
-        }
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), editor);
-      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-      gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
-      gtk_box_append (GTK_BOX (box), scroller);
-    }
-  else
-    {
-      g_autofree char *text = values ? g_strjoinv (", ", (char **) values) : NULL;
-
-      editor = gtk_entry_new ();
-      gtk_entry_set_placeholder_text (GTK_ENTRY (editor), _("Values, separated by commas"));
-      gtk_editable_set_text (GTK_EDITABLE (editor), text ? text : "");
-      gtk_box_append (GTK_BOX (box), editor);
-    }
-  g_object_set_data (G_OBJECT (box), "editor", editor);
-  apply = gtk_button_new_with_mnemonic (C_("report designer", "_Apply"));
-  gtk_widget_add_css_class (apply, "suggested-action");
-  g_signal_connect (apply, "clicked", G_CALLBACK (filter_apply_cb), self);
-  gtk_box_append (GTK_BOX (box), apply);
-  return box;
-}
-
-/* Alt+Up / Alt+Down on a dimension's chip: to the zone above or below (Filters, Columns,
- * Rows), as one change to undo. */
-static void
-zone_move_requested_cb (AqDropZone    *zone,
-                        guint          position,
-                        int            direction,
-                        AqReportPanel *self)
-{
-  static const AqReportZone order[] = {
-    AQ_REPORT_ZONE_FILTERS, AQ_REPORT_ZONE_COLUMNS, AQ_REPORT_ZONE_ROWS,
-  };
-  AqReportZone from;
-
-  if (!aq_report_zone_from_string (aq_drop_zone_get_zone (zone), &from))
-    return;
-  for (int i = 0; i < (int) G_N_ELEMENTS (order); i++)
-    {
-      int to = i + direction;
-
-      if (order[i] != from)
-        continue;
-      if (to < 0 || to >= (int) G_N_ELEMENTS (order)
-          || position >= aq_report_spec_get_n_fields (self->spec, from))
-        return;
-      aq_report_spec_move_field (self->spec, from, position, order[to], -1);
-      apply_spec (self);
-      push_undo (self);
-      start_run_soon (self);
-      return;
-    }
-}
-
-static void
-zone_changed_cb (AqReportPanel *self)
-{
-  layout_changed (self);
-}
-
-static void
-params_changed_cb (AqReportPanel *self)
-{
-  start_run_soon (self);
-}
-
-static void
-kind_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  gboolean list = aq_report_spec_get_kind (self->spec) == AQ_REPORT_KIND_LIST;
-
-  aq_report_spec_set_kind (self->spec, list ? AQ_REPORT_KIND_PIVOT : AQ_REPORT_KIND_LIST);
-  if (!list)
-    {
-      /* a list has no columns: what was in Columns becomes rows */
-      while (aq_report_spec_get_n_fields (self->spec, AQ_REPORT_ZONE_COLUMNS) > 0)
-        aq_report_spec_move_field (self->spec, AQ_REPORT_ZONE_COLUMNS, 0,
-                                   AQ_REPORT_ZONE_ROWS, -1);
-      apply_spec (self);
-    }
-  push_undo (self);
-  start_run_soon (self);
+  _aq_report_panel_push_undo (self);
+  _aq_report_panel_start_run_soon (self);
 }
 
 /* ---- AqPanel ---- */
@@ -1629,9 +492,28 @@ reload (AqPanel *panel)
   AqReportPanel *self = AQ_REPORT_PANEL (panel);
 
   if (self->catalog == NULL)
-    load_catalog (self);
+    _aq_report_panel_load_catalog (self);
   else
-    start_run_soon (self);
+    _aq_report_panel_start_run_soon (self);
+}
+
+/* The window's monitor: its conninfo is where the catalog and the reports come from. */
+static void
+set_monitor (AqPanel             *panel,
+             AqConnectionMonitor *monitor)
+{
+  AqReportPanel *self = AQ_REPORT_PANEL (panel);
+
+  if (self->monitor == monitor)
+    return;
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor != NULL)
+    g_signal_connect_object (monitor, "notify::conninfo",
+                             G_CALLBACK (_aq_report_panel_profile_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  _aq_report_panel_load_catalog (self);
 }
 
 static void
@@ -1639,40 +521,10 @@ aq_panel_iface_init (AqPanelInterface *iface)
 {
   iface->get_loading = get_loading;
   iface->reload = reload;
+  iface->set_monitor = set_monitor;
 }
 
 /* ---- GtkWidget overrides ---- */
-
-static void
-window_monitor_cb (AqReportPanel *self,
-                   GParamSpec    *pspec,
-                   GObject       *window)
-{
-  if (self->monitor == NULL && aq_panel_find_monitor (GTK_WIDGET (self)) != NULL)
-    aq_report_panel_set_monitor (self, aq_panel_find_monitor (GTK_WIDGET (self)));
-}
-
-/* The window is where the connection monitor lives: taken when the panel is put in one. */
-static void
-aq_report_panel_root (GtkWidget *widget)
-{
-  AqReportPanel *self = AQ_REPORT_PANEL (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (aq_report_panel_parent_class)->root (widget);
-
-  root = gtk_widget_get_root (widget);
-  if (self->monitor == NULL
-      && g_object_class_find_property (G_OBJECT_GET_CLASS (root), "monitor") != NULL)
-    {
-      /* the window's template (and this panel) is built before its monitor is set */
-      if (aq_panel_find_monitor (widget) != NULL)
-        aq_report_panel_set_monitor (self, aq_panel_find_monitor (widget));
-      else
-        g_signal_connect_object (root, "notify::monitor", G_CALLBACK (window_monitor_cb), self,
-                                 G_CONNECT_SWAPPED);
-    }
-}
 
 /* --screenshot report=FILE: a meaningful report, not an empty designer. The window is marked
  * as a screenshot's after it is built, so this is decided when the panel is first shown. */
@@ -1799,7 +651,6 @@ aq_report_panel_class_init (AqReportPanelClass *klass)
   object_class->finalize = aq_report_panel_finalize;
   object_class->get_property = aq_report_panel_get_property;
   object_class->set_property = aq_report_panel_set_property;
-  widget_class->root = aq_report_panel_root;
   widget_class->map = aq_report_panel_map;
 
   properties[PROP_LOADING] =
@@ -1834,24 +685,36 @@ aq_report_panel_class_init (AqReportPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqReportPanel, chart);
   gtk_widget_class_bind_template_child (widget_class, AqReportPanel, empty_page);
   gtk_widget_class_bind_template_child (widget_class, AqReportPanel, calc_menu);
-  gtk_widget_class_bind_template_callback (widget_class, zone_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, zone_move_requested_cb);
-  gtk_widget_class_bind_template_callback (widget_class, params_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, sort_requested_cb);
-  gtk_widget_class_bind_template_callback (widget_class, cell_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, chart_value_changed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "zone_changed_cb",
+                                                G_CALLBACK (_aq_report_panel_zone_changed_cb));
+  gtk_widget_class_bind_template_callback_full (
+    widget_class, "zone_move_requested_cb", G_CALLBACK (_aq_report_panel_zone_move_requested_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "params_changed_cb",
+                                                G_CALLBACK (_aq_report_panel_params_changed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "sort_requested_cb",
+                                                G_CALLBACK (_aq_report_panel_sort_requested_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "cell_activated_cb",
+                                                G_CALLBACK (_aq_report_panel_cell_activated_cb));
+  gtk_widget_class_bind_template_callback_full (
+    widget_class, "chart_value_changed_cb", G_CALLBACK (_aq_report_panel_chart_value_changed_cb));
 
-  gtk_widget_class_install_action (widget_class, "report.add-field", "s", add_field_action);
-  gtk_widget_class_install_action (widget_class, "report.undo", NULL, undo_action);
-  gtk_widget_class_install_action (widget_class, "report.redo", NULL, redo_action);
-  gtk_widget_class_install_action (widget_class, "report.new", NULL, new_action);
-  gtk_widget_class_install_action (widget_class, "report.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "report.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "report.duplicate", NULL, duplicate_action);
-  gtk_widget_class_install_action (widget_class, "report.delete", NULL, delete_action);
-  gtk_widget_class_install_action (widget_class, "report.export", "s", export_action);
-  gtk_widget_class_install_action (widget_class, "report.options", NULL, options_action);
-  gtk_widget_class_install_action (widget_class, "report.toggle-list", NULL, kind_action);
+  gtk_widget_class_install_action (widget_class, "report.add-field", "s",
+                                   _aq_report_panel_add_field_action);
+  gtk_widget_class_install_action (widget_class, "report.undo", NULL, _aq_report_panel_undo_action);
+  gtk_widget_class_install_action (widget_class, "report.redo", NULL, _aq_report_panel_redo_action);
+  gtk_widget_class_install_action (widget_class, "report.new", NULL, _aq_report_panel_new_action);
+  gtk_widget_class_install_action (widget_class, "report.open", NULL, _aq_report_panel_open_action);
+  gtk_widget_class_install_action (widget_class, "report.save", NULL, _aq_report_panel_save_action);
+  gtk_widget_class_install_action (widget_class, "report.duplicate", NULL,
+                                   _aq_report_panel_duplicate_action);
+  gtk_widget_class_install_action (widget_class, "report.delete", NULL,
+                                   _aq_report_panel_delete_action);
+  gtk_widget_class_install_action (widget_class, "report.export", "s",
+                                   _aq_report_panel_export_action);
+  gtk_widget_class_install_action (widget_class, "report.options", NULL,
+                                   _aq_report_panel_options_action);
+  gtk_widget_class_install_action (widget_class, "report.toggle-list", NULL,
+                                   _aq_report_panel_kind_action);
   gtk_widget_class_install_property_action (widget_class, "report.view", "view");
 
   for (guint i = 0; i < G_N_ELEMENTS (zone_keys); i++)
@@ -1882,31 +745,14 @@ aq_report_panel_init (AqReportPanel *self)
   self->undo = g_ptr_array_new_with_free_func (g_free);
   self->view = g_strdup ("grid");
   aq_drop_zone_set_chip_menu (self->values_zone, self->calc_menu);
-  aq_drop_zone_set_chip_popover (self->filters_zone, filter_popover_cb, self);
+  aq_drop_zone_set_chip_popover (self->filters_zone, _aq_report_panel_filter_popover_cb, self);
   gtk_stack_set_visible_child_name (self->view_stack, "empty");
   reset_undo (self);
-  update_title (self);
-  update_actions (self);
+  _aq_report_panel_update_title (self);
+  _aq_report_panel_update_actions (self);
 }
 
 /* ---- public API ---- */
-
-void
-aq_report_panel_set_monitor (AqReportPanel       *self,
-                             AqConnectionMonitor *monitor)
-{
-  g_return_if_fail (AQ_IS_REPORT_PANEL (self));
-
-  if (self->monitor == monitor)
-    return;
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (self->monitor, self);
-  g_set_object (&self->monitor, monitor);
-  if (monitor != NULL)
-    g_signal_connect_object (monitor, "notify::profile-url", G_CALLBACK (profile_changed_cb),
-                             self, G_CONNECT_SWAPPED);
-  load_catalog (self);
-}
 
 /* Returns: (transfer none) (nullable): the catalog, once loaded */
 AqCatalog *
@@ -1935,10 +781,10 @@ aq_report_panel_set_spec (AqReportPanel *self,
 
   copy = aq_report_spec_copy (spec);
   g_set_object (&self->spec, copy);
-  apply_spec (self);
+  _aq_report_panel_apply_spec (self);
   reset_undo (self);
-  update_actions (self);
-  start_run_soon (self);
+  _aq_report_panel_update_actions (self);
+  _aq_report_panel_start_run_soon (self);
 }
 
 /* Opens a stored report by name (standard or saved); waits for the catalog if need be. */
@@ -1949,15 +795,16 @@ aq_report_panel_open_report (AqReportPanel *self,
   g_return_if_fail (AQ_IS_REPORT_PANEL (self));
   g_return_if_fail (name != NULL);
 
-  if (self->catalog == NULL || conninfo (self) == NULL)
+  if (self->catalog == NULL || _aq_report_panel_conninfo (self) == NULL)
     {
       g_free (self->pending_open);
       self->pending_open = g_strdup (name);
-      set_loading (self, TRUE);
+      _aq_report_panel_set_loading (self, TRUE);
       return;
     }
-  set_loading (self, TRUE);
-  aq_report_store_open_async (conninfo (self), name, self->cancellable, open_cb, self);
+  _aq_report_panel_set_loading (self, TRUE);
+  aq_report_store_open_async (_aq_report_panel_conninfo (self), name, self->cancellable,
+                              _aq_report_panel_open_cb, self);
 }
 
 /* Returns: (transfer none) (nullable): the pivot on screen */
@@ -1981,7 +828,7 @@ aq_report_panel_get_zone (AqReportPanel *self,
                           AqReportZone   zone)
 {
   g_return_val_if_fail (AQ_IS_REPORT_PANEL (self), NULL);
-  return zone_widget (self, zone);
+  return _aq_report_panel_zone_widget (self, zone);
 }
 
 AqReportCatalogView *
@@ -2055,9 +902,10 @@ aq_report_panel_export (AqReportPanel *self,
   self->export_path = g_strdup (path);
   params = aq_report_params_bar_get_values (self->params_bar);
   self->storing++;
-  aq_report_export_async (conninfo (self), self->catalog, self->spec, params, self->result,
+  aq_report_export_async (_aq_report_panel_conninfo (self), self->catalog, self->spec, params,
+                          self->result,
                           csv ? NULL : self->export_path, csv ? self->export_path : NULL,
-                          self->cancellable, export_cb, g_object_ref (self));
+                          self->cancellable, _aq_report_panel_export_cb, g_object_ref (self));
 }
 
 /* A query is in the warehouse now (not waiting for the layout to settle). */
@@ -2089,3 +937,4 @@ aq_report_panel_can_redo (AqReportPanel *self)
   g_return_val_if_fail (AQ_IS_REPORT_PANEL (self), FALSE);
   return self->undo_index + 1 < self->undo->len;
 }
+

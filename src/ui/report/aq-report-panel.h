@@ -18,8 +18,6 @@ G_BEGIN_DECLS
 #define AQ_TYPE_REPORT_PANEL (aq_report_panel_get_type ())
 G_DECLARE_FINAL_TYPE (AqReportPanel, aq_report_panel, AQ, REPORT_PANEL, GtkWidget)
 
-void                 aq_report_panel_set_monitor      (AqReportPanel       *self,
-                                                       AqConnectionMonitor *monitor);
 AqCatalog           *aq_report_panel_get_catalog      (AqReportPanel       *self);
 AqReportSpec        *aq_report_panel_get_spec         (AqReportPanel       *self);
 void                 aq_report_panel_set_spec         (AqReportPanel       *self,

@@ -138,7 +138,7 @@ use_profile (AqApplication *self,
       if (conninfo == NULL)
         conninfo = g_strdup (url);
     }
-  aq_connection_monitor_set_profile_url (self->monitor, conninfo);
+  aq_connection_monitor_set_conninfo (self->monitor, conninfo);
   aq_connection_monitor_check_now (self->monitor);
 }
 

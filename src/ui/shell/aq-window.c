@@ -131,8 +131,11 @@ aq_window_constructed (GObject *object)
 
   aq_connection_button_set_monitor (self->connection_button, self->monitor);
   aq_connection_banner_set_monitor (self->banner, self->monitor);
-  aq_overview_panel_set_monitor (self->overview_panel, self->monitor);
-  aq_customer_panel_set_monitor (self->customer_panel, self->monitor);
+  /* every panel gets the monitor the same way, whatever it does with it */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (AQ_IS_PANEL (child))
+      aq_panel_set_monitor (AQ_PANEL (child), self->monitor);
 }
 
 static void

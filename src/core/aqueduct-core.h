@@ -19,6 +19,7 @@
 #include "aq-geojson.h"
 #include "aq-export-file.h"
 #include "aq-health.h"
+#include "aq-json-reader.h"
 #include "aq-keyring.h"
 #include "aq-local-warehouse.h"
 #include "aq-map-features.h"

@@ -194,6 +194,21 @@ test_bad_input (void)
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
+  /* 100,000 nested brackets killed the reader (SIGSEGV); now they are refused unread */
+  {
+    g_autofree char *open = g_strnfill (100000, '[');
+    g_autofree char *close = g_strnfill (100000, ']');
+    g_autofree char *text = g_strconcat ("{\"rows\": ", open, close, "}", NULL);
+    g_autofree char *deep = write_file ("deep.json", text);
+
+    out = ctl (&status, &err, "report", "run", deep, NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "deep.json: The JSON nests deeper than 128 levels"));
+    g_assert_cmpstr (out, ==, "");
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&out, g_free);
+  }
+
   out = ctl (&status, &err, "report", "run", calc, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "values[0].calc"));

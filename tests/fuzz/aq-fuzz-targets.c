@@ -63,6 +63,12 @@ check_error (GError *error)
 {
   check (error != NULL && error->message != NULL && *error->message != '\0',
          "a failure comes with a message");
+  if (!g_utf8_validate (error->message, -1, NULL))
+    {
+      g_autofree char *shown = g_strescape (error->message, NULL);
+
+      g_printerr ("aq-fuzz: not UTF-8: %s\n", shown);
+    }
   check (g_utf8_validate (error->message, -1, NULL), "an error message is UTF-8");
 }
 

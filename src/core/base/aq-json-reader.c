@@ -7,7 +7,8 @@
  * counts the depth of [ and { outside strings (escapes followed), and only text within both
  * limits reaches json-glib. The scan does not validate JSON — json-glib still does that — it
  * only guarantees that json-glib never sees a nesting it could die of. Errors are
- * AQ_ERROR_INVALID, translated, and say which limit and where.
+ * AQ_ERROR_INVALID, translated, say which limit and where, and are valid UTF-8 (json-glib's
+ * own message quotes the bad token cut through a character: the fuzzers found it).
  */
 #define G_LOG_DOMAIN "aq-json-reader"
 
@@ -118,8 +119,11 @@ aq_json_read_full (const char  *data,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, len ? data : "", len, &local_error))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("not valid JSON: %s"),
-                   local_error->message);
+      /* json-glib quotes the token it stopped at cut at a byte count, through a character:
+       * the message goes on to a terminal, a JSON answer, the warehouse — valid UTF-8 only */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("not valid JSON: %s"), detail);
       return NULL;
     }
   root = json_parser_steal_root (parser);

@@ -65,8 +65,8 @@ aq_json_check_limits (const char  *data,
           if (++depth > max_depth)
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           _("The JSON nests deeper than %u levels (at byte %" G_GSIZE_FORMAT
-                             "); it is refused unread"), max_depth, i + 1);
+                           _("The JSON nests deeper than %u levels (at byte %lu); it is "
+                             "refused unread"), max_depth, (gulong) (i + 1));
               return FALSE;
             }
           break;

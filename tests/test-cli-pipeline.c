@@ -98,6 +98,15 @@ test_validate_bad (void)
     g_assert_cmpint (status, ==, 2);
     g_assert_nonnull (strstr (err, "deep.json: The JSON nests deeper than 128 levels"));
   }
+  {
+    g_autofree char *type1 = write_file ("type1.json", "{\"type\":1}");
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    out = ctl (&status, &err, "pipeline", "validate", type1, NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "the pipeline needs a “name”"));
+  }
 
   /* running an invalid pipeline is refused the same way */
   g_clear_pointer (&out, g_free);

@@ -208,6 +208,18 @@ test_bad_input (void)
     g_clear_pointer (&err, g_free);
     g_clear_pointer (&out, g_free);
   }
+  /* members of the wrong type: a message about the file, never a crash or a server error */
+  {
+    g_autofree char *type1 = write_file ("type1.json", "{\"type\":1}");
+
+    out = ctl (&status, &err, "report", "run", type1, NULL);
+    g_test_message ("%s", err);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_true (g_str_has_prefix (err, "aqueductctl: "));
+    g_assert_null (strstr (err, "ERROR:"));
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&out, g_free);
+  }
 
   out = ctl (&status, &err, "report", "run", calc, NULL);
   g_assert_cmpint (status, ==, 2);

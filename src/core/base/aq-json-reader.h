@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 
 /* Byte limits of the kinds of input; a caller may pass its own. */
 #define AQ_JSON_LIMIT_DEFINITION  (16 * 1024 * 1024)    /* a report or pipeline file */
-#define AQ_JSON_LIMIT_GEOJSON     (64 * 1024 * 1024)    /* an area file */
+/* an area file: AQ_GEOJSON_MAX_VERTICES positions at full precision are ~1.3 MB, and json-glib
+ * takes seconds per 5 MB of coordinates, so what is larger is refused before it is parsed */
+#define AQ_JSON_LIMIT_GEOJSON     (4 * 1024 * 1024)
 #define AQ_JSON_LIMIT_ANSWER      (1024 * 1024)         /* a provider's answer */
 #define AQ_JSON_LIMIT_NONE        G_MAXSIZE             /* data files: depth checked only */
 

@@ -406,6 +406,17 @@ aq_geometry_new_from_geojson (const char  *text,
   g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
+  /* a file this large is far over the vertex limit, and parsing it alone takes seconds */
+  if (strlen (text) > AQ_JSON_LIMIT_GEOJSON)
+    {
+      g_autofree char *size = g_format_size (strlen (text));
+      g_autofree char *limit = g_format_size (AQ_JSON_LIMIT_GEOJSON);
+
+      g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_TOO_MANY,
+                   _("The area file is %s; at most %s is read: simplify it before importing"),
+                   size, limit);
+      return NULL;
+    }
   root = aq_json_read (text, -1, AQ_JSON_LIMIT_GEOJSON, &local_error);
   if (root == NULL)
     {

@@ -2,6 +2,8 @@
  * demo warehouse; exact counts, bad areas refused with exit 2, a notice sent once */
 #include "aq-test-util.h"
 
+#include <math.h>
+
 #include <glib/gstdio.h>
 #include <stdarg.h>
 #include <string.h>
@@ -138,6 +140,53 @@ test_bad_areas (void)
     g_assert_cmpint (status, ==, 2);
   }
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.outage"), ==, outages);
+}
+
+/* Files made to crash a reader: 100,000 nested brackets (json-glib recursed until SIGSEGV),
+ * a type that is not a string (a NULL dereference), a polygon of 60,000 vertices (it ran for
+ * half a minute). Each is refused with exit 2 and a message that says why. */
+static void
+test_hostile_areas (void)
+{
+  g_autofree char *open = g_strnfill (100000, '[');
+  g_autofree char *close = g_strnfill (100000, ']');
+  g_autofree char *deep = g_strconcat (open, close, NULL);
+  g_autoptr(GString) big = g_string_new ("{\"type\":\"Polygon\",\"coordinates\":[[");
+  struct { const char *name; const char *text; const char *says; } bad[] = {
+    { "deep.geojson", deep, "nests deeper than 128 levels" },
+    { "type1.geojson", "{\"type\":1}", "\"type\" must be a string" },
+    { "features.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":[1]}]}",
+      "\"type\" must be a string" },
+    { "coordinates.geojson", "{\"type\":\"Polygon\",\"coordinates\":[[[\"a\",1]]]}",
+      "not a number" },
+    { "big.geojson", NULL, "more than 50000 positions" },
+    { "huge.geojson", NULL, "is read: simplify it before importing" },
+  };
+  g_autoptr(GString) huge = g_string_new ("{\"type\":\"Polygon\",\"coordinates\":[[");
+
+  for (guint i = 0; i < 60000; i++)
+    g_string_append_printf (big, "[%.6f,%.6f],", 119.3 + 0.01 * cos (i * 2 * G_PI / 60000),
+                            26.08 + 0.01 * sin (i * 2 * G_PI / 60000));
+  g_string_append_printf (big, "[%.6f,26.080000]]]}", 119.31);
+  bad[4].text = big->str;
+  /* 300,000 vertices (7.5 MB): it ran 32 s; now refused before it is parsed */
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_printf (huge, "[%.7f,%.7f],", 119.3 + 0.01 * cos (i * 2 * G_PI / 300000),
+                            26.08 + 0.01 * sin (i * 2 * G_PI / 300000));
+  g_string_append_printf (huge, "[%.7f,26.0800000]]]}", 119.31);
+  bad[5].text = huge->str;
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *path = write_file (bad[i].name, bad[i].text);
+      g_autofree char *out = NULL, *err = NULL;
+      int status;
+
+      out = aq_test_ctl (&status, &err, "outage", "analyze", "--geojson", path, NULL);
+      g_test_message ("%s: %s", bad[i].name, err);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (err, bad[i].says));
+      g_assert_cmpstr (out, ==, "");
+    }
 }
 
 static void
@@ -335,6 +384,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/outage/analyze", test_analyze);
   g_test_add_func ("/cli/outage/bad-areas", test_bad_areas);
+  g_test_add_func ("/cli/outage/hostile-areas", test_hostile_areas);
   g_test_add_func ("/cli/outage/create-and-notify", test_create_and_notify);
   g_test_add_func ("/cli/outage/pinned-clock", test_pinned_clock);
   status = g_test_run ();

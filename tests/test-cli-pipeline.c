@@ -55,6 +55,30 @@ test_validate_bad (void)
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "broken.json: not valid JSON"));
 
+  /* 100,000 nested brackets killed the reader (SIGSEGV); now they are refused unread */
+  {
+    g_autofree char *open = g_strnfill (100000, '[');
+    g_autofree char *close = g_strnfill (100000, ']');
+    g_autofree char *text = g_strconcat ("{\"name\": \"deep\", \"steps\": ", open, close, "}",
+                                         NULL);
+    g_autofree char *deep = write_file ("deep.json", text);
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    out = aq_test_ctl (&status, &err, "pipeline", "validate", deep, NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "deep.json: The JSON nests deeper than 128 levels"));
+  }
+  {
+    g_autofree char *type1 = write_file ("type1.json", "{\"type\":1}");
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    out = aq_test_ctl (&status, &err, "pipeline", "validate", type1, NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "the pipeline needs a “name”"));
+  }
+
   /* running an invalid pipeline is refused the same way */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

@@ -179,6 +179,33 @@ test_bad_input (void)
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 
+  /* 100,000 nested brackets killed the reader (SIGSEGV); now they are refused unread */
+  {
+    g_autofree char *open = g_strnfill (100000, '[');
+    g_autofree char *close = g_strnfill (100000, ']');
+    g_autofree char *text = g_strconcat ("{\"rows\": ", open, close, "}", NULL);
+    g_autofree char *deep = write_file ("deep.json", text);
+
+    out = aq_test_ctl (&status, &err, "report", "run", deep, NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "deep.json: The JSON nests deeper than 128 levels"));
+    g_assert_cmpstr (out, ==, "");
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&out, g_free);
+  }
+  /* members of the wrong type: a message about the file, never a crash or a server error */
+  {
+    g_autofree char *type1 = write_file ("type1.json", "{\"type\":1}");
+
+    out = aq_test_ctl (&status, &err, "report", "run", type1, NULL);
+    g_test_message ("%s", err);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_true (g_str_has_prefix (err, "aqueductctl: "));
+    g_assert_null (strstr (err, "ERROR:"));
+    g_clear_pointer (&err, g_free);
+    g_clear_pointer (&out, g_free);
+  }
+
   out = aq_test_ctl (&status, &err, "report", "run", calc, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "values[0].calc"));

@@ -7,6 +7,8 @@
  */
 #include "aq-test-util.h"
 
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -342,6 +344,9 @@ provider_stop (Provider *p)
 
 /* ---- the daemon ---- */
 
+/* What the tests' providers sign their receipts with (each provider has its own in real use) */
+#define RECEIPT_SECRET "test-receipt-secret-0123"
+
 typedef struct
 {
   GPid  pid;
@@ -373,6 +378,7 @@ write_config (const char *name,
     "concurrency=8\n"
     "channels=sms;wechat\n"
     "headers=Authorization: Bearer test-token\n"
+    "receipt-secret=" RECEIPT_SECRET "\n"
     "%s", daily_limit, p->port, extra ? extra : "");
   g_autoptr(GError) error = NULL;
 
@@ -430,16 +436,21 @@ daemon_end (Daemon *d,
   g_clear_pointer (&d->base, g_free);
 }
 
+/* A request; @secret (nullable) signs the body as a provider signs a receipt, @bearer
+ * (nullable) goes as "Authorization: Bearer …". */
 static char *
-http (Daemon     *d,
-      const char *method,
-      const char *path,
-      const char *body,
-      guint      *out_status)
+http_with (Daemon     *d,
+           const char *method,
+           const char *path,
+           const char *body,
+           const char *secret,
+           const char *bearer,
+           guint      *out_status)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *uri = g_strconcat (d->base, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) answer = NULL;
 
@@ -449,10 +460,38 @@ http (Daemon     *d,
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
+  if (secret)
+    {
+      g_autofree char *hmac = g_compute_hmac_for_string (G_CHECKSUM_SHA256,
+                                                         (const guchar *) secret,
+                                                         strlen (secret), body ? body : "", -1);
+      g_autofree char *signature = g_strconcat ("sha256=", hmac, NULL);
+
+      soup_message_headers_replace (headers, "X-Aqueduct-Signature", signature);
+    }
+  if (bearer)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
   answer = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   *out_status = soup_message_get_status (msg);
   return g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+}
+
+/* Receipts signed with the tests' secret. */
+static char *
+http (Daemon     *d,
+      const char *method,
+      const char *path,
+      const char *body,
+      guint      *out_status)
+{
+  return http_with (d, method, path, body,
+                    g_str_has_prefix (path, "/receipts/") ? RECEIPT_SECRET : NULL, NULL,
+                    out_status);
 }
 
 /* Waits until nothing is queued or being sent; fails the test after @seconds. */
@@ -643,7 +682,7 @@ test_deliver_retry_fail (void)
   /* bad receipts change nothing */
   body = http (&d, "POST", "/receipts/hook", "delivered", &status);
   g_assert_cmpuint (status, ==, 400);
-  assert_contains (body, "not JSON");
+  assert_contains (body, "not valid JSON");
   g_free (body);
   body = http (&d, "POST", "/receipts/hook", "{\"status\": \"delivered\"}", &status);
   g_assert_cmpuint (status, ==, 400);
@@ -891,9 +930,10 @@ test_sms_and_wechat (void)
   text = g_strdup_printf ("[relay]\nlease-seconds=6\nmax-attempts=3\nbackoff-base-ms=50\n"
                           "backoff-cap-ms=100\npoll-interval-ms=100\n"
                           "[provider.sms]\ntype=sms\nurl=http://127.0.0.1:%u/sms\ntimeout=3\n"
-                          "sign=市自来水\ntemplate=SMS_01\n"
+                          "sign=市自来水\ntemplate=SMS_01\nreceipt-secret=" RECEIPT_SECRET "\n"
                           "[provider.wx]\ntype=wechat\nurl=http://127.0.0.1:%u/wechat\n"
-                          "timeout=3\ntemplate-id=TPL-OUTAGE\n", p->port, p->port);
+                          "timeout=3\ntemplate-id=TPL-OUTAGE\nreceipt-secret=" RECEIPT_SECRET
+                          "\n", p->port, p->port);
   g_file_set_contents (config, text, -1, &error);
   g_assert_no_error (error);
   exec (db,
@@ -967,6 +1007,270 @@ test_sms_and_wechat (void)
   g_unlink (config);
 }
 
+/* ---- receipts that cannot be forged, crash the daemon or get lost ---- */
+
+#define HOOK_SECRET "hook-receipt-secret-aaaa"
+#define WX_SECRET "wx-receipt-secret-bbbbbb"
+
+static gint64
+status_is (AqDb       *db,
+           const char *key,
+           const char *status)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM notify.message"
+                                          " WHERE idempotency_key = '%s' AND status = '%s'",
+                                          key, status);
+
+  return aq_test_query_int64 (db, sql);
+}
+
+/* A message's status, waiting (up to @seconds) until it is @status. */
+static void
+wait_status (AqDb       *db,
+             const char *key,
+             const char *status,
+             int         seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (status_is (db, key, status) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("message %s not %s after %d s", key, status, seconds);
+      g_usleep (50 * 1000);
+    }
+}
+
+/* Two providers, each with its own secret: hook carries sms, wx (a webhook too) wechat. */
+static char *
+write_trust_config (Provider *p)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "aqueductd-trust.conf", NULL);
+  g_autofree char *text = g_strdup_printf (
+    "[relay]\nbatch-size=100\nlease-seconds=6\nmax-attempts=3\nbackoff-base-ms=50\n"
+    "backoff-cap-ms=300\npoll-interval-ms=100\n"
+    "[provider.hook]\ntype=webhook\nurl=http://127.0.0.1:%u/send\ntimeout=3\nchannels=sms\n"
+    "receipt-secret=" HOOK_SECRET "\n"
+    "[provider.wx]\ntype=webhook\nurl=http://127.0.0.1:%u/send\ntimeout=3\nchannels=wechat\n"
+    "receipt-secret=" WX_SECRET "\n", p->port, p->port);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+static void
+expect (Daemon     *d,
+        const char *path,
+        const char *body,
+        const char *secret,
+        const char *bearer,
+        guint       status,
+        const char *says)
+{
+  guint got = 0;
+  g_autofree char *answer = http_with (d, "POST", path, body, secret, bearer, &got);
+
+  g_test_message ("%s → %u %s", path, got, answer);
+  g_assert_cmpuint (got, ==, status);
+  if (says)
+    assert_contains (answer, says);
+}
+
+static void
+test_receipts_trust (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_trust_config (p);
+  g_autofree char *open = g_strnfill (100000, '[');
+  g_autofree char *close = g_strnfill (100000, ']');
+  g_autofree char *deep = g_strconcat (open, close, NULL);
+  g_autofree char *long_id = g_strnfill (2800, 'r');
+  g_autofree char *long_receipt = g_strdup_printf ("{\"idempotency_key\": \"k-1\","
+                                                   " \"status\": \"delivered\","
+                                                   " \"receipt_id\": \"%s\"}", long_id);
+  g_autoptr(GString) big = g_string_new ("{\"idempotency_key\": \"k-1\", \"detail\": \"");
+  g_autofree char *body = NULL;
+  Daemon d = { 0 };
+  guint status = 0;
+
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status, not_before)"
+        "  VALUES (1, 'outage', 't', 'queued', NULL),"
+        "         (2, 'outage', 't', 'queued', now() + interval '1 hour');"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  VALUES (1, 'sms', '13800000001', 'ok 1', 'k-1'),"
+        "         (1, 'wechat', 'oWx2', 'ok 2', 'k-2'),"
+        "         (2, 'sms', '13800000003', 'ok 3', 'k-3');");
+  daemon_start (&d, conninfo, config);
+  wait_status (db, "k-1", "sent", 30);
+  wait_status (db, "k-2", "sent", 30);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'k-1'"
+                                            "   AND provider = 'hook'"), ==, 1);
+
+  /* forged: wx's own secret, but k-1 went out through hook */
+  expect (&d, "/receipts/wx", "{\"idempotency_key\": \"k-1\", \"status\": \"failed\"}",
+          WX_SECRET, NULL, 403, "not this provider's");
+  /* unsigned, signed with another provider's secret, a wrong bearer */
+  expect (&d, "/receipts/hook", "{\"idempotency_key\": \"k-1\", \"status\": \"failed\"}",
+          NULL, NULL, 401, "not signed");
+  expect (&d, "/receipts/hook", "{\"idempotency_key\": \"k-1\", \"status\": \"failed\"}",
+          WX_SECRET, NULL, 401, "not signed");
+  expect (&d, "/receipts/hook", "{\"idempotency_key\": \"k-1\", \"status\": \"failed\"}",
+          NULL, WX_SECRET, 401, "not signed");
+  /* bad bodies, signed: 4xx with a plain message, never a warehouse error */
+  expect (&d, "/receipts/hook", long_receipt, HOOK_SECRET, NULL, 400,
+          "receipt_id is longer than 256 bytes");
+  expect (&d, "/receipts/hook", deep, HOOK_SECRET, NULL, 400, "nests deeper than 128");
+  for (guint i = 0; i < 110; i++)
+    g_string_append (big, long_id);   /* 308 KB */
+  g_string_append (big, "\", \"status\": \"failed\"}");
+  expect (&d, "/receipts/hook", big->str, HOOK_SECRET, NULL, 413, "at most 256 KiB");
+  /* …and the daemon is still there */
+  body = http (&d, "GET", "/healthz", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&body, g_free);
+  /* nothing of it was recorded or changed */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"), ==, 0);
+  g_assert_cmpint (status_is (db, "k-1", "sent") + status_is (db, "k-2", "sent"), ==, 2);
+
+  /* early: k-3 waits for its quiet hours; its receipt is kept, not applied; one posted to
+   * the provider that does not carry its channel is refused */
+  expect (&d, "/receipts/wx", "{\"idempotency_key\": \"k-3\", \"status\": \"delivered\"}",
+          WX_SECRET, NULL, 403, "not this provider's");
+  expect (&d, "/receipts/hook", "{\"idempotency_key\": \"k-3\", \"status\": \"delivered\"}",
+          HOOK_SECRET, NULL, 202, "kept");
+  g_assert_cmpint (status_is (db, "k-3", "queued"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"
+                                            " WHERE applied_at IS NULL"), ==, 1);
+  /* the quiet hours end: it is sent, and the receipt that waited for it is applied */
+  exec (db, "UPDATE notify.campaign SET not_before = NULL WHERE campaign_id = 2");
+  wait_status (db, "k-3", "delivered", 30);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'k-3'"
+                                            "   AND provider = 'hook' AND sent_at IS NOT NULL"
+                                            "   AND delivered_at IS NOT NULL"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"
+                                            " WHERE applied_at IS NULL"), ==, 0);
+  /* the provider pushes it again: a duplicate, not a second delivery */
+  expect (&d, "/receipts/hook", "{\"idempotency_key\": \"k-3\", \"status\": \"delivered\"}",
+          HOOK_SECRET, NULL, 200, "duplicate");
+
+  /* the right secret as a bearer works too */
+  expect (&d, "/receipts/hook", "{\"idempotency_key\": \"k-1\", \"status\": \"delivered\"}",
+          NULL, HOOK_SECRET, 200, "recorded");
+  g_assert_cmpint (status_is (db, "k-1", "delivered"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"), ==, 2);
+
+  body = http (&d, "GET", "/metrics", NULL, &status);
+  assert_contains (body, "\naqueduct_notify_receipts_refused_total{provider=\"hook\"} 3\n");
+  assert_contains (body, "\naqueduct_notify_receipts_refused_total{provider=\"wx\"} 2\n");
+  assert_contains (body, "\naqueduct_notify_receipts_invalid_total{provider=\"hook\"} 3\n");
+  assert_contains (body, "\naqueduct_notify_receipts_pending_total{provider=\"hook\"} 1\n");
+  g_clear_pointer (&body, g_free);
+
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
+/* A 50 MB receipt, streamed (no Content-Length): /healthz answers while it is still coming,
+ * and the receipt gets 413 without the daemon keeping it. */
+typedef struct
+{
+  const char   *base;
+  GInputStream *in;
+  guint         status;
+  gboolean      done;
+} Upload;
+
+static gpointer
+upload_thread (gpointer user_data)
+{
+  Upload *u = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *uri = g_strconcat (u->base, "/receipts/hook", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new_with_options ("timeout", 120, NULL);
+  soup_message_set_request_body (msg, "application/json", u->in, -1);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  if (error)
+    g_test_message ("upload: %s", error->message);
+  u->status = soup_message_get_status (msg);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_set (&u->done, TRUE);
+  return NULL;
+}
+
+static void
+test_receipt_huge_body (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_config ("aqueductd-huge.conf", p, 0, NULL);
+  g_autofree char *chunk = g_strnfill (1024 * 1024, ' ');
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  Upload u = { 0 };
+  GThread *thread;
+  Daemon d = { 0 };
+  guint status = 0;
+  char *body;
+  int fds[2];
+
+  daemon_start (&d, conninfo, config);
+  g_assert_cmpint (pipe (fds), ==, 0);
+  u.base = d.base;
+  u.in = g_unix_input_stream_new (fds[0], TRUE);
+  out = g_unix_output_stream_new (fds[1], TRUE);
+  thread = g_thread_new ("upload", upload_thread, &u);
+
+  /* the first of 50 MB is on its way… */
+  g_output_stream_write_all (out, "{\"detail\": \"", 12, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 2; i++)
+    {
+      g_output_stream_write_all (out, chunk, strlen (chunk), NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  /* …and the daemon answers others meanwhile */
+  body = http (&d, "GET", "/healthz", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  assert_contains (body, "\"status\":\"ok\"");
+  g_free (body);
+  g_assert_false (g_atomic_int_get (&u.done));
+  for (int i = 2; i < 50; i++)
+    {
+      g_output_stream_write_all (out, chunk, strlen (chunk), NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_output_stream_write_all (out, "\"}", 2, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (out, NULL, &error);
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_object_unref (u.in);
+  g_assert_cmpuint (u.status, ==, 413);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.delivery"), ==, 0);
+
+  body = http (&d, "GET", "/healthz", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  daemon_end (&d, SIGTERM);
+  provider_stop (p);
+  g_unlink (config);
+}
+
 static void
 test_bad_relay_config (void)
 {
@@ -982,6 +1286,8 @@ test_bad_relay_config (void)
     { "[provider.wx]\ntype=wechat\nurl=https://x/\n", "needs template-id" },
     { "[provider.a b]\ntype=webhook\nurl=http://x/\n", "[provider.a b] needs a name of letters" },
     { "[limits]\nrecipient-daily-limit=-1\n", "[limits] recipient-daily-limit=-1 is out of range" },
+    { "[provider.hook]\ntype=webhook\nurl=http://x/\nreceipt-secret=short\n",
+      "[provider.hook] receipt-secret must be at least 16 characters" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1015,6 +1321,8 @@ main (int   argc,
   g_test_add_func ("/daemon-relay/rate-limit-graceful-stop", test_rate_limit_and_graceful_stop);
   g_test_add_func ("/daemon-relay/sms-wechat", test_sms_and_wechat);
   g_test_add_func ("/daemon-relay/bad-config", test_bad_relay_config);
+  g_test_add_func ("/daemon-relay/receipts-trust", test_receipts_trust);
+  g_test_add_func ("/daemon-relay/receipt-huge-body", test_receipt_huge_body);
   status = g_test_run ();
 
   /* the tests share one database, made afresh by each; it goes when they are done, so the

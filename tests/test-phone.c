@@ -39,7 +39,16 @@ static const struct
   { "", NULL },
   { "abc", NULL },
   { "张三", NULL },
-  { "１３８１２３４５６７８", NULL },       /* full-width digits are not [0-9] */
+  /* what Chinese input methods type: full-width digits, spaces, dashes and plus */
+  { "１３８１２３４５６７８", "13812345678" },
+  { "＋８６　１３８－１２３４－５６７８", "13812345678" },
+  { "（０５９１）８７６５４３２１", "059187654321" },
+  { "８７６５－４３２１", "059187654321" },
+  { "138１２３４5678", "13812345678" },      /* half typed one way, half the other */
+  { "٠٥٩١٨٧٦٥٤٣٢١", "059187654321" },       /* Arabic-Indic digits */
+  { "১৩৮১২৩৪৫৬৭৮", "13812345678" },          /* Bengali digits */
+  { "１２３", NULL },
+  { "一三八一二三四五六七八", NULL },          /* Chinese numerals are words, not digits */
 };
 
 static void
@@ -100,6 +109,11 @@ test_mask (void)
     { aq_mask_phone, "13812345678", "138****5678" },
     { aq_mask_phone, "059187654321", "0591****4321" },
     { aq_mask_phone, "05912345678", "059****5678" },
+    /* counted in characters: never half a character, never more than 12 of them */
+    { aq_mask_phone, "１３８１２３４５６７８", "１３８****５６７８" },
+    { aq_mask_phone, "138１２３４5678", "138****5678" },
+    { aq_mask_phone, "电话号码是一三八一二三四五六七八谢谢你们的帮助", "电话号码****们的帮助" },
+    { aq_mask_phone, "１２", "****２" },
     { aq_mask_name, "张三明", "张*明" },
     { aq_mask_name, "张三", "张*" },
     { aq_mask_name, "欧阳娜娜", "欧**娜" },
@@ -116,6 +130,13 @@ test_mask (void)
       g_assert_cmpstr (supervisor, ==, rows[i].value);
     }
   g_assert_null (aq_mask_phone (NULL, AQ_ROLE_AGENT));
+  /* a byte that is not UTF-8 does not come back as one */
+  {
+    g_autofree char *masked = aq_mask_phone ("\xff\xfe" "13812345678\xc3", AQ_ROLE_AGENT);
+
+    g_assert_true (g_utf8_validate (masked, -1, NULL));
+    g_assert_cmpint (g_utf8_strlen (masked, -1), <=, AQ_MASK_PHONE_MAX);
+  }
   g_assert_null (aq_mask_name (NULL, AQ_ROLE_SUPERVISOR));
 }
 

@@ -19,14 +19,6 @@
 #include "aq-relay.h"
 #include "aq-scheduler-service.h"
 
-typedef struct
-{
-  guint64 received;
-  guint64 duplicate;
-  guint64 unknown;
-  guint64 invalid;
-} ReceiptStats;
-
 struct _AqDaemon
 {
   GObject        parent_instance;
@@ -38,11 +30,7 @@ struct _AqDaemon
   AqRelayConfig *relay_config;   /* until the relay takes it */
   AqRelay       *relay;
   AqSchedulerService *scheduler;
-  GHashTable    *receipt_stats;  /* provider name → ReceiptStats; the configured ones */
-
-  /* receipts share one connection, one statement at a time (each is a millisecond) */
-  GMutex         receipts_lock;
-  AqDb          *receipts_db;
+  AqReceiptEndpoint *receipts;  /* once started: /receipts/NAME (aq-receipts.c) */
 
   /* written on the main thread only */
   guint64     checks;
@@ -162,37 +150,6 @@ healthz_cb (SoupServer        *server,
 }
 
 static void
-append_receipt_metrics (AqDaemon *self,
-                        GString  *text)
-{
-  static const struct { const char *name, *help; gsize offset; } counters[] = {
-    { "received", "Receipts pushed by a provider, duplicates included.",
-      G_STRUCT_OFFSET (ReceiptStats, received) },
-    { "duplicate", "Receipts seen before and ignored.",
-      G_STRUCT_OFFSET (ReceiptStats, duplicate) },
-    { "unknown", "Receipts for no known message (answered 404 so the provider retries).",
-      G_STRUCT_OFFSET (ReceiptStats, unknown) },
-    { "invalid", "Receipts with a malformed body (answered 400).",
-      G_STRUCT_OFFSET (ReceiptStats, invalid) },
-  };
-
-  for (guint k = 0; k < G_N_ELEMENTS (counters); k++)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-
-      g_string_append_printf (text, "# HELP aqueduct_notify_receipts_%s_total %s\n"
-                              "# TYPE aqueduct_notify_receipts_%s_total counter\n",
-                              counters[k].name, counters[k].help, counters[k].name);
-      g_hash_table_iter_init (&iter, self->receipt_stats);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        g_string_append_printf (text, "aqueduct_notify_receipts_%s_total{provider=\"%s\"} %"
-                                G_GUINT64_FORMAT "\n", counters[k].name, (char *) key,
-                                G_STRUCT_MEMBER (guint64, value, counters[k].offset));
-    }
-}
-
-static void
 metrics_cb (SoupServer        *server,
             SoupServerMessage *msg,
             const char        *path,
@@ -225,158 +182,12 @@ metrics_cb (SoupServer        *server,
                           self->checks, self->failures, self->last_database_size);
   if (self->relay)
     aq_relay_append_metrics (self->relay, text);
-  append_receipt_metrics (self, text);
+  if (self->receipts)
+    aq_receipt_endpoint_append_metrics (self->receipts, text);
   aq_scheduler_service_append_metrics (self->scheduler, text);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_COPY,
                                     text->str, text->len);
-}
-
-/* ---- receipts ---- */
-
-typedef struct
-{
-  char      *provider;
-  AqReceipt  receipt;
-  SoupServerMessage *msg;
-} ReceiptJob;
-
-static void
-receipt_job_free (ReceiptJob *job)
-{
-  g_free (job->provider);
-  aq_receipt_clear (&job->receipt);
-  g_clear_object (&job->msg);
-  g_free (job);
-}
-
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              const char        *member,
-              const char        *value)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *body = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, value);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  body = json_to_string (root, FALSE);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
-                                    strlen (body));
-}
-
-static void
-receipt_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  AqDaemon *self = source_object;
-  ReceiptJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->receipts_lock);
-  AqReceiptResult result;
-
-  if (self->receipts_db != NULL && !aq_db_is_ok (self->receipts_db))
-    g_clear_object (&self->receipts_db);
-  if (self->receipts_db == NULL)
-    self->receipts_db = aq_connection_open (self->conninfo, &error);
-  if (self->receipts_db == NULL
-      || !aq_receipt_store (self->receipts_db, job->provider, &job->receipt, &result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_int (task, result);
-}
-
-static void
-receipt_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  AqDaemon *self = AQ_DAEMON (object);
-  ReceiptJob *job = g_task_get_task_data (G_TASK (result));
-  ReceiptStats *stats = g_hash_table_lookup (self->receipt_stats, job->provider);
-  g_autoptr(GError) error = NULL;
-  gssize outcome = g_task_propagate_int (G_TASK (result), &error);
-
-  if (error)
-    {
-      /* not 200: the provider keeps the receipt and pushes it again later */
-      g_warning ("receipt from %s not recorded: %s", job->provider, error->message);
-      respond_json (job->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "error", error->message);
-    }
-  else if (outcome == AQ_RECEIPT_UNKNOWN)
-    {
-      /* perhaps the receipt overtook our own record of the provider's id: a later push
-       * will find the message */
-      stats->unknown++;
-      respond_json (job->msg, SOUP_STATUS_NOT_FOUND, "error", "no such message");
-    }
-  else
-    {
-      if (outcome == AQ_RECEIPT_DUPLICATE)
-        stats->duplicate++;
-      respond_json (job->msg, SOUP_STATUS_OK, "result",
-                    outcome == AQ_RECEIPT_DUPLICATE ? "duplicate" : "recorded");
-    }
-  soup_server_message_unpause (job->msg);
-}
-
-static void
-receipts_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
-{
-  AqDaemon *self = user_data;
-  const char *provider = path + strlen ("/receipts/");
-  ReceiptStats *stats;
-  SoupMessageBody *body;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
-  ReceiptJob *job;
-
-  if (!g_str_has_prefix (path, "/receipts/")
-      || (stats = g_hash_table_lookup (self->receipt_stats, provider)) == NULL)
-    {
-      respond_json (msg, SOUP_STATUS_NOT_FOUND, "error",
-                    "no such provider: POST to /receipts/NAME of a [provider.NAME]");
-      return;
-    }
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
-    {
-      respond_json (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "error", "POST a receipt");
-      return;
-    }
-  stats->received++;
-  body = soup_server_message_get_request_body (msg);
-  bytes = soup_message_body_flatten (body);
-  job = g_new0 (ReceiptJob, 1);
-  if (!aq_receipt_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &job->receipt,
-                         &error))
-    {
-      stats->invalid++;
-      receipt_job_free (job);
-      respond_json (msg, SOUP_STATUS_BAD_REQUEST, "error", error->message);
-      return;
-    }
-  job->provider = g_strdup (provider);
-  job->msg = g_object_ref (msg);
-  soup_server_message_pause (msg);
-  task = g_task_new (self, NULL, receipt_done_cb, NULL);
-  g_task_set_source_tag (task, receipts_cb);
-  g_task_set_task_data (task, job, (GDestroyNotify) receipt_job_free);
-  g_task_run_in_thread (task, receipt_thread);
 }
 
 static void
@@ -403,12 +214,10 @@ aq_daemon_finalize (GObject *object)
   if (self->server)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  g_clear_pointer (&self->receipts, aq_receipt_endpoint_free);
   g_clear_object (&self->relay);
   g_clear_object (&self->scheduler);
   g_clear_pointer (&self->relay_config, aq_relay_config_free);
-  g_clear_pointer (&self->receipt_stats, g_hash_table_unref);
-  g_clear_object (&self->receipts_db);
-  g_mutex_clear (&self->receipts_lock);
   g_free (self->conninfo);
   g_free (self->address);
 
@@ -430,11 +239,8 @@ aq_daemon_init (AqDaemon *self)
   self->server = soup_server_new ("server-header", "aqueductd/" AQ_VERSION " ", NULL);
   soup_server_add_handler (self->server, "/healthz", healthz_cb, self, NULL);
   soup_server_add_handler (self->server, "/metrics", metrics_cb, self, NULL);
-  soup_server_add_handler (self->server, "/receipts", receipts_cb, self, NULL);
-  g_mutex_init (&self->receipts_lock);
   self->relay_config = aq_relay_config_new ();
   self->scheduler = aq_scheduler_service_new ();
-  self->receipt_stats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   soup_server_add_handler (self->server, NULL, not_found_cb, self, NULL);
 }
 
@@ -506,12 +312,7 @@ aq_daemon_start (AqDaemon *self)
   g_return_if_fail (AQ_IS_DAEMON (self));
   g_return_if_fail (self->relay == NULL);
 
-  for (guint i = 0; i < self->relay_config->providers->len; i++)
-    {
-      AqProviderConfig *p = g_ptr_array_index (self->relay_config->providers, i);
-
-      g_hash_table_insert (self->receipt_stats, g_strdup (p->name), g_new0 (ReceiptStats, 1));
-    }
+  self->receipts = aq_receipt_endpoint_new (self->server, self->conninfo, self->relay_config);
   self->relay = aq_relay_new (self->conninfo, g_steal_pointer (&self->relay_config));
   aq_relay_start (self->relay);
   aq_scheduler_service_start (self->scheduler, self->conninfo);

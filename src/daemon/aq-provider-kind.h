@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aq-json-reader.h"
 #include "aq-out-message.h"
 #include "aq-relay-config.h"
 

@@ -14,15 +14,15 @@
 JsonObject *
 aq_provider_parse_object (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   gsize len = 0;
   const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-  JsonNode *root;
 
-  if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+  /* a provider's answer is outside input too: limits before json-glib */
+  if (data == NULL || len == 0
+      || (root = aq_json_read (data, len, AQ_JSON_LIMIT_ANSWER, NULL)) == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   return json_object_ref (json_node_get_object (root));
 }

@@ -1,15 +1,21 @@
-/* aq-receipts.c — delivery receipts pushed by providers
+/* aq-receipts.c — POST /receipts/NAME: the providers' delivery receipts
  *
- * Providers push a receipt more than once (their own retries, our slow answer) and expect a
- * quick 200 each time. The receipt's key (provider, receipt_id) is the delivery table's
- * primary key, so the insert that finds it there does nothing, and the message's status is
- * only moved by the insert that did happen — and only from sending/sent, so a late "failed"
- * never undoes a "delivered".
+ * Anyone who can reach the port can post here, so a receipt earns its way in, cheapest check
+ * first, and nothing it sends can stall or crash the daemon:
  *
- * The body is one JSON object; the member names of the common vendors are all understood:
- * the message by our key (idempotency_key, out_id, client_msg_id) or by the provider's id
- * (id, provider_msg_id, biz_id, msgid, MsgID); the status (status, report_status, Status);
- * an optional receipt_id and detail (detail, err_msg, err_code).
+ *  1. after the headers only (an early handler): a known provider with a receipt-secret, POST,
+ *     and a Content-Length within AQ_RECEIPT_MAX_BODY — a larger body is answered 413 unread;
+ *     a chunked body is counted as it comes and not kept past the limit;
+ *  2. on a worker thread (never the main loop, so /healthz answers meanwhile): the signature
+ *     (HMAC-SHA256 of the raw body) or bearer secret compared in constant time (401), the
+ *     body read by core (aq_receipt_parse: size and depth before json-glib, ids bounded; 400),
+ *     then core's one statement (aq_outbox_apply_receipt), which refuses a receipt for a
+ *     message another provider sent (403) and keeps one that came before the message was
+ *     sent (202, applied when it is).
+ *
+ * A warehouse that cannot be reached is the only 503 (the provider keeps the receipt and
+ * pushes it again); a statement the warehouse refused is 422 with a plain message, never the
+ * raw error, so a provider does not retry a bad receipt forever.
  */
 #define G_LOG_DOMAIN "aqueductd"
 
@@ -17,163 +23,512 @@
 
 #include "aq-receipts.h"
 
-#include <json-glib/json-glib.h>
+#include <string.h>
 
-static const char store_sql[] =
-  "WITH target AS ("
-  "  (SELECT message_id FROM notify.message WHERE idempotency_key = $3"
-  "   UNION ALL"
-  "   SELECT message_id FROM notify.message"
-  "    WHERE $3::text IS NULL AND provider = $1 AND provider_msg_id = $2)"
-  "  LIMIT 1),"
-  " ins AS ("
-  "  INSERT INTO notify.delivery (provider, receipt_id, message_id, status, detail)"
-  "  SELECT $1, $4, t.message_id, $5, $6 FROM target t"
-  "  ON CONFLICT DO NOTHING"
-  "  RETURNING message_id),"
-  " upd AS ("
-  "  UPDATE notify.message AS m"
-  "     SET status = $5,"
-  "         delivered_at = CASE WHEN $5 = 'delivered' THEN now() ELSE m.delivered_at END,"
-  "         last_error = CASE WHEN $5 = 'failed'"
-  "                           THEN coalesce($6, 'the provider reported the delivery failed')"
-  "                           ELSE m.last_error END"
-  "    FROM ins WHERE m.message_id = ins.message_id AND m.status IN ('sending', 'sent')"
-  "  RETURNING 1)"
-  " SELECT (SELECT count(*) FROM target), (SELECT count(*) FROM ins),"
-  "        (SELECT count(*) FROM upd)";
+#include "aqueduct-core.h"
+
+typedef struct
+{
+  guint64 received;
+  guint64 duplicate;
+  guint64 unknown;
+  guint64 invalid;
+  guint64 refused;
+  guint64 pending;
+} ReceiptStats;
+
+typedef struct
+{
+  char         *name;
+  char         *secret;     /* NULL: receipts refused */
+  GStrv         channels;   /* the channels this provider is the first to carry */
+  ReceiptStats  stats;
+} Endpoint;
+
+struct _AqReceiptEndpoint
+{
+  SoupServer *server;
+  char       *conninfo;
+  GHashTable *endpoints;     /* name → Endpoint */
+
+  /* receipts share one connection, one statement at a time (each is a millisecond) */
+  GMutex      db_lock;
+  AqDb       *db;
+};
+
+typedef enum
+{
+  VERDICT_OK,            /* result holds the warehouse's answer */
+  VERDICT_UNAUTHORIZED,
+  VERDICT_INVALID,
+  VERDICT_UNAVAILABLE,
+  VERDICT_REFUSED,       /* the warehouse refused the statement */
+} Verdict;
+
+typedef struct
+{
+  AqReceiptEndpoint *self;
+  char              *provider;
+  char              *secret;
+  GStrv              channels;
+  GBytes            *body;
+  char              *signature;   /* X-Aqueduct-Signature */
+  char              *bearer;      /* Authorization: Bearer … */
+  SoupServerMessage *msg;
+
+  Verdict            verdict;
+  AqReceiptResult    result;
+  char              *message;
+} Job;
+
+/* The chunks of a body with no Content-Length, up to the limit. */
+typedef struct
+{
+  GByteArray *data;
+  gboolean    over;
+} Body;
+
+#define BODY_KEY "aq-receipt-body"
 
 /* ---- auxiliary methods ---- */
 
-static char *
-first_member (JsonObject         *object,
-              const char * const *names)
+static void
+endpoint_free (Endpoint *e)
 {
-  for (guint i = 0; names[i]; i++)
-    {
-      JsonNode *node = json_object_get_member (object, names[i]);
-
-      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-        continue;
-      if (json_node_get_value_type (node) == G_TYPE_STRING && *json_node_get_string (node))
-        return g_strdup (json_node_get_string (node));
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    }
-  return NULL;
+  g_free (e->name);
+  if (e->secret)
+    memset (e->secret, 0, strlen (e->secret));
+  g_free (e->secret);
+  g_strfreev (e->channels);
+  g_free (e);
 }
 
-static const char *
-normalise_status (const char *status)
+static void
+body_free (Body *b)
 {
-  g_autofree char *s = g_ascii_strdown (status, -1);
-  const char *delivered[] = { "delivered", "delivrd", "success", "succeeded", "ok", NULL };
-  const char *failed[] = { "failed", "fail", "undeliv", "undelivered", "rejectd", "rejected",
-                           "expired", NULL };
+  g_byte_array_unref (b->data);
+  g_free (b);
+}
 
-  if (g_strv_contains (delivered, s))
-    return "delivered";
-  /* WeChat says "failed:user block", "failed: system failed" */
-  if (g_strv_contains (failed, s) || g_str_has_prefix (s, "failed"))
-    return "failed";
-  return NULL;
+static void
+job_free (Job *job)
+{
+  g_free (job->provider);
+  g_free (job->secret);
+  g_strfreev (job->channels);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_free (job->signature);
+  g_free (job->bearer);
+  g_clear_object (&job->msg);
+  g_free (job->message);
+  g_free (job);
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              const char        *member,
+              const char        *value)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, value);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = json_to_string (root, FALSE);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
+                                    strlen (body));
+}
+
+/* Equal strings, in a time that does not depend on where they first differ. */
+static gboolean
+same_secret (const char *a,
+             const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guchar diff = la != lb;
+
+  for (gsize i = 0; i < MAX (la, lb); i++)
+    diff |= (guchar) (i < la ? g_ascii_tolower (a[i]) : 0)
+            ^ (guchar) (i < lb ? g_ascii_tolower (b[i]) : 0);
+  return diff == 0;
+}
+
+static gboolean
+authentic (Job *job)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (job->body, &len);
+
+  if (job->signature && g_str_has_prefix (job->signature, "sha256="))
+    {
+      g_autofree char *expected = g_compute_hmac_for_data (G_CHECKSUM_SHA256,
+                                                           (const guchar *) job->secret,
+                                                           strlen (job->secret),
+                                                           (const guchar *) (data ? data : ""),
+                                                           len);
+
+      return same_secret (job->signature + strlen ("sha256="), expected);
+    }
+  /* a bearer secret is compared exactly (the HMAC's hex is compared caselessly) */
+  if (job->bearer)
+    {
+      gsize la = strlen (job->bearer), lb = strlen (job->secret);
+      guchar diff = la != lb;
+
+      for (gsize i = 0; i < MAX (la, lb); i++)
+        diff |= (guchar) (i < la ? job->bearer[i] : 0) ^ (guchar) (i < lb ? job->secret[i] : 0);
+      return diff == 0;
+    }
+  return FALSE;
+}
+
+/* The provider's name from the path, with its endpoint; NULL when there is none. */
+static Endpoint *
+lookup (AqReceiptEndpoint *self,
+        const char        *path)
+{
+  if (!g_str_has_prefix (path, "/receipts/"))
+    return NULL;
+  return g_hash_table_lookup (self->endpoints, path + strlen ("/receipts/"));
+}
+
+/* ---- the warehouse side (worker thread) ---- */
+
+static void
+receipt_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Job *job = task_data;
+  AqReceiptEndpoint *self = job->self;
+  g_autoptr(GError) error = NULL;
+  g_auto(AqReceipt) receipt = { 0 };
+  gsize len = 0;
+  const char *data;
+
+  if (!authentic (job))
+    {
+      job->verdict = VERDICT_UNAUTHORIZED;
+      job->message = g_strdup ("the receipt is not signed with this provider's secret: send "
+                               "X-Aqueduct-Signature: sha256=HMAC-SHA256(secret, body)");
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  data = g_bytes_get_data (job->body, &len);
+  if (!aq_receipt_parse (data ? data : "", len, &receipt, &error))
+    {
+      job->verdict = VERDICT_INVALID;
+      job->message = g_strdup (error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+
+    if (self->db != NULL && !aq_db_is_ok (self->db))
+      g_clear_object (&self->db);
+    if (self->db == NULL)
+      self->db = aq_connection_open (self->conninfo, &error);
+    if (self->db != NULL
+        && aq_outbox_apply_receipt (self->db, job->provider,
+                                    (const char * const *) job->channels, &receipt,
+                                    &job->result, &error))
+      job->verdict = VERDICT_OK;
+    else
+      {
+        gboolean reachable = self->db != NULL && aq_db_is_ok (self->db);
+
+        g_warning ("receipt from %s not recorded: %s", job->provider, error->message);
+        job->verdict = reachable ? VERDICT_REFUSED : VERDICT_UNAVAILABLE;
+        job->message = g_strdup (reachable
+                                 ? "the warehouse could not record this receipt"
+                                 : "the warehouse cannot be reached: push the receipt again "
+                                   "later");
+      }
+  }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* ---- callbacks ---- */
+
+static void
+receipt_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Job *job = g_task_get_task_data (G_TASK (result));
+  Endpoint *e = g_hash_table_lookup (job->self->endpoints, job->provider);
+  ReceiptStats *stats = &e->stats;
+
+  switch (job->verdict)
+    {
+    case VERDICT_UNAUTHORIZED:
+      stats->refused++;
+      respond_json (job->msg, SOUP_STATUS_UNAUTHORIZED, "error", job->message);
+      break;
+    case VERDICT_INVALID:
+      stats->invalid++;
+      respond_json (job->msg, SOUP_STATUS_BAD_REQUEST, "error", job->message);
+      break;
+    case VERDICT_REFUSED:
+      stats->invalid++;
+      respond_json (job->msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "error", job->message);
+      break;
+    case VERDICT_UNAVAILABLE:
+      /* not 200: the provider keeps the receipt and pushes it again later */
+      respond_json (job->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "error", job->message);
+      break;
+    case VERDICT_OK:
+    default:
+      switch (job->result)
+        {
+        case AQ_RECEIPT_UNKNOWN:
+          /* perhaps the receipt overtook our own record of the provider's id: a later push
+           * will find the message */
+          stats->unknown++;
+          respond_json (job->msg, SOUP_STATUS_NOT_FOUND, "error", "no such message");
+          break;
+        case AQ_RECEIPT_FOREIGN:
+          stats->refused++;
+          respond_json (job->msg, SOUP_STATUS_FORBIDDEN, "error",
+                        "this message is not this provider's: nothing recorded");
+          break;
+        case AQ_RECEIPT_PENDING:
+          stats->pending++;
+          respond_json (job->msg, SOUP_STATUS_ACCEPTED, "result",
+                        "kept until the message is sent");
+          break;
+        case AQ_RECEIPT_DUPLICATE:
+          stats->duplicate++;
+          respond_json (job->msg, SOUP_STATUS_OK, "result", "duplicate");
+          break;
+        case AQ_RECEIPT_APPLIED:
+        default:
+          respond_json (job->msg, SOUP_STATUS_OK, "result", "recorded");
+          break;
+        }
+      break;
+    }
+  soup_server_message_unpause (job->msg);
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  Body *body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (chunk, &len);
+
+  if (body == NULL || body->over)
+    return;
+  if (body->data->len + len > AQ_RECEIPT_MAX_BODY)
+    {
+      /* what is left is read and dropped, the memory given back at once */
+      body->over = TRUE;
+      g_byte_array_set_size (body->data, 0);
+      return;
+    }
+  g_byte_array_append (body->data, data, len);
+}
+
+/* After the headers, before the body. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  AqReceiptEndpoint *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Endpoint *e = lookup (self, path);
+  goffset length;
+  Body *body;
+
+  if (e == NULL || soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    return;   /* the handler answers */
+  length = soup_message_headers_get_content_length (headers);
+  if (e->secret == NULL)
+    {
+      e->stats.received++;
+      e->stats.refused++;
+      respond_json (msg, SOUP_STATUS_FORBIDDEN, "error",
+                    "receipts from this provider are not accepted: set receipt-secret in its "
+                    "[provider.NAME] group");
+      return;
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > AQ_RECEIPT_MAX_BODY)
+    {
+      e->stats.received++;
+      e->stats.invalid++;
+      respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "error",
+                    "a receipt is at most 256 KiB");
+      return;
+    }
+  /* not accumulated by libsoup: got_chunk_cb keeps what is within the limit */
+  body = g_new0 (Body, 1);
+  body->data = g_byte_array_new ();
+  g_object_set_data_full (G_OBJECT (msg), BODY_KEY, body, (GDestroyNotify) body_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
+}
+
+static void
+receipts_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  AqReceiptEndpoint *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Endpoint *e = lookup (self, path);
+  Body *body;
+  const char *auth;
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  if (soup_server_message_get_status (msg) != 0)
+    return;   /* answered after the headers */
+  if (e == NULL)
+    {
+      respond_json (msg, SOUP_STATUS_NOT_FOUND, "error",
+                    "no such provider: POST to /receipts/NAME of a [provider.NAME]");
+      return;
+    }
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+    {
+      respond_json (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "error", "POST a receipt");
+      return;
+    }
+  e->stats.received++;
+  body = g_object_get_data (G_OBJECT (msg), BODY_KEY);
+  if (body == NULL || body->over)
+    {
+      e->stats.invalid++;
+      respond_json (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "error",
+                    "a receipt is at most 256 KiB");
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->self = self;
+  job->provider = g_strdup (e->name);
+  job->secret = g_strdup (e->secret);
+  job->channels = g_strdupv (e->channels);
+  job->body = g_byte_array_free_to_bytes (g_byte_array_ref (body->data));
+  job->signature = g_strdup (soup_message_headers_get_one (headers, "X-Aqueduct-Signature"));
+  auth = soup_message_headers_get_one (headers, "Authorization");
+  if (auth && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0)
+    job->bearer = g_strdup (auth + 7);
+  job->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, NULL, receipt_done_cb, NULL);
+  g_task_set_source_tag (task, receipts_cb);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, receipt_thread);
 }
 
 /* ---- public API ---- */
 
+/* Takes the receipts of @config's providers on @server; the endpoint must outlive @server's
+ * requests (the daemon frees it after the server). */
+AqReceiptEndpoint *
+aq_receipt_endpoint_new (SoupServer          *server,
+                         const char          *conninfo,
+                         const AqRelayConfig *config)
+{
+  AqReceiptEndpoint *self = g_new0 (AqReceiptEndpoint, 1);
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+
+  self->server = g_object_ref (server);
+  self->conninfo = g_strdup (conninfo);
+  self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify) endpoint_free);
+  g_mutex_init (&self->db_lock);
+  for (guint i = 0; i < config->providers->len; i++)
+    {
+      AqProviderConfig *p = g_ptr_array_index (config->providers, i);
+      Endpoint *e = g_new0 (Endpoint, 1);
+      g_autoptr(GStrvBuilder) channels = g_strv_builder_new ();
+
+      e->name = g_strdup (p->name);
+      e->secret = g_strdup (p->receipt_secret);
+      /* the same rule as the relay's: a channel goes to the first provider that lists it */
+      for (char **c = p->channels; *c; c++)
+        if (!g_hash_table_contains (taken, *c))
+          {
+            g_hash_table_add (taken, *c);
+            g_strv_builder_add (channels, *c);
+          }
+      e->channels = g_strv_builder_end (channels);
+      if (e->secret == NULL)
+        g_message ("receipts: [provider.%s] has no receipt-secret: its receipts are refused",
+                   e->name);
+      g_hash_table_insert (self->endpoints, e->name, e);
+    }
+  soup_server_add_early_handler (server, "/receipts", early_cb, self, NULL);
+  soup_server_add_handler (server, "/receipts", receipts_cb, self, NULL);
+  return self;
+}
+
 void
-aq_receipt_clear (AqReceipt *r)
+aq_receipt_endpoint_free (AqReceiptEndpoint *self)
 {
-  g_clear_pointer (&r->receipt_id, g_free);
-  g_clear_pointer (&r->provider_msg_id, g_free);
-  g_clear_pointer (&r->idempotency_key, g_free);
-  g_clear_pointer (&r->status, g_free);
-  g_clear_pointer (&r->detail, g_free);
+  if (self == NULL)
+    return;
+  soup_server_remove_handler (self->server, "/receipts");
+  g_object_unref (self->server);
+  g_hash_table_unref (self->endpoints);
+  g_clear_object (&self->db);
+  g_mutex_clear (&self->db_lock);
+  g_free (self->conninfo);
+  g_free (self);
 }
 
-/* Fills @r from a receipt's body; a precise AQ_ERROR_INVALID when it is not one. */
-gboolean
-aq_receipt_parse (const char  *data,
-                  gsize        len,
-                  AqReceipt   *r,
-                  GError     **error)
+void
+aq_receipt_endpoint_append_metrics (AqReceiptEndpoint *self,
+                                    GString           *text)
 {
-  static const char *key_names[] = { "idempotency_key", "out_id", "client_msg_id", NULL };
-  static const char *id_names[] = { "provider_msg_id", "id", "biz_id", "msgid", "MsgID", NULL };
-  static const char *status_names[] = { "status", "report_status", "Status", NULL };
-  static const char *detail_names[] = { "detail", "err_msg", "err_code", NULL };
-  static const char *receipt_names[] = { "receipt_id", NULL };
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *status = NULL;
-  JsonObject *object;
-  JsonNode *root;
-  const char *normal;
+  static const struct { const char *name, *help; gsize offset; } counters[] = {
+    { "received", "Receipts pushed by a provider, duplicates included.",
+      G_STRUCT_OFFSET (ReceiptStats, received) },
+    { "duplicate", "Receipts seen before and ignored.",
+      G_STRUCT_OFFSET (ReceiptStats, duplicate) },
+    { "unknown", "Receipts for no known message (answered 404 so the provider retries).",
+      G_STRUCT_OFFSET (ReceiptStats, unknown) },
+    { "invalid", "Receipts with a malformed or oversized body (answered 400, 413 or 422).",
+      G_STRUCT_OFFSET (ReceiptStats, invalid) },
+    { "refused", "Receipts not signed with the provider's secret, or for another provider's "
+      "message (answered 401 or 403).", G_STRUCT_OFFSET (ReceiptStats, refused) },
+    { "pending", "Receipts for messages not sent yet, kept until they are (answered 202).",
+      G_STRUCT_OFFSET (ReceiptStats, pending) },
+  };
 
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
+  for (guint k = 0; k < G_N_ELEMENTS (counters); k++)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "the body is not JSON: %s",
-                   local_error->message);
-      return FALSE;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "the body must be one JSON object");
-      return FALSE;
-    }
-  object = json_node_get_object (root);
-  r->idempotency_key = first_member (object, key_names);
-  r->provider_msg_id = first_member (object, id_names);
-  if (r->idempotency_key == NULL && r->provider_msg_id == NULL)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "no message: give idempotency_key (or out_id, client_msg_id) "
-                   "or the provider's id (provider_msg_id, id, biz_id, msgid)");
-      return FALSE;
-    }
-  status = first_member (object, status_names);
-  if (status == NULL)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "no status: give status");
-      return FALSE;
-    }
-  normal = normalise_status (status);
-  if (normal == NULL)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "status “%s” is neither delivered nor failed", status);
-      return FALSE;
-    }
-  r->status = g_strdup (normal);
-  r->detail = first_member (object, detail_names);
-  r->receipt_id = first_member (object, receipt_names);
-  if (r->receipt_id == NULL)
-    r->receipt_id = g_strdup_printf ("%s:%s", r->idempotency_key ? r->idempotency_key
-                                                                : r->provider_msg_id,
-                                     r->status);
-  return TRUE;
-}
+      GHashTableIter iter;
+      gpointer key, value;
 
-/* Records @r once; blocking. */
-gboolean
-aq_receipt_store (AqDb             *db,
-                  const char       *provider,
-                  const AqReceipt  *r,
-                  AqReceiptResult  *result,
-                  GError          **error)
-{
-  const char *params[] = { provider, r->provider_msg_id, r->idempotency_key, r->receipt_id,
-                           r->status, r->detail };
-  g_autoptr(PGresult) res = aq_db_query_prepared (db, store_sql, 6, params, error);
-
-  if (res == NULL)
-    return FALSE;
-  if (g_str_equal (PQgetvalue (res, 0, 0), "0"))
-    *result = AQ_RECEIPT_UNKNOWN;
-  else if (g_str_equal (PQgetvalue (res, 0, 1), "0"))
-    *result = AQ_RECEIPT_DUPLICATE;
-  else
-    *result = AQ_RECEIPT_APPLIED;
-  return TRUE;
+      g_string_append_printf (text, "# HELP aqueduct_notify_receipts_%s_total %s\n"
+                              "# TYPE aqueduct_notify_receipts_%s_total counter\n",
+                              counters[k].name, counters[k].help, counters[k].name);
+      g_hash_table_iter_init (&iter, self->endpoints);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_string_append_printf (text, "aqueduct_notify_receipts_%s_total{provider=\"%s\"} %"
+                                G_GUINT64_FORMAT "\n", counters[k].name, (char *) key,
+                                G_STRUCT_MEMBER (guint64, &((Endpoint *) value)->stats,
+                                                 counters[k].offset));
+    }
 }

@@ -1,35 +1,21 @@
-/* aq-receipts.h — delivery receipts pushed by providers */
+/* aq-receipts.h — POST /receipts/NAME: the providers' delivery receipts */
 #pragma once
 
-#include "aqueduct-core.h"
+#include <libsoup/soup.h>
+
+#include "aq-relay-config.h"
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  char *receipt_id;       /* the provider's, or one made of the message and the status */
-  char *provider_msg_id;
-  char *idempotency_key;
-  char *status;           /* delivered or failed */
-  char *detail;
-} AqReceipt;
+typedef struct _AqReceiptEndpoint AqReceiptEndpoint;
 
-typedef enum
-{
-  AQ_RECEIPT_APPLIED,     /* recorded; the message's status follows unless already final */
-  AQ_RECEIPT_DUPLICATE,   /* this receipt was recorded before: nothing changed */
-  AQ_RECEIPT_UNKNOWN,     /* no such message (yet): nothing recorded */
-} AqReceiptResult;
+AqReceiptEndpoint *aq_receipt_endpoint_new            (SoupServer          *server,
+                                                       const char          *conninfo,
+                                                       const AqRelayConfig *config);
+void               aq_receipt_endpoint_free           (AqReceiptEndpoint   *self);
+void               aq_receipt_endpoint_append_metrics (AqReceiptEndpoint   *self,
+                                                       GString             *text);
 
-void     aq_receipt_clear (AqReceipt        *receipt);
-gboolean aq_receipt_parse (const char       *data,
-                           gsize             len,
-                           AqReceipt        *receipt,
-                           GError          **error);
-gboolean aq_receipt_store (AqDb             *db,
-                           const char       *provider,
-                           const AqReceipt  *receipt,
-                           AqReceiptResult  *result,
-                           GError          **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqReceiptEndpoint, aq_receipt_endpoint_free)
 
 G_END_DECLS

@@ -26,6 +26,9 @@ provider_config_free (AqProviderConfig *p)
   g_free (p->template_code);
   g_free (p->template_id);
   g_free (p->data_key);
+  if (p->receipt_secret)
+    memset (p->receipt_secret, 0, strlen (p->receipt_secret));
+  g_free (p->receipt_secret);
   g_free (p);
 }
 
@@ -187,6 +190,13 @@ load_provider (AqRelayConfig  *config,
   p->data_key = g_key_file_get_string (kf, group, "data-key", NULL);
   if (p->data_key == NULL)
     p->data_key = g_strdup ("content");
+  p->receipt_secret = g_key_file_get_string (kf, group, "receipt-secret", NULL);
+  if (p->receipt_secret && strlen (p->receipt_secret) < 16)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   "%s: [%s] receipt-secret must be at least 16 characters", path, group);
+      return FALSE;
+    }
   if (p->type == AQ_PROVIDER_WECHAT && p->template_id == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] a wechat provider needs template-id",

@@ -26,6 +26,8 @@ typedef struct
   char           *template_code; /* sms: the vendor's template code */
   char           *template_id;   /* wechat: the template message's id */
   char           *data_key;      /* wechat: the template field the text goes in */
+  char           *receipt_secret; /* what its receipts are signed (HMAC) or sent with; NULL:
+                                  * its receipts are refused */
 } AqProviderConfig;
 
 typedef struct

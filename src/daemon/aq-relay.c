@@ -9,7 +9,8 @@
  *
  * Delivery is at least once: a relay killed between the provider's 200 and our write leaves
  * the lease to run out, and the next claimant posts the message again with the same
- * idempotency key, which is what lets the provider drop the copy.
+ * idempotency key, which is what lets the provider drop the copy. The statements are core's
+ * (src/core/notify/aq-outbox.c): the daemon holds no SQL.
  */
 #define G_LOG_DOMAIN "aqueductd"
 
@@ -22,7 +23,7 @@
 
 #include "aqueduct-core.h"
 #include "aq-provider.h"
-#include "aq-relay-store.h"
+#include "aq-outbox.h"
 
 typedef enum
 {
@@ -187,7 +188,7 @@ job_thread (GTask        *task,
 
   if (job->kind == JOB_RECORD)
     {
-      if (!aq_relay_store_record (self->db, job->owner, job->outcomes, &error))
+      if (!aq_outbox_record (self->db, job->owner, job->outcomes, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
@@ -195,16 +196,15 @@ job_thread (GTask        *task,
     }
   else
     {
-      job->messages = aq_relay_store_claim (self->db, job->owner, job->lease_seconds,
-                                            job->limit, (const char * const *) job->channels,
-                                            &error);
+      job->messages = aq_outbox_claim (self->db, job->owner, job->lease_seconds, job->limit,
+                                       (const char * const *) job->channels, &error);
       if (job->messages == NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
       job->depth = -1;
-      if (job->measure_depth && !aq_relay_store_queue_depth (self->db, &job->depth, NULL))
+      if (job->measure_depth && !aq_outbox_queue_depth (self->db, &job->depth, NULL))
         job->depth = -1;
     }
   g_task_return_boolean (task, TRUE);

@@ -3,6 +3,13 @@
  * aq_phone_normalize() must give exactly what dw.normalize_phone() gives in SQL: the pipelines
  * store contacts with the SQL one, and a lookup typed by an agent is normalised here before it
  * reaches an index. tests/test-phone.c holds the two side by side on a table of real forms.
+ *
+ * Chinese input methods type full-width digits (１３８…), and numbers pasted from other
+ * systems can carry other scripts' digits: the decimal digits of the scripts in
+ * unicode_zeros[] count like ASCII ones, here and in dw.normalize_phone() (migration 011
+ * translates the same list); every other character — spaces, dashes of any width — is
+ * dropped. Masking counts characters, never bytes, so it never cuts one in half, and keeps
+ * at most AQ_MASK_PHONE_MAX characters whatever it is given.
  */
 #define G_LOG_DOMAIN "aq-phone"
 
@@ -10,7 +17,26 @@
 
 #include <string.h>
 
+/* The zero of each run of ten decimal digits that counts. Keep in step with
+ * data/sql/011_relay_trust.sql. */
+static const gunichar unicode_zeros[] = {
+  0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+  0x0D66, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0xFF10,
+};
+
 /* ---- auxiliary methods ---- */
+
+/* '0'…'9' for a digit that counts, 0 for anything else. */
+static char
+digit_of (gunichar c)
+{
+  if (c >= '0' && c <= '9')
+    return (char) c;
+  for (guint i = 0; i < G_N_ELEMENTS (unicode_zeros); i++)
+    if (c >= unicode_zeros[i] && c <= unicode_zeros[i] + 9)
+      return (char) ('0' + (c - unicode_zeros[i]));
+  return 0;
+}
 
 static gboolean
 all_digits (const char *s,
@@ -70,11 +96,26 @@ aq_phone_normalize (const char *raw,
   if (area_code == NULL)
     area_code = "0591";
 
-  /* like regexp_replace(raw, '[^0-9]', '', 'g'): only ASCII digits count */
+  /* like regexp_replace(translate(raw, …), '[^0-9]', '', 'g'); a byte that is not UTF-8
+   * counts as nothing */
   digits = g_string_new (NULL);
-  for (const char *p = raw; *p; p++)
-    if (*p >= '0' && *p <= '9')
-      g_string_append_c (digits, *p);
+  for (const char *p = raw; *p; )
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      char d;
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          p++;
+          continue;
+        }
+      if ((d = digit_of (c)) != 0)
+        g_string_append_c (digits, d);
+      p = g_utf8_next_char (p);
+      /* no phone has this many digits: the rest cannot make one */
+      if (digits->len > 64)
+        return NULL;
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     {
@@ -129,6 +170,8 @@ aq_role_to_string (AqRole role)
  *
  * '13812345678' → '138****5678', '059187654321' → '0591****4321': the area code and the last
  * four digits stay, which is what an agent reads back to a caller to confirm the number.
+ * Counted in characters (a full-width number masks like an ASCII one); whatever is given —
+ * a rejected paragraph included — at most 4 characters, '****' and 4 more come back.
  *
  * Returns: (transfer full) (nullable): a copy of @phone, masked unless @role may see it
  */
@@ -136,17 +179,26 @@ char *
 aq_mask_phone (const char *phone,
                AqRole      role)
 {
-  gsize len;
+  g_autofree char *valid = NULL;
+  GString *out;
+  glong n, head, tail;
 
   if (phone == NULL)
     return NULL;
   if (role == AQ_ROLE_SUPERVISOR)
     return g_strdup (phone);
-  len = strlen (phone);
-  if (len >= 8)
-    return g_strdup_printf ("%.*s****%s", (int) (len - 8), phone, phone + len - 4);
-  /* too short to be a real number: keep no more than half of it */
-  return g_strdup_printf ("****%s", phone + len - MIN (2, len / 2));
+  valid = g_utf8_make_valid (phone, -1);
+  n = g_utf8_strlen (valid, -1);
+  if (n >= 8)
+    head = MIN (n - 8, 4), tail = 4;
+  else
+    /* too short to be a real number: keep no more than half of it */
+    head = 0, tail = MIN (2, n / 2);
+  out = g_string_new (NULL);
+  g_string_append_len (out, valid, g_utf8_offset_to_pointer (valid, head) - valid);
+  g_string_append (out, "****");
+  g_string_append (out, g_utf8_offset_to_pointer (valid, n - tail));
+  return g_string_free (out, FALSE);
 }
 
 /**

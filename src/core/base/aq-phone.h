@@ -20,6 +20,9 @@ gboolean    aq_role_from_string   (const char  *text,
                                    AqRole      *out_role);
 const char *aq_role_to_string     (AqRole       role);
 
+/* The longest aq_mask_phone() result, in characters. */
+#define AQ_MASK_PHONE_MAX 12
+
 char       *aq_mask_phone         (const char  *phone,
                                    AqRole       role);
 char       *aq_mask_name          (const char  *name,

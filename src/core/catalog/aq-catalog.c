@@ -17,6 +17,7 @@
 #include "aq-db.h"
 #include "aq-db-job.h"
 #include "aq-error.h"
+#include "aq-json-reader.h"
 
 #define CATALOG_RESOURCE_DIR "/org/aqueduct/Aqueduct/catalog/"
 
@@ -310,18 +311,17 @@ _aq_catalog_builtin_array (const char  *name,
 {
   g_autofree char *path = g_strconcat (CATALOG_RESOURCE_DIR, name, NULL);
   g_autoptr(GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (bytes == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
-                                   g_bytes_get_size (bytes), error))
+  root = aq_json_read (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                       AQ_JSON_LIMIT_NONE, error);
+  if (root == NULL)
     {
       g_prefix_error (error, "%s: ", name);
       return NULL;
     }
-  root = json_parser_get_root (parser);
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: not a JSON array", name);
@@ -364,12 +364,11 @@ load_table (AqCatalog  *self,
     return FALSE;
   for (int i = 0; i < PQntuples (res); i++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonNode *root;
+      g_autoptr(JsonNode) root = aq_json_read (PQgetvalue (res, i, 0), -1,
+                                               AQ_JSON_LIMIT_DEFINITION, error);
 
-      if (!json_parser_load_from_data (parser, PQgetvalue (res, i, 0), -1, error))
+      if (root == NULL)
         return FALSE;
-      root = json_parser_get_root (parser);
       if (!JSON_NODE_HOLDS_OBJECT (root))
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "catalog row %d is not an object", i);

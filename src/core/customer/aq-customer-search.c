@@ -217,6 +217,12 @@ _aq_customer_row_to_json (PGresult *res,
   return object;
 }
 
+static char *mask_echo (AqCustomerKey key, const char *text, gboolean names_customer,
+                        AqRole role);
+
+/* An echo repeats what was typed, not a pasted paragraph: at most this many characters. */
+#define ECHO_MAX_CHARS 32
+
 /**
  * _aq_customer_mask_echo:
  * @key: what @text was searched as
@@ -235,6 +241,23 @@ _aq_customer_mask_echo (AqCustomerKey  key,
                         const char    *text,
                         gboolean       names_customer,
                         AqRole         role)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  g_autofree char *echo = mask_echo (key, valid, names_customer, role);
+
+  g_autofree char *cut = NULL;
+
+  if (g_utf8_strlen (echo, -1) <= ECHO_MAX_CHARS)
+    return g_steal_pointer (&echo);
+  cut = g_utf8_substring (echo, 0, ECHO_MAX_CHARS - 1);
+  return g_strconcat (cut, "…", NULL);
+}
+
+static char *
+mask_echo (AqCustomerKey  key,
+           const char    *text,
+           gboolean       names_customer,
+           AqRole         role)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (text ? text : ""));
 

@@ -5,6 +5,11 @@
  * slip is named precisely (which ring, which position); what needs real geometry (a ring
  * crossing itself or another) is asked of PostGIS, which also does the repair. An area that
  * failed any check is never analysed, so no count ever comes from a broken polygon.
+ *
+ * The text comes from files and windows anyone can fill: it is read by aq_json_read()
+ * (size and depth limits before json-glib sees it), every member's type is checked before it
+ * is used, and an area has at most AQ_GEOJSON_MAX_VERTICES positions, counted before they are
+ * read — the distinct-vertex check sorts, so a ring costs n log n, not n².
  */
 #define G_LOG_DOMAIN "aq-geojson"
 
@@ -14,13 +19,61 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aq-error.h"
+#include "aq-json-reader.h"
 
 G_DEFINE_QUARK (aq-geojson-error-quark, aq_geojson_error)
 
+typedef struct
+{
+  GPtrArray *polygons;   /* GPtrArray (rings) of GArray (lon,lat) */
+  guint      positions;  /* read so far, over every ring */
+} Reader;
+
 /* ---- auxiliary methods ---- */
+
+/* A member that is a string; NULL when absent or of another type. */
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static int
+compare_pairs (gconstpointer a,
+               gconstpointer b)
+{
+  const double *x = a, *y = b;
+
+  if (x[0] != y[0])
+    return x[0] < y[0] ? -1 : 1;
+  if (x[1] != y[1])
+    return x[1] < y[1] ? -1 : 1;
+  return 0;
+}
+
+/* How many different (lon, lat) pairs @ring holds. */
+static guint
+count_distinct (GArray *ring)
+{
+  guint n = ring->len / 2, distinct = 0;
+  g_autofree double *sorted = g_memdup2 (ring->data, sizeof (double) * 2 * n);
+
+  qsort (sorted, n, 2 * sizeof (double), compare_pairs);
+  for (guint i = 0; i < n; i++)
+    if (i == 0 || compare_pairs (sorted + 2 * i, sorted + 2 * (i - 1)) != 0)
+      distinct++;
+  return distinct;
+}
 
 static gboolean
 read_position (JsonNode  *node,
@@ -64,14 +117,15 @@ read_position (JsonNode  *node,
 
 /* A ring into out (lon,lat pairs, closed), after the static checks. */
 static gboolean
-read_ring (JsonNode  *node,
+read_ring (Reader    *reader,
+           JsonNode  *node,
            guint      polygon_no,
            guint      ring_no,
            GArray    *out,
            GError   **error)
 {
   JsonArray *ring;
-  guint n, distinct = 0;
+  guint n, distinct;
   double first_lon = 0, first_lat = 0, last_lon = 0, last_lat = 0;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
@@ -82,6 +136,15 @@ read_ring (JsonNode  *node,
     }
   ring = json_node_get_array (node);
   n = json_array_get_length (ring);
+  if (n > AQ_GEOJSON_MAX_VERTICES - reader->positions)
+    {
+      g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_TOO_MANY,
+                   _("The area has more than %u positions: simplify it before importing"),
+                   (guint) AQ_GEOJSON_MAX_VERTICES);
+      return FALSE;
+    }
+  reader->positions += n;
+  g_array_set_size (out, 0);
   for (guint i = 0; i < n; i++)
     {
       double lon, lat;
@@ -94,16 +157,6 @@ read_ring (JsonNode  *node,
         }
       if (i == 0)
         first_lon = lon, first_lat = lat;
-      /* vertices equal to one already seen do not make a ring any bigger */
-      {
-        gboolean seen = FALSE;
-
-        for (guint j = 0; j < out->len / 2 && !seen; j++)
-          seen = g_array_index (out, double, 2 * j) == lon
-                 && g_array_index (out, double, 2 * j + 1) == lat;
-        if (!seen)
-          distinct++;
-      }
       g_array_append_val (out, lon);
       g_array_append_val (out, lat);
       last_lon = lon, last_lat = lat;
@@ -115,6 +168,8 @@ read_ring (JsonNode  *node,
                    polygon_no, ring_no);
       return FALSE;
     }
+  /* vertices equal to one already seen do not make a ring any bigger */
+  distinct = count_distinct (out);
   if (distinct < 3)
     {
       g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_TOO_FEW,
@@ -127,15 +182,16 @@ read_ring (JsonNode  *node,
 
 /* polygons: GPtrArray of GPtrArray (rings) of GArray (lon,lat) */
 static gboolean
-read_polygon (JsonNode   *coordinates,
-              GPtrArray  *polygons,
+read_polygon (Reader     *reader,
+              JsonNode   *coordinates,
               GError    **error)
 {
+  GPtrArray *polygons = reader->polygons;
   JsonArray *rings;
   GPtrArray *polygon;
   guint polygon_no = polygons->len + 1;
 
-  if (!JSON_NODE_HOLDS_ARRAY (coordinates)
+  if (coordinates == NULL || !JSON_NODE_HOLDS_ARRAY (coordinates)
       || json_array_get_length (rings = json_node_get_array (coordinates)) == 0)
     {
       g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_PARSE,
@@ -149,24 +205,33 @@ read_polygon (JsonNode   *coordinates,
       GArray *ring = g_array_new (FALSE, FALSE, sizeof (double));
 
       g_ptr_array_add (polygon, ring);
-      if (!read_ring (json_array_get_element (rings, i), polygon_no, i + 1, ring, error))
+      if (!read_ring (reader, json_array_get_element (rings, i), polygon_no, i + 1, ring,
+                      error))
         return FALSE;
     }
   return TRUE;
 }
 
-static gboolean read_object (JsonNode *node, GPtrArray *polygons, GError **error);
+static gboolean read_object (Reader *reader, JsonNode *node, GError **error);
 
 static gboolean
-read_geometry (JsonObject  *object,
-               GPtrArray   *polygons,
+read_geometry (Reader      *reader,
+               JsonObject  *object,
                GError     **error)
 {
-  const char *type = json_object_get_string_member_with_default (object, "type", "");
+  const char *type = string_member (object, "type");
   JsonNode *coordinates = json_object_get_member (object, "coordinates");
 
+  if (type == NULL)
+    {
+      g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_PARSE,
+                   json_object_has_member (object, "type")
+                   ? _("Not GeoJSON: \"type\" must be a string")
+                   : _("Not GeoJSON: the object has no \"type\""));
+      return FALSE;
+    }
   if (g_strcmp0 (type, "Polygon") == 0)
-    return read_polygon (coordinates, polygons, error);
+    return read_polygon (reader, coordinates, error);
   if (g_strcmp0 (type, "MultiPolygon") == 0)
     {
       JsonArray *list;
@@ -179,7 +244,7 @@ read_geometry (JsonObject  *object,
         }
       list = json_node_get_array (coordinates);
       for (guint i = 0; i < json_array_get_length (list); i++)
-        if (!read_polygon (json_array_get_element (list, i), polygons, error))
+        if (!read_polygon (reader, json_array_get_element (list, i), error))
           return FALSE;
       return TRUE;
     }
@@ -193,7 +258,7 @@ read_geometry (JsonObject  *object,
                        _("A Feature has no geometry"));
           return FALSE;
         }
-      return read_object (geometry, polygons, error);
+      return read_object (reader, geometry, error);
     }
   if (g_strcmp0 (type, "FeatureCollection") == 0)
     {
@@ -208,7 +273,7 @@ read_geometry (JsonObject  *object,
         }
       list = json_node_get_array (features);
       for (guint i = 0; i < json_array_get_length (list); i++)
-        if (!read_object (json_array_get_element (list, i), polygons, error))
+        if (!read_object (reader, json_array_get_element (list, i), error))
           return FALSE;
       return TRUE;
     }
@@ -222,8 +287,8 @@ read_geometry (JsonObject  *object,
 }
 
 static gboolean
-read_object (JsonNode   *node,
-             GPtrArray  *polygons,
+read_object (Reader     *reader,
+             JsonNode   *node,
              GError    **error)
 {
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
@@ -232,7 +297,7 @@ read_object (JsonNode   *node,
                    _("Not GeoJSON: expected an object"));
       return FALSE;
     }
-  return read_geometry (json_node_get_object (node), polygons, error);
+  return read_geometry (reader, json_node_get_object (node), error);
 }
 
 static AqGeometry *
@@ -326,8 +391,9 @@ aq_geometry_new_from_json (JsonNode  *node,
 {
   g_autoptr(GPtrArray) polygons =
     g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  Reader reader = { polygons, 0 };
 
-  if (!read_object (node, polygons, error))
+  if (!read_object (&reader, node, error))
     return NULL;
   return geometry_from_polygons (polygons, error);
 }
@@ -336,17 +402,29 @@ AqGeometry *
 aq_geometry_new_from_geojson (const char  *text,
                               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+  /* a file this large is far over the vertex limit, and parsing it alone takes seconds */
+  if (strlen (text) > AQ_JSON_LIMIT_GEOJSON)
+    {
+      g_autofree char *size = g_format_size (strlen (text));
+      g_autofree char *limit = g_format_size (AQ_JSON_LIMIT_GEOJSON);
+
+      g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_TOO_MANY,
+                   _("The area file is %s; at most %s is read: simplify it before importing"),
+                   size, limit);
+      return NULL;
+    }
+  root = aq_json_read (text, -1, AQ_JSON_LIMIT_GEOJSON, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, AQ_GEOJSON_ERROR, AQ_GEOJSON_ERROR_PARSE,
                    _("Not GeoJSON: %s"), local_error->message);
       return NULL;
     }
-  return aq_geometry_new_from_json (json_parser_get_root (parser), error);
+  return aq_geometry_new_from_json (root, error);
 }
 
 AqGeometry *

@@ -22,7 +22,12 @@ typedef enum
   AQ_GEOJSON_ERROR_EMPTY,          /* no polygon at all */
   AQ_GEOJSON_ERROR_INVALID,        /* the warehouse says invalid (self-intersection…):
                                     * the message names the place as lon,lat; repairable */
+  AQ_GEOJSON_ERROR_TOO_MANY,       /* more than AQ_GEOJSON_MAX_VERTICES positions */
 } AqGeojsonError;
+
+/* A district's outline has a few thousand vertices; 300,000 took 32 s to check and analyse.
+ * Over all rings of an area, closing positions included. */
+#define AQ_GEOJSON_MAX_VERTICES 50000
 
 /* An area: always a MultiPolygon in WGS 84 (EPSG:4326), kept as its GeoJSON geometry text
  * and handed to PostGIS as a parameter (ST_GeomFromGeoJSON). */

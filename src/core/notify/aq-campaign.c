@@ -5,8 +5,9 @@
  * statement, not 100,000 round trips. The body differs per recipient only by {community}, so
  * the template is rendered here once and split at {community}; the warehouse joins the pieces
  * with each recipient's community (array_to_string), which gives the same text as
- * aq_template_render() without a function call per row. The idempotency key and the UNIQUE
- * (campaign_id, channel, recipient) make a second enqueue a no-op.
+ * aq_template_render() without a function call per row. The UNIQUE (campaign_id, channel,
+ * recipient) makes a second enqueue a no-op; the idempotency key is the column's default, a
+ * random one kept with the message (migration 011), never derived from the recipient.
  */
 #define G_LOG_DOMAIN "aq-campaign"
 
@@ -58,10 +59,9 @@
  * (aq_clock_now(), so a pinned clock decides when the messages are due, not the server's) */
 #define ENQUEUE(recipients) \
   "INSERT INTO notify.message (campaign_id, account_id, channel, recipient, body," \
-  "  idempotency_key, next_attempt_at)" \
+  "  next_attempt_at)" \
   " SELECT $1::bigint, r.account_id, r.channel, r.recipient," \
   "        array_to_string($3::text[], r.community)," \
-  "        'c' || $1 || '-' || r.channel || '-' || md5(r.recipient)," \
   "        coalesce($4::timestamptz, $5::timestamptz)" \
   " FROM (" recipients ") r" \
   " ON CONFLICT DO NOTHING"

@@ -13,8 +13,11 @@
 #include "aq-area-model.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "aq-error.h"
+#include "aq-geojson.h"
+#include "aq-json-reader.h"
 
 #define UNDO_LIMIT 200
 
@@ -380,11 +383,43 @@ aq_area_model_set_ring (AqAreaModel  *self,
   return TRUE;
 }
 
+/* Members and elements only when they have the type asked for: the file is anyone's. */
+static JsonArray *
+array_of (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonArray *
+array_element (JsonArray *array,
+               guint      i)
+{
+  return array_of (json_array_get_element (array, i));
+}
+
+static gboolean
+number_element (JsonArray *array,
+                guint      i,
+                double    *value)
+{
+  JsonNode *node = json_array_get_element (array, i);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || (json_node_get_value_type (node) != G_TYPE_DOUBLE
+          && json_node_get_value_type (node) != G_TYPE_INT64))
+    return FALSE;
+  *value = json_node_get_double (node);
+  return isfinite (*value);
+}
+
 static JsonObject *
 find_polygon (JsonObject *object,
               gboolean   *multi)
 {
-  const char *type = json_object_get_string_member_with_default (object, "type", "");
+  JsonNode *type_node = json_object_get_member (object, "type");
+  const char *type = type_node && JSON_NODE_HOLDS_VALUE (type_node)
+                     && json_node_get_value_type (type_node) == G_TYPE_STRING
+                     ? json_node_get_string (type_node) : "";
 
   if (g_str_equal (type, "Polygon") || g_str_equal (type, "MultiPolygon"))
     {
@@ -396,7 +431,7 @@ find_polygon (JsonObject *object,
     return find_polygon (json_object_get_object_member (object, "geometry"), multi);
   if (g_str_equal (type, "FeatureCollection") && json_object_has_member (object, "features"))
     {
-      JsonArray *features = json_object_get_array_member (object, "features");
+      JsonArray *features = array_of (json_object_get_member (object, "features"));
 
       for (guint i = 0; features && i < json_array_get_length (features); i++)
         {
@@ -423,19 +458,18 @@ aq_area_model_set_geojson (AqAreaModel  *self,
                            const char   *geojson,
                            GError      **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GArray) ring = g_array_new (FALSE, FALSE, sizeof (double));
   JsonObject *polygon;
   JsonArray *coordinates, *rings = NULL, *outer;
   gboolean multi = FALSE;
-  JsonNode *root;
 
   g_return_val_if_fail (AQ_IS_AREA_MODEL (self), FALSE);
   g_return_val_if_fail (geojson != NULL, FALSE);
 
-  if (!json_parser_load_from_data (parser, geojson, -1, error))
+  root = aq_json_read (geojson, -1, AQ_JSON_LIMIT_GEOJSON, error);
+  if (root == NULL)
     return FALSE;
-  root = json_parser_get_root (parser);
   polygon = root && JSON_NODE_HOLDS_OBJECT (root) ? find_polygon (json_node_get_object (root),
                                                                   &multi) : NULL;
   if (polygon == NULL || !json_object_has_member (polygon, "coordinates")
@@ -451,32 +485,37 @@ aq_area_model_set_geojson (AqAreaModel  *self,
   else
     for (guint i = 0; i < json_array_get_length (coordinates); i++)
       {
-        JsonArray *part = json_array_get_array_element (coordinates, i);
+        JsonArray *part = array_element (coordinates, i);
         JsonArray *part_outer = part && json_array_get_length (part) > 0
-                                ? json_array_get_array_element (part, 0) : NULL;
+                                ? array_element (part, 0) : NULL;
 
         if (part_outer != NULL
             && (rings == NULL
                 || json_array_get_length (part_outer)
-                   > json_array_get_length (json_array_get_array_element (rings, 0))))
+                   > json_array_get_length (array_element (rings, 0))))
           rings = part;
       }
-  outer = rings && json_array_get_length (rings) > 0 ? json_array_get_array_element (rings, 0)
-                                                     : NULL;
+  outer = rings && json_array_get_length (rings) > 0 ? array_element (rings, 0) : NULL;
+  if (outer && json_array_get_length (outer) > AQ_GEOJSON_MAX_VERTICES)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("The area has more than %u positions: simplify it before importing"),
+                   (guint) AQ_GEOJSON_MAX_VERTICES);
+      return FALSE;
+    }
   for (guint i = 0; outer && i < json_array_get_length (outer); i++)
     {
-      JsonArray *pos = json_array_get_array_element (outer, i);
+      JsonArray *pos = array_element (outer, i);
       double pair[2];
 
-      if (pos == NULL || json_array_get_length (pos) < 2)
+      if (pos == NULL || json_array_get_length (pos) < 2 || !number_element (pos, 0, &pair[0])
+          || !number_element (pos, 1, &pair[1]))
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
                        _("Position %u of the outer ring is not a [longitude, latitude] pair."),
                        i + 1);
           return FALSE;
         }
-      pair[0] = json_array_get_double_element (pos, 0);
-      pair[1] = json_array_get_double_element (pos, 1);
       if (pair[0] < -180 || pair[0] > 180 || pair[1] < -90 || pair[1] > 90)
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "aq-error.h"
+#include "aq-json-reader.h"
 
 /* ---- COPY ---- */
 
@@ -289,7 +290,6 @@ json_load_rows (AqPipelineRunner  *self,
                 gsize              len,
                 GError           **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   gsize at = 0;
 
@@ -299,12 +299,17 @@ json_load_rows (AqPipelineRunner  *self,
 
   if (!load->ndjson)
     {
+      g_autoptr(JsonNode) root = aq_json_read (data, len, AQ_JSON_LIMIT_NONE, &local_error);
       JsonArray *array;
 
-      if (!json_parser_load_from_data (parser, data, len, &local_error))
-        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "%s is not valid JSON: %s",
+      if (root == NULL)
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "%s: %s",
                                       load->name, local_error->message);
-      array = json_node_get_array (json_parser_get_root (parser));
+      if (!JSON_NODE_HOLDS_ARRAY (root))
+        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                      "%s is not valid JSON: it must be one array of rows",
+                                      load->name);
+      array = json_node_get_array (root);
       for (guint i = 0; i < json_array_get_length (array); i++)
         if (!json_append_row (self, step, load, json_array_get_element (array, i), i + 1,
                               error))
@@ -326,12 +331,16 @@ json_load_rows (AqPipelineRunner  *self,
         blank = g_ascii_isspace (text[i]);
       if (blank)
         continue;
-      if (!json_parser_load_from_data (parser, text, line_len, &local_error))
-        return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
-                                      "line %u of %s is not valid JSON: %s", line, load->name,
-                                      local_error->message);
-      if (!json_append_row (self, step, load, json_parser_get_root (parser), line, error))
-        return FALSE;
+      {
+        g_autoptr(JsonNode) row = aq_json_read (text, line_len, AQ_JSON_LIMIT_NONE,
+                                                &local_error);
+
+        if (row == NULL)
+          return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error, "line %u of %s: %s",
+                                        line, load->name, local_error->message);
+        if (!json_append_row (self, step, load, row, line, error))
+          return FALSE;
+      }
     }
   return TRUE;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "aq-error.h"
+#include "aq-json-reader.h"
 #include "aq-pipeline-private.h"
 
 #define STANDARD_RESOURCE_DIR "/org/aqueduct/Aqueduct/pipelines/"
@@ -439,20 +440,16 @@ aq_pipeline_new_from_data (const char  *json,
                            GError     **error)
 {
   g_autoptr(AqPipeline) self = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, len, &local_error))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "not valid JSON: %s",
-                   local_error->message);
-      return NULL;
-    }
+  root = aq_json_read (json, len, AQ_JSON_LIMIT_DEFINITION, error);
+  if (root == NULL)
+    return NULL;
   self = g_object_new (AQ_TYPE_PIPELINE, NULL);
   self->base_dir = g_strdup (base_dir);
-  if (!parse_root (self, json_parser_get_root (parser), error))
+  if (!parse_root (self, root, error))
     return NULL;
   return g_steal_pointer (&self);
 }

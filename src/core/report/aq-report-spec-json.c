@@ -16,6 +16,7 @@
 
 #include "aq-catalog-private.h"
 #include "aq-error.h"
+#include "aq-json-reader.h"
 #include "aq-report-private.h"
 
 static const char *zone_names[] = { "rows", "columns", "values", "filters" };
@@ -473,16 +474,11 @@ aq_report_spec_new_from_data (const char  *json,
                               gssize       length,
                               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  GError *local = NULL;
+  g_autoptr(JsonNode) root = aq_json_read (json, length, AQ_JSON_LIMIT_DEFINITION, error);
 
-  if (!json_parser_load_from_data (parser, json, length, &local))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("not valid JSON: %s"), local->message);
-      g_error_free (local);
-      return NULL;
-    }
-  return aq_report_spec_new_from_json (json_parser_get_root (parser), error);
+  if (root == NULL)
+    return NULL;
+  return aq_report_spec_new_from_json (root, error);
 }
 
 AqReportSpec *

@@ -21,6 +21,7 @@
 #include "aq-health.h"
 #include "aq-keyring.h"
 #include "aq-local-warehouse.h"
+#include "aq-users.h"
 #include "aq-map-features.h"
 #include "aq-migrations.h"
 #include "aq-outage-area.h"

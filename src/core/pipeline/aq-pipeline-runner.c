@@ -31,6 +31,10 @@
 /* Temp tables get no statistics unless asked; joins and groupings over many rows want them. */
 #define ANALYZE_MIN_ROWS 100000
 #define ANALYZE_TARGET_MIN_ROWS 1000
+/* A run's steps are the data engineers' SQL: they run with that role's privileges (it owns
+ * ods/dw/dm, 010_roles.sql), never a superuser's, whoever connected. A login without the
+ * role cannot run pipelines. */
+#define RUN_AS_DATA_ENGINEER "SET LOCAL ROLE aq_data_engineer"
 
 typedef struct
 {
@@ -1412,6 +1416,7 @@ check_in_transaction (AqPipelineRunner  *self,
 
   self->with_data = FALSE;
   ok = run_statement (self, NULL, self->db, "BEGIN", NULL, NULL, error)
+       && run_statement (self, NULL, self->db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
        && execute_steps (self, error);
   aq_db_rollback (self->db);
   return ok;
@@ -1486,6 +1491,7 @@ execute_in_transaction (AqPipelineRunner  *self,
   self->rows_written = 0;
   g_hash_table_remove_all (self->watermarks);
   ok = run_statement (self, NULL, self->db, "BEGIN", NULL, NULL, error)
+       && run_statement (self, NULL, self->db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
        && set_run_id (self, error)
        && execute_steps (self, error)
        && store_watermarks (self, error);

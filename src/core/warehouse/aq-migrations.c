@@ -127,6 +127,17 @@ aq_migrations_apply (AqDb     *db,
     }
   /* The shipped indicator catalog and standard reports follow the schema they live in. */
   ok = aq_catalog_seed (db, error);
+  /* Every job's grants cover the tables migrations made (010_roles.sql); it also runs on
+   * each CREATE TABLE, this catches what an ALTER changed. */
+  if (ok)
+    {
+      g_autoptr(PGresult) grants = NULL;
+
+      grants = aq_db_query (db, "SELECT meta.grant_roles()"
+                                " WHERE to_regproc('meta.grant_roles') IS NOT NULL",
+                            0, NULL, error);
+      ok = grants != NULL;
+    }
 
 out:
   {

@@ -354,9 +354,9 @@ BEGIN
   IF coalesce(current_setting('aqueduct.granting', true), '') = 'on' THEN
     RETURN;
   END IF;
+  -- a schema (created or renamed) has no schema_name; a scratch table's is pg_temp_N
   IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
-                 WHERE c.schema_name IS NOT NULL AND c.schema_name NOT LIKE 'pg\_temp%'
-                   AND c.schema_name NOT LIKE 'pg\_toast%') THEN
+                 WHERE c.schema_name IS NULL OR c.schema_name NOT LIKE 'pg\_temp%') THEN
     RETURN;
   END IF;
   PERFORM set_config('aqueduct.granting', 'on', true);
@@ -367,7 +367,8 @@ $$;
 
 CREATE EVENT TRIGGER aq_grant_roles ON ddl_command_end
   WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'CREATE VIEW',
-               'CREATE MATERIALIZED VIEW', 'CREATE SCHEMA', 'CREATE FOREIGN TABLE')
+               'CREATE MATERIALIZED VIEW', 'CREATE SCHEMA', 'ALTER SCHEMA',
+               'CREATE FOREIGN TABLE')
   EXECUTE FUNCTION meta.grant_roles_on_ddl();
 
 SELECT meta.grant_roles();

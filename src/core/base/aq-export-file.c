@@ -90,10 +90,9 @@ gboolean
 aq_export_file_commit (AqExportFile  *self,
                        GError       **error)
 {
-  mode_t mask = current_umask ();
-
-  /* mkstemp made it 0600; an export is an ordinary document. */
-  if (g_chmod (self->temp_path, 0666 & ~mask) != 0 || g_rename (self->temp_path, self->path) != 0)
+  /* mkstemp made it 0600, and so it stays: an export can hold customers' personal data, which
+   * other users of the machine must not read. */
+  if (g_chmod (self->temp_path, 0600) != 0 || g_rename (self->temp_path, self->path) != 0)
     {
       int saved = errno;
 

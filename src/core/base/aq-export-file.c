@@ -24,19 +24,6 @@ struct _AqExportFile
   gboolean  committed;
 };
 
-/* Read, not set and restored: umask (0) would open a window for other threads' files. */
-static mode_t
-current_umask (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
-      && (line = strstr (status, "\nUmask:")) != NULL)
-    return (mode_t) g_ascii_strtoull (line + 7, NULL, 8);
-  return 022;
-}
-
 AqExportFile *
 aq_export_file_new (const char  *path,
                     GError     **error)

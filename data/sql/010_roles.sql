@@ -284,6 +284,9 @@ BEGIN
   END LOOP;
 
   EXECUTE 'GRANT USAGE, CREATE ON SCHEMA ods, dw, dm, staging TO aq_data_engineer';
+  -- the demo's source systems are schemas of their own
+  EXECUTE format('GRANT CREATE, TEMPORARY ON DATABASE %I TO aq_data_engineer',
+                 current_database());
   EXECUTE 'GRANT USAGE ON SCHEMA dw, dm, meta, masked TO ' || everyone;
   EXECUTE 'GRANT USAGE ON SCHEMA notify TO ' || everyone;
   -- the demo's source systems: read by the pipelines only

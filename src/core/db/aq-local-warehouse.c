@@ -636,6 +636,24 @@ aq_local_warehouse_get_login_conninfo (AqLocalWarehouse *self,
 }
 
 /**
+ * aq_local_warehouse_get_init_login:
+ *
+ * The login of the OS user running this, who administers the warehouse; %NULL when that
+ * name is taken by the owner or the server's user.
+ */
+char *
+aq_local_warehouse_get_init_login (AqLocalWarehouse *self)
+{
+  g_autofree char *me = os_user_name ();
+
+  g_return_val_if_fail (AQ_IS_LOCAL_WAREHOUSE (self), NULL);
+
+  if (g_str_equal (me, SUPERUSER) || g_str_equal (me, SERVER_USER))
+    return NULL;
+  return g_steal_pointer (&me);
+}
+
+/**
  * aq_local_warehouse_map_os_user:
  * @os_user: (nullable): a local OS user; unused when removing
  * @login: a login role

@@ -34,6 +34,7 @@ char             *aq_local_warehouse_get_conninfo   (AqLocalWarehouse  *self,
 char             *aq_local_warehouse_get_login_conninfo (AqLocalWarehouse *self,
                                                         const char       *login,
                                                         const char       *dbname);
+char             *aq_local_warehouse_get_init_login (AqLocalWarehouse *self);
 gboolean          aq_local_warehouse_map_os_user    (AqLocalWarehouse  *self,
                                                      const char        *os_user,
                                                      const char        *login,

@@ -516,8 +516,8 @@ aq_campaign_create (AqDb                  *db,
   }
   if (id == NULL)
     goto fail;
-  if (reviewed
-      && !check_once (db, spec->outage_id, g_ascii_strtoll (id, NULL, 10), spec->kind, error))
+  /* a second first notice is refused as it is written, not only when approved */
+  if (!check_once (db, spec->outage_id, g_ascii_strtoll (id, NULL, 10), spec->kind, error))
     goto fail;
   if (reviewed
       && enqueue_locked (db, g_ascii_strtoll (id, NULL, 10), spec->kind, spec->template_text,

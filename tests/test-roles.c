@@ -355,6 +355,43 @@ test_pipeline_cannot_read_files (void)
     }
 }
 
+/* One masking rule: the warehouse's masked.*() and the app's aq_mask_*() agree on real data
+ * and on the edge cases. */
+static void
+test_one_masking_rule (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  res = aq_db_query (db,
+                     "SELECT v, masked.phone(v), masked.name(v), masked.id_card(v) FROM ("
+                     " SELECT mobile AS v FROM dw.dim_customer WHERE mobile IS NOT NULL"
+                     " UNION ALL SELECT landline FROM dw.dim_customer WHERE landline IS NOT NULL"
+                     " UNION ALL SELECT name FROM dw.dim_customer"
+                     " UNION ALL SELECT name FROM dw.dim_key_customer"
+                     " UNION ALL SELECT id_card FROM dw.dim_customer WHERE id_card IS NOT NULL"
+                     " UNION ALL SELECT unnest(ARRAY['', '1', '12', '123', '1234567',"
+                     "   '张', '张三', '欧阳娜娜', '·'])) s",
+                     0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), >, 1000);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      const char *v = PQgetvalue (res, i, 0);
+      g_autofree char *phone = aq_mask_phone (v, AQ_ROLE_AGENT);
+      g_autofree char *name = aq_mask_name (v, AQ_ROLE_AGENT);
+      g_autofree char *id_card = aq_mask_id_card (v, AQ_ROLE_AGENT);
+
+      /* the C rule counts bytes for phones and ID numbers: those are ASCII */
+      if (g_str_is_ascii (v))
+        {
+          g_assert_cmpstr (PQgetvalue (res, i, 1), ==, phone);
+          g_assert_cmpstr (PQgetvalue (res, i, 3), ==, id_card);
+        }
+      g_assert_cmpstr (PQgetvalue (res, i, 2), ==, name);
+    }
+}
+
 /* `aqueductctl user` lists the logins and their jobs. */
 static void
 test_user_list (void)
@@ -423,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/roles/audit-append-only", test_audit_append_only);
   g_test_add_func ("/roles/author-cannot-approve", test_author_cannot_approve);
   g_test_add_func ("/roles/pipeline-cannot-read-files", test_pipeline_cannot_read_files);
+  g_test_add_func ("/roles/one-masking-rule", test_one_masking_rule);
   g_test_add_func ("/roles/user-list", test_user_list);
   result = g_test_run ();
   g_clear_object (&db);

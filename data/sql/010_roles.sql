@@ -17,34 +17,38 @@
 -- meta.grant_roles(), which aq_migrations_apply() calls after every migration run.
 -- Portable SQL (Greenplum 7 / Citus / PostgreSQL >= 12): no MERGE.
 
+-- Warehouses of one cluster may migrate at once: a role another one has just created, or a
+-- membership it has just granted, is not an error (advisory locks are per database).
 DO $$
 DECLARE
-  r text;
+  r record;
 BEGIN
-  FOREACH r IN ARRAY ARRAY['aq_agent', 'aq_supervisor', 'aq_analyst', 'aq_dispatcher',
-                           'aq_notice_reviewer', 'aq_data_engineer', 'aq_operator', 'aq_api']
+  FOR r IN SELECT * FROM (VALUES
+    ('aq_agent', 'Aqueduct: call-center agent (customer 360, masked)'),
+    ('aq_supervisor', 'Aqueduct: supervisor (reveals personal data, audited; reads the audit log)'),
+    ('aq_analyst', 'Aqueduct: marketing analyst (reports, masked)'),
+    ('aq_dispatcher', 'Aqueduct: dispatcher (outages and their notices)'),
+    ('aq_notice_reviewer', 'Aqueduct: second person who approves a notice'),
+    ('aq_data_engineer', 'Aqueduct: pipelines (owns ods, dw, dm, staging)'),
+    ('aq_operator', 'Aqueduct: the daemon (schedules, relay, health)'),
+    ('aq_api', 'Aqueduct: data API service (masked)')) AS v(name, comment)
   LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) THEN
+      BEGIN
+        EXECUTE format('CREATE ROLE %I NOLOGIN', r.name);
+        EXECUTE format('COMMENT ON ROLE %I IS %L', r.name, r.comment);
+      EXCEPTION WHEN unique_violation OR duplicate_object THEN
+        NULL;
+      END;
     END IF;
   END LOOP;
-END
-$$;
-
-COMMENT ON ROLE aq_agent IS 'Aqueduct: call-center agent (customer 360, masked)';
-COMMENT ON ROLE aq_supervisor IS 'Aqueduct: supervisor (reveals personal data, audited; reads the audit log)';
-COMMENT ON ROLE aq_analyst IS 'Aqueduct: marketing analyst (reports, masked)';
-COMMENT ON ROLE aq_dispatcher IS 'Aqueduct: dispatcher (outages and their notices)';
-COMMENT ON ROLE aq_notice_reviewer IS 'Aqueduct: second person who approves a notice';
-COMMENT ON ROLE aq_data_engineer IS 'Aqueduct: pipelines (owns ods, dw, dm, staging)';
-COMMENT ON ROLE aq_operator IS 'Aqueduct: the daemon (schedules, relay, health)';
-COMMENT ON ROLE aq_api IS 'Aqueduct: data API service (masked)';
-
--- A supervisor can do what an agent does; a reviewer reads what a dispatcher reads.
-DO $$
-BEGIN
+  -- a supervisor can do what an agent does
   IF NOT pg_has_role('aq_supervisor', 'aq_agent', 'MEMBER') THEN
-    GRANT aq_agent TO aq_supervisor;
+    BEGIN
+      GRANT aq_agent TO aq_supervisor;
+    EXCEPTION WHEN unique_violation OR duplicate_object THEN
+      NULL;
+    END;
   END IF;
 END
 $$;
@@ -342,7 +346,11 @@ BEGIN
 
   -- the daemon runs the scheduled pipelines
   IF NOT pg_has_role('aq_operator', 'aq_data_engineer', 'MEMBER') THEN
-    EXECUTE 'GRANT aq_data_engineer TO aq_operator';
+    BEGIN
+      EXECUTE 'GRANT aq_data_engineer TO aq_operator';
+    EXCEPTION WHEN unique_violation OR duplicate_object THEN
+      NULL;
+    END;
   END IF;
 END
 $$;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -368,4 +369,48 @@ aq_test_drop_database (const char *name)
   g_assert_no_error (error);
   aq_db_exec (admin, sql, &error);
   g_assert_no_error (error);
+}
+
+/* A login of the test cluster holding @roles ("agent,supervisor"), which this test's OS user
+ * may log in as (a line of the peer map, as `aqueductctl user add --os-user` writes): its
+ * conninfo to @dbname, a migrated database. Logins are the cluster's, shared by every test:
+ * each test file uses names of its own. */
+char *
+aq_test_login_conninfo (const char *dbname,
+                        const char *login,
+                        const char *roles)
+{
+  g_autofree char *dir = aq_test_cluster_ensure ();
+  g_autoptr(AqLocalWarehouse) wh = aq_local_warehouse_new (dir);
+  g_autofree char *owner_info = aq_local_warehouse_get_conninfo (wh, dbname);
+  g_autofree char *info = aq_local_warehouse_get_login_conninfo (wh, login, dbname);
+  g_autoptr(AqDb) owner = NULL;
+  g_autoptr(GError) error = NULL;
+  struct passwd *pw = getpwuid (geteuid ());
+  AqJobRole jobs = AQ_JOB_ROLE_NONE;
+  int fd;
+
+  owner = aq_db_connect (owner_info, &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_job_roles_from_string (roles, &jobs, &error));
+  /* the cluster's roles and its peer map are shared by the tests running at once */
+  fd = lock_state ();
+  aq_users_add (owner, login, jobs, FALSE, &error);
+  if (error == NULL)
+    aq_local_warehouse_map_os_user (wh, pw->pw_name, login, TRUE, &error);
+  flock (fd, LOCK_UN);
+  close (fd);
+  g_assert_no_error (error);
+
+  /* the server reads the new map on the reload's signal: wait for it */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(AqDb) db = aq_db_connect (info, NULL);
+
+      if (db)
+        return g_steal_pointer (&info);
+      g_usleep (50 * 1000);
+    }
+  g_error ("cannot log in as %s", login);
+  return NULL;
 }

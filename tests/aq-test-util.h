@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 char *aq_test_cluster_ensure   (void);
 void  aq_test_cluster_drop     (void);
 char *aq_test_conninfo         (const char *dbname);
+char *aq_test_login_conninfo   (const char *dbname,
+                                const char *login,
+                                const char *roles);
 AqDb *aq_test_db_new           (const char *dbname,
                                 gboolean    migrate);
 gint64 aq_test_query_int64     (AqDb       *db,

@@ -10,7 +10,26 @@
 
 static AqDb *db;
 static char *conninfo;
+static char *author_info, *reviewer_info;   /* a notice needs two logins */
 static char *tmpdir;
+
+/* aqueductctl run as the login of @info */
+static char *
+ctl_as (const char  *info,
+        int         *status,
+        char       **err,
+        const char  *first,
+        ...)
+{
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", info, NULL };
+  va_list args;
+  char *out;
+
+  va_start (args, first);
+  out = aq_test_ctl_valist (env, status, err, first, args);
+  va_end (args);
+  return out;
+}
 
 static char *
 write_file (const char *name,
@@ -214,23 +233,33 @@ test_create_and_notify (void)
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "爆管抢修"));
 
-  /* the author may not review their own notice */
+  /* the author writes a draft and may not approve it */
   g_free (out);
   g_free (err);
-  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{community}停水，因{reason}",
-                     "--author", "agent1", "--reviewer", "agent1", NULL);
-  g_assert_cmpint (status, ==, 2);
+  out = ctl_as (author_info, &status, &err, "notify", "send", oid, "--template",
+                "{community}停水，因{reason}", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  campaign = aq_test_parse_object (out);
+  cid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (campaign, "campaign_id"));
+  g_clear_pointer (&campaign, json_object_unref);
+  g_free (out);
+  g_free (err);
+  out = ctl_as (author_info, &status, &err, "notify", "approve", cid, NULL);
+  g_assert_cmpint (status, !=, 0);
   g_assert_nonnull (strstr (err, "second person"));
+  /* --author and --reviewer are gone: the warehouse knows who is who */
   g_free (out);
   g_free (err);
-  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{who}停水", "--reviewer",
-                     "b", NULL);
+  out = ctl_as (author_info, &status, &err, "notify", "approve", cid, "--reviewer", "b", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_free (out);
+  g_free (err);
+  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{who}停水", NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "{who}"));
 
   g_free (out);
-  out = aq_test_ctl (&status, &err, "notify", "send", oid, "--template", "{community}停水，因{reason}",
-                     "--author", "agent1", "--reviewer", "agent2", "--json", NULL);
+  out = ctl_as (reviewer_info, &status, &err, "notify", "approve", cid, "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   campaign = aq_test_parse_object (out);
   cid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (campaign, "campaign_id"));
@@ -290,9 +319,18 @@ test_create_and_notify (void)
   out = aq_test_ctl (&status, NULL, "outage", "restore", oid, NULL);
   g_assert_cmpint (status, ==, 0);
   g_free (out);
-  out = aq_test_ctl (&status, NULL, "notify", "send", oid, "--kind", "restored", "--author",
-                     "agent1", "--reviewer", "agent2", "--json", NULL);
+  out = ctl_as (author_info, &status, NULL, "notify", "send", oid, "--kind", "restored",
+                "--json", NULL);
   g_assert_cmpint (status, ==, 0);
+  {
+    g_autoptr(JsonObject) draft = aq_test_parse_object (out);
+    g_autofree char *rid = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                            json_object_get_int_member (draft, "campaign_id"));
+
+    g_free (out);
+    out = ctl_as (reviewer_info, &status, NULL, "notify", "approve", rid, "--json", NULL);
+    g_assert_cmpint (status, ==, 0);
+  }
   {
     g_autoptr(JsonObject) restored = aq_test_parse_object (out);
 
@@ -375,11 +413,9 @@ main (int   argc,
   aq_core_init ();
   db = aq_test_demo_db_new ("t_cli_outage", 2000, 13);
   conninfo = aq_test_conninfo ("t_cli_outage");
-  {
-    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
-
-    aq_test_ctl_set_env (env);
-  }
+  author_info = aq_test_login_conninfo ("t_cli_outage", "aqco_author", "dispatcher");
+  reviewer_info = aq_test_login_conninfo ("t_cli_outage", "aqco_reviewer",
+                                          "dispatcher,notice_reviewer");
   tmpdir = g_dir_make_tmp ("aq-cli-outage-XXXXXX", NULL);
 
   g_test_add_func ("/cli/outage/analyze", test_analyze);

@@ -149,9 +149,19 @@ test_compose_send_progress (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "agent2");
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "notice.send", NULL));
-  aq_test_wait_for (campaign_started, dialog, 60, "the notice to be queued");
+  aq_test_wait_for (campaign_started, dialog, 60, "the notice to be written");
 
+  /* the window's login wrote a draft; a second login approves it, and the window follows */
   campaign = aq_notice_dialog_get_campaign_id (dialog);
+  {
+    g_autofree char *info = aq_test_login_conninfo (DB_NAME, "aqnd_reviewer",
+                                                    "dispatcher,notice_reviewer");
+    g_autoptr(AqDb) reviewer = aq_db_connect (info, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (aq_campaign_approve (reviewer, campaign, NULL, NULL, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
   sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %"
                          G_GINT64_FORMAT, campaign);
   total = count_sql (sql);
@@ -163,8 +173,8 @@ test_compose_send_progress (void)
   {
     g_autofree char *reviewed = g_strdup_printf ("SELECT count(*) FROM notify.campaign"
                                                  " WHERE campaign_id = %" G_GINT64_FORMAT
-                                                 " AND created_by = 'agent1'"
-                                                 " AND reviewed_by = 'agent2'"
+                                                 " AND created_by = 'aqueduct'"
+                                                 " AND reviewed_by = 'aqnd_reviewer'"
                                                  " AND template = '{community}：{reason}至{end}'",
                                                  campaign);
     g_assert_cmpint (count_sql (reviewed), ==, 1);

@@ -9,6 +9,7 @@
 #include "aq-csv.h"
 
 static AqDb *db;
+static AqDb *author, *reviewer;   /* two logins: a notice needs both */
 static double min_lon, min_lat, max_lon, max_lat;   /* the premises' extent */
 
 /* ---- helpers ---- */
@@ -794,7 +795,7 @@ test_notice (void)
 
   aq_clock_pin (morning);
 
-  /* the author cannot review their own notice; nothing written */
+  /* one login cannot write a notice already reviewed; nothing written */
   g_assert_cmpint (aq_campaign_create (db, &spec, &error), ==, 0);
   g_assert_error (error, AQ_ERROR, AQ_ERROR_PERMISSION);
   g_clear_error (&error);
@@ -806,8 +807,15 @@ test_notice (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
   g_clear_error (&error);
   spec.template_text = tmpl;
+  spec.reviewed_by = NULL;
 
-  campaign = aq_campaign_create (db, &spec, &error);
+  /* the author writes a draft; the author cannot approve it, a second login can */
+  campaign = aq_campaign_create (author, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_false (aq_campaign_approve (author, campaign, NULL, NULL, &rule, evening, &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_true (aq_campaign_approve (reviewer, campaign, NULL, NULL, &rule, evening, &error));
   g_assert_no_error (error);
   cid = g_strdup_printf ("%" G_GINT64_FORMAT, campaign);
 
@@ -862,7 +870,8 @@ test_notice (void)
                                       - messages_before);
   g_assert_cmpint (status->queued, ==, status->total);
   g_assert_cmpint (status->sms + status->wechat, ==, status->total);
-  g_assert_cmpstr (status->reviewed_by, ==, "agent2");
+  g_assert_cmpstr (status->created_by, ==, "aqo_agent1");
+  g_assert_cmpstr (status->reviewed_by, ==, "aqo_agent2");
 
   /* the preview renders as the outbox did */
   preview = aq_campaign_preview (db, outage_id, tmpl, 5, &error);
@@ -911,10 +920,12 @@ test_notice (void)
 
   /* water restored: exactly the same (channel, recipient) pairs */
   {
-    AqCampaignSpec again = { outage_id, "restored", aq_template_default ("restored"), "agent1",
-                             "agent2", &rule, NULL };
+    AqCampaignSpec again = { outage_id, "restored", aq_template_default ("restored"), NULL,
+                             NULL, &rule, NULL };
 
-    restored = aq_campaign_create (db, &again, &error);
+    restored = aq_campaign_create (author, &again, &error);
+    g_assert_no_error (error);
+    g_assert_true (aq_campaign_approve (reviewer, restored, NULL, NULL, &rule, NULL, &error));
     g_assert_no_error (error);
   }
   rid = g_strdup_printf ("%" G_GINT64_FORMAT, restored);
@@ -1044,9 +1055,11 @@ test_draft_and_emergency (void)
 
   /* no "restored" before a first notice */
   {
-    AqCampaignSpec r = { outage_id, "restored", "恢复供水", "agent1", "agent2", NULL, NULL };
+    AqCampaignSpec r = { outage_id, "restored", "恢复供水", NULL, NULL, NULL, NULL };
+    gint64 early = aq_campaign_create (author, &r, &error);
 
-    g_assert_cmpint (aq_campaign_create (db, &r, &error), ==, 0);
+    g_assert_no_error (error);
+    g_assert_false (aq_campaign_approve (reviewer, early, NULL, NULL, NULL, NULL, &error));
     g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
     g_clear_error (&error);
   }
@@ -1061,7 +1074,7 @@ test_draft_and_emergency (void)
   g_assert_false (aq_campaign_approve (db, draft, "agent1", NULL, &rule, night, &error));
   g_assert_error (error, AQ_ERROR, AQ_ERROR_PERMISSION);
   g_clear_error (&error);
-  g_assert_true (aq_campaign_approve (db, draft, "agent3", "{community}突发停水，抢修中",
+  g_assert_true (aq_campaign_approve (reviewer, draft, NULL, "{community}突发停水，抢修中",
                                       &rule, night, &error));
   g_assert_no_error (error);
   /* an emergency ignores the quiet hours */
@@ -1084,6 +1097,17 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   db = aq_test_demo_db_new ("t_outage", 3000, 13);
+  {
+    g_autofree char *author_info = aq_test_login_conninfo ("t_outage", "aqo_agent1",
+                                                           "dispatcher");
+    g_autofree char *reviewer_info = aq_test_login_conninfo ("t_outage", "aqo_agent2",
+                                                             "dispatcher,notice_reviewer");
+
+    author = aq_db_connect (author_info, &error);
+    g_assert_no_error (error);
+    reviewer = aq_db_connect (reviewer_info, &error);
+    g_assert_no_error (error);
+  }
   res = aq_db_query (db, "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)"
                          " FROM (SELECT ST_Extent(geom)::geometry AS e FROM dw.dim_premise) s",
                      0, NULL, &error);

@@ -1,7 +1,9 @@
 /* aq-ctl-customer.c — aqueductctl customer lookup|reveal|audit
  *
  * The same core calls as the customer panel, so a script sees exactly what an agent sees,
- * masking and audit rows included. Nothing found is an answer, not a failure: exit 0, "no
+ * masking and audit rows included. What the login may see is the warehouse's to decide: an
+ * unmasked lookup, a reveal or the audit log asked for by a login without the supervisor role
+ * is refused there (the tables are not granted), whatever the command line says. Nothing found is an answer, not a failure: exit 0, "no
  * customer for …" (and "found": 0 in JSON).
  */
 #define G_LOG_DOMAIN "aqueductctl"
@@ -32,7 +34,8 @@ static GOptionEntry entries[] = {
   { "search", 0, 0, G_OPTION_ARG_STRING, &opt_search,
     "Any of these, a name or address fragment, or the last 4 digits and a community", "TEXT" },
   { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role,
-    "agent (default: masked personal data) or supervisor", "ROLE" },
+    "agent (default: masked) or supervisor (unmasked: the warehouse allows it only to a "
+    "supervisor's login)", "ROLE" },
   { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, "Why a reveal is needed", "TEXT" },
   { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "Audit rows to show (default 100)", "N" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },

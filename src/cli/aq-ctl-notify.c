@@ -1,8 +1,8 @@
 /* aq-ctl-notify.c — aqueductctl notify send|approve|status|retry
  *
- * A notice needs two people: the author (--author, default the login name) and a reviewer.
- * With --reviewer, send writes the campaign and its whole outbox in one transaction; without
- * it the campaign is a draft until `notify approve` by someone else.
+ * A notice needs two people, and the warehouse knows who they are: send writes a draft whose
+ * author is the login; `notify approve` by a second login (the warehouse refuses the author)
+ * queues it and writes its whole outbox in one transaction.
  */
 #define G_LOG_DOMAIN "aqueductctl"
 
@@ -13,14 +13,12 @@
 #include "aq-ctl.h"
 
 #define USAGE "notify send OUTAGE_ID [--template TEXT|@FILE] [--kind outage|update|restored] " \
-              "[--author A] [--reviewer R] [--quiet-hours 21-8|off] [--json] | " \
-              "approve CAMPAIGN --reviewer R [--template TEXT|@FILE] | " \
+              "[--quiet-hours 21-8|off] [--json] | " \
+              "approve CAMPAIGN [--template TEXT|@FILE] | " \
               "status CAMPAIGN [--json] | retry CAMPAIGN | list OUTAGE_ID [--json]"
 
 static char *opt_template;
 static char *opt_kind;
-static char *opt_author;
-static char *opt_reviewer;
 static char *opt_quiet;
 static gboolean opt_json;
 
@@ -28,9 +26,6 @@ static GOptionEntry entries[] = {
   { "template", 0, 0, G_OPTION_ARG_STRING, &opt_template,
     "The message with {community} {start} {end} {reason}, or @FILE", "T" },
   { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "outage (default), update or restored", "K" },
-  { "author", 0, 0, G_OPTION_ARG_STRING, &opt_author, "Who wrote it (default: login name)", "A" },
-  { "reviewer", 0, 0, G_OPTION_ARG_STRING, &opt_reviewer, "Who reviewed it (not the author)",
-    "R" },
   { "quiet-hours", 0, 0, G_OPTION_ARG_STRING, &opt_quiet,
     "Planned outages: no messages in these hours (default 21-8), or off", "H-H" },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
@@ -167,15 +162,13 @@ notify_send (gint64 outage_id)
   spec.outage_id = outage_id;
   spec.kind = opt_kind ? opt_kind : "outage";
   spec.template_text = text;
-  spec.created_by = opt_author ? opt_author : g_get_user_name ();
-  spec.reviewed_by = opt_reviewer;
   spec.quiet_hours = &rule;
   id = aq_campaign_create (db, &spec, &error);
   if (id == 0)
     return fail (error);
-  if (opt_reviewer == NULL && !opt_json)
-    g_print ("draft campaign %" G_GINT64_FORMAT ": a second person approves it with\n"
-             "  aqueductctl notify approve %" G_GINT64_FORMAT " --reviewer NAME\n", id, id);
+  if (!opt_json)
+    g_print ("draft campaign %" G_GINT64_FORMAT ": a second login approves it with\n"
+             "  aqueductctl notify approve %" G_GINT64_FORMAT "\n", id, id);
   return show_status (db, id);
 }
 
@@ -187,8 +180,6 @@ notify_approve (gint64 campaign_id)
   g_autofree char *text = NULL;
   AqQuietHours rule;
 
-  if (opt_reviewer == NULL)
-    return aq_ctl_usage (USAGE, "approve needs --reviewer");
   if (opt_template && ((text = read_template (&error)) == NULL))
     return fail (error);
   if (!parse_quiet (&rule, &error))
@@ -196,7 +187,7 @@ notify_approve (gint64 campaign_id)
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
-  if (!aq_campaign_approve (db, campaign_id, opt_reviewer, text, &rule, NULL, &error))
+  if (!aq_campaign_approve (db, campaign_id, NULL, text, &rule, NULL, &error))
     return fail (error);
   return show_status (db, campaign_id);
 }

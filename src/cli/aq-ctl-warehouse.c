@@ -63,6 +63,16 @@ warehouse_init (AqLocalWarehouse *wh)
   g_print ("%s %s (%u migrations applied)\n",
            created ? "Created the warehouse in" : "The warehouse is ready in",
            aq_local_warehouse_get_dir (wh), applied);
+  /* whoever ran init administers it and, for the demo, holds every job: their own login,
+   * reached by peer authentication; others are added with `aqueductctl user add` */
+  {
+    g_autofree char *me = aq_local_warehouse_get_init_login (wh);
+
+    if (me && !aq_users_add (db, me, AQ_JOB_ROLE_ALL, TRUE, &error))
+      return aq_ctl_fail (error);
+    if (me && created)
+      g_print ("Your login %s holds every role; add others with “aqueductctl user add”\n", me);
+  }
 
   if (opt_demo)
     {
@@ -175,9 +185,24 @@ aq_ctl_migrate (int    argc,
                 char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  g_autoptr(AqDb) db = NULL;
   guint applied = 0;
+  const char *env = g_getenv ("AQUEDUCT_DATABASE_URL");
 
+  /* migrations are the owner's: on the embedded warehouse, connect as it */
+  if (env == NULL || *env == '\0')
+    {
+      g_autoptr(AqLocalWarehouse) wh = aq_local_warehouse_new_default ();
+      g_autofree char *conninfo = NULL;
+
+      if (aq_local_warehouse_is_initialized (wh) && aq_local_warehouse_is_running (wh, NULL))
+        {
+          conninfo = aq_local_warehouse_get_conninfo (wh, NULL);
+          db = aq_db_connect (conninfo, &error);
+        }
+    }
+  if (db == NULL && error == NULL)
+    db = aq_connection_open (NULL, &error);
   if (db == NULL || !aq_warehouse_prepare (db, &applied, &error))
     return aq_ctl_fail (error);
   g_print ("%u migrations applied\n", applied);

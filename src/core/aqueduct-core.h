@@ -24,6 +24,7 @@
 #include "aq-json-reader.h"
 #include "aq-keyring.h"
 #include "aq-local-warehouse.h"
+#include "aq-users.h"
 #include "aq-map-features.h"
 #include "aq-migrations.h"
 #include "aq-outage-area.h"

@@ -26,19 +26,6 @@ struct _AqExportFile
   gboolean  committed;
 };
 
-/* Read, not set and restored: umask (0) would open a window for other threads' files. */
-static mode_t
-current_umask (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
-      && (line = strstr (status, "\nUmask:")) != NULL)
-    return (mode_t) g_ascii_strtoull (line + 7, NULL, 8);
-  return 022;
-}
-
 AqExportFile *
 aq_export_file_new (const char  *path,
                     GError     **error)
@@ -92,10 +79,9 @@ gboolean
 aq_export_file_commit (AqExportFile  *self,
                        GError       **error)
 {
-  mode_t mask = current_umask ();
-
-  /* mkstemp made it 0600; an export is an ordinary document. */
-  if (g_chmod (self->temp_path, 0666 & ~mask) != 0 || g_rename (self->temp_path, self->path) != 0)
+  /* mkstemp made it 0600, and so it stays: an export can hold customers' personal data, which
+   * other users of the machine must not read. */
+  if (g_chmod (self->temp_path, 0600) != 0 || g_rename (self->temp_path, self->path) != 0)
     {
       int saved = errno;
 

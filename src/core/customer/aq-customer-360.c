@@ -3,8 +3,10 @@
  * One query for the header, one for the profile and alerts, one per section, all sent in one
  * round trip (libpq pipeline mode): each reads an index on the account, the customer or the
  * premise, and each section's rows are bounded while count(*) OVER () still gives the total,
- * so the screen costs the same for a customer with ten years of history as for a new one. Masking is done as rows are read (see
- * aq-customer-search.c), and every lookup and reveal writes its meta.audit_log row.
+ * so the screen costs the same for a customer with ten years of history as for a new one.
+ * Masking is the warehouse's: unless revealing, the statements read the masked views (see
+ * _aq_customer_sql() in aq-customer-search.c), and every lookup and reveal writes its
+ * meta.audit_log row, whose actor the warehouse sets to the login.
  */
 #define G_LOG_DOMAIN "aq-customer-360"
 
@@ -412,10 +414,11 @@ load_view (AqDb                *db,
   g_return_val_if_fail (AQ_IS_DB (db), NULL);
   g_return_val_if_fail (account_id != NULL, NULL);
 
-  statements[0] = (AqDbStatement) { header_sql, 1, params };
-  statements[1] = (AqDbStatement) { profile_sql, 1, params };
+  /* an agent's statements read the masked views, a supervisor's the tables */
+  statements[0] = (AqDbStatement) { _aq_customer_sql (header_sql, role), 1, params };
+  statements[1] = (AqDbStatement) { _aq_customer_sql (profile_sql, role), 1, params };
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
-    statements[2 + i] = (AqDbStatement) { sections[i].sql, 1, params };
+    statements[2 + i] = (AqDbStatement) { _aq_customer_sql (sections[i].sql, role), 1, params };
   if (also)
     statements[n_statements++] = *also;
 

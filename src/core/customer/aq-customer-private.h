@@ -26,6 +26,8 @@ AqCustomerMatches *_aq_customer_search (AqDb           *db,
                                         char          **out_value,
                                         GCancellable   *cancellable,
                                         GError        **error);
+const char *_aq_customer_sql          (const char     *sql,
+                                       AqRole          role);
 guint       _aq_customer_360_statements (const char ***names,
                                          const char ***sql);
 

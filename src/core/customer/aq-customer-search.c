@@ -1,8 +1,11 @@
 /* aq-customer-search.c — from one search string to the accounts it may mean
  *
  * Every key kind is one indexed query that answers the same columns, so the panel and the CLI
- * draw one short list whatever was typed. Personal data is masked here, as rows are read, so
- * no caller of the core ever holds what its role may not see.
+ * draw one short list whatever was typed. Personal data is masked by the warehouse: unless
+ * the role is a supervisor's, the queries read the masked.* views (010_roles.sql), which are
+ * all an agent's login may read, and find a phone or a name through masked.customers_*(),
+ * which answer customer numbers, never the data. The same rules mask again here, as rows are
+ * read, so a supervisor's ordinary lookup is masked too and no caller holds more than it may.
  */
 #define G_LOG_DOMAIN "aq-customer-search"
 
@@ -110,7 +113,7 @@ guess_key (AqDb        *db,
                      "SELECT CASE WHEN EXISTS (SELECT 1 FROM dw.dim_account"
                      "                         WHERE account_id = $1 OR meter_no = $1)"
                      "            THEN 'account'"
-                     "            WHEN EXISTS (SELECT 1 FROM dw.dim_customer"
+                     "            WHEN EXISTS (SELECT 1 FROM masked.dim_customer"
                      "                         WHERE customer_id = $1)"
                      "            THEN 'customer' END",
                      1, params, error);
@@ -145,25 +148,70 @@ looks_like_name (const char *text)
   return n >= 1 && n <= 4;
 }
 
-/* whether @fragment is part of a candidate's (unmasked) name: then it named a customer */
+/* whether @fragment is part of a candidate's name: then it named a customer. The names the
+ * rows hold may be masked: the warehouse answers for the unmasked ones. */
 static gboolean
-names_a_candidate (PGresult   *res,
+names_a_candidate (AqDb       *db,
+                   PGresult   *res,
                    const char *fragment)
 {
-  int col = PQfnumber (res, "name");
-  g_autofree char *needle = g_utf8_casefold (fragment, -1);
+  const char *params[] = { fragment };
+  g_autofree char *found = NULL;
 
-  for (int i = 0; col >= 0 && i < PQntuples (res); i++)
-    {
-      g_autofree char *name = g_utf8_casefold (PQgetvalue (res, i, col), -1);
-
-      if (strstr (name, needle))
-        return TRUE;
-    }
-  return FALSE;
+  if (PQntuples (res) == 0)
+    return FALSE;
+  found = aq_db_query_string (db, "SELECT 1 FROM masked.customers_named($1) LIMIT 1", 1, params,
+                              NULL);
+  return found != NULL;
 }
 
 /* ---- private API ---- */
+
+/* The personal tables and the masked views of the same name and columns (010_roles.sql). */
+static const char *const personal_tables[] = {
+  "dw.dim_customer", "dw.contact", "dw.dim_key_customer", "dw.fact_work_order", "dw.fact_call",
+  "dw.fact_sms", "dw.fact_installation", "dm.customer_profile",
+};
+
+/**
+ * _aq_customer_sql:
+ *
+ * @sql as @role reads it: a supervisor reads the tables, everyone else the masked views, so
+ * an agent's query asks only for what an agent's login is granted. The statements are few
+ * and fixed: each is rewritten once and kept (the prepared-statement cache is keyed on it).
+ *
+ * Returns: (transfer none): the statement to send
+ */
+const char *
+_aq_customer_sql (const char *sql,
+                  AqRole      role)
+{
+  static GHashTable *cache;
+  static GMutex lock;
+  const char *masked;
+
+  if (role == AQ_ROLE_SUPERVISOR)
+    return sql;
+  g_mutex_lock (&lock);
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  masked = g_hash_table_lookup (cache, sql);
+  if (masked == NULL)
+    {
+      g_autoptr(GString) s = g_string_new (sql);
+
+      for (guint i = 0; i < G_N_ELEMENTS (personal_tables); i++)
+        {
+          g_autofree char *view = g_strconcat ("masked.", strchr (personal_tables[i], '.') + 1,
+                                               NULL);
+          g_string_replace (s, personal_tables[i], view, 0);
+        }
+      masked = g_string_free (g_steal_pointer (&s), FALSE);
+      g_hash_table_insert (cache, g_strdup (sql), (char *) masked);
+    }
+  g_mutex_unlock (&lock);
+  return masked;
+}
 
 /* A result row as a JSON object, columns from @first_column on, personal data masked. */
 JsonObject *
@@ -391,8 +439,7 @@ _aq_customer_search (AqDb           *db,
                       " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
                       " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
                       " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
-                      " WHERE a.customer_id IN (SELECT customer_id FROM dw.contact"
-                      "                         WHERE value = $1)"
+                      " WHERE a.customer_id IN (SELECT masked.customers_with_contact($1))"
                       CANDIDATE_ORDER);
       params[0] = p0;
       break;
@@ -425,15 +472,14 @@ _aq_customer_search (AqDb           *db,
             return NULL;
           }
         matches->value = g_strdup_printf ("%s %s", digits, place);
-        /* reverse(value) has a text_pattern_ops index: a suffix becomes a prefix scan */
-        p0 = g_strconcat (g_strreverse (digits), "%", NULL);
+        /* the function scans reverse(value)'s text_pattern_ops index: a suffix is a prefix */
+        p0 = g_strdup (digits);
         p1 = like_pattern (place);
         params[0] = p0;
         params[1] = p1;
         n_params = 2;
         sql = g_strdup (CANDIDATE_SELECT
-                        " WHERE a.customer_id IN (SELECT customer_id FROM dw.contact"
-                        "                         WHERE reverse(value) LIKE $1)"
+                        " WHERE a.customer_id IN (SELECT masked.customers_with_contact_tail($1))"
                         "   AND (cm.name LIKE $2 OR p.address LIKE $2 OR p.building LIKE $2)"
                         CANDIDATE_ORDER);
       }
@@ -454,10 +500,12 @@ _aq_customer_search (AqDb           *db,
       matches->value = g_strdup (trimmed);
       p0 = like_pattern (trimmed);
       params[0] = p0;
-      /* both sides have a trigram index, so each IN is an index scan, never a join scan */
+      params[1] = trimmed;
+      n_params = 2;
+      /* both sides have a trigram index, so each IN is an index scan, never a join scan; the
+       * name side is read by the function, which escapes the fragment itself */
       sql = g_strdup (CANDIDATE_SELECT
-                      " WHERE a.customer_id IN (SELECT customer_id FROM dw.dim_customer"
-                      "                         WHERE name ILIKE $1)"
+                      " WHERE a.customer_id IN (SELECT masked.customers_named($2))"
                       "    OR a.premise_id IN (SELECT premise_id FROM dw.dim_premise"
                       "                        WHERE address ILIKE $1)"
                       CANDIDATE_ORDER);
@@ -468,9 +516,9 @@ _aq_customer_search (AqDb           *db,
   /* the exact keys plan the same whatever the value; a LIKE pattern's plan depends on it */
   if (key == AQ_CUSTOMER_KEY_PHONE || key == AQ_CUSTOMER_KEY_CUSTOMER
       || key == AQ_CUSTOMER_KEY_ACCOUNT)
-    res = aq_db_query_prepared (db, sql, n_params, params, error);
+    res = aq_db_query_prepared (db, _aq_customer_sql (sql, role), n_params, params, error);
   else
-    res = aq_db_query (db, sql, n_params, params, error);
+    res = aq_db_query (db, _aq_customer_sql (sql, role), n_params, params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (res == NULL)
     return NULL;
@@ -480,7 +528,7 @@ _aq_customer_search (AqDb           *db,
 
   /* the echoes are masked here like the rows, so no caller repeats what the role may not see */
   {
-    gboolean by_name = key == AQ_CUSTOMER_KEY_TEXT && names_a_candidate (res, trimmed);
+    gboolean by_name = key == AQ_CUSTOMER_KEY_TEXT && names_a_candidate (db, res, trimmed);
     char *raw_value = g_steal_pointer (&matches->value);
     char *raw_text = g_steal_pointer (&matches->text);
 

@@ -11,7 +11,9 @@
 #include "aq-error.h"
 #include "aq-local-warehouse.h"
 
-/* The embedded warehouse's conninfo, when it exists and runs; the environment plays no part. */
+/* The embedded warehouse's conninfo, when it exists and runs; the environment plays no part.
+ * A person connects as their own login (peer authentication), never as the owner: what they
+ * may do is what their login's roles allow. */
 char *
 aq_connection_resolve_embedded (GError **error)
 {
@@ -33,7 +35,7 @@ aq_connection_resolve_embedded (GError **error)
                    aq_local_warehouse_get_dir (local));
       return NULL;
     }
-  return aq_local_warehouse_get_conninfo (local, NULL);
+  return aq_local_warehouse_get_login_conninfo (local, NULL, NULL);
 }
 
 char *

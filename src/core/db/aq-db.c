@@ -48,6 +48,9 @@ set_error_from_result (GError   **error,
     }
   if (PQstatus (self->conn) != CONNECTION_OK || (state && g_str_has_prefix (state, "08")))
     code = AQ_ERROR_CONNECTION;
+  /* insufficient_privilege: the login's roles do not allow it (010_roles.sql) */
+  else if (state && strcmp (state, "42501") == 0)
+    code = AQ_ERROR_PERMISSION;
 
   if (what)
     g_set_error (error, AQ_ERROR, code, "%s: %s%s%s%s", what, trimmed,

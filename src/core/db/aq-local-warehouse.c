@@ -4,6 +4,12 @@
  * it listens only on a unix socket inside its own directory. PostgreSQL refuses to run as
  * root, so when we are root the server runs as the unprivileged "postgres" system user that
  * Debian's packages create, and the directory is handed to that user.
+ *
+ * Who connects is known, not trusted: local connections use peer authentication, so a login
+ * is the OS user who opens the socket. The pg_ident map "aqueduct" lets every OS user log in
+ * as the login of their own name, lets the OS user who ran init (and the server's user) log
+ * in as the owner "aqueduct" (a superuser, for migrations and administration), and holds one
+ * line per extra mapping `aqueductctl user add NAME --os-user USER` made.
  */
 #define G_LOG_DOMAIN "aq-warehouse"
 
@@ -22,6 +28,8 @@
 
 #define SERVER_USER "postgres"
 #define SUPERUSER "aqueduct"
+#define IDENT_MAP "aqueduct"
+#define HBA_MARK "# aqueduct: peer authentication"
 
 struct _AqLocalWarehouse
 {
@@ -177,6 +185,102 @@ config_text (gboolean throwaway)
   return "\n# aqueduct: embedded warehouse\nsynchronous_commit = off\n";
 }
 
+static char *
+os_user_name (void)
+{
+  struct passwd *pw = getpwuid (geteuid ());
+
+  return g_strdup (pw ? pw->pw_name : g_get_user_name ());
+}
+
+static char *
+config_path (AqLocalWarehouse *self,
+             const char       *name)
+{
+  g_autofree char *ddir = data_dir (self);
+  return g_build_filename (ddir, name, NULL);
+}
+
+static gboolean
+write_config (AqLocalWarehouse  *self,
+              const char        *name,
+              const char        *text,
+              GError           **error)
+{
+  g_autofree char *path = config_path (self, name);
+
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+  return hand_to_server_user (path, error);
+}
+
+/* pg_hba.conf and pg_ident.conf: peer for every local connection, through our map. Kept
+ * lines of the map (extra mappings) survive a rewrite. */
+static gboolean
+write_auth (AqLocalWarehouse  *self,
+            GError           **error)
+{
+  g_autofree char *me = os_user_name ();
+  g_autoptr(GString) ident = g_string_new (NULL);
+  g_autofree char *ident_path = config_path (self, "pg_ident.conf");
+  g_autofree char *old = NULL;
+  const char *hba =
+    HBA_MARK "\n"
+    "# Every local connection is peer-authenticated through the map \"" IDENT_MAP "\" of\n"
+    "# pg_ident.conf. No TCP listener (listen_addresses = '').\n"
+    "local   all   all   peer map=" IDENT_MAP "\n";
+
+  g_string_append (ident,
+                   "# aqueduct: who may log in as whom (system user, login)\n"
+                   "# the owner, for migrations and administration\n");
+  g_string_append_printf (ident, IDENT_MAP "  %s  " SUPERUSER "\n", me);
+  if (g_strcmp0 (me, SERVER_USER) != 0)
+    g_string_append_printf (ident, IDENT_MAP "  " SERVER_USER "  " SUPERUSER "\n");
+  g_string_append (ident, "# every OS user as the login of the same name\n"
+                          IDENT_MAP "  /^(.*)$  \\1\n"
+                          "# added by aqueductctl user add --os-user\n");
+  if (g_file_get_contents (ident_path, &old, NULL, NULL))
+    {
+      g_auto(GStrv) lines = g_strsplit (old, "\n", -1);
+      gboolean in_added = FALSE;
+
+      for (guint i = 0; lines[i]; i++)
+        {
+          if (g_str_has_prefix (lines[i], "# added by aqueductctl"))
+            in_added = TRUE;
+          else if (in_added && *lines[i] && lines[i][0] != '#')
+            g_string_append_printf (ident, "%s\n", lines[i]);
+        }
+    }
+  return write_config (self, "pg_hba.conf", hba, error)
+         && write_config (self, "pg_ident.conf", ident->str, error);
+}
+
+/* A warehouse made before logins existed trusted every local connection: move it to peer. */
+static gboolean
+upgrade_auth (AqLocalWarehouse  *self,
+              GError           **error)
+{
+  g_autofree char *path = config_path (self, "pg_hba.conf");
+  g_autofree char *hba = NULL;
+
+  if (g_file_get_contents (path, &hba, NULL, NULL) && g_str_has_prefix (hba, HBA_MARK))
+    return TRUE;
+  return write_auth (self, error);
+}
+
+static gboolean
+reload (AqLocalWarehouse  *self,
+        GError           **error)
+{
+  g_autofree char *ddir = data_dir (self);
+  const char *args[] = { "reload", "-D", ddir, "-s", NULL };
+
+  if (!aq_local_warehouse_is_running (self, NULL))
+    return TRUE;
+  return run_tool (self, "pg_ctl", args, error);
+}
+
 /* ---- GObject overrides ---- */
 
 static void
@@ -300,23 +404,24 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
     return TRUE;
 
   /* parents stay open (the server user must get through them to the directory), the
-   * directory itself is private */
+   * directory itself can be passed through, not read */
   parent = g_path_get_dirname (self->dir);
   if (g_mkdir_with_parents (parent, 0755) != 0
-      || (g_mkdir (self->dir, 0700) != 0 && errno != EEXIST))
+      || (g_mkdir (self->dir, 0711) != 0 && errno != EEXIST))
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    "Cannot create %s: %s", self->dir, g_strerror (saved));
       return FALSE;
     }
-  g_chmod (self->dir, 0700);
+  /* others may reach the socket inside (peer authentication says who they are), not list it */
+  g_chmod (self->dir, 0711);
   if (!hand_to_server_user (self->dir, error) || !check_server_user_access (self, error))
     return FALSE;
 
   {
     const char *args[] = { "-D", ddir, "-U", SUPERUSER, "-E", "UTF8", "--locale=C.UTF-8",
-                           "--auth-local=trust", "--auth-host=scram-sha-256", "-N", NULL };
+                           "--auth-local=peer", "--auth-host=scram-sha-256", "-N", NULL };
     if (!run_tool (self, "initdb", args, error))
       return FALSE;
   }
@@ -325,7 +430,8 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
   g_string_append_printf (settings,
                           "\nlisten_addresses = ''\n"
                           "unix_socket_directories = '%s'\n"
-                          "unix_socket_permissions = 0700\n"
+                          /* anyone may knock: peer authentication says who they are */
+                          "unix_socket_permissions = 0777\n"
                           "shared_buffers = 512MB\n"
                           "work_mem = 64MB\n"
                           "maintenance_work_mem = 512MB\n"
@@ -350,7 +456,7 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
   if (!hand_to_server_user (conf, error))
     return FALSE;
 
-  return TRUE;
+  return write_auth (self, error);
 }
 
 gboolean
@@ -371,6 +477,8 @@ aq_local_warehouse_start (AqLocalWarehouse  *self,
     }
   if (aq_local_warehouse_is_running (self, NULL))
     return TRUE;
+  if (!upgrade_auth (self, error))
+    return FALSE;
   if (!run_tool (self, "pg_ctl", args, error))
     {
       g_autofree char *tail = NULL;
@@ -474,9 +582,10 @@ aq_local_warehouse_ensure_database (AqLocalWarehouse  *self,
   return aq_db_exec (db, sql, error);
 }
 
-char *
-aq_local_warehouse_get_conninfo (AqLocalWarehouse *self,
-                                 const char       *dbname)
+static char *
+conninfo_for (AqLocalWarehouse *self,
+              const char       *user,
+              const char       *dbname)
 {
   g_autoptr(GString) s = g_string_new ("host='");
 
@@ -486,8 +595,136 @@ aq_local_warehouse_get_conninfo (AqLocalWarehouse *self,
         g_string_append_c (s, '\\');
       g_string_append_c (s, *p);
     }
-  g_string_append_printf (s, "' user=%s dbname=%s", SUPERUSER, dbname ? dbname : "aqueduct");
+  g_string_append_c (s, '\'');
+  if (user)
+    g_string_append_printf (s, " user=%s", user);
+  g_string_append_printf (s, " dbname=%s", dbname ? dbname : "aqueduct");
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/**
+ * aq_local_warehouse_get_conninfo:
+ *
+ * The owner's connection (a superuser): for init, migrations, administration and tests. The
+ * OS user who ran init, and the server's user, may use it.
+ */
+char *
+aq_local_warehouse_get_conninfo (AqLocalWarehouse *self,
+                                 const char       *dbname)
+{
+  return conninfo_for (self, SUPERUSER, dbname);
+}
+
+/**
+ * aq_local_warehouse_get_login_conninfo:
+ * @login: (nullable): the login; %NULL means the one of the OS user's own name
+ *
+ * A person's connection: peer authentication decides whether this OS user may be @login.
+ */
+char *
+aq_local_warehouse_get_login_conninfo (AqLocalWarehouse *self,
+                                       const char       *login,
+                                       const char       *dbname)
+{
+  g_autofree char *me = NULL;
+
+  g_return_val_if_fail (AQ_IS_LOCAL_WAREHOUSE (self), NULL);
+
+  if (login == NULL)
+    login = me = os_user_name ();
+  return conninfo_for (self, login, dbname);
+}
+
+/**
+ * aq_local_warehouse_get_init_login:
+ *
+ * The login of the OS user running this, who administers the warehouse; %NULL when that
+ * name is taken by the owner or the server's user.
+ */
+char *
+aq_local_warehouse_get_init_login (AqLocalWarehouse *self)
+{
+  g_autofree char *me = os_user_name ();
+
+  g_return_val_if_fail (AQ_IS_LOCAL_WAREHOUSE (self), NULL);
+
+  if (g_str_equal (me, SUPERUSER) || g_str_equal (me, SERVER_USER))
+    return NULL;
+  return g_steal_pointer (&me);
+}
+
+/**
+ * aq_local_warehouse_map_os_user:
+ * @os_user: (nullable): a local OS user; unused when removing
+ * @login: a login role
+ * @add: %TRUE adds the mapping @os_user → @login, %FALSE removes every extra mapping to @login
+ *
+ * Extra lines of the peer map (pg_ident.conf) beyond "each OS user as their own name", then a
+ * reload. A connection opened right after may still meet the old map for a moment.
+ */
+gboolean
+aq_local_warehouse_map_os_user (AqLocalWarehouse  *self,
+                                const char        *os_user,
+                                const char        *login,
+                                gboolean           add,
+                                GError           **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *old = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  gboolean in_added = FALSE;
+  gboolean present = FALSE;
+
+  g_return_val_if_fail (AQ_IS_LOCAL_WAREHOUSE (self), FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  for (const char *p = login; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
+      {
+        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "Not a login name: %s", login);
+        return FALSE;
+      }
+  for (const char *p = os_user ? os_user : ""; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
+      {
+        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "Not an OS user name: %s", os_user);
+        return FALSE;
+      }
+  path = config_path (self, "pg_ident.conf");
+  if (!g_file_get_contents (path, &old, NULL, error))
+    return FALSE;
+  lines = g_strsplit (old, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (g_str_has_prefix (lines[i], "# added by aqueductctl"))
+        in_added = TRUE;
+      if (in_added && *lines[i] && lines[i][0] != '#')
+        {
+          fields = g_strsplit_set (lines[i], " \t", -1);
+          {
+            g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+            for (guint j = 0; fields[j]; j++)
+              if (*fields[j])
+                g_ptr_array_add (words, fields[j]);
+            if (words->len == 3 && g_str_equal (words->pdata[2], login))
+              {
+                if (!add)
+                  continue;
+                if (g_strcmp0 (words->pdata[1], os_user) == 0)
+                  present = TRUE;
+              }
+          }
+        }
+      if (lines[i + 1] != NULL || *lines[i])
+        g_string_append_printf (out, "%s\n", lines[i]);
+    }
+  if (add && !present)
+    g_string_append_printf (out, IDENT_MAP "  %s  %s\n", os_user, login);
+  return write_config (self, "pg_ident.conf", out->str, error) && reload (self, error);
 }
 
 char *

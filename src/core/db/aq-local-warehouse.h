@@ -31,6 +31,15 @@ gboolean          aq_local_warehouse_ensure_database (AqLocalWarehouse *self,
                                                       GError          **error);
 char             *aq_local_warehouse_get_conninfo   (AqLocalWarehouse  *self,
                                                      const char        *dbname);
+char             *aq_local_warehouse_get_login_conninfo (AqLocalWarehouse *self,
+                                                        const char       *login,
+                                                        const char       *dbname);
+char             *aq_local_warehouse_get_init_login (AqLocalWarehouse *self);
+gboolean          aq_local_warehouse_map_os_user    (AqLocalWarehouse  *self,
+                                                     const char        *os_user,
+                                                     const char        *login,
+                                                     gboolean           add,
+                                                     GError           **error);
 char             *aq_local_warehouse_get_url        (AqLocalWarehouse  *self,
                                                      const char        *dbname);
 gint64            aq_local_warehouse_get_disk_size  (AqLocalWarehouse  *self);

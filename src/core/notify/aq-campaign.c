@@ -456,17 +456,14 @@ aq_campaign_create (AqDb                  *db,
     }
   if (!aq_template_check (spec->template_text, error))
     return 0;
-  if (is_blank (spec->created_by))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("created by: say who writes the notice"));
-      return 0;
-    }
+  /* the author is the login writing it (the warehouse records session_user); a reviewer is
+   * a second login, who approves the draft with aq_campaign_approve() */
   reviewed = !is_blank (spec->reviewed_by);
-  if (reviewed && same_person (spec->reviewed_by, spec->created_by))
+  if (reviewed)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_PERMISSION,
-                   _("reviewer: %s wrote this notice; a second person must review it"),
-                   spec->created_by);
+                   _("reviewer: a second login approves the notice once it is written "
+                     "(aqueductctl notify approve CAMPAIGN)"));
       return 0;
     }
   outage = aq_outage_get (db, spec->outage_id, error);
@@ -509,8 +506,8 @@ aq_campaign_create (AqDb                  *db,
   }
   if (id == NULL)
     goto fail;
-  if (reviewed
-      && !check_once (db, spec->outage_id, g_ascii_strtoll (id, NULL, 10), spec->kind, error))
+  /* a second first notice is refused as it is written, not only when approved */
+  if (!check_once (db, spec->outage_id, g_ascii_strtoll (id, NULL, 10), spec->kind, error))
     goto fail;
   if (reviewed
       && enqueue_locked (db, g_ascii_strtoll (id, NULL, 10), spec->kind, spec->template_text,
@@ -543,11 +540,6 @@ aq_campaign_approve (AqDb                *db,
   gint64 outage_id;
 
   g_return_val_if_fail (AQ_IS_DB (db), FALSE);
-  if (is_blank (reviewer))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("reviewer: say who reviews the notice"));
-      return FALSE;
-    }
   if (template_text && !aq_template_check (template_text, error))
     return FALSE;
   if (!aq_db_begin (db, error))
@@ -556,7 +548,8 @@ aq_campaign_approve (AqDb                *db,
     const char *params[] = { id };
 
     /* FOR UPDATE: two reviewers pressing Send at once queue it once */
-    res = aq_db_query (db, "SELECT outage_id, kind, template, status, created_by"
+    res = aq_db_query (db, "SELECT outage_id, kind, template, status, created_by,"
+                           "       session_user"
                            " FROM notify.campaign WHERE campaign_id = $1 FOR UPDATE",
                        1, params, error);
   }
@@ -573,6 +566,8 @@ aq_campaign_approve (AqDb                *db,
                    PQgetvalue (res, 0, 3));
       goto fail;
     }
+  /* the reviewer is the login (the warehouse's trigger refuses the author too) */
+  reviewer = PQgetvalue (res, 0, 5);
   if (same_person (reviewer, PQgetvalue (res, 0, 4)))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_PERMISSION,

@@ -41,8 +41,8 @@ typedef struct
   gint64               outage_id;
   const char          *kind;           /* "outage" (first notice), "update" or "restored" */
   const char          *template_text;
-  const char          *created_by;     /* not empty */
-  const char          *reviewed_by;    /* (nullable): a draft; else ≠ created_by */
+  const char          *created_by;     /* unused: the warehouse records the login */
+  const char          *reviewed_by;    /* must be NULL: a second login approves the draft */
   const AqQuietHours  *quiet_hours;    /* (nullable): the default rule */
   GDateTime           *now;            /* (nullable): aq_clock_now() */
 } AqCampaignSpec;
@@ -73,8 +73,9 @@ void       aq_campaign_status_free     (AqCampaignStatus    *status);
 gint64     aq_campaign_create          (AqDb                *db,
                                         const AqCampaignSpec *spec,
                                         GError             **error);
-/* A draft reviewed by a second person (AQ_ERROR_PERMISSION when @reviewer is its creator),
- * optionally with an edited @template_text (nullable), then enqueued as above. */
+/* A draft reviewed by the current login, a second person (AQ_ERROR_PERMISSION when it wrote
+ * the draft: the warehouse refuses it too), optionally with an edited @template_text
+ * (nullable), then enqueued as above. @reviewer is unused: the warehouse records the login. */
 gboolean   aq_campaign_approve         (AqDb                *db,
                                         gint64               campaign_id,
                                         const char          *reviewer,

@@ -27,6 +27,11 @@
 #include "aq-error.h"
 #include "aq-pipeline-compiler.h"
 
+/* A run's steps are the data engineers' SQL: they run with that role's privileges (it owns
+ * ods/dw/dm, 010_roles.sql), never a superuser's, whoever connected. A login without the
+ * role cannot run pipelines. */
+#define RUN_AS_DATA_ENGINEER "SET LOCAL ROLE aq_data_engineer"
+
 G_DEFINE_FINAL_TYPE (AqPipelineRunner, aq_pipeline_runner, G_TYPE_OBJECT)
 
 /* ---- transforms and outputs ---- */
@@ -440,6 +445,7 @@ check_in_transaction (AqPipelineRunner  *self,
 
   self->with_data = FALSE;
   ok = run_statement (self, NULL, self->db, "BEGIN", NULL, NULL, error)
+       && run_statement (self, NULL, self->db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
        && execute_steps (self, error);
   aq_db_rollback (self->db);
   return ok;
@@ -514,6 +520,7 @@ execute_in_transaction (AqPipelineRunner  *self,
   self->rows_written = 0;
   g_hash_table_remove_all (self->watermarks);
   ok = run_statement (self, NULL, self->db, "BEGIN", NULL, NULL, error)
+       && run_statement (self, NULL, self->db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
        && set_run_id (self, error)
        && execute_steps (self, error)
        && store_watermarks (self, error);

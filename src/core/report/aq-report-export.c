@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "aq-db-job.h"
+#include "aq-audit.h"
 #include "aq-report-csv.h"
 #include "aq-report-xlsx.h"
 
@@ -234,8 +235,18 @@ aq_report_export_list (AqDb          *db,
   else
     {
       AqReportResult *header = pipe.final_header ? pipe.final_header : pipe.header;
+      guint64 rows = xlsx ? aq_report_xlsx_stream_get_n_rows (xlsx)
+                          : aq_report_csv_stream_get_n_rows (csv);
+      g_autoptr(JsonObject) detail = json_object_new ();
 
-      ok = (xlsx == NULL || aq_report_xlsx_stream_finish (xlsx, header, error))
+      /* a list names customers: who took which rows out is kept, before any file exists
+       * under its name (the warehouse writes the login as the actor) */
+      json_object_set_int_member (detail, "rows", (gint64) rows);
+      json_object_set_string_member (detail, "format",
+                                     xlsx && csv ? "xlsx+csv" : xlsx ? "xlsx" : "csv");
+      ok = aq_audit_write (db, NULL, "report.export", aq_report_spec_get_name (spec),
+                           detail, error)
+           && (xlsx == NULL || aq_report_xlsx_stream_finish (xlsx, header, error))
            && (csv == NULL || aq_report_csv_stream_finish (csv, header, error));
       if (ok && n_rows)
         *n_rows = xlsx ? aq_report_xlsx_stream_get_n_rows (xlsx)

@@ -125,7 +125,16 @@ aq_migrations_apply (AqDb     *db,
         goto out;
       applied++;
     }
-  ok = TRUE;
+  /* Every job's grants cover the tables migrations made (010_roles.sql); it also runs on
+   * each CREATE TABLE, this catches what an ALTER changed. */
+  {
+    g_autoptr(PGresult) grants = NULL;
+
+    grants = aq_db_query (db, "SELECT meta.grant_roles()"
+                              " WHERE to_regproc('meta.grant_roles') IS NOT NULL",
+                          0, NULL, error);
+    ok = grants != NULL;
+  }
 
 out:
   {

@@ -137,8 +137,10 @@ notice_job (AqDb          *db,
       break;
     case JOB_SEND:
       {
+        /* a draft, written by this login: the reviewer approves it with their own login
+         * (the warehouse refuses the author); this window then follows its progress */
         AqCampaignSpec spec = { job->outage_id, job->campaign_kind, job->template_text,
-                                job->actor, job->reviewer, NULL, NULL };
+                                NULL, NULL, NULL, NULL };
 
         result->id = aq_campaign_create (db, &spec, error);
         ok = result->id > 0;

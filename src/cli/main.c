@@ -20,6 +20,7 @@ static const struct
   { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
   { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
   { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
+  { "network", aq_ctl_network, "isolate|create-outage|criticality  burst isolation" },
   { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
 };
 

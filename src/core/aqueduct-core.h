@@ -22,6 +22,7 @@
 #include "aq-keyring.h"
 #include "aq-local-warehouse.h"
 #include "aq-map-features.h"
+#include "aq-network.h"
 #include "aq-migrations.h"
 #include "aq-outage-area.h"
 #include "aq-outage.h"

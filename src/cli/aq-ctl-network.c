@@ -119,6 +119,14 @@ print_isolation (AqIsolation *iso)
                c->community_code, c->name, c->accounts, c->accounts_total,
                c->needs_notice ? "  (needs a posted notice)" : "");
     }
+  for (guint i = 0; i < iso->conflicts->len; i++)
+    {
+      AqNetworkConflict *c = g_ptr_array_index (iso->conflicts, i);
+
+      g_print ("  conflict: outage %" G_GINT64_FORMAT " (%s, %s) shares %" G_GINT64_FORMAT
+               " accounts%s  %s\n", c->outage_id, c->kind, c->status, c->shared_accounts,
+               c->area_overlaps ? ", areas overlap" : "", c->reason);
+    }
   g_print ("Computed in %.1f ms (walk %.2f ms)\n", iso->elapsed_ms, iso->walk_ms);
 }
 

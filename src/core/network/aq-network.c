@@ -123,6 +123,15 @@ supply_walk (AqNetwork    *net,
   return reach;
 }
 
+static void
+conflict_free (AqNetworkConflict *c)
+{
+  g_free (c->kind);
+  g_free (c->status);
+  g_free (c->reason);
+  g_free (c);
+}
+
 static AqIsolation *
 isolation_new (void)
 {
@@ -134,6 +143,7 @@ isolation_new (void)
   iso->dry_segments = g_array_new (FALSE, FALSE, sizeof (gint));
   iso->isolated_pipes = g_array_new (FALSE, FALSE, sizeof (gint64));
   iso->dry_pipes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  iso->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
   return iso;
 }
 
@@ -221,6 +231,49 @@ stuck_marks (AqNetwork     *net,
           return FALSE;
         }
       (*out)[GPOINTER_TO_UINT (found) - 1] = 1;
+    }
+  return TRUE;
+}
+
+/* Planned and active outages sharing accounts with the affected segments, or whose area
+ * meets the affected pipes' (buffered like the map's polygon). */
+static gboolean
+find_conflicts (AqDb         *db,
+                AqIsolation  *iso,
+                const char   *segments,
+                GError      **error)
+{
+  const char *params[] = { segments };
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *sql = g_strdup_printf (
+    "WITH hit AS (SELECT ST_Buffer(ST_Collect(p.geom), %g, 'quad_segs=2') AS g"
+    "             FROM dm.network_pipe_segment ps"
+    "             JOIN dw.network_pipe p ON p.pipe_id = ps.pipe_id"
+    "             WHERE ps.segment_id = ANY ($1::integer[])),"
+    " shared AS (SELECT oa.outage_id, count(*) AS n FROM notify.outage_account oa"
+    "            JOIN dm.network_account na ON na.account_id = oa.account_id"
+    "            WHERE na.segment_id = ANY ($1::integer[]) GROUP BY oa.outage_id)"
+    " SELECT o.outage_id, o.kind, o.status, o.reason, coalesce(s.n, 0),"
+    "        coalesce(ST_Intersects(o.geom, hit.g), false)"
+    " FROM notify.outage o CROSS JOIN hit LEFT JOIN shared s ON s.outage_id = o.outage_id"
+    " WHERE o.status IN ('planned', 'active')"
+    "   AND (s.n IS NOT NULL OR ST_Intersects(o.geom, hit.g))"
+    " ORDER BY coalesce(s.n, 0) DESC, o.outage_id", POLYGON_BUFFER_DEGREES);
+
+  res = aq_db_query (db, sql, 1, params, error);
+  if (res == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      AqNetworkConflict *c = g_new0 (AqNetworkConflict, 1);
+
+      c->outage_id = value_int (res, i, 0);
+      c->kind = g_strdup (PQgetvalue (res, i, 1));
+      c->status = g_strdup (PQgetvalue (res, i, 2));
+      c->reason = g_strdup (PQgetvalue (res, i, 3));
+      c->shared_accounts = value_int (res, i, 4);
+      c->area_overlaps = PQgetvalue (res, i, 5)[0] == 't';
+      g_ptr_array_add (iso->conflicts, c);
     }
   return TRUE;
 }
@@ -509,6 +562,8 @@ aq_network_isolate (AqNetwork     *net,
       if (iso->polygon == NULL)
         return NULL;
     }
+  if (!find_conflicts (db, iso, both, error))
+    return NULL;
   iso->elapsed_ms = (g_get_monotonic_time () - started) / 1000.0 + iso->walk_ms;
   return g_steal_pointer (&iso);
 }
@@ -554,6 +609,7 @@ aq_isolation_free (AqIsolation *iso)
   g_clear_pointer (&iso->dry_pipes, g_array_unref);
   g_clear_pointer (&iso->area, aq_outage_area_free);
   g_clear_pointer (&iso->polygon, aq_geometry_free);
+  g_clear_pointer (&iso->conflicts, g_ptr_array_unref);
   g_free (iso);
 }
 
@@ -606,6 +662,28 @@ aq_isolation_to_json (AqIsolation *iso)
           json_builder_add_value (b, json_node_copy (json_parser_get_root (parser)));
         }
     }
+  json_builder_set_member_name (b, "conflicts");
+  json_builder_begin_array (b);
+  for (guint i = 0; iso->conflicts && i < iso->conflicts->len; i++)
+    {
+      AqNetworkConflict *c = g_ptr_array_index (iso->conflicts, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "outage_id");
+      json_builder_add_int_value (b, c->outage_id);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, c->kind);
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, c->status);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, c->reason);
+      json_builder_set_member_name (b, "shared_accounts");
+      json_builder_add_int_value (b, c->shared_accounts);
+      json_builder_set_member_name (b, "area_overlaps");
+      json_builder_add_boolean_value (b, c->area_overlaps);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "walk_ms");
   json_builder_add_double_value (b, iso->walk_ms);
   json_builder_set_member_name (b, "elapsed_ms");

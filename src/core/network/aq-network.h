@@ -15,6 +15,17 @@ G_BEGIN_DECLS
  * segments it finds. Immutable once loaded: threads may share one. */
 typedef struct _AqNetwork AqNetwork;
 
+/* Another planned or active outage that this one would overlap. */
+typedef struct
+{
+  gint64  outage_id;
+  char   *kind;                     /* planned, emergency */
+  char   *status;                   /* planned, active */
+  char   *reason;
+  gint64  shared_accounts;          /* its accounts that this burst also cuts off */
+  gboolean area_overlaps;           /* its area meets the burst's affected pipes' area */
+} AqNetworkConflict;
+
 typedef struct
 {
   gint64        pipe_id;            /* the burst */
@@ -30,6 +41,7 @@ typedef struct
   double        dry_length_m;
   AqOutageArea *area;               /* who loses water: isolated and dry segments' accounts */
   AqGeometry   *polygon;            /* (nullable): the shaded area for the map */
+  GPtrArray    *conflicts;          /* AqNetworkConflict*: other outages it overlaps */
   double        walk_ms;            /* the walk over the segment graph */
   double        elapsed_ms;         /* everything, queries included */
 } AqIsolation;

@@ -225,8 +225,10 @@ stuck_marks (AqNetwork     *net,
 
       if (found == NULL)
         {
+          g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, inoperable[i]);
+
           g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
-                       _("There is no valve %" G_GINT64_FORMAT " in the network"), inoperable[i]);
+                       _("There is no valve %s in the network"), number);
           g_clear_pointer (out, g_free);
           return FALSE;
         }
@@ -440,8 +442,10 @@ aq_network_isolate_segments (AqNetwork     *net,
   found = g_hash_table_lookup (net->pipe_segment, &pipe_id);
   if (found == NULL)
     {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, pipe_id);
+
       g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
-                   _("There is no pipe %" G_GINT64_FORMAT " in the network"), pipe_id);
+                   _("There is no pipe %s in the network"), number);
       return NULL;
     }
   if (!stuck_marks (net, inoperable, n_inoperable, &stuck, error))
@@ -610,7 +614,132 @@ aq_isolation_free (AqIsolation *iso)
   g_clear_pointer (&iso->area, aq_outage_area_free);
   g_clear_pointer (&iso->polygon, aq_geometry_free);
   g_clear_pointer (&iso->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&iso->close_points, g_array_unref);
+  g_clear_pointer (&iso->stuck_points, g_array_unref);
+  g_clear_pointer (&iso->isolated_paths, g_ptr_array_unref);
+  g_clear_pointer (&iso->dry_paths, g_ptr_array_unref);
   g_free (iso);
+}
+
+gint64
+aq_network_pipe_at (AqDb     *db,
+                    double    lon,
+                    double    lat,
+                    double    max_metres,
+                    GError  **error)
+{
+  g_autofree char *lon_text = g_strdup_printf ("%.8f", lon);
+  g_autofree char *lat_text = g_strdup_printf ("%.8f", lat);
+  g_autofree char *max_text = g_strdup_printf ("%.1f", max_metres);
+  const char *params[] = { lon_text, lat_text, max_text };
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *id = NULL;
+
+  /* the index finds the nearest few in degrees; the metres decide */
+  id = aq_db_query_string (db,
+                           "SELECT pipe_id FROM (SELECT pipe_id, geom FROM dw.network_pipe"
+                           "  ORDER BY geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326) LIMIT 8) n"
+                           " WHERE ST_DWithin(geom::geography,"
+                           "   ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $3::float8)"
+                           " ORDER BY ST_Distance(geom::geography,"
+                           "   ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography), pipe_id LIMIT 1",
+                           3, params, &local_error);
+  if (local_error)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  return id ? g_ascii_strtoll (id, NULL, 10) : 0;
+}
+
+static char *
+id_array_literal (GArray *a)
+{
+  GString *s = g_string_new ("{");
+
+  for (guint i = 0; i < a->len; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (a, gint64, i));
+  g_string_append_c (s, '}');
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+load_points (AqDb     *db,
+             GArray   *ids,
+             GArray  **out,
+             GError  **error)
+{
+  g_autofree char *literal = id_array_literal (ids);
+  const char *params[] = { literal };
+  g_autoptr(PGresult) res = aq_db_query (db, "SELECT valve_id, ST_X(geom), ST_Y(geom)"
+                                             " FROM dw.network_valve"
+                                             " WHERE valve_id = ANY ($1::bigint[])"
+                                             " ORDER BY valve_id", 1, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  *out = g_array_new (FALSE, FALSE, sizeof (AqNetworkPoint));
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      AqNetworkPoint p = { value_int (res, i, 0), g_ascii_strtod (PQgetvalue (res, i, 1), NULL),
+                           g_ascii_strtod (PQgetvalue (res, i, 2), NULL) };
+
+      g_array_append_val (*out, p);
+    }
+  return TRUE;
+}
+
+static gboolean
+load_paths (AqDb       *db,
+            GArray     *ids,
+            GPtrArray **out,
+            GError    **error)
+{
+  g_autofree char *literal = id_array_literal (ids);
+  const char *params[] = { literal };
+  g_autoptr(PGresult) res = aq_db_query (db, "SELECT p.pipe_id, d.path[1], ST_X(d.geom),"
+                                             " ST_Y(d.geom)"
+                                             " FROM dw.network_pipe p,"
+                                             " LATERAL ST_DumpPoints(p.geom) d"
+                                             " WHERE p.pipe_id = ANY ($1::bigint[])"
+                                             " ORDER BY p.pipe_id, d.path[1]",
+                                         1, params, error);
+  GArray *path = NULL;
+  gint64 last = -1;
+
+  if (res == NULL)
+    return FALSE;
+  *out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 id = value_int (res, i, 0);
+      double xy[2] = { g_ascii_strtod (PQgetvalue (res, i, 2), NULL),
+                       g_ascii_strtod (PQgetvalue (res, i, 3), NULL) };
+
+      if (id != last)
+        {
+          path = g_array_new (FALSE, FALSE, sizeof (double));
+          g_ptr_array_add (*out, path);
+          last = id;
+        }
+      g_array_append_vals (path, xy, 2);
+    }
+  return TRUE;
+}
+
+gboolean
+aq_isolation_load_shapes (AqIsolation  *iso,
+                          AqDb         *db,
+                          GError      **error)
+{
+  g_clear_pointer (&iso->close_points, g_array_unref);
+  g_clear_pointer (&iso->stuck_points, g_array_unref);
+  g_clear_pointer (&iso->isolated_paths, g_ptr_array_unref);
+  g_clear_pointer (&iso->dry_paths, g_ptr_array_unref);
+  return load_points (db, iso->close_valves, &iso->close_points, error)
+         && load_points (db, iso->stuck_valves, &iso->stuck_points, error)
+         && load_paths (db, iso->isolated_pipes, &iso->isolated_paths, error)
+         && load_paths (db, iso->dry_pipes, &iso->dry_paths, error);
 }
 
 static void

@@ -15,6 +15,13 @@ G_BEGIN_DECLS
  * segments it finds. Immutable once loaded: threads may share one. */
 typedef struct _AqNetwork AqNetwork;
 
+/* A valve on the map. */
+typedef struct
+{
+  gint64 valve_id;
+  double lon, lat;
+} AqNetworkPoint;
+
 /* Another planned or active outage that this one would overlap. */
 typedef struct
 {
@@ -42,6 +49,11 @@ typedef struct
   AqOutageArea *area;               /* who loses water: isolated and dry segments' accounts */
   AqGeometry   *polygon;            /* (nullable): the shaded area for the map */
   GPtrArray    *conflicts;          /* AqNetworkConflict*: other outages it overlaps */
+  /* what the map draws, after aq_isolation_load_shapes(): */
+  GArray       *close_points;       /* AqNetworkPoint, the valves to close */
+  GArray       *stuck_points;       /* AqNetworkPoint, the valves passed over */
+  GPtrArray    *isolated_paths;     /* GArray of doubles, lon/lat pairs: one per pipe */
+  GPtrArray    *dry_paths;
   double        walk_ms;            /* the walk over the segment graph */
   double        elapsed_ms;         /* everything, queries included */
 } AqIsolation;
@@ -79,6 +91,17 @@ AqIsolation *aq_network_isolate_segments (AqNetwork         *network,
                                           const gint64      *inoperable,
                                           guint              n_inoperable,
                                           GError           **error);
+/* The pipe nearest to @lon, @lat within @max_metres: what a click picks. 0 (no error) when
+ * none is that close. */
+gint64       aq_network_pipe_at         (AqDb               *db,
+                                         double              lon,
+                                         double              lat,
+                                         double              max_metres,
+                                         GError            **error);
+/* Fills the isolation's points and paths for the map. */
+gboolean     aq_isolation_load_shapes   (AqIsolation        *isolation,
+                                         AqDb               *db,
+                                         GError            **error);
 /* The affected accounts' ids, ascending (the same rule as the area's counts). */
 GPtrArray   *aq_isolation_account_ids   (AqIsolation        *isolation,
                                          AqDb               *db,

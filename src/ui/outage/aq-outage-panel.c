@@ -28,6 +28,7 @@
 #include "aq-outage.h"
 #include "aq-overlay-layer.h"
 #include "aq-panel.h"
+#include "aq-valves-tool.h"
 #include "aq-window.h"
 
 #define ANALYZE_DELAY_MS 150
@@ -52,6 +53,7 @@ struct _AqOutagePanel
   AqAreaModel       *model;
   AqAreaEditor      *editor;
   AqOverlayLayer    *overlay;
+  AqValvesTool      *valves;        /* the Valves tool (aq-valves-tool.c) */
   AqMapSource       *source;        /* (nullable): the offline basemap */
   GSettings         *settings;
   guint              settle_id;     /* the map moved a moment ago: tiles are on their way */
@@ -516,6 +518,8 @@ mode_toggled_cb (AqOutagePanel *self)
   else if (gtk_toggle_button_get_active (self->select_button))
     mode = AQ_AREA_EDITOR_SELECT;
   aq_area_editor_set_mode (self->editor, mode);
+  if (mode != AQ_AREA_EDITOR_IDLE && self->valves)
+    aq_valves_tool_set_active (self->valves, FALSE);
   update_hint (self);
 }
 
@@ -979,6 +983,7 @@ aq_outage_panel_map (GtkWidget *widget)
       if (g_strcmp0 (profile_url (self), NULL) != 0)
         set_map_source (self);
       aq_overlay_layer_set_profile_url (self->overlay, profile_url (self));
+      aq_valves_tool_set_profile_url (self->valves, profile_url (self));
       if (startup != NULL && *startup != '\0')
         {
           set_loading (self, TRUE);
@@ -1137,6 +1142,39 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
                                        NULL);
 }
 
+/* ---- the Valves tool (aq-valves-tool.c): its layer, its buttons, its summary ---- */
+
+static void
+valves_isolated_cb (AqOutagePanel *self)
+{
+  aq_area_summary_show_area (self->summary, aq_valves_tool_get_isolation (self->valves)->area);
+}
+
+static void
+valves_active_cb (AqOutagePanel *self)
+{
+  if (!aq_valves_tool_get_active (self->valves))
+    return;
+  gtk_toggle_button_set_active (self->draw_button, FALSE);
+  gtk_toggle_button_set_active (self->select_button, FALSE);
+}
+
+static void
+hook_valves_tool (AqOutagePanel *self,
+                  ShumateMap    *map)
+{
+  self->valves = aq_valves_tool_new (map);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->valves));
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->draw_button))),
+                  aq_valves_tool_get_controls (self->valves));
+  g_signal_connect_object (self->valves, "isolated", G_CALLBACK (valves_isolated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->valves, "notify::active", G_CALLBACK (valves_active_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->valves, "message", G_CALLBACK (toast), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 aq_outage_panel_init (AqOutagePanel *self)
 {
@@ -1160,6 +1198,7 @@ aq_outage_panel_init (AqOutagePanel *self)
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->editor));
   g_signal_connect_object (self->editor, "select-at", G_CALLBACK (select_at_cb), self,
                            G_CONNECT_SWAPPED);
+  hook_valves_tool (self, map);
   g_signal_connect_object (self->model, "changed", G_CALLBACK (model_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::map-tile-url", G_CALLBACK (set_map_source),
@@ -1180,6 +1219,13 @@ aq_outage_panel_init (AqOutagePanel *self)
 }
 
 /* ---- public API ---- */
+
+AqValvesTool *
+aq_outage_panel_get_valves_tool (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->valves;
+}
 
 AqAreaModel *
 aq_outage_panel_get_model (AqOutagePanel *self)

@@ -284,19 +284,16 @@ expected_by_pgrouting (gint64      pipe,
 
   /* the burst's component when only stuck valves can be passed */
   sql = g_strdup_printf (
-    "DROP TABLE IF EXISTS pgr_in; CREATE TEMP TABLE pgr_in AS"
-    " SELECT node FROM pgr_connectedComponents($q$"
+    "DROP TABLE IF EXISTS pgr_cc; CREATE TEMP TABLE pgr_cc AS"
+    " SELECT component, node FROM pgr_connectedComponents($q$"
     "   SELECT e.id, e.source, e.target, 1 AS cost, 1 AS reverse_cost FROM pgr_edge e"
     "   LEFT JOIN dw.network_valve v ON v.valve_id = e.valve_id"
     "   WHERE e.valve_id IS NULL"
-    "      OR (v.status = 'open' AND (NOT v.operable OR v.valve_id = ANY ('%s'::bigint[])))$q$)"
-    " WHERE component = (SELECT component FROM pgr_connectedComponents($q$"
-    "   SELECT e.id, e.source, e.target, 1 AS cost, 1 AS reverse_cost FROM pgr_edge e"
-    "   LEFT JOIN dw.network_valve v ON v.valve_id = e.valve_id"
-    "   WHERE e.valve_id IS NULL"
-    "      OR (v.status = 'open' AND (NOT v.operable OR v.valve_id = ANY ('%s'::bigint[])))$q$)"
+    "      OR (v.status = 'open' AND (NOT v.operable OR v.valve_id = ANY ('%s'::bigint[])))$q$);"
+    " DROP TABLE IF EXISTS pgr_in; CREATE TEMP TABLE pgr_in AS"
+    " SELECT node FROM pgr_cc WHERE component = (SELECT component FROM pgr_cc"
     "   WHERE node = 4294967296 + 2 * %" G_GINT64_FORMAT ")",
-    stuck, stuck, pipe);
+    stuck, pipe);
   exec_ok (demo, sql);
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf (
@@ -314,22 +311,18 @@ expected_by_pgrouting (gint64      pipe,
 
   /* supplied: the components holding a source, before and after the closing */
   exec_ok (demo,
-    "DROP TABLE IF EXISTS pgr_after; CREATE TEMP TABLE pgr_after AS"
-    " SELECT node FROM pgr_connectedComponents($q$"
+    "DROP TABLE IF EXISTS pgr_cc; CREATE TEMP TABLE pgr_cc AS"
+    " SELECT component, node FROM pgr_connectedComponents($q$"
     "   SELECT e.id, e.source, e.target, 1 AS cost, 1 AS reverse_cost FROM pgr_edge e"
     "   LEFT JOIN dw.network_valve v ON v.valve_id = e.valve_id"
     "   WHERE (e.valve_id IS NULL OR v.status = 'open')"
     "     AND (e.valve_id IS NULL OR e.valve_id NOT IN (SELECT valve_id FROM pgr_close))"
     "     AND NOT (e.source IN (SELECT node FROM pgr_in) AND e.target IN (SELECT node FROM pgr_in))"
-    "   $q$) c"
-    " WHERE component IN (SELECT component FROM pgr_connectedComponents($q$"
-    "   SELECT e.id, e.source, e.target, 1 AS cost, 1 AS reverse_cost FROM pgr_edge e"
-    "   LEFT JOIN dw.network_valve v ON v.valve_id = e.valve_id"
-    "   WHERE (e.valve_id IS NULL OR v.status = 'open')"
-    "     AND (e.valve_id IS NULL OR e.valve_id NOT IN (SELECT valve_id FROM pgr_close))"
-    "     AND NOT (e.source IN (SELECT node FROM pgr_in) AND e.target IN (SELECT node FROM pgr_in))"
-    "   $q$) s WHERE s.node IN (SELECT node_id FROM dw.network_source)"
-    "   AND s.node NOT IN (SELECT node FROM pgr_in))");
+    "   $q$);"
+    " DROP TABLE IF EXISTS pgr_after; CREATE TEMP TABLE pgr_after AS"
+    " SELECT node FROM pgr_cc WHERE component IN (SELECT component FROM pgr_cc"
+    "   WHERE node IN (SELECT node_id FROM dw.network_source)"
+    "   AND node NOT IN (SELECT node FROM pgr_in))");
   e->dry = query_list (
     "SELECT string_agg(id::text, ',' ORDER BY id) FROM pgr_edge"
     " WHERE pipe_id IS NOT NULL AND source NOT IN (SELECT node FROM pgr_in)"

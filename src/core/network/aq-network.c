@@ -285,8 +285,8 @@ find_conflicts (AqDb         *db,
 /**
  * aq_network_load:
  *
- * Reads the segment graph that the dm_network pipeline built. AQ_ERROR_NOT_FOUND when it has
- * not run yet.
+ * Reads the segment graph that the dm_network pipeline built. AQ_ERROR_FAILED, saying which
+ * pipelines to run, when it has not run yet (a state of the warehouse, not bad input).
  */
 AqNetwork *
 aq_network_load (AqDb    *db,
@@ -304,7 +304,7 @@ aq_network_load (AqDb    *db,
     return NULL;
   if (PQntuples (seg) == 0)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+      g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED,
                    _("The warehouse holds no water network yet: run the pipelines dw_network "
                      "and dm_network"));
       return NULL;

@@ -295,20 +295,48 @@ CREATE TABLE src_gis.dma_inflow (
   PRIMARY KEY (meter_code, period)
 );
 
+-- The network: pipes meet at junctions (a pipe runs from_node → to_node).
+CREATE TABLE src_gis.junction (
+  node_id  bigint PRIMARY KEY,
+  geom     geometry(Point, 4326) NOT NULL
+);
+
 CREATE TABLE src_gis.pipe (
   pipe_id       bigint PRIMARY KEY,
   dn            smallint NOT NULL,
   material      varchar(10) NOT NULL,   -- DI ductile iron, PE, STEEL, PCCP, CI cast iron
   install_year  smallint,
+  from_node     bigint,
+  to_node       bigint,
+  length_m      numeric(10,1),
   geom          geometry(LineString, 4326) NOT NULL
 );
 
--- status: O open, C closed, X inoperable
+-- status: O open, C closed (normally: a pressure-zone boundary), X inoperable (stuck open).
+-- A valve sits on pipe_id next to its end node_id.
 CREATE TABLE src_gis.valve (
   valve_id  bigint PRIMARY KEY,
   dn        smallint NOT NULL,
   status    char(1) NOT NULL,
+  pipe_id   bigint,
+  node_id   bigint,
   geom      geometry(Point, 4326) NOT NULL
+);
+
+-- Where water enters the network. kind: PLANT a water plant's outlet, TANK a tank/reservoir
+CREATE TABLE src_gis.source (
+  source_id  integer PRIMARY KEY,
+  kind       varchar(5) NOT NULL,
+  name       varchar(40) NOT NULL,
+  node_id    bigint NOT NULL,
+  geom       geometry(Point, 4326) NOT NULL
+);
+
+-- Each premise's service connection: the main it taps and how long the service line is.
+CREATE TABLE src_gis.service_connection (
+  premise_id  bigint PRIMARY KEY,
+  pipe_id     bigint NOT NULL,
+  length_m    numeric(8,1) NOT NULL
 );
 
 -- kind: HOSP hospital, SCHL school, KIND kindergarten, HOTL hotel, LARG large consumer

@@ -22,6 +22,7 @@ static const struct
   { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
   { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
   { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
+  { "network", aq_ctl_network, "isolate|create-outage|criticality  burst isolation" },
   { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
   { "job", aq_ctl_job, "list|add|remove|enable|disable|run|history  scheduled jobs" },
   { "user", aq_ctl_user, "add|list|remove  logins and the roles they hold" },

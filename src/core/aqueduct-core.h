@@ -26,6 +26,7 @@
 #include "aq-local-warehouse.h"
 #include "aq-users.h"
 #include "aq-map-features.h"
+#include "aq-network.h"
 #include "aq-migrations.h"
 #include "aq-outage-area.h"
 #include "aq-outage.h"

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "aq-db.h"
+#include "aq-outage-area.h"
 
 /* Both yield "area" (the polygon) and "acc": account_id, customer_id, community_code,
  * district_code, premise_id, is_key, mobile, openid, reachable; $1 is the area as GeoJSON.
@@ -47,3 +48,13 @@
  * write notify, a warehouse without migration 007): use the _LIVE_ rule then. Not inside a
  * transaction of the caller's: the rebuild is one of its own. */
 gboolean aq_outage_area_ensure_points (AqDb *db);
+
+/* The summary over the accounts another rule picks (the network's isolation): @cte must
+ * start with WITH and define "area" (column g, a geometry or NULL: communities it crosses are
+ * listed too) and "acc" with the columns above. */
+AqOutageArea *aq_outage_area_analyze_with (AqDb               *db,
+                                           const char         *cte,
+                                           int                 n_params,
+                                           const char * const *params,
+                                           GCancellable       *cancellable,
+                                           GError            **error);

@@ -22,8 +22,9 @@
 
 /* Columns: row kind, code, name, text1, text2, n1…n7, flag, lon, lat, n8. The distinct
  * counts sort by bytes (COLLATE "C"): same answer for numbers and openids, without strcoll. */
-#define ANALYZE_SQL(cte) \
-  cte "," \
+#define ANALYZE_SQL(cte) cte ANALYZE_TAIL
+#define ANALYZE_TAIL \
+  "," \
   " comm AS (SELECT community_code, count(*) AS n," \
   "                 count(*) FILTER (WHERE reachable) AS r" \
   "          FROM acc WHERE community_code IS NOT NULL GROUP BY community_code)," \
@@ -249,52 +250,23 @@ fail:
   return FALSE;
 }
 
-/* ---- public methods ---- */
-
-void
-aq_outage_area_free (AqOutageArea *area)
+/* Runs an analysis statement (@sql: the area and acc CTEs, then ANALYZE_TAIL) and reads its
+ * tagged rows into the summary. */
+static AqOutageArea *
+analyze_query (AqDb               *db,
+               const char         *sql,
+               int                 n_params,
+               const char * const *params,
+               GCancellable       *cancellable,
+               gint64              started,
+               GError            **error)
 {
-  if (area == NULL)
-    return;
-  g_clear_pointer (&area->communities, g_ptr_array_unref);
-  g_clear_pointer (&area->key_customers, g_ptr_array_unref);
-  g_free (area);
-}
-
-/**
- * aq_outage_area_analyze:
- *
- * Checks @geometry in the warehouse first (an invalid area is an AQ_GEOJSON_ERROR_INVALID,
- * never a count), then counts what it affects. An area holding no account is an answer
- * with zeros, not an error.
- */
-AqOutageArea *
-aq_outage_area_analyze (AqDb              *db,
-                        const AqGeometry  *geometry,
-                        GCancellable      *cancellable,
-                        GError           **error)
-{
-  const char *params[1];
   g_autoptr(PGresult) res = NULL;
   g_autoptr(AqOutageArea) area = NULL;
-  gint64 started = g_get_monotonic_time ();
-  gboolean points;
   gulong handler;
 
-  g_return_val_if_fail (AQ_IS_DB (db), NULL);
-  g_return_val_if_fail (geometry != NULL, NULL);
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-  if (!aq_geometry_check (db, geometry, error))
-    return NULL;
-
-  params[0] = geometry->geojson;
-  points = aq_outage_area_ensure_points (db);
   handler = aq_db_watch_cancellable (db, cancellable);
-  res = aq_db_query (db, points ? ANALYZE_SQL (AQ_AFFECTED_ACCOUNTS_CTE)
-                                : ANALYZE_SQL (AQ_AFFECTED_ACCOUNTS_LIVE_CTE),
-                     1, params, error);
+  res = aq_db_query (db, sql, n_params, params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (g_cancellable_is_cancelled (cancellable))
     {
@@ -360,6 +332,69 @@ aq_outage_area_analyze (AqDb              *db,
   g_ptr_array_sort (area->key_customers, compare_key_customers);
   area->elapsed_ms = (g_get_monotonic_time () - started) / 1000.0;
   return g_steal_pointer (&area);
+}
+
+/* ---- private methods ---- */
+
+AqOutageArea *
+aq_outage_area_analyze_with (AqDb               *db,
+                             const char         *cte,
+                             int                 n_params,
+                             const char * const *params,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  g_autofree char *sql = g_strconcat (cte, ANALYZE_TAIL, NULL);
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return analyze_query (db, sql, n_params, params, cancellable, g_get_monotonic_time (),
+                        error);
+}
+
+/* ---- public methods ---- */
+
+void
+aq_outage_area_free (AqOutageArea *area)
+{
+  if (area == NULL)
+    return;
+  g_clear_pointer (&area->communities, g_ptr_array_unref);
+  g_clear_pointer (&area->key_customers, g_ptr_array_unref);
+  g_free (area);
+}
+
+/**
+ * aq_outage_area_analyze:
+ *
+ * Checks @geometry in the warehouse first (an invalid area is an AQ_GEOJSON_ERROR_INVALID,
+ * never a count), then counts what it affects. An area holding no account is an answer
+ * with zeros, not an error.
+ */
+AqOutageArea *
+aq_outage_area_analyze (AqDb              *db,
+                        const AqGeometry  *geometry,
+                        GCancellable      *cancellable,
+                        GError           **error)
+{
+  const char *params[1];
+  gint64 started = g_get_monotonic_time ();
+  gboolean points;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (geometry != NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!aq_geometry_check (db, geometry, error))
+    return NULL;
+
+  params[0] = geometry->geojson;
+  points = aq_outage_area_ensure_points (db);
+  return analyze_query (db, points ? ANALYZE_SQL (AQ_AFFECTED_ACCOUNTS_CTE)
+                                   : ANALYZE_SQL (AQ_AFFECTED_ACCOUNTS_LIVE_CTE),
+                        1, params, cancellable, started, error);
 }
 
 void

@@ -134,6 +134,7 @@ typedef struct
   GDateTime  *expected_end;
   AqGeometry *geometry;
   char       *created_by;
+  char      **account_ids;
 } CreateData;
 
 static void
@@ -145,6 +146,7 @@ create_data_free (CreateData *data)
   g_clear_pointer (&data->expected_end, g_date_time_unref);
   aq_geometry_free (data->geometry);
   g_free (data->created_by);
+  g_strfreev (data->account_ids);
   g_free (data);
 }
 
@@ -157,7 +159,8 @@ create_job (AqDb          *db,
 {
   CreateData *data = task_data;
   AqOutageSpec spec = { data->kind, data->reason, data->start_time, data->expected_end,
-                        data->geometry, data->created_by };
+                        data->geometry, data->created_by,
+                        (const char * const *) data->account_ids };
   gint64 id = aq_outage_create (db, &spec, error);
 
   return id == 0 ? NULL : g_memdup2 (&id, sizeof id);
@@ -217,21 +220,51 @@ aq_outage_create (AqDb                *db,
   }
   if (id == NULL)
     goto fail;
-  {
-    const char *params[] = { spec->geometry->geojson, id };
-    g_autoptr(PGresult) res =
-      aq_db_query (db,
-                   points ? AQ_AFFECTED_ACCOUNTS_CTE
-                            " INSERT INTO notify.outage_account (outage_id, account_id)"
-                            " SELECT $2::bigint, account_id FROM acc"
-                          : AQ_AFFECTED_ACCOUNTS_LIVE_CTE
-                            " INSERT INTO notify.outage_account (outage_id, account_id)"
-                            " SELECT $2::bigint, account_id FROM acc",
-                   2, params, error);
+  if (spec->account_ids != NULL)
+    {
+      /* as given, once each: a PostgreSQL array literal of the ids */
+      g_autoptr(GString) ids = g_string_new ("{");
+      g_autoptr(PGresult) res = NULL;
+      const char *params[2];
 
-    if (res == NULL)
-      goto fail;
-  }
+      for (guint i = 0; spec->account_ids[i]; i++)
+        {
+          g_string_append (ids, i ? ",\"" : "\"");
+          for (const char *c = spec->account_ids[i]; *c; c++)
+            {
+              if (*c == '"' || *c == '\\')
+                g_string_append_c (ids, '\\');
+              g_string_append_c (ids, *c);
+            }
+          g_string_append_c (ids, '"');
+        }
+      g_string_append_c (ids, '}');
+      params[0] = ids->str;
+      params[1] = id;
+      res = aq_db_query (db,
+                         "INSERT INTO notify.outage_account (outage_id, account_id)"
+                         " SELECT DISTINCT $2::bigint, a.account_id"
+                         " FROM dw.dim_account a WHERE a.account_id = ANY ($1::text[])",
+                         2, params, error);
+      if (res == NULL)
+        goto fail;
+    }
+  else
+    {
+      const char *params[] = { spec->geometry->geojson, id };
+      g_autoptr(PGresult) res =
+        aq_db_query (db,
+                     points ? AQ_AFFECTED_ACCOUNTS_CTE
+                              " INSERT INTO notify.outage_account (outage_id, account_id)"
+                              " SELECT $2::bigint, account_id FROM acc"
+                            : AQ_AFFECTED_ACCOUNTS_LIVE_CTE
+                              " INSERT INTO notify.outage_account (outage_id, account_id)"
+                              " SELECT $2::bigint, account_id FROM acc",
+                     2, params, error);
+
+      if (res == NULL)
+        goto fail;
+    }
   if (!aq_db_commit (db, error))
     goto fail;
   outage_id = g_ascii_strtoll (id, NULL, 10);
@@ -263,6 +296,7 @@ aq_outage_create_async (const char          *conninfo,
   data->expected_end = spec->expected_end ? g_date_time_ref (spec->expected_end) : NULL;
   data->geometry = spec->geometry ? aq_geometry_copy (spec->geometry) : NULL;
   data->created_by = g_strdup (spec->created_by);
+  data->account_ids = g_strdupv ((char **) spec->account_ids);
   /* no cancelling half-way: the outage is written in one transaction, so a cancel that
    * reaches the server rolls all of it back */
   aq_db_job_run_async (conninfo, aq_outage_create_async, create_job, data,

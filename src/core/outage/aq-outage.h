@@ -17,6 +17,9 @@ typedef struct
   GDateTime        *expected_end;   /* after start_time */
   const AqGeometry *geometry;       /* checked in the warehouse before anything is written */
   const char       *created_by;     /* (nullable): current_user */
+  /* (nullable): exactly these accounts (a network isolation's), not those in the area; the
+   * area is then only what the map draws */
+  const char * const *account_ids;
 } AqOutageSpec;
 
 typedef struct

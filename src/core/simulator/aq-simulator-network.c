@@ -6,28 +6,18 @@
  * through one to three metered inlets; some pass part of it on to a neighbour through a
  * metered transfer. A zone's monthly input is what its accounts were billed divided by
  * (1 − its non-revenue share), so NRW computed from these tables comes out as drawn.
+ * The laid pipes are joined into a network (junctions, valves, sources, service connections)
+ * in aq-simulator-topology.c.
  */
 #define G_LOG_DOMAIN "aq-simulator"
 
-#include "aq-simulator-private.h"
+#include "aq-simulator-topology.h"
 
 #include <math.h>
 #include <string.h>
 
 #define PIPE_PIECE   220.0
-#define VALVE_EVERY  200.0
 #define GRID_CELL    100.0
-
-typedef struct
-{
-  guint32 first_point;
-  guint16 n_points;
-  guint16 dn;
-  guint16 year;
-  guint8  material;
-} Pipe;
-
-static const char * const materials[] = { "DI", "PE", "STEEL", "PCCP", "CI" };
 
 /* ---- premises by location, for outage polygons ---- */
 
@@ -435,48 +425,22 @@ aq_sim_network_build (AqSim *sim)
 /* ---- pipes and valves ---- */
 
 static void
-pipe_attributes (AqRandom *r,
-                 guint16   dn,
-                 double    age_bias,
-                 Pipe     *p)
-{
-  double u = aq_random_double (r);
-
-  p->dn = dn;
-  if (dn >= 600)
-    p->material = u < 0.4 ? 3 : u < 0.8 ? 2 : 0;
-  else if (dn >= 300)
-    p->material = u < 0.6 ? 0 : u < 0.9 ? 2 : 4;
-  else
-    p->material = u < 0.45 ? 0 : u < 0.75 ? 1 : 4;
-  switch (p->material)
-    {
-    case 4: p->year = (guint16) aq_random_range (r, 1965, 1995); break;
-    case 3: p->year = (guint16) aq_random_range (r, 1990, 2015); break;
-    case 1: p->year = (guint16) aq_random_range (r, 2005, 2025); break;
-    case 2: p->year = (guint16) aq_random_range (r, 1975, 2020); break;
-    default:
-      p->year = (guint16) aq_sim_clamp (aq_random_range (r, 1995, 2025) - (int) (age_bias * 8),
-                                        1990, 2025);
-      break;
-    }
-}
-
-static void
 add_pipe_piece (AqSim   *sim,
                 GArray  *pipes,
                 GArray  *points,
                 const double *xy,
                 guint    n,
-                guint16  dn)
+                guint16  dn,
+                guint8   kind)
 {
-  Pipe p = { 0 };
+  AqSimPipe p = { 0 };
   AqRandom r;
   double cx = xy[0], cy = xy[1];
 
   aq_random_init (&r, sim->seed, AQ_SIM_STREAM_PIPE, pipes->len);
-  pipe_attributes (&r, dn, exp (-((cx - 7000) * (cx - 7000) + (cy - 8200) * (cy - 8200))
+  aq_sim_pipe_attributes (&r, dn, exp (-((cx - 7000) * (cx - 7000) + (cy - 8200) * (cy - 8200))
                                 / (2 * 3000.0 * 3000.0)), &p);
+  p.kind = kind;
   p.first_point = points->len / 2;
   p.n_points = (guint16) n;
   g_array_append_vals (points, xy, 2 * n);
@@ -492,7 +456,8 @@ add_straight (AqSim   *sim,
               double   y0,
               double   x1,
               double   y1,
-              guint16  dn)
+              guint16  dn,
+              guint8   kind)
 {
   double len = hypot (x1 - x0, y1 - y0);
   guint n = MAX (1u, (guint) ceil (len / PIPE_PIECE));
@@ -502,7 +467,7 @@ add_straight (AqSim   *sim,
       double xy[4] = { x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n,
                        x0 + (x1 - x0) * (k + 1) / n, y0 + (y1 - y0) * (k + 1) / n };
 
-      add_pipe_piece (sim, pipes, points, xy, 2, dn);
+      add_pipe_piece (sim, pipes, points, xy, 2, dn, kind);
     }
 }
 
@@ -539,13 +504,15 @@ build_pipes (AqSim  *sim,
 
               if (b == sim->river_row)
                 {
-                  add_straight (sim, pipes, points, x, y, x, south_end, dn);
+                  add_straight (sim, pipes, points, x, y, x, south_end, dn,
+                                AQ_SIM_PIPE_STREET);
                   if (line->bridge)
-                    add_straight (sim, pipes, points, x, south_end, x, north_start, dn);
+                    add_straight (sim, pipes, points, x, south_end, x, north_start, dn,
+                                  AQ_SIM_PIPE_STREET);
                   y = north_start;
                   continue;
                 }
-              add_straight (sim, pipes, points, x, y, x, next, dn);
+              add_straight (sim, pipes, points, x, y, x, next, dn, AQ_SIM_PIPE_STREET);
               y = next;
             }
         }
@@ -553,7 +520,7 @@ build_pipes (AqSim  *sim,
         {
           for (guint b = 1; b <= sim->n_cols; b++)
             add_straight (sim, pipes, points, sim->col_x[b - 1], line->pos, sim->col_x[b],
-                          line->pos, dn);
+                          line->pos, dn, AQ_SIM_PIPE_STREET);
         }
       else
         {
@@ -571,7 +538,7 @@ build_pipes (AqSim  *sim,
                   xy[2 * k + 1] = north ? aq_sim_river_upper (px) + 70
                                         : aq_sim_river_lower (px) - 70;
                 }
-              add_pipe_piece (sim, pipes, points, xy, 3, dn);
+              add_pipe_piece (sim, pipes, points, xy, 3, dn, AQ_SIM_PIPE_STREET);
             }
         }
     }
@@ -585,14 +552,20 @@ build_pipes (AqSim  *sim,
 
       for (guint k = 0; k < 4; k++)
         add_straight (sim, pipes, points, cm->quad[2 * k], cm->quad[2 * k + 1],
-                      cm->quad[(2 * k + 2) % 8], cm->quad[(2 * k + 3) % 8], dn);
+                      cm->quad[(2 * k + 2) % 8], cm->quad[(2 * k + 3) % 8], dn,
+                      AQ_SIM_PIPE_RING);
       for (guint b = 0; b < nb; b++)
         {
           double bx = cm->core.x0 + (b % cols + 0.5) * (cm->core.x1 - cm->core.x0) / cols;
           double by = cm->core.y0 + (b / cols + 0.5) * (cm->core.y1 - cm->core.y0) / rows;
+          double t = (bx - cm->quad[0]) / (cm->quad[2] - cm->quad[0]);
+          double to_y = cm->quad[1] + t * (cm->quad[3] - cm->quad[1]);
 
-          add_straight (sim, pipes, points, bx, by, bx, cm->core.y0 - 0.5 * (cm->core.y0
-                        - MAX (cm->quad[1], cm->quad[3])), 100);
+          /* down to the building in front, the front row's to the ring's south side: each
+           * riser line joins the one before it, and the first joins the ring main */
+          if (b >= cols)
+            to_y = cm->core.y0 + (b / cols - 0.5) * (cm->core.y1 - cm->core.y0) / rows;
+          add_straight (sim, pipes, points, bx, by, bx, to_y, 100, AQ_SIM_PIPE_LATERAL);
         }
     }
 }
@@ -601,76 +574,16 @@ static gboolean
 write_pipes_and_valves (AqSim   *sim,
                         GError **error)
 {
-  AqCopyWriter *w = NULL;
-  g_autoptr(GArray) pipes = g_array_new (FALSE, FALSE, sizeof (Pipe));
+  g_autoptr(GArray) pipes = g_array_new (FALSE, FALSE, sizeof (AqSimPipe));
   g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double));
-  double xy[8];
-  gint64 valve_id = 0;
+  AqSimTopology topo;
+  gboolean ok;
 
   build_pipes (sim, pipes, points);
-  w = aq_sim_copy (sim, AQ_SIM_LANE_MESSAGES,
-                   "src_gis.pipe (pipe_id, dn, material, install_year, geom)", error);
-  if (w == NULL)
-    return FALSE;
-  for (guint i = 0; i < pipes->len; i++)
-    {
-      const Pipe *p = &g_array_index (pipes, Pipe, i);
-      const double *pt = &g_array_index (points, double, 2 * p->first_point);
-
-      for (guint k = 0; k < p->n_points; k++)
-        {
-          xy[2 * k] = aq_sim_lon (pt[2 * k]);
-          xy[2 * k + 1] = aq_sim_lat (pt[2 * k + 1]);
-        }
-      aq_copy_writer_row (w, 5);
-      aq_copy_writer_int64 (w, i + 1);
-      aq_copy_writer_int16 (w, (gint16) p->dn);
-      aq_copy_writer_text (w, materials[p->material], -1);
-      aq_copy_writer_int16 (w, (gint16) p->year);
-      aq_copy_writer_linestring (w, AQ_SIM_SRID, xy, p->n_points);
-      if (!aq_copy_writer_end_row (w))
-        break;
-    }
-  if (!aq_sim_copy_end (sim, w, "src_gis.pipe", error))
-    return FALSE;
-
-  w = aq_sim_copy (sim, AQ_SIM_LANE_MESSAGES,
-                    "src_gis.valve (valve_id, dn, status, geom)", error);
-
-  if (w == NULL)
-
-    return FALSE;
-  for (guint i = 0; i < pipes->len; i++)
-    {
-      const Pipe *p = &g_array_index (pipes, Pipe, i);
-      const double *pt = &g_array_index (points, double, 2 * p->first_point);
-      AqRandom r;
-      double at, walked = 0;
-
-      aq_random_init (&r, sim->seed, AQ_SIM_STREAM_PIPE, AQ_SIM_SUB (i, 2));
-      at = aq_random_uniform (&r, 0, VALVE_EVERY);
-      for (guint k = 0; k + 1 < p->n_points; k++)
-        {
-          double len = hypot (pt[2 * k + 2] - pt[2 * k], pt[2 * k + 3] - pt[2 * k + 1]);
-
-          while (at <= walked + len)
-            {
-              double f = len > 0 ? (at - walked) / len : 0, u = aq_random_double (&r);
-              double x = pt[2 * k] + f * (pt[2 * k + 2] - pt[2 * k]);
-              double y = pt[2 * k + 1] + f * (pt[2 * k + 3] - pt[2 * k + 1]);
-
-              aq_copy_writer_row (w, 4);
-              aq_copy_writer_int64 (w, ++valve_id);
-              aq_copy_writer_int16 (w, (gint16) p->dn);
-              aq_copy_writer_text (w, u < 0.04 ? "X" : u < 0.06 ? "C" : "O", 1);
-              aq_copy_writer_point (w, AQ_SIM_SRID, aq_sim_lon (x), aq_sim_lat (y));
-              aq_copy_writer_end_row (w);
-              at += VALVE_EVERY;
-            }
-          walked += len;
-        }
-    }
-  return aq_sim_copy_end (sim, w, "src_gis.valve", error);
+  aq_sim_topology_build (sim, pipes, points, &topo);
+  ok = aq_sim_topology_write (sim, &topo, error);
+  aq_sim_topology_clear (&topo);
+  return ok;
 }
 
 /* ---- the rest of the map ---- */

@@ -14,8 +14,8 @@
 /* Sources before the layers that read them: ods, then dw dimensions before facts, then dm. */
 static const char * const standard_order[] = {
   "ods_billing", "ods_meter", "ods_service", "ods_gis",
-  "dw_geo", "dw_customer", "dw_billing", "dw_payment", "dw_service",
-  "dm_streaks", "dm_profile", "dm_cubes",
+  "dw_geo", "dw_network", "dw_customer", "dw_billing", "dw_payment", "dw_service",
+  "dm_streaks", "dm_profile", "dm_cubes", "dm_network",
   NULL
 };
 

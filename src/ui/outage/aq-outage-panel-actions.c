@@ -93,6 +93,8 @@ _aq_outage_panel_mode_toggled_cb (AqOutagePanel *self)
   else if (gtk_toggle_button_get_active (self->select_button))
     mode = AQ_AREA_EDITOR_SELECT;
   aq_area_editor_set_mode (self->editor, mode);
+  if (mode != AQ_AREA_EDITOR_IDLE && self->valves)
+    aq_valves_tool_set_active (self->valves, FALSE);
   _aq_outage_panel_update_hint (self);
 }
 

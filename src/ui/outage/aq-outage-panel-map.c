@@ -231,6 +231,7 @@ _aq_outage_panel_map_vfunc (GtkWidget *widget)
       if (g_strcmp0 (_aq_outage_panel_conninfo (self), NULL) != 0)
         _aq_outage_panel_set_map_source (self);
       aq_overlay_layer_set_conninfo (self->overlay, _aq_outage_panel_conninfo (self));
+      aq_valves_tool_set_conninfo (self->valves, _aq_outage_panel_conninfo (self));
       if (startup != NULL && *startup != '\0')
         {
           _aq_outage_panel_set_loading (self, TRUE);

@@ -14,6 +14,7 @@
 #include "aq-map-source.h"
 #include "aq-outage-panel.h"
 #include "aq-overlay-layer.h"
+#include "aq-valves-tool.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,7 @@ struct _AqOutagePanel
   AqAreaModel       *model;
   AqAreaEditor      *editor;
   AqOverlayLayer    *overlay;
+  AqValvesTool      *valves;        /* the Valves tool (aq-valves-tool.c) */
   AqMapSource       *source;        /* (nullable): the offline basemap */
   GSettings         *settings;
   guint              settle_id;     /* the map moved a moment ago: tiles are on their way */

@@ -555,6 +555,39 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
                                        NULL);
 }
 
+/* ---- the Valves tool (aq-valves-tool.c): its layer, its buttons, its summary ---- */
+
+static void
+valves_isolated_cb (AqOutagePanel *self)
+{
+  aq_area_summary_show_area (self->summary, aq_valves_tool_get_isolation (self->valves)->area);
+}
+
+static void
+valves_active_cb (AqOutagePanel *self)
+{
+  if (!aq_valves_tool_get_active (self->valves))
+    return;
+  gtk_toggle_button_set_active (self->draw_button, FALSE);
+  gtk_toggle_button_set_active (self->select_button, FALSE);
+}
+
+static void
+hook_valves_tool (AqOutagePanel *self,
+                  ShumateMap    *map)
+{
+  self->valves = aq_valves_tool_new (map);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->valves));
+  gtk_box_append (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->draw_button))),
+                  aq_valves_tool_get_controls (self->valves));
+  g_signal_connect_object (self->valves, "isolated", G_CALLBACK (valves_isolated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->valves, "notify::active", G_CALLBACK (valves_active_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->valves, "message", G_CALLBACK (_aq_outage_panel_toast), self,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 aq_outage_panel_init (AqOutagePanel *self)
 {
@@ -578,6 +611,7 @@ aq_outage_panel_init (AqOutagePanel *self)
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->editor));
   g_signal_connect_object (self->editor, "select-at", G_CALLBACK (select_at_cb), self,
                            G_CONNECT_SWAPPED);
+  hook_valves_tool (self, map);
   g_signal_connect_object (self->model, "changed", G_CALLBACK (model_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::map-tile-url",
@@ -603,6 +637,13 @@ aq_outage_panel_init (AqOutagePanel *self)
 }
 
 /* ---- public API ---- */
+
+AqValvesTool *
+aq_outage_panel_get_valves_tool (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->valves;
+}
 
 AqAreaModel *
 aq_outage_panel_get_model (AqOutagePanel *self)

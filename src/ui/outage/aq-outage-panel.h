@@ -7,6 +7,7 @@
 #include "aq-area-editor.h"
 #include "aq-outage-area.h"
 #include "aq-overlay-layer.h"
+#include "aq-valves-tool.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ ShumateMap         *aq_outage_panel_get_map      (AqOutagePanel *self);
 const AqOutageArea *aq_outage_panel_get_analysis (AqOutagePanel *self);
 const GError       *aq_outage_panel_get_error    (AqOutagePanel *self);
 const char         *aq_outage_panel_get_page     (AqOutagePanel *self);
+AqValvesTool       *aq_outage_panel_get_valves_tool (AqOutagePanel *self);
 void                aq_outage_panel_import       (AqOutagePanel *self,
                                                   GFile         *file);
 void                aq_outage_panel_export_area  (AqOutagePanel *self,

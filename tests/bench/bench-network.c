@@ -1,0 +1,113 @@
+/* bench-network.c — how long burst isolation and the segment precompute take
+ *
+ *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-network [BURSTS]
+ *
+ * On a filled warehouse (the demo at any scale): the dm_network pipeline is run once and timed
+ * (the segments, the segment graph and the accounts on each segment, rebuilt in place: use a
+ * copy, not a production warehouse); the segment graph is loaded (timed); then BURSTS
+ * (default 200) bursts on pipes drawn with a fixed seed are isolated, the walk alone and the
+ * whole isolation with its affected accounts' summary (no polygon, as the CLI without --json
+ * does), each once after 5 warm-ups; medians and 95th percentiles printed.
+ */
+#include "aq-test-util.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+quantile (GArray *values,
+          double  q)
+{
+  g_array_sort (values, compare_double);
+  return g_array_index (values, double, (guint) (q * (values->len - 1)));
+}
+
+static void
+die (GError *error)
+{
+  fprintf (stderr, "bench-network: %s\n", error->message);
+  exit (1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  g_autoptr(AqPipeline) pipeline = NULL;
+  g_autoptr(AqNetwork) net = NULL;
+  g_autoptr(PGresult) pipes = NULL;
+  g_autoptr(GArray) walk_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) full_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  guint bursts = argc > 1 ? (guint) atoi (argv[1]) : 200;
+  gint64 t0;
+  gint64 accounts = 0;
+
+  setlocale (LC_ALL, "");
+  aq_core_init ();
+  db = aq_connection_open (NULL, &error);
+  if (db == NULL)
+    die (error);
+
+  pipeline = aq_pipeline_new_standard ("dm_network", &error);
+  if (pipeline == NULL)
+    die (error);
+  t0 = g_get_monotonic_time ();
+  if (!aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, NULL, &error))
+    die (error);
+  printf ("segment precompute (dm_network): %.2f s\n", (g_get_monotonic_time () - t0) / 1e6);
+  printf ("network: %" G_GINT64_FORMAT " pipes, %" G_GINT64_FORMAT " valves, %"
+          G_GINT64_FORMAT " segments, %" G_GINT64_FORMAT " accounts\n",
+          aq_test_query_int64 (db, "SELECT count(*) FROM dw.network_pipe"),
+          aq_test_query_int64 (db, "SELECT count(*) FROM dw.network_valve"),
+          aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_segment"),
+          aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_account"));
+
+  t0 = g_get_monotonic_time ();
+  net = aq_network_load (db, &error);
+  if (net == NULL)
+    die (error);
+  printf ("segment graph load: %.1f ms\n", (g_get_monotonic_time () - t0) / 1e3);
+
+  pipes = aq_db_query (db, "SELECT pipe_id FROM dw.network_pipe ORDER BY pipe_id", 0, NULL,
+                       &error);
+  if (pipes == NULL)
+    die (error);
+  for (guint b = 0; b < bursts + 5; b++)
+    {
+      gint64 pipe = g_ascii_strtoll (PQgetvalue (pipes, g_rand_int_range (rand, 0,
+                                                 PQntuples (pipes)), 0), NULL, 10);
+      g_autoptr(AqIsolation) iso = NULL;
+      double ms;
+
+      t0 = g_get_monotonic_time ();
+      iso = aq_network_isolate (net, db, pipe, NULL, 0, FALSE, NULL, &error);
+      ms = (g_get_monotonic_time () - t0) / 1e3;
+      if (iso == NULL)
+        die (error);
+      if (b < 5)
+        continue;
+      g_array_append_val (full_ms, ms);
+      g_array_append_val (walk_ms, iso->walk_ms);
+      accounts += iso->area->accounts;
+    }
+  printf ("isolation walk: median %.3f ms, p95 %.3f ms\n", quantile (walk_ms, 0.5),
+          quantile (walk_ms, 0.95));
+  printf ("isolation with affected accounts: median %.1f ms, p95 %.1f ms "
+          "(%u bursts, %.0f accounts each on average)\n",
+          quantile (full_ms, 0.5), quantile (full_ms, 0.95), bursts,
+          (double) accounts / MAX (bursts, 1u));
+  return 0;
+}

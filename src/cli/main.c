@@ -21,6 +21,7 @@ static const struct
   { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
   { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
   { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
+  { "catalog", aq_ctl_catalog, "search|show|lineage|lint|rebuild  the data catalog" },
 };
 
 static int

@@ -154,7 +154,8 @@ test_window_panels_overview_and_connection (void)
   g_autoptr(GError) error = NULL;
   const char * const *names = aq_window_get_panel_names ();
   const char * const expected_titles[] = {
-    "Overview", "Customer 360", "Reports", "Outage Map", "Data Quality", "Pipelines", NULL
+    "Overview", "Customer 360", "Reports", "Outage Map", "Data Quality", "Pipelines",
+    "Data Catalog", NULL
   };
   AqWindow *window;
   AqSidebar *sidebar;
@@ -180,10 +181,10 @@ test_window_panels_overview_and_connection (void)
   aq_connection_monitor_set_profile_url (monitor, NULL);
   gtk_window_present (GTK_WINDOW (window));
 
-  /* the sidebar lists the six panels, in order, with their titles */
+  /* the sidebar lists the seven panels, in order, with their titles */
   sidebar = AQ_SIDEBAR (find_by_type (GTK_WIDGET (window), AQ_TYPE_SIDEBAR));
   list_box = aq_sidebar_get_list_box (sidebar);
-  g_assert_cmpuint (g_strv_length ((char **) names), ==, 6);
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, 7);
   for (guint i = 0; names[i]; i++)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (list_box, (int) i);
@@ -194,7 +195,7 @@ test_window_panels_overview_and_connection (void)
       label = find_by_type (GTK_WIDGET (row), GTK_TYPE_LABEL);
       g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expected_titles[i]);
     }
-  g_assert_null (gtk_list_box_get_row_at_index (list_box, 6));
+  g_assert_null (gtk_list_box_get_row_at_index (list_box, 7));
 
   /* win.show-panel switches the visible panel, and the sidebar follows */
   for (guint i = 0; names[i]; i++)

@@ -61,6 +61,7 @@ link_free (AqDatasetLink *link)
   g_free (link->id);
   g_free (link->layer);
   g_free (link->via);
+  g_free (link->next);
   g_free (link);
 }
 
@@ -847,8 +848,9 @@ aq_datasets_list_tables (AqDb          *db,
                         "JOIN meta.dataset_subject s USING (subject_code) "
                         "JOIN pg_namespace n ON n.nspname = t.table_schema "
                         "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name "
-                        "ORDER BY CASE t.layer WHEN 'src' THEN 0 WHEN 'ods' THEN 1 "
-                        "           WHEN 'dw' THEN 2 WHEN 'dm' THEN 3 ELSE 4 END, "
+                        /* nearest to the people who read it first: marts, warehouse, raw */
+                        "ORDER BY CASE t.layer WHEN 'dm' THEN 0 WHEN 'dw' THEN 1 "
+                        "           WHEN 'ods' THEN 2 WHEN 'src' THEN 3 ELSE 4 END, "
                         "         s.position, t.category, t.table_schema, t.table_name",
                         1, params, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
@@ -952,6 +954,8 @@ add_links (AqDatasetTable     *table,
       link->layer = g_strdup (hit->node->layer);
       link->distance = direction == AQ_LINEAGE_UPSTREAM ? -(int) hit->depth : (int) hit->depth;
       link->via = g_strdup_printf ("%s %s", hit->edge->via_kind, hit->edge->via_name);
+      link->next = g_strdup (link_id_of (direction == AQ_LINEAGE_UPSTREAM ? hit->edge->to
+                                                                           : hit->edge->from));
       g_ptr_array_add (table->lineage, link);
     }
 }
@@ -1344,6 +1348,7 @@ aq_dataset_table_to_json (AqDatasetTable *table)
       json_object_set_string_member (lo, "layer", link->layer);
       json_object_set_int_member (lo, "distance", link->distance);
       json_object_set_string_member (lo, "via", link->via);
+      json_object_set_string_member (lo, "next", link->next);
       json_array_add_object_element (array, lo);
     }
   json_object_set_array_member (o, "lineage", array);
@@ -1405,7 +1410,10 @@ list_thread (GTask        *task,
   Job *job = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = job_connect (job, &error);
-  GPtrArray *hits = db ? aq_datasets_list_tables (db, cancellable, &error) : NULL;
+  GPtrArray *hits = NULL;
+
+  if (db && aq_datasets_ensure_built (db, NULL, cancellable, &error))
+    hits = aq_datasets_list_tables (db, cancellable, &error);
 
   if (hits == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -1428,6 +1436,23 @@ table_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, table, (GDestroyNotify) aq_dataset_table_free);
+}
+
+static void
+indicator_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = job_connect (job, &error);
+  JsonNode *node = db ? aq_datasets_load_indicator (db, job->text, cancellable, &error) : NULL;
+
+  if (node == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
 static void
@@ -1535,6 +1560,34 @@ aq_datasets_load_table_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == aq_datasets_load_table_async,
                         NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+aq_datasets_load_indicator_async (const char          *conninfo,
+                                  const char          *id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  g_return_if_fail (id != NULL);
+
+  job->conninfo = g_strdup (conninfo);
+  job->text = g_strdup (id);
+  run_job (aq_datasets_load_indicator_async, job, indicator_thread, cancellable, callback,
+           user_data);
+}
+
+JsonNode *
+aq_datasets_load_indicator_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == aq_datasets_load_indicator_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -49,6 +49,8 @@ typedef struct
   char *layer;
   int   distance;
   char *via;        /* "pipeline dw_billing", "indicator x", "report y" */
+  char *next;       /* the table or consumer one step nearer the page's table (its own key
+                     * for neighbours): the edge a graph draws */
 } AqDatasetLink;
 
 typedef struct
@@ -114,7 +116,8 @@ GPtrArray      *aq_datasets_search           (AqDb            *db,
                                               guint            limit,
                                               GCancellable    *cancellable,
                                               GError         **error);
-/* The tree: (element-type AqDatasetHit) of every table, layer/subject/category in detail
+/* The tree (after aq_datasets_ensure_built() when run async): (element-type AqDatasetHit) of
+ * every table, layer/subject/category in detail
  * ("dw\nbilling\nFacts/Monthly"), ordered for a tree. */
 GPtrArray      *aq_datasets_list_tables      (AqDb            *db,
                                               GCancellable    *cancellable,
@@ -170,6 +173,13 @@ void            aq_datasets_set_description_async (const char          *conninfo
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
                                                    gpointer             user_data);
+void            aq_datasets_load_indicator_async (const char          *conninfo,
+                                                  const char          *id,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonNode       *aq_datasets_load_indicator_finish (GAsyncResult       *result,
+                                                   GError            **error);
 gboolean        aq_datasets_set_description_finish (GAsyncResult       *result,
                                                     GError            **error);
 

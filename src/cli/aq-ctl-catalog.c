@@ -219,8 +219,9 @@ lineage_hits (JsonArray          *array,
           json_array_add_object_element (array, o);
         }
       else
-        g_print ("%*s%s %-48s %s %s%s%s\n", 2 * (int) hit->depth, "",
-                 direction == AQ_LINEAGE_UPSTREAM ? "←" : "→", hit->node->id,
+        g_print ("%*s%s %-*s %s %s%s%s\n", 2 * (int) hit->depth, "",
+                 direction == AQ_LINEAGE_UPSTREAM ? "←" : "→",
+                 MAX (8, 50 - 2 * (int) hit->depth), hit->node->id,
                  hit->edge->via_kind, hit->edge->via_name,
                  *hit->edge->via_step ? ", step " : "", hit->edge->via_step);
     }

@@ -468,11 +468,13 @@ tree_cb (GObject      *source,
     return;
   if (tree == NULL)
     {
+      g_clear_object (&self->list_cancellable);
       set_loading (self, FALSE);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
+  g_clear_object (&self->list_cancellable);
   g_clear_pointer (&self->tree, g_ptr_array_unref);
   self->tree = tree;
   if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) == '\0')
@@ -605,12 +607,21 @@ reload_tree (AqDatasetsPanel *self)
                                  g_object_ref (self));
 }
 
+/* The catalog is read when the panel is first shown (a rebuild may come first), not when the
+ * window opens on another panel. */
+static void
+load_if_needed (AqDatasetsPanel *self)
+{
+  if (self->monitor != NULL && self->tree == NULL && self->list_cancellable == NULL
+      && gtk_widget_get_mapped (GTK_WIDGET (self))
+      && aq_connection_monitor_get_state (self->monitor) == AQ_CONNECTION_STATE_HEALTHY)
+    reload_tree (self);
+}
+
 static void
 state_cb (AqDatasetsPanel *self)
 {
-  if (aq_connection_monitor_get_state (self->monitor) == AQ_CONNECTION_STATE_HEALTHY
-      && self->tree == NULL)
-    reload_tree (self);
+  load_if_needed (self);
 }
 
 /* ---- AqPanel ---- */
@@ -648,6 +659,8 @@ aq_datasets_panel_map (GtkWidget *widget)
   GtkRoot *root = gtk_widget_get_root (widget);
 
   GTK_WIDGET_CLASS (aq_datasets_panel_parent_class)->map (widget);
+
+  load_if_needed (self);
 
   if (!self->screenshot_opened && GTK_IS_WIDGET (root)
       && gtk_widget_has_css_class (GTK_WIDGET (root), "screenshot"))
@@ -819,8 +832,7 @@ aq_datasets_panel_set_monitor (AqDatasetsPanel     *self,
   if (self->monitor != NULL)
     {
       g_signal_connect_swapped (self->monitor, "notify::state", G_CALLBACK (state_cb), self);
-      if (aq_connection_monitor_get_state (self->monitor) == AQ_CONNECTION_STATE_HEALTHY)
-        reload_tree (self);
+      load_if_needed (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }

@@ -578,6 +578,25 @@ row_activated_cb (AqDatasetsPanel *self,
 }
 
 static void
+described_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(AqDatasetsPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (aq_datasets_set_description_finish (result, &error))
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->description_label),
+                                   _("Click to edit the description"));
+      return;
+    }
+  /* not saved: say so where the user looks, and keep the text for another try */
+  gtk_widget_add_css_class (GTK_WIDGET (self->description_label), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->description_label), error->message);
+}
+
+static void
 description_editing_cb (AqDatasetsPanel *self)
 {
   const char *text;
@@ -589,8 +608,9 @@ description_editing_cb (AqDatasetsPanel *self)
     return;
   g_free (self->table->description);
   self->table->description = g_strdup (text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->description_label), "error");
   aq_datasets_set_description_async (profile_url (self), self->table->key, NULL, user_lang (),
-                                     text, NULL, NULL, NULL);
+                                     text, NULL, described_cb, g_object_ref (self));
 }
 
 static void

@@ -234,6 +234,55 @@ test_rebuild (void)
 
 }
 
+/* what staff maintain: owner, steward, category (several levels), subject; descriptions */
+static void
+test_set_and_describe (void)
+{
+  int status = -1;
+  g_autofree char *out = ctl (&status, NULL, "catalog", "set", "dw.fact_sms", "--owner",
+                              "Customer service", "--steward", "Wang Li", "--category",
+                              "Facts/Daily/Messages", "--subject", "service", NULL);
+  g_autoptr(JsonNode) shown = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (status, ==, 0);
+  g_free (out);
+  out = ctl (&status, NULL, "catalog", "describe", "dw.fact_sms.status", "短信送达状态",
+             "--lang", "zh_CN", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_free (out);
+  out = ctl (&status, NULL, "catalog", "describe", "dw.fact_sms", "SMS messages (edited)", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_free (out);
+  out = ctl (&status, NULL, "catalog", "show", "dw.fact_sms", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  shown = parse (out);
+  o = json_node_get_object (shown);
+  g_assert_cmpstr (json_object_get_string_member (o, "owner"), ==, "Customer service");
+  g_assert_cmpstr (json_object_get_string_member (o, "steward"), ==, "Wang Li");
+  g_assert_cmpstr (json_object_get_string_member (o, "category"), ==, "Facts/Daily/Messages");
+  g_assert_cmpstr (json_object_get_string_member (o, "description"), ==,
+                   "SMS messages (edited)");
+  g_assert_cmpstr (aq_test_query_string (db, "SELECT description FROM meta.dataset_text "
+                                         "WHERE object = 'dw.fact_sms.status' "
+                                         "AND lang = 'zh_CN'"), ==, "短信送达状态");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.audit_log "
+                                        "WHERE action = 'catalog.table' "
+                                        "AND object = 'dw.fact_sms'"), ==, 1);
+
+  g_free (out);
+  out = ctl (&status, &err, "catalog", "set", "dw.fact_sms", "--subject", "nosuch", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "no subject area"));
+  g_free (out);
+  out = ctl (&status, NULL, "catalog", "set", "dw.no_such", "--owner", "x", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_free (out);
+  out = ctl (&status, NULL, "catalog", "set", "dw.fact_sms", NULL);
+  g_assert_cmpint (status, ==, 2);
+}
+
 static void
 test_unreachable (void)
 {
@@ -261,6 +310,7 @@ main (int   argc,
   g_test_add_func ("/cli/catalog/lineage", test_lineage);
   g_test_add_func ("/cli/catalog/lint", test_lint);
   g_test_add_func ("/cli/catalog/rebuild", test_rebuild);
+  g_test_add_func ("/cli/catalog/set-describe", test_set_and_describe);
   g_test_add_func ("/cli/catalog/unreachable", test_unreachable);
 
   result = g_test_run ();

@@ -13,13 +13,20 @@
 
 #define USAGE "catalog search TEXT [--json] | show TABLE|indicator:ID [--json] | " \
               "lineage TABLE[.COLUMN]|indicator:ID [--up|--down] [--depth N] [--json] | " \
-              "lint [--json] | rebuild [--json]"
+              "lint [--json] | rebuild [--json] | " \
+              "set TABLE [--subject S] [--category A/B] [--owner O] [--steward S] | " \
+              "describe TABLE[.COLUMN] TEXT [--lang zh_CN]"
 
 static gboolean opt_json;
 static gboolean opt_up;
 static gboolean opt_down;
 static int opt_depth;
 static int opt_limit = 20;
+static char *opt_subject;
+static char *opt_category;
+static char *opt_owner;
+static char *opt_steward;
+static char *opt_lang;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
@@ -28,6 +35,12 @@ static GOptionEntry entries[] = {
     NULL },
   { "depth", 0, 0, G_OPTION_ARG_INT, &opt_depth, "Lineage: at most N steps (0: all)", "N" },
   { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "Search: at most N hits", "N" },
+  { "subject", 0, 0, G_OPTION_ARG_STRING, &opt_subject, "Set: the subject area", "CODE" },
+  { "category", 0, 0, G_OPTION_ARG_STRING, &opt_category, "Set: the category path", "A/B" },
+  { "owner", 0, 0, G_OPTION_ARG_STRING, &opt_owner, "Set: the owner", "WHO" },
+  { "steward", 0, 0, G_OPTION_ARG_STRING, &opt_steward, "Set: the data steward", "WHO" },
+  { "lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang, "Describe: the language (default en)",
+    "LANG" },
   { NULL }
 };
 
@@ -412,6 +425,49 @@ catalog_rebuild (void)
   return AQ_CTL_OK;
 }
 
+static int
+catalog_set (const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  int code = AQ_CTL_OK;
+
+  if (!opt_subject && !opt_category && !opt_owner && !opt_steward)
+    return aq_ctl_usage (USAGE, "set what? --subject, --category, --owner or --steward");
+  db = open_catalog (&code);
+  if (db == NULL)
+    return code;
+  if (!aq_datasets_set_table_info (db, table, opt_subject, opt_category, opt_owner, opt_steward,
+                                   &error))
+    return g_error_matches (error, AQ_ERROR, AQ_ERROR_NOT_FOUND)
+           || g_error_matches (error, AQ_ERROR, AQ_ERROR_INVALID)
+           ? aq_ctl_usage (USAGE, error->message) : aq_ctl_fail (error);
+  g_print ("%s updated\n", table);
+  return AQ_CTL_OK;
+}
+
+static int
+catalog_describe (const char *object,
+                  const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  const char *first = strchr (object, '.');
+  const char *second = first ? strchr (first + 1, '.') : NULL;
+  g_autofree char *table = second ? g_strndup (object, second - object) : g_strdup (object);
+  int code = AQ_CTL_OK;
+
+  db = open_catalog (&code);
+  if (db == NULL)
+    return code;
+  if (!aq_datasets_set_description (db, table, second ? second + 1 : NULL,
+                                    opt_lang ? opt_lang : "en", text, &error))
+    return g_error_matches (error, AQ_ERROR, AQ_ERROR_INVALID)
+           ? aq_ctl_usage (USAGE, error->message) : aq_ctl_fail (error);
+  g_print ("%s described\n", object);
+  return AQ_CTL_OK;
+}
+
 int
 aq_ctl_catalog (int    argc,
                 char **argv)
@@ -437,5 +493,9 @@ aq_ctl_catalog (int    argc,
     return catalog_lint ();
   if (g_str_equal (argv[1], "rebuild") && argc == 2)
     return catalog_rebuild ();
+  if (g_str_equal (argv[1], "set") && argc == 3)
+    return catalog_set (argv[2]);
+  if (g_str_equal (argv[1], "describe") && argc == 4)
+    return catalog_describe (argv[2], argv[3]);
   return aq_ctl_usage (USAGE, "unknown catalog command or wrong number of arguments");
 }

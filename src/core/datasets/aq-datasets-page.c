@@ -554,6 +554,77 @@ aq_datasets_load_indicator (AqDb          *db,
 }
 
 gboolean
+aq_datasets_set_table_info (AqDb        *db,
+                            const char  *table,
+                            const char  *subject,
+                            const char  *category,
+                            const char  *owner,
+                            const char  *steward,
+                            GError     **error)
+{
+  g_autofree char *schema = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(JsonObject) detail = json_object_new ();
+  const char *params[6];
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  g_return_val_if_fail (table != NULL, FALSE);
+
+  if (!_aq_datasets_split_key (table, &schema, &name, error))
+    return FALSE;
+  params[0] = schema;
+  params[1] = name;
+  params[2] = subject;
+  params[3] = category;
+  params[4] = owner;
+  params[5] = steward;
+  if (subject != NULL)
+    {
+      gint64 known = 0;
+
+      if (!aq_db_query_int64 (db, "SELECT count(*) FROM meta.dataset_subject "
+                              "WHERE subject_code = $1", 1, &subject, &known, error))
+        return FALSE;
+      if (known == 0)
+        {
+          g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+                       "There is no subject area “%s” (see meta.dataset_subject)", subject);
+          return FALSE;
+        }
+    }
+  if (!aq_db_begin (db, error))
+    return FALSE;
+  result = aq_db_query (db,
+                        "UPDATE meta.dataset_table "
+                        "SET subject_code = coalesce($3, subject_code), "
+                        "    category = coalesce($4, category), "
+                        "    owner = coalesce($5, owner), "
+                        "    steward = coalesce($6, steward) "
+                        "WHERE table_schema = $1 AND table_name = $2", 6, params, error);
+  if (result == NULL)
+    goto fail;
+  if (g_ascii_strtoll (PQcmdTuples (result), NULL, 10) == 0)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+                   "There is no table %s in the catalog (a rebuild adds new tables)", table);
+      goto fail;
+    }
+  for (guint i = 2; i < G_N_ELEMENTS (params); i++)
+    if (params[i] != NULL)
+      json_object_set_string_member (detail, (const char *[]) { "", "", "subject", "category",
+                                                                "owner", "steward" }[i],
+                                     params[i]);
+  if (!aq_audit_write (db, NULL, "catalog.table", table, detail, error))
+    goto fail;
+  return aq_db_commit (db, error);
+
+fail:
+  aq_db_rollback (db);
+  return FALSE;
+}
+
+gboolean
 aq_datasets_set_description (AqDb        *db,
                              const char  *table,
                              const char  *column,

@@ -133,6 +133,16 @@ JsonNode       *aq_datasets_load_indicator   (AqDb            *db,
                                               const char      *id,
                                               GCancellable    *cancellable,
                                               GError         **error);
+/* What staff maintain about a table: each non-NULL argument replaces its value (@subject a
+ * code of meta.dataset_subject; @category "/"-separated levels, e.g. "Facts/Monthly"; "" clears
+ * owner, steward and category). Audited; AQ_ERROR_NOT_FOUND for an unknown table or subject. */
+gboolean        aq_datasets_set_table_info   (AqDb            *db,
+                                              const char      *table,
+                                              const char      *subject,
+                                              const char      *category,
+                                              const char      *owner,
+                                              const char      *steward,
+                                              GError         **error);
 /* A table's (@column NULL) or column's description: the COMMENT for "en", meta.dataset_text
  * for other languages. Audited. */
 gboolean        aq_datasets_set_description  (AqDb            *db,

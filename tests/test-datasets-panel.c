@@ -15,6 +15,7 @@
 #define DB_NAME "t_datasets_panel"
 
 static char *conninfo;
+static AqDb *db;
 
 /* ---- helpers ---- */
 
@@ -44,6 +45,16 @@ match_label (GtkWidget     *widget,
              gconstpointer  data)
 {
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), data) == 0;
+}
+
+static gboolean
+owner_saved (gpointer data)
+{
+  g_autofree char *owner = aq_test_query_string (db, "SELECT owner FROM meta.dataset_table "
+                                                   "WHERE table_schema = 'dm' "
+                                                   "AND table_name = 'customer_profile'");
+
+  return g_strcmp0 (owner, data) == 0;
 }
 
 static GdkTexture *
@@ -113,6 +124,24 @@ test_tree_search_table (void)
   g_assert_false (aq_lineage_graph_has_node (graph, "dw.fact_sms"));
   gtk_test_widget_wait_for_draw (window);
 
+  /* the owner (the first “Data center”) edited in place, saved when the editing ends */
+  {
+    GtkWidget *steward = aq_test_find_widget (GTK_WIDGET (panel), match_label, "Data center");
+    GtkEditableLabel *editable = NULL;
+
+    for (GtkWidget *w = steward; w != NULL; w = gtk_widget_get_parent (w))
+      if (GTK_IS_EDITABLE_LABEL (w))
+        {
+          editable = GTK_EDITABLE_LABEL (w);
+          break;
+        }
+    g_assert_nonnull (editable);
+    gtk_editable_label_start_editing (editable);
+    gtk_editable_set_text (GTK_EDITABLE (editable), "Revenue department");
+    gtk_editable_label_stop_editing (editable, TRUE);
+    aq_test_wait_for (owner_saved, (gpointer) "Revenue department", 30, "the owner saved");
+  }
+
   /* an indicator's page */
   aq_datasets_panel_open (panel, "indicator:arrears_amount");
   aq_test_wait_for (not_loading, panel, 30, "the indicator page");
@@ -181,7 +210,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(AqDb) db = NULL;
   int result;
 
   g_setenv ("LANGUAGE", "en", TRUE);
@@ -197,5 +225,6 @@ main (int   argc,
 
   result = g_test_run ();
   g_free (conninfo);
+  g_clear_object (&db);
   return result;
 }

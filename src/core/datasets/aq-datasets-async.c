@@ -20,6 +20,9 @@ typedef struct
   char *table;
   char *column;
   char *lang;
+  char *category;
+  char *owner;
+  char *steward;
 } Job;
 
 static void
@@ -30,6 +33,9 @@ job_free (Job *job)
   g_free (job->table);
   g_free (job->column);
   g_free (job->lang);
+  g_free (job->category);
+  g_free (job->owner);
+  g_free (job->steward);
   g_free (job);
 }
 
@@ -109,6 +115,23 @@ indicator_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+table_info_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = job_connect (job, &error);
+
+  if (db && aq_datasets_set_table_info (db, job->table, NULL, job->category, job->owner,
+                                        job->steward, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static void
@@ -278,6 +301,40 @@ aq_datasets_set_description_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
                         == aq_datasets_set_description_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+aq_datasets_set_table_info_async (const char          *conninfo,
+                                  const char          *table,
+                                  const char          *category,
+                                  const char          *owner,
+                                  const char          *steward,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  g_return_if_fail (table != NULL);
+
+  job->conninfo = g_strdup (conninfo);
+  job->table = g_strdup (table);
+  job->category = g_strdup (category);
+  job->owner = g_strdup (owner);
+  job->steward = g_strdup (steward);
+  run_job (aq_datasets_set_table_info_async, job, table_info_thread, cancellable, callback,
+           user_data);
+}
+
+gboolean
+aq_datasets_set_table_info_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == aq_datasets_set_table_info_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

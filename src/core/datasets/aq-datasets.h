@@ -190,6 +190,16 @@ void            aq_datasets_load_indicator_async (const char          *conninfo,
                                                   gpointer             user_data);
 JsonNode       *aq_datasets_load_indicator_finish (GAsyncResult       *result,
                                                    GError            **error);
+void            aq_datasets_set_table_info_async (const char          *conninfo,
+                                                  const char          *table,
+                                                  const char          *category,
+                                                  const char          *owner,
+                                                  const char          *steward,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean        aq_datasets_set_table_info_finish (GAsyncResult       *result,
+                                                   GError            **error);
 gboolean        aq_datasets_set_description_finish (GAsyncResult       *result,
                                                     GError            **error);
 

@@ -37,6 +37,9 @@ struct _AqDatasetsPanel
   GtkLabel            *table_title;
   GtkLabel            *table_subtitle;
   GtkEditableLabel    *description_label;
+  GtkEditableLabel    *owner_label;
+  GtkEditableLabel    *steward_label;
+  GtkEditableLabel    *category_label;
   GtkLabel            *facts_label;
   GtkLabel            *freshness_label;
   GtkLabel            *used_label;
@@ -279,10 +282,11 @@ show_table (AqDatasetsPanel *self)
 
   rows = t->row_estimate >= 0 ? aq_format_count (t->row_estimate) : g_strdup (_("unknown"));
   size = g_format_size ((guint64) MAX (t->size_bytes, 0));
-  /* Translators: owner, steward, an estimated row count and a size */
-  facts = g_strdup_printf (_("Owner: %s · Steward: %s · about %s rows · %s"),
-                           *t->owner ? t->owner : "—", *t->steward ? t->steward : "—", rows,
-                           size);
+  gtk_editable_set_text (GTK_EDITABLE (self->owner_label), t->owner);
+  gtk_editable_set_text (GTK_EDITABLE (self->steward_label), t->steward);
+  gtk_editable_set_text (GTK_EDITABLE (self->category_label), t->category);
+  /* Translators: an estimated row count and a size */
+  facts = g_strdup_printf (_("About %s rows · %s"), rows, size);
   gtk_label_set_label (self->facts_label, facts);
 
   if (t->last_loaded_at != NULL)
@@ -614,6 +618,49 @@ description_editing_cb (AqDatasetsPanel *self)
 }
 
 static void
+info_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(AqDatasetsPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!aq_datasets_set_table_info_finish (result, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->facts_label), "error");
+      gtk_label_set_label (self->facts_label, error->message);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->facts_label), "error");
+}
+
+/* Owner, steward or category edited in place: saved when the editing ends. */
+static void
+info_editing_cb (AqDatasetsPanel *self)
+{
+  const char *owner, *steward, *category;
+
+  if (self->table == NULL || gtk_editable_label_get_editing (self->owner_label)
+      || gtk_editable_label_get_editing (self->steward_label)
+      || gtk_editable_label_get_editing (self->category_label))
+    return;
+  owner = gtk_editable_get_text (GTK_EDITABLE (self->owner_label));
+  steward = gtk_editable_get_text (GTK_EDITABLE (self->steward_label));
+  category = gtk_editable_get_text (GTK_EDITABLE (self->category_label));
+  if (g_str_equal (owner, self->table->owner) && g_str_equal (steward, self->table->steward)
+      && g_str_equal (category, self->table->category))
+    return;
+  g_free (self->table->owner);
+  self->table->owner = g_strdup (owner);
+  g_free (self->table->steward);
+  self->table->steward = g_strdup (steward);
+  g_free (self->table->category);
+  self->table->category = g_strdup (category);
+  aq_datasets_set_table_info_async (profile_url (self), self->table->key, category, owner,
+                                    steward, NULL, info_saved_cb, g_object_ref (self));
+}
+
+static void
 reload_tree (AqDatasetsPanel *self)
 {
   g_cancellable_cancel (self->list_cancellable);
@@ -801,6 +848,9 @@ aq_datasets_panel_class_init (AqDatasetsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, table_title);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, table_subtitle);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, description_label);
+  gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, owner_label);
+  gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, steward_label);
+  gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, category_label);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, facts_label);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, freshness_label);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, used_label);
@@ -812,6 +862,7 @@ aq_datasets_panel_class_init (AqDatasetsPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, description_editing_cb);
+  gtk_widget_class_bind_template_callback (widget_class, info_editing_cb);
 
   g_type_ensure (AQ_TYPE_LINEAGE_GRAPH);
 }

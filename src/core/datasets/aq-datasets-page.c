@@ -344,7 +344,8 @@ aq_datasets_load_table (AqDb          *db,
                                "LEFT JOIN meta.dataset_subject s "
                                "  ON s.subject_code = coalesce(t.subject_code, 'other') "
                                "LEFT JOIN meta.dataset_text tx ON tx.object = $4 AND tx.lang = $3 "
-                               "LEFT JOIN meta.dataset_text en ON en.object = $4 AND en.lang = 'en' "
+                               "LEFT JOIN meta.dataset_text en "
+                               "  ON en.object = $4 AND en.lang = 'en' "
                                "WHERE n.nspname = $1 AND c.relname = $2 "
                                "  AND c.relkind IN ('r', 'p', 'v', 'm')",
                                4, params, error);
@@ -375,9 +376,11 @@ aq_datasets_load_table (AqDb          *db,
 
   columns = aq_db_query_prepared (db,
                                   "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-                                  "       coalesce(tx.description, col_description(c.oid, a.attnum),"
+                                  "       coalesce(tx.description, "
+                                  "                col_description(c.oid, a.attnum), "
                                   "                en.description, ''), "
-                                  "       CASE WHEN $3 = 'zh_CN' THEN g.name_zh ELSE g.name_en END, "
+                                  "       CASE WHEN $3 = 'zh_CN' THEN g.name_zh "
+                                  "            ELSE g.name_en END, "
                                   "       dc.personal_data "
                                   "FROM pg_class c "
                                   "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -530,7 +533,8 @@ aq_datasets_load_indicator (AqDb          *db,
   json_object_set_string_member (o, "definition", aq_indicator_get_description (indicator));
   json_object_set_string_member (o, "formula", aq_indicator_get_formula (indicator));
   json_object_set_string_member (o, "aggregation",
-                                 aq_aggregation_to_string (aq_indicator_get_aggregation (indicator)));
+                                 aq_aggregation_to_string (
+                                   aq_indicator_get_aggregation (indicator)));
   json_object_set_string_member (o, "unit", aq_indicator_get_unit (indicator));
   json_object_set_string_member (o, "grain", aq_indicator_get_grain (indicator));
   array = json_array_new ();

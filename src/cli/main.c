@@ -26,6 +26,7 @@ static const struct
   { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
   { "job", aq_ctl_job, "list|add|remove|enable|disable|run|history  scheduled jobs" },
   { "user", aq_ctl_user, "add|list|remove  logins and the roles they hold" },
+  { "catalog", aq_ctl_catalog, "search|show|lineage|lint|rebuild  the data catalog" },
 };
 
 static int

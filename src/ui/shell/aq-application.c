@@ -444,6 +444,7 @@ aq_application_startup (GApplication *app)
     { "win.show-panel('outage')", { "<Control>4", NULL } },
     { "win.show-panel('quality')", { "<Control>5", NULL } },
     { "win.show-panel('pipeline')", { "<Control>6", NULL } },
+    { "win.show-panel('datasets')", { "<Control>7", NULL } },
   };
 
   G_APPLICATION_CLASS (aq_application_parent_class)->startup (app);

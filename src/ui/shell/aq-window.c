@@ -13,6 +13,7 @@
 #include "aq-connection-banner.h"
 #include "aq-connection-button.h"
 #include "aq-customer-panel.h"
+#include "aq-datasets-panel.h"
 #include "aq-outage-panel.h"
 #include "aq-overview-panel.h"
 #include "aq-pipeline-panel.h"
@@ -49,9 +50,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* In the order of the sidebar and of Ctrl+1…6. */
+/* In the order of the sidebar and of Ctrl+1…7. */
 static const char * const panel_names[] = {
-  "overview", "customer", "report", "outage", "quality", "pipeline", NULL
+  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", NULL
 };
 
 /* ---- auxiliary methods ---- */
@@ -250,6 +251,7 @@ aq_window_class_init (AqWindowClass *klass)
   g_type_ensure (AQ_TYPE_CONNECTION_BANNER);
   g_type_ensure (AQ_TYPE_CONNECTION_BUTTON);
   g_type_ensure (AQ_TYPE_CUSTOMER_PANEL);
+  g_type_ensure (AQ_TYPE_DATASETS_PANEL);
   g_type_ensure (AQ_TYPE_OUTAGE_PANEL);
   g_type_ensure (AQ_TYPE_OVERVIEW_PANEL);
   g_type_ensure (AQ_TYPE_PIPELINE_PANEL);

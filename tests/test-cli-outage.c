@@ -341,12 +341,13 @@ test_create_and_notify (void)
 /* aqueductctl at a pinned instant (AQUEDUCT_NOW): the times it reads and the quiet hours it
  * decides are the utility's (Asia/Shanghai), whatever the machine's clock and TZ say. */
 static char *
-ctl_at (const char  *now,
+ctl_at (const char  *info,
+        const char  *now,
         int         *status,
         const char  *first,
         ...)
 {
-  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, "AQUEDUCT_NOW", now,
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", info, "AQUEDUCT_NOW", now,
                         "AQUEDUCT_TIME_ZONE", "", NULL };
   va_list args;
   char *out;
@@ -362,12 +363,12 @@ test_pinned_clock (void)
 {
   g_autofree char *zone = aq_test_query_string (db, "SELECT zone_code FROM dw.dim_dma_zone"
                                                     " WHERE level = 3 ORDER BY zone_code LIMIT 1");
-  g_autofree char *out = NULL, *oid = NULL, *sql = NULL;
+  g_autofree char *out = NULL, *oid = NULL, *sql = NULL, *cid = NULL;
   g_autoptr(JsonObject) outage = NULL, first = NULL;
   int status;
 
   /* a typed time is the utility's local time: 09:00 in Shanghai is 01:00 UTC */
-  out = ctl_at ("2026-11-30T20:59:00+08:00", &status, "outage", "create", "--kind", "planned",
+  out = ctl_at (conninfo, "2026-11-30T20:59:00+08:00", &status, "outage", "create", "--kind", "planned",
                 "--reason", "阀门更换", "--start", "2026-12-01 09:00", "--end", "2026-12-01 17:00",
                 "--zone", zone, "--by", "dispatcher1", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -377,24 +378,35 @@ test_pinned_clock (void)
                          " AND start_time = '2026-12-01 01:00:00Z'", oid);
   g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
 
-  /* 20:59 in Shanghai: it leaves at once */
+  /* 20:59 in Shanghai: approved then, it leaves at once (a draft by one login, approved by
+   * another) */
   g_free (out);
-  out = ctl_at ("2026-11-30T20:59:00+08:00", &status, "notify", "send", oid, "--template",
-                "{community}停水", "--author", "agent1", "--reviewer", "agent2", "--json", NULL);
+  out = ctl_at (author_info, "2026-11-30T20:50:00+08:00", &status, "notify", "send", oid,
+                "--template", "{community}停水", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
   first = aq_test_parse_object (out);
-  g_assert_true (json_object_get_null_member (first, "not_before"));
+  cid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (first, "campaign_id"));
+  g_free (out);
+  out = ctl_at (reviewer_info, "2026-11-30T20:59:00+08:00", &status, "notify", "approve", cid,
+                NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, "nothing leaves before"));
   g_free (sql);
-  sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %" G_GINT64_FORMAT
-                         " AND next_attempt_at <> '2026-11-30 12:59:00Z'",
-                         json_object_get_int_member (first, "campaign_id"));
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %s"
+                         " AND next_attempt_at <> '2026-11-30 12:59:00Z'", cid);
   g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 0);
 
   /* 21:00 in Shanghai (13:00 UTC): nothing leaves before 08:00 there */
   g_free (out);
-  out = ctl_at ("2026-11-30T13:00:00Z", &status, "notify", "send", oid, "--kind", "update",
-                "--template", "{community}停水时间更新", "--author", "agent1", "--reviewer",
-                "agent2", NULL);
+  out = ctl_at (author_info, "2026-11-30T12:50:00Z", &status, "notify", "send", oid, "--kind",
+                "update", "--template", "{community}停水时间更新", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&first, json_object_unref);
+  first = aq_test_parse_object (out);
+  g_free (cid);
+  cid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (first, "campaign_id"));
+  g_free (out);
+  out = ctl_at (reviewer_info, "2026-11-30T13:00:00Z", &status, "notify", "approve", cid, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "nothing leaves before 2026-12-01 08:00"));
   g_free (sql);
@@ -416,6 +428,11 @@ main (int   argc,
   author_info = aq_test_login_conninfo ("t_cli_outage", "aqco_author", "dispatcher");
   reviewer_info = aq_test_login_conninfo ("t_cli_outage", "aqco_reviewer",
                                           "dispatcher,notice_reviewer");
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
   tmpdir = g_dir_make_tmp ("aq-cli-outage-XXXXXX", NULL);
 
   g_test_add_func ("/cli/outage/analyze", test_analyze);

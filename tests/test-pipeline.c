@@ -1176,7 +1176,9 @@ test_cancel (void)
   exec_sql ("CREATE SEQUENCE src_t.slow_calls;"
             "CREATE FUNCTION src_t.slow(x int) RETURNS int LANGUAGE plpgsql VOLATILE AS"
             " $$ BEGIN PERFORM nextval('src_t.slow_calls'); PERFORM pg_sleep(0.025);"
-            " RETURN x; END $$");
+            " RETURN x; END $$;"
+            /* pipelines run as the data engineers' role (010_roles.sql) */
+            "GRANT USAGE ON SEQUENCE src_t.slow_calls TO aq_data_engineer");
   thread = g_thread_new ("cancel", cancel_later, cancellable);
   g_assert_false (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, cancellable, &run_id,
                                                   &error));

@@ -58,14 +58,15 @@ $$;
 CREATE SCHEMA IF NOT EXISTS masked;
 COMMENT ON SCHEMA masked IS 'Personal data masked: what agents, analysts and the API read';
 
--- '13812345678' → '138****5678', '059187654321' → '0591****4321'; shorter: '****' and at most
--- two of its last characters
+-- '13812345678' → '138****5678', '059187654321' → '0591****4321', never more than four
+-- characters before the stars (a long value stays short); shorter: '****' and at most two of
+-- its last characters
 CREATE FUNCTION masked.phone(value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
   SELECT CASE WHEN value IS NULL THEN NULL
               WHEN length(value) >= 8
-              THEN left(value, length(value) - 8) || '****' || right(value, 4)
+              THEN left(value, least(length(value) - 8, 4)) || '****' || right(value, 4)
               ELSE '****' || right(value, least(2, length(value) / 2)) END
 $$;
 

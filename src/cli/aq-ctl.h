@@ -27,6 +27,7 @@ int  aq_ctl_report       (int argc, char **argv);
 int  aq_ctl_outage       (int argc, char **argv);
 int  aq_ctl_notify       (int argc, char **argv);
 int  aq_ctl_job          (int argc, char **argv);
+int  aq_ctl_quality      (int argc, char **argv);
 
 int  aq_ctl_fail         (GError      *error);
 int  aq_ctl_usage        (const char  *usage,

@@ -24,6 +24,7 @@ static const struct
   { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
   { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
   { "job", aq_ctl_job, "list|add|remove|enable|disable|run|history  scheduled jobs" },
+  { "quality", aq_ctl_quality, "list|run|results|history|profile  data-quality rules" },
 };
 
 static int

@@ -34,6 +34,7 @@
 #include "aq-pipeline-step.h"
 #include "aq-pipeline.h"
 #include "aq-profile.h"
+#include "aq-quality.h"
 #include "aq-progress.h"
 #include "aq-random.h"
 #include "aq-report.h"

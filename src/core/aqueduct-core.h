@@ -35,6 +35,7 @@
 #include "aq-pipeline.h"
 #include "aq-profile.h"
 #include "aq-quality.h"
+#include "aq-quality-dashboard.h"
 #include "aq-progress.h"
 #include "aq-random.h"
 #include "aq-report.h"

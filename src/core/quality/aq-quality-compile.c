@@ -349,3 +349,74 @@ _aq_quality_scan_sql (GPtrArray       *rules,
   g_string_append_printf (sql, "\nFROM %s", target);
   return g_string_free (g_steal_pointer (&sql), FALSE);
 }
+
+/* ---- for reading ---- */
+
+/* @sql with its $n placeholders replaced by quoted literals (for showing, never for running) */
+static char *
+inline_params (const char *sql,
+               GPtrArray  *values)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = sql; *p; p++)
+    {
+      if (*p == '$' && g_ascii_isdigit (p[1]))
+        {
+          char *end;
+          guint64 n = g_ascii_strtoull (p + 1, &end, 10);
+
+          if (n >= 1 && n <= values->len)
+            {
+              const char *v = g_ptr_array_index (values, n - 1);
+
+              g_string_append_c (out, '\'');
+              for (const char *c = v; c && *c; c++)
+                {
+                  if (*c == '\'')
+                    g_string_append_c (out, '\'');
+                  g_string_append_c (out, *c);
+                }
+              g_string_append_c (out, '\'');
+              p = end - 1;
+              continue;
+            }
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+aq_quality_rule_sql (const AqQualityRule *rule)
+{
+  AqQualityParams params;
+  g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
+  g_autofree char *sql = NULL;
+  char *shown;
+
+  if (g_str_equal (rule->type, "custom"))
+    return g_strdup (json_object_get_string_member (rule->args, "sql"));
+  if (!aq_quality_rule_is_column_rule (rule))
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autofree char *args = NULL;
+
+      json_node_set_object (node, rule->args);
+      args = json_to_string (node, TRUE);
+      return g_strdup_printf ("-- %s on %s%s%s, computed from:\n%s", rule->type, target,
+                              rule->filter ? " WHERE " : "", rule->filter ? rule->filter : "",
+                              args);
+    }
+  _aq_quality_params_init (&params);
+  {
+    g_autofree char *fail = _aq_quality_fail_condition (rule, &params);
+    g_autofree char *value = _aq_quality_value_expr (rule);
+
+    sql = g_strdup_printf ("SELECT %s\nFROM %s\nWHERE (%s)\n  AND %s", value, target,
+                           rule->filter ? rule->filter : "true", fail);
+  }
+  shown = inline_params (sql, params.values);
+  _aq_quality_params_clear (&params);
+  return shown;
+}

@@ -18,6 +18,10 @@ void   _aq_quality_params_clear   (AqQualityParams *params);
 char  *_aq_quality_param          (AqQualityParams *params,
                                    const char      *value);
 
+/* a row of run_id, rule_name, rule_version, layer, table_name, dimension, severity, checked_rows,
+ * failing_rows, measured, status, message, duration_ms */
+AqQualityResult *_aq_quality_result_from_row (PGresult *res,
+                                              int       row);
 void   _aq_quality_sample_free    (AqQualitySample *sample);
 char  *_aq_quality_target         (const char      *layer,
                                    const char      *table);

@@ -229,9 +229,9 @@ aq_quality_get_rule (AqDb        *db,
 
 /* ---- reading results ---- */
 
-static AqQualityResult *
-result_from_row (PGresult *res,
-                 int       i)
+AqQualityResult *
+_aq_quality_result_from_row (PGresult *res,
+                             int       i)
 {
   AqQualityResult *r = g_new0 (AqQualityResult, 1);
 
@@ -302,7 +302,7 @@ aq_quality_load_run (AqDb     *db,
   run->results = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_quality_result_free);
   for (int i = 0, s = 0; i < PQntuples (res); i++)
     {
-      AqQualityResult *r = result_from_row (res, i);
+      AqQualityResult *r = _aq_quality_result_from_row (res, i);
 
       for (; s < PQntuples (samples) && g_str_equal (PQgetvalue (samples, s, 0), r->rule_name);
            s++)
@@ -349,7 +349,7 @@ aq_quality_rule_history (AqDb        *db,
     return NULL;
   for (int i = 0; i < PQntuples (res); i++)
     {
-    g_ptr_array_add (out, result_from_row (res, i));
+    g_ptr_array_add (out, _aq_quality_result_from_row (res, i));
     }
   return g_steal_pointer (&out);
 }

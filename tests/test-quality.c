@@ -492,6 +492,38 @@ test_profile (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
 }
 
+/* The scheduler's kind "quality": a passing set succeeds, a failing fail rule fails the job. */
+static void
+test_job_kind (void)
+{
+  g_autoptr(GError) error = NULL;
+  const AqJobKind *kind = aq_job_kind_lookup ("quality");
+  g_autofree char *conninfo = aq_test_conninfo ("t_quality");
+  g_autofree char *log = NULL;
+  gint64 runs = count ("SELECT count(*) FROM meta.quality_run");
+
+  g_assert_nonnull (kind);
+  g_assert_true (aq_job_kind_validate ("quality", "dm, dw", &error));
+  g_assert_false (aq_job_kind_validate ("quality", "no way!", &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  log = kind->run ("dm", conninfo, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "quality run"));
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_run WHERE trigger = 'schedule'"),
+                   ==, 1);
+  g_clear_pointer (&log, g_free);
+  /* t.vol (fail severity) fails against its own history once the table jumps */
+  aq_db_exec (db, "INSERT INTO qt.monthly SELECT 7, 0, false FROM generate_series(1, 40)", NULL);
+  log = kind->run ("t.vol", conninfo, NULL, &error);
+  g_assert_null (log);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "t.vol"));
+  aq_db_exec (db, "DELETE FROM qt.monthly WHERE m = 7", NULL);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_run"), ==, runs + 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -514,6 +546,7 @@ main (int   argc,
   g_test_add_func ("/quality/volume-history", test_volume_history);
   g_test_add_func ("/quality/cancel-validate", test_cancel_and_validate);
   g_test_add_func ("/quality/profile", test_profile);
+  g_test_add_func ("/quality/job-kind", test_job_kind);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

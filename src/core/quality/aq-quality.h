@@ -145,6 +145,14 @@ GPtrArray     *aq_quality_rule_history        (AqDb           *db,
                                                int             limit,
                                                GError        **error);
 
+/* the scheduler's kind "quality" (aq-job-kinds.c): @target names rule sets or rules */
+gboolean       aq_quality_job_validate        (const char     *target,
+                                               GError        **error);
+char          *aq_quality_job_run             (const char     *target,
+                                               const char     *conninfo,
+                                               GCancellable   *cancellable,
+                                               GError        **error);
+
 /* profiling: suggested rules for one table "layer.table" (AqQualityRule, transfer full) */
 JsonNode      *aq_quality_profile             (AqDb           *db,
                                                const char     *qualified_table,

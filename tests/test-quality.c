@@ -524,6 +524,61 @@ test_job_kind (void)
   g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_run"), ==, runs + 2);
 }
 
+/* A pipeline's quality gate: a fail rule failing rolls the whole run back. */
+static AqPipeline *
+gate_pipeline (const char *select)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"name\": \"gated\", \"steps\": ["
+    " {\"id\": \"in\", \"type\": \"table_input\", \"sql\": \"%s\"},"
+    " {\"id\": \"out\", \"type\": \"table_output\", \"table\": \"qt.loaded\","
+    "  \"mode\": \"append\"},"
+    " {\"id\": \"gate\", \"type\": \"quality_gate\", \"rules\": [\"t.gate_positive\"]}],"
+    " \"edges\": [{\"from\": \"in\", \"to\": \"out\"}, {\"from\": \"out\", \"to\": \"gate\"}]}",
+    select);
+  g_autoptr(GError) error = NULL;
+  AqPipeline *pipeline = aq_pipeline_new_from_data (json, -1, NULL, &error);
+
+  g_assert_no_error (error);
+  return pipeline;
+}
+
+static void
+test_gate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqQualityRule) rule = rule_from ("{\"name\":\"t.gate_positive\",\"layer\":\"qt\","
+                                             "\"table\":\"loaded\",\"type\":\"range\","
+                                             "\"dimension\":\"validity\",\"severity\":\"fail\","
+                                             "\"description\":\"Loaded values are not negative.\","
+                                             "\"args\":{\"column\":\"v\",\"min\":0}}");
+  g_autoptr(AqPipeline) bad = NULL;
+  g_autoptr(AqPipeline) good = NULL;
+  g_autoptr(AqPipelineRunner) runner = NULL;
+
+  aq_db_exec (db, "CREATE TABLE qt.loaded (id int, v int); INSERT INTO qt.loaded VALUES (0, 1)",
+              &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+
+  bad = gate_pipeline ("SELECT g AS id, g - 3 AS v FROM generate_series(1, 5) g");
+  runner = aq_pipeline_runner_new (bad, db);
+  g_assert_false (aq_pipeline_runner_run (runner, NULL, &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "t.gate_positive"));
+  g_assert_nonnull (strstr (error->message, "Loaded values are not negative."));
+  g_clear_error (&error);
+  /* nothing half-loaded: the target is as it was */
+  g_assert_cmpint (count ("SELECT count(*) FROM qt.loaded"), ==, 1);
+  g_clear_object (&runner);
+
+  good = gate_pipeline ("SELECT g AS id, g AS v FROM generate_series(1, 5) g");
+  runner = aq_pipeline_runner_new (good, db);
+  g_assert_true (aq_pipeline_runner_run (runner, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count ("SELECT count(*) FROM qt.loaded"), ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +602,7 @@ main (int   argc,
   g_test_add_func ("/quality/cancel-validate", test_cancel_and_validate);
   g_test_add_func ("/quality/profile", test_profile);
   g_test_add_func ("/quality/job-kind", test_job_kind);
+  g_test_add_func ("/quality/gate", test_gate);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -841,6 +841,7 @@ aq_pipeline_compiler_check_step (AqPipelineCompiler  *self,
       ok = check_output (step, input, error);
       break;
     case AQ_PIPELINE_STEP_SQL:
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
       break;
     case AQ_PIPELINE_STEP_UNKNOWN:
     default:
@@ -1210,6 +1211,7 @@ aq_pipeline_compiler_get_query (AqPipelineCompiler *self,
     case AQ_PIPELINE_STEP_JSON_INPUT:
     case AQ_PIPELINE_STEP_TABLE_OUTPUT:
     case AQ_PIPELINE_STEP_SQL:
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
     case AQ_PIPELINE_STEP_UNKNOWN:
     default:
       g_return_val_if_reached (NULL);

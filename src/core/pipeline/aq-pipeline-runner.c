@@ -12,6 +12,7 @@
 #define G_LOG_DOMAIN "aq-pipeline"
 
 #include "aq-pipeline-runner.h"
+#include "aq-quality.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -1314,6 +1315,10 @@ execute_step (AqPipelineRunner  *self,
     case AQ_PIPELINE_STEP_SQL:
       ok = run_sql (self, step, &rows, error);
       break;
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
+      ok = aq_quality_gate_run (self->db, aq_pipeline_step_get_definition (step),
+                                self->cancellable, &rows, error);
+      break;
     case AQ_PIPELINE_STEP_UNKNOWN:
       g_return_val_if_reached (FALSE);
     default:
@@ -1351,7 +1356,9 @@ execute_steps (AqPipelineRunner  *self,
     {
       AqPipelineStep *step = g_ptr_array_index (order, i);
 
-      if (!self->with_data && aq_pipeline_step_get_kind (step) == AQ_PIPELINE_STEP_SQL)
+      if (!self->with_data && (aq_pipeline_step_get_kind (step) == AQ_PIPELINE_STEP_SQL
+                               || aq_pipeline_step_get_kind (step)
+                                  == AQ_PIPELINE_STEP_QUALITY_GATE))
         break;
       if (!check_cancelled (self, error))
         return FALSE;

@@ -88,3 +88,94 @@ aq_quality_job_run (const char    *target,
                             run->results->len);
   }
 }
+
+/* ---- the pipeline gate ---- */
+
+static AqQualityRule *
+find_rule (AqDb        *db,
+           GPtrArray   *standard,
+           const char  *name,
+           GError     **error)
+{
+  for (guint i = 0; standard && i < standard->len; i++)
+    {
+      AqQualityRule *r = g_ptr_array_index (standard, i);
+
+      if (g_str_equal (r->name, name))
+        return aq_quality_rule_copy (r);
+    }
+  return aq_quality_get_rule (db, name, 0, error);
+}
+
+gboolean
+aq_quality_gate_run (AqDb          *db,
+                     JsonObject    *definition,
+                     GCancellable  *cancellable,
+                     gint64        *out_rows,
+                     GError       **error)
+{
+  g_autoptr(GPtrArray) standard = aq_quality_standard_rules (NULL);
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  g_autoptr(AqQualityRun) run = NULL;
+  g_autofree char *old_timeout = NULL;
+  JsonArray *names = json_object_get_array_member (definition, "rules");
+  AqQualityOptions options;
+  const char *p[1];
+  gint64 rows = 0;
+
+  for (guint i = 0; i < json_array_get_length (names); i++)
+    {
+      AqQualityRule *rule = find_rule (db, standard, json_array_get_string_element (names, i),
+                                       error);
+
+      if (rule == NULL)
+        return FALSE;
+      g_ptr_array_add (rules, rule);
+    }
+  /* the gate's statement timeout is for its own statements: the run's setting comes back */
+  old_timeout = aq_db_query_string (db, "SELECT current_setting('statement_timeout')", 0, NULL,
+                                    error);
+  if (old_timeout == NULL)
+    return FALSE;
+  aq_quality_options_init (&options);
+  options.in_transaction = TRUE;
+  options.store = FALSE;
+  options.trigger = "gate";
+  run = aq_quality_run_rules (db, rules, "gate", &options, cancellable, error);
+  p[0] = old_timeout;
+  {
+    g_autoptr(PGresult) res = aq_db_query (db, "SELECT set_config('statement_timeout', $1, true)",
+                                           1, p, run ? error : NULL);
+
+    if (res == NULL && run != NULL)
+      return FALSE;
+  }
+  if (run == NULL)
+    return FALSE;
+  for (guint i = 0; i < run->results->len; i++)
+    {
+      AqQualityResult *r = g_ptr_array_index (run->results, i);
+
+      rows += r->checked;
+      if (g_str_equal (r->status, "fail"))
+        {
+          AqQualityRule *rule = NULL;
+          g_autofree char *words = NULL;
+          g_autofree char *failing = g_strdup_printf ("%" G_GINT64_FORMAT, r->failing);
+          g_autofree char *checked = g_strdup_printf ("%" G_GINT64_FORMAT, r->checked);
+
+          for (guint k = 0; k < rules->len; k++)
+            if (g_str_equal (((AqQualityRule *) g_ptr_array_index (rules, k))->name,
+                             r->rule_name))
+              rule = g_ptr_array_index (rules, k);
+          words = rule ? aq_quality_rule_explain (rule) : g_strdup ("");
+          g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED,
+                       _("Quality gate: rule “%s” fails on %s of %s rows (%s); nothing was "
+                         "loaded"), r->rule_name, failing, checked, words);
+          return FALSE;
+        }
+    }
+  *out_rows = rows;
+  return TRUE;
+}

@@ -153,6 +153,15 @@ char          *aq_quality_job_run             (const char     *target,
                                                GCancellable   *cancellable,
                                                GError        **error);
 
+/* A pipeline's quality gate (step "quality_gate", definition {"rules": [names]}): runs the
+ * rules on @db's open transaction, nothing stored; fails (AQ_ERROR_FAILED, with the rule's
+ * words) when a fail-severity rule fails, so the runner rolls the whole run back. */
+gboolean       aq_quality_gate_run            (AqDb           *db,
+                                               JsonObject     *definition,
+                                               GCancellable   *cancellable,
+                                               gint64         *out_rows,
+                                               GError        **error);
+
 /* profiling: suggested rules for one table "layer.table" (AqQualityRule, transfer full) */
 JsonNode      *aq_quality_profile             (AqDb           *db,
                                                const char     *qualified_table,

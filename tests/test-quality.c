@@ -579,6 +579,43 @@ test_gate (void)
   g_assert_cmpint (count ("SELECT count(*) FROM qt.loaded"), ==, 6);
 }
 
+/* One alert when a rule starts failing, none while it keeps failing, one when it passes. */
+static void
+test_alerts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqQualityRule) rule = rule_from ("{\"name\":\"t.alert\",\"layer\":\"qt\","
+                                             "\"table\":\"monthly\",\"type\":\"range\","
+                                             "\"dimension\":\"validity\",\"severity\":\"fail\","
+                                             "\"args\":{\"column\":\"v\",\"max\":100}}");
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  const char *steps[] = { "pass", "fail", "fail", "pass", "pass" };
+
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+  g_ptr_array_add (rules, rule);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(AqQualityRun) run = NULL;
+
+      if (i == 1)
+        aq_db_exec (db, "INSERT INTO qt.monthly VALUES (9, 500, false)", NULL);
+      if (i == 3)
+        aq_db_exec (db, "DELETE FROM qt.monthly WHERE m = 9", NULL);
+      run = aq_quality_run_rules (db, rules, "t.alert", NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (((AqQualityResult *) g_ptr_array_index (run->results, 0))->status, ==,
+                       steps[i]);
+    }
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_alert WHERE rule_name = 't.alert'"),
+                   ==, 2);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_alert WHERE rule_name = 't.alert' "
+                          "AND kind = 'failing' AND body LIKE '%1 of 17 rows%'"), ==, 1);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_alert WHERE rule_name = 't.alert' "
+                          "AND kind = 'resolved'"), ==, 1);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_incident "
+                          "WHERE rule_name = 't.alert'"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -603,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/quality/profile", test_profile);
   g_test_add_func ("/quality/job-kind", test_job_kind);
   g_test_add_func ("/quality/gate", test_gate);
+  g_test_add_func ("/quality/alerts", test_alerts);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

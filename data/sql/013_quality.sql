@@ -69,3 +69,21 @@ CREATE TABLE meta.quality_incident (
   opened_run   bigint NOT NULL,
   opened_at    timestamptz NOT NULL
 );
+
+-- The alerts a rule's incidents raise, as an outbox: one "failing" row when a rule starts
+-- failing (an incident opens), one "resolved" row when it passes again (the incident closes),
+-- written in the same transaction as the results. The notification relay delivers rows whose
+-- sent_at is NULL to the data team's channel; the idempotency key makes a redelivery harmless.
+CREATE TABLE meta.quality_alert (
+  alert_id         bigserial PRIMARY KEY,
+  rule_name        text NOT NULL,
+  run_id           bigint NOT NULL REFERENCES meta.quality_run ON DELETE CASCADE,
+  kind             text NOT NULL CHECK (kind IN ('failing', 'resolved')),
+  body             text NOT NULL,
+  idempotency_key  text NOT NULL UNIQUE,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  attempts         integer NOT NULL DEFAULT 0,
+  sent_at          timestamptz,
+  last_error       text
+);
+CREATE INDEX quality_alert_unsent_idx ON meta.quality_alert (alert_id) WHERE sent_at IS NULL;

@@ -553,6 +553,51 @@ run_set_rule (RunContext          *ctx,
 
 /* ---- storing ---- */
 
+static const char *
+rule_description (AqQualityRun    *run,
+                  AqQualityResult *r)
+{
+  return r->message ? r->message : "";
+}
+
+/* An incident opens when a rule stops passing and closes when it passes again; each opening
+ * and closing writes one alert to the outbox (meta.quality_alert), in the results' transaction,
+ * so a rule failing night after night alerts once. */
+static gboolean
+raise_alerts (AqDb            *db,
+              AqQualityRun    *run,
+              AqQualityResult *r,
+              const char      *detail,
+              GError         **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->run_id);
+  g_autofree char *failing = g_strdup_printf ("%" G_GINT64_FORMAT, r->failing);
+  g_autofree char *checked = g_strdup_printf ("%" G_GINT64_FORMAT, r->checked);
+  g_autofree char *opened = g_strdup_printf (_("Data quality: rule “%s” (%s.%s) started failing: "
+                                               "%s of %s rows. %s"), r->rule_name, r->layer,
+                                             r->table, failing, checked, detail);
+  g_autofree char *closed = g_strdup_printf (_("Data quality: rule “%s” (%s.%s) passes again."),
+                                             r->rule_name, r->layer, r->table);
+  const char *p[5] = { r->rule_name, id, r->status, opened, closed };
+  g_autoptr(PGresult) res = NULL;
+
+  if (g_str_equal (r->status, "error"))
+    return TRUE;
+  res = aq_db_query (db,
+                     "WITH opened AS (INSERT INTO meta.quality_incident (rule_name, opened_run, "
+                     "  opened_at) SELECT $1, $2::bigint, now() WHERE $3 IN ('warn', 'fail') "
+                     "  ON CONFLICT (rule_name) DO NOTHING RETURNING rule_name), "
+                     "closed AS (DELETE FROM meta.quality_incident WHERE rule_name = $1 "
+                     "  AND $3 = 'pass' RETURNING rule_name) "
+                     "INSERT INTO meta.quality_alert (rule_name, run_id, kind, body, "
+                     "  idempotency_key) "
+                     "SELECT $1, $2::bigint, 'failing', $4, 'quality:' || $1 || ':' || $2 || "
+                     "  ':failing' FROM opened "
+                     "UNION ALL SELECT $1, $2::bigint, 'resolved', $5, 'quality:' || $1 || ':' "
+                     "  || $2 || ':resolved' FROM closed", 5, p, error);
+  return res != NULL;
+}
+
 static gboolean
 store_results (AqDb          *db,
                AqQualityRun  *run,
@@ -599,6 +644,8 @@ store_results (AqDb          *db,
       if (res == NULL)
         goto fail;
       g_clear_pointer (&res, PQclear);
+      if (!raise_alerts (db, run, r, rule_description (run, r), error))
+        goto fail;
       for (guint j = 0; j < r->samples->len; j++)
         {
           AqQualitySample *s = g_ptr_array_index (r->samples, j);

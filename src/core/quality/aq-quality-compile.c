@@ -182,6 +182,8 @@ _aq_quality_value_expr (const AqQualityRule *rule)
 {
   JsonObject *a = rule->args;
 
+  if (json_object_has_member (a, "value"))
+    return g_strdup_printf ("(%s)::text", json_object_get_string_member (a, "value"));
   if (json_object_has_member (a, "column"))
     {
       g_autofree char *c = aq_db_quote_ident (json_object_get_string_member (a, "column"));
@@ -213,6 +215,8 @@ _aq_quality_fail_condition (const AqQualityRule *rule,
                          ? aq_db_quote_ident (json_object_get_string_member (a, "column"))
                          : NULL;
 
+  if (g_str_equal (t, "custom"))
+    return g_strdup_printf ("(%s)", json_object_get_string_member (a, "condition"));
   if (g_str_equal (t, "not_null"))
     {
       if (json_object_get_boolean_member_with_default (a, "blank_is_null", FALSE))
@@ -307,9 +311,9 @@ _aq_quality_fail_condition (const AqQualityRule *rule,
       JsonObject *r = json_object_get_object_member (a, "ref");
       g_autofree char *not_null = NULL;
       g_autofree char *ref_not_null = NULL;
-      g_autofree char *cols = columns_expr (json_object_get_member (a, "columns"), TRUE, TRUE,
+      g_autofree char *cols = columns_expr (json_object_get_member (a, "columns"), FALSE, TRUE,
                                             &not_null);
-      g_autofree char *rcols = columns_expr (json_object_get_member (r, "columns"), TRUE, TRUE,
+      g_autofree char *rcols = columns_expr (json_object_get_member (r, "columns"), FALSE, TRUE,
                                              &ref_not_null);
       g_autofree char *target = _aq_quality_target (json_object_get_string_member (r, "layer"),
                                                     json_object_get_string_member (r, "table"));
@@ -395,7 +399,7 @@ aq_quality_rule_sql (const AqQualityRule *rule)
   g_autofree char *sql = NULL;
   char *shown;
 
-  if (g_str_equal (rule->type, "custom"))
+  if (g_str_equal (rule->type, "custom") && !aq_quality_rule_is_column_rule (rule))
     return g_strdup (json_object_get_string_member (rule->args, "sql"));
   if (!aq_quality_rule_is_column_rule (rule))
     {

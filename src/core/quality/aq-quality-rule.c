@@ -246,7 +246,9 @@ aq_quality_rule_is_column_rule (const AqQualityRule *rule)
   /* lookups (dictionaries, referenced keys) are hashed subqueries: they ride the scan too */
   return g_str_equal (rule->type, "not_null") || g_str_equal (rule->type, "range")
          || g_str_equal (rule->type, "pattern") || g_str_equal (rule->type, "accepted_values")
-         || g_str_equal (rule->type, "referential");
+         || g_str_equal (rule->type, "referential")
+         || (g_str_equal (rule->type, "custom") && json_object_has_member (rule->args,
+                                                                           "condition"));
 }
 
 gboolean
@@ -333,7 +335,11 @@ aq_quality_rule_validate (const AqQualityRule *rule,
   if (g_str_equal (t, "custom"))
     {
       const char *sql = member_string (rule->args, "sql");
+      const char *condition = member_string (rule->args, "condition");
 
+      /* a condition on one row rides the table's scan; a query is a statement of its own */
+      if (condition && !strchr (condition, ';'))
+        return TRUE;
       if (sql == NULL || strchr (sql, ';'))
         return invalid (error, rule->name, _("custom SQL is one SELECT returning failing rows"));
     }

@@ -992,6 +992,21 @@ connected_cb (AqQualityPanel *self)
   reload (self);
 }
 
+/* Unreachable with nothing on screen: say why, and stop pretending to load. */
+static void
+state_cb (AqQualityPanel *self)
+{
+  const char *reason;
+
+  if (aq_connection_monitor_get_state (self->monitor) != AQ_CONNECTION_STATE_UNREACHABLE
+      || self->dashboard != NULL || self->cancellable != NULL)
+    return;
+  reason = aq_connection_monitor_get_error (self->monitor);
+  adw_status_page_set_description (self->error_page, reason ? reason : "");
+  gtk_stack_set_visible_child_name (self->stack, "error");
+  set_loading (self, FALSE);
+}
+
 /* The window's monitor, once the panel is in a window that has one. */
 static void
 attach_monitor (AqQualityPanel *self)
@@ -1004,6 +1019,8 @@ attach_monitor (AqQualityPanel *self)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_set_object (&self->monitor, monitor);
   g_signal_connect_swapped (monitor, "connected", G_CALLBACK (connected_cb), self);
+  g_signal_connect_swapped (monitor, "notify::state", G_CALLBACK (state_cb), self);
+  state_cb (self);
 }
 
 static void

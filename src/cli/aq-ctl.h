@@ -30,6 +30,7 @@ int  aq_ctl_job          (int argc, char **argv);
 int  aq_ctl_user         (int argc, char **argv);
 int  aq_ctl_network      (int argc, char **argv);
 int  aq_ctl_catalog      (int argc, char **argv);
+int  aq_ctl_quality      (int argc, char **argv);
 
 int  aq_ctl_fail         (GError      *error);
 int  aq_ctl_usage        (const char  *usage,

@@ -27,6 +27,7 @@ static const struct
   { "job", aq_ctl_job, "list|add|remove|enable|disable|run|history  scheduled jobs" },
   { "user", aq_ctl_user, "add|list|remove  logins and the roles they hold" },
   { "catalog", aq_ctl_catalog, "search|show|lineage|lint|rebuild  the data catalog" },
+  { "quality", aq_ctl_quality, "list|run|results|history|profile  data-quality rules" },
 };
 
 static int

@@ -42,6 +42,8 @@
 #include "aq-pipeline-step.h"
 #include "aq-pipeline.h"
 #include "aq-profile.h"
+#include "aq-quality.h"
+#include "aq-quality-dashboard.h"
 #include "aq-progress.h"
 #include "aq-random.h"
 #include "aq-receipt.h"

@@ -372,6 +372,7 @@ aq_pipeline_compiler_get_query (AqPipelineCompiler *self,
     case AQ_PIPELINE_STEP_JSON_INPUT:
     case AQ_PIPELINE_STEP_TABLE_OUTPUT:
     case AQ_PIPELINE_STEP_SQL:
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
     case AQ_PIPELINE_STEP_UNKNOWN:
     default:
       g_return_val_if_reached (NULL);

@@ -836,6 +836,7 @@ aq_pipeline_compiler_check_step (AqPipelineCompiler  *self,
       ok = check_output (step, input, error);
       break;
     case AQ_PIPELINE_STEP_SQL:
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
       break;
     case AQ_PIPELINE_STEP_UNKNOWN:
     default:

@@ -26,6 +26,7 @@
 
 #include "aq-error.h"
 #include "aq-pipeline-compiler.h"
+#include "aq-quality.h"
 
 /* A run's steps are the data engineers' SQL: they run with that role's privileges (it owns
  * ods/dw/dm, 010_roles.sql), never a superuser's, whoever connected. A login without the
@@ -347,6 +348,10 @@ execute_step (AqPipelineRunner  *self,
     case AQ_PIPELINE_STEP_SQL:
       ok = run_sql (self, step, &rows, error);
       break;
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
+      ok = aq_quality_gate_run (self->db, aq_pipeline_step_get_definition (step),
+                                self->cancellable, &rows, error);
+      break;
     case AQ_PIPELINE_STEP_UNKNOWN:
       g_return_val_if_reached (FALSE);
     default:
@@ -384,7 +389,9 @@ execute_steps (AqPipelineRunner  *self,
     {
       AqPipelineStep *step = g_ptr_array_index (order, i);
 
-      if (!self->with_data && aq_pipeline_step_get_kind (step) == AQ_PIPELINE_STEP_SQL)
+      if (!self->with_data && (aq_pipeline_step_get_kind (step) == AQ_PIPELINE_STEP_SQL
+                               || aq_pipeline_step_get_kind (step)
+                                  == AQ_PIPELINE_STEP_QUALITY_GATE))
         break;
       if (!check_cancelled (self, error))
         return FALSE;

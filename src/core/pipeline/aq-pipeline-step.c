@@ -49,6 +49,8 @@ static const struct
   { AQ_PIPELINE_STEP_TABLE_OUTPUT, "table_output", 1, 1 },
   /* edges into and out of a sql step only order it */
   { AQ_PIPELINE_STEP_SQL, "sql", 0, 0 },
+  /* like sql: edges only order it (put it after the outputs it checks) */
+  { AQ_PIPELINE_STEP_QUALITY_GATE, "quality_gate", 0, 0 },
 };
 
 static const char * const aggregate_functions[] = {
@@ -130,6 +132,25 @@ is_table_name (const char *name)
   for (guint i = 0; i < n; i++)
     if (is_blank (parts[i]))
       return FALSE;
+  return TRUE;
+}
+
+/* A quality gate names its rules: "rules": ["dw.fact_bill.bill_account", …]. */
+static gboolean
+check_gate_rules (AqPipelineStep  *self,
+                  GError         **error)
+{
+  JsonNode *node = json_object_get_member (self->definition, "rules");
+  JsonArray *rules;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)
+      || json_array_get_length (rules = json_node_get_array (node)) == 0)
+    return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                  "quality_gate needs “rules”, a list of rule names");
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    if (!node_is_type (json_array_get_element (rules, i), G_TYPE_STRING))
+      return aq_pipeline_step_fail (self, AQ_ERROR_INVALID, error,
+                                    "“rules”[%u] must be a rule name", i);
   return TRUE;
 }
 
@@ -671,7 +692,7 @@ aq_pipeline_step_passes_rows (AqPipelineStep *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE_STEP (self), FALSE);
   return self->kind != AQ_PIPELINE_STEP_UNKNOWN && self->kind != AQ_PIPELINE_STEP_TABLE_OUTPUT
-         && self->kind != AQ_PIPELINE_STEP_SQL;
+         && self->kind != AQ_PIPELINE_STEP_SQL && self->kind != AQ_PIPELINE_STEP_QUALITY_GATE;
 }
 
 guint
@@ -831,6 +852,8 @@ aq_pipeline_step_check_fields (AqPipelineStep  *self,
       return check_table_output (self, error);
     case AQ_PIPELINE_STEP_SQL:
       return check_string (self, self->definition, NULL, "sql", TRUE, error);
+    case AQ_PIPELINE_STEP_QUALITY_GATE:
+      return check_gate_rules (self, error);
     case AQ_PIPELINE_STEP_UNKNOWN:
     default:
       g_assert_not_reached ();

@@ -21,6 +21,7 @@ typedef enum
   AQ_PIPELINE_STEP_UNION,
   AQ_PIPELINE_STEP_TABLE_OUTPUT,
   AQ_PIPELINE_STEP_SQL,
+  AQ_PIPELINE_STEP_QUALITY_GATE,  /* runs named quality rules; a failing fail rule stops the run */
 } AqPipelineStepKind;
 
 #define AQ_TYPE_PIPELINE_STEP (aq_pipeline_step_get_type ())

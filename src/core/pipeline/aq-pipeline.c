@@ -212,7 +212,9 @@ check_edges (AqPipeline  *self,
 
       /* an edge that touches a sql step only orders it */
       if (aq_pipeline_step_get_kind (from) == AQ_PIPELINE_STEP_SQL
-          || aq_pipeline_step_get_kind (to) == AQ_PIPELINE_STEP_SQL)
+          || aq_pipeline_step_get_kind (to) == AQ_PIPELINE_STEP_SQL
+          || aq_pipeline_step_get_kind (from) == AQ_PIPELINE_STEP_QUALITY_GATE
+          || aq_pipeline_step_get_kind (to) == AQ_PIPELINE_STEP_QUALITY_GATE)
         continue;
       if (!aq_pipeline_step_passes_rows (from))
         {

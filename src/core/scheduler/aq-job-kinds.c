@@ -1,4 +1,4 @@
-/* aq-job-kinds.c — the job kinds built into the scheduler: pipeline and sql
+/* aq-job-kinds.c — the job kinds built into the scheduler: pipeline, sql and quality
  *
  * "pipeline" runs one of the standard pipelines (data/pipelines/) by name through the
  * pipeline runner's public API: the runner's one transaction makes a retried run safe. "sql"
@@ -19,6 +19,7 @@
 #include "aq-error.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline.h"
+#include "aq-quality.h"
 
 /* ---- pipeline ---- */
 
@@ -103,9 +104,19 @@ static const AqJobKind sql_kind = {
   .run = sql_run,
 };
 
+/* ---- quality: a rule set, all in src/core/quality/aq-quality-job.c ---- */
+
+static const AqJobKind quality_kind = {
+  .name = "quality",
+  .description = N_("Runs data-quality rule sets or rules; fails when a fail rule fails"),
+  .validate = aq_quality_job_validate,
+  .run = aq_quality_job_run,
+};
+
 void
 _aq_job_kinds_register_builtin (void)
 {
   aq_job_kind_register (&pipeline_kind);
   aq_job_kind_register (&sql_kind);
+  aq_job_kind_register (&quality_kind);
 }

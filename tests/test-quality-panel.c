@@ -1,0 +1,235 @@
+/* test-quality-panel.c — the Data Quality panel under Xvfb: its scores against SQL over the
+ * stored results, a rule's page showing the planted failing rows, and a rule made through the
+ * form, tested on the live warehouse and saved */
+#include "aq-test-util.h"
+#include "aq-test-ui.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "aq-quality-panel.h"
+#include "aq-ui.h"
+#include "aq-window.h"
+
+#define DB_NAME "t_quality_panel"
+
+static AqDb *db;
+static AqWindow *window;
+static AqQualityPanel *panel;
+
+static gboolean
+match_name (GtkWidget     *widget,
+            gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+static GtkWidget *
+find (const char *name)
+{
+  GtkWidget *w = aq_test_find_widget (GTK_WIDGET (panel), match_name, name);
+
+  g_assert_nonnull (w);
+  return w;
+}
+
+static gboolean
+dashboard_ready (gpointer data)
+{
+  return aq_quality_panel_get_dashboard (panel) != NULL && !aq_quality_panel_get_busy (panel);
+}
+
+static gboolean
+idle (gpointer data)
+{
+  return !aq_quality_panel_get_busy (panel);
+}
+
+static gboolean
+on_page (gpointer data)
+{
+  return !aq_quality_panel_get_busy (panel)
+         && g_strcmp0 (aq_quality_panel_get_page (panel), data) == 0;
+}
+
+static double
+sql_double (const char *sql)
+{
+  g_autofree char *v = aq_test_query_string (db, sql);
+
+  return g_ascii_strtod (v, NULL);
+}
+
+#define LATEST \
+  "WITH latest AS (SELECT DISTINCT ON (rule_name) * FROM meta.quality_result " \
+  "  WHERE status <> 'error' ORDER BY rule_name, run_id DESC) "
+
+static void
+test_scores (void)
+{
+  const AqQualityDashboard *d = aq_quality_panel_get_dashboard (panel);
+  double overall = sql_double (LATEST "SELECT 100.0 * sum(checked_rows - failing_rows) / "
+                               "sum(checked_rows) FROM latest");
+  double validity = sql_double (LATEST "SELECT 100.0 * sum(checked_rows - failing_rows) / "
+                                "sum(checked_rows) FROM latest WHERE dimension = 'validity'");
+  g_autofree char *shown = g_strdup_printf ("%.2f", overall);
+  gboolean found = FALSE;
+
+  g_assert_cmpfloat_with_epsilon (d->overall->score, overall, 1e-9);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find ("quality-score"))), ==, shown);
+  for (guint i = 0; i < d->scores->len; i++)
+    {
+      AqQualityScore *s = g_ptr_array_index (d->scores, i);
+
+      if (g_str_equal (s->kind, "dimension") && g_str_equal (s->name, "validity"))
+        {
+          g_assert_cmpfloat_with_epsilon (s->score, validity, 1e-9);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+  /* two runs stored: two points on the trend; failing rules listed before passing ones */
+  g_assert_cmpuint (d->trend_runs->len, ==, 2);
+  g_assert_cmpstr (((AqQualityResult *) g_ptr_array_index (d->results, 0))->status, !=, "pass");
+  g_assert_cmpuint (d->results->len, ==,
+                    aq_test_query_int64 (db, "SELECT count(DISTINCT rule_name) "
+                                             "FROM meta.quality_result"));
+}
+
+static void
+test_drill_into_rule (void)
+{
+  GtkWidget *list = find ("quality-rules");
+  GtkWidget *row = aq_test_find_widget (list, match_name, "dw.dim_account.demolished_active");
+  const AqQualityRulePage *page;
+  gint64 truth = aq_test_query_int64 (db, "SELECT count(*) FROM src_truth.anomaly "
+                                          "WHERE kind = 'demolished_active'");
+  GtkWidget *samples;
+  guint rows = 0;
+
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (list, "row-activated", row);
+  aq_test_wait_for (on_page, (gpointer) "rule", 30, "the rule's page");
+  page = aq_quality_panel_get_rule_page (panel);
+  g_assert_cmpstr (page->rule->name, ==, "dw.dim_account.demolished_active");
+  g_assert_nonnull (page->latest);
+  g_assert_cmpint (page->latest->failing, ==, truth);
+  g_assert_cmpuint (page->history->len, ==, 2);
+  samples = find ("rule-samples");
+  for (GtkWidget *c = gtk_widget_get_first_child (samples); c; c = gtk_widget_get_next_sibling (c))
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM src_truth.anomaly WHERE "
+                                              "kind = 'demolished_active' AND rtrim(acct_no) = "
+                                              "'%s'", adw_preferences_row_get_title (
+                                                        ADW_PREFERENCES_ROW (c)));
+
+      g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+      rows++;
+    }
+  g_assert_cmpuint (rows, ==, MIN (truth, AQ_QUALITY_DEFAULT_SAMPLES));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find ("rule-sql"))),
+                            "demolished"));
+  g_signal_emit_by_name (find ("rule-back"), "clicked");
+  g_assert_cmpstr (aq_quality_panel_get_page (panel), ==, "dashboard");
+}
+
+static void
+set_text (const char *name,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find (name)), text);
+}
+
+static void
+test_create_rule (void)
+{
+  const AqQualityRun *run;
+  AqQualityResult *r;
+  gint64 expected = aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill "
+                                             "WHERE qty < 0 OR qty > 30");
+
+  g_signal_emit_by_name (find ("quality-new-rule"), "clicked");
+  g_assert_cmpstr (aq_quality_panel_get_page (panel), ==, "editor");
+  set_text ("editor-name", "ui.bill_qty_small");
+  set_text ("editor-layer", "dw");
+  set_text ("editor-table", "fact_bill");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find ("editor-type")), 2); /* range */
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (find ("editor-min"))));
+  set_text ("editor-column", "qty");
+  set_text ("editor-min", "0");
+  set_text ("editor-max", "30");
+
+  /* test now: counted on the live warehouse, nothing stored */
+  g_signal_emit_by_name (find ("editor-test"), "clicked");
+  aq_test_wait_for (idle, NULL, 60, "the test run");
+  run = aq_quality_panel_get_last_run (panel);
+  g_assert_nonnull (run);
+  r = g_ptr_array_index (run->results, 0);
+  g_assert_cmpint (r->failing, ==, expected);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_rule "
+                                            "WHERE rule_name = 'ui.bill_qty_small'"), ==, 0);
+
+  /* save: the rule is stored, run and its result kept */
+  g_signal_emit_by_name (find ("editor-save"), "clicked");
+  aq_test_wait_for (idle, NULL, 60, "the save");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_rule "
+                                            "WHERE rule_name = 'ui.bill_qty_small' "
+                                            "AND version = 1"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT failing_rows FROM meta.quality_result "
+                                            "WHERE rule_name = 'ui.bill_qty_small'"), ==,
+                   expected);
+  /* a bad form says what is wrong and saves nothing */
+  set_text ("editor-column", "no such column!");
+  g_signal_emit_by_name (find ("editor-save"), "clicked");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find ("editor-result"))),
+                            "column"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *conninfo = NULL;
+  g_autoptr(AqConnectionMonitor) monitor = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-20T12:00:00+08:00", NULL);
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  conninfo = aq_test_conninfo (DB_NAME);
+  g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  aq_ui_init ();
+  aq_clock_pin (now);
+
+  db = aq_test_demo_db_new (DB_NAME, 2000, 24);
+  /* two stored runs of the standard set: a trend of two points */
+  rules = aq_quality_list_rules (db, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(AqQualityRun) run = aq_quality_run_rules (db, rules, "all", NULL, NULL, &error);
+
+      g_assert_no_error (error);
+    }
+
+  monitor = aq_connection_monitor_new ();
+  window = aq_window_new (NULL, monitor);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  aq_window_show_panel (window, "quality");
+  panel = AQ_QUALITY_PANEL (aq_window_get_panel (window, "quality"));
+  aq_test_wait_for (dashboard_ready, NULL, 60, "the dashboard");
+
+  g_test_add_func ("/quality-panel/scores", test_scores);
+  g_test_add_func ("/quality-panel/drill", test_drill_into_rule);
+  g_test_add_func ("/quality-panel/create-rule", test_create_rule);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&db);
+  return ret;
+}

@@ -1,0 +1,647 @@
+/* test-quality.c — data-quality rules against independent SQL and the simulator's planted truth
+ *
+ * Each rule type runs on a small fixture schema (qt) whose dirt is written here row by row,
+ * and on the demo warehouse where its count is compared with a query written independently of
+ * the compiler. The standard set runs on the demo warehouse: the rules that check planted
+ * anomalies must find exactly the planted rows (src_truth.anomaly, or the sources' own
+ * duplicates). Now is pinned, so "not in the future" and freshness never follow the wall clock.
+ */
+#include "aq-test-util.h"
+
+#include <string.h>
+
+static AqDb *db;
+
+static gint64
+count (const char *sql)
+{
+  return aq_test_query_int64 (db, sql);
+}
+
+static AqQualityRule *
+rule_from (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  AqQualityRule *rule;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  rule = aq_quality_rule_new_from_json (json_node_get_object (json_parser_get_root (parser)),
+                                        "test", &error);
+  g_assert_no_error (error);
+  return rule;
+}
+
+/* Runs the rules unstored and returns the run. */
+static AqQualityRun *
+run_rules (GPtrArray *rules,
+           gboolean   batched)
+{
+  g_autoptr(GError) error = NULL;
+  AqQualityOptions options;
+  AqQualityRun *run;
+
+  aq_quality_options_init (&options);
+  options.store = FALSE;
+  options.one_query_per_rule = !batched;
+  run = aq_quality_run_rules (db, rules, "test", &options, NULL, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+static const AqQualityResult *
+result_of (AqQualityRun *run,
+           const char   *name)
+{
+  for (guint i = 0; i < run->results->len; i++)
+    {
+      AqQualityResult *r = g_ptr_array_index (run->results, i);
+
+      if (g_str_equal (r->rule_name, name))
+        return r;
+    }
+  g_error ("no result for %s", name);
+  return NULL;
+}
+
+static gint64
+failing_of (const char *json)
+{
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  g_autoptr(AqQualityRun) run = NULL;
+  const AqQualityResult *r;
+
+  g_ptr_array_add (rules, rule_from (json));
+  run = run_rules (rules, TRUE);
+  r = g_ptr_array_index (run->results, 0);
+  g_assert_cmpstr (r->status, !=, "error");
+  return r->failing;
+}
+
+#define RULE(type, table, args) \
+  "{\"name\":\"t." type "\",\"layer\":\"qt\",\"table\":\"" table "\",\"type\":\"" type "\"," \
+  "\"dimension\":\"validity\",\"args\":" args "}"
+
+#define DW_RULE(type, table, args) \
+  "{\"name\":\"d." type "\",\"layer\":\"dw\",\"table\":\"" table "\",\"type\":\"" type "\"," \
+  "\"dimension\":\"validity\",\"args\":" args "}"
+
+static void
+setup_fixture (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  aq_db_exec (db,
+    "CREATE SCHEMA qt;"
+    "CREATE TABLE qt.person (id int PRIMARY KEY, name text, mobile text, landline text,"
+    "  id_card text, meter_no text, acct text, kind text, amount numeric, born date,"
+    "  loaded_at timestamp, ref int, ref2 text);"
+    "INSERT INTO qt.person VALUES"
+    /* 1: clean */
+    " (1, 'A', '13812345678', '059187654321', '11010519491231002X', 'AB2012345678',"
+    "  '3500000001', 'x', 10, '1990-01-01', '2026-11-19 08:00', 1, 'a'),"
+    /* 2: a landline in the mobile field, a bad check digit, a future birth */
+    " (2, 'B', '059187654321', '87654321', '110105194912310021', 'AB201234567',"
+    "  '3600000001', 'y', -5, '2027-01-01', '2026-11-19 09:00', 1, 'b'),"
+    /* 3: nulls everywhere but the key; an orphan reference */
+    " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 9, 'z'),"
+    /* 4: a duplicate name, an unknown kind, too large an amount */
+    " (4, 'A', '+8613812345678', '0591-8765432', '11010519491231002x', 'ab2012345678',"
+    "  '3500000002', 'q', 1000, '2026-11-20', '2026-11-20 11:00', 2, 'c');"
+    "CREATE TABLE qt.kind (code text, dict text);"
+    "INSERT INTO qt.kind VALUES ('x', 'K'), ('y', 'K'), ('q', 'OTHER');"
+    "CREATE TABLE qt.ref (id int, tag text);"
+    "INSERT INTO qt.ref VALUES (1, 'a'), (2, 'c'), (1, 'b');"
+    "CREATE TABLE qt.monthly (m int, v int, zero boolean);"
+    "INSERT INTO qt.monthly SELECT m, m * 10, m <= 2 AND g <= 1"
+    "  FROM generate_series(1, 4) m, generate_series(1, 2) g;"
+    "INSERT INTO qt.monthly SELECT 5, 0, false FROM generate_series(1, 8);"
+    "CREATE TABLE qt.mirror (m int, v int);"
+    "INSERT INTO qt.mirror SELECT m, v FROM qt.monthly WHERE m <> 3;"
+    "INSERT INTO qt.mirror VALUES (3, 30), (3, 31);", &error);
+  g_assert_no_error (error);
+}
+
+/* ---- each rule type ---- */
+
+static void
+test_types_fixture (void)
+{
+  g_assert_cmpint (failing_of (RULE ("not_null", "person", "{\"column\":\"name\"}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("unique", "person", "{\"columns\":[\"name\"]}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("unique", "person", "{\"columns\":[\"name\",\"kind\"]}")),
+                   ==, 0);
+  g_assert_cmpint (failing_of (RULE ("range", "person", "{\"column\":\"amount\",\"min\":0,"
+                                                        "\"max\":100}")), ==, 2);
+  /* now is pinned at 2026-11-20 12:00 in the utility's zone */
+  g_assert_cmpint (failing_of (RULE ("range", "person", "{\"column\":\"born\",\"as\":\"date\","
+                                                        "\"not_future\":true}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("pattern", "person", "{\"column\":\"mobile\","
+                                                          "\"format\":\"mobile\"}")), ==, 2);
+  g_assert_cmpint (failing_of (RULE ("pattern", "person", "{\"column\":\"landline\","
+                                                          "\"format\":\"landline\"}")), ==, 2);
+  /* row 2: a wrong check digit; row 4: a lower-case x, not the standard form */
+  g_assert_cmpint (failing_of (RULE ("pattern", "person", "{\"column\":\"id_card\","
+                                                          "\"format\":\"id_card\"}")), ==, 2);
+  g_assert_cmpint (failing_of (RULE ("pattern", "person", "{\"column\":\"meter_no\","
+                                                          "\"format\":\"meter_no\"}")), ==, 2);
+  g_assert_cmpint (failing_of (RULE ("pattern", "person", "{\"column\":\"acct\","
+                                                          "\"format\":\"account_no\"}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("pattern", "person", "{\"column\":\"name\","
+                                                          "\"regex\":\"^[A-Z]$\"}")), ==, 0);
+  g_assert_cmpint (failing_of (RULE ("accepted_values", "person", "{\"column\":\"kind\","
+                                                                  "\"values\":[\"x\",\"y\"]}")),
+                   ==, 1);
+  g_assert_cmpint (failing_of (RULE ("accepted_values", "person", "{\"column\":\"kind\","
+                                     "\"dictionary\":{\"layer\":\"qt\",\"table\":\"kind\","
+                                     "\"column\":\"code\",\"type_column\":\"dict\","
+                                     "\"type\":\"K\"}}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("referential", "person", "{\"columns\":[\"ref\"],"
+                                     "\"ref\":{\"layer\":\"qt\",\"table\":\"ref\","
+                                     "\"columns\":[\"id\"]}}")), ==, 1);
+  /* two columns: (9, z) and (2, c)? (2, c) exists; (9, z) does not */
+  g_assert_cmpint (failing_of (RULE ("referential", "person", "{\"columns\":[\"ref\",\"ref2\"],"
+                                     "\"ref\":{\"layer\":\"qt\",\"table\":\"ref\","
+                                     "\"columns\":[\"id\",\"tag\"]}}")), ==, 1);
+  /* latest load 2026-11-20 11:00, now 12:00: one hour old */
+  g_assert_cmpint (failing_of (RULE ("freshness", "person", "{\"column\":\"loaded_at\","
+                                                            "\"max_age_days\":0.05}")), ==, 0);
+  g_assert_cmpint (failing_of (RULE ("freshness", "person", "{\"column\":\"loaded_at\","
+                                                            "\"max_age_days\":0.01}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("volume", "person", "{\"min\":1,\"max\":4}")), ==, 0);
+  g_assert_cmpint (failing_of (RULE ("volume", "person", "{\"min\":5}")), ==, 1);
+  /* months 1–4 have 2 rows each, month 5 has 8: no drop; drop from 5 is not there */
+  g_assert_cmpint (failing_of (RULE ("volume", "monthly", "{\"group_by\":\"m\","
+                                                          "\"max_drop\":0.1}")), ==, 0);
+  /* month 2 without its zero row: half of month 1's */
+  g_assert_cmpint (failing_of ("{\"name\":\"t.drop\",\"layer\":\"qt\",\"table\":\"monthly\","
+                               "\"filter\":\"NOT (m = 2 AND zero)\",\"type\":\"volume\","
+                               "\"dimension\":\"volume\",\"args\":{\"group_by\":\"m\","
+                               "\"max_drop\":0.1}}"), ==, 1);
+  /* month 3: 2 rows each side but sums 60 vs 61 */
+  g_assert_cmpint (failing_of (RULE ("reconciliation", "monthly",
+                                     "{\"left\":{\"layer\":\"qt\",\"table\":\"monthly\","
+                                     "\"measure\":\"sum(v)\",\"group_by\":\"m\"},"
+                                     "\"right\":{\"layer\":\"qt\",\"table\":\"mirror\","
+                                     "\"measure\":\"sum(v)\",\"group_by\":\"m\"}}")), ==, 1);
+  g_assert_cmpint (failing_of (RULE ("reconciliation", "monthly",
+                                     "{\"left\":{\"layer\":\"qt\",\"table\":\"monthly\","
+                                     "\"measure\":\"count(*)\",\"group_by\":\"m\"},"
+                                     "\"right\":{\"layer\":\"qt\",\"table\":\"mirror\","
+                                     "\"measure\":\"count(*)\",\"group_by\":\"m\"}}")), ==, 0);
+  /* zero share: months 1 and 2 have 1 of 2 rows zero (0.5), the others none */
+  g_assert_cmpint (failing_of (RULE ("distribution", "monthly",
+                                     "{\"condition\":\"zero\",\"group_by\":\"m\","
+                                     "\"max_share\":0.4}")), ==, 2);
+  g_assert_cmpint (failing_of (RULE ("custom", "person",
+                                     "{\"sql\":\"SELECT id FROM qt.person WHERE amount < 0\"}")),
+                   ==, 1);
+}
+
+/* The same types on the demo warehouse, each against a query written independently. */
+static void
+test_types_demo (void)
+{
+  g_assert_cmpint (failing_of (DW_RULE ("not_null", "dim_account", "{\"column\":\"meter_no\"}")),
+                   ==, count ("SELECT count(*) FROM dw.dim_account WHERE meter_no IS NULL"));
+  g_assert_cmpint (failing_of ("{\"name\":\"o.u\",\"layer\":\"ods\",\"table\":\"billing_bill\","
+                               "\"type\":\"unique\",\"dimension\":\"uniqueness\","
+                               "\"args\":{\"columns\":[\"bill_no\"]}}"), ==,
+                   count ("SELECT count(*) - count(DISTINCT bill_no) FROM ods.billing_bill"));
+  g_assert_cmpint (failing_of (DW_RULE ("range", "fact_bill", "{\"column\":\"qty\",\"min\":1,"
+                                                              "\"max\":30}")), ==,
+                   count ("SELECT count(*) FROM dw.fact_bill WHERE qty NOT BETWEEN 1 AND 30"));
+  g_assert_cmpint (failing_of (DW_RULE ("pattern", "dim_customer", "{\"column\":\"name\","
+                                                                   "\"regex\":\"^王\"}")), ==,
+                   count ("SELECT count(*) FROM dw.dim_customer WHERE name NOT LIKE '王%'"));
+  g_assert_cmpint (failing_of (DW_RULE ("accepted_values", "fact_bill",
+                                        "{\"column\":\"read_status\",\"values\":[\"valid\"]}")),
+                   ==, count ("SELECT count(*) FROM dw.fact_bill WHERE read_status <> 'valid'"));
+  g_assert_cmpint (failing_of (DW_RULE ("referential", "fact_payment",
+                                        "{\"columns\":[\"account_id\",\"period\"],\"ref\":"
+                                        "{\"layer\":\"dw\",\"table\":\"fact_bill\","
+                                        "\"columns\":[\"account_id\",\"period\"]}}")), ==,
+                   count ("SELECT count(*) FROM dw.fact_payment p LEFT JOIN dw.fact_bill b "
+                          "USING (account_id, period) WHERE b.bill_no IS NULL"));
+  g_assert_cmpint (failing_of (DW_RULE ("distribution", "fact_bill",
+                                        "{\"condition\":\"read_status = 'estimated'\","
+                                        "\"group_by\":\"period\",\"max_share\":0.02}")), ==,
+                   count ("SELECT count(*) FROM (SELECT period FROM dw.fact_bill GROUP BY 1 "
+                          "HAVING count(*) FILTER (WHERE read_status = 'estimated') "
+                          "> 0.02 * count(*)) x"));
+}
+
+/* Column rules of one table: one statement, whatever their number. */
+static void
+test_one_scan (void)
+{
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  g_autoptr(AqQualityRun) batched = NULL;
+  g_autoptr(AqQualityRun) single = NULL;
+
+  g_ptr_array_add (rules, rule_from (DW_RULE ("not_null", "fact_bill", "{\"column\":\"qty\"}")));
+  g_ptr_array_add (rules, rule_from ("{\"name\":\"d.r\",\"layer\":\"dw\",\"table\":\"fact_bill\","
+                                     "\"type\":\"range\",\"dimension\":\"validity\","
+                                     "\"args\":{\"column\":\"qty\",\"min\":0}}"));
+  g_ptr_array_add (rules, rule_from ("{\"name\":\"d.a\",\"layer\":\"dw\",\"table\":\"fact_bill\","
+                                     "\"type\":\"referential\",\"dimension\":\"consistency\","
+                                     "\"args\":{\"columns\":[\"account_id\"],\"ref\":{\"layer\":"
+                                     "\"dw\",\"table\":\"dim_account\",\"columns\":"
+                                     "[\"account_id\"]}}}"));
+  batched = run_rules (rules, TRUE);
+  single = run_rules (rules, FALSE);
+  g_assert_cmpint (batched->scans, ==, 1);
+  g_assert_cmpint (single->scans, ==, 3);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      AqQualityResult *a = g_ptr_array_index (batched->results, i);
+      AqQualityResult *b = g_ptr_array_index (single->results, i);
+
+      g_assert_cmpstr (a->rule_name, ==, b->rule_name);
+      g_assert_cmpint (a->checked, ==, b->checked);
+      g_assert_cmpint (a->failing, ==, b->failing);
+      g_assert_cmpint (a->checked, ==, count ("SELECT count(*) FROM dw.fact_bill"));
+    }
+}
+
+/* Samples: keys and offending values, phones masked. */
+static void
+test_samples_masked (void)
+{
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  g_autoptr(AqQualityRun) run = NULL;
+  const AqQualityResult *r;
+  AqQualitySample *s;
+
+  g_ptr_array_add (rules, rule_from (RULE ("pattern", "person", "{\"column\":\"mobile\","
+                                                                "\"format\":\"mobile\"}")));
+  run = run_rules (rules, TRUE);
+  r = result_of (run, "t.pattern");
+  g_assert_cmpuint (r->samples->len, ==, 2);
+  s = g_ptr_array_index (r->samples, 0);
+  g_assert_cmpstr (s->row_key, ==, "2");
+  g_assert_nonnull (strchr (s->value, '*'));
+  g_assert_null (strstr (s->value, "87654321"));
+}
+
+/* ---- the standard set against the planted truth ---- */
+
+static void
+test_standard_set (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rules = aq_quality_list_rules (db, &error);
+  g_autoptr(AqQualityRun) run = NULL;
+  g_autoptr(GHashTable) tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint column_rules = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, >=, 60);
+  /* every dw table and every dm mart has a rule */
+  for (guint i = 0; i < rules->len; i++)
+    {
+      AqQualityRule *r = g_ptr_array_index (rules, i);
+
+      g_hash_table_add (tables, g_strdup_printf ("%s.%s", r->layer, r->table));
+      column_rules += aq_quality_rule_is_column_rule (r);
+    }
+  {
+    g_autoptr(PGresult) res = aq_db_query (db, "SELECT schemaname || '.' || tablename FROM "
+                                               "pg_tables WHERE schemaname IN ('dw', 'dm')",
+                                           0, NULL, &error);
+
+    g_assert_no_error (error);
+    for (int i = 0; i < PQntuples (res); i++)
+      if (!g_hash_table_contains (tables, PQgetvalue (res, i, 0)))
+        g_error ("no standard rule checks %s", PQgetvalue (res, i, 0));
+  }
+
+  run = aq_quality_run_rules (db, rules, "all", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->results->len, ==, rules->len);
+  /* fewer statements than rules: column rules share their table's scan */
+  g_assert_cmpint (run->scans, <, (int) rules->len);
+  for (guint i = 0; i < run->results->len; i++)
+    {
+      AqQualityResult *r = g_ptr_array_index (run->results, i);
+
+      if (g_str_equal (r->status, "error"))
+        g_error ("%s: %s", r->rule_name, r->message);
+    }
+
+  /* planted anomalies, exactly */
+#define TRUTH(kind) "SELECT count(*) FROM src_truth.anomaly WHERE kind = '" kind "'"
+  g_assert_cmpint (count (TRUTH ("demolished_active")), >, 0);
+  g_assert_cmpint (result_of (run, "dw.dim_account.demolished_active")->failing, ==,
+                   count (TRUTH ("demolished_active")));
+  g_assert_cmpint (result_of (run, "dw.dim_account.large_no_reads")->failing, ==,
+                   count ("SELECT count(*) FROM src_truth.anomaly WHERE kind = 'large_no_reads'"));
+  g_assert_cmpint (result_of (run, "dw.dim_meter.missing_meter_paying")->failing, ==,
+                   count ("SELECT count(*) FROM src_truth.anomaly "
+                          "WHERE kind = 'missing_meter_paying'"));
+  /* the extracts' own dirt, counted in the sources */
+  g_assert_cmpint (result_of (run, "ods.billing_customer.customer_unique")->failing, ==,
+                   count ("SELECT count(*) - count(DISTINCT cust_no) FROM src_billing.customer"));
+  g_assert_cmpint (result_of (run, "ods.billing_customer.customer_unique")->failing, >, 0);
+  g_assert_cmpint (result_of (run, "ods.billing_customer.mobile_empty_string")->failing, ==,
+                   count ("SELECT count(*) FROM src_billing.customer WHERE mobile = ''"));
+  /* the samples of a planted rule are the planted accounts */
+  {
+    const AqQualityResult *r = result_of (run, "dw.dim_account.demolished_active");
+    AqQualitySample *s = g_ptr_array_index (r->samples, 0);
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM src_truth.anomaly WHERE "
+                                            "kind = 'demolished_active' AND rtrim(acct_no) = '%s'",
+                                            s->row_key);
+
+    g_assert_cmpint (count (sql), ==, 1);
+  }
+  /* stored: passes too */
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_result WHERE run_id = "
+                          "(SELECT max(run_id) FROM meta.quality_run)"), ==, rules->len);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_result WHERE status = 'pass'"), >, 0);
+  (void) column_rules;
+}
+
+/* ---- versions ---- */
+
+static void
+test_version_keeps_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqQualityRule) rule = rule_from (RULE ("range", "person", "{\"column\":\"amount\","
+                                                                      "\"min\":0,\"max\":100}"));
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  g_autoptr(AqQualityRun) first = NULL;
+  g_autoptr(AqQualityRun) second = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(AqQualityRule) old = NULL;
+  AqQualityResult *h;
+
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rule->version, ==, 1);
+  /* the same definition again: no new version */
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+  g_assert_cmpint (rule->version, ==, 1);
+  g_ptr_array_add (rules, rule);
+  first = aq_quality_run_rules (db, rules, "t.range", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  json_object_set_int_member (rule->args, "max", 2000);
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+  g_assert_cmpint (rule->version, ==, 2);
+  second = aq_quality_run_rules (db, rules, "t.range", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  history = aq_quality_rule_history (db, "t.range", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  h = g_ptr_array_index (history, 0);
+  g_assert_cmpint (h->rule_version, ==, 2);
+  g_assert_cmpint (h->failing, ==, 1);
+  h = g_ptr_array_index (history, 1);
+  g_assert_cmpint (h->rule_version, ==, 1);
+  g_assert_cmpint (h->failing, ==, 2);
+  g_assert_cmpint (h->run_id, ==, first->run_id);
+  old = aq_quality_get_rule (db, "t.range", 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (old->args, "max"), ==, 100);
+}
+
+/* Volume against the rule's own history: a jump from the last run fails. */
+static void
+test_volume_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqQualityRule) rule = rule_from ("{\"name\":\"t.vol\",\"layer\":\"qt\","
+                                             "\"table\":\"monthly\",\"type\":\"volume\","
+                                             "\"dimension\":\"volume\",\"severity\":\"fail\","
+                                             "\"args\":{\"max_change_last\":0.5}}");
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  g_autoptr(AqQualityRun) a = NULL;
+  g_autoptr(AqQualityRun) b = NULL;
+
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+  g_ptr_array_add (rules, rule);
+  a = aq_quality_run_rules (db, rules, "t.vol", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->status, ==, "passed");
+  g_assert_cmpfloat (((AqQualityResult *) g_ptr_array_index (a->results, 0))->measured, ==, 16);
+  aq_db_exec (db, "INSERT INTO qt.monthly SELECT 6, 0, false FROM generate_series(1, 20)", &error);
+  g_assert_no_error (error);
+  b = aq_quality_run_rules (db, rules, "t.vol", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (b->status, ==, "failed");
+  g_assert_true (aq_quality_run_has_failure (b));
+  aq_db_exec (db, "DELETE FROM qt.monthly WHERE m = 6", &error);
+}
+
+static void
+test_cancel_and_validate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  AqQualityRun *run;
+  AqQualityOptions options;
+  AqQualityRule *bad;
+
+  g_ptr_array_add (rules, rule_from (DW_RULE ("not_null", "fact_bill", "{\"column\":\"qty\"}")));
+  g_cancellable_cancel (cancellable);
+  aq_quality_options_init (&options);
+  options.store = FALSE;
+  run = aq_quality_run_rules (db, rules, "x", &options, cancellable, &error);
+  g_assert_null (run);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  json_parser_load_from_data (parser, RULE ("range", "person", "{\"column\":\"a b\"}"), -1, NULL);
+  bad = aq_quality_rule_new_from_json (json_node_get_object (json_parser_get_root (parser)),
+                                       NULL, &error);
+  g_assert_null (bad);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+}
+
+static void
+test_profile (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) suggestions = NULL;
+  g_autoptr(JsonNode) node = aq_quality_profile (db, "qt.person", &suggestions, NULL, &error);
+  JsonObject *o;
+  gboolean unique_id = FALSE;
+
+  g_assert_no_error (error);
+  o = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (o, "rows"), ==, 4);
+  for (guint i = 0; i < suggestions->len; i++)
+    {
+      AqQualityRule *r = g_ptr_array_index (suggestions, i);
+
+      unique_id |= g_str_equal (r->name, "qt.person.id_unique");
+    }
+  g_assert_true (unique_id);
+  g_clear_pointer (&node, json_node_unref);
+  node = aq_quality_profile (db, "qt.nothing", NULL, NULL, &error);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
+}
+
+/* The scheduler's kind "quality": a passing set succeeds, a failing fail rule fails the job. */
+static void
+test_job_kind (void)
+{
+  g_autoptr(GError) error = NULL;
+  const AqJobKind *kind = aq_job_kind_lookup ("quality");
+  g_autofree char *conninfo = aq_test_conninfo ("t_quality");
+  g_autofree char *log = NULL;
+  gint64 runs = count ("SELECT count(*) FROM meta.quality_run");
+
+  g_assert_nonnull (kind);
+  g_assert_true (aq_job_kind_validate ("quality", "dm, dw", &error));
+  g_assert_false (aq_job_kind_validate ("quality", "no way!", &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  g_clear_error (&error);
+
+  log = kind->run ("dm", conninfo, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "quality run"));
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_run WHERE trigger = 'schedule'"),
+                   ==, 1);
+  g_clear_pointer (&log, g_free);
+  /* t.vol (fail severity) fails against its own history once the table jumps */
+  aq_db_exec (db, "INSERT INTO qt.monthly SELECT 7, 0, false FROM generate_series(1, 40)", NULL);
+  log = kind->run ("t.vol", conninfo, NULL, &error);
+  g_assert_null (log);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "t.vol"));
+  aq_db_exec (db, "DELETE FROM qt.monthly WHERE m = 7", NULL);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_run"), ==, runs + 2);
+}
+
+/* A pipeline's quality gate: a fail rule failing rolls the whole run back. */
+static AqPipeline *
+gate_pipeline (const char *select)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"name\": \"gated\", \"steps\": ["
+    " {\"id\": \"in\", \"type\": \"table_input\", \"sql\": \"%s\"},"
+    " {\"id\": \"out\", \"type\": \"table_output\", \"table\": \"qt.loaded\","
+    "  \"mode\": \"append\"},"
+    " {\"id\": \"gate\", \"type\": \"quality_gate\", \"rules\": [\"t.gate_positive\"]}],"
+    " \"edges\": [{\"from\": \"in\", \"to\": \"out\"}, {\"from\": \"out\", \"to\": \"gate\"}]}",
+    select);
+  g_autoptr(GError) error = NULL;
+  AqPipeline *pipeline = aq_pipeline_new_from_data (json, -1, NULL, &error);
+
+  g_assert_no_error (error);
+  return pipeline;
+}
+
+static void
+test_gate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqQualityRule) rule = rule_from ("{\"name\":\"t.gate_positive\",\"layer\":\"qt\","
+                                             "\"table\":\"loaded\",\"type\":\"range\","
+                                             "\"dimension\":\"validity\",\"severity\":\"fail\","
+                                             "\"description\":\"Loaded values are not negative.\","
+                                             "\"args\":{\"column\":\"v\",\"min\":0}}");
+  g_autoptr(AqPipeline) bad = NULL;
+  g_autoptr(AqPipeline) good = NULL;
+  g_autoptr(AqPipelineRunner) runner = NULL;
+
+  aq_db_exec (db, "CREATE TABLE qt.loaded (id int, v int); INSERT INTO qt.loaded VALUES (0, 1)",
+              &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+
+  bad = gate_pipeline ("SELECT g AS id, g - 3 AS v FROM generate_series(1, 5) g");
+  runner = aq_pipeline_runner_new (bad, db);
+  g_assert_false (aq_pipeline_runner_run (runner, NULL, &error));
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "t.gate_positive"));
+  g_assert_nonnull (strstr (error->message, "Loaded values are not negative."));
+  g_clear_error (&error);
+  /* nothing half-loaded: the target is as it was */
+  g_assert_cmpint (count ("SELECT count(*) FROM qt.loaded"), ==, 1);
+  g_clear_object (&runner);
+
+  good = gate_pipeline ("SELECT g AS id, g AS v FROM generate_series(1, 5) g");
+  runner = aq_pipeline_runner_new (good, db);
+  g_assert_true (aq_pipeline_runner_run (runner, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count ("SELECT count(*) FROM qt.loaded"), ==, 6);
+}
+
+/* One alert when a rule starts failing, none while it keeps failing, one when it passes. */
+static void
+test_alerts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqQualityRule) rule = rule_from ("{\"name\":\"t.alert\",\"layer\":\"qt\","
+                                             "\"table\":\"monthly\",\"type\":\"range\","
+                                             "\"dimension\":\"validity\",\"severity\":\"fail\","
+                                             "\"args\":{\"column\":\"v\",\"max\":100}}");
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  const char *steps[] = { "pass", "fail", "fail", "pass", "pass" };
+
+  g_assert_true (aq_quality_save_rule (db, rule, &error));
+  g_ptr_array_add (rules, rule);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(AqQualityRun) run = NULL;
+
+      if (i == 1)
+        aq_db_exec (db, "INSERT INTO qt.monthly VALUES (9, 500, false)", NULL);
+      if (i == 3)
+        aq_db_exec (db, "DELETE FROM qt.monthly WHERE m = 9", NULL);
+      run = aq_quality_run_rules (db, rules, "t.alert", NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (((AqQualityResult *) g_ptr_array_index (run->results, 0))->status, ==,
+                       steps[i]);
+    }
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_alert WHERE rule_name = 't.alert'"),
+                   ==, 2);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_alert WHERE rule_name = 't.alert' "
+                          "AND kind = 'failing' AND body LIKE '%1 of 17 rows%'"), ==, 1);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_alert WHERE rule_name = 't.alert' "
+                          "AND kind = 'resolved'"), ==, 1);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.quality_incident "
+                          "WHERE rule_name = 't.alert'"), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-20T12:00:00+08:00", NULL);
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  aq_clock_pin (now);
+
+  db = aq_test_demo_db_new ("t_quality", 2000, 24);
+  setup_fixture ();
+
+  g_test_add_func ("/quality/types/fixture", test_types_fixture);
+  g_test_add_func ("/quality/types/demo", test_types_demo);
+  g_test_add_func ("/quality/one-scan", test_one_scan);
+  g_test_add_func ("/quality/samples-masked", test_samples_masked);
+  g_test_add_func ("/quality/standard-set", test_standard_set);
+  g_test_add_func ("/quality/version-history", test_version_keeps_history);
+  g_test_add_func ("/quality/volume-history", test_volume_history);
+  g_test_add_func ("/quality/cancel-validate", test_cancel_and_validate);
+  g_test_add_func ("/quality/profile", test_profile);
+  g_test_add_func ("/quality/job-kind", test_job_kind);
+  g_test_add_func ("/quality/gate", test_gate);
+  g_test_add_func ("/quality/alerts", test_alerts);
+  ret = g_test_run ();
+  g_clear_object (&db);
+  return ret;
+}

@@ -50,10 +50,6 @@ struct _AqReceiptEndpoint
   SoupServer *server;
   char       *conninfo;
   GHashTable *endpoints;     /* name → Endpoint */
-
-  /* receipts share one connection, one statement at a time (each is a millisecond) */
-  GMutex      db_lock;
-  AqDb       *db;
 };
 
 typedef enum
@@ -76,6 +72,7 @@ typedef struct
   char              *bearer;      /* Authorization: Bearer … */
   SoupServerMessage *msg;
 
+  const AqReceipt   *receipt;     /* on the worker thread, while its statement runs */
   Verdict            verdict;
   AqReceiptResult    result;
   char              *message;
@@ -200,6 +197,21 @@ lookup (AqReceiptEndpoint *self,
 
 /* ---- the warehouse side (worker thread) ---- */
 
+/* core's one statement, through aq_db_job_run(): a pooled connection (AqDbJobFunc) */
+static gpointer
+apply_job (AqDb          *db,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  Job *job = data;
+
+  if (!aq_outbox_apply_receipt (db, job->provider, (const char * const *) job->channels,
+                                job->receipt, &job->result, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
 static void
 receipt_thread (GTask        *task,
                 gpointer      source_object,
@@ -230,30 +242,22 @@ receipt_thread (GTask        *task,
       return;
     }
 
-  {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->db_lock);
+  job->receipt = &receipt;
+  if (aq_db_job_run (self->conninfo, apply_job, job, cancellable, &error) != NULL)
+    job->verdict = VERDICT_OK;
+  else
+    {
+      /* the connection errors are the ones a later push may not meet: 503, not 422 */
+      gboolean reachable = !g_error_matches (error, AQ_ERROR, AQ_ERROR_CONNECTION);
 
-    if (self->db != NULL && !aq_db_is_ok (self->db))
-      g_clear_object (&self->db);
-    if (self->db == NULL)
-      self->db = aq_connection_open (self->conninfo, &error);
-    if (self->db != NULL
-        && aq_outbox_apply_receipt (self->db, job->provider,
-                                    (const char * const *) job->channels, &receipt,
-                                    &job->result, &error))
-      job->verdict = VERDICT_OK;
-    else
-      {
-        gboolean reachable = self->db != NULL && aq_db_is_ok (self->db);
-
-        g_warning ("receipt from %s not recorded: %s", job->provider, error->message);
-        job->verdict = reachable ? VERDICT_REFUSED : VERDICT_UNAVAILABLE;
-        job->message = g_strdup (reachable
-                                 ? "the warehouse could not record this receipt"
-                                 : "the warehouse cannot be reached: push the receipt again "
-                                   "later");
-      }
-  }
+      g_warning ("receipt from %s not recorded: %s", job->provider, error->message);
+      job->verdict = reachable ? VERDICT_REFUSED : VERDICT_UNAVAILABLE;
+      job->message = g_strdup (reachable
+                               ? "the warehouse could not record this receipt"
+                               : "the warehouse cannot be reached: push the receipt again "
+                                 "later");
+    }
+  job->receipt = NULL;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -456,7 +460,6 @@ aq_receipt_endpoint_new (SoupServer          *server,
   self->conninfo = g_strdup (conninfo);
   self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) endpoint_free);
-  g_mutex_init (&self->db_lock);
   for (guint i = 0; i < config->providers->len; i++)
     {
       AqProviderConfig *p = g_ptr_array_index (config->providers, i);
@@ -491,8 +494,6 @@ aq_receipt_endpoint_free (AqReceiptEndpoint *self)
   soup_server_remove_handler (self->server, "/receipts");
   g_object_unref (self->server);
   g_hash_table_unref (self->endpoints);
-  g_clear_object (&self->db);
-  g_mutex_clear (&self->db_lock);
   g_free (self->conninfo);
   g_free (self);
 }

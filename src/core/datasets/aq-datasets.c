@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "aq-catalog.h"
@@ -221,6 +222,72 @@ check_against_warehouse (AqLineage *lineage,
     }
 }
 
+/* The masked views (data/sql/010_roles.sql): each stands for the one dw or dm table it reads,
+ * column for column by name. Read from the view's rewrite rule (pg_depend), not from its name;
+ * a view over several tables, or with a column its base lacks, is a problem, not a guess. */
+static gboolean
+add_masked_views (AqDb       *db,
+                  AqLineage  *lineage,
+                  Warehouse  *w,
+                  GPtrArray  *problems,
+                  GError    **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  result = aq_db_query (db,
+                        "SELECT vn.nspname || '.' || v.relname, "
+                        "       string_agg(DISTINCT bn.nspname || '.' || b.relname, ', '), "
+                        "       count(DISTINCT b.oid), "
+                        "       (SELECT string_agg(a.attname, ',' ORDER BY a.attnum) "
+                        "        FROM pg_attribute a WHERE a.attrelid = v.oid AND a.attnum > 0 "
+                        "          AND NOT a.attisdropped) "
+                        "FROM pg_class v "
+                        "JOIN pg_namespace vn ON vn.oid = v.relnamespace "
+                        "JOIN pg_rewrite r ON r.ev_class = v.oid "
+                        "JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass "
+                        "  AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass "
+                        "  AND d.refobjid <> v.oid "
+                        "JOIN pg_class b ON b.oid = d.refobjid "
+                        "JOIN pg_namespace bn ON bn.oid = b.relnamespace "
+                        "WHERE vn.nspname = 'masked' AND v.relkind = 'v' "
+                        "GROUP BY 1, v.oid ORDER BY 1", 0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      const char *view = PQgetvalue (result, i, 0);
+      const char *base = PQgetvalue (result, i, 1);
+      g_auto(GStrv) columns = g_strsplit (PQgetvalue (result, i, 3), ",", -1);
+      GPtrArray *names = g_hash_table_lookup (w->columns, base);
+      gboolean exact = TRUE;
+
+      if (atoi (PQgetvalue (result, i, 2)) != 1 || names == NULL)
+        {
+          g_ptr_array_add (problems, g_strdup_printf ("%s: a masked view must read exactly one "
+                                                      "warehouse table, but it reads %s",
+                                                      view, base));
+          continue;
+        }
+      for (guint k = 0; columns[k]; k++)
+        {
+          gboolean found = FALSE;
+
+          for (guint j = 0; j < names->len && !found; j++)
+            found = g_str_equal (g_ptr_array_index (names, j), columns[k]);
+          if (!found)
+            {
+              g_ptr_array_add (problems, g_strdup_printf ("%s.%s: a masked view's column that "
+                                                          "its base %s does not have", view,
+                                                          columns[k], base));
+              exact = FALSE;
+            }
+        }
+      if (exact)
+        aq_lineage_set_view_base (lineage, view, base);
+    }
+  return TRUE;
+}
+
 /* ---- what the catalog is built from ---- */
 
 static GPtrArray *
@@ -306,6 +373,8 @@ aq_datasets_build_lineage (AqDb          *db,
   g_return_val_if_fail (problems != NULL, NULL);
 
   if (!warehouse_load (db, &w, error))
+    return NULL;
+  if (!add_masked_views (db, lineage, &w, problems, error))
     return NULL;
 
   if (pipelines == NULL)

@@ -578,7 +578,39 @@ aq_lineage_add_pipeline (AqLineage            *self,
 
       if (kind == AQ_PIPELINE_STEP_SQL)
         {
+          JsonNode *declared = json_object_get_member (aq_pipeline_step_get_definition (step),
+                                                       "lineage");
           JsonObject *lineage = aq_pipeline_step_get_object (step, "lineage");
+
+          /* a step that writes several tables (a function building them) states each */
+          if (declared != NULL && JSON_NODE_HOLDS_ARRAY (declared))
+            {
+              JsonArray *list = json_node_get_array (declared);
+
+              for (guint j = 0; j < json_array_get_length (list); j++)
+                {
+                  JsonNode *element = json_array_get_element (list, j);
+                  JsonObject *one = JSON_NODE_HOLDS_OBJECT (element)
+                                    ? json_node_get_object (element) : NULL;
+                  const char *table = one ? json_object_get_string_member_with_default (one,
+                                                                                        "writes",
+                                                                                        NULL)
+                                          : NULL;
+
+                  if (table == NULL)
+                    {
+                      add_problem (problems, "pipeline %s, step “%s”: each of its “lineage” "
+                                   "declarations must say what it “writes”", walk.pipeline,
+                                   aq_pipeline_step_get_id (step));
+                      continue;
+                    }
+                  flow = flow_from_declaration (&walk, step, one);
+                  write_flow (&walk, flow, table, aq_pipeline_step_get_id (step));
+                  flow_free (flow);
+                }
+              g_hash_table_insert (flows, step, flow_new ());
+              continue;
+            }
           const char *writes = lineage ? json_object_get_string_member_with_default (lineage,
                                                                                      "writes",
                                                                                      NULL)

@@ -28,6 +28,7 @@ struct _AqLineage
   GHashTable *edge_keys;  /* "from\nto\nkind\nname\nstep" */
   GHashTable *out;        /* AqLineageNode* → GPtrArray of AqLineageEdge* */
   GHashTable *in;
+  GHashTable *views;      /* "masked.t" → "dm.t": a view read in place of its one base table */
 };
 
 G_DEFINE_FINAL_TYPE (AqLineage, aq_lineage, G_TYPE_OBJECT)
@@ -196,6 +197,33 @@ index_edge (GHashTable    *index,
   g_ptr_array_add (list, edge);
 }
 
+void
+aq_lineage_set_view_base (AqLineage  *self,
+                          const char *view,
+                          const char *base)
+{
+  g_return_if_fail (AQ_IS_LINEAGE (self));
+  g_return_if_fail (view != NULL && base != NULL);
+
+  g_hash_table_insert (self->views, g_strdup (view), g_strdup (base));
+}
+
+/* @id with a view set by aq_lineage_set_view_base() replaced by its base table (same column
+ * name), or %NULL when @id names no such view. */
+static char *
+through_view (AqLineage  *self,
+              const char *id)
+{
+  const char *first = strchr (id, '.');
+  const char *second = first ? strchr (first + 1, '.') : NULL;
+  g_autofree char *table = second ? g_strndup (id, second - id) : g_strdup (id);
+  const char *base = g_hash_table_lookup (self->views, table);
+
+  if (base == NULL)
+    return NULL;
+  return second ? g_strconcat (base, second, NULL) : g_strdup (base);
+}
+
 gboolean
 aq_lineage_add_edge (AqLineage  *self,
                      const char *from,
@@ -205,10 +233,16 @@ aq_lineage_add_edge (AqLineage  *self,
                      const char *via_step)
 {
   AqLineageEdge *edge;
+  g_autofree char *base = NULL;
   char *key;
 
   g_return_val_if_fail (AQ_IS_LINEAGE (self), FALSE);
   g_return_val_if_fail (from != NULL && to != NULL && via_kind != NULL, FALSE);
+
+  /* what reads a masked view reads its base table's columns */
+  base = through_view (self, from);
+  if (base != NULL)
+    from = base;
 
   if (g_str_equal (from, to))
     return FALSE;
@@ -620,6 +654,7 @@ aq_lineage_finalize (GObject *object)
   g_clear_pointer (&self->edges, g_ptr_array_unref);
   g_clear_pointer (&self->edge_keys, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
+  g_clear_pointer (&self->views, g_hash_table_unref);
 
   G_OBJECT_CLASS (aq_lineage_parent_class)->finalize (object);
 }
@@ -638,4 +673,5 @@ aq_lineage_init (AqLineage *self)
   self->edge_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->out = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->in = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->views = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -85,6 +85,10 @@ AqLineageNode  *aq_lineage_lookup             (AqLineage           *self,
                                                const char          *id);
 AqLineageNode  *aq_lineage_ensure_node        (AqLineage           *self,
                                                const char          *id);
+/* Edges from @view (a table, or its columns) start at @base (same column names) instead. */
+void            aq_lineage_set_view_base      (AqLineage           *self,
+                                               const char          *view,
+                                               const char          *base);
 /* Adds an edge once (a second identical edge is ignored); returns whether it was new. */
 gboolean        aq_lineage_add_edge           (AqLineage           *self,
                                                const char          *from,

@@ -556,7 +556,10 @@ test_gate (void)
   g_autoptr(AqPipeline) good = NULL;
   g_autoptr(AqPipelineRunner) runner = NULL;
 
-  aq_db_exec (db, "CREATE TABLE qt.loaded (id int, v int); INSERT INTO qt.loaded VALUES (0, 1)",
+  /* pipelines run as the data engineers' role (010_roles.sql): the fixture is theirs */
+  aq_db_exec (db, "CREATE TABLE qt.loaded (id int, v int); INSERT INTO qt.loaded VALUES (0, 1);"
+                  "GRANT USAGE ON SCHEMA qt TO aq_data_engineer;"
+                  "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON qt.loaded TO aq_data_engineer",
               &error);
   g_assert_no_error (error);
   g_assert_true (aq_quality_save_rule (db, rule, &error));

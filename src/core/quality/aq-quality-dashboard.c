@@ -3,8 +3,8 @@
  * The panel paints from meta.quality_result alone (no rule is run to show the dashboard), so
  * the first paint is a few small indexed queries. Scores weight each rule by the rows it
  * checked: a rule over 3 M bills counts for more than one over 8 districts, and the formula is
- * shown beside the number. The async helpers connect on a worker thread each, as the other
- * panels' loads do, and stop through the connection when cancelled.
+ * shown beside the number. The async helpers run through aq_db_job_run_async() on a pooled
+ * connection, as the other panels' loads do, and stop through PQcancel when cancelled.
  */
 #define G_LOG_DOMAIN "aq-quality-dashboard"
 
@@ -13,7 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
-#include "aq-connection.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-quality-dashboard.h"
 #include "aq-quality-private.h"
@@ -215,149 +215,114 @@ aq_quality_samples_csv (const AqQualityResult *result)
 
 typedef struct
 {
-  char          *profile_url;
   char          *rule_name;
   GStrv          names;
   AqQualityRule *test_rule;
   gboolean       save;
-} TaskData;
+} JobData;
 
 static void
-task_data_free (TaskData *d)
+job_data_free (JobData *d)
 {
-  g_free (d->profile_url);
   g_free (d->rule_name);
   g_strfreev (d->names);
   g_clear_pointer (&d->test_rule, aq_quality_rule_free);
   g_free (d);
 }
 
-static void
-dashboard_thread (GTask        *task,
-                  gpointer      source,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+static gpointer
+dashboard_job (AqDb          *db,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (d->profile_url, &error);
-  AqQualityDashboard *dash = NULL;
-
-  if (db && aq_quality_sync_standard (db, &error))
-    dash = aq_quality_dashboard_load (db, 30, &error);
-  if (dash == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, dash, (GDestroyNotify) aq_quality_dashboard_free);
+  if (!aq_quality_sync_standard (db, error))
+    return NULL;
+  return aq_quality_dashboard_load (db, 30, error);
 }
 
 void
-aq_quality_dashboard_load_async (const char          *profile_url,
+aq_quality_dashboard_load_async (const char          *conninfo,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
-
-  d->profile_url = g_strdup (profile_url);
-  g_task_set_source_tag (task, aq_quality_dashboard_load_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) task_data_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, dashboard_thread);
+  aq_db_job_run_async (conninfo, aq_quality_dashboard_load_async, dashboard_job, NULL, NULL,
+                       (GDestroyNotify) aq_quality_dashboard_free, cancellable, callback,
+                       user_data);
 }
 
 AqQualityDashboard *
 aq_quality_dashboard_load_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
-                        == aq_quality_dashboard_load_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_quality_dashboard_load_async, error);
 }
 
-static void
-page_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gpointer
+page_job (AqDb          *db,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (d->profile_url, &error);
-  AqQualityRulePage *page = db ? aq_quality_rule_page_load (db, d->rule_name, &error) : NULL;
+  JobData *d = data;
 
-  if (page == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, page, (GDestroyNotify) aq_quality_rule_page_free);
+  return aq_quality_rule_page_load (db, d->rule_name, error);
 }
 
 void
-aq_quality_rule_page_load_async (const char          *profile_url,
+aq_quality_rule_page_load_async (const char          *conninfo,
                                  const char          *rule_name,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  JobData *d = g_new0 (JobData, 1);
 
-  d->profile_url = g_strdup (profile_url);
   d->rule_name = g_strdup (rule_name);
-  g_task_set_source_tag (task, aq_quality_rule_page_load_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) task_data_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, page_thread);
+  aq_db_job_run_async (conninfo, aq_quality_rule_page_load_async, page_job, d,
+                       (GDestroyNotify) job_data_free,
+                       (GDestroyNotify) aq_quality_rule_page_free, cancellable, callback,
+                       user_data);
 }
 
 AqQualityRulePage *
 aq_quality_rule_page_load_finish (GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_quality_rule_page_load_async, error);
 }
 
-static void
-run_thread (GTask        *task,
-            gpointer      source,
-            gpointer      task_data,
-            GCancellable *cancellable)
+static gpointer
+run_job (AqDb          *db,
+         gpointer       data,
+         GCancellable  *cancellable,
+         GError       **error)
 {
-  TaskData *d = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AqDb) db = aq_connection_open (d->profile_url, &error);
+  JobData *d = data;
   g_autoptr(GPtrArray) rules = NULL;
-  AqQualityRun *run = NULL;
+  g_autofree char *scope = NULL;
   AqQualityOptions options;
 
   aq_quality_options_init (&options);
-  if (db && d->test_rule)
+  if (d->test_rule)
     {
       rules = g_ptr_array_new ();
       g_ptr_array_add (rules, d->test_rule);
       options.store = d->save;
-      if (!d->save || aq_quality_save_rule (db, d->test_rule, &error))
-        run = aq_quality_run_rules (db, rules, d->test_rule->name, &options, cancellable,
-                                    &error);
+      if (d->save && !aq_quality_save_rule (db, d->test_rule, error))
+        return NULL;
+      return aq_quality_run_rules (db, rules, d->test_rule->name, &options, cancellable, error);
     }
-  else if (db && (rules = aq_quality_select_rules (db, (const char * const *) d->names, &error)))
-    {
-      g_autofree char *scope = d->names && d->names[0] ? g_strjoinv (" ", d->names)
-                                                       : g_strdup ("all");
-
-      run = aq_quality_run_rules (db, rules, scope, &options, cancellable, &error);
-    }
-  if (run == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, run, (GDestroyNotify) aq_quality_run_free);
+  rules = aq_quality_select_rules (db, (const char * const *) d->names, error);
+  if (rules == NULL)
+    return NULL;
+  scope = d->names && d->names[0] ? g_strjoinv (" ", d->names) : g_strdup ("all");
+  return aq_quality_run_rules (db, rules, scope, &options, cancellable, error);
 }
 
 void
-aq_quality_run_async (const char          *profile_url,
+aq_quality_run_async (const char          *conninfo,
                       const char * const  *names,
                       const AqQualityRule *test_rule,
                       gboolean             save,
@@ -365,22 +330,19 @@ aq_quality_run_async (const char          *profile_url,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  TaskData *d = g_new0 (TaskData, 1);
+  JobData *d = g_new0 (JobData, 1);
 
-  d->profile_url = g_strdup (profile_url);
   d->names = g_strdupv ((char **) names);
   d->test_rule = test_rule ? aq_quality_rule_copy (test_rule) : NULL;
   d->save = save;
-  g_task_set_source_tag (task, aq_quality_run_async);
-  g_task_set_task_data (task, d, (GDestroyNotify) task_data_free);
-  g_task_run_in_thread (task, run_thread);
+  aq_db_job_run_async (conninfo, aq_quality_run_async, run_job, d,
+                       (GDestroyNotify) job_data_free, (GDestroyNotify) aq_quality_run_free,
+                       cancellable, callback, user_data);
 }
 
 AqQualityRun *
 aq_quality_run_finish (GAsyncResult  *result,
                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return aq_db_job_run_finish (result, aq_quality_run_async, error);
 }

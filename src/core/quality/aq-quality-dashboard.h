@@ -53,17 +53,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqQualityRulePage, aq_quality_rule_page_free)
 /* The samples as CSV (key, value), for copy and export. */
 char              *aq_quality_samples_csv       (const AqQualityResult *result);
 
-/* Worker-thread helpers for the panel: each connects to @profile_url on its own thread. */
-void  aq_quality_dashboard_load_async (const char *profile_url, GCancellable *cancellable,
+/* Worker-thread helpers for the panel: each runs through aq_db_job_run_async() on a pooled
+ * connection to @conninfo; cancelling reaches the server (PQcancel). */
+void  aq_quality_dashboard_load_async (const char *conninfo, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
 AqQualityDashboard *aq_quality_dashboard_load_finish (GAsyncResult *result, GError **error);
-void  aq_quality_rule_page_load_async (const char *profile_url, const char *rule_name,
+void  aq_quality_rule_page_load_async (const char *conninfo, const char *rule_name,
                                        GCancellable *cancellable, GAsyncReadyCallback callback,
                                        gpointer user_data);
 AqQualityRulePage *aq_quality_rule_page_load_finish (GAsyncResult *result, GError **error);
 /* Runs rules by name or set (NULL: all), stored; or, with @test_rule, that one rule unsaved
  * ("test now"); with @save, saves @test_rule first and runs it stored. */
-void  aq_quality_run_async            (const char *profile_url, const char * const *names,
+void  aq_quality_run_async            (const char *conninfo, const char * const *names,
                                        const AqQualityRule *test_rule, gboolean save,
                                        GCancellable *cancellable, GAsyncReadyCallback callback,
                                        gpointer user_data);

@@ -940,7 +940,7 @@ build_editor (AqQualityPanel *self)
   self->row_ref = ref;
   gtk_box_append (box, ref);
 
-  self->e_sql = entry ("editor-sql", _("SELECT … returning the failing rows"));
+  self->e_sql = entry ("editor-sql", _("A query that returns the failing rows"));
   self->row_sql = labelled (_("SQL"), GTK_WIDGET (self->e_sql));
   gtk_box_append (box, self->row_sql);
 

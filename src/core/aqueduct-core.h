@@ -58,5 +58,7 @@
 #include "aq-job.h"
 #include "aq-job-kind.h"
 #include "aq-job-queue.h"
+#include "aq-backfill.h"
+#include "aq-pipeline-graph.h"
 #include "aq-template.h"
 #include "aq-warehouse.h"

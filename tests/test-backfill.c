@@ -258,14 +258,14 @@ test_graph_standard (void)
   g_autoptr(GHashTable) definitions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                              g_free);
   g_auto(GStrv) names = aq_pipeline_list_standard ();
-  g_autoptr(AqPipelineGraph) graph = NULL;
+  g_autoptr(AqPipelineDeps) graph = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  AqPipelineNode *node;
+  AqPipelineDep *node;
 
   for (guint i = 0; names[i]; i++)
     g_hash_table_insert (definitions, names[i], aq_pipeline_store_dup_standard (names[i], NULL));
-  graph = aq_pipeline_graph_new_from_definitions (definitions, &error);
+  graph = aq_pipeline_deps_new_from_definitions (definitions, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (graph->nodes->len, ==, g_strv_length (names));
 
@@ -281,12 +281,12 @@ test_graph_standard (void)
         g_assert_cmpuint (node->upstream->len, >, 0);
       g_hash_table_add (seen, node->name);
     }
-  node = aq_pipeline_graph_find (graph, "dw_billing");
+  node = aq_pipeline_deps_find (graph, "dw_billing");
   g_assert_true (has (node->upstream, "ods_billing"));
   g_assert_true (has (node->writes, "dw.fact_bill"));
   g_assert_true (has (node->downstream, "dw_payment"));   /* it joins dw.fact_bill */
   g_assert_true (has (node->downstream, "dm_cubes"));
-  node = aq_pipeline_graph_find (graph, "dm_cubes");
+  node = aq_pipeline_deps_find (graph, "dm_cubes");
   g_assert_cmpuint (node->downstream->len, ==, 0);
   g_assert_false (has (node->upstream, "dm_cubes"));
 }
@@ -296,12 +296,12 @@ test_graph_load (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-20T12:00:00+08:00", NULL);
   g_autoptr(AqJob) job = aq_job_new ("t_graph_ods_meter", "pipeline", "ods_meter");
-  g_autoptr(AqPipelineGraph) graph = NULL;
+  g_autoptr(AqPipelineDeps) graph = NULL;
   g_autoptr(GPtrArray) down = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) json = NULL;
   g_autofree char *text = NULL;
-  AqPipelineNode *node;
+  AqPipelineDep *node;
 
   aq_clock_pin (now);
   job->schedule = g_strdup ("0 2 * * *");
@@ -312,27 +312,27 @@ test_graph_load (void)
                                   NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  graph = aq_pipeline_graph_load (db, &error);
+  graph = aq_pipeline_deps_load (db, &error);
   g_assert_no_error (error);
-  node = aq_pipeline_graph_find (graph, "ods_meter");
+  node = aq_pipeline_deps_find (graph, "ods_meter");
   g_assert_cmpstr (node->next_job, ==, "t_graph_ods_meter");
   g_assert_nonnull (node->next_run_at);
   g_assert_cmpint (g_date_time_to_unix (node->next_run_at), ==,
                    g_date_time_to_unix (now) + 14 * 3600);   /* 02:00 the next day, +08 */
   g_assert_cmpint (node->version, ==, 1);
-  node = aq_pipeline_graph_find (graph, "dw_bft");
+  node = aq_pipeline_deps_find (graph, "dw_bft");
   g_assert_cmpstr (node->last_status, ==, "succeeded");
   g_assert_cmpint (node->last_run_id, ==,
                    count ("SELECT max(run_id) FROM meta.pipeline_run WHERE pipeline = 'dw_bft'"));
   g_assert_cmpint (node->version, ==, 1);
   g_assert_true (has (node->upstream, "ods_bft"));
 
-  down = aq_pipeline_graph_downstream (graph, "ods_bft");
+  down = aq_pipeline_deps_downstream (graph, "ods_bft");
   g_assert_cmpuint (down->len, ==, 2);
-  g_assert_cmpstr (((AqPipelineNode *) g_ptr_array_index (down, 0))->name, ==, "dw_bft");
-  g_assert_cmpstr (((AqPipelineNode *) g_ptr_array_index (down, 1))->name, ==, "dm_bft");
+  g_assert_cmpstr (((AqPipelineDep *) g_ptr_array_index (down, 0))->name, ==, "dw_bft");
+  g_assert_cmpstr (((AqPipelineDep *) g_ptr_array_index (down, 1))->name, ==, "dm_bft");
 
-  json = aq_pipeline_graph_to_json (graph);
+  json = aq_pipeline_deps_to_json (graph);
   text = json_to_string (json, FALSE);
   g_assert_nonnull (strstr (text, "\"next_run\":{\"job\":\"t_graph_ods_meter\","
                                   "\"at\":\"2026-11-21T02:00:00+08\""));
@@ -364,8 +364,8 @@ main (int   argc,
   g_test_add_func ("/backfill/fail-resume", test_fail_resume);
   g_test_add_func ("/backfill/cascade", test_cascade);
   g_test_add_func ("/backfill/cancel", test_cancel);
-  g_test_add_func ("/pipeline-graph/standard", test_graph_standard);
-  g_test_add_func ("/pipeline-graph/load", test_graph_load);
+  g_test_add_func ("/pipeline-deps/standard", test_graph_standard);
+  g_test_add_func ("/pipeline-deps/load", test_graph_load);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

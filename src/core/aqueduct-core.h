@@ -59,6 +59,6 @@
 #include "aq-job-kind.h"
 #include "aq-job-queue.h"
 #include "aq-backfill.h"
-#include "aq-pipeline-graph.h"
+#include "aq-pipeline-deps.h"
 #include "aq-template.h"
 #include "aq-warehouse.h"

@@ -2,7 +2,7 @@
  *
  * A backfill is planned once, then worked through: the plan is one meta.backfill_step row per
  * (month, pipeline) — months in order and, with a cascade, inside each month the pipeline and
- * everything downstream of it in the dependency graph's order (aq-pipeline-graph.c: ods → dw →
+ * everything downstream of it in the dependency graph's order (aq-pipeline-deps.c: ods → dw →
  * dm) — written with the meta.backfill_run row in one transaction. Each step is then an
  * ordinary pipeline run (meta.pipeline_run: its own transaction, its own record), one after
  * another, and its outcome is written to its row at once; the first failure stops the backfill
@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "aq-error.h"
-#include "aq-pipeline-graph.h"
+#include "aq-pipeline-deps.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-store.h"
 
@@ -106,7 +106,7 @@ plan (AqDb         *db,
       const char   *to,
       GError      **error)
 {
-  g_autoptr(AqPipelineGraph) graph = aq_pipeline_graph_load (db, error);
+  g_autoptr(AqPipelineDeps) graph = aq_pipeline_deps_load (db, error);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(PGresult) run = NULL;
   g_autofree char *from_date = g_strconcat (from, "-01", NULL);
@@ -117,7 +117,7 @@ plan (AqDb         *db,
 
   if (graph == NULL)
     return 0;
-  if (aq_pipeline_graph_find (graph, pipeline) == NULL)
+  if (aq_pipeline_deps_find (graph, pipeline) == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
                    _("There is no pipeline “%s” (neither in the store nor standard)"), pipeline);
@@ -126,10 +126,10 @@ plan (AqDb         *db,
   g_ptr_array_add (names, (gpointer) pipeline);
   if (cascade)
     {
-      g_autoptr(GPtrArray) down = aq_pipeline_graph_downstream (graph, pipeline);
+      g_autoptr(GPtrArray) down = aq_pipeline_deps_downstream (graph, pipeline);
 
       for (guint i = 0; i < down->len; i++)
-        g_ptr_array_add (names, ((AqPipelineNode *) g_ptr_array_index (down, i))->name);
+        g_ptr_array_add (names, ((AqPipelineDep *) g_ptr_array_index (down, i))->name);
     }
 
   if (!aq_db_begin (db, error))

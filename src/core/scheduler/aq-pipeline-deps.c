@@ -1,4 +1,4 @@
-/* aq-pipeline-graph.c — all pipelines as one dependency graph, with last and next runs
+/* aq-pipeline-deps.c — all pipelines as one dependency graph, with last and next runs
  *
  * A pipeline depends on another when it reads a table the other writes. What a pipeline writes
  * is exact (its table outputs' “table”); what it reads is found in the text of its table inputs'
@@ -16,11 +16,11 @@
  * hold; the last run comes from meta.pipeline_run, the next from the scheduler's "pipeline"
  * jobs.
  */
-#define G_LOG_DOMAIN "aq-pipeline-graph"
+#define G_LOG_DOMAIN "aq-pipeline-deps"
 
 #include "config.h"
 
-#include "aq-pipeline-graph.h"
+#include "aq-pipeline-deps.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -36,7 +36,7 @@
 /* ---- auxiliary methods ---- */
 
 static void
-node_free (AqPipelineNode *node)
+node_free (AqPipelineDep *node)
 {
   g_free (node->name);
   g_free (node->description);
@@ -53,7 +53,7 @@ node_free (AqPipelineNode *node)
 }
 
 void
-aq_pipeline_graph_free (AqPipelineGraph *graph)
+aq_pipeline_deps_free (AqPipelineDeps *graph)
 {
   if (graph == NULL)
     return;
@@ -78,8 +78,8 @@ static int
 compare_nodes (gconstpointer a,
                gconstpointer b)
 {
-  const AqPipelineNode *x = *(AqPipelineNode * const *) a;
-  const AqPipelineNode *y = *(AqPipelineNode * const *) b;
+  const AqPipelineDep *x = *(AqPipelineDep * const *) a;
+  const AqPipelineDep *y = *(AqPipelineDep * const *) b;
   int rank = layer_rank (x->layer) - layer_rank (y->layer);
 
   return rank != 0 ? rank : strcmp (x->name, y->name);
@@ -130,7 +130,7 @@ mentions (const char *text,
   return FALSE;
 }
 
-static AqPipelineNode *
+static AqPipelineDep *
 node_new (const char  *name,
           const char  *text,
           char       **out_reads,
@@ -138,7 +138,7 @@ node_new (const char  *name,
 {
   g_autoptr(JsonNode) root = aq_json_read (text, -1, AQ_JSON_LIMIT_DEFINITION, error);
   g_autoptr(GString) reads = g_string_new (NULL);
-  AqPipelineNode *node;
+  AqPipelineDep *node;
   JsonObject *pipeline;
   JsonNode *steps;
   const char *underscore = strchr (name, '_');
@@ -152,7 +152,7 @@ node_new (const char  *name,
     }
   pipeline = json_node_get_object (root);
 
-  node = g_new0 (AqPipelineNode, 1);
+  node = g_new0 (AqPipelineDep, 1);
   node->name = g_strdup (name);
   if (json_object_has_member (pipeline, "description")
       && JSON_NODE_HOLDS_VALUE (json_object_get_member (pipeline, "description")))
@@ -212,17 +212,17 @@ sorted_nodes (GPtrArray  *nodes,
   g_ptr_array_sort (left, compare_nodes);
   for (guint i = 0; i < left->len; i++)
     {
-      AqPipelineNode *node = g_ptr_array_index (left, i);
+      AqPipelineDep *node = g_ptr_array_index (left, i);
 
       g_hash_table_insert (pending, node->name, GUINT_TO_POINTER (node->upstream->len));
     }
   while (left->len > 0)
     {
-      AqPipelineNode *next = NULL;
+      AqPipelineDep *next = NULL;
 
       for (guint i = 0; i < left->len && next == NULL; i++)
         {
-          AqPipelineNode *node = g_ptr_array_index (left, i);
+          AqPipelineDep *node = g_ptr_array_index (left, i);
 
           if (GPOINTER_TO_UINT (g_hash_table_lookup (pending, node->name)) == 0)
             next = node;
@@ -247,18 +247,18 @@ sorted_nodes (GPtrArray  *nodes,
 /* ---- public API ---- */
 
 /**
- * aq_pipeline_graph_new_from_definitions:
+ * aq_pipeline_deps_new_from_definitions:
  * @definitions: (element-type utf8 utf8): pipeline name → its JSON text
  *
  * The graph of those pipelines, without run states.
  */
-AqPipelineGraph *
-aq_pipeline_graph_new_from_definitions (GHashTable  *definitions,
+AqPipelineDeps *
+aq_pipeline_deps_new_from_definitions (GHashTable  *definitions,
                                         GError     **error)
 {
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   g_autoptr(GPtrArray) reads = g_ptr_array_new_with_free_func (g_free);
-  AqPipelineGraph *graph;
+  AqPipelineDeps *graph;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -266,11 +266,12 @@ aq_pipeline_graph_new_from_definitions (GHashTable  *definitions,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       char *text = NULL;
-      AqPipelineNode *node = node_new (key, value, &text, error);
+      AqPipelineDep *node = node_new (key, value, &text, error);
 
       if (node == NULL)
         {
-          g_ptr_array_foreach (nodes, (GFunc) node_free, NULL);
+          for (guint i = 0; i < nodes->len; i++)
+            node_free (g_ptr_array_index (nodes, i));
           return NULL;
         }
       g_ptr_array_add (nodes, node);
@@ -280,8 +281,8 @@ aq_pipeline_graph_new_from_definitions (GHashTable  *definitions,
   for (guint a = 0; a < nodes->len; a++)
     for (guint b = 0; b < nodes->len; b++)
       {
-        AqPipelineNode *writer = g_ptr_array_index (nodes, a);
-        AqPipelineNode *reader = g_ptr_array_index (nodes, b);
+        AqPipelineDep *writer = g_ptr_array_index (nodes, a);
+        AqPipelineDep *reader = g_ptr_array_index (nodes, b);
 
         if (a == b)
           continue;
@@ -294,12 +295,12 @@ aq_pipeline_graph_new_from_definitions (GHashTable  *definitions,
             }
       }
 
-  graph = g_new0 (AqPipelineGraph, 1);
+  graph = g_new0 (AqPipelineDeps, 1);
   graph->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   graph->nodes = sorted_nodes (nodes, graph->by_name);
   for (guint i = 0; i < graph->nodes->len; i++)
     {
-      AqPipelineNode *node = g_ptr_array_index (graph->nodes, i);
+      AqPipelineDep *node = g_ptr_array_index (graph->nodes, i);
 
       g_ptr_array_sort (node->upstream, (GCompareFunc) g_ascii_strcasecmp);
       g_ptr_array_sort (node->downstream, (GCompareFunc) g_ascii_strcasecmp);
@@ -308,8 +309,8 @@ aq_pipeline_graph_new_from_definitions (GHashTable  *definitions,
   return graph;
 }
 
-AqPipelineNode *
-aq_pipeline_graph_find (AqPipelineGraph *graph,
+AqPipelineDep *
+aq_pipeline_deps_find (AqPipelineDeps *graph,
                         const char      *name)
 {
   g_return_val_if_fail (graph != NULL, NULL);
@@ -317,23 +318,23 @@ aq_pipeline_graph_find (AqPipelineGraph *graph,
 }
 
 /**
- * aq_pipeline_graph_downstream:
+ * aq_pipeline_deps_downstream:
  *
- * Returns: (transfer container) (element-type AqPipelineNode): every pipeline that depends on
+ * Returns: (transfer container) (element-type AqPipelineDep): every pipeline that depends on
  * @name directly or through others, in the graph's order (each after all it depends on);
  * empty when none; NULL when @name is not in the graph
  */
 GPtrArray *
-aq_pipeline_graph_downstream (AqPipelineGraph *graph,
+aq_pipeline_deps_downstream (AqPipelineDeps *graph,
                               const char      *name)
 {
   g_autoptr(GHashTable) reached = g_hash_table_new (g_str_hash, g_str_equal);
-  AqPipelineNode *start;
+  AqPipelineDep *start;
   GPtrArray *result;
 
   g_return_val_if_fail (graph != NULL, NULL);
 
-  start = aq_pipeline_graph_find (graph, name);
+  start = aq_pipeline_deps_find (graph, name);
   if (start == NULL)
     return NULL;
   g_hash_table_add (reached, start->name);
@@ -341,7 +342,7 @@ aq_pipeline_graph_downstream (AqPipelineGraph *graph,
   /* in graph order, a node's upstream nodes are all before it: one pass finds them all */
   for (guint i = 0; i < graph->nodes->len; i++)
     {
-      AqPipelineNode *node = g_ptr_array_index (graph->nodes, i);
+      AqPipelineDep *node = g_ptr_array_index (graph->nodes, i);
 
       if (node == start)
         continue;
@@ -357,13 +358,13 @@ aq_pipeline_graph_downstream (AqPipelineGraph *graph,
 }
 
 /**
- * aq_pipeline_graph_load:
+ * aq_pipeline_deps_load:
  *
  * Returns: (transfer full): the graph of the store's pipelines and the standard ones, each with
  * its last run and its next scheduled run
  */
-AqPipelineGraph *
-aq_pipeline_graph_load (AqDb    *db,
+AqPipelineDeps *
+aq_pipeline_deps_load (AqDb    *db,
                         GError **error)
 {
   g_autoptr(GHashTable) definitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -372,7 +373,7 @@ aq_pipeline_graph_load (AqDb    *db,
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(JsonObject) last = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
-  AqPipelineGraph *graph;
+  AqPipelineDeps *graph;
 
   g_return_val_if_fail (AQ_IS_DB (db), NULL);
 
@@ -398,19 +399,19 @@ aq_pipeline_graph_load (AqDb    *db,
   if (jobs == NULL)
     return NULL;
 
-  graph = aq_pipeline_graph_new_from_definitions (definitions, error);
+  graph = aq_pipeline_deps_new_from_definitions (definitions, error);
   if (graph == NULL)
     return NULL;
   for (guint i = 0; i < stored->len; i++)
     {
       AqPipelineVersion *v = g_ptr_array_index (stored, i);
-      AqPipelineNode *node = aq_pipeline_graph_find (graph, v->name);
+      AqPipelineDep *node = aq_pipeline_deps_find (graph, v->name);
 
       node->version = v->version;
     }
   for (guint i = 0; i < graph->nodes->len; i++)
     {
-      AqPipelineNode *node = g_ptr_array_index (graph->nodes, i);
+      AqPipelineDep *node = g_ptr_array_index (graph->nodes, i);
       JsonObject *run = json_object_has_member (last, node->name)
                         ? json_object_get_object_member (last, node->name) : NULL;
 
@@ -425,7 +426,7 @@ aq_pipeline_graph_load (AqDb    *db,
   for (guint j = 0; j < jobs->len; j++)
     {
       AqJob *job = g_ptr_array_index (jobs, j);
-      AqPipelineNode *node = job->target ? aq_pipeline_graph_find (graph, job->target) : NULL;
+      AqPipelineDep *node = job->target ? aq_pipeline_deps_find (graph, job->target) : NULL;
 
       if (node == NULL || !job->enabled || g_strcmp0 (job->kind, "pipeline") != 0)
         continue;
@@ -463,7 +464,7 @@ add_strings (JsonBuilder *b,
 /* `aqueductctl pipeline graph --json`: the nodes in run order, each with its edges, last run
  * and next run ("next_run_at" ISO 8601 in the utility's zone). */
 JsonNode *
-aq_pipeline_graph_to_json (AqPipelineGraph *graph)
+aq_pipeline_deps_to_json (AqPipelineDeps *graph)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GTimeZone) zone = aq_clock_zone ();
@@ -471,7 +472,7 @@ aq_pipeline_graph_to_json (AqPipelineGraph *graph)
   json_builder_begin_array (b);
   for (guint i = 0; i < graph->nodes->len; i++)
     {
-      AqPipelineNode *node = g_ptr_array_index (graph->nodes, i);
+      AqPipelineDep *node = g_ptr_array_index (graph->nodes, i);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "name");

@@ -339,16 +339,83 @@ test_graph_load (void)
   aq_clock_pin (NULL);
 }
 
+/* ---- the CLI ---- */
+
+static void
+test_cli (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *nodes;
+  gboolean found = FALSE;
+  int status = -1;
+
+  out = aq_test_ctl (&status, &err, "pipeline", "backfill", "dw_bft", "--from", "2026-10",
+                     "--to", "2026-11", "--cascade", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  record = aq_test_parse_object (out);
+  g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "succeeded");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "steps")), ==,
+                    4);   /* dw_bft and dm_bft, two months */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = aq_test_ctl (&status, &err, "pipeline", "backfill", "dw_bft", "--from", "2026-10",
+                     "--to", "2026-11", "--resume", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "no failed or cancelled backfill"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = aq_test_ctl (&status, &err, "pipeline", "backfill", "dw_bft", "--from", "2026-10", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  out = aq_test_ctl (&status, &err, "pipeline", "graph", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  nodes = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      if (!g_str_equal (json_object_get_string_member (node, "name"), "dm_bft"))
+        continue;
+      found = TRUE;
+      g_assert_cmpstr (json_array_get_string_element (
+                         json_object_get_array_member (node, "upstream"), 0), ==, "dw_bft");
+      g_assert_cmpstr (json_object_get_string_member (
+                         json_object_get_object_member (node, "last_run"), "status"), ==,
+                       "succeeded");
+    }
+  g_assert_true (found);
+  g_clear_pointer (&out, g_free);
+  out = aq_test_ctl (&status, NULL, "pipeline", "graph", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "dm_bft"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *conninfo = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
   aq_core_init ();
   db = aq_test_db_new ("t_backfill", TRUE);
+  conninfo = aq_test_conninfo ("t_backfill");
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
   exec ("CREATE TABLE staging.bft_fail (x integer)");
   aq_pipeline_store_save (db, "ods_bft", ODS, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -366,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/backfill/cancel", test_cancel);
   g_test_add_func ("/pipeline-deps/standard", test_graph_standard);
   g_test_add_func ("/pipeline-deps/load", test_graph_load);
+  g_test_add_func ("/backfill/cli", test_cli);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -4,10 +4,12 @@
  * is prepared (byte for byte the shipped files, and preparing again adds nothing); every save is
  * a version with its author and comment; a restore is a new version; an analyst reads but
  * cannot save; a data engineer's saves carry the login's name. The diff is checked step by
- * step and member by member on two versions read back from the store.
+ * step and member by member on two versions read back from the store; the CLI verbs run the
+ * real aqueductctl.
  */
 #include "aq-test-util.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static AqDb *db;
@@ -297,21 +299,99 @@ test_diff (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
 }
 
+/* ---- the CLI ---- */
+
+static void
+test_cli (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("aq-pipeline-store-XXXXXX", NULL);
+  g_autofree char *v1_path = g_build_filename (tmp, "v1.json", NULL);
+  g_autofree char *v2_path = g_build_filename (tmp, "v2.json", NULL);
+  g_autofree char *v1 = renamed (V1, "\"t_cli\"");
+  g_autofree char *v2 = renamed (V2, "\"t_cli\"");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *latest = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *versions;
+  int status = -1;
+
+  g_assert_true (g_file_set_contents (v1_path, v1, -1, NULL));
+  g_assert_true (g_file_set_contents (v2_path, v2, -1, NULL));
+  out = aq_test_ctl (&status, &err, "pipeline", "save", "t_cli", v1_path, "--comment", "first",
+                     NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "Saved pipeline t_cli as version 1\n");
+  g_clear_pointer (&out, g_free);
+  out = aq_test_ctl (&status, NULL, "pipeline", "save", "t_cli", v2_path, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+
+  out = aq_test_ctl (&status, NULL, "pipeline", "versions", "t_cli", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  versions = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (versions), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (versions, 1),
+                                               "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (versions, 1),
+                                                  "comment"), ==, "first");
+  g_clear_pointer (&out, g_free);
+
+  out = aq_test_ctl (&status, NULL, "pipeline", "diff", "t_cli", "1", "2", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "step “keep” (filter) added\n"));
+  g_assert_nonnull (strstr (out, "edge read → write removed\n"));
+  g_clear_pointer (&out, g_free);
+
+  out = aq_test_ctl (&status, NULL, "pipeline", "restore", "t_cli", "1", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "Restored version 1 of pipeline t_cli as version 3\n");
+  latest = aq_pipeline_store_load (db, "t_cli", 0, &error);
+  g_assert_cmpstr (latest, ==, v1);
+  g_clear_pointer (&out, g_free);
+
+  /* what is not there, what is not a version */
+  out = aq_test_ctl (&status, NULL, "pipeline", "versions", "t_nothing", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&out, g_free);
+  out = aq_test_ctl (&status, NULL, "pipeline", "diff", "t_cli", "1", "x", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_clear_pointer (&out, g_free);
+  /* the older verbs still work next to the new ones */
+  out = aq_test_ctl (&status, NULL, "pipeline", "list", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+
+  g_remove (v1_path);
+  g_remove (v2_path);
+  g_rmdir (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *conninfo = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
   aq_core_init ();
   db = aq_test_db_new ("t_pipeline_store", TRUE);
+  conninfo = aq_test_conninfo ("t_pipeline_store");
+  {
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+
+    aq_test_ctl_set_env (env);
+  }
 
   g_test_add_func ("/pipeline-store/standard-seeded", test_standard_seeded);
   g_test_add_func ("/pipeline-store/save-load-versions", test_save_load_versions);
   g_test_add_func ("/pipeline-store/restore", test_restore);
   g_test_add_func ("/pipeline-store/grants", test_grants);
   g_test_add_func ("/pipeline-store/diff", test_diff);
+  g_test_add_func ("/pipeline-store/cli", test_cli);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

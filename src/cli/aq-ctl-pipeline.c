@@ -344,6 +344,8 @@ aq_ctl_pipeline (int    argc,
   const char *verb;
   int code = 0;
 
+  if (argc >= 2 && aq_ctl_pipeline_store_handles (argv[1]))
+    return aq_ctl_pipeline_store (argc, argv);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!aq_ctl_parse (context, &argc, &argv, &code))
     return code;

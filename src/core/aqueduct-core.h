@@ -38,6 +38,7 @@
 #include "aq-phone.h"
 #include "aq-pipeline-compiler.h"
 #include "aq-pipeline-diff.h"
+#include "aq-ktr-import.h"
 #include "aq-pipeline-history.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-step.h"

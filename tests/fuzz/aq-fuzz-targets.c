@@ -2,7 +2,8 @@
  *
  * One function per reader of outside input: the phone normaliser and masks, the GeoJSON
  * reader (as the CLI and the outage panel's import read a file), the report-spec reader, the
- * pipeline reader (with the checks that need no warehouse) and the receipt parser. The same
+ * pipeline reader (with the checks that need no warehouse), the receipt parser and the Kettle
+ * (.ktr) importer. The same
  * functions are linked into the libFuzzer harnesses (fuzz-*.c, -Dfuzzing=true, clang) and
  * into tests/test-fuzz-corpus.c (the normal build), which replays every file of
  * tests/fuzz/corpus/<harness>/ — the seeds and every crash found — so a regression fails the
@@ -206,6 +207,32 @@ aq_fuzz_pipeline (const guint8 *data,
   return 0;
 }
 
+/* A Kettle transformation: imported or refused with AQ_ERROR_INVALID; what it imports is a
+ * pipeline that loads (well-formed JSON, named), with every step either mapped or listed. */
+int
+aq_fuzz_ktr (const guint8 *data,
+             gsize         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqKtrImport) import = NULL;
+  g_autoptr(AqPipeline) pipeline = NULL;
+
+  setup ();
+  import = aq_ktr_import_data ((const char *) data, size, NULL, &error);
+  if (import == NULL)
+    {
+      check (g_error_matches (error, AQ_ERROR, AQ_ERROR_INVALID), "a refusal is INVALID");
+      check_error (error);
+      return 0;
+    }
+  check (import->json != NULL && import->name != NULL, "an import has a pipeline");
+  check (import->unmapped->len <= import->n_steps, "no more unmapped steps than steps");
+  pipeline = aq_pipeline_new_from_data (import->json, -1, "/nonexistent", &error);
+  check (pipeline != NULL, "the imported pipeline loads");
+  check (g_strcmp0 (aq_pipeline_get_name (pipeline), import->name) == 0, "it has its name");
+  return 0;
+}
+
 int
 aq_fuzz_receipt (const guint8 *data,
                  gsize         size)
@@ -238,6 +265,7 @@ aq_fuzz_target_lookup (const char *name)
     { "report-spec", aq_fuzz_report_spec },
     { "pipeline", aq_fuzz_pipeline },
     { "receipt", aq_fuzz_receipt },
+    { "ktr", aq_fuzz_ktr },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)

@@ -43,7 +43,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const char *names[] = { "phone", "geojson", "report-spec", "pipeline", "receipt" };
+  static const char *names[] = { "phone", "geojson", "report-spec", "pipeline", "receipt",
+                                 "ktr" };
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

@@ -9,6 +9,7 @@
 
 #include "aq-pipeline-runner.h"
 
+#include "aq-connection.h"
 #include "aq-error.h"
 
 typedef struct
@@ -90,7 +91,7 @@ run_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  db = aq_db_connect (data->conninfo, &error);
+  db = aq_connection_open (data->conninfo, &error);
   if (db == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -114,7 +115,7 @@ run_thread (GTask        *task,
  *   thread-default main context
  *
  * Runs @pipeline as aq_pipeline_runner_run_pipeline() does, on a worker thread with its own
- * connection to @conninfo. Cancelling cancels the running statement; the run then rolls back
+ * connection to @conninfo (NULL: the embedded warehouse, as aq_connection_open()). Cancelling cancels the running statement; the run then rolls back
  * and every target stays as it was.
  */
 void
@@ -131,7 +132,6 @@ aq_pipeline_run_async (AqPipeline          *pipeline,
   RunData *data;
 
   g_return_if_fail (AQ_IS_PIPELINE (pipeline));
-  g_return_if_fail (conninfo != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, aq_pipeline_run_async);

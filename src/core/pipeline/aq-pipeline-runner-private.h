@@ -13,6 +13,10 @@
 G_BEGIN_DECLS
 
 #define WAREHOUSE_CONNECTION "warehouse"
+/* A run's steps are the data engineers' SQL: they run with that role's privileges (it owns
+ * ods/dw/dm, 010_roles.sql), never a superuser's, whoever connected. A login without the
+ * role cannot run pipelines (nor preview them). */
+#define RUN_AS_DATA_ENGINEER "SET LOCAL ROLE aq_data_engineer"
 /* Temp tables live in the session's local buffers: big enough that a step's rows stay in
  * memory. Only settable before the session first touches a temp table. */
 #define TEMP_BUFFERS "1GB"
@@ -39,6 +43,8 @@ struct _AqPipelineRunner
   AqPipelineCompiler *compiler;
   AqProgressFunc      progress;
   gpointer            progress_data;
+  AqPipelineStepFunc  step_func;     /* per step, as it starts and ends (with data only) */
+  gpointer            step_data;
   GCancellable       *cancellable;   /* unowned, while a check or run lasts */
   GHashTable         *sources;       /* connection name → AqDb */
   GHashTable         *watermarks;    /* step id → the highest value this run loaded */
@@ -107,6 +113,16 @@ gboolean analyze_if_needed (AqPipelineRunner  *self,
                             AqPipelineStep    *step,
                             gint64             rows,
                             GError           **error);
+
+/* aq-pipeline-runner.c, for aq-pipeline-preview.c */
+#define execute_step _aq_pipeline_runner_execute_step
+gboolean execute_step (AqPipelineRunner  *self,
+                       AqPipelineStep    *step,
+                       GError           **error);
+void _aq_pipeline_runner_set_with_data (AqPipelineRunner *self,
+                                        gboolean          with_data);
+gint64 _aq_pipeline_runner_get_rows_out (AqPipelineRunner *self,
+                                         AqPipelineStep   *step);
 
 /* aq-pipeline-runner-inputs.c */
 gboolean run_file_input (AqPipelineRunner  *self,

@@ -28,11 +28,6 @@
 #include "aq-pipeline-compiler.h"
 #include "aq-quality.h"
 
-/* A run's steps are the data engineers' SQL: they run with that role's privileges (it owns
- * ods/dw/dm, 010_roles.sql), never a superuser's, whoever connected. A login without the
- * role cannot run pipelines. */
-#define RUN_AS_DATA_ENGINEER "SET LOCAL ROLE aq_data_engineer"
-
 G_DEFINE_FINAL_TYPE (AqPipelineRunner, aq_pipeline_runner, G_TYPE_OBJECT)
 
 /* ---- transforms and outputs ---- */
@@ -322,7 +317,7 @@ run_sql (AqPipelineRunner  *self,
 
 /* ---- the run ---- */
 
-static gboolean
+gboolean
 execute_step (AqPipelineRunner  *self,
               AqPipelineStep    *step,
               GError           **error)
@@ -375,6 +370,28 @@ execute_step (AqPipelineRunner  *self,
   return ok;
 }
 
+static void
+report_step (AqPipelineRunner    *self,
+             AqPipelineStep      *step,
+             AqPipelineStepState  state,
+             const char          *error_text)
+{
+  StepRun *run = &self->steps[aq_pipeline_step_get_index (step)];
+  AqPipelineStepReport report = {
+    aq_pipeline_step_get_id (step), state, -1, -1, 0.0, error_text
+  };
+
+  if (self->step_func == NULL)
+    return;
+  if (state != AQ_PIPELINE_STEP_STARTED)
+    {
+      report.rows_in = run->rows_in;
+      report.rows_out = run->rows_out;
+      report.duration_ms = run->duration_ms;
+    }
+  self->step_func (&report, self->step_data);
+}
+
 /* Every step in order: with data, or (while checking) shapes only up to the first sql step,
  * since what comes after one may need what it does. */
 static gboolean
@@ -402,11 +419,17 @@ execute_steps (AqPipelineRunner  *self,
                                                       aq_pipeline_step_get_kind_name (step));
           self->progress ((double) i / order->len, message, self->progress_data);
         }
+      if (self->with_data)
+        report_step (self, step, AQ_PIPELINE_STEP_STARTED, NULL);
       if (!execute_step (self, step, error))
         {
           self->failed = step;
+          if (self->with_data)
+            report_step (self, step, AQ_PIPELINE_STEP_FAILED, error ? (*error)->message : NULL);
           return FALSE;
         }
+      if (self->with_data)
+        report_step (self, step, AQ_PIPELINE_STEP_FINISHED, NULL);
     }
   return TRUE;
 }
@@ -686,6 +709,31 @@ aq_pipeline_runner_set_progress (AqPipelineRunner *self,
   g_return_if_fail (AQ_IS_PIPELINE_RUNNER (self));
   self->progress = progress;
   self->progress_data = user_data;
+}
+
+/* Tells @func about each step of a run as it starts and ends, with its rows and time. */
+void
+aq_pipeline_runner_set_step_func (AqPipelineRunner   *self,
+                                  AqPipelineStepFunc  func,
+                                  gpointer            user_data)
+{
+  g_return_if_fail (AQ_IS_PIPELINE_RUNNER (self));
+  self->step_func = func;
+  self->step_data = user_data;
+}
+
+void
+_aq_pipeline_runner_set_with_data (AqPipelineRunner *self,
+                                   gboolean          with_data)
+{
+  self->with_data = with_data;
+}
+
+gint64
+_aq_pipeline_runner_get_rows_out (AqPipelineRunner *self,
+                                  AqPipelineStep   *step)
+{
+  return self->steps[aq_pipeline_step_get_index (step)].rows_out;
 }
 
 /**

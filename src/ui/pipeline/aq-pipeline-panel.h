@@ -1,11 +1,28 @@
-/* aq-pipeline-panel.h — the pipeline designer and its runs (not available yet) */
+/* aq-pipeline-panel.h — the Pipelines panel: the pipeline editor */
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "aq-pipeline-graph.h"
+#include "aq-pipeline-preview.h"
 
 G_BEGIN_DECLS
 
 #define AQ_TYPE_PIPELINE_PANEL (aq_pipeline_panel_get_type ())
 G_DECLARE_FINAL_TYPE (AqPipelinePanel, aq_pipeline_panel, AQ, PIPELINE_PANEL, GtkWidget)
+
+gboolean           aq_pipeline_panel_open_standard (AqPipelinePanel  *self,
+                                                    const char       *name,
+                                                    GError          **error);
+void               aq_pipeline_panel_set_graph     (AqPipelinePanel  *self,
+                                                    AqPipelineGraph  *graph);
+AqPipelineGraph   *aq_pipeline_panel_get_graph     (AqPipelinePanel  *self);
+GtkWidget         *aq_pipeline_panel_get_canvas    (AqPipelinePanel  *self);
+GtkWidget         *aq_pipeline_panel_get_form      (AqPipelinePanel  *self);
+GPtrArray         *aq_pipeline_panel_get_problems  (AqPipelinePanel  *self);
+AqPipelinePreview *aq_pipeline_panel_get_preview   (AqPipelinePanel  *self);
+gboolean           aq_pipeline_panel_is_busy       (AqPipelinePanel  *self);
+const char        *aq_pipeline_panel_get_run_text  (AqPipelinePanel  *self);
+const char        *aq_pipeline_panel_get_preview_text (AqPipelinePanel *self);
 
 G_END_DECLS

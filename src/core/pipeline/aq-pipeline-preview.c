@@ -1,0 +1,228 @@
+/* aq-pipeline-preview.c — the first rows of one step's output, computed and rolled back
+ *
+ * A preview runs the step and the steps that feed it — nothing else: no output, no sql step,
+ * no quality gate is ever among them, since those pass no rows — exactly as a run would, each
+ * into its temp table (ON COMMIT DROP), inside one transaction as aq_data_engineer. It then
+ * switches the transaction to read-only, reads the first rows and the column types of the
+ * step's table, and rolls back: a preview leaves nothing behind, not even its temp tables,
+ * and writes nothing but them. The row count is exact and free (the temp table's insert
+ * count). Asynchronously it runs through aq_db_job on a pooled connection: only SET LOCAL
+ * and a rollback, so the session stays as it was.
+ */
+#define G_LOG_DOMAIN "aq-pipeline-preview"
+
+#include "config.h"
+
+#include "aq-pipeline-preview.h"
+#include "aq-pipeline-runner-private.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "aq-db-job.h"
+#include "aq-error.h"
+
+typedef struct
+{
+  AqPipeline *pipeline;
+  char       *step_id;
+  guint       limit;
+} PreviewJob;
+
+void
+aq_pipeline_preview_free (AqPipelinePreview *preview)
+{
+  if (preview == NULL)
+    return;
+  g_free (preview->step_id);
+  g_clear_pointer (&preview->columns, g_ptr_array_unref);
+  g_clear_pointer (&preview->rows, g_ptr_array_unref);
+  g_free (preview);
+}
+
+/* Returns: (nullable): the value as text, NULL for SQL NULL */
+const char *
+aq_pipeline_preview_get_value (AqPipelinePreview *preview,
+                               guint              row,
+                               guint              column)
+{
+  GPtrArray *values;
+
+  g_return_val_if_fail (preview != NULL, NULL);
+  g_return_val_if_fail (row < preview->rows->len, NULL);
+
+  values = g_ptr_array_index (preview->rows, row);
+  g_return_val_if_fail (column < values->len, NULL);
+  return g_ptr_array_index (values, column);
+}
+
+static void
+add_feeders (AqPipelineStep *step,
+             GHashTable     *needed)
+{
+  GPtrArray *inputs = aq_pipeline_step_get_inputs (step);
+
+  if (!g_hash_table_add (needed, step))
+    return;
+  for (guint i = 0; i < inputs->len; i++)
+    add_feeders (g_ptr_array_index (inputs, i), needed);
+}
+
+static AqPipelinePreview *
+read_step (AqPipelineRunner  *self,
+           AqPipelineStep    *step,
+           guint              limit,
+           GError           **error)
+{
+  g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s LIMIT %u", relation, limit);
+  g_autoptr(PGresult) res = NULL;
+  AqPipelinePreview *preview;
+
+  if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL, NULL,
+                      error)
+      || (res = run_query (self, step, self->db, sql, NULL, error)) == NULL)
+    return NULL;
+  preview = g_new0 (AqPipelinePreview, 1);
+  preview->step_id = g_strdup (aq_pipeline_step_get_id (step));
+  preview->columns = aq_pipeline_columns_copy (aq_pipeline_compiler_get_columns (self->compiler,
+                                                                                step));
+  preview->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  preview->n_rows = _aq_pipeline_runner_get_rows_out (self, step);
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      GPtrArray *values = g_ptr_array_new_full (PQnfields (res), g_free);
+
+      for (int c = 0; c < PQnfields (res); c++)
+        g_ptr_array_add (values, PQgetisnull (res, r, c) ? NULL
+                                                         : g_strdup (PQgetvalue (res, r, c)));
+      g_ptr_array_add (preview->rows, values);
+    }
+  return preview;
+}
+
+/**
+ * aq_pipeline_preview_step:
+ * @limit: how many rows to read, at most (AQ_PIPELINE_PREVIEW_ROWS for the editor)
+ *
+ * Computes the output of the step @step_id (and of what feeds it), returns its first rows
+ * and its column types, and rolls everything back. Blocks; @db must be idle (not in a
+ * transaction). A step that passes no rows (an output, a sql step, a gate) has no preview:
+ * %AQ_ERROR_INVALID.
+ */
+AqPipelinePreview *
+aq_pipeline_preview_step (AqPipeline    *pipeline,
+                          AqDb          *db,
+                          const char    *step_id,
+                          guint          limit,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(AqPipelineRunner) runner = NULL;
+  g_autoptr(GHashTable) needed = g_hash_table_new (NULL, NULL);
+  AqPipelinePreview *preview = NULL;
+  AqPipelineStep *step;
+  GPtrArray *order;
+  gint64 start = g_get_monotonic_time ();
+  gulong handler;
+  gboolean ok;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (step_id != NULL, NULL);
+
+  if (!aq_pipeline_runner_validate (pipeline, NULL, error))
+    return NULL;
+  step = aq_pipeline_find_step (pipeline, step_id);
+  if (step == NULL)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("There is no step “%s”"), step_id);
+      return NULL;
+    }
+  if (!aq_pipeline_step_passes_rows (step))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("“%s” passes no rows on: preview the step that feeds it"), step_id);
+      return NULL;
+    }
+  if (PQtransactionStatus (aq_db_get_conn (db)) != PQTRANS_IDLE)
+    {
+      g_set_error_literal (error, AQ_ERROR, AQ_ERROR_FAILED,
+                           "The connection is inside a transaction: a preview runs in its own");
+      return NULL;
+    }
+  add_feeders (step, needed);
+  order = aq_pipeline_get_order (pipeline, error);
+  if (order == NULL)
+    return NULL;
+
+  runner = aq_pipeline_runner_new (pipeline, db);
+  runner->cancellable = cancellable;
+  handler = aq_db_watch_cancellable (db, cancellable);
+  _aq_pipeline_runner_set_with_data (runner, TRUE);
+  ok = run_statement (runner, NULL, db, "BEGIN", NULL, NULL, error)
+       && run_statement (runner, NULL, db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
+       && run_statement (runner, NULL, db, "SET LOCAL work_mem = '" BATCH_WORK_MEM "'", NULL,
+                         NULL, error);
+  for (guint i = 0; ok && i < order->len; i++)
+    if (g_hash_table_contains (needed, g_ptr_array_index (order, i)))
+      ok = execute_step (runner, g_ptr_array_index (order, i), error);
+  if (ok)
+    preview = read_step (runner, step, limit, error);
+  aq_db_unwatch_cancellable (db, cancellable, handler);
+  aq_db_rollback (db);
+  runner->cancellable = NULL;
+  if (preview)
+    preview->duration_ms = (g_get_monotonic_time () - start) / 1000.0;
+  return preview;
+}
+
+static void
+preview_job_free (PreviewJob *job)
+{
+  g_clear_object (&job->pipeline);
+  g_free (job->step_id);
+  g_free (job);
+}
+
+static gpointer
+preview_job (AqDb          *db,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  PreviewJob *job = data;
+
+  return aq_pipeline_preview_step (job->pipeline, db, job->step_id, job->limit, cancellable,
+                                   error);
+}
+
+void
+aq_pipeline_preview_step_async (AqPipeline          *pipeline,
+                                const char          *conninfo,
+                                const char          *step_id,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  PreviewJob *job;
+
+  g_return_if_fail (AQ_IS_PIPELINE (pipeline));
+  g_return_if_fail (step_id != NULL);
+
+  job = g_new0 (PreviewJob, 1);
+  job->pipeline = g_object_ref (pipeline);
+  job->step_id = g_strdup (step_id);
+  job->limit = limit;
+  aq_db_job_run_async (conninfo, aq_pipeline_preview_step_async, preview_job, job,
+                       (GDestroyNotify) preview_job_free,
+                       (GDestroyNotify) aq_pipeline_preview_free, cancellable, callback,
+                       user_data);
+}
+
+AqPipelinePreview *
+aq_pipeline_preview_step_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return aq_db_job_run_finish (result, aq_pipeline_preview_step_async, error);
+}

@@ -1,0 +1,336 @@
+/* test-pipeline-editor.c — the pipeline editor under Xvfb: a pipeline built on the canvas (a
+ * step dropped from the palette, steps connected by dragging from a port, members set in the
+ * form), validation errors that appear and disappear, a preview compared with SQL, a run and
+ * its target table; a standard pipeline opened, walked with Tab, a step deleted and restored.
+ *
+ * AQ_EDITOR_SCREENSHOT=FILE.png saves the window after the run (docs/screenshots/). */
+#include "aq-test-util.h"
+#include "aq-test-ui.h"
+
+#include <adwaita.h>
+#include <gtksourceview/gtksource.h>
+#include <string.h>
+
+#include "aq-pipeline-canvas.h"
+#include "aq-pipeline-panel.h"
+#include "aq-pipeline-step-form.h"
+#include "aq-pipeline-validate.h"
+#include "aq-screenshot.h"
+#include "aq-ui.h"
+#include "aq-window.h"
+
+#define DB_NAME "t_pipeline_editor"
+
+static AqDb *db;
+static AqWindow *window;
+static AqPipelinePanel *panel;
+
+/* ---- helpers ---- */
+
+static AqPipelineCanvas *
+canvas (void)
+{
+  return AQ_PIPELINE_CANVAS (aq_pipeline_panel_get_canvas (panel));
+}
+
+static AqPipelineStepForm *
+form (void)
+{
+  return AQ_PIPELINE_STEP_FORM (aq_pipeline_panel_get_form (panel));
+}
+
+static AqPipelineGraph *
+graph (void)
+{
+  return aq_pipeline_panel_get_graph (panel);
+}
+
+static void
+settle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gpointer
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  g_assert_not_reached ();
+}
+
+/* What a drop of a palette row does: the canvas's drop target gets the step type. */
+static void
+drop_from_palette (const char *type,
+                   double      x,
+                   double      y)
+{
+  GtkDropTarget *target = find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_DROP_TARGET);
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, type);
+  g_signal_emit_by_name (target, "drop", &value, x, y, &accepted);
+  g_assert_true (accepted);
+  settle ();
+}
+
+/* A drag from @from's output port to @to's card, through the canvas's drag gesture. */
+static void
+drag_connect (const char *from,
+              const char *to)
+{
+  GtkGestureDrag *drag = find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_GESTURE_DRAG);
+  double fx, fy, tx, ty;
+
+  aq_pipeline_canvas_step_to_widget (canvas (), from, TRUE, &fx, &fy);
+  aq_pipeline_canvas_step_to_widget (canvas (), to, FALSE, &tx, &ty);
+  tx += 40;   /* into the card (the cards are laid out so that no other is there) */
+  g_signal_emit_by_name (drag, "drag-begin", fx, fy);
+  g_signal_emit_by_name (drag, "drag-update", (tx - fx) / 2, (ty - fy) / 2);
+  g_signal_emit_by_name (drag, "drag-end", tx - fx, ty - fy);
+  settle ();
+}
+
+static void
+set_source_text (const char *member,
+                 const char *text)
+{
+  GtkWidget *view = aq_pipeline_step_form_get_editor (form (), member);
+
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+  settle ();
+}
+
+static void
+set_entry_text (const char *member,
+                const char *text)
+{
+  GtkWidget *entry = aq_pipeline_step_form_get_editor (form (), member);
+
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  settle ();
+}
+
+static guint
+problems_of (const char *step,
+             const char *member)
+{
+  return aq_pipeline_problems_count_for (aq_pipeline_panel_get_problems (panel), step, member);
+}
+
+static gboolean
+preview_ready (gpointer step_id)
+{
+  AqPipelinePreview *preview = aq_pipeline_panel_get_preview (panel);
+
+  /* a preview that fails says why: fail at once with its words */
+  if (!aq_pipeline_panel_is_busy (panel) && preview == NULL)
+    g_error ("No preview of %s: %s", (const char *) step_id,
+             aq_pipeline_panel_get_preview_text (panel));
+  return preview && g_strcmp0 (preview->step_id, step_id) == 0;
+}
+
+static gboolean
+idle (gpointer data)
+{
+  return !aq_pipeline_panel_is_busy (panel);
+}
+
+/* ---- tests ---- */
+
+static void
+test_build_preview_run (void)
+{
+  AqPipelinePreview *preview;
+  g_auto(GStrv) selection = NULL;
+  gint64 expected;
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.new", NULL);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 0);
+
+  /* a table input from the palette: selected, its form shown, its query missing */
+  drop_from_palette ("table_input", 140, 70);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 1);
+  g_assert_cmpstr (aq_pipeline_canvas_get_selected (canvas ()), ==, "table_input");
+  g_assert_cmpstr (aq_pipeline_step_form_get_step (form ()), ==, "table_input");
+  g_assert_cmpuint (problems_of ("table_input", "sql"), ==, 1);
+  g_assert_nonnull (aq_pipeline_step_form_get_error (form (), "sql"));
+  set_source_text ("sql", "SELECT id, zone, qty FROM src_e.reading");
+  g_assert_cmpuint (problems_of ("table_input", NULL), ==, 0);
+  g_assert_null (aq_pipeline_step_form_get_error (form (), "sql"));
+
+  /* a filter, dropped to the right; unconnected it has a problem, connected not */
+  drop_from_palette ("filter", 200, 190);
+  g_assert_cmpstr (aq_pipeline_canvas_get_selected (canvas ()), ==, "filter");
+  g_assert_cmpuint (problems_of ("filter", "condition"), ==, 1);
+  g_assert_nonnull (aq_pipeline_step_form_get_error (form (), "condition"));
+  g_assert_cmpuint (problems_of ("filter", NULL), ==, 2);   /* no input either */
+  drag_connect ("table_input", "filter");
+  g_assert_true (aq_pipeline_graph_has_edge (graph (), "table_input", "filter"));
+  g_assert_cmpuint (problems_of ("filter", NULL), ==, 1);
+  set_source_text ("condition", "qty > 0 AND zone = 'N'");
+  g_assert_cmpuint (problems_of ("filter", NULL), ==, 0);
+  g_assert_null (aq_pipeline_step_form_get_error (form (), "condition"));
+
+  /* a wrong table name shows and goes */
+  drop_from_palette ("table_output", 260, 310);
+  drag_connect ("filter", "table_output");
+  set_entry_text ("table", "dw.editor t.x");
+  g_assert_cmpuint (problems_of ("table_output", "table"), ==, 1);
+  g_assert_nonnull (strstr (aq_pipeline_step_form_get_error (form (), "table"), "editor t.x"));
+  set_entry_text ("table", "dw.editor_t");
+  gtk_switch_set_active (GTK_SWITCH (aq_pipeline_step_form_get_editor (form (), "create")), TRUE);
+  settle ();
+  for (guint i = 0; i < aq_pipeline_panel_get_problems (panel)->len; i++)
+    g_test_message ("%s", ((AqPipelineProblem *) g_ptr_array_index (
+                             aq_pipeline_panel_get_problems (panel), i))->message);
+  g_assert_cmpuint (aq_pipeline_panel_get_problems (panel)->len, ==, 0);
+
+  /* a cycle is refused and says so */
+  drag_connect ("table_output", "filter");
+  g_assert_false (aq_pipeline_graph_has_edge (graph (), "table_output", "filter"));
+
+  /* the filter's preview: its rows are what the same query in SQL returns */
+  aq_pipeline_canvas_select (canvas (), "filter", FALSE);
+  aq_test_wait_for (preview_ready, "filter", 60, "the filter's preview");
+  preview = aq_pipeline_panel_get_preview (panel);
+  expected = aq_test_query_int64 (db, "SELECT count(*) FROM src_e.reading"
+                                      " WHERE qty > 0 AND zone = 'N'");
+  g_assert_cmpint (preview->n_rows, ==, expected);
+  g_assert_cmpuint (preview->rows->len, ==, MIN (expected, 200));
+  g_assert_cmpuint (preview->columns->len, ==, 3);
+  for (guint r = 0; r < preview->rows->len; r++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM src_e.reading WHERE id = %s"
+                                              " AND qty::text = '%s' AND zone = 'N' AND qty > 0",
+                                              aq_pipeline_preview_get_value (preview, r, 0),
+                                              aq_pipeline_preview_get_value (preview, r, 2));
+
+      g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+    }
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_tables"
+                                            " WHERE tablename = 'editor_t'"), ==, 0);
+
+  /* the run: every card gets its figures, the target its rows */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.run", NULL);
+  aq_test_wait_for (idle, NULL, 120, "the run");
+  g_test_message ("%s", aq_pipeline_panel_get_run_text (panel));
+  g_assert_nonnull (strstr (aq_pipeline_panel_get_run_text (panel), "succeeded"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.editor_t"), ==, expected);
+
+  if (g_getenv ("AQ_EDITOR_SCREENSHOT"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      aq_pipeline_canvas_select (canvas (), "filter", FALSE);
+      aq_test_wait_for (preview_ready, "filter", 60, "the preview again");
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      aq_screenshot_save_png (GTK_WIDGET (window), g_getenv ("AQ_EDITOR_SCREENSHOT"), &error);
+      g_assert_no_error (error);
+    }
+
+  /* Ctrl+D duplicates the selection, Ctrl+Z takes it back */
+  aq_pipeline_canvas_select (canvas (), "filter", FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.duplicate", NULL);
+  selection = aq_pipeline_canvas_get_selection (canvas ());
+  g_assert_cmpstr (selection[0], ==, "filter_2");
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 4);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 3);
+  aq_test_wait_for (idle, NULL, 60, "the last preview");
+}
+
+/* A standard pipeline opens laid out and clean; Tab walks it in run order; Delete removes a
+ * step and its edges, undo brings both back. */
+static void
+test_standard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) order = NULL;
+  guint n_edges;
+
+  g_assert_true (aq_pipeline_panel_open_standard (panel, "dw_customer", &error));
+  g_assert_no_error (error);
+  settle ();
+  g_assert_true (aq_pipeline_graph_has_positions (graph ()));
+  g_assert_false (aq_pipeline_graph_can_undo (graph ()));
+  g_assert_cmpuint (aq_pipeline_panel_get_problems (panel)->len, ==, 0);
+  order = aq_pipeline_graph_get_run_order (graph ());
+  n_edges = aq_pipeline_graph_get_n_edges (graph ());
+
+  gtk_widget_grab_focus (GTK_WIDGET (canvas ()));
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.walk", "i", 1);
+  g_assert_cmpstr (aq_pipeline_canvas_get_selected (canvas ()), ==, order[0]);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.walk", "i", 1);
+  g_assert_cmpstr (aq_pipeline_canvas_get_selected (canvas ()), ==, order[1]);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.walk", "i", -1);
+  g_assert_cmpstr (aq_pipeline_canvas_get_selected (canvas ()), ==, order[0]);
+
+  aq_pipeline_canvas_select (canvas (), "latest_customer", FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.delete", NULL);
+  g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "latest_customer"), ==, -1);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, n_edges - 2);
+  /* its consumer has lost its input */
+  g_assert_cmpuint (problems_of ("customer_type", NULL), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+  g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "latest_customer"), >=, 0);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, n_edges);
+  g_assert_cmpuint (aq_pipeline_panel_get_problems (panel)->len, ==, 0);
+  aq_test_wait_for (idle, NULL, 60, "the previews");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *conninfo = NULL;
+  g_autoptr(AqConnectionMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  conninfo = aq_test_conninfo (DB_NAME);
+  g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  aq_ui_init ();
+
+  db = aq_test_db_new (DB_NAME, TRUE);
+  aq_db_exec (db, "CREATE SCHEMA src_e;"
+              "CREATE TABLE src_e.reading (id int PRIMARY KEY, zone text, qty numeric(12,2));"
+              "INSERT INTO src_e.reading SELECT i, CASE WHEN i % 3 = 0 THEN 'S' ELSE 'N' END,"
+              " (i % 11) - 3 FROM generate_series(1, 900) i;"
+              "GRANT USAGE ON SCHEMA src_e TO aq_data_engineer;"
+              "GRANT SELECT ON ALL TABLES IN SCHEMA src_e TO aq_data_engineer", &error);
+  g_assert_no_error (error);
+
+  monitor = aq_connection_monitor_new ();
+  window = aq_window_new (NULL, monitor);
+  aq_connection_monitor_set_conninfo (monitor, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  aq_window_show_panel (window, "pipeline");
+  panel = AQ_PIPELINE_PANEL (aq_window_get_panel (window, "pipeline"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  g_test_add_func ("/pipeline-editor/build-preview-run", test_build_preview_run);
+  g_test_add_func ("/pipeline-editor/standard", test_standard);
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&db);
+  return ret;
+}

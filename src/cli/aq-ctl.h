@@ -31,6 +31,7 @@ int  aq_ctl_user         (int argc, char **argv);
 int  aq_ctl_network      (int argc, char **argv);
 int  aq_ctl_catalog      (int argc, char **argv);
 int  aq_ctl_quality      (int argc, char **argv);
+int  aq_ctl_api          (int argc, char **argv);
 
 int  aq_ctl_fail         (GError      *error);
 int  aq_ctl_usage        (const char  *usage,

@@ -34,6 +34,7 @@ int  aq_ctl_quality      (int argc, char **argv);
 /* aq-ctl-pipeline-store.c: the pipeline verbs on the store, backfills, the graph, Kettle */
 gboolean aq_ctl_pipeline_store_handles (const char *verb);
 int  aq_ctl_pipeline_store (int argc, char **argv);
+int  aq_ctl_api          (int argc, char **argv);
 
 int  aq_ctl_fail         (GError      *error);
 int  aq_ctl_usage        (const char  *usage,

@@ -28,6 +28,7 @@ static const struct
   { "user", aq_ctl_user, "add|list|remove  logins and the roles they hold" },
   { "catalog", aq_ctl_catalog, "search|show|lineage|lint|rebuild  the data catalog" },
   { "quality", aq_ctl_quality, "list|run|results|history|profile  data-quality rules" },
+  { "api", aq_ctl_api, "list|show|publish|test|apps|grant|revoke|stats|openapi  data APIs" },
 };
 
 static int

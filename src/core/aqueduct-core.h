@@ -1,6 +1,8 @@
 /* aqueduct-core.h — everything of libaqueduct that is not drawing */
 #pragma once
 
+#include "aq-api.h"
+#include "aq-api-store.h"
 #include "aq-audit.h"
 #include "aq-catalog.h"
 #include "aq-catalog-seed.h"

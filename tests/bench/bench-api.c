@@ -1,0 +1,321 @@
+/* bench-api.c — requests a second aqueductd answers on /api/v1, with p50/p99, on loopback
+ *
+ *   builddir/tests/bench/bench-api [ACCOUNTS] [SECONDS] [CONCURRENCY]
+ *       (default 100000 accounts × 36 months, 10 s, 16 requests in flight)
+ *
+ * Against $AQUEDUCT_DATABASE_URL when set (a filled warehouse), else a demo warehouse of
+ * ACCOUNTS built in a throwaway cluster of its own (dropped at the end). Starts the real
+ * aqueductd ($AQUEDUCTD, else the one of this build), registers an app granted
+ * bill_details (one account's bills, the point API of issue 13) without limits that would
+ * bind, and drives it from this process: CONCURRENCY requests in flight on keep-alive
+ * connections, each one signed (HMAC-SHA256 and a fresh nonce, as a caller must), over random
+ * accounts. Then the same against a forwarded API whose backend is a loopback server here, and
+ * that backend directly, for what forwarding adds. The load generator, the daemon and
+ * PostgreSQL share the machine's cores.
+ */
+#include "aq-test-util.h"
+
+#include <libsoup/soup.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct
+{
+  SoupSession *session;
+  char        *base;
+  char        *path;
+  char        *app_key;
+  char        *secret;
+  GPtrArray   *accounts;
+  gint64       until;
+  guint        in_flight;
+  GArray      *latencies;   /* µs */
+  guint        errors;
+  gboolean     sign;
+  GMainLoop   *loop;
+} Load;
+
+typedef struct
+{
+  Load        *load;
+  SoupMessage *msg;
+  gint64       t0;
+} Request;
+
+static void send_one (Load *load);
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Request *r = user_data;
+  Load *load = r->load;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result,
+                                                              &error);
+  gint64 latency = g_get_monotonic_time () - r->t0;
+
+  if (body == NULL || soup_message_get_status (r->msg) != 200)
+    load->errors++;
+  else
+    g_array_append_val (load->latencies, latency);
+  g_object_unref (r->msg);
+  g_free (r);
+  load->in_flight--;
+  if (g_get_monotonic_time () < load->until)
+    send_one (load);
+  else if (load->in_flight == 0)
+    g_main_loop_quit (load->loop);
+}
+
+static void
+send_one (Load *load)
+{
+  Request *r = g_new0 (Request, 1);
+  const char *account = g_ptr_array_index (load->accounts,
+                                           g_random_int_range (0, load->accounts->len));
+  g_autofree char *query = g_strdup_printf ("account=%s", account);
+  g_autofree char *uri = g_strconcat (load->base, load->path, "?", query, NULL);
+
+  r->load = load;
+  r->msg = soup_message_new ("GET", uri);
+  if (load->sign)
+    {
+      SoupMessageHeaders *h = soup_message_get_request_headers (r->msg);
+      g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                             g_get_real_time () / G_USEC_PER_SEC);
+      g_autofree char *nonce = aq_api_random_token (12);
+      g_autofree char *sig = aq_api_sign (load->secret, "GET", load->path, query, NULL, 0, ts,
+                                          nonce);
+
+      soup_message_headers_replace (h, "X-Aq-Key", load->app_key);
+      soup_message_headers_replace (h, "X-Aq-Timestamp", ts);
+      soup_message_headers_replace (h, "X-Aq-Nonce", nonce);
+      soup_message_headers_replace (h, "X-Aq-Signature", sig);
+    }
+  r->t0 = g_get_monotonic_time ();
+  load->in_flight++;
+  soup_session_send_and_read_async (load->session, r->msg, G_PRIORITY_DEFAULT, NULL, done_cb, r);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+run_load (Load       *load,
+          const char *label,
+          double      seconds,
+          guint       concurrency)
+{
+  gint64 start;
+  double elapsed;
+  guint n;
+
+  load->latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+  load->errors = 0;
+  load->loop = g_main_loop_new (NULL, FALSE);
+  start = g_get_monotonic_time ();
+  load->until = start + (gint64) (seconds * G_USEC_PER_SEC);
+  for (guint i = 0; i < concurrency; i++)
+    send_one (load);
+  g_main_loop_run (load->loop);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  n = load->latencies->len;
+  g_array_sort (load->latencies, compare_gint64);
+  printf ("%s: %.0f requests/s over %.1f s, p50 %.2f ms, p99 %.2f ms, %u errors\n", label,
+          n / elapsed, elapsed,
+          n ? g_array_index (load->latencies, gint64, n / 2) / 1000.0 : 0,
+          n ? g_array_index (load->latencies, gint64, (guint) (n * 0.99)) / 1000.0 : 0,
+          load->errors);
+  fflush (stdout);
+  g_array_unref (load->latencies);
+  g_main_loop_unref (load->loop);
+}
+
+/* ---- the forwarded API's backend: its own thread ---- */
+
+static void
+backend_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  static const char body[] = "{\"balance\":12.5}";
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body,
+                                    sizeof body - 1);
+}
+
+static gpointer
+backend_thread (gpointer data)
+{
+  GAsyncQueue *ready = data;
+  GMainContext *context = g_main_context_new ();
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, NULL, backend_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_async_queue_push (ready, GUINT_TO_POINTER (g_uri_get_port (uris->data)));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  while (TRUE)
+    g_main_context_iteration (context, TRUE);
+  return NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint accounts = argc > 1 ? atoi (argv[1]) : 100000;
+  double seconds = argc > 2 ? g_ascii_strtod (argv[2], NULL) : 10;
+  guint concurrency = argc > 3 ? atoi (argv[3]) : 16;
+  const char *url = g_getenv ("AQUEDUCT_DATABASE_URL");
+  g_autofree char *conninfo = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *fw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  g_autoptr(AqApiApp) app = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(JsonObject) forward = NULL;
+  g_autoptr(GAsyncQueue) ready = g_async_queue_new ();
+  const char *daemon_path = g_getenv ("AQUEDUCTD") ? g_getenv ("AQUEDUCTD") : AQUEDUCTD_PATH;
+  const char *dargv[] = { daemon_path, "--port", "0", "--config", NULL, NULL };
+  g_auto(GStrv) envp = NULL;
+  Load load = { 0 };
+  GPid pid;
+  int out_fd;
+  int status;
+  guint backend_port;
+
+  setlocale (LC_ALL, "");
+  if (accounts == 0 || seconds <= 0 || concurrency == 0)
+    {
+      fprintf (stderr, "Usage: %s [ACCOUNTS] [SECONDS] [CONCURRENCY]\n", argv[0]);
+      return 2;
+    }
+  aq_core_init ();
+  if (url && *url)
+    {
+      conninfo = g_strdup (url);
+      db = aq_db_connect (conninfo, &error);
+      g_assert_no_error (error);
+    }
+  else
+    {
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (g_getenv ("AQ_TEST_STATE_DIR") == NULL)
+        {
+          state = g_dir_make_tmp ("aqbench-api-XXXXXX", &error);
+          g_assert_no_error (error);
+          g_setenv ("AQ_TEST_STATE_DIR", state, TRUE);
+        }
+      db = aq_test_demo_db_new ("bench_api", accounts, 36);
+      conninfo = aq_test_conninfo ("bench_api");
+      printf ("demo warehouse of %u accounts × 36 months built in %.0f s\n", accounts,
+              (g_get_monotonic_time () - t0) / 1e6);
+    }
+
+  g_thread_unref (g_thread_new ("backend", backend_thread, ready));
+  backend_port = GPOINTER_TO_UINT (g_async_queue_pop (ready));
+  fw = g_strdup_printf ("{\"forward\": {\"url\": \"http://127.0.0.1:%u/balance\","
+                        " \"timeout_ms\": 2000}, \"params\": [{\"name\": \"account\","
+                        " \"type\": \"text\", \"required\": true}]}", backend_port);
+  forward = aq_test_parse_object (fw);
+  aq_api_publish (db, "bench_forward", "bench", "bench", "", "forward", forward, NULL, &error);
+  g_assert_no_error (error);
+  app = aq_api_app_add (db, "bench", "load generator", &error);
+  if (app == NULL)   /* a second run on the same warehouse */
+    {
+      g_clear_error (&error);
+      aq_db_exec (db, "DELETE FROM meta.api_app WHERE name = 'bench'", &error);
+      g_assert_no_error (error);
+      app = aq_api_app_add (db, "bench", "load generator", &error);
+    }
+  g_assert_no_error (error);
+  aq_api_grant_decide (db, app->app_key, "bill_details", "approved", 1000000, 100000000, 0, NULL,
+                       &error);
+  g_assert_no_error (error);
+  aq_api_grant_decide (db, app->app_key, "bench_forward", "approved", 1000000, 100000000, 0,
+                       NULL, &error);
+  g_assert_no_error (error);
+  res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT 10000",
+                     0, NULL, &error);
+  g_assert_no_error (error);
+  load.accounts = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (load.accounts, g_strdup (PQgetvalue (res, i, 0)));
+
+  config = g_build_filename (g_get_tmp_dir (), "bench-api.conf", NULL);
+  g_file_set_contents (config, "[api]\npool_size=4\n", -1, &error);
+  g_assert_no_error (error);
+  dargv[4] = config;
+  envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  g_spawn_async_with_pipes (NULL, (char **) dargv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  line = aq_test_read_line (out_fd, -1, 60, "aqueductd's “listening on” line");
+  load.base = g_strndup (line + strlen ("listening on "),
+                         strlen (line) - strlen ("listening on ") - 1);
+  g_usleep (2 * G_USEC_PER_SEC);   /* the catalog's first load */
+
+  load.session = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256,
+                                                NULL);
+  load.app_key = app->app_key;
+  load.secret = app->secret;
+  load.sign = TRUE;
+  load.path = g_strdup ("/api/v1/bill_details");
+  run_load (&load, "warm-up", 2, concurrency);
+  run_load (&load, "bill_details (signed, one account's bills)", seconds, concurrency);
+  g_free (load.path);
+  load.path = g_strdup ("/api/v1/bench_forward");
+  run_load (&load, "bench_forward (signed, forwarded to a loopback backend)", seconds,
+            concurrency);
+  g_free (load.base);
+  load.base = g_strdup_printf ("http://127.0.0.1:%u", backend_port);
+  g_free (load.path);
+  load.path = g_strdup ("/balance");
+  load.sign = FALSE;
+  run_load (&load, "the loopback backend directly", seconds, concurrency);
+  printf ("reference deployment (issue 13): 0.6 s average, 1.2 s for bills\n");
+
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  close (out_fd);
+  g_unlink (config);
+  g_clear_object (&db);
+  if (state)
+    {
+      g_autofree char *lock = g_build_filename (state, "aq-test-cluster.lock", NULL);
+
+      aq_test_cluster_drop ();
+      g_unlink (lock);
+      g_rmdir (state);
+    }
+  return 0;
+}

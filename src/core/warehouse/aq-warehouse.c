@@ -2,7 +2,7 @@
  *
  * The warehouse floor is the one place that knows both the schema (aq-migrations.c) and what
  * ships inside it (aq-catalog-seed.c): migrations only migrate, and the shipped indicator
- * catalog and standard reports are written after them, under the same advisory lock, so two
+ * catalog, standard reports and shipped dashboards are written after them, under the same advisory lock, so two
  * processes preparing one warehouse at once neither migrate nor seed twice.
  */
 #define G_LOG_DOMAIN "aq-warehouse"
@@ -12,6 +12,7 @@
 #include "aq-warehouse.h"
 
 #include "aq-catalog-seed.h"
+#include "aq-dashboard-store.h"
 #include "aq-migrations.h"
 
 /**
@@ -40,7 +41,8 @@ aq_warehouse_prepare (AqDb     *db,
   if (lock == NULL)
     return FALSE;
   ok = aq_migrations_apply (db, n_migrations_applied, error)
-       && aq_catalog_seed (db, error);
+       && aq_catalog_seed (db, error)
+       && aq_dashboard_store_seed (db, error);
   unlock = aq_db_query (db, "SELECT pg_advisory_unlock(" AQ_MIGRATIONS_LOCK_KEY ")", 0, NULL,
                         NULL);
   return ok;

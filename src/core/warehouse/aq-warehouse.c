@@ -2,8 +2,8 @@
  *
  * The warehouse floor is the one place that knows both the schema (aq-migrations.c) and what
  * ships inside it (aq-catalog-seed.c): migrations only migrate, and the shipped indicator
- * catalog, standard reports and standard pipelines (as version 1 in the pipeline store) are
- * written after them, under the same advisory lock, so two
+ * catalog, standard reports, standard pipelines (as version 1 in the pipeline store) and shipped
+ * dashboards are written after them, under the same advisory lock, so two
  * processes preparing one warehouse at once neither migrate nor seed twice.
  */
 #define G_LOG_DOMAIN "aq-warehouse"
@@ -13,6 +13,7 @@
 #include "aq-warehouse.h"
 
 #include "aq-catalog-seed.h"
+#include "aq-dashboard-store.h"
 #include "aq-migrations.h"
 #include "aq-pipeline-store.h"
 
@@ -43,7 +44,8 @@ aq_warehouse_prepare (AqDb     *db,
     return FALSE;
   ok = aq_migrations_apply (db, n_migrations_applied, error)
        && aq_catalog_seed (db, error)
-       && aq_pipeline_store_seed_standard (db, NULL, error);
+       && aq_pipeline_store_seed_standard (db, NULL, error)
+       && aq_dashboard_store_seed (db, error);
   unlock = aq_db_query (db, "SELECT pg_advisory_unlock(" AQ_MIGRATIONS_LOCK_KEY ")", 0, NULL,
                         NULL);
   return ok;

@@ -13,7 +13,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "aq-cockpit-panel.h"
 #include "aq-connection-monitor.h"
+#include "aq-kiosk-window.h"
 #include "aq-preferences-window.h"
 #include "aq-screenshot.h"
 #include "aq-ui.h"
@@ -31,6 +33,9 @@ struct _AqApplication
   AqConnectionMonitor *monitor;
   GCancellable        *cancellable;
 
+  /* --kiosk */
+  AqKioskWindow       *kiosk;
+
   /* --screenshot */
   GStrv                shots;         /* "PANEL=FILE" */
   guint                shot_index;
@@ -47,6 +52,12 @@ static const GOptionEntry option_entries[] = {
     N_("Draw PANEL with live data into the PNG FILE and quit (repeatable). Panels: overview, "
        "customer, report, outage, quality, pipeline"),
     N_("PANEL=FILE") },
+  { "kiosk", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Show the dashboards NAME,… full screen as big screens"), N_("NAME[,NAME…]") },
+  { "monitor", 0, 0, G_OPTION_ARG_INT, NULL, N_("The monitor for --kiosk (0, 1, …)"),
+    N_("N") },
+  { "rotate", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("Show the next --kiosk dashboard every SECONDS"), N_("SECONDS") },
   { "lookup", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Open Customer 360 for a phone number"), N_("PHONE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"), NULL },
@@ -76,7 +87,9 @@ parse_shot (const char  *shot,
       return FALSE;
     }
   panel = g_strndup (shot, eq - shot);
-  if (!aq_window_is_panel_name (panel))
+  /* "cockpit:NAME" is the cockpit panel showing dashboard NAME; "kiosk" the --kiosk window */
+  if (!aq_window_is_panel_name (panel) && !g_str_equal (panel, "kiosk")
+      && !(g_str_has_prefix (panel, "cockpit:") && panel[8] != '\0'))
     {
       names = g_strjoinv (", ", (char **) aq_window_get_panel_names ());
       /* Translators: the first %s is a panel name, the second the list of valid names */
@@ -186,7 +199,20 @@ static gboolean
 screenshot_ready (AqApplication *self,
                   const char    *panel)
 {
-  AqPanel *page = aq_window_get_panel (self->shot_window, panel);
+  AqPanel *page;
+
+  if (self->kiosk)
+    return !aq_kiosk_window_get_loading (self->kiosk);
+  if (g_str_has_prefix (panel, "cockpit:"))
+    {
+      AqCockpitPanel *cockpit = AQ_COCKPIT_PANEL (aq_window_get_panel (self->shot_window,
+                                                                       "cockpit"));
+
+      return g_strcmp0 (aq_cockpit_panel_get_dashboard_name (cockpit), panel + 8) == 0
+             && aq_dashboard_view_get_dashboard (aq_cockpit_panel_get_view (cockpit))
+             && !aq_panel_get_loading (AQ_PANEL (cockpit));
+    }
+  page = aq_window_get_panel (self->shot_window, panel);
 
   if (aq_connection_monitor_get_state (self->monitor) == AQ_CONNECTION_STATE_CONNECTING)
     return FALSE;
@@ -200,7 +226,8 @@ screenshot_take (AqApplication *self,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!aq_screenshot_save_png (GTK_WIDGET (self->shot_window), file, &error))
+  if (!aq_screenshot_save_png (self->kiosk ? GTK_WIDGET (self->kiosk)
+                                            : GTK_WIDGET (self->shot_window), file, &error))
     {
       g_printerr ("aqueduct: %s\n", error->message);
       self->exit_status = 1;
@@ -248,20 +275,32 @@ screenshot_next (AqApplication *self)
 {
   g_autofree char *panel = NULL;
 
+  GtkWidget *window = self->kiosk ? GTK_WIDGET (self->kiosk) : GTK_WIDGET (self->shot_window);
+
   if (self->shots[self->shot_index] == NULL)
     {
-      gtk_window_destroy (GTK_WINDOW (self->shot_window));
+      gtk_window_destroy (GTK_WINDOW (window));
       self->shot_window = NULL;
+      self->kiosk = NULL;
       g_application_release (G_APPLICATION (self));
       return;
     }
 
   parse_shot (self->shots[self->shot_index], &panel, NULL, NULL);
-  aq_window_show_panel (self->shot_window, panel);
-  self->shot_deadline = g_get_monotonic_time () + SCREENSHOT_TIMEOUT_US;
+  if (g_str_has_prefix (panel, "cockpit:"))
+    {
+      aq_window_show_panel (self->shot_window, "cockpit");
+      aq_cockpit_panel_show_dashboard (AQ_COCKPIT_PANEL (aq_window_get_panel (self->shot_window,
+                                                                              "cockpit")),
+                                       panel + 8);
+    }
+  else if (self->shot_window)
+    aq_window_show_panel (self->shot_window, panel);
+  self->shot_deadline = g_get_monotonic_time () + SCREENSHOT_TIMEOUT_US
+                        * (self->kiosk || g_str_has_prefix (panel, "cockpit:") ? 3 : 1);
   self->shot_frames = 0;
-  gtk_widget_add_tick_callback (GTK_WIDGET (self->shot_window), screenshot_tick_cb, self, NULL);
-  gtk_widget_queue_draw (GTK_WIDGET (self->shot_window));
+  gtk_widget_add_tick_callback (window, screenshot_tick_cb, self, NULL);
+  gtk_widget_queue_draw (window);
 }
 
 static void
@@ -276,6 +315,16 @@ screenshot_start (AqApplication *self,
   /* Pictures for documents: no half-finished transitions, no spinner mid-turn, and the
    * size the documentation is laid out for, whatever the user last chose. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  if (self->kiosk)
+    {
+      /* the big screen as the wall shows it: the logical canvas at its own size */
+      gtk_window_set_default_size (GTK_WINDOW (self->kiosk), AQ_KIOSK_CANVAS_WIDTH,
+                                   AQ_KIOSK_CANVAS_HEIGHT);
+      g_application_hold (G_APPLICATION (self));
+      gtk_window_present (GTK_WINDOW (self->kiosk));
+      screenshot_next (self);
+      return;
+    }
   self->shot_window = aq_window_new (GTK_APPLICATION (self), self->monitor);
   gtk_window_set_default_size (GTK_WINDOW (self->shot_window),
                                SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT);
@@ -391,6 +440,9 @@ aq_application_handle_local_options (GApplication *app,
       /* A screenshot is a job of its own, not a message to a running Aqueduct. */
       g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
     }
+  /* so is a big screen: its own process, whatever else runs on the machine */
+  if (g_variant_dict_contains (options, "kiosk"))
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
 
   return -1;
 }
@@ -403,8 +455,28 @@ aq_application_command_line (GApplication            *app,
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_auto(GStrv) shots = NULL;
   const char *phone = NULL;
+  const char *kiosk = NULL;
 
   g_variant_dict_lookup (options, "lookup", "&s", &phone);
+  if (g_variant_dict_lookup (options, "kiosk", "&s", &kiosk))
+    {
+      g_auto(GStrv) names = g_strsplit (kiosk, ",", -1);
+      int monitor = -1, rotate = 0;
+
+      g_variant_dict_lookup (options, "monitor", "i", &monitor);
+      g_variant_dict_lookup (options, "rotate", "i", &rotate);
+      self->kiosk = aq_kiosk_window_new (GTK_APPLICATION (self),
+                                         aq_connection_monitor_get_conninfo (self->monitor),
+                                         (const char * const *) names, MAX (rotate, 0));
+      if (g_variant_dict_lookup (options, "screenshot", "^as", &shots))
+        {
+          screenshot_start (self, shots, NULL);
+          return 0;
+        }
+      gtk_window_present (GTK_WINDOW (self->kiosk));
+      aq_kiosk_window_go_fullscreen (self->kiosk, monitor);
+      return 0;
+    }
   if (g_variant_dict_lookup (options, "screenshot", "^as", &shots))
     {
       screenshot_start (self, shots, phone);
@@ -445,6 +517,7 @@ aq_application_startup (GApplication *app)
     { "win.show-panel('quality')", { "<Control>5", NULL } },
     { "win.show-panel('pipeline')", { "<Control>6", NULL } },
     { "win.show-panel('datasets')", { "<Control>7", NULL } },
+    { "win.show-panel('cockpit')", { "<Control>8", NULL } },
   };
 
   G_APPLICATION_CLASS (aq_application_parent_class)->startup (app);

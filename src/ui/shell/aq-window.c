@@ -12,6 +12,7 @@
 
 #include "aq-connection-banner.h"
 #include "aq-connection-button.h"
+#include "aq-cockpit-panel.h"
 #include "aq-customer-panel.h"
 #include "aq-datasets-panel.h"
 #include "aq-outage-panel.h"
@@ -50,9 +51,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* In the order of the sidebar and of Ctrl+1…7. */
+/* In the order of the sidebar and of Ctrl+1…8. */
 static const char * const panel_names[] = {
-  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", NULL
+  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", "cockpit", NULL
 };
 
 /* ---- auxiliary methods ---- */
@@ -70,6 +71,15 @@ update_title (AqWindow *self)
 }
 
 /* ---- callbacks ---- */
+
+/* A cockpit tile's drill-through: its figures as the full report. */
+static void
+open_report_cb (AqWindow     *self,
+                AqReportSpec *spec)
+{
+  aq_window_show_panel (self, "report");
+  aq_report_panel_set_spec (AQ_REPORT_PANEL (aq_window_get_panel (self, "report")), spec);
+}
 
 static void
 visible_child_cb (AqWindow *self)
@@ -293,6 +303,8 @@ aq_window_init (AqWindow *self)
                            G_CALLBACK (visible_child_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar, "activated",
                            G_CALLBACK (sidebar_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (aq_window_get_panel (self, "cockpit"), "open-report",
+                           G_CALLBACK (open_report_cb), self, G_CONNECT_SWAPPED);
   update_title (self);
 }
 

@@ -1,0 +1,81 @@
+/* aq-dashboard-data.h — a tile's figures, fetched through the report engine */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "aq-catalog.h"
+#include "aq-dashboard.h"
+#include "aq-db.h"
+#include "aq-report.h"
+
+G_BEGIN_DECLS
+
+/* Months of a KPI's sparkline (the period and the 11 before it). */
+#define AQ_TILE_SPARK_MONTHS 12
+
+typedef struct
+{
+  AqTileKind      kind;
+  char           *tile_id;
+  char           *title;       /* the tile's, else the indicator's or the report's */
+  GDateTime      *as_of;       /* when the figures were fetched (aq_clock_now) */
+
+  /* KPI */
+  char           *unit;
+  char           *format;      /* the indicator's Excel-style number format */
+  gboolean        percent;     /* a ratio shown as %: changes are in percentage points */
+  char           *period;      /* "YYYY-MM" the value is for (NULL: not cut by month) */
+  gboolean        has_value;
+  double          value;
+  gboolean        has_previous;      /* the month before */
+  double          previous;
+  gboolean        has_last_year;     /* the same month a year before */
+  double          last_year;
+  GArray         *spark;       /* (element-type double): oldest first, NAN where empty */
+  GPtrArray      *spark_labels;/* (element-type utf8): "YYYY-MM" of each spark point */
+  AqTileStatus    status;
+
+  /* chart, table */
+  AqReportResult *result;
+} AqTileData;
+
+void        aq_tile_data_free         (AqTileData  *data);
+/* The change of the value against @base: a ratio ((v - b) / |b|), or for a percent
+ * indicator the difference in points. FALSE when either side is missing or @base is 0. */
+gboolean    aq_tile_data_change       (AqTileData  *data,
+                                       gboolean     against_last_year,
+                                       double      *out_change);
+/* The value as the user reads it ("1,234,567", "96.2%"), "—" when there is none. */
+char       *aq_tile_data_format_value (AqTileData  *data);
+
+/* The report a KPI tile runs (a pivot of the indicator by month), for drill-through: the
+ * report panel opens exactly this. (transfer full) */
+AqReportSpec *aq_tile_kpi_spec        (AqCatalog             *catalog,
+                                       const AqDashboardTile *tile,
+                                       GError               **error);
+/* The named parameters a tile runs its report with (period → value), or NULL. */
+GHashTable *aq_tile_report_params     (const AqDashboardTile *tile,
+                                       AqReportSpec          *spec);
+
+/* Blocking: the tile's figures, on @db (read-only). Map and alarm tiles return data with no
+ * figures (their panel widgets fetch their own layers). */
+AqTileData *aq_tile_data_fetch        (AqDb                  *db,
+                                       AqCatalog             *catalog,
+                                       const AqDashboard     *dashboard,
+                                       const AqDashboardTile *tile,
+                                       GCancellable          *cancellable,
+                                       GError               **error);
+/* On a pooled connection of @conninfo (aq_db_job); @dashboard and @tile are copied. */
+void        aq_tile_data_fetch_async  (const char            *conninfo,
+                                       AqCatalog             *catalog,
+                                       const AqDashboard     *dashboard,
+                                       const AqDashboardTile *tile,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data);
+AqTileData *aq_tile_data_fetch_finish (GAsyncResult          *result,
+                                       GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqTileData, aq_tile_data_free)
+
+G_END_DECLS

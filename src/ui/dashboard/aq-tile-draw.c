@@ -1,0 +1,455 @@
+/* aq-tile-draw.c — one dashboard tile drawn with cairo
+ *
+ * One function draws a tile for the cockpit panel, the kiosk's 1920×1080 canvas and a PNG or
+ * PDF, so they cannot disagree. The control-room style is calm: grey, large numerals, colour
+ * only for a value past its thresholds and for the staleness badge. A stale tile keeps its
+ * last good figures and says how old they are.
+ */
+#define G_LOG_DOMAIN "aq-tile-draw"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+
+#include "aq-chart.h"
+#include "aq-report-table.h"
+#include "aq-tile-draw.h"
+
+typedef struct
+{
+  double bg[3], card[3], ink[3], muted[3], line[3];
+  double title_px, value_px_max, small_px;
+} Palette;
+
+static const double warning_rgb[3] = { 0.90, 0.62, 0.10 };
+static const double alarm_rgb[3] = { 0.88, 0.24, 0.22 };
+static const double ok_rgb[3] = { 0.30, 0.70, 0.45 };
+
+static void
+get_palette (AqTileStyle  style,
+             Palette     *p)
+{
+  if (style == AQ_TILE_STYLE_SCREEN)
+    *p = (Palette) { { 0.16, 0.17, 0.18 }, { 0.22, 0.23, 0.25 }, { 0.93, 0.93, 0.92 },
+                     { 0.62, 0.64, 0.66 }, { 0.35, 0.37, 0.40 }, 24, 96, 16 };
+  else
+    *p = (Palette) { { 0.96, 0.96, 0.96 }, { 1, 1, 1 }, { 0.13, 0.14, 0.15 },
+                     { 0.45, 0.47, 0.50 }, { 0.85, 0.86, 0.87 }, 15, 44, 12 };
+}
+
+static void
+set_rgb (cairo_t      *cr,
+         const double  rgb[3])
+{
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+}
+
+/* Draws @text at (x, y) (its top-left), at most @max_width wide, ellipsized; returns its
+ * height. @align 0 left, 1 right. */
+static double
+text (cairo_t    *cr,
+      const char *str,
+      double      px,
+      gboolean    bold,
+      double      x,
+      double      y,
+      double      max_width,
+      int         align)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_new ();
+  int w, h;
+
+  pango_font_description_set_family (font, "Sans");
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, str ? str : "", -1);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, MAX (1, max_width) * PANGO_SCALE);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, align == 1 ? x + max_width - w : x, y);
+  pango_cairo_show_layout (cr, layout);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  return h;
+}
+
+static double
+text_width (cairo_t    *cr,
+            const char *str,
+            double      px,
+            gboolean    bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_new ();
+  int w, h;
+
+  pango_font_description_set_family (font, "Sans");
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, str, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  return w;
+}
+
+static void
+rounded (cairo_t *cr,
+         double   x,
+         double   y,
+         double   w,
+         double   h,
+         double   r)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static char *
+format_change (const AqTileData *data,
+               gboolean          last_year)
+{
+  double change;
+
+  if (!aq_tile_data_change ((AqTileData *) data, last_year, &change))
+    return g_strdup ("—");
+  if (data->percent)
+    /* Translators: a change in percentage points, e.g. "+1.2 pp" */
+    return g_strdup_printf (_("%+.1f pp"), change * 100);
+  return g_strdup_printf ("%+.1f%%", change * 100);
+}
+
+static void
+draw_spark (cairo_t          *cr,
+            const AqTileData *data,
+            const Palette    *p,
+            const double      color[3],
+            double            x,
+            double            y,
+            double            w,
+            double            h)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  gboolean pen = FALSE;
+  guint n = data->spark->len;
+
+  if (n < 2 || w < 20 || h < 8)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      double v = g_array_index (data->spark, double, i);
+
+      if (!isnan (v))
+        {
+          lo = MIN (lo, v);
+          hi = MAX (hi, v);
+        }
+    }
+  if (!isfinite (lo))
+    return;
+  if (hi - lo < 1e-12)
+    {
+      lo -= 1;
+      hi += 1;
+    }
+  cairo_save (cr);
+  set_rgb (cr, color);
+  cairo_set_line_width (cr, MAX (1.5, h / 24));
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < n; i++)
+    {
+      double v = g_array_index (data->spark, double, i);
+      double px = x + w * i / (n - 1);
+      double py = y + h - (v - lo) / (hi - lo) * h;
+
+      if (isnan (v))
+        {
+          pen = FALSE;
+          continue;
+        }
+      if (pen)
+        cairo_line_to (cr, px, py);
+      else
+        cairo_move_to (cr, px, py);
+      pen = TRUE;
+    }
+  cairo_stroke (cr);
+  /* the period's point */
+  {
+    double v = g_array_index (data->spark, double, n - 1);
+
+    if (!isnan (v))
+      {
+        cairo_arc (cr, x + w, y + h - (v - lo) / (hi - lo) * h, MAX (2.5, h / 14), 0, 2 * G_PI);
+        cairo_fill (cr);
+      }
+  }
+  cairo_restore (cr);
+  (void) p;
+}
+
+static void
+draw_kpi (cairo_t          *cr,
+          const Palette    *p,
+          const AqTileDrawState *s,
+          double            x,
+          double            y,
+          double            w,
+          double            h)
+{
+  const AqTileData *data = s->data;
+  g_autofree char *value = aq_tile_data_format_value ((AqTileData *) data);
+  g_autofree char *mom = format_change (data, FALSE);
+  g_autofree char *yoy = format_change (data, TRUE);
+  g_autofree char *changes = NULL;
+  const double *value_rgb = p->ink;
+  double value_px = MIN (p->value_px_max, MIN (h * 0.42, w / MAX (4, g_utf8_strlen (value, -1)
+                                                                     * 0.62)));
+  double vw, line_y;
+
+  if (data->status == AQ_TILE_STATUS_WARNING)
+    value_rgb = warning_rgb;
+  else if (data->status == AQ_TILE_STATUS_ALARM)
+    value_rgb = alarm_rgb;
+
+  set_rgb (cr, value_rgb);
+  text (cr, value, value_px, TRUE, x, y, w, 0);
+  vw = text_width (cr, value, value_px, TRUE);
+  if (data->unit && !data->percent && vw + 8 < w)
+    {
+      set_rgb (cr, p->muted);
+      text (cr, data->unit, p->small_px * 1.2, FALSE, x + vw + 6,
+            y + value_px * 1.15 - p->small_px * 1.6, w - vw - 6, 0);
+    }
+  line_y = y + value_px * 1.25;
+  if (data->period)
+    {
+      /* Translators: the changes of a KPI against the month before and the same month a
+       * year before */
+      changes = g_strdup_printf (_("MoM %s   YoY %s"), mom, yoy);
+      set_rgb (cr, p->muted);
+      line_y += text (cr, changes, p->small_px * 1.1, FALSE, x, line_y, w, 0) + 2;
+    }
+  if (s->tile->has_target)
+    {
+      g_autofree char *target = aq_report_format_number (s->tile->target, data->format
+                                                                            ? data->format
+                                                                            : "#,##0");
+      g_autofree char *line = g_strdup_printf (_("Target %s"), target);
+
+      set_rgb (cr, p->muted);
+      line_y += text (cr, line, p->small_px * 1.1, FALSE, x, line_y, w, 0) + 2;
+    }
+  if (data->spark->len > 1 && y + h - line_y > 16)
+    draw_spark (cr, data, p, data->status >= AQ_TILE_STATUS_WARNING ? value_rgb : p->muted,
+                x + 2, line_y + 4, w - 8, MIN (y + h - line_y - 8, h * 0.35));
+}
+
+static void
+draw_table (cairo_t          *cr,
+            const Palette    *p,
+            const AqTileDrawState *s,
+            double            x,
+            double            y,
+            double            w,
+            double            h)
+{
+  AqReportResult *result = s->data->result;
+  guint n_dims = aq_report_result_get_n_row_dims (result);
+  guint n_cols = MIN (aq_report_result_get_n_columns (result), 3);
+  guint n_levels = aq_report_result_get_n_header_levels (result);
+  guint limit = s->tile->limit ? s->tile->limit : 10;
+  double row_h = MIN (h / (limit + 1), p->small_px * 2.4);
+  double px = row_h / 1.8;
+  double label_w = w * (n_cols > 0 ? 0.4 : 1);
+  double col_w = n_cols > 0 ? (w - label_w) / n_cols : 0;
+  guint shown = 0;
+
+  set_rgb (cr, p->muted);
+  if (n_dims > 0)
+    text (cr, aq_report_result_get_row_dim_label (result, n_dims - 1), px, FALSE, x, y,
+          label_w - 6, 0);
+  for (guint c = 0; c < n_cols; c++)
+    text (cr, aq_report_result_get_column_header (result, c, n_levels - 1), px, FALSE,
+          x + label_w + c * col_w, y, col_w - 6, 1);
+  y += row_h;
+  for (guint r = 0; r < aq_report_result_get_n_rows (result) && shown < limit; r++)
+    {
+      const char *label = NULL;
+
+      if (n_dims > 0 && aq_report_result_get_row_kind (result, r) != AQ_REPORT_ROW_DETAIL)
+        continue;
+      if (y + row_h > y + h + row_h)
+        break;
+      for (guint d = n_dims; d > 0 && label == NULL; d--)
+        label = aq_report_result_get_row_label (result, r, d - 1);
+      if (shown % 2 == 1)
+        {
+          cairo_save (cr);
+          set_rgb (cr, p->line);
+          cairo_set_source_rgba (cr, p->line[0], p->line[1], p->line[2], 0.35);
+          cairo_rectangle (cr, x - 4, y, w + 8, row_h);
+          cairo_fill (cr);
+          cairo_restore (cr);
+        }
+      set_rgb (cr, p->ink);
+      text (cr, label, px, FALSE, x, y + (row_h - px * 1.3) / 2, label_w - 6, 0);
+      for (guint c = 0; c < n_cols; c++)
+        {
+          const char *color = aq_report_result_get_cell_color (result, r, c);
+          GdkRGBA rgba;
+
+          if (color && gdk_rgba_parse (&rgba, color))
+            cairo_set_source_rgb (cr, rgba.red, rgba.green, rgba.blue);
+          else
+            set_rgb (cr, p->ink);
+          text (cr, aq_report_result_get_cell_text (result, r, c), px, FALSE,
+                x + label_w + c * col_w, y + (row_h - px * 1.3) / 2, col_w - 6, 1);
+        }
+      y += row_h;
+      shown++;
+    }
+}
+
+static void
+draw_chart (cairo_t          *cr,
+            const Palette    *p,
+            const AqTileDrawState *s,
+            double            x,
+            double            y,
+            double            w,
+            double            h)
+{
+  g_autoptr(AqChartData) chart = aq_report_table_chart (s->data->result, 0);
+  const char *kind = s->tile->chart ? s->tile->chart : "bar";
+  AqChartKind k = g_str_equal (kind, "line") ? AQ_CHART_LINE
+                  : g_str_equal (kind, "pie") ? AQ_CHART_PIE : AQ_CHART_BAR;
+
+  g_clear_pointer (&chart->title, g_free);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  aq_chart_render (cr, k, chart, w, h, p->ink);
+  cairo_restore (cr);
+}
+
+void
+aq_tile_draw_background (cairo_t     *cr,
+                         AqTileStyle  style,
+                         double       width,
+                         double       height)
+{
+  Palette p;
+
+  get_palette (style, &p);
+  set_rgb (cr, p.bg);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+}
+
+void
+aq_tile_draw (cairo_t               *cr,
+              AqTileStyle            style,
+              const AqTileDrawState *s,
+              double                 width,
+              double                 height)
+{
+  Palette p;
+  double pad, y, title_h;
+  const char *title;
+
+  g_return_if_fail (s != NULL && s->tile != NULL);
+
+  get_palette (style, &p);
+  pad = style == AQ_TILE_STYLE_SCREEN ? 18 : 12;
+  cairo_save (cr);
+  rounded (cr, 0.5, 0.5, width - 1, height - 1, style == AQ_TILE_STYLE_SCREEN ? 6 : 8);
+  set_rgb (cr, p.card);
+  cairo_fill_preserve (cr);
+  set_rgb (cr, s->selected ? (double[3]) { 0.21, 0.52, 0.89 } : p.line);
+  cairo_set_line_width (cr, s->selected ? 3 : 1);
+  cairo_stroke (cr);
+
+  title = s->tile->title ? s->tile->title : s->data ? s->data->title : NULL;
+  if (title == NULL)
+    title = s->tile->indicator ? s->tile->indicator : s->tile->report;
+  set_rgb (cr, p.muted);
+  title_h = text (cr, title, p.title_px, FALSE, pad, pad, width - 2 * pad - 110, 0);
+
+  /* the badge: these figures are old, or the warehouse cannot be reached */
+  if (s->stale && s->data)
+    {
+      const char *badge = _("Stale");
+      double bw = text_width (cr, badge, p.small_px, TRUE) + 14;
+
+      rounded (cr, width - pad - bw, pad, bw, p.small_px * 1.6, p.small_px * 0.8);
+      set_rgb (cr, warning_rgb);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      text (cr, badge, p.small_px, TRUE, width - pad - bw + 7, pad + p.small_px * 0.2, bw, 0);
+    }
+  /* when the figures are from */
+  if (s->data && s->data->as_of)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (s->data->as_of);
+      g_autofree char *hm = g_date_time_format (local, "%H:%M");
+      g_autofree char *as_of = NULL;
+
+      if (s->data->period)
+        /* Translators: when a tile's figures were read, and the month they are for */
+        as_of = g_strdup_printf (_("%s · as of %s"), s->data->period, hm);
+      else
+        /* Translators: when a tile's figures were read */
+        as_of = g_strdup_printf (_("as of %s"), hm);
+      set_rgb (cr, s->stale ? warning_rgb : p.muted);
+      text (cr, as_of, p.small_px, FALSE, pad, height - pad - p.small_px * 1.3,
+            width - 2 * pad, 1);
+    }
+
+  y = pad + title_h + 8;
+  if (s->data == NULL && s->error)
+    {
+      set_rgb (cr, alarm_rgb);
+      text (cr, s->error, p.small_px * 1.1, FALSE, pad, y, width - 2 * pad, 0);
+    }
+  else if (s->data)
+    {
+      double body_h = height - y - pad - p.small_px * 1.8;
+
+      cairo_rectangle (cr, 0, y, width, body_h);
+      cairo_clip (cr);
+      switch (s->data->kind)
+        {
+        case AQ_TILE_KPI:
+          draw_kpi (cr, &p, s, pad, y, width - 2 * pad, body_h);
+          break;
+        case AQ_TILE_CHART:
+          if (s->data->result)
+            draw_chart (cr, &p, s, pad, y, width - 2 * pad, body_h);
+          break;
+        case AQ_TILE_TABLE:
+          if (s->data->result)
+            draw_table (cr, &p, s, pad, y, width - 2 * pad, body_h);
+          break;
+        case AQ_TILE_MAP:
+        case AQ_TILE_ALARMS:
+        default:
+          set_rgb (cr, p.muted);
+          text (cr, _("Not available yet"), p.small_px * 1.1, FALSE, pad, y, width - 2 * pad,
+                0);
+          break;
+        }
+    }
+  cairo_restore (cr);
+  (void) ok_rgb;
+}

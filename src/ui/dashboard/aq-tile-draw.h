@@ -1,0 +1,38 @@
+/* aq-tile-draw.h — one dashboard tile drawn with cairo: the window, the kiosk and PNG/PDF */
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "aq-dashboard-data.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  AQ_TILE_STYLE_COCKPIT,   /* light cards in the window */
+  AQ_TILE_STYLE_SCREEN,    /* the calm control room: grey, large numerals */
+} AqTileStyle;
+
+typedef struct
+{
+  const AqDashboardTile *tile;
+  const AqTileData      *data;       /* (nullable): not fetched yet */
+  const char            *error;      /* (nullable): the last fetch failed */
+  gboolean               stale;      /* older than twice the interval, or unreachable */
+  gboolean               selected;   /* in the designer */
+} AqTileDrawState;
+
+/* Draws the tile into (0, 0, width, height) in logical pixels. */
+void  aq_tile_draw            (cairo_t               *cr,
+                               AqTileStyle            style,
+                               const AqTileDrawState *state,
+                               double                 width,
+                               double                 height);
+/* The background of a whole dashboard in @style. */
+void  aq_tile_draw_background (cairo_t               *cr,
+                               AqTileStyle            style,
+                               double                 width,
+                               double                 height);
+
+G_END_DECLS

@@ -73,14 +73,14 @@ static const MiningCase cases[] = {
     " SELECT s.acct || '|' || s.period || '|' || (SELECT min(x.period) FROM e x"
     "  WHERE x.acct = s.acct AND x.period >= s.period AND NOT EXISTS (SELECT 1 FROM e n"
     "  WHERE n.acct = x.acct AND n.period = x.period + interval '1 month')) FROM s" },
-  { "mining_reads_backwards", NULL, "account,finding_from",
+  { "mining_reads_backwards", "read_backwards", "account,finding_from",
     "SELECT acct || '|' || period FROM public.raw_bills"
     " WHERE read_status = '00' AND curr_read < prev_read" },
   { "mining_meter_overage", NULL, "meter_no,meter_size",
     "SELECT btrim(m.meter_no) || '|' || m.size_dn FROM src_meter.meter m WHERE m.status = '1' AND m.install_date + CASE WHEN m.size_dn <= 25 THEN interval '6 years'"
     "  WHEN m.size_dn <= 50 THEN interval '4 years' ELSE interval '2 years' END"
     "  <= " LAST_PERIOD " + interval '1 month'" },
-  { "mining_stopped_zero", NULL, "account",
+  { "mining_stopped_zero", "stopped_zero", "account",
     "SELECT b.acct FROM public.raw_bills b JOIN src_billing.account a ON btrim(a.acct_no) = b.acct"
     " WHERE a.status = '1' AND b.read_status = '03' AND b.qty = 0"
     " AND b.period = " LAST_PERIOD },
@@ -180,8 +180,18 @@ test_list (gconstpointer data)
 
       /* the simulator plants at least three of each kind, at every scale */
       g_assert_cmpuint (truth->len, >=, 3);
+      g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_free);
+
+      /* the truth names accounts: one finding each */
+      for (guint i = 0; i < listed->len; i++)
+        {
+          const char *key = g_ptr_array_index (listed, i);
+
+          g_ptr_array_add (accounts, g_strndup (key, strcspn (key, "|")));
+        }
+      g_ptr_array_sort (accounts, compare_strings);
       g_assert_cmpuint (n_rows, ==, truth->len);
-      assert_same_keys (c->truth, listed, truth);
+      assert_same_keys (c->truth, accounts, truth);
     }
 }
 
@@ -194,9 +204,6 @@ test_lists_not_empty (void)
       guint n_rows = 0;
       g_autoptr(GPtrArray) keys = report_keys (&cases[i], &n_rows);
 
-      if (g_str_equal (cases[i].report, "mining_reads_backwards")
-          || g_str_equal (cases[i].report, "mining_stopped_zero"))
-        continue;   /* not planted yet: 0 is the simulator's honest answer */
       g_assert_cmpuint (n_rows, >, 0);
     }
 }

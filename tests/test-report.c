@@ -752,14 +752,14 @@ test_nrw_levels (void)
       total_col = c;
   g_assert_cmpuint (total_col, !=, G_MAXUINT);
 
-  /* level 1 and level 2 subtotals: (Σsiv − Σbilled) / Σsiv of the level-3 zones inside */
-  res = aq_db_query (db, "SELECT z.level1_code, NULL, (sum(n.siv) - sum(n.billed)) / sum(n.siv)"
-                         " FROM dm.cube_nrw_monthly n JOIN dw.dim_dma_zone z USING (zone_code)"
-                         " WHERE n.level = 3 GROUP BY 1"
-                         " UNION ALL SELECT z.level1_code, z.level2_code,"
+  /* level 1 and level 2 subtotals: (Σsiv − Σbilled) / Σsiv with the zone's own measured
+   * input (its boundary meters, not its children's sum) and the billed volume inside it */
+  res = aq_db_query (db, "SELECT n.zone_code, NULL, (sum(n.siv) - sum(n.billed)) / sum(n.siv)"
+                         " FROM dm.cube_nrw_monthly n WHERE n.level = 1 GROUP BY 1"
+                         " UNION ALL SELECT z.level1_code, n.zone_code,"
                          " (sum(n.siv) - sum(n.billed)) / sum(n.siv)"
                          " FROM dm.cube_nrw_monthly n JOIN dw.dim_dma_zone z USING (zone_code)"
-                         " WHERE n.level = 3 GROUP BY 1, 2", 0, NULL, &error);
+                         " WHERE n.level = 2 GROUP BY 1, 2", 0, NULL, &error);
   g_assert_no_error (error);
   for (int i = 0; i < PQntuples (res); i++)
     {

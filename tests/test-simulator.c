@@ -325,9 +325,16 @@ test_billing_consistency (void)
 {
   AqDb *db = get_a ();
 
-  /* valid reads add up; estimates and meter changes are the only breaks in the chain */
+  /* valid reads add up; estimates, meter changes and the planted backward readings (one bill
+   * each, billed at 0) are the only breaks in the chain */
+  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT (acct_no, period)) FROM public.bills "
+                              "WHERE read_status IN ('00', '04') AND curr_read - prev_read <> qty"),
+                   ==, query_int (db, "SELECT count(*) FROM src_truth.anomaly "
+                                      "WHERE kind = 'read_backwards'"));
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM public.bills WHERE read_status "
-                              "IN ('00', '04') AND curr_read - prev_read <> qty"), ==, 0);
+                              "IN ('00', '04') AND curr_read - prev_read <> qty AND acct_no "
+                              "NOT IN (SELECT acct_no FROM src_truth.anomaly "
+                              "WHERE kind = 'read_backwards')"), ==, 0);
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM public.bills "
                               "WHERE tier1_qty + tier2_qty + tier3_qty <> qty "
                               "OR amount <> water_fee + sewage_fee OR qty < 0"), ==, 0);
@@ -530,6 +537,26 @@ test_anomalies (void)
       "ON m.meter_no = a.meter_no WHERE a.status = '1' AND m.size_dn >= 80 AND t.n >= 6 "
       "GROUP BY t.acct_no, t.n HAVING bool_and(r.read_status IN ('09', '02') AND r.qty = 0) "
       "FILTER (WHERE r.rn <= t.n) AND count(*) FILTER (WHERE r.rn <= t.n) = t.n) v" },
+    { "stopped_zero",
+      /* normal, the last N bills stopped/faulty and billed 0, the one before not */
+      "WITH t AS (SELECT acct_no, (regexp_match(detail, 'months=(\\d+)'))[1]::int AS n "
+      "FROM src_truth.anomaly WHERE kind = 'stopped_zero'), "
+      "r AS (SELECT b.acct_no, b.read_status, b.qty, row_number() OVER (PARTITION BY b.acct_no "
+      "ORDER BY b.period DESC) AS rn FROM (SELECT DISTINCT * FROM public.bills) b "
+      "JOIN t USING (acct_no)) "
+      "SELECT count(*) FROM (SELECT t.acct_no FROM t JOIN r USING (acct_no) "
+      "JOIN src_billing.account a USING (acct_no) WHERE a.status = '1' AND t.n >= 2 "
+      "GROUP BY t.acct_no, t.n HAVING bool_and(r.read_status = '03' AND r.qty = 0) "
+      "FILTER (WHERE r.rn <= t.n) AND count(*) FILTER (WHERE r.rn <= t.n) = t.n "
+      "AND bool_and(r.read_status <> '03') FILTER (WHERE r.rn = t.n + 1)) v" },
+    { "read_backwards",
+      /* exactly one valid reading below the previous one, in the planted month */
+      "SELECT count(*) FROM src_truth.anomaly t WHERE t.kind = 'read_backwards' "
+      "AND (SELECT count(*) FROM (SELECT DISTINCT * FROM public.bills) b "
+      "WHERE b.acct_no = t.acct_no AND b.read_status = '00' AND b.curr_read < b.prev_read) = 1 "
+      "AND EXISTS (SELECT 1 FROM public.bills b WHERE b.acct_no = t.acct_no "
+      "AND b.read_status = '00' AND b.curr_read < b.prev_read "
+      "AND b.period = (regexp_match(t.detail, 'period=(\\d+)'))[1])" },
   };
   AqDb *db = get_a ();
 

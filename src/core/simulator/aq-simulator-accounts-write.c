@@ -495,7 +495,7 @@ aq_sim_truth_write (AqSim   *sim,
 {
   static const char * const kinds[] = {
     NULL, "zero_streak", "never_read_spike", "demolished_active", "missing_meter_paying",
-    "large_no_reads",
+    "large_no_reads", "stopped_zero", "read_backwards",
   };
   AqCopyWriter *w = NULL;
   g_autoptr(GString) s = g_string_new (NULL);
@@ -560,6 +560,18 @@ aq_sim_truth_write (AqSim   *sim,
           aq_sim_append_period (s, sim->first_month + a->special_from);
           g_string_append (s, " last=");
           aq_sim_append_period (s, sim->first_month + a->special_to);
+          break;
+        case AQ_SIM_ANOMALY_STOPPED_ZERO:
+          g_string_append (s, "months=");
+          aq_sim_append_uint (s, (guint64) (a->special_to - a->special_from + 1));
+          g_string_append (s, " first=");
+          aq_sim_append_period (s, sim->first_month + a->special_from);
+          break;
+        case AQ_SIM_ANOMALY_READ_BACKWARDS:
+          g_string_append (s, "period=");
+          aq_sim_append_period (s, sim->first_month + a->special_from);
+          g_string_append (s, " delta=");
+          aq_sim_append_uint (s, (guint64) MAX (a->spike_qty, 0));
           break;
         default:
           break;

@@ -676,6 +676,9 @@ eligible (AqSim              *sim,
     case AQ_SIM_ANOMALY_MISSING_METER:
       return i < n_old && a->open_day < sim->now_day - 3 * 365
              && (a->cust_type == AQ_SIM_RES || a->cust_type == AQ_SIM_NONRES);
+    case AQ_SIM_ANOMALY_STOPPED_ZERO:
+    case AQ_SIM_ANOMALY_READ_BACKWARDS:
+      return a->bill_from <= 0 && (a->cust_type == AQ_SIM_RES || a->cust_type == AQ_SIM_NONRES);
     default:
       return FALSE;
     }
@@ -750,6 +753,24 @@ plant (AqSim        *sim,
       }
       break;
 
+    case AQ_SIM_ANOMALY_STOPPED_ZERO:
+      {
+        /* the meter stopped and the billing bills it at 0 (not at the usual month) */
+        int n = aq_sim_min (aq_random_range (&r, 2, 6), M - 2);
+
+        a->special_from = (gint16) (M - n);
+        a->special_to = (gint16) (M - 1);
+      }
+      break;
+
+    case AQ_SIM_ANOMALY_READ_BACKWARDS:
+      {
+        /* one reading keyed in below the previous one (digits swapped), billed at 0 */
+        a->special_from = a->special_to = (gint16) aq_random_range (&r, MAX (1, M - 9), M - 2);
+        a->spike_qty = aq_random_range (&r, 3, 40);
+      }
+      break;
+
     default:
       break;
     }
@@ -761,7 +782,8 @@ plant_anomalies (AqSim *sim,
 {
   static const guint order[] = {
     AQ_SIM_ANOMALY_LARGE_NO_READS, AQ_SIM_ANOMALY_NEVER_READ, AQ_SIM_ANOMALY_DEMOLISHED,
-    AQ_SIM_ANOMALY_MISSING_METER, AQ_SIM_ANOMALY_ZERO_STREAK,
+    AQ_SIM_ANOMALY_MISSING_METER, AQ_SIM_ANOMALY_ZERO_STREAK, AQ_SIM_ANOMALY_STOPPED_ZERO,
+    AQ_SIM_ANOMALY_READ_BACKWARDS,
   };
   g_autofree Candidate *cands = g_new (Candidate, sim->n_accounts);
   guint active = 0;

@@ -239,6 +239,12 @@ bill_account (AqSim          *sim,
         case AQ_SIM_ANOMALY_LARGE_NO_READS:
           status = k % 2 ? "09" : "02";
           break;
+        case AQ_SIM_ANOMALY_STOPPED_ZERO:
+          status = "03";
+          break;
+        case AQ_SIM_ANOMALY_READ_BACKWARDS:
+          status = "00";
+          break;
         default:
           status = "01";
           break;
@@ -293,6 +299,14 @@ bill_account (AqSim          *sim,
     case '0':
     case '4':
       st->T += consumed;
+      if (in_special && a->anomaly == AQ_SIM_ANOMALY_READ_BACKWARDS)
+        {
+          /* the wrong reading is billed at 0 and becomes the next bill's previous reading:
+           * the next read catches up */
+          curr = MAX (st->R - a->spike_qty, 0);
+          st->R = curr;
+          break;
+        }
       if (a->anomaly == AQ_SIM_ANOMALY_NEVER_READ && k == a->special_to + 1)
         {
           /* the first read carries all the unread months, and clearly so */
@@ -324,7 +338,7 @@ bill_account (AqSim          *sim,
     case '3':
       /* the meter stopped: it shows last month's reading and registers nothing */
       curr = st->R;
-      qty = typical;
+      qty = in_special && a->anomaly == AQ_SIM_ANOMALY_STOPPED_ZERO ? 0 : typical;
       break;
     default:
       /* 02 no access, 09 not read: nothing billed, the register runs on */

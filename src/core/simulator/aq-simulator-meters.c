@@ -167,6 +167,11 @@ aq_sim_meters_plan (AqSim *sim)
           m->end_event = lost ? AQ_SIM_METER_END_LOST : AQ_SIM_METER_END_REMOVE;
           m->status = lost ? 3 : 2;
         }
+      else if (a->anomaly == AQ_SIM_ANOMALY_STOPPED_ZERO)
+        {
+          m->fault_day = aq_sim_read_date (sim, i, a->special_from);
+          m->status = 4;
+        }
       else if (a->anomaly == AQ_SIM_ANOMALY_NONE && a->status == 1 && a->bill_to >= 1
                && !frozen (a, a->bill_to) && aq_random_chance (&r, 0.003))
         {

@@ -87,6 +87,8 @@ enum
   AQ_SIM_ANOMALY_DEMOLISHED,
   AQ_SIM_ANOMALY_MISSING_METER,
   AQ_SIM_ANOMALY_LARGE_NO_READS,
+  AQ_SIM_ANOMALY_STOPPED_ZERO,    /* the meter stopped, billed at 0 for the last months */
+  AQ_SIM_ANOMALY_READ_BACKWARDS,  /* one valid reading below the previous one */
   AQ_SIM_N_ANOMALIES
 };
 
@@ -276,7 +278,8 @@ typedef struct
   gint16   chronic_from, chronic_to; /* months whose bills stay unpaid for long */
   guint16  size_dn;
   guint16  book;
-  gint32   spike_qty;              /* never_read_spike: the first read's quantity */
+  gint32   spike_qty;              /* never_read_spike: the first read's quantity;
+                                      read_backwards: how far below */
   guint8   cust_type;
   guint8   key_kind;
   guint8   status;                 /* ACCT_STATUS 1..4 */

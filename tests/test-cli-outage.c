@@ -415,6 +415,95 @@ test_pinned_clock (void)
   g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
 }
 
+/* Notices follow their outage: a reviewer (never the author) rejects a draft; cancelling the
+ * outage withdraws every message not yet sent and says how many had left; a cancelled notice
+ * cannot be cancelled again. */
+static void
+test_cancel_withdraws (void)
+{
+  g_autofree char *zone = aq_test_query_string (db, "SELECT zone_code FROM dw.dim_dma_zone"
+                                                    " WHERE level = 3 ORDER BY zone_code"
+                                                    " OFFSET 1 LIMIT 1");
+  g_autofree char *out = NULL, *oid = NULL, *cid = NULL, *uid = NULL, *sql = NULL;
+  g_autoptr(JsonObject) outage = NULL, first = NULL, update = NULL, cancelled = NULL;
+  gint64 total;
+  int status;
+
+  out = ctl_at (conninfo, "2026-11-30T10:00:00+08:00", &status, "outage", "create", "--kind",
+                "planned", "--reason", "管道抢修", "--start", "2026-12-01 09:00", "--end",
+                "2026-12-01 17:00", "--zone", zone, "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  outage = aq_test_parse_object (out);
+  oid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (outage, "outage_id"));
+  g_free (out);
+  out = ctl_at (author_info, "2026-11-30T10:00:00+08:00", &status, "notify", "send", oid,
+                "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  first = aq_test_parse_object (out);
+  cid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (first, "campaign_id"));
+  g_free (out);
+  out = ctl_at (reviewer_info, "2026-11-30T10:01:00+08:00", &status, "notify", "approve", cid,
+                NULL);
+  g_assert_cmpint (status, ==, 0);
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %s", cid);
+  total = aq_test_query_int64 (db, sql);
+  g_assert_cmpint (total, >, 3);
+
+  /* a second notice: its author cannot reject it, a reviewer can; nothing is queued */
+  g_free (out);
+  out = ctl_at (author_info, "2026-11-30T10:02:00+08:00", &status, "notify", "send", oid,
+                "--kind", "update", "--template", "{community}停水时间更新", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  update = aq_test_parse_object (out);
+  uid = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (update, "campaign_id"));
+  g_free (out);
+  out = ctl_at (author_info, "2026-11-30T10:03:00+08:00", &status, "notify", "reject", uid, NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_free (out);
+  out = ctl_at (reviewer_info, "2026-11-30T10:03:00+08:00", &status, "notify", "reject", uid,
+                NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.campaign c WHERE campaign_id = %s"
+                         " AND status = 'rejected' AND reviewed_by = 'aqco_reviewer'"
+                         " AND NOT EXISTS (SELECT 1 FROM notify.message m"
+                         "                 WHERE m.campaign_id = c.campaign_id)", uid);
+  g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+
+  /* three messages have left; cancelling the outage withdraws the rest */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE notify.message SET status = 'sent', sent_at = now()"
+                         " WHERE message_id IN (SELECT message_id FROM notify.message"
+                         " WHERE campaign_id = %s ORDER BY message_id LIMIT 3)", cid);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (aq_db_exec (db, sql, &error));
+    g_assert_no_error (error);
+  }
+  g_free (out);
+  out = ctl_at (author_info, "2026-11-30T11:00:00+08:00", &status, "outage", "cancel", oid,
+                "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  cancelled = aq_test_parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (cancelled, "withdrawn"), ==, total - 3);
+  g_assert_cmpint (json_object_get_int_member (cancelled, "already_sent"), ==, 3);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %s"
+                         " AND status IN ('queued', 'sending')", cid);
+  g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM notify.campaign WHERE campaign_id = %s"
+                         " AND status = 'cancelled'", cid);
+  g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+
+  /* the text says the same, and a cancelled notice is not cancelled twice */
+  g_free (out);
+  out = ctl_at (author_info, "2026-11-30T11:00:00+08:00", &status, "notify", "cancel", cid,
+                NULL);
+  g_assert_cmpint (status, !=, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +529,7 @@ main (int   argc,
   g_test_add_func ("/cli/outage/hostile-areas", test_hostile_areas);
   g_test_add_func ("/cli/outage/create-and-notify", test_create_and_notify);
   g_test_add_func ("/cli/outage/pinned-clock", test_pinned_clock);
+  g_test_add_func ("/cli/outage/cancel-withdraws", test_cancel_withdraws);
   status = g_test_run ();
   {
     g_autofree char *area = g_build_filename (tmpdir, "area.geojson", NULL);

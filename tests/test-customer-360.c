@@ -191,6 +191,17 @@ test_phone_360 (void)
     g_assert_cmpint (json_object_get_int_member (view->balance, "overdue_months"), ==,
                      g_ascii_strtoll (months, NULL, 10));
   }
+  /* "data as of": the last successful load, in the utility's zone, minutes */
+  {
+    g_autoptr(GTimeZone) zone = aq_clock_zone ();
+    g_autofree char *zone_name = g_strdup (g_time_zone_get_identifier (zone));
+    g_autofree char *as_of = text1 ("SELECT to_char(max(finished_at) AT TIME ZONE $1,"
+                                    " 'YYYY-MM-DD HH24:MI') FROM meta.pipeline_run"
+                                    " WHERE status = 'succeeded'", zone_name);
+
+    g_assert_nonnull (as_of);
+    g_assert_cmpstr (json_object_get_string_member (view->balance, "data_as_of"), ==, as_of);
+  }
 
   /* bounded: never more rows than the section's limit */
   g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (view, "bills")), <=, 60);
@@ -298,6 +309,7 @@ test_dispatch_outage (void)
   g_autofree char *active_id = NULL;
   g_autofree char *planned_id = NULL;
   g_autofree char *cancelled_id = NULL;
+  g_autofree char *passed_id = NULL;
   g_autoptr(AqCustomerLookup) r = NULL;
   g_autoptr(GError) error = NULL;
   const char *insert =
@@ -327,6 +339,9 @@ test_dispatch_outage (void)
                               "2030-06-01 08:00", "2030-06-01 16:00", "planned" };
     const char *cancelled[] = { account, "planned", "called off",
                                 "2030-07-01 08:00", "2030-07-01 16:00", "cancelled" };
+    /* planned, and its window has passed: no longer announced as planned */
+    const char *passed[] = { account, "planned", "meter chamber works",
+                             "2020-03-01 08:00", "2020-03-01 16:00", "planned" };
 
     active_id = aq_db_query_string (db, insert, 6, active, &error);
     g_assert_no_error (error);
@@ -334,11 +349,13 @@ test_dispatch_outage (void)
     g_assert_no_error (error);
     cancelled_id = aq_db_query_string (db, insert, 6, cancelled, &error);
     g_assert_no_error (error);
+    passed_id = aq_db_query_string (db, insert, 6, passed, &error);
+    g_assert_no_error (error);
   }
 
   r = lookup (AQ_CUSTOMER_KEY_ACCOUNT, account, AQ_ROLE_AGENT);
   g_assert_nonnull (r->view);
-  g_assert_cmpint (aq_customer_360_get_count (r->view, "outages"), ==, warehouse_count + 2);
+  g_assert_cmpint (aq_customer_360_get_count (r->view, "outages"), ==, warehouse_count + 3);
   rows = aq_customer_360_get_rows (r->view, "outages");
   /* newest first: the planned one starts latest; the cancelled one is nowhere */
   {
@@ -383,15 +400,88 @@ test_dispatch_outage (void)
             g_assert_nonnull (strstr (json_object_get_string_member (alert, "text"),
                                       "main burst on the test street"));
           }
+        else if (json_object_get_int_member (alert, "outage_id")
+                 == g_ascii_strtoll (passed_id, NULL, 10))
+          {
+            g_assert_cmpstr (json_object_get_string_member (alert, "status"), ==, "passed");
+            g_assert_null (strstr (json_object_get_string_member (alert, "text"), "Planned"));
+            g_assert_nonnull (strstr (json_object_get_string_member (alert, "text"),
+                                      "not marked restored"));
+          }
         else
-          g_assert_cmpint (json_object_get_int_member (alert, "outage_id"), ==,
-                           g_ascii_strtoll (planned_id, NULL, 10));
+          {
+            g_assert_cmpint (json_object_get_int_member (alert, "outage_id"), ==,
+                             g_ascii_strtoll (planned_id, NULL, 10));
+            g_assert_cmpstr (json_object_get_string_member (alert, "status"), ==, "planned");
+            g_assert_nonnull (strstr (json_object_get_string_member (alert, "text"),
+                                      "Planned outage"));
+          }
       }
-    g_assert_cmpuint (dispatch_alerts, ==, 2);
+    g_assert_cmpuint (dispatch_alerts, ==, 3);
   }
   aq_db_rollback (db);
   g_assert_cmpint (count1 ("SELECT count(*) FROM notify.outage WHERE outage_id = $1::bigint",
                            active_id), ==, 0);
+}
+
+/* "碧水公寓 1901" is a room in a community (before today it was read as a phone tail only),
+ * and a search cut at the limit says how many matched in all. */
+static void
+test_room_and_total (void)
+{
+  g_autofree char *found = text1 ("SELECT cm.name || ' ' || p.room || ' ' || a.account_id"
+                                  " FROM dw.dim_account a"
+                                  " JOIN dw.dim_premise p USING (premise_id)"
+                                  " JOIN dw.dim_community cm ON cm.community_code = a.community_code"
+                                  " WHERE p.room ~ '^[0-9]{4}$' AND a.status = 'normal'"
+                                  " ORDER BY a.account_id LIMIT 1", NULL);
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *busiest = text1 ("SELECT cm.name FROM dw.dim_community cm"
+                                    " WHERE (SELECT count(*) FROM dw.dim_account a"
+                                    "        JOIN dw.dim_premise p USING (premise_id)"
+                                    "        WHERE p.address LIKE '%' || cm.name || '%') > 50"
+                                    " ORDER BY 1 LIMIT 1", NULL);
+
+  g_assert_nonnull (found);
+  parts = g_strsplit (found, " ", 3);
+  text = g_strdup_printf ("%s %s", parts[0], parts[1]);
+  {
+    g_autoptr(AqCustomerLookup) r = lookup (AQ_CUSTOMER_KEY_SEARCH, text, AQ_ROLE_AGENT);
+    JsonArray *c = r->matches->candidates;
+    gboolean seen = FALSE;
+
+    g_assert_cmpuint (json_array_get_length (c), >, 0);
+    for (guint i = 0; i < json_array_get_length (c); i++)
+      seen |= g_str_equal (json_object_get_string_member (json_array_get_object_element (c, i),
+                                                           "account_id"), parts[2]);
+    g_assert_true (seen);
+    g_assert_cmpint (r->matches->total, ==, json_array_get_length (c));
+    /* the room is what was meant: its accounts come before any phone tail */
+    {
+      const char *first = json_object_get_string_member (json_array_get_object_element (c, 0),
+                                                         "account_id");
+      g_autofree char *room = text1 ("SELECT p.room FROM dw.dim_account a"
+                                     " JOIN dw.dim_premise p USING (premise_id)"
+                                     " WHERE a.account_id = $1", first);
+
+      g_assert_cmpstr (room, ==, parts[1]);
+    }
+  }
+  if (busiest != NULL)
+    {
+      g_autoptr(AqCustomerLookup) r = lookup (AQ_CUSTOMER_KEY_TEXT, busiest, AQ_ROLE_AGENT);
+      gint64 all = count1 ("SELECT count(*) FROM dw.dim_account a"
+                           " JOIN dw.dim_premise p USING (premise_id)"
+                           " WHERE p.address LIKE '%' || $1 || '%'", busiest);
+
+      g_assert_cmpuint (json_array_get_length (r->matches->candidates), ==,
+                        AQ_CUSTOMER_SEARCH_LIMIT);
+      g_assert_cmpint (r->matches->total, >=, all);
+      g_assert_cmpint (r->matches->total, >, AQ_CUSTOMER_SEARCH_LIMIT);
+    }
+  else
+    g_test_message ("no community with more than 50 accounts in this warehouse");
 }
 
 static void
@@ -892,6 +982,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/alerts", test_alerts);
   g_test_add_func ("/customer-360/dispatch-outage", test_dispatch_outage);
   g_test_add_func ("/customer-360/shared-phone", test_shared_phone);
+  g_test_add_func ("/customer-360/room-and-total", test_room_and_total);
   g_test_add_func ("/customer-360/every-key", test_every_key);
   g_test_add_func ("/customer-360/miss", test_miss_and_bad_input);
   g_test_add_func ("/customer-360/masking", test_masking);

@@ -26,6 +26,8 @@
 static AqDb *db;
 
 /* The shared asserting helpers, on this test's warehouse. */
+static const char *test_conninfo;   /* the owner's, for the window's monitor */
+
 #define text1(sql, param) aq_test_text1 (db, sql, param)
 #define count1(sql, param) aq_test_count1 (db, sql, param)
 
@@ -100,7 +102,7 @@ test_phone_and_miss (void)
                  " WHERE ct.kind = 'mobile' AND ct.value = $1", mobile);
 
   window = aq_window_new (NULL, monitor);
-  aq_connection_monitor_set_conninfo (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, test_conninfo);
   gtk_window_present (GTK_WINDOW (window));
   aq_window_show_panel (window, "customer");
   panel = AQ_CUSTOMER_PANEL (aq_window_get_panel (window, "customer"));
@@ -177,7 +179,7 @@ test_candidates (void)
                     " WHERE ct.value = $1", phone);
 
   window = aq_window_new (NULL, monitor);
-  aq_connection_monitor_set_conninfo (monitor, NULL);
+  aq_connection_monitor_set_conninfo (monitor, test_conninfo);
   gtk_window_present (GTK_WINDOW (window));
   /* the hotline's hook: app.lookup and --lookup end here */
   aq_window_lookup (window, phone);
@@ -245,7 +247,7 @@ fixture_set_up (Fixture       *fixture,
                             " WHERE ct.value = $1", fixture->mobile);
   fixture->monitor = aq_connection_monitor_new ();
   fixture->window = aq_window_new (NULL, fixture->monitor);
-  aq_connection_monitor_set_conninfo (fixture->monitor, NULL);
+  aq_connection_monitor_set_conninfo (fixture->monitor, test_conninfo);
   gtk_window_present (GTK_WINDOW (fixture->window));
   aq_window_show_panel (fixture->window, "customer");
   fixture->panel = AQ_CUSTOMER_PANEL (aq_window_get_panel (fixture->window, "customer"));
@@ -562,6 +564,30 @@ test_reconnect (Fixture       *fixture,
                    fixture->account);
 }
 
+static gboolean
+page_is_customer (gpointer panel)
+{
+  return g_strcmp0 (aq_customer_panel_get_page (panel), "customer") == 0
+         && aq_test_panel_loaded (panel);
+}
+
+/* A lookup that failed while the warehouse was away runs again by itself when it answers. */
+static void
+test_retry_after_reconnect (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  aq_connection_monitor_set_conninfo (fixture->monitor,
+                                      "host=/nonexistent-aqueduct-socket dbname=none");
+  type_and_search (fixture->panel, fixture->mobile);
+  g_assert_cmpstr (aq_customer_panel_get_page (fixture->panel), ==, "error");
+
+  /* the warehouse is back: no Enter needed */
+  aq_connection_monitor_set_conninfo (fixture->monitor, test_conninfo);
+  aq_test_wait_for (page_is_customer, fixture->panel, 60, "the lookup to run again");
+  g_assert_cmpstr (aq_customer_panel_get_result (fixture->panel)->view->account_id, ==,
+                   fixture->account);
+}
+
 static AqRevealDialog *
 find_reveal_dialog (void)
 {
@@ -577,12 +603,31 @@ find_reveal_dialog (void)
   return NULL;
 }
 
+static gboolean
+roles_known (gpointer panel)
+{
+  return aq_customer_panel_get_roles_known (AQ_CUSTOMER_PANEL (panel))
+         && aq_test_panel_loaded (panel);
+}
+
+/* Logs the window in as @conninfo and waits until the warehouse has said what it may do. */
+static void
+log_in_as (Fixture    *fixture,
+           const char *conninfo)
+{
+  aq_connection_monitor_set_conninfo (fixture->monitor, conninfo);
+  g_assert_false (aq_customer_panel_get_roles_known (fixture->panel));
+  aq_test_wait_for (roles_known, fixture->panel, 60, "the login's roles");
+}
+
+/* No toggle: the warehouse says whose view it is, per login. */
 static void
 test_roles (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("org.aqueduct.Aqueduct");
   GtkWidget *panel = GTK_WIDGET (fixture->panel);
+  g_autofree char *agent_info = aq_test_login_conninfo (DB_NAME, "aqcp_agent", "agent");
+  g_autofree char *super_info = aq_test_login_conninfo (DB_NAME, "aqcp_super", "supervisor");
   g_autofree char *name = text1 ("SELECT c.name FROM dw.dim_account a"
                                  " JOIN dw.dim_customer c USING (customer_id)"
                                  " WHERE a.account_id = $1", fixture->account);
@@ -593,8 +638,23 @@ test_roles (Fixture       *fixture,
   g_autofree char *audited = NULL;
   AqRevealDialog *dialog;
 
-  /* the agent: masked, and no way to reveal */
-  g_settings_set_string (settings, "customer-role", "agent");
+  /* the balance is always there, and how fresh the data is */
+  g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label_with, "Balance due: "));
+  g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label_with, "Data as of 20"));
+
+  /* the old switch and its setting are gone */
+  g_assert_null (aq_test_find_widget (panel, match_mapped_label, "Supervisor"));
+  g_assert_null (aq_test_find_widget (panel, match_mapped_label, "Agent"));
+  {
+    g_autoptr(GSettingsSchema) schema =
+      g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                       "org.aqueduct.Aqueduct", TRUE);
+    g_assert_false (g_settings_schema_has_key (schema, "customer-role"));
+  }
+
+  /* the agent's login: masked, and no way to reveal */
+  log_in_as (fixture, agent_info);
+  type_and_search (fixture->panel, fixture->mobile);
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label, masked));
   g_assert_null (aq_test_find_widget (panel, match_mapped_action, "customer.reveal"));
   gtk_widget_activate_action (panel, "customer.reveal", NULL);
@@ -603,8 +663,8 @@ test_roles (Fixture       *fixture,
   g_assert_false (aq_panel_get_loading (AQ_PANEL (panel)));
   g_assert_false (aq_customer_panel_get_revealed (fixture->panel));
 
-  /* the supervisor: still masked until a reason is given */
-  g_settings_set_string (settings, "customer-role", "supervisor");
+  /* the supervisor's login: still masked until a reason is given */
+  log_in_as (fixture, super_info);
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label, masked));
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_action, "customer.reveal"));
   g_assert_true (gtk_widget_activate_action (panel, "customer.reveal", NULL));
@@ -625,18 +685,19 @@ test_roles (Fixture       *fixture,
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label, name));
   g_assert_null (aq_test_find_widget (panel, match_mapped_label, masked));
 
-  /* core wrote who, which account and why */
-  audited = aq_db_query_string (db, "SELECT count(*)::text FROM meta.audit_log"
+  /* core wrote who (the supervisor's login, not the OS user), which account and why */
+  audited = aq_db_query_string (db, "SELECT string_agg(actor, ',') FROM meta.audit_log"
                                     " WHERE action = 'customer.reveal' AND object = $1"
                                     "   AND detail->>'reason' = $2", 2, params, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (audited, ==, "1");
+  g_assert_cmpstr (audited, ==, "aqcp_super");
 
-  /* back to the agent: masked again at once */
-  g_settings_set_string (settings, "customer-role", "agent");
+  /* the agent logs in again: masked again at once */
+  log_in_as (fixture, agent_info);
   aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the masked lookup");
   g_assert_false (aq_customer_panel_get_revealed (fixture->panel));
   g_assert_nonnull (aq_test_find_widget (panel, match_mapped_label, masked));
+  g_assert_null (aq_test_find_widget (panel, match_mapped_action, "customer.reveal"));
 }
 
 int
@@ -648,9 +709,11 @@ main (int   argc,
   AqSimulatorOptions options;
   int ret;
 
-  /* Before any thread: the window's workers read it when they connect. */
+  /* The window is given the warehouse, as a profile gives it, never through
+   * AQUEDUCT_DATABASE_URL: that would override every login the roles test logs in as. */
   conninfo = aq_test_conninfo (DB_NAME);
-  g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  test_conninfo = conninfo;
+  g_unsetenv ("AQUEDUCT_DATABASE_URL");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -679,6 +742,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/customer-panel/reconnect", Fixture, NULL, fixture_set_up, test_reconnect,
               fixture_tear_down);
+  g_test_add ("/customer-panel/retry-after-reconnect", Fixture, NULL, fixture_set_up,
+              test_retry_after_reconnect, fixture_tear_down);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -1283,6 +1283,10 @@ test_bad_relay_config (void)
     { "[relay]\nbatch-size=0\n", "[relay] batch-size=0 is out of range" },
     { "[relay]\nlease-seconds=5\n[provider.hook]\ntype=webhook\nurl=http://x/\ntimeout=10\n",
       "lease-seconds=5 must be at least twice" },
+    /* 500 messages at 10 a second take 50 s: a 30 s lease would expire under the relay */
+    { "[relay]\nbatch-size=500\nlease-seconds=30\n"
+      "[provider.hook]\ntype=webhook\nurl=http://x/\ntimeout=3\nrate=10\n",
+      "lease-seconds=30 is shorter than batch-size=500 at [provider.hook] rate=10 (50 s)" },
     { "[provider.wx]\ntype=wechat\nurl=https://x/\n", "needs template-id" },
     { "[provider.a b]\ntype=webhook\nurl=http://x/\n", "[provider.a b] needs a name of letters" },
     { "[limits]\nrecipient-daily-limit=-1\n", "[limits] recipient-daily-limit=-1 is out of range" },

@@ -2,8 +2,10 @@
  *
  * Opens the dialog for a saved outage, checks the preview shows the first recipient's message
  * rendered with the real community, times and reason, edits the template and sees the preview
- * follow, refuses the author as reviewer, sends, and follows the live progress as the outbox
- * changes underneath; then retries the failed.
+ * follow; the window's login submits a draft and waits (no reviewer's name to type); a notice
+ * reviewer's login approves it in its own window; the first window follows the live progress
+ * as the outbox changes underneath, retries the failed, then cancels: what has not left is
+ * withdrawn and what had left is counted.
  */
 #include <adwaita.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #define DB_NAME "t_notice_dialog"
 
 static AqDb *db;
+static const char *test_conninfo;
 
 typedef struct
 {
@@ -60,6 +63,12 @@ campaign_started (gpointer data)
   return aq_notice_dialog_get_campaign_id (data) > 0;
 }
 
+static gboolean
+approve_gone (gpointer data)
+{
+  return aq_test_find_widget (data, match_label_text, "_Approve and Send") == NULL;
+}
+
 /* With AQ_SCREENSHOT_DIR set (by hand, for docs/screenshots), the dialog as drawn. */
 static void
 maybe_screenshot (GtkWidget  *widget,
@@ -99,7 +108,7 @@ test_compose_send_progress (void)
   gint64 outage_id;
   g_autoptr(GPtrArray) preview = NULL;
   AqNoticeDialog *dialog;
-  GtkWidget *body, *entry;
+  GtkWidget *body;
   g_autofree char *expected = NULL, *start_text = NULL, *end_text = NULL;
   AqRecipient *first;
   gint64 campaign, total;
@@ -119,7 +128,7 @@ test_compose_send_progress (void)
   start_text = aq_template_format_time (start);
   end_text = aq_template_format_time (end);
 
-  dialog = aq_notice_dialog_new (NULL, NULL, outage_id, "agent1");
+  dialog = aq_notice_dialog_new (NULL, test_conninfo, outage_id, "agent1");
   gtk_window_present (GTK_WINDOW (dialog));
   aq_test_wait_for (preview_shown, dialog, 60, "the preview");
 
@@ -139,35 +148,49 @@ test_compose_send_progress (void)
   body = aq_test_find_widget (GTK_WIDGET (dialog), match_name, "preview-body");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (body)), ==, expected);
 
-  /* the author cannot review; someone else can */
-  entry = aq_test_find_widget (GTK_WIDGET (dialog), aq_test_match_type,
-                               GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "notice.send", NULL)
-                  && aq_notice_dialog_get_campaign_id (dialog) > 0);
-  gtk_editable_set_text (GTK_EDITABLE (entry), "agent1");
-  g_assert_true (gtk_widget_has_css_class (entry, "error"));
-  gtk_editable_set_text (GTK_EDITABLE (entry), "agent2");
-  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  /* no reviewer's name to type: the window's login submits a draft */
+  g_assert_null (aq_test_find_widget (GTK_WIDGET (dialog), aq_test_match_type,
+                                      GSIZE_TO_POINTER (GTK_TYPE_ENTRY)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "notice.send", NULL));
-  aq_test_wait_for (campaign_started, dialog, 60, "the notice to be written");
-
-  /* the window's login wrote a draft; a second login approves it, and the window follows */
+  aq_test_wait_for (campaign_started, dialog, 60, "the draft to be written");
   campaign = aq_notice_dialog_get_campaign_id (dialog);
+
+  /* its author waits: no Approve for them, and nothing queued */
+  wait.root = GTK_WIDGET (dialog);
+  wait.text = "Waiting for approval: a notice reviewer, another person, approves it before "
+              "anything is sent.";
+  aq_test_wait_for (label_shown, &wait, 30, "the author's waiting note");
+  g_assert_null (aq_test_find_widget (GTK_WIDGET (dialog), match_label_text,
+                                      "_Approve and Send"));
+  {
+    g_autofree char *drafts = g_strdup_printf ("SELECT count(*) FROM notify.campaign c"
+                                               " WHERE campaign_id = %" G_GINT64_FORMAT
+                                               " AND status = 'draft' AND NOT EXISTS"
+                                               " (SELECT 1 FROM notify.message m"
+                                               "  WHERE m.campaign_id = c.campaign_id)",
+                                               campaign);
+    g_assert_cmpint (count_sql (drafts), ==, 1);
+  }
+
+  /* a notice reviewer's login opens the same outage: Approve is there, and sends it */
   {
     g_autofree char *info = aq_test_login_conninfo (DB_NAME, "aqnd_reviewer",
                                                     "dispatcher,notice_reviewer");
-    g_autoptr(AqDb) reviewer = aq_db_connect (info, &error);
+    AqNoticeDialog *review = aq_notice_dialog_new (NULL, info, outage_id, NULL);
+    LabelWait button = { GTK_WIDGET (review), "_Approve and Send" };
 
-    g_assert_no_error (error);
-    g_assert_true (aq_campaign_approve (reviewer, campaign, NULL, NULL, NULL, NULL, &error));
-    g_assert_no_error (error);
+    gtk_window_present (GTK_WINDOW (review));
+    aq_test_wait_for (label_shown, &button, 60, "the reviewer's Approve");
+    maybe_screenshot (GTK_WIDGET (review), "notice-review.png");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (review), "notice.approve", NULL));
+    aq_test_wait_for (approve_gone, review, 60, "the approval");
+    gtk_window_destroy (GTK_WINDOW (review));
   }
   sql = g_strdup_printf ("SELECT count(*) FROM notify.message WHERE campaign_id = %"
                          G_GINT64_FORMAT, campaign);
   total = count_sql (sql);
   g_assert_cmpint (total, >, 3);
   total_text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
-  wait.root = GTK_WIDGET (dialog);
   wait.text = total_text;
   aq_test_wait_for (label_shown, &wait, 30, "the waiting count");
   {
@@ -199,6 +222,31 @@ test_compose_send_progress (void)
       g_main_context_iteration (NULL, TRUE);
   }
 
+  /* two messages have left; Cancel Notice withdraws the rest and says how many had left */
+  {
+    g_autofree char *send2 = g_strdup_printf (
+      "UPDATE notify.message SET status = 'sent', sent_at = now() WHERE message_id IN"
+      " (SELECT message_id FROM notify.message WHERE campaign_id = %" G_GINT64_FORMAT
+      " ORDER BY message_id LIMIT 2)", campaign);
+    g_autofree char *expected_note = g_strdup_printf (
+      "Cancelled: %d messages withdrawn. 2 had already been sent: send a correction notice.",
+      (int) total - 2);
+    g_autofree char *left = g_strdup_printf (
+      "SELECT count(*) FROM notify.message WHERE campaign_id = %" G_GINT64_FORMAT
+      " AND status IN ('queued', 'sending')", campaign);
+    g_autofree char *withdrawn = g_strdup_printf (
+      "SELECT count(*) FROM notify.message m JOIN notify.campaign c USING (campaign_id)"
+      " WHERE campaign_id = %" G_GINT64_FORMAT " AND m.status = 'cancelled'"
+      " AND c.status = 'cancelled'", campaign);
+
+    g_assert_true (aq_db_exec (db, send2, &error));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "notice.cancel", NULL));
+    wait.text = expected_note;
+    aq_test_wait_for (label_shown, &wait, 30, "the cancellation's note");
+    g_assert_cmpint (count_sql (left), ==, 0);
+    g_assert_cmpint (count_sql (withdrawn), ==, total - 2);
+  }
+
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -210,8 +258,10 @@ main (int   argc,
   int ret;
 
   /* Before any thread: the dialog's workers read it when they connect. */
+  /* Each window gets its login's conninfo: AQUEDUCT_DATABASE_URL would override them all. */
   conninfo = aq_test_conninfo (DB_NAME);
-  g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  test_conninfo = conninfo;
+  g_unsetenv ("AQUEDUCT_DATABASE_URL");
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

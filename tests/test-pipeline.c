@@ -1251,6 +1251,58 @@ test_standard (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
 }
 
+/* A run whose process was killed (its connection gone) becomes interrupted when the next run
+ * starts, instead of staying running forever; a live run is left alone (016). */
+static void
+test_killed_interrupted (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) other = aq_db_connect (aq_db_get_conninfo (db), &error);
+  g_autofree char *killed = NULL, *pid = NULL, *live = NULL, *sql = NULL;
+  g_autofree char *status = NULL;
+
+  g_assert_no_error (error);
+  killed = aq_db_query_string (other, "INSERT INTO meta.pipeline_run (pipeline)"
+                                      " VALUES ('killed') RETURNING run_id::text",
+                               0, NULL, &error);
+  g_assert_no_error (error);
+  pid = aq_db_query_string (other, "SELECT pg_backend_pid()::text", 0, NULL, &error);
+  g_assert_no_error (error);
+  {
+    const char *params[] = { pid };
+    g_autofree char *done = aq_db_query_string (db, "SELECT pg_terminate_backend($1::int, 10000)"
+                                                    "::text", 1, params, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (done, ==, "true");
+  }
+  live = aq_db_query_string (db, "INSERT INTO meta.pipeline_run (pipeline) VALUES ('live')"
+                                 " RETURNING run_id::text", 0, NULL, &error);
+  g_assert_no_error (error);
+  {
+    const char *params[] = { killed };
+
+    status = aq_db_query_string (db, "SELECT status || ' ' || (finished_at IS NOT NULL)"
+                                     " FROM meta.pipeline_run WHERE run_id = $1::bigint",
+                                 1, params, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (status, ==, "interrupted true");
+  }
+  {
+    const char *params[] = { live };
+
+    g_free (status);
+    status = aq_db_query_string (db, "SELECT meta.pipeline_run_sweep()::text || ' ' || status"
+                                     " FROM meta.pipeline_run WHERE run_id = $1::bigint",
+                                 1, params, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (status, ==, "0 running");
+    sql = g_strdup_printf ("DELETE FROM meta.pipeline_run WHERE run_id IN (%s, %s)", killed, live);
+    g_assert_true (aq_db_exec (db, sql, &error));
+    g_assert_no_error (error);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1293,6 +1345,7 @@ main (int   argc,
   g_test_add_func ("/pipeline/run/failure-leaves-targets", test_failure_leaves_targets);
   g_test_add_func ("/pipeline/run/cancel", test_cancel);
   g_test_add_func ("/pipeline/run/progress", test_progress);
+  g_test_add_func ("/pipeline/run/killed-interrupted", test_killed_interrupted);
   g_test_add_func ("/pipeline/standard", test_standard);
   status = g_test_run ();
 

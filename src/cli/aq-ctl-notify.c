@@ -1,8 +1,9 @@
-/* aq-ctl-notify.c — aqueductctl notify send|approve|status|retry
+/* aq-ctl-notify.c — aqueductctl notify send|approve|reject|cancel|status|retry|list
  *
  * A notice needs two people, and the warehouse knows who they are: send writes a draft whose
  * author is the login; `notify approve` by a second login (the warehouse refuses the author)
- * queues it and writes its whole outbox in one transaction.
+ * queues it and writes its whole outbox in one transaction; `notify reject` refuses it.
+ * `notify cancel` withdraws every message not yet sent and says how many had already left.
  */
 #define G_LOG_DOMAIN "aqueductctl"
 
@@ -10,11 +11,14 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "aq-ctl.h"
 
 #define USAGE "notify send OUTAGE_ID [--template TEXT|@FILE] [--kind outage|update|restored] " \
               "[--quiet-hours 21-8|off] [--json] | " \
-              "approve CAMPAIGN [--template TEXT|@FILE] | " \
+              "approve CAMPAIGN [--template TEXT|@FILE] | reject CAMPAIGN | " \
+              "cancel CAMPAIGN [--json] | " \
               "status CAMPAIGN [--json] | retry CAMPAIGN | list OUTAGE_ID [--json]"
 
 static char *opt_template;
@@ -220,6 +224,75 @@ notify_retry (gint64 campaign_id)
 }
 
 static int
+notify_reject (gint64 campaign_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  if (!aq_campaign_reject (db, campaign_id, &error))
+    return fail (error);
+  return show_status (db, campaign_id);
+}
+
+/* Prints what a cancellation withdrew; shared with `outage cancel`. */
+void
+aq_ctl_print_withdrawn (const char *what,
+                        gint64      id,
+                        gint64      withdrawn,
+                        gint64      sent,
+                        gboolean    json)
+{
+  g_autofree char *w = g_strdup_printf ("%" G_GINT64_FORMAT, withdrawn);
+  g_autofree char *s = g_strdup_printf ("%" G_GINT64_FORMAT, sent);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_int_member (o, what, id);
+      json_object_set_int_member (o, "withdrawn", withdrawn);
+      json_object_set_int_member (o, "already_sent", sent);
+      json_node_take_object (root, o);
+      aq_ctl_print_json (root);
+      return;
+    }
+  /* Translators: %s is a number of messages */
+  g_print (ngettext ("%s message withdrawn: it will not be sent.\n",
+                     "%s messages withdrawn: they will not be sent.\n", withdrawn), w);
+  if (sent > 0)
+    /* Translators: %s is a number of messages; the command stays as it is */
+    g_print (ngettext ("%s message had already been sent: send a correction with "
+                       "“aqueductctl notify send OUTAGE_ID --kind update”.\n",
+                       "%s messages had already been sent: send a correction with "
+                       "“aqueductctl notify send OUTAGE_ID --kind update”.\n", sent), s);
+}
+
+static int
+notify_cancel (gint64 campaign_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  gint64 withdrawn = 0, sent = 0;
+
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  if (!aq_campaign_cancel (db, campaign_id, &withdrawn, &sent, &error))
+    return fail (error);
+  if (!opt_json)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
+
+      /* Translators: %s is a campaign's number */
+      g_print (_("Campaign %s cancelled.\n"), id);
+    }
+  aq_ctl_print_withdrawn ("campaign_id", campaign_id, withdrawn, sent, opt_json);
+  return AQ_CTL_OK;
+}
+
+static int
 notify_list (gint64 outage_id)
 {
   g_autoptr(GError) error = NULL;
@@ -259,7 +332,7 @@ int
 aq_ctl_notify (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("send|approve|status|retry|list");
+  g_autoptr(GOptionContext) context = g_option_context_new ("send|approve|reject|cancel|status|retry|list");
   const char *verb;
   gint64 id;
   int code = 0;
@@ -276,6 +349,10 @@ aq_ctl_notify (int    argc,
     return notify_send (id);
   if (strcmp (verb, "approve") == 0)
     return notify_approve (id);
+  if (strcmp (verb, "reject") == 0)
+    return notify_reject (id);
+  if (strcmp (verb, "cancel") == 0)
+    return notify_cancel (id);
   if (strcmp (verb, "status") == 0)
     {
       g_autoptr(GError) error = NULL;

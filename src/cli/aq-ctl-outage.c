@@ -302,6 +302,7 @@ outage_transition (const char *verb,
   g_autoptr(AqDb) db = NULL;
   char *end = NULL;
   gint64 id = g_ascii_strtoll (id_text, &end, 10);
+  gint64 withdrawn = 0, sent = 0;
   gboolean ok;
 
   if (id <= 0 || *end != '\0')
@@ -312,14 +313,18 @@ outage_transition (const char *verb,
   if (strcmp (verb, "restore") == 0)
     ok = aq_outage_mark_restored (db, id, NULL, &error);
   else if (strcmp (verb, "cancel") == 0)
-    ok = aq_outage_cancel (db, id, &error);
+    ok = aq_outage_cancel_counted (db, id, &withdrawn, &sent, &error);
   else
     ok = aq_outage_activate (db, id, &error);
   if (!ok)
     return fail (error);
-  g_print ("outage %" G_GINT64_FORMAT " %s\n", id,
-           strcmp (verb, "restore") == 0 ? "restored"
-           : strcmp (verb, "cancel") == 0 ? "cancelled" : "active");
+  if (!(opt_json && strcmp (verb, "cancel") == 0))
+    g_print ("outage %" G_GINT64_FORMAT " %s\n", id,
+             strcmp (verb, "restore") == 0 ? "restored"
+             : strcmp (verb, "cancel") == 0 ? "cancelled" : "active");
+  /* its notices followed it: say what will not go out and what already did */
+  if (strcmp (verb, "cancel") == 0)
+    aq_ctl_print_withdrawn ("outage_id", id, withdrawn, sent, opt_json);
   return AQ_CTL_OK;
 }
 

@@ -49,5 +49,11 @@ void aq_ctl_progress     (double       fraction,
                           gpointer     user_data);
 void aq_ctl_progress_done (void);
 GCancellable *aq_ctl_cancellable (void);
+/* aq-ctl-notify.c: what a cancelled notice or outage withdrew, and what had already left */
+void aq_ctl_print_withdrawn (const char *what,
+                             gint64      id,
+                             gint64      withdrawn,
+                             gint64      sent,
+                             gboolean    json);
 
 G_END_DECLS

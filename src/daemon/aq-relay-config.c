@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "aqueduct-core.h"
 
 /* ---- auxiliary methods ---- */
@@ -283,6 +285,19 @@ aq_relay_config_load (AqRelayConfig  *config,
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
                        "%s: [relay] lease-seconds=%u must be at least twice [provider.%s] "
                        "timeout=%g", path, config->lease_seconds, p->name, p->timeout);
+          return FALSE;
+        }
+      /* a batch at the provider's rate takes batch-size / rate seconds to leave: a shorter
+       * lease runs out under the relay's feet and it claims its own messages again */
+      if (p->rate > 0 && (double) config->batch_size / p->rate > config->lease_seconds)
+        {
+          /* Translators: a daemon configuration error; the keys in [] stay as they are */
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                       _("%s: [relay] lease-seconds=%u is shorter than batch-size=%u at "
+                         "[provider.%s] rate=%g (%.0f s): raise lease-seconds or lower "
+                         "batch-size"),
+                       path, config->lease_seconds, config->batch_size, p->name, p->rate,
+                       (double) config->batch_size / p->rate);
           return FALSE;
         }
     }

@@ -191,7 +191,9 @@ static const char profile_sql[] =
   "       (SELECT wo_no || ' ' || created_at FROM dw.fact_work_order"
   "        WHERE account_id = $1 AND category = 'complaint'"
   "          AND status NOT IN ('closed', 'cancelled')"
-  "        ORDER BY created_at DESC LIMIT 1) AS open_complaint"
+  "        ORDER BY created_at DESC LIMIT 1) AS open_complaint,"
+  "       (SELECT extract(epoch FROM max(finished_at))::bigint FROM meta.pipeline_run"
+  "        WHERE status = 'succeeded') AS data_as_of"
   " FROM (SELECT $1::text AS account_id) k"
   " LEFT JOIN dm.customer_profile cp ON cp.account_id = k.account_id";
 
@@ -208,6 +210,18 @@ read_profile (PGresult      *res,
   view->balance = json_object_new ();
   json_object_set_double_member (view->balance, "late_fees",
                                  g_ascii_strtod (PQgetvalue (res, 0, 12), NULL));
+  /* "data as of": the last load that succeeded, in the utility's time */
+  if (!PQgetisnull (res, 0, 14))
+    {
+      g_autoptr(GDateTime) utc =
+        g_date_time_new_from_unix_utc (g_ascii_strtoll (PQgetvalue (res, 0, 14), NULL, 10));
+      g_autoptr(GTimeZone) zone = aq_clock_zone ();
+      g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, zone) : NULL;
+      g_autofree char *text = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+
+      if (text != NULL)
+        json_object_set_string_member (view->balance, "data_as_of", text);
+    }
   if (!PQgetisnull (res, 0, 13))
     {
       g_auto(GStrv) parts = g_strsplit (PQgetvalue (res, 0, 13), " ", 2);
@@ -250,7 +264,10 @@ read_profile (PGresult      *res,
       json_object_set_double_member (extra, "amount", arrears);
       json_object_set_int_member (extra, "overdue_months", overdue);
       add_alert (view, "arrears",
-                 g_strdup_printf (_("Owes %.2f yuan over %d overdue months"), arrears, overdue),
+                 /* Translators: %.2f is an amount in yuan, %d a number of months */
+                 g_strdup_printf (ngettext ("Owes %.2f yuan over %d overdue month",
+                                            "Owes %.2f yuan over %d overdue months", overdue),
+                                  arrears, overdue),
                  extra);
     }
   if (zero_streak >= 6 || spike)
@@ -261,8 +278,9 @@ read_profile (PGresult      *res,
       json_object_set_boolean_member (extra, "spike", spike);
       add_alert (view, "anomaly",
                  spike ? g_strdup (_("The last reading is over 5 times the 12-month median"))
-                       : g_strdup_printf (_("No consumption for %d months in a row"),
-                                          zero_streak),
+                       : g_strdup_printf (ngettext ("No consumption for %d month in a row",
+                                                    "No consumption for %d months in a row",
+                                                    zero_streak), zero_streak),
                  extra);
     }
 
@@ -281,7 +299,9 @@ read_profile (PGresult      *res,
 
     add_tag (view, "zero_streak", months,
              zero_streak > 0
-             ? g_strdup_printf (_("%d months in a row without consumption, up to the last bill"),
+             ? g_strdup_printf (ngettext ("%d month without consumption, up to the last bill",
+                                          "%d months in a row without consumption, up to the "
+                                          "last bill", zero_streak),
                                 zero_streak)
              : g_strdup (_("The last bill had consumption")));
   }
@@ -344,11 +364,31 @@ open_orders_overdue (AqCustomer360 *view)
     }
 }
 
-/* An outage planned or under way over the address is what the caller most likely rings about. */
+/* A local time as the warehouse keeps it ("2026-12-01 16:00:00", the utility's zone). */
+static GDateTime *
+parse_local (const char *text,
+             GTimeZone  *zone)
+{
+  g_autofree char *iso = NULL;
+
+  if (text == NULL || strlen (text) < 16)
+    return NULL;
+  iso = g_strdup (text);
+  if (iso[10] == ' ')
+    iso[10] = 'T';
+  return g_date_time_new_from_iso8601 (iso, zone);
+}
+
+/* An outage planned or under way over the address is what the caller most likely rings about.
+ * What it says follows aq_clock, not the stored status alone: a planned outage whose start
+ * has come is under way, and one whose window has passed is no longer "planned" but an outage
+ * dispatch has not marked restored (status "passed"). */
 static void
 add_outage_alerts (AqCustomer360 *view)
 {
   JsonArray *rows = aq_customer_360_get_rows (view, "outages");
+  g_autoptr(GTimeZone) zone = aq_clock_zone ();
+  g_autoptr(GDateTime) now = aq_clock_now ();
 
   for (guint i = 0; rows && i < json_array_get_length (rows); i++)
     {
@@ -358,25 +398,37 @@ add_outage_alerts (AqCustomer360 *view)
       if (g_strcmp0 (status, "planned") == 0 || g_strcmp0 (status, "active") == 0)
         {
           JsonObject *extra = json_object_new ();
+          const char *start = json_object_get_string_member (row, "start_time");
           const char *end = json_object_get_string_member (row, "end_time");
+          const char *reason = json_object_get_string_member (row, "reason");
+          g_autoptr(GDateTime) start_at = parse_local (start, zone);
+          g_autoptr(GDateTime) end_at = parse_local (end, zone);
+          const char *effective = status;
+          char *text;
+
+          if (end_at != NULL && g_date_time_compare (now, end_at) >= 0)
+            effective = "passed";
+          else if (start_at != NULL && g_date_time_compare (now, start_at) >= 0)
+            effective = "active";
 
           json_object_set_int_member (extra, "outage_id",
                                       json_object_get_int_member (row, "outage_id"));
           json_object_set_string_member (extra, "source",
                                          json_object_get_string_member (row, "source"));
-          json_object_set_string_member (extra, "status", status);
-          json_object_set_string_member (extra, "start_time",
-                                         json_object_get_string_member (row, "start_time"));
+          json_object_set_string_member (extra, "status", effective);
+          json_object_set_string_member (extra, "start_time", start);
           json_object_set_string_member (extra, "expected_restoration", end);
-          add_alert (view, "outage",
-                     g_strcmp0 (status, "active") == 0
-                     ? g_strdup_printf (_("No water at this address now (%s); expected back "
-                                          "by %s"),
-                                        json_object_get_string_member (row, "reason"), end)
-                     : g_strdup_printf (_("Planned outage from %s to %s (%s)"),
-                                        json_object_get_string_member (row, "start_time"), end,
-                                        json_object_get_string_member (row, "reason")),
-                     extra);
+          if (g_str_equal (effective, "passed"))
+            /* Translators: %s are the outage's start, its expected end and its reason */
+            text = g_strdup_printf (_("Outage from %s to %s (%s) should be over, but it is not "
+                                      "marked restored: check with dispatch"),
+                                    start, end, reason);
+          else if (g_str_equal (effective, "active"))
+            text = g_strdup_printf (_("No water at this address now (%s); expected back "
+                                      "by %s"), reason, end);
+          else
+            text = g_strdup_printf (_("Planned outage from %s to %s (%s)"), start, end, reason);
+          add_alert (view, "outage", text, extra);
         }
     }
 }
@@ -805,6 +857,7 @@ aq_customer_lookup_to_json (AqCustomerLookup *lookup)
   json_object_set_object_member (root, "searched", searched);
   json_object_set_string_member (root, "role", aq_role_to_string (lookup->role));
   json_object_set_int_member (root, "found", json_array_get_length (lookup->matches->candidates));
+  json_object_set_int_member (root, "total", lookup->matches->total);
   json_object_set_array_member (root, "candidates", json_array_ref (lookup->matches->candidates));
   if (lookup->view)
     json_object_set_member (root, "customer", aq_customer_360_to_json (lookup->view));

@@ -30,15 +30,16 @@
 
 /* One select list for every key: what a candidate row shows. */
 #define CANDIDATE_SELECT                                                              \
-  "SELECT a.account_id, a.customer_id, c.name, coalesce(c.mobile, c.landline) AS phone," \
+  "SELECT count(*) OVER () AS total, a.account_id, a.customer_id, c.name, coalesce(c.mobile, c.landline) AS phone," \
   "       p.address, cm.name AS community, a.status AS account_status, c.customer_type"  \
   " FROM dw.dim_account a"                                                            \
   " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"                          \
   " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"                             \
   " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
 /* open accounts first: the caller is most likely about the account that is still billed */
-#define CANDIDATE_ORDER " ORDER BY a.status = 'normal' DESC, a.opened_on DESC, a.account_id" \
-                        " LIMIT " G_STRINGIFY (AQ_CUSTOMER_SEARCH_LIMIT)
+#define CANDIDATE_ORDER_BY " a.status = 'normal' DESC, a.opened_on DESC, a.account_id" \
+                           " LIMIT " G_STRINGIFY (AQ_CUSTOMER_SEARCH_LIMIT)
+#define CANDIDATE_ORDER " ORDER BY" CANDIDATE_ORDER_BY
 
 /* ---- auxiliary methods ---- */
 
@@ -432,7 +433,8 @@ _aq_customer_search (AqDb           *db,
         }
       matches->value = g_strdup (p0);
       /* the number matched, not the customer's first one: it is what the caller dialled from */
-      sql = g_strdup ("SELECT a.account_id, a.customer_id, c.name, $1::text AS phone,"
+      sql = g_strdup ("SELECT count(*) OVER () AS total, a.account_id, a.customer_id, c.name,"
+                      "       $1::text AS phone,"
                       "       p.address, cm.name AS community, a.status AS account_status,"
                       "       c.customer_type"
                       " FROM dw.dim_account a"
@@ -478,10 +480,15 @@ _aq_customer_search (AqDb           *db,
         params[0] = p0;
         params[1] = p1;
         n_params = 2;
+        /* "碧水公寓 1901" is as likely a room as a phone tail: both, the room first */
         sql = g_strdup (CANDIDATE_SELECT
-                        " WHERE a.customer_id IN (SELECT masked.customers_with_contact_tail($1))"
-                        "   AND (cm.name LIKE $2 OR p.address LIKE $2 OR p.building LIKE $2)"
-                        CANDIDATE_ORDER);
+                        " WHERE (a.customer_id IN"
+                        "          (SELECT masked.customers_with_contact_tail($1))"
+                        "        AND (cm.name LIKE $2 OR p.address LIKE $2 OR p.building LIKE $2))"
+                        "    OR (p.room = $1 AND a.community_code IN"
+                        "          (SELECT community_code FROM dw.dim_community"
+                        "           WHERE name LIKE $2))"
+                        " ORDER BY p.room = $1 AND cm.name LIKE $2 DESC," CANDIDATE_ORDER_BY);
       }
       break;
 
@@ -522,9 +529,11 @@ _aq_customer_search (AqDb           *db,
   aq_db_unwatch_cancellable (db, cancellable, handler);
   if (res == NULL)
     return NULL;
+  /* column 0 is how many matched in all, before the limit: "50 of 1,243" */
+  matches->total = PQntuples (res) ? g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10) : 0;
   for (int i = 0; i < PQntuples (res); i++)
     json_array_add_object_element (matches->candidates,
-                                   _aq_customer_row_to_json (res, i, 0, role));
+                                   _aq_customer_row_to_json (res, i, 1, role));
 
   /* the echoes are masked here like the rows, so no caller repeats what the role may not see */
   {

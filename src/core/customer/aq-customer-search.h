@@ -30,6 +30,7 @@ typedef struct
                                * number…, masked by role */
   JsonArray     *candidates;  /* objects: account_id, customer_id, name, phone, address,
                                * community, account_status, customer_type; masked by role */
+  gint64         total;       /* how many matched, of which at most the limit are candidates */
 } AqCustomerMatches;
 
 const char        *aq_customer_key_to_string (AqCustomerKey       key);

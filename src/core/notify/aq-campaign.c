@@ -76,7 +76,8 @@
   "       count(m.message_id) FILTER (WHERE m.status = 'failed')," \
   "       count(m.message_id)," \
   "       count(m.message_id) FILTER (WHERE m.channel = 'sms')," \
-  "       count(m.message_id) FILTER (WHERE m.channel = 'wechat')" \
+  "       count(m.message_id) FILTER (WHERE m.channel = 'wechat')," \
+  "       count(m.message_id) FILTER (WHERE m.status = 'cancelled')" \
   " FROM notify.campaign c LEFT JOIN notify.message m ON m.campaign_id = c.campaign_id"
 
 /* ---- auxiliary methods ---- */
@@ -277,7 +278,7 @@ status_from_row (PGresult *res, int row)
 {
   AqCampaignStatus *s = g_new0 (AqCampaignStatus, 1);
   gint64 *counts[] = { &s->queued, &s->sending, &s->sent, &s->delivered, &s->failed, &s->total,
-                       &s->sms, &s->wechat };
+                       &s->sms, &s->wechat, &s->cancelled };
 
   s->campaign_id = g_ascii_strtoll (PQgetvalue (res, row, 0), NULL, 10);
   s->outage_id = g_ascii_strtoll (PQgetvalue (res, row, 1), NULL, 10);
@@ -729,11 +730,158 @@ aq_campaign_retry_failed (AqDb     *db,
       g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No campaign %s"), id);
       return -1;
     }
-  res = aq_db_query (db, "UPDATE notify.message SET status = 'queued', attempts = 0,"
+  /* a withdrawn campaign stays withdrawn; a done one is queued again with its failures */
+  res = aq_db_query (db, "WITH c AS (UPDATE notify.campaign SET status = 'queued'"
+                         "           WHERE campaign_id = $1 AND status IN ('queued', 'done')"
+                         "           RETURNING campaign_id)"
+                         " UPDATE notify.message SET status = 'queued', attempts = 0,"
                          "  next_attempt_at = $2::timestamptz, lease_owner = NULL,"
                          "  lease_until = NULL"
-                         " WHERE campaign_id = $1 AND status = 'failed'",
+                         " WHERE campaign_id IN (SELECT campaign_id FROM c) AND status = 'failed'",
                      2, params, error);
+  if (res == NULL)
+    return -1;
+  return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+}
+
+/* Runs @sql, an UPDATE … RETURNING of one campaign ($1); no row: NOT_FOUND for a missing
+ * campaign, INVALID for one in another state. */
+static gboolean
+move_campaign (AqDb        *db,
+               gint64       campaign_id,
+               const char  *sql,
+               GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = aq_db_query (db, sql, 1, params, error);
+  g_autofree char *status = NULL;
+
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) > 0)
+    return TRUE;
+  status = aq_db_query_string (db, "SELECT status FROM notify.campaign WHERE campaign_id = $1",
+                               1, params, error);
+  if (status == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No campaign %s"), id);
+      return FALSE;
+    }
+  /* Translators: the first %s is a campaign's number, the second its state (done, …) */
+  g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Campaign %s is %s: it cannot change so"),
+               id, status);
+  return FALSE;
+}
+
+/**
+ * aq_campaign_cancel:
+ *
+ * Withdraws a draft or queued campaign. The queued messages become cancelled in the
+ * warehouse (016's trigger) in this transaction; what is already being sent or was sent is
+ * counted in @sent.
+ */
+gboolean
+aq_campaign_cancel (AqDb     *db,
+                    gint64    campaign_id,
+                    gint64   *withdrawn,
+                    gint64   *sent,
+                    GError  **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  if (!aq_db_begin (db, error))
+    return FALSE;
+  if (!move_campaign (db, campaign_id,
+                      "UPDATE notify.campaign SET status = 'cancelled'"
+                      " WHERE campaign_id = $1 AND status IN ('draft', 'queued')"
+                      " RETURNING campaign_id", error))
+    goto fail;
+  res = aq_db_query (db, "SELECT count(*) FILTER (WHERE status = 'cancelled'),"
+                         "       count(*) FILTER (WHERE status IN ('sending', 'sent',"
+                         "                                         'delivered'))"
+                         " FROM notify.message WHERE campaign_id = $1", 1, params, error);
+  if (res == NULL)
+    goto fail;
+  if (withdrawn)
+    *withdrawn = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  if (sent)
+    *sent = g_ascii_strtoll (PQgetvalue (res, 0, 1), NULL, 10);
+  return aq_db_commit (db, error);
+
+fail:
+  aq_db_rollback (db);
+  return FALSE;
+}
+
+gboolean
+aq_campaign_reject (AqDb     *db,
+                    gint64    campaign_id,
+                    GError  **error)
+{
+  g_autoptr(GDateTime) now = aq_clock_now ();
+  g_autofree char *now_text = time_param (now);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, campaign_id);
+  g_autofree char *author = NULL;
+  g_autofree char *login = NULL;
+  const char *params[] = { id, now_text };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  author = aq_db_query_string (db, "SELECT created_by FROM notify.campaign"
+                                   " WHERE campaign_id = $1", 1, params, error);
+  if (author == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No campaign %s"), id);
+      return FALSE;
+    }
+  login = aq_db_query_string (db, "SELECT session_user::text", 0, NULL, error);
+  if (login == NULL)
+    return FALSE;
+  if (same_person (login, author))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_PERMISSION,
+                   _("reviewer: %s wrote this notice; a second person must review it"), login);
+      return FALSE;
+    }
+  res = aq_db_query (db, "UPDATE notify.campaign SET status = 'rejected',"
+                         "  reviewed_by = session_user, reviewed_at = $2::timestamptz"
+                         " WHERE campaign_id = $1 AND status = 'draft' RETURNING campaign_id",
+                     2, params, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    {
+      g_autofree char *status = aq_db_query_string (db, "SELECT status FROM notify.campaign"
+                                                        " WHERE campaign_id = $1",
+                                                    1, params, error);
+
+      if (status != NULL)
+        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Campaign %s is %s, not a draft"),
+                     id, status);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+aq_campaign_finish_done (AqDb     *db,
+                         GError  **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), -1);
+  res = aq_db_query (db, "UPDATE notify.campaign c SET status = 'done'"
+                         " WHERE c.status = 'queued'"
+                         "   AND NOT EXISTS (SELECT 1 FROM notify.message m"
+                         "                   WHERE m.campaign_id = c.campaign_id"
+                         "                     AND m.status IN ('queued', 'sending'))",
+                     0, NULL, error);
   if (res == NULL)
     return -1;
   return g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
@@ -744,9 +892,9 @@ aq_campaign_status_to_json (AqCampaignStatus *s)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   const char *names[] = { "queued", "sending", "sent", "delivered", "failed", "total", "sms",
-                          "wechat" };
+                          "wechat", "cancelled" };
   gint64 values[] = { s->queued, s->sending, s->sent, s->delivered, s->failed, s->total,
-                      s->sms, s->wechat };
+                      s->sms, s->wechat, s->cancelled };
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "campaign_id");

@@ -59,6 +59,7 @@ typedef struct
   GDateTime *not_before;     /* (nullable) */
   gint64     queued, sending, sent, delivered, failed, total;
   gint64     sms, wechat;    /* messages per channel */
+  gint64     cancelled;      /* messages withdrawn before they left */
 } AqCampaignStatus;
 
 void       aq_campaign_status_free     (AqCampaignStatus    *status);
@@ -106,6 +107,24 @@ GPtrArray *aq_campaign_list            (AqDb                *db,
  * so the relay's give-up limit starts over); returns how many, -1 on error. */
 gint64     aq_campaign_retry_failed    (AqDb                *db,
                                         gint64               campaign_id,
+                                        GError             **error);
+/* Withdraws a draft or queued campaign: every message not yet sent stays unsent (the
+ * warehouse's trigger, in the same transaction). @withdrawn: how many will not go out; @sent:
+ * how many had already left (sending, sent, delivered), for a correction notice. A campaign
+ * already done, cancelled or rejected is AQ_ERROR_INVALID. */
+gboolean   aq_campaign_cancel          (AqDb                *db,
+                                        gint64               campaign_id,
+                                        gint64              *withdrawn,
+                                        gint64              *sent,
+                                        GError             **error);
+/* A reviewer refuses a draft: it becomes rejected, reviewed by the current login (the
+ * warehouse refuses its author, as for an approval). */
+gboolean   aq_campaign_reject          (AqDb                *db,
+                                        gint64               campaign_id,
+                                        GError             **error);
+/* Queued campaigns with nothing left to send (no queued or sending message) become done;
+ * returns how many, -1 on error. The relay calls it after each batch. */
+gint64     aq_campaign_finish_done     (AqDb                *db,
                                         GError             **error);
 JsonNode  *aq_campaign_status_to_json  (AqCampaignStatus    *status);
 

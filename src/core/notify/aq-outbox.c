@@ -20,12 +20,18 @@
  * queued or being sent (a fast provider answers before our write) is kept with applied_at
  * NULL, and the same transaction that records the message as sent applies it — but only if
  * it came from the provider that sent it. A late "failed" never undoes a "delivered".
+ *
+ * A campaign whose messages have all left (none queued or being sent) becomes done in the
+ * transaction that records its last outcome. The daily limit per recipient counts from the
+ * utility's midnight (aq_clock_zone()), not the server's.
  */
 #define G_LOG_DOMAIN "aq-outbox"
 
 #include "config.h"
 
 #include "aq-outbox.h"
+
+#include "aq-clock.h"
 
 #include <stdlib.h>
 
@@ -49,7 +55,7 @@ static const char claim_sql[] =
   "           extract(epoch FROM now() - m.next_attempt_at)::float8,"
   "           (SELECT count(*) FROM notify.message s"
   "             WHERE s.recipient = m.recipient AND s.status IN ('sent', 'delivered')"
-  "               AND s.sent_at >= date_trunc('day', now()))";
+  "               AND s.sent_at >= date_trunc('day', now() AT TIME ZONE $5) AT TIME ZONE $5)";
 
 /* A message a receipt already settled (delivered or failed before our own write got there)
  * keeps its status; it still gets its provider id and sent_at. */
@@ -73,6 +79,16 @@ static const char record_sql[] =
   "      AS o (message_id, kind, provider, provider_msg_id, error, delay_ms)"
   " WHERE m.message_id = o.message_id AND m.lease_owner = $1"
   "   AND (m.status = 'sending' OR (o.kind = 'sent' AND m.status IN ('delivered', 'failed')))";
+
+/* $1: the messages just recorded. Their campaigns with nothing left to send are done. */
+static const char done_sql[] =
+  "UPDATE notify.campaign AS c SET status = 'done'"
+  " WHERE c.status = 'queued'"
+  "   AND c.campaign_id IN (SELECT campaign_id FROM notify.message"
+  "                          WHERE message_id = ANY ($1::bigint[]))"
+  "   AND NOT EXISTS (SELECT 1 FROM notify.message q"
+  "                    WHERE q.campaign_id = c.campaign_id"
+  "                      AND q.status IN ('queued', 'sending'))";
 
 static const char depth_sql[] =
   "SELECT count(*) FROM notify.message WHERE status IN ('queued', 'sending')";
@@ -216,9 +232,12 @@ aq_outbox_claim (AqDb               *db,
     append_element (channel_array, channels[i]);
   g_string_append_c (channel_array, '}');
   {
-    const char *params[] = { owner, lease, lim, channel_array->str };
+    /* "today" for the daily limit begins at the utility's midnight, not the server's */
+    g_autoptr(GTimeZone) zone = aq_clock_zone ();
+    const char *params[] = { owner, lease, lim, channel_array->str,
+                             g_time_zone_get_identifier (zone) };
 
-    res = aq_db_query_prepared (db, claim_sql, 4, params, error);
+    res = aq_db_query_prepared (db, claim_sql, 5, params, error);
   }
   if (res == NULL)
     return NULL;
@@ -300,6 +319,13 @@ aq_outbox_record (AqDb        *db,
 
       g_clear_pointer (&res, PQclear);
       res = aq_db_query_prepared (db, apply_pending_sql, 1, params, error);
+    }
+  if (res != NULL)
+    {
+      const char *params[] = { ids->str };
+
+      g_clear_pointer (&res, PQclear);
+      res = aq_db_query_prepared (db, done_sql, 1, params, error);
     }
   if (res == NULL)
     {

@@ -389,11 +389,54 @@ aq_outage_cancel (AqDb     *db,
                   gint64    outage_id,
                   GError  **error)
 {
-  return set_status (db, outage_id,
-                     "UPDATE notify.outage SET status = 'cancelled'"
-                     " WHERE outage_id = $1 AND status IN ('planned', 'active')"
-                     "   AND $2::text IS NULL RETURNING outage_id",
-                     NULL, error);
+  return aq_outage_cancel_counted (db, outage_id, NULL, NULL, error);
+}
+
+/**
+ * aq_outage_cancel_counted:
+ * @withdrawn: (out) (optional): messages of its notices that will not go out
+ * @sent: (out) (optional): messages that had already left
+ *
+ * Cancels a planned or active outage. Its notices follow in the warehouse (016's triggers):
+ * drafts and queued campaigns become cancelled and their queued messages are withdrawn, all in
+ * this transaction, so a relay never sends a water-cut notice for a cut that will not happen.
+ */
+gboolean
+aq_outage_cancel_counted (AqDb     *db,
+                          gint64    outage_id,
+                          gint64   *withdrawn,
+                          gint64   *sent,
+                          GError  **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, outage_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  if (!aq_db_begin (db, error))
+    return FALSE;
+  if (!set_status (db, outage_id,
+                   "UPDATE notify.outage SET status = 'cancelled'"
+                   " WHERE outage_id = $1 AND status IN ('planned', 'active')"
+                   "   AND $2::text IS NULL RETURNING outage_id",
+                   NULL, error))
+    goto fail;
+  res = aq_db_query (db, "SELECT count(*) FILTER (WHERE m.status = 'cancelled'),"
+                         "       count(*) FILTER (WHERE m.status IN ('sending', 'sent',"
+                         "                                           'delivered'))"
+                         " FROM notify.campaign c JOIN notify.message m USING (campaign_id)"
+                         " WHERE c.outage_id = $1", 1, params, error);
+  if (res == NULL)
+    goto fail;
+  if (withdrawn)
+    *withdrawn = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  if (sent)
+    *sent = g_ascii_strtoll (PQgetvalue (res, 0, 1), NULL, 10);
+  return aq_db_commit (db, error);
+
+fail:
+  aq_db_rollback (db);
+  return FALSE;
 }
 
 JsonNode *

@@ -73,6 +73,14 @@ gboolean   aq_outage_mark_restored (AqDb               *db,
 gboolean   aq_outage_cancel        (AqDb               *db,
                                     gint64              outage_id,
                                     GError            **error);
+/* The same, and its notices follow (the warehouse withdraws every message not yet sent, by
+ * trigger, in the same transaction): @withdrawn is how many will not go out, @sent how many
+ * had already left (sending, sent or delivered) and may need a correction notice. */
+gboolean   aq_outage_cancel_counted (AqDb              *db,
+                                    gint64              outage_id,
+                                    gint64             *withdrawn,
+                                    gint64             *sent,
+                                    GError            **error);
 JsonNode  *aq_outage_to_json       (AqOutage           *outage);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqOutage, aq_outage_free)

@@ -3,9 +3,11 @@
  * Everything the agent can do to what is shown is a GAction on the panel ("customer.*"), so the
  * shortcuts, the buttons and the tests go through the same code: cancel a slow lookup, move
  * between sections (Alt+0…9, Ctrl+Page Up/Down), copy (Ctrl+C) and export (Ctrl+E) the rows
- * shown, retry, and reveal. The role comes from GSettings; a change of role masks again at once
- * whatever a supervisor had revealed. A reveal reads the customer again unmasked on the
- * session, and core writes the audit row first.
+ * shown, retry, and reveal. The role is the warehouse's answer for the current login
+ * (aq_users_current_job_roles(): pg_has_role on a worker), asked again whenever the connection
+ * comes back or changes; only a supervisor sees Reveal, and a change of login masks again at
+ * once whatever a supervisor had revealed. A reveal reads the customer again unmasked on the
+ * session, and core writes the audit row first (the warehouse refuses anyone else anyway).
  */
 #define G_LOG_DOMAIN "aq-customer-panel"
 
@@ -17,8 +19,10 @@
 
 #include "aq-connection.h"
 #include "aq-csv.h"
+#include "aq-db-job.h"
 #include "aq-reveal-dialog.h"
 #include "aq-timeline-view.h"
+#include "aq-users.h"
 
 /* ---- callbacks ---- */
 
@@ -66,14 +70,10 @@ reveal_response_cb (AqRevealDialog  *dialog,
     aq_customer_panel_reveal (self, reason);
 }
 
-void
-_aq_customer_panel_settings_changed_cb (GSettings       *settings,
-                                        const char      *key,
-                                        AqCustomerPanel *self)
+static void
+set_role (AqCustomerPanel *self,
+          AqRole           new_role)
 {
-  g_autofree char *role = g_settings_get_string (settings, "customer-role");
-  AqRole new_role = g_str_equal (role, "supervisor") ? AQ_ROLE_SUPERVISOR : AQ_ROLE_AGENT;
-
   if (new_role == self->role)
     return;
   self->role = new_role;
@@ -88,6 +88,65 @@ _aq_customer_panel_settings_changed_cb (GSettings       *settings,
       _aq_customer_panel_start_lookup (self, AQ_CUSTOMER_KEY_ACCOUNT, account);
     }
   _aq_customer_panel_update_role (self);
+}
+
+static gpointer
+ask_roles_job (AqDb          *db,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  GError *local = NULL;
+  AqJobRole jobs = aq_users_current_job_roles (db, NULL, &local);
+
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  /* NONE is a valid answer: tagged so that it is told from an error */
+  return GUINT_TO_POINTER ((guint) jobs | 0x10000u);
+}
+
+static void
+ask_roles_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer answer = aq_db_job_run_finish (result, ask_roles_job, &error);
+  AqCustomerPanel *self;
+  AqJobRole jobs;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_CUSTOMER_PANEL (user_data);
+  g_clear_object (&self->role_cancellable);
+  if (answer == NULL)
+    {
+      /* unknown: the least the login may be; asked again when the warehouse is back */
+      g_debug ("the login's roles: %s", error ? error->message : "no answer");
+      self->roles_known = FALSE;
+      set_role (self, AQ_ROLE_AGENT);
+      return;
+    }
+  jobs = (AqJobRole) (GPOINTER_TO_UINT (answer) & 0xffffu);
+  self->roles_known = TRUE;
+  set_role (self, (jobs & AQ_JOB_ROLE_SUPERVISOR) ? AQ_ROLE_SUPERVISOR : AQ_ROLE_AGENT);
+}
+
+/* Asks the warehouse what the current login may do; the answer sets the role. */
+void
+_aq_customer_panel_ask_roles (AqCustomerPanel *self)
+{
+  g_cancellable_cancel (self->role_cancellable);
+  g_clear_object (&self->role_cancellable);
+  self->role_cancellable = g_cancellable_new ();
+  self->roles_known = FALSE;
+  aq_db_job_run_async (self->monitor ? aq_connection_monitor_get_conninfo (self->monitor)
+                                     : NULL,
+                       ask_roles_job, ask_roles_job, NULL, NULL, NULL,
+                       self->role_cancellable, ask_roles_cb, self);
 }
 
 static void

@@ -44,6 +44,7 @@ struct _AqCustomerPanel
   GSettings           *settings;
   GCancellable        *cancellable;
   GCancellable        *reveal_cancellable;
+  GCancellable        *role_cancellable;
   AqCustomerLookup    *result;
   JsonNode            *customer_json;   /* the 360 as JSON, which the timeline is built from */
   AqCustomerKey        key;
@@ -52,6 +53,8 @@ struct _AqCustomerPanel
   char                *section;         /* shown: "timeline" or a 360 section */
   gboolean             timeline_built;
   gboolean             revealed;
+  gboolean             roles_known;     /* the warehouse answered for the current login */
+  gboolean             failed;          /* the last lookup failed: retried on reconnect */
   gboolean             loading;
 };
 
@@ -100,8 +103,6 @@ void        _aq_customer_panel_show_error_dialog          (AqCustomerPanel  *sel
 /* aq-customer-panel-actions.c */
 void        _aq_customer_panel_class_init_actions         (GtkWidgetClass   *widget_class);
 void        _aq_customer_panel_init_shortcuts             (AqCustomerPanel  *self);
-void        _aq_customer_panel_settings_changed_cb        (GSettings        *settings,
-                                                           const char       *key,
-                                                           AqCustomerPanel  *self);
+void        _aq_customer_panel_ask_roles                  (AqCustomerPanel  *self);
 
 G_END_DECLS

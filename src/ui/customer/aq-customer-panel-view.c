@@ -96,10 +96,25 @@ _aq_customer_panel_show_candidates (AqCustomerPanel *self)
   g_autofree char *heading = NULL;
 
   clear_list (self->candidates_list);
-  /* Translators: %u is a number of accounts, %s what was searched */
-  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account for “%s”",
-                                          "%u accounts for “%s”", n),
-                             n, self->result->matches->text);
+  if (self->result->matches->total > n)
+    {
+      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                self->result->matches->total);
+
+      /* Translators: "showing 50 of 1243 accounts for “碧水公寓”": a search cut at 50 */
+      heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Showing %u of %s account for “%s”: add to the "
+                                              "search to narrow it",
+                                              "Showing %u of %s accounts for “%s”: add to the "
+                                              "search to narrow it",
+                                              self->result->matches->total),
+                                 n, total, self->result->matches->text);
+    }
+  else
+    /* Translators: %u is a number of accounts, %s what was searched */
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account for “%s”",
+                                            "%u accounts for “%s”", n),
+                               n, self->result->matches->text);
   gtk_label_set_label (self->candidates_label, heading);
 
   for (guint i = 0; i < n; i++)
@@ -309,6 +324,27 @@ _aq_customer_panel_show_customer (AqCustomerPanel *self)
         g_string_append_printf (details, _("DMA %s"), value);
       else
         g_string_append (details, aq_label_value (NULL, detail_members[i], value));
+    }
+  /* the balance always, 0.00 included (agents read "nothing owed" from a number, not from a
+   * missing line), and how fresh the data is */
+  if (view->balance != NULL)
+    {
+      if (details->len > 0)
+        g_string_append (details, "\n");
+      if (json_object_has_member (view->balance, "arrears_amount")
+          && !json_object_get_null_member (view->balance, "arrears_amount"))
+        /* Translators: %.2f is an amount in yuan */
+        g_string_append_printf (details, _("Balance due: %.2f yuan"),
+                                json_object_get_double_member (view->balance, "arrears_amount"));
+      else
+        g_string_append (details, _("Balance due: not computed yet"));
+      if (json_object_has_member (view->balance, "data_as_of"))
+        {
+          g_string_append (details, " · ");
+          /* Translators: %s is the time of the last data load, 2026-12-07 02:10 */
+          g_string_append_printf (details, _("Data as of %s"),
+                                  json_object_get_string_member (view->balance, "data_as_of"));
+        }
     }
   gtk_label_set_label (self->details_label, details->str);
 

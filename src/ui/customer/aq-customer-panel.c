@@ -7,7 +7,8 @@
  * header, alerts, profile tags, the readings chart, and the sections (each a titled table)
  * with the merged timeline before them.
  *
- * The lookup is always masked, whatever the role: a supervisor sees full values only after
+ * The lookup is always masked, whatever the role (the warehouse's answer for the login, never a
+ * toggle): a supervisor sees full values only after
  * "Reveal" with a reason, which core records in the audit log (aq_customer_reveal()), so no
  * personal data reaches the screen without a row saying why. What the current section or the
  * filtered timeline shows is what Ctrl+C copies (tab-separated, for a spreadsheet) and what
@@ -82,6 +83,7 @@ lookup_cb (GObject      *object,
   g_clear_object (&self->cancellable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "customer.cancel", FALSE);
 
+  self->failed = lookup == NULL;
   if (lookup == NULL)
     {
       adw_status_page_set_description (self->error_page, error->message);
@@ -191,11 +193,39 @@ reload (AqPanel *panel)
     }
 }
 
+/* The warehouse answers again, or another one (or another login) does: ask what this login
+ * may do, and run again a lookup that failed while it was away. */
+static void
+connected_cb (AqConnectionMonitor *monitor,
+              AqCustomerPanel     *self)
+{
+  _aq_customer_panel_ask_roles (self);
+  if (self->failed && self->lookup != NULL && self->cancellable == NULL)
+    {
+      g_autofree char *text = g_strdup (self->lookup);
+
+      _aq_customer_panel_start_lookup (self, self->key, text);
+    }
+}
+
 static void
 set_monitor (AqPanel             *panel,
              AqConnectionMonitor *monitor)
 {
-  g_set_object (&AQ_CUSTOMER_PANEL (panel)->monitor, monitor);
+  AqCustomerPanel *self = AQ_CUSTOMER_PANEL (panel);
+
+  if (self->monitor == monitor)
+    return;
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor != NULL)
+    {
+      g_signal_connect (monitor, "connected", G_CALLBACK (connected_cb), self);
+      g_signal_connect_swapped (monitor, "notify::conninfo",
+                                G_CALLBACK (_aq_customer_panel_ask_roles), self);
+    }
+  _aq_customer_panel_ask_roles (self);
 }
 
 static void
@@ -218,10 +248,12 @@ aq_customer_panel_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->reveal_cancellable);
   g_clear_object (&self->reveal_cancellable);
+  g_cancellable_cancel (self->role_cancellable);
+  g_clear_object (&self->role_cancellable);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->session);
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), AQ_TYPE_CUSTOMER_PANEL);
@@ -317,21 +349,14 @@ aq_customer_panel_class_init (AqCustomerPanelClass *klass)
 static void
 aq_customer_panel_init (AqCustomerPanel *self)
 {
-  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr(GAction) role = NULL;
   g_autofree char *section = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->session = aq_customer_session_new ();
   self->settings = g_settings_new (AQ_APP_ID);
-  role = g_settings_create_action (self->settings, "customer-role");
-  g_action_map_add_action (G_ACTION_MAP (group), role);
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
-  g_signal_connect (self->settings, "changed::customer-role",
-                    G_CALLBACK (_aq_customer_panel_settings_changed_cb), self);
+  /* an agent until the warehouse says otherwise */
   self->role = AQ_ROLE_AGENT;
-  _aq_customer_panel_settings_changed_cb (self->settings, "customer-role", self);
   section = g_settings_get_string (self->settings, "customer-section");
   self->section = g_steal_pointer (&section);
 
@@ -445,4 +470,16 @@ aq_customer_panel_get_revealed (AqCustomerPanel *self)
 {
   g_return_val_if_fail (AQ_IS_CUSTOMER_PANEL (self), FALSE);
   return self->revealed;
+}
+
+/**
+ * aq_customer_panel_get_roles_known:
+ *
+ * Returns: whether the warehouse has answered what the current login may do
+ */
+gboolean
+aq_customer_panel_get_roles_known (AqCustomerPanel *self)
+{
+  g_return_val_if_fail (AQ_IS_CUSTOMER_PANEL (self), FALSE);
+  return self->roles_known;
 }

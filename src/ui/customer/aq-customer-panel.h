@@ -26,6 +26,7 @@ AqReadingChart         *aq_customer_panel_get_chart        (AqCustomerPanel     
 AqTimelineView         *aq_customer_panel_get_timeline     (AqCustomerPanel     *self);
 AqRecordTable          *aq_customer_panel_get_table        (AqCustomerPanel     *self);
 gboolean                aq_customer_panel_get_revealed     (AqCustomerPanel     *self);
+gboolean                aq_customer_panel_get_roles_known  (AqCustomerPanel     *self);
 void                    aq_customer_panel_reveal           (AqCustomerPanel     *self,
                                                             const char          *reason);
 void                    aq_customer_panel_export           (AqCustomerPanel     *self,

@@ -1,11 +1,15 @@
 /* aq-notice-dialog.c — write, review and send an outage's notice, then watch it go out
  *
  * Compose: the template with a live preview of the first recipients (rendered here with
- * aq_template_render() from values fetched once, so typing costs no query), the reviewer's
- * name (a second person), and what the quiet hours will do. Send writes the campaign and its
- * outbox in one transaction in a thread; then the progress page polls the campaign's counts
- * each second while the dialog is open. Every warehouse call runs in a thread on its own
- * connection; the dialog's cancellable ends them all when it closes.
+ * aq_template_render() from values fetched once, so typing costs no query) and what the quiet
+ * hours will do. "Submit for Approval" writes a draft whose author is the login; nobody types
+ * a reviewer's name. The warehouse says who the login is and what it may do
+ * (aq_users_current_job_roles()): the author then sees "waiting for approval", a notice
+ * reviewer who is another login sees Approve and Reject (the warehouse refuses the author
+ * anyway). Approval writes the campaign's outbox in one transaction; the progress page polls
+ * the campaign's counts each second while the dialog is open. "Cancel Notice" withdraws every
+ * message not yet sent and says how many had already left. Every warehouse call runs in a
+ * thread on its own connection; the dialog's cancellable ends them all when it closes.
  */
 #define G_LOG_DOMAIN "aq-notice-dialog"
 
@@ -26,6 +30,9 @@ typedef enum
   JOB_STATUS,
   JOB_RETRY,
   JOB_COUNT,
+  JOB_APPROVE,
+  JOB_REJECT,
+  JOB_CANCEL,
 } JobKind;
 
 typedef struct
@@ -36,7 +43,6 @@ typedef struct
   char    *campaign_kind;
   char    *template_text;
   char    *actor;
-  char    *reviewer;
 } Job;
 
 typedef struct
@@ -46,6 +52,10 @@ typedef struct
   GPtrArray *campaigns;     /* AqCampaignStatus* */
   gint64     sms, wechat;
   gint64     id;            /* JOB_SEND: the campaign; JOB_RETRY: how many */
+  gint64     withdrawn;     /* JOB_CANCEL */
+  gint64     sent;
+  char      *login;         /* JOB_LOAD: who the warehouse says we are, and may do */
+  AqJobRole  jobs;
   AqCampaignStatus *status;
 } JobResult;
 
@@ -61,8 +71,10 @@ struct _AqNoticeDialog
   GtkListBox     *preview_list;
   GtkLabel       *recipients_label;
   GtkLabel       *quiet_label;
-  GtkEntry       *reviewer_entry;
   GtkButton      *send_button;
+  GtkLabel       *review_label;
+  GtkBox         *review_box;
+  GtkButton      *cancel_button;
   GtkLabel       *campaign_label;
   GtkGrid        *progress_grid;
   GtkLabel       *not_before_label;
@@ -74,6 +86,8 @@ struct _AqNoticeDialog
 
   char           *conninfo;
   char           *actor;
+  char           *login;           /* session_user, as the warehouse said */
+  AqJobRole       jobs;
   gint64          outage_id;
   gint64          campaign_id;
   char           *campaign_kind;   /* what Send writes: "outage" or "restored" */
@@ -96,7 +110,6 @@ job_free (Job *job)
   g_free (job->campaign_kind);
   g_free (job->template_text);
   g_free (job->actor);
-  g_free (job->reviewer);
   g_free (job);
 }
 
@@ -107,6 +120,7 @@ job_result_free (JobResult *result)
   g_clear_pointer (&result->recipients, g_ptr_array_unref);
   g_clear_pointer (&result->campaigns, g_ptr_array_unref);
   g_clear_pointer (&result->status, aq_campaign_status_free);
+  g_free (result->login);
   g_free (result);
 }
 
@@ -130,6 +144,26 @@ notice_job (AqDb          *db,
            && (result->campaigns = aq_campaign_list (db, job->outage_id, error)) != NULL
            && aq_campaign_count_recipients (db, job->outage_id, "outage", &result->sms,
                                             &result->wechat, error);
+      if (ok)
+        {
+          GError *local = NULL;
+
+          result->jobs = aq_users_current_job_roles (db, &result->login, &local);
+          if (local != NULL)
+            {
+              g_propagate_error (error, local);
+              ok = FALSE;
+            }
+        }
+      break;
+    case JOB_APPROVE:
+      ok = aq_campaign_approve (db, job->campaign_id, NULL, NULL, NULL, NULL, error);
+      break;
+    case JOB_REJECT:
+      ok = aq_campaign_reject (db, job->campaign_id, error);
+      break;
+    case JOB_CANCEL:
+      ok = aq_campaign_cancel (db, job->campaign_id, &result->withdrawn, &result->sent, error);
       break;
     case JOB_COUNT:
       ok = aq_campaign_count_recipients (db, job->outage_id, job->campaign_kind, &result->sms,
@@ -224,21 +258,8 @@ template_text (AqNoticeDialog *self)
 static void
 update_send_sensitivity (AqNoticeDialog *self)
 {
-  const char *reviewer = gtk_editable_get_text (GTK_EDITABLE (self->reviewer_entry));
-  g_autofree char *trimmed = g_strstrip (g_strdup (reviewer));
-  gboolean self_review = g_strcmp0 (trimmed, self->actor) == 0;
-  gboolean ok = self->template_ok && *trimmed != '\0' && !self->busy && !self_review;
-
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reviewer_entry),
-                               self_review ? _("A second person must review the notice: "
-                                               "not its author")
-                                           : NULL);
-  if (self_review)
-    gtk_widget_add_css_class (GTK_WIDGET (self->reviewer_entry), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->reviewer_entry), "error");
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.send", ok);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.send",
+                                 self->template_ok && !self->busy);
 }
 
 static void
@@ -372,6 +393,65 @@ show_progress (AqNoticeDialog *self)
   poll_status (self);
 }
 
+/* What the campaign's state means for this login: waiting for someone else's approval, a
+ * draft this reviewer may approve or reject, or what a cancellation withdrew. */
+static void
+show_review (AqNoticeDialog   *self,
+             AqCampaignStatus *s)
+{
+  gboolean draft = g_str_equal (s->status, "draft");
+  gboolean live = draft || g_str_equal (s->status, "queued");
+  gboolean sending = g_str_equal (s->status, "queued") || g_str_equal (s->status, "done");
+  gboolean author = g_strcmp0 (self->login, s->created_by) == 0;
+  gboolean reviewer = draft && !author && (self->jobs & AQ_JOB_ROLE_NOTICE_REVIEWER);
+  g_autofree char *text = NULL;
+
+  if (draft && reviewer)
+    /* Translators: %s is the login that wrote the notice */
+    text = g_strdup_printf (_("Written by %s and waiting for your approval: nothing is sent "
+                              "until you approve it."), s->created_by);
+  else if (draft && author)
+    text = g_strdup (_("Waiting for approval: a notice reviewer, another person, approves it "
+                       "before anything is sent."));
+  else if (draft)
+    /* Translators: %s is the login that wrote the notice */
+    text = g_strdup_printf (_("Written by %s and waiting for a notice reviewer's approval."),
+                            s->created_by);
+  else if (g_str_equal (s->status, "rejected"))
+    /* Translators: %s is the reviewer's login */
+    text = g_strdup_printf (_("Rejected by %s: nothing was sent."),
+                            s->reviewed_by ? s->reviewed_by : "");
+  else if (g_str_equal (s->status, "cancelled"))
+    {
+      g_autofree char *withdrawn = NULL;
+      g_autofree char *sent = NULL;
+      gint64 gone = s->sending + s->sent + s->delivered;
+
+      /* Translators: %d is a number of messages */
+      withdrawn = g_strdup_printf (ngettext ("Cancelled: %d message withdrawn.",
+                                             "Cancelled: %d messages withdrawn.",
+                                             s->cancelled), (int) s->cancelled);
+      if (gone > 0)
+        /* Translators: %d is a number of messages */
+        sent = g_strdup_printf (ngettext ("%d had already been sent: send a correction notice.",
+                                          "%d had already been sent: send a correction notice.",
+                                          gone), (int) gone);
+      text = sent ? g_strconcat (withdrawn, " ", sent, NULL) : g_steal_pointer (&withdrawn);
+    }
+  else if (g_str_equal (s->status, "done"))
+    text = g_strdup (_("Done: every message has left."));
+
+  gtk_label_set_label (self->review_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->review_label), text != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->review_box), reviewer);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.approve", reviewer);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.reject", reviewer);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.cancel", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry", sending && s->failed > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.restored",
+                                 sending && g_str_equal (s->kind, "outage"));
+}
+
 static void
 status_cb (GObject      *source,
            GAsyncResult *result,
@@ -412,9 +492,7 @@ status_cb (GObject      *source,
       gtk_label_set_label (self->not_before_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->not_before_label), s->not_before != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry", s->failed > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.restored",
-                                 g_str_equal (s->kind, "outage"));
+  show_review (self, s);
   job_result_free (value);
 }
 
@@ -432,6 +510,9 @@ load_cb (GObject      *source,
     return;
   self->outage = g_steal_pointer (&value->outage);
   self->recipients = g_steal_pointer (&value->recipients);
+  g_free (self->login);
+  self->login = g_steal_pointer (&value->login);
+  self->jobs = value->jobs;
   show_outage (self);
   show_counts (self, value->sms, value->wechat);
   /* opened again after a notice went out: show how it is going */
@@ -439,7 +520,8 @@ load_cb (GObject      *source,
     {
       AqCampaignStatus *s = g_ptr_array_index (value->campaigns, i - 1);
 
-      if (!g_str_equal (s->status, "draft"))
+      /* a rejected draft is written again; anything else is followed, drafts included */
+      if (!g_str_equal (s->status, "rejected"))
         {
           self->campaign_id = s->campaign_id;
           break;
@@ -505,11 +587,67 @@ template_changed (GtkTextBuffer  *buffer,
   render_preview (self);
 }
 
+/* Approve, reject or cancel done: the next poll shows the new state at once. */
 static void
-reviewer_changed (GtkEditable    *editable,
-                  AqNoticeDialog *self)
+decided_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  update_send_sensitivity (self);
+  AqNoticeDialog *self = AQ_NOTICE_DIALOG (source);
+  JobResult *value = finish_job (self, result);
+
+  self->busy = FALSE;
+  if (value == NULL)
+    {
+      poll_status (self);
+      return;
+    }
+  poll_status (self);
+  job_result_free (value);
+}
+
+static void
+decide (AqNoticeDialog *self,
+        JobKind         kind)
+{
+  Job *job = g_new0 (Job, 1);
+
+  if (self->busy || self->campaign_id == 0)
+    {
+      g_free (job);
+      return;
+    }
+  self->busy = TRUE;
+  job->kind = kind;
+  job->campaign_id = self->campaign_id;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.approve", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.reject", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.cancel", FALSE);
+  run_job (self, job, decided_cb);
+}
+
+static void
+approve_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  decide (AQ_NOTICE_DIALOG (widget), JOB_APPROVE);
+}
+
+static void
+reject_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  decide (AQ_NOTICE_DIALOG (widget), JOB_REJECT);
+}
+
+static void
+cancel_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  decide (AQ_NOTICE_DIALOG (widget), JOB_CANCEL);
 }
 
 static void
@@ -526,7 +664,6 @@ send_activated (GtkWidget  *widget,
   job->campaign_kind = g_strdup (self->campaign_kind);
   job->template_text = template_text (self);
   job->actor = g_strdup (self->actor);
-  job->reviewer = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reviewer_entry))));
   run_job (self, job, send_cb);
 }
 
@@ -560,7 +697,6 @@ restored_activated (GtkWidget  *widget,
   adw_window_title_set_title (self->window_title, _("Water-Restored Notice"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->template_view),
                             aq_template_default ("restored"), -1);
-  gtk_editable_set_text (GTK_EDITABLE (self->reviewer_entry), "");
   gtk_stack_set_visible_child_name (self->stack, "compose");
   job->kind = JOB_COUNT;
   job->campaign_kind = g_strdup ("restored");
@@ -590,6 +726,7 @@ aq_notice_dialog_finalize (GObject *object)
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
   g_free (self->conninfo);
   g_free (self->actor);
+  g_free (self->login);
   g_free (self->campaign_kind);
   G_OBJECT_CLASS (aq_notice_dialog_parent_class)->finalize (object);
 }
@@ -613,7 +750,9 @@ aq_notice_dialog_class_init (AqNoticeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, preview_list);
   gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, recipients_label);
   gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, quiet_label);
-  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, reviewer_entry);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, review_label);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, review_box);
+  gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, send_button);
   gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, campaign_label);
   gtk_widget_class_bind_template_child (widget_class, AqNoticeDialog, progress_grid);
@@ -624,6 +763,9 @@ aq_notice_dialog_class_init (AqNoticeDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "notice.send", NULL, send_activated);
   gtk_widget_class_install_action (widget_class, "notice.retry", NULL, retry_activated);
   gtk_widget_class_install_action (widget_class, "notice.restored", NULL, restored_activated);
+  gtk_widget_class_install_action (widget_class, "notice.approve", NULL, approve_activated);
+  gtk_widget_class_install_action (widget_class, "notice.reject", NULL, reject_activated);
+  gtk_widget_class_install_action (widget_class, "notice.cancel", NULL, cancel_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "notice.send", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -660,11 +802,13 @@ aq_notice_dialog_init (AqNoticeDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.send", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.restored", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.approve", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.reject", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.cancel", FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->template_view),
                             aq_template_default ("outage"), -1);
   g_signal_connect (gtk_text_view_get_buffer (self->template_view), "changed",
                     G_CALLBACK (template_changed), self);
-  g_signal_connect (self->reviewer_entry, "changed", G_CALLBACK (reviewer_changed), self);
 }
 
 /* ---- public methods ---- */

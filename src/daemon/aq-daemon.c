@@ -18,6 +18,7 @@
 #include "aq-receipts.h"
 #include "aq-relay.h"
 #include "aq-scheduler-service.h"
+#include "aq-quality-alerts.h"
 
 struct _AqDaemon
 {
@@ -30,6 +31,7 @@ struct _AqDaemon
   AqRelayConfig *relay_config;   /* until the relay takes it */
   AqRelay       *relay;
   AqSchedulerService *scheduler;
+  AqQualityAlerts *quality_alerts;  /* [quality-alerts]: aq-quality-alerts.c */
   AqReceiptEndpoint *receipts;  /* once started: /receipts/NAME (aq-receipts.c) */
 
   /* written on the main thread only */
@@ -185,6 +187,7 @@ metrics_cb (SoupServer        *server,
   if (self->receipts)
     aq_receipt_endpoint_append_metrics (self->receipts, text);
   aq_scheduler_service_append_metrics (self->scheduler, text);
+  aq_quality_alerts_append_metrics (self->quality_alerts, text);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_COPY,
                                     text->str, text->len);
@@ -217,6 +220,7 @@ aq_daemon_finalize (GObject *object)
   g_clear_pointer (&self->receipts, aq_receipt_endpoint_free);
   g_clear_object (&self->relay);
   g_clear_object (&self->scheduler);
+  g_clear_pointer (&self->quality_alerts, aq_quality_alerts_free);
   g_clear_pointer (&self->relay_config, aq_relay_config_free);
   g_free (self->conninfo);
   g_free (self->address);
@@ -241,6 +245,7 @@ aq_daemon_init (AqDaemon *self)
   soup_server_add_handler (self->server, "/metrics", metrics_cb, self, NULL);
   self->relay_config = aq_relay_config_new ();
   self->scheduler = aq_scheduler_service_new ();
+  self->quality_alerts = aq_quality_alerts_new ();
   soup_server_add_handler (self->server, NULL, not_found_cb, self, NULL);
 }
 
@@ -302,7 +307,8 @@ aq_daemon_load_config (AqDaemon    *self,
   if (url)
     replace_string (&self->conninfo, url);
   return aq_relay_config_load (self->relay_config, kf, path, error)
-         && aq_scheduler_service_load_config (self->scheduler, kf, path, error);
+         && aq_scheduler_service_load_config (self->scheduler, kf, path, error)
+         && aq_quality_alerts_load_config (self->quality_alerts, kf, path, error);
 }
 
 /* Starts the relay (if providers are configured) and takes their receipts. */
@@ -316,6 +322,7 @@ aq_daemon_start (AqDaemon *self)
   self->relay = aq_relay_new (self->conninfo, g_steal_pointer (&self->relay_config));
   aq_relay_start (self->relay);
   aq_scheduler_service_start (self->scheduler, self->conninfo);
+  aq_quality_alerts_start (self->quality_alerts, self->conninfo);
 }
 
 static void
@@ -362,6 +369,7 @@ aq_daemon_shutdown_async (AqDaemon            *self,
 
   g_return_if_fail (AQ_IS_DAEMON (self));
   g_task_set_source_tag (task, aq_daemon_shutdown_async);
+  aq_quality_alerts_stop (self->quality_alerts);
   aq_scheduler_service_stop_async (self->scheduler, scheduler_stopped_cb,
                                    g_steal_pointer (&task));
 }

@@ -558,6 +558,108 @@ test_descriptions (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
 }
 
+/* The table page's quality score and failing rules, from the stored quality results: the same
+ * score the Data Quality panel gives the table, and the failing rules SQL finds. */
+static void
+test_table_quality (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDatasetTable) table = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  g_autoptr(AqQualityRun) run = NULL;
+  g_autoptr(AqQualityDashboard) dash = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *quality;
+  AqQualityScore *score = NULL;
+  gint64 failing;
+
+  /* never checked: no score */
+  table = aq_datasets_load_table (db, "dw.fact_bill", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (table->quality_rules, ==, 0);
+  g_assert_cmpuint (table->quality_failing->len, ==, 0);
+  g_clear_pointer (&table, aq_dataset_table_free);
+
+  g_assert_true (aq_quality_sync_standard (db, &error));
+  all = aq_quality_list_rules (db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      AqQualityRule *rule = g_ptr_array_index (all, i);
+
+      if (g_str_equal (rule->layer, "dw")
+          && (g_str_equal (rule->table, "fact_bill") || g_str_equal (rule->table, "dim_account")))
+        g_ptr_array_add (rules, rule);
+    }
+  g_assert_cmpuint (rules->len, >, 10);
+  run = aq_quality_run_rules (db, rules, "t.catalog", NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  table = aq_datasets_load_table (db, "dw.dim_account", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (table->quality_rules, ==,
+                    aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_result WHERE "
+                                         "layer = 'dw' AND table_name = 'dim_account' "
+                                         "AND status <> 'error'"));
+  g_assert_cmpint (table->quality_checked, ==,
+                   aq_test_query_int64 (db, "SELECT sum(checked_rows) FROM meta.quality_result "
+                                        "WHERE layer = 'dw' AND table_name = 'dim_account' "
+                                        "AND status <> 'error'"));
+  failing = aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_result WHERE "
+                                 "layer = 'dw' AND table_name = 'dim_account' "
+                                 "AND status IN ('fail', 'warn')");
+  /* the simulator plants demolished premises with active accounts */
+  g_assert_cmpint (failing, >, 0);
+  g_assert_cmpuint (table->quality_failing->len, ==, failing);
+  {
+    gboolean demolished = FALSE;
+
+    for (guint i = 0; i < table->quality_failing->len; i++)
+      {
+        AqDatasetQualityRule *rule = g_ptr_array_index (table->quality_failing, i);
+
+        g_assert_true (g_str_equal (rule->status, "fail") || g_str_equal (rule->status, "warn"));
+        g_assert_cmpint (rule->failing, >, 0);
+        if (g_str_equal (rule->rule_name, "dw.dim_account.demolished_active"))
+          {
+            demolished = TRUE;
+            g_assert_cmpint (rule->failing, ==,
+                             aq_test_query_int64 (db, "SELECT count(*) FROM src_truth.anomaly "
+                                                  "WHERE kind = 'demolished_active'"));
+          }
+      }
+    g_assert_true (demolished);
+  }
+
+  /* the same score as the Data Quality panel's for the table */
+  dash = aq_quality_dashboard_load (db, 10, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < dash->scores->len; i++)
+    {
+      AqQualityScore *s = g_ptr_array_index (dash->scores, i);
+
+      if (g_str_equal (s->kind, "table") && g_str_equal (s->name, "dw.dim_account"))
+        score = s;
+    }
+  g_assert_nonnull (score);
+  g_assert_cmpfloat_with_epsilon (table->quality_score, score->score, 1e-9);
+  g_assert_cmpfloat (table->quality_score, <, 100.0);
+
+  node = aq_dataset_table_to_json (table);
+  quality = json_object_get_object_member (json_node_get_object (node), "quality");
+  g_assert_nonnull (quality);
+  g_assert_cmpint (json_object_get_int_member (quality, "rules"), ==, table->quality_rules);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (quality, "failing")),
+                    ==, failing);
+
+  /* the other table checked in the run has its own score */
+  g_clear_pointer (&table, aq_dataset_table_free);
+  table = aq_datasets_load_table (db, "dw.fact_bill", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (table->quality_rules, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +679,7 @@ main (int   argc,
   g_test_add_func ("/datasets/naming/exceptions-need-reason", test_naming_exceptions_need_reason);
   g_test_add_func ("/datasets/catalog/rebuild-search-page", test_rebuild_search_and_page);
   g_test_add_func ("/datasets/catalog/descriptions", test_descriptions);
+  g_test_add_func ("/datasets/catalog/table-quality", test_table_quality);
 
   result = g_test_run ();
   g_clear_object (&db);

@@ -186,6 +186,20 @@ catalog_show (const char *key)
            " at %s%s\n", MAX (table->row_estimate, 0), size,
            table->written_by ? table->written_by : "—", table->last_run_id, loaded,
            table->late ? " — LATE against its SLA" : "");
+  if (table->quality_rules > 0)
+    {
+      g_print ("  quality %.1f over %u rules", table->quality_score, table->quality_rules);
+      for (guint i = 0; i < table->quality_failing->len; i++)
+        {
+          AqDatasetQualityRule *rule = g_ptr_array_index (table->quality_failing, i);
+
+          g_print ("%s %s %s (%" G_GINT64_FORMAT " rows)", i ? "," : "; failing:",
+                   rule->rule_name, rule->status, rule->failing);
+        }
+      g_print ("\n");
+    }
+  else
+    g_print ("  quality: no rule has checked it yet\n");
   g_print ("\n");
   for (guint i = 0; i < table->columns->len; i++)
     {

@@ -19,6 +19,7 @@
 #include "aq-receipts.h"
 #include "aq-relay.h"
 #include "aq-scheduler-service.h"
+#include "aq-quality-alerts.h"
 
 struct _AqDaemon
 {
@@ -31,6 +32,7 @@ struct _AqDaemon
   AqRelayConfig *relay_config;   /* until the relay takes it */
   AqRelay       *relay;
   AqSchedulerService *scheduler;
+  AqQualityAlerts *quality_alerts;  /* [quality-alerts]: aq-quality-alerts.c */
   AqReceiptEndpoint *receipts;  /* once started: /receipts/NAME (aq-receipts.c) */
   AqApiService  *api;            /* /api/v1/… (aq-api-service.c) */
 
@@ -188,6 +190,7 @@ metrics_cb (SoupServer        *server,
     aq_receipt_endpoint_append_metrics (self->receipts, text);
   aq_scheduler_service_append_metrics (self->scheduler, text);
   aq_api_service_append_metrics (self->api, text);
+  aq_quality_alerts_append_metrics (self->quality_alerts, text);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_COPY,
                                     text->str, text->len);
@@ -221,6 +224,7 @@ aq_daemon_finalize (GObject *object)
   g_clear_pointer (&self->api, aq_api_service_free);
   g_clear_object (&self->relay);
   g_clear_object (&self->scheduler);
+  g_clear_pointer (&self->quality_alerts, aq_quality_alerts_free);
   g_clear_pointer (&self->relay_config, aq_relay_config_free);
   g_free (self->conninfo);
   g_free (self->address);
@@ -246,6 +250,7 @@ aq_daemon_init (AqDaemon *self)
   self->relay_config = aq_relay_config_new ();
   self->scheduler = aq_scheduler_service_new ();
   self->api = aq_api_service_new (self->server);
+  self->quality_alerts = aq_quality_alerts_new ();
   soup_server_add_handler (self->server, NULL, not_found_cb, self, NULL);
 }
 
@@ -308,7 +313,8 @@ aq_daemon_load_config (AqDaemon    *self,
     replace_string (&self->conninfo, url);
   return aq_relay_config_load (self->relay_config, kf, path, error)
          && aq_scheduler_service_load_config (self->scheduler, kf, path, error)
-         && aq_api_service_load_config (self->api, kf, path, error);
+         && aq_api_service_load_config (self->api, kf, path, error)
+         && aq_quality_alerts_load_config (self->quality_alerts, kf, path, error);
 }
 
 /* Starts the relay (if providers are configured) and takes their receipts. */
@@ -323,6 +329,7 @@ aq_daemon_start (AqDaemon *self)
   aq_relay_start (self->relay);
   aq_scheduler_service_start (self->scheduler, self->conninfo);
   aq_api_service_start (self->api, self->conninfo);
+  aq_quality_alerts_start (self->quality_alerts, self->conninfo);
 }
 
 static void
@@ -370,6 +377,7 @@ aq_daemon_shutdown_async (AqDaemon            *self,
   g_return_if_fail (AQ_IS_DAEMON (self));
   g_task_set_source_tag (task, aq_daemon_shutdown_async);
   aq_api_service_stop (self->api);
+  aq_quality_alerts_stop (self->quality_alerts);
   aq_scheduler_service_stop_async (self->scheduler, scheduler_stopped_cb,
                                    g_steal_pointer (&task));
 }

@@ -60,6 +60,17 @@ link_free (AqDatasetLink *link)
   g_free (link);
 }
 
+static void
+quality_rule_free (AqDatasetQualityRule *rule)
+{
+  g_free (rule->rule_name);
+  g_free (rule->status);
+  g_free (rule->severity);
+  g_free (rule->dimension);
+  g_free (rule->message);
+  g_free (rule);
+}
+
 void
 aq_dataset_table_free (AqDatasetTable *table)
 {
@@ -78,6 +89,7 @@ aq_dataset_table_free (AqDatasetTable *table)
   g_clear_pointer (&table->columns, g_ptr_array_unref);
   g_clear_pointer (&table->used_by, g_ptr_array_unref);
   g_clear_pointer (&table->lineage, g_ptr_array_unref);
+  g_clear_pointer (&table->quality_failing, g_ptr_array_unref);
   g_free (table);
 }
 
@@ -260,6 +272,57 @@ load_samples (AqDb            *db,
   return TRUE;
 }
 
+/* Each rule's latest stored result (errors left out), as the Data Quality panel reads them,
+ * then this table's: its score and the rules failing or warning now. */
+static gboolean
+load_quality (AqDb            *db,
+              AqDatasetTable  *table,
+              const char      *schema,
+              const char      *name,
+              GError         **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  const char *params[2] = { schema, name };
+
+  result = aq_db_query_prepared (db,
+                                 "WITH latest AS (SELECT DISTINCT ON (rule_name) * "
+                                 "  FROM meta.quality_result WHERE status <> 'error' "
+                                 "  ORDER BY rule_name, run_id DESC) "
+                                 "SELECT rule_name, status, severity, dimension, checked_rows, "
+                                 "       failing_rows, coalesce(message, ''), run_id "
+                                 "FROM latest WHERE layer = $1 AND table_name = $2 "
+                                 "ORDER BY array_position(ARRAY['fail', 'warn', 'pass'], status),"
+                                 "         failing_rows DESC, rule_name", 2, params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      const char *status = PQgetvalue (result, i, 1);
+      gint64 checked = g_ascii_strtoll (PQgetvalue (result, i, 4), NULL, 10);
+      gint64 failing = g_ascii_strtoll (PQgetvalue (result, i, 5), NULL, 10);
+      AqDatasetQualityRule *rule;
+
+      table->quality_rules++;
+      table->quality_checked += checked;
+      table->quality_passing += checked - failing;
+      if (g_str_equal (status, "pass"))
+        continue;
+      rule = g_new0 (AqDatasetQualityRule, 1);
+      rule->rule_name = g_strdup (PQgetvalue (result, i, 0));
+      rule->status = g_strdup (status);
+      rule->severity = g_strdup (PQgetvalue (result, i, 2));
+      rule->dimension = g_strdup (PQgetvalue (result, i, 3));
+      rule->checked = checked;
+      rule->failing = failing;
+      rule->message = g_strdup (PQgetvalue (result, i, 6));
+      rule->run_id = g_ascii_strtoll (PQgetvalue (result, i, 7), NULL, 10);
+      g_ptr_array_add (table->quality_failing, rule);
+    }
+  table->quality_score = table->quality_checked > 0
+                         ? 100.0 * table->quality_passing / table->quality_checked : 100.0;
+  return TRUE;
+}
+
 static const char *
 link_id_of (AqLineageNode *node)
 {
@@ -373,6 +436,7 @@ aq_datasets_load_table (AqDb          *db,
   table->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) column_free);
   table->used_by = g_ptr_array_new_with_free_func (g_free);
   table->lineage = g_ptr_array_new_with_free_func ((GDestroyNotify) link_free);
+  table->quality_failing = g_ptr_array_new_with_free_func ((GDestroyNotify) quality_rule_free);
 
   columns = aq_db_query_prepared (db,
                                   "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
@@ -410,6 +474,8 @@ aq_datasets_load_table (AqDb          *db,
       g_ptr_array_add (table->columns, column);
     }
   if (!load_samples (db, table, schema, name, error))
+    goto rollback;
+  if (!load_quality (db, table, schema, name, error))
     goto rollback;
 
   if (table->written_by != NULL)
@@ -761,6 +827,36 @@ aq_dataset_table_to_json (AqDatasetTable *table)
       json_array_add_object_element (array, lo);
     }
   json_object_set_array_member (o, "lineage", array);
+
+  if (table->quality_rules > 0)
+    {
+      JsonObject *qo = json_object_new ();
+
+      json_object_set_int_member (qo, "rules", table->quality_rules);
+      json_object_set_int_member (qo, "checked_rows", table->quality_checked);
+      json_object_set_int_member (qo, "passing_rows", table->quality_passing);
+      json_object_set_double_member (qo, "score", table->quality_score);
+      array = json_array_new ();
+      for (guint i = 0; i < table->quality_failing->len; i++)
+        {
+          AqDatasetQualityRule *rule = g_ptr_array_index (table->quality_failing, i);
+          JsonObject *ro = json_object_new ();
+
+          json_object_set_string_member (ro, "rule", rule->rule_name);
+          json_object_set_string_member (ro, "status", rule->status);
+          json_object_set_string_member (ro, "severity", rule->severity);
+          json_object_set_string_member (ro, "dimension", rule->dimension);
+          json_object_set_int_member (ro, "checked_rows", rule->checked);
+          json_object_set_int_member (ro, "failing_rows", rule->failing);
+          json_object_set_string_member (ro, "message", rule->message);
+          json_object_set_int_member (ro, "run_id", rule->run_id);
+          json_array_add_object_element (array, ro);
+        }
+      json_object_set_array_member (qo, "failing", array);
+      json_object_set_object_member (o, "quality", qo);
+    }
+  else
+    json_object_set_null_member (o, "quality");
   return json_node_init_object (json_node_alloc (), o);
 }
 

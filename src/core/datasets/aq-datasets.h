@@ -53,6 +53,19 @@ typedef struct
                      * for neighbours): the edge a graph draws */
 } AqDatasetLink;
 
+/* A quality rule's latest result on a table (meta.quality_result). */
+typedef struct
+{
+  char   *rule_name;
+  char   *status;      /* pass, warn, fail */
+  char   *severity;
+  char   *dimension;
+  gint64  checked;
+  gint64  failing;
+  char   *message;
+  gint64  run_id;
+} AqDatasetQualityRule;
+
 typedef struct
 {
   char       *key;              /* "dw.fact_bill" */
@@ -73,6 +86,13 @@ typedef struct
   GPtrArray  *columns;          /* AqDatasetColumn */
   GPtrArray  *used_by;          /* char*: "pipeline dm_profile", "indicator x", "report y" */
   GPtrArray  *lineage;          /* AqDatasetLink, tables and consumers, both directions */
+  /* quality: each rule's latest result on this table, scored as the Data Quality panel scores
+   * a table (100 × Σ (checked − failing) / Σ checked); quality_rules 0: never checked */
+  guint       quality_rules;
+  gint64      quality_checked;
+  gint64      quality_passing;
+  double      quality_score;
+  GPtrArray  *quality_failing;  /* AqDatasetQualityRule: fail first, then warn */
 } AqDatasetTable;
 
 void            aq_dataset_hit_free          (AqDatasetHit    *hit);

@@ -34,5 +34,12 @@ char  *_aq_quality_value_expr     (const AqQualityRule *rule);
  * count (columns 2i and 2i+1), in one scan. */
 char  *_aq_quality_scan_sql       (GPtrArray       *rules,
                                    AqQualityParams *params);
+/* Referential rules are answered by a LEFT JOIN to their referenced keys (distinct): the join
+ * under @alias, and the failing condition using it. */
+gboolean _aq_quality_rule_joins          (const AqQualityRule *rule);
+char    *_aq_quality_ref_join            (const AqQualityRule *rule,
+                                          const char          *alias);
+char    *_aq_quality_joined_fail_condition (const AqQualityRule *rule,
+                                            const char          *alias);
 
 G_END_DECLS

@@ -6,6 +6,11 @@
  * second, small query for their samples (up to max_samples rows, ordered by key so the same
  * data gives the same samples), masked as the customer pages mask them. The results are then
  * written in one transaction of their own: meta.quality_run, _result, _sample — passes too.
+ *
+ * The statements (one per table's column rules, one per other rule) are independent, so a run
+ * spreads them over `parallel` connections: the caller's, plus pooled ones (aq_db_job) that
+ * import the caller's exported snapshot, so every statement still reads the same instant of
+ * the warehouse. A pipeline's gate (in_transaction) stays on its own transaction, alone.
  */
 #define G_LOG_DOMAIN "aq-quality-run"
 
@@ -16,6 +21,7 @@
 #include <string.h>
 
 #include "aq-clock.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-phone.h"
 #include "aq-quality-private.h"
@@ -75,6 +81,7 @@ aq_quality_options_init (AqQualityOptions *options)
   options->timeout_ms = AQ_QUALITY_DEFAULT_TIMEOUT_MS;
   options->store = TRUE;
   options->trigger = "hand";
+  options->parallel = AQ_QUALITY_DEFAULT_PARALLEL;
 }
 
 static AqQualityResult *
@@ -284,6 +291,7 @@ run_column_rules (RunContext *ctx,
           g_autofree char *value = _aq_quality_value_expr (rule);
           g_autofree char *where = where_clause (rule);
           g_autofree char *fail = NULL;
+          g_autofree char *join = NULL;
           g_autofree char *sample_sql = NULL;
           g_autofree char *limit = g_strdup_printf ("%d", ctx->options->max_samples);
           g_autofree char *limit_p = NULL;
@@ -291,11 +299,17 @@ run_column_rules (RunContext *ctx,
           if (key == NULL)
             return FALSE;
           _aq_quality_params_init (&params);
-          fail = _aq_quality_fail_condition (rule, &params);
+          if (_aq_quality_rule_joins (rule))
+            {
+              join = _aq_quality_ref_join (rule, "__r");
+              fail = _aq_quality_joined_fail_condition (rule, "__r");
+            }
+          else
+            fail = _aq_quality_fail_condition (rule, &params);
           limit_p = _aq_quality_param (&params, limit);
-          sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s WHERE %s AND (%s) ORDER BY 1 "
-                                        "LIMIT %s::int", key, value, target, where, fail,
-                                        limit_p);
+          sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s%s WHERE %s AND (%s) ORDER BY 1 "
+                                        "LIMIT %s::int", key, value, target, join ? join : "",
+                                        where, fail, limit_p);
           if (!add_samples (ctx, rule, r, sample_sql, params.values, error))
             {
               _aq_quality_params_clear (&params);
@@ -681,36 +695,268 @@ compare_rules_by_table (gconstpointer a,
   return c ? c : g_strcmp0 (ra->table, rb->table);
 }
 
-static gboolean
-evaluate (RunContext *ctx,
-          GPtrArray  *rules,
-          GPtrArray  *results,
-          GError    **error)
+/* One statement's worth of work: a table's column rules, or one other rule. */
+typedef struct
 {
+  GPtrArray *rules;
+  gboolean   column_group;
+} Unit;
+
+static void
+unit_free (Unit *unit)
+{
+  g_ptr_array_unref (unit->rules);
+  g_free (unit);
+}
+
+static GPtrArray *
+plan_units (RunContext *ctx,
+            GPtrArray  *rules)
+{
+  GPtrArray *units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
   g_autoptr(GPtrArray) columns = g_ptr_array_new ();
   guint i = 0;
 
+  /* the tables' scans first: they are the long statements, so they start early */
   for (guint k = 0; k < rules->len; k++)
     {
       AqQualityRule *rule = g_ptr_array_index (rules, k);
 
       if (aq_quality_rule_is_column_rule (rule) && !ctx->options->one_query_per_rule)
         g_ptr_array_add (columns, rule);
-      else if (!run_set_rule (ctx, rule, results, error))
-        return FALSE;
     }
   g_ptr_array_sort (columns, compare_rules_by_table);
   while (i < columns->len)
     {
-      g_autoptr(GPtrArray) group = g_ptr_array_new ();
+      Unit *unit = g_new0 (Unit, 1);
       AqQualityRule *first = g_ptr_array_index (columns, i);
 
+      unit->rules = g_ptr_array_new ();
+      unit->column_group = TRUE;
       while (i < columns->len && compare_rules_by_table (&first, &columns->pdata[i]) == 0)
-        g_ptr_array_add (group, g_ptr_array_index (columns, i++));
-      if (!run_column_rules (ctx, group, results, error))
-        return FALSE;
+        g_ptr_array_add (unit->rules, g_ptr_array_index (columns, i++));
+      g_ptr_array_add (units, unit);
     }
+  for (guint k = 0; k < rules->len; k++)
+    {
+      AqQualityRule *rule = g_ptr_array_index (rules, k);
+      Unit *unit;
+
+      if (aq_quality_rule_is_column_rule (rule) && !ctx->options->one_query_per_rule)
+        continue;
+      unit = g_new0 (Unit, 1);
+      unit->rules = g_ptr_array_new ();
+      g_ptr_array_add (unit->rules, rule);
+      g_ptr_array_add (units, unit);
+    }
+  return units;
+}
+
+typedef struct
+{
+  GPtrArray   *units;
+  gint         next;        /* atomic: the next unit to take */
+  char        *snapshot;    /* exported by the caller's transaction */
+  char        *timeout;     /* SET LOCAL statement_timeout = … */
+  GCancellable *cancellable; /* cancelled by the user or by the first worker to fail */
+  const char  *conninfo;    /* the caller's warehouse, for the pooled connections */
+} Shared;
+
+/* Takes units until none is left; stops at the first error. */
+static gboolean
+run_units (RunContext *ctx,
+           Shared     *shared,
+           GPtrArray  *results,
+           GError    **error)
+{
+  for (;;)
+    {
+      int i = g_atomic_int_add (&shared->next, 1);
+      Unit *unit;
+
+      if (i >= (int) shared->units->len)
+        return TRUE;
+      unit = g_ptr_array_index (shared->units, i);
+      if (!(unit->column_group
+            ? run_column_rules (ctx, unit->rules, results, error)
+            : run_set_rule (ctx, g_ptr_array_index (unit->rules, 0), results, error)))
+        {
+          g_cancellable_cancel (shared->cancellable);
+          return FALSE;
+        }
+    }
+}
+
+typedef struct
+{
+  Shared                 *shared;
+  const AqQualityOptions *options;
+  GPtrArray              *results;
+  GError                 *error;
+  int                     scans;
+  gboolean                started;
+  GThread                *thread;
+} Worker;
+
+/* On a pooled connection: the caller's snapshot, then units. */
+static gpointer
+worker_job (AqDb          *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Worker *worker = data;
+  RunContext ctx = { 0 };
+  g_autofree char *import = NULL;
+  gboolean ok;
+
+  /* aq_db_job retries once on a dead pooled connection: units taken are not taken twice */
+  if (worker->started)
+    {
+      g_set_error_literal (error, AQ_ERROR, AQ_ERROR_CONNECTION,
+                           _("The warehouse connection was lost during the quality run"));
+      return NULL;
+    }
+  worker->started = TRUE;
+  import = g_strdup_printf ("SET TRANSACTION SNAPSHOT '%s'", worker->shared->snapshot);
+  ctx.db = db;
+  ctx.options = worker->options;
+  ctx.cancellable = cancellable;
+  ctx.keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ok = aq_db_exec (db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error)
+       && aq_db_exec (db, import, error)
+       && aq_db_exec (db, worker->shared->timeout, error)
+       && run_units (&ctx, worker->shared, worker->results, error);
+  if (ok)
+    ok = aq_db_commit (db, error);
+  else
+    aq_db_rollback (db);
+  if (!ok)
+    g_cancellable_cancel (worker->shared->cancellable);
+  worker->scans = ctx.scans;
+  g_hash_table_unref (ctx.keys);
+  return ok ? GINT_TO_POINTER (1) : NULL;
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+
+  aq_db_job_run (worker->shared->conninfo, worker_job, worker, worker->shared->cancellable,
+                 &worker->error);
+  return NULL;
+}
+
+static void
+cancel_inner (GCancellable *outer,
+              GCancellable *inner)
+{
+  g_cancellable_cancel (inner);
+}
+
+/* A snapshot id as PostgreSQL prints it (hex groups and dashes): safe inside quotes. */
+static gboolean
+snapshot_ok (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 64)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    if (!g_ascii_isxdigit (*p) && *p != '-')
+      return FALSE;
   return TRUE;
+}
+
+/* Runs every unit; with @parallel > 1, the caller's transaction (already open, REPEATABLE
+ * READ) exports its snapshot and parallel − 1 pooled connections share the units with it. */
+static gboolean
+evaluate (RunContext *ctx,
+          GPtrArray  *rules,
+          GPtrArray  *results,
+          int         parallel,
+          const char *timeout,
+          GError    **error)
+{
+  g_autoptr(GPtrArray) units = plan_units (ctx, rules);
+  g_autoptr(GCancellable) inner = g_cancellable_new ();
+  g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func (g_free);
+  GCancellable *outer = ctx->cancellable;
+  Shared shared = { 0 };
+  gulong outer_handler = 0, inner_handler;
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  shared.units = units;
+  shared.cancellable = inner;
+  shared.timeout = (char *) timeout;
+  shared.conninfo = aq_db_get_conninfo (ctx->db);
+  parallel = CLAMP (parallel, 1, 8);
+  if (shared.conninfo == NULL)
+    parallel = 1;
+  if ((guint) parallel > units->len)
+    parallel = MAX (units->len, 1);
+  if (parallel > 1)
+    {
+      g_autofree char *snapshot = aq_db_query_string (ctx->db, "SELECT pg_export_snapshot()",
+                                                      0, NULL, NULL);
+
+      if (snapshot_ok (snapshot))
+        shared.snapshot = g_steal_pointer (&snapshot);
+      else
+        parallel = 1;
+    }
+  if (outer != NULL)
+    outer_handler = g_cancellable_connect (outer, G_CALLBACK (cancel_inner), inner, NULL);
+  inner_handler = aq_db_watch_cancellable (ctx->db, inner);
+  ctx->cancellable = inner;
+  for (int i = 1; i < parallel; i++)
+    {
+      Worker *worker = g_new0 (Worker, 1);
+
+      worker->shared = &shared;
+      worker->options = ctx->options;
+      worker->results = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_quality_result_free);
+      worker->thread = g_thread_new ("aq-quality", worker_thread, worker);
+      g_ptr_array_add (workers, worker);
+    }
+  ok = run_units (ctx, &shared, results, &local_error);
+  for (guint i = 0; i < workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (workers, i);
+
+      g_thread_join (worker->thread);
+      ctx->scans += worker->scans;
+      for (guint k = 0; k < worker->results->len; k++)
+        g_ptr_array_add (results, g_steal_pointer (&worker->results->pdata[k]));
+      g_ptr_array_unref (worker->results);
+      /* the first real error wins over the cancellations it caused */
+      if (worker->error != NULL)
+        {
+          ok = FALSE;
+          if (local_error == NULL
+              || (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                  && !g_error_matches (worker->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+            {
+              g_clear_error (&local_error);
+              local_error = g_steal_pointer (&worker->error);
+            }
+          g_clear_error (&worker->error);
+        }
+    }
+  aq_db_unwatch_cancellable (ctx->db, inner, inner_handler);
+  if (outer != NULL)
+    g_cancellable_disconnect (outer, outer_handler);
+  ctx->cancellable = outer;
+  g_free (shared.snapshot);
+  /* cancelled by the user: say so, whatever the statements answered */
+  if (!ok && outer != NULL && g_cancellable_is_cancelled (outer))
+    {
+      g_clear_error (&local_error);
+      g_cancellable_set_error_if_cancelled (outer, &local_error);
+    }
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }
 
 static int
@@ -775,12 +1021,13 @@ aq_quality_run_rules (AqDb                   *db,
   handler = aq_db_watch_cancellable (db, cancellable);
   timeout = g_strdup_printf ("SET LOCAL statement_timeout = %d", MAX (options->timeout_ms, 1));
   if (options->in_transaction)
-    ok = aq_db_exec (db, timeout, error) && evaluate (&ctx, rules, run->results, error);
+    ok = aq_db_exec (db, timeout, error)
+         && evaluate (&ctx, rules, run->results, 1, timeout, error);
   else
     {
-      ok = aq_db_exec (db, "BEGIN READ ONLY", error);
+      ok = aq_db_exec (db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
       ok = ok && aq_db_exec (db, timeout, error);
-      ok = ok && evaluate (&ctx, rules, run->results, error);
+      ok = ok && evaluate (&ctx, rules, run->results, options->parallel, timeout, error);
       if (ok)
         ok = aq_db_commit (db, error);
       else

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 #define AQ_QUALITY_DEFAULT_SAMPLES 20
 #define AQ_QUALITY_DEFAULT_TIMEOUT_MS 300000
+#define AQ_QUALITY_DEFAULT_PARALLEL 2
 
 typedef struct
 {
@@ -82,6 +83,8 @@ typedef struct
   gboolean  store;         /* keep the run in meta.quality_* (TRUE) */
   gboolean  in_transaction; /* run on @db's open transaction (a pipeline gate) */
   const char *trigger;     /* hand, schedule, gate, test */
+  int       parallel;      /* connections the statements are spread over, all reading one
+                            * exported snapshot (AQ_QUALITY_DEFAULT_PARALLEL; 1: one) */
 } AqQualityOptions;
 
 /* rules */
@@ -167,6 +170,35 @@ JsonNode      *aq_quality_profile             (AqDb           *db,
                                                const char     *qualified_table,
                                                GPtrArray     **out_suggestions,
                                                GCancellable   *cancellable,
+                                               GError        **error);
+
+/* The alerts' outbox (meta.quality_alert), for the daemon that sends them. */
+typedef struct
+{
+  gint64  alert_id;
+  char   *rule_name;
+  gint64  run_id;
+  char   *kind;             /* failing, resolved */
+  char   *body;             /* the message, in the warehouse's words */
+  char   *idempotency_key;
+  int     attempts;         /* before this one */
+} AqQualityAlert;
+
+void           aq_quality_alert_free          (AqQualityAlert *alert);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqQualityAlert, aq_quality_alert_free)
+/* Opens a transaction and locks up to @limit alerts due to be sent (AqQualityAlert); record
+ * each with aq_quality_alert_record(), then aq_db_commit(). */
+GPtrArray     *aq_quality_alerts_claim        (AqDb           *db,
+                                               guint           limit,
+                                               GError        **error);
+/* One try: sent, or failed with @failure (tried again in @retry_in_ms, or never with
+ * @give_up). */
+gboolean       aq_quality_alert_record        (AqDb           *db,
+                                               const AqQualityAlert *alert,
+                                               gboolean        sent,
+                                               const char     *failure,
+                                               guint           retry_in_ms,
+                                               gboolean        give_up,
                                                GError        **error);
 
 G_END_DECLS

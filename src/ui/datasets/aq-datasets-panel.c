@@ -42,6 +42,8 @@ struct _AqDatasetsPanel
   GtkEditableLabel    *category_label;
   GtkLabel            *facts_label;
   GtkLabel            *freshness_label;
+  GtkLabel            *quality_label;
+  GtkBox              *quality_box;
   GtkLabel            *used_label;
   AqLineageGraph      *graph;
   GtkGrid             *columns_grid;
@@ -259,6 +261,65 @@ show_tree (AqDatasetsPanel *self)
 
 /* ---- the table page ---- */
 
+/* The table's quality score from the rules' latest results, and the rules failing now. */
+static void
+show_quality (AqDatasetsPanel *self)
+{
+  AqDatasetTable *t = self->table;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->quality_box))) != NULL)
+    gtk_box_remove (self->quality_box, child);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->quality_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->quality_label), "success");
+  if (t->quality_rules == 0)
+    {
+      gtk_label_set_label (self->quality_label, _("Quality: no rule has checked this table yet"));
+      return;
+    }
+  {
+    g_autofree char *score = g_strdup_printf ("%.1f", t->quality_score);
+    g_autofree char *text = NULL;
+
+    if (t->quality_failing->len == 0)
+      /* Translators: a quality score (0–100) and a number of rules */
+      text = g_strdup_printf (ngettext ("Quality %s — its %u rule passes",
+                                        "Quality %s — all its %u rules pass",
+                                        t->quality_rules), score, t->quality_rules);
+    else
+      /* Translators: a quality score (0–100), a number of rules failing and of rules */
+      text = g_strdup_printf (ngettext ("Quality %s — %u of %u rules failing or warning:",
+                                        "Quality %s — %u of %u rules failing or warning:",
+                                        t->quality_rules), score, t->quality_failing->len,
+                              t->quality_rules);
+    gtk_label_set_label (self->quality_label, text);
+    gtk_widget_add_css_class (GTK_WIDGET (self->quality_label),
+                              t->quality_failing->len ? "error" : "success");
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->quality_label),
+                                 _("score = 100 × Σ (checked rows − failing rows) / Σ checked "
+                                   "rows, over each rule's latest result"));
+  }
+  for (guint i = 0; i < t->quality_failing->len; i++)
+    {
+      AqDatasetQualityRule *rule = g_ptr_array_index (t->quality_failing, i);
+      g_autofree char *failing = aq_format_count (rule->failing);
+      g_autofree char *checked = aq_format_count (rule->checked);
+      g_autofree char *text = NULL;
+      GtkWidget *label;
+
+      /* Translators: a rule's name, "fails"/"warns", failing rows and checked rows */
+      text = g_strdup_printf (_("%s %s: %s of %s rows"), rule->rule_name,
+                              g_str_equal (rule->status, "fail") ? _("fails") : _("warns"),
+                              failing, checked);
+      label = grid_label (text, FALSE, TRUE);
+      gtk_widget_set_name (label, rule->rule_name);
+      gtk_widget_add_css_class (label, g_str_equal (rule->status, "fail") ? "error" : "warning");
+      if (*rule->message)
+        gtk_widget_set_tooltip_text (label, rule->message);
+      gtk_box_append (self->quality_box, label);
+    }
+}
+
 static void
 show_table (AqDatasetsPanel *self)
 {
@@ -318,6 +379,8 @@ show_table (AqDatasetsPanel *self)
                            : _("No pipeline loads this table"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->freshness_label), "error");
     }
+
+  show_quality (self);
 
   for (guint i = 0; i < t->used_by->len; i++)
     g_string_append_printf (used_text, "%s%s", i ? ", " : "",
@@ -861,6 +924,8 @@ aq_datasets_panel_class_init (AqDatasetsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, category_label);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, facts_label);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, freshness_label);
+  gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, quality_label);
+  gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, quality_box);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, used_label);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, graph);
   gtk_widget_class_bind_template_child (widget_class, AqDatasetsPanel, columns_grid);

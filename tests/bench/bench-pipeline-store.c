@@ -6,9 +6,9 @@
  * filters and selects in turn, then a table output), imports it (median of 5), saves the result
  * in the store 20 times and loads it back (median save and load), lists the store, diffs two
  * versions whose calculators differ in every thirtieth step, and backfills a one-step pipeline
- * over MONTHS months (the cost of a backfill step over its run). Uses $AQUEDUCT_DATABASE_URL when set
- * (migrating it if needed), else a throwaway cluster like the tests', which it drops again when
- * it made it.
+ * over MONTHS months (the cost of a backfill step over its run). Uses $AQUEDUCT_DATABASE_URL
+ * when set (migrating it if needed), else a throwaway cluster like the tests', which it drops
+ * again when it made it.
  */
 #include "aq-test-util.h"
 

@@ -202,8 +202,7 @@ node_new (const char  *name,
 
 /* Kahn's algorithm; the ready ones in layer-and-name order. */
 static GPtrArray *
-sorted_nodes (GPtrArray  *nodes,
-              GHashTable *by_name)
+sorted_nodes (GPtrArray *nodes)
 {
   g_autoptr(GHashTable) pending = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *order = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
@@ -240,7 +239,6 @@ sorted_nodes (GPtrArray  *nodes,
             g_hash_table_insert (pending, (gpointer) name, GUINT_TO_POINTER (n - 1));
         }
     }
-  (void) by_name;
   return order;
 }
 
@@ -297,7 +295,7 @@ aq_pipeline_deps_new_from_definitions (GHashTable  *definitions,
 
   graph = g_new0 (AqPipelineDeps, 1);
   graph->by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  graph->nodes = sorted_nodes (nodes, graph->by_name);
+  graph->nodes = sorted_nodes (nodes);
   for (guint i = 0; i < graph->nodes->len; i++)
     {
       AqPipelineDep *node = g_ptr_array_index (graph->nodes, i);

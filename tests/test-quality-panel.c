@@ -124,6 +124,18 @@ test_drill_into_rule (void)
                                                         ADW_PREFERENCES_ROW (c)));
 
       g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+      /* the account's Customer 360 opens through the application's lookup */
+      {
+        GtkWidget *open = aq_test_find_widget (c, match_name, "open-360");
+        GVariant *target;
+
+        g_assert_nonnull (open);
+        g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==,
+                         "app.lookup");
+        target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (open));
+        g_assert_cmpstr (g_variant_get_string (target, NULL), ==,
+                         adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)));
+      }
       rows++;
     }
   g_assert_cmpuint (rows, ==, MIN (truth, AQ_QUALITY_DEFAULT_SAMPLES));

@@ -233,7 +233,8 @@ test_types_demo (void)
                           "> 0.02 * count(*)) x"));
 }
 
-/* Column rules of one table: one statement, whatever their number. */
+/* Column rules of one table: one statement, whatever their number (plus one anti-join per
+ * referential rule). */
 static void
 test_one_scan (void)
 {
@@ -253,8 +254,10 @@ test_one_scan (void)
                                      "[\"account_id\"]}}}"));
   batched = run_rules (rules, TRUE);
   single = run_rules (rules, FALSE);
-  g_assert_cmpint (batched->scans, ==, 1);
-  g_assert_cmpint (single->scans, ==, 3);
+  /* the two row rules share one scan; the referential rule is its own anti-join (a hash
+   * anti join that scales where NOT IN's hashed subplan stops fitting in memory) */
+  g_assert_cmpint (batched->scans, ==, 2);
+  g_assert_cmpint (single->scans, ==, 4);
   for (guint i = 0; i < rules->len; i++)
     {
       AqQualityResult *a = g_ptr_array_index (batched->results, i);

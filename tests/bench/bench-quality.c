@@ -7,7 +7,9 @@
  * ods, dw, dm). Each mode runs once to warm the cache, then RUNS times through
  * aq_quality_run_rules() exactly as the CLI and the scheduler do (read-only transaction,
  * statement timeout, samples of failing rows) but without storing; it prints the median and
- * fastest wall time, the statements sent, rules per second and checked rows per second.
+ * fastest wall time, the statements sent, rules per second and checked rows per second, and
+ * the slowest statements; one scan per table on one connection and on the default number of
+ * pooled connections sharing one snapshot (AQ_QUALITY_DEFAULT_PARALLEL).
  * Figures go in docs/PERFORMANCE.md.
  */
 #include "aq-test-util.h"
@@ -26,12 +28,24 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+static int
+compare_duration (gconstpointer a,
+                  gconstpointer b)
+{
+  double x = (*(AqQualityResult * const *) a)->duration_ms;
+  double y = (*(AqQualityResult * const *) b)->duration_ms;
+
+  return (x < y) - (x > y);
+}
+
 static void
 measure (AqDb       *db,
          GPtrArray  *rules,
          gboolean    per_rule,
+         int         parallel,
          int         runs)
 {
+  g_autoptr(AqQualityRun) last = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   AqQualityOptions options;
   gint64 checked = 0;
@@ -40,6 +54,7 @@ measure (AqDb       *db,
   aq_quality_options_init (&options);
   options.store = FALSE;
   options.one_query_per_rule = per_rule;
+  options.parallel = parallel;
   for (int i = 0; i <= runs; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -57,17 +72,34 @@ measure (AqDb       *db,
       checked = 0;
       for (guint k = 0; k < run->results->len; k++)
         checked += ((AqQualityResult *) g_ptr_array_index (run->results, k))->checked;
+      g_clear_pointer (&last, aq_quality_run_free);
+      last = g_steal_pointer (&run);
     }
   g_array_sort (times, compare_double);
   {
     double median = g_array_index (times, double, times->len / 2);
 
-    printf ("%-22s %4u rules  %4d statements  median %8.0f ms  fastest %8.0f ms  "
+    printf ("%-22s %d conn  %4u rules  %4d statements  median %8.0f ms  fastest %8.0f ms  "
             "%6.1f rules/s  %12.0f rows/s\n",
-            per_rule ? "one query per rule" : "one scan per table", rules->len, scans, median,
-            g_array_index (times, double, 0), rules->len / (median / 1000),
+            per_rule ? "one query per rule" : "one scan per table", parallel, rules->len, scans,
+            median, g_array_index (times, double, 0), rules->len / (median / 1000),
             checked / (median / 1000));
   }
+  /* the slowest statements of the last run (a table's column rules share theirs) */
+  if (last != NULL && !per_rule)
+    {
+      g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
+
+      for (guint k = 0; k < last->results->len; k++)
+        g_ptr_array_add (sorted, g_ptr_array_index (last->results, k));
+      g_ptr_array_sort (sorted, compare_duration);
+      for (guint k = 0; k < MIN (sorted->len, 6); k++)
+        {
+          AqQualityResult *r = g_ptr_array_index (sorted, k);
+
+          printf ("    %8.0f ms  %s\n", r->duration_ms, r->rule_name);
+        }
+    }
 }
 
 int
@@ -94,8 +126,9 @@ main (int   argc,
   accounts = aq_db_query_string (db, "SELECT count(*) FROM dw.dim_account", 0, NULL, NULL);
   bills = aq_db_query_string (db, "SELECT count(*) FROM dw.fact_bill", 0, NULL, NULL);
   printf ("warehouse: %s accounts, %s bills; %d runs after a warm-up\n", accounts, bills, runs);
-  measure (db, rules, FALSE, runs);
-  measure (db, rules, TRUE, runs);
+  measure (db, rules, FALSE, 1, runs);
+  measure (db, rules, FALSE, AQ_QUALITY_DEFAULT_PARALLEL, runs);
+  measure (db, rules, TRUE, AQ_QUALITY_DEFAULT_PARALLEL, runs);
 
   /* the dashboard's first paint: what the panel loads from stored results */
   {

@@ -357,14 +357,13 @@ _aq_quality_rule_joins (const AqQualityRule *rule)
   return g_str_equal (rule->type, "referential");
 }
 
-/* The referenced keys, distinct, joined to the target under @alias: a hash join, built once,
- * that spills to disk in batches when the keys outgrow work_mem — where `NOT ((a, b) IN
- * (SELECT …))` falls back to searching the whole subquery for every row once its hash no
- * longer fits (the cause of the slow cross-table rules at 100,000 accounts). The subquery only
- * exposes __kN columns, so the target's unqualified names stay unambiguous. */
+/* The failing condition of a referential rule as an anti-join: the target read as "__t", each
+ * row's key looked for in the referenced table ("__r"). PostgreSQL answers NOT EXISTS with a
+ * hash anti join that spills to disk in batches when the keys outgrow work_mem — where
+ * `NOT ((a, b) IN (SELECT …))` falls back to searching the whole subquery for every row once
+ * its hash no longer fits (the cause of the slow cross-table rules at 100,000 accounts). */
 char *
-_aq_quality_ref_join (const AqQualityRule *rule,
-                      const char          *alias)
+_aq_quality_ref_missing (const AqQualityRule *rule)
 {
   JsonObject *a = rule->args;
   JsonObject *r = json_object_get_object_member (a, "ref");
@@ -373,34 +372,20 @@ _aq_quality_ref_join (const AqQualityRule *rule,
   g_autofree char *target = _aq_quality_target (json_object_get_string_member (r, "layer"),
                                                 json_object_get_string_member (r, "table"));
   const char *rf = json_object_get_string_member_with_default (r, "filter", NULL);
-  g_autoptr(GString) select = g_string_new (NULL);
-  g_autoptr(GString) where = g_string_new (NULL);
+  g_autoptr(GString) not_null = g_string_new (NULL);
   g_autoptr(GString) on = g_string_new (NULL);
 
   for (guint i = 0; i < rcols->len && i < cols->len; i++)
     {
-      g_string_append_printf (select, "%s%s AS __k%u", i ? ", " : "",
-                              (char *) g_ptr_array_index (rcols, i), i + 1);
-      g_string_append_printf (where, "%s%s IS NOT NULL", i ? " AND " : "",
-                              (char *) g_ptr_array_index (rcols, i));
-      g_string_append_printf (on, "%s%s = %s.__k%u", i ? " AND " : "",
-                              (char *) g_ptr_array_index (cols, i), alias, i + 1);
+      g_string_append_printf (not_null, "%s__t.%s IS NOT NULL", i ? " AND " : "",
+                              (char *) g_ptr_array_index (cols, i));
+      g_string_append_printf (on, "%s__r.%s = __t.%s", i ? " AND " : "",
+                              (char *) g_ptr_array_index (rcols, i),
+                              (char *) g_ptr_array_index (cols, i));
     }
-  return g_strdup_printf ("\n  LEFT JOIN (SELECT DISTINCT %s FROM %s WHERE %s%s%s%s) %s ON %s",
-                          select->str, target, where->str, rf ? " AND (" : "", rf ? rf : "",
-                          rf ? ")" : "", alias, on->str);
-}
-
-/* The failing condition of a rule whose lookup is the join @alias (see above). */
-char *
-_aq_quality_joined_fail_condition (const AqQualityRule *rule,
-                                   const char          *alias)
-{
-  g_autofree char *not_null = NULL;
-  g_autofree char *cols = columns_expr (json_object_get_member (rule->args, "columns"), FALSE,
-                                        TRUE, &not_null);
-
-  return g_strdup_printf ("%s AND %s.__k1 IS NULL", not_null, alias);
+  return g_strdup_printf ("%s AND NOT EXISTS (SELECT FROM %s AS __r WHERE %s%s%s%s)",
+                          not_null->str, target, on->str, rf ? " AND (" : "", rf ? rf : "",
+                          rf ? ")" : "");
 }
 
 char *
@@ -408,31 +393,30 @@ _aq_quality_scan_sql (GPtrArray       *rules,
                       AqQualityParams *params)
 {
   g_autoptr(GString) sql = g_string_new ("SELECT ");
-  g_autoptr(GString) joins = g_string_new (NULL);
   const AqQualityRule *first = g_ptr_array_index (rules, 0);
   g_autofree char *target = _aq_quality_target (first->layer, first->table);
 
   for (guint i = 0; i < rules->len; i++)
     {
       const AqQualityRule *rule = g_ptr_array_index (rules, i);
-      g_autofree char *fail = NULL;
       const char *filter = rule->filter ? rule->filter : "true";
 
+      /* a referential rule's failing rows come from its own anti-join (the caller's) */
       if (_aq_quality_rule_joins (rule))
         {
-          g_autofree char *alias = g_strdup_printf ("__r%u", i);
-          g_autofree char *join = _aq_quality_ref_join (rule, alias);
-
-          g_string_append (joins, join);
-          fail = _aq_quality_joined_fail_condition (rule, alias);
+          g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  0::bigint",
+                                  i ? ",\n  " : "", filter);
+          continue;
         }
-      else
-        fail = _aq_quality_fail_condition (rule, params);
-      g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  "
-                                   "count(*) FILTER (WHERE (%s) AND (%s))",
-                              i ? ",\n  " : "", filter, filter, fail);
+      {
+        g_autofree char *fail = _aq_quality_fail_condition (rule, params);
+
+        g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  "
+                                     "count(*) FILTER (WHERE (%s) AND (%s))",
+                                i ? ",\n  " : "", filter, filter, fail);
+      }
     }
-  g_string_append_printf (sql, "\nFROM %s%s", target, joins->str);
+  g_string_append_printf (sql, "\nFROM %s AS __t", target);
   return g_string_free (g_steal_pointer (&sql), FALSE);
 }
 
@@ -496,13 +480,12 @@ aq_quality_rule_sql (const AqQualityRule *rule)
     }
   _aq_quality_params_init (&params);
   {
-    gboolean joins = _aq_quality_rule_joins (rule);
-    g_autofree char *fail = joins ? _aq_quality_joined_fail_condition (rule, "__r")
-                                  : _aq_quality_fail_condition (rule, &params);
-    g_autofree char *join = joins ? _aq_quality_ref_join (rule, "__r") : g_strdup ("");
+    g_autofree char *fail = _aq_quality_rule_joins (rule)
+                            ? _aq_quality_ref_missing (rule)
+                            : _aq_quality_fail_condition (rule, &params);
     g_autofree char *value = _aq_quality_value_expr (rule);
 
-    sql = g_strdup_printf ("SELECT %s\nFROM %s%s\nWHERE (%s)\n  AND %s", value, target, join,
+    sql = g_strdup_printf ("SELECT %s\nFROM %s AS __t\nWHERE (%s)\n  AND %s", value, target,
                            rule->filter ? rule->filter : "true", fail);
   }
   shown = inline_params (sql, params.values);

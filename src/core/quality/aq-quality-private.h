@@ -34,12 +34,9 @@ char  *_aq_quality_value_expr     (const AqQualityRule *rule);
  * count (columns 2i and 2i+1), in one scan. */
 char  *_aq_quality_scan_sql       (GPtrArray       *rules,
                                    AqQualityParams *params);
-/* Referential rules are answered by a LEFT JOIN to their referenced keys (distinct): the join
- * under @alias, and the failing condition using it. */
+/* Referential rules are answered by an anti-join of their own (NOT EXISTS, the target read
+ * as "__t"); their failing count in the scan above is a placeholder 0. */
 gboolean _aq_quality_rule_joins          (const AqQualityRule *rule);
-char    *_aq_quality_ref_join            (const AqQualityRule *rule,
-                                          const char          *alias);
-char    *_aq_quality_joined_fail_condition (const AqQualityRule *rule,
-                                            const char          *alias);
+char    *_aq_quality_ref_missing         (const AqQualityRule *rule);
 
 G_END_DECLS

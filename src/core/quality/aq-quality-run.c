@@ -282,6 +282,25 @@ run_column_rules (RunContext *ctx,
       r->checked = int_at (res, 0, 2 * i);
       r->failing = int_at (res, 0, 2 * i + 1);
       r->duration_ms = ms;
+      if (_aq_quality_rule_joins (rule))
+        {
+          g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
+          g_autofree char *where = where_clause (rule);
+          g_autofree char *missing = _aq_quality_ref_missing (rule);
+          g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM %s AS __t "
+                                                        "WHERE %s AND %s", target, where,
+                                                        missing);
+          gint64 anti_start = g_get_monotonic_time ();
+          g_autoptr(PGresult) anti = query (ctx, count_sql, NULL, error);
+
+          if (anti == NULL)
+            {
+              aq_quality_result_free (r);
+              return FALSE;
+            }
+          r->failing = int_at (anti, 0, 0);
+          r->duration_ms += (g_get_monotonic_time () - anti_start) / 1000.0;
+        }
       judge (rule, r);
       g_ptr_array_add (results, r);
       if (r->failing > 0 && ctx->options->max_samples > 0)
@@ -291,7 +310,6 @@ run_column_rules (RunContext *ctx,
           g_autofree char *value = _aq_quality_value_expr (rule);
           g_autofree char *where = where_clause (rule);
           g_autofree char *fail = NULL;
-          g_autofree char *join = NULL;
           g_autofree char *sample_sql = NULL;
           g_autofree char *limit = g_strdup_printf ("%d", ctx->options->max_samples);
           g_autofree char *limit_p = NULL;
@@ -300,16 +318,13 @@ run_column_rules (RunContext *ctx,
             return FALSE;
           _aq_quality_params_init (&params);
           if (_aq_quality_rule_joins (rule))
-            {
-              join = _aq_quality_ref_join (rule, "__r");
-              fail = _aq_quality_joined_fail_condition (rule, "__r");
-            }
+            fail = _aq_quality_ref_missing (rule);
           else
             fail = _aq_quality_fail_condition (rule, &params);
           limit_p = _aq_quality_param (&params, limit);
-          sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s%s WHERE %s AND (%s) ORDER BY 1 "
-                                        "LIMIT %s::int", key, value, target, join ? join : "",
-                                        where, fail, limit_p);
+          sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s AS __t WHERE %s AND (%s) "
+                                        "ORDER BY 1 LIMIT %s::int", key, value, target, where,
+                                        fail, limit_p);
           if (!add_samples (ctx, rule, r, sample_sql, params.values, error))
             {
               _aq_quality_params_clear (&params);
@@ -337,9 +352,32 @@ side_sql (JsonObject *side,
   g_autofree char *target = _aq_quality_target (str_arg (side, "layer"), str_arg (side, "table"));
   const char *group = str_arg (side, "group_by");
   const char *filter = str_arg (side, "filter");
+  const char *measure = str_arg (side, "measure");
+  g_autoptr(GMatchInfo) match = NULL;
+  static GRegex *distinct_re;
+  static gsize once;
 
+  if (g_once_init_enter (&once))
+    {
+      distinct_re = g_regex_new ("^\\s*count\\s*\\(\\s*distinct\\s+"
+                                 "([A-Za-z_][A-Za-z0-9_]*)\\s*\\)\\s*$",
+                                 G_REGEX_CASELESS, 0, NULL);
+      g_once_init_leave (&once, 1);
+    }
+  /* count(DISTINCT x) per group sorts every row of the table; the distinct (group, x) pairs
+   * hashed first, then counted, need no sort */
+  if (g_regex_match (distinct_re, measure, 0, &match))
+    {
+      g_autofree char *column = g_match_info_fetch (match, 1);
+      g_autofree char *quoted = aq_db_quote_ident (column);
+
+      return g_strdup_printf ("SELECT %s, count(%s)::numeric AS v FROM (SELECT DISTINCT %s AS "
+                              "%s, %s FROM %s WHERE (%s)) d GROUP BY 1", group_alias, quoted,
+                              group ? group : "0", group_alias, quoted, target,
+                              filter ? filter : "true");
+    }
   return g_strdup_printf ("SELECT %s AS %s, (%s)::numeric AS v FROM %s WHERE (%s)%s",
-                          group ? group : "0", group_alias, str_arg (side, "measure"), target,
+                          group ? group : "0", group_alias, measure, target,
                           filter ? filter : "true", group ? " GROUP BY 1" : "");
 }
 
@@ -1019,7 +1057,10 @@ aq_quality_run_rules (AqDb                   *db,
     }
 
   handler = aq_db_watch_cancellable (db, cancellable);
-  timeout = g_strdup_printf ("SET LOCAL statement_timeout = %d", MAX (options->timeout_ms, 1));
+  /* the set rules group and hash millions of rows (unique keys, reconciliations, the
+   * referenced keys of a join): room to do it in memory rather than in batches on disk */
+  timeout = g_strdup_printf ("SET LOCAL statement_timeout = %d; SET LOCAL work_mem = '%s'",
+                             MAX (options->timeout_ms, 1), AQ_QUALITY_WORK_MEM);
   if (options->in_transaction)
     ok = aq_db_exec (db, timeout, error)
          && evaluate (&ctx, rules, run->results, 1, timeout, error);

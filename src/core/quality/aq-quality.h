@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define AQ_QUALITY_DEFAULT_SAMPLES 20
 #define AQ_QUALITY_DEFAULT_TIMEOUT_MS 300000
 #define AQ_QUALITY_DEFAULT_PARALLEL 2
+#define AQ_QUALITY_WORK_MEM "64MB"   /* per statement node, each connection of a run */
 
 typedef struct
 {

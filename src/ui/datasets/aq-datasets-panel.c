@@ -272,6 +272,7 @@ show_quality (AqDatasetsPanel *self)
     gtk_box_remove (self->quality_box, child);
   gtk_widget_remove_css_class (GTK_WIDGET (self->quality_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->quality_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->quality_label), "warning");
   if (t->quality_rules == 0)
     {
       gtk_label_set_label (self->quality_label, _("Quality: no rule has checked this table yet"));
@@ -293,8 +294,12 @@ show_quality (AqDatasetsPanel *self)
                                         t->quality_rules), score, t->quality_failing->len,
                               t->quality_rules);
     gtk_label_set_label (self->quality_label, text);
+    /* red when a rule fails, amber when rules only warn (failing rules come first) */
     gtk_widget_add_css_class (GTK_WIDGET (self->quality_label),
-                              t->quality_failing->len ? "error" : "success");
+                              t->quality_failing->len == 0 ? "success"
+                              : g_str_equal (((AqDatasetQualityRule *)
+                                              g_ptr_array_index (t->quality_failing, 0))->status,
+                                             "fail") ? "error" : "warning");
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->quality_label),
                                  _("score = 100 × Σ (checked rows − failing rows) / Σ checked "
                                    "rows, over each rule's latest result"));

@@ -128,6 +128,23 @@ heading (const char *text)
   return label;
 }
 
+/* A quality dimension's name in the user's language. */
+static const char *
+dimension_title (const char *dimension)
+{
+  static const struct { const char *name; const char *title; } titles[] = {
+    { "completeness", N_("Completeness") }, { "validity", N_("Validity") },
+    { "uniqueness", N_("Uniqueness") }, { "consistency", N_("Consistency") },
+    { "timeliness", N_("Timeliness") }, { "accuracy", N_("Accuracy") },
+    { "volume", N_("Volume") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (dimension, titles[i].name) == 0)
+      return _(titles[i].title);
+  return dimension;
+}
+
 static char *
 format_score (double score)
 {
@@ -143,7 +160,8 @@ score_card (const AqQualityScore *s)
   g_autofree char *checked = aq_format_count (s->checked);
   g_autofree char *rows = g_strdup_printf (_("%s of %s rows pass"), passing, checked);
   GtkWidget *v = gtk_label_new (value);
-  GtkWidget *n = gtk_label_new (s->name);
+  GtkWidget *n = gtk_label_new (g_str_equal (s->kind, "dimension") ? dimension_title (s->name)
+                                                                     : s->name);
   GtkWidget *r = gtk_label_new (rows);
 
   gtk_widget_add_css_class (v, "title-2");
@@ -323,7 +341,7 @@ populate_dashboard (AqQualityPanel *self)
       subtitle = g_strdup_printf (_("%s%s · %s of %s rows failing · %s.%s · %s"),
                                   is_new ? _("Newly failing · ") : "",
                                   status_text (r->status), failing, checked, r->layer, r->table,
-                                  r->dimension);
+                                  dimension_title (r->dimension));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->rule_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -354,6 +372,19 @@ populate_rule_page (AqQualityPanel *self)
 
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), s->row_key ? s->row_key : "");
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), s->value ? s->value : "");
+        /* a failing row keyed by an account opens that account's Customer 360 */
+        if (s->row_key && g_regex_match_simple ("^35[0-9]{8}$", s->row_key, 0, 0))
+          {
+            GtkWidget *open = gtk_button_new_from_icon_name ("avatar-default-symbolic");
+
+            gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+            gtk_widget_add_css_class (open, "flat");
+            gtk_widget_set_tooltip_text (open, _("Open the account's Customer 360"));
+            gtk_widget_set_name (open, "open-360");
+            gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "app.lookup");
+            gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "s", s->row_key);
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+          }
         gtk_list_box_append (self->samples_list, row);
       }
   else

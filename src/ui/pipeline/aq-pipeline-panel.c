@@ -709,6 +709,10 @@ new_action (GtkWidget  *widget,
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
   g_autoptr(AqPipelineGraph) graph = aq_pipeline_graph_new ("new_pipeline");
 
+  /* the drop-down lists the standard pipelines: a new one is none of them */
+  self->opening = TRUE;
+  gtk_drop_down_set_selected (self->pipeline_dropdown, GTK_INVALID_LIST_POSITION);
+  self->opening = FALSE;
   set_graph (self, graph);
 }
 

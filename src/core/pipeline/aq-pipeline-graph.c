@@ -31,6 +31,7 @@ struct _AqPipelineGraph
   GPtrArray  *undo;   /* (element-type utf8) definitions before each edit, newest last */
   GPtrArray  *redo;   /* (element-type utf8) definitions undone, newest last */
   char       *typing; /* "step\nmember" of the last edit if it set that member, else NULL */
+  GHashTable *index;  /* id → index + 1, built on demand; NULL after steps come or go */
 };
 
 G_DEFINE_FINAL_TYPE (AqPipelineGraph, aq_pipeline_graph, G_TYPE_OBJECT)
@@ -87,6 +88,13 @@ object_at (JsonArray *array,
   JsonNode *node = json_array_get_element (array, index);
 
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Steps came, went or were renamed: the index of ids is built again when next needed. */
+static void
+invalidate (AqPipelineGraph *self)
+{
+  g_clear_pointer (&self->index, g_hash_table_unref);
 }
 
 static void
@@ -147,6 +155,7 @@ load_root (AqPipelineGraph  *self,
                            "a pipeline is a JSON object with “name”, “steps” and “edges”");
       return FALSE;
     }
+  invalidate (self);
   g_clear_pointer (&self->root, json_object_unref);
   self->root = json_object_ref (json_node_get_object (root));
   steps_of (self);
@@ -239,6 +248,7 @@ aq_pipeline_graph_finalize (GObject *object)
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_clear_pointer (&self->redo, g_ptr_array_unref);
   g_clear_pointer (&self->typing, g_free);
+  invalidate (self);
 
   G_OBJECT_CLASS (aq_pipeline_graph_parent_class)->finalize (object);
 }
@@ -326,6 +336,22 @@ aq_pipeline_graph_new_from_data (const char  *json,
   return g_steal_pointer (&self);
 }
 
+/**
+ * aq_pipeline_graph_dup_root:
+ *
+ * Returns: (transfer full): a deep copy of the definition, for the engine
+ */
+JsonNode *
+aq_pipeline_graph_dup_root (AqPipelineGraph *self)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE_GRAPH (self), NULL);
+
+  node = json_node_init_object (json_node_alloc (), self->root);
+  return json_node_copy (node);
+}
+
 /* One of the standard pipelines (data/pipelines/, compiled in), as it ships. */
 AqPipelineGraph *
 aq_pipeline_graph_new_standard (const char  *name,
@@ -392,11 +418,23 @@ aq_pipeline_graph_find_step (AqPipelineGraph *self,
 
   g_return_val_if_fail (AQ_IS_PIPELINE_GRAPH (self), -1);
 
-  steps = steps_of (self);
-  for (guint i = 0; id && i < json_array_get_length (steps); i++)
-    if (g_strcmp0 (string_of (object_at (steps, i), "id"), id) == 0)
-      return i;
-  return -1;
+  if (id == NULL)
+    return -1;
+  /* a canvas asks for every card and edge on every frame: look ids up in a table */
+  if (self->index == NULL)
+    {
+      steps = steps_of (self);
+      self->index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < json_array_get_length (steps); i++)
+        {
+          const char *step_id = string_of (object_at (steps, i), "id");
+
+          /* the first of two steps with one id wins, as a linear search would */
+          if (step_id && !g_hash_table_contains (self->index, step_id))
+            g_hash_table_insert (self->index, (gpointer) step_id, GUINT_TO_POINTER (i + 1));
+        }
+    }
+  return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->index, id)) - 1;
 }
 
 /* Returns: (transfer none) (nullable): the step's definition; change it with set_member. */
@@ -612,6 +650,7 @@ aq_pipeline_graph_add_step (AqPipelineGraph *self,
   json_object_set_string_member (step, "type", type);
   set_position (step, x, y);
   json_array_add_object_element (steps_of (self), step);
+  invalidate (self);
   emit_changed (self);
   return id;
 }
@@ -638,6 +677,7 @@ aq_pipeline_graph_remove_steps (AqPipelineGraph    *self,
   for (guint i = json_array_get_length (steps); i-- > 0;)
     if (g_strv_contains (ids, string_of (object_at (steps, i), "id") ?: ""))
       json_array_remove_element (steps, i);
+  invalidate (self);
   edges = edges_of (self);
   for (guint i = json_array_get_length (edges); i-- > 0;)
     {
@@ -794,6 +834,7 @@ aq_pipeline_graph_duplicate_steps (AqPipelineGraph    *self,
       json_object_set_string_member (json_node_get_object (copy), "id", id);
       set_position (json_node_get_object (copy), x + DUPLICATE_OFFSET, y + DUPLICATE_OFFSET);
       json_array_add_element (steps_of (self), g_steal_pointer (&copy));
+      invalidate (self);
       g_hash_table_insert (renamed, g_strdup (ids[i]), g_strdup (id));
       g_strv_builder_add (builder, id);
     }
@@ -857,6 +898,7 @@ aq_pipeline_graph_set_member (AqPipelineGraph *self,
         return FALSE;
       begin_edit (self);
       json_object_set_string_member (step, "id", new_id);
+      invalidate (self);
       edges = edges_of (self);
       for (guint i = 0; i < json_array_get_length (edges); i++)
         {

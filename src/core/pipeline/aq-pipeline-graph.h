@@ -21,6 +21,7 @@ AqPipelineGraph *aq_pipeline_graph_new_from_data  (const char        *json,
                                                    GError           **error);
 AqPipelineGraph *aq_pipeline_graph_new_standard   (const char        *name,
                                                    GError           **error);
+JsonNode        *aq_pipeline_graph_dup_root       (AqPipelineGraph   *self);
 char            *aq_pipeline_graph_to_data        (AqPipelineGraph   *self);
 
 const char      *aq_pipeline_graph_get_name       (AqPipelineGraph   *self);

@@ -574,8 +574,8 @@ static void
 check_columns (AqPipelineGraph *graph,
                GPtrArray       *problems)
 {
-  g_autofree char *data = aq_pipeline_graph_to_data (graph);
-  g_autoptr(AqPipeline) pipeline = aq_pipeline_new_from_data (data, -1, NULL, NULL);
+  g_autoptr(JsonNode) root = aq_pipeline_graph_dup_root (graph);
+  g_autoptr(AqPipeline) pipeline = aq_pipeline_new_from_node (root, NULL, NULL);
   g_autoptr(AqPipelineCompiler) compiler = NULL;
   g_autoptr(GHashTable) failed = g_hash_table_new (NULL, NULL);
   g_autoptr(GError) error = NULL;

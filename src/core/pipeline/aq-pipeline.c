@@ -457,6 +457,30 @@ aq_pipeline_new_from_data (const char  *json,
 }
 
 /* Reads a pipeline file; its csv and json inputs' relative paths start from its folder. */
+/**
+ * aq_pipeline_new_from_node:
+ * @root: (transfer none): a parsed pipeline; the steps refer to its objects (and join their
+ *   SQL lines in place), so pass a copy of what must not change
+ *
+ * As aq_pipeline_new_from_data(), for a definition already in memory (the editor validates
+ * its graph on every edit without writing and parsing it again).
+ */
+AqPipeline *
+aq_pipeline_new_from_node (JsonNode    *root,
+                           const char  *base_dir,
+                           GError     **error)
+{
+  g_autoptr(AqPipeline) self = NULL;
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  self = g_object_new (AQ_TYPE_PIPELINE, NULL);
+  self->base_dir = g_strdup (base_dir);
+  if (!parse_root (self, root, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 AqPipeline *
 aq_pipeline_new_from_file (const char  *path,
                            GError     **error)

@@ -16,6 +16,9 @@ AqPipeline     *aq_pipeline_new_from_data   (const char      *json,
                                              gssize           len,
                                              const char      *base_dir,
                                              GError         **error);
+AqPipeline     *aq_pipeline_new_from_node   (JsonNode        *root,
+                                             const char      *base_dir,
+                                             GError         **error);
 AqPipeline     *aq_pipeline_new_from_file   (const char      *path,
                                              GError         **error);
 AqPipeline     *aq_pipeline_new_standard    (const char      *name,

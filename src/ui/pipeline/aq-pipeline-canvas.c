@@ -2,10 +2,11 @@
  *
  * Steps are cards (icon, id, type, the type's key setting, and during a run its rows and
  * time), edges are curves from a card's output port (right) to another's input port (left).
- * Everything is drawn in snapshot: the edges in one cairo node, each visible card in a cairo
- * node of its own size with its icon on top; cards outside the view are skipped, and a card's
- * text layouts are kept until the graph changes, so a pan frame of 200 steps stays cheap
- * (tests/bench/bench-pipeline-editor.c measures it with the frame clock).
+ * Everything is drawn in snapshot: the edges as cairo curves in one node, each visible card
+ * as render nodes (colours, borders, text, icon) built once and kept until the graph, the
+ * selection, the problems or its run figures change — a pan frame only translates them, and
+ * cards outside the view are skipped (tests/bench/bench-pipeline-editor.c measures a pan of
+ * 200 steps with the frame clock).
  *
  * Every edit goes to the graph (one undo step each: a whole drag is one move); the canvas only
  * keeps the view (zoom, pan), the selection and what a run reported per step. Drag a card to
@@ -52,6 +53,8 @@ typedef struct
   PangoLayout *status;
   const char  *icon_name;
   const char  *type;
+  GtkIconPaintable *icon;
+  GskRenderNode    *node;   /* the card at scale 1, built on first draw */
 } Card;
 
 struct _AqPipelineCanvas
@@ -100,6 +103,8 @@ card_free (Card *card)
   g_clear_object (&card->kind);
   g_clear_object (&card->key);
   g_clear_object (&card->status);
+  g_clear_object (&card->icon);
+  g_clear_pointer (&card->node, gsk_render_node_unref);
   g_free (card);
 }
 
@@ -187,9 +192,12 @@ pick (AqPipelineCanvas *self,
   return NULL;
 }
 
+static void forget_cards (AqPipelineCanvas *self);
+
 static void
 selection_changed (AqPipelineCanvas *self)
 {
+  forget_cards (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -315,7 +323,8 @@ make_layout (AqPipelineCanvas *self,
   pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  if (width > 0)
+    pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_single_paragraph_mode (layout, TRUE);
   return layout;
@@ -346,6 +355,10 @@ get_card (AqPipelineCanvas *self,
   card->key = make_layout (self, key, AQ_PIPELINE_CARD_WIDTH - 20, FALSE, 0.85);
   if (status)
     card->status = make_layout (self, status, AQ_PIPELINE_CARD_WIDTH - 20, FALSE, 0.8);
+  card->icon = gtk_icon_theme_lookup_icon (
+    gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+    card->icon_name, NULL, 16, gtk_widget_get_scale_factor (GTK_WIDGET (self)),
+    GTK_TEXT_DIR_NONE, 0);
   g_hash_table_insert (self->cards, g_strdup (id), card);
   return card;
 }
@@ -355,22 +368,6 @@ forget_cards (AqPipelineCanvas *self)
 {
   g_hash_table_remove_all (self->cards);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-rounded_rect (cairo_t *cr,
-              double   x,
-              double   y,
-              double   w,
-              double   h,
-              double   r)
-{
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
 }
 
 /* The band of colour on a card's left says what kind of step it is. */
@@ -452,133 +449,146 @@ draw_edges (AqPipelineCanvas *self,
 }
 
 static void
-draw_card (AqPipelineCanvas *self,
-           GtkSnapshot      *snapshot,
-           const char       *id,
-           GdkRGBA          *fg,
-           GdkRGBA          *accent)
+append_circle (GtkSnapshot   *snapshot,
+               double         cx,
+               double         cy,
+               double         r,
+               const GdkRGBA *fill,
+               const GdkRGBA *ring,
+               double         ring_width)
 {
-  Card *card = get_card (self, id);
+  GskRoundedRect circle;
+
+  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (cx - r, cy - r, 2 * r, 2 * r), r);
+  gtk_snapshot_push_rounded_clip (snapshot, &circle);
+  gtk_snapshot_append_color (snapshot, fill, &circle.bounds);
+  gtk_snapshot_pop (snapshot);
+  if (ring)
+    gtk_snapshot_append_border (snapshot, &circle,
+                                (float[4]) { ring_width, ring_width, ring_width, ring_width },
+                                (GdkRGBA[4]) { *ring, *ring, *ring, *ring });
+}
+
+static void
+append_text (GtkSnapshot   *snapshot,
+             PangoLayout   *layout,
+             double         x,
+             double         y,
+             const GdkRGBA *color)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+/* A card as render nodes at scale 1 with its corner at (0, 0): built once per change of the
+ * graph, the selection, the problems or the step's run figures, then only translated and
+ * scaled on each frame. Text and colours are nodes, not cairo: nothing is rasterized again
+ * when the canvas pans. */
+static GskRenderNode *
+build_card_node (AqPipelineCanvas *self,
+                 const char       *id,
+                 Card             *card,
+                 const GdkRGBA    *fg,
+                 const GdkRGBA    *accent)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
   guint n_problems = aq_pipeline_problems_count_for (self->problems, id, NULL);
   StepStatus *status = g_hash_table_lookup (self->status, id);
   gboolean selected = is_selected (self, id);
-  double x, y, margin = PORT_RADIUS + 3;
-  double w = AQ_PIPELINE_CARD_WIDTH, h = AQ_PIPELINE_CARD_HEIGHT;
-  GdkRGBA band;
-  cairo_t *cr;
+  gboolean failed = status && status->state == AQ_PIPELINE_STEP_FAILED;
   const AqPipelineStepSchema *schema = aq_pipeline_schema_lookup (card->type);
+  double w = AQ_PIPELINE_CARD_WIDTH, h = AQ_PIPELINE_CARD_HEIGHT;
+  GdkRGBA white = { 1, 1, 1, 1 }, red = { 0.88, 0.11, 0.14, 1 }, band, line, dim, faint;
+  GskRoundedRect outline;
+  double bw;
 
-  card_origin (self, id, &x, &y);
-  to_widget (self, x, y, &x, &y);
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (x - margin * self->zoom,
-                                                       y - margin * self->zoom,
-                                                       (w + 2 * margin) * self->zoom,
-                                                       (h + 2 * margin) * self->zoom));
-  cairo_translate (cr, x, y);
-  cairo_scale (cr, self->zoom, self->zoom);
-
-  /* the card */
-  rounded_rect (cr, 0, 0, w, h, 8);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_fill_preserve (cr);
-  if (n_problems > 0 || (status && status->state == AQ_PIPELINE_STEP_FAILED))
+  kind_color (card->type, &band);
+  dim = *fg;
+  dim.alpha = 0.6;
+  faint = *fg;
+  faint.alpha = 0.85;
+  gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (0, 0, w, h), 8);
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_color (snapshot, &white, &outline.bounds);
+  gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT (0, 0, 5, h));
+  gtk_snapshot_pop (snapshot);
+  if (n_problems > 0 || failed)
     {
-      cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-      cairo_set_line_width (cr, selected ? 3.5 : 2.0);
+      line = red;
+      bw = selected ? 3.5 : 2.0;
     }
   else if (selected)
     {
-      gdk_cairo_set_source_rgba (cr, accent);
-      cairo_set_line_width (cr, 3.0);
+      line = *accent;
+      bw = 3.0;
     }
   else
     {
-      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.25);
-      cairo_set_line_width (cr, 1.0);
+      line = *fg;
+      line.alpha = 0.25;
+      bw = 1.0;
     }
-  cairo_stroke (cr);
-  kind_color (card->type, &band);
-  cairo_save (cr);
-  rounded_rect (cr, 0, 0, w, h, 8);
-  cairo_clip (cr);
-  gdk_cairo_set_source_rgba (cr, &band);
-  cairo_rectangle (cr, 0, 0, 5, h);
-  cairo_fill (cr);
-  cairo_restore (cr);
+  gtk_snapshot_append_border (snapshot, &outline, (float[4]) { bw, bw, bw, bw },
+                              (GdkRGBA[4]) { line, line, line, line });
 
-  /* the text */
-  gdk_cairo_set_source_rgba (cr, fg);
-  cairo_move_to (cr, 36, 6);
-  pango_cairo_show_layout (cr, card->title);
-  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
-  cairo_move_to (cr, 36, 25);
-  pango_cairo_show_layout (cr, card->kind);
-  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.85);
-  cairo_move_to (cr, 12, 44);
-  pango_cairo_show_layout (cr, card->key);
+  append_text (snapshot, card->title, 36, 6, fg);
+  append_text (snapshot, card->kind, 36, 25, &dim);
+  append_text (snapshot, card->key, 12, 44, &faint);
   if (card->status)
-    {
-      if (status && status->state == AQ_PIPELINE_STEP_FAILED)
-        cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-      else
-        gdk_cairo_set_source_rgba (cr, accent);
-      cairo_move_to (cr, 12, 63);
-      pango_cairo_show_layout (cr, card->status);
-    }
+    append_text (snapshot, card->status, 12, 63, failed ? &red : accent);
 
   /* the ports: an input on the left when the type reads rows, an output on the right */
-  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
-  cairo_new_path (cr);
+  line = *fg;
+  line.alpha = 0.7;
   if (schema == NULL || schema->max_inputs > 0 || !schema->passes_rows)
-    {
-      cairo_arc (cr, 0, h / 2, PORT_RADIUS - 1, 0, 2 * G_PI);
-      cairo_fill (cr);
-    }
-  cairo_new_path (cr);
-  cairo_arc (cr, w, h / 2, PORT_RADIUS, 0, 2 * G_PI);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_fill_preserve (cr);
-  gdk_cairo_set_source_rgba (cr, accent);
-  cairo_set_line_width (cr, 2);
-  cairo_stroke (cr);
+    append_circle (snapshot, 0, h / 2, PORT_RADIUS - 1, &line, NULL, 0);
+  append_circle (snapshot, w, h / 2, PORT_RADIUS, &white, accent, 2);
 
   /* the problems' badge */
   if (n_problems > 0)
     {
       g_autofree char *count = g_strdup_printf ("%u", n_problems);
-      cairo_text_extents_t extents;
+      g_autoptr(PangoLayout) layout = make_layout (self, count, -1, TRUE, 0.75);
+      int lw, lh;
 
-      cairo_new_path (cr);
-      cairo_arc (cr, w - 12, 12, 9, 0, 2 * G_PI);
-      cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-      cairo_set_font_size (cr, 11);
-      cairo_text_extents (cr, count, &extents);
-      cairo_move_to (cr, w - 12 - extents.width / 2 - extents.x_bearing,
-                     12 - extents.height / 2 - extents.y_bearing);
-      cairo_show_text (cr, count);
+      append_circle (snapshot, w - 12, 12, 9, &red, NULL, 0);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      append_text (snapshot, layout, w - 12 - lw / 2.0, 12 - lh / 2.0, &white);
     }
-  cairo_destroy (cr);
 
   /* the icon */
-  {
-    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
-    g_autoptr(GtkIconPaintable) icon =
-      gtk_icon_theme_lookup_icon (theme, card->icon_name, NULL, 16,
-                                  gtk_widget_get_scale_factor (GTK_WIDGET (self)),
-                                  GTK_TEXT_DIR_NONE, 0);
+  if (card->icon)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (13, 9));
+      gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (card->icon), snapshot,
+                                                16, 16, &band, 1);
+      gtk_snapshot_restore (snapshot);
+    }
+  return gtk_snapshot_free_to_node (snapshot);
+}
 
-    gtk_snapshot_save (snapshot);
-    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 13 * self->zoom,
-                                                            y + 9 * self->zoom));
-    gtk_snapshot_scale (snapshot, self->zoom, self->zoom);
-    gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (icon), snapshot, 16, 16,
-                                              &band, 1);
-    gtk_snapshot_restore (snapshot);
-  }
+static void
+draw_card (AqPipelineCanvas *self,
+           GtkSnapshot      *snapshot,
+           const char       *id,
+           const GdkRGBA    *fg,
+           const GdkRGBA    *accent)
+{
+  Card *card = get_card (self, id);
+  double x, y;
+
+  if (card->node == NULL)
+    card->node = build_card_node (self, id, card, fg, accent);
+  card_origin (self, id, &x, &y);
+  to_widget (self, x, y, &x, &y);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_scale (snapshot, self->zoom, self->zoom);
+  gtk_snapshot_append_node (snapshot, card->node);
+  gtk_snapshot_restore (snapshot);
 }
 
 /* ---- callbacks ---- */
@@ -874,12 +884,6 @@ aq_pipeline_canvas_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  /* a dotted grid shows the canvas moving when it pans */
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
-  for (double gx = fmod (self->pan_x, 40 * self->zoom); gx < width; gx += 40 * self->zoom)
-    for (double gy = fmod (self->pan_y, 40 * self->zoom); gy < height; gy += 40 * self->zoom)
-      cairo_rectangle (cr, gx, gy, 1.5, 1.5);
-  cairo_fill (cr);
   draw_edges (self, cr, &fg);
   cairo_destroy (cr);
 
@@ -1085,7 +1089,7 @@ aq_pipeline_canvas_set_problems (AqPipelineCanvas *self,
 
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   self->problems = problems ? g_ptr_array_ref (problems) : NULL;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  forget_cards (self);
 }
 
 /* A run's report on one step: its card shows rows in and out, time and rows/s. */

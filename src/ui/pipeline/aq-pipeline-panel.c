@@ -6,7 +6,7 @@
  * and the run. The model is an AqPipelineGraph in core; every change to it (an edit, an undo)
  * runs validation again, which is cheap enough to do on every keystroke, and its problems are
  * pinned on the cards, under the form's members and listed below. Selecting a step previews it
- * after a short pause (debounce + generation counter + cancel: the newest selection wins); a
+ * after a short pause (debounce, and the running preview is cancelled: the newest wins); a
  * run goes through aq_pipeline_run_async and its per-step reports land on the cards live.
  * The panel holds no SQL.
  */
@@ -57,7 +57,6 @@ struct _AqPipelinePanel
   AqPipelinePreview   *preview;
   GCancellable        *preview_cancellable;
   guint                preview_source;
-  guint                preview_generation;
   gboolean             previewing;
   GCancellable        *run_cancellable;
   char                *failed_step;
@@ -326,11 +325,13 @@ preview_done_cb (GObject      *source,
   g_autoptr(AqPipelinePanel) self = user_data;
   g_autoptr(GError) error = NULL;
   AqPipelinePreview *preview = aq_pipeline_preview_step_finish (result, &error);
-  guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "generation"));
 
-  (void) generation;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  /* cancelled, or the panel is gone (disposed while the job ran) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->canvas == NULL)
+    {
+      aq_pipeline_preview_free (preview);
+      return;
+    }
   self->previewing = FALSE;
   g_clear_object (&self->preview_cancellable);
   g_clear_pointer (&self->preview, aq_pipeline_preview_free);
@@ -398,7 +399,6 @@ schedule_preview (AqPipelinePanel *self,
                   guint            delay_ms)
 {
   g_clear_handle_id (&self->preview_source, g_source_remove);
-  self->preview_generation++;
   self->preview_source = g_timeout_add (delay_ms, preview_now_cb, self);
 }
 
@@ -411,6 +411,8 @@ step_report_cb (const AqPipelineStepReport *report,
   AqPipelinePanel *self = user_data;
   g_autofree char *text = NULL;
 
+  if (self->canvas == NULL)
+    return;
   aq_pipeline_canvas_set_step_report (self->canvas, report);
   if (report->state == AQ_PIPELINE_STEP_STARTED)
     text = g_strdup_printf (_("Running “%s”…"), report->step_id);
@@ -709,6 +711,10 @@ new_action (GtkWidget  *widget,
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
   g_autoptr(AqPipelineGraph) graph = aq_pipeline_graph_new ("new_pipeline");
 
+  /* the drop-down lists the standard pipelines: a new one is none of them */
+  self->opening = TRUE;
+  gtk_drop_down_set_selected (self->pipeline_dropdown, GTK_INVALID_LIST_POSITION);
+  self->opening = FALSE;
   set_graph (self, graph);
 }
 

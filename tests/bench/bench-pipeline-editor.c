@@ -1,0 +1,254 @@
+/* bench-pipeline-editor.c — how fast the pipeline editor validates, previews and pans
+ *
+ *   xvfb-run -a -s "-screen 0 1280x1024x24" builddir/tests/bench/bench-pipeline-editor \
+ *       [CONNINFO]
+ *
+ * 1. Validation of a 200-step pipeline (40 chains csv_input → select → filter → calculator →
+ *    table_output, so the columns are followed along every edge): median and worst of 50
+ *    runs of aq_pipeline_validate_graph(), what the editor runs on every edit.
+ * 2. Preview of each row-passing step of the standard dw_customer pipeline on the warehouse
+ *    (CONNINFO, else $AQUEDUCT_DATABASE_URL; else, with $BENCH_DEMO_ACCOUNTS=N, a demo
+ *    warehouse of N accounts × 36 months made in the test cluster of $AQ_TEST_STATE_DIR, e.g.
+ *    builddir/tests after `meson test cluster-up`): median of 3 per step.
+ * 3. Panning the canvas with those 200 steps at zoom 0.6 in a real window: the canvas pans
+ *    a few pixels on every tick of the GTK frame clock for 300 frames; printed are the frame
+ *    clock's intervals between frames (median, 95th percentile, worst) and, separately, the
+ *    time of the canvas's snapshot alone. Under Xvfb there is no vsync: an interval is what a
+ *    frame costs (snapshot, render, the X server's copy).
+ */
+#include <adwaita.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "aq-test-util.h"
+
+#include "aq-pipeline-canvas.h"
+#include "aq-pipeline-graph.h"
+#include "aq-pipeline-preview.h"
+#include "aq-pipeline-validate.h"
+#include "aq-ui.h"
+
+#define N_CHAINS 40
+#define N_FRAMES 300
+
+static GArray *intervals;   /* (element-type double) ms */
+static GArray *snapshots;   /* (element-type double) ms */
+static gint64 last_tick;
+static GMainLoop *loop;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+report (const char *what,
+        GArray     *values)
+{
+  g_array_sort (values, compare_doubles);
+  printf ("%-44s median %8.3f ms   p95 %8.3f ms   worst %8.3f ms   (n=%u)\n", what,
+          g_array_index (values, double, values->len / 2),
+          g_array_index (values, double, values->len * 95 / 100),
+          g_array_index (values, double, values->len - 1), values->len);
+}
+
+static AqPipelineGraph *
+big_graph (void)
+{
+  g_autoptr(GString) json = g_string_new ("{\"name\": \"bench\", \"steps\": [");
+  g_autoptr(GString) edges = g_string_new ("], \"edges\": [");
+  g_autoptr(GError) error = NULL;
+  AqPipelineGraph *graph;
+
+  for (int c = 0; c < N_CHAINS; c++)
+    {
+      g_string_append_printf (json, "%s"
+        "{\"id\": \"read_%d\", \"type\": \"csv_input\", \"path\": \"in_%d.csv\", \"header\": true,"
+        " \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}, {\"name\": \"qty\", \"type\": \"numeric\"},"
+        " {\"name\": \"zone\", \"type\": \"text\"}]},"
+        "{\"id\": \"pick_%d\", \"type\": \"select\", \"columns\": [{\"name\": \"id\"},"
+        " {\"name\": \"amount\", \"from\": \"qty\"}, {\"name\": \"zone\"}]},"
+        "{\"id\": \"keep_%d\", \"type\": \"filter\", \"condition\": \"amount > 0\"},"
+        "{\"id\": \"calc_%d\", \"type\": \"calculator\", \"columns\": [{\"name\": \"twice\","
+        " \"expression\": \"amount * 2\", \"type\": \"numeric\"}]},"
+        "{\"id\": \"write_%d\", \"type\": \"table_output\", \"table\": \"dw.bench_%d\"}",
+        c ? "," : "", c, c, c, c, c, c, c);
+      g_string_append_printf (edges, "%s{\"from\": \"read_%d\", \"to\": \"pick_%d\"},"
+                              "{\"from\": \"pick_%d\", \"to\": \"keep_%d\"},"
+                              "{\"from\": \"keep_%d\", \"to\": \"calc_%d\"},"
+                              "{\"from\": \"calc_%d\", \"to\": \"write_%d\"}",
+                              c ? "," : "", c, c, c, c, c, c, c, c);
+    }
+  g_string_append (json, edges->str);
+  g_string_append (json, "]}");
+  graph = aq_pipeline_graph_new_from_data (json->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph), ==, 5 * N_CHAINS);
+  aq_pipeline_graph_auto_layout (graph);
+  return graph;
+}
+
+static void
+bench_validation (AqPipelineGraph *graph)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (int i = 0; i < 50; i++)
+    {
+      struct timespec c0, c1;
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) problems = NULL;
+      double ms;
+
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
+      problems = aq_pipeline_validate_graph (graph);
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_assert_cmpuint (problems->len, ==, 0);
+      g_array_append_val (times, ms);
+      ms = (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6;
+      g_array_append_val (cpu, ms);
+    }
+  report ("validate 200 steps (wall)", times);
+  /* on a loaded machine the wall time waits for the CPU; this is the work itself */
+  report ("validate 200 steps (CPU of the thread)", cpu);
+}
+
+static void
+bench_preview (const char *conninfo)
+{
+  g_autoptr(AqPipelineGraph) graph = NULL;
+  g_autoptr(AqPipeline) pipeline = NULL;
+  g_autoptr(AqDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+
+  db = aq_db_connect (conninfo, &error);
+  g_assert_no_error (error);
+  graph = aq_pipeline_graph_new_standard ("dw_customer", &error);
+  g_assert_no_error (error);
+  data = aq_pipeline_graph_to_data (graph);
+  pipeline = aq_pipeline_new_from_data (data, -1, NULL, &error);
+  g_assert_no_error (error);
+  for (guint s = 0; s < aq_pipeline_get_n_steps (pipeline); s++)
+    {
+      AqPipelineStep *step = aq_pipeline_get_step (pipeline, s);
+      g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autofree char *what = NULL;
+      gint64 rows = 0;
+
+      if (!aq_pipeline_step_passes_rows (step))
+        continue;
+      for (int i = 0; i < 3; i++)
+        {
+          g_autoptr(AqPipelinePreview) preview = NULL;
+          gint64 start = g_get_monotonic_time ();
+          double ms;
+
+          preview = aq_pipeline_preview_step (pipeline, db, aq_pipeline_step_get_id (step),
+                                              AQ_PIPELINE_PREVIEW_ROWS, NULL, &error);
+          g_assert_no_error (error);
+          ms = (g_get_monotonic_time () - start) / 1000.0;
+          rows = preview->n_rows;
+          g_array_append_val (times, ms);
+        }
+      what = g_strdup_printf ("preview %s (%" G_GINT64_FORMAT " rows)",
+                              aq_pipeline_step_get_id (step), rows);
+      report (what, times);
+    }
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       data)
+{
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  gint64 start;
+  double ms;
+
+  if (last_tick != 0)
+    {
+      ms = (now - last_tick) / 1000.0;
+      g_array_append_val (intervals, ms);
+    }
+  last_tick = now;
+
+  /* the canvas's own drawing, timed apart from the rest of the frame */
+  start = g_get_monotonic_time ();
+  snapshot = gtk_snapshot_new ();
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_array_append_val (snapshots, ms);
+
+  aq_pipeline_canvas_pan (AQ_PIPELINE_CANVAS (widget), -3, -5);
+  if (intervals->len >= N_FRAMES)
+    {
+      g_main_loop_quit (loop);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bench_pan (AqPipelineGraph *graph)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = aq_pipeline_canvas_new ();
+  g_autoptr(GPtrArray) problems = aq_pipeline_validate_graph (graph);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  aq_pipeline_canvas_set_graph (AQ_PIPELINE_CANVAS (canvas), graph);
+  aq_pipeline_canvas_set_problems (AQ_PIPELINE_CANVAS (canvas), problems);
+  aq_pipeline_canvas_set_zoom (AQ_PIPELINE_CANVAS (canvas), 0.6);
+  gtk_window_present (GTK_WINDOW (window));
+  intervals = g_array_new (FALSE, FALSE, sizeof (double));
+  snapshots = g_array_new (FALSE, FALSE, sizeof (double));
+  loop = g_main_loop_new (NULL, FALSE);
+  gtk_widget_add_tick_callback (canvas, tick_cb, NULL, NULL);
+  g_main_loop_run (loop);
+  report ("pan 200 steps: frame clock interval", intervals);
+  report ("pan 200 steps: canvas snapshot alone", snapshots);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *conninfo = argc > 1 ? argv[1] : g_getenv ("AQUEDUCT_DATABASE_URL");
+  g_autoptr(AqPipelineGraph) graph = NULL;
+  g_autofree char *demo = NULL;
+
+  gtk_init ();
+  adw_init ();
+  aq_ui_init ();
+  if ((conninfo == NULL || *conninfo == '\0') && g_getenv ("BENCH_DEMO_ACCOUNTS"))
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(AqDb) db = aq_test_demo_db_new ("bench_pipeline_editor",
+                                                atoi (g_getenv ("BENCH_DEMO_ACCOUNTS")), 36);
+
+      printf ("demo warehouse of %s accounts × 36 months made in %.0f s\n",
+              g_getenv ("BENCH_DEMO_ACCOUNTS"), (g_get_monotonic_time () - start) / 1e6);
+      conninfo = demo = aq_test_conninfo ("bench_pipeline_editor");
+    }
+  graph = big_graph ();
+  bench_validation (graph);
+  if (conninfo && *conninfo)
+    bench_preview (conninfo);
+  else
+    printf ("preview: skipped (no CONNINFO nor $AQUEDUCT_DATABASE_URL)\n");
+  bench_pan (graph);
+  return 0;
+}

@@ -149,6 +149,13 @@ idle (gpointer data)
   return !aq_pipeline_panel_is_busy (panel);
 }
 
+static gboolean
+n_versions_is (gpointer n)
+{
+  return aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_version"
+                                  " WHERE name = 'new_pipeline'") == GPOINTER_TO_INT (n);
+}
+
 /* ---- tests ---- */
 
 static void
@@ -230,6 +237,17 @@ test_build_preview_run (void)
   g_test_message ("%s", aq_pipeline_panel_get_run_text (panel));
   g_assert_nonnull (strstr (aq_pipeline_panel_get_run_text (panel), "succeeded"));
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.editor_t"), ==, expected);
+
+  /* Ctrl+S: every save is a version in the warehouse, the definition as the canvas holds it */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.save", NULL);
+  aq_test_wait_for (n_versions_is, GINT_TO_POINTER (1), 60, "the first version");
+  aq_test_wait_for (idle, NULL, 60, "the save");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.save", NULL);
+  aq_test_wait_for (n_versions_is, GINT_TO_POINTER (2), 60, "the second version");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_version"
+                                            " WHERE name = 'new_pipeline'"
+                                            "   AND definition::text LIKE '%dw.editor_t%'"),
+                   ==, 2);
 
   if (g_getenv ("AQ_EDITOR_SCREENSHOT"))
     {

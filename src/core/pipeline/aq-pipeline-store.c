@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "aq-clock.h"
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-json-reader.h"
 
@@ -211,6 +212,74 @@ aq_pipeline_store_save (AqDb        *db,
   if (!check_name (name, error) || !check_definition (name, json_text, error))
     return FALSE;
   return save_text (db, name, json_text, comment, 0, out_version, error);
+}
+
+typedef struct
+{
+  char *name;
+  char *json_text;
+  char *comment;
+} SaveJob;
+
+static void
+save_job_free (gpointer data)
+{
+  SaveJob *job = data;
+
+  g_free (job->name);
+  g_free (job->json_text);
+  g_free (job->comment);
+  g_free (job);
+}
+
+static gpointer
+save_job_run (AqDb          *db,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  SaveJob *job = data;
+  int version = 0;
+
+  if (!aq_pipeline_store_save (db, job->name, job->json_text, job->comment, &version, error))
+    return NULL;
+  return GINT_TO_POINTER (version);
+}
+
+/**
+ * aq_pipeline_store_save_async:
+ * @conninfo: (nullable): the warehouse, NULL for the embedded one
+ *
+ * aq_pipeline_store_save() on a pooled connection, off the caller's thread (the editor's Save).
+ */
+void
+aq_pipeline_store_save_async (const char          *conninfo,
+                              const char          *name,
+                              const char          *json_text,
+                              const char          *comment,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  SaveJob *job = g_new0 (SaveJob, 1);
+
+  job->name = g_strdup (name);
+  job->json_text = g_strdup (json_text);
+  job->comment = g_strdup (comment);
+  aq_db_job_run_async (conninfo, aq_pipeline_store_save_async, save_job_run, job, save_job_free,
+                       NULL, cancellable, callback, user_data);
+}
+
+/**
+ * aq_pipeline_store_save_finish:
+ *
+ * Returns: the version saved, or 0 with @error set
+ */
+int
+aq_pipeline_store_save_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  return GPOINTER_TO_INT (aq_db_job_run_finish (result, aq_pipeline_store_save_async, error));
 }
 
 /**

@@ -28,6 +28,15 @@ gboolean            aq_pipeline_store_save             (AqDb               *db,
                                                         const char         *comment,
                                                         int                *out_version,
                                                         GError            **error);
+void                aq_pipeline_store_save_async       (const char         *conninfo,
+                                                        const char         *name,
+                                                        const char         *json_text,
+                                                        const char         *comment,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+int                 aq_pipeline_store_save_finish      (GAsyncResult       *result,
+                                                        GError            **error);
 char               *aq_pipeline_store_load             (AqDb               *db,
                                                         const char         *name,
                                                         int                 version,

@@ -25,6 +25,7 @@
 #include "aq-pipeline-preview.h"
 #include "aq-pipeline-schema.h"
 #include "aq-pipeline-step-form.h"
+#include "aq-pipeline-store.h"
 #include "aq-pipeline-validate.h"
 
 /* Selecting steps one after another with Tab previews only the one it stops at. */
@@ -58,6 +59,7 @@ struct _AqPipelinePanel
   GCancellable        *preview_cancellable;
   guint                preview_source;
   gboolean             previewing;
+  gboolean             saving;
   GCancellable        *run_cancellable;
   char                *failed_step;
   gint64               run_rows;
@@ -94,9 +96,7 @@ update_actions (AqPipelinePanel *self)
                                  have && aq_pipeline_graph_can_redo (self->graph));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run", have && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", running);
-  /* versions are the pipeline store's (issue 12, its other half): until it is there, Save
-   * writes nothing rather than pretend */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", have && !self->saving);
 }
 
 /* The names of the columns flowing into a step, when they can be known without the warehouse. */
@@ -697,10 +697,51 @@ cancel_action (GtkWidget  *widget,
 }
 
 static void
+save_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(AqPipelinePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  int version = aq_pipeline_store_save_finish (result, &error);
+
+  self->saving = FALSE;
+  if (self->canvas == NULL)
+    return;
+  update_actions (self);
+  if (version == 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("Not saved: %s"), error->message);
+
+      toast (self, text);
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (_("Saved as version %d of “%s”"), version,
+                                             aq_pipeline_graph_get_name (self->graph));
+
+    toast (self, text);
+  }
+}
+
+/* Every save is a new version in the warehouse's pipeline store (meta.pipeline_version); the
+ * store refuses a definition the engine would not accept and says why. */
+static void
 save_action (GtkWidget  *widget,
              const char *name,
              GVariant   *param)
 {
+  AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
+  g_autofree char *data = NULL;
+
+  if (self->graph == NULL || self->saving)
+    return;
+  data = aq_pipeline_graph_to_data (self->graph);
+  self->saving = TRUE;
+  update_actions (self);
+  aq_pipeline_store_save_async (aq_panel_get_conninfo (AQ_PANEL (self)),
+                                aq_pipeline_graph_get_name (self->graph), data, NULL, NULL,
+                                save_done_cb, g_object_ref (self));
 }
 
 static void
@@ -987,7 +1028,8 @@ gboolean
 aq_pipeline_panel_is_busy (AqPipelinePanel *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), FALSE);
-  return self->previewing || self->preview_source != 0 || self->run_cancellable != NULL;
+  return self->previewing || self->preview_source != 0 || self->run_cancellable != NULL
+         || self->saving;
 }
 
 const char *

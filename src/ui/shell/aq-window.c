@@ -13,6 +13,7 @@
 #include "aq-connection-banner.h"
 #include "aq-connection-button.h"
 #include "aq-customer-panel.h"
+#include "aq-api-panel.h"
 #include "aq-datasets-panel.h"
 #include "aq-outage-panel.h"
 #include "aq-overview-panel.h"
@@ -52,7 +53,7 @@ static GParamSpec *properties[N_PROPS];
 
 /* In the order of the sidebar and of Ctrl+1…7. */
 static const char * const panel_names[] = {
-  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", NULL
+  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", "api", NULL
 };
 
 /* ---- auxiliary methods ---- */
@@ -248,6 +249,7 @@ aq_window_class_init (AqWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (AQ_TYPE_API_PANEL);
   g_type_ensure (AQ_TYPE_CONNECTION_BANNER);
   g_type_ensure (AQ_TYPE_CONNECTION_BUTTON);
   g_type_ensure (AQ_TYPE_CUSTOMER_PANEL);

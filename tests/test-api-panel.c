@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aq-api-panel.h"
+#include "aq-screenshot.h"
 #include "aq-ui.h"
 #include "aq-window.h"
 
@@ -37,6 +38,22 @@ answered (gpointer data)
   return !aq_api_panel_get_busy (panel) && aq_api_panel_get_response (panel) != NULL;
 }
 
+/* With AQ_SCREENSHOT_DIR set, the window as the test leaves it, for docs/screenshots. */
+static void
+shoot (const char *name)
+{
+  const char *dir = g_getenv ("AQ_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  path = g_build_filename (dir, name, NULL);
+  aq_screenshot_save_png (GTK_WIDGET (window), path, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_market (void)
 {
@@ -62,16 +79,17 @@ test_console (void)
   aq_api_panel_set_param (panel, "account", account);
   aq_api_panel_call (panel);
   aq_test_wait_for (answered, NULL, 30, "the console's answer");
-  g_assert_nonnull (strstr (aq_api_panel_get_response (panel), "\"code\" : 0"));
+  g_assert_nonnull (strstr (aq_api_panel_get_response (panel), "\"code\":0,"));
   g_assert_cmpuint (aq_api_panel_get_response_rows (panel), ==, MIN (bills, 20));
+  shoot ("api-console.png");
 
   /* a bad month: the caller's error answer, not a crash or an empty page */
   aq_api_panel_set_param (panel, "from", "2026-13");
   aq_api_panel_call (panel);
   aq_test_wait_for (idle, NULL, 30, "the console's answer");
-  if (strstr (aq_api_panel_get_response (panel), "\"code\" : 40001") == NULL)
+  if (strstr (aq_api_panel_get_response (panel), "\"code\":40001,") == NULL)
     g_printerr ("answer: %s\n", aq_api_panel_get_response (panel));
-  g_assert_nonnull (strstr (aq_api_panel_get_response (panel), "\"code\" : 40001"));
+  g_assert_nonnull (strstr (aq_api_panel_get_response (panel), "\"code\":40001,"));
   g_assert_cmpuint (aq_api_panel_get_response_rows (panel), ==, 0);
 }
 
@@ -93,6 +111,7 @@ test_monitor (void)
   g_assert_nonnull (aq_test_find_widget (grid, match_label, "wechat"));
   g_assert_nonnull (aq_test_find_widget (grid, match_label, "40"));
   g_assert_nonnull (aq_test_find_widget (grid, match_label, "10.00 %"));
+  shoot ("api-monitor.png");
 }
 
 int

@@ -316,6 +316,10 @@ load_market_cb (GObject      *object,
   show_monitor (self, m->stats);
   gtk_stack_set_visible_child_name (self->stack, "market");
   market_free (m);
+  /* the first API's page rather than an empty one */
+  if (self->api == NULL && gtk_list_box_get_row_at_index (self->market_list, 0))
+    gtk_list_box_select_row (self->market_list,
+                             gtk_list_box_get_row_at_index (self->market_list, 0));
 }
 
 static void
@@ -509,10 +513,8 @@ try_cb (GObject      *object,
     }
   else
     {
-      g_autoptr(JsonNode) node = aq_json_read (t->answer, -1, AQ_JSON_LIMIT_NONE, NULL);
-
-      /* pretty-printed for reading; the caller gets it compact */
-      self->response = node ? json_to_string (node, TRUE) : g_strdup (t->answer);
+      /* byte for byte what a caller gets (re-printing would turn 7.40 into a double) */
+      self->response = g_strdup (t->answer);
       self->response_rows = t->rows;
       timing = g_strdup_printf (ngettext ("%u row in %.1f ms", "%u rows in %.1f ms", t->rows),
                                 t->rows, t->elapsed_us / 1000.0);
@@ -551,7 +553,9 @@ call_clicked_cb (AqApiPanel *self)
 static gboolean
 aq_api_panel_get_loading (AqPanel *panel)
 {
-  return AQ_API_PANEL (panel)->loading;
+  AqApiPanel *self = AQ_API_PANEL (panel);
+
+  return self->loading || self->busy > 0;
 }
 
 static void

@@ -994,6 +994,49 @@ aq_api_run (AqDb        *db,
 }
 
 char *
+aq_api_try (AqDb        *db,
+            const AqApi *api,
+            JsonObject  *input,
+            guint       *out_rows,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(AqApiBound) bound = NULL;
+  g_autoptr(AqApiPage) page = NULL;
+  AqApiCode code;
+
+  if (out_rows)
+    *out_rows = 0;
+  if (api->template == NULL)
+    return aq_api_answer (AQ_API_BAD_PARAM, "A forwarded API is tried through the daemon",
+                          NULL, NULL);
+  bound = aq_api_bind (api, input, &local_error);
+  if (bound == NULL)
+    return aq_api_answer ((AqApiCode) local_error->code, local_error->message, NULL, NULL);
+  if (!aq_db_exec (db, "BEGIN READ ONLY; SET LOCAL ROLE aq_api;"
+                   " SET LOCAL statement_timeout = 10000", error))
+    {
+      aq_db_rollback (db);
+      return NULL;
+    }
+  page = aq_api_run (db, bound, &local_error);
+  aq_db_rollback (db);
+  if (page == NULL)
+    {
+      if (g_error_matches (local_error, AQ_ERROR, AQ_ERROR_CONNECTION))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      code = AQ_API_WAREHOUSE;
+      return aq_api_answer (code, local_error->message, NULL, NULL);
+    }
+  if (out_rows)
+    *out_rows = page->rows;
+  return aq_api_answer (AQ_API_OK, NULL, page, NULL);
+}
+
+char *
 aq_api_answer (AqApiCode   code,
                const char *message,
                AqApiPage  *page,

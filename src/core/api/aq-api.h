@@ -159,6 +159,16 @@ AqApiPage  *aq_api_run         (AqDb        *db,
                                 AqApiBound  *bound,
                                 GError     **error);
 
+/* Runs @api with @input as a caller gets it — as aq_api, in a read-only transaction that is
+ * rolled back, so it suits a shared connection (aq_db_job) — and returns the answer
+ * {code, message, data, page}, an error answer for bad parameters or a refused query. NULL
+ * with @error only when the warehouse cannot be reached. For the panel's test console. */
+char       *aq_api_try         (AqDb        *db,
+                                const AqApi *api,
+                                JsonObject  *input,
+                                guint       *out_rows,
+                                GError     **error);
+
 /* {code, message, data, page}; @page may be NULL for an error. */
 char       *aq_api_answer      (AqApiCode    code,
                                 const char  *message,

@@ -518,6 +518,7 @@ aq_application_startup (GApplication *app)
     { "win.show-panel('pipeline')", { "<Control>6", NULL } },
     { "win.show-panel('datasets')", { "<Control>7", NULL } },
     { "win.show-panel('cockpit')", { "<Control>8", NULL } },
+    { "win.show-panel('api')", { "<Control>9", NULL } },
   };
 
   G_APPLICATION_CLASS (aq_application_parent_class)->startup (app);

@@ -14,6 +14,7 @@
 #include "aq-connection-button.h"
 #include "aq-cockpit-panel.h"
 #include "aq-customer-panel.h"
+#include "aq-api-panel.h"
 #include "aq-datasets-panel.h"
 #include "aq-outage-panel.h"
 #include "aq-overview-panel.h"
@@ -51,9 +52,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* In the order of the sidebar and of Ctrl+1…8. */
+/* In the order of the sidebar and of Ctrl+1…9. */
 static const char * const panel_names[] = {
-  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", "cockpit", NULL
+  "overview", "customer", "report", "outage", "quality", "pipeline", "datasets", "cockpit", "api",
+  NULL
 };
 
 /* ---- auxiliary methods ---- */
@@ -258,6 +260,7 @@ aq_window_class_init (AqWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (AQ_TYPE_API_PANEL);
   g_type_ensure (AQ_TYPE_CONNECTION_BANNER);
   g_type_ensure (AQ_TYPE_CONNECTION_BUTTON);
   g_type_ensure (AQ_TYPE_CUSTOMER_PANEL);

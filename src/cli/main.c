@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aq-ctl.h"
+#include "aq-delivery.h"
 
 static const struct
 {
@@ -51,6 +52,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("aqueductctl");
   aq_core_init ();
+  aq_delivery_register ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)

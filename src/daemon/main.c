@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "aq-daemon.h"
+#include "aq-delivery.h"
 #include "aqueduct-core.h"
 
 static AqDaemon  *the_daemon;
@@ -67,6 +68,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("aqueductd");
   aq_core_init ();
+  aq_delivery_register ();
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))

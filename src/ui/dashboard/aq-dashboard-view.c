@@ -44,6 +44,7 @@ struct _AqDashboardView
 
   AqTileStyle   style;
   char         *conninfo;
+  gboolean      has_conninfo;   /* set, even to NULL (the default warehouse) */
   AqDashboard  *dashboard;
   AqCatalog    *catalog;
   gboolean      catalog_loading;
@@ -135,7 +136,7 @@ fetch_due (AqDashboardView *self)
 static gboolean
 is_loading (AqDashboardView *self)
 {
-  if (self->dashboard == NULL || self->conninfo == NULL)
+  if (self->dashboard == NULL || !self->has_conninfo)
     return FALSE;
   if (self->catalog_error)
     return FALSE;
@@ -266,7 +267,7 @@ catalog_loaded_cb (GObject      *source,
 static void
 load_catalog (AqDashboardView *self)
 {
-  if (self->catalog_loading || self->conninfo == NULL)
+  if (self->catalog_loading || !self->has_conninfo)
     return;
   self->catalog_loading = TRUE;
   for (guint i = 0; i < self->slots->len; i++)
@@ -560,6 +561,7 @@ aq_dashboard_view_set_conninfo (AqDashboardView *self,
 
   g_free (self->conninfo);
   self->conninfo = g_strdup (conninfo);
+  self->has_conninfo = TRUE;
   restart (self);
   g_clear_object (&self->catalog);
   self->catalog_loading = FALSE;

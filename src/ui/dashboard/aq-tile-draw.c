@@ -384,7 +384,8 @@ aq_tile_draw (cairo_t               *cr,
   if (title == NULL)
     title = s->tile->indicator ? s->tile->indicator : s->tile->report;
   set_rgb (cr, p.muted);
-  title_h = text (cr, title, p.title_px, FALSE, pad, pad, width - 2 * pad - 110, 0);
+  title_h = text (cr, title, p.title_px, FALSE, pad, pad,
+                  width - 2 * pad - (s->stale && s->data ? p.small_px * 5 : 0), 0);
 
   /* the badge: these figures are old, or the warehouse cannot be reached */
   if (s->stale && s->data)

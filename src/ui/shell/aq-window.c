@@ -261,6 +261,7 @@ aq_window_class_init (AqWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AQ_TYPE_API_PANEL);
+  g_type_ensure (AQ_TYPE_COCKPIT_PANEL);
   g_type_ensure (AQ_TYPE_CONNECTION_BANNER);
   g_type_ensure (AQ_TYPE_CONNECTION_BUTTON);
   g_type_ensure (AQ_TYPE_CUSTOMER_PANEL);

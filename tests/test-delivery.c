@@ -1,0 +1,154 @@
+/* test-delivery.c — a scheduled delivery through the real aqueductctl: the job writes its
+ * file (rows as the report has them), skips when the report is empty, and both runs are
+ * recorded in meta.job_run; bad targets are refused when the job is added. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "aq-test-util.h"
+#include "aqueduct-core.h"
+
+#define DB_NAME "t_delivery"
+
+static char *conninfo;
+static AqDb *db;
+
+static char *
+ctl (int         *status,
+     char       **err,
+     const char  *first,
+     ...)
+{
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+  va_list args;
+  char *out;
+
+  va_start (args, first);
+  out = aq_test_ctl_valist (env, status, err, first, args);
+  va_end (args);
+  return out;
+}
+
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  while (dir && g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+static void
+test_delivery_writes_and_skips (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("aq-delivery-XXXXXX", NULL);
+  g_autofree char *target = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 expected;
+  int status = -1;
+
+  /* accounts with arrears of at least 1 yuan, as the list's own condition has it */
+  expected = aq_test_count1 (db, "SELECT count(*) FROM dm.customer_profile"
+                                 " WHERE arrears_amount >= 1 AND arrears_amount > 0", NULL);
+  g_assert_cmpint (expected, >, 0);
+  target = g_strdup_printf ("{\"report\": \"arrears_list\", \"format\": \"csv\", \"folder\": \"%s\","
+                            " \"only_if_not_empty\": true, \"params\": {\"min_amount\": \"1\"}}",
+                            folder);
+  out = ctl (&status, &err, "job", "add", "arrears-daily", "--kind", "delivery", "--target",
+             target, "--schedule", "0 7 * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "arrears-daily", NULL);
+  g_assert_cmpint (status, ==, 0);
+
+  log = aq_test_text1 (db, "SELECT r.status || ' ' || r.log_excerpt FROM meta.job_run r"
+                           " JOIN meta.job j USING (job_id) WHERE j.name = $1"
+                           " ORDER BY run_id DESC LIMIT 1", "arrears-daily");
+  g_assert_true (g_str_has_prefix (log, "succeeded delivered "));
+  path = g_strdup (strstr (log, " to ") + 4);
+  g_assert_true (g_str_has_prefix (path, folder));
+  g_assert_true (g_str_has_suffix (path, ".csv"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  /* the header block, then one line per account */
+  g_assert_cmpuint (g_strv_length (lines), >=, (guint) expected + 1);
+  {
+    g_autofree char *n = g_strdup_printf ("delivered %" G_GINT64_FORMAT " rows", expected);
+
+    g_assert_nonnull (strstr (log, n));
+  }
+  g_assert_cmpuint (count_files (folder), ==, 1);
+
+  /* nobody owes a hundred million: nothing is written, the run says so and still succeeds */
+  empty = g_strdup_printf ("{\"report\": \"arrears_list\", \"format\": \"xlsx\", \"folder\": \"%s\","
+                           " \"only_if_not_empty\": true,"
+                           " \"params\": {\"min_amount\": \"100000000\"}}", folder);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "add", "arrears-empty", "--kind", "delivery", "--target",
+             empty, "--schedule", "0 7 * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "arrears-empty", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&log, g_free);
+  log = aq_test_text1 (db, "SELECT r.status || ' ' || r.log_excerpt FROM meta.job_run r"
+                           " JOIN meta.job j USING (job_id) WHERE j.name = $1"
+                           " ORDER BY run_id DESC LIMIT 1", "arrears-empty");
+  g_assert_true (g_str_has_prefix (log, "succeeded skipped: arrears_list is empty"));
+  g_assert_cmpuint (count_files (folder), ==, 1);
+
+  g_unlink (path);
+  g_rmdir (folder);
+}
+
+static void
+test_delivery_invalid (void)
+{
+  static const char *bad[] = {
+    "not json",
+    "{\"format\": \"csv\", \"folder\": \"/tmp\"}",
+    "{\"report\": \"r\", \"format\": \"pdf\", \"folder\": \"/tmp\"}",
+    "{\"report\": \"r\", \"folder\": \"relative/dir\"}",
+    NULL
+  };
+
+  for (guint i = 0; bad[i]; i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = -1;
+
+      out = ctl (&status, &err, "job", "add", "bad-delivery", "--kind", "delivery", "--target",
+                 bad[i], "--schedule", "0 7 * * *", NULL);
+      g_assert_cmpint (status, ==, 2);
+    }
+  g_assert_cmpint (aq_test_count1 (db, "SELECT count(*) FROM meta.job WHERE name = $1",
+                                   "bad-delivery"), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  db = aq_test_demo_db_new (DB_NAME, 600, 13);
+  conninfo = aq_test_conninfo (DB_NAME);
+
+  g_test_add_func ("/delivery/writes-and-skips", test_delivery_writes_and_skips);
+  g_test_add_func ("/delivery/invalid", test_delivery_invalid);
+  ret = g_test_run ();
+
+  g_clear_object (&db);
+  aq_test_drop_database (DB_NAME);
+  g_free (conninfo);
+  return ret;
+}

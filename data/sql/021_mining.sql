@@ -142,7 +142,8 @@ CREATE VIEW dm.mining_finding AS
                                                       WHEN m.size_dn <= 50 THEN 48 ELSE 24 END)
         <= (SELECT max(period) FROM dw.fact_bill) + interval '1 month'
   UNION ALL
-  SELECT 'stopped_zero', s.account_id, NULL::date, s.first_period, s.last_period, s.months, 0::numeric, NULL::numeric, NULL, NULL
+  SELECT 'stopped_zero', s.account_id, NULL::date, s.first_period, s.last_period, s.months,
+         0::numeric, NULL::numeric, NULL, NULL
   FROM (SELECT b.account_id, min(b.period) AS first_period, max(b.period) AS last_period,
                count(*)::int AS months
         FROM dw.fact_bill b

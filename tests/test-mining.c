@@ -77,7 +77,8 @@ static const MiningCase cases[] = {
     "SELECT acct || '|' || period FROM public.raw_bills"
     " WHERE read_status = '00' AND curr_read < prev_read" },
   { "mining_meter_overage", NULL, "meter_no,meter_size",
-    "SELECT btrim(m.meter_no) || '|' || m.size_dn FROM src_meter.meter m WHERE m.status = '1' AND m.install_date + CASE WHEN m.size_dn <= 25 THEN interval '6 years'"
+    "SELECT btrim(m.meter_no) || '|' || m.size_dn FROM src_meter.meter m WHERE m.status = '1'"
+    " AND m.install_date + CASE WHEN m.size_dn <= 25 THEN interval '6 years'"
     "  WHEN m.size_dn <= 50 THEN interval '4 years' ELSE interval '2 years' END"
     "  <= " LAST_PERIOD " + interval '1 month'" },
   { "mining_stopped_zero", "stopped_zero", "account",

@@ -191,7 +191,8 @@ test_standard_report (void)
         assert_volume (cell (r, b, siv), measured - children);
         assert_volume (cell (r, b, loss), measured - children);
         g_assert_cmpstr (aq_report_result_get_row_label (r, (guint) b, 2), !=, NULL);
-        g_assert_nonnull (strstr (aq_report_result_get_row_label (r, (guint) b, 2), "级间损失"));
+        g_assert_nonnull (strstr (aq_report_result_get_row_label (r, (guint) b, 2),
+                                  "级间损失"));
       }
       if (level == 1)
         {

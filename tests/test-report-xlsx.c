@@ -761,7 +761,7 @@ test_standard_pivot (void)
       Range *r = &g_array_index (rects, Range, i);
 
       if (r->r1 == top && r->c1 >= n_dims)
-        g_assert_cmpuint (r->c2 - r->c1 + 1, ==, 3);
+        g_assert_cmpuint (r->c2 - r->c1 + 1, ==, 5);   /* the five values of nrw_by_dma */
     }
 
   /* panes, filter */
@@ -889,9 +889,14 @@ test_standard_pivot (void)
           double value;
           const char *field = fields->pdata[n_dims + col];
 
+          /* whole-number formats round small figures (a between-levels loss) to units */
+          gboolean whole = g_strcmp0 (aq_report_result_get_column_format (result, col),
+                                      "#,##0") == 0;
+
           if (aq_report_result_get_cell (result, row, col, &value))
             g_assert_cmpfloat_with_epsilon (g_ascii_strtod (field, NULL), value,
-                                            0.5 * MAX (1e-3 * fabs (value), 1e-3));
+                                            whole ? 0.5 + 1e-9
+                                                  : 0.5 * MAX (1e-3 * fabs (value), 1e-3));
           else
             g_assert_cmpstr (field, ==, "");
         }

@@ -11,7 +11,7 @@ ALTER TABLE dm.cube_nrw_monthly ADD COLUMN children_siv numeric(16,1);
 
 CREATE VIEW dm.nrw_rollup AS
   SELECT n.period, z.level1_code AS dma1, z.level2_code AS dma2, n.zone_code AS dma3,
-         n.connections, n.siv, n.billed, false AS between_levels
+         n.connections, n.siv, n.billed, false AS is_between_levels
   FROM dm.cube_nrw_monthly n JOIN dw.dim_dma_zone z ON z.zone_code = n.zone_code
   WHERE n.level = 3
   UNION ALL
@@ -41,7 +41,7 @@ CREATE VIEW dm.dma_zone_label AS
 --   meter_overage      a meter in use past its replacement age (DN ≤ 25: 6 years, DN 40–50:
 --                      4 years, larger: 2 years; JJG 162's periods)
 --   stopped_zero       a normal account whose latest reads say stopped/faulty, billed at zero
-CREATE VIEW dm.mining_finding AS
+CREATE VIEW dm.meter_finding AS
   SELECT 'first_read_spike'::text AS list, s.account_id, s.online_on AS event_on,
          s.first_bill AS first_period, s.first_read AS last_period, s.unread::int AS months,
          s.spike::numeric AS qty, s.typical::numeric AS typical,
@@ -142,7 +142,8 @@ CREATE VIEW dm.mining_finding AS
                                                       WHEN m.size_dn <= 50 THEN 48 ELSE 24 END)
         <= (SELECT max(period) FROM dw.fact_bill) + interval '1 month'
   UNION ALL
-  SELECT 'stopped_zero', s.account_id, NULL::date, s.first_period, s.last_period, s.months, 0::numeric, NULL::numeric, NULL, NULL
+  SELECT 'stopped_zero', s.account_id, NULL::date, s.first_period, s.last_period, s.months,
+         0::numeric, NULL::numeric, NULL, NULL
   FROM (SELECT b.account_id, min(b.period) AS first_period, max(b.period) AS last_period,
                count(*)::int AS months
         FROM dw.fact_bill b

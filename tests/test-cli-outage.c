@@ -429,6 +429,12 @@ test_cancel_withdraws (void)
   gint64 total;
   int status;
 
+  /* dated six days ago: refused, nothing to notify */
+  out = ctl_at (conninfo, "2026-11-30T10:00:00+08:00", &status, "outage", "create", "--kind",
+                "planned", "--reason", "管道抢修", "--start", "2026-11-24 09:00", "--end",
+                "2026-12-01 17:00", "--zone", zone, "--json", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_free (out);
   out = ctl_at (conninfo, "2026-11-30T10:00:00+08:00", &status, "outage", "create", "--kind",
                 "planned", "--reason", "管道抢修", "--start", "2026-12-01 09:00", "--end",
                 "2026-12-01 17:00", "--zone", zone, "--json", NULL);
@@ -518,7 +524,9 @@ main (int   argc,
   reviewer_info = aq_test_login_conninfo ("t_cli_outage", "aqco_reviewer",
                                           "dispatcher,notice_reviewer");
   {
-    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+    /* the outages here are dated 2026-12-01: "now" is the day before */
+    const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo,
+                          "AQUEDUCT_NOW", "2026-11-30T08:00:00+08:00", NULL };
 
     aq_test_ctl_set_env (env);
   }

@@ -203,6 +203,44 @@ test_phone_360 (void)
     g_assert_cmpstr (json_object_get_string_member (view->balance, "data_as_of"), ==, as_of);
   }
 
+  /* the tier split adds up to the bill's m³, and a bill is marked as catching up exactly when
+   * the month before it was not read */
+  {
+    JsonArray *bills = aq_customer_360_get_rows (view, "bills");
+    guint n = json_array_get_length (bills);
+
+    for (guint i = 0; i < n; i++)
+      {
+        JsonObject *bill = json_array_get_object_element (bills, i);
+        gint64 qty = json_object_get_int_member (bill, "qty");
+        gint64 sum = 0;
+
+        if (qty > 0)
+          {
+            g_auto(GStrv) parts = g_strsplit (json_object_get_string_member (bill, "tiers"),
+                                              " + ", -1);
+
+            for (guint k = 0; parts[k]; k++)
+              {
+                g_assert_nonnull (strstr (parts[k], "×"));
+                sum += g_ascii_strtoll (parts[k], NULL, 10);
+              }
+            g_assert_cmpint (sum, ==, qty);
+          }
+        if (i + 1 < n)
+          {
+            JsonObject *older = json_array_get_object_element (bills, i + 1);
+            gboolean catches = g_str_equal (json_object_get_string_member (bill, "read_status"),
+                                            "valid")
+                               && !g_str_equal (json_object_get_string_member (older,
+                                                                               "read_status"),
+                                                "valid");
+
+            g_assert_cmpint (json_object_get_boolean_member (bill, "catch_up"), ==, catches);
+          }
+      }
+  }
+
   /* bounded: never more rows than the section's limit */
   g_assert_cmpint (json_array_get_length (aq_customer_360_get_rows (view, "bills")), <=, 60);
   /* the readings chart draws the whole history (up to 10 years), not the newest page of it */

@@ -592,6 +592,14 @@ test_deliver_retry_fail (void)
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
                                             " WHERE campaign_id IN (5, 6)"
                                             "   AND status = 'queued' AND attempts = 0"), ==, 2);
+  /* a campaign whose messages have all left is done; one still held back is not (2 was never
+   * relayed, 5 was cancelled) */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.campaign"
+                                            " WHERE campaign_id IN (1, 3, 4) AND status = 'done'"),
+                   ==, 3);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.campaign"
+                                            " WHERE campaign_id IN (2, 6) AND status = 'queued'"),
+                   ==, 2);
   g_assert_cmpuint (provider_seen (p, "c-1") + provider_seen (p, "q-1"), ==, 0);
 
   /* the provider's id is kept for the receipts; the provider name too */

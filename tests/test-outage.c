@@ -9,6 +9,9 @@
 #include "aq-csv.h"
 
 static AqDb *db;
+/* The outages here are dated 2026-12-01: "now" is the day before, whatever the real date (a
+ * planned outage dated in the past is refused). */
+static GDateTime *base_now;
 static AqDb *author, *reviewer;   /* two logins: a notice needs both */
 static double min_lon, min_lat, max_lon, max_lat;   /* the premises' extent */
 
@@ -712,6 +715,25 @@ test_outage_create (void)
   g_assert_false (aq_outage_cancel (db, 999999, &error));
   g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
   g_clear_error (&error);
+
+  /* a planned outage dated in the past is refused (it would be notified as if ahead); one
+   * already under way is an emergency, and an emergency may have begun before it is saved */
+  {
+    g_autoptr(GDateTime) start = g_date_time_add_days (base_now, -6);
+    g_autoptr(GDateTime) end = g_date_time_add_days (base_now, 1);
+    AqOutageSpec spec = { "planned", "六天前", start, end, g, NULL };
+    gint64 id;
+
+    g_assert_cmpint (aq_outage_create (db, &spec, &error), ==, 0);
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "2026-11-24 16:00 is in the past"));
+    g_clear_error (&error);
+    spec.kind = "emergency";
+    id = aq_outage_create (db, &spec, &error);
+    g_assert_no_error (error);
+    g_assert_true (aq_outage_cancel (db, id, &error));
+    g_assert_no_error (error);
+  }
 }
 
 static void
@@ -944,7 +966,7 @@ test_notice (void)
   g_assert_cmpint (count_p ("SELECT count(*) FROM notify.message WHERE campaign_id = $1"
                             " AND next_attempt_at = '2026-12-01 10:30:00+08'", rid, NULL), ==,
                    status->total);
-  aq_clock_pin (NULL);
+  aq_clock_pin (base_now);
 }
 
 /* The outbox at pinned instants on both sides of each boundary, with the default rule in the
@@ -994,7 +1016,7 @@ test_quiet_hours_outbox (void)
       campaign = aq_campaign_create (author, &spec, &error);
       g_assert_no_error (error);
       aq_campaign_approve (reviewer, campaign, NULL, NULL, NULL, NULL, &error);
-      aq_clock_pin (NULL);
+      aq_clock_pin (base_now);
       g_unsetenv ("AQUEDUCT_TIME_ZONE");
       g_assert_no_error (error);
       cid = g_strdup_printf ("%" G_GINT64_FORMAT, campaign);
@@ -1030,7 +1052,7 @@ test_quiet_hours_outbox (void)
     g_assert_no_error (error);
     aq_clock_pin (approved);
     g_assert_true (aq_campaign_approve (reviewer, draft, NULL, NULL, NULL, NULL, &error));
-    aq_clock_pin (NULL);
+    aq_clock_pin (base_now);
     g_assert_no_error (error);
     did = g_strdup_printf ("%" G_GINT64_FORMAT, draft);
     g_assert_cmpint (count_p ("SELECT count(*) FROM notify.campaign WHERE campaign_id = $1"
@@ -1099,6 +1121,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
 
   g_test_init (&argc, &argv, NULL);
+  base_now = g_date_time_new_from_iso8601 ("2026-11-30T08:00:00Z", NULL);
+  aq_clock_pin (base_now);
   db = aq_test_demo_db_new ("t_outage", 3000, 13);
   {
     g_autofree char *author_info = aq_test_login_conninfo ("t_outage", "aqo_agent1",

@@ -46,10 +46,23 @@ static const struct
     " LEFT JOIN dw.dim_meter m ON m.meter_no = a.meter_no"
     " WHERE a.customer_id = " CUSTOMER_OF_ACCOUNT
     " ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20" },
+  /* with the tier split (m³ × price per tier, at the account's tariff) and whether the bill
+   * catches up months that were not read (the agents' two questions about a high bill) */
   { "bills",
-    "SELECT count(*) OVER () AS total, period, bill_no, read_date, prev_read, curr_read,"
-    "       read_status, qty, water_fee, sewage_fee, amount, due_date"
-    " FROM dw.fact_bill WHERE account_id = $1 ORDER BY period DESC LIMIT 60" },
+    "SELECT count(*) OVER () AS total, b.period, b.bill_no, b.read_date, b.prev_read,"
+    "       b.curr_read, b.read_status, b.qty,"
+    "       nullif(concat_ws(' + ',"
+    "         CASE WHEN b.tier1_qty > 0 THEN b.tier1_qty || '×' || t.price1 END,"
+    "         CASE WHEN b.tier2_qty > 0 THEN b.tier2_qty || '×' || t.price2 END,"
+    "         CASE WHEN b.tier3_qty > 0 THEN b.tier3_qty || '×' || t.price3 END), '') AS tiers,"
+    "       b.water_fee, b.sewage_fee, b.amount, b.due_date,"
+    "       (b.read_status = 'valid'"
+    "        AND lag(b.read_status) OVER (ORDER BY b.period) IS DISTINCT FROM 'valid'"
+    "        AND lag(b.period) OVER (ORDER BY b.period) IS NOT NULL) AS catch_up"
+    " FROM dw.fact_bill b"
+    " JOIN dw.dim_account a ON a.account_id = b.account_id"
+    " LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"
+    " WHERE b.account_id = $1 ORDER BY b.period DESC LIMIT 60" },
   { "payments",
     "SELECT count(*) OVER () AS total, pay_no, period, paid_at, amount, late_fee, channel,"
     "       days_late"

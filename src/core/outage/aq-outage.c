@@ -94,6 +94,27 @@ validate (const AqOutageSpec  *spec,
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("area: missing"));
       return FALSE;
     }
+  /* a planned outage announces a cut to come: one dated in the past would be notified as if
+   * it were ahead (an outage already under way is an emergency). Ten minutes of grace for the
+   * time it takes to draw and save it. */
+  if (g_str_equal (spec->kind, "planned"))
+    {
+      g_autoptr(GDateTime) now = aq_clock_now ();
+      g_autoptr(GDateTime) earliest = g_date_time_add_minutes (now, -10);
+
+      if (g_date_time_compare (spec->start_time, earliest) < 0)
+        {
+          g_autoptr(GTimeZone) zone = aq_clock_zone ();
+          g_autoptr(GDateTime) local = g_date_time_to_timezone (spec->start_time, zone);
+          g_autofree char *text = g_date_time_format (local, "%Y-%m-%d %H:%M");
+
+          /* Translators: %s is the start typed, 2026-12-01 08:00 */
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                       _("start: %s is in the past; a planned outage starts later (record an "
+                         "outage already under way as an emergency)"), text);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 

@@ -78,6 +78,8 @@ static const Label columns[] = {
   { "curr_read", N_("Meter reading") },
   { "read_status", N_("Read status") },
   { "qty", N_("m³") },
+  { "tiers", N_("Tiers (m³ × price)") },
+  { "catch_up", N_("Catches up unread months") },
   { "water_fee", N_("Water fee") },
   { "sewage_fee", N_("Sewage fee") },
   { "amount", N_("Amount") },
@@ -433,6 +435,9 @@ aq_label_cell (const char *section,
     return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
   if (type == G_TYPE_DOUBLE)
     return g_strdup_printf ("%.2f", json_node_get_double (node));
+  /* a bill that catches up unread months is marked; the others stay blank */
+  if (type == G_TYPE_BOOLEAN && g_str_equal (column, "catch_up"))
+    return g_strdup (json_node_get_boolean (node) ? C_("catch up", "Yes") : "");
   if (type == G_TYPE_BOOLEAN)
     return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
   return g_strdup ("");

@@ -37,10 +37,10 @@ G_DEFINE_FINAL_TYPE (AqRecordTable, aq_record_table, GTK_TYPE_WIDGET)
 static const struct
 {
   const char *section;
-  const char *columns[8];
+  const char *columns[10];
 } leading[] = {
-  { "bills", { "period", "qty", "amount", "water_fee", "sewage_fee", "read_status", "due_date",
-               NULL } },
+  { "bills", { "period", "qty", "tiers", "amount", "catch_up", "water_fee", "sewage_fee",
+               "read_status", "due_date", NULL } },
   { "payments", { "paid_at", "amount", "channel", "period", "late_fee", "days_late", NULL } },
   { "work_orders", { "created_at", "category", "status", "overdue", "sla_due_at", NULL } },
   { "calls", { "started_at", "category", "talk_seconds", "wait_seconds", NULL } },

@@ -7,15 +7,17 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "catalog search TEXT [--json] | show TABLE|indicator:ID [--json] | " \
+#define USAGE N_("catalog search TEXT [--json] | show TABLE|indicator:ID [--json] | " \
               "lineage TABLE[.COLUMN]|indicator:ID [--up|--down] [--depth N] [--json] | " \
               "lint [--json] | rebuild [--json] | " \
               "set TABLE [--subject S] [--category A/B] [--owner O] [--steward S] | " \
-              "describe TABLE[.COLUMN] TEXT [--lang zh_CN]"
+              "describe TABLE[.COLUMN] TEXT [--lang zh_CN]")
 
 static gboolean opt_json;
 static gboolean opt_up;
@@ -29,17 +31,17 @@ static char *opt_steward;
 static char *opt_lang;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
-  { "up", 0, 0, G_OPTION_ARG_NONE, &opt_up, "Lineage: where it comes from", NULL },
-  { "down", 0, 0, G_OPTION_ARG_NONE, &opt_down, "Lineage: what reads it (impact of a change)",
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
+  { "up", 0, 0, G_OPTION_ARG_NONE, &opt_up, N_("Lineage: where it comes from"), NULL },
+  { "down", 0, 0, G_OPTION_ARG_NONE, &opt_down, N_("Lineage: what reads it (impact of a change)"),
     NULL },
-  { "depth", 0, 0, G_OPTION_ARG_INT, &opt_depth, "Lineage: at most N steps (0: all)", "N" },
-  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "Search: at most N hits", "N" },
-  { "subject", 0, 0, G_OPTION_ARG_STRING, &opt_subject, "Set: the subject area", "CODE" },
-  { "category", 0, 0, G_OPTION_ARG_STRING, &opt_category, "Set: the category path", "A/B" },
-  { "owner", 0, 0, G_OPTION_ARG_STRING, &opt_owner, "Set: the owner", "WHO" },
-  { "steward", 0, 0, G_OPTION_ARG_STRING, &opt_steward, "Set: the data steward", "WHO" },
-  { "lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang, "Describe: the language (default en)",
+  { "depth", 0, 0, G_OPTION_ARG_INT, &opt_depth, N_("Lineage: at most N steps (0: all)"), "N" },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("Search: at most N hits"), "N" },
+  { "subject", 0, 0, G_OPTION_ARG_STRING, &opt_subject, N_("Set: the subject area"), "CODE" },
+  { "category", 0, 0, G_OPTION_ARG_STRING, &opt_category, N_("Set: the category path"), "A/B" },
+  { "owner", 0, 0, G_OPTION_ARG_STRING, &opt_owner, N_("Set: the owner"), "WHO" },
+  { "steward", 0, 0, G_OPTION_ARG_STRING, &opt_steward, N_("Set: the data steward"), "WHO" },
+  { "lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang, N_("Describe: the language (default en)"),
     "LANG" },
   { NULL }
 };
@@ -103,7 +105,7 @@ catalog_search (const char *text)
       g_print ("%-9s %-45s %s\n", hit->kind, hit->key, hit->detail);
     }
   if (hits->len == 0)
-    g_print ("Nothing in the catalog matches “%s”.\n", text);
+    g_print (_("Nothing in the catalog matches “%s”.\n"), text);
   return AQ_CTL_OK;
 }
 
@@ -145,7 +147,7 @@ catalog_show (const char *key)
       g_print ("%s — %s · %s\n", json_object_get_string_member (o, "id"),
                json_object_get_string_member (o, "name_en"),
                json_object_get_string_member (o, "name_zh"));
-      g_print ("  category    %s\n  definition  %s\n  formula     %s\n  grain       %s\n",
+      g_print (_("  category    %s\n  definition  %s\n  formula     %s\n  grain       %s\n"),
                json_object_get_string_member (o, "category"),
                json_object_get_string_member (o, "definition"),
                json_object_get_string_member (o, "formula"),
@@ -155,7 +157,8 @@ catalog_show (const char *key)
         {
           JsonArray *array = json_object_get_array_member (o, *m);
 
-          g_print ("  %-11s", *m);
+          g_print ("  %-11s", *m[0] == 'd' ? _("dimensions") : *m[0] == 'r' ? _("reads")
+                                                                    : _("shown by"));
           for (guint i = 0; i < json_array_get_length (array); i++)
             g_print (" %s", json_array_get_string_element (array, i));
           g_print ("\n");
@@ -177,29 +180,31 @@ catalog_show (const char *key)
     }
   size = format_size (table->size_bytes);
   loaded = table->last_loaded_at ? g_date_time_format_iso8601 (table->last_loaded_at)
-                                 : g_strdup ("never");
+                                 : g_strdup (_("never"));
   g_print ("%s (%s · %s%s%s)\n  %s\n", table->key, table->layer, table->subject_name,
            *table->category ? " · " : "", table->category, table->description);
-  g_print ("  owner %s · steward %s\n", *table->owner ? table->owner : "—",
+  g_print (_("  owner %s · steward %s\n"), *table->owner ? table->owner : "—",
            *table->steward ? table->steward : "—");
-  g_print ("  ≈ %" G_GINT64_FORMAT " rows, %s; loaded by %s, run %" G_GINT64_FORMAT
-           " at %s%s\n", MAX (table->row_estimate, 0), size,
+  g_print (_("  ≈ %" PRId64 " rows, %s; loaded by %s, run %" PRId64
+           " at %s%s\n"), MAX (table->row_estimate, 0), size,
            table->written_by ? table->written_by : "—", table->last_run_id, loaded,
-           table->late ? " — LATE against its SLA" : "");
+           table->late ? _(" — LATE against its SLA") : "");
   if (table->quality_rules > 0)
     {
-      g_print ("  quality %.1f over %u rules", table->quality_score, table->quality_rules);
+      g_print (ngettext ("  quality %.1f over %u rule", "  quality %.1f over %u rules",
+                         table->quality_rules),
+               table->quality_score, table->quality_rules);
       for (guint i = 0; i < table->quality_failing->len; i++)
         {
           AqDatasetQualityRule *rule = g_ptr_array_index (table->quality_failing, i);
 
-          g_print ("%s %s %s (%" G_GINT64_FORMAT " rows)", i ? "," : "; failing:",
+          g_print (_("%s %s %s (%" PRId64 " rows)"), i ? "," : _("; failing:"),
                    rule->rule_name, rule->status, rule->failing);
         }
       g_print ("\n");
     }
   else
-    g_print ("  quality: no rule has checked it yet\n");
+    g_print (_("  quality: no rule has checked it yet\n"));
   g_print ("\n");
   for (guint i = 0; i < table->columns->len; i++)
     {
@@ -207,12 +212,12 @@ catalog_show (const char *key)
       g_autofree char *samples = c->samples ? g_strjoinv (", ", c->samples) : g_strdup ("");
 
       g_print ("  %-22s %-24s %s%s%s%s\n", c->name, c->type, c->description,
-               c->personal_data ? " [personal: " : "", c->personal_data ? c->personal_data : "",
+               c->personal_data ? _(" [personal: ") : "", c->personal_data ? c->personal_data : "",
                c->personal_data ? "]" : "");
       if (*samples)
-        g_print ("  %-22s e.g. %s\n", "", samples);
+        g_print (_("  %-22s e.g. %s\n"), "", samples);
     }
-  g_print ("\n  used by:");
+  g_print (_("\n  used by:"));
   for (guint i = 0; i < table->used_by->len; i++)
     g_print ("%s %s", i ? "," : "", (char *) g_ptr_array_index (table->used_by, i));
   g_print ("\n");
@@ -266,7 +271,7 @@ catalog_lineage (const char *id)
   int code = AQ_CTL_OK;
 
   if (opt_depth < 0)
-    return aq_ctl_usage (USAGE, "--depth: a number of steps, 0 for all");
+    return aq_ctl_usage (USAGE, _("--depth: a number of steps, 0 for all"));
   db = open_catalog (&code);
   if (db == NULL)
     return code;
@@ -275,10 +280,10 @@ catalog_lineage (const char *id)
     return aq_ctl_fail (error);
   if (aq_lineage_lookup (lineage, id) == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("“%s” is in no lineage: name a table "
+      g_autofree char *message = g_strdup_printf (_("“%s” is in no lineage: name a table "
                                                   "(dw.fact_bill), a column "
                                                   "(dw.fact_bill.amount), indicator:ID or "
-                                                  "report:NAME", id);
+                                                  "report:NAME"), id);
 
       return aq_ctl_usage (USAGE, message);
     }
@@ -397,16 +402,16 @@ catalog_lint (void)
     {
       AqNamingViolation *v = g_ptr_array_index (naming, i);
 
-      g_print ("%s %-16s %s%s%s%s%s\n", v->exception ? "excepted" : "naming  ", v->rule,
+      g_print ("%s %-16s %s%s%s%s%s\n", v->exception ? _("excepted") : _("naming  "), v->rule,
                v->message, v->suggestion ? " → " : "", v->suggestion ? v->suggestion : "",
                v->exception ? " — " : "", v->exception ? v->exception : "");
     }
   for (guint i = 0; i < problems->len; i++)
-    g_print ("lineage  %s\n", (char *) g_ptr_array_index (problems, i));
+    g_print (_("lineage  %s\n"), (char *) g_ptr_array_index (problems, i));
   for (guint i = 0; i < layers->len; i++)
-    g_print ("layers   %s\n", ((AqLayerViolation *) g_ptr_array_index (layers, i))->message);
-  g_print ("%u violation%s, %u declared exception%s\n", failures, failures == 1 ? "" : "s",
-           excepted, excepted == 1 ? "" : "s");
+    g_print (_("layers   %s\n"), ((AqLayerViolation *) g_ptr_array_index (layers, i))->message);
+  g_print (ngettext ("%u violation, ", "%u violations, ", failures), failures);
+  g_print (ngettext ("%u declared exception\n", "%u declared exceptions\n", excepted), excepted);
   return failures ? AQ_CTL_FAILED : AQ_CTL_OK;
 }
 
@@ -434,7 +439,7 @@ catalog_rebuild (void)
       aq_ctl_print_json (root);
       return AQ_CTL_OK;
     }
-  g_print ("catalog rebuilt: %u tables, %u columns, %u lineage edges, %u problems in %.0f ms\n",
+  g_print (_("catalog rebuilt: %u tables, %u columns, %u lineage edges, %u problems in %.0f ms\n"),
            build.tables, build.columns, build.edges, build.problems, build.duration_ms);
   return AQ_CTL_OK;
 }
@@ -447,7 +452,7 @@ catalog_set (const char *table)
   int code = AQ_CTL_OK;
 
   if (!opt_subject && !opt_category && !opt_owner && !opt_steward)
-    return aq_ctl_usage (USAGE, "set what? --subject, --category, --owner or --steward");
+    return aq_ctl_usage (USAGE, _("set what? --subject, --category, --owner or --steward"));
   db = open_catalog (&code);
   if (db == NULL)
     return code;
@@ -456,7 +461,7 @@ catalog_set (const char *table)
     return g_error_matches (error, AQ_ERROR, AQ_ERROR_NOT_FOUND)
            || g_error_matches (error, AQ_ERROR, AQ_ERROR_INVALID)
            ? aq_ctl_usage (USAGE, error->message) : aq_ctl_fail (error);
-  g_print ("%s updated\n", table);
+  g_print (_("%s updated\n"), table);
   return AQ_CTL_OK;
 }
 
@@ -478,7 +483,7 @@ catalog_describe (const char *object,
                                     opt_lang ? opt_lang : "en", text, &error))
     return g_error_matches (error, AQ_ERROR, AQ_ERROR_INVALID)
            ? aq_ctl_usage (USAGE, error->message) : aq_ctl_fail (error);
-  g_print ("%s described\n", object);
+  g_print (_("%s described\n"), object);
   return AQ_CTL_OK;
 }
 
@@ -493,9 +498,9 @@ aq_ctl_catalog (int    argc,
   if (!aq_ctl_parse (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc < 2)
-    return aq_ctl_usage (USAGE, "which catalog command?");
+    return aq_ctl_usage (USAGE, _("which catalog command?"));
   if (opt_up && opt_down)
-    return aq_ctl_usage (USAGE, "--up or --down, not both (neither: both directions)");
+    return aq_ctl_usage (USAGE, _("--up or --down, not both (neither: both directions)"));
 
   if (g_str_equal (argv[1], "search") && argc == 3)
     return catalog_search (argv[2]);
@@ -511,5 +516,5 @@ aq_ctl_catalog (int    argc,
     return catalog_set (argv[2]);
   if (g_str_equal (argv[1], "describe") && argc == 4)
     return catalog_describe (argv[2], argv[3]);
-  return aq_ctl_usage (USAGE, "unknown catalog command or wrong number of arguments");
+  return aq_ctl_usage (USAGE, _("unknown catalog command or wrong number of arguments"));
 }

@@ -1,6 +1,8 @@
 /* aq-ctl-common.c — output, errors and progress for aqueductctl */
 #define G_LOG_DOMAIN "aqueductctl"
 
+#include "config.h"
+
 #include "aq-ctl.h"
 
 #include <glib-unix.h>
@@ -30,7 +32,7 @@ aq_ctl_usage (const char *usage,
 {
   if (message)
     g_printerr ("aqueductctl: %s\n", message);
-  g_printerr ("Usage: aqueductctl %s\n", usage);
+  g_printerr (_("Usage: aqueductctl %s\n"), _(usage));
   return AQ_CTL_USAGE;
 }
 
@@ -42,6 +44,7 @@ aq_ctl_parse (GOptionContext   *context,
 {
   g_autoptr(GError) error = NULL;
 
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_printerr ("aqueductctl: %s\n", error->message);

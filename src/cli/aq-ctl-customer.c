@@ -10,13 +10,14 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "customer lookup --phone P | --customer C | --account A | --search TEXT " \
+#define USAGE N_("customer lookup --phone P | --customer C | --account A | --search TEXT " \
               "[--role agent|supervisor] [--json] | " \
-              "reveal ACCOUNT --reason TEXT [--json] | audit [--limit N] [--json]"
+              "reveal ACCOUNT --reason TEXT [--json] | audit [--limit N] [--json]")
 
 static char *opt_phone;
 static char *opt_customer;
@@ -28,17 +29,17 @@ static int opt_limit;
 static gboolean opt_json;
 
 static GOptionEntry entries[] = {
-  { "phone", 0, 0, G_OPTION_ARG_STRING, &opt_phone, "A phone in any form", "P" },
-  { "customer", 0, 0, G_OPTION_ARG_STRING, &opt_customer, "A customer number", "C" },
-  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, "An account or meter number", "A" },
+  { "phone", 0, 0, G_OPTION_ARG_STRING, &opt_phone, N_("A phone in any form"), "P" },
+  { "customer", 0, 0, G_OPTION_ARG_STRING, &opt_customer, N_("A customer number"), "C" },
+  { "account", 0, 0, G_OPTION_ARG_STRING, &opt_account, N_("An account or meter number"), "A" },
   { "search", 0, 0, G_OPTION_ARG_STRING, &opt_search,
-    "Any of these, a name or address fragment, or the last 4 digits and a community", "TEXT" },
+    N_("Any of these, a name or address fragment, or the last 4 digits and a community"), "TEXT" },
   { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role,
-    "agent (default: masked) or supervisor (unmasked: the warehouse allows it only to a "
-    "supervisor's login)", "ROLE" },
-  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, "Why a reveal is needed", "TEXT" },
-  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "Audit rows to show (default 100)", "N" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+    N_("agent (default: masked) or supervisor (unmasked: the warehouse allows it only to a "
+    "supervisor's login)"), "ROLE" },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, N_("Why a reveal is needed"), "TEXT" },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("Audit rows to show (default 100)"), "N" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { NULL }
 };
 
@@ -65,13 +66,13 @@ print_360 (AqCustomer360 *view)
 
   g_print ("%s  %s  (%s, %s)\n", member_or (h, "name", "?"), member_or (h, "mobile", ""),
            member_or (h, "customer_type", "?"), member_or (h, "account_status", "?"));
-  g_print ("Account %s  customer %s  meter %s\n", view->account_id, view->customer_id,
+  g_print (_("Account %s  customer %s  meter %s\n"), view->account_id, view->customer_id,
            member_or (h, "meter_no", "-"));
-  g_print ("Address   %s\n", member_or (h, "address", "-"));
-  g_print ("Community %s   zone %s   tariff %s\n", member_or (h, "community", "-"),
+  g_print (_("Address   %s\n"), member_or (h, "address", "-"));
+  g_print (_("Community %s   zone %s   tariff %s\n"), member_or (h, "community", "-"),
            member_or (h, "dma_zone", "-"), member_or (h, "tariff", "-"));
   if (member_or (h, "key_customer_kind", NULL))
-    g_print ("Key customer: %s (%s)\n", member_or (h, "key_customer", "?"),
+    g_print (_("Key customer: %s (%s)\n"), member_or (h, "key_customer", "?"),
              member_or (h, "key_customer_kind", "?"));
   for (guint i = 0; i < json_array_get_length (view->alerts); i++)
     g_print ("! %s\n", member_or (json_array_get_object_element (view->alerts, i), "text", ""));
@@ -85,6 +86,26 @@ print_360 (AqCustomer360 *view)
       JsonObject *tag = json_array_get_object_element (view->tags, i);
 
       g_print ("%-18s %s\n", member_or (tag, "tag", ""), member_or (tag, "text", ""));
+    }
+}
+
+/* What was searched, in words (the key's code is for --json). */
+static const char *
+key_label (AqCustomerKey key)
+{
+  switch (key)
+    {
+    case AQ_CUSTOMER_KEY_PHONE:
+      return C_("searched by", "phone");
+    case AQ_CUSTOMER_KEY_CUSTOMER:
+      return C_("searched by", "customer");
+    case AQ_CUSTOMER_KEY_ACCOUNT:
+      return C_("searched by", "account");
+    case AQ_CUSTOMER_KEY_PHONE_TAIL:
+      return C_("searched by", "phone ending");
+    case AQ_CUSTOMER_KEY_TEXT:
+    default:
+      return C_("searched by", "text");
     }
 }
 
@@ -114,7 +135,7 @@ customer_lookup (AqRole role)
   guint found;
 
   if (given != 1)
-    return aq_ctl_usage (USAGE, "give exactly one of --phone, --customer, --account, --search");
+    return aq_ctl_usage (USAGE, _("give exactly one of --phone, --customer, --account, --search"));
   if (opt_phone)
     key = AQ_CUSTOMER_KEY_PHONE, text = opt_phone;
   else if (opt_customer)
@@ -134,8 +155,8 @@ customer_lookup (AqRole role)
       if (normalized == NULL)
         {
           g_autofree char *message =
-            g_strdup_printf ("“%s” is not a phone number: give a mobile (11 digits, +86 "
-                             "allowed) or a landline with or without its area code", text);
+            g_strdup_printf (_("“%s” is not a phone number: give a mobile (11 digits, +86 "
+                             "allowed) or a landline with or without its area code"), text);
           return aq_ctl_usage (USAGE, message);
         }
     }
@@ -160,14 +181,14 @@ customer_lookup (AqRole role)
       JsonObject *searched = json_object_get_object_member (json_node_get_object (root),
                                                             "searched");
 
-      g_print ("no customer for %s %s\n", aq_customer_key_to_string (lookup->matches->key),
+      g_print (_("no customer for %s %s\n"), key_label (lookup->matches->key),
                member_or (searched, "value", text));
     }
   else if (lookup->view)
     print_360 (lookup->view);
   else
     {
-      g_print ("%u accounts match; look one up with --account:\n", found);
+      g_print (_("%u accounts match; look one up with --account:\n"), found);
       print_candidates (lookup->matches->candidates);
     }
   return AQ_CTL_OK;
@@ -182,7 +203,7 @@ customer_reveal (AqRole      role,
   g_autoptr(AqCustomer360) view = NULL;
 
   if (opt_reason == NULL)
-    return aq_ctl_usage (USAGE, "reveal needs --reason");
+    return aq_ctl_usage (USAGE, _("reveal needs --reason"));
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
@@ -238,7 +259,7 @@ int
 aq_ctl_customer (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("lookup|reveal|audit");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   AqRole role = AQ_ROLE_AGENT;
   const char *verb;
   int code = 0;
@@ -250,7 +271,7 @@ aq_ctl_customer (int    argc,
     return aq_ctl_usage (USAGE, NULL);
   verb = argv[1];
   if (opt_role && !aq_role_from_string (opt_role, &role))
-    return aq_ctl_usage (USAGE, "--role is agent or supervisor");
+    return aq_ctl_usage (USAGE, _("--role is agent or supervisor"));
 
   if (strcmp (verb, "lookup") == 0 && argc == 2)
     return customer_lookup (role);

@@ -3,11 +3,14 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "demo simulate [--scale ACCOUNTS] [--months N] [--seed S] [--until YYYY-MM] [--json]"
+#define USAGE N_("demo simulate [--scale ACCOUNTS] [--months N] [--seed S] [--until YYYY-MM] " \
+              "[--json]")
 
 static gboolean opt_json;
 static int opt_scale = 100000;
@@ -16,11 +19,11 @@ static gint64 opt_seed = 20180401;
 static char *opt_until;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
-  { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, "Accounts (default 100000)", "N" },
-  { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, "Months of history (default 36)", "N" },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 20180401)", "S" },
-  { "until", 0, 0, G_OPTION_ARG_STRING, &opt_until, "The last billed month (default 2026-10)",
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
+  { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, N_("Accounts (default 100000)"), "N" },
+  { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, N_("Months of history (default 36)"), "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("Random seed (default 20180401)"), "S" },
+  { "until", 0, 0, G_OPTION_ARG_STRING, &opt_until, N_("The last billed month (default 2026-10)"),
     "YYYY-MM" },
   { NULL }
 };
@@ -90,8 +93,8 @@ print_result (const AqSimulatorOptions *options,
       aq_ctl_print_json (root);
       return;
     }
-  g_print ("Simulated %u accounts over %u months (%.4s-%.2s to %.4s-%.2s): "
-           "%" G_GINT64_FORMAT " rows in %u tables, %.1f s\n",
+  g_print (_("Simulated %u accounts over %u months (%.4s-%.2s to %.4s-%.2s): "
+           "%" PRId64 " rows in %u tables, %.1f s\n"),
            options->accounts, options->months, first_period, first_period + 4, last_period,
            last_period + 4, total, counts->len, seconds);
 }
@@ -107,9 +110,9 @@ demo_simulate (void)
 
   aq_simulator_options_init (&options);
   if (opt_until && !parse_month (opt_until, &options.last_year, &options.last_month))
-    return aq_ctl_usage (USAGE, "--until wants a month as YYYY-MM, such as 2026-10");
+    return aq_ctl_usage (USAGE, _("--until wants a month as YYYY-MM, such as 2026-10"));
   if (opt_scale <= 0 || opt_months <= 0 || opt_seed < 0)
-    return aq_ctl_usage (USAGE, "--scale, --months and --seed must be positive");
+    return aq_ctl_usage (USAGE, _("--scale, --months and --seed must be positive"));
   options.accounts = (guint) opt_scale;
   options.months = (guint) opt_months;
   options.seed = (guint64) opt_seed;
@@ -133,11 +136,11 @@ int
 aq_ctl_demo (int    argc,
              char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("simulate");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   int code = 0;
 
-  g_option_context_set_summary (context, "Fill the src_* schemas with a simulated water "
-                                "utility's source systems (the same options give the same data).");
+  g_option_context_set_summary (context, N_("Fill the src_* schemas with a simulated water "
+                                "utility's source systems (the same options give the same data)."));
   g_option_context_add_main_entries (context, entries, NULL);
   if (!aq_ctl_parse (context, &argc, &argv, &code))
     return code;
@@ -145,5 +148,5 @@ aq_ctl_demo (int    argc,
     return aq_ctl_usage (USAGE, NULL);
   if (strcmp (argv[1], "simulate") == 0)
     return demo_simulate ();
-  return aq_ctl_usage (USAGE, "unknown demo command");
+  return aq_ctl_usage (USAGE, _("unknown demo command"));
 }

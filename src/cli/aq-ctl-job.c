@@ -6,12 +6,14 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "aq-ctl.h"
 
-#define USAGE \
+#define USAGE N_(\
   "job list [--json]\n" \
   "       | job add NAME --kind KIND --target TARGET (--schedule CRON | --after JOB)\n" \
   "             [--time-zone ZONE] [--retries N] [--backoff SECONDS] [--timeout SECONDS]\n" \
@@ -19,7 +21,7 @@
   "       | job remove|enable|disable NAME\n" \
   "       | job run NAME [--json]\n" \
   "       | job history [NAME] [--limit N] [--json]\n" \
-  "       | job kinds"
+  "       | job kinds")
 
 static gboolean opt_json;
 static char *opt_kind;
@@ -35,22 +37,23 @@ static gboolean opt_allow_overlap;
 static gboolean opt_disabled;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
-  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "What the job is (see job kinds)", "KIND" },
-  { "target", 0, 0, G_OPTION_ARG_STRING, &opt_target, "What it runs, e.g. a pipeline", "TARGET" },
-  { "schedule", 0, 0, G_OPTION_ARG_STRING, &opt_schedule, "When: a cron expression", "CRON" },
-  { "after", 0, 0, G_OPTION_ARG_STRING, &opt_after, "Run after this job succeeded", "JOB" },
-  { "time-zone", 0, 0, G_OPTION_ARG_STRING, &opt_zone, "The schedule's zone (Asia/Shanghai)",
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, N_("What the job is (see job kinds)"), "KIND" },
+  { "target", 0, 0, G_OPTION_ARG_STRING, &opt_target, N_("What it runs, e.g. a pipeline"),
+    "TARGET" },
+  { "schedule", 0, 0, G_OPTION_ARG_STRING, &opt_schedule, N_("When: a cron expression"), "CRON" },
+  { "after", 0, 0, G_OPTION_ARG_STRING, &opt_after, N_("Run after this job succeeded"), "JOB" },
+  { "time-zone", 0, 0, G_OPTION_ARG_STRING, &opt_zone, N_("The schedule's zone (Asia/Shanghai)"),
     "ZONE" },
-  { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries, "Attempts after a failure (0)", "N" },
-  { "backoff", 0, 0, G_OPTION_ARG_INT, &opt_backoff, "Seconds before the first retry (60)",
+  { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries, N_("Attempts after a failure (0)"), "N" },
+  { "backoff", 0, 0, G_OPTION_ARG_INT, &opt_backoff, N_("Seconds before the first retry (60)"),
     "SECONDS" },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Cancel a run after this long (3600)",
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, N_("Cancel a run after this long (3600)"),
     "SECONDS" },
   { "allow-overlap", 0, 0, G_OPTION_ARG_NONE, &opt_allow_overlap,
-    "Let a run start while the previous one runs", NULL },
-  { "disabled", 0, 0, G_OPTION_ARG_NONE, &opt_disabled, "Add it disabled", NULL },
-  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "Runs to show (20)", "N" },
+    N_("Let a run start while the previous one runs"), NULL },
+  { "disabled", 0, 0, G_OPTION_ARG_NONE, &opt_disabled, N_("Add it disabled"), NULL },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("Runs to show (20)"), "N" },
   { NULL }
 };
 
@@ -101,10 +104,10 @@ job_list (AqDb *db)
       g_autofree char *next = local_time (job->next_due_at);
       g_autofree char *last = local_time (job->last_started_at);
       g_autofree char *when = job->schedule ? g_strdup (job->schedule)
-                                            : g_strdup_printf ("after %s", job->after_job);
+                                            : g_strdup_printf (_("after %s"), job->after_job);
 
-      g_print ("%-20s %-8s %-3s %-18s next %-19s last %-11s %s\n", job->name, job->kind,
-               job->enabled ? "on" : "off", when, next,
+      g_print (_("%-20s %-8s %-3s %-18s next %-19s last %-11s %s\n"), job->name, job->kind,
+               job->enabled ? _("on") : _("off"), when, next,
                job->last_status ? job->last_status : "-", last);
     }
   return AQ_CTL_OK;
@@ -127,7 +130,7 @@ job_add (AqDb       *db,
   job->enabled = !opt_disabled;
   if (!aq_job_add (db, job, &error))
     return aq_ctl_fail (error);
-  g_print ("job %s added\n", name);
+  g_print (_("job %s added\n"), name);
   return AQ_CTL_OK;
 }
 
@@ -147,7 +150,7 @@ job_run (AqDb       *db,
       aq_ctl_print_json (node);
     }
   else if (run)
-    g_print ("job %s: run %" G_GINT64_FORMAT " %s%s%s\n", name, run->run_id, run->status,
+    g_print (_("job %s: run %" PRId64 " %s%s%s\n"), name, run->run_id, run->status,
              run->log_excerpt ? ": " : "", run->log_excerpt ? run->log_excerpt : "");
   if (!ok)
     return aq_ctl_fail (error);
@@ -162,7 +165,7 @@ job_history (AqDb       *db,
   g_autoptr(GPtrArray) runs = NULL;
 
   if (opt_limit <= 0)
-    return aq_ctl_usage (USAGE, "--limit is a positive number");
+    return aq_ctl_usage (USAGE, _("--limit is a positive number"));
   runs = aq_job_history (db, name, opt_limit, &error);
   if (runs == NULL)
     return aq_ctl_fail (error);
@@ -183,7 +186,7 @@ job_history (AqDb       *db,
       g_autofree char *scheduled = local_time (run->scheduled_for);
       g_autofree char *started = local_time (run->started_at);
 
-      g_print ("%-8" G_GINT64_FORMAT " %-20s %-19s %-8s #%d %-11s started %-19s %s\n",
+      g_print (_("%-8" PRId64 " %-20s %-19s %-8s #%d %-11s started %-19s %s\n"),
                run->run_id, run->job_name, scheduled, run->trigger, run->attempt, run->status,
                started, run->error ? run->error : "");
     }
@@ -196,7 +199,7 @@ job_kinds (void)
   g_auto(GStrv) names = aq_job_kind_list ();
 
   for (guint i = 0; names[i]; i++)
-    g_print ("%-10s %s\n", names[i], aq_job_kind_lookup (names[i])->description);
+    g_print ("%-10s %s\n", names[i], _(aq_job_kind_lookup (names[i])->description));
   return AQ_CTL_OK;
 }
 
@@ -207,7 +210,7 @@ aq_ctl_job (int    argc,
             char **argv)
 {
   g_autoptr(GOptionContext) context =
-    g_option_context_new ("list|add|remove|enable|disable|run|history|kinds");
+    g_option_context_new (USAGE);
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   const char *verb;
@@ -247,7 +250,7 @@ aq_ctl_job (int    argc,
                                    : !aq_job_set_enabled (db, name,
                                                           strcmp (verb, "enable") == 0, &error))
     return aq_ctl_fail (error);
-  g_print ("job %s %s\n", name, strcmp (verb, "remove") == 0 ? "removed"
-                                : strcmp (verb, "enable") == 0 ? "enabled" : "disabled");
+  g_print (strcmp (verb, "remove") == 0 ? _("job %s removed\n")
+           : strcmp (verb, "enable") == 0 ? _("job %s enabled\n") : _("job %s disabled\n"), name);
   return AQ_CTL_OK;
 }

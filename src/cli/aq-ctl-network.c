@@ -5,13 +5,15 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "network isolate --pipe ID [--inoperable V1,V2] [--json] | " \
+#define USAGE N_("network isolate --pipe ID [--inoperable V1,V2] [--json] | " \
               "create-outage --pipe ID [--inoperable V1,V2] [--reason TEXT] [--start TIME] " \
-              "[--hours N] [--by NAME] [--json] | criticality [--limit N] [--json]"
+              "[--hours N] [--by NAME] [--json] | criticality [--limit N] [--json]")
 
 static gint64 opt_pipe;
 static char *opt_inoperable;
@@ -23,16 +25,16 @@ static char *opt_by;
 static gboolean opt_json;
 
 static GOptionEntry entries[] = {
-  { "pipe", 0, 0, G_OPTION_ARG_INT64, &opt_pipe, "The burst pipe", "ID" },
+  { "pipe", 0, 0, G_OPTION_ARG_INT64, &opt_pipe, N_("The burst pipe"), "ID" },
   { "inoperable", 0, 0, G_OPTION_ARG_STRING, &opt_inoperable,
-    "Valves that will not close, comma-separated", "V1,V2" },
-  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, "Why the water is off", "TEXT" },
-  { "start", 0, 0, G_OPTION_ARG_STRING, &opt_start, "Start (default now)", "TIME" },
-  { "hours", 0, 0, G_OPTION_ARG_INT, &opt_hours, "Expected hours until restored (default 6)",
+    N_("Valves that will not close, comma-separated"), "V1,V2" },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, N_("Why the water is off"), "TEXT" },
+  { "start", 0, 0, G_OPTION_ARG_STRING, &opt_start, N_("Start (default now)"), "TIME" },
+  { "hours", 0, 0, G_OPTION_ARG_INT, &opt_hours, N_("Expected hours until restored (default 6)"),
     "N" },
-  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "How many valves to list (default 20)", "N" },
-  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, "Who creates the outage", "NAME" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("How many valves to list (default 20)"), "N" },
+  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, N_("Who creates the outage"), "NAME" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { NULL }
 };
 
@@ -70,7 +72,7 @@ parse_valves (const char  *text,
       if (id <= 0 || *end != '\0')
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "--inoperable: “%s” is not a valve id", parts[i]);
+                       _("--inoperable: “%s” is not a valve id"), parts[i]);
           return NULL;
         }
       g_array_append_val (ids, id);
@@ -93,41 +95,42 @@ print_isolation (AqIsolation *iso)
 {
   AqOutageArea *area = iso->area;
 
-  g_print ("Burst on pipe %" G_GINT64_FORMAT " (segment %d)\n", iso->pipe_id, iso->segment_id);
-  print_ids ("Valves to close", iso->close_valves);
+  g_print (_("Burst on pipe %" PRId64 " (segment %d)\n"), iso->pipe_id, iso->segment_id);
+  print_ids (_("Valves to close"), iso->close_valves);
   if (iso->stuck_valves->len > 0)
-    print_ids ("Passed over (stuck)", iso->stuck_valves);
-  g_print ("%-20s %u (%.0f m)\n", "Isolated pipes", iso->isolated_pipes->len,
+    print_ids (_("Passed over (stuck)"), iso->stuck_valves);
+  g_print ("%-20s %u (%.0f m)\n", _("Isolated pipes"), iso->isolated_pipes->len,
            iso->isolated_length_m);
-  g_print ("%-20s %u (%.0f m)\n", "Cut off from supply", iso->dry_pipes->len, iso->dry_length_m);
-  g_print ("Accounts affected    %" G_GINT64_FORMAT " (key %" G_GINT64_FORMAT ", community %"
-           G_GINT64_FORMAT ", scattered %" G_GINT64_FORMAT ")\n", area->accounts,
+  g_print ("%-20s %u (%.0f m)\n", _("Cut off from supply"), iso->dry_pipes->len,
+           iso->dry_length_m);
+  g_print (_("Accounts affected    %" PRId64 " (key %" PRId64 ", community %"
+           PRId64 ", scattered %" PRId64 ")\n"), area->accounts,
            area->key_accounts, area->community_accounts, area->scattered_accounts);
-  g_print ("Reachable            %" G_GINT64_FORMAT " (SMS %" G_GINT64_FORMAT ", WeChat %"
-           G_GINT64_FORMAT ")\n", area->reachable, area->reachable_sms, area->reachable_wechat);
+  g_print (_("Reachable            %" PRId64 " (SMS %" PRId64 ", WeChat %"
+           PRId64 ")\n"), area->reachable, area->reachable_sms, area->reachable_wechat);
   for (guint i = 0; i < area->key_customers->len; i++)
     {
       AqAreaKeyCustomer *k = g_ptr_array_index (area->key_customers, i);
 
-      g_print ("  key: %-14s %-12s %s\n", k->kind, k->account_id, k->name);
+      g_print (_("  key: %-14s %-12s %s\n"), k->kind, k->account_id, k->name);
     }
   for (guint i = 0; i < area->communities->len; i++)
     {
       AqAreaCommunity *c = g_ptr_array_index (area->communities, i);
 
-      g_print ("  community: %-10s %-16s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "%s\n",
+      g_print (_("  community: %-10s %-16s %" PRId64 "/%" PRId64 "%s\n"),
                c->community_code, c->name, c->accounts, c->accounts_total,
-               c->needs_notice ? "  (needs a posted notice)" : "");
+               c->needs_notice ? _("  (needs a posted notice)") : "");
     }
   for (guint i = 0; i < iso->conflicts->len; i++)
     {
       AqNetworkConflict *c = g_ptr_array_index (iso->conflicts, i);
 
-      g_print ("  conflict: outage %" G_GINT64_FORMAT " (%s, %s) shares %" G_GINT64_FORMAT
-               " accounts%s  %s\n", c->outage_id, c->kind, c->status, c->shared_accounts,
-               c->area_overlaps ? ", areas overlap" : "", c->reason);
+      g_print (_("  conflict: outage %" PRId64 " (%s, %s) shares %" PRId64
+               " accounts%s  %s\n"), c->outage_id, c->kind, c->status, c->shared_accounts,
+               c->area_overlaps ? _(", areas overlap") : "", c->reason);
     }
-  g_print ("Computed in %.1f ms (walk %.2f ms)\n", iso->elapsed_ms, iso->walk_ms);
+  g_print (_("Computed in %.1f ms (walk %.2f ms)\n"), iso->elapsed_ms, iso->walk_ms);
 }
 
 static AqIsolation *
@@ -158,7 +161,7 @@ network_isolate (void)
   g_autoptr(AqIsolation) iso = NULL;
 
   if (opt_pipe <= 0)
-    return aq_ctl_usage (USAGE, "isolate needs --pipe ID (a positive number)");
+    return aq_ctl_usage (USAGE, _("isolate needs --pipe ID (a positive number)"));
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
@@ -190,17 +193,17 @@ network_create_outage (void)
   gint64 id;
 
   if (opt_pipe <= 0)
-    return aq_ctl_usage (USAGE, "create-outage needs --pipe ID (a positive number)");
+    return aq_ctl_usage (USAGE, _("create-outage needs --pipe ID (a positive number)"));
   if (opt_hours <= 0)
-    return aq_ctl_usage (USAGE, "--hours must be positive");
+    return aq_ctl_usage (USAGE, _("--hours must be positive"));
   if (opt_start)
     {
       g_autoptr(GTimeZone) zone = aq_clock_zone ();
 
       start = g_date_time_new_from_iso8601 (opt_start, zone);
       if (start == NULL)
-        return aq_ctl_usage (USAGE, "--start: write 2026-12-01T08:00:00 (local) or with an "
-                                    "offset");
+        return aq_ctl_usage (USAGE, _("--start: write 2026-12-01T08:00:00 (local) or with an "
+                                    "offset"));
     }
   else
     start = aq_clock_now ();
@@ -241,8 +244,8 @@ network_create_outage (void)
       aq_ctl_print_json (root);
     }
   else
-    g_print ("outage %" G_GINT64_FORMAT " created: %" G_GINT64_FORMAT " accounts, valves to "
-             "close %u\n", id, outage->accounts, iso->close_valves->len);
+    g_print (_("outage %" PRId64 " created: %" PRId64 " accounts, valves to "
+             "close %u\n"), id, outage->accounts, iso->close_valves->len);
   return AQ_CTL_OK;
 }
 
@@ -255,7 +258,7 @@ network_criticality (void)
   g_autoptr(GArray) list = NULL;
 
   if (opt_limit < 0)
-    return aq_ctl_usage (USAGE, "--limit must not be negative");
+    return aq_ctl_usage (USAGE, _("--limit must not be negative"));
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
@@ -288,7 +291,7 @@ network_criticality (void)
     }
   else
     {
-      g_print ("%-10s %10s %9s\n", "valve", "+accounts", "+segments");
+      g_print ("%-10s %10s %9s\n", _("valve"), _("+accounts"), _("+segments"));
       for (guint i = 0; i < list->len; i++)
         {
           AqValveCriticality *c = &g_array_index (list, AqValveCriticality, i);
@@ -306,7 +309,7 @@ int
 aq_ctl_network (int    argc,
                 char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("isolate|create-outage|criticality");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   const char *verb;
   int code = 0;
 

@@ -9,17 +9,17 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
+#include <inttypes.h>
+#include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "notify send OUTAGE_ID [--template TEXT|@FILE] [--kind outage|update|restored] " \
+#define USAGE N_("notify send OUTAGE_ID [--template TEXT|@FILE] [--kind outage|update|restored] " \
               "[--quiet-hours 21-8|off] [--json] | " \
               "approve CAMPAIGN [--template TEXT|@FILE] | reject CAMPAIGN | " \
               "cancel CAMPAIGN [--json] | " \
-              "status CAMPAIGN [--json] | retry CAMPAIGN | list OUTAGE_ID [--json]"
+              "status CAMPAIGN [--json] | retry CAMPAIGN | list OUTAGE_ID [--json]")
 
 static char *opt_template;
 static char *opt_kind;
@@ -28,11 +28,11 @@ static gboolean opt_json;
 
 static GOptionEntry entries[] = {
   { "template", 0, 0, G_OPTION_ARG_STRING, &opt_template,
-    "The message with {community} {start} {end} {reason}, or @FILE", "T" },
-  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "outage (default), update or restored", "K" },
+    N_("The message with {community} {start} {end} {reason}, or @FILE"), "T" },
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, N_("outage (default), update or restored"), "K" },
   { "quiet-hours", 0, 0, G_OPTION_ARG_STRING, &opt_quiet,
-    "Planned outages: no messages in these hours (default 21-8), or off", "H-H" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+    N_("Planned outages: no messages in these hours (default 21-8), or off"), "H-H" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { NULL }
 };
 
@@ -96,7 +96,7 @@ parse_quiet (AqQuietHours  *rule,
       || start < 0 || start > 23 || end < 0 || end > 23)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "--quiet-hours: “%s” is not START-END in hours (21-8) or off", opt_quiet);
+                   _("--quiet-hours: “%s” is not START-END in hours (21-8) or off"), opt_quiet);
       return FALSE;
     }
   rule->start_hour = start;
@@ -107,21 +107,21 @@ parse_quiet (AqQuietHours  *rule,
 static void
 print_status (AqCampaignStatus *s)
 {
-  g_print ("campaign %" G_GINT64_FORMAT " (%s, outage %" G_GINT64_FORMAT "): %s\n",
+  g_print (_("campaign %" PRId64 " (%s, outage %" PRId64 "): %s\n"),
            s->campaign_id, s->kind, s->outage_id, s->status);
-  g_print ("written by %s, reviewed by %s\n", s->created_by,
-           s->reviewed_by ? s->reviewed_by : "(nobody yet)");
+  g_print (_("written by %s, reviewed by %s\n"), s->created_by,
+           s->reviewed_by ? s->reviewed_by : _("(nobody yet)"));
   if (s->not_before)
     {
       g_autofree char *at = aq_template_format_time (s->not_before);
 
-      g_print ("quiet hours: nothing leaves before %s\n", at);
+      g_print (_("quiet hours: nothing leaves before %s\n"), at);
     }
-  g_print ("messages %" G_GINT64_FORMAT " (SMS %" G_GINT64_FORMAT ", WeChat %" G_GINT64_FORMAT
-           ")\n", s->total, s->sms, s->wechat);
-  g_print ("  queued     %" G_GINT64_FORMAT "\n  sending    %" G_GINT64_FORMAT
-           "\n  sent       %" G_GINT64_FORMAT "\n  delivered  %" G_GINT64_FORMAT
-           "\n  failed     %" G_GINT64_FORMAT "\n",
+  g_print (_("messages %" PRId64 " (SMS %" PRId64 ", WeChat %" PRId64
+           ")\n"), s->total, s->sms, s->wechat);
+  g_print (_("  queued     %" PRId64 "\n  sending    %" PRId64
+           "\n  sent       %" PRId64 "\n  delivered  %" PRId64
+           "\n  failed     %" PRId64 "\n"),
            s->queued, s->sending, s->sent, s->delivered, s->failed);
 }
 
@@ -171,8 +171,8 @@ notify_send (gint64 outage_id)
   if (id == 0)
     return fail (error);
   if (!opt_json)
-    g_print ("draft campaign %" G_GINT64_FORMAT ": a second login approves it with\n"
-             "  aqueductctl notify approve %" G_GINT64_FORMAT "\n", id, id);
+    g_print (_("draft campaign %" PRId64 ": a second login approves it with\n"
+             "  aqueductctl notify approve %" PRId64 "\n"), id, id);
   return show_status (db, id);
 }
 
@@ -219,7 +219,8 @@ notify_retry (gint64 campaign_id)
       aq_ctl_print_json (root);
     }
   else
-    g_print ("%" G_GINT64_FORMAT " failed messages queued again\n", n);
+    g_print (ngettext ("%" PRId64 " failed message queued again\n",
+                       "%" PRId64 " failed messages queued again\n", n), n);
   return AQ_CTL_OK;
 }
 
@@ -319,8 +320,8 @@ notify_list (gint64 outage_id)
       {
         AqCampaignStatus *s = g_ptr_array_index (list, i);
 
-        g_print ("%-6" G_GINT64_FORMAT " %-9s %-7s %6" G_GINT64_FORMAT " messages, %"
-                 G_GINT64_FORMAT " delivered, %" G_GINT64_FORMAT " failed\n",
+        g_print (_("%-6" PRId64 " %-9s %-7s %6" PRId64 " messages, %"
+                 PRId64 " delivered, %" PRId64 " failed\n"),
                  s->campaign_id, s->kind, s->status, s->total, s->delivered, s->failed);
       }
   return AQ_CTL_OK;
@@ -332,7 +333,7 @@ int
 aq_ctl_notify (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("send|approve|reject|cancel|status|retry|list");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   const char *verb;
   gint64 id;
   int code = 0;
@@ -344,7 +345,7 @@ aq_ctl_notify (int    argc,
     return aq_ctl_usage (USAGE, NULL);
   verb = argv[1];
   if (!parse_id (argv[2], &id))
-    return aq_ctl_usage (USAGE, "an outage or campaign id is a positive number");
+    return aq_ctl_usage (USAGE, _("an outage or campaign id is a positive number"));
   if (strcmp (verb, "send") == 0)
     return notify_send (id);
   if (strcmp (verb, "approve") == 0)

@@ -7,15 +7,18 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "aq-clock.h"
 #include "aq-ctl.h"
 
-#define USAGE "outage analyze (--geojson FILE | --zone CODE | --community CODE) [--csv OUT] " \
+#define USAGE N_("outage analyze (--geojson FILE | --zone CODE | --community CODE) [--csv OUT] " \
               "[--json] | create --kind planned|emergency --reason TEXT --start TIME " \
               "--end TIME (--geojson FILE | --zone CODE | --community CODE) [--by NAME] " \
-              "[--json] | list [--status S] [--json] | restore ID | cancel ID | activate ID | prepare"
+              "[--json] | list [--status S] [--json] | restore ID | cancel ID | activate ID | " \
+              "prepare")
 
 static char *opt_geojson;
 static char *opt_zone;
@@ -30,18 +33,20 @@ static char *opt_by;
 static gboolean opt_json;
 
 static GOptionEntry entries[] = {
-  { "geojson", 0, 0, G_OPTION_ARG_FILENAME, &opt_geojson, "The area as a GeoJSON file", "FILE" },
-  { "zone", 0, 0, G_OPTION_ARG_STRING, &opt_zone, "A DMA zone (any level) as the area", "CODE" },
-  { "community", 0, 0, G_OPTION_ARG_STRING, &opt_community, "A community as the area", "CODE" },
-  { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt_csv, "Write the affected accounts here", "OUT" },
-  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, "planned or emergency", "KIND" },
-  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, "Why the water is off", "TEXT" },
-  { "start", 0, 0, G_OPTION_ARG_STRING, &opt_start, "Start, e.g. 2026-12-01T08:00", "TIME" },
-  { "end", 0, 0, G_OPTION_ARG_STRING, &opt_end, "Expected end", "TIME" },
-  { "status", 0, 0, G_OPTION_ARG_STRING, &opt_status, "planned, active, restored, cancelled",
+  { "geojson", 0, 0, G_OPTION_ARG_FILENAME, &opt_geojson, N_("The area as a GeoJSON file"),
+    "FILE" },
+  { "zone", 0, 0, G_OPTION_ARG_STRING, &opt_zone, N_("A DMA zone (any level) as the area"),
+    "CODE" },
+  { "community", 0, 0, G_OPTION_ARG_STRING, &opt_community, N_("A community as the area"), "CODE" },
+  { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt_csv, N_("Write the affected accounts here"), "OUT" },
+  { "kind", 0, 0, G_OPTION_ARG_STRING, &opt_kind, N_("planned or emergency"), "KIND" },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, N_("Why the water is off"), "TEXT" },
+  { "start", 0, 0, G_OPTION_ARG_STRING, &opt_start, N_("Start, e.g. 2026-12-01T08:00"), "TIME" },
+  { "end", 0, 0, G_OPTION_ARG_STRING, &opt_end, N_("Expected end"), "TIME" },
+  { "status", 0, 0, G_OPTION_ARG_STRING, &opt_status, N_("planned, active, restored, cancelled"),
     "S" },
-  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, "Who creates the outage", "NAME" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { "by", 0, 0, G_OPTION_ARG_STRING, &opt_by, N_("Who creates the outage"), "NAME" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { NULL }
 };
 
@@ -79,7 +84,7 @@ parse_time (const char  *field,
     }
   if (time == NULL)
     g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                 "%s: “%s” is not a time; write 2026-12-01T08:00 (local) or with an offset",
+                 _("%s: “%s” is not a time; write 2026-12-01T08:00 (local) or with an offset"),
                  field, text ? text : "");
   return time;
 }
@@ -94,7 +99,7 @@ read_area (AqDb    *db,
   if (given != 1)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "give exactly one of --geojson, --zone, --community");
+                   _("give exactly one of --geojson, --zone, --community"));
       return NULL;
     }
   if (opt_zone)
@@ -113,40 +118,40 @@ read_area (AqDb    *db,
 static void
 print_area (AqOutageArea *area)
 {
-  g_print ("Accounts affected   %" G_GINT64_FORMAT "\n", area->accounts);
-  g_print ("  key (重点用户)      %" G_GINT64_FORMAT "\n", area->key_accounts);
-  g_print ("  community (小区用户) %" G_GINT64_FORMAT "\n", area->community_accounts);
-  g_print ("  scattered (散户)    %" G_GINT64_FORMAT "\n", area->scattered_accounts);
-  g_print ("Reachable           %" G_GINT64_FORMAT " (SMS %" G_GINT64_FORMAT ", WeChat %"
-           G_GINT64_FORMAT ")\n", area->reachable, area->reachable_sms, area->reachable_wechat);
-  g_print ("Unreachable         %" G_GINT64_FORMAT "\n", area->accounts - area->reachable);
-  g_print ("A notice sends      %" G_GINT64_FORMAT " SMS, %" G_GINT64_FORMAT " WeChat\n",
+  g_print (_("Accounts affected   %" PRId64 "\n"), area->accounts);
+  g_print (_("  key (重点用户)      %" PRId64 "\n"), area->key_accounts);
+  g_print (_("  community (小区用户) %" PRId64 "\n"), area->community_accounts);
+  g_print (_("  scattered (散户)    %" PRId64 "\n"), area->scattered_accounts);
+  g_print (_("Reachable           %" PRId64 " (SMS %" PRId64 ", WeChat %"
+           PRId64 ")\n"), area->reachable, area->reachable_sms, area->reachable_wechat);
+  g_print (_("Unreachable         %" PRId64 "\n"), area->accounts - area->reachable);
+  g_print (_("A notice sends      %" PRId64 " SMS, %" PRId64 " WeChat\n"),
            area->sms_recipients, area->wechat_recipients);
   if (area->key_customers->len > 0)
     {
-      g_print ("\nKey customers\n");
+      g_print (_("\nKey customers\n"));
       for (guint i = 0; i < area->key_customers->len; i++)
         {
           AqAreaKeyCustomer *k = g_ptr_array_index (area->key_customers, i);
 
           g_print ("  %-16s %-12s %s%s\n", k->kind, k->account_id, k->name,
-                   k->reachable ? "" : "  (unreachable)");
+                   k->reachable ? "" : _("  (unreachable)"));
         }
     }
   if (area->communities->len > 0)
     {
-      g_print ("\nCommunities (%u; %" G_GINT64_FORMAT " need a posted notice or a call)\n",
+      g_print (_("\nCommunities (%u; %" PRId64 " need a posted notice or a call)\n"),
                area->communities->len, area->notice_communities);
       for (guint i = 0; i < area->communities->len; i++)
         {
           AqAreaCommunity *c = g_ptr_array_index (area->communities, i);
 
-          g_print ("  %-10s %-16s %5" G_GINT64_FORMAT "/%-5" G_GINT64_FORMAT
-                   " reachable %5" G_GINT64_FORMAT " %s%s%s\n",
+          g_print (_("  %-10s %-16s %5" PRId64 "/%-5" PRId64
+                   " reachable %5" PRId64 " %s%s%s\n"),
                    c->community_code, c->name, c->accounts, c->accounts_total, c->reachable,
-                   c->inside ? "inside" : "cut",
-                   c->needs_notice ? "  NOTICE: " : "",
-                   c->needs_notice ? (c->property_phone ? c->property_phone : "post a notice")
+                   c->inside ? _("inside") : _("cut"),
+                   c->needs_notice ? _("  NOTICE: ") : "",
+                   c->needs_notice ? (c->property_phone ? c->property_phone : _("post a notice"))
                                    : "");
         }
     }
@@ -158,7 +163,7 @@ print_outage (AqOutage *o)
   g_autofree char *start = aq_template_format_time (o->start_time);
   g_autofree char *end = aq_template_format_time (o->expected_end);
 
-  g_print ("%-6" G_GINT64_FORMAT " %-9s %-9s %s → %s  %6" G_GINT64_FORMAT " accounts  %s\n",
+  g_print (_("%-6" PRId64 " %-9s %-9s %s → %s  %6" PRId64 " accounts  %s\n"),
            o->outage_id, o->kind, o->status, start, end, o->accounts, o->reason);
 }
 
@@ -222,7 +227,7 @@ outage_create (void)
   gint64 id;
 
   if (opt_kind == NULL || opt_reason == NULL || opt_start == NULL || opt_end == NULL)
-    return aq_ctl_usage (USAGE, "create needs --kind, --reason, --start and --end");
+    return aq_ctl_usage (USAGE, _("create needs --kind, --reason, --start and --end"));
   if ((start = parse_time ("--start", opt_start, &error)) == NULL
       || (end = parse_time ("--end", opt_end, &error)) == NULL)
     return fail (error);
@@ -254,7 +259,7 @@ outage_create (void)
     }
   else
     {
-      g_print ("outage %" G_GINT64_FORMAT " created\n", id);
+      g_print (_("outage %" PRId64 " created\n"), id);
       print_outage (outage);
     }
   return AQ_CTL_OK;
@@ -306,7 +311,7 @@ outage_transition (const char *verb,
   gboolean ok;
 
   if (id <= 0 || *end != '\0')
-    return aq_ctl_usage (USAGE, "an outage id is a positive number");
+    return aq_ctl_usage (USAGE, _("an outage id is a positive number"));
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
@@ -319,9 +324,9 @@ outage_transition (const char *verb,
   if (!ok)
     return fail (error);
   if (!(opt_json && strcmp (verb, "cancel") == 0))
-    g_print ("outage %" G_GINT64_FORMAT " %s\n", id,
-             strcmp (verb, "restore") == 0 ? "restored"
-             : strcmp (verb, "cancel") == 0 ? "cancelled" : "active");
+    g_print (strcmp (verb, "restore") == 0 ? _("outage %" PRId64 " restored\n")
+             : strcmp (verb, "cancel") == 0 ? _("outage %" PRId64 " cancelled\n")
+             : _("outage %" PRId64 " active\n"), id);
   /* its notices followed it: say what will not go out and what already did */
   if (strcmp (verb, "cancel") == 0)
     aq_ctl_print_withdrawn ("outage_id", id, withdrawn, sent, opt_json);
@@ -340,7 +345,7 @@ outage_prepare (void)
     return aq_ctl_fail (error);
   if (!aq_outage_area_prepare (db, &error))
     return aq_ctl_fail (error);
-  g_print ("outage areas ready (%.1f s)\n", (g_get_monotonic_time () - start) / 1e6);
+  g_print (_("outage areas ready (%.1f s)\n"), (g_get_monotonic_time () - start) / 1e6);
   return AQ_CTL_OK;
 }
 
@@ -350,7 +355,7 @@ int
 aq_ctl_outage (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("analyze|create|list|restore|cancel");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   const char *verb;
   int code = 0;
 

@@ -3,16 +3,17 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "pipeline list [--json] | validate NAME|FILE [--json] | run NAME|FILE [--json]"
+#define USAGE N_("pipeline list [--json] | validate NAME|FILE [--json] | run NAME|FILE [--json]")
 
 static gboolean opt_json;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { NULL }
 };
 
@@ -92,7 +93,7 @@ pipeline_list (void)
         return aq_ctl_fail (error);
     }
   else
-    g_printerr ("aqueductctl: the last runs are unknown: %s\n", db_error->message);
+    g_printerr (_("aqueductctl: the last runs are unknown: %s\n"), db_error->message);
 
   if (opt_json)
     {
@@ -127,10 +128,10 @@ pipeline_list (void)
 
   if (names[0] == NULL)
     {
-      g_print ("No standard pipelines are bundled.\n");
+      g_print (_("No standard pipelines are bundled.\n"));
       return AQ_CTL_OK;
     }
-  g_print ("%-28s %-19s  %-10s %12s\n", "PIPELINE", "LAST RUN", "STATUS", "ROWS");
+  g_print ("%-28s %-19s  %-10s %12s\n", _("PIPELINE"), _("LAST RUN"), _("STATUS"), _("ROWS"));
   for (guint i = 0; names[i]; i++)
     {
       JsonObject *run = last && json_object_has_member (last, names[i])
@@ -196,7 +197,7 @@ pipeline_validate (const char *what)
     {
       db = aq_connection_open (NULL, &db_error);
       if (db == NULL)
-        note = g_strdup_printf ("static checks only: the warehouse is unreachable (%s)",
+        note = g_strdup_printf (_("static checks only: the warehouse is unreachable (%s)"),
                                 db_error->message);
     }
   if (error == NULL && db != NULL)
@@ -213,10 +214,10 @@ pipeline_validate (const char *what)
   if (opt_json)
     print_validation_json (what, TRUE, db != NULL, NULL, note);
   else if (db)
-    g_print ("Pipeline %s is valid (checked against the warehouse)\n",
+    g_print (_("Pipeline %s is valid (checked against the warehouse)\n"),
              aq_pipeline_get_name (pipeline));
   else
-    g_print ("Pipeline %s passes the static checks; %s\n", aq_pipeline_get_name (pipeline),
+    g_print (_("Pipeline %s passes the static checks; %s\n"), aq_pipeline_get_name (pipeline),
              note);
   return AQ_CTL_OK;
 }
@@ -237,7 +238,7 @@ report_run (AqPipeline *pipeline,
 
   if (run == NULL)
     {
-      g_printerr ("aqueductctl: cannot read back run %s: %s\n", id, error->message);
+      g_printerr (_("aqueductctl: cannot read back run %s: %s\n"), id, error->message);
       return;
     }
   steps = json_object_get_array_member (run, "steps");
@@ -286,7 +287,7 @@ report_run (AqPipeline *pipeline,
     g_autofree char *status = member_text (run, "status", "");
     g_autofree char *rows = member_text (run, "rows_written", "0");
 
-    g_print ("Run %s of %s %s: %s rows written in %.1f s\n", id, aq_pipeline_get_name (pipeline),
+    g_print (_("Run %s of %s %s: %s rows written in %.1f s\n"), id, aq_pipeline_get_name (pipeline),
              status, rows, member_double (run, "duration_ms") / 1000.0);
   }
   for (guint i = 0; order && i < order->len; i++)
@@ -304,7 +305,7 @@ report_run (AqPipeline *pipeline,
           continue;
         label = g_strdup_printf ("%s (%s)", step_id, type);
         g_print ("  %-36s %12s → %-12s %9.1f ms%s%s\n", label, rows_in, rows_out,
-                 member_double (step, "duration_ms"), failed ? "  FAILED: " : "",
+                 member_double (step, "duration_ms"), failed ? _("  FAILED: ") : "",
                  failed ? failed : "");
       }
 }
@@ -340,7 +341,7 @@ int
 aq_ctl_pipeline (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("list | validate|run NAME|FILE");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   const char *verb;
   int code = 0;
 
@@ -359,5 +360,5 @@ aq_ctl_pipeline (int    argc,
     return pipeline_validate (argv[2]);
   if (strcmp (verb, "run") == 0 && argc == 3)
     return pipeline_run (argv[2]);
-  return aq_ctl_usage (USAGE, "unknown pipeline command or wrong number of arguments");
+  return aq_ctl_usage (USAGE, _("unknown pipeline command or wrong number of arguments"));
 }

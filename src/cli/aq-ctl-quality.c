@@ -6,17 +6,18 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE \
+#define USAGE N_(\
   "quality list [--json]\n" \
   "       | quality run [SET|RULE…] [--samples N] [--timeout SECONDS] [--json]\n" \
   "       | quality results [--run N] [--json]\n" \
   "       | quality history RULE [--limit N] [--json]\n" \
-  "       | quality profile TABLE [--json]"
+  "       | quality profile TABLE [--json]")
 
 static gboolean opt_json;
 static gint64 opt_run;
@@ -26,20 +27,20 @@ static int opt_timeout = AQ_QUALITY_DEFAULT_TIMEOUT_MS / 1000;
 static gboolean opt_per_rule;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
-  { "run", 0, 0, G_OPTION_ARG_INT64, &opt_run, "The run to show (default: the latest)", "N" },
-  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, "Results to show (30)", "N" },
-  { "samples", 0, 0, G_OPTION_ARG_INT, &opt_samples, "Failing rows kept per rule (20)", "N" },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "Statement timeout (300)", "SECONDS" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
+  { "run", 0, 0, G_OPTION_ARG_INT64, &opt_run, N_("The run to show (default: the latest)"), "N" },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("Results to show (30)"), "N" },
+  { "samples", 0, 0, G_OPTION_ARG_INT, &opt_samples, N_("Failing rows kept per rule (20)"), "N" },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, N_("Statement timeout (300)"), "SECONDS" },
   { "one-query-per-rule", 0, 0, G_OPTION_ARG_NONE, &opt_per_rule,
-    "Do not batch column rules into one scan (for comparison)", NULL },
+    N_("Do not batch column rules into one scan (for comparison)"), NULL },
   { NULL }
 };
 
 static void
 print_result (const AqQualityResult *r)
 {
-  g_print ("%-5s %-48s %10" G_GINT64_FORMAT " of %-10" G_GINT64_FORMAT " v%d%s%s\n",
+  g_print (_("%-5s %-48s %10" PRId64 " of %-10" PRId64 " v%d%s%s\n"),
            r->status, r->rule_name, r->failing, r->checked, r->rule_version,
            r->message ? "  " : "", r->message ? r->message : "");
 }
@@ -65,8 +66,8 @@ print_run (const AqQualityRun *run)
           counts[g_str_equal (r->status, "pass") ? 0 : g_str_equal (r->status, "warn") ? 1
                  : g_str_equal (r->status, "fail") ? 2 : 3]++;
         }
-      g_print ("run %" G_GINT64_FORMAT " %s: %u passed, %u warned, %u failed, %u errors; "
-               "%d statements, %.0f ms\n", run->run_id, run->status, counts[0], counts[1],
+      g_print (_("run %" PRId64 " %s: %u passed, %u warned, %u failed, %u errors; "
+               "%d statements, %.0f ms\n"), run->run_id, run->status, counts[0], counts[1],
                counts[2], counts[3], run->scans, run->duration_ms);
     }
   return aq_quality_run_has_failure (run) ? AQ_CTL_FAILED : AQ_CTL_OK;
@@ -118,7 +119,7 @@ quality_run (AqDb               *db,
   if (rules == NULL)
     return aq_ctl_fail (error);
   if (opt_samples < 0 || opt_timeout <= 0)
-    return aq_ctl_usage (USAGE, "--samples is 0 or more, --timeout a positive number");
+    return aq_ctl_usage (USAGE, _("--samples is 0 or more, --timeout a positive number"));
   aq_quality_options_init (&options);
   options.max_samples = opt_samples;
   options.timeout_ms = opt_timeout * 1000;
@@ -149,7 +150,7 @@ quality_history (AqDb       *db,
   g_autoptr(GPtrArray) results = NULL;
 
   if (opt_limit <= 0)
-    return aq_ctl_usage (USAGE, "--limit is a positive number");
+    return aq_ctl_usage (USAGE, _("--limit is a positive number"));
   results = aq_quality_rule_history (db, name, opt_limit, &error);
   if (results == NULL)
     return aq_ctl_fail (error);
@@ -169,7 +170,7 @@ quality_history (AqDb       *db,
     {
       const AqQualityResult *r = g_ptr_array_index (results, i);
 
-      g_print ("run %-6" G_GINT64_FORMAT " ", r->run_id);
+      g_print (_("run %-6" PRId64 " "), r->run_id);
       print_result (r);
     }
   return AQ_CTL_OK;
@@ -192,7 +193,7 @@ quality_profile (AqDb       *db,
       aq_ctl_print_json (node);
       return AQ_CTL_OK;
     }
-  g_print ("%s: %" G_GINT64_FORMAT " rows\n", table,
+  g_print (_("%s: %" PRId64 " rows\n"), table,
            json_object_get_int_member (json_node_get_object (node), "rows"));
   columns = json_object_get_array_member (json_node_get_object (node), "columns");
   for (guint i = 0; i < json_array_get_length (columns); i++)
@@ -202,14 +203,14 @@ quality_profile (AqDb       *db,
       const char *max = json_object_get_string_member_with_default (c, "max", NULL);
       const char *format = json_object_get_string_member_with_default (c, "format", NULL);
 
-      g_print ("  %-20s %-28s nulls %5.1f%%  distinct %-9" G_GINT64_FORMAT " %s … %s%s%s\n",
+      g_print (_("  %-20s %-28s nulls %5.1f%%  distinct %-9" PRId64 " %s … %s%s%s\n"),
                json_object_get_string_member (c, "column"),
                json_object_get_string_member (c, "type"),
                100 * json_object_get_double_member (c, "null_share"),
                json_object_get_int_member (c, "distinct"), min ? min : "-", max ? max : "-",
-               format ? "  format " : "", format ? format : "");
+               format ? _("  format ") : "", format ? format : "");
     }
-  g_print ("suggested rules:\n");
+  g_print (_("suggested rules:\n"));
   for (guint i = 0; i < suggestions->len; i++)
     {
       AqQualityRule *r = g_ptr_array_index (suggestions, i);
@@ -226,7 +227,7 @@ aq_ctl_quality (int    argc,
                 char **argv)
 {
   g_autoptr(GOptionContext) context =
-    g_option_context_new ("list|run|results|history|profile");
+    g_option_context_new (USAGE);
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   const char *verb;

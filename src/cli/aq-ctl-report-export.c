@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "aq-ctl-report-export.h"
@@ -25,7 +27,7 @@ export_list (AqDb         *db,
 {
   g_autoptr(GError) error = NULL;
 
-  aq_ctl_progress (-1, "running the list and writing…", NULL);
+  aq_ctl_progress (-1, _("running the list and writing…"), NULL);
   if (!aq_report_export_list (db, catalog, spec, params, xlsx_path, csv_path, n_rows,
                               aq_ctl_cancellable (), &error))
     return aq_ctl_fail (error);
@@ -78,8 +80,8 @@ aq_ctl_report_export (AqDb         *db,
   g_return_val_if_fail (xlsx_path || csv_path, AQ_CTL_USAGE);
 
   if (xlsx_path && csv_path && strcmp (xlsx_path, csv_path) == 0)
-    return aq_ctl_usage ("report run NAME|FILE [--param K=V …] [--xlsx OUT] [--csv OUT]",
-                         "--xlsx and --csv name the same file");
+    return aq_ctl_usage (N_("report run NAME|FILE [--param K=V …] [--xlsx OUT] [--csv OUT]"),
+                         _("--xlsx and --csv name the same file"));
   if (aq_report_spec_get_kind (spec) == AQ_REPORT_KIND_LIST)
     status = export_list (db, catalog, spec, params, xlsx_path, csv_path, &n_rows);
   else
@@ -115,9 +117,11 @@ aq_ctl_report_export (AqDb         *db,
   else
     {
       if (xlsx_path)
-        g_print ("Wrote %" G_GUINT64_FORMAT " rows to %s\n", n_rows, xlsx_path);
+        g_print (ngettext ("Wrote %" PRIu64 " row to %s\n", "Wrote %" PRIu64 " rows to %s\n",
+                           n_rows), n_rows, xlsx_path);
       if (csv_path)
-        g_print ("Wrote %" G_GUINT64_FORMAT " rows to %s\n", n_rows, csv_path);
+        g_print (ngettext ("Wrote %" PRIu64 " row to %s\n", "Wrote %" PRIu64 " rows to %s\n",
+                           n_rows), n_rows, csv_path);
     }
   return AQ_CTL_OK;
 }

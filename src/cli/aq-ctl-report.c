@@ -9,14 +9,15 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 #include "aq-ctl-report-export.h"
 
-#define USAGE "report list [--json] | show NAME [--json] | " \
+#define USAGE N_("report list [--json] | show NAME [--json] | " \
               "run NAME|FILE [--param NAME=VALUE …] [--xlsx OUT] [--csv OUT] [--json] | " \
-              "catalog [--search TEXT] [--json]"
+              "catalog [--search TEXT] [--json]")
 
 static gboolean opt_json;
 static char **opt_params;
@@ -25,13 +26,14 @@ static char *opt_xlsx;
 static char *opt_csv;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &opt_params,
-    "A report parameter (repeatable)", "NAME=VALUE" },
+    N_("A report parameter (repeatable)"), "NAME=VALUE" },
   { "search", 0, 0, G_OPTION_ARG_STRING, &opt_search,
-    "Only catalog entries whose name or id contains TEXT", "TEXT" },
-  { "xlsx", 0, 0, G_OPTION_ARG_FILENAME, &opt_xlsx, "Write the result as an Excel file", "OUT" },
-  { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt_csv, "Write the result as CSV (UTF-8)", "OUT" },
+    N_("Only catalog entries whose name or id contains TEXT"), "TEXT" },
+  { "xlsx", 0, 0, G_OPTION_ARG_FILENAME, &opt_xlsx, N_("Write the result as an Excel file"),
+    "OUT" },
+  { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt_csv, N_("Write the result as CSV (UTF-8)"), "OUT" },
   { NULL }
 };
 
@@ -49,7 +51,7 @@ parse_params (GError **error)
       if (eq == NULL || eq == opt_params[i])
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "--param “%s”: write it as NAME=VALUE", opt_params[i]);
+                       _("--param “%s”: write it as NAME=VALUE"), opt_params[i]);
           return NULL;
         }
       g_hash_table_insert (params, g_strndup (opt_params[i], eq - opt_params[i]),
@@ -82,10 +84,10 @@ print_params (AqReportSpec *spec)
     {
       AqReportParam *p = g_ptr_array_index (params, i);
 
-      g_print ("  --param %s=…   %s (%s%s%s)\n", p->name, p->label,
+      g_print (_("  --param %s=…   %s (%s%s%s)\n"), p->name, p->label,
                aq_report_param_type_to_string (p->type),
-               p->default_value ? ", default " : ", required",
-               p->default_value ? (*p->default_value ? p->default_value : "all") : "");
+               p->default_value ? _(", default ") : _(", required"),
+               p->default_value ? (*p->default_value ? p->default_value : _("all")) : "");
     }
 }
 
@@ -133,7 +135,7 @@ report_list (void)
       AqReportInfo *info = g_ptr_array_index (list, i);
 
       g_print ("%-22s %-5s v%-3d %-9s %s\n", info->name, info->kind, info->version,
-               info->standard ? "standard" : info->author, info->title);
+               info->standard ? C_("report author", "standard") : info->author, info->title);
     }
   return AQ_CTL_OK;
 }
@@ -159,8 +161,9 @@ report_show (const char *name)
   g_print ("%s — %s\n", aq_report_spec_get_name (spec), aq_report_spec_get_title (spec));
   if (*aq_report_spec_get_description (spec))
     g_print ("%s\n", aq_report_spec_get_description (spec));
-  g_print ("%s, version %d by %s\n",
-           aq_report_spec_get_kind (spec) == AQ_REPORT_KIND_LIST ? "list" : "pivot",
+  g_print (_("%s, version %d by %s\n"),
+           aq_report_spec_get_kind (spec) == AQ_REPORT_KIND_LIST ? C_("report kind", "list")
+                                                                 : C_("report kind", "pivot"),
            aq_report_spec_get_version (spec), aq_report_spec_get_author (spec));
   for (guint z = 0; z < AQ_REPORT_N_ZONES; z++)
     {
@@ -178,7 +181,7 @@ report_show (const char *name)
     }
   if (aq_report_spec_get_params (spec)->len)
     {
-      g_print ("parameters:\n");
+      g_print (_("parameters:\n"));
       print_params (spec);
     }
   return AQ_CTL_OK;
@@ -278,7 +281,7 @@ report_catalog (void)
       aq_ctl_print_json (root);
       return AQ_CTL_OK;
     }
-  g_print ("Indicators\n");
+  g_print (_("Indicators\n"));
   for (guint i = 0; i < g_list_model_get_n_items (inds); i++)
     {
       g_autoptr(AqIndicator) ind = g_list_model_get_item (inds, i);
@@ -287,7 +290,7 @@ report_catalog (void)
                aq_indicator_get_category (ind), aq_indicator_get_name (ind),
                aq_indicator_get_unit (ind));
     }
-  g_print ("Dimensions\n");
+  g_print (_("Dimensions\n"));
   for (guint i = 0; i < g_list_model_get_n_items (dims); i++)
     {
       g_autoptr(AqDimension) dim = g_list_model_get_item (dims, i);
@@ -304,7 +307,7 @@ int
 aq_ctl_report (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("list|show|run|catalog");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   const char *verb;
   int code = 0;
 

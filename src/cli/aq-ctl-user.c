@@ -11,8 +11,8 @@
 
 #include "aq-ctl.h"
 
-#define USAGE "user add NAME --roles agent,supervisor,… [--admin] [--os-user USER] | " \
-              "list [--json] | remove NAME"
+#define USAGE N_("user add NAME --roles agent,supervisor,… [--admin] [--os-user USER] | " \
+              "list [--json] | remove NAME")
 
 static char *opt_roles;
 static char *opt_os_user;
@@ -21,13 +21,13 @@ static gboolean opt_json;
 
 static GOptionEntry entries[] = {
   { "roles", 0, 0, G_OPTION_ARG_STRING, &opt_roles,
-    "agent, supervisor, analyst, dispatcher, notice_reviewer, data_engineer, operator, api "
-    "or all, comma-separated", "ROLES" },
-  { "admin", 0, 0, G_OPTION_ARG_NONE, &opt_admin, "May add and remove logins", NULL },
+    N_("agent, supervisor, analyst, dispatcher, notice_reviewer, data_engineer, operator, api "
+    "or all, comma-separated"), "ROLES" },
+  { "admin", 0, 0, G_OPTION_ARG_NONE, &opt_admin, N_("May add and remove logins"), NULL },
   { "os-user", 0, 0, G_OPTION_ARG_STRING, &opt_os_user,
-    "Embedded warehouse: the local OS user who logs in as NAME (default: the user NAME)",
+    N_("Embedded warehouse: the local OS user who logs in as NAME (default: the user NAME)"),
     "USER" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
   { NULL }
 };
 
@@ -119,7 +119,7 @@ int
 aq_ctl_user (int    argc,
              char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("add|list|remove");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   int code = 0;

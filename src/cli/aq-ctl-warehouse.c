@@ -3,12 +3,13 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-ctl.h"
 
-#define USAGE "warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] | start | " \
-              "stop | status [--json] | url"
+#define USAGE N_("warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] | start | " \
+              "stop | status [--json] | url")
 
 static gboolean opt_json;
 static gboolean opt_demo;
@@ -18,11 +19,11 @@ static int opt_months;
 static gint64 opt_seed;
 
 static GOptionEntry entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
-  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo, "Fill the warehouse with demo data", NULL },
-  { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, "Demo accounts (default 100000)", "N" },
-  { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, "Demo months of history (default 36)", "N" },
-  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Demo random seed", "S" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo, N_("Fill the warehouse with demo data"), NULL },
+  { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, N_("Demo accounts (default 100000)"), "N" },
+  { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, N_("Demo months of history (default 36)"), "N" },
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("Demo random seed"), "S" },
   { NULL }
 };
 
@@ -46,7 +47,7 @@ warehouse_init (AqLocalWarehouse *wh)
   if (opt_demo && !aq_simulator_options_check (&options, &error))
     return aq_ctl_usage (USAGE, error->message);
 
-  aq_ctl_progress (-1, "Creating the warehouse cluster", NULL);
+  aq_ctl_progress (-1, _("Creating the warehouse cluster"), NULL);
   if (!aq_local_warehouse_create (wh, &error)
       || !aq_local_warehouse_start (wh, &error)
       || !aq_local_warehouse_ensure_database (wh, "aqueduct", &error))
@@ -56,12 +57,14 @@ warehouse_init (AqLocalWarehouse *wh)
   db = aq_db_connect (conninfo, &error);
   if (db == NULL)
     return aq_ctl_fail (error);
-  aq_ctl_progress (-1, "Applying migrations", NULL);
+  aq_ctl_progress (-1, _("Applying migrations"), NULL);
   if (!aq_warehouse_prepare (db, &applied, &error))
     return aq_ctl_fail (error);
   aq_ctl_progress_done ();
-  g_print ("%s %s (%u migrations applied)\n",
-           created ? "Created the warehouse in" : "The warehouse is ready in",
+  g_print (created ? ngettext ("Created the warehouse in %s (%u migration applied)\n",
+                               "Created the warehouse in %s (%u migrations applied)\n", applied)
+           : ngettext ("The warehouse is ready in %s (%u migration applied)\n",
+                       "The warehouse is ready in %s (%u migrations applied)\n", applied),
            aq_local_warehouse_get_dir (wh), applied);
   /* whoever ran init administers it and, for the demo, holds every job: their own login,
    * reached by peer authentication; others are added with `aqueductctl user add` */
@@ -71,7 +74,7 @@ warehouse_init (AqLocalWarehouse *wh)
     if (me && !aq_users_add (db, me, AQ_JOB_ROLE_ALL, TRUE, &error))
       return aq_ctl_fail (error);
     if (me && created)
-      g_print ("Your login %s holds every role; add others with “aqueductctl user add”\n", me);
+      g_print (_("Your login %s holds every role; add others with “aqueductctl user add”\n"), me);
   }
 
   if (opt_demo)
@@ -88,7 +91,7 @@ warehouse_init (AqLocalWarehouse *wh)
                               &error))
             return aq_ctl_fail (error);
           aq_ctl_progress_done ();
-          g_print ("Built the demo warehouse: %u accounts × %u months in %.1f s\n",
+          g_print (_("Built the demo warehouse: %u accounts × %u months in %.1f s\n"),
                    options.accounts, options.months, g_timer_elapsed (timer, NULL));
         }
     }
@@ -126,11 +129,11 @@ warehouse_status (AqLocalWarehouse *wh)
       aq_ctl_print_json (root);
     }
   else if (!initialized)
-    g_print ("No warehouse in %s\n", aq_local_warehouse_get_dir (wh));
+    g_print (_("No warehouse in %s\n"), aq_local_warehouse_get_dir (wh));
   else if (running)
-    g_print ("Running (pid %d) in %s\n", (int) pid, aq_local_warehouse_get_dir (wh));
+    g_print (_("Running (pid %d) in %s\n"), (int) pid, aq_local_warehouse_get_dir (wh));
   else
-    g_print ("Stopped, in %s\n", aq_local_warehouse_get_dir (wh));
+    g_print (_("Stopped, in %s\n"), aq_local_warehouse_get_dir (wh));
 
   /* like pg_ctl status: 0 running, 3 not running, 4 no cluster */
   return running ? AQ_CTL_OK : (initialized ? AQ_CTL_UNAVAILABLE : 4);
@@ -140,7 +143,7 @@ int
 aq_ctl_warehouse (int    argc,
                   char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("init|start|stop|status|url");
+  g_autoptr(GOptionContext) context = g_option_context_new (USAGE);
   g_autoptr(AqLocalWarehouse) wh = aq_local_warehouse_new_default ();
   g_autoptr(GError) error = NULL;
   const char *verb;
@@ -161,14 +164,14 @@ aq_ctl_warehouse (int    argc,
     {
       if (!aq_local_warehouse_start (wh, &error))
         return aq_ctl_fail (error);
-      g_print ("Started the warehouse in %s\n", aq_local_warehouse_get_dir (wh));
+      g_print (_("Started the warehouse in %s\n"), aq_local_warehouse_get_dir (wh));
       return AQ_CTL_OK;
     }
   if (strcmp (verb, "stop") == 0)
     {
       if (!aq_local_warehouse_stop (wh, &error))
         return aq_ctl_fail (error);
-      g_print ("Stopped the warehouse in %s\n", aq_local_warehouse_get_dir (wh));
+      g_print (_("Stopped the warehouse in %s\n"), aq_local_warehouse_get_dir (wh));
       return AQ_CTL_OK;
     }
   if (strcmp (verb, "url") == 0)
@@ -177,7 +180,7 @@ aq_ctl_warehouse (int    argc,
       g_print ("%s\n", url);
       return AQ_CTL_OK;
     }
-  return aq_ctl_usage (USAGE, "unknown warehouse command");
+  return aq_ctl_usage (USAGE, _("unknown warehouse command"));
 }
 
 int
@@ -205,6 +208,6 @@ aq_ctl_migrate (int    argc,
     db = aq_connection_open (NULL, &error);
   if (db == NULL || !aq_warehouse_prepare (db, &applied, &error))
     return aq_ctl_fail (error);
-  g_print ("%u migrations applied\n", applied);
+  g_print (ngettext ("%u migration applied\n", "%u migrations applied\n", applied), applied);
   return AQ_CTL_OK;
 }

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "aq-daemon.h"
 
 #include <libsoup/soup.h>
@@ -285,7 +287,7 @@ aq_daemon_load_config (AqDaemon    *self,
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
     {
-      g_prefix_error (error, "Cannot read %s: ", path);
+      g_prefix_error (error, _("Cannot read %s: "), path);
       return FALSE;
     }
   address = g_key_file_get_string (kf, "daemon", "address", NULL);
@@ -296,7 +298,7 @@ aq_daemon_load_config (AqDaemon    *self,
     {
       if (port < 0 || port > 65535)
         {
-          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: port %d is out of range", path,
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: port %d is out of range"), path,
                        port);
           return FALSE;
         }
@@ -409,7 +411,7 @@ aq_daemon_listen (AqDaemon    *self,
   inet = g_inet_address_new_from_string (self->address);
   if (inet == NULL)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "“%s” is not an IP address",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("“%s” is not an IP address"),
                    self->address);
       return FALSE;
     }

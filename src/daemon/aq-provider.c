@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "aq-provider.h"
 
 #include <libsoup/soup.h>
@@ -107,7 +109,7 @@ send_cb (GObject      *object,
     {
       outcome = AQ_SEND_RETRY;
       if (r->timed_out)
-        reason = g_strdup_printf ("%s: no answer within %g s", self->config->name,
+        reason = g_strdup_printf (_("%s: no answer within %g s"), self->config->name,
                                   self->config->timeout);
       else
         reason = g_strdup_printf ("%s: %s", self->config->name, error->message);

@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
+
 #include "aq-relay-config.h"
 
 #include <string.h>
@@ -66,7 +69,7 @@ get_uint (GKeyFile    *kf,
   if (v < min || v > max)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [%s] %s=%" G_GINT64_FORMAT " is out of range (%u–%u)", path, group, key,
+                   _("%s: [%s] %s=%" PRId64 " is out of range (%u–%u)"), path, group, key,
                    v, min, max);
       return FALSE;
     }
@@ -97,7 +100,7 @@ get_double (GKeyFile    *kf,
     }
   if (!(v >= min && v <= max))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] %s=%g is out of range (%g–%g)",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] %s=%g is out of range (%g–%g)"),
                    path, group, key, v, min, max);
       return FALSE;
     }
@@ -127,7 +130,7 @@ load_provider (AqRelayConfig  *config,
                           != strlen (p->name))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [%s] needs a name of letters, digits, “_” and “-” after “provider.”",
+                   _("%s: [%s] needs a name of letters, digits, “_” and “-” after “provider.”"),
                    path, group);
       return FALSE;
     }
@@ -140,7 +143,7 @@ load_provider (AqRelayConfig  *config,
   else
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [%s] type must be webhook, sms or wechat (got “%s”)", path, group,
+                   _("%s: [%s] type must be webhook, sms or wechat (got “%s”)"), path, group,
                    type ? type : "");
       return FALSE;
     }
@@ -149,7 +152,7 @@ load_provider (AqRelayConfig  *config,
   if (p->url == NULL || !g_uri_is_valid (p->url, G_URI_FLAGS_NONE, NULL)
       || !(g_str_has_prefix (p->url, "http://") || g_str_has_prefix (p->url, "https://")))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] url must be an http(s) URL",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] url must be an http(s) URL"),
                    path, group);
       return FALSE;
     }
@@ -173,7 +176,7 @@ load_provider (AqRelayConfig  *config,
     if (!g_str_equal (*c, "sms") && !g_str_equal (*c, "wechat"))
       {
         g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                     "%s: [%s] channels: “%s” is not sms or wechat", path, group, *c);
+                     _("%s: [%s] channels: “%s” is not sms or wechat"), path, group, *c);
         return FALSE;
       }
 
@@ -183,7 +186,7 @@ load_provider (AqRelayConfig  *config,
     if (strchr (*h, ':') == NULL)
       {
         g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                     "%s: [%s] headers: “%s” is not “Name: value”", path, group, *h);
+                     _("%s: [%s] headers: “%s” is not “Name: value”"), path, group, *h);
         return FALSE;
       }
   p->sign = g_key_file_get_string (kf, group, "sign", NULL);
@@ -196,12 +199,13 @@ load_provider (AqRelayConfig  *config,
   if (p->receipt_secret && strlen (p->receipt_secret) < 16)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [%s] receipt-secret must be at least 16 characters", path, group);
+                   _("%s: [%s] receipt-secret must be at least 16 characters"), path, group);
       return FALSE;
     }
   if (p->type == AQ_PROVIDER_WECHAT && p->template_id == NULL)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] a wechat provider needs template-id",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("%s: [%s] a wechat provider needs template-id"),
                    path, group);
       return FALSE;
     }
@@ -260,7 +264,7 @@ aq_relay_config_load (AqRelayConfig  *config,
   if (config->backoff_cap_ms < config->backoff_base_ms)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [relay] backoff-cap-ms must not be below backoff-base-ms", path);
+                   _("%s: [relay] backoff-cap-ms must not be below backoff-base-ms"), path);
       return FALSE;
     }
   owner = g_key_file_get_string (kf, "relay", "owner", NULL);
@@ -283,8 +287,8 @@ aq_relay_config_load (AqRelayConfig  *config,
       if (p->timeout * 2 > config->lease_seconds)
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "%s: [relay] lease-seconds=%u must be at least twice [provider.%s] "
-                       "timeout=%g", path, config->lease_seconds, p->name, p->timeout);
+                       _("%s: [relay] lease-seconds=%u must be at least twice [provider.%s] "
+                       "timeout=%g"), path, config->lease_seconds, p->name, p->timeout);
           return FALSE;
         }
       /* a batch at the provider's rate takes batch-size / rate seconds to leave: a shorter

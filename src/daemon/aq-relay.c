@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "aq-relay.h"
 
 #include <math.h>
@@ -267,7 +269,7 @@ provider_done_cb (AqProvider    *provider,
   else
     {
       char *reason = outcome == AQ_SEND_RETRY
-                     ? g_strdup_printf ("gave up after %d attempts: %s", msg->attempts, error)
+                     ? g_strdup_printf (_("gave up after %d attempts: %s"), msg->attempts, error)
                      : g_strdup (error);
 
       stats->failed++;
@@ -300,8 +302,8 @@ dispatch (AqRelay   *self,
           stats->failed++;
           add_outcome (self, m->message_id, AQ_OUTCOME_FAILED,
                        aq_provider_get_config (provider)->name, NULL,
-                       g_strdup_printf ("daily limit: %u messages to this recipient today "
-                                        "already ([limits] recipient-daily-limit=%u)",
+                       g_strdup_printf (_("daily limit: %u messages to this recipient today "
+                                        "already ([limits] recipient-daily-limit=%u)"),
                                         (guint) (m->sent_today + earlier), limit));
           aq_out_message_free (m);
           continue;

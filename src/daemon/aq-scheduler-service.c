@@ -13,6 +13,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
+
 #include "aq-scheduler-service.h"
 
 #include <unistd.h>
@@ -88,14 +91,14 @@ get_key_uint (GKeyFile    *kf,
       if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
           || g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
         return TRUE;
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [scheduler] %s: %s", path, key,
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [scheduler] %s: %s"), path, key,
                    local_error->message);
       return FALSE;
     }
   if (v < min || v > max)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [scheduler] %s=%" G_GINT64_FORMAT " is out of range (%u–%u)", path, key,
+                   _("%s: [scheduler] %s=%" PRId64 " is out of range (%u–%u)"), path, key,
                    v, min, max);
       return FALSE;
     }
@@ -428,7 +431,7 @@ aq_scheduler_service_load_config (AqSchedulerService  *self,
   else if (!g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
            && !g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [scheduler] enabled: %s", path,
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [scheduler] enabled: %s"), path,
                    local_error->message);
       return FALSE;
     }
@@ -439,8 +442,8 @@ aq_scheduler_service_load_config (AqSchedulerService  *self,
   if (self->lease_seconds * 1000 < self->poll_interval_ms * 2)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [scheduler] lease-seconds must be at least two poll intervals (a lease "
-                   "is renewed every tick)", path);
+                   _("%s: [scheduler] lease-seconds must be at least two poll intervals (a lease "
+                   "is renewed every tick)"), path);
       return FALSE;
     }
   owner = g_key_file_get_string (kf, "scheduler", "owner", NULL);

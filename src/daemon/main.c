@@ -7,11 +7,20 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "aq-d-build-tree.h"
 #include "aq-daemon.h"
 #include "aq-delivery.h"
 #include "aqueduct-core.h"
 
 static AqDaemon  *the_daemon;
+
+/* Run from the build directory, the translations are the build's own (as the app does). */
+static gboolean
+running_from_build_tree (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  return exe != NULL && g_str_equal (exe, AQ_D_BUILD_EXECUTABLE);
+}
 static gboolean   stopping;
 
 static void
@@ -51,25 +60,29 @@ main (int   argc,
   g_autofree char *address = NULL;
   int port = -1;
   GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Key file with [daemon], [warehouse], [relay], [limits], [provider.NAME]",
-      "FILE" },
-    { "address", 0, 0, G_OPTION_ARG_STRING, &address, "Address to listen on (127.0.0.1)", "IP" },
-    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (8089; 0 picks a free one)",
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
+      N_("Key file with [daemon], [warehouse], [relay], [limits], [provider.NAME]"), "FILE" },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Address to listen on (127.0.0.1)"),
+      "IP" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, N_("Port to listen on (8089; 0 picks a free one)"),
       "PORT" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("— Aqueduct's service");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— Aqueduct's service"));
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDaemon) daemon = NULL;
   g_autoptr(GMainLoop) loop = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, running_from_build_tree () ? AQ_D_BUILD_LOCALE_DIR
+                                                              : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("aqueductd");
   aq_core_init ();
   aq_delivery_register ();
 
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -85,7 +98,7 @@ main (int   argc,
     }
   if (!aq_daemon_listen (daemon, address, port < 0 ? G_MAXUINT : (guint) port, &error))
     {
-      g_printerr ("aqueductd: cannot listen: %s\n", error->message);
+      g_printerr (_("aqueductd: cannot listen: %s\n"), error->message);
       return 1;
     }
   /* one line a supervisor (or a test) can read to find us */

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "aq-catalog"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include "aq-catalog-private.h"
 
@@ -114,7 +115,7 @@ _aq_dimension_new_from_json (JsonObject  *object,
   if (!self->id || !self->name_zh || !self->name_en || !self->category || !kind)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "dimension “%s”: id, name_zh, name_en, category and kind are required",
+                   _("dimension “%s”: id, name_zh, name_en, category and kind are required"),
                    self->id ? self->id : "?");
       return NULL;
     }
@@ -125,7 +126,7 @@ _aq_dimension_new_from_json (JsonObject  *object,
   if (self->kind == G_N_ELEMENTS (kind_names))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "dimension “%s”: kind “%s” is not time, geo or attribute", self->id, kind);
+                   _("dimension “%s”: kind “%s” is not time, geo or attribute"), self->id, kind);
       return NULL;
     }
   self->description = dup_member (object, "description");
@@ -148,7 +149,7 @@ _aq_dimension_new_from_json (JsonObject  *object,
       if (!self->label_table || !self->label_key || !self->label_column)
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "dimension “%s”: label needs table, key and column", self->id);
+                       _("dimension “%s”: label needs table, key and column"), self->id);
           return NULL;
         }
     }
@@ -170,7 +171,7 @@ _aq_dimension_new_from_json (JsonObject  *object,
             {
               _aq_dimension_member_free (m);
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "dimension “%s”: members[%u] needs key and label", self->id, i);
+                           _("dimension “%s”: members[%u] needs key and label"), self->id, i);
               return NULL;
             }
           g_ptr_array_add (members, m);

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "aq-catalog"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include "aq-catalog-private.h"
 
@@ -95,13 +96,13 @@ member_string (JsonObject  *object,
     {
       if (required)
         g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                     "indicator “%s”: “%s” is missing", id ? id : "?", member);
+                     _("indicator “%s”: “%s” is missing"), id ? id : "?", member);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "indicator “%s”: “%s” must be a string", id ? id : "?", member);
+                   _("indicator “%s”: “%s” must be a string"), id ? id : "?", member);
       return NULL;
     }
   return g_strdup (json_node_get_string (node));
@@ -148,7 +149,7 @@ _aq_indicator_new_from_json (JsonObject  *object,
   if (!found)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "indicator “%s”: aggregation “%s” is not sum, count, ratio or avg",
+                   _("indicator “%s”: aggregation “%s” is not sum, count, ratio or avg"),
                    self->id, aggregation);
       return NULL;
     }
@@ -157,9 +158,9 @@ _aq_indicator_new_from_json (JsonObject  *object,
       : self->expr == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "indicator “%s”: a %s needs %s", self->id, aggregation,
+                   _("indicator “%s”: a %s needs %s"), self->id, aggregation,
                    self->expr == NULL && self->numerator == NULL
-                   ? "an expression" : "a numerator and a denominator");
+                   ? _("an expression") : _("a numerator and a denominator"));
       return NULL;
     }
   if (json_object_has_member (object, "dimensions"))

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "aq-catalog"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include "aq-catalog-private.h"
 
@@ -148,7 +149,7 @@ add_dimension (AqCatalog  *self,
     return FALSE;
   if (g_hash_table_contains (self->dimension_by_id, aq_dimension_get_id (dim)))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "dimension “%s” is defined twice",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("dimension “%s” is defined twice"),
                    aq_dimension_get_id (dim));
       return FALSE;
     }
@@ -177,7 +178,7 @@ add_source (AqCatalog  *self,
   if (!source->id || !source->from_sql || !dims || !JSON_NODE_HOLDS_OBJECT (dims))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "source “%s”: id, from and dimensions are required",
+                   _("source “%s”: id, from and dimensions are required"),
                    source->id ? source->id : "?");
       source_free (source);
       return FALSE;
@@ -195,7 +196,7 @@ add_source (AqCatalog  *self,
         if (!g_hash_table_contains (self->dimension_by_id, name))
           {
             g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                         "source “%s”: unknown dimension “%s”", source->id, name);
+                         _("source “%s”: unknown dimension “%s”"), source->id, name);
             source_free (source);
             return FALSE;
           }
@@ -224,7 +225,7 @@ add_source (AqCatalog  *self,
               || g_strv_length (c->arg_names) != g_strv_length (c->arg_types))
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "source “%s”: condition %u needs id, sql and one type per arg",
+                           _("source “%s”: condition %u needs id, sql and one type per arg"),
                            source->id, i);
               condition_free (c);
               return FALSE;
@@ -249,13 +250,13 @@ add_indicator (AqCatalog  *self,
   source = g_hash_table_lookup (self->sources, aq_indicator_get_source (ind));
   if (source == NULL)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "indicator “%s”: unknown source “%s”",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("indicator “%s”: unknown source “%s”"),
                    aq_indicator_get_id (ind), aq_indicator_get_source (ind));
       return FALSE;
     }
   if (g_hash_table_contains (self->indicator_by_id, aq_indicator_get_id (ind)))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "indicator “%s” is defined twice",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("indicator “%s” is defined twice"),
                    aq_indicator_get_id (ind));
       return FALSE;
     }
@@ -293,7 +294,8 @@ add_all (AqCatalog  *self,
       JsonNode *node = json_array_get_element (array, i);
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "catalog entry %u is not an object", i);
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("catalog entry %u is not an object"),
+                       i);
           return FALSE;
         }
       if (!add (self, json_node_get_object (node), error))
@@ -324,7 +326,7 @@ _aq_catalog_builtin_array (const char  *name,
     }
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: not a JSON array", name);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: not a JSON array"), name);
       return NULL;
     }
   return json_array_ref (json_node_get_array (root));
@@ -371,7 +373,7 @@ load_table (AqCatalog  *self,
         return FALSE;
       if (!JSON_NODE_HOLDS_OBJECT (root))
         {
-          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "catalog row %d is not an object", i);
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("catalog row %d is not an object"), i);
           return FALSE;
         }
       if (!add (self, json_node_get_object (root), error))
@@ -402,7 +404,7 @@ load_members (AqCatalog    *self,
       res = aq_db_query (db, sql, 0, NULL, error);
       if (res == NULL)
         {
-          g_prefix_error (error, "dimension “%s” members: ", aq_dimension_get_id (dim));
+          g_prefix_error (error, _("dimension “%s” members: "), aq_dimension_get_id (dim));
           return FALSE;
         }
       members = g_ptr_array_new_with_free_func ((GDestroyNotify) _aq_dimension_member_free);

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "aq-datasets"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -416,7 +417,7 @@ aq_datasets_load_table (AqDb          *db,
     goto rollback;
   if (PQntuples (head) == 0)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, "There is no table %s in the warehouse",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("There is no table %s in the warehouse"),
                    key);
       goto rollback;
     }
@@ -583,7 +584,7 @@ aq_datasets_load_indicator (AqDb          *db,
   indicator = aq_catalog_lookup_indicator (catalog, id);
   if (indicator == NULL)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, "There is no indicator “%s”", id);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("There is no indicator “%s”"), id);
       return NULL;
     }
   lineage = aq_datasets_load_lineage (db, cancellable, error);
@@ -659,7 +660,7 @@ aq_datasets_set_table_info (AqDb        *db,
       if (known == 0)
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
-                       "There is no subject area “%s” (see meta.dataset_subject)", subject);
+                       _("There is no subject area “%s” (see meta.dataset_subject)"), subject);
           return FALSE;
         }
     }
@@ -677,7 +678,7 @@ aq_datasets_set_table_info (AqDb        *db,
   if (g_ascii_strtoll (PQcmdTuples (result), NULL, 10) == 0)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
-                   "There is no table %s in the catalog (a rebuild adds new tables)", table);
+                   _("There is no table %s in the catalog (a rebuild adds new tables)"), table);
       goto fail;
     }
   for (guint i = 2; i < G_N_ELEMENTS (params); i++)

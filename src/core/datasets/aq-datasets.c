@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "aq-datasets"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ _aq_datasets_split_key (const char  *key,
   if (dot == NULL || dot == key || dot[1] == '\0' || strchr (dot + 1, '.'))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "“%s”: name a table as schema.table (e.g. dw.fact_bill)", key);
+                   _("“%s”: name a table as schema.table (e.g. dw.fact_bill)"), key);
       return FALSE;
     }
   *schema = g_strndup (key, dot - key);
@@ -187,8 +188,8 @@ check_against_warehouse (AqLineage *lineage,
           names = g_hash_table_lookup (w->columns, node->table);
           if (names == NULL)
             {
-              g_ptr_array_add (problems, g_strdup_printf ("%s: named by %s %s, but there is no "
-                                                          "such table in the warehouse",
+              g_ptr_array_add (problems, g_strdup_printf (_("%s: named by %s %s, but there is no "
+                                                          "such table in the warehouse"),
                                                           node->id, edge->via_kind,
                                                           edge->via_name));
               continue;
@@ -198,8 +199,8 @@ check_against_warehouse (AqLineage *lineage,
           for (guint k = 0; k < names->len && !found; k++)
             found = g_str_equal (g_ptr_array_index (names, k), node->column);
           if (!found)
-            g_ptr_array_add (problems, g_strdup_printf ("%s: named by %s %s, but %s has no such "
-                                                        "column", node->id, edge->via_kind,
+            g_ptr_array_add (problems, g_strdup_printf (_("%s: named by %s %s, but %s has no such "
+                                                        "column"), node->id, edge->via_kind,
                                                         edge->via_name, node->table));
         }
     }
@@ -216,8 +217,8 @@ check_against_warehouse (AqLineage *lineage,
           g_autofree char *id = g_strconcat (table, ".", g_ptr_array_index (names, k), NULL);
 
           if (aq_lineage_lookup (lineage, id) == NULL)
-            g_ptr_array_add (problems, g_strdup_printf ("%s: no definition says where it comes "
-                                                        "from", id));
+            g_ptr_array_add (problems, g_strdup_printf (_("%s: no definition says where it comes "
+                                                        "from"), id));
         }
     }
 }
@@ -263,8 +264,8 @@ add_masked_views (AqDb       *db,
 
       if (atoi (PQgetvalue (result, i, 2)) != 1 || names == NULL)
         {
-          g_ptr_array_add (problems, g_strdup_printf ("%s: a masked view must read exactly one "
-                                                      "warehouse table, but it reads %s",
+          g_ptr_array_add (problems, g_strdup_printf (_("%s: a masked view must read exactly one "
+                                                      "warehouse table, but it reads %s"),
                                                       view, base));
           continue;
         }
@@ -276,8 +277,8 @@ add_masked_views (AqDb       *db,
             found = g_str_equal (g_ptr_array_index (names, j), columns[k]);
           if (!found)
             {
-              g_ptr_array_add (problems, g_strdup_printf ("%s.%s: a masked view's column that "
-                                                          "its base %s does not have", view,
+              g_ptr_array_add (problems, g_strdup_printf (_("%s.%s: a masked view's column that "
+                                                          "its base %s does not have"), view,
                                                           columns[k], base));
               exact = FALSE;
             }
@@ -406,8 +407,8 @@ aq_datasets_build_lineage (AqDb          *db,
         aq_lineage_add_report (lineage, PQgetvalue (reports, i, 0),
                                json_node_get_object (json_parser_get_root (parser)));
       else
-        g_ptr_array_add (problems, g_strdup_printf ("report %s: its definition is not a JSON "
-                                                    "object", PQgetvalue (reports, i, 0)));
+        g_ptr_array_add (problems, g_strdup_printf (_("report %s: its definition is not a JSON "
+                                                    "object"), PQgetvalue (reports, i, 0)));
     }
 
   aq_lineage_run_providers (lineage, db, problems);

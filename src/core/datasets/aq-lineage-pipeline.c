@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-lineage.h"
@@ -179,11 +180,11 @@ flow_from_declaration (PipelineWalk   *walk,
       g_auto(GStrv) names = NULL;
 
       if (schema == NULL || strchr (dot + 1, '.'))
-        add_problem (walk->problems, "pipeline %s, step “%s”: lineage “copy” must name a table "
-                     "as schema.table", walk->pipeline, id);
+        add_problem (walk->problems, _("pipeline %s, step “%s”: lineage “copy” must name a table "
+                     "as schema.table"), walk->pipeline, id);
       else if (walk->columns == NULL)
-        add_problem (walk->problems, "pipeline %s, step “%s”: the columns of %s cannot be "
-                     "known without the warehouse", walk->pipeline, id, copy);
+        add_problem (walk->problems, _("pipeline %s, step “%s”: the columns of %s cannot be "
+                     "known without the warehouse"), walk->pipeline, id, copy);
       else
         {
           const char *pattern = tables ? json_object_get_string_member_with_default (tables,
@@ -193,8 +194,8 @@ flow_from_declaration (PipelineWalk   *walk,
 
           names = walk->columns (schema, dot + 1, pattern, walk->user_data);
           if (names == NULL)
-            add_problem (walk->problems, "pipeline %s, step “%s”: lineage copies %s, which "
-                         "does not exist", walk->pipeline, id, copy);
+            add_problem (walk->problems, _("pipeline %s, step “%s”: lineage copies %s, which "
+                         "does not exist"), walk->pipeline, id, copy);
         }
       for (guint i = 0; names && names[i]; i++)
         {
@@ -242,8 +243,8 @@ flow_from_declaration (PipelineWalk   *walk,
 
               if (source == NULL)
                 {
-                  add_problem (walk->problems, "pipeline %s, step “%s”: lineage of “%s” names "
-                               "“%s” but the declaration has no “from” table", walk->pipeline,
+                  add_problem (walk->problems, _("pipeline %s, step “%s”: lineage of “%s” names "
+                               "“%s” but the declaration has no “from” table"), walk->pipeline,
                                id, (char *) l->data, (char *) g_ptr_array_index (refs, i));
                   continue;
                 }
@@ -257,8 +258,8 @@ flow_from_declaration (PipelineWalk   *walk,
     }
   else
     {
-      add_problem (walk->problems, "pipeline %s, step “%s”: its “lineage” needs “copy” or "
-                   "“columns”", walk->pipeline, id);
+      add_problem (walk->problems, _("pipeline %s, step “%s”: its “lineage” needs “copy” or "
+                   "“columns”"), walk->pipeline, id);
       flow->known = FALSE;
     }
 
@@ -348,8 +349,8 @@ flow_of_step (PipelineWalk   *walk,
     case AQ_PIPELINE_STEP_TABLE_INPUT:
       if (lineage != NULL)
         return flow_from_declaration (walk, step, lineage);
-      add_problem (walk->problems, "pipeline %s, step “%s”: a table input without a “lineage” "
-                   "member: its columns cannot be known without running its SQL",
+      add_problem (walk->problems, _("pipeline %s, step “%s”: a table input without a “lineage” "
+                   "member: its columns cannot be known without running its SQL"),
                    walk->pipeline, id);
       flow = flow_new ();
       flow->known = FALSE;
@@ -566,7 +567,7 @@ aq_lineage_add_pipeline (AqLineage            *self,
   order = aq_pipeline_get_order (pipeline, &error);
   if (order == NULL)
     {
-      add_problem (problems, "pipeline %s: %s", walk.pipeline, error->message);
+      add_problem (problems, _("pipeline %s: %s"), walk.pipeline, error->message);
       return;
     }
   flows = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) flow_free);
@@ -599,8 +600,8 @@ aq_lineage_add_pipeline (AqLineage            *self,
 
                   if (table == NULL)
                     {
-                      add_problem (problems, "pipeline %s, step “%s”: each of its “lineage” "
-                                   "declarations must say what it “writes”", walk.pipeline,
+                      add_problem (problems, _("pipeline %s, step “%s”: each of its “lineage” "
+                                   "declarations must say what it “writes”"), walk.pipeline,
                                    aq_pipeline_step_get_id (step));
                       continue;
                     }
@@ -620,8 +621,8 @@ aq_lineage_add_pipeline (AqLineage            *self,
             {
               if (lineage == NULL
                   || !json_object_get_boolean_member_with_default (lineage, "none", FALSE))
-                add_problem (problems, "pipeline %s, step “%s”: a sql step without a “lineage” "
-                             "member stating what it writes (or \"none\": true)", walk.pipeline,
+                add_problem (problems, _("pipeline %s, step “%s”: a sql step without a “lineage” "
+                             "member stating what it writes (or \"none\": true)"), walk.pipeline,
                              aq_pipeline_step_get_id (step));
               g_hash_table_insert (flows, step, flow_new ());
               continue;
@@ -640,7 +641,7 @@ aq_lineage_add_pipeline (AqLineage            *self,
           if (table != NULL && flow->known)
             write_flow (&walk, flow, table, aq_pipeline_step_get_id (step));
           else if (table != NULL)
-            add_problem (problems, "pipeline %s, step “%s”: the lineage of %s is unknown",
+            add_problem (problems, _("pipeline %s, step “%s”: the lineage of %s is unknown"),
                          walk.pipeline, aq_pipeline_step_get_id (step), table);
         }
       g_hash_table_insert (flows, step, flow);

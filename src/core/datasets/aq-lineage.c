@@ -14,6 +14,7 @@
 #define G_LOG_DOMAIN "aq-lineage"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include <string.h>
 
@@ -349,7 +350,7 @@ aq_lineage_add_catalog (AqLineage *self,
       aq_lineage_ensure_node (self, node);
       if (from == NULL)
         {
-          add_problem (problems, "indicator %s: its formula names no source",
+          add_problem (problems, _("indicator %s: its formula names no source"),
                        aq_indicator_get_id (indicator));
           continue;
         }
@@ -605,15 +606,15 @@ aq_lineage_check_layers (AqLineage *self)
         continue;
       via = g_strdup_printf ("%s %s", edge->via_kind, edge->via_name);
       add_violation (out, rule, from_table, to_table, via,
-                     g_strdup_printf ("%s (%s) reads %s (%s) through %s: %s", to_table, to,
+                     g_strdup_printf (_("%s (%s) reads %s (%s) through %s: %s"), to_table, to,
                                       from_table, from, via,
                                       g_str_equal (rule, "consumer-reads-raw")
-                                      ? "indicators, reports and APIs read only dw and dm"
+                                      ? _("indicators, reports and APIs read only dw and dm")
                                       : g_str_equal (rule, "dm-reads-dw-only")
-                                      ? "dm reads only dw (and dm)"
+                                      ? _("dm reads only dw (and dm)")
                                       : g_str_equal (rule, "dw-reads-ods")
-                                      ? "dw reads ods, never the sources directly"
-                                      : "ods reads only the sources"));
+                                      ? _("dw reads ods, never the sources directly")
+                                      : _("ods reads only the sources")));
 
       /* a report showing an indicator that reads raw layers reads them too */
       if (g_str_equal (rule, "consumer-reads-raw") && edge->to->kind == AQ_LINEAGE_NODE_INDICATOR)
@@ -631,10 +632,10 @@ aq_lineage_check_layers (AqLineage *self)
               rkey = g_strjoin ("\n", rule, from_table, r->to->id, NULL);
               if (!g_hash_table_add (reported, g_strdup (rkey)))
                 continue;
-              rvia = g_strdup_printf ("report %s → %s", r->via_name, edge->to->id);
+              rvia = g_strdup_printf (_("report %s → %s"), r->via_name, edge->to->id);
               add_violation (out, rule, from_table, r->to->id, rvia,
-                             g_strdup_printf ("%s reads %s (%s) through %s: reports read only "
-                                              "dw and dm", r->to->id, from_table, from,
+                             g_strdup_printf (_("%s reads %s (%s) through %s: reports read only "
+                                              "dw and dm"), r->to->id, from_table, from,
                                               edge->to->id));
             }
         }

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "aq-naming"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -197,25 +198,25 @@ aq_naming_check_table (const char *schema,
   if (!is_snake_case (table))
     {
       add (out, object, "snake-case", to_snake_case (table),
-           g_strdup_printf ("%s: names are lower case letters, digits and single underscores",
+           g_strdup_printf (_("%s: names are lower case letters, digits and single underscores"),
                             object));
       return;
     }
   if (g_str_equal (schema, "ods") && prefix_of (table, ods_prefixes) == NULL)
     add (out, object, "layer-prefix", NULL,
-         g_strdup_printf ("%s: an ods table starts with its source system (billing_, gis_, "
-                          "meter_, install_, workorder_, hotline_, sms_)", object));
+         g_strdup_printf (_("%s: an ods table starts with its source system (billing_, gis_, "
+                          "meter_, install_, workorder_, hotline_, sms_)"), object));
   else if (g_str_equal (schema, "dw") && prefix_of (table, dw_prefixes) == NULL)
     add (out, object, "layer-prefix",
          g_strconcat (subject_of_word (table) ? "dim_" : "fact_", table, NULL),
-         g_strdup_printf ("%s: a dw table is a dimension (dim_), a fact (fact_) or a map "
-                          "layer (gis_)", object));
+         g_strdup_printf (_("%s: a dw table is a dimension (dim_), a fact (fact_) or a map "
+                          "layer (gis_)"), object));
   else if ((g_str_equal (schema, "dw") || g_str_equal (schema, "dm"))
            && aq_naming_subject_of (schema, table) == NULL)
     add (out, object, "subject-area", NULL,
-         g_strdup_printf ("%s: the name after its prefix does not start with a subject area's "
+         g_strdup_printf (_("%s: the name after its prefix does not start with a subject area's "
                           "word (customer, account, bill, payment, meter, work_order, call, "
-                          "dma, community…)", object));
+                          "dma, community…)"), object));
 }
 
 static gboolean
@@ -276,7 +277,7 @@ aq_naming_check_column (const char *schema,
   if (!is_snake_case (column))
     {
       add (out, object, "snake-case", to_snake_case (column),
-           g_strdup_printf ("%s: names are lower case letters, digits and single underscores",
+           g_strdup_printf (_("%s: names are lower case letters, digits and single underscores"),
                             object));
       return;
     }
@@ -287,7 +288,7 @@ aq_naming_check_column (const char *schema,
     {
       if (!g_str_has_prefix (column, "is_") && !g_str_has_prefix (column, "has_"))
         add (out, object, "boolean-prefix", g_strconcat ("is_", column, NULL),
-             g_strdup_printf ("%s: a boolean column starts with is_ (or has_)", object));
+             g_strdup_printf (_("%s: a boolean column starts with is_ (or has_)"), object));
       return;
     }
   if (g_str_equal (data_type, "date"))
@@ -296,7 +297,7 @@ aq_naming_check_column (const char *schema,
           && !g_str_has_suffix (column, "period"))
         add (out, object, "date-suffix",
              with_suffix (column, g_str_has_suffix (column, "_time") ? "_time" : NULL, "_date"),
-             g_strdup_printf ("%s: a date column ends in _date or _on (a month: period)",
+             g_strdup_printf (_("%s: a date column ends in _date or _on (a month: period)"),
                               object));
       return;
     }
@@ -305,13 +306,13 @@ aq_naming_check_column (const char *schema,
       if (!g_str_has_suffix (column, "_at"))
         add (out, object, "timestamp-suffix",
              with_suffix (column, g_str_has_suffix (column, "_time") ? "_time" : NULL, "_at"),
-             g_strdup_printf ("%s: a timestamp column ends in _at", object));
+             g_strdup_printf (_("%s: a timestamp column ends in _at"), object));
       return;
     }
   if (g_str_has_prefix (column, "is_"))
     {
       add (out, object, "suffix-type", NULL,
-           g_strdup_printf ("%s: is_ promises a boolean but it is %s", object, data_type));
+           g_strdup_printf (_("%s: is_ promises a boolean but it is %s"), object, data_type));
       return;
     }
   for (guint i = 0; i < G_N_ELEMENTS (class_words); i++)
@@ -332,7 +333,7 @@ aq_naming_check_column (const char *schema,
         ok = FALSE;   /* date and timestamp names on other types */
       if (!ok)
         add (out, object, "suffix-type", NULL,
-             g_strdup_printf ("%s: %s promises a %s but it is %s", object,
+             g_strdup_printf (_("%s: %s promises a %s but it is %s"), object,
                               class_words[i].suffix, expects, data_type));
       return;
     }
@@ -363,7 +364,7 @@ load_exceptions (const char  *json,
   if (!JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "naming exceptions: an array of {object, rule, reason} is expected");
+                   _("naming exceptions: an array of {object, rule, reason} is expected"));
       return NULL;
     }
   exceptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -379,7 +380,7 @@ load_exceptions (const char  *json,
       if (object == NULL || rule == NULL || reason == NULL || *reason == '\0')
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "naming exceptions[%u]: needs “object”, “rule” and a “reason”", i);
+                       _("naming exceptions[%u]: needs “object”, “rule” and a “reason”"), i);
           g_hash_table_unref (exceptions);
           return NULL;
         }

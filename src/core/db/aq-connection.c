@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "aq-connection"
 
 #include "aq-connection.h"
+#include <glib/gi18n.h>
 
 #include "aq-error.h"
 #include "aq-local-warehouse.h"
@@ -22,16 +23,16 @@ aq_connection_resolve_embedded (GError **error)
   if (!aq_local_warehouse_is_initialized (local))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION,
-                   "There is no warehouse in %s yet: run “aqueductctl warehouse init --demo”, "
-                   "or set AQUEDUCT_DATABASE_URL",
+                   _("There is no warehouse in %s yet: run “aqueductctl warehouse init --demo”, "
+                   "or set AQUEDUCT_DATABASE_URL"),
                    aq_local_warehouse_get_dir (local));
       return NULL;
     }
   if (!aq_local_warehouse_is_running (local, NULL))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION,
-                   "The embedded warehouse in %s is not running: "
-                   "run “aqueductctl warehouse start”",
+                   _("The embedded warehouse in %s is not running: "
+                   "run “aqueductctl warehouse start”"),
                    aq_local_warehouse_get_dir (local));
       return NULL;
     }

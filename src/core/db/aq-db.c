@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "aq-db"
 
 #include "aq-db.h"
+#include <glib/gi18n.h>
 
 #include <string.h>
 
@@ -133,7 +134,7 @@ aq_db_connect (const char  *conninfo,
     {
       g_autofree char *msg = g_strstrip (g_strdup (PQerrorMessage (self->conn)));
       g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION,
-                   "Cannot connect to the warehouse: %s", msg);
+                   _("Cannot connect to the warehouse: %s"), msg);
       return NULL;
     }
   PQsetNoticeProcessor (self->conn, notice_processor, NULL);
@@ -295,7 +296,7 @@ aq_db_query_int64 (AqDb               *self,
     return FALSE;
   if (PQntuples (res) < 1 || PQgetisnull (res, 0, 0))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_QUERY, "Query returned no value: %s", sql);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_QUERY, _("Query returned no value: %s"), sql);
       return FALSE;
     }
   *out_value = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
@@ -356,7 +357,7 @@ aq_db_copy_put (AqDb        *self,
     return TRUE;
   if (PQputCopyData (self->conn, data, (int) len) != 1)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION, "COPY failed: %s",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION, _("COPY failed: %s"),
                    PQerrorMessage (self->conn));
       return FALSE;
     }
@@ -371,7 +372,7 @@ aq_db_copy_end (AqDb    *self,
 
   if (PQputCopyEnd (self->conn, NULL) != 1)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION, "COPY failed: %s",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_CONNECTION, _("COPY failed: %s"),
                    PQerrorMessage (self->conn));
       return FALSE;
     }

@@ -14,6 +14,7 @@
 #define G_LOG_DOMAIN "aq-warehouse"
 
 #include "aq-local-warehouse.h"
+#include <glib/gi18n.h>
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -92,8 +93,8 @@ run_tool (AqLocalWarehouse  *self,
   if (self->bindir == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE,
-                   "PostgreSQL server programs not found: install postgresql-15 and "
-                   "postgresql-15-postgis-3, or set AQUEDUCT_PG_BINDIR");
+                   _("PostgreSQL server programs not found: install postgresql-15 and "
+                   "postgresql-15-postgis-3, or set AQUEDUCT_PG_BINDIR"));
       return FALSE;
     }
   if (running_as_root ())
@@ -116,8 +117,8 @@ run_tool (AqLocalWarehouse  *self,
     return FALSE;
   if (!g_spawn_check_wait_status (status, NULL))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE, "%s failed: %s", tool,
-                   err && *err ? g_strstrip (err) : "no output");
+      g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE, _("%s failed: %s"), tool,
+                   err && *err ? g_strstrip (err) : _("no output"));
       return FALSE;
     }
   return TRUE;
@@ -135,8 +136,8 @@ hand_to_server_user (const char  *path,
   if (pw == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE,
-                   "Running as root, the warehouse needs the system user “%s” "
-                   "(created by Debian's postgresql package) to run the server",
+                   _("Running as root, the warehouse needs the system user “%s” "
+                   "(created by Debian's postgresql package) to run the server"),
                    SERVER_USER);
       return FALSE;
     }
@@ -144,7 +145,7 @@ hand_to_server_user (const char  *path,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot hand %s to %s: %s", path, SERVER_USER, g_strerror (saved));
+                   _("Cannot hand %s to %s: %s"), path, SERVER_USER, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -168,9 +169,9 @@ check_server_user_access (AqLocalWarehouse  *self,
   if (!g_spawn_check_wait_status (status, NULL))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE,
-                   "The server runs as the system user “%s”, which cannot reach %s (a parent "
+                   _("The server runs as the system user “%s”, which cannot reach %s (a parent "
                    "directory is closed to it). Choose a directory it can reach, e.g. "
-                   "AQUEDUCT_WAREHOUSE_DIR=/var/lib/aqueduct/warehouse", SERVER_USER, self->dir);
+                   "AQUEDUCT_WAREHOUSE_DIR=/var/lib/aqueduct/warehouse"), SERVER_USER, self->dir);
       return FALSE;
     }
   return TRUE;
@@ -411,7 +412,7 @@ aq_local_warehouse_create (AqLocalWarehouse  *self,
     {
       int saved = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "Cannot create %s: %s", self->dir, g_strerror (saved));
+                   _("Cannot create %s: %s"), self->dir, g_strerror (saved));
       return FALSE;
     }
   /* others may reach the socket inside (peer authentication says who they are), not list it */
@@ -472,7 +473,7 @@ aq_local_warehouse_start (AqLocalWarehouse  *self,
   if (!aq_local_warehouse_is_initialized (self))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_WAREHOUSE,
-                   "No warehouse in %s: run “aqueductctl warehouse init” first", self->dir);
+                   _("No warehouse in %s: run “aqueductctl warehouse init” first"), self->dir);
       return FALSE;
     }
   if (aq_local_warehouse_is_running (self, NULL))
@@ -682,13 +683,13 @@ aq_local_warehouse_map_os_user (AqLocalWarehouse  *self,
   for (const char *p = login; *p; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
       {
-        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "Not a login name: %s", login);
+        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Not a login name: %s"), login);
         return FALSE;
       }
   for (const char *p = os_user ? os_user : ""; *p; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
       {
-        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "Not an OS user name: %s", os_user);
+        g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Not an OS user name: %s"), os_user);
         return FALSE;
       }
   path = config_path (self, "pg_ident.conf");

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "aq-profile"
 
 #include "aq-profile.h"
+#include <glib/gi18n.h>
 
 #include <libpq-fe.h>
 #include <string.h>
@@ -33,7 +34,7 @@ parse (const char  *url,
   if (options == NULL)
     {
       g_autofree char *msg = g_strstrip (g_strdup (errmsg ? errmsg : "out of memory"));
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "Not a PostgreSQL URL: %s", msg);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("Not a PostgreSQL URL: %s"), msg);
       PQfreemem (errmsg);
     }
   return options;
@@ -92,7 +93,7 @@ aq_profile_new_from_url (const char  *url,
           if (!g_ascii_string_to_unsigned (o->val, 10, 1, 65535, &port, NULL))
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "Not a PostgreSQL URL: “%s” is not a port number", o->val);
+                           _("Not a PostgreSQL URL: “%s” is not a port number"), o->val);
               PQconninfoFree (options);
               return NULL;
             }

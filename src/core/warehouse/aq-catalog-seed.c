@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "aq-catalog"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include "aq-catalog-seed.h"
 
@@ -162,7 +163,7 @@ seed_reports (AqDb       *db,
                                            g_bytes_get_size (bytes), error);
       if (spec == NULL || !aq_report_spec_validate (spec, catalog, error))
         {
-          g_prefix_error (error, "standard report %s: ", names[i]);
+          g_prefix_error (error, _("standard report %s: "), names[i]);
           return FALSE;
         }
       _aq_report_spec_set_standard (spec, TRUE);
@@ -221,7 +222,7 @@ aq_catalog_seed (AqDb    *db,
       || !aq_db_commit (db, error))
     {
       aq_db_rollback (db);
-      g_prefix_error (error, "Seeding the report catalog failed, nothing was changed: ");
+      g_prefix_error (error, _("Seeding the report catalog failed, nothing was changed: "));
       return FALSE;
     }
   return TRUE;

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "aq-demo"
 
 #include "aq-demo.h"
+#include <glib/gi18n.h>
 
 #include "aq-error.h"
 #include "aq-pipeline-runner.h"
@@ -108,7 +109,7 @@ aq_demo_run_pipelines (AqDb            *db,
           || !aq_pipeline_runner_run_pipeline (pipeline, db, scaled_progress_cb, &sp, cancellable,
                                                NULL, error))
         {
-          g_prefix_error (error, "Pipeline %s: ", standard_order[i]);
+          g_prefix_error (error, _("Pipeline %s: "), standard_order[i]);
           return FALSE;
         }
     }

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "aq-migrations"
 
 #include "aq-migrations.h"
+#include <glib/gi18n.h>
 
 #include "aq-error.h"
 
@@ -64,7 +65,7 @@ apply_one (AqDb        *db,
       || !aq_db_commit (db, error))
     {
       aq_db_rollback (db);
-      g_prefix_error (error, "Migration %s failed, the warehouse is unchanged: ", name);
+      g_prefix_error (error, _("Migration %s failed, the warehouse is unchanged: "), name);
       if (error && *error && (*error)->domain == AQ_ERROR)
         (*error)->code = AQ_ERROR_MIGRATION;
       return FALSE;

@@ -105,6 +105,31 @@ user_lang (void)
   return names[0] && g_str_has_prefix (names[0], "zh") ? "zh_CN" : "en";
 }
 
+/* The catalog's category paths are data (014_datasets.sql, or `catalog set`), written in
+ * English: the known words are translated for display, anything else shows as written. */
+G_GNUC_UNUSED static const char *const category_words[] = {
+  NC_("dataset category", "Master data"), NC_("dataset category", "Reference"),
+  NC_("dataset category", "Facts"), NC_("dataset category", "Daily"),
+  NC_("dataset category", "Monthly"), NC_("dataset category", "Map layers"),
+  NC_("dataset category", "Customer 360"), NC_("dataset category", "Cubes"),
+  NC_("dataset category", "Mining lists"),
+};
+
+static char *
+category_text (const char *category)
+{
+  g_auto(GStrv) parts = g_strsplit (category ? category : "", "/", -1);
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      char *text = g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, "dataset category", parts[i]));
+
+      g_free (parts[i]);
+      parts[i] = text;
+    }
+  return g_strjoinv ("/", parts);
+}
+
 static const char *
 layer_title (const char *layer)
 {
@@ -238,6 +263,7 @@ show_tree (AqDatasetsPanel *self)
       AqDatasetHit *hit = g_ptr_array_index (self->tree, i);
       g_auto(GStrv) path = g_strsplit (hit->detail, "\n", 3);
       const char *dot = strchr (hit->key, '.');
+      g_autofree char *category = path[1] && path[2] ? category_text (path[2]) : NULL;
 
       if (layer == NULL || !g_str_equal (layer, hit->layer))
         {
@@ -253,7 +279,7 @@ show_tree (AqDatasetsPanel *self)
         }
       gtk_list_box_append (self->tree_list,
                            list_row (hit->key, dot ? dot + 1 : hit->key,
-                                     path[1] && path[2] && *path[2] ? path[2] : NULL, 24,
+                                     category && *category ? category : NULL, 24,
                                      FALSE));
     }
   set_list_mode (self, "tree");
@@ -334,14 +360,16 @@ show_table (AqDatasetsPanel *self)
   g_autofree char *facts = NULL;
   g_autofree char *used = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *category = NULL;
   g_autoptr(GString) used_text = g_string_new (NULL);
   const char * const headers[] = {
     N_("Column"), N_("Type"), N_("Description"), N_("Personal data"), N_("Samples (masked)")
   };
 
   gtk_label_set_label (self->table_title, t->key);
+  category = category_text (t->category);
   subtitle = g_strdup_printf ("%s · %s%s%s", layer_title (t->layer), t->subject_name,
-                              *t->category ? " · " : "", t->category);
+                              *t->category ? " · " : "", category);
   gtk_label_set_label (self->table_subtitle, subtitle);
   gtk_editable_set_text (GTK_EDITABLE (self->description_label),
                          *t->description ? t->description : _("No description yet"));

@@ -677,6 +677,9 @@ eligible (AqSim              *sim,
       return i < n_old && a->open_day < sim->now_day - 3 * 365
              && (a->cust_type == AQ_SIM_RES || a->cust_type == AQ_SIM_NONRES);
     case AQ_SIM_ANOMALY_STOPPED_ZERO:
+      /* below DN80: six stopped months would also be a large meter without reads */
+      return a->bill_from <= 0 && a->size_dn < 80
+             && (a->cust_type == AQ_SIM_RES || a->cust_type == AQ_SIM_NONRES);
     case AQ_SIM_ANOMALY_READ_BACKWARDS:
       return a->bill_from <= 0 && (a->cust_type == AQ_SIM_RES || a->cust_type == AQ_SIM_NONRES);
     default:

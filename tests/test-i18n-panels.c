@@ -18,8 +18,10 @@
 
 #define DB_NAME "t_i18n_panels"
 
-/* Panels not checked yet, and why. */
-static const char *const pending[] = { NULL };
+/* Panels not checked yet, and why. "api": the standard APIs' titles and descriptions are data
+ * written in English by migration 019, and the console shows the response's JSON keys; both
+ * are for issue 13's next pass. */
+static const char *const pending[] = { "api", NULL };
 
 static void
 collect_text (GtkWidget *widget,

@@ -173,10 +173,10 @@ test_window_panels_overview_and_connection (void)
   aq_connection_monitor_set_conninfo (monitor, NULL);
   gtk_window_present (GTK_WINDOW (window));
 
-  /* the sidebar lists the eight panels, in order, with their titles */
+  /* the sidebar lists the nine panels, in order, with their titles */
   sidebar = AQ_SIDEBAR (find_by_type (GTK_WIDGET (window), AQ_TYPE_SIDEBAR));
   list_box = aq_sidebar_get_list_box (sidebar);
-  g_assert_cmpuint (g_strv_length ((char **) names), ==, 8);
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, 9);
   for (guint i = 0; names[i]; i++)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (list_box, (int) i);

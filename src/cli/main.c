@@ -25,20 +25,6 @@ static const struct
   AqCtlCommand  run;
   const char   *summary;
 } commands[] = {
-  { "warehouse", aq_ctl_warehouse, "init|start|stop|status|url  the embedded warehouse" },
-  { "migrate", aq_ctl_migrate, "apply pending schema migrations" },
-  { "demo", aq_ctl_demo, "simulate  fill the src_* schemas with demo source systems" },
-  { "pipeline", aq_ctl_pipeline, "list|validate|run  the pipelines that load the warehouse" },
-  { "customer", aq_ctl_customer, "lookup|reveal|audit  one customer's 360, masked by role" },
-  { "report", aq_ctl_report, "list|show|run|catalog  reports from the indicator catalog" },
-  { "outage", aq_ctl_outage, "analyze|create|list|restore|cancel  shutoff areas and outages" },
-  { "network", aq_ctl_network, "isolate|create-outage|criticality  burst isolation" },
-  { "notify", aq_ctl_notify, "send|approve|status|retry|list  an outage's notices" },
-  { "job", aq_ctl_job, "list|add|remove|enable|disable|run|history  scheduled jobs" },
-  { "user", aq_ctl_user, "add|list|remove  logins and the roles they hold" },
-  { "catalog", aq_ctl_catalog, "search|show|lineage|lint|rebuild  the data catalog" },
-  { "quality", aq_ctl_quality, "list|run|results|history|profile  data-quality rules" },
-  { "api", aq_ctl_api, "list|show|publish|test|apps|grant|revoke|stats|openapi  data APIs" },
   { "warehouse", aq_ctl_warehouse, N_("init|start|stop|status|url  the embedded warehouse") },
   { "migrate", aq_ctl_migrate, N_("apply pending schema migrations") },
   { "demo", aq_ctl_demo, N_("simulate  fill the src_* schemas with demo source systems") },
@@ -47,11 +33,12 @@ static const struct
   { "report", aq_ctl_report, N_("list|show|run|catalog  reports from the indicator catalog") },
   { "outage", aq_ctl_outage, N_("analyze|create|list|restore|cancel  shutoff areas and outages") },
   { "network", aq_ctl_network, N_("isolate|create-outage|criticality  burst isolation") },
-  { "notify", aq_ctl_notify, N_("send|approve|status|retry|list  an outage's notices") },
+  { "notify", aq_ctl_notify, N_("send|approve|reject|cancel|status|retry|list  an outage's notices") },
   { "job", aq_ctl_job, N_("list|add|remove|enable|disable|run|history  scheduled jobs") },
   { "user", aq_ctl_user, N_("add|list|remove  logins and the roles they hold") },
   { "catalog", aq_ctl_catalog, N_("search|show|lineage|lint|rebuild  the data catalog") },
   { "quality", aq_ctl_quality, N_("list|run|results|history|profile  data-quality rules") },
+  { "api", aq_ctl_api, N_("list|show|publish|test|apps|grant|revoke|stats|openapi  data APIs") },
 };
 
 static int

@@ -30,7 +30,7 @@ static const char *const allowed[] = {
   "init", "start", "stop", "status", "migrate", "demo", "simulate", "validate", "run",
   "customer", "lookup", "reveal", "audit", "show", "catalog", "analyze", "create", "restore",
   "cancel", "activate", "prepare", "network", "isolate", "criticality", "notify", "send",
-  "approve", "retry", "job", "add", "remove", "enable", "disable", "history", "kinds", "user",
+  "approve", "reject", "retry", "job", "add", "remove", "enable", "disable", "history", "kinds", "user",
   "search", "lineage", "lint", "rebuild", "set", "describe", "results", "profile", "warehouse",
   "zh", "CN", "en", "help",
   NULL

@@ -187,7 +187,7 @@ test_window_panels_overview_and_connection (void)
       label = find_by_type (GTK_WIDGET (row), GTK_TYPE_LABEL);
       g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expected_titles[i]);
     }
-  g_assert_null (gtk_list_box_get_row_at_index (list_box, 8));
+  g_assert_null (gtk_list_box_get_row_at_index (list_box, 9));
 
   /* win.show-panel switches the visible panel, and the sidebar follows */
   for (guint i = 0; names[i]; i++)

@@ -1,14 +1,16 @@
-/* test-mining.c — the mining themes' lists (抄表改善, 水表管理) on a small demo warehouse
+/* test-mining.c — the mining themes' lists (抄表改善, 水表管理, 工单改善) on a small demo warehouse
  *
  * Each list is a standard report (data/reports/mining_*.json) run through the report engine,
  * as the panel, the exports and the CLI run it. Its rows are checked twice: against the
  * simulator's planted truth (src_truth.anomaly: exactly the planted accounts, no more, no
  * fewer) where the simulator plants the case, and against an independent SQL written over the
- * raw source tables (src_billing, src_meter, src_gis), not over the warehouse's dw tables the
- * lists read.
+ * raw source tables (src_billing, src_meter, src_gis, src_workorder), not over the warehouse's
+ * dw tables the lists read. The simulator plants no work-order cases (src_truth.anomaly names
+ * accounts only), so the work-order lists are checked against the raw orders alone.
  */
 #include "aq-test-util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static AqDb *db;
@@ -23,6 +25,20 @@ static AqCatalog *catalog;
   " WHERE table_schema = 'src_billing' AND table_name ~ '^bill_[0-9]{6}$') || ') b'; END $$"
 
 #define LAST_PERIOD "(SELECT max(period) FROM public.raw_bills)"
+
+/* The raw work orders with the warehouse's category codes; "now" is the latest order. */
+#define RAW_ORDERS \
+  "(SELECT btrim(wo_no) AS wo_no, nullif(btrim(acct_no), '') AS acct," \
+  " nullif(btrim(address), '') AS address, priority, created_at, closed_at, btrim(status) AS status," \
+  " created_at + sla_minutes * interval '1 minute' AS due, sla_minutes," \
+  " CASE btrim(category) WHEN 'REP' THEN 'repair' WHEN 'NOW' THEN 'no_water'" \
+  " WHEN 'BIL' THEN 'billing' WHEN 'MTR' THEN 'meter' WHEN 'BUS' THEN 'business'" \
+  " WHEN 'QUA' THEN 'quality' WHEN 'CMP' THEN 'complaint' WHEN 'SEC' THEN 'secondary_supply'" \
+  " WHEN 'INQ' THEN 'inquiry' WHEN 'OTH' THEN 'other' END AS category" \
+  " FROM src_workorder.work_order)"
+#define RAW_OVERDUE \
+  "status <> 'CAN' AND (closed_at > due OR (closed_at IS NULL" \
+  " AND (SELECT max(created_at) FROM src_workorder.work_order) > due))"
 
 typedef struct
 {
@@ -85,6 +101,13 @@ static const MiningCase cases[] = {
     "SELECT b.acct FROM public.raw_bills b JOIN src_billing.account a ON btrim(a.acct_no) = b.acct"
     " WHERE a.status = '1' AND b.read_status = '03' AND b.qty = 0"
     " AND b.period = " LAST_PERIOD },
+  { "mining_wo_overdue", NULL, "wo_no",
+    "SELECT wo_no FROM " RAW_ORDERS " o WHERE " RAW_OVERDUE },
+  { "mining_wo_repeat_address", NULL, "wo_no",
+    "SELECT o.wo_no FROM " RAW_ORDERS " o WHERE o.acct IS NOT NULL AND o.address IS NOT NULL"
+    " AND EXISTS (SELECT 1 FROM " RAW_ORDERS " q WHERE q.address = o.address"
+    "  AND q.acct IS NOT NULL AND q.wo_no <> o.wo_no"
+    "  AND q.created_at BETWEEN o.created_at - interval '30 days' AND o.created_at)" },
 };
 
 /* g_ptr_array_sort hands pointers to the elements. */
@@ -255,6 +278,88 @@ test_read_completion_book (void)
   g_assert_cmpuint (checked, ==, (guint) PQntuples (raw));
 }
 
+/* A pivot of work-order findings: every detail cell of @indicator (rows: category, columns:
+ * the column dimension's keys) equals the raw orders' count, and every raw group has a cell. */
+static void
+check_wo_pivot (const char *report,
+                const char *indicator,
+                const char *raw_sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) spec = aq_report_store_open (db, report, NULL, &error);
+  g_autoptr(AqReportResult) r = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) raw = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *range = aq_test_query_string (db, "SELECT to_char(min(created_at), 'YYYY-MM')"
+                                                 " || '..' || to_char(max(created_at), 'YYYY-MM')"
+                                                 " FROM src_workorder.work_order");
+  g_autoptr(PGresult) res = NULL;
+  guint cells = 0;
+  double total = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (aq_report_spec_get_standard (spec));
+  g_hash_table_insert (params, g_strdup ("period"), g_strdup (range));
+  r = aq_report_run (db, catalog, spec, params, NULL, &error);
+  g_assert_no_error (error);
+  res = aq_db_query (db, raw_sql, 0, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      g_hash_table_insert (raw, g_strdup_printf ("%s|%s", PQgetvalue (res, i, 0),
+                                                 PQgetvalue (res, i, 1)),
+                           GINT_TO_POINTER (atoi (PQgetvalue (res, i, 2))));
+      total += atoi (PQgetvalue (res, i, 2));
+    }
+  /* a test that could not fail: the demo must have such orders */
+  g_assert_cmpfloat (total, >, 0);
+  for (guint row = 0; row < aq_report_result_get_n_rows (r); row++)
+    {
+      if (aq_report_result_get_row_kind (r, row) != AQ_REPORT_ROW_DETAIL)
+        continue;
+      for (guint c = 0; c < aq_report_result_get_n_columns (r); c++)
+        {
+          double v = 0;
+          g_autofree char *key = NULL;
+
+          if (aq_report_result_get_column_kind (r, c) != AQ_REPORT_COLUMN_DETAIL
+              || g_strcmp0 (aq_report_result_get_column_indicator (r, c), indicator) != 0)
+            continue;
+          key = g_strdup_printf ("%s|%s", aq_report_result_get_row_key (r, row, 0),
+                                 aq_report_result_get_column_key (r, c, 0));
+          if (!aq_report_result_get_cell (r, row, c, &v) || v == 0)
+            {
+              g_assert_false (g_hash_table_contains (raw, key));
+              continue;
+            }
+          g_test_message ("%s %s: %g", report, key, v);
+          g_assert_cmpfloat (v, ==, GPOINTER_TO_INT (g_hash_table_lookup (raw, key)));
+          cells++;
+        }
+    }
+  g_assert_cmpuint (cells, ==, g_hash_table_size (raw));
+}
+
+static void
+test_wo_overdue_by_category (void)
+{
+  check_wo_pivot ("mining_wo_overdue_by_category", "wo_finding_count",
+                  "SELECT category, priority, count(*) FROM " RAW_ORDERS " o"
+                  " WHERE " RAW_OVERDUE " GROUP BY 1, 2");
+}
+
+/* The bands of handling time over the time allowed, for the closed orders */
+static void
+test_wo_handling_sla (void)
+{
+  check_wo_pivot ("mining_wo_handling_sla", "wo_finding_count",
+                  "SELECT category, CASE WHEN h <= 0.5 THEN 'le50' WHEN h <= 1 THEN 'le100'"
+                  " WHEN h <= 1.5 THEN 'le150' WHEN h <= 2 THEN 'le200' ELSE 'gt200' END,"
+                  " count(*) FROM (SELECT category, extract(epoch FROM closed_at - created_at)"
+                  " / (sla_minutes * 60.0) AS h FROM " RAW_ORDERS " o"
+                  " WHERE status = 'CLS' AND closed_at IS NOT NULL) x GROUP BY 1, 2");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +384,8 @@ main (int   argc,
     }
   g_test_add_func ("/mining/not-empty", test_lists_not_empty);
   g_test_add_func ("/mining/read-completion-book", test_read_completion_book);
+  g_test_add_func ("/mining/wo-overdue-by-category", test_wo_overdue_by_category);
+  g_test_add_func ("/mining/wo-handling-sla", test_wo_handling_sla);
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);

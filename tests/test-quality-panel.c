@@ -1,6 +1,6 @@
 /* test-quality-panel.c — the Data Quality panel under Xvfb: its scores against SQL over the
  * stored results, a rule's page showing the planted failing rows, and a rule made through the
- * form, tested on the live warehouse and saved */
+ * form, tested on the live warehouse and saved; the panel's commands as actions */
 #include "aq-test-util.h"
 #include "aq-test-ui.h"
 
@@ -197,6 +197,91 @@ test_create_rule (void)
                             "column"));
 }
 
+static guint
+visible_rules (void)
+{
+  GtkWidget *list = find ("quality-rules");
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    if (gtk_widget_get_child_visible (c))
+      n++;
+  return n;
+}
+
+/* Each command activated as its action, with what it did checked against the warehouse. */
+static void
+test_actions (void)
+{
+  const char *rule = "dw.dim_account.demolished_active";
+  const AqQualityDashboard *d = aq_quality_panel_get_dashboard (panel);
+  const AqQualityRun *run;
+  GtkWidget *search = find ("quality-search");
+  GtkWidget *focus;
+  g_autoptr(GPtrArray) rules = NULL;
+  g_autoptr(GError) error = NULL;
+  guint all = d->results->len, matching = 0, history;
+  gint64 kept;
+
+  /* find: the dashboard, the focus in the search, the list filtered to the text */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "quality.new-rule", NULL);
+  g_assert_cmpstr (aq_quality_panel_get_page (panel), ==, "editor");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "quality.find", NULL);
+  g_assert_cmpstr (aq_quality_panel_get_page (panel), ==, "dashboard");
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+  g_assert_cmpuint (visible_rules (), ==, all);
+  for (guint i = 0; i < all; i++)
+    {
+      AqQualityResult *r = g_ptr_array_index (d->results, i);
+
+      if (strstr (r->rule_name, "demolished") || strstr (r->table, "demolished"))
+        matching++;
+    }
+  g_assert_cmpuint (matching, >=, 1);
+  g_assert_cmpuint (matching, <, all);
+  gtk_editable_set_text (GTK_EDITABLE (search), "DEMOLISHED");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_cmpuint (visible_rules (), ==, matching);
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  g_assert_cmpuint (visible_rules (), ==, all);
+
+  /* run selected: only the open rule, its result kept */
+  aq_quality_panel_open_rule (panel, rule);
+  aq_test_wait_for (on_page, (gpointer) "rule", 30, "the rule's page");
+  history = aq_quality_panel_get_rule_page (panel)->history->len;
+  kept = aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_result "
+                                  "WHERE rule_name = 'dw.dim_account.demolished_active'");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "quality.run-selected", NULL);
+  aq_test_wait_for (idle, NULL, 60, "the run of the open rule");
+  run = aq_quality_panel_get_last_run (panel);
+  g_assert_nonnull (run);
+  g_assert_cmpuint (run->results->len, ==, 1);
+  g_assert_cmpstr (((AqQualityResult *) g_ptr_array_index (run->results, 0))->rule_name, ==,
+                   rule);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_result "
+                                            "WHERE rule_name = "
+                                            "'dw.dim_account.demolished_active'"), ==, kept + 1);
+
+  /* refresh on the rule's page: the page again, now with the new run in its history */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "quality.refresh", NULL);
+  g_assert_true (aq_quality_panel_get_busy (panel));
+  aq_test_wait_for (on_page, (gpointer) "rule", 30, "the refreshed rule's page");
+  g_assert_cmpuint (aq_quality_panel_get_rule_page (panel)->history->len, ==, history + 1);
+
+  /* run all: every rule */
+  rules = aq_quality_list_rules (db, &error);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "quality.run-all", NULL);
+  g_assert_true (aq_quality_panel_get_busy (panel));
+  aq_test_wait_for (idle, NULL, 120, "the run of all rules");
+  run = aq_quality_panel_get_last_run (panel);
+  g_assert_cmpuint (run->results->len, ==, rules->len);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "quality.find", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +324,7 @@ main (int   argc,
   g_test_add_func ("/quality-panel/scores", test_scores);
   g_test_add_func ("/quality-panel/drill", test_drill_into_rule);
   g_test_add_func ("/quality-panel/create-rule", test_create_rule);
+  g_test_add_func ("/quality-panel/actions", test_actions);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -7,12 +7,15 @@
  * runs) and the rule editor (a form per rule type, "Test now" on the live warehouse, Save).
  * Everything is read and run by core on worker threads (aq-quality-dashboard.h); a run from
  * the panel shows progress and can be cancelled. The panel holds no SQL.
+ * The commands are also "quality.*" actions with shortcuts (run all, run the open rule,
+ * refresh, new rule, find a rule). The rule editor lives in aq-quality-panel-editor.c.
  */
 #define G_LOG_DOMAIN "aq-quality-panel"
 
 #include "config.h"
 
 #include "aq-quality-panel.h"
+#include "aq-quality-panel-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -22,69 +25,10 @@
 #include "aq-format.h"
 #include "aq-panel.h"
 
-struct _AqQualityPanel
-{
-  GtkWidget            parent_instance;
-
-  GtkStack            *stack;
-  AdwStatusPage       *error_page;
-  GtkBox              *dashboard_box;
-  GtkBox              *rule_box;
-  GtkBox              *editor_box;
-
-  /* dashboard */
-  GtkLabel            *score_label;
-  GtkLabel            *status_label;
-  GtkButton           *run_button;
-  GtkButton           *cancel_button;
-  GtkProgressBar      *progress;
-  GtkFlowBox          *dimension_box;
-  GtkFlowBox          *layer_box;
-  GtkFlowBox          *table_box;
-  GtkDrawingArea      *trend_area;
-  GtkListBox          *rules_list;
-  guint                pulse_id;
-
-  /* rule page */
-  GtkLabel            *rule_title;
-  GtkLabel            *rule_explain;
-  GtkDrawingArea      *history_area;
-  GtkListBox          *samples_list;
-  GtkLabel            *sql_label;
-
-  /* editor */
-  GtkEntry            *e_name, *e_layer, *e_table, *e_column, *e_min, *e_max, *e_regex,
-                      *e_values, *e_ref_layer, *e_ref_table, *e_ref_column, *e_sql, *e_owner,
-                      *e_description;
-  GtkDropDown         *e_type, *e_format, *e_dimension, *e_severity;
-  GtkWidget           *row_column, *row_range, *row_pattern, *row_values, *row_ref, *row_sql;
-  GtkLabel            *e_result;
-
-  AqConnectionMonitor *monitor;
-  GCancellable        *cancellable;      /* the dashboard or page load */
-  GCancellable        *run_cancellable;  /* a run or a test */
-  AqQualityDashboard  *dashboard;
-  AqQualityRulePage   *page;
-  AqQualityRun        *last_run;
-  gboolean             loading;
-};
-
 static void aq_panel_iface_init (AqPanelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (AqQualityPanel, aq_quality_panel, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (AQ_TYPE_PANEL, aq_panel_iface_init))
-
-static const char * const rule_types[] = {
-  "not_null", "unique", "range", "pattern", "accepted_values", "referential", "custom", NULL
-};
-static const char * const formats[] = {
-  "mobile", "landline", "id_card", "meter_no", "account_no", "regex", NULL
-};
-static const char * const dimensions[] = {
-  "completeness", "validity", "uniqueness", "consistency", "timeliness", "accuracy", "volume",
-  NULL
-};
-static const char * const severities[] = { "warn", "fail", NULL };
 
 static void reload (AqQualityPanel *self);
 static void connected_cb (AqQualityPanel *self);
@@ -118,8 +62,8 @@ clear_box (GtkWidget *box)
       gtk_list_box_remove (GTK_LIST_BOX (box), child);
 }
 
-static GtkWidget *
-heading (const char *text)
+GtkWidget *
+aq_qp_heading (const char *text)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -175,50 +119,6 @@ score_card (const AqQualityScore *s)
   gtk_widget_set_margin_top (v, 4);
   gtk_widget_set_tooltip_text (box, s->name);
   return box;
-}
-
-static GtkWidget *
-labelled (const char *title,
-          GtkWidget  *field)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *label = gtk_label_new (title);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_size_request (label, 160, -1);
-  gtk_widget_set_hexpand (field, TRUE);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), field);
-  return box;
-}
-
-static GtkEntry *
-entry (const char *name,
-       const char *placeholder)
-{
-  GtkWidget *e = gtk_entry_new ();
-
-  gtk_widget_set_name (e, name);
-  if (placeholder)
-    gtk_entry_set_placeholder_text (GTK_ENTRY (e), placeholder);
-  return GTK_ENTRY (e);
-}
-
-static GtkDropDown *
-dropdown (const char         *name,
-          const char * const *items)
-{
-  GtkWidget *d = gtk_drop_down_new_from_strings (items);
-
-  gtk_widget_set_name (d, name);
-  return GTK_DROP_DOWN (d);
-}
-
-static const char *
-dropdown_value (GtkDropDown        *d,
-                const char * const *items)
-{
-  return items[gtk_drop_down_get_selected (d)];
 }
 
 /* ---- drawing ---- */
@@ -545,10 +445,12 @@ run_cb (GObject      *object,
   g_object_unref (self);
 }
 
+/* Runs the stored rules (all of them, or only those in names), or tests rule. */
 static void
-start_run (AqQualityPanel      *self,
-           const AqQualityRule *rule,
-           gboolean             save)
+start_run_names (AqQualityPanel      *self,
+                 const char * const  *names,
+                 const AqQualityRule *rule,
+                 gboolean             save)
 {
   if (self->run_cancellable)
     return;
@@ -556,20 +458,110 @@ start_run (AqQualityPanel      *self,
   set_running (self, TRUE);
   gtk_label_set_label (self->status_label, _("Running…"));
   gtk_label_set_label (self->e_result, _("Running…"));
-  aq_quality_run_async (conninfo (self), NULL, rule, save, self->run_cancellable, run_cb,
+  aq_quality_run_async (conninfo (self), names, rule, save, self->run_cancellable, run_cb,
                         g_object_ref (self));
+}
+
+void
+aq_qp_start_run (AqQualityPanel      *self,
+                 const AqQualityRule *rule,
+                 gboolean             save)
+{
+  start_run_names (self, NULL, rule, save);
 }
 
 static void
 run_clicked_cb (AqQualityPanel *self)
 {
-  start_run (self, NULL, FALSE);
+  aq_qp_start_run (self, NULL, FALSE);
 }
 
 static void
 cancel_clicked_cb (AqQualityPanel *self)
 {
   g_cancellable_cancel (self->run_cancellable);
+}
+
+/* Rows whose rule name or subtitle (which holds layer.table) contains the search text. */
+static gboolean
+rule_filter (GtkListBoxRow *row,
+             gpointer       user_data)
+{
+  AqQualityPanel *self = AQ_QUALITY_PANEL (user_data);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search));
+  g_autofree char *needle = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  needle = g_utf8_casefold (text, -1);
+  name = g_utf8_casefold (gtk_widget_get_name (GTK_WIDGET (row)), -1);
+  subtitle = g_utf8_casefold (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) ?: "", -1);
+  return strstr (name, needle) != NULL || strstr (subtitle, needle) != NULL;
+}
+
+/* ---- actions ---- */
+
+static void
+run_all_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  start_run_names (AQ_QUALITY_PANEL (widget), NULL, NULL, FALSE);
+}
+
+/* Runs the rule whose page is open, keeping its result. */
+static void
+run_selected_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AqQualityPanel *self = AQ_QUALITY_PANEL (widget);
+  const char *names[2] = { NULL, NULL };
+
+  if (self->page == NULL)
+    return;
+  names[0] = self->page->rule->name;
+  start_run_names (self, names, NULL, TRUE);
+}
+
+/* Reloads what is on screen: the rule's page when one is open, else the dashboard. */
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AqQualityPanel *self = AQ_QUALITY_PANEL (widget);
+
+  if (self->page && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "rule") == 0)
+    {
+      g_autofree char *name = g_strdup (self->page->rule->name);
+
+      aq_quality_panel_open_rule (self, name);
+    }
+  else
+    reload (self);
+}
+
+static void
+new_rule_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  aq_qp_new_rule_cb (AQ_QUALITY_PANEL (widget));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AqQualityPanel *self = AQ_QUALITY_PANEL (widget);
+
+  if (self->dashboard)
+    gtk_stack_set_visible_child_name (self->stack, "dashboard");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search));
 }
 
 /* ---- rule page ---- */
@@ -582,8 +574,8 @@ rule_activated_cb (GtkListBox     *box,
   aq_quality_panel_open_rule (self, gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
-static void
-back_clicked_cb (AqQualityPanel *self)
+void
+aq_qp_back_cb (AqQualityPanel *self)
 {
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
@@ -634,153 +626,13 @@ export_clicked_cb (AqQualityPanel *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* ---- editor ---- */
-
-static void
-type_changed_cb (AqQualityPanel *self)
-{
-  const char *t = dropdown_value (self->e_type, rule_types);
-
-  gtk_widget_set_visible (self->row_column, !g_str_equal (t, "custom"));
-  gtk_widget_set_visible (self->row_range, g_str_equal (t, "range"));
-  gtk_widget_set_visible (self->row_pattern, g_str_equal (t, "pattern"));
-  gtk_widget_set_visible (self->row_values, g_str_equal (t, "accepted_values"));
-  gtk_widget_set_visible (self->row_ref, g_str_equal (t, "referential"));
-  gtk_widget_set_visible (self->row_sql, g_str_equal (t, "custom"));
-}
-
-static void
-set_number_or_text (JsonObject *o,
-                    const char *member,
-                    const char *text)
-{
-  char *end = NULL;
-  double v;
-
-  if (text == NULL || *text == '\0')
-    return;
-  v = g_ascii_strtod (text, &end);
-  if (end && *end == '\0')
-    json_object_set_double_member (o, member, v);
-  else
-    json_object_set_string_member (o, member, text);
-}
-
-static const char *
-text_of (GtkEntry *e)
-{
-  return gtk_editable_get_text (GTK_EDITABLE (e));
-}
-
-/* The rule the form describes, or NULL with the reason in the result label. */
-static AqQualityRule *
-rule_from_form (AqQualityPanel *self)
-{
-  g_autoptr(JsonObject) o = json_object_new ();
-  JsonObject *args = json_object_new ();
-  const char *t = dropdown_value (self->e_type, rule_types);
-  const char *column = text_of (self->e_column);
-  g_autoptr(GError) error = NULL;
-  AqQualityRule *rule;
-
-  json_object_set_string_member (o, "name", text_of (self->e_name));
-  json_object_set_string_member (o, "layer", text_of (self->e_layer));
-  json_object_set_string_member (o, "table", text_of (self->e_table));
-  json_object_set_string_member (o, "type", t);
-  json_object_set_string_member (o, "dimension", dropdown_value (self->e_dimension, dimensions));
-  json_object_set_string_member (o, "severity", dropdown_value (self->e_severity, severities));
-  if (*text_of (self->e_owner))
-    json_object_set_string_member (o, "owner", text_of (self->e_owner));
-  if (*text_of (self->e_description))
-    json_object_set_string_member (o, "description", text_of (self->e_description));
-  if (g_str_equal (t, "unique") || g_str_equal (t, "referential"))
-    {
-      g_auto(GStrv) cols = g_strsplit (column, ",", -1);
-      JsonArray *a = json_array_new ();
-
-      for (guint i = 0; cols[i]; i++)
-        json_array_add_string_element (a, g_strstrip (cols[i]));
-      json_object_set_array_member (args, "columns", a);
-    }
-  else if (!g_str_equal (t, "custom"))
-    json_object_set_string_member (args, "column", column);
-  if (g_str_equal (t, "range"))
-    {
-      set_number_or_text (args, "min", text_of (self->e_min));
-      set_number_or_text (args, "max", text_of (self->e_max));
-    }
-  if (g_str_equal (t, "pattern"))
-    {
-      const char *f = dropdown_value (self->e_format, formats);
-
-      if (g_str_equal (f, "regex"))
-        json_object_set_string_member (args, "regex", text_of (self->e_regex));
-      else
-        json_object_set_string_member (args, "format", f);
-    }
-  if (g_str_equal (t, "accepted_values"))
-    {
-      g_auto(GStrv) values = g_strsplit (text_of (self->e_values), ",", -1);
-      JsonArray *a = json_array_new ();
-
-      for (guint i = 0; values[i]; i++)
-        json_array_add_string_element (a, g_strstrip (values[i]));
-      json_object_set_array_member (args, "values", a);
-    }
-  if (g_str_equal (t, "referential"))
-    {
-      JsonObject *ref = json_object_new ();
-      g_auto(GStrv) cols = g_strsplit (text_of (self->e_ref_column), ",", -1);
-      JsonArray *a = json_array_new ();
-
-      for (guint i = 0; cols[i]; i++)
-        json_array_add_string_element (a, g_strstrip (cols[i]));
-      json_object_set_string_member (ref, "layer", text_of (self->e_ref_layer));
-      json_object_set_string_member (ref, "table", text_of (self->e_ref_table));
-      json_object_set_array_member (ref, "columns", a);
-      json_object_set_object_member (args, "ref", ref);
-    }
-  if (g_str_equal (t, "custom"))
-    json_object_set_string_member (args, "sql", text_of (self->e_sql));
-  json_object_set_object_member (o, "args", args);
-  rule = aq_quality_rule_new_from_json (o, "custom", &error);
-  if (rule == NULL)
-    gtk_label_set_label (self->e_result, error->message);
-  return rule;
-}
-
-static void
-test_clicked_cb (AqQualityPanel *self)
-{
-  g_autoptr(AqQualityRule) rule = rule_from_form (self);
-
-  if (rule)
-    start_run (self, rule, FALSE);
-}
-
-static void
-save_clicked_cb (AqQualityPanel *self)
-{
-  g_autoptr(AqQualityRule) rule = rule_from_form (self);
-
-  if (rule)
-    start_run (self, rule, TRUE);
-}
-
-static void
-new_rule_clicked_cb (AqQualityPanel *self)
-{
-  gtk_label_set_label (self->e_result, "");
-  gtk_stack_set_visible_child_name (self->stack, "editor");
-}
-
 /* ---- building ---- */
 
-static GtkWidget *
-button (const char *label,
-        const char *name,
-        GCallback   callback,
-        gpointer    self)
+GtkWidget *
+aq_qp_button (const char *label,
+              const char *name,
+              GCallback   callback,
+              gpointer    self)
 {
   GtkWidget *b = gtk_button_new_with_mnemonic (label);
 
@@ -826,14 +678,14 @@ build_dashboard (AqQualityPanel *self)
   gtk_box_append (GTK_BOX (score_box), formula);
   gtk_widget_set_hexpand (score_box, TRUE);
 
-  self->run_button = GTK_BUTTON (button (_("_Run All Rules"), "quality-run",
-                                         G_CALLBACK (run_clicked_cb), self));
+  self->run_button = GTK_BUTTON (aq_qp_button (_("_Run All Rules"), "quality-run",
+                                               G_CALLBACK (run_clicked_cb), self));
   gtk_widget_add_css_class (GTK_WIDGET (self->run_button), "suggested-action");
-  self->cancel_button = GTK_BUTTON (button (_("_Cancel"), "quality-cancel",
-                                            G_CALLBACK (cancel_clicked_cb), self));
+  self->cancel_button = GTK_BUTTON (aq_qp_button (_("_Cancel"), "quality-cancel",
+                                                  G_CALLBACK (cancel_clicked_cb), self));
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
-  gtk_box_append (GTK_BOX (buttons), button (_("_New Rule"), "quality-new-rule",
-                                             G_CALLBACK (new_rule_clicked_cb), self));
+  gtk_box_append (GTK_BOX (buttons), aq_qp_button (_("_New Rule"), "quality-new-rule",
+                                                   G_CALLBACK (aq_qp_new_rule_cb), self));
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->cancel_button));
   gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->run_button));
   gtk_widget_set_valign (buttons, GTK_ALIGN_START);
@@ -851,15 +703,15 @@ build_dashboard (AqQualityPanel *self)
   self->trend_area = GTK_DRAWING_AREA (gtk_drawing_area_new ());
   gtk_widget_set_size_request (GTK_WIDGET (self->trend_area), -1, 180);
   gtk_drawing_area_set_draw_func (self->trend_area, trend_draw_cb, self, NULL);
-  gtk_box_append (self->dashboard_box, heading (_("Score Trend")));
+  gtk_box_append (self->dashboard_box, aq_qp_heading (_("Score Trend")));
   gtk_box_append (self->dashboard_box, GTK_WIDGET (self->trend_area));
 
   self->dimension_box = GTK_FLOW_BOX (flow_box ());
   self->layer_box = GTK_FLOW_BOX (flow_box ());
   self->table_box = GTK_FLOW_BOX (flow_box ());
-  gtk_box_append (self->dashboard_box, heading (_("By Dimension")));
+  gtk_box_append (self->dashboard_box, aq_qp_heading (_("By Dimension")));
   gtk_box_append (self->dashboard_box, GTK_WIDGET (self->dimension_box));
-  gtk_box_append (self->dashboard_box, heading (_("By Layer")));
+  gtk_box_append (self->dashboard_box, aq_qp_heading (_("By Layer")));
   gtk_box_append (self->dashboard_box, GTK_WIDGET (self->layer_box));
 
   list = gtk_list_box_new ();
@@ -868,9 +720,16 @@ build_dashboard (AqQualityPanel *self)
   gtk_list_box_set_selection_mode (self->rules_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   g_signal_connect (list, "row-activated", G_CALLBACK (rule_activated_cb), self);
-  gtk_box_append (self->dashboard_box, heading (_("Rules, Failing First")));
+  gtk_list_box_set_filter_func (self->rules_list, rule_filter, self, NULL);
+  self->search = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->search), "quality-search");
+  g_object_set (self->search, "placeholder-text", _("Find a rule by name or table"), NULL);
+  g_signal_connect_swapped (self->search, "search-changed",
+                            G_CALLBACK (gtk_list_box_invalidate_filter), self->rules_list);
+  gtk_box_append (self->dashboard_box, aq_qp_heading (_("Rules, Failing First")));
+  gtk_box_append (self->dashboard_box, GTK_WIDGET (self->search));
   gtk_box_append (self->dashboard_box, list);
-  gtk_box_append (self->dashboard_box, heading (_("By Table")));
+  gtk_box_append (self->dashboard_box, aq_qp_heading (_("By Table")));
   gtk_box_append (self->dashboard_box, GTK_WIDGET (self->table_box));
 }
 
@@ -880,17 +739,17 @@ build_rule_page (AqQualityPanel *self)
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *list = gtk_list_box_new ();
 
-  gtk_box_append (GTK_BOX (top), button (_("_Back"), "rule-back", G_CALLBACK (back_clicked_cb),
-                                         self));
+  gtk_box_append (GTK_BOX (top), aq_qp_button (_("_Back"), "rule-back",
+                                               G_CALLBACK (aq_qp_back_cb), self));
   self->rule_title = GTK_LABEL (gtk_label_new (""));
   gtk_widget_add_css_class (GTK_WIDGET (self->rule_title), "title-2");
   gtk_widget_set_hexpand (GTK_WIDGET (self->rule_title), TRUE);
   gtk_label_set_xalign (self->rule_title, 0);
   gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->rule_title));
-  gtk_box_append (GTK_BOX (top), button (_("_Copy as CSV"), "rule-copy",
-                                         G_CALLBACK (copy_clicked_cb), self));
-  gtk_box_append (GTK_BOX (top), button (_("_Export CSV…"), "rule-export",
-                                         G_CALLBACK (export_clicked_cb), self));
+  gtk_box_append (GTK_BOX (top), aq_qp_button (_("_Copy as CSV"), "rule-copy",
+                                               G_CALLBACK (copy_clicked_cb), self));
+  gtk_box_append (GTK_BOX (top), aq_qp_button (_("_Export CSV…"), "rule-export",
+                                               G_CALLBACK (export_clicked_cb), self));
   gtk_box_append (self->rule_box, top);
   self->rule_explain = GTK_LABEL (gtk_label_new (""));
   gtk_label_set_wrap (self->rule_explain, TRUE);
@@ -899,13 +758,13 @@ build_rule_page (AqQualityPanel *self)
   self->history_area = GTK_DRAWING_AREA (gtk_drawing_area_new ());
   gtk_widget_set_size_request (GTK_WIDGET (self->history_area), -1, 180);
   gtk_drawing_area_set_draw_func (self->history_area, history_draw_cb, self, NULL);
-  gtk_box_append (self->rule_box, heading (_("History")));
+  gtk_box_append (self->rule_box, aq_qp_heading (_("History")));
   gtk_box_append (self->rule_box, GTK_WIDGET (self->history_area));
   self->samples_list = GTK_LIST_BOX (list);
   gtk_widget_set_name (list, "rule-samples");
   gtk_list_box_set_selection_mode (self->samples_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
-  gtk_box_append (self->rule_box, heading (_("Failing Rows (Latest Run, Masked)")));
+  gtk_box_append (self->rule_box, aq_qp_heading (_("Failing Rows (Latest Run, Masked)")));
   gtk_box_append (self->rule_box, list);
   self->sql_label = GTK_LABEL (gtk_label_new (""));
   gtk_widget_set_name (GTK_WIDGET (self->sql_label), "rule-sql");
@@ -913,87 +772,8 @@ build_rule_page (AqQualityPanel *self)
   gtk_label_set_wrap (self->sql_label, TRUE);
   gtk_label_set_xalign (self->sql_label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->sql_label), "monospace");
-  gtk_box_append (self->rule_box, heading (_("The SQL It Runs")));
+  gtk_box_append (self->rule_box, aq_qp_heading (_("The SQL It Runs")));
   gtk_box_append (self->rule_box, GTK_WIDGET (self->sql_label));
-}
-
-static void
-build_editor (AqQualityPanel *self)
-{
-  GtkBox *box = self->editor_box;
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *range = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *pattern = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *ref = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-
-  gtk_box_append (box, heading (_("New Quality Rule")));
-  self->e_name = entry ("editor-name", _("e.g. dw.dim_customer.mobile_present"));
-  self->e_layer = entry ("editor-layer", "dw");
-  self->e_table = entry ("editor-table", "dim_customer");
-  self->e_column = entry ("editor-column", _("a column, or several separated by commas"));
-  self->e_type = dropdown ("editor-type", rule_types);
-  self->e_dimension = dropdown ("editor-dimension", dimensions);
-  self->e_severity = dropdown ("editor-severity", severities);
-  self->e_owner = entry ("editor-owner", _("who answers for it"));
-  self->e_description = entry ("editor-description", _("what it checks, in business words"));
-  gtk_box_append (box, labelled (_("Name"), GTK_WIDGET (self->e_name)));
-  gtk_box_append (box, labelled (_("Layer"), GTK_WIDGET (self->e_layer)));
-  gtk_box_append (box, labelled (_("Table"), GTK_WIDGET (self->e_table)));
-  gtk_box_append (box, labelled (_("Rule type"), GTK_WIDGET (self->e_type)));
-  self->row_column = labelled (_("Column"), GTK_WIDGET (self->e_column));
-  gtk_box_append (box, self->row_column);
-
-  self->e_min = entry ("editor-min", _("lowest allowed"));
-  self->e_max = entry ("editor-max", _("highest allowed"));
-  gtk_box_append (GTK_BOX (range), labelled (_("Minimum"), GTK_WIDGET (self->e_min)));
-  gtk_box_append (GTK_BOX (range), labelled (_("Maximum"), GTK_WIDGET (self->e_max)));
-  self->row_range = range;
-  gtk_box_append (box, range);
-
-  self->e_format = dropdown ("editor-format", formats);
-  self->e_regex = entry ("editor-regex", _("a regular expression, when the format is regex"));
-  gtk_box_append (GTK_BOX (pattern), labelled (_("Format"), GTK_WIDGET (self->e_format)));
-  gtk_box_append (GTK_BOX (pattern), labelled (_("Regex"), GTK_WIDGET (self->e_regex)));
-  self->row_pattern = pattern;
-  gtk_box_append (box, pattern);
-
-  self->e_values = entry ("editor-values", _("allowed values separated by commas"));
-  self->row_values = labelled (_("Accepted values"), GTK_WIDGET (self->e_values));
-  gtk_box_append (box, self->row_values);
-
-  self->e_ref_layer = entry ("editor-ref-layer", "dw");
-  self->e_ref_table = entry ("editor-ref-table", "dim_account");
-  self->e_ref_column = entry ("editor-ref-column", "account_id");
-  gtk_box_append (GTK_BOX (ref), labelled (_("Referenced layer"), GTK_WIDGET (self->e_ref_layer)));
-  gtk_box_append (GTK_BOX (ref), labelled (_("Referenced table"), GTK_WIDGET (self->e_ref_table)));
-  gtk_box_append (GTK_BOX (ref), labelled (_("Referenced columns"),
-                                           GTK_WIDGET (self->e_ref_column)));
-  self->row_ref = ref;
-  gtk_box_append (box, ref);
-
-  self->e_sql = entry ("editor-sql", _("A query that returns the failing rows"));
-  self->row_sql = labelled (_("SQL"), GTK_WIDGET (self->e_sql));
-  gtk_box_append (box, self->row_sql);
-
-  gtk_box_append (box, labelled (_("Dimension"), GTK_WIDGET (self->e_dimension)));
-  gtk_box_append (box, labelled (_("Severity"), GTK_WIDGET (self->e_severity)));
-  gtk_box_append (box, labelled (_("Owner"), GTK_WIDGET (self->e_owner)));
-  gtk_box_append (box, labelled (_("Description"), GTK_WIDGET (self->e_description)));
-
-  gtk_box_append (GTK_BOX (buttons), button (_("_Back"), "editor-back",
-                                             G_CALLBACK (back_clicked_cb), self));
-  gtk_box_append (GTK_BOX (buttons), button (_("_Test Now"), "editor-test",
-                                             G_CALLBACK (test_clicked_cb), self));
-  gtk_box_append (GTK_BOX (buttons), button (_("_Save"), "editor-save",
-                                             G_CALLBACK (save_clicked_cb), self));
-  gtk_box_append (box, buttons);
-  self->e_result = GTK_LABEL (gtk_label_new (""));
-  gtk_widget_set_name (GTK_WIDGET (self->e_result), "editor-result");
-  gtk_label_set_xalign (self->e_result, 0);
-  gtk_label_set_wrap (self->e_result, TRUE);
-  gtk_box_append (box, GTK_WIDGET (self->e_result));
-  g_signal_connect_swapped (self->e_type, "notify::selected", G_CALLBACK (type_changed_cb), self);
-  type_changed_cb (self);
 }
 
 /* ---- AqPanel ---- */
@@ -1114,6 +894,25 @@ aq_quality_panel_class_init (AqQualityPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqQualityPanel, rule_box);
   gtk_widget_class_bind_template_child (widget_class, AqQualityPanel, editor_box);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  /* The shortcuts are listed in ui/help-overlay.ui; keep the two in step. */
+  gtk_widget_class_install_action (widget_class, "quality.run-all", NULL, run_all_action);
+  gtk_widget_class_install_action (widget_class, "quality.run-selected", NULL,
+                                   run_selected_action);
+  gtk_widget_class_install_action (widget_class, "quality.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "quality.new-rule", NULL, new_rule_action);
+  gtk_widget_class_install_action (widget_class, "quality.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "quality.run-all",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "quality.run-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, GDK_SHIFT_MASK,
+                                       "quality.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "quality.new-rule", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "quality.find", NULL);
 }
 
 static void
@@ -1123,7 +922,7 @@ aq_quality_panel_init (AqQualityPanel *self)
   self->loading = TRUE;
   build_dashboard (self);
   build_rule_page (self);
-  build_editor (self);
+  aq_qp_build_editor (self);
 }
 
 /* ---- public API ---- */

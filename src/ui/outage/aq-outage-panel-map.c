@@ -83,6 +83,7 @@ _aq_outage_panel_build_layer_toggles (AqOutagePanel *self)
       gtk_box_append (GTK_BOX (box), toggle);
       gtk_box_append (self->layers_box, box);
     }
+  aq_network_layer_add_toggles (self->network, self->layers_box);
 }
 
 void
@@ -231,6 +232,7 @@ _aq_outage_panel_map_vfunc (GtkWidget *widget)
       if (g_strcmp0 (_aq_outage_panel_conninfo (self), NULL) != 0)
         _aq_outage_panel_set_map_source (self);
       aq_overlay_layer_set_conninfo (self->overlay, _aq_outage_panel_conninfo (self));
+      aq_network_layer_set_conninfo (self->network, _aq_outage_panel_conninfo (self));
       aq_valves_tool_set_conninfo (self->valves, _aq_outage_panel_conninfo (self));
       if (startup != NULL && *startup != '\0')
         {

@@ -13,6 +13,7 @@
 #include "aq-db-job.h"
 #include "aq-map-source.h"
 #include "aq-outage-panel.h"
+#include "aq-network-layer.h"
 #include "aq-overlay-layer.h"
 #include "aq-valves-tool.h"
 
@@ -35,6 +36,7 @@ struct _AqOutagePanel
   AqAreaModel       *model;
   AqAreaEditor      *editor;
   AqOverlayLayer    *overlay;
+  AqNetworkLayer    *network;       /* pipes, valves, sources (aq-network-layer.c) */
   AqValvesTool      *valves;        /* the Valves tool (aq-valves-tool.c) */
   AqMapSource       *source;        /* (nullable): the offline basemap */
   GSettings         *settings;

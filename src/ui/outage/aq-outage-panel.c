@@ -607,6 +607,8 @@ aq_outage_panel_init (AqOutagePanel *self)
   _aq_outage_panel_set_map_source (self);
   self->overlay = aq_overlay_layer_new (viewport);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->overlay));
+  self->network = aq_network_layer_new (viewport);
+  shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->network));
   self->editor = aq_area_editor_new (map, self->model);
   shumate_simple_map_add_overlay_layer (self->simple_map, SHUMATE_LAYER (self->editor));
   g_signal_connect_object (self->editor, "select-at", G_CALLBACK (select_at_cb), self,
@@ -657,6 +659,13 @@ aq_outage_panel_get_editor (AqOutagePanel *self)
 {
   g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
   return self->editor;
+}
+
+AqNetworkLayer *
+aq_outage_panel_get_network_layer (AqOutagePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_OUTAGE_PANEL (self), NULL);
+  return self->network;
 }
 
 AqOverlayLayer *

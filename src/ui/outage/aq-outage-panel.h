@@ -6,6 +6,7 @@
 
 #include "aq-area-editor.h"
 #include "aq-outage-area.h"
+#include "aq-network-layer.h"
 #include "aq-overlay-layer.h"
 #include "aq-valves-tool.h"
 
@@ -22,6 +23,7 @@ const AqOutageArea *aq_outage_panel_get_analysis (AqOutagePanel *self);
 const GError       *aq_outage_panel_get_error    (AqOutagePanel *self);
 const char         *aq_outage_panel_get_page     (AqOutagePanel *self);
 AqValvesTool       *aq_outage_panel_get_valves_tool (AqOutagePanel *self);
+AqNetworkLayer     *aq_outage_panel_get_network_layer (AqOutagePanel *self);
 void                aq_outage_panel_import       (AqOutagePanel *self,
                                                   GFile         *file);
 void                aq_outage_panel_export_area  (AqOutagePanel *self,

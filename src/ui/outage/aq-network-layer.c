@@ -1,0 +1,557 @@
+/* aq-network-layer.c — the water network on the outage map: pipes, valves, sources
+ *
+ * Pipes coloured and widened by diameter, valves by status (open, closed, broken: not
+ * operable) and the sources (plants' outlets and tanks), from the network tables of
+ * migration 012 through aq_network_features_load(). Like AqOverlayLayer: one drawing layer,
+ * fed by a worker thread for the viewport plus a margin once the viewport has settled; a
+ * newer fetch cancels the older, a move within the fetched box fetches nothing. Below street
+ * zoom only the mains (DN 300 and up) are fetched and the valves not at all.
+ */
+#define G_LOG_DOMAIN "aq-network-layer"
+
+#include "config.h"
+
+#include "aq-network-layer.h"
+
+#include "aq-db-job.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define SETTLE_MS 250
+#define MAINS_DN 300
+
+struct _AqNetworkLayer
+{
+  ShumateLayer  parent_instance;
+
+  char         *conninfo;
+  guint         visible;       /* bits of AqNetworkFeatureKind */
+  guint         fetched_kinds;
+  int           fetched_dn;
+  double        fetched[4];
+  GPtrArray    *features;      /* (element-type GPtrArray<AqNetworkFeature>): one per kind */
+  GCancellable *cancellable;
+  guint         settle_id;
+  gboolean      loading;
+};
+
+/* The swatch is the colour the kind is drawn in: the layer list is the legend. */
+static const struct
+{
+  AqNetworkFeatureKind  kind;
+  const char           *title;
+  const char           *swatch;
+} toggles[] = {
+  { AQ_NETWORK_FEATURE_PIPE, N_("Network pipes (by diameter)"), "#1a80e6" },
+  { AQ_NETWORK_FEATURE_VALVE, N_("Network valves (open, closed, broken)"), "#1a994d" },
+  { AQ_NETWORK_FEATURE_SOURCE, N_("Water sources (plants, tanks)"), "#0d1a73" },
+};
+
+G_DEFINE_FINAL_TYPE (AqNetworkLayer, aq_network_layer, SHUMATE_TYPE_LAYER)
+
+/* ---- auxiliary methods ---- */
+
+static void
+visible_box (AqNetworkLayer *self,
+             double          box[4])
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+  double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  double lat0, lon0, lat1, lon1;
+
+  shumate_viewport_widget_coords_to_location (viewport, widget, 0, h, &lat0, &lon0);
+  shumate_viewport_widget_coords_to_location (viewport, widget, w, 0, &lat1, &lon1);
+  box[0] = MIN (lon0, lon1);
+  box[1] = MIN (lat0, lat1);
+  box[2] = MAX (lon0, lon1);
+  box[3] = MAX (lat0, lat1);
+}
+
+static double
+zoom (AqNetworkLayer *self)
+{
+  return shumate_viewport_get_zoom_level (shumate_layer_get_viewport (SHUMATE_LAYER (self)));
+}
+
+static guint
+wanted_kinds (AqNetworkLayer *self)
+{
+  guint kinds = self->visible;
+
+  if (zoom (self) < 15)
+    kinds &= ~(1u << AQ_NETWORK_FEATURE_VALVE);
+  return kinds;
+}
+
+static int
+wanted_dn (AqNetworkLayer *self)
+{
+  return zoom (self) < 14 ? MAINS_DN : 0;
+}
+
+typedef struct
+{
+  double  box[4];
+  guint   kinds;
+  int     min_dn;
+  double  tolerance;
+} FetchData;
+
+/* Runs on a worker thread with a pooled connection (aq-db-job.c). */
+static gpointer
+fetch_job (AqDb          *db,
+           gpointer       task_data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  FetchData *data = task_data;
+  g_autoptr(GPtrArray) by_kind = NULL;
+
+  by_kind = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint kind = 0; kind < AQ_NETWORK_FEATURE_N_KINDS; kind++)
+    {
+      GPtrArray *features;
+
+      if ((data->kinds & (1u << kind)) == 0)
+        features = g_ptr_array_new ();
+      else
+        features = aq_network_features_load (db, kind, data->box[0], data->box[1],
+                                             data->box[2], data->box[3], data->min_dn,
+                                             data->tolerance, 0, cancellable, error);
+      if (features == NULL)
+        return NULL;
+      g_ptr_array_add (by_kind, features);
+    }
+  return g_steal_pointer (&by_kind);
+}
+
+static void
+fetch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *features = aq_db_job_run_finish (result, fetch_job, &error);
+  AqNetworkLayer *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = AQ_NETWORK_LAYER (user_data);
+  g_clear_object (&self->cancellable);
+  self->loading = FALSE;
+  if (features == NULL)
+    {
+      /* the window's banner tells the user about the connection */
+      g_message ("Could not fetch the network layers: %s", error->message);
+      return;
+    }
+  g_clear_pointer (&self->features, g_ptr_array_unref);
+  self->features = features;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+fetch (AqNetworkLayer *self,
+       gboolean        force)
+{
+  double box[4], margin_x, margin_y;
+  guint kinds = wanted_kinds (self);
+  int min_dn = wanted_dn (self);
+  FetchData *data;
+
+  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return;
+  if (kinds == 0)
+    {
+      /* nothing to show: no query, and what was fetched is stale */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      g_clear_pointer (&self->features, g_ptr_array_unref);
+      self->fetched_kinds = 0;
+      self->loading = FALSE;
+      return;
+    }
+  visible_box (self, box);
+  if (!force && self->features != NULL && kinds == self->fetched_kinds
+      && min_dn == self->fetched_dn
+      && box[0] >= self->fetched[0] && box[1] >= self->fetched[1]
+      && box[2] <= self->fetched[2] && box[3] <= self->fetched[3])
+    return;
+
+  margin_x = (box[2] - box[0]) / 2;
+  margin_y = (box[3] - box[1]) / 2;
+  self->fetched[0] = box[0] - margin_x;
+  self->fetched[1] = box[1] - margin_y;
+  self->fetched[2] = box[2] + margin_x;
+  self->fetched[3] = box[3] + margin_y;
+  self->fetched_kinds = kinds;
+  self->fetched_dn = min_dn;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->loading = TRUE;
+  data = g_new0 (FetchData, 1);
+  memcpy (data->box, self->fetched, sizeof data->box);
+  data->kinds = kinds;
+  data->min_dn = min_dn;
+  /* about a pixel of the screen */
+  data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+  aq_db_job_run_async (self->conninfo, fetch_job, fetch_job, data, g_free,
+                       (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
+}
+
+static gboolean
+settled_cb (gpointer user_data)
+{
+  AqNetworkLayer *self = user_data;
+
+  self->settle_id = 0;
+  fetch (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+viewport_changed_cb (AqNetworkLayer *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  self->settle_id = g_timeout_add (SETTLE_MS, settled_cb, self);
+}
+
+/* ---- drawing ---- */
+
+static void
+to_xy (AqNetworkLayer   *self,
+       AqNetworkFeature *feature,
+       guint             i,
+       double           *x,
+       double           *y)
+{
+  shumate_viewport_location_to_widget_coords (shumate_layer_get_viewport (SHUMATE_LAYER (self)),
+                                              GTK_WIDGET (self),
+                                              g_array_index (feature->coords, double, 2 * i + 1),
+                                              g_array_index (feature->coords, double, 2 * i),
+                                              x, y);
+}
+
+/* Small pipes light blue and thin, trunk mains dark blue and wide. */
+static void
+pipe_style (cairo_t *cr,
+            int      dn)
+{
+  if (dn >= 800)
+    cairo_set_source_rgba (cr, 0.05, 0.15, 0.55, 0.95), cairo_set_line_width (cr, 5.0);
+  else if (dn >= 500)
+    cairo_set_source_rgba (cr, 0.05, 0.30, 0.75, 0.95), cairo_set_line_width (cr, 4.0);
+  else if (dn >= 300)
+    cairo_set_source_rgba (cr, 0.10, 0.50, 0.90, 0.9), cairo_set_line_width (cr, 3.0);
+  else if (dn >= 150)
+    cairo_set_source_rgba (cr, 0.25, 0.70, 0.95, 0.9), cairo_set_line_width (cr, 2.0);
+  else
+    cairo_set_source_rgba (cr, 0.45, 0.80, 0.95, 0.9), cairo_set_line_width (cr, 1.2);
+}
+
+static void
+draw_feature (AqNetworkLayer   *self,
+              cairo_t          *cr,
+              AqNetworkFeature *feature)
+{
+  double x, y;
+  guint n = feature->coords->len / 2;
+
+  if (n == 0)
+    return;
+  cairo_new_path (cr);
+  switch (feature->kind)
+    {
+    case AQ_NETWORK_FEATURE_PIPE:
+      for (guint i = 0; i < n; i++)
+        {
+          to_xy (self, feature, i, &x, &y);
+          if (i == 0)
+            cairo_move_to (cr, x, y);
+          else
+            cairo_line_to (cr, x, y);
+        }
+      pipe_style (cr, feature->dn);
+      cairo_stroke (cr);
+      break;
+
+    case AQ_NETWORK_FEATURE_VALVE:
+      /* a bow-tie-less square: green open, red closed, black with a cross broken */
+      to_xy (self, feature, 0, &x, &y);
+      cairo_rectangle (cr, x - 4, y - 4, 8, 8);
+      if (g_strcmp0 (feature->status, "broken") == 0)
+        cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      else if (g_strcmp0 (feature->status, "closed") == 0)
+        cairo_set_source_rgb (cr, 0.85, 0.15, 0.15);
+      else
+        cairo_set_source_rgb (cr, 0.10, 0.60, 0.30);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.0);
+      cairo_stroke (cr);
+      if (g_strcmp0 (feature->status, "broken") == 0)
+        {
+          cairo_move_to (cr, x - 3, y - 3);
+          cairo_line_to (cr, x + 3, y + 3);
+          cairo_move_to (cr, x + 3, y - 3);
+          cairo_line_to (cr, x - 3, y + 3);
+          cairo_set_source_rgb (cr, 1, 0.8, 0.1);
+          cairo_set_line_width (cr, 1.5);
+          cairo_stroke (cr);
+        }
+      break;
+
+    case AQ_NETWORK_FEATURE_SOURCE:
+      /* a triangle: navy for a plant, teal for a tank */
+      to_xy (self, feature, 0, &x, &y);
+      cairo_move_to (cr, x, y - 9);
+      cairo_line_to (cr, x + 8, y + 6);
+      cairo_line_to (cr, x - 8, y + 6);
+      cairo_close_path (cr);
+      if (g_strcmp0 (feature->status, "plant") == 0)
+        cairo_set_source_rgb (cr, 0.05, 0.10, 0.45);
+      else
+        cairo_set_source_rgb (cr, 0.0, 0.55, 0.55);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+      break;
+
+    default:
+      break;
+    }
+}
+
+static void
+aq_network_layer_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  AqNetworkLayer *self = AQ_NETWORK_LAYER (widget);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (self->features == NULL || w <= 0 || h <= 0 || self->visible == 0)
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  /* pipes (small under large: the query orders by DN) under valves under sources */
+  for (guint kind = 0; kind < AQ_NETWORK_FEATURE_N_KINDS && kind < self->features->len; kind++)
+    {
+      GPtrArray *features = g_ptr_array_index (self->features, kind);
+
+      if ((self->visible & (1u << kind)) == 0)
+        continue;
+      for (guint i = 0; i < features->len; i++)
+        draw_feature (self, cr, g_ptr_array_index (features, i));
+    }
+  cairo_destroy (cr);
+}
+
+/* ---- GObject overrides ---- */
+
+static void
+aq_network_layer_constructed (GObject *object)
+{
+  AqNetworkLayer *self = AQ_NETWORK_LAYER (object);
+  ShumateViewport *viewport;
+
+  G_OBJECT_CLASS (aq_network_layer_parent_class)->constructed (object);
+
+  viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (viewport_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (viewport_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (viewport, "notify::rotation", G_CALLBACK (viewport_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
+aq_network_layer_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  GTK_WIDGET_CLASS (aq_network_layer_parent_class)->size_allocate (widget, width, height,
+                                                                   baseline);
+  viewport_changed_cb (AQ_NETWORK_LAYER (widget));
+}
+
+static void
+aq_network_layer_dispose (GObject *object)
+{
+  AqNetworkLayer *self = AQ_NETWORK_LAYER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_pointer (&self->features, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (aq_network_layer_parent_class)->dispose (object);
+}
+
+static void
+aq_network_layer_finalize (GObject *object)
+{
+  g_free (AQ_NETWORK_LAYER (object)->conninfo);
+  G_OBJECT_CLASS (aq_network_layer_parent_class)->finalize (object);
+}
+
+static void
+aq_network_layer_class_init (AqNetworkLayerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = aq_network_layer_constructed;
+  object_class->dispose = aq_network_layer_dispose;
+  object_class->finalize = aq_network_layer_finalize;
+  widget_class->snapshot = aq_network_layer_snapshot;
+  widget_class->size_allocate = aq_network_layer_size_allocate;
+}
+
+static void
+aq_network_layer_init (AqNetworkLayer *self)
+{
+  /* off until switched on: the Mains overlay already shows the big picture */
+  self->visible = 0;
+  gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
+}
+
+/* ---- public API ---- */
+
+AqNetworkLayer *
+aq_network_layer_new (ShumateViewport *viewport)
+{
+  g_return_val_if_fail (SHUMATE_IS_VIEWPORT (viewport), NULL);
+  return g_object_new (AQ_TYPE_NETWORK_LAYER, "viewport", viewport, NULL);
+}
+
+void
+aq_network_layer_set_conninfo (AqNetworkLayer *self,
+                               const char     *conninfo)
+{
+  g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
+
+  if (g_strcmp0 (self->conninfo, conninfo) == 0)
+    return;
+  g_free (self->conninfo);
+  self->conninfo = g_strdup (conninfo);
+  aq_network_layer_reload (self);
+}
+
+void
+aq_network_layer_set_kind_visible (AqNetworkLayer       *self,
+                                   AqNetworkFeatureKind  kind,
+                                   gboolean              visible)
+{
+  g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
+  g_return_if_fail (kind < AQ_NETWORK_FEATURE_N_KINDS);
+
+  if (visible)
+    self->visible |= 1u << kind;
+  else
+    self->visible &= ~(1u << kind);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (visible && (self->fetched_kinds & (1u << kind)) == 0)
+    fetch (self, TRUE);
+}
+
+gboolean
+aq_network_layer_get_kind_visible (AqNetworkLayer       *self,
+                                   AqNetworkFeatureKind  kind)
+{
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
+  return (self->visible & (1u << kind)) != 0;
+}
+
+void
+aq_network_layer_reload (AqNetworkLayer *self)
+{
+  g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
+  fetch (self, TRUE);
+}
+
+gboolean
+aq_network_layer_get_loading (AqNetworkLayer *self)
+{
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
+  return self->loading || self->settle_id != 0;
+}
+
+guint
+aq_network_layer_get_n_features (AqNetworkLayer       *self,
+                                 AqNetworkFeatureKind  kind)
+{
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), 0);
+
+  if (self->features == NULL || kind >= self->features->len)
+    return 0;
+  return ((GPtrArray *) g_ptr_array_index (self->features, kind))->len;
+}
+
+gboolean
+aq_network_layer_get_fetched_box (AqNetworkLayer *self,
+                                  double          box[4],
+                                  int            *min_dn)
+{
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
+
+  if (self->features == NULL)
+    return FALSE;
+  memcpy (box, self->fetched, 4 * sizeof (double));
+  if (min_dn != NULL)
+    *min_dn = self->fetched_dn;
+  return TRUE;
+}
+
+static void
+switch_cb (GtkSwitch      *toggle,
+           GParamSpec     *pspec,
+           AqNetworkLayer *self)
+{
+  AqNetworkFeatureKind kind = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "kind"));
+
+  aq_network_layer_set_kind_visible (self, kind, gtk_switch_get_active (toggle));
+}
+
+void
+aq_network_layer_add_toggles (AqNetworkLayer *self,
+                              GtkBox         *box)
+{
+  g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
+  g_return_if_fail (GTK_IS_BOX (box));
+
+  for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (_(toggles[i].title));
+      GtkWidget *toggle = gtk_switch_new ();
+      GtkWidget *swatch = gtk_label_new (NULL);
+      g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\">●</span>",
+                                                 toggles[i].swatch);
+
+      gtk_label_set_markup (GTK_LABEL (swatch), markup);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_switch_set_active (GTK_SWITCH (toggle),
+                             aq_network_layer_get_kind_visible (self, toggles[i].kind));
+      g_object_set_data (G_OBJECT (toggle), "kind", GUINT_TO_POINTER (toggles[i].kind));
+      g_signal_connect_object (toggle, "notify::active", G_CALLBACK (switch_cb), self, 0);
+      gtk_widget_set_name (toggle, toggles[i].title);
+      gtk_box_append (GTK_BOX (row), swatch);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), toggle);
+      gtk_box_append (box, row);
+    }
+}

@@ -23,6 +23,7 @@
 #include "aq-report-drill-window.h"
 #include "aq-report-panel.h"
 #include "aq-report-row-model.h"
+#include "aq-report-table.h"
 #include "aq-ui.h"
 #include "aq-window.h"
 
@@ -229,6 +230,34 @@ panel_running (gpointer data)
 }
 
 /* A newer layout cancels the query of the older one still in the warehouse. */
+/* The grand total, last of 200+ rows and the widest number, fits its column (not "316,082…"). */
+static void
+test_total_width (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) spec = aq_report_spec_new_from_data (
+    "{\"rows\": [\"district\", \"month\", \"customer_type\"], \"values\": [\"billed_qty\"]}",
+    -1, &error);
+  g_autoptr(AqReportResult) r = NULL;
+  g_autoptr(GPtrArray) columns = NULL;
+  guint last;
+
+  g_assert_no_error (error);
+  r = aq_report_run (db, aq_report_panel_get_catalog (panel), spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  last = aq_report_result_get_n_rows (r) - 1;
+  g_assert_cmpuint (last, >, 200);
+  g_assert_cmpint (aq_report_result_get_row_kind (r, last), ==, AQ_REPORT_ROW_TOTAL);
+  /* the case that was cut: the total wider than every value in the first 200 rows */
+  for (guint row = 0; row < 200; row++)
+    g_assert_cmpuint (aq_grid_display_width (aq_report_result_get_cell_text (r, row, 0)), <,
+                      aq_grid_display_width (aq_report_result_get_cell_text (r, last, 0)));
+  columns = aq_report_table_columns (r);
+  g_assert_cmpuint (columns->len, ==, 4);
+  g_assert_cmpuint (((AqGridColumn *) columns->pdata[3])->width_chars, >=,
+                    aq_grid_display_width (aq_report_result_get_cell_text (r, last, 0)));
+}
+
 static void
 test_cancel (void)
 {
@@ -814,6 +843,7 @@ main (int   argc,
   g_test_add_func ("/report-panel/export", test_export);
   g_test_add_func ("/report-panel/store", test_store);
   g_test_add_func ("/report-panel/list", test_list);
+  g_test_add_func ("/report-panel/total-width", test_total_width);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

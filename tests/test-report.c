@@ -283,6 +283,34 @@ test_pivot_subtotals (void)
   g_assert_nonnull (strstr (aq_report_result_get_sql (r), "GROUPING SETS"));
 }
 
+/* a level with one member only: no subtotal repeating that member's row */
+static void
+test_pivot_one_child (void)
+{
+  g_autoptr(AqReportSpec) spec = spec_from (
+    "{\"rows\": [\"district\", \"customer_type\"], \"values\": [\"billed_qty\"],"
+    " \"filters\": [{\"dimension\": \"customer_type\", \"op\": \"in\","
+    " \"values\": [\"residential\"]}]}");
+  g_autoptr(AqReportResult) r = run (spec, NULL);
+  gint64 districts = aq_test_query_int64 (db, "SELECT count(DISTINCT district_code) FROM"
+                                              " dm.cube_billing_monthly WHERE"
+                                              " customer_type = 'residential'");
+  guint n = aq_report_result_get_n_rows (r), details = 0, subtotals = 0;
+
+  g_assert_cmpint (districts, >, 1);
+  for (guint row = 0; row < n; row++)
+    if (aq_report_result_get_row_kind (r, row) == AQ_REPORT_ROW_DETAIL)
+      details++;
+    else if (aq_report_result_get_row_kind (r, row) == AQ_REPORT_ROW_SUBTOTAL)
+      subtotals++;
+  g_assert_cmpuint (details, ==, districts);
+  g_assert_cmpuint (subtotals, ==, 0);
+  g_assert_cmpint (aq_report_result_get_row_kind (r, n - 1), ==, AQ_REPORT_ROW_TOTAL);
+  assert_close (cell (r, n - 1, 0),
+                num1 ("SELECT sum(billed_qty) FROM dm.cube_billing_monthly"
+                      " WHERE customer_type = $1", "residential"));
+}
+
 static void
 test_pivot_columns (void)
 {
@@ -403,6 +431,9 @@ test_calculations (void)
     }
   assert_close (share, 1.0);
   g_assert_true (saw_rank1);
+  /* the total row is not ranked with the months it sums */
+  g_assert_cmpint (aq_report_result_get_row_kind (r, n - 1), ==, AQ_REPORT_ROW_TOTAL);
+  g_assert_false (aq_report_result_get_cell (r, n - 1, 4, NULL));
   g_assert_true (saw_yoy || g_strcmp0 (first_month, last_month) != 0);
   g_assert_cmpstr (aq_report_result_get_column_format (r, 1), ==, "0.0%");
   g_assert_cmpstr (aq_report_result_get_column_format (r, 4), ==, "0");
@@ -1075,6 +1106,7 @@ main (int   argc,
   g_test_add_func ("/report/catalog", test_catalog);
   g_test_add_func ("/report/pivot-subtotals", test_pivot_subtotals);
   g_test_add_func ("/report/pivot-columns", test_pivot_columns);
+  g_test_add_func ("/report/pivot-one-child", test_pivot_one_child);
   g_test_add_func ("/report/calculations", test_calculations);
   g_test_add_func ("/report/filters-params", test_filters_and_params);
   g_test_add_func ("/report/day-grained-filters", test_day_grained_filters);

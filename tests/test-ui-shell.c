@@ -264,7 +264,8 @@ test_window_panels_overview_and_connection (void)
                    AQ_CONNECTION_STATE_HEALTHY);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (button), "healthy"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (button), "unreachable"));
-  g_assert_true (g_str_has_prefix (aq_connection_button_get_text (button), DB_NAME "@"));
+  /* its name, not a socket path */
+  g_assert_cmpstr (aq_connection_button_get_text (button), ==, DB_NAME);
   g_assert_false (aq_connection_banner_get_revealed (banner));
 
   /* the warehouse goes away: the banner comes, the indicator turns red */

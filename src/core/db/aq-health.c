@@ -86,6 +86,7 @@ aq_health_report_copy (const AqHealthReport *report)
   copy = g_memdup2 (report, sizeof *report);
   copy->description = g_strdup (report->description);
   copy->server_version = g_strdup (report->server_version);
+  copy->name = g_strdup (report->name);
   return copy;
 }
 
@@ -96,6 +97,7 @@ aq_health_report_free (AqHealthReport *report)
     return;
   g_free (report->description);
   g_free (report->server_version);
+  g_free (report->name);
   g_free (report);
 }
 
@@ -136,6 +138,7 @@ aq_health_check (AqDb          *db,
 
   report = g_new0 (AqHealthReport, 1);
   report->description = aq_db_describe (db);
+  report->name = g_strdup (PQdb (aq_db_get_conn (db)));
   report->server_version = g_strdup (PQgetvalue (res, 0, 0));
   report->database_size = g_ascii_strtoll (PQgetvalue (res, 0, 1), NULL, 10);
   report->has_demo_data = g_str_equal (PQgetvalue (res, 0, 2), "t");

@@ -19,6 +19,7 @@ typedef struct
 {
   char     *description;     /* "aqueduct@/var/lib/aqueduct/warehouse", "dw@db.example:5432" */
   char     *server_version;  /* "15.20" */
+  char     *name;            /* the database's name, for a header: "aqueduct", "dw" */
   gint64    database_size;   /* bytes */
   gboolean  has_demo_data;   /* simulated source systems (src_* schemas) are there */
   gboolean  has_dw;          /* the pipelines have filled the dw layer */

@@ -316,8 +316,10 @@ _aq_report_compile_pivot (AqReportCompiler *c,
                                   "v.cl%s), 0) AS o%u", i, i, ckeys->str, i);
           break;
         case AQ_REPORT_CALC_RANK:
-          g_string_append_printf (sql, ", CASE WHEN v.o%u IS NULL THEN NULL ELSE rank() OVER "
-                                  "(PARTITION BY v.rl, v.cl%s", i, ckeys->str);
+          /* only detail rows are ranked (among their siblings); a subtotal has no rank */
+          g_string_append_printf (sql, ", CASE WHEN v.o%u IS NULL OR v.rl < %u THEN NULL "
+                                  "ELSE rank() OVER (PARTITION BY v.rl, v.cl%s", i, n,
+                                  ckeys->str);
           for (guint d = 0; d + 1 < n; d++)
             g_string_append_printf (sql, ", CASE WHEN v.rl > %u THEN v.k%u END", d + 1, d);
           g_string_append_printf (sql, " ORDER BY v.o%u DESC NULLS LAST) END AS o%u", i, i);
@@ -332,7 +334,7 @@ _aq_report_compile_pivot (AqReportCompiler *c,
   /* s: the sort value of each row's ancestors (the row's own value in the total column). */
   if (vs && n)
     {
-      g_string_append (sql, ", s AS (SELECT w.*");
+      g_string_append (sql, ", s0 AS (SELECT w.*");
       for (guint d = vs->within_groups ? n - 1 : 0; d < n; d++)
         {
           g_string_append_printf (sql, ", max(CASE WHEN w.rl = %u AND w.cl = 0 THEN w.o%u END) "
@@ -345,7 +347,23 @@ _aq_report_compile_pivot (AqReportCompiler *c,
       g_string_append (sql, " FROM w)");
     }
   else
-    g_string_append (sql, ", s AS (SELECT w.* FROM w)");
+    g_string_append (sql, ", s0 AS (SELECT w.* FROM w)");
+
+  /* s: without a subtotal row whose level has one member only (it would repeat that member's
+   * row); nc<d> counts a level-d row's children by their total-column rows. */
+  g_string_append (sql, ", s AS (SELECT * FROM (SELECT s0.*");
+  for (guint d = 1; d < n; d++)
+    {
+      g_string_append_printf (sql, ", count(*) FILTER (WHERE s0.rl = %u AND s0.cl = 0) OVER "
+                              "(PARTITION BY s0.k0", d + 1);
+      for (guint e = 1; e < d; e++)
+        g_string_append_printf (sql, ", s0.k%u", e);
+      g_string_append_printf (sql, ") AS nc%u", d);
+    }
+  g_string_append (sql, " FROM s0) t WHERE true");
+  for (guint d = 1; d < n; d++)
+    g_string_append_printf (sql, " AND NOT (t.rl = %u AND t.nc%u = 1)", d, d);
+  g_string_append (sql, ")");
 
   /* Orders: a rolled-up level after its members, then the dimension's own order. */
   for (guint d = 0; d < m; d++)

@@ -1,7 +1,7 @@
 /* aq-connection-button.c — which warehouse, and whether it answers, in the header bar
  *
  * A dot (green: healthy, red: unreachable, grey: connecting) and the warehouse's name; the
- * popover has the details and the way to the connection preferences. The state is also a CSS
+ * popover has the details (where it is: host or socket) and the way to the connection preferences. The state is also a CSS
  * class on the widget ("healthy", "unreachable", "connecting") for the style sheet and tests.
  */
 #define G_LOG_DOMAIN "aq-connection-button"
@@ -81,9 +81,10 @@ update (AqConnectionButton *self)
       break;
     }
 
-  /* While unreachable the name of the warehouse from the last good check still says which
-   * one is meant; before any good check there is only the state. */
-  name = report ? report->description : state_text;
+  /* The warehouse's name (its database's, not a socket path; the popover has where it is).
+   * While unreachable the name from the last good check still says which one is meant; before
+   * any good check there is only the state. */
+  name = report ? report->name : state_text;
   gtk_label_set_label (self->label, name);
   gtk_label_set_label (self->state_label, state_text);
   gtk_label_set_label (self->description_label, report ? report->description : "—");

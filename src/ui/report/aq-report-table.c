@@ -169,8 +169,12 @@ aq_report_table_columns (AqReportResult *result)
           for (guint l = n_levels; l > 0 && title == NULL; l--)
             title = aq_report_result_get_column_header (result, c, l - 1);
         }
-      for (guint r = 0; r < MIN (n_rows, 200); r++)
-        width = MAX (width, aq_grid_display_width (aq_report_result_get_cell_text (result, r, c)));
+      /* the first rows, and every total and subtotal (the widest values, often far down) */
+      for (guint r = 0, extra = 0; r < n_rows; r++)
+        if (r < 200 || (aq_report_result_get_row_kind (result, r) != AQ_REPORT_ROW_DETAIL
+                        && extra++ < 2000))
+          width = MAX (width,
+                       aq_grid_display_width (aq_report_result_get_cell_text (result, r, c)));
       g_ptr_array_add (columns, aq_grid_column_new (title, TRUE, width));
     }
   return columns;

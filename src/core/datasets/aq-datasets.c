@@ -575,7 +575,7 @@ static const char *search_sql[] = {
   "FROM meta.report r",
 
   "INSERT INTO meta.dataset_search (kind, key, title, detail, layer, haystack, rank) "
-  "SELECT DISTINCT 'api', l.to_node, substr(l.to_node, 5), '', 'api', lower(l.to_node), 20 "
+  "SELECT DISTINCT 'api', l.to_node, substr(l.to_node, 5), '', 'api', lower(l.to_node), 5 "
   "FROM meta.dataset_lineage l WHERE l.via_kind = 'api' AND l.to_node LIKE 'api:%'",
 };
 

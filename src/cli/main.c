@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aq-ctl.h"
+#include "aq-api-lineage.h"
 #include "aq-delivery.h"
 #include "aq-ctl-build-tree.h"
 
@@ -63,6 +64,7 @@ main (int   argc,
   g_set_prgname ("aqueductctl");
   aq_core_init ();
   aq_delivery_register ();
+  aq_api_lineage_register ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)

@@ -3,6 +3,7 @@
 
 #include "aq-api.h"
 #include "aq-api-store.h"
+#include "aq-api-lineage.h"
 #include "aq-audit.h"
 #include "aq-catalog.h"
 #include "aq-catalog-seed.h"

@@ -930,6 +930,32 @@ aq_api_check_run (AqDb        *db,
                       (const char * const *) bound->values->pdata, error);
 }
 
+char *
+aq_api_probe_sql (const AqApi *api)
+{
+  GString *sql;
+
+  g_return_val_if_fail (api != NULL, NULL);
+
+  if (api->template == NULL)
+    return NULL;
+  sql = g_string_new (NULL);
+  for (guint i = 0; i < api->template->parts->len; i++)
+    {
+      Part *part = &g_array_index (api->template->parts, Part, i);
+      AqApiParam *param;
+
+      if (part->kind == PART_TEXT)
+        {
+          g_string_append (sql, part->text);
+          continue;
+        }
+      param = g_ptr_array_index (api->params, part->param);
+      g_string_append_printf (sql, "(NULL::%s)", type_casts[param->type]);
+    }
+  return g_string_free (sql, FALSE);
+}
+
 /* ---- running ---- */
 
 void

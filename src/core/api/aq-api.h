@@ -137,6 +137,10 @@ PGresult   *aq_api_check_run   (AqDb        *db,
                                 const AqApi *api,
                                 GError     **error);
 
+/* The template with every clause on and each parameter a typed NULL: a statement with no
+ * parameters that names every relation and column the API can read (its lineage). NULL for a
+ * forwarded API. */
+char       *aq_api_probe_sql   (const AqApi *api);
 /* What a page of answer holds. */
 typedef struct
 {

@@ -338,7 +338,11 @@ fingerprint (AqDb       *db,
                         "SELECT (SELECT coalesce(md5(string_agg(id || definition, ',' "
                         "          ORDER BY id)), '') FROM meta.indicator) || "
                         "       (SELECT coalesce(md5(string_agg(name || ':' || version || ':' "
-                        "          || definition::text, ',' ORDER BY name)), '') FROM meta.report)",
+                        "          || definition::text, ',' ORDER BY name)), '') FROM meta.report) || "
+                        /* the published APIs (their provider adds them; issue 13) */
+                        "       (SELECT coalesce(md5(string_agg(name || ':' || "
+                        "          coalesce(published_version, 0), ',' ORDER BY name)), '') "
+                        "        FROM meta.api)",
                         0, NULL, error);
   if (result == NULL)
     return NULL;
@@ -571,7 +575,7 @@ static const char *search_sql[] = {
   "FROM meta.report r",
 
   "INSERT INTO meta.dataset_search (kind, key, title, detail, layer, haystack, rank) "
-  "SELECT DISTINCT 'api', l.to_node, substr(l.to_node, 5), '', 'api', lower(l.to_node), 20 "
+  "SELECT DISTINCT 'api', l.to_node, substr(l.to_node, 5), '', 'api', lower(l.to_node), 5 "
   "FROM meta.dataset_lineage l WHERE l.via_kind = 'api' AND l.to_node LIKE 'api:%'",
 };
 

@@ -23,6 +23,7 @@ aq_ui_init (void)
   if (g_once_init_enter (&initialized))
     {
       aq_core_init ();
+      aq_api_lineage_register ();
       aq_ui_register_resource ();
       g_once_init_leave (&initialized, 1);
     }

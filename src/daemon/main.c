@@ -102,15 +102,15 @@ main (int   argc,
       g_printerr (_("aqueductd: cannot listen: %s\n"), error->message);
       return 1;
     }
+  loop = g_main_loop_new (NULL, FALSE);
+  the_daemon = daemon;
+  /* before the line below: whoever reads it may stop us at once, and must get a graceful stop */
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  aq_daemon_start (daemon);
   /* one line a supervisor (or a test) can read to find us */
   g_print ("listening on http://%s:%u/\n", aq_daemon_get_address (daemon),
            aq_daemon_get_port (daemon));
-
-  loop = g_main_loop_new (NULL, FALSE);
-  the_daemon = daemon;
-  aq_daemon_start (daemon);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
   g_main_loop_run (loop);
   return 0;
 }

@@ -219,19 +219,24 @@ screenshot_ready (AqApplication *self,
   return page == NULL || !aq_panel_get_loading (page);
 }
 
-static void
+/* Returns FALSE, saying nothing, when the capture failed and may be tried again on a later
+ * frame (a window that has not produced a frame yet, as on a loaded machine). */
+static gboolean
 screenshot_take (AqApplication *self,
-                 const char    *panel,
-                 const char    *file)
+                 const char    *file,
+                 gboolean       last_try)
 {
   g_autoptr(GError) error = NULL;
 
   if (!aq_screenshot_save_png (self->kiosk ? GTK_WIDGET (self->kiosk)
                                             : GTK_WIDGET (self->shot_window), file, &error))
     {
+      if (!last_try)
+        return FALSE;
       g_printerr ("aqueduct: %s\n", error->message);
       self->exit_status = 1;
     }
+  return TRUE;
 }
 
 /* Waits, frame by frame, until the panel has its data (or the time is up), then lets two more
@@ -260,10 +265,15 @@ screenshot_tick_cb (GtkWidget     *widget,
       return G_SOURCE_CONTINUE;
     }
 
-  if (timed_out)
+  if (!screenshot_take (self, file, timed_out))
+    {
+      self->shot_frames = 0;
+      gtk_widget_queue_draw (widget);
+      return G_SOURCE_CONTINUE;
+    }
+  if (timed_out && !screenshot_ready (self, panel))
     g_printerr (_("aqueduct: the %s panel was still loading after 10 s; the screenshot shows "
                   "it that way\n"), panel);
-  screenshot_take (self, panel, file);
 
   self->shot_index++;
   screenshot_next (self);

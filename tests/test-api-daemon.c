@@ -3,7 +3,8 @@
  * and oversized calls refused with their codes before the warehouse is touched (its query
  * counter does not move); SQL meta-characters bound; the call log written in batches; a new
  * API served without a restart; a forwarded API through a local backend, with its timeout and
- * circuit breaker.
+ * circuit breaker; the day's quota and the nonces kept across a daemon killed and started again.
+ * The daemon and the signer share a pinned clock (AQUEDUCT_NOW), so no check meets midnight.
  */
 #include "aq-test-util.h"
 
@@ -28,6 +29,10 @@ static char *app_key;
 static char *secret;
 static char *account;
 static SoupSession *session;
+static char *conninfo;
+
+/* The instant the daemon and the test sign at: the day's quota is counted in one day. */
+#define PINNED_NOW "2026-11-20T10:00:00+08:00"
 
 /* ---- the backend a forwarded API calls: its own thread and main context ---- */
 
@@ -112,6 +117,8 @@ daemon_start (Daemon     *d,
   const char *argv[] = { g_getenv ("AQUEDUCTD"), "--port", "0", "--config", NULL, NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
                                          database_url, TRUE);
+  g_auto(GStrv) pinned_envp = g_environ_setenv (g_strdupv (envp), "AQUEDUCT_NOW", PINNED_NOW,
+                                                TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
 
@@ -121,7 +128,7 @@ daemon_start (Daemon     *d,
                        "breaker_failures=3\nbreaker_open_ms=60000\n", -1, &error);
   g_assert_no_error (error);
   argv[4] = d->config;
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+  g_spawn_async_with_pipes (NULL, (char **) argv, pinned_envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                             &d->pid, NULL, &d->out_fd, NULL, &error);
   g_assert_no_error (error);
   line = aq_test_read_line (d->out_fd, -1, 60, "aqueductd's “listening on” line");
@@ -139,6 +146,22 @@ daemon_stop (Daemon *d)
   waitpid (d->pid, &status, 0);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_spawn_close_pid (d->pid);
+  close (d->out_fd);
+  g_unlink (d->config);
+  g_free (d->config);
+  g_free (d->base);
+}
+
+/* A crash: SIGKILL, nothing flushed at exit. */
+static void
+daemon_kill (Daemon *d)
+{
+  int status = 0;
+
+  kill (d->pid, SIGKILL);
+  waitpid (d->pid, &status, 0);
+  g_assert_true (WIFSIGNALED (status));
   g_spawn_close_pid (d->pid);
   close (d->out_fd);
   g_unlink (d->config);
@@ -195,7 +218,7 @@ signed_call_full (const char *key,
 {
   g_autoptr(GHashTable) headers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autofree char *ts = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                         g_get_real_time () / G_USEC_PER_SEC + skew);
+                                         aq_clock_now_unix_usec () / G_USEC_PER_SEC + skew);
   g_autofree char *fresh = aq_api_random_token (12);
   const char *n = nonce ? nonce : fresh;
   g_autofree char *sig = aq_api_sign (sec, method, path, query, body, body ? strlen (body) : 0,
@@ -567,11 +590,89 @@ test_forward (void)
   g_assert_cmpuint (status, ==, 200);
 }
 
+static gint64
+count_where (const char *sql,
+             const char *param)
+{
+  const char *params[] = { app_key, param };
+  gint64 value = -1;
+  g_autoptr(GError) error = NULL;
+
+  aq_db_query_int64 (db, sql, 2, params, &value, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+/* Waits (at most a minute) until @sql (params: the app, @param) answers @want. */
+static void
+wait_for_count (const char *sql,
+                const char *param,
+                gint64      want)
+{
+  for (guint i = 0; i < 600 && count_where (sql, param) != want; i++)
+    g_usleep (100000);
+  g_assert_cmpint (count_where (sql, param), ==, want);
+}
+
+/* A daemon killed (no clean stop) and started again still refuses a nonce of the first run
+ * and keeps counting the day's quota: what it knew was in the warehouse within a flush. */
+static void
+test_restart_keeps_quotas_and_nonces (void)
+{
+  g_autofree char *query = g_strdup_printf ("account=%s", account);
+  g_autofree char *nonce = aq_api_random_token (12);
+  gint64 queries;
+  guint status = 0;
+  char *body;
+
+  /* bill_receivables: 4 calls a day; two now, the first with a nonce to replay later */
+  body = signed_call_full (app_key, secret, "GET", "/api/v1/bill_receivables", query, NULL, 0,
+                           nonce, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  body = signed_get ("/api/v1/bill_receivables", query, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  /* the flush wrote them (batched: no write on the request path) */
+  wait_for_count ("SELECT coalesce(sum(calls), 0) FROM meta.api_quota_day"
+                  " WHERE app_key = $1 AND api = $2", "bill_receivables", 2);
+  wait_for_count ("SELECT count(*) FROM meta.api_nonce WHERE app_key = $1 AND nonce = $2",
+                  nonce, 1);
+
+  daemon_kill (&daemon_);
+  daemon_start (&daemon_, conninfo);
+  wait_for_catalog ();
+  queries = metric ("aqueduct_api_warehouse_queries_total");
+
+  /* the same call again, same nonce and timestamp: refused without a query */
+  body = signed_call_full (app_key, secret, "GET", "/api/v1/bill_receivables", query, NULL, 0,
+                           nonce, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_cmpint (answer_code (body), ==, AQ_API_REPLAYED);
+  g_free (body);
+  g_assert_cmpint (metric ("aqueduct_api_warehouse_queries_total"), ==, queries);
+
+  /* the quota continues: two more calls, then the day is used up */
+  for (guint i = 0; i < 2; i++)
+    {
+      body = signed_get ("/api/v1/bill_receivables", query, &status);
+      g_assert_cmpuint (status, ==, 200);
+      g_free (body);
+    }
+  body = signed_get ("/api/v1/bill_receivables", query, &status);
+  g_assert_cmpuint (status, ==, 429);
+  g_assert_cmpint (answer_code (body), ==, AQ_API_DAILY_QUOTA);
+  g_free (body);
+  wait_for_count ("SELECT coalesce(sum(calls), 0) FROM meta.api_quota_day"
+                  " WHERE app_key = $1 AND api = $2 AND day = '2026-11-20'", "bill_receivables",
+                  4);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *conninfo = NULL;
+  g_autoptr(GDateTime) pinned = g_date_time_new_from_iso8601 (PINNED_NOW, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(AqApiApp) app = NULL;
   g_autoptr(GAsyncQueue) ready = g_async_queue_new ();
@@ -579,6 +680,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  aq_clock_pin (pinned);
   backend_context = g_main_context_new ();
   g_thread_unref (g_thread_new ("backend", backend_thread, ready));
   g_async_queue_pop (ready);
@@ -598,6 +700,8 @@ main (int   argc,
   g_assert_no_error (error);
   aq_api_grant_decide (db, app_key, "withholding", "approved", 1000, 3, 0, NULL, &error);
   g_assert_no_error (error);
+  aq_api_grant_decide (db, app_key, "bill_receivables", "approved", 1000, 4, 0, NULL, &error);
+  g_assert_no_error (error);
   aq_api_grant_decide (db, app_key, "meter_info", "approved", 1000, 1000, 
                        g_date_time_to_unix (past) * G_USEC_PER_SEC, NULL, &error);
   g_assert_no_error (error);
@@ -613,11 +717,14 @@ main (int   argc,
   g_test_add_func ("/api-daemon/call-log", test_call_log);
   g_test_add_func ("/api-daemon/reload", test_reload);
   g_test_add_func ("/api-daemon/forward", test_forward);
+  g_test_add_func ("/api-daemon/restart-keeps-quotas-and-nonces",
+                   test_restart_keeps_quotas_and_nonces);
   status = g_test_run ();
 
   daemon_stop (&daemon_);
   g_clear_object (&session);
   g_clear_object (&db);
+  g_free (conninfo);
   aq_test_drop_database ("t_api_daemon");
   return status;
 }

@@ -4,6 +4,7 @@
 #include "aq-api.h"
 #include "aq-api-store.h"
 #include "aq-api-lineage.h"
+#include "aq-api-state.h"
 #include "aq-audit.h"
 #include "aq-catalog.h"
 #include "aq-catalog-seed.h"

@@ -15,106 +15,25 @@
  * refused or answered, is counted for /metrics and buffered for meta.api_call, written once
  * a second in one batch (aq_api_log_write) by a thread of its own.
  *
- * Forwarded APIs (kind "forward") call the business system's URL with the declared
- * parameters, under the same keys, grants, limits and logs; a timeout cancels the request,
- * and after [api] breaker_failures failures in a row the breaker opens for breaker_open_ms:
- * calls are refused at once (503) instead of piling up on a dead system.
+ * Quotas and nonces outlive a restart (026_api_state.sql): the same flush adds the calls each
+ * grant used since the last flush to the day's count and stores the nonces accepted — one COPY
+ * and one statement per table a second, never a write per call — and the first catalog load
+ * reads them back, before any call is answered. A clean stop flushes; a crash loses at most
+ * the last second.
+ *
+ * Forwarded APIs (kind "forward") are in aq-api-forward.c.
  */
 #define G_LOG_DOMAIN "aqueductd"
 
 #include "config.h"
 
-#include "aq-api-service.h"
+#include "aq-api-service-private.h"
 
 #include <string.h>
 
-#include "aqueduct-core.h"
-#include "aq-token-bucket.h"
-
-#define N_BUCKETS 13
 static const double bucket_bounds_ms[N_BUCKETS - 1] = {
   1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000,
 };
-
-#define MAX_NONCE_LENGTH 64
-#define MAX_LOG_BACKLOG  200000   /* calls kept while the warehouse cannot take the log */
-
-typedef struct
-{
-  AqTokenBucket bucket;
-  double        rate;
-  int           day;
-  guint         used_today;
-} Quota;
-
-typedef struct
-{
-  guint64 buckets[N_BUCKETS];
-  double  sum_seconds;
-  guint64 count;
-} Histogram;
-
-typedef struct
-{
-  guint  failures;
-  gint64 open_until;   /* monotonic µs */
-} Breaker;
-
-struct _AqApiService
-{
-  SoupServer    *server;
-  char          *conninfo;
-  gboolean       enabled;
-  guint          pool_size;
-  guint          reload_ms;
-  gint64         window_s;
-  gsize          max_body;
-  gsize          max_query;
-  guint          statement_timeout_ms;
-  guint          breaker_failures;
-  guint          breaker_open_ms;
-
-  AqApiCatalog  *catalog;
-  GThreadPool   *pool;
-  GAsyncQueue   *idle;          /* AqDb ready to answer */
-  gint           connections;   /* atomic: open ones */
-  gint           warehouse_queries;  /* atomic */
-
-  GHashTable    *nonces;        /* "app\nnonce" → expiry (unix s) */
-  GHashTable    *quotas;        /* "app\napi" → Quota */
-  GHashTable    *breakers;      /* api → Breaker */
-  GHashTable    *counters;      /* "api\tapp\tcode" → guint64 */
-  GHashTable    *histograms;    /* api → Histogram */
-
-  GPtrArray     *log;
-  gboolean       flushing;
-  AqDb          *log_db;        /* the flush thread's */
-  gboolean       reloading;
-  AqDb          *meta_db;       /* the reload thread's */
-  guint64        reloads;
-  guint64        reload_failures;
-  guint          reload_id;
-  guint          flush_id;
-  SoupSession   *session;
-};
-
-typedef struct
-{
-  AqApiService      *self;
-  SoupServerMessage *msg;
-  gint64             t0;
-  char              *app_key;
-  AqApi             *api;
-  AqApiBound        *bound;
-  AqApiPage         *page;
-  AqApiCode          code;
-  char              *message;
-  GCancellable      *cancellable;
-  guint              timeout_id;
-  SoupMessage       *forward;
-} Call;
-
-/* ---- auxiliary methods ---- */
 
 static void
 call_free (Call *call)
@@ -144,6 +63,26 @@ today (void)
 
   g_date_time_get_ymd (now, &y, &m, &d);
   return y * 10000 + m * 100 + d;
+}
+
+static char *
+day_text (int day)
+{
+  return g_strdup_printf ("%04d-%02d-%02d", day / 10000, day / 100 % 100, day % 100);
+}
+
+/* Adds @calls to "@key" of a GUINT_TO_POINTER-valued table. */
+static void
+add_calls (GHashTable *table,
+           const char *key,
+           guint       calls)
+{
+  gpointer old = NULL;
+
+  if (g_hash_table_lookup_extended (table, key, NULL, &old))
+    g_hash_table_replace (table, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + calls));
+  else
+    g_hash_table_insert (table, g_strdup (key), GUINT_TO_POINTER (calls));
 }
 
 static void
@@ -196,8 +135,8 @@ count_call (AqApiService *self,
 }
 
 /* Answers @call (main thread) and frees it. */
-static void
-finish (Call *call)
+void
+_aq_api_call_finish (Call *call)
 {
   AqApiService *self = call->self;
   guint http = aq_api_code_status (call->code);
@@ -213,15 +152,24 @@ finish (Call *call)
   call_free (call);
 }
 
+void
+_aq_api_call_refuse (Call       *call,
+                     AqApiCode   code,
+                     const char *message)
+{
+  call->code = code;
+  g_free (call->message);
+  call->message = g_strdup (message);
+  _aq_api_call_finish (call);
+}
+
+/* the checks' short name for it */
 static void
 refuse (Call       *call,
         AqApiCode   code,
         const char *message)
 {
-  call->code = code;
-  g_free (call->message);
-  call->message = g_strdup (message);
-  finish (call);
+  _aq_api_call_refuse (call, code, message);
 }
 
 /* ---- the pool ---- */
@@ -232,7 +180,7 @@ worker_done_cb (gpointer data)
   Call *call = data;
 
   soup_server_message_unpause (call->msg);
-  finish (call);
+  _aq_api_call_finish (call);
   return G_SOURCE_REMOVE;
 }
 
@@ -286,148 +234,6 @@ worker (gpointer data,
 }
 
 /* ---- forwarding ---- */
-
-static Breaker *
-breaker_for (AqApiService *self,
-             const char   *api)
-{
-  Breaker *breaker = g_hash_table_lookup (self->breakers, api);
-
-  if (breaker == NULL)
-    {
-      breaker = g_new0 (Breaker, 1);
-      g_hash_table_insert (self->breakers, g_strdup (api), breaker);
-    }
-  return breaker;
-}
-
-static gboolean
-forward_timeout_cb (gpointer data)
-{
-  Call *call = data;
-
-  call->timeout_id = 0;
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-forward_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Call *call = user_data;
-  AqApiService *self = call->self;
-  Breaker *breaker = breaker_for (self, call->api->name);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result,
-                                                               &error);
-  guint status = soup_message_get_status (call->forward);
-  gboolean failed = TRUE;
-
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
-  soup_server_message_unpause (call->msg);
-  if (bytes == NULL)
-    {
-      gboolean timeout = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-      call->code = timeout ? AQ_API_BACKEND_TIMEOUT : AQ_API_BACKEND;
-      call->message = g_strdup (timeout ? "The business system did not answer in time"
-                                        : "The business system cannot be reached");
-    }
-  else if (status >= 200 && status < 300)
-    {
-      g_autoptr(GError) json_error = NULL;
-      g_autoptr(JsonNode) node = aq_json_read (g_bytes_get_data (bytes, NULL),
-                                               g_bytes_get_size (bytes), AQ_JSON_LIMIT_ANSWER,
-                                               &json_error);
-
-      if (node == NULL)
-        {
-          call->code = AQ_API_BACKEND;
-          call->message = g_strdup ("The business system's answer is not JSON");
-        }
-      else
-        {
-          call->page = g_new0 (AqApiPage, 1);
-          call->page->data = g_string_new_len (g_bytes_get_data (bytes, NULL),
-                                               g_bytes_get_size (bytes));
-          call->page->total = -1;
-          call->page->rows = JSON_NODE_HOLDS_ARRAY (node)
-                             ? json_array_get_length (json_node_get_array (node)) : 1;
-          call->code = AQ_API_OK;
-          failed = FALSE;
-        }
-    }
-  else
-    {
-      call->code = AQ_API_BACKEND;
-      call->message = g_strdup_printf ("The business system answered HTTP %u", status);
-      failed = status >= 500;
-    }
-
-  if (failed)
-    {
-      breaker->failures++;
-      if (breaker->failures >= self->breaker_failures)
-        {
-          breaker->open_until = g_get_monotonic_time () + self->breaker_open_ms * 1000;
-          /* after the pause one more failure opens it again; a success closes it */
-          breaker->failures = self->breaker_failures - 1;
-          g_message ("api %s: breaker open for %u ms", call->api->name, self->breaker_open_ms);
-        }
-    }
-  else
-    breaker->failures = 0;
-  finish (call);
-}
-
-static void
-forward (Call       *call,
-         GHashTable *query,
-         GBytes     *body)
-{
-  AqApiService *self = call->self;
-  Breaker *breaker = breaker_for (self, call->api->name);
-  g_autoptr(GHashTable) pass = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *encoded = NULL;
-  g_autofree char *url = NULL;
-
-  if (breaker->open_until > g_get_monotonic_time ())
-    {
-      refuse (call, AQ_API_BACKEND_OPEN,
-              "The business system is failing; calls are paused for a moment");
-      return;
-    }
-  /* only the declared fields go on */
-  for (guint i = 0; query && i < call->api->params->len; i++)
-    {
-      AqApiParam *param = g_ptr_array_index (call->api->params, i);
-      const char *value = g_hash_table_lookup (query, param->name);
-
-      if (value)
-        g_hash_table_insert (pass, param->name, (gpointer) value);
-    }
-  encoded = soup_form_encode_hash (pass);
-  url = *encoded ? g_strconcat (call->api->forward_url,
-                                strchr (call->api->forward_url, '?') ? "&" : "?", encoded, NULL)
-                 : g_strdup (call->api->forward_url);
-  call->forward = soup_message_new (call->api->forward_method, url);
-  if (call->forward == NULL)
-    {
-      refuse (call, AQ_API_BACKEND, "The API's backend URL is not valid");
-      return;
-    }
-  if (body && g_bytes_get_size (body) > 0)
-    soup_message_set_request_body_from_bytes (call->forward, "application/json", body);
-  call->cancellable = g_cancellable_new ();
-  call->timeout_id = g_timeout_add (call->api->timeout_ms, forward_timeout_cb, call);
-  soup_server_message_pause (call->msg);
-  soup_session_send_and_read_async (self->session, call->forward, G_PRIORITY_DEFAULT,
-                                    call->cancellable, forward_done_cb, call);
-}
-
-/* ---- checking a call ---- */
 
 static gboolean
 check_signature (AqApiService      *self,
@@ -491,6 +297,8 @@ check_signature (AqApiService      *self,
       refuse (call, AQ_API_REPLAYED, "This nonce was used already: every call needs a new one");
       return FALSE;
     }
+  g_hash_table_insert (self->nonces_new, g_strdup (nonce_key),
+                       (gpointer) (gintptr) (ts + self->window_s + 1));
   g_hash_table_insert (self->nonces, g_steal_pointer (&nonce_key),
                        (gpointer) (gintptr) (ts + self->window_s + 1));
   return TRUE;
@@ -546,6 +354,13 @@ check_grant (AqApiService *self,
       return FALSE;
     }
   quota->used_today++;
+  {
+    g_autofree char *date = day_text (day);
+    g_autofree char *day_key = g_strconcat (call->app_key, "\n", call->api->name, "\n", date,
+                                            NULL);
+
+    add_calls (self->quota_new, day_key, 1);
+  }
   return TRUE;
 }
 
@@ -684,7 +499,7 @@ api_cb (SoupServer        *server,
 
   if (g_str_equal (api->kind, "forward"))
     {
-      forward (call, query, body);
+      _aq_api_forward (call, query, body);
       return;
     }
   input = read_input (self, query, body, &error);
@@ -702,11 +517,24 @@ api_cb (SoupServer        *server,
 
 /* ---- reload and log threads ---- */
 
+/* What a reload brings back: a new catalog (or NULL: unchanged) and, on the first load only,
+ * the state a previous run left in the warehouse. */
 typedef struct
 {
-  gint64        generation;
   AqApiCatalog *catalog;
+  int           day;
+  GHashTable   *quota_calls;   /* "app\napi" → calls on @day */
+  GHashTable   *nonces;        /* "app\nnonce" → expiry */
 } Reload;
+
+static void
+reload_free (Reload *reload)
+{
+  g_clear_pointer (&reload->catalog, aq_api_catalog_unref);
+  g_clear_pointer (&reload->quota_calls, g_hash_table_unref);
+  g_clear_pointer (&reload->nonces, g_hash_table_unref);
+  g_free (reload);
+}
 
 static void
 reload_thread (GTask        *task,
@@ -718,7 +546,7 @@ reload_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   gint64 current = self->catalog ? self->catalog->generation : -1;
   gint64 generation = 0;
-  AqApiCatalog *catalog;
+  Reload *reload;
 
   if (self->meta_db && !aq_db_is_ok (self->meta_db))
     g_clear_object (&self->meta_db);
@@ -735,11 +563,60 @@ reload_thread (GTask        *task,
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
-  catalog = aq_api_catalog_load (self->meta_db, &error);
-  if (catalog == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+  reload = g_new0 (Reload, 1);
+  if (current < 0)
+    {
+      g_autofree char *date = NULL;
+
+      /* the first load: nothing is answered before the last run's quotas and nonces are in */
+      reload->day = today ();
+      date = day_text (reload->day);
+      reload->quota_calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      reload->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (!aq_api_state_read (self->meta_db, date, now_unix_s (), reload->quota_calls,
+                              reload->nonces, &error))
+        {
+          reload_free (reload);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  reload->catalog = aq_api_catalog_load (self->meta_db, &error);
+  if (reload->catalog == NULL)
+    {
+      reload_free (reload);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
   else
-    g_task_return_pointer (task, catalog, (GDestroyNotify) aq_api_catalog_unref);
+    g_task_return_pointer (task, reload, (GDestroyNotify) reload_free);
+}
+
+/* The counts and nonces a previous run stored, before the first call is answered. */
+static void
+restore_state (AqApiService *self,
+               Reload       *reload)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, reload->nonces);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_replace (self->nonces, g_strdup (key), value);
+  g_hash_table_iter_init (&iter, reload->quota_calls);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Quota *quota = g_hash_table_lookup (self->quotas, key);
+
+      if (quota == NULL)
+        {
+          quota = g_new0 (Quota, 1);
+          g_hash_table_insert (self->quotas, g_strdup (key), quota);
+        }
+      quota->day = reload->day;
+      quota->used_today = GPOINTER_TO_UINT (value);
+    }
+  g_message ("api: restored %u nonces and %u quotas of the day",
+             g_hash_table_size (reload->nonces), g_hash_table_size (reload->quota_calls));
 }
 
 static void
@@ -749,7 +626,8 @@ reload_done_cb (GObject      *object,
 {
   AqApiService *self = user_data;
   g_autoptr(GError) error = NULL;
-  AqApiCatalog *catalog = g_task_propagate_pointer (G_TASK (result), &error);
+  Reload *reload = g_task_propagate_pointer (G_TASK (result), &error);
+  AqApiCatalog *catalog;
 
   self->reloading = FALSE;
   if (error)
@@ -758,8 +636,12 @@ reload_done_cb (GObject      *object,
       g_warning ("api: cannot read the API catalog: %s", error->message);
       return;
     }
-  if (catalog == NULL)
+  if (reload == NULL)
     return;
+  if (reload->nonces)
+    restore_state (self, reload);
+  catalog = g_steal_pointer (&reload->catalog);
+  reload_free (reload);
   g_clear_pointer (&self->catalog, aq_api_catalog_unref);
   self->catalog = catalog;
   self->reloads++;
@@ -801,24 +683,65 @@ reload_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* One flush: the calls to log, and the quota counts and nonces that changed since the last;
+ * each part that could not be written goes back to wait for the next flush. */
+typedef struct
+{
+  AqApiService *self;
+  GPtrArray    *log;
+  GHashTable   *quota_new;
+  GHashTable   *nonces_new;
+  gboolean      log_written;
+  gboolean      state_written;
+  GError       *error;
+} Flush;
+
+static void
+flush_free (Flush *flush)
+{
+  g_clear_pointer (&flush->log, g_ptr_array_unref);
+  g_clear_pointer (&flush->quota_new, g_hash_table_unref);
+  g_clear_pointer (&flush->nonces_new, g_hash_table_unref);
+  g_clear_error (&flush->error);
+  g_free (flush);
+}
+
+static GHashTable *
+new_calls_table (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Writes @flush's parts on @db (blocking; the flush thread, or the main thread at shutdown). */
+static void
+flush_write (Flush *flush,
+             AqDb  *db)
+{
+  flush->log_written = flush->log->len == 0
+                       || aq_api_log_write (db, flush->log, &flush->error);
+  if (flush->error == NULL)
+    flush->state_written = (g_hash_table_size (flush->quota_new) == 0
+                            && g_hash_table_size (flush->nonces_new) == 0)
+                           || aq_api_state_write (db, flush->quota_new, flush->nonces_new,
+                                                  now_unix_s (), &flush->error);
+}
+
 static void
 flush_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  AqApiService *self = g_object_get_data (G_OBJECT (task), "service");
-  GPtrArray *batch = task_data;
-  g_autoptr(GError) error = NULL;
+  Flush *flush = task_data;
+  AqApiService *self = flush->self;
 
   if (self->log_db && !aq_db_is_ok (self->log_db))
     g_clear_object (&self->log_db);
   if (self->log_db == NULL)
-    self->log_db = aq_connection_open (self->conninfo, &error);
-  if (self->log_db == NULL || !aq_api_log_write (self->log_db, batch, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+    self->log_db = aq_connection_open (self->conninfo, &flush->error);
+  if (self->log_db)
+    flush_write (flush, self->log_db);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -827,17 +750,49 @@ flush_done_cb (GObject      *object,
                gpointer      user_data)
 {
   AqApiService *self = user_data;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *batch = g_task_get_task_data (G_TASK (result));
+  Flush *flush = g_task_get_task_data (G_TASK (result));
+  gint64 now = now_unix_s ();
+  GHashTableIter iter;
+  gpointer key, value;
 
   self->flushing = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (flush->error)
+    g_warning ("api: call log or quotas not written (kept for the next try): %s",
+               flush->error->message);
+  if (!flush->log_written)
     {
-      g_warning ("api: call log not written (kept for the next try): %s", error->message);
       /* the batch goes back in front of what came since */
-      g_ptr_array_extend_and_steal (batch, g_steal_pointer (&self->log));
-      self->log = g_ptr_array_ref (batch);
+      g_ptr_array_extend_and_steal (flush->log, g_steal_pointer (&self->log));
+      self->log = g_steal_pointer (&flush->log);
+      if (self->log->len > MAX_LOG_BACKLOG)
+        g_ptr_array_remove_range (self->log, MAX_LOG_BACKLOG, self->log->len - MAX_LOG_BACKLOG);
     }
+  if (!flush->state_written)
+    {
+      g_hash_table_iter_init (&iter, flush->quota_new);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        add_calls (self->quota_new, key, GPOINTER_TO_UINT (value));
+      g_hash_table_iter_init (&iter, flush->nonces_new);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if ((gint64) (gintptr) value >= now)
+          g_hash_table_replace (self->nonces_new, g_strdup (key), value);
+    }
+}
+
+/* Takes what waits to be written (main thread). */
+static Flush *
+flush_take (AqApiService *self)
+{
+  Flush *flush = g_new0 (Flush, 1);
+
+  flush->self = self;
+  flush->log = g_steal_pointer (&self->log);
+  self->log = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_api_call_record_free);
+  flush->quota_new = g_steal_pointer (&self->quota_new);
+  self->quota_new = new_calls_table ();
+  flush->nonces_new = g_steal_pointer (&self->nonces_new);
+  self->nonces_new = new_calls_table ();
+  return flush;
 }
 
 static gboolean
@@ -845,17 +800,14 @@ flush_cb (gpointer user_data)
 {
   AqApiService *self = user_data;
   g_autoptr(GTask) task = NULL;
-  GPtrArray *batch;
 
-  if (self->flushing || self->log->len == 0)
+  if (self->flushing || (self->log->len == 0 && g_hash_table_size (self->quota_new) == 0
+                         && g_hash_table_size (self->nonces_new) == 0))
     return G_SOURCE_CONTINUE;
   self->flushing = TRUE;
-  batch = g_steal_pointer (&self->log);
-  self->log = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_api_call_record_free);
   task = g_task_new (NULL, NULL, flush_done_cb, self);
   g_task_set_source_tag (task, flush_cb);
-  g_object_set_data (G_OBJECT (task), "service", self);
-  g_task_set_task_data (task, batch, (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_task_data (task, flush_take (self), (GDestroyNotify) flush_free);
   g_task_run_in_thread (task, flush_thread);
   return G_SOURCE_CONTINUE;
 }
@@ -880,6 +832,8 @@ aq_api_service_new (SoupServer *server)
   self->idle = g_async_queue_new ();
   self->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->quotas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->quota_new = new_calls_table ();
+  self->nonces_new = new_calls_table ();
   self->breakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->histograms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -963,6 +917,7 @@ aq_api_service_stop (AqApiService *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
+  Flush *flush;
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_handle_id (&self->flush_id, g_source_remove);
@@ -971,12 +926,22 @@ aq_api_service_stop (AqApiService *self)
       g_thread_pool_free (self->pool, FALSE, TRUE);
       self->pool = NULL;
     }
-  if (self->log->len == 0 || self->flushing)
+  if (self->flushing || (self->log->len == 0 && g_hash_table_size (self->quota_new) == 0
+                         && g_hash_table_size (self->nonces_new) == 0))
     return;
+  flush = flush_take (self);
   db = aq_connection_open (self->conninfo, &error);
-  if (db == NULL || !aq_api_log_write (db, self->log, &error))
-    g_warning ("api: %u calls not logged at shutdown: %s", self->log->len, error->message);
-  g_ptr_array_set_size (self->log, 0);
+  if (db)
+    flush_write (flush, db);
+  else
+    flush->error = g_steal_pointer (&error);
+  if (flush->error)
+    g_warning ("api: %u calls, %u quota counts and %u nonces not kept at shutdown: %s",
+               flush->log_written ? 0 : flush->log->len,
+               flush->state_written ? 0 : g_hash_table_size (flush->quota_new),
+               flush->state_written ? 0 : g_hash_table_size (flush->nonces_new),
+               flush->error->message);
+  flush_free (flush);
 }
 
 static void
@@ -1063,6 +1028,8 @@ aq_api_service_free (AqApiService *self)
   g_clear_pointer (&self->catalog, aq_api_catalog_unref);
   g_hash_table_unref (self->nonces);
   g_hash_table_unref (self->quotas);
+  g_hash_table_unref (self->quota_new);
+  g_hash_table_unref (self->nonces_new);
   g_hash_table_unref (self->breakers);
   g_hash_table_unref (self->counters);
   g_hash_table_unref (self->histograms);

@@ -54,6 +54,7 @@ struct _AqApiService
   GAsyncQueue   *idle;          /* AqDb ready to answer */
   gint           connections;   /* atomic: open ones */
   gint           warehouse_queries;  /* atomic */
+  gint           warehouse_down;     /* atomic: the pool's last try failed to connect */
 
   GHashTable    *nonces;        /* "app\nnonce" → expiry (unix s) */
   GHashTable    *quotas;        /* "app\napi" → Quota */
@@ -71,6 +72,7 @@ struct _AqApiService
   AqDb          *meta_db;       /* the reload thread's */
   guint64        reloads;
   guint64        reload_failures;
+  guint          reload_failing;  /* failures in a row */
   guint          reload_id;
   guint          flush_id;
   SoupSession   *session;

@@ -184,6 +184,33 @@ worker_done_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A connection of the pool's, prepared as aq_api; NULL when the warehouse cannot be reached. */
+static AqDb *
+pool_open (AqApiService  *self,
+           GError       **error)
+{
+  AqDb *db = aq_connection_open (self->conninfo, error);
+
+  if (db && !aq_api_session_prepare (db, self->statement_timeout_ms, error))
+    g_clear_object (&db);
+  if (db)
+    g_atomic_int_inc (&self->connections);
+  return db;
+}
+
+/* Says once when the warehouse goes away and once when it is back, not once a call. */
+static void
+note_warehouse (AqApiService *self,
+                gboolean      up,
+                const GError *error)
+{
+  if (up && g_atomic_int_compare_and_exchange (&self->warehouse_down, 1, 0))
+    g_message ("api: the warehouse answers again");
+  else if (!up && g_atomic_int_compare_and_exchange (&self->warehouse_down, 0, 1))
+    g_warning ("api: the warehouse cannot be reached (calls get 503 until it is back): %s",
+               error ? error->message : "");
+}
+
 static void
 worker (gpointer data,
         gpointer user_data)
@@ -192,44 +219,44 @@ worker (gpointer data,
   AqApiService *self = user_data;
   g_autoptr(GError) error = NULL;
   AqDb *db = g_async_queue_try_pop (self->idle);
+  gboolean reused = db != NULL;
 
   if (db == NULL)
+    db = pool_open (self, &error);
+  while (db != NULL)
     {
-      db = aq_connection_open (self->conninfo, &error);
-      if (db && !aq_api_session_prepare (db, self->statement_timeout_ms, &error))
-        g_clear_object (&db);
-      if (db)
-        g_atomic_int_inc (&self->connections);
+      g_atomic_int_inc (&self->warehouse_queries);
+      call->page = aq_api_run (db, call->bound, &error);
+      if (call->page || aq_db_is_ok (db))
+        break;
+      /* a broken connection is closed, not handed to the next call; one that broke while
+       * idle in the pool (the warehouse restarted since) is replaced once: the statement is
+       * read-only, so running it again is safe */
+      g_atomic_int_add (&self->connections, -1);
+      g_clear_object (&db);
+      if (!reused)
+        break;
+      reused = FALSE;
+      g_clear_error (&error);
+      db = pool_open (self, &error);
     }
-  if (db == NULL)
+  if (call->page)
+    note_warehouse (self, TRUE, NULL);
+  else if (db == NULL)
     {
-      g_warning ("api: no warehouse connection: %s", error->message);
+      note_warehouse (self, FALSE, error);
       call->code = AQ_API_UNAVAILABLE;
       call->message = g_strdup ("The warehouse cannot be reached now: retry in a moment");
     }
   else
     {
-      g_atomic_int_inc (&self->warehouse_queries);
-      call->page = aq_api_run (db, call->bound, &error);
-      if (call->page == NULL)
-        {
-          gboolean lost = !aq_db_is_ok (db);
-
-          g_warning ("api %s: %s", call->api->name, error->message);
-          call->code = lost ? AQ_API_UNAVAILABLE : AQ_API_WAREHOUSE;
-          call->message = g_strdup (lost
-            ? "The warehouse connection was lost: retry in a moment"
-            : "The warehouse could not answer this call (it is logged): retry, or narrow it");
-        }
-      /* a broken connection is closed, not handed to the next call */
-      if (aq_db_is_ok (db))
-        g_async_queue_push (self->idle, db);
-      else
-        {
-          g_atomic_int_add (&self->connections, -1);
-          g_object_unref (db);
-        }
+      g_warning ("api %s: %s", call->api->name, error->message);
+      call->code = AQ_API_WAREHOUSE;
+      call->message = g_strdup ("The warehouse could not answer this call (it is logged): "
+                                "retry, or narrow it");
     }
+  if (db)
+    g_async_queue_push (self->idle, db);
   g_main_context_invoke (NULL, worker_done_cb, call);
 }
 
@@ -632,10 +659,16 @@ reload_done_cb (GObject      *object,
   self->reloading = FALSE;
   if (error)
     {
+      /* said once a run of failures, not every reload_ms */
+      if (self->reload_failing++ == 0)
+        g_warning ("api: cannot read the API catalog (the last one read is kept): %s",
+                   error->message);
       self->reload_failures++;
-      g_warning ("api: cannot read the API catalog: %s", error->message);
       return;
     }
+  if (self->reload_failing)
+    g_message ("api: the API catalog can be read again");
+  self->reload_failing = 0;
   if (reload == NULL)
     return;
   if (reload->nonces)

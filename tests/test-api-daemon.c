@@ -72,6 +72,22 @@ backend_cb (SoupServer        *server,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
                                         strlen (body));
     }
+  else if (g_str_equal (path, "/xml") || g_str_equal (path, "/xml-dtd"))
+    {
+      const char *acc = query ? g_hash_table_lookup (query, "account") : NULL;
+      g_autofree char *escaped = g_markup_escape_text (acc ? acc : "", -1);
+      g_autofree char *body = g_strdup_printf (
+        "<?xml version=\"1.0\"?>%s<s:Envelope xmlns:s=\"urn:s\"><s:Body><Bills>"
+        "<Bill no=\"B1\"><Account>%s</Account><Amount>45.60</Amount></Bill>"
+        "<Bill no=\"B2\"><Account>%s</Account><Amount>7</Amount></Bill>"
+        "</Bills></s:Body></s:Envelope>",
+        g_str_equal (path, "/xml-dtd") ? "<!DOCTYPE x [<!ENTITY e \"e\">]>" : "", escaped,
+        escaped);
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_COPY, body,
+                                        strlen (body));
+    }
   else if (g_str_equal (path, "/slow"))
     {
       GSource *source = g_timeout_source_new (3000);
@@ -543,6 +559,64 @@ publish_forward (const char *name,
 }
 
 static void
+publish_forward_xml (const char *name,
+                     const char *path)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"forward\": {\"url\": \"http://127.0.0.1:%u%s\", \"timeout_ms\": 2000,"
+    "  \"xml\": {\"records\": \"Envelope/Body/Bills/Bill\", \"fields\": ["
+    "   {\"name\": \"bill_no\", \"path\": \"@no\"},"
+    "   {\"name\": \"account\", \"path\": \"Account\"},"
+    "   {\"name\": \"amount\", \"path\": \"Amount\", \"type\": \"number\"}]}},"
+    " \"params\": [{\"name\": \"account\", \"type\": \"text\", \"required\": true}]}",
+    backend_port, path);
+  g_autoptr(JsonObject) definition = aq_test_parse_object (json);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (aq_api_publish (db, name, "billing", name, "", "forward", definition, NULL,
+                                   &error), >, 0);
+  g_assert_no_error (error);
+  aq_api_grant_decide (db, app_key, name, "approved", 1000, 100000, 0, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A backend answering XML, mapped to JSON by the API's declaration; a DTD is refused. */
+static void
+test_forward_xml (void)
+{
+  guint status = 0;
+  g_autofree char *body = NULL;
+  g_autofree char *refused = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonArray *data;
+  JsonObject *second;
+
+  publish_forward_xml ("fw_xml", "/xml");
+  publish_forward_xml ("fw_xml_dtd", "/xml-dtd");
+  wait_for_catalog ();
+
+  body = signed_get ("/api/v1/fw_xml", "account=A%3C1", &status);
+  g_assert_cmpuint (status, ==, 200);
+  answer = aq_test_parse_object (body);
+  g_assert_cmpint (json_object_get_int_member (answer, "code"), ==, 0);
+  data = json_object_get_array_member (answer, "data");
+  g_assert_cmpuint (json_array_get_length (data), ==, 2);
+  second = json_array_get_object_element (data, 1);
+  g_assert_cmpstr (json_object_get_string_member (second, "bill_no"), ==, "B2");
+  g_assert_cmpstr (json_object_get_string_member (second, "account"), ==, "A<1");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (second, "amount"), 7, 1e-9);
+
+  refused = signed_get ("/api/v1/fw_xml_dtd", "account=A1", &status);
+  g_assert_cmpuint (status, ==, 502);
+  g_assert_cmpint (answer_code (refused), ==, AQ_API_BACKEND);
+  {
+    g_autoptr(JsonObject) o = aq_test_parse_object (refused);
+
+    g_assert_nonnull (strstr (json_object_get_string_member (o, "message"), "DTD"));
+  }
+}
+
+static void
 test_forward (void)
 {
   guint status = 0;
@@ -717,6 +791,7 @@ main (int   argc,
   g_test_add_func ("/api-daemon/call-log", test_call_log);
   g_test_add_func ("/api-daemon/reload", test_reload);
   g_test_add_func ("/api-daemon/forward", test_forward);
+  g_test_add_func ("/api-daemon/forward-xml", test_forward_xml);
   g_test_add_func ("/api-daemon/restart-keeps-quotas-and-nonces",
                    test_restart_keeps_quotas_and_nonces);
   status = g_test_run ();

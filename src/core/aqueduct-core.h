@@ -5,6 +5,7 @@
 #include "aq-api-store.h"
 #include "aq-api-lineage.h"
 #include "aq-api-state.h"
+#include "aq-api-xml.h"
 #include "aq-audit.h"
 #include "aq-catalog.h"
 #include "aq-catalog-seed.h"

@@ -2,7 +2,8 @@
  * called with the declared parameters only, under the same keys, grants, limits and logs as
  * a warehouse API. A timeout cancels the request; after [api] breaker_failures failures in a
  * row the API's breaker opens for breaker_open_ms and calls are refused at once (503) instead
- * of piling up on a dead system.
+ * of piling up on a dead system. A backend that answers XML is mapped to JSON by the API's
+ * declared mapping (aq-api-xml.c); one whose answer does not fit gets 502 with the reason.
  */
 #define G_LOG_DOMAIN "aqueductd"
 
@@ -59,6 +60,29 @@ forward_done_cb (GObject      *object,
       call->code = timeout ? AQ_API_BACKEND_TIMEOUT : AQ_API_BACKEND;
       call->message = g_strdup (timeout ? "The business system did not answer in time"
                                         : "The business system cannot be reached");
+    }
+  else if (status >= 200 && status < 300 && call->api->xml_map)
+    {
+      g_autoptr(GError) xml_error = NULL;
+      guint rows = 0;
+      GString *json = aq_api_xml_to_json (call->api->xml_map, g_bytes_get_data (bytes, NULL),
+                                          g_bytes_get_size (bytes), &rows, &xml_error);
+
+      if (json == NULL)
+        {
+          /* the system answered: a bad answer is its fault, but not a sign it is down */
+          call->code = AQ_API_BACKEND;
+          call->message = g_strdup (xml_error->message);
+        }
+      else
+        {
+          call->page = g_new0 (AqApiPage, 1);
+          call->page->data = json;
+          call->page->total = -1;
+          call->page->rows = rows;
+          call->code = AQ_API_OK;
+        }
+      failed = FALSE;
     }
   else if (status >= 200 && status < 300)
     {

@@ -256,6 +256,47 @@ aq_fuzz_receipt (const guint8 *data,
   return 0;
 }
 
+/* A forwarded API's XML answer through a mapping with every field type, an attribute and an
+ * array: refused with a message, or JSON whose top level holds as many records as counted. */
+int
+aq_fuzz_api_xml (const guint8 *data,
+                 gsize         size)
+{
+  static AqApiXmlMap *map;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint rows = 0;
+
+  setup ();
+  if (map == NULL)
+    {
+      g_autoptr(JsonNode) spec = json_from_string (
+        "{\"records\": \"Envelope/Body/Bills/Bill\", \"fields\": ["
+        " {\"name\": \"no\", \"path\": \"@no\"},"
+        " {\"name\": \"account\", \"path\": \"Account\"},"
+        " {\"name\": \"amount\", \"path\": \"Amount\", \"type\": \"number\"},"
+        " {\"name\": \"qty\", \"path\": \"Qty\", \"type\": \"integer\"},"
+        " {\"name\": \"paid\", \"path\": \"Paid\", \"type\": \"boolean\"},"
+        " {\"name\": \"phones\", \"path\": \"Phones/Phone\", \"array\": true}]}", NULL);
+
+      map = aq_api_xml_map_new (json_node_get_object (spec), &error);
+      check (map != NULL, "the fuzz mapping reads");
+    }
+  json = aq_api_xml_to_json (map, (const char *) data, size, &rows, &error);
+  if (json == NULL)
+    {
+      check (g_error_matches (error, AQ_API_ERROR, AQ_API_BACKEND), "a refusal is BACKEND");
+      check_error (error);
+      return 0;
+    }
+  node = aq_json_read (json->str, json->len, AQ_API_XML_MAX_BYTES * 8, &error);
+  check (node != NULL, "the mapped answer is JSON");
+  check (JSON_NODE_HOLDS_ARRAY (node), "records make an array");
+  check (json_array_get_length (json_node_get_array (node)) == rows, "rows are counted");
+  return 0;
+}
+
 AqFuzzTarget
 aq_fuzz_target_lookup (const char *name)
 {
@@ -266,6 +307,7 @@ aq_fuzz_target_lookup (const char *name)
     { "pipeline", aq_fuzz_pipeline },
     { "receipt", aq_fuzz_receipt },
     { "ktr", aq_fuzz_ktr },
+    { "api-xml", aq_fuzz_api_xml },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)

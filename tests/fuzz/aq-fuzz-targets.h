@@ -13,11 +13,12 @@ int aq_fuzz_report_spec (const guint8 *data, gsize size);
 int aq_fuzz_pipeline    (const guint8 *data, gsize size);
 int aq_fuzz_receipt     (const guint8 *data, gsize size);
 int aq_fuzz_ktr         (const guint8 *data, gsize size);
+int aq_fuzz_api_xml     (const guint8 *data, gsize size);
 
 typedef int (*AqFuzzTarget) (const guint8 *data, gsize size);
 
 /* The target of a harness by its name (the corpus folder's): phone, geojson, report-spec,
- * pipeline, receipt, ktr; NULL for another name. */
+ * pipeline, receipt, ktr, api-xml; NULL for another name. */
 AqFuzzTarget aq_fuzz_target_lookup (const char *name);
 
 G_END_DECLS

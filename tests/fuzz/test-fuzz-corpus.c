@@ -44,7 +44,7 @@ main (int   argc,
       char *argv[])
 {
   static const char *names[] = { "phone", "geojson", "report-spec", "pipeline", "receipt",
-                                 "ktr" };
+                                 "ktr", "api-xml" };
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)

@@ -462,6 +462,24 @@ aq_api_new (const char  *name,
       api->forward_method = g_strdup (member_string (forward, "method")
                                       ? member_string (forward, "method") : "GET");
       api->timeout_ms = CLAMP (member_int (forward, "timeout_ms", 3000), 10, 60000);
+      if (json_object_has_member (forward, "xml"))
+        {
+          JsonNode *xml = json_object_get_member (forward, "xml");
+
+          if (!JSON_NODE_HOLDS_OBJECT (xml))
+            {
+              g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                           "API “%s”: forward.xml is the mapping object {records, fields}",
+                           name);
+              return NULL;
+            }
+          api->xml_map = aq_api_xml_map_new (json_node_get_object (xml), error);
+          if (api->xml_map == NULL)
+            {
+              g_prefix_error (error, "API “%s”: forward.", name);
+              return NULL;
+            }
+        }
       return g_steal_pointer (&api);
     }
 
@@ -522,6 +540,7 @@ aq_api_unref (AqApi *api)
   template_free (api->template);
   g_free (api->forward_url);
   g_free (api->forward_method);
+  g_clear_pointer (&api->xml_map, aq_api_xml_map_free);
   g_free (api);
 }
 

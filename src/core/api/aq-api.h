@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aq-db.h"
+#include "aq-api-xml.h"
 
 G_BEGIN_DECLS
 
@@ -93,6 +94,7 @@ typedef struct
   char            *forward_url;
   char            *forward_method;
   guint            timeout_ms;
+  AqApiXmlMap     *xml_map;       /* the backend answers XML: mapped to JSON by this */
 } AqApi;
 
 #define AQ_API_DEFAULT_PAGE_SIZE 20

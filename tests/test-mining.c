@@ -5,11 +5,13 @@
  * simulator's planted truth (src_truth.anomaly: exactly the planted accounts, no more, no
  * fewer) where the simulator plants the case, and against an independent SQL written over the
  * raw source tables (src_billing, src_meter, src_gis, src_workorder), not over the warehouse's
- * dw tables the lists read. The simulator plants no work-order cases (src_truth.anomaly names
- * accounts only), so the work-order lists are checked against the raw orders alone.
+ * dw tables the lists read. Of the work-order lists, the reopened orders are planted
+ * (src_truth.work_order); the others are checked against the raw orders and their steps
+ * (the team of an order is on its steps only: the team of its last DISPATCH step).
  */
 #include "aq-test-util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,9 +80,12 @@ static const MiningCase cases[] = {
   { "mining_large_no_reads", "large_no_reads", "account",
     "SELECT btrim(a.acct_no) FROM src_billing.account a"
     " JOIN src_meter.meter m ON btrim(m.meter_no) = btrim(a.meter_no)"
-    " WHERE a.status = '1' AND m.size_dn >= 80 AND NOT EXISTS (SELECT 1 FROM public.raw_bills b"
+    " WHERE a.status = '1' AND m.size_dn >= 80 AND m.status = '1'"
+    " AND NOT EXISTS (SELECT 1 FROM public.raw_bills b"
     "  WHERE b.acct = btrim(a.acct_no) AND b.read_status = '00'"
-    "  AND b.period > " LAST_PERIOD " - interval '6 months')" },
+    "  AND b.period > " LAST_PERIOD " - interval '6 months')"
+    " AND (SELECT count(DISTINCT b.period) FROM public.raw_bills b WHERE b.acct = btrim(a.acct_no)"
+    "  AND b.period > " LAST_PERIOD " - interval '6 months') = 6" },
   /* runs found by their starts (the month before is not estimated), not by islands */
   { "mining_estimated_streak", NULL, "account,finding_from,finding_to",
     "WITH e AS (SELECT acct, period FROM public.raw_bills WHERE read_status = '01'),"
@@ -360,6 +365,88 @@ test_wo_handling_sla (void)
                   " WHERE status = 'CLS' AND closed_at IS NOT NULL) x GROUP BY 1, 2");
 }
 
+/* The team of each raw order: its last DISPATCH step's team ('' before dispatch). */
+#define RAW_TEAM \
+  "coalesce((SELECT nullif(btrim(s.team), '') FROM src_workorder.work_order_step s" \
+  " WHERE btrim(s.wo_no) = o.wo_no AND s.action = 'DISPATCH' ORDER BY s.seq DESC LIMIT 1), '')"
+
+/* Work orders by team: orders, overdue, overdue share and mean handling hours per team. */
+static void
+test_wo_by_team (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) spec = aq_report_store_open (db, "mining_wo_by_team", NULL, &error);
+  g_autoptr(AqReportResult) r = NULL;
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *range = aq_test_query_string (db, "SELECT to_char(min(created_at), 'YYYY-MM')"
+                                                 " || '..' || to_char(max(created_at), 'YYYY-MM')"
+                                                 " FROM src_workorder.work_order");
+  g_autoptr(PGresult) raw = NULL;
+  static const char * const indicators[] = {
+    "wo_finding_count", "wo_team_overdue", "wo_team_overdue_share", "wo_team_handling_hours",
+  };
+  guint checked = 0, teams = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (aq_report_spec_get_standard (spec));
+  g_hash_table_insert (params, g_strdup ("period"), g_strdup (range));
+  r = aq_report_run (db, catalog, spec, params, NULL, &error);
+  g_assert_no_error (error);
+  raw = aq_db_query (db, "SELECT team, count(*), count(*) FILTER (WHERE overdue),"
+                         " count(*) FILTER (WHERE overdue)::float8 / count(*),"
+                         " avg(hours)::float8 FROM (SELECT " RAW_TEAM " AS team, " RAW_OVERDUE
+                         " AS overdue, CASE WHEN status = 'CLS' AND closed_at IS NOT NULL"
+                         " THEN round((extract(epoch FROM closed_at - created_at) / 3600)::numeric,"
+                         " 1) END AS hours FROM " RAW_ORDERS " o WHERE status <> 'CAN') x"
+                         " GROUP BY 1", 0, NULL, &error);
+  g_assert_no_error (error);
+  /* the simulator's six teams all have orders at the test scale */
+  g_assert_cmpint (PQntuples (raw), >=, 6);
+  for (int i = 0; i < PQntuples (raw); i++)
+    for (guint row = 0; row < aq_report_result_get_n_rows (r); row++)
+      if (aq_report_result_get_row_kind (r, row) == AQ_REPORT_ROW_DETAIL
+          && g_strcmp0 (aq_report_result_get_row_key (r, row, 0), PQgetvalue (raw, i, 0)) == 0)
+        {
+          teams++;
+          for (guint c = 0; c < aq_report_result_get_n_columns (r); c++)
+            for (guint k = 0; k < G_N_ELEMENTS (indicators); k++)
+              if (g_strcmp0 (aq_report_result_get_column_indicator (r, c), indicators[k]) == 0)
+                {
+                  double v = 0, want = g_ascii_strtod (PQgetvalue (raw, i, 1 + (int) k), NULL);
+
+                  g_assert_true (aq_report_result_get_cell (r, row, c, &v));
+                  g_test_message ("%s %s: %g (raw %g)", PQgetvalue (raw, i, 0), indicators[k],
+                                  v, want);
+                  g_assert_cmpfloat_with_epsilon (v, want, 1e-9 * MAX (1.0, fabs (want)));
+                  checked++;
+                }
+        }
+  g_assert_cmpuint (teams, ==, (guint) PQntuples (raw));
+  g_assert_cmpuint (checked, ==, teams * G_N_ELEMENTS (indicators));
+}
+
+/* Reopened orders: exactly the planted ones, and the raw orders with a REOPEN step. */
+static void
+test_wo_reopened (void)
+{
+  static const MiningCase c = { "mining_wo_reopened", NULL, "wo_no,wo_team", NULL };
+  guint n_rows = 0;
+  g_autoptr(GPtrArray) listed = report_keys (&c, &n_rows);
+  g_autoptr(GPtrArray) raw = query_keys ("SELECT o.wo_no || '|' || " RAW_TEAM " FROM " RAW_ORDERS
+                                         " o WHERE EXISTS (SELECT 1 FROM"
+                                         " src_workorder.work_order_step s WHERE btrim(s.wo_no)"
+                                         " = o.wo_no AND s.action = 'REOPEN')");
+  g_autoptr(GPtrArray) truth = query_keys ("SELECT btrim(t.wo_no) || '|' || substring(t.detail"
+                                           " FROM 'team=([^ ]+)') FROM src_truth.work_order t"
+                                           " WHERE t.kind = 'reopened'");
+
+  g_test_message ("%u reopened listed, %u raw, %u planted", listed->len, raw->len, truth->len);
+  g_assert_cmpuint (truth->len, >=, 3);
+  g_assert_cmpuint (n_rows, ==, truth->len);
+  assert_same_keys ("reopened vs raw", listed, raw);
+  assert_same_keys ("reopened vs planted", listed, truth);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +473,8 @@ main (int   argc,
   g_test_add_func ("/mining/read-completion-book", test_read_completion_book);
   g_test_add_func ("/mining/wo-overdue-by-category", test_wo_overdue_by_category);
   g_test_add_func ("/mining/wo-handling-sla", test_wo_handling_sla);
+  g_test_add_func ("/mining/wo-by-team", test_wo_by_team);
+  g_test_add_func ("/mining/wo-reopened", test_wo_reopened);
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);

@@ -160,8 +160,9 @@ test_deterministic (void)
   gpointer key, value;
 
   g_assert_cmpuint (g_hash_table_size (a), ==, g_hash_table_size (b));
-  /* the source tables: 28 before the network's junction, source and service_connection */
-  g_assert_cmpuint (g_hash_table_size (a), ==, 31 + MONTHS);
+  /* the source tables: 28 before the network's junction, source and service_connection,
+   * then src_truth.work_order */
+  g_assert_cmpuint (g_hash_table_size (a), ==, 32 + MONTHS);
   g_hash_table_iter_init (&iter, a);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -587,6 +588,41 @@ test_anomalies (void)
                    >, 10);
 }
 
+/* Reopened work orders: the planted ones are exactly those with a REOPEN step, each after a
+ * CLOSE, dispatched again to the same team; every dispatch names its team. */
+static void
+test_reopened_orders (void)
+{
+  AqDb *db = get_a ();
+  gint64 planted = query_int (db, "SELECT count(*) FROM src_truth.work_order "
+                                  "WHERE kind = 'reopened'");
+
+  g_test_message ("%" G_GINT64_FORMAT " reopened orders planted", planted);
+  g_assert_cmpint (planted, >=, 3);
+  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT wo_no) FROM "
+                                  "src_workorder.work_order_step WHERE action = 'REOPEN'"),
+                   ==, planted);
+  /* each: a CLOSE before the REOPEN, the order closed again or dispatched again */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_truth.work_order t "
+                                  "JOIN src_workorder.work_order o USING (wo_no) "
+                                  "WHERE t.kind = 'reopened' AND o.status IN ('CLS', 'DSP') "
+                                  "AND (SELECT min(seq) FROM src_workorder.work_order_step s "
+                                  "WHERE s.wo_no = t.wo_no AND s.action = 'CLOSE') "
+                                  "< (SELECT min(seq) FROM src_workorder.work_order_step s "
+                                  "WHERE s.wo_no = t.wo_no AND s.action = 'REOPEN') "
+                                  "AND (o.closed_at IS NULL) = (o.status = 'DSP') "
+                                  "AND (SELECT count(DISTINCT team) FROM "
+                                  "src_workorder.work_order_step s WHERE s.wo_no = t.wo_no "
+                                  "AND s.action = 'DISPATCH') = 1 "
+                                  "AND t.detail LIKE 'team=' || (SELECT max(team) FROM "
+                                  "src_workorder.work_order_step s WHERE s.wo_no = t.wo_no "
+                                  "AND s.action = 'DISPATCH') || ' %'"), ==, planted);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_workorder.work_order_step "
+                                  "WHERE action = 'DISPATCH' AND team IS NULL"), ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT team) FROM "
+                                  "src_workorder.work_order_step"), ==, 6);
+}
+
 static gboolean cancel_at_billing_seen;
 
 static void
@@ -674,8 +710,9 @@ test_cli (void)
         n_bill_tables++;
     }
   g_assert_cmpuint (n_bill_tables, ==, 13);
-  /* 27 tables before the network's junction, source and service_connection */
-  g_assert_cmpuint (g_list_length (members), ==, 30 + 13);
+  /* 27 tables before the network's junction, source and service_connection, then
+   * src_truth.work_order */
+  g_assert_cmpuint (g_list_length (members), ==, 31 + 13);
   g_assert_cmpint (query_int (db, "SELECT accounts FROM src_truth.run"), ==, 500);
 
   /* a month that does not exist is a usage error, and nothing runs */
@@ -725,6 +762,7 @@ main (int   argc,
   g_test_add_func ("/simulator/billing-consistency", test_billing_consistency);
   g_test_add_func ("/simulator/geography", test_geography);
   g_test_add_func ("/simulator/anomalies", test_anomalies);
+  g_test_add_func ("/simulator/reopened-orders", test_reopened_orders);
   g_test_add_func ("/simulator/seed-changes-data", test_seed_changes_data);
   g_test_add_func ("/simulator/cancel-leaves-data", test_cancel_leaves_data);
   g_test_add_func ("/simulator/cli", test_cli);

@@ -184,10 +184,11 @@ CREATE TABLE src_workorder.work_order (
 CREATE TABLE src_workorder.work_order_step (
   wo_no    char(14) NOT NULL,
   seq      smallint NOT NULL,
-  action   varchar(20) NOT NULL,       -- CREATE, DISPATCH, ARRIVE, HANDLE, CLOSE, CANCEL
+  action   varchar(20) NOT NULL,       -- CREATE, DISPATCH, ARRIVE, HANDLE, CLOSE, CANCEL, REOPEN
   at       timestamp NOT NULL,
   handler  varchar(20),
   note     varchar(200),
+  team     varchar(20),                -- the handler's team (DISPATCH: the team sent to)
   PRIMARY KEY (wo_no, seq)
 );
 
@@ -372,6 +373,14 @@ CREATE TABLE src_truth.anomaly (
   kind     varchar(30) NOT NULL,
   detail   text NOT NULL,
   PRIMARY KEY (acct_no, kind)
+);
+
+-- kind: reopened (closed, then reopened by the customer; detail: team=, closed_again/open)
+CREATE TABLE src_truth.work_order (
+  wo_no    char(14) NOT NULL,
+  kind     varchar(30) NOT NULL,
+  detail   text NOT NULL,
+  PRIMARY KEY (wo_no, kind)
 );
 
 -- What the simulator was asked for, so a second run can tell whether the demo exists.

@@ -670,7 +670,9 @@ eligible (AqSim              *sim,
       return i >= n_old && a->bill_from >= 0 && a->bill_from + 5 <= M - 1
              && a->cust_type != AQ_SIM_CONSTRUCTION;
     case AQ_SIM_ANOMALY_DEMOLISHED:
-      return i < n_old && a->open_day < sim->now_day - 5 * 365
+      /* below DN80: a demolished premise's meter is never read again, which on a large meter
+       * would also be a large meter without reads */
+      return i < n_old && a->open_day < sim->now_day - 5 * 365 && a->size_dn < 80
              && sim->premises[a->premise].community == AQ_SIM_NONE
              && (a->cust_type == AQ_SIM_RES || a->cust_type == AQ_SIM_NONRES);
     case AQ_SIM_ANOMALY_MISSING_METER:

@@ -283,6 +283,10 @@ bill_account (AqSim          *sim,
           if (c < 1 && a->anomaly != AQ_SIM_ANOMALY_NEVER_READ)
             c = MAX (1.0, typical);
         }
+      /* an account's first bill in the data is read: two "not read" cycles from the start
+       * and then a catch-up read would be a never-read spike nobody planted */
+      if (k == MAX (a->bill_from, 0) && status[1] == '9')
+        status = "00";
       if (meter->fault_day != AQ_SIM_NEVER
           && aq_month_of_day (meter->fault_day) == sim->first_month + k)
         status = "03";
@@ -338,7 +342,9 @@ bill_account (AqSim          *sim,
     case '3':
       /* the meter stopped: it shows last month's reading and registers nothing */
       curr = st->R;
-      qty = in_special && a->anomaly == AQ_SIM_ANOMALY_STOPPED_ZERO ? 0 : typical;
+      /* billed at its usual month, at least 1 m³: a stopped meter billed at 0 is the planted
+       * stopped_zero case, never an accident of a tiny usual month */
+      qty = in_special && a->anomaly == AQ_SIM_ANOMALY_STOPPED_ZERO ? 0 : MAX (typical, 1);
       break;
     default:
       /* 02 no access, 09 not read: nothing billed, the register runs on */

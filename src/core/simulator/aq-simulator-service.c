@@ -2,7 +2,11 @@
  *
  * Work orders arrive day by day (0.15 per account a year) with DOMAIN.md's categories and
  * priorities, go through dispatch, arrival and closing within their SLA most of the time, and
- * the ones created in the last days are still open when the data ends. Most come in by phone:
+ * the ones created in the last days are still open when the data ends. A few closed orders are
+ * reopened (the customer calls back: not solved), handled and closed again; they are the
+ * planted truth of the reopened list (src_truth.work_order). Each order is dispatched to a
+ * team (班组) whose members handle it: the team is on the source's steps, as in the real
+ * work-order system, and nowhere on the order itself. Most come in by phone:
  * each of those has its call record. Other calls (0.8 per account a year in all) are
  * questions; an outage brings a burst of calls from inside its polygon within the day.
  *
@@ -29,6 +33,13 @@ static const double call_shares[] = { 0.08, 0.10, 0.20, 0.06, 0.03, 0.02, 0.04, 
 static const double p1[] = { 0.12, 0.08, 0, 0.01, 0, 0.10, 0, 0.05, 0 };
 static const double p2[] = { 0.55, 0.60, 0.15, 0.25, 0.10, 0.50, 0.35, 0.45, 0.20 };
 static const char * const sources[] = { "HOTLINE", "APP", "WALKIN", "PATROL" };
+
+/* The field staff (staff 20 and up) in teams of ten, in staff order. */
+#define STAFF_FIRST_FIELD 20
+static const char * const teams[] = {
+  "抢修一班", "抢修二班", "抢修三班", "表务班", "营业班", "管网巡检班",
+};
+#define REOPEN_RATE 0.015
 static const char * const ivr_paths[] = {
   "3-1-0", "2-0", "1-2-0", "3-2-0", "5-0", "3-3-0", "4-0", "3-4-0", "0", "1-1-0",
 };
@@ -186,7 +197,18 @@ typedef struct
   guint8   cancelled;
   guint8   variant;
   guint8   staff[4];
+  gint64   first_closed;  /* reopened orders: the first closing; the last is `closed` */
+  gint64   reopened;      /* 0: never reopened */
+  gint64   handled_again;
 } WorkOrder;
+
+static const char *
+staff_team (guint staff)
+{
+  guint t = staff < STAFF_FIRST_FIELD ? 0 : (staff - STAFF_FIRST_FIELD) / 10;
+
+  return teams[MIN (t, G_N_ELEMENTS (teams) - 1)];
+}
 
 static double
 daily_factor (gint32 day)
@@ -290,6 +312,23 @@ plan_work_order (AqSim     *sim,
       wo->closed = wo->dispatched + aq_random_range (&r, 600, 7200);
       wo->handled = 0;
     }
+  else
+    {
+      AqRandom rr;
+
+      /* on a stream of its own, so the other orders' draws stay as they were */
+      aq_random_init (&rr, sim->seed, AQ_SIM_STREAM_WORK_ORDER,
+                      AQ_SIM_SUB ((guint64) (day - sim->first_day) << 20 | j, 1));
+      if (aq_random_chance (&rr, REOPEN_RATE))
+        {
+          gint64 again = (gint64) (sla[wo->priority] * aq_random_uniform (&rr, 0.2, 1.0));
+
+          wo->first_closed = wo->closed;
+          wo->reopened = wo->closed + aq_random_range (&rr, 2 * 3600, 72 * 3600);
+          wo->handled_again = wo->reopened + again * 8 / 10;
+          wo->closed = wo->reopened + again;
+        }
+    }
 }
 
 static int
@@ -322,6 +361,12 @@ plan_work_orders (AqSim *sim)
 
           plan_work_order (sim, day, j, &wo);
           wo.seq = j;
+          if (wo.reopened > sim->now)
+            {
+              /* not reopened yet when the data ends */
+              wo.closed = wo.first_closed;
+              wo.reopened = wo.first_closed = wo.handled_again = 0;
+            }
           if (wo.created <= sim->now)
             g_array_append_val (orders, wo);
         }
@@ -359,6 +404,8 @@ wo_status (AqSim           *sim,
 {
   if (wo->closed <= sim->now)
     return wo->cancelled ? "CAN" : "CLS";
+  if (wo->reopened != 0)
+    return "DSP";     /* reopened and dispatched again */
   if (wo->arrived && wo->arrived <= sim->now)
     return "ONS";
   if (wo->dispatched <= sim->now)
@@ -465,27 +512,34 @@ write_work_orders (AqSim   *sim,
     return FALSE;
 
   w = aq_sim_copy (sim, AQ_SIM_LANE_PAYMENTS,
-                    "src_workorder.work_order_step (wo_no, seq, action, at, handler, note)", error);
-
+                    "src_workorder.work_order_step (wo_no, seq, action, at, handler, team, note)",
+                    error);
   if (w == NULL)
-
     return FALSE;
   for (guint j = 0; j < orders->len; j++)
     {
       const WorkOrder *wo = &g_array_index (orders, WorkOrder, j);
+      const gboolean again = wo->reopened != 0;
+      /* staff: 0 takes it, 1 dispatches it to the team of 2, who goes and handles it, 3 closes
+       * it; the team of a DISPATCH step is the team it is sent to */
       const struct
       {
         const char *action;
         gint64      at;
         guint       staff;
+        guint       team_of;
         const char *note;
       } steps[] = {
-        { "CREATE", wo->created, 0, sources[wo->source] },
-        { "DISPATCH", wo->dispatched, 1, NULL },
-        { "ARRIVE", wo->arrived, 2, NULL },
-        { "HANDLE", wo->handled, 2, "已处理" },
-        { wo->cancelled ? "CANCEL" : "CLOSE", wo->closed, 3,
-          wo->cancelled ? "用户撤销" : "已办结，用户满意" },
+        { "CREATE", wo->created, 0, 0, sources[wo->source] },
+        { "DISPATCH", wo->dispatched, 1, 2, NULL },
+        { "ARRIVE", wo->arrived, 2, 2, NULL },
+        { "HANDLE", wo->handled, 2, 2, "已处理" },
+        { wo->cancelled ? "CANCEL" : "CLOSE", again ? wo->first_closed : wo->closed, 3, 3,
+          wo->cancelled ? "用户撤销" : again ? "已办结" : "已办结，用户满意" },
+        { "REOPEN", wo->reopened, 0, 0, "用户反映问题未解决，重新受理" },
+        { "DISPATCH", wo->reopened, 1, 2, NULL },
+        { "HANDLE", wo->handled_again, 2, 2, "已处理" },
+        { "CLOSE", again ? wo->closed : 0, 3, 3, "已办结，用户满意" },
       };
       char no[16];
       gint16 seq = 0;
@@ -495,17 +549,45 @@ write_work_orders (AqSim   *sim,
         {
           if (steps[k].at == 0 || steps[k].at > sim->now)
             continue;
-          aq_copy_writer_row (w, 6);
+          aq_copy_writer_row (w, 7);
           aq_copy_writer_text (w, no, 14);
           aq_copy_writer_int16 (w, ++seq);
           aq_copy_writer_text (w, steps[k].action, -1);
           aq_copy_writer_timestamp (w, steps[k].at);
           aq_copy_writer_text (w, sim->staff[wo->staff[steps[k].staff]], -1);
+          aq_copy_writer_text (w, steps[k].staff == 0 ? NULL
+                                  : staff_team (wo->staff[steps[k].team_of]), -1);
           aq_copy_writer_text (w, steps[k].note, -1);
           aq_copy_writer_end_row (w);
         }
     }
-  return aq_sim_copy_end (sim, w, "src_workorder.work_order_step", error);
+  if (!aq_sim_copy_end (sim, w, "src_workorder.work_order_step", error))
+    return FALSE;
+
+  /* the planted truth: the reopened orders */
+  w = aq_sim_copy (sim, AQ_SIM_LANE_PAYMENTS, "src_truth.work_order (wo_no, kind, detail)",
+                   error);
+  if (w == NULL)
+    return FALSE;
+  for (guint j = 0; j < orders->len; j++)
+    {
+      const WorkOrder *wo = &g_array_index (orders, WorkOrder, j);
+      char no[16];
+
+      if (wo->reopened == 0)
+        continue;
+      format_wo_no (wo, no);
+      g_string_truncate (s, 0);
+      g_string_append (s, "team=");
+      g_string_append (s, staff_team (wo->staff[2]));
+      g_string_append (s, wo->closed <= sim->now ? " closed_again" : " open");
+      aq_copy_writer_row (w, 3);
+      aq_copy_writer_text (w, no, 14);
+      aq_copy_writer_text (w, "reopened", -1);
+      aq_copy_writer_text (w, s->str, (gssize) s->len);
+      aq_copy_writer_end_row (w);
+    }
+  return aq_sim_copy_end (sim, w, "src_truth.work_order", error);
 }
 
 /* ---- calls ---- */

@@ -394,10 +394,12 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* @env (nullable): more NAME, VALUE pairs for the daemon's environment, NULL-terminated */
 static void
-daemon_start (Daemon     *d,
-              const char *database_url,
-              const char *config)
+daemon_start_env (Daemon            *d,
+                  const char        *database_url,
+                  const char        *config,
+                  const char *const *env)
 {
   const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", config, "--port", "0", NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
@@ -405,6 +407,8 @@ daemon_start (Daemon     *d,
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
 
+  for (guint i = 0; env && env[i]; i += 2)
+    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
   g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
                             NULL, &d->pid, NULL, &d->out_fd, NULL, &error);
   g_assert_no_error (error);
@@ -414,6 +418,14 @@ daemon_start (Daemon     *d,
   g_assert_true (g_str_has_suffix (line, "/"));
   d->base = g_strndup (line + strlen ("listening on "),
                        strlen (line) - strlen ("listening on ") - 1);
+}
+
+static void
+daemon_start (Daemon     *d,
+              const char *database_url,
+              const char *config)
+{
+  daemon_start_env (d, database_url, config, NULL);
 }
 
 static void
@@ -741,8 +753,67 @@ test_deliver_retry_fail (void)
   g_unlink (config);
 }
 
+/* The daily limit per recipient counts the utility's day: from its midnight (Asia/Shanghai
+ * here, whatever the server's zone), on the daemon's clock (pinned with AQUEDUCT_NOW). With a
+ * limit of 2, a recipient sent to at 09:00 and 23:50 on the 10th and at 00:05 on the 11th gets
+ * nothing more at 23:58 on the 10th (2 that day: a UTC day would count 3, the real clock 0),
+ * and one more at 00:02 on the 11th (1 that day). */
+static void
+test_daily_limit_midnight (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_relay", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_relay");
+  Provider *p = provider_start ();
+  g_autofree char *config = write_config ("aqueductd-relay-midnight.conf", p, 2, NULL);
+  const char *before[] = { "AQUEDUCT_TIME_ZONE", "Asia/Shanghai",
+                           "AQUEDUCT_NOW", "2026-03-10T23:58:00+08:00", NULL };
+  const char *after[] = { "AQUEDUCT_TIME_ZONE", "Asia/Shanghai",
+                          "AQUEDUCT_NOW", "2026-03-11T00:02:00+08:00", NULL };
+  Daemon d = { 0 };
+
+  exec (db,
+        "INSERT INTO notify.campaign (campaign_id, kind, template, status)"
+        "  SELECT g, 'outage', 't', 'queued' FROM generate_series(1, 5) g;"
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key,"
+        "                            status, sent_at)"
+        "  VALUES (1, 'sms', '13900000009', 'morning', 'day-1', 'sent',"
+        "          '2026-03-10 09:00+08'),"
+        "         (2, 'sms', '13900000009', 'late evening', 'day-2', 'delivered',"
+        "          '2026-03-10 23:50+08'),"
+        "         (3, 'sms', '13900000009', 'after midnight', 'day-3', 'sent',"
+        "          '2026-03-11 00:05+08'),"
+        "         (4, 'sms', '13900000009', 'at 23:58', 'mid-a', 'queued', NULL);");
+
+  daemon_start_env (&d, conninfo, config, before);
+  wait_settled (db, 40);
+  daemon_end (&d, SIGTERM);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'mid-a'"
+                                            "   AND status = 'failed'"
+                                            "   AND last_error LIKE 'daily limit: 2 messages%'"),
+                   ==, 1);
+  g_assert_cmpuint (provider_seen (p, "mid-a"), ==, 0);
+
+  exec (db,
+        "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
+        "  VALUES (5, 'sms', '13900000009', 'at 00:02', 'mid-b');");
+  daemon_start_env (&d, conninfo, config, after);
+  wait_settled (db, 40);
+  daemon_end (&d, SIGTERM);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
+                                            " WHERE idempotency_key = 'mid-b'"
+                                            "   AND status = 'sent'"), ==, 1);
+  g_assert_cmpuint (provider_seen (p, "mid-b"), ==, 1);
+
+  provider_stop (p);
+  g_unlink (config);
+}
+
 /* SIGKILL in the middle, restart as two relays side by side: nothing lost, and a message
- * posted twice is one that was at the provider when the first relay died, with its key. */
+ * posted twice is one the first relay held leased ('sending') when it died, posted once more
+ * at most, with its key. How many that is depends on the load (the requests in flight and the
+ * outcomes not yet written when the kill lands: 15 to 24 have been seen), so the test checks
+ * which messages they are, never a count. */
 static void
 test_sigkill_restart (void)
 {
@@ -752,6 +823,8 @@ test_sigkill_restart (void)
   g_autofree char *config = write_config ("aqueductd-relay-kill.conf", p, 0, NULL);
   g_autoptr(GHashTable) at_kill = NULL;
   g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GHashTable) leased = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(PGresult) res = NULL;
   g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer key, value;
@@ -770,9 +843,15 @@ test_sigkill_restart (void)
   wait_requests (p, 60, 60, "before the SIGKILL");
   daemon_end (&a, SIGKILL);
   at_kill = provider_snapshot (p);
-  /* something was leased and unfinished when it died */
-  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
-                                            " WHERE status = 'sending'"), >, 0);
+  /* something was leased and unfinished when it died: what the relay may post again.
+   * Read after the kill, so it can only be too wide (a commit still landing), never too narrow:
+   * a message is leased before it is posted. */
+  res = aq_db_query (db, "SELECT idempotency_key FROM notify.message WHERE status = 'sending'",
+                     0, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_hash_table_add (leased, g_strdup (PQgetvalue (res, i, 0)));
+  g_assert_cmpuint (g_hash_table_size (leased), >, 0);
 
   p->delay_ms = 5;
   daemon_start (&b, conninfo, config);
@@ -786,17 +865,20 @@ test_sigkill_restart (void)
   g_hash_table_iter_init (&iter, after);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      guint before = GPOINTER_TO_UINT (g_hash_table_lookup (at_kill, key));
-
       if (GPOINTER_TO_UINT (value) == 1)
         continue;
-      /* only a message at the provider when the relay died goes twice, and only once more */
-      g_assert_cmpuint (before, ==, 1);
+      /* only a message leased by the dead relay goes twice, and only once more (a request
+       * still on its way when the relay died may reach the provider after the snapshot, so
+       * "seen before the kill" is not asked) */
+      if (!g_hash_table_contains (leased, key))
+        g_error ("%s was posted %u times but was not leased when the relay died",
+                 (char *) key, GPOINTER_TO_UINT (value));
       g_assert_cmpuint (GPOINTER_TO_UINT (value), ==, 2);
       twice++;
     }
-  g_test_message ("%u of the 60 requests at the kill were posted again", twice);
-  g_assert_cmpuint (twice, <=, 16);  /* two providers' worth of concurrency at most */
+  g_test_message ("%u of the %u messages leased at the kill (%u requests seen by then) were "
+                  "posted again", twice, g_hash_table_size (leased), g_hash_table_size (at_kill));
+  g_assert_cmpuint (twice, <=, g_hash_table_size (leased));
   /* … and with the key the message had the first time */
   g_assert_cmpuint (p->mismatches, ==, 0);
 
@@ -1335,6 +1417,7 @@ main (int   argc,
   g_test_add_func ("/daemon-relay/bad-config", test_bad_relay_config);
   g_test_add_func ("/daemon-relay/receipts-trust", test_receipts_trust);
   g_test_add_func ("/daemon-relay/receipt-huge-body", test_receipt_huge_body);
+  g_test_add_func ("/daemon-relay/daily-limit-midnight", test_daily_limit_midnight);
   status = g_test_run ();
 
   /* the tests share one database, made afresh by each; it goes when they are done, so the

@@ -22,8 +22,9 @@
  * it came from the provider that sent it. A late "failed" never undoes a "delivered".
  *
  * A campaign whose messages have all left (none queued or being sent) becomes done in the
- * transaction that records its last outcome. The daily limit per recipient counts from the
- * utility's midnight (aq_clock_zone()), not the server's.
+ * transaction that records its last outcome. The daily limit per recipient counts the messages
+ * sent on the utility's day (from its midnight, aq_clock_zone()) of aq_clock_now(), not the
+ * server's.
  */
 #define G_LOG_DOMAIN "aq-outbox"
 
@@ -55,7 +56,9 @@ static const char claim_sql[] =
   "           extract(epoch FROM now() - m.next_attempt_at)::float8,"
   "           (SELECT count(*) FROM notify.message s"
   "             WHERE s.recipient = m.recipient AND s.status IN ('sent', 'delivered')"
-  "               AND s.sent_at >= date_trunc('day', now() AT TIME ZONE $5) AT TIME ZONE $5)";
+  "               AND s.sent_at >= date_trunc('day', $6::timestamptz AT TIME ZONE $5) AT TIME ZONE $5"
+  "               AND s.sent_at < (date_trunc('day', $6::timestamptz AT TIME ZONE $5)"
+  "                                + interval '1 day') AT TIME ZONE $5)";
 
 /* A message a receipt already settled (delivered or failed before our own write got there)
  * keeps its status; it still gets its provider id and sent_at. */
@@ -232,12 +235,15 @@ aq_outbox_claim (AqDb               *db,
     append_element (channel_array, channels[i]);
   g_string_append_c (channel_array, '}');
   {
-    /* "today" for the daily limit begins at the utility's midnight, not the server's */
+    /* "today" for the daily limit is the utility's day (its midnight, not the server's) of
+     * aq_clock_now(), so a pinned clock (AQUEDUCT_NOW) decides which day it is */
     g_autoptr(GTimeZone) zone = aq_clock_zone ();
+    g_autoptr(GDateTime) today = aq_clock_now ();
+    g_autofree char *today_text = g_date_time_format_iso8601 (today);
     const char *params[] = { owner, lease, lim, channel_array->str,
-                             g_time_zone_get_identifier (zone) };
+                             g_time_zone_get_identifier (zone), today_text };
 
-    res = aq_db_query_prepared (db, claim_sql, 5, params, error);
+    res = aq_db_query_prepared (db, claim_sql, 6, params, error);
   }
   if (res == NULL)
     return NULL;

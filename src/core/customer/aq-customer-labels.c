@@ -1,4 +1,4 @@
-/* aq-labels.c — the warehouse's codes ("on_time", "no_access", "wechat") in the user's words
+/* aq-customer-labels.c — the warehouse's codes ("on_time", "no_access", "wechat") in the user's words
  *
  * The dw layer keeps stable English codes (see the comments in data/sql/002_dw.sql and
  * 003_dm.sql) so that SQL, the CLI's JSON and reports can rely on them; what a person reads
@@ -6,12 +6,14 @@
  * The same code can mean different things by column ('closed' for an account and for a work
  * order), hence the translation context per column. A code not listed here is shown as it is:
  * new codes appear in the warehouse before they appear in a translation.
+ * It lives in core (no GTK) so that Customer 360, `aqueductctl customer lookup` and the
+ * exports all read the same words; src/ui/common/aq-labels.h only includes this header.
  */
-#define G_LOG_DOMAIN "aq-labels"
+#define G_LOG_DOMAIN "aq-customer-labels"
 
 #include "config.h"
 
-#include "aq-labels.h"
+#include "aq-customer-labels.h"
 
 #include <glib/gi18n.h>
 #include <string.h>

@@ -1,6 +1,9 @@
 /* test-api-panel.c — the Data API panel under Xvfb: the market lists what meta.api holds, an
  * API's documentation and console, a call answered as a caller gets it (rows against SQL),
- * a bad parameter answered with its code, the monitor showing the logged calls */
+ * a bad parameter answered with its code, the monitor showing the logged calls; the
+ * Define-an-API wizard (fill, test, publish; a refused SQL stores nothing; a login that may
+ * not publish sees no Publish), the versions page (diff, rollback) and the monitor's charts
+ * and top callers. The clock is pinned: the calls are logged at fixed instants. */
 #include "aq-test-util.h"
 #include "aq-test-ui.h"
 
@@ -8,6 +11,7 @@
 #include <string.h>
 
 #include "aq-api-panel.h"
+#include "aq-panel.h"
 #include "aq-screenshot.h"
 #include "aq-ui.h"
 #include "aq-window.h"
@@ -38,6 +42,19 @@ answered (gpointer data)
   return !aq_api_panel_get_busy (panel) && aq_api_panel_get_response (panel) != NULL;
 }
 
+/* docs/screenshots' name: with AQ_SCREENSHOT_SUFFIX (e.g. "-zh_CN", the test then keeps the
+ * caller's locale) before the extension */
+static char *
+shot_path (const char *dir,
+           const char *name)
+{
+  const char *suffix = g_getenv ("AQ_SCREENSHOT_SUFFIX");
+  g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".png"));
+  g_autofree char *file = g_strdup_printf ("%s%s.png", stem, suffix ? suffix : "");
+
+  return g_build_filename (dir, file, NULL);
+}
+
 /* With AQ_SCREENSHOT_DIR set, the window as the test leaves it, for docs/screenshots. */
 static void
 shoot (const char *name)
@@ -49,7 +66,7 @@ shoot (const char *name)
   if (dir == NULL)
     return;
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
-  path = g_build_filename (dir, name, NULL);
+  path = shot_path (dir, name);
   aq_screenshot_save_png (GTK_WIDGET (window), path, &error);
   g_assert_no_error (error);
 }
@@ -93,6 +110,273 @@ test_console (void)
   g_assert_cmpuint (aq_api_panel_get_response_rows (panel), ==, 0);
 }
 
+static gboolean match_label (GtkWidget *widget, gconstpointer text);
+
+/* ---- the wizard ---- */
+
+static gboolean
+wizard_idle (gpointer data)
+{
+  return !aq_api_wizard_get_busy (data);
+}
+
+static gboolean
+api_version_open (gpointer data)
+{
+  const AqApi *api = aq_api_panel_get_api (panel);
+
+  return !aq_api_panel_get_busy (panel) && api && g_str_equal (api->name, "meters_by_brand")
+         && api->version == GPOINTER_TO_INT (data);
+}
+
+static void
+shoot_window (GtkWidget  *widget,
+              const char *name)
+{
+  const char *dir = g_getenv ("AQ_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  gtk_test_widget_wait_for_draw (widget);
+  path = shot_path (dir, name);
+  aq_screenshot_save_png (widget, path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_wizard (void)
+{
+  AqApiWizard *wizard = aq_api_panel_define (panel, FALSE);
+  g_autofree char *brand = aq_test_query_string (db,
+    "SELECT brand FROM dw.dim_meter WHERE brand IS NOT NULL GROUP BY brand"
+    " ORDER BY count(*) DESC, brand LIMIT 1");
+  gint64 meters = aq_test_count1 (db, "SELECT count(*) FROM dw.dim_meter WHERE brand = $1",
+                                  brand);
+  g_auto(GStrv) params = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  int status = -1;
+
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 1000, 900);
+  gtk_window_present (GTK_WINDOW (wizard));
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard asking who may publish");
+  g_assert_true (aq_api_wizard_get_can_publish (wizard));
+
+  aq_api_wizard_set_fields (wizard, "meters_by_brand", "meter", "Meters by brand",
+                            "Meters of one brand, optionally from a size up");
+  aq_api_wizard_set_sql (wizard, "SELECT meter_no, brand, size_dn\nFROM dw.dim_meter\n"
+                         "WHERE brand = :brand\n[[ AND size_dn >= :min_dn ]]");
+  params = aq_api_wizard_get_params (wizard);
+  g_assert_cmpuint (g_strv_length (params), ==, 2);
+  g_assert_cmpstr (params[0], ==, "brand");
+  g_assert_cmpstr (params[1], ==, "min_dn");
+  aq_api_wizard_set_param (wizard, "brand", AQ_API_PARAM_TEXT, TRUE, NULL, NULL, brand);
+  aq_api_wizard_set_param (wizard, "min_dn", AQ_API_PARAM_INTEGER, FALSE, NULL, NULL, NULL);
+  aq_api_wizard_set_page_key (wizard, "meter_no", AQ_API_PARAM_TEXT);
+
+  aq_api_wizard_test (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the trial");
+  if (aq_api_wizard_get_failed (wizard))
+    g_printerr ("trial: %s\n", aq_api_wizard_get_message (wizard));
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  g_assert_cmpuint (aq_api_wizard_get_rows (wizard), ==, MIN (meters, 20));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.api"
+                                        " WHERE name = 'meters_by_brand'"), ==, 0);
+  shoot_window (GTK_WIDGET (wizard), "api-wizard.png");
+
+  aq_api_wizard_publish (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "publishing");
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  g_assert_cmpint (aq_api_wizard_get_published (wizard), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.api_version"
+                                        " WHERE api = 'meters_by_brand'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT published_version FROM meta.api"
+                                        " WHERE name = 'meters_by_brand'"), ==, 1);
+  out = aq_test_ctl (&status, NULL, "api", "show", "meters_by_brand", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  shown = aq_test_parse_object (out);
+  g_assert_cmpint (json_object_get_int_member (shown, "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (shown, "category"), ==, "meter");
+  /* the panel reads the market again and opens the new API */
+  aq_test_wait_for (api_version_open, GINT_TO_POINTER (1), 30, "the published API's page");
+  g_assert_cmpuint (aq_api_panel_get_n_apis (panel), ==,
+                    aq_test_query_int64 (db, "SELECT count(*) FROM meta.api"));
+  gtk_window_destroy (GTK_WINDOW (wizard));
+
+  /* the next version from the API's page: prefilled, one more column */
+  wizard = aq_api_panel_define (panel, TRUE);
+  gtk_window_present (GTK_WINDOW (wizard));
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard");
+  g_clear_pointer (&params, g_strfreev);
+  params = aq_api_wizard_get_params (wizard);
+  g_assert_cmpuint (g_strv_length (params), ==, 2);
+  aq_api_wizard_set_sql (wizard, "SELECT meter_no, brand, size_dn, status\nFROM dw.dim_meter\n"
+                         "WHERE brand = :brand\n[[ AND size_dn >= :min_dn ]]");
+  aq_api_wizard_set_param (wizard, "brand", AQ_API_PARAM_TEXT, TRUE, NULL, NULL, brand);
+  aq_api_wizard_publish (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "publishing");
+  g_assert_cmpint (aq_api_wizard_get_published (wizard), ==, 2);
+  aq_test_wait_for (api_version_open, GINT_TO_POINTER (2), 30, "version 2's page");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+}
+
+static void
+test_wizard_refused (void)
+{
+  AqApiWizard *wizard = aq_api_panel_define (panel, FALSE);
+
+  gtk_window_present (GTK_WINDOW (wizard));
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard");
+  aq_api_wizard_set_fields (wizard, "customer_ids", "customer", "Customer IDs", "");
+  aq_api_wizard_set_sql (wizard, "SELECT customer_id, id_card FROM dw.dim_customer"
+                         " WHERE customer_id = :customer_id");
+  aq_api_wizard_set_param (wizard, "customer_id", AQ_API_PARAM_TEXT, TRUE, NULL, NULL, "x");
+  aq_api_wizard_set_page_key (wizard, "customer_id", AQ_API_PARAM_TEXT);
+
+  /* the trial runs as a caller would: the masked role may not read dw.dim_customer */
+  aq_api_wizard_test (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the trial");
+  g_assert_true (aq_api_wizard_get_failed (wizard));
+  g_assert_nonnull (strstr (aq_api_wizard_get_message (wizard), "dim_customer"));
+  g_assert_cmpuint (aq_api_wizard_get_rows (wizard), ==, 0);
+
+  aq_api_wizard_publish (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "publishing");
+  g_assert_true (aq_api_wizard_get_failed (wizard));
+  g_assert_nonnull (strstr (aq_api_wizard_get_message (wizard), "dim_customer"));
+  g_assert_cmpint (aq_api_wizard_get_published (wizard), ==, 0);
+  shoot_window (GTK_WIDGET (wizard), "api-wizard-refused.png");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.api"
+                                        " WHERE name = 'customer_ids'"), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.api_version"
+                                        " WHERE api = 'customer_ids'"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+}
+
+static void
+test_wizard_not_publisher (void)
+{
+  g_autofree char *owner = g_strdup (g_getenv ("AQUEDUCT_DATABASE_URL"));
+  g_autofree char *analyst = aq_test_login_conninfo (DB_NAME, "aqap_analyst", "analyst");
+  AqApiWizard *wizard;
+
+  /* the jobs resolve the warehouse from the environment first */
+  g_setenv ("AQUEDUCT_DATABASE_URL", analyst, TRUE);
+  wizard = aq_api_wizard_new (NULL, analyst, NULL);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard asking who may publish");
+  g_setenv ("AQUEDUCT_DATABASE_URL", owner, TRUE);
+  g_assert_false (aq_api_wizard_get_can_publish (wizard));
+  gtk_window_destroy (GTK_WINDOW (wizard));
+}
+
+/* ---- versions ---- */
+
+static gboolean
+diffed (gpointer data)
+{
+  return !aq_api_panel_get_busy (panel) && aq_api_panel_get_diff_text (panel) != NULL;
+}
+
+static gboolean
+zones_open (gpointer data)
+{
+  const AqApi *api = aq_api_panel_get_api (panel);
+
+  return !aq_api_panel_get_busy (panel) && api && g_str_equal (api->name, "zones_v")
+         && api->version == GPOINTER_TO_INT (data)
+         && aq_api_panel_get_n_versions (panel) == 2;
+}
+
+static void
+test_versions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) v1 = aq_test_parse_object (
+    "{\"sql\": \"SELECT zone_code, name\\nFROM dw.dim_dma_zone\\nWHERE level = :level\","
+    " \"params\": [{\"name\": \"level\", \"type\": \"integer\", \"required\": true}],"
+    " \"page_key\": \"zone_code\"}");
+  g_autoptr(JsonObject) v2 = aq_test_parse_object (
+    "{\"sql\": \"SELECT zone_code, name, level\\nFROM dw.dim_dma_zone\\nWHERE level = :level\\n"
+    "[[ AND name LIKE :prefix ]]\","
+    " \"params\": [{\"name\": \"level\", \"type\": \"integer\", \"required\": true},"
+    "              {\"name\": \"prefix\", \"type\": \"text\"}],"
+    " \"page_key\": \"zone_code\"}");
+  const char *text;
+
+  g_assert_cmpint (aq_api_publish (db, "zones_v", "nrw", "Zones", "", "sql", v1, "first",
+                                   &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_api_publish (db, "zones_v", "nrw", "Zones", "", "sql", v2,
+                                   "name prefix", &error), ==, 2);
+  g_assert_no_error (error);
+  aq_panel_reload (AQ_PANEL (panel));
+  aq_test_wait_for (idle, NULL, 30, "the market");
+  aq_api_panel_select (panel, "zones_v");
+  aq_test_wait_for (zones_open, GINT_TO_POINTER (2), 30, "zones_v's versions");
+  aq_api_panel_show_page (panel, "versions");
+
+  aq_api_panel_diff (panel, 1, 2);
+  aq_test_wait_for (diffed, NULL, 30, "the diff");
+  text = aq_api_panel_get_diff_text (panel);
+  g_assert_nonnull (strstr (text, "- SELECT zone_code, name\n"));
+  g_assert_nonnull (strstr (text, "+ SELECT zone_code, name, level\n"));
+  g_assert_nonnull (strstr (text, "+ prefix (text)"));
+  g_assert_nonnull (strstr (text, "+ level\n"));
+  shoot ("api-versions.png");
+
+  aq_api_panel_rollback (panel, 1);
+  aq_test_wait_for (zones_open, GINT_TO_POINTER (1), 30, "the rollback");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT published_version FROM meta.api"
+                                        " WHERE name = 'zones_v'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.api_version"
+                                        " WHERE api = 'zones_v'"), ==, 2);
+}
+
+/* ---- the monitor's charts ---- */
+
+static gboolean
+watched (gpointer data)
+{
+  JsonObject *w = aq_api_panel_get_watch (panel);
+
+  return !aq_api_panel_get_busy (panel) && w
+         && (data == NULL ? json_object_get_null_member (w, "api")
+                          : g_strcmp0 (json_object_get_string_member (w, "api"), data) == 0);
+}
+
+static void
+test_watch (void)
+{
+  JsonObject *w;
+  JsonArray *callers;
+
+  aq_api_panel_select (panel, "payments");
+  aq_test_wait_for (api_open, (gpointer) "payments", 30, "payments' page");
+  aq_api_panel_show_page (panel, "monitor");
+  aq_api_panel_set_watch (panel, FALSE, 0);
+  aq_test_wait_for (watched, NULL, 30, "the monitor over all APIs");
+  w = aq_api_panel_get_watch (panel);
+  g_assert_cmpint (json_object_get_int_member (w, "calls"), ==, aq_test_query_int64 (db,
+    "SELECT sum(calls) FROM meta.api_call_minute"));
+  g_assert_cmpint (json_object_get_int_member (w, "calls"), ==, 40);
+  g_assert_cmpint (json_object_get_int_member (w, "errors"), ==, 4);
+  callers = json_object_get_array_member (w, "top_callers");
+  g_assert_cmpuint (json_array_get_length (callers), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (callers, 0),
+                                                  "app"), ==, "wechat");
+  g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_label, "wechat"));
+  shoot ("api-monitor.png");
+
+  aq_api_panel_set_watch (panel, TRUE, 1);
+  aq_test_wait_for (watched, (gpointer) "payments", 30, "the monitor of payments");
+  w = aq_api_panel_get_watch (panel);
+  g_assert_cmpint (json_object_get_int_member (w, "calls"), ==, 40);
+  g_assert_cmpint (json_object_get_int_member (w, "step_minutes"), ==, 15);
+  g_assert_false (json_object_has_member (w, "top_apis"));
+}
+
 static gboolean
 match_label (GtkWidget     *widget,
              gconstpointer  text)
@@ -111,7 +395,6 @@ test_monitor (void)
   g_assert_nonnull (aq_test_find_widget (grid, match_label, "wechat"));
   g_assert_nonnull (aq_test_find_widget (grid, match_label, "40"));
   g_assert_nonnull (aq_test_find_widget (grid, match_label, "10.00 %"));
-  shoot ("api-monitor.png");
 }
 
 int
@@ -128,12 +411,19 @@ main (int   argc,
 
   conninfo = aq_test_conninfo (DB_NAME);
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  if (g_getenv ("AQ_SCREENSHOT_SUFFIX") == NULL)
+    g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();
 
   db = aq_test_demo_db_new (DB_NAME, 200, 13);
+  {
+    /* the calls below and the panel's "now" */
+    g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 11, 20, 10, 30, 0);
+
+    aq_clock_pin (now);
+  }
   app = aq_api_app_add (db, "wechat", "", &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 40; i++)
@@ -163,6 +453,11 @@ main (int   argc,
   g_test_add_func ("/api-panel/market", test_market);
   g_test_add_func ("/api-panel/console", test_console);
   g_test_add_func ("/api-panel/monitor", test_monitor);
+  g_test_add_func ("/api-panel/wizard", test_wizard);
+  g_test_add_func ("/api-panel/wizard-refused", test_wizard_refused);
+  g_test_add_func ("/api-panel/wizard-not-publisher", test_wizard_not_publisher);
+  g_test_add_func ("/api-panel/versions", test_versions);
+  g_test_add_func ("/api-panel/watch", test_watch);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-ctl.h"
@@ -25,7 +26,8 @@
   "       | api grant APP API [--per-second N] [--per-day N] [--expires ISO8601] [--reason R]\n" \
   "       | api refuse|revoke APP API [--reason R]\n" \
   "       | api stats [--minutes N] [--json]\n" \
-  "       | api openapi [APP]"
+  "       | api openapi [APP]\n" \
+  "       | api diff NAME V1 V2 [--json]"
 
 static gboolean opt_json;
 static int opt_version;
@@ -384,6 +386,120 @@ api_openapi (AqDb       *db,
   return AQ_CTL_OK;
 }
 
+/* ---- diff (apipanel) ---- */
+
+static void
+print_param (const char *mark,
+             JsonObject *param)
+{
+  JsonNode *deflt = json_object_get_member (param, "default");
+  g_autofree char *deflt_text = deflt ? json_to_string (deflt, FALSE) : NULL;
+
+  g_print ("  %s %s (%s%s%s%s)\n", mark, json_object_get_string_member (param, "name"),
+           json_object_get_string_member_with_default (param, "type", "?"),
+           json_object_get_boolean_member_with_default (param, "required", FALSE)
+             ? _(", required") : "",
+           deflt_text ? _(", default ") : "", deflt_text ? deflt_text : "");
+}
+
+static int
+api_diff (AqDb       *db,
+          const char *name,
+          const char *v1_text,
+          const char *v2_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) diff = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *params, *fields;
+  JsonArray *sql;
+  const char *kinds[] = { "added", "removed" };
+  const char *marks[] = { "+", "-" };
+  char *end1 = NULL, *end2 = NULL;
+  gint64 v1 = g_ascii_strtoll (v1_text, &end1, 10);
+  gint64 v2 = g_ascii_strtoll (v2_text, &end2, 10);
+
+  if (*end1 || *end2 || v1 <= 0 || v2 <= 0 || v1 > G_MAXINT || v2 > G_MAXINT)
+    return aq_ctl_usage (USAGE, _("the versions are positive numbers"));
+  diff = aq_api_diff (db, name, (int) v1, (int) v2, &error);
+  if (diff == NULL)
+    return aq_ctl_fail (error);
+  if (opt_json)
+    {
+      root = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (root, diff);
+      aq_ctl_print_json (root);
+      return AQ_CTL_OK;
+    }
+
+  g_print (_("api %s: version %d → %d\n"), name, (int) v1, (int) v2);
+  sql = json_object_get_array_member (diff, "sql");
+  if (json_object_get_boolean_member (diff, "sql_changed"))
+    {
+      g_print ("\n%s\n", _("SQL:"));
+      for (guint i = 0; i < json_array_get_length (sql); i++)
+        {
+          JsonObject *line = json_array_get_object_element (sql, i);
+
+          g_print ("%s %s\n", json_object_get_string_member (line, "op"),
+                   json_object_get_string_member (line, "line"));
+        }
+    }
+  else
+    g_print ("\n%s\n", _("SQL: unchanged"));
+
+  params = json_object_get_object_member (diff, "params");
+  g_print ("\n%s\n", _("Parameters:"));
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      JsonArray *list = json_object_get_array_member (params, kinds[k]);
+
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        print_param (marks[k], json_array_get_object_element (list, i));
+    }
+  {
+    JsonArray *list = json_object_get_array_member (params, "changed");
+
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *change = json_array_get_object_element (list, i);
+
+        print_param ("<", json_object_get_object_member (change, "from"));
+        print_param (">", json_object_get_object_member (change, "to"));
+      }
+    if (json_array_get_length (list) == 0
+        && json_array_get_length (json_object_get_array_member (params, "added")) == 0
+        && json_array_get_length (json_object_get_array_member (params, "removed")) == 0)
+      g_print ("  %s\n", _("unchanged"));
+  }
+
+  g_print ("\n%s\n", _("Response fields:"));
+  fields = json_object_has_member (diff, "fields")
+           ? json_object_get_object_member (diff, "fields") : NULL;
+  if (fields == NULL)
+    g_print ("  %s %s\n", _("not known:"),
+             json_object_get_string_member_with_default (diff, "fields_error", ""));
+  else
+    {
+      guint n = 0;
+
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          JsonArray *list = json_object_get_array_member (fields, kinds[k]);
+
+          for (guint i = 0; i < json_array_get_length (list); i++, n++)
+            g_print ("  %s %s\n", marks[k], json_array_get_string_element (list, i));
+        }
+      if (n == 0)
+        g_print ("  %s\n", _("unchanged"));
+    }
+  if (json_object_has_member (diff, "paging"))
+    g_print ("\n%s\n", _("Paging changed."));
+  if (json_object_has_member (diff, "forward"))
+    g_print ("\n%s\n", _("The forwarded target changed."));
+  return AQ_CTL_OK;
+}
+
 /* ---- command ---- */
 
 int
@@ -392,7 +508,7 @@ aq_ctl_api (int    argc,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (
     "list|show|publish|rollback|test|apps|app-add|grants|request|grant|refuse|revoke|stats|"
-    "openapi");
+    "openapi|diff");
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   const char *verb;
@@ -410,7 +526,8 @@ aq_ctl_api (int    argc,
         || VERB ("rollback", 1, 1) || VERB ("test", 1, G_MAXINT - 2) || VERB ("apps", 0, 0)
         || VERB ("app-add", 1, 1) || VERB ("grants", 0, 1) || VERB ("request", 2, 2)
         || VERB ("grant", 2, 2) || VERB ("refuse", 2, 2) || VERB ("revoke", 2, 2)
-        || VERB ("stats", 0, 0) || VERB ("openapi", 0, 1)))
+        || VERB ("stats", 0, 0) || VERB ("openapi", 0, 1)
+        || VERB ("diff", 3, 3)))
     return aq_ctl_usage (USAGE, NULL);
 #undef VERB
   if (strcmp (verb, "rollback") == 0 && opt_version <= 0)
@@ -444,5 +561,7 @@ aq_ctl_api (int    argc,
     return api_stats (db);
   if (strcmp (verb, "openapi") == 0)
     return api_openapi (db, argc > 2 ? argv[2] : NULL);
+  if (strcmp (verb, "diff") == 0)
+    return api_diff (db, argv[2], argv[3], argv[4]);
   return api_decide (db, verb, argv[2], argv[3]);
 }

@@ -7,12 +7,15 @@
  * API and app over the last 24 hours, from the daemon's call log). Everything is read and run
  * by core on worker threads (aq_db_job): the console runs the API as aq_api in a read-only
  * transaction (aq_api_try), so masking applies as it does for callers. The panel holds no SQL.
+ * Defining an API or its next version is the wizard's (aq-api-wizard.c); the versions page
+ * with diff and rollback is aq-api-panel-versions.c, the monitor's charts and top callers
+ * aq-api-panel-monitor.c.
  */
 #define G_LOG_DOMAIN "aq-api-panel"
 
 #include "config.h"
 
-#include "aq-api-panel.h"
+#include "aq-api-panel-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -20,31 +23,6 @@
 
 #include "aq-panel.h"
 
-struct _AqApiPanel
-{
-  GtkWidget            parent_instance;
-
-  GtkStack            *stack;
-  AdwStatusPage       *error_page;
-  GtkListBox          *market_list;
-  GtkStack            *pages;
-  GtkBox              *docs_box;
-  GtkListBox          *console_params;
-  GtkButton           *call_button;
-  GtkLabel            *timing_label;
-  GtkTextView         *response_view;
-  GtkGrid             *monitor_grid;
-
-  AqConnectionMonitor *monitor;
-  GCancellable        *cancellable;
-  JsonNode            *market;
-  AqApi               *api;
-  GHashTable          *entries;      /* param name → GtkEntry (not owned) */
-  char                *response;
-  guint                response_rows;
-  guint                busy;
-  gboolean             loading;
-};
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
 
@@ -55,6 +33,7 @@ typedef struct
 {
   JsonNode *market;
   JsonNode *stats;
+  gboolean  may_publish;
 } Market;
 
 static void
@@ -83,6 +62,8 @@ trial_free (Trial *t)
   g_free (t);
 }
 
+static void load (AqApiPanel *self);
+
 /* ---- auxiliary methods ---- */
 
 static GtkWidget *
@@ -99,8 +80,8 @@ label_new (const char *text,
   return label;
 }
 
-static void
-clear_box (GtkWidget *box)
+void
+aq_api_panel_clear (GtkWidget *box)
 {
   GtkWidget *child;
 
@@ -115,33 +96,15 @@ clear_box (GtkWidget *box)
     }
 }
 
-static void
-set_busy (AqApiPanel *self,
-          gboolean    busy)
+void
+aq_api_panel_set_busy_internal (AqApiPanel *self,
+                                gboolean    busy)
 {
   if (busy)
     self->busy++;
   else if (self->busy > 0)
     self->busy--;
   gtk_widget_set_sensitive (GTK_WIDGET (self->call_button), self->busy == 0 && self->api);
-}
-
-static const char *
-category_title (const char *category)
-{
-  if (g_strcmp0 (category, "billing") == 0)
-    return _("Billing and Payments");
-  if (g_strcmp0 (category, "customer") == 0)
-    return _("Customers");
-  if (g_strcmp0 (category, "meter") == 0)
-    return _("Meters");
-  if (g_strcmp0 (category, "nrw") == 0)
-    return _("Non-Revenue Water");
-  if (g_strcmp0 (category, "hydraulic") == 0)
-    return _("Hydraulic Model");
-  if (g_strcmp0 (category, "city") == 0)
-    return _("Smart-Water Brain");
-  return category;
 }
 
 /* ---- the market ---- */
@@ -160,7 +123,7 @@ header_func (GtkListBoxRow *row,
       gtk_list_box_row_set_header (row, NULL);
       return;
     }
-  header = label_new (category_title (category), "heading");
+  header = label_new (aq_api_category_title (category), "heading");
   gtk_widget_set_margin_start (header, 12);
   gtk_widget_set_margin_top (header, before ? 12 : 6);
   gtk_widget_set_margin_bottom (header, 3);
@@ -172,7 +135,7 @@ show_market (AqApiPanel *self)
 {
   JsonArray *array = json_node_get_array (self->market);
 
-  clear_box (GTK_WIDGET (self->market_list));
+  aq_api_panel_clear (GTK_WIDGET (self->market_list));
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
@@ -222,6 +185,17 @@ grid_cell (GtkGrid    *grid,
   gtk_grid_attach (grid, label, col, row, 1, 1);
 }
 
+void
+aq_api_panel_grid_cell (GtkGrid    *grid,
+                        int         col,
+                        int         row,
+                        const char *text,
+                        gboolean    numeric,
+                        const char *css_class)
+{
+  grid_cell (grid, col, row, text, numeric, css_class);
+}
+
 static void
 show_monitor (AqApiPanel *self,
               JsonNode   *stats)
@@ -232,7 +206,7 @@ show_monitor (AqApiPanel *self,
     N_("p95 ms"), N_("p99 ms"),
   };
 
-  clear_box (GTK_WIDGET (self->monitor_grid));
+  aq_api_panel_clear (GTK_WIDGET (self->monitor_grid));
   for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
     grid_cell (self->monitor_grid, c, 0, _(heads[c]), c >= 2, "heading");
   if (json_array_get_length (array) == 0)
@@ -281,6 +255,7 @@ load_market_job (AqDb          *db,
       market_free (m);
       return NULL;
     }
+  m->may_publish = aq_api_may_publish (db, NULL);
   /* the call log is for owners; without it the market still shows */
   m->stats = aq_api_stats (db, aq_clock_now_unix_usec () - 24 * G_TIME_SPAN_HOUR, &stats_error);
   if (m->stats == NULL)
@@ -312,14 +287,29 @@ load_market_cb (GObject      *object,
     }
   g_clear_pointer (&self->market, json_node_unref);
   self->market = g_steal_pointer (&m->market);
+  self->may_publish = m->may_publish;
   show_market (self);
   show_monitor (self, m->stats);
   gtk_stack_set_visible_child_name (self->stack, "market");
   market_free (m);
-  /* the first API's page rather than an empty one */
-  if (self->api == NULL && gtk_list_box_get_row_at_index (self->market_list, 0))
+  aq_api_panel_watch_load (self);
+  /* the API just published or rolled back, else the first API's page rather than none */
+  if (g_object_get_data (G_OBJECT (self), "select-after-load"))
+    {
+      g_autofree char *name = g_strdup (g_object_get_data (G_OBJECT (self), "select-after-load"));
+
+      g_object_set_data (G_OBJECT (self), "select-after-load", NULL);
+      aq_api_panel_select (self, name);
+    }
+  else if (self->api == NULL && gtk_list_box_get_row_at_index (self->market_list, 0))
     gtk_list_box_select_row (self->market_list,
                              gtk_list_box_get_row_at_index (self->market_list, 0));
+}
+
+void
+aq_api_panel_load_internal (AqApiPanel *self)
+{
+  load (self);
 }
 
 static void
@@ -330,6 +320,8 @@ load (AqApiPanel *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  /* the cancelled jobs' callbacks return early: they no longer count */
+  self->busy = 0;
   self->loading = TRUE;
   aq_db_job_run_async (conninfo, load_market_job, load_market_job, NULL, NULL,
                        (GDestroyNotify) market_free, self->cancellable, load_market_cb, self);
@@ -346,7 +338,7 @@ show_api (AqApiPanel *self)
   g_autofree char *title = g_strdup_printf ("%s  (%s, v%d)", api->title, api->name,
                                             api->version);
 
-  clear_box (GTK_WIDGET (self->docs_box));
+  aq_api_panel_clear (GTK_WIDGET (self->docs_box));
   gtk_box_append (self->docs_box, label_new (title, "title-2"));
   gtk_box_append (self->docs_box, label_new (api->description, NULL));
 
@@ -405,7 +397,7 @@ show_api (AqApiPanel *self)
       "masked."), "dim-label"));
 
   /* the console: one field a parameter */
-  clear_box (GTK_WIDGET (self->console_params));
+  aq_api_panel_clear (GTK_WIDGET (self->console_params));
   g_hash_table_remove_all (self->entries);
   for (guint i = 0; i < api->params->len; i++)
     {
@@ -424,7 +416,7 @@ show_api (AqApiPanel *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->response_view), "", -1);
   gtk_label_set_label (self->timing_label, "");
   g_clear_pointer (&self->response, g_free);
-  set_busy (self, FALSE);
+  aq_api_panel_set_busy_internal (self, FALSE);
 }
 
 static gpointer
@@ -448,16 +440,19 @@ load_api_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_API_PANEL (user_data);
-  set_busy (self, FALSE);
+  aq_api_panel_set_busy_internal (self, FALSE);
   if (api == NULL)
     {
-      clear_box (GTK_WIDGET (self->docs_box));
+      aq_api_panel_clear (GTK_WIDGET (self->docs_box));
       gtk_box_append (self->docs_box, label_new (error->message, "error"));
       return;
     }
   g_clear_pointer (&self->api, aq_api_unref);
   self->api = api;
   show_api (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_version_button), api->template != NULL);
+  aq_api_panel_versions_load (self);
+  aq_api_panel_watch_load (self);
 }
 
 static void
@@ -468,7 +463,7 @@ row_selected_cb (AqApiPanel    *self,
 
   if (name == NULL)
     return;
-  set_busy (self, TRUE);
+  aq_api_panel_set_busy_internal (self, TRUE);
   aq_db_job_run_async (aq_panel_get_conninfo (AQ_PANEL (self)), load_api_job, load_api_job,
                        g_strdup (name), g_free, (GDestroyNotify) aq_api_unref,
                        self->cancellable, load_api_cb, self);
@@ -503,7 +498,7 @@ try_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_API_PANEL (user_data);
-  set_busy (self, FALSE);
+  aq_api_panel_set_busy_internal (self, FALSE);
   g_clear_pointer (&self->response, g_free);
   if (t == NULL)
     {
@@ -543,7 +538,7 @@ call_clicked_cb (AqApiPanel *self)
       if (text && *text)
         json_object_set_string_member (t->input, key, text);
     }
-  set_busy (self, TRUE);
+  aq_api_panel_set_busy_internal (self, TRUE);
   aq_db_job_run_async (aq_panel_get_conninfo (AQ_PANEL (self)), try_job, try_job, t,
                        (GDestroyNotify) trial_free, NULL, self->cancellable, try_cb, self);
 }
@@ -614,6 +609,9 @@ aq_api_panel_finalize (GObject *object)
   g_clear_pointer (&self->api, aq_api_unref);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_free (self->response);
+  g_clear_pointer (&self->versions, json_node_unref);
+  g_free (self->diff_text);
+  aq_api_panel_watch_finalize (self);
   G_OBJECT_CLASS (aq_api_panel_parent_class)->finalize (object);
 }
 
@@ -638,6 +636,17 @@ aq_api_panel_class_init (AqApiPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqApiPanel, timing_label);
   gtk_widget_class_bind_template_child (widget_class, AqApiPanel, response_view);
   gtk_widget_class_bind_template_child (widget_class, AqApiPanel, monitor_grid);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, define_button);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, new_version_button);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, versions_list);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, diff_view);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, monitor_scope);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, monitor_window);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, monitor_summary);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, calls_chart);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, latency_chart);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, callers_grid);
+  gtk_widget_class_bind_template_child (widget_class, AqApiPanel, top_apis_grid);
 }
 
 static void
@@ -652,6 +661,9 @@ aq_api_panel_init (AqApiPanel *self)
   g_signal_connect_object (self->call_button, "clicked", G_CALLBACK (call_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_set_sensitive (GTK_WIDGET (self->call_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_version_button), FALSE);
+  aq_api_panel_versions_init (self);
+  aq_api_panel_watch_init (self);
 }
 
 /* ---- public API ---- */

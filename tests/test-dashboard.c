@@ -10,6 +10,7 @@
 #include "aq-dashboard.h"
 #include "aq-dashboard-data.h"
 #include "aq-dashboard-store.h"
+#include "aq-map-features.h"
 
 static AqDb *db;
 static AqCatalog *catalog;
@@ -449,6 +450,236 @@ test_all_shipped_tiles_async (void)
     }
 }
 
+/* ---- outages, notices, SMS and data quality as catalog indicators ---- */
+
+static void
+exec_sql (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!aq_db_exec (db, sql, &error))
+    g_error ("%s: %s", sql, error->message);
+}
+
+/* Outages of every status with known accounts, notices of a live and a cancelled campaign,
+ * and quality results over two runs (a rule that passed after failing, one failing, one
+ * warning, one whose latest run errored): each figure is known by construction too. */
+static void
+plant_outages_and_quality (void)
+{
+  exec_sql ("INSERT INTO notify.outage (outage_id, kind, reason, start_time, expected_end,"
+            "  status, geom) SELECT id, kind, 'r' || id, '2026-03-01 08:00+08',"
+            "  '2026-03-01 18:00+08', status,"
+            "  ST_Multi((SELECT ST_Buffer(ST_Centroid(z.geom), 0.002) FROM dw.dim_dma_zone z"
+            "            WHERE z.level = 3 ORDER BY z.zone_code OFFSET id - 9001 LIMIT 1))"
+            " FROM (VALUES (9001, 'emergency', 'active'), (9002, 'planned', 'active'),"
+            "              (9003, 'planned', 'planned'), (9004, 'planned', 'restored'),"
+            "              (9005, 'emergency', 'cancelled')) v (id, kind, status)");
+  /* 3 + 2 accounts now, 4 planned, 1 restored, 5 cancelled */
+  exec_sql ("INSERT INTO notify.outage_account (outage_id, account_id)"
+            " SELECT o.id, a.account_id FROM (VALUES (9001, 0, 3), (9002, 3, 2), (9003, 5, 4),"
+            "   (9004, 9, 1), (9005, 10, 5)) o (id, off, n)"
+            " CROSS JOIN LATERAL (SELECT account_id FROM dw.dim_account ORDER BY account_id"
+            "                     OFFSET o.off LIMIT o.n) a");
+  exec_sql ("INSERT INTO notify.campaign (campaign_id, outage_id, kind, template, status)"
+            " VALUES (9101, 9001, 'outage', 't', 'queued'), (9102, 9005, 'outage', 't',"
+            " 'cancelled')");
+  exec_sql ("INSERT INTO notify.message (campaign_id, channel, recipient, body,"
+            "  idempotency_key, status)"
+            " SELECT c, ch, 'r' || i, 'b', 'k' || i, st FROM (VALUES"
+            "  (9101, 'sms', 1, 'sent'), (9101, 'sms', 2, 'sent'), (9101, 'wechat', 3, 'sent'),"
+            "  (9101, 'sms', 4, 'delivered'), (9101, 'sms', 5, 'delivered'),"
+            "  (9101, 'sms', 6, 'failed'), (9101, 'sms', 7, 'queued'),"
+            "  (9102, 'sms', 8, 'sent'), (9102, 'sms', 9, 'delivered')) v (c, ch, i, st)");
+  exec_sql ("INSERT INTO meta.quality_rule (rule_name, rule_set)"
+            " SELECT n, 't' FROM unnest(ARRAY['qa', 'qb', 'qc', 'qd']) n");
+  exec_sql ("INSERT INTO meta.quality_rule_version (rule_name, version, definition)"
+            " SELECT rule_name, 1, '{}' FROM meta.quality_rule WHERE rule_set = 't'");
+  exec_sql ("INSERT INTO meta.quality_run (run_id, scope, started_at, status)"
+            " VALUES (9201, 't', '2026-03-01', 'failed'), (9202, 't', '2026-03-02', 'failed')");
+  exec_sql ("INSERT INTO meta.quality_result (run_id, rule_name, rule_version, layer,"
+            "  table_name, dimension, severity, checked_rows, failing_rows, status, duration_ms)"
+            " VALUES (9201, 'qa', 1, 'dw', 'a', 'validity', 'fail', 1000, 400, 'fail', 1),"
+            "        (9202, 'qa', 1, 'dw', 'a', 'validity', 'fail', 1000, 0, 'pass', 1),"
+            "        (9202, 'qb', 1, 'dw', 'b', 'completeness', 'fail', 500, 50, 'fail', 1),"
+            "        (9201, 'qc', 1, 'ods', 'c', 'uniqueness', 'warn', 200, 2, 'warn', 1),"
+            "        (9201, 'qd', 1, 'dm', 'd', 'validity', 'fail', 300, 0, 'pass', 1),"
+            "        (9202, 'qd', 1, 'dm', 'd', 'validity', 'fail', 0, 0, 'error', 1)");
+}
+
+static double
+kpi_value (const char *indicator)
+{
+  g_autoptr(AqDashboard) d = aq_dashboard_new ("k", AQ_DASHBOARD_COCKPIT);
+  g_autoptr(AqDashboardTile) t = aq_dashboard_tile_new ("t", AQ_TILE_KPI);
+  g_autoptr(AqTileData) data = NULL;
+
+  t->indicator = g_strdup (indicator);
+  data = fetch (d, t);
+  g_assert_true (data->has_value);
+  return data->value;
+}
+
+static void
+test_outage_quality_indicators (void)
+{
+  g_autoptr(AqDashboard) d = aq_dashboard_new ("k", AQ_DASHBOARD_COCKPIT);
+  g_autoptr(AqDashboardTile) sms = aq_dashboard_tile_new ("sms", AQ_TILE_KPI);
+  g_autoptr(AqTileData) s = NULL;
+  g_autofree char *latest = NULL;
+  double expected;
+
+  /* outages now: independent SQL over the dispatchers' tables, and the planted figures */
+  g_assert_cmpfloat (kpi_value ("outages_active"), ==,
+    sql_double ("SELECT count(*) FROM notify.outage WHERE status = 'active'"));
+  g_assert_cmpfloat (kpi_value ("outages_active"), ==, 2);
+  g_assert_cmpfloat (kpi_value ("outages_planned"), ==,
+    sql_double ("SELECT count(*) FROM notify.outage WHERE status = 'planned'"));
+  g_assert_cmpfloat (kpi_value ("outages_planned"), ==, 1);
+  g_assert_cmpfloat (kpi_value ("outage_customers_now"), ==,
+    sql_double ("SELECT count(*) FROM notify.outage_account oa"
+                " JOIN notify.outage o ON o.outage_id = oa.outage_id WHERE o.status = 'active'"));
+  g_assert_cmpfloat (kpi_value ("outage_customers_now"), ==, 5);
+  g_assert_cmpfloat (kpi_value ("outage_customers_planned"), ==, 4);
+
+  /* notices: the cancelled campaign's messages do not count */
+  g_assert_cmpfloat (kpi_value ("notices_sent"), ==,
+    sql_double ("SELECT count(*) FROM notify.message m JOIN notify.campaign c"
+                " ON c.campaign_id = m.campaign_id"
+                " WHERE c.status <> 'cancelled' AND m.status IN ('sent', 'delivered')"));
+  g_assert_cmpfloat (kpi_value ("notices_sent"), ==, 5);
+  g_assert_cmpfloat (kpi_value ("notices_failed"), ==, 1);
+  g_assert_cmpfloat (kpi_value ("notices_pending"), ==, 1);
+
+  /* quality: each rule's latest result that is not an error (qa passed after failing, qd's
+   * error does not hide its pass) */
+  g_assert_cmpfloat (kpi_value ("quality_rules"), ==, 4);
+  g_assert_cmpfloat (kpi_value ("quality_failing_rules"), ==, 1);
+  g_assert_cmpfloat (kpi_value ("quality_warning_rules"), ==, 1);
+  g_assert_cmpfloat (kpi_value ("quality_failing_rows"), ==, 52);
+  expected = sql_double ("WITH l AS (SELECT DISTINCT ON (rule_name) * FROM meta.quality_result"
+                         " WHERE status <> 'error' ORDER BY rule_name, run_id DESC)"
+                         " SELECT 100.0 * sum(checked_rows - failing_rows) / sum(checked_rows)"
+                         " FROM l");
+  g_assert_cmpfloat_with_epsilon (kpi_value ("quality_score"), expected, 1e-9);
+  g_assert_cmpfloat_with_epsilon (expected, 100.0 * (2000 - 52) / 2000, 1e-9);
+
+  /* SMS by month: the platform's log, the latest month and the one before */
+  sms->indicator = g_strdup ("sms_sent");
+  s = fetch (d, sms);
+  latest = aq_test_query_string (db, "SELECT to_char(max(sent_at), 'YYYY-MM') FROM dw.fact_sms");
+  g_assert_cmpstr (s->period, ==, latest);
+  g_assert_true (s->has_value);
+  g_assert_cmpfloat (s->value, >, 0);
+  g_assert_cmpfloat (s->value, ==,
+    sql_double ("SELECT count(*) FROM dw.fact_sms WHERE date_trunc('month', sent_at) ="
+                " (SELECT date_trunc('month', max(sent_at)) FROM dw.fact_sms)"));
+  g_assert_true (s->has_previous);
+  g_assert_cmpfloat (s->previous, ==,
+    sql_double ("SELECT count(*) FROM dw.fact_sms WHERE date_trunc('month', sent_at) ="
+                " (SELECT date_trunc('month', max(sent_at)) - interval '1 month'"
+                " FROM dw.fact_sms)"));
+  expected = sql_double ("SELECT avg((status = 'delivered')::int) FROM dw.fact_sms"
+                         " WHERE date_trunc('month', sent_at) ="
+                         " (SELECT date_trunc('month', max(sent_at)) FROM dw.fact_sms)");
+  g_assert_cmpfloat_with_epsilon (kpi_value ("sms_delivery_rate"), expected, 1e-9);
+}
+
+/* The map tile: every level-3 zone with its figure from the report engine (checked against
+ * the NRW cube), and the outages active and planned; the alarm ticker's lines. Runs after the
+ * outages and quality results are planted. */
+static void
+test_map_and_alarms (void)
+{
+  g_autoptr(AqDashboard) d = shipped_dashboard ("operations_screen");
+  AqDashboardTile *map_tile = aq_dashboard_lookup_tile (d, "city_map");
+  AqDashboardTile *alarm_tile = aq_dashboard_lookup_tile (d, "alarms");
+  g_autoptr(AqTileData) map = NULL;
+  g_autoptr(AqTileData) alarms = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  guint active = 0, planned = 0, n_alarms, n_expected;
+  double wo_missed;
+
+  g_assert_nonnull (map_tile);
+  g_assert_cmpint (map_tile->kind, ==, AQ_TILE_MAP);
+  map = fetch (d, map_tile);
+  g_assert_nonnull (map->zones);
+  g_assert_cmpint (map->zones->len, ==,
+                   aq_test_count1 (db, "SELECT count(*) FROM dw.dim_dma_zone WHERE level = 3",
+                                   NULL));
+  g_assert_true (map->bounds[0] < map->bounds[2]);
+  g_assert_true (map->bounds[1] < map->bounds[3]);
+  g_assert_nonnull (map->zone_values);
+  res = aq_db_query (db, "SELECT zone_code, (sum(siv) - sum(billed)) / sum(siv)"
+                         " FROM dm.cube_nrw_monthly WHERE level = 3 AND period ="
+                         " (SELECT max(period) FROM dm.cube_billing_monthly)"
+                         " GROUP BY zone_code HAVING sum(siv) <> 0", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), >, 0);
+  g_assert_cmpint (g_hash_table_size (map->zone_values), ==, PQntuples (res));
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      double *v = g_hash_table_lookup (map->zone_values, PQgetvalue (res, r, 0));
+
+      g_assert_nonnull (v);
+      g_assert_cmpfloat_with_epsilon (*v, g_ascii_strtod (PQgetvalue (res, r, 1), NULL), 1e-9);
+    }
+  for (guint i = 0; i < map->outages->len; i++)
+    {
+      AqMapFeature *f = map->outages->pdata[i];
+
+      active += f->layer == AQ_MAP_LAYER_OUTAGES_ACTIVE;
+      planned += f->layer == AQ_MAP_LAYER_OUTAGES_PLANNED;
+    }
+  g_assert_cmpint (active, ==, aq_test_count1 (db, "SELECT count(*) FROM notify.outage"
+                                                   " WHERE status = 'active'", NULL));
+  g_assert_cmpint (planned, ==, aq_test_count1 (db, "SELECT count(*) FROM notify.outage"
+                                                    " WHERE status = 'planned'", NULL));
+  g_assert_cmpint (active, ==, 2);
+  g_assert_cmpint (planned, ==, 1);
+
+  /* the ticker: alarms (the emergency outage now, the failing rule) before warnings (the
+   * planned outages newest first, the warning rule, the overdue work orders) */
+  g_assert_nonnull (alarm_tile);
+  alarms = fetch (d, alarm_tile);
+  g_assert_nonnull (alarms->alarms);
+  wo_missed = kpi_value ("wo_sla_missed");
+  n_alarms = alarms->alarms->len;
+  n_expected = aq_test_count1 (db, "SELECT count(*) FROM notify.outage"
+                                   " WHERE status IN ('active', 'planned')", NULL)
+               + aq_test_count1 (db, "SELECT count(*) FROM (SELECT DISTINCT ON (rule_name)"
+                                     " status FROM meta.quality_result WHERE status <> 'error'"
+                                     " ORDER BY rule_name, run_id DESC) l"
+                                     " WHERE status IN ('fail', 'warn')", NULL)
+               + (wo_missed > 0);
+  g_assert_cmpuint (n_alarms, ==, n_expected);
+  {
+    static const struct { AqTileStatus severity; const char *kind; const char *needle; } want[] = {
+      { AQ_TILE_STATUS_ALARM, "outage", "r9001" },
+      { AQ_TILE_STATUS_ALARM, "quality", "qb" },
+      { AQ_TILE_STATUS_WARNING, "outage", "r9003" },
+      { AQ_TILE_STATUS_WARNING, "outage", "r9002" },
+      { AQ_TILE_STATUS_WARNING, "quality", "qc" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+      {
+        AqTileAlarm *a = alarms->alarms->pdata[i];
+
+        g_assert_cmpint (a->severity, ==, want[i].severity);
+        g_assert_cmpstr (a->kind, ==, want[i].kind);
+        if (strstr (a->text, want[i].needle) == NULL)
+          g_error ("alarm %u “%s” does not name %s", i, a->text, want[i].needle);
+      }
+    /* the emergency outage's customers, the failing rule's rows */
+    g_assert_nonnull (strstr (((AqTileAlarm *) alarms->alarms->pdata[0])->text, " 3 "));
+    g_assert_nonnull (strstr (((AqTileAlarm *) alarms->alarms->pdata[1])->text, "50"));
+    if (wo_missed > 0)
+      g_assert_cmpstr (((AqTileAlarm *) alarms->alarms->pdata[5])->kind, ==, "work_order");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -466,11 +697,14 @@ main (int   argc,
   db = aq_test_demo_db_new ("t_dashboard", 1500, 14);
   catalog = aq_catalog_load (db, NULL, &error);
   g_assert_no_error (error);
+  plant_outages_and_quality ();
   g_test_add_func ("/dashboard/store-versions", test_store_versions);
   g_test_add_func ("/dashboard/kpi-values", test_kpi_values);
   g_test_add_func ("/dashboard/kpi-not-by-month", test_kpi_not_by_month);
   g_test_add_func ("/dashboard/report-tiles", test_report_tiles);
   g_test_add_func ("/dashboard/all-shipped-tiles", test_all_shipped_tiles_async);
+  g_test_add_func ("/dashboard/outage-quality-indicators", test_outage_quality_indicators);
+  g_test_add_func ("/dashboard/map-and-alarms", test_map_and_alarms);
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* The top of the catalog tree, in display order. */
 #define AQ_CATALOG_CATEGORIES "水表", "用户档案", "抄表", "计费", "工单", "报装", "话务", \
-                              "收费", "产销差"
+                              "收费", "产销差", "停水通知", "数据质量"
 
 #define AQ_TYPE_CATALOG (aq_catalog_get_type ())
 G_DECLARE_FINAL_TYPE (AqCatalog, aq_catalog, AQ, CATALOG, GObject)

@@ -15,9 +15,20 @@
 #include <string.h>
 
 #include "aq-clock.h"
-#include "aq-dashboard-data.h"
+#include "aq-dashboard-data-private.h"
 #include "aq-db-job.h"
+#include "aq-map-features.h"
 #include "aq-error.h"
+
+void
+aq_tile_alarm_free (AqTileAlarm *alarm)
+{
+  if (alarm == NULL)
+    return;
+  g_free (alarm->kind);
+  g_free (alarm->text);
+  g_free (alarm);
+}
 
 void
 aq_tile_data_free (AqTileData *data)
@@ -33,6 +44,10 @@ aq_tile_data_free (AqTileData *data)
   g_clear_pointer (&data->spark, g_array_unref);
   g_clear_pointer (&data->spark_labels, g_ptr_array_unref);
   g_clear_object (&data->result);
+  g_clear_pointer (&data->zones, g_ptr_array_unref);
+  g_clear_pointer (&data->zone_values, g_hash_table_unref);
+  g_clear_pointer (&data->outages, g_ptr_array_unref);
+  g_clear_pointer (&data->alarms, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -152,14 +167,14 @@ aq_tile_report_params (const AqDashboardTile *tile,
   return params;
 }
 
-static gboolean
-fetch_kpi (AqDb                  *db,
-           AqCatalog             *catalog,
-           const AqDashboard     *dashboard,
-           const AqDashboardTile *tile,
-           AqTileData            *data,
-           GCancellable          *cancellable,
-           GError               **error)
+gboolean
+_aq_tile_fetch_kpi (AqDb                  *db,
+                    AqCatalog             *catalog,
+                    const AqDashboard     *dashboard,
+                    const AqDashboardTile *tile,
+                    AqTileData            *data,
+                    GCancellable          *cancellable,
+                    GError               **error)
 {
   g_autoptr(AqReportSpec) spec = aq_tile_kpi_spec (catalog, tile, error);
   g_autoptr(GHashTable) params = NULL;
@@ -307,14 +322,18 @@ aq_tile_data_fetch (AqDb                  *db,
   switch (tile->kind)
     {
     case AQ_TILE_KPI:
-      ok = fetch_kpi (db, catalog, dashboard, tile, data, cancellable, error);
+      ok = _aq_tile_fetch_kpi (db, catalog, dashboard, tile, data, cancellable, error);
       break;
     case AQ_TILE_CHART:
     case AQ_TILE_TABLE:
       ok = fetch_report (db, catalog, tile, data, cancellable, error);
       break;
     case AQ_TILE_MAP:
+      ok = _aq_tile_fetch_map (db, catalog, dashboard, tile, data, cancellable, error);
+      break;
     case AQ_TILE_ALARMS:
+      ok = _aq_tile_fetch_alarms (db, catalog, dashboard, tile, data, cancellable, error);
+      break;
     default:
       break;
     }

@@ -13,6 +13,16 @@ G_BEGIN_DECLS
 /* Months of a KPI's sparkline (the period and the 11 before it). */
 #define AQ_TILE_SPARK_MONTHS 12
 
+/* One line of the alarm ticker. */
+typedef struct
+{
+  AqTileStatus  severity;   /* AQ_TILE_STATUS_ALARM or _WARNING */
+  char         *kind;       /* "outage", "quality", "work_order" */
+  char         *text;       /* what the ticker shows, in the user's language */
+} AqTileAlarm;
+
+void        aq_tile_alarm_free        (AqTileAlarm *alarm);
+
 typedef struct
 {
   AqTileKind      kind;
@@ -37,6 +47,16 @@ typedef struct
 
   /* chart, table */
   AqReportResult *result;
+
+  /* map: the level-3 DMA zones, each coloured by the tile's indicator (through the report
+   * engine, by dma3), and the active and planned outages */
+  GPtrArray      *zones;       /* (element-type AqMapFeature) */
+  GHashTable     *zone_values; /* zone code → double* (NULL without an indicator) */
+  GPtrArray      *outages;     /* (element-type AqMapFeature): layer active or planned */
+  double          bounds[4];   /* min lon, min lat, max lon, max lat of the zones */
+
+  /* alarms: newest and worst first */
+  GPtrArray      *alarms;      /* (element-type AqTileAlarm) */
 } AqTileData;
 
 void        aq_tile_data_free         (AqTileData  *data);
@@ -57,8 +77,9 @@ AqReportSpec *aq_tile_kpi_spec        (AqCatalog             *catalog,
 GHashTable *aq_tile_report_params     (const AqDashboardTile *tile,
                                        AqReportSpec          *spec);
 
-/* Blocking: the tile's figures, on @db (read-only). Map and alarm tiles return data with no
- * figures (their panel widgets fetch their own layers). */
+/* Blocking: the tile's figures, on @db (read-only). A map tile's zones and outages come from
+ * the map module's layers, its zone figures from the report engine; an alarm tile's lines
+ * from reports over the outage and quality sources and the overdue work orders' KPI. */
 AqTileData *aq_tile_data_fetch        (AqDb                  *db,
                                        AqCatalog             *catalog,
                                        const AqDashboard     *dashboard,

@@ -80,6 +80,23 @@ aq_chart_data_add_series (AqChartData  *data,
 
 /* ---- drawing helpers ---- */
 
+static double
+text_width_at (cairo_t    *cr,
+               const char *text)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
+  int w;
+  int h;
+
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  return w;
+}
+
 static void
 text_at (cairo_t    *cr,
          const char *text,
@@ -194,17 +211,34 @@ render_axes_chart (cairo_t           *cr,
   double band;
   guint marks = 0;
 
-  for (guint s = 0; s < n_series; s++)
-    {
-      AqChartSeries *series = g_ptr_array_index (data->series, s);
+  if (kind == AQ_CHART_STACKED)
+    /* a stack per category: positives up from 0, negatives down */
+    for (guint i = 0; i < n_cat; i++)
+      {
+        double up = 0, down = 0;
 
-      for (guint i = 0; i < n_cat; i++)
-        if (!isnan (series->values[i]))
+        for (guint s = 0; s < n_series; s++)
           {
-            lo = MIN (lo, series->values[i]);
-            hi = MAX (hi, series->values[i]);
+            double v = ((AqChartSeries *) g_ptr_array_index (data->series, s))->values[i];
+
+            if (!isnan (v))
+              *(v >= 0 ? &up : &down) += v;
           }
-    }
+        lo = MIN (lo, down);
+        hi = MAX (hi, up);
+      }
+  else
+    for (guint s = 0; s < n_series; s++)
+      {
+        AqChartSeries *series = g_ptr_array_index (data->series, s);
+
+        for (guint i = 0; i < n_cat; i++)
+          if (!isnan (series->values[i]))
+            {
+              lo = MIN (lo, series->values[i]);
+              hi = MAX (hi, series->values[i]);
+            }
+      }
   if (hi == lo)
     hi = lo + 1;
   step = nice_step (hi - lo);
@@ -241,6 +275,34 @@ render_axes_chart (cairo_t           *cr,
       text_at (cr, g_ptr_array_index (data->categories, i), left + band * (i + 0.5),
                bottom + 4, 0.5, 0, band * every - 4, FALSE);
   }
+
+  if (kind == AQ_CHART_STACKED)
+    {
+      for (guint i = 0; i < n_cat; i++)
+        {
+          double up = 0, down = 0;
+
+          for (guint s = 0; s < n_series; s++)
+            {
+              double v = ((AqChartSeries *) g_ptr_array_index (data->series, s))->values[i];
+              const double *c = palette[s % G_N_ELEMENTS (palette)];
+              double *base = v >= 0 ? &up : &down;
+              double y0, y1;
+
+              if (isnan (v) || v == 0)
+                continue;
+              y0 = Y_OF (*base);
+              y1 = Y_OF (*base + v);
+              *base += v;
+              cairo_set_source_rgb (cr, c[0], c[1], c[2]);
+              cairo_rectangle (cr, left + band * i + band * 0.15, MIN (y0, y1),
+                               MAX (band * 0.7 - 1, 1), fabs (y1 - y0));
+              cairo_fill (cr);
+              marks++;
+            }
+        }
+      n_series = 0;   /* drawn */
+    }
 
   for (guint s = 0; s < n_series; s++)
     {
@@ -324,7 +386,26 @@ render_pie (cairo_t           *cr,
   if (total <= 0)
     return 0;
 
-  radius = MAX (MIN (width * 0.6, height - 2 * MARGIN - 30) / 2 - 10, 10);
+  /* the legend keeps its labels whole: the pie gets what they leave (not less than a small
+   * disc, when the labels are ellipsized after all) */
+  {
+    double label_w = 0;
+
+    for (guint i = 0; i < data->categories->len && i < 24; i++)
+      {
+        g_autofree char *label = NULL;
+
+        if (isnan (series->values[i]) || series->values[i] <= 0)
+          continue;
+        label = g_strdup_printf ("%s  %.1f%%",
+                                 (char *) g_ptr_array_index (data->categories, i),
+                                 series->values[i] / total * 100);
+        label_w = MAX (label_w, text_width_at (cr, label));
+      }
+    radius = MIN (MIN (width * 0.6, height - 2 * MARGIN - 30) / 2 - 10,
+                  (width - 2 * MARGIN - 50 - label_w) / 2);
+    radius = MAX (radius, MIN (28, MIN (width, height) / 4));
+  }
   cx = MARGIN + radius + 10;
   cy = MARGIN + 30 + radius;
   for (guint i = 0; i < data->categories->len; i++)

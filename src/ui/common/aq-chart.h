@@ -1,4 +1,4 @@
-/* aq-chart.h — bar, line and pie charts drawn with cairo: one render function for the screen,
+/* aq-chart.h — bar, stacked bar, line and pie charts drawn with cairo: one render function for the screen,
  * PNG and PDF */
 #pragma once
 
@@ -12,6 +12,7 @@ typedef enum
   AQ_CHART_BAR,
   AQ_CHART_LINE,
   AQ_CHART_PIE,
+  AQ_CHART_STACKED,   /* bars of the series stacked per category */
 } AqChartKind;
 
 typedef struct

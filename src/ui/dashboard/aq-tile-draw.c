@@ -13,10 +13,12 @@
 #include <gtk/gtk.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #include "aq-chart.h"
 #include "aq-report-table.h"
 #include "aq-tile-draw.h"
+#include "aq-tile-paint.h"
 
 typedef struct
 {
@@ -199,6 +201,9 @@ draw_spark (cairo_t          *cr,
   (void) p;
 }
 
+/* A KPI at any width: the value shrinks so its unit stays beside it; below about 200 px the
+ * changes against the month before and the year before go on two lines instead of being
+ * cut (the compact layout). */
 static void
 draw_kpi (cairo_t          *cr,
           const Palette    *p,
@@ -216,20 +221,39 @@ draw_kpi (cairo_t          *cr,
   const double *value_rgb = p->ink;
   double value_px = MIN (p->value_px_max, MIN (h * 0.42, w / MAX (4, g_utf8_strlen (value, -1)
                                                                      * 0.62)));
-  double vw, line_y;
+  double change_px = p->small_px * 1.1;
+  double unit_px = p->small_px * 1.2;
+  double vw, uw = 0, line_y;
+  gboolean show_unit = data->unit && *data->unit && !data->percent;
 
   if (data->status == AQ_TILE_STATUS_WARNING)
     value_rgb = warning_rgb;
   else if (data->status == AQ_TILE_STATUS_ALARM)
     value_rgb = alarm_rgb;
 
+  /* the value and its unit side by side: the value shrinks (down to half) rather than the
+   * unit being cut; the unit goes when even that is too wide */
+  vw = text_width (cr, value, value_px, TRUE);
+  if (show_unit)
+    {
+      uw = text_width (cr, data->unit, unit_px, FALSE);
+      if (vw + 6 + uw > w && vw > 0)
+        {
+          double fit = value_px * (w - 6 - uw) / vw;
+
+          if (fit >= value_px * 0.5)
+            value_px = fit;
+          else
+            show_unit = FALSE;
+          vw = text_width (cr, value, value_px, TRUE);
+        }
+    }
   set_rgb (cr, value_rgb);
   text (cr, value, value_px, TRUE, x, y, w, 0);
-  vw = text_width (cr, value, value_px, TRUE);
-  if (data->unit && !data->percent && vw + 8 < w)
+  if (show_unit)
     {
       set_rgb (cr, p->muted);
-      text (cr, data->unit, p->small_px * 1.2, FALSE, x + vw + 6,
+      text (cr, data->unit, unit_px, FALSE, x + vw + 6,
             y + value_px * 1.15 - p->small_px * 1.6, w - vw - 6, 0);
     }
   line_y = y + value_px * 1.25;
@@ -239,7 +263,18 @@ draw_kpi (cairo_t          *cr,
        * year before */
       changes = g_strdup_printf (_("MoM %s   YoY %s"), mom, yoy);
       set_rgb (cr, p->muted);
-      line_y += text (cr, changes, p->small_px * 1.1, FALSE, x, line_y, w, 0) + 2;
+      if (text_width (cr, changes, change_px, FALSE) <= w)
+        line_y += text (cr, changes, change_px, FALSE, x, line_y, w, 0) + 2;
+      else
+        {
+          /* Translators: a KPI's change against the month before, on a line of its own */
+          g_autofree char *one = g_strdup_printf (_("MoM %s"), mom);
+          /* Translators: a KPI's change against the same month a year before */
+          g_autofree char *two = g_strdup_printf (_("YoY %s"), yoy);
+
+          line_y += text (cr, one, change_px, FALSE, x, line_y, w, 0);
+          line_y += text (cr, two, change_px, FALSE, x, line_y, w, 0) + 2;
+        }
     }
   if (s->tile->has_target)
     {
@@ -249,7 +284,7 @@ draw_kpi (cairo_t          *cr,
       g_autofree char *line = g_strdup_printf (_("Target %s"), target);
 
       set_rgb (cr, p->muted);
-      line_y += text (cr, line, p->small_px * 1.1, FALSE, x, line_y, w, 0) + 2;
+      line_y += text (cr, line, change_px, FALSE, x, line_y, w, 0) + 2;
     }
   if (data->spark->len > 1 && y + h - line_y > 16)
     draw_spark (cr, data, p, data->status >= AQ_TILE_STATUS_WARNING ? value_rgb : p->muted,
@@ -334,7 +369,8 @@ draw_chart (cairo_t          *cr,
   g_autoptr(AqChartData) chart = aq_report_table_chart (s->data->result, 0);
   const char *kind = s->tile->chart ? s->tile->chart : "bar";
   AqChartKind k = g_str_equal (kind, "line") ? AQ_CHART_LINE
-                  : g_str_equal (kind, "pie") ? AQ_CHART_PIE : AQ_CHART_BAR;
+                  : g_str_equal (kind, "pie") ? AQ_CHART_PIE
+                  : g_str_equal (kind, "stacked") ? AQ_CHART_STACKED : AQ_CHART_BAR;
 
   g_clear_pointer (&chart->title, g_free);
   cairo_save (cr);
@@ -357,18 +393,19 @@ aq_tile_draw_background (cairo_t     *cr,
   cairo_fill (cr);
 }
 
-void
+guint
 aq_tile_draw (cairo_t               *cr,
               AqTileStyle            style,
               const AqTileDrawState *s,
               double                 width,
               double                 height)
 {
+  guint drawn = 0;
   Palette p;
   double pad, y, title_h;
   const char *title;
 
-  g_return_if_fail (s != NULL && s->tile != NULL);
+  g_return_val_if_fail (s != NULL && s->tile != NULL, 0);
 
   get_palette (style, &p);
   pad = style == AQ_TILE_STYLE_SCREEN ? 18 : 12;
@@ -412,6 +449,13 @@ aq_tile_draw (cairo_t               *cr,
       else
         /* Translators: when a tile's figures were read */
         as_of = g_strdup_printf (_("as of %s"), hm);
+      /* a narrow tile: the month and the time without the words */
+      if (text_width (cr, as_of, p.small_px, FALSE) > width - 2 * pad)
+        {
+          g_free (as_of);
+          as_of = s->data->period ? g_strdup_printf ("%s · %s", s->data->period, hm)
+                                  : g_strdup (hm);
+        }
       set_rgb (cr, s->stale ? warning_rgb : p.muted);
       text (cr, as_of, p.small_px, FALSE, pad, height - pad - p.small_px * 1.3,
             width - 2 * pad, 1);
@@ -444,13 +488,27 @@ aq_tile_draw (cairo_t               *cr,
           break;
         case AQ_TILE_MAP:
         case AQ_TILE_ALARMS:
+          {
+            AqTilePaintColors colors;
+
+            memcpy (colors.ink, p.ink, sizeof colors.ink);
+            memcpy (colors.muted, p.muted, sizeof colors.muted);
+            memcpy (colors.line, p.line, sizeof colors.line);
+            memcpy (colors.card, p.card, sizeof colors.card);
+            colors.small_px = p.small_px;
+            if (s->data->kind == AQ_TILE_MAP)
+              aq_tile_paint_map (cr, s->tile, s->data, &colors, pad, y, width - 2 * pad,
+                                 body_h);
+            else
+              drawn = aq_tile_paint_ticker (cr, s->data, &colors, s->ticker_first, pad, y,
+                                            width - 2 * pad, body_h);
+          }
+          break;
         default:
-          set_rgb (cr, p.muted);
-          text (cr, _("Not available yet"), p.small_px * 1.1, FALSE, pad, y, width - 2 * pad,
-                0);
           break;
         }
     }
   cairo_restore (cr);
   (void) ok_rgb;
+  return drawn;
 }

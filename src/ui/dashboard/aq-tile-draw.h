@@ -21,10 +21,12 @@ typedef struct
   const char            *error;      /* (nullable): the last fetch failed */
   gboolean               stale;      /* older than twice the interval, or unreachable */
   gboolean               selected;   /* in the designer */
+  guint                  ticker_first; /* the alarm ticker's first line shown */
 } AqTileDrawState;
 
-/* Draws the tile into (0, 0, width, height) in logical pixels. */
-void  aq_tile_draw            (cairo_t               *cr,
+/* Draws the tile into (0, 0, width, height) in logical pixels. Returns the alarm lines drawn
+ * (an alarm tile; 0 otherwise): fewer than the data has means the ticker has more to show. */
+guint aq_tile_draw            (cairo_t               *cr,
                                AqTileStyle            style,
                                const AqTileDrawState *state,
                                double                 width,

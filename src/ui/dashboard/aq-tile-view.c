@@ -23,7 +23,24 @@ struct _AqTileView
   gboolean         selected;
   double           scale;
   GtkWidget       *spinner;
+  /* the alarm ticker: the first line shown, and the timer that moves it on while more lines
+   * exist than fit (no timer otherwise: an idle ticker costs nothing) */
+  guint            ticker_first;
+  guint            ticker_id;
 };
+
+/* Seconds each alarm stays first on the ticker. */
+#define TICKER_STEP_SECONDS 4
+
+static gboolean
+ticker_step_cb (gpointer user_data)
+{
+  AqTileView *self = user_data;
+
+  self->ticker_first++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_CONTINUE;
+}
 
 G_DEFINE_FINAL_TYPE (AqTileView, aq_tile_view, GTK_TYPE_WIDGET)
 
@@ -36,15 +53,25 @@ aq_tile_view_snapshot (GtkWidget   *widget,
   AqTileView *self = AQ_TILE_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  AqTileDrawState state = { self->tile, self->data, self->error, self->stale, self->selected };
+  AqTileDrawState state = { self->tile, self->data, self->error, self->stale, self->selected,
+                            self->ticker_first };
+  guint n_alarms = self->data && self->data->alarms ? self->data->alarms->len : 0;
+  guint drawn;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0 || self->tile == NULL)
     return;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   cairo_scale (cr, self->scale, self->scale);
-  aq_tile_draw (cr, self->style, &state, width / self->scale, height / self->scale);
+  drawn = aq_tile_draw (cr, self->style, &state, width / self->scale, height / self->scale);
   cairo_destroy (cr);
+  if (drawn < n_alarms && self->ticker_id == 0)
+    self->ticker_id = g_timeout_add_seconds (TICKER_STEP_SECONDS, ticker_step_cb, self);
+  else if (drawn >= n_alarms && self->ticker_id != 0)
+    {
+      g_clear_handle_id (&self->ticker_id, g_source_remove);
+      self->ticker_first = 0;
+    }
   gtk_widget_snapshot_child (widget, self->spinner, snapshot);
 }
 
@@ -82,6 +109,7 @@ aq_tile_view_dispose (GObject *object)
 {
   AqTileView *self = AQ_TILE_VIEW (object);
 
+  g_clear_handle_id (&self->ticker_id, g_source_remove);
   g_clear_pointer (&self->spinner, gtk_widget_unparent);
   G_OBJECT_CLASS (aq_tile_view_parent_class)->dispose (object);
 }
@@ -227,6 +255,13 @@ aq_tile_view_set_selected (AqTileView *self,
   g_return_if_fail (AQ_IS_TILE_VIEW (self));
   self->selected = selected;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+aq_tile_view_get_ticker_moving (AqTileView *self)
+{
+  g_return_val_if_fail (AQ_IS_TILE_VIEW (self), FALSE);
+  return self->ticker_id != 0;
 }
 
 void

@@ -32,6 +32,8 @@ void                   aq_tile_view_set_stale    (AqTileView            *self,
                                                   gboolean               stale);
 void                   aq_tile_view_set_selected (AqTileView            *self,
                                                   gboolean               selected);
+/* Whether the alarm ticker moves on by itself (it has more lines than fit). */
+gboolean               aq_tile_view_get_ticker_moving (AqTileView      *self);
 /* Logical pixels per device pixel the tile is drawn at (the kiosk's canvas scale). */
 void                   aq_tile_view_set_scale    (AqTileView            *self,
                                                   double                 scale);

@@ -71,6 +71,8 @@ static const struct
   { "话务", NC_("catalog category", "Calls") },
   { "收费", NC_("catalog category", "Payments") },
   { "产销差", NC_("catalog category", "Non-Revenue Water") },
+  { "停水通知", NC_("catalog category", "Outages and Notices") },
+  { "数据质量", NC_("catalog category", "Data Quality") },
 };
 
 

@@ -10,6 +10,8 @@
  * (the team of an order is on its steps only: the team of its last DISPATCH step).
  */
 #include "aq-test-util.h"
+#include "aq-dashboard-data.h"
+#include "aq-dashboard-store.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -447,6 +449,153 @@ test_wo_reopened (void)
   assert_same_keys ("reopened vs planted", listed, truth);
 }
 
+/* ---- the three mining dashboards ---- */
+
+/* A KPI's figure from the raw sources: @sql counts (or rates) with $1 = the tile's month
+ * (YYYY-MM), or without parameter for a list that is not cut by month. */
+typedef struct
+{
+  const char *indicator;
+  const char *sql;
+} KpiCheck;
+
+#define RAW_MONTH(col) "to_char(" col ", 'YYYY-MM') = $1"
+#define WO_MONTH "(SELECT * FROM " RAW_ORDERS " o WHERE " RAW_MONTH ("created_at") ") o"
+/* dw's sla_met: closed in time (cancelled ones too), NULL while open and not yet due */
+#define RAW_SLA_MET "closed_at IS NOT NULL AND closed_at <= due"
+#define RAW_SLA_MISSED "(closed_at > due OR (closed_at IS NULL AND status <> 'CAN'" \
+  " AND (SELECT max(created_at) FROM src_workorder.work_order) > due))"
+
+static const KpiCheck kpi_checks[] = {
+  { "book_read_rate", "SELECT count(*) FILTER (WHERE read_status = '00')::float8 / count(*)"
+    " FROM public.raw_bills WHERE " RAW_MONTH ("period") },
+  { "book_reads_estimated", "SELECT count(*) FROM public.raw_bills WHERE read_status = '01'"
+    " AND " RAW_MONTH ("period") },
+  { "book_reads_done", "SELECT count(*) FROM public.raw_bills WHERE read_status = '00'"
+    " AND " RAW_MONTH ("period") },
+  { "wo_created", "SELECT count(*) FROM " WO_MONTH },
+  { "wo_sla_missed", "SELECT count(*) FROM " WO_MONTH " WHERE " RAW_SLA_MISSED },
+  { "wo_timely_rate", "SELECT count(*) FILTER (WHERE " RAW_SLA_MET ")::float8 / count(*)"
+    " FILTER (WHERE (" RAW_SLA_MET ") OR " RAW_SLA_MISSED ") FROM " WO_MONTH },
+  { "wo_close_rate", "SELECT count(*) FILTER (WHERE status = 'CLS')::float8 / count(*) FROM "
+    WO_MONTH },
+  { "wo_n_reopened", "SELECT count(*) FROM " WO_MONTH " WHERE EXISTS (SELECT 1 FROM"
+    " src_workorder.work_order_step s WHERE btrim(s.wo_no) = o.wo_no AND s.action = 'REOPEN')" },
+  { "wo_n_repeat_address", "SELECT count(*) FROM " WO_MONTH " WHERE o.acct IS NOT NULL"
+    " AND o.address IS NOT NULL AND EXISTS (SELECT 1 FROM " RAW_ORDERS " q"
+    " WHERE q.address = o.address AND q.acct IS NOT NULL AND q.wo_no <> o.wo_no"
+    " AND q.created_at BETWEEN o.created_at - interval '30 days' AND o.created_at)" },
+};
+
+/* The raw SQL of a mining_n_LIST KPI: the count of that list's independent query above. */
+static char *
+mining_kpi_sql (const char *indicator)
+{
+  g_autofree char *report = g_strconcat ("mining_", indicator + strlen ("mining_n_"), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (g_str_equal (cases[i].report, report))
+      return g_strdup_printf ("SELECT count(*) FROM (%s) x", cases[i].independent);
+  g_error ("no independent query for %s", indicator);
+  return NULL;
+}
+
+static void
+check_kpi (const AqDashboardTile *tile,
+           AqTileData            *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *sql = NULL;
+  double want;
+
+  g_assert_true (data->has_value);
+  if (g_str_has_prefix (tile->indicator, "mining_n_"))
+    {
+      /* a list count is not cut by month: the whole list */
+      g_assert_null (data->period);
+      sql = mining_kpi_sql (tile->indicator);
+      res = aq_db_query (db, sql, 0, NULL, &error);
+    }
+  else
+    {
+      const char *params[] = { data->period };
+
+      for (guint i = 0; i < G_N_ELEMENTS (kpi_checks); i++)
+        if (g_str_equal (kpi_checks[i].indicator, tile->indicator))
+          sql = g_strdup (kpi_checks[i].sql);
+      g_assert_nonnull (sql);
+      g_assert_nonnull (data->period);
+      res = aq_db_query (db, sql, 1, params, &error);
+    }
+  g_assert_no_error (error);
+  want = g_ascii_strtod (PQgetvalue (res, 0, 0), NULL);
+  g_test_message ("%s %s = %g (raw %g)", tile->id, data->period ? data->period : "", data->value,
+                  want);
+  g_assert_cmpfloat_with_epsilon (data->value, want, 1e-9 * MAX (1.0, fabs (want)));
+}
+
+/* Each of the three shipped mining dashboards opens from the store, and every tile has its
+ * figures: each KPI equals the raw sources, each list table shows the list's first rows. */
+static void
+test_dashboards (void)
+{
+  static const char * const names[] = { "mining_reading", "mining_meters", "mining_work_orders" };
+  static const char * const titles[] = { "抄表改善", "水表管理", "工单改善" };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AqDashboard) d = aq_dashboard_store_open (db, names[n], 0, NULL, &error);
+      guint kpis = 0, tables = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (d->title, ==, titles[n]);
+      g_assert_true (d->standard);
+      g_assert_cmpuint (d->tiles->len, >=, 9);
+      for (guint t = 0; t < d->tiles->len; t++)
+        {
+          const AqDashboardTile *tile = g_ptr_array_index (d->tiles, t);
+          g_autoptr(AqTileData) data = aq_tile_data_fetch (db, catalog, d, tile, NULL, &error);
+
+          g_assert_no_error (error);
+          if (tile->kind == AQ_TILE_KPI)
+            {
+              check_kpi (tile, data);
+              kpis++;
+            }
+          else
+            {
+              g_autoptr(AqReportSpec) spec = aq_report_store_open (db, tile->report, NULL,
+                                                                   &error);
+
+              g_assert_no_error (error);
+              g_assert_nonnull (data->result);
+              g_assert_cmpuint (aq_report_result_get_n_rows (data->result), >, 0);
+              if (aq_report_spec_get_kind (spec) == AQ_REPORT_KIND_LIST)
+                {
+                  guint n_rows = 0;
+
+                  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+                    if (g_str_equal (cases[i].report, tile->report))
+                      {
+                        g_autoptr(GPtrArray) all = report_keys (&cases[i], &n_rows);
+                      }
+                  if (g_str_equal (tile->report, "mining_wo_reopened"))
+                    n_rows = (guint) aq_test_query_int64 (db, "SELECT count(*) FROM"
+                                                          " src_truth.work_order");
+                  g_assert_cmpuint (n_rows, >, 0);
+                  g_assert_cmpuint (aq_report_result_get_n_rows (data->result), ==,
+                                    MIN (n_rows, tile->limit ? tile->limit : 10));
+                }
+              tables++;
+            }
+        }
+      g_test_message ("%s: %u KPIs, %u tables and charts", names[n], kpis, tables);
+      g_assert_cmpuint (kpis, ==, 6);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +624,7 @@ main (int   argc,
   g_test_add_func ("/mining/wo-handling-sla", test_wo_handling_sla);
   g_test_add_func ("/mining/wo-by-team", test_wo_by_team);
   g_test_add_func ("/mining/wo-reopened", test_wo_reopened);
+  g_test_add_func ("/mining/dashboards", test_dashboards);
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);

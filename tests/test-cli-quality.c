@@ -140,6 +140,13 @@ test_quality_commands (void)
   node = parse (out);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "rows"), ==, 3);
   g_clear_pointer (&out, g_free);
+
+  /* the words: a line per column, then the suggestions by name */
+  out = ctl (&status, "quality", "profile", "public.q", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "public.q.id_unique (unique)"));
+  g_assert_nonnull (strstr (out, "public.q.v_range (range)"));
+  g_clear_pointer (&out, g_free);
 }
 
 static void

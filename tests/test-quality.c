@@ -495,6 +495,147 @@ test_profile (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
 }
 
+static JsonObject *
+profile_column (JsonNode   *profile,
+                const char *name)
+{
+  JsonArray *columns = json_object_get_array_member (json_node_get_object (profile), "columns");
+
+  for (guint i = 0; i < json_array_get_length (columns); i++)
+    {
+      JsonObject *c = json_array_get_object_element (columns, i);
+
+      if (g_str_equal (json_object_get_string_member (c, "column"), name))
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+/* "value:count,…" of a column's top values or patterns */
+static char *
+profile_top (JsonObject *column,
+             const char *member)
+{
+  JsonArray *a = json_object_get_array_member (column, member);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+
+      g_string_append_printf (s, "%s%s:%" G_GINT64_FORMAT, i ? "," : "",
+                              json_object_get_string_member (o, "value"),
+                              json_object_get_int_member (o, "count"));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static AqQualityRule *
+find_suggestion (GPtrArray  *suggestions,
+                 const char *name)
+{
+  for (guint i = 0; i < suggestions->len; i++)
+    if (g_str_equal (((AqQualityRule *) g_ptr_array_index (suggestions, i))->name, name))
+      return g_ptr_array_index (suggestions, i);
+  return NULL;
+}
+
+static void
+profile_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static AqQualityProfile *
+profile_async (const char    *table,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autofree char *conninfo = aq_test_conninfo ("t_quality");
+  g_autoptr(GAsyncResult) result = NULL;
+
+  aq_quality_profile_async (conninfo, table, cancellable, profile_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return aq_quality_profile_finish (result, error);
+}
+
+/* The profile's top values and shapes, the rules they suggest, on a worker and cancelled. */
+static void
+test_profile_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(AqQualityProfile) p = profile_async ("qt.person", NULL, &error);
+  g_autofree char *name_top = NULL, *name_shapes = NULL, *meter_shapes = NULL;
+  g_autofree char *kind_top = NULL, *id_top = NULL;
+  AqQualityRule *r;
+  JsonArray *values;
+  g_autoptr(AqQualityRun) run = NULL;
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  AqQualityOptions options;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (p->profile), "rows"), ==,
+                   4);
+  name_top = profile_top (profile_column (p->profile, "name"), "top_values");
+  name_shapes = profile_top (profile_column (p->profile, "name"), "patterns");
+  meter_shapes = profile_top (profile_column (p->profile, "meter_no"), "patterns");
+  kind_top = profile_top (profile_column (p->profile, "kind"), "top_values");
+  id_top = profile_top (profile_column (p->profile, "id"), "top_values");
+  g_assert_cmpstr (name_top, ==, "A:2,B:1");
+  g_assert_cmpstr (name_shapes, ==, "A:3");
+  /* ab2012345678 has the same shape as AB2012345678 */
+  g_assert_cmpstr (meter_shapes, ==, "AA9999999999:2,AA999999999:1");
+  g_assert_cmpstr (kind_top, ==, "");  /* every value different: no top values */
+  g_assert_cmpstr (id_top, ==, "");
+  g_assert_cmpint (json_object_get_int_member (profile_column (p->profile, "name"), "nulls"),
+                   ==, 1);
+
+  /* repeating codes → allowed values, all of them; one shape → its pattern */
+  r = find_suggestion (p->suggestions, "qt.person.name_accepted_values");
+  g_assert_nonnull (r);
+  values = json_object_get_array_member (r->args, "values");
+  g_assert_cmpuint (json_array_get_length (values), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (values, 0), ==, "A");
+  g_assert_cmpstr (json_array_get_string_element (values, 1), ==, "B");
+  r = find_suggestion (p->suggestions, "qt.person.name_pattern");
+  g_assert_nonnull (r);
+  g_assert_cmpstr (json_object_get_string_member (r->args, "regex"), ==, "^[A-Za-z]$");
+  g_assert_null (find_suggestion (p->suggestions, "qt.person.meter_no_pattern")); /* 2 of 3 */
+  g_assert_null (find_suggestion (p->suggestions, "qt.person.kind_accepted_values"));
+  g_assert_nonnull (find_suggestion (p->suggestions, "qt.person.id_not_null"));
+  g_assert_nonnull (find_suggestion (p->suggestions, "qt.person.amount_range"));
+
+  /* every suggestion is a valid rule that passes on the table it was read from */
+  for (guint i = 0; i < p->suggestions->len; i++)
+    g_ptr_array_add (rules, g_ptr_array_index (p->suggestions, i));
+  aq_quality_options_init (&options);
+  options.store = FALSE;
+  run = aq_quality_run_rules (db, rules, "profile", &options, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < run->results->len; i++)
+    {
+      AqQualityResult *res = g_ptr_array_index (run->results, i);
+
+      if (res->failing != 0 || !g_str_equal (res->status, "pass"))
+        g_error ("%s: %s, %" G_GINT64_FORMAT " failing %s", res->rule_name, res->status,
+                 res->failing, res->message ? res->message : "");
+    }
+
+  g_cancellable_cancel (cancellable);
+  g_clear_pointer (&p, aq_quality_profile_free);
+  p = profile_async ("qt.person", cancellable, &error);
+  g_assert_null (p);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  p = profile_async ("qt.nothing", NULL, &error);
+  g_assert_null (p);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
+}
+
 /* The scheduler's kind "quality": a passing set succeeds, a failing fail rule fails the job. */
 static void
 test_job_kind (void)
@@ -644,6 +785,7 @@ main (int   argc,
   g_test_add_func ("/quality/volume-history", test_volume_history);
   g_test_add_func ("/quality/cancel-validate", test_cancel_and_validate);
   g_test_add_func ("/quality/profile", test_profile);
+  g_test_add_func ("/quality/profile-async", test_profile_async);
   g_test_add_func ("/quality/job-kind", test_job_kind);
   g_test_add_func ("/quality/gate", test_gate);
   g_test_add_func ("/quality/alerts", test_alerts);

@@ -209,6 +209,22 @@ quality_profile (AqDb       *db,
                100 * json_object_get_double_member (c, "null_share"),
                json_object_get_int_member (c, "distinct"), min ? min : "-", max ? max : "-",
                format ? _("  format ") : "", format ? format : "");
+      for (guint k = 0; k < 2; k++)
+        {
+          JsonArray *a = json_object_get_array_member (c, k == 0 ? "top_values" : "patterns");
+          g_autoptr(GString) line = g_string_new (NULL);
+
+          for (guint v = 0; v < MIN (5, json_array_get_length (a)); v++)
+            {
+              JsonObject *o = json_array_get_object_element (a, v);
+
+              g_string_append_printf (line, "%s%s (%" PRId64 ")", v ? ", " : "",
+                                      json_object_get_string_member (o, "value"),
+                                      json_object_get_int_member (o, "count"));
+            }
+          if (line->len > 0)
+            g_print (k == 0 ? _("      top values: %s\n") : _("      patterns: %s\n"), line->str);
+        }
     }
   g_print (_("suggested rules:\n"));
   for (guint i = 0; i < suggestions->len; i++)

@@ -1,18 +1,24 @@
 /* aq-quality-profile.c — profiling a table and suggesting rules from what it holds
  *
  * One statement over the table answers, per column, the null share, the distinct count, the
- * minimum and maximum and, for text, the share of values in each named format. Suggestions
- * follow plainly from those figures (no nulls → not null; all distinct → unique; a format
- * that ≥ 95 % of values follow → pattern; numbers and dates → their seen range), so a data
- * engineer can adopt them with one click and tighten them later.
+ * minimum and maximum and, for text, the share of values in each named format; a second one,
+ * in the same read-only snapshot, the most frequent values of every column whose values
+ * repeat and the most frequent shapes of text values (digits as 9, letters as A).
+ * Suggestions follow plainly from those figures (no nulls → not null; all distinct → unique;
+ * a named format or one shape that ≥ 95 % of values follow → pattern; numbers and dates →
+ * their seen range; a few repeating codes → allowed values), so a data engineer can adopt
+ * them with one click in the rule editor and tighten them later. aq_quality_profile_async()
+ * runs it on a pooled connection off the main thread (aq_db_job_run_async), cancellable.
  */
 #define G_LOG_DOMAIN "aq-quality-profile"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-quality-private.h"
 
@@ -29,6 +35,54 @@ static const struct
 };
 
 #define FORMAT_SHARE 0.95
+#define TOP_VALUES 10           /* most frequent values and shapes kept per column */
+#define ALLOWED_VALUES_MAX 10   /* at most this many distinct codes → an allowed-values rule */
+#define SHAPE_MAX_LENGTH 40     /* longer text has no shape: free text, not a code */
+
+static const char shape_from[] =
+  "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+static const char shape_to[] =
+  "9999999999AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+static gboolean
+is_text (const char *type)
+{
+  return g_str_equal (type, "text") || g_str_has_prefix (type, "character");
+}
+
+/* A regular expression every value of @shape matches: runs of 9 are digits, runs of A
+ * letters, anything else itself. */
+static char *
+shape_regex (const char *shape)
+{
+  GString *re = g_string_new ("^");
+
+  for (const char *c = shape; *c;)
+    {
+      if (*c == '9' || *c == 'A')
+        {
+          char k = *c;
+          guint n = 0;
+
+          while (*c == k)
+            c++, n++;
+          g_string_append (re, k == '9' ? "[0-9]" : "[A-Za-z]");
+          if (n > 1)
+            g_string_append_printf (re, "{%u}", n);
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (c);
+
+          if (!g_ascii_isalnum (*c) && (guchar) *c < 0x80)
+            g_string_append_c (re, '\\');
+          g_string_append_len (re, c, next - c);
+          c = next;
+        }
+    }
+  g_string_append_c (re, '$');
+  return g_string_free (re, FALSE);
+}
 
 static gboolean
 is_orderable (const char *type)
@@ -62,6 +116,66 @@ suggestion (const char *layer,
   return r;
 }
 
+/* One statement: per column (k = 2 × its index) its most frequent values, and for text
+ * (k = 2 × index + 1) its most frequent shapes, TOP_VALUES of each, most frequent first. */
+static char *
+top_values_sql (const char *target,
+                PGresult   *cols,
+                PGresult   *stats)
+{
+  g_autoptr(GString) values = g_string_new (NULL);
+  int f = 1;
+
+  for (int i = 0; i < PQntuples (cols); i++)
+    {
+      g_autofree char *c = aq_db_quote_ident (PQgetvalue (cols, i, 0));
+      const char *type = PQgetvalue (cols, i, 1);
+      gint64 non_null = g_ascii_strtoll (PQgetvalue (stats, 0, f), NULL, 10);
+      gint64 distinct = g_ascii_strtoll (PQgetvalue (stats, 0, f + 1), NULL, 10);
+
+      f += 4 + G_N_ELEMENTS (profile_formats);
+      if (non_null == 0
+          || (!g_str_equal (type, "boolean") && !is_text (type) && !is_orderable (type)))
+        continue;
+      if (distinct < non_null)
+        g_string_append_printf (values, "%s(%d, %s::text)", values->len ? ", " : "", 2 * i, c);
+      if (is_text (type))
+        g_string_append_printf (values, "%s(%d, CASE WHEN length(%s) <= %d THEN "
+                                "translate(%s, '%s', '%s') END)", values->len ? ", " : "",
+                                2 * i + 1, c, SHAPE_MAX_LENGTH, c, shape_from, shape_to);
+    }
+  if (values->len == 0)
+    return NULL;
+  return g_strdup_printf ("SELECT k, v, n FROM (SELECT k, v, n, row_number() OVER "
+                          "(PARTITION BY k ORDER BY n DESC, v) AS r FROM (SELECT x.k, x.v, "
+                          "count(*) AS n FROM %s AS t CROSS JOIN LATERAL (VALUES %s) AS x(k, v) "
+                          "WHERE x.v IS NOT NULL GROUP BY 1, 2) AS g) AS ranked WHERE r <= %d "
+                          "ORDER BY k, r", target, values->str, TOP_VALUES);
+}
+
+/* [{value, count}] of key @k in the top-values result, most frequent first. */
+static JsonArray *
+top_array (PGresult *top,
+           int       k,
+           gint64   *out_total)
+{
+  JsonArray *a = json_array_new ();
+
+  *out_total = 0;
+  for (int r = 0; top && r < PQntuples (top); r++)
+    if (atoi (PQgetvalue (top, r, 0)) == k)
+      {
+        JsonObject *o = json_object_new ();
+        gint64 n = g_ascii_strtoll (PQgetvalue (top, r, 2), NULL, 10);
+
+        json_object_set_string_member (o, "value", PQgetvalue (top, r, 1));
+        json_object_set_int_member (o, "count", n);
+        json_array_add_object_element (a, o);
+        *out_total += n;
+      }
+  return a;
+}
+
 JsonNode *
 aq_quality_profile (AqDb          *db,
                     const char    *qualified_table,
@@ -72,11 +186,13 @@ aq_quality_profile (AqDb          *db,
   g_auto(GStrv) parts = g_strsplit (qualified_table ? qualified_table : "", ".", 2);
   g_autoptr(PGresult) cols = NULL;
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) top = NULL;
   g_autoptr(GString) sql = g_string_new ("SELECT count(*)");
   g_autoptr(GPtrArray) suggestions = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                      aq_quality_rule_free);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *target = NULL;
+  g_autofree char *top_sql = NULL;
   const char *p[2];
   gint64 rows;
   gulong handler;
@@ -114,7 +230,7 @@ aq_quality_profile (AqDb          *db,
       else
         g_string_append (sql, ", NULL, NULL");
       for (guint k = 0; k < G_N_ELEMENTS (profile_formats); k++)
-        if (g_str_equal (type, "text") || g_str_has_prefix (type, "character"))
+        if (is_text (type))
           g_string_append_printf (sql, ", count(*) FILTER (WHERE %s ~ '%s')", c,
                                   profile_formats[k].regex);
         else
@@ -122,9 +238,19 @@ aq_quality_profile (AqDb          *db,
     }
   g_string_append_printf (sql, " FROM %s", target);
   handler = aq_db_watch_cancellable (db, cancellable);
-  if (aq_db_exec (db, "BEGIN READ ONLY", error))
+  if (aq_db_exec (db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     {
       res = aq_db_query (db, sql->str, 0, NULL, error);
+      if (res)
+        {
+          top_sql = top_values_sql (target, cols, res);
+          if (top_sql)
+            {
+              top = aq_db_query (db, top_sql, 0, NULL, error);
+              if (top == NULL)
+                g_clear_pointer (&res, PQclear);
+            }
+        }
       aq_db_rollback (db);
     }
   aq_db_unwatch_cancellable (db, cancellable, handler);
@@ -148,6 +274,12 @@ aq_quality_profile (AqDb          *db,
       const char *min = PQgetisnull (res, 0, f + 2) ? NULL : PQgetvalue (res, 0, f + 2);
       const char *max = PQgetisnull (res, 0, f + 3) ? NULL : PQgetvalue (res, 0, f + 3);
       const char *format = NULL;
+      gint64 top_total, shape_total;
+      JsonArray *values = top_array (top, 2 * i, &top_total);
+      JsonArray *shapes = top_array (top, 2 * i + 1, &shape_total);
+      const char *shape = NULL;
+      gint64 shape_count = 0;
+      JsonNode *node;
 
       for (guint k = 0; k < G_N_ELEMENTS (profile_formats); k++)
         {
@@ -157,6 +289,13 @@ aq_quality_profile (AqDb          *db,
             format = profile_formats[k].name;
         }
       f += 4 + G_N_ELEMENTS (profile_formats);
+      if (json_array_get_length (shapes) > 0)
+        {
+          JsonObject *first = json_array_get_object_element (shapes, 0);
+
+          shape = json_object_get_string_member (first, "value");
+          shape_count = json_object_get_int_member (first, "count");
+        }
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "column");
@@ -165,6 +304,8 @@ aq_quality_profile (AqDb          *db,
       json_builder_add_string_value (b, type);
       json_builder_set_member_name (b, "null_share");
       json_builder_add_double_value (b, rows > 0 ? (double) (rows - non_null) / rows : 0);
+      json_builder_set_member_name (b, "nulls");
+      json_builder_add_int_value (b, rows - non_null);
       json_builder_set_member_name (b, "distinct");
       json_builder_add_int_value (b, distinct);
       json_builder_set_member_name (b, "min");
@@ -173,6 +314,14 @@ aq_quality_profile (AqDb          *db,
       json_builder_add_string_value (b, max);
       json_builder_set_member_name (b, "format");
       json_builder_add_string_value (b, format);
+      json_builder_set_member_name (b, "top_values");
+      node = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (node, values);
+      json_builder_add_value (b, node);
+      json_builder_set_member_name (b, "patterns");
+      node = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (node, shapes);
+      json_builder_add_value (b, node);
       json_builder_end_object (b);
 
       if (rows > 0 && non_null == rows)
@@ -195,6 +344,14 @@ aq_quality_profile (AqDb          *db,
           json_object_set_string_member (r->args, "format", format);
           g_ptr_array_add (suggestions, r);
         }
+      else if (shape && shape_count >= FORMAT_SHARE * non_null)
+        {
+          AqQualityRule *r = suggestion (parts[0], parts[1], name, "pattern", "validity");
+          g_autofree char *regex = shape_regex (shape);
+
+          json_object_set_string_member (r->args, "regex", regex);
+          g_ptr_array_add (suggestions, r);
+        }
       else if (is_orderable (type) && min && max)
         {
           AqQualityRule *r = suggestion (parts[0], parts[1], name, "range", "validity");
@@ -205,6 +362,21 @@ aq_quality_profile (AqDb          *db,
           json_object_set_string_member (r->args, "as", is_date ? (g_str_equal (type, "date")
                                                                    ? "date" : "timestamp")
                                                                 : "numeric");
+          g_ptr_array_add (suggestions, r);
+        }
+      /* a few codes that repeat, every one of them among the top values */
+      if (is_text (type) && distinct > 0 && distinct < non_null
+          && distinct <= ALLOWED_VALUES_MAX && top_total == non_null)
+        {
+          AqQualityRule *r = suggestion (parts[0], parts[1], name, "accepted_values",
+                                         "validity");
+          JsonArray *a = json_array_new ();
+
+          for (guint v = 0; v < json_array_get_length (values); v++)
+            json_array_add_string_element (a, json_object_get_string_member
+                                                (json_array_get_object_element (values, v),
+                                                 "value"));
+          json_object_set_array_member (r->args, "values", a);
           g_ptr_array_add (suggestions, r);
         }
     }
@@ -223,4 +395,50 @@ aq_quality_profile (AqDb          *db,
   if (out_suggestions)
     *out_suggestions = g_steal_pointer (&suggestions);
   return json_builder_get_root (b);
+}
+
+/* ---- asynchronous ---- */
+
+void
+aq_quality_profile_free (AqQualityProfile *profile)
+{
+  if (profile == NULL)
+    return;
+  g_clear_pointer (&profile->profile, json_node_unref);
+  g_clear_pointer (&profile->suggestions, g_ptr_array_unref);
+  g_free (profile);
+}
+
+static gpointer
+profile_job (AqDb          *db,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(AqQualityProfile) profile = g_new0 (AqQualityProfile, 1);
+
+  profile->profile = aq_quality_profile (db, data, &profile->suggestions, cancellable, error);
+  if (profile->profile == NULL)
+    return NULL;
+  return g_steal_pointer (&profile);
+}
+
+void
+aq_quality_profile_async (const char          *conninfo,
+                          const char          *qualified_table,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  aq_db_job_run_async (conninfo, aq_quality_profile_async, profile_job,
+                       g_strdup (qualified_table), g_free,
+                       (GDestroyNotify) aq_quality_profile_free, cancellable, callback,
+                       user_data);
+}
+
+AqQualityProfile *
+aq_quality_profile_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return aq_db_job_run_finish (result, aq_quality_profile_async, error);
 }

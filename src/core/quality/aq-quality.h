@@ -166,12 +166,30 @@ gboolean       aq_quality_gate_run            (AqDb           *db,
                                                gint64         *out_rows,
                                                GError        **error);
 
-/* profiling: suggested rules for one table "layer.table" (AqQualityRule, transfer full) */
+/* profiling: per column nulls, distinct, min/max, named format, top values and shapes, and
+ * suggested rules for one table "layer.table" (AqQualityRule, transfer full) */
 JsonNode      *aq_quality_profile             (AqDb           *db,
                                                const char     *qualified_table,
                                                GPtrArray     **out_suggestions,
                                                GCancellable   *cancellable,
                                                GError        **error);
+/* The same on a worker thread with a pooled connection to @conninfo (aq_db_job_run_async);
+ * cancelling stops the statement on the server. */
+typedef struct
+{
+  JsonNode  *profile;      /* as aq_quality_profile() returns it */
+  GPtrArray *suggestions;  /* AqQualityRule */
+} AqQualityProfile;
+
+void              aq_quality_profile_free   (AqQualityProfile *profile);
+void              aq_quality_profile_async  (const char          *conninfo,
+                                             const char          *qualified_table,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+AqQualityProfile *aq_quality_profile_finish (GAsyncResult        *result,
+                                             GError             **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqQualityProfile, aq_quality_profile_free)
 
 /* The alerts' outbox (meta.quality_alert), for the daemon that sends them. */
 typedef struct

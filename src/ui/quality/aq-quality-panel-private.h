@@ -51,6 +51,11 @@ struct _AqQualityPanel
   GtkDropDown         *e_type, *e_format, *e_dimension, *e_severity;
   GtkWidget           *row_column, *row_range, *row_pattern, *row_values, *row_ref, *row_sql;
   GtkLabel            *e_result;
+  GtkButton           *e_profile;
+  GtkLabel            *profile_status;
+  GtkListBox          *profile_list;
+  GCancellable        *profile_cancellable;  /* a profile being read */
+  AqQualityProfile    *profile;              /* the table last profiled */
 
   AqConnectionMonitor *monitor;
   GCancellable        *cancellable;      /* the dashboard or page load */
@@ -75,5 +80,9 @@ void       aq_qp_start_run (AqQualityPanel      *self,
 /* aq-quality-panel-editor.c */
 void       aq_qp_build_editor (AqQualityPanel *self);
 void       aq_qp_new_rule_cb  (AqQualityPanel *self);
+void       aq_qp_editor_dispose (AqQualityPanel *self);
+/* Fills the form from @rule (a profiling suggestion). */
+void       aq_qp_editor_adopt (AqQualityPanel      *self,
+                               const AqQualityRule *rule);
 
 G_END_DECLS

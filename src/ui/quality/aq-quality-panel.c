@@ -862,6 +862,7 @@ aq_quality_panel_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->run_cancellable);
+  aq_qp_editor_dispose (self);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   if (self->monitor)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
@@ -959,7 +960,7 @@ gboolean
 aq_quality_panel_get_busy (AqQualityPanel *self)
 {
   g_return_val_if_fail (AQ_IS_QUALITY_PANEL (self), FALSE);
-  return self->loading || self->run_cancellable != NULL;
+  return self->loading || self->run_cancellable != NULL || self->profile_cancellable != NULL;
 }
 
 void

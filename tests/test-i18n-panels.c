@@ -18,10 +18,9 @@
 
 #define DB_NAME "t_i18n_panels"
 
-/* Panels not checked yet, and why. "api": the standard APIs' titles and descriptions are data
- * written in English by migration 019, and the console shows the response's JSON keys; both
- * are for issue 13's next pass. */
-static const char *const pending[] = { "api", NULL };
+/* Panels not checked yet, and why (none: the standard APIs' titles and descriptions are
+ * Chinese with the English kept since migration 029). */
+static const char *const pending[] = { NULL };
 
 static void
 collect_text (GtkWidget *widget,
@@ -47,6 +46,23 @@ collect_text (GtkWidget *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
     collect_text (child, text);
+}
+
+/* The API market names its APIs (payments, outages…) and its protocol (GET, the answer's
+ * {code, message, data, page} and page.next as cursor) as they are on the wire: codes, in the
+ * API panel only. Anything else in it is read as every other panel is. */
+static char *
+without_api_codes (AqDb       *db,
+                   const char *text)
+{
+  g_autofree char *names = aq_test_query_string (db, "SELECT string_agg(name, '|')"
+                                                     " FROM meta.api");
+  g_autofree char *pattern = g_strdup_printf ("\\b(%s|GET|POST|code|message|data|page|"
+                                              "cursor)\\b", names);
+  g_autoptr(GRegex) codes = g_regex_new (pattern, 0, 0, NULL);
+
+  g_assert_nonnull (codes);
+  return g_regex_replace_literal (codes, text, -1, 0, "", 0, NULL);
 }
 
 static gboolean
@@ -80,6 +96,12 @@ test_panels (void)
       aq_test_wait_for (aq_test_panel_loaded, panel, 60, what);
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
       collect_text (GTK_WIDGET (window), text);
+      if (g_str_equal (names[i], "api"))
+        {
+          g_autofree char *rest = without_api_codes (db, text->str);
+
+          g_string_assign (text, rest);
+        }
       words = aq_test_english_words (text->str);
       if (*words)
         g_test_message ("the %s panel shows:\n%s", names[i], text->str);

@@ -379,6 +379,217 @@ find_outage_dialog (void)
   return NULL;
 }
 
+/* ---- cancelling a current outage ---- */
+
+static gboolean
+preview_ready (gpointer data)
+{
+  return aq_outage_panel_get_cancel_preview (data) != NULL && aq_test_panel_loaded (data);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+message_dialog_open (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+match_action (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget)
+         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
+}
+
+/* Whether the window offers @action: a button for it that is shown and sensitive. */
+static gboolean
+offers (GtkWidget  *root,
+        const char *action)
+{
+  GtkWidget *button = aq_test_find_widget (root, match_action, action);
+
+  return button != NULL && gtk_widget_is_visible (button) && gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+match_label_containing (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+         && strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  return aq_test_find_widget (wait->root, match_label_containing, wait->text) != NULL;
+}
+
+static gint64
+insert_outage (const char *reason)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO notify.outage (kind, reason, start_time, expected_end, geom)"
+    " SELECT 'planned', '%s', now() + interval '1 day', now() + interval '1 day 4 hours',"
+    "        ST_Multi(ST_Buffer(ST_Centroid(ST_Extent(geom)::geometry), 0.002))"
+    "   FROM dw.dim_district RETURNING outage_id", reason);
+
+  return aq_test_query_int64 (db, sql);
+}
+
+/* A planned outage with a queued notice (3 messages waiting, 2 already gone): selecting it
+ * shows what cancelling would do; Cancel Outage… asks with both figures, and on yes the
+ * warehouse cancels it and withdraws the 3; the list no longer has it. An agent's login may
+ * not cancel (the warehouse's grant). The notice window then says the notice is cancelled and
+ * offers nothing that sends; for a cancelled outage without a notice, Submit is off. */
+static void
+test_cancel_outage (void)
+{
+  g_autoptr(AqConnectionMonitor) monitor = aq_connection_monitor_new ();
+  g_autofree char *agent_info = aq_test_login_conninfo (DB_NAME, "outage_agent", "agent");
+  g_autoptr(AqDb) agent = NULL;
+  g_autoptr(AqOutageCancelPreview) agent_preview = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *campaign_text = NULL;
+  const AqOutageCancelPreview *preview;
+  AdwMessageDialog *confirm;
+  AqNoticeDialog *notice;
+  AqOutagePanel *panel;
+  AqWindow *window;
+  gint64 outage, bare, campaign, withdrawn = -1, sent = -1;
+  guint before;
+  TextWait wait;
+
+  outage = insert_outage ("test: cancel me");
+  bare = insert_outage ("test: cancelled without a notice");
+  sql = g_strdup_printf ("INSERT INTO notify.campaign (outage_id, kind, template, status)"
+                         " VALUES (%" G_GINT64_FORMAT ", 'outage', 't', 'queued')"
+                         " RETURNING campaign_id", outage);
+  campaign = aq_test_query_int64 (db, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO notify.message (campaign_id, channel, recipient, body,"
+                         "  idempotency_key, status, sent_at)"
+                         " SELECT %" G_GINT64_FORMAT ", 'sms', '1390000000' || g, 'b',"
+                         "        'cancel-test-' || g,"
+                         "        CASE WHEN g <= 3 THEN 'queued' ELSE 'sent' END,"
+                         "        CASE WHEN g > 3 THEN now() END"
+                         "   FROM generate_series(1, 5) g", campaign);
+  aq_db_exec (db, sql, &error);
+  g_assert_no_error (error);
+
+  /* an agent's login may see the outage but not cancel it */
+  agent = aq_db_connect (agent_info, &error);
+  g_assert_no_error (error);
+  agent_preview = aq_outage_cancel_preview (agent, outage, &error);
+  g_assert_no_error (error);
+  g_assert_false (agent_preview->allowed);
+  g_assert_cmpstr (agent_preview->status, ==, "planned");
+
+  panel = open_panel (monitor, &window);
+  before = aq_outage_panel_get_n_current (panel);
+  g_assert_cmpuint (before, >=, 2);
+  g_assert_true (aq_outage_panel_select_outage (panel, outage));
+  aq_test_wait_for (preview_ready, panel, 60, "what cancelling the outage would do");
+  preview = aq_outage_panel_get_cancel_preview (panel);
+  g_assert_cmpint (preview->outage_id, ==, outage);
+  g_assert_true (preview->allowed);
+  g_assert_cmpint (preview->to_withdraw, ==, 3);
+  g_assert_cmpint (preview->sent, ==, 2);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (offers (GTK_WIDGET (panel), "outage.cancel"));
+  g_assert_true (offers (GTK_WIDGET (panel), "outage.notice"));
+
+  /* asks with both figures; "keep" changes nothing */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "outage.cancel", NULL);
+  aq_test_wait_for (message_dialog_open, NULL, 10, "the confirmation");
+  confirm = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "3 queued notice messages"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "2 have already been sent"));
+  adw_message_dialog_response (confirm, "keep");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  sql = g_strdup_printf ("SELECT status FROM notify.outage WHERE outage_id = %" G_GINT64_FORMAT,
+                         outage);
+  campaign_text = aq_test_query_string (db, sql);
+  g_assert_cmpstr (campaign_text, ==, "planned");
+  g_clear_pointer (&campaign_text, g_free);
+
+  gtk_widget_activate_action (GTK_WIDGET (panel), "outage.cancel", NULL);
+  aq_test_wait_for (message_dialog_open, NULL, 10, "the confirmation");
+  confirm = find_message_dialog ();
+  adw_message_dialog_response (confirm, "cancel-outage");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  aq_test_wait_for (aq_test_panel_loaded, panel, 60, "the cancellation");
+  campaign_text = aq_test_query_string (db, sql);
+  g_assert_cmpstr (campaign_text, ==, "cancelled");
+  g_clear_pointer (&campaign_text, g_free);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FILTER (WHERE status = 'cancelled') || ' '"
+                         "    || count(*) FILTER (WHERE status = 'sent')"
+                         " FROM notify.message WHERE campaign_id = %" G_GINT64_FORMAT, campaign);
+  campaign_text = aq_test_query_string (db, sql);
+  g_assert_cmpstr (campaign_text, ==, "3 2");
+  aq_outage_panel_get_last_cancel (panel, &withdrawn, &sent);
+  g_assert_cmpint (withdrawn, ==, 3);
+  g_assert_cmpint (sent, ==, 2);
+  g_assert_cmpuint (aq_outage_panel_get_n_current (panel), ==, before - 1);
+  g_assert_false (aq_outage_panel_select_outage (panel, outage));
+  g_assert_false (offers (GTK_WIDGET (panel), "outage.cancel"));
+
+  /* the notice window of the cancelled campaign: says so, nothing to send */
+  notice = aq_notice_dialog_new (GTK_WINDOW (window), NULL, outage, NULL);
+  gtk_window_present (GTK_WINDOW (notice));
+  g_clear_pointer (&campaign_text, g_free);
+  campaign_text = g_strdup_printf ("Notice %d: cancelled", (int) campaign);
+  wait.root = GTK_WIDGET (notice);
+  wait.text = campaign_text;
+  aq_test_wait_for (text_shown, &wait, 60, "the cancelled notice");
+  wait.text = "Cancelled: 3 messages withdrawn.";
+  g_assert_true (text_shown (&wait));
+  g_assert_false (offers (GTK_WIDGET (notice), "notice.send"));
+  g_assert_false (offers (GTK_WIDGET (notice), "notice.retry"));
+  g_assert_false (offers (GTK_WIDGET (notice), "notice.restored"));
+  g_assert_false (offers (GTK_WIDGET (notice), "notice.cancel"));
+  g_assert_false (offers (GTK_WIDGET (notice), "notice.approve"));
+  gtk_window_destroy (GTK_WINDOW (notice));
+
+  /* a cancelled outage without a notice: the window says so and Submit stays off */
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE notify.outage SET status = 'cancelled'"
+                         " WHERE outage_id = %" G_GINT64_FORMAT, bare);
+  aq_db_exec (db, sql, &error);
+  g_assert_no_error (error);
+  notice = aq_notice_dialog_new (GTK_WINDOW (window), NULL, bare, NULL);
+  gtk_window_present (GTK_WINDOW (notice));
+  wait.root = GTK_WIDGET (notice);
+  wait.text = "This outage is cancelled";
+  aq_test_wait_for (text_shown, &wait, 60, "the cancelled outage");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (notice));
+  g_assert_false (offers (GTK_WIDGET (notice), "notice.send"));
+  gtk_window_destroy (GTK_WINDOW (notice));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Select mode: a click inside a community makes its boundary the area; a drag on a corner
  * moves it as one undo step; the outage is created with exactly the accounts counted and the
  * notice window opens. */
@@ -616,6 +827,7 @@ main (int   argc,
   g_test_add_func ("/outage-panel/draw-and-count", test_draw_and_count);
   g_test_add_func ("/outage-panel/self-intersecting", test_self_intersecting);
   g_test_add_func ("/outage-panel/select-drag-create", test_select_drag_create);
+  g_test_add_func ("/outage-panel/cancel-outage", test_cancel_outage);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

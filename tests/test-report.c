@@ -4,6 +4,7 @@
  * planted ground truth; validation errors that name the field; paging, streaming, the store
  * and drill-down. */
 #include "aq-test-util.h"
+#include "aq-report-period.h"
 
 #include <math.h>
 #include <string.h>
@@ -488,6 +489,31 @@ test_filters_and_params (void)
     g_assert_cmpint (aq_report_result_get_row_kind (empty, 0), ==, AQ_REPORT_ROW_TOTAL);
     g_assert_false (aq_report_result_get_cell (empty, 0, 0, NULL));
     g_assert_cmpuint (aq_report_result_get_n_columns (empty), ==, 2);
+  }
+
+  /* a period outside the warehouse's months is said, with the months it has; one inside them
+   * is not (aq-report-period.c) */
+  {
+    g_autofree char *first = aq_test_query_string (db, "SELECT to_char(min(period), 'YYYY-MM')"
+                                                       " FROM dm.cube_billing_monthly");
+    g_autofree char *last = aq_test_query_string (db, "SELECT to_char(max(period), 'YYYY-MM')"
+                                                      " FROM dm.cube_billing_monthly");
+    g_autofree char *after_text = NULL;
+    g_autofree char *before_text = NULL;
+    g_autoptr(GHashTable) after = params_new ("m", "2999-01", NULL);
+    g_autoptr(GHashTable) before = params_new ("m", "1999-01", NULL);
+    g_autoptr(GHashTable) inside = params_new ("m", last, NULL);
+    g_autoptr(AqReportResult) after_result = run (spec, after);
+    g_autoptr(AqReportResult) before_result = run (spec, before);
+    g_autoptr(AqReportResult) inside_result = run (spec, inside);
+
+    after_text = g_strdup_printf ("No data for 2999-01 yet: the warehouse's data ends with %s "
+                                  "(it holds %s to %s).", last, first, last);
+    before_text = g_strdup_printf ("No data for 1999-01: the warehouse's data begins with %s "
+                                   "(it holds %s to %s).", first, first, last);
+    g_assert_cmpstr (aq_report_result_get_period_note (after_result), ==, after_text);
+    g_assert_cmpstr (aq_report_result_get_period_note (before_result), ==, before_text);
+    g_assert_null (aq_report_result_get_period_note (inside_result));
   }
 
   /* wrong types name the parameter; the values are never pasted into SQL */

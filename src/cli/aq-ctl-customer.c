@@ -3,8 +3,9 @@
  * The same core calls as the customer panel, so a script sees exactly what an agent sees,
  * masking and audit rows included. What the login may see is the warehouse's to decide: an
  * unmasked lookup, a reveal or the audit log asked for by a login without the supervisor role
- * is refused there (the tables are not granted), whatever the command line says. Nothing found is an answer, not a failure: exit 0, "no
- * customer for …" (and "found": 0 in JSON).
+ * is refused there (the tables are not granted), whatever the command line says. Nothing
+ * found is an answer, not a failure: exit 0, "no customer for …" (and "found": 0 in JSON).
+ * Codes are printed in words (the same labels as Customer 360); --json keeps the codes.
  */
 #define G_LOG_DOMAIN "aqueductctl"
 
@@ -58,6 +59,29 @@ member_or (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* @text followed by spaces up to @width columns on a terminal (a Chinese character takes
+ * two), so translated labels still line up */
+static void
+print_padded (const char *text,
+              guint       width)
+{
+  guint used = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    used += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  g_print ("%s%*s", text, used < width ? (int) (width - used) : 1, "");
+}
+
+/* The header's codes ("residential", "normal", "hospital") in words, as Customer 360 shows
+ * them (aq-customer-labels.c); --json keeps the codes. */
+static const char *
+header_label (JsonObject *header,
+              const char *member,
+              const char *fallback)
+{
+  return aq_label_value (NULL, member, member_or (header, member, fallback));
+}
+
 static void
 print_360 (AqCustomer360 *view)
 {
@@ -65,7 +89,7 @@ print_360 (AqCustomer360 *view)
   JsonObject *h = view->header;
 
   g_print ("%s  %s  (%s, %s)\n", member_or (h, "name", "?"), member_or (h, "mobile", ""),
-           member_or (h, "customer_type", "?"), member_or (h, "account_status", "?"));
+           header_label (h, "customer_type", "?"), header_label (h, "account_status", "?"));
   g_print (_("Account %s  customer %s  meter %s\n"), view->account_id, view->customer_id,
            member_or (h, "meter_no", "-"));
   g_print (_("Address   %s\n"), member_or (h, "address", "-"));
@@ -73,19 +97,31 @@ print_360 (AqCustomer360 *view)
            member_or (h, "dma_zone", "-"), member_or (h, "tariff", "-"));
   if (member_or (h, "key_customer_kind", NULL))
     g_print (_("Key customer: %s (%s)\n"), member_or (h, "key_customer", "?"),
-             member_or (h, "key_customer_kind", "?"));
+             header_label (h, "key_customer_kind", "?"));
   for (guint i = 0; i < json_array_get_length (view->alerts); i++)
     g_print ("! %s\n", member_or (json_array_get_object_element (view->alerts, i), "text", ""));
   g_print ("\n");
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_print ("%-14s %" G_GINT64_FORMAT "\n", names[i],
-             aq_customer_360_get_count (view, names[i]));
+    {
+      print_padded (aq_label_section (names[i]), 14);
+      g_print ("%" G_GINT64_FORMAT "\n", aq_customer_360_get_count (view, names[i]));
+    }
   g_print ("\n");
   for (guint i = 0; i < json_array_get_length (view->tags); i++)
     {
       JsonObject *tag = json_array_get_object_element (view->tags, i);
+      const char *code = member_or (tag, "tag", "");
+      const char *value = member_or (tag, "value", NULL);
+      g_autofree char *shown = NULL;
 
-      g_print ("%-18s %s\n", member_or (tag, "tag", ""), member_or (tag, "text", ""));
+      if (value != NULL)
+        /* Translators: a profile tag and its value: "Payment habit: Pays on time" */
+        shown = g_strdup_printf (_("%s: %s"), aq_label_tag (code),
+                                 aq_label_value (NULL, code, value));
+      else
+        shown = g_strdup (aq_label_tag (code));
+      print_padded (shown, 26);
+      g_print ("%s\n", member_or (tag, "text", ""));
     }
 }
 
@@ -116,9 +152,11 @@ print_candidates (JsonArray *candidates)
     {
       JsonObject *c = json_array_get_object_element (candidates, i);
 
-      g_print ("%-12s %-8s %-14s %-8s %s\n", member_or (c, "account_id", ""),
-               member_or (c, "name", ""), member_or (c, "phone", "-"),
-               member_or (c, "account_status", ""), member_or (c, "address", ""));
+      print_padded (member_or (c, "account_id", ""), 13);
+      print_padded (member_or (c, "name", ""), 9);
+      print_padded (member_or (c, "phone", "-"), 15);
+      print_padded (header_label (c, "account_status", ""), 9);
+      g_print ("%s\n", member_or (c, "address", ""));
     }
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aq-ctl.h"
+#include "aq-report-period.h"
 #include "aq-ctl-report-export.h"
 
 #define USAGE N_("report list [--json] | show NAME [--json] | " \
@@ -229,6 +230,9 @@ report_run (const char *name)
   result = aq_report_run (db, catalog, spec, params, aq_ctl_cancellable (), &error);
   if (result == NULL)
     return aq_ctl_fail (error);
+  /* months without data are said on stderr, so stdout (and --json) stays the result */
+  if (aq_report_result_get_period_note (result))
+    g_printerr ("%s\n", aq_report_result_get_period_note (result));
   return report_output (result);
 }
 

@@ -102,6 +102,28 @@ query_json (AqDb               *db,
   return aq_json_read (text, -1, AQ_JSON_LIMIT_NONE, error);
 }
 
+/* The standard APIs' titles and descriptions are the utility's data, written in Chinese with
+ * the English kept beside them (title_en, description_en; migration 029, the catalog's
+ * pattern): a person reads the one of their language. */
+static gboolean
+user_reads_english (void)
+{
+  const char *const *languages = g_get_language_names ();
+
+  return !(languages[0] && g_str_has_prefix (languages[0], "zh"));
+}
+
+static const char *
+in_user_language (PGresult *res,
+                  int       row,
+                  int       column,
+                  int       column_en)
+{
+  if (user_reads_english () && !PQgetisnull (res, row, column_en))
+    return PQgetvalue (res, row, column_en);
+  return PQgetvalue (res, row, column);
+}
+
 static AqApi *
 api_from_row (PGresult  *res,
               int        row,
@@ -112,7 +134,7 @@ api_from_row (PGresult  *res,
   if (definition == NULL)
     return NULL;
   return aq_api_new (PQgetvalue (res, row, 0), PQgetvalue (res, row, 1),
-                     PQgetvalue (res, row, 2), PQgetvalue (res, row, 3),
+                     in_user_language (res, row, 2, 8), in_user_language (res, row, 3, 9),
                      PQgetvalue (res, row, 4), PQgetvalue (res, row, 5),
                      atoi (PQgetvalue (res, row, 6)), definition, error);
 }
@@ -155,7 +177,8 @@ aq_api_catalog_grant (AqApiCatalog *catalog,
 }
 
 #define API_COLUMNS \
-  "a.name, a.category, a.title, a.description, a.kind, a.audience, v.version, v.definition::text"
+  "a.name, a.category, a.title, a.description, a.kind, a.audience, v.version, v.definition::text," \
+  " a.title_en, a.description_en"
 
 AqApiCatalog *
 aq_api_catalog_load (AqDb    *db,
@@ -249,13 +272,17 @@ JsonNode *
 aq_api_list (AqDb    *db,
              GError **error)
 {
+  const char *english = user_reads_english () ? "t" : "f";
+
   return query_json (db,
     "SELECT coalesce(json_agg(json_build_object('name', a.name, 'category', a.category,"
-    " 'title', a.title, 'description', a.description, 'kind', a.kind, 'audience', a.audience,"
+    " 'title', CASE WHEN $1::boolean THEN coalesce(a.title_en, a.title) ELSE a.title END,"
+    " 'description', CASE WHEN $1::boolean THEN coalesce(a.description_en, a.description)"
+    "                ELSE a.description END, 'kind', a.kind, 'audience', a.audience,"
     " 'owner', a.owner, 'published_version', a.published_version,"
     " 'latest_version', (SELECT max(v.version) FROM meta.api_version v WHERE v.api = a.name),"
     " 'updated_at', a.updated_at) ORDER BY a.category, a.name), '[]')::text FROM meta.api a",
-    0, NULL, error);
+    1, &english, error);
 }
 
 AqApi *
@@ -348,7 +375,11 @@ aq_api_publish (AqDb        *db,
     g_autoptr(PGresult) res = aq_db_query (db,
       "INSERT INTO meta.api (name, category, title, description, kind) VALUES ($1, $2, $3, $4, $5)"
       " ON CONFLICT (name) DO UPDATE SET category = EXCLUDED.category, title = EXCLUDED.title,"
-      "  description = EXCLUDED.description, kind = EXCLUDED.kind, updated_at = now()",
+      "  description = EXCLUDED.description, kind = EXCLUDED.kind, updated_at = now(),"
+      /* a new title or description is written in one language: the kept English goes */
+      "  title_en = CASE WHEN meta.api.title = EXCLUDED.title THEN meta.api.title_en END,"
+      "  description_en = CASE WHEN meta.api.description = EXCLUDED.description"
+      "                   THEN meta.api.description_en END",
       5, params, error);
 
     if (res == NULL)

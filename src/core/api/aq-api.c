@@ -336,7 +336,14 @@ param_from_json (AqApi       *api,
     }
   param->required = json_object_has_member (object, "required")
                     && json_object_get_boolean_member (object, "required");
+  /* shipped parameters are described in Chinese with the English kept (migration 029) */
   param->description = g_strdup (member_string (object, "description"));
+  if (member_string (object, "description_en") != NULL && g_get_language_names ()[0]
+      && !g_str_has_prefix (g_get_language_names ()[0], "zh"))
+    {
+      g_free (param->description);
+      param->description = g_strdup (member_string (object, "description_en"));
+    }
   param->max_length = CLAMP (member_int (object, "max_length", MAX_TEXT_LENGTH), 1, 4096);
   param->max_items = CLAMP (member_int (object, "max_items", MAX_LIST_ITEMS), 1, 1000);
   if (json_object_has_member (object, "min"))

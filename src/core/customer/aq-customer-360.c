@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "aq-customer-360.h"
+#include "aq-customer-labels.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
@@ -299,13 +300,15 @@ read_profile (PGresult      *res,
 
   add_tag (view, "payment_habit", habit, g_strdup (habit_text (habit)));
   add_tag (view, "preferred_channel", channel,
-           channel ? g_strdup_printf (_("Pays mostly by %s"), channel)
+           channel ? g_strdup_printf (_("Pays mostly by %s"),
+                                      aq_label_value (NULL, "preferred_channel", channel))
                    : g_strdup (_("No payment yet")));
   add_tag (view, "consumption_level", level,
            g_strdup_printf (_("%.1f m³ a month over 12 months; the peer median is %.1f m³"),
                             avg, median));
   add_tag (view, "trend", trend,
-           trend ? g_strdup_printf (_("The last 6 months against the 6 before: %s"), trend)
+           trend ? g_strdup_printf (_("The last 6 months against the 6 before: %s"),
+                                    aq_label_value (NULL, "trend", trend))
                  : g_strdup (_("Too little history for a trend")));
   {
     g_autofree char *months = g_strdup_printf ("%d", zero_streak);

@@ -1,4 +1,4 @@
-/* aq-customer-labels.c — the warehouse's codes ("on_time", "no_access", "wechat") in the user's words
+/* aq-customer-labels.c — the warehouse's codes ("on_time", "wechat") in the user's words
  *
  * The dw layer keeps stable English codes (see the comments in data/sql/002_dw.sql and
  * 003_dm.sql) so that SQL, the CLI's JSON and reports can rely on them; what a person reads
@@ -81,7 +81,8 @@ static const Label columns[] = {
   { "read_status", N_("Read status") },
   { "qty", N_("m³") },
   { "tiers", N_("Tiers (m³ × price)") },
-  { "catch_up", N_("Catches up unread months") },
+  /* Translators: a bill column marking a bill that also bills earlier unread months */
+  { "catch_up", N_("Catch-up") },
   { "water_fee", N_("Water fee") },
   { "sewage_fee", N_("Sewage fee") },
   { "amount", N_("Amount") },

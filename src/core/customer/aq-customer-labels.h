@@ -1,4 +1,4 @@
-/* aq-customer-labels.h — the warehouse's codes ("on_time", "no_access", "wechat") in the user's words */
+/* aq-customer-labels.h — the warehouse's codes ("on_time", "wechat") in the user's words */
 #pragma once
 
 #include <json-glib/json-glib.h>

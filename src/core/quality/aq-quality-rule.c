@@ -167,6 +167,8 @@ aq_quality_rule_new_from_json (JsonObject  *object,
   rule->owner = g_strdup (member_string (object, "owner"));
   rule->description = g_strdup (member_string (object, "description"));
   rule->reason = g_strdup (member_string (object, "reason"));
+  rule->description_zh = g_strdup (member_string (object, "description_zh"));
+  rule->reason_zh = g_strdup (member_string (object, "reason_zh"));
   if (json_object_has_member (object, "args")
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "args")))
     args = json_object_get_object_member (object, "args");
@@ -207,6 +209,10 @@ aq_quality_rule_to_json (const AqQualityRule *rule)
     json_object_set_string_member (o, "description", rule->description);
   if (rule->reason)
     json_object_set_string_member (o, "reason", rule->reason);
+  if (rule->description_zh)
+    json_object_set_string_member (o, "description_zh", rule->description_zh);
+  if (rule->reason_zh)
+    json_object_set_string_member (o, "reason_zh", rule->reason_zh);
   if (rule->version > 0)
     json_object_set_int_member (o, "version", rule->version);
   return o;
@@ -237,6 +243,8 @@ aq_quality_rule_free (AqQualityRule *rule)
   g_free (rule->owner);
   g_free (rule->description);
   g_free (rule->reason);
+  g_free (rule->description_zh);
+  g_free (rule->reason_zh);
   g_free (rule);
 }
 
@@ -346,13 +354,19 @@ aq_quality_rule_validate (const AqQualityRule *rule,
   return TRUE;
 }
 
-/* What a rule checks, in words, for its page and the CLI. */
+/* What a rule checks, in words, for its page and the CLI: its description in the user's
+ * language (the Chinese one under a Chinese locale, when the rule has one), else a sentence
+ * made from its type. */
 char *
 aq_quality_rule_explain (const AqQualityRule *rule)
 {
   const char *column = member_string (rule->args, "column");
+  const char *const *languages = g_get_language_names ();
   g_autofree char *target = g_strdup_printf ("%s.%s", rule->layer, rule->table);
 
+  if (rule->description_zh && *rule->description_zh && languages[0]
+      && g_str_has_prefix (languages[0], "zh"))
+    return g_strdup (rule->description_zh);
   if (rule->description)
     return g_strdup (rule->description);
   if (g_str_equal (rule->type, "not_null"))

@@ -37,6 +37,9 @@ typedef struct
   char       *owner;
   char       *description;  /* what it checks, in business words */
   char       *reason;       /* why the rule exists (the known dirt) */
+  char       *description_zh; /* the same in Chinese, for shipped rules (the catalog's pattern:
+                               * both kept, the user's language shown); NULL if not given */
+  char       *reason_zh;
   int         version;      /* from meta.quality_rule; 0 before it is stored */
 } AqQualityRule;
 

@@ -56,6 +56,9 @@ AqReportResult *_aq_report_result_new_like       (AqReportResult *self);
 gboolean        _aq_report_parse_month           (const char     *text,
                                                   char          **out_date);
 /* Splits "a..b" in two. */
+/* aq-report-period.c: keeps aq_report_period_note()'s sentence (transfer full) on @result */
+void            _aq_report_result_set_period_note (AqReportResult *result,
+                                                   char           *note);
 gboolean        _aq_report_split_range           (const char     *text,
                                                   char          **from,
                                                   char          **to);

@@ -18,6 +18,7 @@
 #include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-report-private.h"
+#include "aq-report-period.h"
 
 #define LIST_RUN_MAX_ROWS 100000
 #define STREAM_CHUNK 5000
@@ -368,6 +369,7 @@ aq_report_run (AqDb          *db,
   g_autoptr(AqReportPlan) plan = NULL;
   g_autoptr(PGresult) res = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *note = NULL;
   AqReportResult *result;
   gint64 start;
   gulong handler;
@@ -403,6 +405,15 @@ aq_report_run (AqDb          *db,
         }
       return NULL;
     }
+  /* months asked for that the warehouse has no data for are said, not shown as an empty
+   * grid (aq-report-period.c); a failure to ask only loses the note */
+  {
+    g_autoptr(GError) local = NULL;
+
+    note = aq_report_period_note (db, spec, params, &local);
+    if (local != NULL)
+      g_debug ("no period note: %s", local->message);
+  }
   if (!aq_db_commit (db, error))
     return NULL;
 
@@ -414,6 +425,8 @@ aq_report_run (AqDb          *db,
   else
     result = pivot_result (plan, res);
   _aq_report_result_set_elapsed (result, (g_get_monotonic_time () - start) / 1000.0);
+  if (note != NULL)
+    _aq_report_result_set_period_note (result, g_steal_pointer (&note));
   return result;
 }
 

@@ -37,10 +37,13 @@ G_DEFINE_FINAL_TYPE (AqRecordTable, aq_record_table, GTK_TYPE_WIDGET)
 static const struct
 {
   const char *section;
-  const char *columns[10];
+  const char *columns[14];
 } leading[] = {
-  { "bills", { "period", "qty", "tiers", "amount", "catch_up", "water_fee", "sewage_fee",
-               "read_status", "due_date", NULL } },
+  /* what a caller asks about a bill first: the volume and its readings, then the fees; the
+   * bill number and the (mostly empty) catch-up mark last, so that on a 1920 px screen the
+   * readings are not behind a sideways scroll */
+  { "bills", { "period", "qty", "tiers", "amount", "read_status", "prev_read", "curr_read",
+               "read_date", "water_fee", "sewage_fee", "due_date", "catch_up", NULL } },
   { "payments", { "paid_at", "amount", "channel", "period", "late_fee", "days_late", NULL } },
   { "work_orders", { "created_at", "category", "status", "overdue", "sla_due_at", NULL } },
   { "calls", { "started_at", "category", "talk_seconds", "wait_seconds", NULL } },

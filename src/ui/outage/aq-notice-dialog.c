@@ -255,11 +255,18 @@ template_text (AqNoticeDialog *self)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* A cancelled outage gets no notice: nothing in the window would send one. */
+static gboolean
+outage_cancelled (AqNoticeDialog *self)
+{
+  return self->outage != NULL && g_strcmp0 (self->outage->status, "cancelled") == 0;
+}
+
 static void
 update_send_sensitivity (AqNoticeDialog *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.send",
-                                 self->template_ok && !self->busy);
+                                 self->template_ok && !self->busy && !outage_cancelled (self));
 }
 
 static void
@@ -356,7 +363,16 @@ show_outage (AqNoticeDialog *self)
   text = g_strdup_printf (planned ? _("Planned outage %d: %s, %s to %s, %d accounts affected.")
                                   : _("Emergency outage %d: %s, %s to %s, %d accounts affected."),
                           (int) o->outage_id, o->reason, start, end, (int) o->accounts);
+  if (outage_cancelled (self))
+    {
+      char *with = g_strconcat (text, "\n", _("This outage is cancelled: no notice is sent for "
+                                               "it."), NULL);
+
+      g_free (text);
+      text = with;
+    }
   gtk_label_set_label (self->outage_label, text);
+  update_send_sensitivity (self);
   gtk_label_set_label (self->quiet_label,
                        planned ? _("Planned outage: a notice sent between 21:00 and 08:00 waits "
                                    "until 08:00 (quiet hours).")
@@ -404,6 +420,10 @@ show_review (AqNoticeDialog   *self,
   gboolean sending = g_str_equal (s->status, "queued") || g_str_equal (s->status, "done");
   gboolean author = g_strcmp0 (self->login, s->created_by) == 0;
   gboolean reviewer = draft && !author && (self->jobs & AQ_JOB_ROLE_NOTICE_REVIEWER);
+  gboolean cancelled = g_str_equal (s->status, "cancelled");
+  /* the outage cancelled after its notice had all left: the campaign stays done, but nothing
+   * more is sent for it (no retry, no water-restored notice) */
+  gboolean dead = cancelled || outage_cancelled (self);
   g_autofree char *text = NULL;
 
   if (draft && reviewer)
@@ -438,8 +458,19 @@ show_review (AqNoticeDialog   *self,
                                           gone), (int) gone);
       text = sent ? g_strconcat (withdrawn, " ", sent, NULL) : g_steal_pointer (&withdrawn);
     }
+  else if (g_str_equal (s->status, "done") && outage_cancelled (self))
+    text = g_strdup (_("The outage was cancelled after every message had left: send a "
+                       "correction notice."));
   else if (g_str_equal (s->status, "done"))
     text = g_strdup (_("Done: every message has left."));
+  if (cancelled)
+    {
+      /* Translators: %d is the notice's number */
+      g_autofree char *title = g_strdup_printf (_("Notice %d: cancelled"), (int) s->campaign_id);
+
+      gtk_label_set_label (self->campaign_label, title);
+      gtk_widget_set_visible (GTK_WIDGET (self->not_before_label), FALSE);
+    }
 
   gtk_label_set_label (self->review_label, text ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->review_label), text != NULL);
@@ -447,9 +478,13 @@ show_review (AqNoticeDialog   *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.approve", reviewer);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.reject", reviewer);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.cancel", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry", sending && s->failed > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.retry",
+                                 sending && s->failed > 0 && !dead);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "notice.restored",
-                                 sending && g_str_equal (s->kind, "outage"));
+                                 sending && g_str_equal (s->kind, "outage") && !dead);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), !dead);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !dead);
+  gtk_widget_set_visible (GTK_WIDGET (self->restored_button), !dead);
 }
 
 static void

@@ -319,6 +319,7 @@ create_cb (GObject      *object,
       return;
     }
   aq_overlay_layer_reload (self->overlay);
+  _aq_outage_panel_reload_current (self);
   dialog = aq_notice_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                  _aq_outage_panel_conninfo (self), id, NULL);
   gtk_window_present (GTK_WINDOW (dialog));

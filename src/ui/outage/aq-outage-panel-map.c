@@ -234,6 +234,7 @@ _aq_outage_panel_map_vfunc (GtkWidget *widget)
       aq_overlay_layer_set_conninfo (self->overlay, _aq_outage_panel_conninfo (self));
       aq_network_layer_set_conninfo (self->network, _aq_outage_panel_conninfo (self));
       aq_valves_tool_set_conninfo (self->valves, _aq_outage_panel_conninfo (self));
+      _aq_outage_panel_reload_current (self);
       if (startup != NULL && *startup != '\0')
         {
           _aq_outage_panel_set_loading (self, TRUE);

@@ -14,6 +14,7 @@
 #include "aq-map-source.h"
 #include "aq-outage-panel.h"
 #include "aq-network-layer.h"
+#include "aq-outage-cancel.h"
 #include "aq-overlay-layer.h"
 #include "aq-valves-tool.h"
 
@@ -52,7 +53,29 @@ struct _AqOutagePanel
   gboolean           loading;
   guint              files;         /* imports and exports under way */
   gboolean           map_ready;
+
+  /* the current outages (aq-outage-panel-current.c) */
+  GtkBox            *side_box;
+  GtkListBox        *current_list;
+  GtkLabel          *current_status;
+  guint              n_current;
+  guint              current_jobs;   /* list, preview and cancel jobs under way */
+  gint64             selected_outage;
+  AqOutageCancelPreview *cancel_preview;  /* (nullable): of the selected outage */
+  gboolean           cancelling;
+  gint64             last_withdrawn;
+  gint64             last_sent;
 };
+
+void _aq_outage_panel_build_current (AqOutagePanel *self);
+void _aq_outage_panel_reload_current (AqOutagePanel *self);
+void _aq_outage_panel_dispose_current (AqOutagePanel *self);
+void _aq_outage_panel_cancel_outage_action (GtkWidget  *widget,
+                                            const char *action_name,
+                                            GVariant   *parameter);
+void _aq_outage_panel_notice_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter);
 
 void _aq_outage_panel_cancel_action (GtkWidget  *widget,
                                      const char *action_name,

@@ -412,7 +412,8 @@ aq_outage_panel_get_loading (AqPanel *panel)
 {
   AqOutagePanel *self = AQ_OUTAGE_PANEL (panel);
 
-  return self->loading || self->files > 0 || aq_overlay_layer_get_loading (self->overlay)
+  return self->loading || self->files > 0 || self->current_jobs > 0
+         || aq_overlay_layer_get_loading (self->overlay)
          || self->settle_id != 0
          || (self->source != NULL && !aq_map_source_get_idle (self->source));
 }
@@ -424,6 +425,7 @@ reload (AqPanel *panel)
 
   _aq_outage_panel_set_map_source (self);
   aq_overlay_layer_reload (self->overlay);
+  _aq_outage_panel_reload_current (self);
   start_analysis (self);
 }
 
@@ -451,6 +453,7 @@ aq_outage_panel_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->source);
+  _aq_outage_panel_dispose_current (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), AQ_TYPE_OUTAGE_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
@@ -519,6 +522,7 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, simple_map);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, spinner);
   gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, summary);
+  gtk_widget_class_bind_template_child (widget_class, AqOutagePanel, side_box);
   gtk_widget_class_bind_template_callback_full (widget_class, "mode_toggled_cb",
                                                 G_CALLBACK (_aq_outage_panel_mode_toggled_cb));
 
@@ -539,6 +543,10 @@ aq_outage_panel_class_init (AqOutagePanelClass *klass)
                                    _aq_outage_panel_export_list_action);
   gtk_widget_class_install_action (widget_class, "area.create-outage", NULL,
                                    _aq_outage_panel_create_outage_action);
+  gtk_widget_class_install_action (widget_class, "outage.notice", NULL,
+                                   _aq_outage_panel_notice_action);
+  gtk_widget_class_install_action (widget_class, "outage.cancel", NULL,
+                                   _aq_outage_panel_cancel_outage_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "area.draw", NULL);
@@ -631,6 +639,9 @@ aq_outage_panel_init (AqOutagePanel *self)
                            G_CALLBACK (_aq_outage_panel_viewport_moved_cb), self,
                            G_CONNECT_SWAPPED);
   _aq_outage_panel_build_layer_toggles (self);
+  _aq_outage_panel_build_current (self);
+  /* a Chinese utility measures in metres: no miles on the scale */
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->simple_map), SHUMATE_UNIT_METRIC);
 
   shumate_viewport_set_zoom_level (viewport, 13);
   shumate_location_set_location (SHUMATE_LOCATION (viewport), CITY_LAT, CITY_LON);

@@ -6,6 +6,7 @@
 
 #include "aq-area-editor.h"
 #include "aq-outage-area.h"
+#include "aq-outage-cancel.h"
 #include "aq-network-layer.h"
 #include "aq-overlay-layer.h"
 #include "aq-valves-tool.h"
@@ -30,5 +31,13 @@ void                aq_outage_panel_export_area  (AqOutagePanel *self,
                                                   GFile         *file);
 void                aq_outage_panel_export_list  (AqOutagePanel *self,
                                                   GFile         *file);
+/* The current outages (aq-outage-panel-current.c) */
+gboolean            aq_outage_panel_select_outage (AqOutagePanel *self,
+                                                   gint64         outage_id);
+guint               aq_outage_panel_get_n_current (AqOutagePanel *self);
+const AqOutageCancelPreview *aq_outage_panel_get_cancel_preview (AqOutagePanel *self);
+void                aq_outage_panel_get_last_cancel (AqOutagePanel *self,
+                                                     gint64        *withdrawn,
+                                                     gint64        *sent);
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 #include "aq-report-row-model.h"
 #include "aq-report-table.h"
 #include "aq-report-export.h"
+#include "aq-report-period.h"
 
 /* ---- results into the grid and the chart ---- */
 
@@ -122,6 +123,26 @@ _aq_report_panel_chart_value_changed_cb (AqReportPanel *self)
   show_chart (self, FALSE);
 }
 
+/* A period the warehouse has no data for: said on a page of its own (which months it has),
+ * not shown as an empty grid (aq-report-period.c). */
+static void
+show_no_data (AqReportPanel *self,
+              const char    *note)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->view_stack, "no-data");
+
+  if (page == NULL)
+    {
+      page = adw_status_page_new ();
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), "x-office-calendar-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (page), _("No Data for This Period"));
+      gtk_widget_set_name (page, "report-no-data");
+      gtk_stack_add_named (self->view_stack, page, "no-data");
+    }
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), note);
+  gtk_stack_set_visible_child (self->view_stack, page);
+}
+
 static void
 show_result (AqReportPanel *self)
 {
@@ -136,7 +157,10 @@ show_result (AqReportPanel *self)
   show_sort (self, result);
   show_chart (self, TRUE);
   show_status (self, n_rows, aq_report_result_get_elapsed_ms (result));
-  gtk_stack_set_visible_child_name (self->view_stack, self->view);
+  if (aq_report_result_get_period_note (result) != NULL)
+    show_no_data (self, aq_report_result_get_period_note (result));
+  else
+    gtk_stack_set_visible_child_name (self->view_stack, self->view);
 }
 
 /* ---- lists, paged ---- */

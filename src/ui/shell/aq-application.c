@@ -11,6 +11,7 @@
 #include "aq-application.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "aq-cockpit-panel.h"
@@ -336,8 +337,16 @@ screenshot_start (AqApplication *self,
       return;
     }
   self->shot_window = aq_window_new (GTK_APPLICATION (self), self->monitor);
-  gtk_window_set_default_size (GTK_WINDOW (self->shot_window),
-                               SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT);
+  {
+    /* AQUEDUCT_SCREENSHOT_SIZE=1920x1080: how a wide screen lays a panel out */
+    const char *size = g_getenv ("AQUEDUCT_SCREENSHOT_SIZE");
+    int width = SCREENSHOT_WIDTH, height = SCREENSHOT_HEIGHT;
+
+    if (size != NULL && (sscanf (size, "%dx%d", &width, &height) != 2 || width < 320
+                         || height < 240))
+      width = SCREENSHOT_WIDTH, height = SCREENSHOT_HEIGHT;
+    gtk_window_set_default_size (GTK_WINDOW (self->shot_window), width, height);
+  }
   /* Without a compositor (Xvfb) the window's frame keeps resize margins inside the window's
    * size, which the screen's width clamps: style.css drops the frame of this one. */
   gtk_widget_add_css_class (GTK_WIDGET (self->shot_window), "screenshot");

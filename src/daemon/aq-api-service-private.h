@@ -64,6 +64,7 @@ struct _AqApiService
   GHashTable    *breakers;      /* api → Breaker */
   GHashTable    *counters;      /* "api\tapp\tcode" → guint64 */
   GHashTable    *histograms;    /* api → Histogram */
+  GHashTable    *backend_histograms;  /* forwarded api → Histogram of the backend's time */
 
   GPtrArray     *log;
   gboolean       flushing;
@@ -92,9 +93,14 @@ typedef struct
   GCancellable      *cancellable;
   guint              timeout_id;
   SoupMessage       *forward;
+  gint64             forward_t0;   /* monotonic µs: sent to the business system */
 } Call;
 
 /* ---- auxiliary methods ---- */
+/* Counts @latency_us in @api's histogram of @histograms (api → Histogram). */
+void _aq_api_histogram_add (GHashTable *histograms,
+                            const char *api,
+                            gint64      latency_us);
 /* Answers @call with its code and message (or page) and frees it (main thread). */
 void _aq_api_call_finish (Call       *call);
 /* Sets @call's code and message, then answers it. */

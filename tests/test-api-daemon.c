@@ -662,6 +662,10 @@ test_forward (void)
   /* the other forwarded APIs are not affected */
   g_free (signed_get ("/api/v1/fw_ok", "account=A1", &status));
   g_assert_cmpuint (status, ==, 200);
+  /* the wait for the backend is measured apart from the daemon's time: each call that went
+   * to the system once, none of those the open breaker refused */
+  g_assert_cmpint (metric ("aqueduct_api_backend_seconds_count{api=\"fw_ok\"}"), ==, 3);
+  g_assert_cmpint (metric ("aqueduct_api_backend_seconds_count{api=\"fw_fail\"}"), ==, 3);
 }
 
 static gint64

@@ -68,6 +68,7 @@ struct _AqApiService
 
   GPtrArray     *log;
   gboolean       flushing;
+  gboolean       stopping;      /* aq_api_service_stop() began: no new call is taken */
   AqDb          *log_db;        /* the flush thread's */
   gboolean       reloading;
   AqDb          *meta_db;       /* the reload thread's */

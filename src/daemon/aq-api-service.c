@@ -491,7 +491,7 @@ api_cb (SoupServer        *server,
       call_free (call);
       return;
     }
-  if (!self->enabled || self->catalog == NULL)
+  if (!self->enabled || self->catalog == NULL || self->stopping)
     {
       refuse (call, AQ_API_UNAVAILABLE, "The API service is starting or disabled");
       return;
@@ -958,7 +958,11 @@ aq_api_service_stop (AqApiService *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   Flush *flush;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  if (self->stopping)      /* once: a second SIGTERM, or free after stop */
+    return;
+  self->stopping = TRUE;   /* calls from now on get 503 */
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_handle_id (&self->flush_id, g_source_remove);
   if (self->pool)
@@ -966,6 +970,12 @@ aq_api_service_stop (AqApiService *self)
       g_thread_pool_free (self->pool, FALSE, TRUE);
       self->pool = NULL;
     }
+  /* a flush in progress ends first (what it could not write comes back to be written below),
+   * and the calls the pool just finished are answered and counted */
+  while ((self->flushing || g_main_context_pending (NULL))
+         && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (5000);
   if (self->flushing || (self->log->len == 0 && g_hash_table_size (self->quota_new) == 0
                          && g_hash_table_size (self->nonces_new) == 0))
     return;

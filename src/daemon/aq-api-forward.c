@@ -52,6 +52,8 @@ forward_done_cb (GObject      *object,
   gboolean failed = TRUE;
 
   g_clear_handle_id (&call->timeout_id, g_source_remove);
+  _aq_api_histogram_add (self->backend_histograms, call->api->name,
+                         g_get_monotonic_time () - call->forward_t0);
   soup_server_message_unpause (call->msg);
   if (bytes == NULL)
     {
@@ -172,6 +174,7 @@ _aq_api_forward (Call       *call,
   call->cancellable = g_cancellable_new ();
   call->timeout_id = g_timeout_add (call->api->timeout_ms, forward_timeout_cb, call);
   soup_server_message_pause (call->msg);
+  call->forward_t0 = g_get_monotonic_time ();
   soup_session_send_and_read_async (self->session, call->forward, G_PRIORITY_DEFAULT,
                                     call->cancellable, forward_done_cb, call);
 }

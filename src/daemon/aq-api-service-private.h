@@ -64,9 +64,11 @@ struct _AqApiService
   GHashTable    *breakers;      /* api → Breaker */
   GHashTable    *counters;      /* "api\tapp\tcode" → guint64 */
   GHashTable    *histograms;    /* api → Histogram */
+  GHashTable    *backend_histograms;  /* forwarded api → Histogram of the backend's time */
 
   GPtrArray     *log;
   gboolean       flushing;
+  gboolean       stopping;      /* aq_api_service_stop() began: no new call is taken */
   AqDb          *log_db;        /* the flush thread's */
   gboolean       reloading;
   AqDb          *meta_db;       /* the reload thread's */
@@ -92,9 +94,14 @@ typedef struct
   GCancellable      *cancellable;
   guint              timeout_id;
   SoupMessage       *forward;
+  gint64             forward_t0;   /* monotonic µs: sent to the business system */
 } Call;
 
 /* ---- auxiliary methods ---- */
+/* Counts @latency_us in @api's histogram of @histograms (api → Histogram). */
+void _aq_api_histogram_add (GHashTable *histograms,
+                            const char *api,
+                            gint64      latency_us);
 /* Answers @call with its code and message (or page) and frees it (main thread). */
 void _aq_api_call_finish (Call       *call);
 /* Sets @call's code and message, then answers it. */

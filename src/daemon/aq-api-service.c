@@ -85,6 +85,27 @@ add_calls (GHashTable *table,
     g_hash_table_insert (table, g_strdup (key), GUINT_TO_POINTER (calls));
 }
 
+void
+_aq_api_histogram_add (GHashTable *histograms,
+                       const char *api,
+                       gint64      latency_us)
+{
+  Histogram *h = g_hash_table_lookup (histograms, api);
+  double ms = latency_us / 1000.0;
+  guint b = 0;
+
+  if (h == NULL)
+    {
+      h = g_new0 (Histogram, 1);
+      g_hash_table_insert (histograms, g_strdup (api), h);
+    }
+  while (b < N_BUCKETS - 1 && ms > bucket_bounds_ms[b])
+    b++;
+  h->buckets[b]++;
+  h->sum_seconds += latency_us / 1e6;
+  h->count++;
+}
+
 static void
 count_call (AqApiService *self,
             Call         *call,
@@ -105,22 +126,7 @@ count_call (AqApiService *self,
     }
   (*n)++;
   if (call->api)
-    {
-      Histogram *h = g_hash_table_lookup (self->histograms, api);
-      double ms = latency_us / 1000.0;
-      guint b = 0;
-
-      if (h == NULL)
-        {
-          h = g_new0 (Histogram, 1);
-          g_hash_table_insert (self->histograms, g_strdup (api), h);
-        }
-      while (b < N_BUCKETS - 1 && ms > bucket_bounds_ms[b])
-        b++;
-      h->buckets[b]++;
-      h->sum_seconds += latency_us / 1e6;
-      h->count++;
-    }
+    _aq_api_histogram_add (self->histograms, api, latency_us);
   if (self->log->len >= MAX_LOG_BACKLOG)
     return;
   record = g_new0 (AqApiCallRecord, 1);
@@ -485,7 +491,7 @@ api_cb (SoupServer        *server,
       call_free (call);
       return;
     }
-  if (!self->enabled || self->catalog == NULL)
+  if (!self->enabled || self->catalog == NULL || self->stopping)
     {
       refuse (call, AQ_API_UNAVAILABLE, "The API service is starting or disabled");
       return;
@@ -870,6 +876,7 @@ aq_api_service_new (SoupServer *server)
   self->breakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->histograms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->backend_histograms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->log = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_api_call_record_free);
   self->session = soup_session_new_with_options ("max-conns-per-host", 64, "max-conns", 256,
                                                  NULL);
@@ -951,7 +958,11 @@ aq_api_service_stop (AqApiService *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   Flush *flush;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  if (self->stopping)      /* once: a second SIGTERM, or free after stop */
+    return;
+  self->stopping = TRUE;   /* calls from now on get 503 */
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_handle_id (&self->flush_id, g_source_remove);
   if (self->pool)
@@ -959,6 +970,12 @@ aq_api_service_stop (AqApiService *self)
       g_thread_pool_free (self->pool, FALSE, TRUE);
       self->pool = NULL;
     }
+  /* a flush in progress ends first (what it could not write comes back to be written below),
+   * and the calls the pool just finished are answered and counted */
+  while ((self->flushing || g_main_context_pending (NULL))
+         && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (5000);
   if (self->flushing || (self->log->len == 0 && g_hash_table_size (self->quota_new) == 0
                          && g_hash_table_size (self->nonces_new) == 0))
     return;
@@ -990,28 +1007,34 @@ append_counter_line (gpointer key,
                           *(guint64 *) value);
 }
 
+typedef struct
+{
+  GString    *text;
+  const char *metric;
+} HistogramOut;
+
 static void
 append_histogram (gpointer key,
                   gpointer value,
                   gpointer user_data)
 {
-  GString *text = user_data;
+  HistogramOut *out = user_data;
   Histogram *h = value;
   guint64 cumulative = 0;
 
   for (guint b = 0; b < N_BUCKETS - 1; b++)
     {
       cumulative += h->buckets[b];
-      g_string_append_printf (text, "aqueduct_api_latency_seconds_bucket{api=\"%s\",le=\"%g\"} %"
-                              G_GUINT64_FORMAT "\n", (char *) key, bucket_bounds_ms[b] / 1000.0,
+      g_string_append_printf (out->text, "%s_bucket{api=\"%s\",le=\"%g\"} %" G_GUINT64_FORMAT
+                              "\n", out->metric, (char *) key, bucket_bounds_ms[b] / 1000.0,
                               cumulative);
     }
-  g_string_append_printf (text, "aqueduct_api_latency_seconds_bucket{api=\"%s\",le=\"+Inf\"} %"
-                          G_GUINT64_FORMAT "\n", (char *) key, h->count);
-  g_string_append_printf (text, "aqueduct_api_latency_seconds_sum{api=\"%s\"} %.6f\n",
-                          (char *) key, h->sum_seconds);
-  g_string_append_printf (text, "aqueduct_api_latency_seconds_count{api=\"%s\"} %"
-                          G_GUINT64_FORMAT "\n", (char *) key, h->count);
+  g_string_append_printf (out->text, "%s_bucket{api=\"%s\",le=\"+Inf\"} %" G_GUINT64_FORMAT
+                          "\n", out->metric, (char *) key, h->count);
+  g_string_append_printf (out->text, "%s_sum{api=\"%s\"} %.6f\n", out->metric, (char *) key,
+                          h->sum_seconds);
+  g_string_append_printf (out->text, "%s_count{api=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                          out->metric, (char *) key, h->count);
 }
 
 void
@@ -1044,7 +1067,14 @@ aq_api_service_append_metrics (AqApiService *self,
   g_string_append (text,
     "# HELP aqueduct_api_latency_seconds Time to answer, by API.\n"
     "# TYPE aqueduct_api_latency_seconds histogram\n");
-  g_hash_table_foreach (self->histograms, append_histogram, text);
+  g_hash_table_foreach (self->histograms, append_histogram,
+                        &(HistogramOut) { text, "aqueduct_api_latency_seconds" });
+  g_string_append (text,
+    "# HELP aqueduct_api_backend_seconds Forwarded APIs: the wait for the business system, "
+    "from sending to the whole answer read (the rest of the latency is the daemon's).\n"
+    "# TYPE aqueduct_api_backend_seconds histogram\n");
+  g_hash_table_foreach (self->backend_histograms, append_histogram,
+                        &(HistogramOut) { text, "aqueduct_api_backend_seconds" });
 }
 
 void
@@ -1066,6 +1096,7 @@ aq_api_service_free (AqApiService *self)
   g_hash_table_unref (self->breakers);
   g_hash_table_unref (self->counters);
   g_hash_table_unref (self->histograms);
+  g_hash_table_unref (self->backend_histograms);
   g_ptr_array_unref (self->log);
   g_clear_object (&self->log_db);
   g_clear_object (&self->meta_db);

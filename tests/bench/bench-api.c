@@ -183,6 +183,64 @@ backend_thread (gpointer data)
   return NULL;
 }
 
+/* One sample of the daemon's /metrics (0 when absent). */
+static double
+metric_value (const char *base,
+              const char *name)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (base, "/metrics", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autofree char *text = body ? g_strndup (g_bytes_get_data (body, NULL),
+                                            g_bytes_get_size (body)) : NULL;
+  g_autofree char *needle = g_strconcat ("\n", name, " ", NULL);
+  const char *at = text ? strstr (text, needle) : NULL;
+
+  return at ? g_ascii_strtod (at + strlen (needle), NULL) : 0;
+}
+
+/* What forwarding adds: the daemon's mean time for a forwarded call minus its mean wait for
+ * the backend (both from /metrics, over the whole run). */
+static void
+print_forward_overhead (const char *base)
+{
+  double total = metric_value (base, "aqueduct_api_latency_seconds_sum{api=\"bench_forward\"}");
+  double n = metric_value (base, "aqueduct_api_latency_seconds_count{api=\"bench_forward\"}");
+  double wait = metric_value (base, "aqueduct_api_backend_seconds_sum{api=\"bench_forward\"}");
+  double waits = metric_value (base, "aqueduct_api_backend_seconds_count{api=\"bench_forward\"}");
+
+  if (n > 0 && waits > 0)
+    printf ("in-daemon bench_forward mean %.2f ms, of which waiting for the backend %.2f ms:"
+            " forwarding adds %.2f ms\n", total / n * 1000, wait / waits * 1000,
+            (total / n - wait / waits) * 1000);
+  fflush (stdout);
+}
+
+/* The daemon's own time per call (signature to answer written), from its call log: what the
+ * load generator's figures add to is the machine, not the daemon. */
+static void
+print_daemon_latency (AqDb       *db,
+                      const char *app_key)
+{
+  const char *params[] = { app_key };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  g_usleep (2500 * 1000);   /* the call log's next flush */
+  res = aq_db_query (db, "SELECT api, count(*),"
+                     " percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_us) / 1000.0,"
+                     " percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_us) / 1000.0"
+                     " FROM meta.api_call WHERE app_key = $1 AND code = 0"
+                     " GROUP BY api ORDER BY api", 1, params, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (res); i++)
+    printf ("in-daemon %s: %s calls, p50 %.2f ms, p99 %.2f ms\n", PQgetvalue (res, i, 0),
+            PQgetvalue (res, i, 1), g_ascii_strtod (PQgetvalue (res, i, 2), NULL),
+            g_ascii_strtod (PQgetvalue (res, i, 3), NULL));
+  fflush (stdout);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,12 +353,14 @@ main (int   argc,
   load.path = g_strdup ("/api/v1/bench_forward");
   run_load (&load, "bench_forward (signed, forwarded to a loopback backend)", seconds,
             concurrency);
+  print_forward_overhead (load.base);
   g_free (load.base);
   load.base = g_strdup_printf ("http://127.0.0.1:%u", backend_port);
   g_free (load.path);
   load.path = g_strdup ("/balance");
   load.sign = FALSE;
   run_load (&load, "the loopback backend directly", seconds, concurrency);
+  print_daemon_latency (db, app->app_key);
   printf ("reference deployment (issue 13): 0.6 s average, 1.2 s for bills\n");
 
   kill (pid, SIGTERM);

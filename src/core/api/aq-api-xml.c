@@ -223,9 +223,10 @@ append_value (JsonBuilder  *builder,
       g_assert_not_reached ();
     }
   {
-    /* shown cut to 40 characters (not bytes: the message stays UTF-8) */
-    g_autofree char *shown = g_utf8_validate (text, -1, NULL) ? g_utf8_substring (text, 0, 40)
-                                                               : g_strdup ("?");
+    /* shown cut to 40 characters (not bytes: the message stays UTF-8); g_utf8_substring
+     * reads past the end when asked for more characters than there are (found by fuzzing) */
+    g_autofree char *shown = !g_utf8_validate (text, -1, NULL) ? g_strdup ("?")
+                             : g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), 40));
 
     g_set_error (error, AQ_API_ERROR, AQ_API_BACKEND,
                  "The business system's answer does not fit the API's mapping: field “%s” "

@@ -496,17 +496,14 @@ static const KpiCheck kpi_checks[] = {
     " AND q.created_at BETWEEN o.created_at - interval '30 days' AND o.created_at)" },
 };
 
-/* The raw SQL of a mining_n_LIST KPI: the count of that list's independent query above. */
+/* The SQL of a mining_n_LIST KPI: the length of the list in dm.meter_finding, which
+ * /mining/mining_LIST (the other executable) checks against the raw sources and the planted
+ * truth; running those raw queries again here would double this test's time. */
 static char *
 mining_kpi_sql (const char *indicator)
 {
-  g_autofree char *report = g_strconcat ("mining_", indicator + strlen ("mining_n_"), NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    if (g_str_equal (cases[i].report, report))
-      return g_strdup_printf ("SELECT count(*) FROM (%s) x", cases[i].independent);
-  g_error ("no independent query for %s", indicator);
-  return NULL;
+  return g_strdup_printf ("SELECT count(*) FROM dm.meter_finding WHERE list = '%s'",
+                          indicator + strlen ("mining_n_"));
 }
 
 static void
@@ -591,10 +588,10 @@ test_dashboards (void)
 
                   g_assert_true (g_str_has_suffix (list, "_top"));
                   list[strlen (list) - 4] = '\0';
-                  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-                    if (g_str_equal (cases[i].report, list))
-                      sql = g_strdup_printf ("SELECT count(DISTINCT split_part(k, '|', 1))"
-                                             " FROM (%s) x (k)", cases[i].independent);
+                  if (g_str_has_prefix (list, "mining_") && !g_str_has_prefix (list, "mining_wo"))
+                    sql = g_strdup_printf ("SELECT count(DISTINCT account_id) FROM"
+                                           " dm.meter_finding WHERE list = '%s'",
+                                           list + strlen ("mining_"));
                   if (g_str_equal (list, "mining_wo_reopened"))
                     sql = g_strdup ("SELECT count(*) FROM src_truth.work_order");
                   g_assert_nonnull (sql);

@@ -16,7 +16,8 @@ static AqDb *db;
 static AqCatalog *catalog;
 
 static const char *shipped[] = {
-  "marketing_cockpit", "service_cockpit", "operations_screen", "service_screen", NULL
+  "marketing_cockpit", "service_cockpit", "operations_screen", "service_screen",
+  "mining_reading", "mining_meters", "mining_work_orders", NULL
 };
 
 static AqDashboard *

@@ -133,9 +133,9 @@ COMMENT ON COLUMN dw.fact_work_order.handler IS '处理人: the person of the la
 COMMENT ON COLUMN dw.fact_work_order.reopened IS '重新受理次数: REOPEN steps';
 COMMENT ON COLUMN dw.fact_work_order.reopened_at IS 'the first REOPEN step';
 
--- dm.work_order_finding gains two lists and three columns (team, handler, overdue):
+-- dm.work_order_finding gains two lists and three columns (team, handler, is_overdue):
 --   team       every order not cancelled, with its team ('' when not dispatched yet):
---              overdue = sla_met is false (closed late, or open past due); hours = handling
+--              is_overdue = sla_met is false (closed late, or open past due); hours = handling
 --              time of a closed order (NULL while open) — per team: overdue share, handling
 --   reopened   an order reopened after closing; hours = from the (first) reopening to its
 --              last closing, or to now while it is open again
@@ -145,7 +145,7 @@ CREATE OR REPLACE VIEW dm.work_order_finding AS
          round((extract(epoch FROM coalesce(o.closed_at,
                   (SELECT max(created_at) FROM dw.fact_work_order)) - o.sla_due_at) / 3600)::numeric,
                1) AS hours,
-         o.team, o.handler, true AS overdue
+         o.team, o.handler, true AS is_overdue
   FROM dw.fact_work_order o
   WHERE o.sla_met = false AND o.status <> 'cancelled'
   UNION ALL

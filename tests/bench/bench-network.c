@@ -8,8 +8,15 @@
  * (default 200) bursts on pipes drawn with a fixed seed are isolated, the walk alone and the
  * whole isolation with its affected accounts' summary (no polygon, as the CLI without --json
  * does), each once after 5 warm-ups; medians and 95th percentiles printed.
+ *
+ *   builddir/tests/bench/bench-network --shape 3000,100000,1000000 [--seed N]
+ *
+ * needs no database: builds the demo's network in memory for each number of accounts (as the
+ * simulator writes it) and prints its size (pipes, valves, loops, dead ends, pressure zones)
+ * and how long laying and joining it took.
  */
 #include "aq-test-util.h"
+#include "aq-simulator-topology.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -39,6 +46,27 @@ die (GError *error)
   exit (1);
 }
 
+static int
+print_shapes (const char *list,
+              guint64     seed)
+{
+  g_auto(GStrv) counts = g_strsplit (list, ",", -1);
+
+  printf ("%10s %9s %9s %8s %8s %8s %9s %6s %7s %9s %7s\n", "accounts", "pipes", "junctions",
+          "valves", "closed", "broken", "dead ends", "loops", "zones", "km", "s");
+  for (guint i = 0; counts[i] != NULL; i++)
+    {
+      AqSimNetworkShape sh;
+      gint64 t0 = g_get_monotonic_time ();
+
+      aq_sim_network_shape (seed, (guint) g_ascii_strtoull (counts[i], NULL, 10), &sh);
+      printf ("%10s %9u %9u %8u %8u %8u %9u %6u %7u %9.1f %7.2f\n", counts[i], sh.pipes,
+              sh.junctions, sh.valves, sh.closed_valves, sh.inoperable_valves, sh.dead_ends,
+              sh.loops, sh.pressure_zones, sh.length_km, (g_get_monotonic_time () - t0) / 1e6);
+    }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -57,6 +85,9 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   aq_core_init ();
+  if (argc > 2 && g_str_equal (argv[1], "--shape"))
+    return print_shapes (argv[2], argc > 4 && g_str_equal (argv[3], "--seed")
+                                  ? g_ascii_strtoull (argv[4], NULL, 10) : 20180401);
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     die (error);

@@ -19,9 +19,11 @@
 #include "config.h"
 
 #include "aq-network.h"
+#include "aq-network-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "aq-error.h"
 #include "aq-outage-area-private.h"
@@ -46,6 +48,11 @@ struct _AqNetwork
   guint32    *adj_start;       /* per segment: the valves on its boundary (a ≠ b) */
   guint32    *adj;
 
+  guint       n_zones;         /* components through the normally open valves */
+  guint32    *zone;            /* per segment */
+  gint64     *zone_sources;    /* per zone: source segments */
+  gboolean    reference_walk;  /* what goes dry by a walk over everything (tests) */
+
   gint64     *pipe_keys;
   GHashTable *pipe_segment;    /* pipe id → segment id */
   GHashTable *valve_index;     /* valve id → index + 1 */
@@ -59,6 +66,15 @@ value_int (PGresult *res,
            int       column)
 {
   return g_ascii_strtoll (PQgetvalue (res, row, column), NULL, 10);
+}
+
+static int
+compare_int (gconstpointer a,
+             gconstpointer b)
+{
+  gint x = *(const gint *) a, y = *(const gint *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 static int
@@ -147,42 +163,302 @@ isolation_new (void)
   return iso;
 }
 
-/* The walk itself: @stuck marks (per valve index) the valves said not to close. */
-static void
-walk (AqNetwork    *net,
-      gint          start,
-      const guint8 *stuck,
-      AqIsolation  *iso)
-{
-  g_autofree guint8 *in = g_new0 (guint8, net->n_segments + 1);
-  g_autofree guint8 *closing = g_new0 (guint8, net->n_valves + 1);
-  g_autofree guint8 *seen = g_new0 (guint8, net->n_valves + 1);
-  g_autofree guint32 *queue = g_new (guint32, net->n_segments + 1);
-  g_autofree guint8 *reach = NULL;
-  guint head = 0, tail = 0;
+/* ---- the walk ----
+ *
+ * A walk touches a few segments round the burst, so it must not cost anything in proportion
+ * to the whole network: its marks live in a Walker whose arrays are cleared by bumping a
+ * stamp, and "what goes dry" is found locally. Removing the shut-in segments I from the graph
+ * of normally open valves leaves, in each pressure zone (a component of that graph), pieces
+ * each touching I; breadth-first searches from I's neighbours run in lockstep, merging when
+ * they meet, until at most one piece per zone is still growing. The finished pieces are small
+ * and counted exactly; the one still growing holds the zone's sources less those in I and in
+ * the finished pieces. A piece without a source goes dry. So the cost is about the size of
+ * the second-largest piece, not of the network (the reference, supply_walk() over everything,
+ * stays for tests: aq_network_set_reference_walk()). */
 
-  in[start] = 1;
-  queue[tail++] = (guint32) start;
-  while (head < tail)
+typedef struct
+{
+  guint32 parent;              /* union-find over regions */
+  guint32 zone;
+  guint32 pending;             /* at the root: member regions still growing */
+  gint64  sources;             /* at the root: source segments in the set */
+  GArray *members;             /* guint32 segments: the region's queue, all it visited */
+  guint   head;
+} Region;
+
+struct _AqNetworkWalker
+{
+  guint32  stamp;
+  guint32 *in;                 /* per segment: == stamp when shut in */
+  guint32 *owned;              /* per segment: == stamp when a region holds it */
+  guint32 *owner;              /* per segment: that region */
+  guint32 *seen;               /* per valve: == stamp once on the ring */
+  guint32 *closing;            /* per valve: == stamp when to be closed */
+  guint32 *queue;              /* segments shut in */
+  GArray  *regions;            /* Region */
+  guint    n_regions;
+  guint32 *zone_open;          /* per zone of I: sets still growing */
+  gint64  *zone_used;          /* per zone of I: sources in I and in finished sets */
+};
+
+typedef struct _AqNetworkWalker AqNetworkWalker;
+
+static AqNetworkWalker *
+walker_new (AqNetwork *net)
+{
+  AqNetworkWalker *w = g_new0 (AqNetworkWalker, 1);
+
+  w->in = g_new0 (guint32, net->n_segments + 1);
+  w->owned = g_new0 (guint32, net->n_segments + 1);
+  w->owner = g_new0 (guint32, net->n_segments + 1);
+  w->seen = g_new0 (guint32, net->n_valves + 1);
+  w->closing = g_new0 (guint32, net->n_valves + 1);
+  w->queue = g_new (guint32, net->n_segments + 1);
+  w->regions = g_array_new (FALSE, TRUE, sizeof (Region));
+  w->zone_open = g_new0 (guint32, net->n_zones + 1);
+  w->zone_used = g_new0 (gint64, net->n_zones + 1);
+  return w;
+}
+
+static void
+walker_free (AqNetworkWalker *w)
+{
+  for (guint i = 0; i < w->regions->len; i++)
+    g_clear_pointer (&g_array_index (w->regions, Region, i).members, g_array_unref);
+  g_array_unref (w->regions);
+  g_free (w->in);
+  g_free (w->owned);
+  g_free (w->owner);
+  g_free (w->seen);
+  g_free (w->closing);
+  g_free (w->queue);
+  g_free (w->zone_open);
+  g_free (w->zone_used);
+  g_free (w);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqNetworkWalker, walker_free)
+
+static void
+walker_begin (AqNetwork       *net,
+              AqNetworkWalker *w)
+{
+  if (++w->stamp == 0)
     {
-      guint32 s = queue[head++];
+      memset (w->in, 0, sizeof (guint32) * (net->n_segments + 1));
+      memset (w->owned, 0, sizeof (guint32) * (net->n_segments + 1));
+      memset (w->seen, 0, sizeof (guint32) * (net->n_valves + 1));
+      memset (w->closing, 0, sizeof (guint32) * (net->n_valves + 1));
+      w->stamp = 1;
+    }
+  w->n_regions = 0;
+}
+
+static guint32
+region_root (AqNetworkWalker *w,
+             guint32          r)
+{
+  Region *rs = (Region *) w->regions->data;
+
+  while (rs[r].parent != r)
+    r = rs[r].parent = rs[rs[r].parent].parent;
+  return r;
+}
+
+static void
+region_start (AqNetwork       *net,
+              AqNetworkWalker *w,
+              guint32          t)
+{
+  Region *r;
+
+  if (w->n_regions == w->regions->len)
+    g_array_set_size (w->regions, w->regions->len + 1);
+  r = &g_array_index (w->regions, Region, w->n_regions);
+  if (r->members == NULL)
+    r->members = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_array_set_size (r->members, 0);
+  g_array_append_val (r->members, t);
+  r->head = 0;
+  r->parent = w->n_regions;
+  r->zone = net->zone[t];
+  r->pending = 1;
+  r->sources = net->has_source[t];
+  w->owned[t] = w->stamp;
+  w->owner[t] = w->n_regions;
+  w->zone_open[r->zone]++;
+  w->n_regions++;
+}
+
+/* One step of region @ri's search: expands its next segment. FALSE once it has none. */
+static gboolean
+region_step (AqNetwork       *net,
+             AqNetworkWalker *w,
+             guint32          ri)
+{
+  Region *r = &g_array_index (w->regions, Region, ri);
+  guint32 s;
+
+  if (r->head >= r->members->len)
+    return FALSE;
+  s = g_array_index (r->members, guint32, r->head++);
+  for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
+    {
+      guint32 v = net->adj[k];
+      gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
+
+      if (net->closed[v] || w->in[t] == w->stamp)
+        continue;
+      if (w->owned[t] != w->stamp)
+        {
+          Region *root = &g_array_index (w->regions, Region, region_root (w, ri));
+
+          w->owned[t] = w->stamp;
+          w->owner[t] = ri;
+          root->sources += net->has_source[t];
+          g_array_append_val (r->members, ((guint32) { (guint32) t }));
+        }
+      else
+        {
+          guint32 a = region_root (w, ri), b = region_root (w, w->owner[t]);
+
+          if (a != b)
+            {
+              Region *ra = &g_array_index (w->regions, Region, a);
+              Region *rb = &g_array_index (w->regions, Region, b);
+
+              /* both are growing (a finished set has claimed all it touches) */
+              rb->parent = a;
+              ra->pending += rb->pending;
+              ra->sources += rb->sources;
+              w->zone_open[ra->zone]--;
+            }
+        }
+    }
+  if (r->head >= r->members->len)
+    {
+      Region *root = &g_array_index (w->regions, Region, region_root (w, ri));
+
+      if (--root->pending == 0)
+        {
+          w->zone_open[root->zone]--;
+          w->zone_used[root->zone] += root->sources;
+        }
+    }
+  return TRUE;
+}
+
+/* The segments that go dry once the shut-in ones (w->queue[0 .. n_in)) are cut out. */
+static void
+dry_local (AqNetwork       *net,
+           AqNetworkWalker *w,
+           guint            n_in,
+           AqIsolation     *iso)
+{
+  gboolean busy = TRUE;
+
+  /* the pieces lie in the zones of I (joined to it through open valves): their counters */
+  for (guint i = 0; i < n_in; i++)
+    {
+      w->zone_open[net->zone[w->queue[i]]] = 0;
+      w->zone_used[net->zone[w->queue[i]]] = 0;
+    }
+  for (guint i = 0; i < n_in; i++)
+    w->zone_used[net->zone[w->queue[i]]] += net->has_source[w->queue[i]];
+  for (guint i = 0; i < n_in; i++)
+    {
+      guint32 s = w->queue[i];
 
       for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
         {
           guint32 v = net->adj[k];
           gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
 
-          if (net->closed[v] || (net->operable[v] && !(stuck && stuck[v])) || in[t])
+          if (net->closed[v] || w->in[t] == w->stamp || w->owned[t] == w->stamp)
             continue;
-          in[t] = 1;
-          queue[tail++] = (guint32) t;
+          region_start (net, w, (guint32) t);
+        }
+    }
+
+  /* in lockstep until at most one set per zone grows */
+  while (busy)
+    {
+      busy = FALSE;
+      for (guint32 ri = 0; ri < w->n_regions; ri++)
+        {
+          Region *r = &g_array_index (w->regions, Region, ri);
+
+          if (w->zone_open[r->zone] <= 1 || r->head >= r->members->len)
+            continue;
+          region_step (net, w, ri);
+          busy = TRUE;
+        }
+    }
+
+  /* a set still growing holds what its zone's sources leave; one without a source grows on
+   * to the end, all of it dry */
+  for (guint32 ri = 0; ri < w->n_regions; ri++)
+    {
+      guint32 root = region_root (w, ri);
+      Region *rr = &g_array_index (w->regions, Region, root);
+
+      if (rr->pending > 0 && net->zone_sources[rr->zone] - w->zone_used[rr->zone] <= 0)
+        {
+          for (guint32 rj = 0; rj < w->n_regions; rj++)
+            if (region_root (w, rj) == root)
+              while (region_step (net, w, rj))
+                ;
+        }
+    }
+  for (guint32 ri = 0; ri < w->n_regions; ri++)
+    {
+      guint32 root = region_root (w, ri);
+      Region *rr = &g_array_index (w->regions, Region, root);
+      Region *r = &g_array_index (w->regions, Region, ri);
+
+      if (rr->pending > 0 || rr->sources > 0 || net->zone_sources[rr->zone] == 0)
+        continue;
+      for (guint i = 0; i < r->members->len; i++)
+        g_array_append_val (iso->dry_segments,
+                            ((gint) { (gint) g_array_index (r->members, guint32, i) }));
+    }
+  g_array_sort (iso->dry_segments, compare_int);
+}
+
+/* The walk itself: @stuck marks (per valve index) the valves said not to close. */
+static void
+walk (AqNetwork       *net,
+      AqNetworkWalker *w,
+      gint             start,
+      const guint8    *stuck,
+      AqIsolation     *iso)
+{
+  guint head = 0, tail = 0;
+
+  walker_begin (net, w);
+  w->in[start] = w->stamp;
+  w->queue[tail++] = (guint32) start;
+  while (head < tail)
+    {
+      guint32 s = w->queue[head++];
+
+      for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
+        {
+          guint32 v = net->adj[k];
+          gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
+
+          if (net->closed[v] || (net->operable[v] && !(stuck && stuck[v]))
+              || w->in[t] == w->stamp)
+            continue;
+          w->in[t] = w->stamp;
+          w->queue[tail++] = (guint32) t;
         }
     }
 
   /* the ring round what the walk shut in */
   for (guint i = 0; i < tail; i++)
     {
-      guint32 s = queue[i];
+      guint32 s = w->queue[i];
 
       g_array_append_val (iso->isolated_segments, ((gint) { (gint) s }));
       for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
@@ -190,23 +466,36 @@ walk (AqNetwork    *net,
           guint32 v = net->adj[k];
           gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
 
-          if (seen[v] || net->closed[v])
+          if (w->seen[v] == w->stamp || net->closed[v])
             continue;
-          seen[v] = 1;
+          w->seen[v] = w->stamp;
           if (!net->operable[v] || (stuck && stuck[v]))
             g_array_append_val (iso->stuck_valves, net->valve_id[v]);
-          else if (!in[t])
+          else if (w->in[t] != w->stamp)
             {
-              closing[v] = 1;
+              w->closing[v] = w->stamp;
               g_array_append_val (iso->close_valves, net->valve_id[v]);
             }
         }
     }
 
-  reach = supply_walk (net, in, closing);
-  for (guint s = 1; s <= net->n_segments; s++)
-    if (net->supplied[s] && !reach[s] && !in[s])
-      g_array_append_val (iso->dry_segments, ((gint) { (gint) s }));
+  if (net->reference_walk)
+    {
+      g_autofree guint8 *in = g_new0 (guint8, net->n_segments + 1);
+      g_autofree guint8 *closing = g_new0 (guint8, net->n_valves + 1);
+      g_autofree guint8 *reach = NULL;
+
+      for (guint i = 0; i < tail; i++)
+        in[w->queue[i]] = 1;
+      for (guint v = 0; v < net->n_valves; v++)
+        closing[v] = w->closing[v] == w->stamp;
+      reach = supply_walk (net, in, closing);
+      for (guint s = 1; s <= net->n_segments; s++)
+        if (net->supplied[s] && !reach[s] && !in[s])
+          g_array_append_val (iso->dry_segments, ((gint) { (gint) s }));
+    }
+  else
+    dry_local (net, w, tail, iso);
   g_array_sort (iso->close_valves, compare_int64);
   g_array_sort (iso->stuck_valves, compare_int64);
 }
@@ -375,6 +664,39 @@ aq_network_load (AqDb    *db,
     }
 
   net->supplied = supply_walk (net, NULL, NULL);
+
+  /* pressure zones: components through the valves open in their normal position */
+  {
+    g_autofree guint32 *queue = g_new (guint32, net->n_segments + 1);
+
+    net->zone = g_new0 (guint32, net->n_segments + 1);
+    net->zone_sources = g_new0 (gint64, net->n_segments + 2);
+    for (guint s = 1; s <= net->n_segments; s++)
+      {
+        guint head = 0, tail = 0;
+
+        if (net->zone[s] != 0)
+          continue;
+        net->zone[s] = ++net->n_zones;
+        queue[tail++] = s;
+        while (head < tail)
+          {
+            guint32 u = queue[head++];
+
+            net->zone_sources[net->n_zones] += net->has_source[u];
+            for (guint32 k = net->adj_start[u]; k < net->adj_start[u + 1]; k++)
+              {
+                guint32 v = net->adj[k];
+                gint t = net->side_a[v] == (gint) u ? net->side_b[v] : net->side_a[v];
+
+                if (net->closed[v] || net->zone[t] != 0)
+                  continue;
+                net->zone[t] = net->n_zones;
+                queue[tail++] = (guint32) t;
+              }
+          }
+      }
+  }
   return g_steal_pointer (&net);
 }
 
@@ -393,6 +715,8 @@ aq_network_free (AqNetwork *net)
   g_free (net->operable);
   g_free (net->adj_start);
   g_free (net->adj);
+  g_free (net->zone);
+  g_free (net->zone_sources);
   g_free (net->pipe_keys);
   g_clear_pointer (&net->pipe_segment, g_hash_table_unref);
   g_clear_pointer (&net->valve_index, g_hash_table_unref);
@@ -434,6 +758,7 @@ aq_network_isolate_segments (AqNetwork     *net,
 {
   g_autoptr(AqIsolation) iso = NULL;
   g_autofree guint8 *stuck = NULL;
+  g_autoptr(AqNetworkWalker) w = NULL;
   gpointer found;
   gint64 started = g_get_monotonic_time ();
 
@@ -453,7 +778,8 @@ aq_network_isolate_segments (AqNetwork     *net,
   iso = isolation_new ();
   iso->pipe_id = pipe_id;
   iso->segment_id = GPOINTER_TO_INT (found);
-  walk (net, iso->segment_id, stuck, iso);
+  w = walker_new (net);
+  walk (net, w, iso->segment_id, stuck, iso);
   iso->walk_ms = (g_get_monotonic_time () - started) / 1000.0;
   return g_steal_pointer (&iso);
 }
@@ -823,6 +1149,15 @@ aq_isolation_to_json (AqIsolation *iso)
 
 /* ---- valve criticality ---- */
 
+static void
+isolation_reset (AqIsolation *iso)
+{
+  g_array_set_size (iso->close_valves, 0);
+  g_array_set_size (iso->stuck_valves, 0);
+  g_array_set_size (iso->isolated_segments, 0);
+  g_array_set_size (iso->dry_segments, 0);
+}
+
 static gint64
 affected_accounts (AqNetwork   *net,
                    AqIsolation *iso)
@@ -854,7 +1189,9 @@ compare_criticality (gconstpointer a,
  *
  * For each open, operable valve and each of its two sides: a burst in that side's segment
  * with the valve closing, then with it stuck; the difference in accounts without water is
- * what the valve is worth. One walk per segment for the baselines, two per valve after.
+ * what the valve is worth. One walk per segment for the baselines, two per valve after;
+ * each walk is local (see "the walk" above), so the whole pass grows with the valves, not
+ * with valves × segments.
  */
 GArray *
 aq_network_criticality (AqNetwork *net,
@@ -864,12 +1201,20 @@ aq_network_criticality (AqNetwork *net,
   g_autofree gint64 *base_accounts = g_new0 (gint64, net->n_segments + 1);
   g_autofree gint64 *base_segments = g_new0 (gint64, net->n_segments + 1);
   g_autofree guint8 *stuck = g_new0 (guint8, net->n_valves + 1);
+  g_autofree guint8 *needed = g_new0 (guint8, net->n_segments + 1);
+  g_autoptr(AqNetworkWalker) w = walker_new (net);
+  g_autoptr(AqIsolation) iso = isolation_new ();
 
+  /* the baselines: a burst in each segment next to a valve that counts, every valve closing */
+  for (guint v = 0; v < net->n_valves; v++)
+    if (!net->closed[v] && net->operable[v] && net->side_a[v] != net->side_b[v])
+      needed[net->side_a[v]] = needed[net->side_b[v]] = 1;
   for (guint s = 1; s <= net->n_segments; s++)
     {
-      g_autoptr(AqIsolation) iso = isolation_new ();
-
-      walk (net, (gint) s, NULL, iso);
+      if (!needed[s])
+        continue;
+      isolation_reset (iso);
+      walk (net, w, (gint) s, NULL, iso);
       base_accounts[s] = affected_accounts (net, iso);
       base_segments[s] = iso->isolated_segments->len + iso->dry_segments->len;
     }
@@ -883,10 +1228,10 @@ aq_network_criticality (AqNetwork *net,
       for (guint k = 0; k < 2; k++)
         {
           gint s = k ? net->side_b[v] : net->side_a[v];
-          g_autoptr(AqIsolation) iso = isolation_new ();
           gint64 accounts, segments;
 
-          walk (net, s, stuck, iso);
+          isolation_reset (iso);
+          walk (net, w, s, stuck, iso);
           accounts = affected_accounts (net, iso) - base_accounts[s];
           segments = (gint64) (iso->isolated_segments->len + iso->dry_segments->len)
                      - base_segments[s];
@@ -903,4 +1248,17 @@ aq_network_criticality (AqNetwork *net,
   if (limit > 0 && out->len > limit)
     g_array_set_size (out, limit);
   return out;
+}
+
+/**
+ * aq_network_set_reference_walk:
+ *
+ * Tests only: find what goes dry by a search over the whole network (the plain, slow rule)
+ * instead of the local one, to compare the two.
+ */
+void
+aq_network_set_reference_walk (AqNetwork *net,
+                               gboolean   reference)
+{
+  net->reference_walk = reference;
 }

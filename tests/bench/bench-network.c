@@ -7,7 +7,10 @@
  * copy, not a production warehouse); the segment graph is loaded (timed); then BURSTS
  * (default 200) bursts on pipes drawn with a fixed seed are isolated, the walk alone and the
  * whole isolation with its affected accounts' summary (no polygon, as the CLI without --json
- * does), each once after 5 warm-ups; medians and 95th percentiles printed.
+ * does), each once after 5 warm-ups; medians and 95th percentiles printed; then the valve
+ * criticality of every valve (aq_network_criticality(), the whole pass), timed — and with
+ * AQ_BENCH_REFERENCE=1 also by the plain rule that searches the whole network for what goes
+ * dry (only for small networks: it grows with segments × valves), checked identical.
  *
  *   builddir/tests/bench/bench-network --shape 3000,100000,1000000 [--seed N]
  *
@@ -17,10 +20,12 @@
  */
 #include "aq-test-util.h"
 #include "aq-simulator-topology.h"
+#include "aq-network-private.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int
 compare_double (gconstpointer a,
@@ -140,5 +145,32 @@ main (int   argc,
           "(%u bursts, %.0f accounts each on average)\n",
           quantile (full_ms, 0.5), quantile (full_ms, 0.95), bursts,
           (double) accounts / MAX (bursts, 1u));
+
+  {
+    g_autoptr(GArray) crit = NULL;
+    double seconds;
+
+    t0 = g_get_monotonic_time ();
+    crit = aq_network_criticality (net, 0);
+    seconds = (g_get_monotonic_time () - t0) / 1e6;
+    printf ("valve criticality, %u valves: %.2f s (worst: valve %" G_GINT64_FORMAT ", %"
+            G_GINT64_FORMAT " more accounts)\n", crit->len, seconds,
+            crit->len ? g_array_index (crit, AqValveCriticality, 0).valve_id : 0,
+            crit->len ? g_array_index (crit, AqValveCriticality, 0).accounts : 0);
+    if (g_strcmp0 (g_getenv ("AQ_BENCH_REFERENCE"), "1") == 0)
+      {
+        g_autoptr(GArray) ref = NULL;
+
+        aq_network_set_reference_walk (net, TRUE);
+        t0 = g_get_monotonic_time ();
+        ref = aq_network_criticality (net, 0);
+        printf ("valve criticality by the plain rule: %.2f s, %s\n",
+                (g_get_monotonic_time () - t0) / 1e6,
+                ref->len == crit->len && memcmp (ref->data, crit->data,
+                                                 crit->len * sizeof (AqValveCriticality)) == 0
+                ? "identical" : "DIFFERENT");
+        aq_network_set_reference_walk (net, FALSE);
+      }
+  }
   return 0;
 }

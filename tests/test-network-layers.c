@@ -14,6 +14,8 @@
  * on. Pictures of both cards are saved.
  */
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "aq-test-ui.h"
@@ -410,6 +412,14 @@ main (int   argc,
 
   conninfo = aq_test_conninfo (DB_NAME);
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
+  /* pictures in another language: LANGUAGE=zh_CN AQ_TEST_LOCALEDIR=builddir/po */
+  if (g_getenv ("AQ_TEST_LOCALEDIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain ("aqueduct", g_getenv ("AQ_TEST_LOCALEDIR"));
+      bind_textdomain_codeset ("aqueduct", "UTF-8");
+      textdomain ("aqueduct");
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();

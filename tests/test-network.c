@@ -615,6 +615,74 @@ test_network_grows (void)
   g_assert_cmpuint (large.dead_ends, >, 4 * small.dead_ends);
 }
 
+/* Conflicts: an outage made from a burst is a conflict of the same burst isolated again (its
+ * accounts all shared, its area met), and not of a burst in another pressure zone. */
+static void
+test_conflicts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqNetwork) net = aq_network_load (demo, &error);
+  g_autoptr(AqIsolation) first = NULL, again = NULL, far = NULL;
+  g_autofree char *pipe = NULL, *far_pipe = NULL, *out = NULL, *err = NULL;
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", demo_conninfo, NULL };
+  const char *argv[] = { g_getenv ("AQUEDUCTCTL"), "network", "create-outage", "--pipe", NULL,
+                         "--reason", "conflict test", "--start", "2026-12-01T08:00:00+08:00",
+                         "--json", NULL };
+  g_autoptr(JsonObject) created = NULL;
+  gint64 outage_id, shared = -1;
+  gboolean overlaps = FALSE, in_far = FALSE;
+  int status = -1;
+
+  g_assert_no_error (error);
+  /* the busiest pipe's burst, and a pipe with accounts in another zone */
+  pipe = aq_test_query_string (demo, "SELECT pipe_id FROM dm.network_account"
+                                     " GROUP BY pipe_id ORDER BY count(*) DESC, pipe_id LIMIT 1");
+  first = aq_network_isolate (net, demo, g_ascii_strtoll (pipe, NULL, 10), NULL, 0, FALSE, NULL,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first->area->accounts, >, 0);
+  argv[4] = pipe;
+  out = aq_test_run_command (argv, env, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  created = aq_test_parse_object (out);
+  outage_id = json_object_get_int_member (created, "outage_id");
+  g_assert_cmpint (outage_id, >, 0);
+
+  again = aq_network_isolate (net, demo, g_ascii_strtoll (pipe, NULL, 10), NULL, 0, FALSE, NULL,
+                              &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < again->conflicts->len; i++)
+    {
+      AqNetworkConflict *c = g_ptr_array_index (again->conflicts, i);
+
+      if (c->outage_id == outage_id)
+        {
+          shared = c->shared_accounts;
+          overlaps = c->area_overlaps;
+          g_assert_cmpstr (c->kind, ==, "emergency");
+        }
+    }
+  g_assert_cmpint (shared, ==, first->area->accounts);
+  g_assert_true (overlaps);
+
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "SELECT min(na.pipe_id) FROM dm.network_account na"
+      " JOIN dw.network_pipe p ON p.pipe_id = na.pipe_id,"
+      " (SELECT geom FROM dw.network_pipe WHERE pipe_id = %s) b"
+      " WHERE ST_Distance(p.geom::geography, b.geom::geography) > 3000", pipe);
+
+    far_pipe = aq_test_query_string (demo, sql);
+  }
+  far = aq_network_isolate (net, demo, g_ascii_strtoll (far_pipe, NULL, 10), NULL, 0, FALSE, NULL,
+                            &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < far->conflicts->len; i++)
+    in_far |= ((AqNetworkConflict *) g_ptr_array_index (far->conflicts, i))->outage_id
+              == outage_id;
+  g_assert_false (in_far);
+}
+
 /* ---- the CLI ---- */
 
 static char *
@@ -756,6 +824,7 @@ main (int   argc,
   g_test_add_func ("/network/demo/criticality", test_criticality);
   g_test_add_func ("/network/cli", test_cli);
   g_test_add_func ("/network/demo/local-walk", test_local_walk);
+  g_test_add_func ("/network/demo/conflicts", test_conflicts);
   g_test_add_func ("/network/demo/grows-with-accounts", test_network_grows);
   return g_test_run ();
 }

@@ -9,6 +9,8 @@
  * which of them hold a source.
  */
 #include "aq-test-util.h"
+#include "aq-network-private.h"
+#include "aq-simulator-topology.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -503,6 +505,184 @@ test_criticality (void)
                      g_array_index (list, AqValveCriticality, i - 1).accounts);
 }
 
+/* The local rule for what goes dry gives what a search over the whole network gives: for a
+ * burst in every segment of the demo, with every valve closing and with the first of them
+ * stuck, and the whole criticality list. */
+static char *
+segments_text (GArray *a)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < a->len; i++)
+    g_string_append_printf (s, "%s%d", i ? "," : "", g_array_index (a, gint, i));
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_same_walk (AqNetwork    *net,
+                  gint64        pipe,
+                  const gint64 *stuck,
+                  guint         n_stuck,
+                  guint        *n_dry)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqIsolation) local = NULL, reference = NULL;
+  g_autofree char *li = NULL, *ri = NULL, *ld = NULL, *rd = NULL, *lc = NULL, *rc = NULL;
+
+  aq_network_set_reference_walk (net, FALSE);
+  local = aq_network_isolate_segments (net, pipe, stuck, n_stuck, &error);
+  g_assert_no_error (error);
+  aq_network_set_reference_walk (net, TRUE);
+  reference = aq_network_isolate_segments (net, pipe, stuck, n_stuck, &error);
+  g_assert_no_error (error);
+  aq_network_set_reference_walk (net, FALSE);
+  li = segments_text (local->isolated_segments);
+  ri = segments_text (reference->isolated_segments);
+  ld = segments_text (local->dry_segments);
+  rd = segments_text (reference->dry_segments);
+  lc = ids_text (local->close_valves);
+  rc = ids_text (reference->close_valves);
+  g_assert_cmpstr (li, ==, ri);
+  g_assert_cmpstr (ld, ==, rd);
+  g_assert_cmpstr (lc, ==, rc);
+  *n_dry += local->dry_segments->len > 0;
+}
+
+static void
+test_local_walk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqNetwork) net = aq_network_load (demo, &error);
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GArray) local = NULL, reference = NULL;
+  guint n_dry = 0, n_stuck_dry = 0;
+
+  g_assert_no_error (error);
+  /* one pipe of every segment with pipes (a junction between valves is a segment too) */
+  res = aq_db_query (demo, "SELECT min(pipe_id) FROM dm.network_pipe_segment"
+                           " GROUP BY segment_id ORDER BY 1", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), >, 1000);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 pipe = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      g_autoptr(AqIsolation) iso = aq_network_isolate_segments (net, pipe, NULL, 0, &error);
+
+      g_assert_no_error (error);
+      assert_same_walk (net, pipe, NULL, 0, &n_dry);
+      if (iso->close_valves->len > 0)
+        assert_same_walk (net, pipe, &g_array_index (iso->close_valves, gint64, 0), 1,
+                          &n_stuck_dry);
+    }
+  /* the comparison meant something: bursts that cut others off, with and without a stuck valve */
+  g_assert_cmpuint (n_dry, >, 10);
+  g_assert_cmpuint (n_stuck_dry, >, 10);
+
+  local = aq_network_criticality (net, 0);
+  aq_network_set_reference_walk (net, TRUE);
+  reference = aq_network_criticality (net, 0);
+  aq_network_set_reference_walk (net, FALSE);
+  g_assert_cmpuint (local->len, ==, reference->len);
+  g_assert_cmpuint (local->len, >, 100);
+  g_assert_cmpmem (local->data, local->len * sizeof (AqValveCriticality),
+                   reference->data, reference->len * sizeof (AqValveCriticality));
+}
+
+/* The demo's network grows with the accounts, as a city's does: lane mains in the blocks of
+ * stand-alone premises, more pressure zones; built in memory, no database. */
+static void
+test_network_grows (void)
+{
+  AqSimNetworkShape small, large;
+
+  aq_sim_network_shape (20180401, 20000, &small);
+  aq_sim_network_shape (20180401, 300000, &large);
+  g_test_message ("20k: %u pipes, %u valves, %u loops, %u dead ends, %u zones; "
+                  "300k: %u pipes, %u valves, %u loops, %u dead ends, %u zones",
+                  small.pipes, small.valves, small.loops, small.dead_ends, small.pressure_zones,
+                  large.pipes, large.valves, large.loops, large.dead_ends,
+                  large.pressure_zones);
+  /* one network when every valve is open; each pressure zone one piece */
+  g_assert_cmpuint (small.components, ==, 1);
+  g_assert_cmpuint (large.components, ==, 1);
+  g_assert_cmpuint (small.pressure_zones, ==, 3);
+  g_assert_cmpuint (large.pressure_zones, ==, 4);
+  g_assert_cmpuint (large.sources, >=, 2 * large.pressure_zones - 1);
+  /* fifteen times the accounts: several times the pipes, valves, loops and dead ends */
+  g_assert_cmpuint (large.pipes, >, 4 * small.pipes);
+  g_assert_cmpuint (large.valves, >, 4 * small.valves);
+  g_assert_cmpuint (large.loops, >, 2 * small.loops);
+  g_assert_cmpuint (large.dead_ends, >, 4 * small.dead_ends);
+}
+
+/* Conflicts: an outage made from a burst is a conflict of the same burst isolated again (its
+ * accounts all shared, its area met), and not of a burst in another pressure zone. */
+static void
+test_conflicts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqNetwork) net = aq_network_load (demo, &error);
+  g_autoptr(AqIsolation) first = NULL, again = NULL, far = NULL;
+  g_autofree char *pipe = NULL, *far_pipe = NULL, *out = NULL, *err = NULL;
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", demo_conninfo, NULL };
+  const char *argv[] = { g_getenv ("AQUEDUCTCTL"), "network", "create-outage", "--pipe", NULL,
+                         "--reason", "conflict test", "--start", "2026-12-01T08:00:00+08:00",
+                         "--json", NULL };
+  g_autoptr(JsonObject) created = NULL;
+  gint64 outage_id, shared = -1;
+  gboolean overlaps = FALSE, in_far = FALSE;
+  int status = -1;
+
+  g_assert_no_error (error);
+  /* the busiest pipe's burst, and a pipe with accounts in another zone */
+  pipe = aq_test_query_string (demo, "SELECT pipe_id FROM dm.network_account"
+                                     " GROUP BY pipe_id ORDER BY count(*) DESC, pipe_id LIMIT 1");
+  first = aq_network_isolate (net, demo, g_ascii_strtoll (pipe, NULL, 10), NULL, 0, FALSE, NULL,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first->area->accounts, >, 0);
+  argv[4] = pipe;
+  out = aq_test_run_command (argv, env, &status, &err);
+  g_assert_cmpint (status, ==, 0);
+  created = aq_test_parse_object (out);
+  outage_id = json_object_get_int_member (created, "outage_id");
+  g_assert_cmpint (outage_id, >, 0);
+
+  again = aq_network_isolate (net, demo, g_ascii_strtoll (pipe, NULL, 10), NULL, 0, FALSE, NULL,
+                              &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < again->conflicts->len; i++)
+    {
+      AqNetworkConflict *c = g_ptr_array_index (again->conflicts, i);
+
+      if (c->outage_id == outage_id)
+        {
+          shared = c->shared_accounts;
+          overlaps = c->area_overlaps;
+          g_assert_cmpstr (c->kind, ==, "emergency");
+        }
+    }
+  g_assert_cmpint (shared, ==, first->area->accounts);
+  g_assert_true (overlaps);
+
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "SELECT min(na.pipe_id) FROM dm.network_account na"
+      " JOIN dw.network_pipe p ON p.pipe_id = na.pipe_id,"
+      " (SELECT geom FROM dw.network_pipe WHERE pipe_id = %s) b"
+      " WHERE ST_Distance(p.geom::geography, b.geom::geography) > 3000", pipe);
+
+    far_pipe = aq_test_query_string (demo, sql);
+  }
+  far = aq_network_isolate (net, demo, g_ascii_strtoll (far_pipe, NULL, 10), NULL, 0, FALSE, NULL,
+                            &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < far->conflicts->len; i++)
+    in_far |= ((AqNetworkConflict *) g_ptr_array_index (far->conflicts, i))->outage_id
+              == outage_id;
+  g_assert_false (in_far);
+}
+
 /* ---- the CLI ---- */
 
 static char *
@@ -643,5 +823,8 @@ main (int   argc,
   g_test_add_func ("/network/demo/pgrouting", test_against_pgrouting);
   g_test_add_func ("/network/demo/criticality", test_criticality);
   g_test_add_func ("/network/cli", test_cli);
+  g_test_add_func ("/network/demo/local-walk", test_local_walk);
+  g_test_add_func ("/network/demo/conflicts", test_conflicts);
+  g_test_add_func ("/network/demo/grows-with-accounts", test_network_grows);
   return g_test_run ();
 }

@@ -7,13 +7,25 @@
  * copy, not a production warehouse); the segment graph is loaded (timed); then BURSTS
  * (default 200) bursts on pipes drawn with a fixed seed are isolated, the walk alone and the
  * whole isolation with its affected accounts' summary (no polygon, as the CLI without --json
- * does), each once after 5 warm-ups; medians and 95th percentiles printed.
+ * does), each once after 5 warm-ups; medians and 95th percentiles printed; then the valve
+ * criticality of every valve (aq_network_criticality(), the whole pass), timed — and with
+ * AQ_BENCH_REFERENCE=1 also by the plain rule that searches the whole network for what goes
+ * dry (only for small networks: it grows with segments × valves), checked identical.
+ *
+ *   builddir/tests/bench/bench-network --shape 3000,100000,1000000 [--seed N]
+ *
+ * needs no database: builds the demo's network in memory for each number of accounts (as the
+ * simulator writes it) and prints its size (pipes, valves, loops, dead ends, pressure zones)
+ * and how long laying and joining it took.
  */
 #include "aq-test-util.h"
+#include "aq-simulator-topology.h"
+#include "aq-network-private.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int
 compare_double (gconstpointer a,
@@ -39,6 +51,27 @@ die (GError *error)
   exit (1);
 }
 
+static int
+print_shapes (const char *list,
+              guint64     seed)
+{
+  g_auto(GStrv) counts = g_strsplit (list, ",", -1);
+
+  printf ("%10s %9s %9s %8s %8s %8s %9s %6s %7s %9s %7s\n", "accounts", "pipes", "junctions",
+          "valves", "closed", "broken", "dead ends", "loops", "zones", "km", "s");
+  for (guint i = 0; counts[i] != NULL; i++)
+    {
+      AqSimNetworkShape sh;
+      gint64 t0 = g_get_monotonic_time ();
+
+      aq_sim_network_shape (seed, (guint) g_ascii_strtoull (counts[i], NULL, 10), &sh);
+      printf ("%10s %9u %9u %8u %8u %8u %9u %6u %7u %9.1f %7.2f\n", counts[i], sh.pipes,
+              sh.junctions, sh.valves, sh.closed_valves, sh.inoperable_valves, sh.dead_ends,
+              sh.loops, sh.pressure_zones, sh.length_km, (g_get_monotonic_time () - t0) / 1e6);
+    }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -57,6 +90,9 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   aq_core_init ();
+  if (argc > 2 && g_str_equal (argv[1], "--shape"))
+    return print_shapes (argv[2], argc > 4 && g_str_equal (argv[3], "--seed")
+                                  ? g_ascii_strtoull (argv[4], NULL, 10) : 20180401);
   db = aq_connection_open (NULL, &error);
   if (db == NULL)
     die (error);
@@ -109,5 +145,32 @@ main (int   argc,
           "(%u bursts, %.0f accounts each on average)\n",
           quantile (full_ms, 0.5), quantile (full_ms, 0.95), bursts,
           (double) accounts / MAX (bursts, 1u));
+
+  {
+    g_autoptr(GArray) crit = NULL;
+    double seconds;
+
+    t0 = g_get_monotonic_time ();
+    crit = aq_network_criticality (net, 0);
+    seconds = (g_get_monotonic_time () - t0) / 1e6;
+    printf ("valve criticality, %u valves: %.2f s (worst: valve %" G_GINT64_FORMAT ", %"
+            G_GINT64_FORMAT " more accounts)\n", crit->len, seconds,
+            crit->len ? g_array_index (crit, AqValveCriticality, 0).valve_id : 0,
+            crit->len ? g_array_index (crit, AqValveCriticality, 0).accounts : 0);
+    if (g_strcmp0 (g_getenv ("AQ_BENCH_REFERENCE"), "1") == 0)
+      {
+        g_autoptr(GArray) ref = NULL;
+
+        aq_network_set_reference_walk (net, TRUE);
+        t0 = g_get_monotonic_time ();
+        ref = aq_network_criticality (net, 0);
+        printf ("valve criticality by the plain rule: %.2f s, %s\n",
+                (g_get_monotonic_time () - t0) / 1e6,
+                ref->len == crit->len && memcmp (ref->data, crit->data,
+                                                 crit->len * sizeof (AqValveCriticality)) == 0
+                ? "identical" : "DIFFERENT");
+        aq_network_set_reference_walk (net, FALSE);
+      }
+  }
   return 0;
 }

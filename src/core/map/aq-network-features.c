@@ -16,22 +16,23 @@
 #define BOX "ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, 4326)"
 
 /* $1..$4: the box, $5: tolerance, $6: limit, $7: min DN.
- * Columns: id, dn, status, name, coordinates as "lon lat,lon lat,...". */
+ * Columns: id, dn, status, name, coordinates as "lon lat,lon lat,...", year, pipe. */
 static const char *const kind_sql[] = {
   [AQ_NETWORK_FEATURE_PIPE] =
     "SELECT pipe_id, dn, material, NULL,"
     " (SELECT string_agg(ST_X(d.geom) || ' ' || ST_Y(d.geom), ',' ORDER BY d.path)"
     "  FROM ST_DumpPoints(CASE WHEN $5::float8 > 0"
     "   THEN ST_SimplifyPreserveTopology(geom, $5::float8) ELSE geom END) d)"
+    " , coalesce(install_year, 0), pipe_id"
     " FROM dw.network_pipe WHERE geom && " BOX " AND dn >= $7::int"
     " ORDER BY dn, pipe_id LIMIT $6::int",
   [AQ_NETWORK_FEATURE_VALVE] =
     "SELECT valve_id, dn, CASE WHEN NOT operable THEN 'broken' ELSE status END, NULL,"
-    " ST_X(geom) || ' ' || ST_Y(geom)"
+    " ST_X(geom) || ' ' || ST_Y(geom), 0, pipe_id"
     " FROM dw.network_valve WHERE geom && " BOX " AND $5::float8 >= 0 AND $7::int >= 0"
     " ORDER BY valve_id LIMIT $6::int",
   [AQ_NETWORK_FEATURE_SOURCE] =
-    "SELECT source_id, 0, kind, name, ST_X(geom) || ' ' || ST_Y(geom)"
+    "SELECT source_id, 0, kind, name, ST_X(geom) || ' ' || ST_Y(geom), 0, 0"
     " FROM dw.network_source WHERE geom && " BOX " AND $5::float8 >= 0 AND $7::int >= 0"
     " ORDER BY source_id LIMIT $6::int",
 };
@@ -131,6 +132,8 @@ aq_network_features_load (AqDb                  *db,
       feature->status = g_strdup (PQgetvalue (res, i, 2));
       feature->name = PQgetisnull (res, i, 3) ? NULL : g_strdup (PQgetvalue (res, i, 3));
       feature->coords = read_coords (PQgetvalue (res, i, 4));
+      feature->year = atoi (PQgetvalue (res, i, 5));
+      feature->pipe_id = g_ascii_strtoll (PQgetvalue (res, i, 6), NULL, 10);
       g_ptr_array_add (features, feature);
     }
   return g_steal_pointer (&features);

@@ -24,6 +24,8 @@ typedef struct
                                    * operable); source: plant or tank */
   char                 *name;     /* (nullable): a source's name */
   GArray               *coords;   /* double: lon,lat interleaved; one pair for a point */
+  int                   year;     /* a pipe's install year (0: unknown or not a pipe) */
+  gint64                pipe_id;  /* a pipe's own id, a valve's pipe; 0 for a source */
 } AqNetworkFeature;
 
 void       aq_network_feature_free    (AqNetworkFeature      *feature);

@@ -19,9 +19,11 @@
 #include "config.h"
 
 #include "aq-network.h"
+#include "aq-network-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "aq-error.h"
 #include "aq-outage-area-private.h"
@@ -29,27 +31,6 @@
 /* ~40 m round the dry pipes at this latitude: where their service lines run */
 #define POLYGON_BUFFER_DEGREES 0.0004
 
-struct _AqNetwork
-{
-  guint       n_segments;      /* segment ids run 1..n_segments */
-  guint8     *has_source;
-  gint64     *accounts;        /* open accounts on the segment */
-  guint8     *supplied;        /* joined to a source with every valve in its normal position */
-
-  guint       n_valves;
-  gint64     *valve_id;
-  gint       *side_a;          /* the pipe's segment */
-  gint       *side_b;          /* the junction's segment */
-  guint8     *closed;          /* closed in its normal position */
-  guint8     *operable;
-
-  guint32    *adj_start;       /* per segment: the valves on its boundary (a ≠ b) */
-  guint32    *adj;
-
-  gint64     *pipe_keys;
-  GHashTable *pipe_segment;    /* pipe id → segment id */
-  GHashTable *valve_index;     /* valve id → index + 1 */
-};
 
 /* ---- auxiliary methods ---- */
 
@@ -59,15 +40,6 @@ value_int (PGresult *res,
            int       column)
 {
   return g_ascii_strtoll (PQgetvalue (res, row, column), NULL, 10);
-}
-
-static int
-compare_int64 (gconstpointer a,
-               gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
 }
 
 static char *
@@ -85,42 +57,6 @@ int_array_literal (GArray *a,
     }
   g_string_append_c (s, '}');
   return g_string_free (s, FALSE);
-}
-
-/* Breadth-first from every source segment not @blocked_segment, through the valves open in
- * their normal position and not @closed_now: the segments that keep their water. */
-static guint8 *
-supply_walk (AqNetwork    *net,
-             const guint8 *blocked_segment,
-             const guint8 *closed_now)
-{
-  guint8 *reach = g_new0 (guint8, net->n_segments + 1);
-  g_autofree guint32 *queue = g_new (guint32, net->n_segments + 1);
-  guint head = 0, tail = 0;
-
-  for (guint s = 1; s <= net->n_segments; s++)
-    if (net->has_source[s] && !(blocked_segment && blocked_segment[s]))
-      {
-        reach[s] = 1;
-        queue[tail++] = s;
-      }
-  while (head < tail)
-    {
-      guint32 s = queue[head++];
-
-      for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
-        {
-          guint32 v = net->adj[k];
-          gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
-
-          if (net->closed[v] || (closed_now && closed_now[v]) || reach[t]
-              || (blocked_segment && blocked_segment[t]))
-            continue;
-          reach[t] = 1;
-          queue[tail++] = (guint32) t;
-        }
-    }
-  return reach;
 }
 
 static void
@@ -145,70 +81,6 @@ isolation_new (void)
   iso->dry_pipes = g_array_new (FALSE, FALSE, sizeof (gint64));
   iso->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
   return iso;
-}
-
-/* The walk itself: @stuck marks (per valve index) the valves said not to close. */
-static void
-walk (AqNetwork    *net,
-      gint          start,
-      const guint8 *stuck,
-      AqIsolation  *iso)
-{
-  g_autofree guint8 *in = g_new0 (guint8, net->n_segments + 1);
-  g_autofree guint8 *closing = g_new0 (guint8, net->n_valves + 1);
-  g_autofree guint8 *seen = g_new0 (guint8, net->n_valves + 1);
-  g_autofree guint32 *queue = g_new (guint32, net->n_segments + 1);
-  g_autofree guint8 *reach = NULL;
-  guint head = 0, tail = 0;
-
-  in[start] = 1;
-  queue[tail++] = (guint32) start;
-  while (head < tail)
-    {
-      guint32 s = queue[head++];
-
-      for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
-        {
-          guint32 v = net->adj[k];
-          gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
-
-          if (net->closed[v] || (net->operable[v] && !(stuck && stuck[v])) || in[t])
-            continue;
-          in[t] = 1;
-          queue[tail++] = (guint32) t;
-        }
-    }
-
-  /* the ring round what the walk shut in */
-  for (guint i = 0; i < tail; i++)
-    {
-      guint32 s = queue[i];
-
-      g_array_append_val (iso->isolated_segments, ((gint) { (gint) s }));
-      for (guint32 k = net->adj_start[s]; k < net->adj_start[s + 1]; k++)
-        {
-          guint32 v = net->adj[k];
-          gint t = net->side_a[v] == (gint) s ? net->side_b[v] : net->side_a[v];
-
-          if (seen[v] || net->closed[v])
-            continue;
-          seen[v] = 1;
-          if (!net->operable[v] || (stuck && stuck[v]))
-            g_array_append_val (iso->stuck_valves, net->valve_id[v]);
-          else if (!in[t])
-            {
-              closing[v] = 1;
-              g_array_append_val (iso->close_valves, net->valve_id[v]);
-            }
-        }
-    }
-
-  reach = supply_walk (net, in, closing);
-  for (guint s = 1; s <= net->n_segments; s++)
-    if (net->supplied[s] && !reach[s] && !in[s])
-      g_array_append_val (iso->dry_segments, ((gint) { (gint) s }));
-  g_array_sort (iso->close_valves, compare_int64);
-  g_array_sort (iso->stuck_valves, compare_int64);
 }
 
 static gboolean
@@ -374,7 +246,40 @@ aq_network_load (AqDb    *db,
                            GINT_TO_POINTER ((gint) value_int (pipes, i, 1)));
     }
 
-  net->supplied = supply_walk (net, NULL, NULL);
+  net->supplied = _aq_network_supply_walk (net, NULL, NULL);
+
+  /* pressure zones: components through the valves open in their normal position */
+  {
+    g_autofree guint32 *queue = g_new (guint32, net->n_segments + 1);
+
+    net->zone = g_new0 (guint32, net->n_segments + 1);
+    net->zone_sources = g_new0 (gint64, net->n_segments + 2);
+    for (guint s = 1; s <= net->n_segments; s++)
+      {
+        guint head = 0, tail = 0;
+
+        if (net->zone[s] != 0)
+          continue;
+        net->zone[s] = ++net->n_zones;
+        queue[tail++] = s;
+        while (head < tail)
+          {
+            guint32 u = queue[head++];
+
+            net->zone_sources[net->n_zones] += net->has_source[u];
+            for (guint32 k = net->adj_start[u]; k < net->adj_start[u + 1]; k++)
+              {
+                guint32 v = net->adj[k];
+                gint t = net->side_a[v] == (gint) u ? net->side_b[v] : net->side_a[v];
+
+                if (net->closed[v] || net->zone[t] != 0)
+                  continue;
+                net->zone[t] = net->n_zones;
+                queue[tail++] = (guint32) t;
+              }
+          }
+      }
+  }
   return g_steal_pointer (&net);
 }
 
@@ -393,6 +298,8 @@ aq_network_free (AqNetwork *net)
   g_free (net->operable);
   g_free (net->adj_start);
   g_free (net->adj);
+  g_free (net->zone);
+  g_free (net->zone_sources);
   g_free (net->pipe_keys);
   g_clear_pointer (&net->pipe_segment, g_hash_table_unref);
   g_clear_pointer (&net->valve_index, g_hash_table_unref);
@@ -434,6 +341,7 @@ aq_network_isolate_segments (AqNetwork     *net,
 {
   g_autoptr(AqIsolation) iso = NULL;
   g_autofree guint8 *stuck = NULL;
+  g_autoptr(AqNetworkWalker) w = NULL;
   gpointer found;
   gint64 started = g_get_monotonic_time ();
 
@@ -453,7 +361,8 @@ aq_network_isolate_segments (AqNetwork     *net,
   iso = isolation_new ();
   iso->pipe_id = pipe_id;
   iso->segment_id = GPOINTER_TO_INT (found);
-  walk (net, iso->segment_id, stuck, iso);
+  w = _aq_network_walker_new (net);
+  _aq_network_walk (net, w, iso->segment_id, stuck, iso);
   iso->walk_ms = (g_get_monotonic_time () - started) / 1000.0;
   return g_steal_pointer (&iso);
 }
@@ -823,6 +732,15 @@ aq_isolation_to_json (AqIsolation *iso)
 
 /* ---- valve criticality ---- */
 
+static void
+isolation_reset (AqIsolation *iso)
+{
+  g_array_set_size (iso->close_valves, 0);
+  g_array_set_size (iso->stuck_valves, 0);
+  g_array_set_size (iso->isolated_segments, 0);
+  g_array_set_size (iso->dry_segments, 0);
+}
+
 static gint64
 affected_accounts (AqNetwork   *net,
                    AqIsolation *iso)
@@ -854,7 +772,9 @@ compare_criticality (gconstpointer a,
  *
  * For each open, operable valve and each of its two sides: a burst in that side's segment
  * with the valve closing, then with it stuck; the difference in accounts without water is
- * what the valve is worth. One walk per segment for the baselines, two per valve after.
+ * what the valve is worth. One walk per segment for the baselines, two per valve after;
+ * each walk is local (see "the walk" above), so the whole pass grows with the valves, not
+ * with valves × segments.
  */
 GArray *
 aq_network_criticality (AqNetwork *net,
@@ -864,12 +784,20 @@ aq_network_criticality (AqNetwork *net,
   g_autofree gint64 *base_accounts = g_new0 (gint64, net->n_segments + 1);
   g_autofree gint64 *base_segments = g_new0 (gint64, net->n_segments + 1);
   g_autofree guint8 *stuck = g_new0 (guint8, net->n_valves + 1);
+  g_autofree guint8 *needed = g_new0 (guint8, net->n_segments + 1);
+  g_autoptr(AqNetworkWalker) w = _aq_network_walker_new (net);
+  g_autoptr(AqIsolation) iso = isolation_new ();
 
+  /* the baselines: a burst in each segment next to a valve that counts, every valve closing */
+  for (guint v = 0; v < net->n_valves; v++)
+    if (!net->closed[v] && net->operable[v] && net->side_a[v] != net->side_b[v])
+      needed[net->side_a[v]] = needed[net->side_b[v]] = 1;
   for (guint s = 1; s <= net->n_segments; s++)
     {
-      g_autoptr(AqIsolation) iso = isolation_new ();
-
-      walk (net, (gint) s, NULL, iso);
+      if (!needed[s])
+        continue;
+      isolation_reset (iso);
+      _aq_network_walk (net, w, (gint) s, NULL, iso);
       base_accounts[s] = affected_accounts (net, iso);
       base_segments[s] = iso->isolated_segments->len + iso->dry_segments->len;
     }
@@ -883,10 +811,10 @@ aq_network_criticality (AqNetwork *net,
       for (guint k = 0; k < 2; k++)
         {
           gint s = k ? net->side_b[v] : net->side_a[v];
-          g_autoptr(AqIsolation) iso = isolation_new ();
           gint64 accounts, segments;
 
-          walk (net, s, stuck, iso);
+          isolation_reset (iso);
+          _aq_network_walk (net, w, s, stuck, iso);
           accounts = affected_accounts (net, iso) - base_accounts[s];
           segments = (gint64) (iso->isolated_segments->len + iso->dry_segments->len)
                      - base_segments[s];
@@ -903,4 +831,17 @@ aq_network_criticality (AqNetwork *net,
   if (limit > 0 && out->len > limit)
     g_array_set_size (out, limit);
   return out;
+}
+
+/**
+ * aq_network_set_reference_walk:
+ *
+ * Tests only: find what goes dry by a search over the whole network (the plain, slow rule)
+ * instead of the local one, to compare the two.
+ */
+void
+aq_network_set_reference_walk (AqNetwork *net,
+                               gboolean   reference)
+{
+  net->reference_walk = reference;
 }

@@ -471,6 +471,126 @@ add_straight (AqSim   *sim,
     }
 }
 
+/* Lane mains: a block of stand-alone premises (a free slot) is served by lanes run in from
+ * the street it faces, one for every LANE_PREMISES premises in it, so that the mains grow with
+ * the accounts as a real city's do. A lane ends at the block's far edge (a dead end) unless the
+ * block faces streets on both sides (it runs through: a loop); in half the blocks with several
+ * lanes a back lane joins their far ends (more loops). */
+#define LANE_PREMISES  10
+#define LANE_MAX       8
+#define LANE_REACH     60.0    /* metres: a block this close to a street main faces it */
+
+static gboolean
+street_main_at (AqSim  *sim,
+                gboolean horizontal,
+                guint    boundary,
+                double  *pos)
+{
+  if (horizontal)
+    {
+      if (boundary == sim->river_row || sim->row_line[boundary] == AQ_SIM_NONE)
+        return FALSE;
+      *pos = sim->row_y[boundary];
+    }
+  else
+    {
+      if (sim->col_line[boundary] == AQ_SIM_NONE)
+        return FALSE;
+      *pos = sim->col_x[boundary];
+    }
+  return TRUE;
+}
+
+static void
+lay_lanes (AqSim  *sim,
+           GArray *pipes,
+           GArray *points)
+{
+  g_autofree guint32 *in_slot = g_new0 (guint32, MAX (sim->n_slots, 1u));
+  g_autofree guint32 *cell_first = g_new (guint32, sim->n_cols * sim->n_rows + 1);
+
+  /* the slots of a cell are contiguous */
+  for (guint c = 0; c < sim->n_cols * sim->n_rows + 1; c++)
+    cell_first[c] = AQ_SIM_NONE;
+  for (guint s = sim->n_slots; s-- > 0;)
+    cell_first[sim->slots[s].col * sim->n_rows + sim->slots[s].row] = s;
+  for (guint i = 0; i < sim->n_premises; i++)
+    {
+      const AqSimPremise *pr = &sim->premises[i];
+      guint cell = pr->col * sim->n_rows + pr->row;
+
+      if (pr->community != AQ_SIM_NONE || cell_first[cell] == AQ_SIM_NONE)
+        continue;
+      for (guint s = cell_first[cell]; s < sim->n_slots && sim->slots[s].col == pr->col
+                                       && sim->slots[s].row == pr->row; s++)
+        {
+          const AqSimRect *rc = &sim->slots[s].rect;
+
+          if (sim->slots[s].community == AQ_SIM_NONE && pr->x >= rc->x0 && pr->x <= rc->x1
+              && pr->y >= rc->y0 && pr->y <= rc->y1)
+            {
+              in_slot[s]++;
+              break;
+            }
+        }
+    }
+
+  for (guint s = 0; s < sim->n_slots; s++)
+    {
+      const AqSimSlot *sl = &sim->slots[s];
+      const AqSimRect *rc = &sl->rect;
+      guint n = MIN ((in_slot[s] + LANE_PREMISES / 2) / LANE_PREMISES, (guint) LANE_MAX);
+      double lo = 0, hi = 0;
+      gboolean has_lo, has_hi, horizontal;
+      AqRandom r;
+      guint16 dn;
+
+      if (sl->community != AQ_SIM_NONE || n == 0)
+        continue;
+      aq_random_init (&r, sim->seed, AQ_SIM_STREAM_PIPE, AQ_SIM_SUB (s, 4));
+      dn = aq_random_chance (&r, 0.3) ? 150 : 100;
+      /* lanes run north–south off a street south or north of the block, else east–west */
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          horizontal = pass == 0;
+          has_lo = street_main_at (sim, horizontal, horizontal ? sl->row : sl->col, &lo)
+                   && (horizontal ? rc->y0 - lo : rc->x0 - lo) < LANE_REACH;
+          has_hi = street_main_at (sim, horizontal, horizontal ? sl->row + 1u : sl->col + 1u,
+                                   &hi)
+                   && (horizontal ? hi - rc->y1 : hi - rc->x1) < LANE_REACH;
+          if (has_lo || has_hi)
+            break;
+        }
+      if (!has_lo && !has_hi)
+        continue;
+      {
+        double a0 = horizontal ? rc->x0 : rc->y0, a1 = horizontal ? rc->x1 : rc->y1;
+        double from = has_lo ? lo : hi;
+        double to = has_lo && has_hi ? hi : has_lo ? (horizontal ? rc->y1 : rc->x1) - 4.0
+                                                   : (horizontal ? rc->y0 : rc->x0) + 4.0;
+
+        for (guint k = 0; k < n; k++)
+          {
+            double a = a0 + (k + 0.5) * (a1 - a0) / n;
+
+            if (horizontal)
+              add_straight (sim, pipes, points, a, from, a, to, dn, AQ_SIM_PIPE_LANE);
+            else
+              add_straight (sim, pipes, points, from, a, to, a, dn, AQ_SIM_PIPE_LANE);
+          }
+        if (n >= 2 && !(has_lo && has_hi) && aq_random_chance (&r, 0.5))
+          {
+            double b0 = a0 + 0.5 * (a1 - a0) / n, b1 = a0 + (n - 0.5) * (a1 - a0) / n;
+
+            if (horizontal)
+              add_straight (sim, pipes, points, b0, to, b1, to, 100, AQ_SIM_PIPE_LANE);
+            else
+              add_straight (sim, pipes, points, to, b0, to, b1, 100, AQ_SIM_PIPE_LANE);
+          }
+      }
+    }
+}
+
 static void
 build_pipes (AqSim  *sim,
              GArray *pipes,
@@ -568,6 +688,17 @@ build_pipes (AqSim  *sim,
           add_straight (sim, pipes, points, bx, by, bx, to_y, 100, AQ_SIM_PIPE_LATERAL);
         }
     }
+
+  /* last, so that the pipes above draw the same numbers whatever the lanes are */
+  lay_lanes (sim, pipes, points);
+}
+
+void
+aq_sim_network_lay (AqSim  *sim,
+                    GArray *pipes,
+                    GArray *points)
+{
+  build_pipes (sim, pipes, points);
 }
 
 static gboolean

@@ -463,14 +463,30 @@ valve_point (AqSimTopology *topo,
   *y = a[1] + f * (b[1] - a[1]);
 }
 
+/* Pressure zones grow with the city: south of the river one (three at 1 M accounts), north of
+ * it two (six at 1 M), side by side, split at streets. */
+static guint
+zones_south (AqSim *sim)
+{
+  return MIN (1u + (guint) floor (sim->scale * 2.0), 4u);
+}
+
+static guint
+zones_north (AqSim *sim)
+{
+  return MIN (2u + (guint) floor (sim->scale * 4.0), 8u);
+}
+
 static guint
 pressure_zone (AqSim        *sim,
-               const double *xy,
-               double        split_x)
+               const double *xy)
 {
-  if (xy[1] < aq_sim_river_center (xy[0]))
-    return 0;
-  return xy[0] < split_x ? 1 : 2;
+  gboolean south = xy[1] < aq_sim_river_center (xy[0]);
+  guint n = south ? zones_south (sim) : zones_north (sim), k = 0;
+
+  while (k + 1 < n && xy[0] >= sim->col_x[sim->n_cols * (k + 1) / n])
+    k++;
+  return south ? k : zones_south (sim) + k;
 }
 
 static void
@@ -487,7 +503,7 @@ place_valves_and_sources (AqSim         *sim,
   g_autofree guint16 *max_dn = g_new0 (guint16, n_nodes);
   g_autofree gint32 *valve_at = g_new (gint32, 2 * n_pipes + 1);   /* per pipe end */
   g_autofree guint32 *queue = g_new (guint32, n_nodes + 1);
-  double split_x = sim->col_x[sim->n_cols / 2];
+  guint n_zones = zones_south (sim) + zones_north (sim);
   const double *nodes = (const double *) topo->nodes->data;
   guint head = 0, tail = 0;
 
@@ -538,6 +554,9 @@ place_valves_and_sources (AqSim         *sim,
             case AQ_SIM_PIPE_LATERAL:
               chance = degree[node] >= 2 ? 0.8 : 0.0;
               break;
+            case AQ_SIM_PIPE_LANE:
+              chance = street[node] ? 0.9 : degree[node] >= 3 ? 0.3 : 0.0;
+              break;
             default:
               chance = degree[node] >= 3 ? 0.3 : 0.0;
               break;
@@ -559,7 +578,7 @@ place_valves_and_sources (AqSim         *sim,
       zone[v] = 255;
       if (street[v])
         {
-          zone[v] = (guint8) pressure_zone (sim, &nodes[2 * v], split_x);
+          zone[v] = (guint8) pressure_zone (sim, &nodes[2 * v]);
           queue[tail++] = v;
         }
     }
@@ -601,9 +620,10 @@ place_valves_and_sources (AqSim         *sim,
     static const char * const plants[] = { "城南水厂出厂", "西区水厂出厂", "东区水厂出厂" };
     static const char * const tanks[] = { "南区高位水池", "西区调蓄水池", "东区高位水池" };
 
-    for (guint z = 0; z < 3; z++)
+    for (guint z = 0; z < n_zones; z++)
       {
         gint64 plant = -1, tank = -1;
+        const char *plant_name = z < 3 ? plants[z] : NULL, *tank_name = z < 3 ? tanks[z] : NULL;
 
         for (guint v = 0; v < n_nodes; v++)
           {
@@ -618,11 +638,19 @@ place_valves_and_sources (AqSim         *sim,
           }
         if (plant < 0)
           continue;
+        if (n_zones != 3)
+          {
+            g_autofree char *p = g_strdup_printf ("%u号加压区水厂出厂", z + 1);
+            g_autofree char *t = g_strdup_printf ("%u号加压区调蓄水池", z + 1);
+
+            plant_name = aq_sim_intern (sim, p);
+            tank_name = aq_sim_intern (sim, t);
+          }
         g_array_append_val (topo->sources,
-                            ((AqSimSource) { (guint32) plant, "PLANT", plants[z] }));
+                            ((AqSimSource) { (guint32) plant, "PLANT", plant_name }));
         if (tank != plant)
           g_array_append_val (topo->sources,
-                              ((AqSimSource) { (guint32) tank, "TANK", tanks[z] }));
+                              ((AqSimSource) { (guint32) tank, "TANK", tank_name }));
       }
   }
 }
@@ -835,4 +863,110 @@ aq_sim_topology_write (AqSim         *sim,
         break;
     }
   return aq_sim_copy_end (sim, w, "src_gis.service_connection", error);
+}
+
+static guint32
+uf_find (guint32 *parent,
+         guint32  v)
+{
+  while (parent[v] != v)
+    v = parent[v] = parent[parent[v]];
+  return v;
+}
+
+/* Components of the pipes, leaving out those with a valve of status @cut (0: none). */
+static guint
+count_components (AqSimTopology *topo,
+                  char           cut)
+{
+  guint n_nodes = topo->nodes->len / 2, n = n_nodes;
+  g_autofree guint32 *parent = g_new (guint32, MAX (n_nodes, 1u));
+  g_autofree guint8 *cut_pipe = g_new0 (guint8, MAX (topo->pipes->len, 1u));
+
+  for (guint v = 0; v < n_nodes; v++)
+    parent[v] = v;
+  for (guint i = 0; cut && i < topo->valves->len; i++)
+    if (g_array_index (topo->valves, AqSimValve, i).status == cut)
+      cut_pipe[g_array_index (topo->valves, AqSimValve, i).pipe] = 1;
+  for (guint i = 0; i < topo->pipes->len; i++)
+    {
+      const AqSimPipe *p = &g_array_index (topo->pipes, AqSimPipe, i);
+      guint32 a = uf_find (parent, p->from), b = uf_find (parent, p->to);
+
+      if (cut_pipe[i] || a == b)
+        continue;
+      parent[a] = b;
+      n--;
+    }
+  return n;
+}
+
+/**
+ * aq_sim_network_shape:
+ *
+ * Builds the demo's network for (@seed, @n_accounts) in memory, as the simulator would write
+ * it, and counts what it is made of.
+ */
+void
+aq_sim_network_shape (guint64            seed,
+                      guint              n_accounts,
+                      AqSimNetworkShape *shape)
+{
+  AqSim sim = { 0 };
+  g_autoptr(GArray) pipes = g_array_new (FALSE, FALSE, sizeof (AqSimPipe));
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree guint32 *degree = NULL;
+  AqSimTopology topo;
+  guint n_nodes;
+
+  memset (shape, 0, sizeof *shape);
+  sim.seed = seed;
+  sim.n_accounts = n_accounts;
+  sim.scale = n_accounts / 1e6;
+  sim.strings = g_string_chunk_new (64 * 1024);
+  aq_sim_geo_build (&sim);
+  aq_sim_network_lay (&sim, pipes, points);
+  aq_sim_topology_build (&sim, pipes, points, &topo);
+
+  n_nodes = topo.nodes->len / 2;
+  degree = g_new0 (guint32, MAX (n_nodes, 1u));
+  shape->pipes = topo.pipes->len;
+  shape->junctions = n_nodes;
+  shape->valves = topo.valves->len;
+  shape->sources = topo.sources->len;
+  shape->premises = sim.n_premises;
+  for (guint i = 0; i < topo.pipes->len; i++)
+    {
+      const AqSimPipe *p = &g_array_index (topo.pipes, AqSimPipe, i);
+
+      degree[p->from]++;
+      degree[p->to]++;
+      shape->length_km += p->length / 1000.0;
+    }
+  for (guint v = 0; v < n_nodes; v++)
+    shape->dead_ends += degree[v] == 1;
+  for (guint i = 0; i < topo.valves->len; i++)
+    {
+      char st = g_array_index (topo.valves, AqSimValve, i).status;
+
+      shape->closed_valves += st == 'C';
+      shape->inoperable_valves += st == 'X';
+    }
+  shape->components = count_components (&topo, 0);
+  shape->pressure_zones = count_components (&topo, 'C');
+  shape->loops = shape->pipes + shape->components - shape->junctions;
+
+  aq_sim_topology_clear (&topo);
+  g_string_chunk_free (sim.strings);
+  g_free (sim.lines);
+  g_free (sim.col_x);
+  g_free (sim.row_y);
+  g_free (sim.col_line);
+  g_free (sim.row_line);
+  g_free (sim.cell_district);
+  g_free (sim.slots);
+  g_free (sim.communities);
+  g_free (sim.companies);
+  g_free (sim.company_phones);
+  g_free (sim.premises);
 }

@@ -11,6 +11,7 @@ enum
   AQ_SIM_PIPE_RING,        /* a community's ring main */
   AQ_SIM_PIPE_LATERAL,     /* a building's riser line off the ring */
   AQ_SIM_PIPE_CONNECTOR,   /* a community's feed off the street main */
+  AQ_SIM_PIPE_LANE,        /* a lane main off the street into a block of stand-alone premises */
 };
 
 typedef struct
@@ -51,6 +52,10 @@ typedef struct
   float    *premise_tap;   /* the service connection's length, metres */
 } AqSimTopology;
 
+/* Lays the pipes (not yet joined): street mains, community rings and risers, lane mains. */
+void  aq_sim_network_lay      (AqSim         *sim,
+                               GArray        *pipes,
+                               GArray        *points);
 void  aq_sim_pipe_attributes  (AqRandom      *r,
                                guint16        dn,
                                double         age_bias,
@@ -64,3 +69,22 @@ void  aq_sim_topology_clear   (AqSimTopology *topo);
 gboolean aq_sim_topology_write (AqSim        *sim,
                                 AqSimTopology *topo,
                                 GError      **error);
+
+/* What the network of a demo of @n_accounts looks like, built in memory without a database
+ * (for tests and the benchmark): the city, the communities and premises, the laid and joined
+ * pipes. */
+typedef struct
+{
+  guint  pipes, junctions, valves, closed_valves, inoperable_valves;
+  guint  dead_ends;        /* junctions with one pipe */
+  guint  loops;            /* independent cycles: pipes − junctions + components */
+  guint  components;       /* of the pipes, every valve open */
+  guint  pressure_zones;   /* components with the normally closed valves closed */
+  guint  sources;
+  guint  premises;
+  double length_km;
+} AqSimNetworkShape;
+
+void  aq_sim_network_shape    (guint64            seed,
+                               guint              n_accounts,
+                               AqSimNetworkShape *shape);

@@ -6,6 +6,10 @@
  * fed by a worker thread for the viewport plus a margin once the viewport has settled; a
  * newer fetch cancels the older, a move within the fetched box fetches nothing. Below street
  * zoom only the mains (DN 300 and up) are fetched and the valves not at all.
+ *
+ * A click on a pipe or a valve drawn here (when no map tool takes clicks) opens a card with
+ * what it is — id, DN, material and year, or status — and "Isolate this pipe" or "Won't
+ * close", which the panel hands to the Valves tool (aq-valves-tool.c).
  */
 #define G_LOG_DOMAIN "aq-network-layer"
 
@@ -16,10 +20,13 @@
 #include "aq-db-job.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #define SETTLE_MS 250
 #define MAINS_DN 300
+#define HIT_VALVE_PX 8.0   /* a click this close to a valve's mark is on it */
+#define HIT_PIPE_PX 6.0
 
 struct _AqNetworkLayer
 {
@@ -34,7 +41,21 @@ struct _AqNetworkLayer
   GCancellable *cancellable;
   guint         settle_id;
   gboolean      loading;
+
+  gboolean      inspect;       /* clicks open the card */
+  GtkWidget    *card;          /* (nullable): the GtkPopover */
+  AqNetworkFeature *picked;    /* (nullable): a copy of what the card shows */
+  double        press_x, press_y;
 };
+
+enum
+{
+  ISOLATE_PIPE,
+  VALVE_WONT_CLOSE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* The swatch is the colour the kind is drawn in: the layer list is the legend. */
 static const struct
@@ -355,6 +376,225 @@ aq_network_layer_snapshot (GtkWidget   *widget,
   cairo_destroy (cr);
 }
 
+/* ---- the card a click opens ---- */
+
+static double
+segment_distance (double px,
+                  double py,
+                  double ax,
+                  double ay,
+                  double bx,
+                  double by)
+{
+  double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+  double t = l2 > 0 ? CLAMP (((px - ax) * dx + (py - ay) * dy) / l2, 0.0, 1.0) : 0.0;
+
+  return hypot (px - (ax + t * dx), py - (ay + t * dy));
+}
+
+static const char *
+material_name (const char *code)
+{
+  static const struct { const char *code, *name; } names[] = {
+    { "DI", N_("ductile iron") }, { "PE", N_("polyethylene") }, { "STEEL", N_("steel") },
+    { "PCCP", N_("prestressed concrete") }, { "CI", N_("cast iron") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (code, names[i].code) == 0)
+      return _(names[i].name);
+  return code ? code : "";
+}
+
+static const char *
+valve_status_name (const char *status)
+{
+  if (g_strcmp0 (status, "broken") == 0)
+    return _("broken: won't turn");
+  if (g_strcmp0 (status, "closed") == 0)
+    return _("closed (normal position)");
+  return _("open");
+}
+
+static AqNetworkFeature *
+feature_copy (const AqNetworkFeature *f)
+{
+  AqNetworkFeature *copy = g_new0 (AqNetworkFeature, 1);
+
+  *copy = *f;
+  copy->status = g_strdup (f->status);
+  copy->name = g_strdup (f->name);
+  copy->coords = g_array_copy (f->coords);
+  return copy;
+}
+
+static void
+card_isolate_cb (AqNetworkLayer *self)
+{
+  gint64 pipe = self->picked ? self->picked->id : 0;
+
+  gtk_popover_popdown (GTK_POPOVER (self->card));
+  if (pipe != 0)
+    g_signal_emit (self, signals[ISOLATE_PIPE], 0, pipe);
+}
+
+static void
+card_wont_close_cb (AqNetworkLayer *self)
+{
+  gint64 valve = self->picked ? self->picked->id : 0;
+  gint64 pipe = self->picked ? self->picked->pipe_id : 0;
+
+  gtk_popover_popdown (GTK_POPOVER (self->card));
+  if (valve != 0)
+    g_signal_emit (self, signals[VALVE_WONT_CLOSE], 0, valve, pipe);
+}
+
+static void
+show_card (AqNetworkLayer   *self,
+           AqNetworkFeature *feature,
+           double            x,
+           double            y)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (NULL), *details = gtk_label_new (NULL), *button;
+  g_autofree char *title_text = NULL, *details_text = NULL, *markup = NULL;
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, feature->id);
+  gboolean pipe = feature->kind == AQ_NETWORK_FEATURE_PIPE;
+
+  g_clear_pointer (&self->picked, aq_network_feature_free);
+  self->picked = feature_copy (feature);
+  if (self->card == NULL)
+    {
+      self->card = gtk_popover_new ();
+      gtk_widget_set_name (self->card, "network-card");
+      gtk_widget_set_parent (self->card, GTK_WIDGET (self));
+    }
+
+  if (pipe)
+    {
+      title_text = g_strdup_printf (_("Pipe %s"), id_text);
+      details_text = feature->year > 0
+        ? g_strdup_printf (_("DN %d · %s · laid %d · in service"), feature->dn,
+                           material_name (feature->status), feature->year)
+        : g_strdup_printf (_("DN %d · %s · in service"), feature->dn,
+                           material_name (feature->status));
+      button = gtk_button_new_with_label (_("Isolate This Pipe"));
+      gtk_widget_set_name (button, "network-isolate-pipe");
+      gtk_widget_set_tooltip_text (button, _("The valves to close for a burst on this pipe, "
+                                             "and who loses water"));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (card_isolate_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  else
+    {
+      g_autofree char *pipe_text = g_strdup_printf ("%" G_GINT64_FORMAT, feature->pipe_id);
+
+      title_text = g_strdup_printf (_("Valve %s"), id_text);
+      details_text = g_strdup_printf (_("DN %d · %s · on pipe %s"), feature->dn,
+                                      valve_status_name (feature->status), pipe_text);
+      button = gtk_button_new_with_label (_("Won't Close"));
+      gtk_widget_set_name (button, "network-wont-close");
+      gtk_widget_set_tooltip_text (button, _("Isolate a burst next to this valve with it "
+                                             "stuck open, or recompute the burst shown"));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (card_wont_close_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  markup = g_markup_printf_escaped ("<b>%s</b>", title_text);
+  gtk_label_set_markup (GTK_LABEL (title), markup);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_text (GTK_LABEL (details), details_text);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_widget_set_name (details, "network-card-details");
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_sensitive (button, pipe || feature->pipe_id != 0);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), details);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_popover_set_child (GTK_POPOVER (self->card), box);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->card),
+                               &(GdkRectangle) { (int) x - 1, (int) y - 1, 2, 2 });
+  gtk_popover_popup (GTK_POPOVER (self->card));
+}
+
+/* The valve (first) or pipe drawn under (@x, @y), or NULL. */
+static AqNetworkFeature *
+pick (AqNetworkLayer *self,
+      double          x,
+      double          y)
+{
+  static const struct { AqNetworkFeatureKind kind; double px; } order[] = {
+    { AQ_NETWORK_FEATURE_VALVE, HIT_VALVE_PX }, { AQ_NETWORK_FEATURE_PIPE, HIT_PIPE_PX },
+  };
+
+  if (self->features == NULL)
+    return NULL;
+  for (guint o = 0; o < G_N_ELEMENTS (order); o++)
+    {
+      GPtrArray *features;
+      AqNetworkFeature *best = NULL;
+      double best_d = order[o].px;
+
+      if ((self->visible & (1u << order[o].kind)) == 0 || order[o].kind >= self->features->len)
+        continue;
+      features = g_ptr_array_index (self->features, order[o].kind);
+      for (guint i = 0; i < features->len; i++)
+        {
+          AqNetworkFeature *f = g_ptr_array_index (features, i);
+          guint n = f->coords->len / 2;
+          double ax, ay, bx, by, d = G_MAXDOUBLE;
+
+          if (n == 0)
+            continue;
+          to_xy (self, f, 0, &ax, &ay);
+          if (n == 1)
+            d = hypot (x - ax, y - ay);
+          for (guint k = 1; k < n; k++, ax = bx, ay = by)
+            {
+              to_xy (self, f, k, &bx, &by);
+              d = MIN (d, segment_distance (x, y, ax, ay, bx, by));
+            }
+          if (d <= best_d)
+            {
+              best_d = d;
+              best = f;
+            }
+        }
+      if (best != NULL)
+        return best;
+    }
+  return NULL;
+}
+
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            AqNetworkLayer  *self)
+{
+  self->press_x = x;
+  self->press_y = y;
+}
+
+static void
+released_cb (GtkGestureClick *gesture,
+             int              n_press,
+             double           x,
+             double           y,
+             AqNetworkLayer  *self)
+{
+  GtkWidget *map = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  graphene_point_t p;
+
+  /* a pan ends with a release too: only a click that did not move counts */
+  if (hypot (x - self->press_x, y - self->press_y) > 4.0)
+    return;
+  if (!gtk_widget_compute_point (map, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (x, y), &p))
+    return;
+  aq_network_layer_click (self, p.x, p.y);
+}
+
 /* ---- GObject overrides ---- */
 
 static void
@@ -382,9 +622,13 @@ aq_network_layer_size_allocate (GtkWidget *widget,
                                 int        height,
                                 int        baseline)
 {
+  AqNetworkLayer *self = AQ_NETWORK_LAYER (widget);
+
   GTK_WIDGET_CLASS (aq_network_layer_parent_class)->size_allocate (widget, width, height,
                                                                    baseline);
-  viewport_changed_cb (AQ_NETWORK_LAYER (widget));
+  if (self->card != NULL)
+    gtk_popover_present (GTK_POPOVER (self->card));
+  viewport_changed_cb (self);
 }
 
 static void
@@ -396,6 +640,8 @@ aq_network_layer_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->settle_id, g_source_remove);
   g_clear_pointer (&self->features, g_ptr_array_unref);
+  g_clear_pointer (&self->picked, aq_network_feature_free);
+  g_clear_pointer (&self->card, gtk_widget_unparent);
 
   G_OBJECT_CLASS (aq_network_layer_parent_class)->dispose (object);
 }
@@ -418,6 +664,15 @@ aq_network_layer_class_init (AqNetworkLayerClass *klass)
   object_class->finalize = aq_network_layer_finalize;
   widget_class->snapshot = aq_network_layer_snapshot;
   widget_class->size_allocate = aq_network_layer_size_allocate;
+
+  /* "Isolate this pipe" on a pipe's card */
+  signals[ISOLATE_PIPE] = g_signal_new ("isolate-pipe", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* "Won't close" on a valve's card: the valve and its pipe */
+  signals[VALVE_WONT_CLOSE] = g_signal_new ("valve-wont-close", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 }
 
 static void
@@ -425,6 +680,7 @@ aq_network_layer_init (AqNetworkLayer *self)
 {
   /* off until switched on: the Mains overlay already shows the big picture */
   self->visible = 0;
+  self->inspect = TRUE;
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
 
@@ -554,4 +810,83 @@ aq_network_layer_add_toggles (AqNetworkLayer *self,
       gtk_box_append (GTK_BOX (row), toggle);
       gtk_box_append (box, row);
     }
+}
+
+/**
+ * aq_network_layer_attach_clicks:
+ *
+ * Clicks on @map (that do not move it) open the card of the pipe or valve under them while
+ * inspecting is on.
+ */
+void
+aq_network_layer_attach_clicks (AqNetworkLayer *self,
+                                ShumateMap     *map)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
+  g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, 0);
+  g_signal_connect_object (click, "released", G_CALLBACK (released_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
+}
+
+void
+aq_network_layer_set_inspect (AqNetworkLayer *self,
+                              gboolean        inspect)
+{
+  g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
+  self->inspect = !!inspect;
+  if (!self->inspect && self->card != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->card));
+}
+
+/**
+ * aq_network_layer_click:
+ *
+ * A click at (@x, @y), widget coordinates of the layer: the card of the valve or pipe drawn
+ * there, while inspecting is on. Returns: whether a card opened.
+ */
+gboolean
+aq_network_layer_click (AqNetworkLayer *self,
+                        double          x,
+                        double          y)
+{
+  AqNetworkFeature *feature;
+
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
+  if (!self->inspect)
+    return FALSE;
+  feature = pick (self, x, y);
+  if (feature == NULL)
+    return FALSE;
+  show_card (self, feature, x, y);
+  return TRUE;
+}
+
+GtkWidget *
+aq_network_layer_get_card (AqNetworkLayer *self)
+{
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), NULL);
+  return self->card;
+}
+
+const AqNetworkFeature *
+aq_network_layer_get_picked (AqNetworkLayer *self)
+{
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), NULL);
+  return self->picked;
+}
+
+const AqNetworkFeature *
+aq_network_layer_get_feature (AqNetworkLayer       *self,
+                              AqNetworkFeatureKind  kind,
+                              guint                 index)
+{
+  GPtrArray *features;
+
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), NULL);
+  if (self->features == NULL || kind >= self->features->len)
+    return NULL;
+  features = g_ptr_array_index (self->features, kind);
+  return index < features->len ? g_ptr_array_index (features, index) : NULL;
 }

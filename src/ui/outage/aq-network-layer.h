@@ -33,4 +33,23 @@ gboolean        aq_network_layer_get_fetched_box  (AqNetworkLayer       *self,
 void            aq_network_layer_add_toggles      (AqNetworkLayer       *self,
                                                    GtkBox               *box);
 
+/* Clicks on @map open the card of the pipe or valve under them (id, DN, material, year or
+ * status) with "Isolate This Pipe" (signal isolate-pipe, the pipe's id) or "Won't Close"
+ * (signal valve-wont-close: the valve's id, its pipe's) while inspecting is on (the default;
+ * the panel turns it off while a map tool takes the clicks). */
+void            aq_network_layer_attach_clicks    (AqNetworkLayer       *self,
+                                                   ShumateMap           *map);
+void            aq_network_layer_set_inspect      (AqNetworkLayer       *self,
+                                                   gboolean              inspect);
+gboolean        aq_network_layer_click            (AqNetworkLayer       *self,
+                                                   double                x,
+                                                   double                y);
+/* (nullable): the card (a GtkPopover) and what it shows */
+GtkWidget      *aq_network_layer_get_card         (AqNetworkLayer       *self);
+const AqNetworkFeature *aq_network_layer_get_picked (AqNetworkLayer     *self);
+/* (nullable): the @index-th fetched feature of @kind */
+const AqNetworkFeature *aq_network_layer_get_feature (AqNetworkLayer    *self,
+                                                      AqNetworkFeatureKind kind,
+                                                      guint              index);
+
 G_END_DECLS

@@ -571,9 +571,34 @@ valves_isolated_cb (AqOutagePanel *self)
   aq_area_summary_show_area (self->summary, aq_valves_tool_get_isolation (self->valves)->area);
 }
 
+/* The network layer's card opens on a click only while no tool takes the clicks. */
+static void
+network_inspect_cb (AqOutagePanel *self)
+{
+  aq_network_layer_set_inspect (self->network, !aq_valves_tool_get_active (self->valves)
+                                && !gtk_toggle_button_get_active (self->draw_button)
+                                && !gtk_toggle_button_get_active (self->select_button));
+}
+
+static void
+network_isolate_cb (AqOutagePanel *self,
+                    gint64         pipe_id)
+{
+  aq_valves_tool_isolate_pipe (self->valves, pipe_id);
+}
+
+static void
+network_wont_close_cb (AqOutagePanel *self,
+                       gint64         valve_id,
+                       gint64         pipe_id)
+{
+  aq_valves_tool_valve_wont_close (self->valves, valve_id, pipe_id);
+}
+
 static void
 valves_active_cb (AqOutagePanel *self)
 {
+  network_inspect_cb (self);
   if (!aq_valves_tool_get_active (self->valves))
     return;
   gtk_toggle_button_set_active (self->draw_button, FALSE);
@@ -594,6 +619,16 @@ hook_valves_tool (AqOutagePanel *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->valves, "message", G_CALLBACK (_aq_outage_panel_toast), self,
                            G_CONNECT_SWAPPED);
+  /* the network layer's card hands over to the tool */
+  aq_network_layer_attach_clicks (self->network, map);
+  g_signal_connect_object (self->network, "isolate-pipe", G_CALLBACK (network_isolate_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->network, "valve-wont-close",
+                           G_CALLBACK (network_wont_close_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->draw_button, "toggled", G_CALLBACK (network_inspect_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->select_button, "toggled", G_CALLBACK (network_inspect_cb),
+                           self, G_CONNECT_SWAPPED);
 }
 
 static void

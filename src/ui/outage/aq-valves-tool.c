@@ -741,6 +741,50 @@ aq_valves_tool_toggle_stuck (AqValvesTool *self,
   start_isolation (self, 0, 0, self->pipe_id);
 }
 
+/**
+ * aq_valves_tool_isolate_pipe:
+ *
+ * What "Isolate this pipe" on the network layer hands over: the tool turns on and isolates a
+ * burst on @pipe_id, every valve trusted.
+ */
+void
+aq_valves_tool_isolate_pipe (AqValvesTool *self,
+                             gint64        pipe_id)
+{
+  g_return_if_fail (AQ_IS_VALVES_TOOL (self));
+  aq_valves_tool_set_active (self, TRUE);
+  g_array_set_size (self->stuck, 0);
+  self->outage_id = 0;
+  start_isolation (self, 0, 0, pipe_id);
+}
+
+/**
+ * aq_valves_tool_valve_wont_close:
+ *
+ * What "Won't close" on the network layer hands over: when the burst shown closes
+ * @valve_id, it is recomputed with that valve stuck (as a click on the marked valve does);
+ * otherwise the tool turns on for a burst on the valve's own pipe (@pipe_id) with it stuck.
+ */
+void
+aq_valves_tool_valve_wont_close (AqValvesTool *self,
+                                 gint64        valve_id,
+                                 gint64        pipe_id)
+{
+  g_return_if_fail (AQ_IS_VALVES_TOOL (self));
+  aq_valves_tool_set_active (self, TRUE);
+  if (self->isolation != NULL && self->pipe_id != 0)
+    for (guint i = 0; i < self->isolation->close_valves->len; i++)
+      if (g_array_index (self->isolation->close_valves, gint64, i) == valve_id)
+        {
+          aq_valves_tool_toggle_stuck (self, valve_id);
+          return;
+        }
+  g_array_set_size (self->stuck, 0);
+  g_array_append_val (self->stuck, valve_id);
+  self->outage_id = 0;
+  start_isolation (self, 0, 0, pipe_id);
+}
+
 void
 aq_valves_tool_create_outage (AqValvesTool *self)
 {

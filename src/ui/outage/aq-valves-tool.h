@@ -29,6 +29,12 @@ void               aq_valves_tool_burst_at        (AqValvesTool *self,
                                                    double        lat);
 void               aq_valves_tool_toggle_stuck    (AqValvesTool *self,
                                                    gint64        valve_id);
+/* Hand-overs from the network layer's "Isolate this pipe" and "Won't close". */
+void               aq_valves_tool_isolate_pipe    (AqValvesTool *self,
+                                                   gint64        pipe_id);
+void               aq_valves_tool_valve_wont_close (AqValvesTool *self,
+                                                    gint64        valve_id,
+                                                    gint64        pipe_id);
 void               aq_valves_tool_create_outage   (AqValvesTool *self);
 gboolean           aq_valves_tool_get_busy        (AqValvesTool *self);
 /* Returns: (nullable) (transfer none): the last isolation */

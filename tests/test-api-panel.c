@@ -8,6 +8,8 @@
 #include "aq-test-ui.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "aq-api-panel.h"
@@ -65,6 +67,8 @@ shoot (const char *name)
 
   if (dir == NULL)
     return;
+  /* twice: a page switched just now redraws its switcher on the next frame */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   path = shot_path (dir, name);
   aq_screenshot_save_png (GTK_WIDGET (window), path, &error);
@@ -426,6 +430,17 @@ main (int   argc,
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
   if (g_getenv ("AQ_SCREENSHOT_SUFFIX") == NULL)
     g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  else
+    {
+      /* screenshots in the caller's language, from the build's catalogs */
+      g_autofree char *localedir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po",
+                                                     NULL);
+
+      setlocale (LC_ALL, "");
+      bindtextdomain ("aqueduct", localedir);
+      bind_textdomain_codeset ("aqueduct", "UTF-8");
+      textdomain ("aqueduct");
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();

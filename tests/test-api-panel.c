@@ -8,6 +8,8 @@
 #include "aq-test-ui.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "aq-api-panel.h"
@@ -65,6 +67,8 @@ shoot (const char *name)
 
   if (dir == NULL)
     return;
+  /* twice: a page switched just now redraws its switcher on the next frame */
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   path = shot_path (dir, name);
   aq_screenshot_save_png (GTK_WIDGET (window), path, &error);
@@ -159,7 +163,7 @@ test_wizard (void)
   g_autoptr(JsonObject) shown = NULL;
   int status = -1;
 
-  gtk_window_set_default_size (GTK_WINDOW (wizard), 1000, 900);
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 1180, 860);
   gtk_window_present (GTK_WINDOW (wizard));
   aq_test_wait_for (wizard_idle, wizard, 30, "the wizard asking who may publish");
   g_assert_true (aq_api_wizard_get_can_publish (wizard));
@@ -358,14 +362,26 @@ test_watch (void)
   aq_api_panel_set_watch (panel, FALSE, 0);
   aq_test_wait_for (watched, NULL, 30, "the monitor over all APIs");
   w = aq_api_panel_get_watch (panel);
+  /* the hour up to the pinned 10:30: the minutes 09:31 to 10:30 */
   g_assert_cmpint (json_object_get_int_member (w, "calls"), ==, aq_test_query_int64 (db,
-    "SELECT sum(calls) FROM meta.api_call_minute"));
-  g_assert_cmpint (json_object_get_int_member (w, "calls"), ==, 40);
-  g_assert_cmpint (json_object_get_int_member (w, "errors"), ==, 4);
+    "SELECT sum(calls) FROM meta.api_call_minute"
+    " WHERE minute >= '2026-11-20 09:31:00+00' AND minute < '2026-11-20 10:31:00+00'"));
+  g_assert_cmpint (json_object_get_int_member (w, "errors"), ==, aq_test_query_int64 (db,
+    "SELECT sum(errors) FROM meta.api_call_minute"
+    " WHERE minute >= '2026-11-20 09:31:00+00' AND minute < '2026-11-20 10:31:00+00'"));
+  g_assert_cmpint (json_object_get_int_member (w, "errors"), ==, 4 + 4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (w, "series")), ==,
+                    aq_test_query_int64 (db, "SELECT count(DISTINCT minute)"
+                                         " FROM meta.api_call_minute"
+                                         " WHERE minute >= '2026-11-20 09:31:00+00'"));
   callers = json_object_get_array_member (w, "top_callers");
-  g_assert_cmpuint (json_array_get_length (callers), ==, 1);
+  g_assert_cmpuint (json_array_get_length (callers), ==, 2);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (callers, 0),
+                                                  "app"), ==, "crm");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (callers, 1),
                                                   "app"), ==, "wechat");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (callers, 1),
+                                               "calls"), ==, 40);
   g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_label, "wechat"));
   shoot ("api-monitor.png");
 
@@ -405,6 +421,7 @@ main (int   argc,
   g_autoptr(AqConnectionMonitor) monitor = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(AqApiApp) app = NULL;
+  g_autoptr(AqApiApp) crm = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (
     (GDestroyNotify) aq_api_call_record_free);
   int ret;
@@ -413,6 +430,17 @@ main (int   argc,
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
   if (g_getenv ("AQ_SCREENSHOT_SUFFIX") == NULL)
     g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  else
+    {
+      /* screenshots in the caller's language, from the build's catalogs */
+      g_autofree char *localedir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po",
+                                                     NULL);
+
+      setlocale (LC_ALL, "");
+      bindtextdomain ("aqueduct", localedir);
+      bind_textdomain_codeset ("aqueduct", "UTF-8");
+      textdomain ("aqueduct");
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();
@@ -438,6 +466,22 @@ main (int   argc,
       r->latency_us = 1000 + i * 100;
       g_ptr_array_add (batch, r);
     }
+  /* and a CRM calling bills through the last hour, for the charts: 1 to 7 calls a minute */
+  crm = aq_api_app_add (db, "crm", "", &error);
+  g_assert_no_error (error);
+  for (guint m = 1; m < 60; m++)
+    for (guint k = 0; k <= m % 7; k++)
+      {
+        AqApiCallRecord *r = g_new0 (AqApiCallRecord, 1);
+
+        r->at = aq_clock_now_unix_usec () - m * 60 * G_USEC_PER_SEC - k * G_USEC_PER_SEC;
+        r->app_key = g_strdup (crm->app_key);
+        r->api = g_strdup ("bill_details");
+        r->http = m % 13 == 0 && k == 0 ? 500 : 200;
+        r->code = m % 13 == 0 && k == 0 ? AQ_API_WAREHOUSE : 0;
+        r->latency_us = 2000 + (m * 37 % 50) * 1000 + k * 3000;
+        g_ptr_array_add (batch, r);
+      }
   aq_api_log_write (db, batch, &error);
   g_assert_no_error (error);
 

@@ -254,7 +254,7 @@ show_top (GtkGrid    *grid,
 
   aq_api_panel_clear (GTK_WIDGET (grid));
   aq_api_panel_grid_cell (grid, 0, 0, heading, FALSE, "heading");
-  aq_api_panel_grid_cell (grid, 1, 0, _("Calls"), TRUE, "heading");
+  aq_api_panel_grid_cell (grid, 1, 0, C_("api calls", "Calls"), TRUE, "heading");
   aq_api_panel_grid_cell (grid, 2, 0, _("Errors"), TRUE, "heading");
   if (array == NULL || json_array_get_length (array) == 0)
     {

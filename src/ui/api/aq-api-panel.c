@@ -208,7 +208,8 @@ show_monitor (AqApiPanel *self,
 
   aq_api_panel_clear (GTK_WIDGET (self->monitor_grid));
   for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
-    grid_cell (self->monitor_grid, c, 0, _(heads[c]), c >= 2, "heading");
+    grid_cell (self->monitor_grid, c, 0, c == 2 ? C_("api calls", "Calls") : _(heads[c]),
+               c >= 2, "heading");
   if (json_array_get_length (array) == 0)
     {
       grid_cell (self->monitor_grid, 0, 1, _("No calls in the last 24 hours"), FALSE,

@@ -180,8 +180,12 @@ cell (const char *text,
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  /* values are cut, headings never */
+  if (css_class == NULL)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+    }
   if (css_class)
     gtk_widget_add_css_class (label, css_class);
   return label;
@@ -265,7 +269,7 @@ small_entry (const char *text,
 
   gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 12);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 8);
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_widget_set_name (entry, name);
   return GTK_ENTRY (entry);
@@ -280,6 +284,13 @@ detect_params (AqApiWizard *self)
                           N_("Allowed values"), N_("Sample value") };
 
   g_clear_handle_id (&self->detect_id, g_source_remove);
+  {
+    GtkTextIter start, end;
+
+    /* the idle highlighter can lag behind a busy main loop; a template is short */
+    gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->sql_buffer), &start, &end);
+    gtk_source_buffer_ensure_highlight (self->sql_buffer, &start, &end);
+  }
   save_states (self);
   g_ptr_array_set_size (self->params, 0);
   clear_grid (self->params_grid);
@@ -748,6 +759,10 @@ aq_api_wizard_init (AqApiWizard *self)
   manager = gtk_source_language_manager_get_default ();
   self->sql_buffer = gtk_source_buffer_new_with_language (
     gtk_source_language_manager_get_language (manager, "sql"));
+  gtk_source_buffer_set_style_scheme (self->sql_buffer,
+    gtk_source_style_scheme_manager_get_scheme (
+      gtk_source_style_scheme_manager_get_default (), "Adwaita"));
+  gtk_source_buffer_set_highlight_syntax (self->sql_buffer, TRUE);
   view = gtk_source_view_new_with_buffer (self->sql_buffer);
   gtk_widget_set_name (view, "api-wizard-sql");
   gtk_source_view_set_tab_width (GTK_SOURCE_VIEW (view), 2);

@@ -1,7 +1,8 @@
-/* aq-tile-draw.c — one dashboard tile drawn with cairo
+/* aq-tile-draw.c — one dashboard tile drawn with cairo and pango
  *
  * One function draws a tile for the cockpit panel, the kiosk's 1920×1080 canvas and a PNG or
- * PDF, so they cannot disagree. The control-room style is calm: grey, large numerals, colour
+ * PDF delivery, so they cannot disagree. Core, without GTK: the daemon draws deliveries
+ * headless. The control-room style is calm: grey, large numerals, colour
  * only for a value past its thresholds and for the staleness badge. A stale tile keeps its
  * last good figures and says how old they are.
  */
@@ -9,14 +10,12 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <gtk/gtk.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
-#include <pango/pangocairo.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "aq-chart.h"
-#include "aq-report-table.h"
 #include "aq-tile-draw.h"
 #include "aq-tile-paint.h"
 
@@ -26,9 +25,9 @@ typedef struct
   double title_px, value_px_max, small_px;
 } Palette;
 
-static const double warning_rgb[3] = { 0.90, 0.62, 0.10 };
-static const double alarm_rgb[3] = { 0.88, 0.24, 0.22 };
-static const double ok_rgb[3] = { 0.30, 0.70, 0.45 };
+#define warning_rgb aq_tile_paint_warning_rgb
+#define alarm_rgb aq_tile_paint_alarm_rgb
+#define ok_rgb aq_tile_paint_ok_rgb
 
 static void
 get_palette (AqTileStyle  style,
@@ -49,58 +48,10 @@ set_rgb (cairo_t      *cr,
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
 }
 
-/* Draws @text at (x, y) (its top-left), at most @max_width wide, ellipsized; returns its
- * height. @align 0 left, 1 right. */
-static double
-text (cairo_t    *cr,
-      const char *str,
-      double      px,
-      gboolean    bold,
-      double      x,
-      double      y,
-      double      max_width,
-      int         align)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  int w, h;
-
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, str ? str : "", -1);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, MAX (1, max_width) * PANGO_SCALE);
-  pango_layout_set_single_paragraph_mode (layout, TRUE);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, align == 1 ? x + max_width - w : x, y);
-  pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return h;
-}
-
-static double
-text_width (cairo_t    *cr,
-            const char *str,
-            double      px,
-            gboolean    bold)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  int w, h;
-
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, str, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return w;
-}
+/* the shared text helpers of aq-tile-paint.c */
+#define text(cr, str, px, bold, x, y, max_width, align) \
+  aq_tile_paint_text ((cr), (str), (px), (bold), (x), (y), (max_width), (align))
+#define text_width(cr, str, px, bold) aq_tile_paint_text_width ((cr), (str), (px), (bold))
 
 static void
 rounded (cairo_t *cr,
@@ -343,10 +294,10 @@ draw_table (cairo_t          *cr,
       for (guint c = 0; c < n_cols; c++)
         {
           const char *color = aq_report_result_get_cell_color (result, r, c);
-          GdkRGBA rgba;
+          unsigned int red, green, blue;
 
-          if (color && gdk_rgba_parse (&rgba, color))
-            cairo_set_source_rgb (cr, rgba.red, rgba.green, rgba.blue);
+          if (color && sscanf (color, "#%02x%02x%02x", &red, &green, &blue) == 3)
+            cairo_set_source_rgb (cr, red / 255.0, green / 255.0, blue / 255.0);
           else
             set_rgb (cr, p->ink);
           text (cr, aq_report_result_get_cell_text (result, r, c), px, FALSE,
@@ -366,7 +317,7 @@ draw_chart (cairo_t          *cr,
             double            w,
             double            h)
 {
-  g_autoptr(AqChartData) chart = aq_report_table_chart (s->data->result, 0);
+  g_autoptr(AqChartData) chart = aq_chart_data_from_result (s->data->result, 0);
   const char *kind = s->tile->chart ? s->tile->chart : "bar";
   AqChartKind k = g_str_equal (kind, "line") ? AQ_CHART_LINE
                   : g_str_equal (kind, "pie") ? AQ_CHART_PIE

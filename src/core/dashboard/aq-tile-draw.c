@@ -176,18 +176,32 @@ draw_kpi (cairo_t          *cr,
   double unit_px = p->small_px * 1.2;
   double vw, uw = 0, line_y;
   gboolean show_unit = data->unit && *data->unit && !data->percent;
+  gboolean split = FALSE;
+  int n_lines = s->tile->has_target ? 1 : 0;
 
   if (data->status == AQ_TILE_STATUS_WARNING)
     value_rgb = warning_rgb;
   else if (data->status == AQ_TILE_STATUS_ALARM)
     value_rgb = alarm_rgb;
 
+  /* the lines under the value must fit below it: the value gives way */
+  if (data->period)
+    {
+      /* Translators: the changes of a KPI against the month before and the same month a
+       * year before */
+      changes = g_strdup_printf (_("MoM %s   YoY %s"), mom, yoy);
+      split = text_width (cr, changes, change_px, FALSE) > w;
+      n_lines += split ? 2 : 1;
+    }
+  /* (a CJK line is about 1.5 × its size high) */
+  value_px = MAX (MIN (value_px, (h - n_lines * change_px * 1.5 - 4) / 1.25), p->small_px);
+
   /* the value and its unit side by side: the value shrinks (down to half) rather than the
    * unit being cut; the unit goes when even that is too wide */
   vw = text_width (cr, value, value_px, TRUE);
   if (show_unit)
     {
-      uw = text_width (cr, data->unit, unit_px, FALSE);
+      uw = text_width (cr, data->unit, unit_px, FALSE) + 2;
       if (vw + 6 + uw > w && vw > 0)
         {
           double fit = value_px * (w - 6 - uw) / vw;
@@ -205,16 +219,13 @@ draw_kpi (cairo_t          *cr,
     {
       set_rgb (cr, p->muted);
       text (cr, data->unit, unit_px, FALSE, x + vw + 6,
-            y + value_px * 1.15 - p->small_px * 1.6, w - vw - 6, 0);
+            y + value_px * 1.15 - p->small_px * 1.6, MAX (uw, w - vw - 6), 0);
     }
   line_y = y + value_px * 1.25;
   if (data->period)
     {
-      /* Translators: the changes of a KPI against the month before and the same month a
-       * year before */
-      changes = g_strdup_printf (_("MoM %s   YoY %s"), mom, yoy);
       set_rgb (cr, p->muted);
-      if (text_width (cr, changes, change_px, FALSE) <= w)
+      if (!split)
         line_y += text (cr, changes, change_px, FALSE, x, line_y, w, 0) + 2;
       else
         {
@@ -354,6 +365,8 @@ aq_tile_draw (cairo_t               *cr,
   guint drawn = 0;
   Palette p;
   double pad, y, title_h;
+  double strip_left = 0, strip_right = 0;
+  gboolean strip;
   const char *title;
 
   g_return_val_if_fail (s != NULL && s->tile != NULL, 0);
@@ -371,9 +384,20 @@ aq_tile_draw (cairo_t               *cr,
   title = s->tile->title ? s->tile->title : s->data ? s->data->title : NULL;
   if (title == NULL)
     title = s->tile->indicator ? s->tile->indicator : s->tile->report;
+  /* a ticker one row high is one strip: its title on the left, the time on the right, the
+   * alarms between them at a readable size */
+  strip = s->tile->kind == AQ_TILE_ALARMS && height < p.title_px * 6.5;
   set_rgb (cr, p.muted);
-  title_h = text (cr, title, p.title_px, FALSE, pad, pad,
-                  width - 2 * pad - (s->stale && s->data ? p.small_px * 5 : 0), 0);
+  if (strip)
+    {
+      strip_left = MIN (text_width (cr, title, p.title_px, FALSE), width / 4);
+      text (cr, title, p.title_px, FALSE, pad, (height - p.title_px * 1.3) / 2, strip_left, 0);
+      strip_left += 2 * pad;
+      title_h = 0;
+    }
+  else
+    title_h = text (cr, title, p.title_px, FALSE, pad, pad,
+                    width - 2 * pad - (s->stale && s->data ? p.small_px * 5 : 0), 0);
 
   /* the badge: these figures are old, or the warehouse cannot be reached */
   if (s->stale && s->data)
@@ -408,8 +432,15 @@ aq_tile_draw (cairo_t               *cr,
                                   : g_strdup (hm);
         }
       set_rgb (cr, s->stale ? warning_rgb : p.muted);
-      text (cr, as_of, p.small_px, FALSE, pad, height - pad - p.small_px * 1.3,
-            width - 2 * pad, 1);
+      if (strip)
+        {
+          strip_right = text_width (cr, as_of, p.small_px, FALSE) + 2 * pad;
+          text (cr, as_of, p.small_px, FALSE, pad, (height - p.small_px * 1.3) / 2,
+                width - 2 * pad - (s->stale ? p.small_px * 5 : 0), 1);
+        }
+      else
+        text (cr, as_of, p.small_px, FALSE, pad, height - pad - p.small_px * 1.3,
+              width - 2 * pad, 1);
     }
 
   y = pad + title_h + 8;
@@ -422,6 +453,11 @@ aq_tile_draw (cairo_t               *cr,
     {
       double body_h = height - y - pad - p.small_px * 1.8;
 
+      if (strip)
+        {
+          y = 0;
+          body_h = height;
+        }
       cairo_rectangle (cr, 0, y, width, body_h);
       cairo_clip (cr);
       switch (s->data->kind)
@@ -450,6 +486,11 @@ aq_tile_draw (cairo_t               *cr,
             if (s->data->kind == AQ_TILE_MAP)
               aq_tile_paint_map (cr, s->tile, s->data, &colors, pad, y, width - 2 * pad,
                                  body_h);
+            else if (strip)
+              drawn = aq_tile_paint_ticker (cr, s->data, &colors, s->ticker_first,
+                                            strip_left, pad, width - strip_left - strip_right
+                                                             - (s->stale ? p.small_px * 5 : 0),
+                                            height - 2 * pad);
             else
               drawn = aq_tile_paint_ticker (cr, s->data, &colors, s->ticker_first, pad, y,
                                             width - 2 * pad, body_h);

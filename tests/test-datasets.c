@@ -358,7 +358,7 @@ test_naming_lint (void)
       g_assert_nonnull (v->exception);
       excepted++;
     }
-  g_assert_cmpuint (excepted, ==, 18);
+  g_assert_cmpuint (excepted, ==, 19);
 
   /* a table made to break each rule */
   g_assert_true (aq_db_begin (db, &error));

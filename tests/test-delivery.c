@@ -1,6 +1,7 @@
 /* test-delivery.c — a scheduled delivery through the real aqueductctl: the job writes its
  * file (rows as the report has them), skips when the report is empty, and both runs are
  * recorded in meta.job_run; bad targets are refused when the job is added. */
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -108,6 +109,103 @@ test_delivery_writes_and_skips (void)
   g_rmdir (folder);
 }
 
+/* The last run's log of job @name. */
+static char *
+last_log (const char *name)
+{
+  return aq_test_text1 (db, "SELECT r.status || ' ' || r.log_excerpt FROM meta.job_run r"
+                            " JOIN meta.job j USING (job_id) WHERE j.name = $1"
+                            " ORDER BY run_id DESC LIMIT 1", name);
+}
+
+static guint
+count_pdf_pages (const char *contents,
+                 gsize       length)
+{
+  guint n = 0;
+
+  /* every page object says "/Type /Page" (the page tree says "/Type /Pages"); the file has
+   * binary streams, so no string function that stops at a NUL */
+  for (gsize i = 0; i + 12 <= length; i++)
+    if (memcmp (contents + i, "/Type /Page", 11) == 0)
+      n += contents[i + 11] != 's';
+  return n;
+}
+
+/* A dashboard drawn headless by the daemon's job runner (here aqueductctl job run, with no
+ * display): the PNG has the size asked for and more than the background in it; a PDF of two
+ * cockpits has two pages. */
+static void
+test_delivery_dashboard (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("aq-delivery-XXXXXX", NULL);
+  g_autofree char *png_target = NULL;
+  g_autofree char *pdf_target = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *contents = NULL;
+  const char *path;
+  cairo_surface_t *png;
+  gsize length = 0;
+  int status = -1;
+
+  png_target = g_strdup_printf ("{\"dashboard\": \"operations_screen\", \"format\": \"png\","
+                                " \"folder\": \"%s\", \"width\": 960, \"height\": 540}", folder);
+  out = ctl (&status, &err, "job", "add", "screen-png", "--kind", "delivery", "--target",
+             png_target, "--schedule", "*/15 * * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "screen-png", NULL);
+  g_assert_cmpint (status, ==, 0);
+  log = last_log ("screen-png");
+  if (!g_str_has_prefix (log, "succeeded delivered 1 dashboard (10 tiles) to "))
+    g_error ("unexpected log: %s", log);
+  path = strstr (log, " to ") + 4;
+  g_assert_true (g_str_has_prefix (path, folder));
+  g_assert_true (g_str_has_suffix (path, ".png"));
+  png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (png), ==, 960);
+  g_assert_cmpint (cairo_image_surface_get_height (png), ==, 540);
+  {
+    const guchar *px = cairo_image_surface_get_data (png);
+    int stride = cairo_image_surface_get_stride (png);
+    guint32 corner = *(const guint32 *) px & 0xffffff;
+    guint differ = 0;
+
+    for (int y = 0; y < 540; y++)
+      for (int x = 0; x < 960; x++)
+        differ += (*(const guint32 *) (px + y * stride + 4 * x) & 0xffffff) != corner;
+    /* the tiles' cards and their figures cover most of the page */
+    g_assert_cmpuint (differ, >, 960 * 540 / 2);
+  }
+  cairo_surface_destroy (png);
+  g_unlink (path);
+
+  pdf_target = g_strdup_printf ("{\"dashboards\": [\"marketing_cockpit\", \"service_cockpit\"],"
+                                " \"format\": \"pdf\", \"folder\": \"%s\"}", folder);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "add", "cockpits-pdf", "--kind", "delivery", "--target",
+             pdf_target, "--schedule", "0 7 * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "cockpits-pdf", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&log, g_free);
+  log = last_log ("cockpits-pdf");
+  if (!g_str_has_prefix (log, "succeeded delivered 2 dashboards"))
+    g_error ("unexpected log: %s", log);
+  path = strstr (log, " to ") + 4;
+  g_assert_true (g_str_has_suffix (path, ".pdf"));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_cmpuint (count_pdf_pages (contents, length), ==, 2);
+  g_unlink (path);
+  g_assert_cmpuint (count_files (folder), ==, 0);
+  g_rmdir (folder);
+}
+
 static void
 test_delivery_invalid (void)
 {
@@ -116,6 +214,9 @@ test_delivery_invalid (void)
     "{\"format\": \"csv\", \"folder\": \"/tmp\"}",
     "{\"report\": \"r\", \"format\": \"pdf\", \"folder\": \"/tmp\"}",
     "{\"report\": \"r\", \"folder\": \"relative/dir\"}",
+    "{\"dashboard\": \"operations_screen\", \"format\": \"xlsx\", \"folder\": \"/tmp\"}",
+    "{\"dashboards\": [\"a\", \"b\"], \"format\": \"png\", \"folder\": \"/tmp\"}",
+    "{\"dashboard\": \"a\", \"folder\": \"/tmp\", \"width\": 100000}",
     NULL
   };
 
@@ -145,6 +246,7 @@ main (int   argc,
 
   g_test_add_func ("/delivery/writes-and-skips", test_delivery_writes_and_skips);
   g_test_add_func ("/delivery/invalid", test_delivery_invalid);
+  g_test_add_func ("/delivery/dashboard", test_delivery_dashboard);
   ret = g_test_run ();
 
   g_clear_object (&db);

@@ -1,4 +1,5 @@
 /* aq-delivery.c — scheduled deliveries: a report written to a folder, as a scheduler job kind
+ * (a target naming a dashboard goes to aq-dashboard-delivery.c: a PNG or PDF)
  *
  * The scheduler knows kinds only through its registry (aq-job-kind.h): this file adds
  * "delivery" without touching it. The run records itself the scheduler's way (meta.job_run:
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "aq-clock.h"
+#include "aq-dashboard-delivery.h"
 #include "aq-delivery.h"
 #include "aq-error.h"
 #include "aq-job-kind.h"
@@ -111,8 +113,11 @@ gboolean
 aq_delivery_validate (const char  *target,
                       GError     **error)
 {
-  g_autoptr(Delivery) d = parse (target, error);
+  g_autoptr(Delivery) d = NULL;
 
+  if (aq_dashboard_delivery_wanted (target))
+    return aq_dashboard_delivery_validate (target, error);
+  d = parse (target, error);
   return d != NULL;
 }
 
@@ -122,7 +127,7 @@ aq_delivery_run (const char    *target,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(Delivery) d = parse (target, error);
+  g_autoptr(Delivery) d = NULL;
   g_autoptr(AqDb) db = NULL;
   g_autoptr(AqCatalog) catalog = NULL;
   g_autoptr(AqReportSpec) spec = NULL;
@@ -134,6 +139,9 @@ aq_delivery_run (const char    *target,
   guint64 n_rows = 0;
   gboolean ok;
 
+  if (aq_dashboard_delivery_wanted (target))
+    return aq_dashboard_delivery_run (target, conninfo, cancellable, error);
+  d = parse (target, error);
   if (d == NULL)
     return NULL;
   db = aq_db_connect (conninfo, error);

@@ -313,6 +313,8 @@ aq_tile_paint_ticker (cairo_t                 *cr,
       /* one strip: items side by side; the last one that does not fit is not drawn */
       double cx = x;
 
+      y += MAX (0, (h - px * 1.3) / 2);
+
       for (guint k = 0; k < n; k++)
         {
           const AqTileAlarm *alarm = data->alarms->pdata[(first + k) % n];

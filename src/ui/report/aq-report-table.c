@@ -19,8 +19,6 @@
 #include "aq-report-grid-row.h"
 #include "aq-report-list.h"
 
-#define CHART_MAX_CATEGORIES 60
-#define CHART_MAX_SERIES 8
 
 static char *
 row_dim_text (AqReportResult *result,
@@ -184,61 +182,8 @@ AqChartData *
 aq_report_table_chart (AqReportResult *result,
                        guint           value_index)
 {
-  guint n_dims = aq_report_result_get_n_row_dims (result);
-  guint n_cols = aq_report_result_get_n_columns (result);
-  guint n_rows = aq_report_result_get_n_rows (result);
-  guint n_levels = aq_report_result_get_n_header_levels (result);
-  AqChartData *data = aq_chart_data_new (aq_report_result_get_title (result));
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint n_series = 0;
-
-  /* detail rows only: subtotals would double the bars */
-  for (guint r = 0; r < n_rows && rows->len < CHART_MAX_CATEGORIES; r++)
-    {
-      g_autoptr(GString) label = g_string_new (NULL);
-
-      if (n_dims > 0 && aq_report_result_get_row_kind (result, r) != AQ_REPORT_ROW_DETAIL)
-        continue;
-      for (guint d = 0; d < n_dims; d++)
-        {
-          const char *text = aq_report_result_get_row_label (result, r, d);
-
-          if (label->len > 0)
-            g_string_append (label, " / ");
-          g_string_append (label, text ? text : "");
-        }
-      aq_chart_data_add_category (data, label->len > 0 ? label->str
-                                                       : C_("report designer", "Total"));
-      g_array_append_val (rows, r);
-    }
-  for (guint c = 0; c < n_cols && n_series < CHART_MAX_SERIES; c++)
-    {
-      g_autofree double *values = NULL;
-      g_autoptr(GString) name = g_string_new (NULL);
-
-      /* one indicator, its column members as the series: bars of different units on one axis
-       * mean nothing */
-      if (aq_report_result_get_column_kind (result, c) != AQ_REPORT_COLUMN_DETAIL
-          || aq_report_result_get_column_value_index (result, c) != value_index)
-        continue;
-      values = g_new (double, MAX (rows->len, 1));
-      for (guint i = 0; i < rows->len; i++)
-        if (!aq_report_result_get_cell (result, g_array_index (rows, guint, i), c, &values[i]))
-          values[i] = NAN;
-      for (guint l = 0; l < n_levels; l++)
-        {
-          const char *text = aq_report_result_get_column_header (result, c, l);
-
-          if (text == NULL)
-            continue;
-          if (name->len > 0)
-            g_string_append (name, " · ");
-          g_string_append (name, text);
-        }
-      aq_chart_data_add_series (data, name->str, values);
-      n_series++;
-    }
-  return data;
+  /* the chart's own reading of a result (core, so a headless delivery draws the same) */
+  return aq_chart_data_from_result (result, value_index);
 }
 
 GPtrArray *

@@ -1,7 +1,8 @@
-/* aq-tile-draw.c — one dashboard tile drawn with cairo
+/* aq-tile-draw.c — one dashboard tile drawn with cairo and pango
  *
  * One function draws a tile for the cockpit panel, the kiosk's 1920×1080 canvas and a PNG or
- * PDF, so they cannot disagree. The control-room style is calm: grey, large numerals, colour
+ * PDF delivery, so they cannot disagree. Core, without GTK: the daemon draws deliveries
+ * headless. The control-room style is calm: grey, large numerals, colour
  * only for a value past its thresholds and for the staleness badge. A stale tile keeps its
  * last good figures and says how old they are.
  */
@@ -9,14 +10,12 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <gtk/gtk.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
-#include <pango/pangocairo.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "aq-chart.h"
-#include "aq-report-table.h"
 #include "aq-tile-draw.h"
 #include "aq-tile-paint.h"
 
@@ -26,9 +25,9 @@ typedef struct
   double title_px, value_px_max, small_px;
 } Palette;
 
-static const double warning_rgb[3] = { 0.90, 0.62, 0.10 };
-static const double alarm_rgb[3] = { 0.88, 0.24, 0.22 };
-static const double ok_rgb[3] = { 0.30, 0.70, 0.45 };
+#define warning_rgb aq_tile_paint_warning_rgb
+#define alarm_rgb aq_tile_paint_alarm_rgb
+#define ok_rgb aq_tile_paint_ok_rgb
 
 static void
 get_palette (AqTileStyle  style,
@@ -49,58 +48,10 @@ set_rgb (cairo_t      *cr,
   cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
 }
 
-/* Draws @text at (x, y) (its top-left), at most @max_width wide, ellipsized; returns its
- * height. @align 0 left, 1 right. */
-static double
-text (cairo_t    *cr,
-      const char *str,
-      double      px,
-      gboolean    bold,
-      double      x,
-      double      y,
-      double      max_width,
-      int         align)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  int w, h;
-
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, str ? str : "", -1);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, MAX (1, max_width) * PANGO_SCALE);
-  pango_layout_set_single_paragraph_mode (layout, TRUE);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, align == 1 ? x + max_width - w : x, y);
-  pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return h;
-}
-
-static double
-text_width (cairo_t    *cr,
-            const char *str,
-            double      px,
-            gboolean    bold)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  int w, h;
-
-  pango_font_description_set_family (font, "Sans");
-  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, str, -1);
-  pango_layout_get_pixel_size (layout, &w, &h);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  return w;
-}
+/* the shared text helpers of aq-tile-paint.c */
+#define text(cr, str, px, bold, x, y, max_width, align) \
+  aq_tile_paint_text ((cr), (str), (px), (bold), (x), (y), (max_width), (align))
+#define text_width(cr, str, px, bold) aq_tile_paint_text_width ((cr), (str), (px), (bold))
 
 static void
 rounded (cairo_t *cr,
@@ -225,18 +176,32 @@ draw_kpi (cairo_t          *cr,
   double unit_px = p->small_px * 1.2;
   double vw, uw = 0, line_y;
   gboolean show_unit = data->unit && *data->unit && !data->percent;
+  gboolean split = FALSE;
+  int n_lines = s->tile->has_target ? 1 : 0;
 
   if (data->status == AQ_TILE_STATUS_WARNING)
     value_rgb = warning_rgb;
   else if (data->status == AQ_TILE_STATUS_ALARM)
     value_rgb = alarm_rgb;
 
+  /* the lines under the value must fit below it: the value gives way */
+  if (data->period)
+    {
+      /* Translators: the changes of a KPI against the month before and the same month a
+       * year before */
+      changes = g_strdup_printf (_("MoM %s   YoY %s"), mom, yoy);
+      split = text_width (cr, changes, change_px, FALSE) > w;
+      n_lines += split ? 2 : 1;
+    }
+  /* (a CJK line is about 1.5 × its size high) */
+  value_px = MAX (MIN (value_px, (h - n_lines * change_px * 1.5 - 4) / 1.25), p->small_px);
+
   /* the value and its unit side by side: the value shrinks (down to half) rather than the
    * unit being cut; the unit goes when even that is too wide */
   vw = text_width (cr, value, value_px, TRUE);
   if (show_unit)
     {
-      uw = text_width (cr, data->unit, unit_px, FALSE);
+      uw = text_width (cr, data->unit, unit_px, FALSE) + 2;
       if (vw + 6 + uw > w && vw > 0)
         {
           double fit = value_px * (w - 6 - uw) / vw;
@@ -254,16 +219,13 @@ draw_kpi (cairo_t          *cr,
     {
       set_rgb (cr, p->muted);
       text (cr, data->unit, unit_px, FALSE, x + vw + 6,
-            y + value_px * 1.15 - p->small_px * 1.6, w - vw - 6, 0);
+            y + value_px * 1.15 - p->small_px * 1.6, MAX (uw, w - vw - 6), 0);
     }
   line_y = y + value_px * 1.25;
   if (data->period)
     {
-      /* Translators: the changes of a KPI against the month before and the same month a
-       * year before */
-      changes = g_strdup_printf (_("MoM %s   YoY %s"), mom, yoy);
       set_rgb (cr, p->muted);
-      if (text_width (cr, changes, change_px, FALSE) <= w)
+      if (!split)
         line_y += text (cr, changes, change_px, FALSE, x, line_y, w, 0) + 2;
       else
         {
@@ -343,10 +305,10 @@ draw_table (cairo_t          *cr,
       for (guint c = 0; c < n_cols; c++)
         {
           const char *color = aq_report_result_get_cell_color (result, r, c);
-          GdkRGBA rgba;
+          unsigned int red, green, blue;
 
-          if (color && gdk_rgba_parse (&rgba, color))
-            cairo_set_source_rgb (cr, rgba.red, rgba.green, rgba.blue);
+          if (color && sscanf (color, "#%02x%02x%02x", &red, &green, &blue) == 3)
+            cairo_set_source_rgb (cr, red / 255.0, green / 255.0, blue / 255.0);
           else
             set_rgb (cr, p->ink);
           text (cr, aq_report_result_get_cell_text (result, r, c), px, FALSE,
@@ -366,7 +328,7 @@ draw_chart (cairo_t          *cr,
             double            w,
             double            h)
 {
-  g_autoptr(AqChartData) chart = aq_report_table_chart (s->data->result, 0);
+  g_autoptr(AqChartData) chart = aq_chart_data_from_result (s->data->result, 0);
   const char *kind = s->tile->chart ? s->tile->chart : "bar";
   AqChartKind k = g_str_equal (kind, "line") ? AQ_CHART_LINE
                   : g_str_equal (kind, "pie") ? AQ_CHART_PIE
@@ -403,6 +365,8 @@ aq_tile_draw (cairo_t               *cr,
   guint drawn = 0;
   Palette p;
   double pad, y, title_h;
+  double strip_left = 0, strip_right = 0;
+  gboolean strip;
   const char *title;
 
   g_return_val_if_fail (s != NULL && s->tile != NULL, 0);
@@ -420,9 +384,20 @@ aq_tile_draw (cairo_t               *cr,
   title = s->tile->title ? s->tile->title : s->data ? s->data->title : NULL;
   if (title == NULL)
     title = s->tile->indicator ? s->tile->indicator : s->tile->report;
+  /* a ticker one row high is one strip: its title on the left, the time on the right, the
+   * alarms between them at a readable size */
+  strip = s->tile->kind == AQ_TILE_ALARMS && height < p.title_px * 6.5;
   set_rgb (cr, p.muted);
-  title_h = text (cr, title, p.title_px, FALSE, pad, pad,
-                  width - 2 * pad - (s->stale && s->data ? p.small_px * 5 : 0), 0);
+  if (strip)
+    {
+      strip_left = MIN (text_width (cr, title, p.title_px, FALSE), width / 4);
+      text (cr, title, p.title_px, FALSE, pad, (height - p.title_px * 1.3) / 2, strip_left, 0);
+      strip_left += 2 * pad;
+      title_h = 0;
+    }
+  else
+    title_h = text (cr, title, p.title_px, FALSE, pad, pad,
+                    width - 2 * pad - (s->stale && s->data ? p.small_px * 5 : 0), 0);
 
   /* the badge: these figures are old, or the warehouse cannot be reached */
   if (s->stale && s->data)
@@ -457,8 +432,15 @@ aq_tile_draw (cairo_t               *cr,
                                   : g_strdup (hm);
         }
       set_rgb (cr, s->stale ? warning_rgb : p.muted);
-      text (cr, as_of, p.small_px, FALSE, pad, height - pad - p.small_px * 1.3,
-            width - 2 * pad, 1);
+      if (strip)
+        {
+          strip_right = text_width (cr, as_of, p.small_px, FALSE) + 2 * pad;
+          text (cr, as_of, p.small_px, FALSE, pad, (height - p.small_px * 1.3) / 2,
+                width - 2 * pad - (s->stale ? p.small_px * 5 : 0), 1);
+        }
+      else
+        text (cr, as_of, p.small_px, FALSE, pad, height - pad - p.small_px * 1.3,
+              width - 2 * pad, 1);
     }
 
   y = pad + title_h + 8;
@@ -471,6 +453,11 @@ aq_tile_draw (cairo_t               *cr,
     {
       double body_h = height - y - pad - p.small_px * 1.8;
 
+      if (strip)
+        {
+          y = 0;
+          body_h = height;
+        }
       cairo_rectangle (cr, 0, y, width, body_h);
       cairo_clip (cr);
       switch (s->data->kind)
@@ -499,6 +486,11 @@ aq_tile_draw (cairo_t               *cr,
             if (s->data->kind == AQ_TILE_MAP)
               aq_tile_paint_map (cr, s->tile, s->data, &colors, pad, y, width - 2 * pad,
                                  body_h);
+            else if (strip)
+              drawn = aq_tile_paint_ticker (cr, s->data, &colors, s->ticker_first,
+                                            strip_left, pad, width - strip_left - strip_right
+                                                             - (s->stale ? p.small_px * 5 : 0),
+                                            height - 2 * pad);
             else
               drawn = aq_tile_paint_ticker (cr, s->data, &colors, s->ticker_first, pad, y,
                                             width - 2 * pad, body_h);

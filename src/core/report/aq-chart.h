@@ -5,6 +5,8 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "aq-report-result.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -36,6 +38,12 @@ void         aq_chart_data_add_category (AqChartData *data,
 void         aq_chart_data_add_series (AqChartData   *data,
                                        const char    *name,
                                        const double  *values);
+
+/* A report result as a chart takes it: the detail rows as categories (labels of the row
+ * dimensions joined), the detail columns of value @value_index as the series (one indicator:
+ * bars of different units on one axis mean nothing). At most 60 categories, 8 series. */
+AqChartData *aq_chart_data_from_result (AqReportResult *result,
+                                        guint           value_index);
 
 /* Draws @data into (0, 0, width, height); @ink is the text and axis colour (r, g, b).
  * Returns the number of marks drawn (bars, points, slices): 0 means nothing to show. */

@@ -1,10 +1,14 @@
 /* test-quality-panel.c — the Data Quality panel under Xvfb: its scores against SQL over the
  * stored results, a rule's page showing the planted failing rows, and a rule made through the
  * form, tested on the live warehouse and saved; the panel's commands as actions */
+#include "config.h"
+
 #include "aq-test-util.h"
 #include "aq-test-ui.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "aq-quality-panel.h"
@@ -386,6 +390,17 @@ main (int   argc,
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
   if (g_getenv ("AQ_SCREENSHOT_DIR") == NULL)
     g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  else
+    {
+      /* screenshots in the language of the environment, from the build's translations */
+      g_autofree char *localedir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po",
+                                                     NULL);
+
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();

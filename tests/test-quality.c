@@ -352,6 +352,35 @@ test_standard_set (void)
   g_assert_cmpint (result_of (run, "ods.billing_customer.customer_unique")->failing, >, 0);
   g_assert_cmpint (result_of (run, "ods.billing_customer.mobile_empty_string")->failing, ==,
                    count ("SELECT count(*) FROM src_billing.customer WHERE mobile = ''"));
+  /* the late batch: one reading book's bills of one month, every one of them entered
+   * 18 days after its reading; found as that one batch with its bill count */
+  g_assert_cmpint (count ("SELECT count(*) FROM src_truth.late_load"), ==, 1);
+  g_assert_cmpint (count ("SELECT bills FROM src_truth.late_load"), >, 0);
+  {
+    const AqQualityResult *r = result_of (run, "ods.billing_bill.bill_batch_late");
+    AqQualitySample *s;
+    g_autofree char *key = aq_test_query_string (db, "SELECT period || ' ' || book_no "
+                                                     "FROM src_truth.late_load");
+    g_autofree char *bills = aq_test_query_string (db, "SELECT bills::text "
+                                                       "FROM src_truth.late_load");
+    g_autofree char *period = aq_test_query_string (db, "SELECT period FROM "
+                                                        "src_truth.late_load");
+    g_autofree char *whole = g_strdup_printf ("SELECT count(DISTINCT b.bill_no) FROM "
+                                              "src_billing.bill_%s b JOIN src_billing.account a "
+                                              "USING (acct_no) WHERE a.book_no = (SELECT book_no "
+                                              "FROM src_truth.late_load)", period);
+
+    g_assert_cmpint (r->failing, ==, count ("SELECT count(*) FROM src_truth.late_load"));
+    g_assert_cmpstr (r->dimension, ==, "timeliness");
+    g_assert_cmpuint (r->samples->len, ==, 1);
+    s = g_ptr_array_index (r->samples, 0);
+    g_assert_cmpstr (s->row_key, ==, key);
+    g_assert_cmpstr (s->value, ==, bills);
+    /* the whole batch was late, and nothing else moved: due dates follow the reading */
+    g_assert_cmpint (count (whole), ==, count ("SELECT bills FROM src_truth.late_load"));
+    g_assert_cmpint (count ("SELECT count(*) FROM dw.fact_bill WHERE due_date > "
+                            "read_date + 34"), ==, 0);
+  }
   /* the samples of a planted rule are the planted accounts */
   {
     const AqQualityResult *r = result_of (run, "dw.dim_account.demolished_active");

@@ -383,6 +383,16 @@ CREATE TABLE src_truth.work_order (
   PRIMARY KEY (wo_no, kind)
 );
 
+-- The billing's late batch: one reading book's bills of one month entered days_late days
+-- after their reading (their create_time); bills counts distinct bill numbers.
+CREATE TABLE src_truth.late_load (
+  period     char(6) NOT NULL,
+  book_no    varchar(10) NOT NULL,
+  bills      integer NOT NULL,
+  days_late  integer NOT NULL,
+  PRIMARY KEY (period, book_no)
+);
+
 -- What the simulator was asked for, so a second run can tell whether the demo exists.
 CREATE TABLE src_truth.run (
   seed        bigint NOT NULL,

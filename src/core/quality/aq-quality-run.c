@@ -364,16 +364,18 @@ side_sql (JsonObject *side,
                                  G_REGEX_CASELESS, 0, NULL);
       g_once_init_leave (&once, 1);
     }
-  /* count(DISTINCT x) per group sorts every row of the table; the distinct (group, x) pairs
-   * hashed first, then counted, need no sort */
+  /* count(DISTINCT x) per group sorts every row of the table; the distinct (x, group) pairs
+   * found first, then counted, need no sort: hashed, or — x first — read in order from an
+   * index on (x, …) (ods.billing_bill (bill_no, period): a Unique over an index-only scan
+   * instead of a hash of 2.2 M pairs spilling to disk at 100,000 accounts) */
   if (g_regex_match (distinct_re, measure, 0, &match))
     {
       g_autofree char *column = g_match_info_fetch (match, 1);
       g_autofree char *quoted = aq_db_quote_ident (column);
 
-      return g_strdup_printf ("SELECT %s, count(%s)::numeric AS v FROM (SELECT DISTINCT %s AS "
-                              "%s, %s FROM %s WHERE (%s)) d GROUP BY 1", group_alias, quoted,
-                              group ? group : "0", group_alias, quoted, target,
+      return g_strdup_printf ("SELECT %s, count(%s)::numeric AS v FROM (SELECT DISTINCT %s, %s "
+                              "AS %s FROM %s WHERE (%s)) d GROUP BY 1", group_alias, quoted,
+                              quoted, group ? group : "0", group_alias, target,
                               filter ? filter : "true");
     }
   return g_strdup_printf ("SELECT %s AS %s, (%s)::numeric AS v FROM %s WHERE (%s)%s",

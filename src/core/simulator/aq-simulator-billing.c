@@ -6,6 +6,11 @@
  * are caught up by the next valid read, and a meter change starts the next bill from zero.
  *
  * A month is written as three COPYs: its bill table, its bills' payments and its SMS.
+ *
+ * Loading dirt with exact truth: one reading book's bills of one month (the month before the
+ * last) reach the billing system LATE_LOAD_DAYS after their reading — their create_time says
+ * so (src_truth.late_load: the book, the month, how many bills). Nothing else about those bills
+ * changes (due dates and payments follow the bill's normal creation), so no other figure moves.
  */
 #define G_LOG_DOMAIN "aq-simulator"
 
@@ -15,6 +20,7 @@
 #include <string.h>
 
 #define DUPLICATE_BILL_RATE 0.0002
+#define LATE_LOAD_DAYS 18
 
 typedef struct
 {
@@ -191,7 +197,7 @@ bill_account (AqSim          *sim,
   gboolean in_zero, in_special, flat = a->cust_type != AQ_SIM_RES;
   double f = seasonal (a, cal), c, u_zero, u_status;
   gint32 read_day, prev, curr, qty, consumed, typical, tiers[3];
-  gint64 water, sewage, created;
+  gint64 water, sewage, created, written;
   const char *status;
   AqSimMeter *meter;
   char acct[12];
@@ -380,12 +386,20 @@ bill_account (AqSim          *sim,
   out->amount = water + sewage;
   out->create_time = created;
   out->due_day = aq_sim_seconds_day (created) + 30;
+  /* the late batch: the same bill, entered LATE_LOAD_DAYS later */
+  written = created;
+  if (k == sim->late_month && a->book == sim->late_book
+      && sim->premises[a->premise].district == sim->late_district)
+    {
+      written += (gint64) LATE_LOAD_DAYS * 86400;
+      sim->late_bills++;
+    }
 
   aq_sim_format_acct_no (acct, i);
   write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
                                * 100000000 + i + 1,
                   acct, period, read_day, prev, curr, status, qty, tiers, water, sewage,
-                  out->due_day, created);
+                  out->due_day, written);
   aq_copy_writer_end_row (w);
   if (aq_random_chance (&r, DUPLICATE_BILL_RATE))
     {
@@ -393,7 +407,7 @@ bill_account (AqSim          *sim,
       write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
                                    * 100000000 + i + 1,
                       acct, period, read_day, prev, curr, status, qty, tiers, water, sewage,
-                      out->due_day, created);
+                      out->due_day, written);
       aq_copy_writer_end_row (w);
     }
   sim->zone_billed[(gsize) (sim->premises[a->premise].zone - sim->first_l3) * sim->n_months + k]
@@ -467,6 +481,60 @@ write_payment (AqCopyWriter         *w,
   aq_copy_writer_end_row (w);
 }
 
+/* The late batch: the month before the last, the book of an account drawn from the seed
+ * (the first billed in that month from there on), within that account's district. */
+static void
+plan_late_load (AqSim *sim)
+{
+  guint32 start;
+
+  sim->late_month = -1;
+  sim->late_bills = 0;
+  if (sim->n_months < 3 || sim->n_accounts == 0)
+    return;
+  start = (guint32) (aq_random_mix (sim->seed ^ G_GUINT64_CONSTANT (0x1a7e10ad))
+                     % sim->n_accounts);
+  for (guint32 n = 0; n < sim->n_accounts; n++)
+    {
+      const AqSimAccount *a = &sim->accounts[(start + n) % sim->n_accounts];
+      int k = (int) sim->n_months - 2;
+
+      if (k >= a->bill_from && k <= a->bill_to)
+        {
+          sim->late_month = k;
+          sim->late_book = a->book;
+          sim->late_district = sim->premises[a->premise].district;
+          return;
+        }
+    }
+}
+
+/* src_truth.late_load: the late batch as planted. */
+static gboolean
+write_late_load_truth (AqSim   *sim,
+                       GError **error)
+{
+  g_autoptr(GString) book = g_string_new (aq_sim_district_abbrevs[sim->late_district]);
+  AqCopyWriter *w;
+  char period[8];
+
+  if (!(w = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, "src_truth.late_load (period, book_no, bills, "
+                         "days_late)", error)))
+    return FALSE;
+  if (sim->late_month >= 0)
+    {
+      aq_sim_period_string (sim->first_month + sim->late_month, period);
+      aq_sim_append_padded (book, sim->late_book + 1u, 4);
+      aq_copy_writer_row (w, 4);
+      aq_copy_writer_text (w, period, 6);
+      aq_copy_writer_text (w, book->str, (gssize) book->len);
+      aq_copy_writer_int32 (w, (gint32) sim->late_bills);
+      aq_copy_writer_int32 (w, LATE_LOAD_DAYS);
+      aq_copy_writer_end_row (w);
+    }
+  return aq_sim_copy_end (sim, w, "src_truth.late_load", error);
+}
+
 /**
  * aq_sim_billing_write:
  *
@@ -485,6 +553,7 @@ aq_sim_billing_write (AqSim   *sim,
   sim->zone_billed = g_new0 (gint64, (gsize) (sim->n_zones - sim->first_l3) * sim->n_months);
   for (guint32 i = 0; i < sim->n_accounts; i++)
     state[i].prev1_due = AQ_SIM_NEVER;
+  plan_late_load (sim);
 
   for (guint k = 0; k < sim->n_months; k++)
     {
@@ -531,5 +600,5 @@ aq_sim_billing_write (AqSim   *sim,
           || !aq_sim_copy_end (sim, mw, "src_sms.sms_log", error))
         return FALSE;
     }
-  return TRUE;
+  return write_late_load_truth (sim, error);
 }

@@ -405,6 +405,13 @@ struct _AqSim
   /* filled by the billing: m³ billed per level-3 zone and month */
   gint64          *zone_billed;
 
+  /* the billing's late batch (src_truth.late_load): one reading book's bills of one month
+   * created in the billing system days after their reading (late_month −1: none) */
+  int              late_month;
+  guint16          late_book;
+  guint8           late_district;
+  guint32          late_bills;
+
   /* per-day sequence numbers of payments, SMS and meter events (ids read like dates) */
   gint32           counter_base;
   guint32         *pay_seq;

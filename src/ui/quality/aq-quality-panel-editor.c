@@ -418,6 +418,8 @@ profile_row (AqQualityPanel *self,
       JsonObject *a = r->args;
       const char *col = json_object_get_string_member_with_default (a, "column", NULL);
       g_autofree char *button_name = NULL;
+      g_autofree char *explain = NULL;
+      g_autofree char *tooltip = NULL;
       GtkWidget *button;
 
       if (col == NULL && json_object_has_member (a, "columns"))
@@ -427,8 +429,9 @@ profile_row (AqQualityPanel *self,
       button = gtk_button_new_with_label (suggestion_label (r->type));
       button_name = g_strdup_printf ("suggest-%s-%s", name, r->type);
       gtk_widget_set_name (button, button_name);
-      gtk_widget_set_tooltip_text (button, _("Fill the form with this rule"));
-      gtk_widget_add_css_class (button, "pill");
+      explain = aq_quality_rule_explain (r);
+      tooltip = g_strdup_printf ("%s\n%s", _("Fill the form with this rule"), explain);
+      gtk_widget_set_tooltip_text (button, tooltip);
       gtk_widget_add_css_class (button, "suggested-action");
       g_object_set_data_full (G_OBJECT (button), "aq-rule", aq_quality_rule_copy (r),
                               (GDestroyNotify) aq_quality_rule_free);

@@ -80,6 +80,8 @@ struct _AqPipelineCanvas
   double           drag_dy;
   double           drag_pan_x;
   double           drag_pan_y;
+
+  gboolean         read_only;    /* a stored version looked at: select and pan only */
 };
 
 G_DEFINE_FINAL_TYPE (AqPipelineCanvas, aq_pipeline_canvas, GTK_TYPE_WIDGET)
@@ -617,7 +619,12 @@ drag_begin_cb (GtkGestureDrag   *gesture,
   self->drag_start_y = y;
   self->drag_dx = self->drag_dy = 0;
   g_clear_pointer (&self->drag_step, g_free);
-  if (id && on_output)
+  if (id && self->read_only)
+    {
+      self->drag = DRAG_NONE;
+      aq_pipeline_canvas_select (self, id, add);
+    }
+  else if (id && on_output)
     {
       self->drag = DRAG_CONNECT;
       self->drag_step = g_strdup (id);
@@ -721,6 +728,8 @@ drop_cb (GtkDropTarget    *target,
 {
   g_autofree char *id = NULL;
 
+  if (self->read_only)
+    return FALSE;
   if (!G_VALUE_HOLDS_STRING (value) || aq_pipeline_schema_lookup (g_value_get_string (value)) == NULL)
     return FALSE;
   id = aq_pipeline_canvas_add_step (self, g_value_get_string (value), x, y);
@@ -768,7 +777,7 @@ delete_action (GtkWidget  *widget,
   AqPipelineCanvas *self = AQ_PIPELINE_CANVAS (widget);
   g_auto(GStrv) ids = aq_pipeline_canvas_get_selection (self);
 
-  if (self->graph)
+  if (self->graph && !self->read_only)
     aq_pipeline_graph_remove_steps (self->graph, (const char * const *) ids);
 }
 
@@ -781,7 +790,7 @@ duplicate_action (GtkWidget  *widget,
   g_auto(GStrv) ids = aq_pipeline_canvas_get_selection (self);
   g_auto(GStrv) copies = NULL;
 
-  if (self->graph == NULL || ids[0] == NULL)
+  if (self->graph == NULL || ids[0] == NULL || self->read_only)
     return;
   copies = aq_pipeline_graph_duplicate_steps (self->graph, (const char * const *) ids);
   g_ptr_array_set_size (self->selection, 0);
@@ -800,7 +809,7 @@ nudge_action (GtkWidget  *widget,
   int dx, dy;
 
   g_variant_get (param, "(ii)", &dx, &dy);
-  if (self->graph && ids[0])
+  if (self->graph && ids[0] && !self->read_only)
     aq_pipeline_graph_move_steps (self->graph, (const char * const *) ids, dx * NUDGE,
                                   dy * NUDGE);
   else
@@ -1112,6 +1121,25 @@ aq_pipeline_canvas_set_step_report (AqPipelineCanvas           *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* What the card of @id shows from a run: FALSE when it shows none. */
+gboolean
+aq_pipeline_canvas_get_step_report (AqPipelineCanvas *self,
+                                    const char       *id,
+                                    gint64           *rows_in,
+                                    gint64           *rows_out)
+{
+  StepStatus *status;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
+
+  status = g_hash_table_lookup (self->status, id);
+  if (status == NULL)
+    return FALSE;
+  *rows_in = status->rows_in;
+  *rows_out = status->rows_out;
+  return TRUE;
+}
+
 void
 aq_pipeline_canvas_clear_reports (AqPipelineCanvas *self)
 {
@@ -1178,7 +1206,7 @@ aq_pipeline_canvas_add_step (AqPipelineCanvas *self,
 
   g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), NULL);
 
-  if (self->graph == NULL)
+  if (self->graph == NULL || self->read_only)
     return NULL;
   to_canvas (self, widget_x, widget_y, &x, &y);
   id = aq_pipeline_graph_add_step (self->graph, type, round (x - AQ_PIPELINE_CARD_WIDTH / 2),
@@ -1262,4 +1290,21 @@ aq_pipeline_canvas_reveal (AqPipelineCanvas *self,
       || y + AQ_PIPELINE_CARD_HEIGHT * self->zoom > height)
     aq_pipeline_canvas_pan (self, width / 2.0 - x - AQ_PIPELINE_CARD_WIDTH * self->zoom / 2,
                             height / 2.0 - y - AQ_PIPELINE_CARD_HEIGHT * self->zoom / 2);
+}
+
+/* A read-only canvas selects, pans and zooms, and refuses every edit (a stored version shown
+ * as it was saved). */
+void
+aq_pipeline_canvas_set_read_only (AqPipelineCanvas *self,
+                                  gboolean          read_only)
+{
+  g_return_if_fail (AQ_IS_PIPELINE_CANVAS (self));
+  self->read_only = read_only;
+}
+
+gboolean
+aq_pipeline_canvas_get_read_only (AqPipelineCanvas *self)
+{
+  g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
+  return self->read_only;
 }

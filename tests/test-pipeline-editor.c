@@ -6,11 +6,15 @@
  * the run history listed and charted against meta.pipeline_run, a past run's figures on the cards.
  *
  * AQ_EDITOR_SCREENSHOT=FILE.png saves the window after the run (docs/screenshots/). */
+#include "config.h"
+
 #include "aq-test-util.h"
 #include "aq-test-ui.h"
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "aq-pipeline-canvas.h"
@@ -152,6 +156,20 @@ static gboolean
 idle (gpointer data)
 {
   return !aq_pipeline_panel_is_busy (panel);
+}
+
+/* Screenshots only: lets the toasts of earlier steps time out one after the other (they cover
+ * the bottom pane). */
+static void
+let_toasts_go (void)
+{
+  gint64 until = g_get_monotonic_time () + 25 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
 }
 
 static gboolean
@@ -462,6 +480,7 @@ test_versions (void)
       aq_test_wait_for (idle, NULL, 60, "the comparison again");
       aq_pipeline_canvas_select (canvas (), "read", FALSE);
       aq_test_wait_for (idle, NULL, 60, "the preview");
+      let_toasts_go ();
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
       aq_screenshot_save_png (GTK_WIDGET (window), g_getenv ("AQ_EDITOR_VERSIONS_SCREENSHOT"),
                               &error);
@@ -586,6 +605,7 @@ test_history (void)
 
   if (g_getenv ("AQ_EDITOR_HISTORY_SCREENSHOT"))
     {
+      let_toasts_go ();
       gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
       aq_screenshot_save_png (GTK_WIDGET (window), g_getenv ("AQ_EDITOR_HISTORY_SCREENSHOT"),
                               &error);
@@ -605,6 +625,18 @@ main (int   argc,
   conninfo = aq_test_conninfo (DB_NAME);
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* screenshots in another language: AQ_EDITOR_LANGUAGE=zh_CN, the build tree's catalog */
+  if (g_getenv ("AQ_EDITOR_LANGUAGE"))
+    {
+      g_autofree char *localedir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po",
+                                                     NULL);
+
+      g_setenv ("LANGUAGE", g_getenv ("AQ_EDITOR_LANGUAGE"), TRUE);
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();

@@ -23,6 +23,8 @@
 
 /* The History tab's page in the bottom notebook (Problems, Preview, Run, Changes, History). */
 #define HISTORY_PAGE 4
+/* The height the History tab asks for, so that the list and both charts can be read. */
+#define HISTORY_HEIGHT 300
 /* How many runs the tab shows, the newest. */
 #define HISTORY_RUNS 50
 
@@ -375,8 +377,15 @@ page_switched_cb (GtkNotebook     *notebook,
                   guint            number,
                   AqPipelinePanel *self)
 {
-  if (number == HISTORY_PAGE)
-    load_history (self);
+  int height = gtk_widget_get_height (GTK_WIDGET (self->bottom_paned));
+
+  if (number != HISTORY_PAGE)
+    return;
+  /* the pane below the canvas is short for the other tabs: make room for the charts */
+  if (height > 2 * HISTORY_HEIGHT
+      && height - gtk_paned_get_position (self->bottom_paned) < HISTORY_HEIGHT)
+    gtk_paned_set_position (self->bottom_paned, height - HISTORY_HEIGHT);
+  load_history (self);
 }
 
 /* ---- wiring ---- */
@@ -410,6 +419,7 @@ aq_pipeline_panel_history_run_done (AqPipelinePanel *self)
 void
 aq_pipeline_panel_history_class_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, bottom_paned);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, history_list);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, history_label);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, duration_chart);

@@ -58,6 +58,7 @@ struct _AqPipelinePanel
   int                  shown_version;   /* the stored version on the canvas, read-only; 0 */
 
   /* run history (aq-pipeline-panel-history.c) */
+  GtkPaned            *bottom_paned;
   GtkListBox          *history_list;
   GtkLabel            *history_label;
   GtkDrawingArea      *duration_chart;

@@ -330,6 +330,52 @@ test_standard (void)
   g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "latest_customer"), >=, 0);
   g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, n_edges);
   g_assert_cmpuint (aq_pipeline_panel_get_problems (panel)->len, ==, 0);
+
+  /* a click on an edge's curve selects it; Delete removes it alone, undo brings it back */
+  {
+    GtkGestureDrag *drag = find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_GESTURE_DRAG);
+    const char *from = NULL, *to = NULL, *sel_from, *sel_to;
+    g_autofree char *edge_from = NULL;
+    g_autofree char *edge_to = NULL;
+    double fx, fy, tx, ty, mx, my;
+
+    /* an edge between neighbouring columns: its middle is in the gap, on no card */
+    for (guint i = 0; i < n_edges && edge_from == NULL; i++)
+      {
+        aq_pipeline_graph_get_edge (graph (), i, &from, &to);
+        aq_pipeline_canvas_step_to_widget (canvas (), from, TRUE, &fx, &fy);
+        aq_pipeline_canvas_step_to_widget (canvas (), to, FALSE, &tx, &ty);
+        if (tx > fx && tx - fx < 100)
+          {
+            edge_from = g_strdup (from);
+            edge_to = g_strdup (to);
+          }
+      }
+    g_assert_nonnull (edge_from);
+    aq_pipeline_canvas_edge_to_widget (canvas (), edge_from, edge_to, 0.5, &mx, &my);
+    g_signal_emit_by_name (drag, "drag-begin", mx, my);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    g_assert_true (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+    g_assert_cmpstr (sel_from, ==, edge_from);
+    g_assert_cmpstr (sel_to, ==, edge_to);
+    g_assert_null (aq_pipeline_canvas_get_selected (canvas ()));
+    gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.delete", NULL);
+    g_assert_false (aq_pipeline_graph_has_edge (graph (), edge_from, edge_to));
+    g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, n_edges - 1);
+    g_assert_cmpint (aq_pipeline_graph_find_step (graph (), edge_from), >=, 0);
+    g_assert_cmpint (aq_pipeline_graph_find_step (graph (), edge_to), >=, 0);
+    g_assert_false (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+    gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+    g_assert_true (aq_pipeline_graph_has_edge (graph (), edge_from, edge_to));
+    /* a click on the background (the canvas's bottom-left corner) clears it */
+    g_signal_emit_by_name (drag, "drag-begin", mx, my);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    g_assert_true (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+    g_signal_emit_by_name (drag, "drag-begin", 3.0,
+                           (double) gtk_widget_get_height (GTK_WIDGET (canvas ())) - 3);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    g_assert_false (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+  }
   aq_test_wait_for (idle, NULL, 60, "the previews");
 }
 

@@ -82,6 +82,8 @@ struct _AqPipelineCanvas
   double           drag_pan_y;
 
   gboolean         read_only;    /* a stored version looked at: select and pan only */
+  char            *edge_from;    /* the selected edge (clicked on its curve), or NULL */
+  char            *edge_to;
 };
 
 G_DEFINE_FINAL_TYPE (AqPipelineCanvas, aq_pipeline_canvas, GTK_TYPE_WIDGET)
@@ -404,6 +406,82 @@ edge_path (cairo_t *cr,
   cairo_curve_to (cr, x1 + bend, y1, x2 - bend, y2, x2, y2);
 }
 
+/* An edge's ends in widget coordinates: @from's output port, @to's input. */
+static void
+edge_ends (AqPipelineCanvas *self,
+           const char       *from,
+           const char       *to,
+           double           *fx,
+           double           *fy,
+           double           *tx,
+           double           *ty)
+{
+  card_origin (self, from, fx, fy);
+  card_origin (self, to, tx, ty);
+  to_widget (self, *fx + AQ_PIPELINE_CARD_WIDTH, *fy + AQ_PIPELINE_CARD_HEIGHT / 2, fx, fy);
+  to_widget (self, *tx, *ty + AQ_PIPELINE_CARD_HEIGHT / 2, tx, ty);
+}
+
+/* The point at @t (0…1) along the curve edge_path() draws. */
+static void
+edge_point (double  x1,
+            double  y1,
+            double  x2,
+            double  y2,
+            double  t,
+            double *x,
+            double *y)
+{
+  double bend = MAX (40.0, fabs (x2 - x1) / 2);
+  double u = 1 - t;
+
+  *x = u * u * u * x1 + 3 * u * u * t * (x1 + bend) + 3 * u * t * t * (x2 - bend)
+       + t * t * t * x2;
+  *y = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+}
+
+/* The edge whose curve passes within a few pixels of a widget point: its index, or -1. */
+static int
+pick_edge (AqPipelineCanvas *self,
+           double            wx,
+           double            wy)
+{
+  for (guint i = 0; self->graph && i < aq_pipeline_graph_get_n_edges (self->graph); i++)
+    {
+      const char *from, *to;
+      double fx, fy, tx, ty, px, py;
+
+      aq_pipeline_graph_get_edge (self->graph, i, &from, &to);
+      if (aq_pipeline_graph_find_step (self->graph, from) < 0
+          || aq_pipeline_graph_find_step (self->graph, to) < 0)
+        continue;
+      edge_ends (self, from, to, &fx, &fy, &tx, &ty);
+      for (int k = 0; k <= 48; k++)
+        {
+          edge_point (fx, fy, tx, ty, k / 48.0, &px, &py);
+          if (hypot (px - wx, py - wy) <= 6.0)
+            return i;
+        }
+    }
+  return -1;
+}
+
+static gboolean
+is_selected_edge (AqPipelineCanvas *self,
+                  const char       *from,
+                  const char       *to)
+{
+  return self->edge_from && g_strcmp0 (self->edge_from, from) == 0
+         && g_strcmp0 (self->edge_to, to) == 0;
+}
+
+static void
+clear_edge (AqPipelineCanvas *self)
+{
+  g_clear_pointer (&self->edge_from, g_free);
+  g_clear_pointer (&self->edge_to, g_free);
+}
+
 static void
 draw_edges (AqPipelineCanvas *self,
             cairo_t          *cr,
@@ -422,12 +500,19 @@ draw_edges (AqPipelineCanvas *self,
       if (aq_pipeline_graph_find_step (self->graph, from) < 0
           || aq_pipeline_graph_find_step (self->graph, to) < 0)
         continue;
-      card_origin (self, from, &fx, &fy);
-      card_origin (self, to, &tx, &ty);
-      to_widget (self, fx + AQ_PIPELINE_CARD_WIDTH, fy + AQ_PIPELINE_CARD_HEIGHT / 2, &fx, &fy);
-      to_widget (self, tx, ty + AQ_PIPELINE_CARD_HEIGHT / 2, &tx, &ty);
+      edge_ends (self, from, to, &fx, &fy, &tx, &ty);
       edge_path (cr, fx, fy, tx, ty);
-      cairo_stroke (cr);
+      if (is_selected_edge (self, from, to))
+        {
+          /* the selected edge: wider, in the selection's blue */
+          cairo_save (cr);
+          cairo_set_line_width (cr, 4.0);
+          cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+        }
+      else
+        cairo_stroke (cr);
       /* an arrow head at the input */
       cairo_move_to (cr, tx, ty);
       cairo_line_to (cr, tx - 8, ty - 4);
@@ -600,6 +685,9 @@ graph_changed_cb (AqPipelineCanvas *self)
 {
   forget_cards (self);
   prune_selection (self);
+  if (self->edge_from && !aq_pipeline_graph_has_edge (self->graph, self->edge_from,
+                                                      self->edge_to))
+    clear_edge (self);
 }
 
 static void
@@ -643,6 +731,19 @@ drag_begin_cb (GtkGestureDrag   *gesture,
           self->drag = DRAG_NONE;
           selection_changed (self);
         }
+    }
+  else if (pick_edge (self, x, y) >= 0)
+    {
+      const char *from, *to;
+
+      /* a click on an edge selects it alone: Delete removes it */
+      aq_pipeline_graph_get_edge (self->graph, pick_edge (self, x, y), &from, &to);
+      self->drag = DRAG_NONE;
+      g_ptr_array_set_size (self->selection, 0);
+      clear_edge (self);
+      self->edge_from = g_strdup (from);
+      self->edge_to = g_strdup (to);
+      selection_changed (self);
     }
   else
     {
@@ -694,10 +795,12 @@ drag_end_cb (GtkGestureDrag   *gesture,
           && !aq_pipeline_graph_connect (self->graph, from, to, &error))
         g_signal_emit (self, signals[EDIT_REFUSED], 0, error->message);
     }
-  else if (mode == DRAG_PAN && fabs (dx) <= 2 && fabs (dy) <= 2 && self->selection->len > 0)
+  else if (mode == DRAG_PAN && fabs (dx) <= 2 && fabs (dy) <= 2
+           && (self->selection->len > 0 || self->edge_from))
     {
       /* a click on the background */
       g_ptr_array_set_size (self->selection, 0);
+      clear_edge (self);
       selection_changed (self);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -777,6 +880,16 @@ delete_action (GtkWidget  *widget,
   AqPipelineCanvas *self = AQ_PIPELINE_CANVAS (widget);
   g_auto(GStrv) ids = aq_pipeline_canvas_get_selection (self);
 
+  if (self->graph && !self->read_only && ids[0] == NULL && self->edge_from)
+    {
+      g_autofree char *from = g_strdup (self->edge_from);
+      g_autofree char *to = g_strdup (self->edge_to);
+
+      /* one edit, undoable like any other */
+      clear_edge (self);
+      aq_pipeline_graph_disconnect (self->graph, from, to);
+      return;
+    }
   if (self->graph && !self->read_only)
     aq_pipeline_graph_remove_steps (self->graph, (const char * const *) ids);
 }
@@ -951,6 +1064,7 @@ aq_pipeline_canvas_finalize (GObject *object)
   g_clear_pointer (&self->status, g_hash_table_unref);
   g_clear_pointer (&self->selection, g_ptr_array_unref);
   g_clear_pointer (&self->drag_step, g_free);
+  clear_edge (self);
 
   G_OBJECT_CLASS (aq_pipeline_canvas_parent_class)->finalize (object);
 }
@@ -1182,6 +1296,7 @@ aq_pipeline_canvas_select (AqPipelineCanvas *self,
 
   if (!add)
     g_ptr_array_set_size (self->selection, 0);
+  clear_edge (self);
   if (id && self->graph && aq_pipeline_graph_find_step (self->graph, id) >= 0
       && !is_selected (self, id))
     g_ptr_array_add (self->selection, g_strdup (id));
@@ -1307,4 +1422,32 @@ aq_pipeline_canvas_get_read_only (AqPipelineCanvas *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
   return self->read_only;
+}
+
+/* The selected edge (a click on its curve): FALSE when none is. */
+gboolean
+aq_pipeline_canvas_get_selected_edge (AqPipelineCanvas  *self,
+                                      const char       **from,
+                                      const char       **to)
+{
+  g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
+  *from = self->edge_from;
+  *to = self->edge_to;
+  return self->edge_from != NULL;
+}
+
+/* The widget point at @t (0…1) along the edge @from → @to as drawn. */
+void
+aq_pipeline_canvas_edge_to_widget (AqPipelineCanvas *self,
+                                   const char       *from,
+                                   const char       *to,
+                                   double            t,
+                                   double           *x,
+                                   double           *y)
+{
+  double fx, fy, tx, ty;
+
+  g_return_if_fail (AQ_IS_PIPELINE_CANVAS (self));
+  edge_ends (self, from, to, &fx, &fy, &tx, &ty);
+  edge_point (fx, fy, tx, ty, t, x, y);
 }

@@ -53,5 +53,14 @@ void             aq_pipeline_canvas_reveal          (AqPipelineCanvas           
 void             aq_pipeline_canvas_set_read_only   (AqPipelineCanvas           *self,
                                                      gboolean                    read_only);
 gboolean         aq_pipeline_canvas_get_read_only   (AqPipelineCanvas           *self);
+gboolean         aq_pipeline_canvas_get_selected_edge (AqPipelineCanvas         *self,
+                                                       const char              **from,
+                                                       const char              **to);
+void             aq_pipeline_canvas_edge_to_widget  (AqPipelineCanvas           *self,
+                                                     const char                 *from,
+                                                     const char                 *to,
+                                                     double                      t,
+                                                     double                     *x,
+                                                     double                     *y);
 
 G_END_DECLS

@@ -1,17 +1,26 @@
 /* test-pipeline-editor.c — the pipeline editor under Xvfb: a pipeline built on the canvas (a
  * step dropped from the palette, steps connected by dragging from a port, members set in the
  * form), validation errors that appear and disappear, a preview compared with SQL, a run and
- * its target table; a standard pipeline opened, walked with Tab, a step deleted and restored.
+ * its target table; a standard pipeline opened, walked with Tab, a step deleted and restored;
+ * stored versions listed, one opened read-only, two compared, one restored, one edited as new;
+ * the run history listed and charted against meta.pipeline_run, a past run's figures on the cards.
  *
  * AQ_EDITOR_SCREENSHOT=FILE.png saves the window after the run (docs/screenshots/). */
+#include "config.h"
+
 #include "aq-test-util.h"
 #include "aq-test-ui.h"
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "aq-pipeline-canvas.h"
+#include "aq-pipeline-diff.h"
+#include "aq-pipeline-runner.h"
+#include "aq-pipeline-store.h"
 #include "aq-pipeline-panel.h"
 #include "aq-pipeline-step-form.h"
 #include "aq-pipeline-validate.h"
@@ -147,6 +156,20 @@ static gboolean
 idle (gpointer data)
 {
   return !aq_pipeline_panel_is_busy (panel);
+}
+
+/* Screenshots only: lets the toasts of earlier steps time out one after the other (they cover
+ * the bottom pane). */
+static void
+let_toasts_go (void)
+{
+  gint64 until = g_get_monotonic_time () + 25 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20000);
+    }
 }
 
 static gboolean
@@ -307,7 +330,333 @@ test_standard (void)
   g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "latest_customer"), >=, 0);
   g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, n_edges);
   g_assert_cmpuint (aq_pipeline_panel_get_problems (panel)->len, ==, 0);
+
+  /* a click on an edge's curve selects it; Delete removes it alone, undo brings it back */
+  {
+    GtkGestureDrag *drag = find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_GESTURE_DRAG);
+    const char *from = NULL, *to = NULL, *sel_from, *sel_to;
+    g_autofree char *edge_from = NULL;
+    g_autofree char *edge_to = NULL;
+    double fx, fy, tx, ty, mx, my;
+
+    /* an edge between neighbouring columns: its middle is in the gap, on no card */
+    for (guint i = 0; i < n_edges && edge_from == NULL; i++)
+      {
+        aq_pipeline_graph_get_edge (graph (), i, &from, &to);
+        aq_pipeline_canvas_step_to_widget (canvas (), from, TRUE, &fx, &fy);
+        aq_pipeline_canvas_step_to_widget (canvas (), to, FALSE, &tx, &ty);
+        if (tx > fx && tx - fx < 100)
+          {
+            edge_from = g_strdup (from);
+            edge_to = g_strdup (to);
+          }
+      }
+    g_assert_nonnull (edge_from);
+    aq_pipeline_canvas_edge_to_widget (canvas (), edge_from, edge_to, 0.5, &mx, &my);
+    g_signal_emit_by_name (drag, "drag-begin", mx, my);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    g_assert_true (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+    g_assert_cmpstr (sel_from, ==, edge_from);
+    g_assert_cmpstr (sel_to, ==, edge_to);
+    g_assert_null (aq_pipeline_canvas_get_selected (canvas ()));
+    gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.delete", NULL);
+    g_assert_false (aq_pipeline_graph_has_edge (graph (), edge_from, edge_to));
+    g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, n_edges - 1);
+    g_assert_cmpint (aq_pipeline_graph_find_step (graph (), edge_from), >=, 0);
+    g_assert_cmpint (aq_pipeline_graph_find_step (graph (), edge_to), >=, 0);
+    g_assert_false (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+    gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+    g_assert_true (aq_pipeline_graph_has_edge (graph (), edge_from, edge_to));
+    /* a click on the background (the canvas's bottom-left corner) clears it */
+    g_signal_emit_by_name (drag, "drag-begin", mx, my);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    g_assert_true (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+    g_signal_emit_by_name (drag, "drag-begin", 3.0,
+                           (double) gtk_widget_get_height (GTK_WIDGET (canvas ())) - 3);
+    g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+    g_assert_false (aq_pipeline_canvas_get_selected_edge (canvas (), &sel_from, &sel_to));
+  }
   aq_test_wait_for (idle, NULL, 60, "the previews");
+}
+
+#define VERSION_1 \
+  "{\"name\": \"ver_pipe\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\", \"sql\": \"SELECT id, zone FROM src_e.reading\"}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"dw.ver_t\", \"create\": true}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"out\"}]}"
+#define VERSION_2 \
+  "{\"name\": \"ver_pipe\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\"," \
+  " \"sql\": \"SELECT id, zone, qty FROM src_e.reading\"}," \
+  "{\"id\": \"north\", \"type\": \"filter\", \"condition\": \"zone = 'N'\"}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"dw.ver_t\", \"create\": true}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"north\"}, {\"from\": \"north\", \"to\": \"out\"}]}"
+
+static gint64
+n_stored (void)
+{
+  return aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_version"
+                                  " WHERE name = 'ver_pipe'");
+}
+
+static gboolean
+has_change (AqPipelineChangeKind kind,
+            const char          *step,
+            const char          *member)
+{
+  GPtrArray *changes = aq_pipeline_panel_get_changes (panel);
+
+  for (guint i = 0; changes && i < changes->len; i++)
+    {
+      AqPipelineChange *change = g_ptr_array_index (changes, i);
+
+      if (change->kind == kind && g_strcmp0 (change->step_id, step) == 0
+          && g_strcmp0 (change->member, member) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Stored versions: listed as the store holds them (login, comment), one opened read-only on
+ * the canvas (edits refused), two compared step by step, the one shown restored as a new
+ * version, another edited as new and saved. */
+static void
+test_versions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipelineGraph) latest = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  GPtrArray *versions;
+  int version = 0;
+
+  g_assert_true (aq_pipeline_store_save (db, "ver_pipe", VERSION_1, NULL, &version, &error));
+  g_assert_no_error (error);
+  g_assert_true (aq_pipeline_store_save (db, "ver_pipe", VERSION_2, "adds a filter", &version,
+                                         &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 2);
+  latest = aq_pipeline_graph_new_from_data (VERSION_2, -1, &error);
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, latest);
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 0);
+
+  /* the list: newest first, with the login and the comment the warehouse recorded */
+  aq_pipeline_panel_list_versions (panel);
+  aq_test_wait_for (idle, NULL, 60, "the versions");
+  versions = aq_pipeline_panel_get_versions (panel);
+  g_assert_nonnull (versions);
+  res = aq_db_query (db, "SELECT version, author, coalesce(comment, '') FROM meta.pipeline_version"
+                         " WHERE name = 'ver_pipe' ORDER BY version DESC", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, PQntuples (res));
+  g_assert_cmpuint (versions->len, ==, 2);
+  for (guint i = 0; i < versions->len; i++)
+    {
+      AqPipelineVersion *v = g_ptr_array_index (versions, i);
+
+      g_assert_cmpint (v->version, ==, atoi (PQgetvalue (res, i, 0)));
+      g_assert_cmpstr (v->author, ==, PQgetvalue (res, i, 1));
+      g_assert_cmpstr (v->comment ? v->comment : "", ==, PQgetvalue (res, i, 2));
+    }
+
+  /* version 1 on the canvas, read-only: no filter, Delete and Save refused */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.open-version", "i", 1);
+  aq_test_wait_for (idle, NULL, 60, "version 1");
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 1);
+  g_assert_nonnull (strstr (aq_pipeline_panel_get_version_text (panel), "ver_pipe"));
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 2);
+  g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "north"), ==, -1);
+  g_assert_true (aq_pipeline_canvas_get_read_only (canvas ()));
+  aq_pipeline_canvas_select (canvas (), "out", FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.delete", NULL);
+  g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "out"), >=, 0);
+  g_assert_false (gtk_widget_get_sensitive (aq_pipeline_panel_get_form (panel)));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.save", NULL);
+  aq_test_wait_for (idle, NULL, 60, "a refused save");
+  g_assert_cmpint (n_stored (), ==, 2);
+
+  /* 1 → 2, step by step: the filter added, the query changed, the edges rewired */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.compare-versions", "(ii)", 2, 1);
+  aq_test_wait_for (idle, NULL, 60, "the comparison");
+  expected = aq_pipeline_diff (VERSION_1, VERSION_2, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (aq_pipeline_panel_get_changes (panel));
+  g_assert_cmpuint (aq_pipeline_panel_get_changes (panel)->len, ==, expected->len);
+  g_assert_true (has_change (AQ_PIPELINE_CHANGE_STEP_ADDED, "north", NULL));
+  g_assert_true (has_change (AQ_PIPELINE_CHANGE_STEP_MEMBER, "read", "sql"));
+  g_assert_true (has_change (AQ_PIPELINE_CHANGE_EDGE_REMOVED, "read", "out"));
+  g_assert_true (has_change (AQ_PIPELINE_CHANGE_EDGE_ADDED, "read", "north"));
+  g_assert_false (has_change (AQ_PIPELINE_CHANGE_STEP_MEMBER, "out", "table"));
+
+  /* Restore: version 3 is version 1's text, the canvas becomes editable */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.restore-version", NULL);
+  aq_test_wait_for (idle, NULL, 60, "the restore");
+  g_assert_cmpint (n_stored (), ==, 3);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_version a"
+                                            " JOIN meta.pipeline_version b USING (name)"
+                                            " WHERE name = 'ver_pipe' AND a.version = 3"
+                                            " AND b.version = 1 AND a.restored_from = 1"
+                                            " AND a.definition = b.definition"), ==, 1);
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 0);
+  g_assert_false (aq_pipeline_canvas_get_read_only (canvas ()));
+
+  /* version 2, edited as new: editable, a save is version 4 with the filter */
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.open-version", "i", 2);
+  aq_test_wait_for (idle, NULL, 60, "version 2");
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 2);
+  g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "north"), >=, 0);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.edit-as-new", NULL);
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 0);
+  g_assert_true (gtk_widget_get_sensitive (aq_pipeline_panel_get_form (panel)));
+  g_assert_true (aq_pipeline_graph_set_member_string (graph (), "north", "condition",
+                                                      "zone = 'S'"));
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.save", NULL);
+  aq_test_wait_for (idle, NULL, 60, "the save");
+  g_assert_cmpint (n_stored (), ==, 4);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_version"
+                                            " WHERE name = 'ver_pipe' AND version = 4"
+                                            " AND definition LIKE '%zone = ''S''%'"), ==, 1);
+
+  if (g_getenv ("AQ_EDITOR_VERSIONS_SCREENSHOT"))
+    {
+      gtk_widget_activate_action (GTK_WIDGET (panel), "editor.open-version", "i", 1);
+      aq_test_wait_for (idle, NULL, 60, "version 1 again");
+      gtk_widget_activate_action (GTK_WIDGET (panel), "editor.compare-versions", "(ii)", 1, 2);
+      aq_test_wait_for (idle, NULL, 60, "the comparison again");
+      aq_pipeline_canvas_select (canvas (), "read", FALSE);
+      aq_test_wait_for (idle, NULL, 60, "the preview");
+      let_toasts_go ();
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      aq_screenshot_save_png (GTK_WIDGET (window), g_getenv ("AQ_EDITOR_VERSIONS_SCREENSHOT"),
+                              &error);
+      g_assert_no_error (error);
+    }
+}
+
+#define HISTORY_PIPE(LIMIT) \
+  "{\"name\": \"hist_pipe\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\"," \
+  " \"sql\": \"SELECT id, zone FROM src_e.reading WHERE id <= " LIMIT "\"}," \
+  "{\"id\": \"north\", \"type\": \"filter\", \"condition\": \"zone = 'N'\"}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"dw.hist_t\"," \
+  " \"create\": true, \"mode\": \"replace\"}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"north\"}, {\"from\": \"north\", \"to\": \"out\"}]}"
+
+static gint64
+run_through_core (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipeline) pipeline = aq_pipeline_new_from_data (json, -1, NULL, &error);
+  gint64 run_id = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, &run_id,
+                                                  &error));
+  g_assert_no_error (error);
+  return run_id;
+}
+
+static gint64
+json_int (JsonObject *object,
+          const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node == NULL || JSON_NODE_HOLDS_NULL (node) ? -1 : json_node_get_int (node);
+}
+
+/* The History tab: the runs of the pipeline on the canvas with status, duration, rows written
+ * and rows out per step, each equal to meta.pipeline_run / pipeline_step_run; both charts have
+ * a point per run; a past run's figures land on the cards. */
+static void
+test_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipelineGraph) shown = NULL;
+  g_autoptr(PGresult) res = NULL;
+  gint64 first, second, rows_in, rows_out;
+  JsonArray *runs;
+  guint duration_marks, rows_marks;
+
+  first = run_through_core (HISTORY_PIPE ("90"));
+  second = run_through_core (HISTORY_PIPE ("300"));
+  g_assert_cmpint (second, >, first);
+  shown = aq_pipeline_graph_new_from_data (HISTORY_PIPE ("300"), -1, &error);
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, shown);
+
+  aq_pipeline_panel_load_history (panel);
+  aq_test_wait_for (idle, NULL, 60, "the history");
+  runs = aq_pipeline_panel_get_runs (panel);
+  g_assert_nonnull (runs);
+  res = aq_db_query (db, "SELECT run_id, status, rows_written,"
+                         " round(extract(epoch FROM finished_at - started_at) * 1000)"
+                         " FROM meta.pipeline_run WHERE pipeline = 'hist_pipe'"
+                         " ORDER BY run_id DESC", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (runs), ==, PQntuples (res));
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+      JsonArray *steps = json_object_get_array_member (run, "steps");
+      g_autofree char *sql = NULL;
+
+      g_assert_cmpint (json_int (run, "run_id"), ==, g_ascii_strtoll (PQgetvalue (res, i, 0),
+                                                                       NULL, 10));
+      g_assert_cmpstr (json_object_get_string_member (run, "status"), ==, PQgetvalue (res, i, 1));
+      g_assert_cmpint (json_int (run, "rows_written"), ==, g_ascii_strtoll (PQgetvalue (res, i, 2),
+                                                                           NULL, 10));
+      g_assert_cmpfloat (json_object_get_double_member (run, "duration_ms"), ==,
+                         g_ascii_strtod (PQgetvalue (res, i, 3), NULL));
+      g_assert_cmpuint (json_array_get_length (steps), ==, 3);
+      for (guint k = 0; k < json_array_get_length (steps); k++)
+        {
+          JsonObject *step = json_array_get_object_element (steps, k);
+          g_autofree char *q = g_strdup_printf ("SELECT rows_out FROM meta.pipeline_step_run"
+                                                " WHERE run_id = %" G_GINT64_FORMAT
+                                                " AND step_id = '%s'",
+                                                json_int (run, "run_id"),
+                                                json_object_get_string_member (step, "id"));
+
+          g_assert_cmpint (json_int (step, "rows_out"), ==, aq_test_query_int64 (db, q));
+        }
+    }
+  /* the figures are what the data says, not only what the record says */
+  g_assert_cmpint (json_int (json_array_get_object_element (runs, 1), "rows_written"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_e.reading"
+                                            " WHERE id <= 90 AND zone = 'N'"));
+  g_assert_cmpint (json_int (json_array_get_object_element (runs, 0), "rows_written"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM dw.hist_t"));
+
+  /* the tab on screen: both charts draw a point per run */
+  aq_pipeline_panel_show_history (panel);
+  aq_test_wait_for (idle, NULL, 60, "the history tab");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  aq_pipeline_panel_get_chart_marks (panel, &duration_marks, &rows_marks);
+  g_assert_cmpuint (duration_marks, ==, 2);
+  g_assert_cmpuint (rows_marks, ==, 2);
+
+  /* the older run on the cards: the reader had 90 rows */
+  aq_pipeline_panel_show_run (panel, first);
+  aq_test_wait_for (idle, NULL, 60, "the first run's figures");
+  g_assert_cmpint (aq_pipeline_panel_get_shown_run (panel), ==, first);
+  g_assert_true (aq_pipeline_canvas_get_step_report (canvas (), "read", &rows_in, &rows_out));
+  g_assert_cmpint (rows_out, ==, 90);
+  g_assert_true (aq_pipeline_canvas_get_step_report (canvas (), "north", &rows_in, &rows_out));
+  g_assert_cmpint (rows_in, ==, 90);
+  g_assert_cmpint (rows_out, ==, aq_test_query_int64 (db, "SELECT count(*) FROM src_e.reading"
+                                                          " WHERE id <= 90 AND zone = 'N'"));
+
+  if (g_getenv ("AQ_EDITOR_HISTORY_SCREENSHOT"))
+    {
+      let_toasts_go ();
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      aq_screenshot_save_png (GTK_WIDGET (window), g_getenv ("AQ_EDITOR_HISTORY_SCREENSHOT"),
+                              &error);
+      g_assert_no_error (error);
+    }
 }
 
 int
@@ -322,6 +671,18 @@ main (int   argc,
   conninfo = aq_test_conninfo (DB_NAME);
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* screenshots in another language: AQ_EDITOR_LANGUAGE=zh_CN, the build tree's catalog */
+  if (g_getenv ("AQ_EDITOR_LANGUAGE"))
+    {
+      g_autofree char *localedir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "po",
+                                                     NULL);
+
+      g_setenv ("LANGUAGE", g_getenv ("AQ_EDITOR_LANGUAGE"), TRUE);
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   aq_ui_init ();
@@ -346,6 +707,8 @@ main (int   argc,
 
   g_test_add_func ("/pipeline-editor/build-preview-run", test_build_preview_run);
   g_test_add_func ("/pipeline-editor/standard", test_standard);
+  g_test_add_func ("/pipeline-editor/versions", test_versions);
+  g_test_add_func ("/pipeline-editor/history", test_history);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

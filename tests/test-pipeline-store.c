@@ -5,7 +5,9 @@
  * a version with its author and comment; a restore is a new version; an analyst reads but
  * cannot save; a data engineer's saves carry the login's name. The diff is checked step by
  * step and member by member on two versions read back from the store; the CLI verbs run the
- * real aqueductctl.
+ * real aqueductctl. The scheduler's "pipeline" kind runs what the store holds (the latest, or
+ * a pinned version), checked against the store when the job is saved; `pipeline history`
+ * prints meta.pipeline_run.
  */
 #include "aq-test-util.h"
 
@@ -369,6 +371,139 @@ test_cli (void)
   g_rmdir (tmp);
 }
 
+/* ---- the scheduler's "pipeline" kind ---- */
+
+static char *
+sched_version (int n)
+{
+  return g_strdup_printf ("{\"name\": \"t_sched\", \"steps\": ["
+                          " {\"id\": \"read\", \"type\": \"table_input\","
+                          "  \"sql\": \"SELECT %d AS n\"},"
+                          " {\"id\": \"write\", \"type\": \"table_output\","
+                          "  \"table\": \"staging.t_sched\", \"mode\": \"replace\","
+                          "  \"create\": true}],"
+                          " \"edges\": [{\"from\": \"read\", \"to\": \"write\"}]}", n);
+}
+
+static void
+save_sched (int n)
+{
+  g_autofree char *text = sched_version (n);
+  g_autoptr(GError) error = NULL;
+  int version = 0;
+
+  g_assert_true (aq_pipeline_store_save (db, "t_sched", text, NULL, &version, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, n);
+}
+
+/* Runs the kind as the daemon's worker does; returns the log excerpt. */
+static char *
+run_kind (const char  *target,
+          GError     **error)
+{
+  const AqJobKind *kind = aq_job_kind_lookup ("pipeline");
+  g_autofree char *conninfo = aq_test_conninfo ("t_pipeline_store");
+
+  g_assert_nonnull (kind);
+  return kind->run (target, conninfo, NULL, error);
+}
+
+static void
+test_scheduled_job (void)
+{
+  static const struct { const char *target, *message; } bad[] = {
+    { "t_nosuch", "no pipeline" },
+    { "t_sched@9", "no version 9" },
+    { "T Sched", "not a pipeline name" },
+    { "t_sched@0", "not a pipeline name" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqJob) job = aq_job_new ("t-sched-nightly", "pipeline", "t_sched");
+  g_autoptr(AqJob) pinned = aq_job_new ("t-sched-pinned", "pipeline", "t_sched@1");
+  g_autofree char *log = NULL;
+
+  save_sched (1);
+  save_sched (2);
+
+  /* saved against the store: the pipeline and a pinned version must be there */
+  job->schedule = g_strdup ("0 2 * * *");
+  g_assert_true (aq_job_add (db, job, &error));
+  g_assert_no_error (error);
+  pinned->schedule = g_strdup ("0 3 * * *");
+  g_assert_true (aq_job_add (db, pinned, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(AqJob) b = aq_job_new ("t-sched-bad", "pipeline", bad[i].target);
+
+      b->schedule = g_strdup ("0 2 * * *");
+      g_assert_false (aq_job_add (db, b, &error));
+      g_assert_nonnull (error);
+      if (strstr (error->message, bad[i].message) == NULL
+          || !g_str_has_prefix (error->message, "target"))
+        g_error ("%s: “%s” does not say “%s”", bad[i].target, error->message, bad[i].message);
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.job WHERE name = 't-sched-bad'"), ==, 0);
+
+  /* the latest version runs, not a file: version 2 writes 2 */
+  log = run_kind ("t_sched", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "version 2"));
+  g_assert_cmpint (count ("SELECT n FROM staging.t_sched"), ==, 2);
+  g_clear_pointer (&log, g_free);
+
+  /* a pinned version stays pinned */
+  log = run_kind ("t_sched@1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "version 1"));
+  g_assert_cmpint (count ("SELECT n FROM staging.t_sched"), ==, 1);
+  g_clear_pointer (&log, g_free);
+
+  /* a new version saved (as the editor's Ctrl+S does) is what the next run takes */
+  save_sched (3);
+  log = run_kind ("t_sched", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "version 3"));
+  g_assert_cmpint (count ("SELECT n FROM staging.t_sched"), ==, 3);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.pipeline_run WHERE pipeline = 't_sched'"
+                          " AND status = 'succeeded'"), ==, 3);
+  g_clear_pointer (&log, g_free);
+
+  /* a pipeline gone from the store since the job was saved fails with the store's message */
+  log = run_kind ("t_gone", &error);
+  g_assert_null (log);
+  g_assert_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* `pipeline history`: the three runs, newest first, as meta.pipeline_run has them */
+  {
+    g_autofree char *out = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *runs;
+    int status = -1;
+
+    out = aq_test_ctl (&status, NULL, "pipeline", "history", "t_sched", "--json", NULL);
+    g_assert_cmpint (status, ==, 0);
+    json_parser_load_from_data (parser, out, -1, &error);
+    g_assert_no_error (error);
+    runs = json_node_get_array (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (runs), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (runs, 0),
+                                                 "run_id"), ==,
+                     count ("SELECT max(run_id) FROM meta.pipeline_run"
+                            " WHERE pipeline = 't_sched'"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_array_get_object_element (runs, 2), "steps")), ==, 2);
+    g_clear_pointer (&out, g_free);
+    out = aq_test_ctl (&status, NULL, "pipeline", "history", "t_sched", "--limit", "1", NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "read=1 write=1"));
+    g_assert_nonnull (strstr (out, "succeeded"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +527,7 @@ main (int   argc,
   g_test_add_func ("/pipeline-store/grants", test_grants);
   g_test_add_func ("/pipeline-store/diff", test_diff);
   g_test_add_func ("/pipeline-store/cli", test_cli);
+  g_test_add_func ("/pipeline-store/scheduled-job", test_scheduled_job);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -1,4 +1,4 @@
-/* aq-ctl-pipeline.c — aqueductctl pipeline list|validate|run */
+/* aq-ctl-pipeline.c — aqueductctl pipeline list|validate|run|history */
 #define G_LOG_DOMAIN "aqueductctl"
 
 #include "config.h"
@@ -8,12 +8,16 @@
 
 #include "aq-ctl.h"
 
-#define USAGE N_("pipeline list [--json] | validate NAME|FILE [--json] | run NAME|FILE [--json]")
+#define USAGE N_("pipeline list [--json] | validate NAME|FILE [--json] | run NAME|FILE [--json] |" \
+                " history NAME [--limit N] [--json]")
 
 static gboolean opt_json;
+static int opt_limit = 20;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
+  { "limit", 0, 0, G_OPTION_ARG_INT, &opt_limit, N_("history: at most N runs, the newest"),
+    "N" },
   { NULL }
 };
 
@@ -335,6 +339,61 @@ pipeline_run (const char *what)
   return AQ_CTL_OK;
 }
 
+/* ---- history ---- */
+
+/* The newest runs of @name as meta.pipeline_run recorded them, each with its steps' rows out. */
+static int
+pipeline_history (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = aq_connection_open (NULL, &error);
+  g_autoptr(JsonArray) runs = NULL;
+
+  if (db == NULL)
+    return aq_ctl_fail (error);
+  if (opt_limit <= 0)
+    return aq_ctl_usage (USAGE, _("--limit takes a positive number"));
+  runs = aq_pipeline_history_runs (db, name, opt_limit, &error);
+  if (runs == NULL)
+    return aq_ctl_fail (error);
+  if (opt_json)
+    {
+      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), runs);
+
+      aq_ctl_print_json (root);
+      return AQ_CTL_OK;
+    }
+  if (json_array_get_length (runs) == 0)
+    {
+      g_print (_("Pipeline %s has not run.\n"), name);
+      return AQ_CTL_OK;
+    }
+  g_print ("%8s  %-19s  %-10s %10s %12s  %s\n", _("RUN"), _("STARTED"), _("STATUS"),
+           _("SECONDS"), _("ROWS"), _("ROWS OUT BY STEP"));
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+      JsonArray *steps = json_object_get_array_member (run, "steps");
+      g_autofree char *id = member_text (run, "run_id", "");
+      g_autofree char *started = member_text (run, "started_at", "");
+      g_autofree char *status = member_text (run, "status", "");
+      g_autofree char *rows = member_text (run, "rows_written", "-");
+      g_autoptr(GString) by_step = g_string_new (NULL);
+
+      for (guint k = 0; k < json_array_get_length (steps); k++)
+        {
+          JsonObject *step = json_array_get_object_element (steps, k);
+          g_autofree char *step_id = member_text (step, "id", "");
+          g_autofree char *out = member_text (step, "rows_out", "-");
+
+          g_string_append_printf (by_step, "%s%s=%s", k ? " " : "", step_id, out);
+        }
+      g_print ("%8s  %-19s  %-10s %10.2f %12s  %s\n", id, started, status,
+               member_double (run, "duration_ms") / 1000.0, rows, by_step->str);
+    }
+  return AQ_CTL_OK;
+}
+
 /* ---- public API ---- */
 
 int
@@ -360,5 +419,7 @@ aq_ctl_pipeline (int    argc,
     return pipeline_validate (argv[2]);
   if (strcmp (verb, "run") == 0 && argc == 3)
     return pipeline_run (argv[2]);
+  if (strcmp (verb, "history") == 0 && argc == 3)
+    return pipeline_history (argv[2]);
   return aq_ctl_usage (USAGE, _("unknown pipeline command or wrong number of arguments"));
 }

@@ -154,3 +154,86 @@ aq_pipeline_history_get_run (AqDb    *db,
   json_builder_end_object (b);
   return take_object (b);
 }
+
+/**
+ * aq_pipeline_history_runs:
+ * @pipeline: the pipeline's name
+ * @limit: at most this many runs, the newest
+ *
+ * Returns: (transfer full): the runs of @pipeline, newest first: `[{"run_id", "status",
+ * "started_at" ("YYYY-MM-DD HH24:MI:SS" in the session's time zone), "duration_ms" (null while
+ * running), "rows_written", "error", "triggered_by", "steps": [{"id", "rows_in", "rows_out",
+ * "duration_ms"}]}]` with the steps that recorded a row, by id. One statement, so one
+ * snapshot.
+ */
+JsonArray *
+aq_pipeline_history_runs (AqDb        *db,
+                          const char  *pipeline,
+                          guint        limit,
+                          GError     **error)
+{
+  g_autofree char *n = g_strdup_printf ("%u", limit);
+  const char *params[] = { pipeline, n };
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *current = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  g_return_val_if_fail (pipeline != NULL, NULL);
+
+  res = aq_db_query (db,
+                     "SELECT r.run_id, r.status,"
+                     " to_char(r.started_at, 'YYYY-MM-DD HH24:MI:SS'),"
+                     " round(extract(epoch FROM r.finished_at - r.started_at) * 1000),"
+                     " r.rows_written, r.error, r.triggered_by,"
+                     " s.step_id, s.rows_in, s.rows_out, s.duration_ms"
+                     " FROM (SELECT * FROM meta.pipeline_run WHERE pipeline = $1"
+                     "       ORDER BY run_id DESC LIMIT $2::int) r"
+                     " LEFT JOIN meta.pipeline_step_run s USING (run_id)"
+                     " ORDER BY r.run_id DESC, s.step_id",
+                     2, params, error);
+  if (res == NULL)
+    return NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      if (g_strcmp0 (current, PQgetvalue (res, i, 0)) != 0)
+        {
+          if (current)
+            {
+              json_builder_end_array (b);
+              json_builder_end_object (b);
+            }
+          current = PQgetvalue (res, i, 0);
+          json_builder_begin_object (b);
+          add_column (b, "run_id", res, i, 0, INT);
+          add_column (b, "status", res, i, 1, TEXT);
+          add_column (b, "started_at", res, i, 2, TEXT);
+          add_column (b, "duration_ms", res, i, 3, DOUBLE);
+          add_column (b, "rows_written", res, i, 4, INT);
+          add_column (b, "error", res, i, 5, TEXT);
+          add_column (b, "triggered_by", res, i, 6, TEXT);
+          json_builder_set_member_name (b, "steps");
+          json_builder_begin_array (b);
+        }
+      if (PQgetisnull (res, i, 7))
+        continue;
+      json_builder_begin_object (b);
+      add_column (b, "id", res, i, 7, TEXT);
+      add_column (b, "rows_in", res, i, 8, INT);
+      add_column (b, "rows_out", res, i, 9, INT);
+      add_column (b, "duration_ms", res, i, 10, DOUBLE);
+      json_builder_end_object (b);
+    }
+  if (current)
+    {
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  return json_array_ref (json_node_get_array (root));
+}

@@ -13,4 +13,9 @@ JsonObject *aq_pipeline_history_get_run   (AqDb     *db,
                                            gint64    run_id,
                                            GError  **error);
 
+JsonArray  *aq_pipeline_history_runs     (AqDb        *db,
+                                         const char  *pipeline,
+                                         guint        limit,
+                                         GError     **error);
+
 G_END_DECLS

@@ -102,3 +102,18 @@ aq_job_kind_validate (const char  *kind,
     }
   return k->validate == NULL || k->validate (target, error);
 }
+
+/* aq_job_kind_validate(), then the kind's check against the warehouse @db, if it has one. */
+gboolean
+aq_job_kind_validate_db (const char  *kind,
+                         const char  *target,
+                         AqDb        *db,
+                         GError     **error)
+{
+  const AqJobKind *k;
+
+  if (!aq_job_kind_validate (kind, target, error))
+    return FALSE;
+  k = aq_job_kind_lookup (kind);
+  return k->validate_db == NULL || k->validate_db (target, db, error);
+}

@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "aq-db.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -29,6 +31,12 @@ typedef struct
                          const char    *conninfo,
                          GCancellable  *cancellable,
                          GError       **error);
+
+  /* Optional: checks @target against the warehouse a job is saved in (aq_job_add), e.g. that
+   * a stored pipeline exists. NULL: validate alone decides. */
+  gboolean  (*validate_db) (const char  *target,
+                            AqDb        *db,
+                            GError     **error);
 } AqJobKind;
 
 /* Registers @kind (static storage; a later registration of the same name replaces it). */
@@ -39,6 +47,10 @@ char           **aq_job_kind_list     (void);
 gboolean         aq_job_kind_validate (const char       *kind,
                                        const char       *target,
                                        GError          **error);
+gboolean         aq_job_kind_validate_db (const char    *kind,
+                                          const char    *target,
+                                          AqDb          *db,
+                                          GError       **error);
 
 /* The built-in kinds (aq-job-kinds.c): registered on first use of the registry. */
 void             _aq_job_kinds_register_builtin (void);

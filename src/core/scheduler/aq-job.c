@@ -321,7 +321,8 @@ aq_job_add (AqDb    *db,
 
   g_return_val_if_fail (AQ_IS_DB (db), FALSE);
 
-  if (!aq_job_validate (job, error))
+  if (!aq_job_validate (job, error)
+      || !aq_job_kind_validate_db (job->kind, job->target, db, error))
     return FALSE;
   zone = _aq_job_zone (job->time_zone);
   zone_name = g_strdup (g_time_zone_get_identifier (zone));

@@ -424,7 +424,10 @@ aq_pipeline_deps_load (AqDb    *db,
   for (guint j = 0; j < jobs->len; j++)
     {
       AqJob *job = g_ptr_array_index (jobs, j);
-      AqPipelineDep *node = job->target ? aq_pipeline_deps_find (graph, job->target) : NULL;
+      /* “NAME@N” pins a stored version of NAME */
+      g_autofree char *name = job->target ? g_strndup (job->target,
+                                                       strcspn (job->target, "@")) : NULL;
+      AqPipelineDep *node = name ? aq_pipeline_deps_find (graph, name) : NULL;
 
       if (node == NULL || !job->enabled || g_strcmp0 (job->kind, "pipeline") != 0)
         continue;

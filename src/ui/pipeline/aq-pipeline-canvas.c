@@ -80,6 +80,10 @@ struct _AqPipelineCanvas
   double           drag_dy;
   double           drag_pan_x;
   double           drag_pan_y;
+
+  gboolean         read_only;    /* a stored version looked at: select and pan only */
+  char            *edge_from;    /* the selected edge (clicked on its curve), or NULL */
+  char            *edge_to;
 };
 
 G_DEFINE_FINAL_TYPE (AqPipelineCanvas, aq_pipeline_canvas, GTK_TYPE_WIDGET)
@@ -402,6 +406,82 @@ edge_path (cairo_t *cr,
   cairo_curve_to (cr, x1 + bend, y1, x2 - bend, y2, x2, y2);
 }
 
+/* An edge's ends in widget coordinates: @from's output port, @to's input. */
+static void
+edge_ends (AqPipelineCanvas *self,
+           const char       *from,
+           const char       *to,
+           double           *fx,
+           double           *fy,
+           double           *tx,
+           double           *ty)
+{
+  card_origin (self, from, fx, fy);
+  card_origin (self, to, tx, ty);
+  to_widget (self, *fx + AQ_PIPELINE_CARD_WIDTH, *fy + AQ_PIPELINE_CARD_HEIGHT / 2, fx, fy);
+  to_widget (self, *tx, *ty + AQ_PIPELINE_CARD_HEIGHT / 2, tx, ty);
+}
+
+/* The point at @t (0…1) along the curve edge_path() draws. */
+static void
+edge_point (double  x1,
+            double  y1,
+            double  x2,
+            double  y2,
+            double  t,
+            double *x,
+            double *y)
+{
+  double bend = MAX (40.0, fabs (x2 - x1) / 2);
+  double u = 1 - t;
+
+  *x = u * u * u * x1 + 3 * u * u * t * (x1 + bend) + 3 * u * t * t * (x2 - bend)
+       + t * t * t * x2;
+  *y = u * u * u * y1 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y2;
+}
+
+/* The edge whose curve passes within a few pixels of a widget point: its index, or -1. */
+static int
+pick_edge (AqPipelineCanvas *self,
+           double            wx,
+           double            wy)
+{
+  for (guint i = 0; self->graph && i < aq_pipeline_graph_get_n_edges (self->graph); i++)
+    {
+      const char *from, *to;
+      double fx, fy, tx, ty, px, py;
+
+      aq_pipeline_graph_get_edge (self->graph, i, &from, &to);
+      if (aq_pipeline_graph_find_step (self->graph, from) < 0
+          || aq_pipeline_graph_find_step (self->graph, to) < 0)
+        continue;
+      edge_ends (self, from, to, &fx, &fy, &tx, &ty);
+      for (int k = 0; k <= 48; k++)
+        {
+          edge_point (fx, fy, tx, ty, k / 48.0, &px, &py);
+          if (hypot (px - wx, py - wy) <= 6.0)
+            return i;
+        }
+    }
+  return -1;
+}
+
+static gboolean
+is_selected_edge (AqPipelineCanvas *self,
+                  const char       *from,
+                  const char       *to)
+{
+  return self->edge_from && g_strcmp0 (self->edge_from, from) == 0
+         && g_strcmp0 (self->edge_to, to) == 0;
+}
+
+static void
+clear_edge (AqPipelineCanvas *self)
+{
+  g_clear_pointer (&self->edge_from, g_free);
+  g_clear_pointer (&self->edge_to, g_free);
+}
+
 static void
 draw_edges (AqPipelineCanvas *self,
             cairo_t          *cr,
@@ -420,12 +500,19 @@ draw_edges (AqPipelineCanvas *self,
       if (aq_pipeline_graph_find_step (self->graph, from) < 0
           || aq_pipeline_graph_find_step (self->graph, to) < 0)
         continue;
-      card_origin (self, from, &fx, &fy);
-      card_origin (self, to, &tx, &ty);
-      to_widget (self, fx + AQ_PIPELINE_CARD_WIDTH, fy + AQ_PIPELINE_CARD_HEIGHT / 2, &fx, &fy);
-      to_widget (self, tx, ty + AQ_PIPELINE_CARD_HEIGHT / 2, &tx, &ty);
+      edge_ends (self, from, to, &fx, &fy, &tx, &ty);
       edge_path (cr, fx, fy, tx, ty);
-      cairo_stroke (cr);
+      if (is_selected_edge (self, from, to))
+        {
+          /* the selected edge: wider, in the selection's blue */
+          cairo_save (cr);
+          cairo_set_line_width (cr, 4.0);
+          cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+        }
+      else
+        cairo_stroke (cr);
       /* an arrow head at the input */
       cairo_move_to (cr, tx, ty);
       cairo_line_to (cr, tx - 8, ty - 4);
@@ -598,6 +685,9 @@ graph_changed_cb (AqPipelineCanvas *self)
 {
   forget_cards (self);
   prune_selection (self);
+  if (self->edge_from && !aq_pipeline_graph_has_edge (self->graph, self->edge_from,
+                                                      self->edge_to))
+    clear_edge (self);
 }
 
 static void
@@ -617,7 +707,12 @@ drag_begin_cb (GtkGestureDrag   *gesture,
   self->drag_start_y = y;
   self->drag_dx = self->drag_dy = 0;
   g_clear_pointer (&self->drag_step, g_free);
-  if (id && on_output)
+  if (id && self->read_only)
+    {
+      self->drag = DRAG_NONE;
+      aq_pipeline_canvas_select (self, id, add);
+    }
+  else if (id && on_output)
     {
       self->drag = DRAG_CONNECT;
       self->drag_step = g_strdup (id);
@@ -636,6 +731,19 @@ drag_begin_cb (GtkGestureDrag   *gesture,
           self->drag = DRAG_NONE;
           selection_changed (self);
         }
+    }
+  else if (pick_edge (self, x, y) >= 0)
+    {
+      const char *from, *to;
+
+      /* a click on an edge selects it alone: Delete removes it */
+      aq_pipeline_graph_get_edge (self->graph, pick_edge (self, x, y), &from, &to);
+      self->drag = DRAG_NONE;
+      g_ptr_array_set_size (self->selection, 0);
+      clear_edge (self);
+      self->edge_from = g_strdup (from);
+      self->edge_to = g_strdup (to);
+      selection_changed (self);
     }
   else
     {
@@ -687,10 +795,12 @@ drag_end_cb (GtkGestureDrag   *gesture,
           && !aq_pipeline_graph_connect (self->graph, from, to, &error))
         g_signal_emit (self, signals[EDIT_REFUSED], 0, error->message);
     }
-  else if (mode == DRAG_PAN && fabs (dx) <= 2 && fabs (dy) <= 2 && self->selection->len > 0)
+  else if (mode == DRAG_PAN && fabs (dx) <= 2 && fabs (dy) <= 2
+           && (self->selection->len > 0 || self->edge_from))
     {
       /* a click on the background */
       g_ptr_array_set_size (self->selection, 0);
+      clear_edge (self);
       selection_changed (self);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -721,6 +831,8 @@ drop_cb (GtkDropTarget    *target,
 {
   g_autofree char *id = NULL;
 
+  if (self->read_only)
+    return FALSE;
   if (!G_VALUE_HOLDS_STRING (value) || aq_pipeline_schema_lookup (g_value_get_string (value)) == NULL)
     return FALSE;
   id = aq_pipeline_canvas_add_step (self, g_value_get_string (value), x, y);
@@ -768,7 +880,17 @@ delete_action (GtkWidget  *widget,
   AqPipelineCanvas *self = AQ_PIPELINE_CANVAS (widget);
   g_auto(GStrv) ids = aq_pipeline_canvas_get_selection (self);
 
-  if (self->graph)
+  if (self->graph && !self->read_only && ids[0] == NULL && self->edge_from)
+    {
+      g_autofree char *from = g_strdup (self->edge_from);
+      g_autofree char *to = g_strdup (self->edge_to);
+
+      /* one edit, undoable like any other */
+      clear_edge (self);
+      aq_pipeline_graph_disconnect (self->graph, from, to);
+      return;
+    }
+  if (self->graph && !self->read_only)
     aq_pipeline_graph_remove_steps (self->graph, (const char * const *) ids);
 }
 
@@ -781,7 +903,7 @@ duplicate_action (GtkWidget  *widget,
   g_auto(GStrv) ids = aq_pipeline_canvas_get_selection (self);
   g_auto(GStrv) copies = NULL;
 
-  if (self->graph == NULL || ids[0] == NULL)
+  if (self->graph == NULL || ids[0] == NULL || self->read_only)
     return;
   copies = aq_pipeline_graph_duplicate_steps (self->graph, (const char * const *) ids);
   g_ptr_array_set_size (self->selection, 0);
@@ -800,7 +922,7 @@ nudge_action (GtkWidget  *widget,
   int dx, dy;
 
   g_variant_get (param, "(ii)", &dx, &dy);
-  if (self->graph && ids[0])
+  if (self->graph && ids[0] && !self->read_only)
     aq_pipeline_graph_move_steps (self->graph, (const char * const *) ids, dx * NUDGE,
                                   dy * NUDGE);
   else
@@ -942,6 +1064,7 @@ aq_pipeline_canvas_finalize (GObject *object)
   g_clear_pointer (&self->status, g_hash_table_unref);
   g_clear_pointer (&self->selection, g_ptr_array_unref);
   g_clear_pointer (&self->drag_step, g_free);
+  clear_edge (self);
 
   G_OBJECT_CLASS (aq_pipeline_canvas_parent_class)->finalize (object);
 }
@@ -1112,6 +1235,25 @@ aq_pipeline_canvas_set_step_report (AqPipelineCanvas           *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* What the card of @id shows from a run: FALSE when it shows none. */
+gboolean
+aq_pipeline_canvas_get_step_report (AqPipelineCanvas *self,
+                                    const char       *id,
+                                    gint64           *rows_in,
+                                    gint64           *rows_out)
+{
+  StepStatus *status;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
+
+  status = g_hash_table_lookup (self->status, id);
+  if (status == NULL)
+    return FALSE;
+  *rows_in = status->rows_in;
+  *rows_out = status->rows_out;
+  return TRUE;
+}
+
 void
 aq_pipeline_canvas_clear_reports (AqPipelineCanvas *self)
 {
@@ -1154,6 +1296,7 @@ aq_pipeline_canvas_select (AqPipelineCanvas *self,
 
   if (!add)
     g_ptr_array_set_size (self->selection, 0);
+  clear_edge (self);
   if (id && self->graph && aq_pipeline_graph_find_step (self->graph, id) >= 0
       && !is_selected (self, id))
     g_ptr_array_add (self->selection, g_strdup (id));
@@ -1178,7 +1321,7 @@ aq_pipeline_canvas_add_step (AqPipelineCanvas *self,
 
   g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), NULL);
 
-  if (self->graph == NULL)
+  if (self->graph == NULL || self->read_only)
     return NULL;
   to_canvas (self, widget_x, widget_y, &x, &y);
   id = aq_pipeline_graph_add_step (self->graph, type, round (x - AQ_PIPELINE_CARD_WIDTH / 2),
@@ -1262,4 +1405,49 @@ aq_pipeline_canvas_reveal (AqPipelineCanvas *self,
       || y + AQ_PIPELINE_CARD_HEIGHT * self->zoom > height)
     aq_pipeline_canvas_pan (self, width / 2.0 - x - AQ_PIPELINE_CARD_WIDTH * self->zoom / 2,
                             height / 2.0 - y - AQ_PIPELINE_CARD_HEIGHT * self->zoom / 2);
+}
+
+/* A read-only canvas selects, pans and zooms, and refuses every edit (a stored version shown
+ * as it was saved). */
+void
+aq_pipeline_canvas_set_read_only (AqPipelineCanvas *self,
+                                  gboolean          read_only)
+{
+  g_return_if_fail (AQ_IS_PIPELINE_CANVAS (self));
+  self->read_only = read_only;
+}
+
+gboolean
+aq_pipeline_canvas_get_read_only (AqPipelineCanvas *self)
+{
+  g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
+  return self->read_only;
+}
+
+/* The selected edge (a click on its curve): FALSE when none is. */
+gboolean
+aq_pipeline_canvas_get_selected_edge (AqPipelineCanvas  *self,
+                                      const char       **from,
+                                      const char       **to)
+{
+  g_return_val_if_fail (AQ_IS_PIPELINE_CANVAS (self), FALSE);
+  *from = self->edge_from;
+  *to = self->edge_to;
+  return self->edge_from != NULL;
+}
+
+/* The widget point at @t (0…1) along the edge @from → @to as drawn. */
+void
+aq_pipeline_canvas_edge_to_widget (AqPipelineCanvas *self,
+                                   const char       *from,
+                                   const char       *to,
+                                   double            t,
+                                   double           *x,
+                                   double           *y)
+{
+  double fx, fy, tx, ty;
+
+  g_return_if_fail (AQ_IS_PIPELINE_CANVAS (self));
+  edge_ends (self, from, to, &fx, &fy, &tx, &ty);
+  edge_point (fx, fy, tx, ty, t, x, y);
 }

@@ -24,6 +24,10 @@ void             aq_pipeline_canvas_set_problems    (AqPipelineCanvas           
 void             aq_pipeline_canvas_set_step_report (AqPipelineCanvas           *self,
                                                      const AqPipelineStepReport *report);
 void             aq_pipeline_canvas_clear_reports   (AqPipelineCanvas           *self);
+gboolean         aq_pipeline_canvas_get_step_report (AqPipelineCanvas           *self,
+                                                     const char                 *id,
+                                                     gint64                     *rows_in,
+                                                     gint64                     *rows_out);
 char           **aq_pipeline_canvas_get_selection   (AqPipelineCanvas           *self);
 const char      *aq_pipeline_canvas_get_selected    (AqPipelineCanvas           *self);
 void             aq_pipeline_canvas_select          (AqPipelineCanvas           *self,
@@ -46,5 +50,17 @@ void             aq_pipeline_canvas_step_to_widget  (AqPipelineCanvas           
                                                      double                     *y);
 void             aq_pipeline_canvas_reveal          (AqPipelineCanvas           *self,
                                                      const char                 *id);
+void             aq_pipeline_canvas_set_read_only   (AqPipelineCanvas           *self,
+                                                     gboolean                    read_only);
+gboolean         aq_pipeline_canvas_get_read_only   (AqPipelineCanvas           *self);
+gboolean         aq_pipeline_canvas_get_selected_edge (AqPipelineCanvas         *self,
+                                                       const char              **from,
+                                                       const char              **to);
+void             aq_pipeline_canvas_edge_to_widget  (AqPipelineCanvas           *self,
+                                                     const char                 *from,
+                                                     const char                 *to,
+                                                     double                      t,
+                                                     double                     *x,
+                                                     double                     *y);
 
 G_END_DECLS

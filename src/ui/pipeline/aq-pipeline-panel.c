@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "aq-pipeline-panel.h"
+#include "aq-pipeline-panel-private.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -33,38 +34,6 @@
 /* The pipeline the panel opens first: the standard one with the most kinds of step. */
 #define FIRST_PIPELINE "dw_customer"
 
-struct _AqPipelinePanel
-{
-  GtkWidget            parent_instance;
-
-  AdwToastOverlay     *toast_overlay;
-  GtkDropDown         *pipeline_dropdown;
-  GtkLabel            *status_label;
-  GtkSearchBar        *search_bar;
-  GtkSearchEntry      *search_entry;
-  GtkListBox          *palette_list;
-  AqPipelineCanvas    *canvas;
-  GtkNotebook         *bottom_notebook;
-  GtkListBox          *problems_list;
-  GtkLabel            *problems_tab;
-  GtkLabel            *preview_label;
-  GtkColumnView       *preview_view;
-  GtkLabel            *run_label;
-  AqPipelineStepForm  *form;
-
-  AqConnectionMonitor *monitor;
-  AqPipelineGraph     *graph;
-  GPtrArray           *problems;
-  AqPipelinePreview   *preview;
-  GCancellable        *preview_cancellable;
-  guint                preview_source;
-  gboolean             previewing;
-  gboolean             saving;
-  GCancellable        *run_cancellable;
-  char                *failed_step;
-  gint64               run_rows;
-  gboolean             opening;
-};
 
 static void aq_panel_iface_init (AqPanelInterface *iface);
 
@@ -77,18 +46,19 @@ static void schedule_preview (AqPipelinePanel *self,
 
 /* ---- auxiliary methods ---- */
 
-static void
-toast (AqPipelinePanel *self,
-       const char      *text)
+void
+aq_pipeline_panel_toast (AqPipelinePanel *self,
+                         const char      *text)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
-static void
-update_actions (AqPipelinePanel *self)
+void
+aq_pipeline_panel_update_actions (AqPipelinePanel *self)
 {
   gboolean running = self->run_cancellable != NULL;
-  gboolean have = self->graph != NULL;
+  /* a stored version on show is looked at, not edited: Restore or Edit as new first */
+  gboolean have = self->graph != NULL && self->shown_version == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.undo",
                                  have && aq_pipeline_graph_can_undo (self->graph));
@@ -97,6 +67,8 @@ update_actions (AqPipelinePanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run", have && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", have && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.layout", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-step", have);
 }
 
 /* The names of the columns flowing into a step, when they can be known without the warehouse. */
@@ -223,14 +195,18 @@ set_graph (AqPipelinePanel *self,
         aq_pipeline_graph_auto_layout (graph);
       aq_pipeline_graph_clear_history (graph);
       g_signal_connect_swapped (graph, "changed", G_CALLBACK (graph_changed_cb), self);
-      g_signal_connect_swapped (graph, "notify::can-undo", G_CALLBACK (update_actions), self);
-      g_signal_connect_swapped (graph, "notify::can-redo", G_CALLBACK (update_actions), self);
+      g_signal_connect_swapped (graph, "notify::can-undo",
+                                G_CALLBACK (aq_pipeline_panel_update_actions), self);
+      g_signal_connect_swapped (graph, "notify::can-redo",
+                                G_CALLBACK (aq_pipeline_panel_update_actions), self);
     }
   g_clear_pointer (&self->preview, aq_pipeline_preview_free);
+  aq_pipeline_panel_versions_graph_set (self);
+  aq_pipeline_panel_history_graph_set (self);
   validate (self);
   aq_pipeline_canvas_set_graph (self->canvas, graph);
   rebuild_form (self);
-  update_actions (self);
+  aq_pipeline_panel_update_actions (self);
 }
 
 /* ---- preview ---- */
@@ -452,7 +428,10 @@ run_done_cb (GObject      *source,
     gtk_label_set_text (self->run_label, text);
   g_clear_object (&self->run_cancellable);
   if (self->canvas)
-    update_actions (self);
+    {
+      aq_pipeline_panel_update_actions (self);
+      aq_pipeline_panel_history_run_done (self);
+    }
 }
 
 /* ---- callbacks ---- */
@@ -464,7 +443,7 @@ graph_changed_cb (AqPipelinePanel *self)
   /* the form's own edits keep it; an undo, a rename, a delete rebuild it */
   if (!aq_pipeline_step_form_is_editing (self->form))
     rebuild_form (self);
-  update_actions (self);
+  aq_pipeline_panel_update_actions (self);
   if (aq_pipeline_canvas_get_selected (self->canvas))
     schedule_preview (self, PREVIEW_DELAY_MS * 3);
 }
@@ -481,7 +460,7 @@ static void
 edit_refused_cb (AqPipelinePanel *self,
                  const char      *message)
 {
-  toast (self, message);
+  aq_pipeline_panel_toast (self, message);
 }
 
 static void
@@ -503,7 +482,7 @@ pipeline_selected_cb (AqPipelinePanel *self)
   graph = aq_pipeline_graph_new_standard (gtk_string_object_get_string (item), &error);
   if (graph == NULL)
     {
-      toast (self, error->message);
+      aq_pipeline_panel_toast (self, error->message);
       return;
     }
   set_graph (self, graph);
@@ -683,7 +662,7 @@ run_action (GtkWidget  *widget,
   aq_pipeline_run_async (pipeline, conninfo, step_report_cb, g_object_ref (self),
                          g_object_unref, self->run_cancellable, run_done_cb,
                          g_object_ref (self));
-  update_actions (self);
+  aq_pipeline_panel_update_actions (self);
 }
 
 static void
@@ -708,19 +687,19 @@ save_done_cb (GObject      *source,
   self->saving = FALSE;
   if (self->canvas == NULL)
     return;
-  update_actions (self);
+  aq_pipeline_panel_update_actions (self);
   if (version == 0)
     {
       g_autofree char *text = g_strdup_printf (_("Not saved: %s"), error->message);
 
-      toast (self, text);
+      aq_pipeline_panel_toast (self, text);
       return;
     }
   {
     g_autofree char *text = g_strdup_printf (_("Saved as version %d of “%s”"), version,
                                              aq_pipeline_graph_get_name (self->graph));
 
-    toast (self, text);
+    aq_pipeline_panel_toast (self, text);
   }
 }
 
@@ -738,7 +717,7 @@ save_action (GtkWidget  *widget,
     return;
   data = aq_pipeline_graph_to_data (self->graph);
   self->saving = TRUE;
-  update_actions (self);
+  aq_pipeline_panel_update_actions (self);
   aq_pipeline_store_save_async (aq_panel_get_conninfo (AQ_PANEL (self)),
                                 aq_pipeline_graph_get_name (self->graph), data, NULL, NULL,
                                 save_done_cb, g_object_ref (self));
@@ -840,6 +819,8 @@ aq_pipeline_panel_dispose (GObject *object)
   g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
   g_cancellable_cancel (self->run_cancellable);
+  aq_pipeline_panel_versions_dispose (self);
+  aq_pipeline_panel_history_dispose (self);
   if (self->graph)
     g_signal_handlers_disconnect_by_data (self->graph, self);
   g_clear_object (&self->graph);
@@ -894,6 +875,8 @@ aq_pipeline_panel_class_init (AqPipelinePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, preview_view);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, run_label);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, form);
+  aq_pipeline_panel_versions_class_init (widget_class);
+  aq_pipeline_panel_history_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, redo_action);
@@ -954,6 +937,8 @@ aq_pipeline_panel_init (AqPipelinePanel *self)
   g_signal_connect_swapped (self->search_entry, "activate", G_CALLBACK (search_activate_cb),
                             self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  aq_pipeline_panel_versions_init (self);
+  aq_pipeline_panel_history_init (self);
 
   pipeline_selected_cb (self);
 }
@@ -1029,7 +1014,7 @@ aq_pipeline_panel_is_busy (AqPipelinePanel *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), FALSE);
   return self->previewing || self->preview_source != 0 || self->run_cancellable != NULL
-         || self->saving;
+         || self->saving || self->versions_busy > 0;
 }
 
 const char *

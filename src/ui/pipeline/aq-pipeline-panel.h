@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 #include "aq-pipeline-graph.h"
 #include "aq-pipeline-preview.h"
@@ -24,5 +25,19 @@ AqPipelinePreview *aq_pipeline_panel_get_preview   (AqPipelinePanel  *self);
 gboolean           aq_pipeline_panel_is_busy       (AqPipelinePanel  *self);
 const char        *aq_pipeline_panel_get_run_text  (AqPipelinePanel  *self);
 const char        *aq_pipeline_panel_get_preview_text (AqPipelinePanel *self);
+void               aq_pipeline_panel_list_versions (AqPipelinePanel  *self);
+GPtrArray         *aq_pipeline_panel_get_versions  (AqPipelinePanel  *self);
+int                aq_pipeline_panel_get_shown_version (AqPipelinePanel *self);
+GPtrArray         *aq_pipeline_panel_get_changes   (AqPipelinePanel  *self);
+const char        *aq_pipeline_panel_get_version_text (AqPipelinePanel *self);
+void               aq_pipeline_panel_load_history  (AqPipelinePanel  *self);
+void               aq_pipeline_panel_show_history  (AqPipelinePanel  *self);
+JsonArray         *aq_pipeline_panel_get_runs      (AqPipelinePanel  *self);
+void               aq_pipeline_panel_show_run      (AqPipelinePanel  *self,
+                                                    gint64            run_id);
+gint64             aq_pipeline_panel_get_shown_run (AqPipelinePanel  *self);
+void               aq_pipeline_panel_get_chart_marks (AqPipelinePanel *self,
+                                                      guint          *duration,
+                                                      guint          *rows);
 
 G_END_DECLS

@@ -1,0 +1,99 @@
+/* aq-pipeline-panel-private.h — what the Pipelines panel's source files share */
+#pragma once
+
+#include <adwaita.h>
+
+#include "aq-connection-monitor.h"
+#include "aq-db-job.h"
+#include "aq-pipeline-canvas.h"
+#include "aq-pipeline-panel.h"
+#include "aq-pipeline-step-form.h"
+
+G_BEGIN_DECLS
+
+struct _AqPipelinePanel
+{
+  GtkWidget            parent_instance;
+
+  AdwToastOverlay     *toast_overlay;
+  GtkDropDown         *pipeline_dropdown;
+  GtkLabel            *status_label;
+  GtkSearchBar        *search_bar;
+  GtkSearchEntry      *search_entry;
+  GtkListBox          *palette_list;
+  AqPipelineCanvas    *canvas;
+  GtkNotebook         *bottom_notebook;
+  GtkListBox          *problems_list;
+  GtkLabel            *problems_tab;
+  GtkLabel            *preview_label;
+  GtkColumnView       *preview_view;
+  GtkLabel            *run_label;
+  AqPipelineStepForm  *form;
+
+  AqConnectionMonitor *monitor;
+  AqPipelineGraph     *graph;
+  GPtrArray           *problems;
+  AqPipelinePreview   *preview;
+  GCancellable        *preview_cancellable;
+  guint                preview_source;
+  gboolean             previewing;
+  gboolean             saving;
+  GCancellable        *run_cancellable;
+  char                *failed_step;
+  gint64               run_rows;
+  gboolean             opening;
+
+  /* versions (aq-pipeline-panel-versions.c) */
+  GtkMenuButton       *versions_button;
+  GtkListBox          *versions_list;
+  GtkButton           *compare_button;
+  GtkRevealer         *version_bar;
+  GtkLabel            *version_label;
+  GtkListBox          *changes_list;
+  GtkLabel            *changes_label;
+  GPtrArray           *versions;        /* (element-type AqPipelineVersion) listed */
+  GPtrArray           *changes;         /* (element-type AqPipelineChange) shown */
+  GCancellable        *versions_cancellable;
+  guint                versions_busy;   /* store jobs under way */
+  int                  shown_version;   /* the stored version on the canvas, read-only; 0 */
+
+  /* run history (aq-pipeline-panel-history.c) */
+  GtkPaned            *bottom_paned;
+  GtkListBox          *history_list;
+  GtkLabel            *history_label;
+  GtkDrawingArea      *duration_chart;
+  GtkDrawingArea      *rows_chart;
+  JsonArray           *runs;            /* aq_pipeline_history_runs(), newest first */
+  gint64               shown_run;       /* the run whose figures the cards show; 0 */
+  guint                duration_marks;  /* what the charts drew last (tests) */
+  guint                rows_marks;
+};
+
+void aq_pipeline_panel_toast          (AqPipelinePanel *self,
+                                       const char      *text);
+void aq_pipeline_panel_update_actions (AqPipelinePanel *self);
+
+void     aq_pipeline_panel_start_job  (AqPipelinePanel     *self,
+                                       gpointer             tag,
+                                       AqDbJobFunc          func,
+                                       gpointer             data,
+                                       GDestroyNotify       data_free,
+                                       GDestroyNotify       result_free,
+                                       GAsyncReadyCallback  callback);
+gboolean aq_pipeline_panel_job_landed (AqPipelinePanel     *self,
+                                       GError              *error);
+
+/* aq-pipeline-panel-history.c */
+void aq_pipeline_panel_history_init          (AqPipelinePanel *self);
+void aq_pipeline_panel_history_class_init    (GtkWidgetClass  *widget_class);
+void aq_pipeline_panel_history_dispose       (AqPipelinePanel *self);
+void aq_pipeline_panel_history_graph_set     (AqPipelinePanel *self);
+void aq_pipeline_panel_history_run_done      (AqPipelinePanel *self);
+
+/* aq-pipeline-panel-versions.c */
+void aq_pipeline_panel_versions_init         (AqPipelinePanel *self);
+void aq_pipeline_panel_versions_class_init   (GtkWidgetClass  *widget_class);
+void aq_pipeline_panel_versions_dispose      (AqPipelinePanel *self);
+void aq_pipeline_panel_versions_graph_set    (AqPipelinePanel *self);
+
+G_END_DECLS

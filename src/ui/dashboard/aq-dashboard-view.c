@@ -182,8 +182,8 @@ tile_fetched_cb (GObject      *source,
   slot->in_flight = FALSE;
   slot->done_once = TRUE;
   slot->due_us = g_get_monotonic_time ()
-                 + aq_dashboard_tile_get_refresh (aq_tile_view_get_tile (slot->view),
-                                                  self->dashboard) * G_USEC_PER_SEC;
+                 + (gint64) aq_dashboard_tile_get_refresh (aq_tile_view_get_tile (slot->view),
+                                                           self->dashboard) * G_USEC_PER_SEC;
   aq_tile_view_set_loading (slot->view, FALSE);
   if (data)
     {
@@ -694,7 +694,7 @@ aq_dashboard_view_check_stale (AqDashboardView *self)
                                                         self->dashboard);
 
           stale = slot->failed
-                  || g_date_time_difference (now, data->as_of) > 2 * interval * G_USEC_PER_SEC;
+                  || g_date_time_difference (now, data->as_of) > 2 * (gint64) interval * G_USEC_PER_SEC;
         }
       aq_tile_view_set_stale (slot->view, stale);
     }

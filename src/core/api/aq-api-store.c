@@ -14,6 +14,7 @@
 
 #include "aq-api-store.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "aq-audit.h"
@@ -78,7 +79,7 @@ parse_object (const char  *text,
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "an API definition is a JSON object");
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("an API definition is a JSON object"));
       return NULL;
     }
   return json_object_ref (json_node_get_object (node));
@@ -305,7 +306,7 @@ aq_api_load (AqDb        *db,
   if (PQntuples (res) == 0)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
-                   version > 0 ? "API “%s” has no version %d" : "There is no API “%s”", name,
+                   version > 0 ? _("API “%s” has no version %d") : _("There is no API “%s”"), name,
                    version);
       return NULL;
     }
@@ -454,7 +455,7 @@ aq_api_rollback (AqDb        *db,
     goto fail;
   if (g_strcmp0 (PQcmdTuples (res), "1") != 0)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, "API “%s” has no version %d", name,
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("API “%s” has no version %d"), name,
                    version);
       goto fail;
     }
@@ -564,7 +565,7 @@ aq_api_app_find (AqDb        *db,
     return NULL;
   if (PQntuples (res) != 1)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, "There is no app “%s”", name_or_key);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("There is no app “%s”"), name_or_key);
       return NULL;
     }
   app = g_new0 (AqApiApp, 1);
@@ -618,7 +619,7 @@ check_api_exists (AqDb        *db,
     return FALSE;
   if (n == 0)
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, "There is no API “%s”", api);
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("There is no API “%s”"), api);
       return FALSE;
     }
   return TRUE;
@@ -709,7 +710,7 @@ aq_api_grant_request (AqDb        *db,
   if (reason == NULL || *reason == '\0')
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "An application for an API says why the app needs it");
+                   _("An application for an API says why the app needs it"));
       return FALSE;
     }
   return write_grant (db, app, api, "requested", 0, 0, 0, reason, error);

@@ -21,6 +21,7 @@
 
 #include "aq-api.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -170,13 +171,13 @@ template_parse (AqApi       *api,
       else if (p[0] == '$' && (p[1] == '$' || g_ascii_isdigit (p[1])))
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "API “%s”: write parameters as :name, not $n or $$", api->name);
+                       _("API “%s”: write parameters as :name, not $n or $$"), api->name);
           goto fail;
         }
       else if (p[0] == ';')
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "API “%s”: the template is one statement, without “;”", api->name);
+                       _("API “%s”: the template is one statement, without “;”"), api->name);
           goto fail;
         }
       else if (p[0] == ':' && p[1] == ':')
@@ -200,7 +201,7 @@ template_parse (AqApi       *api,
           if (i == api->params->len)
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "API “%s”: the template uses :%s, which is not a declared parameter",
+                           _("API “%s”: the template uses :%s, which is not a declared parameter"),
                            api->name, name);
               goto fail;
             }
@@ -214,7 +215,7 @@ template_parse (AqApi       *api,
           if (group != 0)
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "API “%s”: optional clauses [[ … ]] do not nest", api->name);
+                           _("API “%s”: optional clauses [[ … ]] do not nest"), api->name);
               goto fail;
             }
           flush_text (template, text, group);
@@ -249,8 +250,8 @@ template_parse (AqApi       *api,
       if (part->group == 0 && !param->required && param->default_value == NULL)
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "API “%s”: the optional parameter :%s must sit in a [[ … ]] clause (or "
-                       "be required, or have a default)", api->name, param->name);
+                       _("API “%s”: the optional parameter :%s must sit in a [[ … ]] clause (or "
+                       "be required, or have a default)"), api->name, param->name);
           goto fail;
         }
     }
@@ -258,7 +259,7 @@ template_parse (AqApi       *api,
 
 unterminated:
   g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-               "API “%s”: the template has an unterminated quote or [[ clause", api->name);
+               _("API “%s”: the template has an unterminated quote or [[ clause"), api->name);
 fail:
   template_free (template);
   return NULL;
@@ -329,8 +330,8 @@ param_from_json (AqApi       *api,
   if (!param_type_from_string (type, &param->type))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "API “%s”: parameter “%s” has no known type (text, integer, numeric, date, "
-                   "month, timestamp, enumeration, list)", api->name, name);
+                   _("API “%s”: parameter “%s” has no known type (text, integer, numeric, date, "
+                   "month, timestamp, enumeration, list)"), api->name, name);
       param_free (param);
       return NULL;
     }
@@ -369,7 +370,7 @@ param_from_json (AqApi       *api,
   if (param->type == AQ_API_PARAM_ENUMERATION && param->values == NULL)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "API “%s”: the enumeration “%s” lists no values", api->name, name);
+                   _("API “%s”: the enumeration “%s” lists no values"), api->name, name);
       param_free (param);
       return NULL;
     }
@@ -379,7 +380,7 @@ param_from_json (AqApi       *api,
       param->pattern = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, error);
       if (param->pattern == NULL)
         {
-          g_prefix_error (error, "API “%s”: parameter “%s”: ", api->name, name);
+          g_prefix_error (error, _("API “%s”: parameter “%s”: "), api->name, name);
           param_free (param);
           return NULL;
         }
@@ -390,8 +391,8 @@ param_from_json (AqApi       *api,
 
 bad:
   g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-               "API “%s”: a parameter needs a name (lowercase letters, digits and _; not "
-               "page_size, cursor or count) and a type", api->name);
+               _("API “%s”: a parameter needs a name (lowercase letters, digits and _; not "
+               "page_size, cursor or count) and a type"), api->name);
   return NULL;
 }
 
@@ -446,7 +447,7 @@ aq_api_new (const char  *name,
           if (aq_api_find_param (api, param->name))
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "API “%s”: parameter “%s” is declared twice", name, param->name);
+                           _("API “%s”: parameter “%s” is declared twice"), name, param->name);
               param_free (param);
               return NULL;
             }
@@ -462,7 +463,7 @@ aq_api_new (const char  *name,
           || !g_str_has_prefix (member_string (forward, "url"), "http"))
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "API “%s”: a forwarded API needs forward.url (http or https)", name);
+                       _("API “%s”: a forwarded API needs forward.url (http or https)"), name);
           return NULL;
         }
       api->forward_url = g_strdup (member_string (forward, "url"));
@@ -476,14 +477,14 @@ aq_api_new (const char  *name,
           if (!JSON_NODE_HOLDS_OBJECT (xml))
             {
               g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                           "API “%s”: forward.xml is the mapping object {records, fields}",
+                           _("API “%s”: forward.xml is the mapping object {records, fields}"),
                            name);
               return NULL;
             }
           api->xml_map = aq_api_xml_map_new (json_node_get_object (xml), error);
           if (api->xml_map == NULL)
             {
-              g_prefix_error (error, "API “%s”: forward.", name);
+              g_prefix_error (error, _("API “%s”: forward."), name);
               return NULL;
             }
         }
@@ -493,7 +494,7 @@ aq_api_new (const char  *name,
   sql = member_string (definition, "sql");
   if (sql == NULL || *sql == '\0')
     {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "API “%s”: the definition has no sql",
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("API “%s”: the definition has no sql"),
                    name);
       return NULL;
     }
@@ -501,7 +502,7 @@ aq_api_new (const char  *name,
   if (api->page_key == NULL || !g_regex_match_simple ("^[a-z_][a-z0-9_]*$", api->page_key, 0, 0))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "API “%s”: page_key must name a unique column of the answer", name);
+                   _("API “%s”: page_key must name a unique column of the answer"), name);
       return NULL;
     }
   key_type = member_string (definition, "page_key_type");
@@ -510,7 +511,7 @@ aq_api_new (const char  *name,
       || api->page_key_type == AQ_API_PARAM_ENUMERATION)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "API “%s”: page_key_type is text, integer, numeric, date or timestamp", name);
+                   _("API “%s”: page_key_type is text, integer, numeric, date or timestamp"), name);
       return NULL;
     }
   api->page_desc = g_strcmp0 (member_string (definition, "page_order"), "desc") == 0;

@@ -1,4 +1,4 @@
-/* aq-ctl-warehouse.c — aqueductctl warehouse init|start|stop|status|url */
+/* aq-ctl-warehouse.c — aqueductctl warehouse init|start|stop|status|url|ddl */
 #define G_LOG_DOMAIN "aqueductctl"
 
 #include "config.h"
@@ -9,7 +9,8 @@
 #include "aq-ctl.h"
 
 #define USAGE N_("warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] | start | " \
-              "stop | status [--json] | url")
+              "stop | status [--json] | url | " \
+              "ddl --profile greenplum|citus")
 
 static gboolean opt_json;
 static gboolean opt_demo;
@@ -17,6 +18,8 @@ static gboolean opt_demo;
 static int opt_scale;
 static int opt_months;
 static gint64 opt_seed;
+/* warehouse ddl: the target */
+static char *opt_ddl_profile;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
@@ -24,6 +27,8 @@ static GOptionEntry entries[] = {
   { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, N_("Demo accounts (default 100000)"), "N" },
   { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, N_("Demo months of history (default 36)"), "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("Demo random seed"), "S" },
+  { "profile", 0, 0, G_OPTION_ARG_STRING, &opt_ddl_profile,
+    N_("DDL target for “ddl”: greenplum (also Cloudberry) or citus"), "NAME" },
   { NULL }
 };
 
@@ -139,6 +144,25 @@ warehouse_status (AqLocalWarehouse *wh)
   return running ? AQ_CTL_OK : (initialized ? AQ_CTL_UNAVAILABLE : 4);
 }
 
+/* The migrations as DDL for an MPP or sharded target; needs no warehouse. */
+static int
+warehouse_ddl (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ddl = NULL;
+  AqDdlTarget target;
+
+  if (opt_ddl_profile == NULL)
+    return aq_ctl_usage (USAGE, _("“warehouse ddl” needs --profile greenplum or citus"));
+  if (!aq_warehouse_ddl_parse_target (opt_ddl_profile, &target, &error))
+    return aq_ctl_usage (USAGE, error->message);
+  ddl = aq_warehouse_ddl_print (target, &error);
+  if (ddl == NULL)
+    return aq_ctl_fail (error);
+  g_print ("%s", ddl);
+  return AQ_CTL_OK;
+}
+
 int
 aq_ctl_warehouse (int    argc,
                   char **argv)
@@ -160,6 +184,8 @@ aq_ctl_warehouse (int    argc,
     return warehouse_init (wh);
   if (strcmp (verb, "status") == 0)
     return warehouse_status (wh);
+  if (strcmp (verb, "ddl") == 0)
+    return warehouse_ddl ();
   if (strcmp (verb, "start") == 0)
     {
       if (!aq_local_warehouse_start (wh, &error))

@@ -73,3 +73,4 @@
 #include "aq-pipeline-deps.h"
 #include "aq-template.h"
 #include "aq-warehouse.h"
+#include "aq-warehouse-ddl.h"

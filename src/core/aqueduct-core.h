@@ -74,3 +74,4 @@
 #include "aq-template.h"
 #include "aq-warehouse.h"
 #include "aq-warehouse-ddl.h"
+#include "aq-warehouse-shard.h"

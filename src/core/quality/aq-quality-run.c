@@ -441,19 +441,31 @@ run_set_rule (RunContext          *ctx,
   else if (g_str_equal (t, "volume") && str_arg (a, "group_by"))
     {
       const char *group = str_arg (a, "group_by");
+      const char *measure = str_arg (a, "measure");
+      const char *part = str_arg (a, "partition_by");
+      g_autofree char *g = NULL;
+      g_autofree char *l = NULL;
 
-      g_ptr_array_add (values, g_strdup_printf ("%g", json_object_get_double_member_with_default
-                                                        (a, "max_drop", 0.5)));
-      /* each group (e.g. month) against the one before: a sudden drop in rows */
-      sql = g_strdup_printf ("WITH g AS (SELECT %s AS k, count(*) AS n FROM %s WHERE %s "
-                             "GROUP BY 1), l AS (SELECT k, n, lag(n) OVER (ORDER BY k) AS p "
-                             "FROM g) SELECT count(*), count(*) FILTER (WHERE p > 0 AND "
-                             "n < p * (1 - $1::float8)), sum(n) FROM l", group, target, where);
-      samples_sql = g_strdup_printf ("WITH g AS (SELECT %s AS k, count(*) AS n FROM %s WHERE %s "
-                                     "GROUP BY 1), l AS (SELECT k, n, lag(n) OVER (ORDER BY k) "
-                                     "AS p FROM g) SELECT k::text, n || ' (' || p || ')' FROM l "
-                                     "WHERE p > 0 AND n < p * (1 - $1::float8) ORDER BY 1 "
-                                     "LIMIT %d", group, target, where, limit);
+      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
+                                                           (a, "max_drop", 0.5)));
+      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
+                                                           (a, "min_before", 0)));
+      /* each group (e.g. month) against the one before — within its partition (e.g. zone) when
+       * one is given: a sudden drop in rows, or in a measure (e.g. sum(billed)); groups after
+       * one under min_before are left out (a tiny zone's quiet month is no drop) */
+      g = g_strdup_printf ("SELECT %s AS pk, %s AS k, (%s)::numeric AS n FROM %s WHERE %s "
+                           "GROUP BY 1, 2", part ? part : "''", group,
+                           measure ? measure : "count(*)", target, where);
+      l = g_strdup_printf ("SELECT pk, k, n, lag(n) OVER (PARTITION BY pk ORDER BY k) AS p "
+                           "FROM g");
+      sql = g_strdup_printf ("WITH g AS (%s), l AS (%s) SELECT count(*), count(*) FILTER "
+                             "(WHERE p > 0 AND p >= $2::numeric AND n < p * (1 - $1::numeric)),"
+                             " sum(n) FROM l", g, l);
+      samples_sql = g_strdup_printf ("WITH g AS (%s), l AS (%s) SELECT concat_ws(' ', "
+                                     "nullif(pk::text, ''), k::text), n || ' (' || p || ')' "
+                                     "FROM l WHERE p > 0 AND p >= $2::numeric AND "
+                                     "n < p * (1 - $1::numeric) ORDER BY 1 LIMIT %d", g, l,
+                                     limit);
     }
   else if (g_str_equal (t, "volume"))
     sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", target, where);

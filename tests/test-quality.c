@@ -291,6 +291,71 @@ test_samples_masked (void)
   g_assert_null (strstr (s->value, "87654321"));
 }
 
+/* A referential rule's count and samples come from one anti-join (its failing rows kept, then
+ * counted and the first listed): the orphans by key with their values, in key order; a unique
+ * rule's samples are its first duplicated keys in the key's order. */
+static void
+test_samples_one_statement (void)
+{
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  g_autoptr(AqQualityRun) run = NULL;
+  const AqQualityResult *r;
+  AqQualitySample *s;
+  /* the bills referenced only up to a month: the payments of later months are orphans */
+  gint64 orphans = count ("SELECT count(*) FROM dw.fact_payment p WHERE NOT EXISTS (SELECT FROM "
+                          "dw.fact_bill b WHERE b.account_id = p.account_id "
+                          "AND b.period = p.period AND b.period < '2026-10-01')");
+
+  g_ptr_array_add (rules, rule_from (RULE ("referential", "person", "{\"columns\":[\"ref\"],"
+                                           "\"ref\":{\"layer\":\"qt\",\"table\":\"ref\","
+                                           "\"columns\":[\"id\"]}}")));
+  g_ptr_array_add (rules, rule_from ("{\"name\":\"d.orphan\",\"layer\":\"dw\",\"table\":"
+                                     "\"fact_payment\",\"type\":\"referential\",\"dimension\":"
+                                     "\"consistency\",\"args\":{\"columns\":[\"account_id\","
+                                     "\"period\"],\"ref\":{\"layer\":\"dw\",\"table\":"
+                                     "\"fact_bill\",\"columns\":[\"account_id\",\"period\"],"
+                                     "\"filter\":\"period < '2026-10-01'\"}}}"));
+  g_ptr_array_add (rules, rule_from (RULE ("unique", "ref", "{\"columns\":[\"id\"]}")));
+  run = run_rules (rules, TRUE);
+
+  r = result_of (run, "t.referential");
+  g_assert_cmpint (r->failing, ==, 1);
+  g_assert_cmpuint (r->samples->len, ==, 1);
+  s = g_ptr_array_index (r->samples, 0);
+  g_assert_cmpstr (s->row_key, ==, "3");
+  g_assert_cmpstr (s->value, ==, "9");
+
+  r = result_of (run, "d.orphan");
+  g_assert_cmpint (orphans, >, 20);
+  g_assert_cmpint (r->failing, ==, orphans);
+  g_assert_cmpuint (r->samples->len, ==, MIN (orphans, 20));
+  for (guint i = 0; i < r->samples->len; i++)
+    {
+      g_autofree char *sql = NULL;
+
+      s = g_ptr_array_index (r->samples, i);
+      if (i > 0)
+        g_assert_cmpstr (((AqQualitySample *) g_ptr_array_index (r->samples, i - 1))->row_key,
+                         <, s->row_key);
+      sql = g_strdup_printf ("SELECT count(*) FROM dw.fact_payment p WHERE p.account_id = "
+                             "split_part('%s', '|', 1) AND p.pay_no::text = split_part('%s', "
+                             "'|', 2) AND NOT EXISTS (SELECT FROM dw.fact_bill b "
+                             "WHERE b.account_id = p.account_id AND b.period = p.period "
+                             "AND b.period < '2026-10-01')",
+                             s->row_key, s->row_key);
+      g_assert_cmpint (count (sql), ==, 1);
+    }
+
+  /* qt.ref: id 1 twice */
+  r = result_of (run, "t.unique");
+  g_assert_cmpint (r->failing, ==, 1);
+  g_assert_cmpuint (r->samples->len, ==, 1);
+  s = g_ptr_array_index (r->samples, 0);
+  g_assert_cmpstr (s->row_key, ==, "1");
+  g_assert_cmpstr (s->value, ==, "2");
+}
+
 /* ---- the standard set against the planted truth ---- */
 
 static void
@@ -939,6 +1004,7 @@ main (int   argc,
   g_test_add_func ("/quality/types/demo", test_types_demo);
   g_test_add_func ("/quality/one-scan", test_one_scan);
   g_test_add_func ("/quality/samples-masked", test_samples_masked);
+  g_test_add_func ("/quality/samples-one-statement", test_samples_one_statement);
   g_test_add_func ("/quality/standard-set", test_standard_set);
   g_test_add_func ("/quality/version-history", test_version_keeps_history);
   g_test_add_func ("/quality/volume-history", test_volume_history);

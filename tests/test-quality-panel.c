@@ -188,6 +188,31 @@ test_create_rule (void)
 
   g_signal_emit_by_name (find ("quality-new-rule"), "clicked");
   g_assert_cmpstr (aq_quality_panel_get_page (panel), ==, "editor");
+  /* the drop-downs show words, never the codes they stand for */
+  {
+    static const struct { const char *name; guint n; const char *item; guint at; } lists[] = {
+      { "editor-type", 7, "Accepted values", 4 },
+      { "editor-format", 6, "Landline with area code", 1 },
+      { "editor-dimension", 7, "Consistency", 3 },
+      { "editor-severity", 2, "Failure (stops gates)", 1 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+      {
+        GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (find (lists[i].name)));
+
+        g_assert_cmpuint (g_list_model_get_n_items (model), ==, lists[i].n);
+        for (guint k = 0; k < lists[i].n; k++)
+          {
+            const char *item = gtk_string_list_get_string (GTK_STRING_LIST (model), k);
+
+            if (g_regex_match_simple ("^[a-z_]+$", item, 0, 0))
+              g_error ("%s shows the code “%s”", lists[i].name, item);
+          }
+        g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), lists[i].at), ==,
+                         _(lists[i].item));
+      }
+  }
   set_text ("editor-name", "ui.bill_qty_small");
   set_text ("editor-layer", "dw");
   set_text ("editor-table", "fact_bill");
@@ -206,6 +231,7 @@ test_create_rule (void)
   g_assert_cmpint (r->failing, ==, expected);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_rule "
                                             "WHERE rule_name = 'ui.bill_qty_small'"), ==, 0);
+  shoot ("quality-editor");
 
   /* save: the rule is stored, run and its result kept */
   g_signal_emit_by_name (find ("editor-save"), "clicked");

@@ -203,6 +203,15 @@ quality_profile (AqDb       *db,
       const char *max = json_object_get_string_member_with_default (c, "max", NULL);
       const char *format = json_object_get_string_member_with_default (c, "format", NULL);
 
+      if (json_object_has_member (c, "note"))
+        {
+          g_print (_("  %-20s %-28s nulls %5.1f%%  (%s)\n"),
+                   json_object_get_string_member (c, "column"),
+                   json_object_get_string_member (c, "type"),
+                   100 * json_object_get_double_member (c, "null_share"),
+                   json_object_get_string_member (c, "note"));
+          continue;
+        }
       g_print (_("  %-20s %-28s nulls %5.1f%%  distinct %-9" PRId64 " %s … %s%s%s\n"),
                json_object_get_string_member (c, "column"),
                json_object_get_string_member (c, "type"),

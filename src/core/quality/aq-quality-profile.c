@@ -9,6 +9,11 @@
  * their seen range; a few repeating codes → allowed values), so a data engineer can adopt
  * them with one click in the rule editor and tighten them later. aq_quality_profile_async()
  * runs it on a pooled connection off the main thread (aq_db_job_run_async), cancellable.
+ *
+ * Columns whose values cannot be compared (json, xml, the geometric types, PostGIS geometries,
+ * binary data: no equality, or none worth a hash of every value) are profiled for nulls only:
+ * count(DISTINCT …), min/max and top values would fail or cost a sort of blobs. Their profile
+ * says so in a "note" instead of giving an error.
  */
 #define G_LOG_DOMAIN "aq-quality-profile"
 
@@ -84,6 +89,30 @@ shape_regex (const char *shape)
   return g_string_free (re, FALSE);
 }
 
+/* Types without equality or ordering, or binary: nulls only (arrays of them too). */
+static const char * const uncomparable_types[] = {
+  "json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle", "bytea",
+  "geometry", "geography", "box2d", "box3d", "raster", "tsvector", "tsquery", "txid_snapshot",
+  "pg_snapshot", NULL
+};
+
+/* Whether column @i of the columns query (name, data_type, udt_name, typtype) can be counted
+ * distinct, ranged and listed by value. */
+static gboolean
+is_comparable (PGresult *cols,
+               int       i)
+{
+  const char *udt = PQgetvalue (cols, i, 2);
+
+  if (*udt == '_')
+    udt++;
+  if (g_strv_contains (uncomparable_types, udt))
+    return FALSE;
+  /* other user-defined types: enums compare; anything else an extension brings may not */
+  return !g_str_equal (PQgetvalue (cols, i, 1), "USER-DEFINED")
+         || g_str_equal (PQgetvalue (cols, i, 3), "e");
+}
+
 static gboolean
 is_orderable (const char *type)
 {
@@ -134,7 +163,7 @@ top_values_sql (const char *target,
       gint64 distinct = g_ascii_strtoll (PQgetvalue (stats, 0, f + 1), NULL, 10);
 
       f += 4 + G_N_ELEMENTS (profile_formats);
-      if (non_null == 0
+      if (non_null == 0 || !is_comparable (cols, i)
           || (!g_str_equal (type, "boolean") && !is_text (type) && !is_orderable (type)))
         continue;
       if (distinct < non_null)
@@ -206,10 +235,12 @@ aq_quality_profile (AqDb          *db,
     }
   p[0] = parts[0];
   p[1] = parts[1];
-  cols = aq_db_query (db, "SELECT column_name, data_type FROM information_schema.columns "
-                          "WHERE table_schema = $1 AND table_name = $2 "
-                          "AND data_type <> 'USER-DEFINED' ORDER BY ordinal_position", 2, p,
-                      error);
+  cols = aq_db_query (db, "SELECT c.column_name, c.data_type, c.udt_name, t.typtype "
+                          "FROM information_schema.columns c "
+                          "JOIN pg_namespace n ON n.nspname = c.udt_schema "
+                          "JOIN pg_type t ON t.typnamespace = n.oid AND t.typname = c.udt_name "
+                          "WHERE c.table_schema = $1 AND c.table_name = $2 "
+                          "ORDER BY c.ordinal_position", 2, p, error);
   if (cols == NULL)
     return NULL;
   if (PQntuples (cols) == 0)
@@ -224,6 +255,13 @@ aq_quality_profile (AqDb          *db,
       g_autofree char *c = aq_db_quote_ident (PQgetvalue (cols, i, 0));
       const char *type = PQgetvalue (cols, i, 1);
 
+      if (!is_comparable (cols, i))
+        {
+          g_string_append_printf (sql, ", count(%s), NULL, NULL, NULL", c);
+          for (guint k = 0; k < G_N_ELEMENTS (profile_formats); k++)
+            g_string_append (sql, ", 0");
+          continue;
+        }
       g_string_append_printf (sql, ", count(%s), count(DISTINCT %s)", c, c);
       if (is_orderable (type) || g_str_equal (type, "text"))
         g_string_append_printf (sql, ", min(%s)::text, max(%s)::text", c, c);
@@ -269,6 +307,7 @@ aq_quality_profile (AqDb          *db,
     {
       const char *name = PQgetvalue (cols, i, 0);
       const char *type = PQgetvalue (cols, i, 1);
+      gboolean comparable = is_comparable (cols, i);
       gint64 non_null = g_ascii_strtoll (PQgetvalue (res, 0, f), NULL, 10);
       gint64 distinct = g_ascii_strtoll (PQgetvalue (res, 0, f + 1), NULL, 10);
       const char *min = PQgetisnull (res, 0, f + 2) ? NULL : PQgetvalue (res, 0, f + 2);
@@ -301,13 +340,25 @@ aq_quality_profile (AqDb          *db,
       json_builder_set_member_name (b, "column");
       json_builder_add_string_value (b, name);
       json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, type);
+      json_builder_add_string_value (b, g_str_equal (type, "USER-DEFINED")
+                                        ? PQgetvalue (cols, i, 2) : type);
       json_builder_set_member_name (b, "null_share");
       json_builder_add_double_value (b, rows > 0 ? (double) (rows - non_null) / rows : 0);
       json_builder_set_member_name (b, "nulls");
       json_builder_add_int_value (b, rows - non_null);
       json_builder_set_member_name (b, "distinct");
-      json_builder_add_int_value (b, distinct);
+      if (comparable)
+        json_builder_add_int_value (b, distinct);
+      else
+        {
+          g_autofree char *note = g_strdup_printf (_("%s values cannot be compared: only their "
+                                                     "nulls are profiled"),
+                                                   PQgetvalue (cols, i, 2));
+
+          json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "note");
+          json_builder_add_string_value (b, note);
+        }
       json_builder_set_member_name (b, "min");
       json_builder_add_string_value (b, min);
       json_builder_set_member_name (b, "max");
@@ -327,7 +378,7 @@ aq_quality_profile (AqDb          *db,
       if (rows > 0 && non_null == rows)
         g_ptr_array_add (suggestions, suggestion (parts[0], parts[1], name, "not_null",
                                                   "completeness"));
-      if (rows > 0 && distinct == rows)
+      if (comparable && rows > 0 && distinct == rows)
         {
           AqQualityRule *r = suggestion (parts[0], parts[1], name, "unique", "uniqueness");
           JsonArray *a = json_array_new ();

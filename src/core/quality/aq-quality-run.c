@@ -214,6 +214,37 @@ mask_value (const AqQualityRule *rule,
   return g_strdup (value);
 }
 
+/* The samples in @res from column @first on: key, then values; a row whose key is NULL
+ * (the LEFT JOIN of a count without failing rows) is none. */
+static void
+samples_from_result (const AqQualityRule *rule,
+                     AqQualityResult     *r,
+                     PGresult            *res,
+                     int                  first)
+{
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      AqQualitySample *s;
+      g_autoptr(GString) value = g_string_new (NULL);
+
+      if (first > 0 && PQgetisnull (res, i, first))
+        continue;
+      s = g_new0 (AqQualitySample, 1);
+      s->row_key = PQgetisnull (res, i, first) ? NULL : g_strdup (PQgetvalue (res, i, first));
+      /* custom SQL may answer several columns: the first is the key, the rest the values */
+      for (int c = first + 1; c < PQnfields (res); c++)
+        if (!PQgetisnull (res, i, c))
+          {
+            g_autofree char *v = mask_value (rule, PQgetvalue (res, i, c));
+
+            g_string_append_printf (value, "%s%s", value->len ? " | " : "", v);
+          }
+      s->value = PQnfields (res) > first + 1 ? g_string_free (g_steal_pointer (&value), FALSE)
+                                             : NULL;
+      g_ptr_array_add (r->samples, s);
+    }
+}
+
 static gboolean
 add_samples (RunContext          *ctx,
              const AqQualityRule *rule,
@@ -226,24 +257,7 @@ add_samples (RunContext          *ctx,
 
   if (res == NULL)
     return FALSE;
-  for (int i = 0; i < PQntuples (res); i++)
-    {
-      AqQualitySample *s = g_new0 (AqQualitySample, 1);
-
-      g_autoptr(GString) value = g_string_new (NULL);
-
-      s->row_key = PQgetisnull (res, i, 0) ? NULL : g_strdup (PQgetvalue (res, i, 0));
-      /* custom SQL may answer several columns: the first is the key, the rest the values */
-      for (int c = 1; c < PQnfields (res); c++)
-        if (!PQgetisnull (res, i, c))
-          {
-            g_autofree char *v = mask_value (rule, PQgetvalue (res, i, c));
-
-            g_string_append_printf (value, "%s%s", value->len ? " | " : "", v);
-          }
-      s->value = PQnfields (res) > 1 ? g_string_free (g_steal_pointer (&value), FALSE) : NULL;
-      g_ptr_array_add (r->samples, s);
-    }
+  samples_from_result (rule, r, res, 0);
   return TRUE;
 }
 
@@ -287,12 +301,31 @@ run_column_rules (RunContext *ctx,
           g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
           g_autofree char *where = where_clause (rule);
           g_autofree char *missing = _aq_quality_ref_missing (rule);
-          g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM %s AS __t "
-                                                        "WHERE %s AND %s", target, where,
-                                                        missing);
+          g_autofree char *value = _aq_quality_value_expr (rule);
+          g_autofree char *count_sql = NULL;
+          const char *key = ctx->options->max_samples > 0 ? key_expr (ctx, rule, error) : "";
           gint64 anti_start = g_get_monotonic_time ();
-          g_autoptr(PGresult) anti = query (ctx, count_sql, NULL, error);
+          g_autoptr(PGresult) anti = NULL;
 
+          /* the anti-join once: its failing rows kept (few, normally) for the count and the
+           * samples alike — a second statement for the samples ran the whole anti-join again
+           * (dw.fact_payment.payment_has_bill: a hash of every bill key, twice) */
+          if (key == NULL)
+            {
+              aq_quality_result_free (r);
+              return FALSE;
+            }
+          if (ctx->options->max_samples > 0)
+            count_sql = g_strdup_printf ("WITH m AS MATERIALIZED (SELECT %s AS k, %s AS v "
+                                         "FROM %s AS __t WHERE %s AND %s) SELECT c.n, s.k, s.v "
+                                         "FROM (SELECT count(*) AS n FROM m) c LEFT JOIN "
+                                         "LATERAL (SELECT k, v FROM m ORDER BY 1 LIMIT %d) s "
+                                         "ON true", key, value, target, where, missing,
+                                         ctx->options->max_samples);
+          else
+            count_sql = g_strdup_printf ("SELECT count(*) FROM %s AS __t WHERE %s AND %s",
+                                         target, where, missing);
+          anti = query (ctx, count_sql, NULL, error);
           if (anti == NULL)
             {
               aq_quality_result_free (r);
@@ -300,10 +333,12 @@ run_column_rules (RunContext *ctx,
             }
           r->failing = int_at (anti, 0, 0);
           r->duration_ms += (g_get_monotonic_time () - anti_start) / 1000.0;
+          if (ctx->options->max_samples > 0)
+            samples_from_result (rule, r, anti, 1);
         }
       judge (rule, r);
       g_ptr_array_add (results, r);
-      if (r->failing > 0 && ctx->options->max_samples > 0)
+      if (r->failing > 0 && ctx->options->max_samples > 0 && !_aq_quality_rule_joins (rule))
         {
           const char *key = key_expr (ctx, rule, error);
           g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
@@ -317,10 +352,7 @@ run_column_rules (RunContext *ctx,
           if (key == NULL)
             return FALSE;
           _aq_quality_params_init (&params);
-          if (_aq_quality_rule_joins (rule))
-            fail = _aq_quality_ref_missing (rule);
-          else
-            fail = _aq_quality_fail_condition (rule, &params);
+          fail = _aq_quality_fail_condition (rule, &params);
           limit_p = _aq_quality_param (&params, limit);
           sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s AS __t WHERE %s AND (%s) "
                                         "ORDER BY 1 LIMIT %s::int", key, value, target, where,
@@ -424,9 +456,12 @@ run_set_rule (RunContext          *ctx,
       sql = g_strdup_printf ("SELECT coalesce(sum(n), 0), coalesce(sum(n - 1), 0) FROM ("
                              "SELECT count(*) AS n FROM %s WHERE %s GROUP BY %s) g",
                              target, where, cols);
+      /* in the key's own order, not its text's: with an index on the key (ods.billing_bill's
+       * (bill_no, period)) the groups stream in that order and the first duplicates end the
+       * statement, instead of grouping the whole table a second time */
       samples_sql = g_strdup_printf ("SELECT concat_ws('|', %s), count(*)::text FROM %s "
-                                     "WHERE %s GROUP BY %s HAVING count(*) > 1 ORDER BY 1 "
-                                     "LIMIT %d", cols, target, where, cols, limit);
+                                     "WHERE %s GROUP BY %s HAVING count(*) > 1 ORDER BY %s "
+                                     "LIMIT %d", cols, target, where, cols, cols, limit);
     }
   else if (g_str_equal (t, "freshness"))
     {
@@ -441,19 +476,31 @@ run_set_rule (RunContext          *ctx,
   else if (g_str_equal (t, "volume") && str_arg (a, "group_by"))
     {
       const char *group = str_arg (a, "group_by");
+      const char *measure = str_arg (a, "measure");
+      const char *part = str_arg (a, "partition_by");
+      g_autofree char *g = NULL;
+      g_autofree char *l = NULL;
 
-      g_ptr_array_add (values, g_strdup_printf ("%g", json_object_get_double_member_with_default
-                                                        (a, "max_drop", 0.5)));
-      /* each group (e.g. month) against the one before: a sudden drop in rows */
-      sql = g_strdup_printf ("WITH g AS (SELECT %s AS k, count(*) AS n FROM %s WHERE %s "
-                             "GROUP BY 1), l AS (SELECT k, n, lag(n) OVER (ORDER BY k) AS p "
-                             "FROM g) SELECT count(*), count(*) FILTER (WHERE p > 0 AND "
-                             "n < p * (1 - $1::float8)), sum(n) FROM l", group, target, where);
-      samples_sql = g_strdup_printf ("WITH g AS (SELECT %s AS k, count(*) AS n FROM %s WHERE %s "
-                                     "GROUP BY 1), l AS (SELECT k, n, lag(n) OVER (ORDER BY k) "
-                                     "AS p FROM g) SELECT k::text, n || ' (' || p || ')' FROM l "
-                                     "WHERE p > 0 AND n < p * (1 - $1::float8) ORDER BY 1 "
-                                     "LIMIT %d", group, target, where, limit);
+      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
+                                                           (a, "max_drop", 0.5)));
+      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
+                                                           (a, "min_before", 0)));
+      /* each group (e.g. month) against the one before — within its partition (e.g. zone) when
+       * one is given: a sudden drop in rows, or in a measure (e.g. sum(billed)); groups after
+       * one under min_before are left out (a tiny zone's quiet month is no drop) */
+      g = g_strdup_printf ("SELECT %s AS pk, %s AS k, (%s)::numeric AS n FROM %s WHERE %s "
+                           "GROUP BY 1, 2", part ? part : "''", group,
+                           measure ? measure : "count(*)", target, where);
+      l = g_strdup_printf ("SELECT pk, k, n, lag(n) OVER (PARTITION BY pk ORDER BY k) AS p "
+                           "FROM g");
+      sql = g_strdup_printf ("WITH g AS (%s), l AS (%s) SELECT count(*), count(*) FILTER "
+                             "(WHERE p > 0 AND p >= $2::numeric AND n < p * (1 - $1::numeric)),"
+                             " sum(n) FROM l", g, l);
+      samples_sql = g_strdup_printf ("WITH g AS (%s), l AS (%s) SELECT concat_ws(' ', "
+                                     "nullif(pk::text, ''), k::text), n || ' (' || p || ')' "
+                                     "FROM l WHERE p > 0 AND p >= $2::numeric AND "
+                                     "n < p * (1 - $1::numeric) ORDER BY 1 LIMIT %d", g, l,
+                                     limit);
     }
   else if (g_str_equal (t, "volume"))
     sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", target, where);

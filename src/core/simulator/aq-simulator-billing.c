@@ -11,6 +11,14 @@
  * last) reach the billing system LATE_LOAD_DAYS after their reading — their create_time says
  * so (src_truth.late_load: the book, the month, how many bills). Nothing else about those bills
  * changes (due dates and payments follow the bill's normal creation), so no other figure moves.
+ *
+ * Volume dirt with exact truth: in the middle month the readers skip the level-3 zone with the
+ * most billed accounts — its bills say "not read" (09) and bill nothing, the next read catches
+ * up — so the zone's billed volume drops to a sliver of the month before while its inflow does
+ * not (src_truth.volume_drop: the month, the zone, the bills skipped, the zone's m³ billed that
+ * month and the month before). Planted only when the options ask for it (by default from
+ * AQ_SIM_DROP_MIN_ACCOUNTS accounts up), as it moves billing figures; its truth table exists
+ * only then.
  */
 #define G_LOG_DOMAIN "aq-simulator"
 
@@ -29,6 +37,7 @@ typedef struct
   guint32  meter;          /* the meter in service */
   gint32   prev1_due, prev1_paid;   /* last month's bill: due day, day paid */
   gint32   max_paid_old;   /* latest payment day among the older bills */
+  gint32   carry;          /* m³ used but not billed in the drop month, until billed */
 } State;
 
 static const double season[13] = {
@@ -194,9 +203,9 @@ bill_account (AqSim          *sim,
 {
   AqSimAccount *a = &sim->accounts[i];
   int cal = aq_month_month (sim->first_month + k);
-  gboolean in_zero, in_special, flat = a->cust_type != AQ_SIM_RES;
+  gboolean in_zero, in_special, dropped = FALSE, flat = a->cust_type != AQ_SIM_RES;
   double f = seasonal (a, cal), c, u_zero, u_status;
-  gint32 read_day, prev, curr, qty, consumed, typical, tiers[3];
+  gint32 read_day, prev, curr, qty, consumed, typical, tiers[3], zone_qty;
   gint64 water, sewage, created, written;
   const char *status;
   AqSimMeter *meter;
@@ -271,6 +280,7 @@ bill_account (AqSim          *sim,
       const double *cut = a->cust_type == AQ_SIM_RES ? res_cut : other_cut;
       static const char * const statuses[] = { "00", "01", "02", "03", "04", "09" };
       guint s = 0;
+      gboolean must_read;
 
       if (u_zero < zero_p)
         c = 0;
@@ -280,10 +290,11 @@ bill_account (AqSim          *sim,
 
       /* readings the plan needs to be valid: before a planted stretch, at a meter change,
        * the first read after a never-read stretch */
-      if ((a->zero_from >= 0 && k == a->zero_from - 1)
-          || (a->special_from >= 0 && k == a->special_from - 1)
-          || (a->anomaly == AQ_SIM_ANOMALY_NEVER_READ && k == a->special_to + 1)
-          || meter->change_month == k)
+      must_read = (a->zero_from >= 0 && k == a->zero_from - 1)
+                  || (a->special_from >= 0 && k == a->special_from - 1)
+                  || (a->anomaly == AQ_SIM_ANOMALY_NEVER_READ && k == a->special_to + 1)
+                  || meter->change_month == k;
+      if (must_read)
         {
           status = "00";
           if (c < 1 && a->anomaly != AQ_SIM_ANOMALY_NEVER_READ)
@@ -296,6 +307,15 @@ bill_account (AqSim          *sim,
       if (meter->fault_day != AQ_SIM_NEVER
           && aq_month_of_day (meter->fault_day) == sim->first_month + k)
         status = "03";
+      /* the sudden drop: the zone is not read this month, but for the reads the plan needs
+       * (above, an account's first and last bill) and a meter that just stopped */
+      if (k == sim->drop_month && sim->premises[a->premise].zone == sim->drop_zone
+          && !must_read && k != MAX (a->bill_from, 0) && k != a->bill_to && status[1] != '3')
+        {
+          status = "09";
+          dropped = TRUE;
+          sim->drop_bills++;
+        }
       if (status[1] == '4')
         c *= aq_random_uniform (&r, 3.0, 6.0);
     }
@@ -410,8 +430,26 @@ bill_account (AqSim          *sim,
                       out->due_day, written);
       aq_copy_writer_end_row (w);
     }
+  /* the zone's volume for its inflow: what was used, so the drop month's skipped reads count
+   * where the water flowed, not in the catch-up bill */
+  zone_qty = qty;
+  if (dropped)
+    {
+      zone_qty = consumed;
+      st->carry += consumed;
+    }
+  else if (st->carry > 0)
+    {
+      gint32 caught = MIN (st->carry, qty);
+
+      zone_qty -= caught;
+      st->carry -= caught;
+    }
   sim->zone_billed[(gsize) (sim->premises[a->premise].zone - sim->first_l3) * sim->n_months + k]
-    += qty;
+    += zone_qty;
+  if (sim->premises[a->premise].zone == sim->drop_zone && sim->drop_month >= 0
+      && (k == sim->drop_month || k == sim->drop_month - 1))
+    sim->drop_qty[k - sim->drop_month + 1] += qty;
 
   /* the meter leaves after this reading */
   if (meter->change_month == k)
@@ -535,6 +573,65 @@ write_late_load_truth (AqSim   *sim,
   return aq_sim_copy_end (sim, w, "src_truth.late_load", error);
 }
 
+/* The sudden drop: the middle month, the level-3 zone with the most accounts billed then
+ * (the first such zone on a tie). */
+static void
+plan_sudden_drop (AqSim *sim)
+{
+  guint n = sim->n_zones - sim->first_l3;
+  g_autofree guint32 *billed = g_new0 (guint32, n);
+  int k = (int) sim->n_months / 2;
+  guint best = 0;
+
+  sim->drop_month = -1;
+  sim->drop_bills = 0;
+  sim->drop_qty[0] = sim->drop_qty[1] = 0;
+  if (!sim->sudden_drop || sim->n_months < 3 || n == 0)
+    return;
+  for (guint32 i = 0; i < sim->n_accounts; i++)
+    {
+      const AqSimAccount *a = &sim->accounts[i];
+
+      if (k >= a->bill_from && k <= a->bill_to)
+        billed[sim->premises[a->premise].zone - sim->first_l3]++;
+    }
+  for (guint z = 1; z < n; z++)
+    if (billed[z] > billed[best])
+      best = z;
+  if (billed[best] == 0)
+    return;
+  sim->drop_month = k;
+  sim->drop_zone = sim->first_l3 + best;
+}
+
+/* src_truth.volume_drop: the drop as planted; the table exists only when one was. */
+static gboolean
+write_volume_drop_truth (AqSim   *sim,
+                         GError **error)
+{
+  AqCopyWriter *w;
+  char period[8];
+
+  if (sim->drop_month < 0)
+    return TRUE;
+  aq_sim_exec (sim, AQ_SIM_LANE_BILLS, "CREATE TABLE src_truth.volume_drop ("
+               "period char(6) NOT NULL, zone_code varchar(12) NOT NULL, "
+               "bills_not_read integer NOT NULL, qty bigint NOT NULL, "
+               "qty_before bigint NOT NULL, PRIMARY KEY (period, zone_code))");
+  if (!(w = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, "src_truth.volume_drop (period, zone_code, "
+                         "bills_not_read, qty, qty_before)", error)))
+    return FALSE;
+  aq_sim_period_string (sim->first_month + sim->drop_month, period);
+  aq_copy_writer_row (w, 5);
+  aq_copy_writer_text (w, period, 6);
+  aq_copy_writer_text (w, sim->zones[sim->drop_zone].code, -1);
+  aq_copy_writer_int32 (w, (gint32) sim->drop_bills);
+  aq_copy_writer_int64 (w, sim->drop_qty[1]);
+  aq_copy_writer_int64 (w, sim->drop_qty[0]);
+  aq_copy_writer_end_row (w);
+  return aq_sim_copy_end (sim, w, "src_truth.volume_drop", error);
+}
+
 /**
  * aq_sim_billing_write:
  *
@@ -554,6 +651,7 @@ aq_sim_billing_write (AqSim   *sim,
   for (guint32 i = 0; i < sim->n_accounts; i++)
     state[i].prev1_due = AQ_SIM_NEVER;
   plan_late_load (sim);
+  plan_sudden_drop (sim);
 
   for (guint k = 0; k < sim->n_months; k++)
     {
@@ -600,5 +698,5 @@ aq_sim_billing_write (AqSim   *sim,
           || !aq_sim_copy_end (sim, mw, "src_sms.sms_log", error))
         return FALSE;
     }
-  return write_late_load_truth (sim, error);
+  return write_late_load_truth (sim, error) && write_volume_drop_truth (sim, error);
 }

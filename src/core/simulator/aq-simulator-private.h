@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 #define AQ_SIM_HEIGHT   14000.0          /* metres south to north */
 #define AQ_SIM_NONE     G_MAXUINT32
 #define AQ_SIM_NEVER    G_MAXINT32       /* a day that never comes */
+/* The sudden drop by default only from this many accounts: the tests' demos (3,000 accounts at
+ * most) read billing figures it would move; they turn it on explicitly where they check it. */
+#define AQ_SIM_DROP_MIN_ACCOUNTS 10000
 
 /* Every random value belongs to one stream and one index. Append only: renumbering changes
  * every demo database. */
@@ -411,6 +414,14 @@ struct _AqSim
   guint16          late_book;
   guint8           late_district;
   guint32          late_bills;
+
+  /* the billing's sudden drop (src_truth.volume_drop): one level-3 zone's accounts not read
+   * in one month (drop_month −1: none) */
+  gboolean         sudden_drop;
+  int              drop_month;
+  guint32          drop_zone;
+  guint32          drop_bills;
+  gint64           drop_qty[2];    /* the zone's m³ billed the month before, and then */
 
   /* per-day sequence numbers of payments, SMS and meter events (ids read like dates) */
   gint32           counter_base;

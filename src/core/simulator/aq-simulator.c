@@ -516,6 +516,7 @@ aq_simulator_options_init (AqSimulatorOptions *options)
   options->seed = 20180401;
   options->last_year = 2026;
   options->last_month = 10;
+  options->sudden_drop = -1;
 }
 
 /* Whether the options describe a run the simulator can do; says what is wrong if not. */
@@ -616,6 +617,8 @@ aq_simulator_run_full (AqDb                     *db,
   sim.scale = options->accounts / 1e6;
   sim.last_month = aq_month_index ((int) options->last_year, (int) options->last_month);
   sim.first_month = sim.last_month - (int) options->months + 1;
+  sim.sudden_drop = options->sudden_drop > 0
+                    || (options->sudden_drop < 0 && options->accounts >= AQ_SIM_DROP_MIN_ACCOUNTS);
   sim.first_day = aq_month_first_day (sim.first_month);
   sim.now_day = aq_month_first_day (sim.last_month + 1) - 1;
   sim.now = aq_sim_day_seconds (sim.now_day) + 86399;

@@ -13,6 +13,9 @@ typedef struct
   guint64 seed;          /* default 20180401 */
   guint   last_year;     /* the last billed month; default 2026-10, fixed so that the same */
   guint   last_month;    /* options always give the same data */
+  int     sudden_drop;   /* the billing's one-month drop in one zone (src_truth.volume_drop):
+                          * −1 (default) planted from 10,000 accounts up, above the scales
+                          * whose billing figures tests read; 0 never; 1 always */
 } AqSimulatorOptions;
 
 /* Rows a run wrote into one table, in the order the tables were written. */

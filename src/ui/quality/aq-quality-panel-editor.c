@@ -32,6 +32,19 @@ static const char * const dimensions[] = {
 };
 static const char * const severities[] = { "warn", "fail", NULL };
 
+/* What the drop-downs show for the codes above, in the same order. */
+static const char * const rule_type_titles[] = {
+  N_("Not null"), N_("Unique"), N_("Range"), N_("Pattern"), N_("Accepted values"),
+  N_("Key exists in another table"), N_("Custom SQL"), NULL
+};
+static const char * const format_titles[] = {
+  N_("Mainland mobile number"), N_("Landline with area code"), N_("18-digit resident ID"),
+  N_("Meter number"), N_("Account number"), N_("Regular expression"), NULL
+};
+static const char * const severity_titles[] = {
+  N_("Warning"), N_("Failure (stops gates)"), NULL
+};
+
 static GtkWidget *
 labelled (const char *title,
           GtkWidget  *field)
@@ -59,12 +72,20 @@ entry (const char *name,
   return GTK_ENTRY (e);
 }
 
+/* A drop-down over @codes showing @titles (gettext msgids) or, without them, what
+ * @title_of says for each code; the selected position indexes @codes. */
 static GtkDropDown *
 dropdown (const char         *name,
-          const char * const *items)
+          const char * const *codes,
+          const char * const *titles,
+          const char *      (*title_of) (const char *code))
 {
-  GtkWidget *d = gtk_drop_down_new_from_strings (items);
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  GtkWidget *d;
 
+  for (guint i = 0; codes[i]; i++)
+    gtk_string_list_append (list, titles ? _(titles[i]) : title_of (codes[i]));
+  d = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&list)), NULL);
   gtk_widget_set_name (d, name);
   return GTK_DROP_DOWN (d);
 }
@@ -382,7 +403,8 @@ profile_row (AqQualityPanel *self,
   g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>  <small>%s</small>", name,
                                                     json_object_get_string_member (c, "type"));
   g_autofree char *nulls = aq_format_count (json_object_get_int_member (c, "nulls"));
-  g_autofree char *distinct = aq_format_count (json_object_get_int_member (c, "distinct"));
+  g_autofree char *distinct = json_object_has_member (c, "note")
+                              ? NULL : aq_format_count (json_object_get_int_member (c, "distinct"));
   g_autofree char *figures = NULL;
   g_autofree char *top = top_text (json_object_get_array_member (c, "top_values"), 5);
   g_autofree char *shapes = top_text (json_object_get_array_member (c, "patterns"), 3);
@@ -394,11 +416,17 @@ profile_row (AqQualityPanel *self,
   gtk_label_set_markup (GTK_LABEL (t), title);
   gtk_label_set_xalign (GTK_LABEL (t), 0);
   gtk_box_append (GTK_BOX (box), t);
-  /* TRANSLATORS: a column's profile: nulls (share), distinct values, lowest … highest */
-  figures = g_strdup_printf (_("Nulls %s (%.1f %%) · distinct %s · %s … %s%s%s"), nulls,
-                             100 * json_object_get_double_member (c, "null_share"), distinct,
-                             min ? min : "–", max ? max : "–", format ? _(" · format ") : "",
-                             format ? format : "");
+  if (json_object_has_member (c, "note"))
+    /* TRANSLATORS: a column's profile: nulls (share), then why nothing more is profiled */
+    figures = g_strdup_printf (_("Nulls %s (%.1f %%) · %s"), nulls,
+                               100 * json_object_get_double_member (c, "null_share"),
+                               json_object_get_string_member (c, "note"));
+  else
+    /* TRANSLATORS: a column's profile: nulls (share), distinct values, lowest … highest */
+    figures = g_strdup_printf (_("Nulls %s (%.1f %%) · distinct %s · %s … %s%s%s"), nulls,
+                               100 * json_object_get_double_member (c, "null_share"), distinct,
+                               min ? min : "–", max ? max : "–", format ? _(" · format ") : "",
+                               format ? format : "");
   gtk_box_append (GTK_BOX (box), small_label (figures));
   if (*top)
     {
@@ -534,12 +562,13 @@ aq_qp_build_editor (AqQualityPanel *self)
   self->e_layer = entry ("editor-layer", "dw");
   self->e_table = entry ("editor-table", "dim_customer");
   self->e_column = entry ("editor-column", _("a column, or several separated by commas"));
-  self->e_type = dropdown ("editor-type", rule_types);
-  self->e_dimension = dropdown ("editor-dimension", dimensions);
-  self->e_severity = dropdown ("editor-severity", severities);
+  self->e_type = dropdown ("editor-type", rule_types, rule_type_titles, NULL);
+  self->e_dimension = dropdown ("editor-dimension", dimensions, NULL, aq_qp_dimension_title);
+  self->e_severity = dropdown ("editor-severity", severities, severity_titles, NULL);
   self->e_owner = entry ("editor-owner", _("who answers for it"));
   self->e_description = entry ("editor-description", _("what it checks, in business words"));
-  gtk_box_append (box, labelled (_("Name"), GTK_WIDGET (self->e_name)));
+  /* not the customer's name (姓名): the rule's */
+  gtk_box_append (box, labelled (C_("quality rule", "Name"), GTK_WIDGET (self->e_name)));
   gtk_box_append (box, labelled (_("Layer"), GTK_WIDGET (self->e_layer)));
   {
     GtkWidget *row = labelled (_("Table"), GTK_WIDGET (self->e_table));
@@ -563,8 +592,8 @@ aq_qp_build_editor (AqQualityPanel *self)
   self->row_range = range;
   gtk_box_append (box, range);
 
-  self->e_format = dropdown ("editor-format", formats);
-  self->e_regex = entry ("editor-regex", _("a regular expression, when the format is regex"));
+  self->e_format = dropdown ("editor-format", formats, format_titles, NULL);
+  self->e_regex = entry ("editor-regex", _("when the format is a regular expression"));
   gtk_box_append (GTK_BOX (pattern), labelled (_("Format"), GTK_WIDGET (self->e_format)));
   gtk_box_append (GTK_BOX (pattern), labelled (_("Regex"), GTK_WIDGET (self->e_regex)));
   self->row_pattern = pattern;

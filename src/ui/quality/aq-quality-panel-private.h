@@ -68,6 +68,7 @@ struct _AqQualityPanel
 
 /* aq-quality-panel.c */
 GtkWidget *aq_qp_heading   (const char          *text);
+const char *aq_qp_dimension_title (const char    *dimension);
 GtkWidget *aq_qp_button    (const char          *label,
                             const char          *name,
                             GCallback            callback,

@@ -73,8 +73,8 @@ aq_qp_heading (const char *text)
 }
 
 /* A quality dimension's name in the user's language. */
-static const char *
-dimension_title (const char *dimension)
+const char *
+aq_qp_dimension_title (const char *dimension)
 {
   static const struct { const char *name; const char *title; } titles[] = {
     { "completeness", N_("Completeness") }, { "validity", N_("Validity") },
@@ -104,8 +104,8 @@ score_card (const AqQualityScore *s)
   g_autofree char *checked = aq_format_count (s->checked);
   g_autofree char *rows = g_strdup_printf (_("%s of %s rows pass"), passing, checked);
   GtkWidget *v = gtk_label_new (value);
-  GtkWidget *n = gtk_label_new (g_str_equal (s->kind, "dimension") ? dimension_title (s->name)
-                                                                     : s->name);
+  GtkWidget *n = gtk_label_new (g_str_equal (s->kind, "dimension")
+                                ? aq_qp_dimension_title (s->name) : s->name);
   GtkWidget *r = gtk_label_new (rows);
 
   gtk_widget_add_css_class (v, "title-2");
@@ -241,7 +241,7 @@ populate_dashboard (AqQualityPanel *self)
       subtitle = g_strdup_printf (_("%s%s · %s of %s rows failing · %s.%s · %s"),
                                   is_new ? _("Newly failing · ") : "",
                                   status_text (r->status), failing, checked, r->layer, r->table,
-                                  dimension_title (r->dimension));
+                                  aq_qp_dimension_title (r->dimension));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), r->rule_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

@@ -363,9 +363,9 @@ test_stored_figures (void)
 
   g_assert_no_error (error);
   g_assert_cmpint (aq_test_query_int64 (demo, "SELECT count(*) FROM"
-                                              " dm.network_segment_community"), >, 0);
+                                              " dm.valve_segment_community"), >, 0);
   g_assert_cmpint (aq_test_query_int64 (demo, "SELECT count(*) FROM"
-                                              " dm.network_segment_key_customer"), >, 0);
+                                              " dm.valve_segment_key_customer"), >, 0);
   pipes = aq_db_query (demo, "SELECT pipe_id FROM dw.network_pipe ORDER BY pipe_id", 0, NULL,
                        &error);
   g_assert_no_error (error);

@@ -65,14 +65,14 @@
   " SELECT 'c', cm.community_code, cm.name, cm.property_company, cm.property_phone," \
   "        sum(sc.accounts), sum(sc.reachable), min(sc.accounts_total)," \
   "        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL" \
-  " FROM dm.network_segment_community sc" \
+  " FROM dm.valve_segment_community sc" \
   " JOIN dw.dim_community cm ON cm.community_code = sc.community_code" \
   " WHERE sc.segment_id = ANY ($1::integer[])" \
   " GROUP BY cm.community_code, cm.name, cm.property_company, cm.property_phone" \
   " UNION ALL" \
   " SELECT 'k', account_id, name, kind, NULL, kc_id, NULL, NULL, NULL, NULL, NULL, NULL," \
-  "        reachable, lon, lat, NULL" \
-  " FROM dm.network_segment_key_customer WHERE segment_id = ANY ($1::integer[])"
+  "        is_reachable, lon, lat, NULL" \
+  " FROM dm.valve_segment_key_customer WHERE segment_id = ANY ($1::integer[])"
 
 
 /* ---- auxiliary methods ---- */

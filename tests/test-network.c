@@ -236,6 +236,188 @@ test_unknown (void)
   g_assert_null (iso);
 }
 
+/* ---- the segments: C against migration 012's PL/pgSQL ---- */
+
+#define SEGMENT_TABLES "network_node_segment", "network_pipe_segment", \
+                       "network_segment_valve", "network_segment"
+
+/* On @db, whose dm holds what the pipeline's C wrote: 012's dm.network_build_segments() in a
+ * transaction rolled back must write exactly the same rows, segment numbers included. */
+static void
+assert_segments_equal_sql (AqDb *db)
+{
+  static const char *const tables[] = { SEGMENT_TABLES };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_segment"), >, 0);
+  exec_ok (db, "BEGIN");
+  /* (the segments' figures are the later steps': both leave them to those) */
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("CREATE TEMP TABLE c_%s ON COMMIT DROP AS"
+                                              " SELECT %s FROM dm.%s", tables[i],
+                                              i == 3 ? "segment_id" : "*", tables[i]);
+
+      exec_ok (db, sql);
+    }
+  exec_ok (db, "SELECT dm.network_build_segments()");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT (SELECT count(*) FROM (SELECT * FROM c_%s EXCEPT ALL SELECT %s FROM dm.%s) a)"
+        "     + (SELECT count(*) FROM (SELECT %s FROM dm.%s EXCEPT ALL SELECT * FROM c_%s) b)",
+        tables[i], i == 3 ? "segment_id" : "*", tables[i], i == 3 ? "segment_id" : "*",
+        tables[i], tables[i]);
+      g_autofree char *rows = g_strdup_printf ("SELECT count(*) FROM dm.%s", tables[i]);
+
+      g_test_message ("%s: %" G_GINT64_FORMAT " rows", tables[i],
+                      aq_test_query_int64 (db, rows));
+      g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 0);
+    }
+  aq_db_rollback (db);
+}
+
+static void
+test_segments_hand (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_network_hand", TRUE);
+  g_autoptr(AqPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* a ring with a valve on it at the far side of a junction (24: no cut), a pipe valved at
+   * both ends (14: a segment of its own), a spur behind a stuck valve, a junction no pipe
+   * reaches (7), and a valve whose pipe is not there (25) */
+  load_network (db, "1 0 0;2 100 0;3 100 100;4 0 100;5 200 0;6 300 0;7 400 400;9 500 500",
+                "10 1 2;11 2 3;12 3 4;13 4 1;14 2 5;15 5 6;16 6 9",
+                "20 10 1 open 1;21 14 2 open 1;22 14 5 closed 1;23 15 5 open 0;"
+                "24 12 1 open 1;25 99 3 open 1", "1");
+  /* and a pipe whose far junction is missing from the GIS (17 to 8) */
+  exec_ok (db, "INSERT INTO dw.network_pipe SELECT 17, 6, 8, 100, 'PE', 2010, 50,"
+               " ST_MakeLine(geom, ST_Translate(geom, 0.001, 0)) FROM dw.network_node"
+               " WHERE node_id = 6");
+  pipeline = aq_pipeline_new_standard ("dm_network", &error);
+  g_assert_no_error (error);
+  aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* {1 2 3 4, 10 11 12 13}, {14}, {5}, {6 9, 15 16 17}, {7} */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_segment"), ==, 5);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_segment_valve"),
+                   ==, 5);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_pipe_segment"
+                                            " WHERE segment_id = (SELECT segment_id FROM"
+                                            " dm.network_pipe_segment WHERE pipe_id = 14)"),
+                   ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT segment_id FROM dm.network_pipe_segment"
+                                            " WHERE pipe_id = 17"), ==,
+                   aq_test_query_int64 (db, "SELECT segment_id FROM dm.network_node_segment"
+                                            " WHERE node_id = 9"));
+  assert_segments_equal_sql (db);
+}
+
+static void
+test_segments_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard ("dm_network", &error);
+
+  g_assert_no_error (error);
+  /* the demo's dm as the pipeline with its native step wrote it, then 012's function */
+  aq_pipeline_runner_run_pipeline (pipeline, demo, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_segments_equal_sql (demo);
+  /* and pgRouting's components with every valve's end edge taken out are the segments */
+  g_assert_cmpint (aq_test_query_int64 (demo,
+    "WITH cc AS (SELECT component, node FROM pgr_connectedComponents($q$"
+    "  SELECT id, source, target, 1 AS cost, 1 AS reverse_cost FROM pgr_edge"
+    "  WHERE valve_id IS NULL$q$)),"
+    " pairs AS (SELECT ps.segment_id, cc.component FROM dm.network_pipe_segment ps"
+    "           JOIN cc ON cc.node = 4294967296 + 2 * ps.pipe_id"
+    "           UNION SELECT ns.segment_id, cc.component FROM dm.network_node_segment ns"
+    "           JOIN cc ON cc.node = ns.node_id)"
+    " SELECT (SELECT count(*) FROM pairs) - (SELECT count(DISTINCT segment_id) FROM pairs)"
+    "      + (SELECT count(*) FROM pairs) - (SELECT count(DISTINCT component) FROM pairs)"),
+    ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (demo,
+    "SELECT count(DISTINCT segment_id) FROM dm.network_pipe_segment"), >, 1000);
+}
+
+/* ---- who is affected: stored per segment against counted from the accounts ---- */
+
+static char *
+area_json (AqIsolation *iso)
+{
+  g_autoptr(JsonNode) node = aq_outage_area_to_json (iso->area);
+
+  return json_to_string (node, FALSE);
+}
+
+static void
+test_stored_figures (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqNetwork) net = aq_network_load (demo, &error);
+  g_autoptr(PGresult) pipes = NULL, keyed = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (35);
+  guint n_communities = 0, n_keys = 0, n_inside = 0, n_bursts = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_test_query_int64 (demo, "SELECT count(*) FROM"
+                                              " dm.valve_segment_community"), >, 0);
+  g_assert_cmpint (aq_test_query_int64 (demo, "SELECT count(*) FROM"
+                                              " dm.valve_segment_key_customer"), >, 0);
+  pipes = aq_db_query (demo, "SELECT pipe_id FROM dw.network_pipe ORDER BY pipe_id", 0, NULL,
+                       &error);
+  g_assert_no_error (error);
+
+  /* 50 random bursts and 5 at key customers' service pipes, each also with its first two
+   * valves stuck (a wider area) */
+  keyed = aq_db_query (demo, "SELECT sc.pipe_id FROM dw.dim_key_customer k"
+                             " JOIN dw.dim_account a ON a.account_id = k.account_id"
+                             " JOIN dw.service_connection sc ON sc.premise_id = a.premise_id"
+                             " ORDER BY k.kc_id LIMIT 5", 0, NULL, &error);
+  g_assert_no_error (error);
+  for (guint b = 0; b < 50 + (guint) PQntuples (keyed); b++)
+    {
+      gint64 pipe = g_ascii_strtoll (b < 50 ? PQgetvalue (pipes, g_rand_int_range (rand, 0,
+                                                          PQntuples (pipes)), 0)
+                                            : PQgetvalue (keyed, b - 50, 0), NULL, 10);
+      g_autoptr(GArray) stuck = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      for (guint round = 0; round < 3; round++)
+        {
+          g_autoptr(AqIsolation) stored = NULL, counted = NULL;
+          g_autofree char *a = NULL, *c = NULL;
+
+          aq_network_set_reference_figures (net, FALSE);
+          stored = aq_network_isolate (net, demo, pipe, (gint64 *) stuck->data, stuck->len,
+                                       FALSE, NULL, &error);
+          g_assert_no_error (error);
+          aq_network_set_reference_figures (net, TRUE);
+          counted = aq_network_isolate (net, demo, pipe, (gint64 *) stuck->data, stuck->len,
+                                        FALSE, NULL, &error);
+          g_assert_no_error (error);
+          a = area_json (stored);
+          c = area_json (counted);
+          g_assert_cmpstr (a, ==, c);
+          n_bursts++;
+          n_communities += stored->area->communities->len;
+          n_keys += stored->area->key_customers->len;
+          for (guint i = 0; i < stored->area->communities->len; i++)
+            n_inside += ((AqAreaCommunity *) g_ptr_array_index (stored->area->communities,
+                                                                 i))->inside;
+          if (round >= stored->close_valves->len)
+            break;
+          g_array_append_val (stuck, g_array_index (stored->close_valves, gint64, round));
+        }
+    }
+  g_test_message ("%u isolations: %u communities (%u wholly cut off), %u key customers",
+                  n_bursts, n_communities, n_inside, n_keys);
+  /* the comparison saw every part of the summary */
+  g_assert_cmpuint (n_communities, >, 10);
+  g_assert_cmpuint (n_keys, >, 0);
+}
+
 /* ---- the demo network against pgRouting ---- */
 
 /* Vertices: junction n is n; pipe p's ends are 2^32 + 2p and 2^32 + 2p + 1. */
@@ -795,6 +977,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   aq_core_init ();
+  aq_network_register ();
   demo = aq_test_demo_db_new ("t_network", 3000, 13);
   demo_conninfo = aq_test_conninfo ("t_network");
   aq_db_exec (demo, "CREATE EXTENSION IF NOT EXISTS pgrouting", &error);
@@ -826,5 +1009,8 @@ main (int   argc,
   g_test_add_func ("/network/demo/local-walk", test_local_walk);
   g_test_add_func ("/network/demo/conflicts", test_conflicts);
   g_test_add_func ("/network/demo/grows-with-accounts", test_network_grows);
+  g_test_add_func ("/network/segments/hand", test_segments_hand);
+  g_test_add_func ("/network/segments/demo", test_segments_demo);
+  g_test_add_func ("/network/demo/stored-figures", test_stored_figures);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "aq-ctl.h"
 #include "aq-api-lineage.h"
 #include "aq-delivery.h"
+#include "aq-network.h"
 #include "aq-ctl-build-tree.h"
 
 /* Run from the build directory, the translations are the build's own (as the app does). */
@@ -65,6 +66,7 @@ main (int   argc,
   aq_core_init ();
   aq_delivery_register ();
   aq_api_lineage_register ();
+  aq_network_register ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)

@@ -82,6 +82,7 @@ main (int   argc,
   aq_core_init ();
   aq_delivery_register ();
   aq_api_lineage_register ();
+  aq_network_register ();
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, NULL);

@@ -4,10 +4,14 @@
  *
  * On a filled warehouse (the demo at any scale): the dm_network pipeline is run once and timed
  * (the segments, the segment graph and the accounts on each segment, rebuilt in place: use a
- * copy, not a production warehouse); the segment graph is loaded (timed); then BURSTS
+ * copy, not a production warehouse), each step too, with the segments in C (its native
+ * function); with AQ_BENCH_SQL_SEGMENTS=1 also migration 012's PL/pgSQL function, timed in a
+ * transaction rolled back; the segment graph is loaded (timed); then BURSTS
  * (default 200) bursts on pipes drawn with a fixed seed are isolated, the walk alone and the
  * whole isolation with its affected accounts' summary (no polygon, as the CLI without --json
- * does), each once after 5 warm-ups; medians and 95th percentiles printed; then the valve
+ * does), each once after 5 warm-ups; medians and 95th percentiles printed — and the same
+ * bursts again with the communities and key customers counted from the accounts instead of
+ * read from what the pipeline stored per segment (as before migration 035); then the valve
  * criticality of every valve (aq_network_criticality(), the whole pass), timed — and with
  * AQ_BENCH_REFERENCE=1 also by the plain rule that searches the whole network for what goes
  * dry (only for small networks: it grows with segments × valves), checked identical.
@@ -16,7 +20,8 @@
  *
  * needs no database: builds the demo's network in memory for each number of accounts (as the
  * simulator writes it) and prints its size (pipes, valves, loops, dead ends, pressure zones)
- * and how long laying and joining it took.
+ * and how long laying and joining it took. The load average is printed first: on a shared
+ * machine the figures mean little without it.
  */
 #include "aq-test-util.h"
 #include "aq-simulator-topology.h"
@@ -97,6 +102,13 @@ main (int   argc,
   if (db == NULL)
     die (error);
 
+  {
+    g_autofree char *load = NULL;
+
+    if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+      printf ("load average: %s", load);
+  }
+  aq_network_register ();
   pipeline = aq_pipeline_new_standard ("dm_network", &error);
   if (pipeline == NULL)
     die (error);
@@ -104,6 +116,27 @@ main (int   argc,
   if (!aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, NULL, &error))
     die (error);
   printf ("segment precompute (dm_network): %.2f s\n", (g_get_monotonic_time () - t0) / 1e6);
+  {
+    g_autoptr(PGresult) steps = aq_db_query (db,
+      "SELECT step_id, duration_ms FROM meta.pipeline_step_run"
+      " WHERE run_id = (SELECT max(run_id) FROM meta.pipeline_run WHERE pipeline = 'dm_network')"
+      " ORDER BY duration_ms DESC", 0, NULL, NULL);
+
+    for (int i = 0; steps && i < PQntuples (steps); i++)
+      printf ("  step %s: %.2f s\n", PQgetvalue (steps, i, 0),
+              g_ascii_strtod (PQgetvalue (steps, i, 1), NULL) / 1e3);
+  }
+  if (g_strcmp0 (g_getenv ("AQ_BENCH_SQL_SEGMENTS"), "1") == 0)
+    {
+      if (!aq_db_begin (db, &error))
+        die (error);
+      t0 = g_get_monotonic_time ();
+      if (!aq_db_exec (db, "SELECT dm.network_build_segments()", &error))
+        die (error);
+      printf ("  the same segments by 012's PL/pgSQL: %.2f s\n",
+              (g_get_monotonic_time () - t0) / 1e6);
+      aq_db_rollback (db);
+    }
   printf ("network: %" G_GINT64_FORMAT " pipes, %" G_GINT64_FORMAT " valves, %"
           G_GINT64_FORMAT " segments, %" G_GINT64_FORMAT " accounts\n",
           aq_test_query_int64 (db, "SELECT count(*) FROM dw.network_pipe"),
@@ -145,6 +178,29 @@ main (int   argc,
           "(%u bursts, %.0f accounts each on average)\n",
           quantile (full_ms, 0.5), quantile (full_ms, 0.95), bursts,
           (double) accounts / MAX (bursts, 1u));
+
+  /* the same bursts, communities and key customers counted from the accounts */
+  g_rand_set_seed (rand, 15);
+  g_array_set_size (full_ms, 0);
+  aq_network_set_reference_figures (net, TRUE);
+  for (guint b = 0; b < bursts + 5; b++)
+    {
+      gint64 pipe = g_ascii_strtoll (PQgetvalue (pipes, g_rand_int_range (rand, 0,
+                                                 PQntuples (pipes)), 0), NULL, 10);
+      g_autoptr(AqIsolation) iso = NULL;
+      double ms;
+
+      t0 = g_get_monotonic_time ();
+      iso = aq_network_isolate (net, db, pipe, NULL, 0, FALSE, NULL, &error);
+      ms = (g_get_monotonic_time () - t0) / 1e3;
+      if (iso == NULL)
+        die (error);
+      if (b >= 5)
+        g_array_append_val (full_ms, ms);
+    }
+  aq_network_set_reference_figures (net, FALSE);
+  printf ("  the same, communities and key customers counted (before 035): median %.1f ms,"
+          " p95 %.1f ms\n", quantile (full_ms, 0.5), quantile (full_ms, 0.95));
 
   {
     g_autoptr(GArray) crit = NULL;

@@ -27,6 +27,7 @@ struct _AqNetwork
   guint32    *zone;            /* per segment */
   gint64     *zone_sources;    /* per zone: source segments */
   gboolean    reference_walk;  /* what goes dry by a walk over everything (tests) */
+  gboolean    reference_figures; /* who is affected counted from the accounts (tests) */
 
   gint64     *pipe_keys;
   GHashTable *pipe_segment;    /* pipe id → segment id */
@@ -53,6 +54,10 @@ void             _aq_network_walk         (AqNetwork       *network,
 /* Tests: what goes dry by the plain search over the whole network, to compare. */
 void  aq_network_set_reference_walk  (AqNetwork *network,
                                       gboolean   reference);
+/* Tests: an isolation's communities and key customers counted from its accounts, as a drawn
+ * area's are, instead of read from what the pipeline stored per segment. */
+void  aq_network_set_reference_figures (AqNetwork *network,
+                                        gboolean   reference);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqNetworkWalker, _aq_network_walker_free)
 

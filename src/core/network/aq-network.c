@@ -31,6 +31,49 @@
 /* ~40 m round the dry pipes at this latitude: where their service lines run */
 #define POLYGON_BUFFER_DEGREES 0.0004
 
+/* The affected accounts: those on the segments $1, by the outage analysis's rule (from
+ * notify.area_point, or from dw when it cannot be built). */
+#define POINTS_CTE \
+  "WITH area AS (SELECT NULL::geometry AS g)," \
+  " acc AS (SELECT ap.account_id, ap.customer_id, ap.community_code, ap.district_code," \
+  "                ap.premise_id, ap.is_key, ap.mobile, ap.openid," \
+  "                (ap.mobile IS NOT NULL OR ap.openid IS NOT NULL) AS reachable" \
+  "         FROM dm.network_account na" \
+  "         JOIN notify.area_point ap ON ap.account_id = na.account_id" \
+  "         WHERE na.segment_id = ANY ($1::integer[]))"
+#define LIVE_CTE \
+  "WITH area AS (SELECT NULL::geometry AS g)," \
+  " acc AS (" AQ_AFFECTED_ACCOUNTS_LIVE_ROWS ( \
+  "   AND a.account_id IN (SELECT account_id FROM dm.network_account" \
+  "                        WHERE segment_id = ANY ($1::integer[]))") ")"
+
+/* The outage analysis's tagged rows (aq-outage-area.c): the totals over the accounts (the
+ * distinct mobiles and openids are not a sum over segments), the communities and the key
+ * customers as the dm_network pipeline stored them per segment (migration 035). */
+#define STORED_SQL(cte) \
+  cte \
+  " SELECT 't', NULL, NULL, NULL, NULL," \
+  "        count(*), count(*) FILTER (WHERE is_key)," \
+  "        count(*) FILTER (WHERE NOT is_key AND community_code IS NOT NULL)," \
+  "        count(*) FILTER (WHERE reachable)," \
+  "        count(*) FILTER (WHERE mobile IS NOT NULL)," \
+  "        count(*) FILTER (WHERE openid IS NOT NULL)," \
+  "        count(DISTINCT mobile COLLATE \"C\")," \
+  "        NULL::boolean, NULL::float8, NULL::float8, count(DISTINCT openid COLLATE \"C\")" \
+  " FROM acc" \
+  " UNION ALL" \
+  " SELECT 'c', cm.community_code, cm.name, cm.property_company, cm.property_phone," \
+  "        sum(sc.accounts), sum(sc.reachable), min(sc.accounts_total)," \
+  "        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL" \
+  " FROM dm.valve_segment_community sc" \
+  " JOIN dw.dim_community cm ON cm.community_code = sc.community_code" \
+  " WHERE sc.segment_id = ANY ($1::integer[])" \
+  " GROUP BY cm.community_code, cm.name, cm.property_company, cm.property_phone" \
+  " UNION ALL" \
+  " SELECT 'k', account_id, name, kind, NULL, kc_id, NULL, NULL, NULL, NULL, NULL, NULL," \
+  "        is_reachable, lon, lat, NULL" \
+  " FROM dm.valve_segment_key_customer WHERE segment_id = ANY ($1::integer[])"
+
 
 /* ---- auxiliary methods ---- */
 
@@ -433,21 +476,13 @@ aq_network_isolate (AqNetwork     *net,
   {
     const char *params[] = { both };
 
-    iso->area = aq_outage_area_analyze_with (
-      db,
-      points
-        ? "WITH area AS (SELECT NULL::geometry AS g),"
-          " acc AS (SELECT ap.account_id, ap.customer_id, ap.community_code, ap.district_code,"
-          "                ap.premise_id, ap.is_key, ap.mobile, ap.openid,"
-          "                (ap.mobile IS NOT NULL OR ap.openid IS NOT NULL) AS reachable"
-          "         FROM dm.network_account na"
-          "         JOIN notify.area_point ap ON ap.account_id = na.account_id"
-          "         WHERE na.segment_id = ANY ($1::integer[]))"
-        : "WITH area AS (SELECT NULL::geometry AS g),"
-          " acc AS (" AQ_AFFECTED_ACCOUNTS_LIVE_ROWS (
-          "   AND a.account_id IN (SELECT account_id FROM dm.network_account"
-          "                        WHERE segment_id = ANY ($1::integer[]))") ")",
-      1, params, cancellable, error);
+    if (net->reference_figures)
+      iso->area = aq_outage_area_analyze_with (db, points ? POINTS_CTE : LIVE_CTE, 1, params,
+                                               cancellable, error);
+    else
+      iso->area = aq_outage_area_analyze_rows (db, points ? STORED_SQL (POINTS_CTE)
+                                                          : STORED_SQL (LIVE_CTE),
+                                               1, params, cancellable, error);
     if (iso->area == NULL)
       return NULL;
     /* no polygon to be inside of: a community is inside when all of it is cut off */
@@ -844,4 +879,17 @@ aq_network_set_reference_walk (AqNetwork *net,
                                gboolean   reference)
 {
   net->reference_walk = reference;
+}
+
+/**
+ * aq_network_set_reference_figures:
+ *
+ * Tests only: count an isolation's communities and key customers from its accounts, as a
+ * drawn area's analysis does, instead of reading what the pipeline stored per segment.
+ */
+void
+aq_network_set_reference_figures (AqNetwork *net,
+                                  gboolean   reference)
+{
+  net->reference_figures = reference;
 }

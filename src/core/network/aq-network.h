@@ -114,6 +114,15 @@ JsonNode    *aq_isolation_to_json       (AqIsolation        *isolation);
 GArray      *aq_network_criticality     (AqNetwork          *network,
                                          guint               limit);
 
+/* The valve segments from dw into dm in the caller's transaction (aq-network-segments.c):
+ * what the dm_network pipeline's "segments" step does. */
+gboolean     aq_network_build_segments  (AqDb               *db,
+                                         GCancellable       *cancellable,
+                                         gint64             *out_segments,
+                                         GError            **error);
+/* Once at startup where pipelines run: provides that step's native function. */
+void         aq_network_register        (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqNetwork, aq_network_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqIsolation, aq_isolation_free)
 

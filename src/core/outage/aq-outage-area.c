@@ -353,6 +353,21 @@ aq_outage_area_analyze_with (AqDb               *db,
                         error);
 }
 
+AqOutageArea *
+aq_outage_area_analyze_rows (AqDb               *db,
+                             const char         *sql,
+                             int                 n_params,
+                             const char * const *params,
+                             GCancellable       *cancellable,
+                             GError            **error)
+{
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return analyze_query (db, sql, n_params, params, cancellable, g_get_monotonic_time (),
+                        error);
+}
+
 /* ---- public methods ---- */
 
 void

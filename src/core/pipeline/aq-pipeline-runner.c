@@ -26,6 +26,7 @@
 
 #include "aq-error.h"
 #include "aq-pipeline-compiler.h"
+#include "aq-pipeline-native.h"
 #include "aq-quality.h"
 
 G_DEFINE_FINAL_TYPE (AqPipelineRunner, aq_pipeline_runner, G_TYPE_OBJECT)
@@ -288,7 +289,9 @@ run_output (AqPipelineRunner  *self,
   return analyze_target (self, step, quoted, *out_rows, error);
 }
 
-/* A sql step's statements, as they are (several are allowed: no parameters, so PQexec). */
+/* A sql step's statements, as they are (several are allowed: no parameters, so PQexec); or,
+ * when it names a "native" function this program provides, that instead (aq-pipeline-native.c:
+ * the same work in C). */
 static gboolean
 run_sql (AqPipelineRunner  *self,
          AqPipelineStep    *step,
@@ -296,11 +299,33 @@ run_sql (AqPipelineRunner  *self,
          GError           **error)
 {
   PGconn *conn = aq_db_get_conn (self->db);
+  const char *native = aq_pipeline_step_get_string (step, "native");
+  AqPipelineNativeFunc func = native ? aq_pipeline_native_lookup (native) : NULL;
   g_autoptr(PGresult) res = NULL;
   ExecStatusType status;
 
   if (!check_cancelled (self, error))
     return FALSE;
+  if (func)
+    {
+      g_autoptr(GError) local = NULL;
+
+      *out_rows = -1;
+      if (!func (self->db, self->cancellable, out_rows, &local))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local), "step “%s”: ",
+                                      aq_pipeline_step_get_id (step));
+          return FALSE;
+        }
+      if (PQtransactionStatus (conn) != PQTRANS_INTRANS)
+        return aq_pipeline_step_fail (step, AQ_ERROR_FAILED, error,
+                                      "its native function “%s” ended the run's transaction",
+                                      native);
+      return TRUE;
+    }
+  if (native)
+    g_debug ("step “%s”: no native “%s” in this program, running its statements",
+             aq_pipeline_step_get_id (step), native);
   res = PQexec (conn, aq_pipeline_step_get_string (step, "sql"));
   status = PQresultStatus (res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)

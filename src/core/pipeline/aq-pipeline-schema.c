@@ -163,6 +163,7 @@ static const AqPipelineMember table_output[] = {
 
 static const AqPipelineMember sql_step[] = {
   { "sql", AQ_PIPELINE_MEMBER_SQL, TRUE, FALSE, N_("Statements"), NULL, NULL },
+  { "native", AQ_PIPELINE_MEMBER_TEXT, FALSE, FALSE, N_("Native function"), NULL, NULL },
   END
 };
 

@@ -851,7 +851,8 @@ aq_pipeline_step_check_fields (AqPipelineStep  *self,
     case AQ_PIPELINE_STEP_TABLE_OUTPUT:
       return check_table_output (self, error);
     case AQ_PIPELINE_STEP_SQL:
-      return check_string (self, self->definition, NULL, "sql", TRUE, error);
+      return check_string (self, self->definition, NULL, "sql", TRUE, error)
+             && check_string (self, self->definition, NULL, "native", FALSE, error);
     case AQ_PIPELINE_STEP_QUALITY_GATE:
       return check_gate_rules (self, error);
     case AQ_PIPELINE_STEP_UNKNOWN:

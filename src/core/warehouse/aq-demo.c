@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "aq-error.h"
+#include "aq-network.h"
 #include "aq-pipeline-runner.h"
 
 /* Sources before the layers that read them: ods, then dw dimensions before facts, then dm. */
@@ -100,6 +101,7 @@ aq_demo_run_pipelines (AqDb            *db,
 {
   guint n = g_strv_length ((char **) standard_order);
 
+  aq_network_register ();
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard (standard_order[i], error);

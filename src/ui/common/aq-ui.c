@@ -24,6 +24,7 @@ aq_ui_init (void)
     {
       aq_core_init ();
       aq_api_lineage_register ();
+      aq_network_register ();
       aq_ui_register_resource ();
       g_once_init_leave (&initialized, 1);
     }

@@ -161,8 +161,9 @@ test_deterministic (void)
 
   g_assert_cmpuint (g_hash_table_size (a), ==, g_hash_table_size (b));
   /* the source tables: 28 before the network's junction, source and service_connection,
-   * then src_truth.work_order and the billing's late batch (src_truth.late_load) */
-  g_assert_cmpuint (g_hash_table_size (a), ==, 33 + MONTHS);
+   * then src_truth.work_order and the billing's late batch (src_truth.late_load), then the SMS
+   * platform's templates (src_sms.sms_template) */
+  g_assert_cmpuint (g_hash_table_size (a), ==, 34 + MONTHS);
   g_hash_table_iter_init (&iter, a);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -319,6 +320,42 @@ test_distributions (void)
                     "WHERE status <> '3') FROM overdue WHERE n >= 12");
   g_assert_cmpfloat (v, >, 0.001);
   g_assert_cmpfloat (v, <, 0.012);
+}
+
+/* The SMS log holds template codes and parameters (the texts are most of a platform's bytes);
+ * src_sms.sms_text renders them: a bill notice says its bill's account, month, m³, amount and
+ * due date, read here from the bill table, and every template renders without a placeholder. */
+static void
+test_sms_texts (void)
+{
+  AqDb *db = get_a ();
+
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_sms.sms_log l "
+                              "WHERE template = 'BILL' AND params LIKE '%|2025|3|%'"), >, 500);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_sms.sms_log l "
+                              "JOIN src_sms.sms_text t USING (msg_id) "
+                              "WHERE l.template = 'BILL' AND l.params LIKE '%|2025|3|%' "
+                              "AND NOT EXISTS (SELECT FROM src_billing.bill_202503 b "
+                              "  WHERE b.acct_no = l.acct_no AND t.content = format("
+                              "  '【榕城水务】尊敬的用户，您的户号%s 2025年3月用水%s吨，水费%s元，"
+                              "请于%s月%s日前缴纳，如已缴费请忽略。', b.acct_no, b.qty, b.amount, "
+                              "  extract(month FROM b.due_date), extract(day FROM b.due_date)))"),
+                   ==, 0);
+  /* every message renders, with no placeholder left and no parameter missing */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_sms.sms_text"), ==,
+                   query_int (db, "SELECT count(*) FROM src_sms.sms_log"));
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_sms.sms_text t "
+                              "JOIN src_sms.sms_log l USING (msg_id) "
+                              "WHERE t.content ~ '[{}]' OR t.content IS NULL "
+                              "OR coalesce(array_length(string_to_array(l.params, '|'), 1), 0) <> "
+                              "  (SELECT count(*) FROM src_sms.sms_template s, "
+                              "   regexp_matches(s.body, '\\{', 'g') WHERE s.template = l.template)"),
+                   ==, 0);
+  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT template) FROM src_sms.sms_log"), ==, 5);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM src_sms.sms_text t "
+                              "JOIN src_sms.sms_log l USING (msg_id) WHERE l.template = 'OUTG' "
+                              "AND t.content LIKE '【榕城水务】因供水管道%至%一带%。'"), ==,
+                   query_int (db, "SELECT count(*) FROM src_sms.sms_log WHERE template = 'OUTG'"));
 }
 
 static void
@@ -760,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/simulator/every-table-filled", test_every_table_filled);
   g_test_add_func ("/simulator/distributions", test_distributions);
   g_test_add_func ("/simulator/billing-consistency", test_billing_consistency);
+  g_test_add_func ("/simulator/sms-texts", test_sms_texts);
   g_test_add_func ("/simulator/geography", test_geography);
   g_test_add_func ("/simulator/anomalies", test_anomalies);
   g_test_add_func ("/simulator/reopened-orders", test_reopened_orders);

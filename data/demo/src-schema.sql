@@ -212,17 +212,40 @@ CREATE TABLE src_hotline.call_record (
 -- ---------------------------------------------------------------- 短信 SMS platform
 
 -- status: DELIVRD, UNDELIV, EXPIRED, REJECTD; template: BILL bill notice, ARRS arrears
--- reminder, OUTG outage notice, PAYOK payment received, OTHR
+-- reminder, OUTG outage notice, PAYOK payment received, OTHR. Like a real platform the log
+-- names a message's template and its parameters ('|' between them), not its text:
+-- src_sms.sms_text renders it.
 CREATE TABLE src_sms.sms_log (
   msg_id       bigint PRIMARY KEY,
   mobile       varchar(30) NOT NULL,
   acct_no      char(10),
   template     varchar(5) NOT NULL,
   batch_no     varchar(20),
-  content      varchar(300),
+  params       varchar(120),
   submit_time  timestamp NOT NULL,
   status       varchar(7) NOT NULL
 );
+
+-- The approved templates: {1}, {2}, … are a message's parameters in order.
+CREATE TABLE src_sms.sms_template (
+  template  varchar(5) PRIMARY KEY,
+  body      varchar(300) NOT NULL
+);
+INSERT INTO src_sms.sms_template VALUES
+  ('BILL', '【榕城水务】尊敬的用户，您的户号{1} {2}年{3}月用水{4}吨，水费{5}元，请于{6}前缴纳，'
+           '如已缴费请忽略。'),
+  ('ARRS', '【榕城水务】尊敬的用户，您的户号{1}尚有逾期水费未缴清，为免产生滞纳金，请尽快缴纳。'),
+  ('PAYOK', '【榕城水务】您的户号{1}本期水费{2}元已代扣成功，感谢您的支持。'),
+  ('OUTG', '【榕城水务】因供水管道{1}，{2}至{3}{4}一带{5}。'),
+  ('OTHR', '【榕城水务】温馨提示：近期将开展二次供水水箱清洗，届时可能短时水压偏低，敬请谅解。');
+
+-- A message's text as the customer received it.
+CREATE VIEW src_sms.sms_text AS
+  SELECT l.msg_id,
+         (SELECT string_agg(CASE WHEN p.n % 2 = 1 THEN p.part
+                                 ELSE split_part(l.params, '|', p.part::int) END, '' ORDER BY p.n)
+          FROM regexp_split_to_table(t.body, '\{|\}') WITH ORDINALITY AS p (part, n)) AS content
+  FROM src_sms.sms_log l JOIN src_sms.sms_template t USING (template);
 
 -- ---------------------------------------------------------------- GIS
 

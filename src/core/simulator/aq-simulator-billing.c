@@ -676,7 +676,7 @@ aq_sim_billing_write (AqSim   *sim,
                                  "acct_no, period, pay_time, amount, late_fee, channel, operator)",
                                  error))
           || !(mw = aq_sim_copy (sim, AQ_SIM_LANE_MESSAGES, "src_sms.sms_log (msg_id, mobile, "
-                                 "acct_no, template, batch_no, content, submit_time, status)",
+                                 "acct_no, template, batch_no, params, submit_time, status)",
                                  error)))
         return FALSE;
       sms.writer = mw;

@@ -519,7 +519,7 @@ typedef struct
 {
   AqSim         *sim;
   AqCopyWriter  *writer;
-  GString       *text;
+  GString       *text;           /* the message's template parameters, '|' between them */
   GString       *mobile;
   int            month;
 } AqSimSmsCtx;

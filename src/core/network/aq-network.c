@@ -177,7 +177,7 @@ find_conflicts (AqDb         *db,
     "   AND (s.n IS NOT NULL OR ST_Intersects(o.geom, hit.g))"
     " ORDER BY coalesce(s.n, 0) DESC, o.outage_id", POLYGON_BUFFER_DEGREES);
 
-  res = aq_db_query (db, sql, 1, params, error);
+  res = aq_db_query_prepared (db, sql, 1, params, error);
   if (res == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (res); i++)
@@ -443,7 +443,7 @@ aq_network_isolate (AqNetwork     *net,
   {
     const char *params[] = { isolated, both };
 
-    res = aq_db_query (db,
+    res = aq_db_query_prepared (db,
                        "SELECT p.pipe_id, p.length_m, ps.segment_id = ANY ($1::integer[])"
                        " FROM dm.network_pipe_segment ps"
                        " JOIN dw.network_pipe p ON p.pipe_id = ps.pipe_id"
@@ -480,9 +480,26 @@ aq_network_isolate (AqNetwork     *net,
       iso->area = aq_outage_area_analyze_with (db, points ? POINTS_CTE : LIVE_CTE, 1, params,
                                                cancellable, error);
     else
-      iso->area = aq_outage_area_analyze_rows (db, points ? STORED_SQL (POINTS_CTE)
-                                                          : STORED_SQL (LIVE_CTE),
-                                               1, params, cancellable, error);
+      {
+        gint64 t0 = g_get_monotonic_time ();
+        gulong handler = aq_db_watch_cancellable (db, cancellable);
+
+        /* one plan per connection: the segments' list is all that changes */
+        res = aq_db_query_prepared (db, points ? STORED_SQL (POINTS_CTE)
+                                               : STORED_SQL (LIVE_CTE), 1, params, error);
+        aq_db_unwatch_cancellable (db, cancellable, handler);
+        if (g_cancellable_is_cancelled (cancellable))
+          {
+            g_clear_error (error);
+            g_cancellable_set_error_if_cancelled (cancellable, error);
+            return NULL;
+          }
+        if (res == NULL)
+          return NULL;
+        iso->area = aq_outage_area_new_from_result (res);
+        iso->area->elapsed_ms = (g_get_monotonic_time () - t0) / 1000.0;
+        g_clear_pointer (&res, PQclear);
+      }
     if (iso->area == NULL)
       return NULL;
     /* no polygon to be inside of: a community is inside when all of it is cut off */

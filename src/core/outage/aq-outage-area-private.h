@@ -59,12 +59,8 @@ AqOutageArea *aq_outage_area_analyze_with (AqDb               *db,
                                            GCancellable       *cancellable,
                                            GError            **error);
 
-/* The summary from a whole statement of the caller's that yields the analysis's tagged rows
- * (see ANALYZE_TAIL in aq-outage-area.c: 't' totals, 'c' communities, 'k' key customers):
- * the network's isolation reads its communities and key customers stored per segment. */
-AqOutageArea *aq_outage_area_analyze_rows (AqDb               *db,
-                                           const char         *sql,
-                                           int                 n_params,
-                                           const char * const *params,
-                                           GCancellable       *cancellable,
-                                           GError            **error);
+/* The summary from the result of a statement of the caller's that yields the analysis's
+ * tagged rows (see ANALYZE_TAIL in aq-outage-area.c: 't' totals, 'c' communities, 'k' key
+ * customers): the network's isolation reads its communities and key customers stored per
+ * segment, with a statement it prepares once per connection. */
+AqOutageArea *aq_outage_area_new_from_result (PGresult *res);

@@ -276,6 +276,15 @@ analyze_query (AqDb               *db,
     }
   if (res == NULL)
     return NULL;
+  area = aq_outage_area_new_from_result (res);
+  area->elapsed_ms = (g_get_monotonic_time () - started) / 1000.0;
+  return g_steal_pointer (&area);
+}
+
+AqOutageArea *
+aq_outage_area_new_from_result (PGresult *res)
+{
+  g_autoptr(AqOutageArea) area = NULL;
 
   area = g_new0 (AqOutageArea, 1);
   area->communities = g_ptr_array_new_with_free_func ((GDestroyNotify) community_free);
@@ -330,7 +339,6 @@ analyze_query (AqDb               *db,
     }
   g_ptr_array_sort (area->communities, compare_communities);
   g_ptr_array_sort (area->key_customers, compare_key_customers);
-  area->elapsed_ms = (g_get_monotonic_time () - started) / 1000.0;
   return g_steal_pointer (&area);
 }
 
@@ -346,21 +354,6 @@ aq_outage_area_analyze_with (AqDb               *db,
 {
   g_autofree char *sql = g_strconcat (cte, ANALYZE_TAIL, NULL);
 
-  g_return_val_if_fail (AQ_IS_DB (db), NULL);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-  return analyze_query (db, sql, n_params, params, cancellable, g_get_monotonic_time (),
-                        error);
-}
-
-AqOutageArea *
-aq_outage_area_analyze_rows (AqDb               *db,
-                             const char         *sql,
-                             int                 n_params,
-                             const char * const *params,
-                             GCancellable       *cancellable,
-                             GError            **error)
-{
   g_return_val_if_fail (AQ_IS_DB (db), NULL);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;

@@ -2,10 +2,11 @@
  *
  * Pipes coloured and widened by diameter, valves by status (open, closed, broken: not
  * operable) and the sources (plants' outlets and tanks), from the network tables of
- * migration 012 through aq_network_features_load(). Like AqOverlayLayer: one drawing layer,
- * fed by a worker thread for the viewport plus a margin once the viewport has settled; a
- * newer fetch cancels the older, a move within the fetched box fetches nothing. Below street
- * zoom only the mains (DN 300 and up) are fetched and the valves not at all.
+ * migration 012 through aq_network_features_load(). Like AqOverlayLayer, an AqMapDataLayer
+ * (aq-map-data-layer.c): one drawing layer, fed by a worker thread for the viewport plus a
+ * margin once the viewport has settled; a newer fetch cancels the older, a move within the
+ * fetched box fetches nothing. Below street zoom only the mains (DN 300 and up) are fetched
+ * and the valves not at all.
  *
  * A click on a pipe or a valve drawn here (when no map tool takes clicks) opens a card with
  * what it is — id, DN, material and year, or status — and "Isolate this pipe" or "Won't
@@ -17,30 +18,19 @@
 
 #include "aq-network-layer.h"
 
-#include "aq-db-job.h"
-
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
-#define SETTLE_MS 250
 #define MAINS_DN 300
 #define HIT_VALVE_PX 8.0   /* a click this close to a valve's mark is on it */
 #define HIT_PIPE_PX 6.0
 
 struct _AqNetworkLayer
 {
-  ShumateLayer  parent_instance;
+  AqMapDataLayer parent_instance;
 
-  char         *conninfo;
   guint         visible;       /* bits of AqNetworkFeatureKind */
-  guint         fetched_kinds;
-  int           fetched_dn;
-  double        fetched[4];
-  GPtrArray    *features;      /* (element-type GPtrArray<AqNetworkFeature>): one per kind */
-  GCancellable *cancellable;
-  guint         settle_id;
-  gboolean      loading;
 
   gboolean      inspect;       /* clicks open the card */
   GtkWidget    *card;          /* (nullable): the GtkPopover */
@@ -69,31 +59,14 @@ static const struct
   { AQ_NETWORK_FEATURE_SOURCE, N_("Water sources (plants, tanks)"), "#0d1a73" },
 };
 
-G_DEFINE_FINAL_TYPE (AqNetworkLayer, aq_network_layer, SHUMATE_TYPE_LAYER)
+G_DEFINE_FINAL_TYPE (AqNetworkLayer, aq_network_layer, AQ_TYPE_MAP_DATA_LAYER)
 
 /* ---- auxiliary methods ---- */
-
-static void
-visible_box (AqNetworkLayer *self,
-             double          box[4])
-{
-  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  GtkWidget *widget = GTK_WIDGET (self);
-  double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  double lat0, lon0, lat1, lon1;
-
-  shumate_viewport_widget_coords_to_location (viewport, widget, 0, h, &lat0, &lon0);
-  shumate_viewport_widget_coords_to_location (viewport, widget, w, 0, &lat1, &lon1);
-  box[0] = MIN (lon0, lon1);
-  box[1] = MIN (lat0, lat1);
-  box[2] = MAX (lon0, lon1);
-  box[3] = MAX (lat0, lat1);
-}
 
 static double
 zoom (AqNetworkLayer *self)
 {
-  return shumate_viewport_get_zoom_level (shumate_layer_get_viewport (SHUMATE_LAYER (self)));
+  return aq_map_data_layer_get_zoom (AQ_MAP_DATA_LAYER (self));
 }
 
 static guint
@@ -110,6 +83,16 @@ static int
 wanted_dn (AqNetworkLayer *self)
 {
   return zoom (self) < 14 ? MAINS_DN : 0;
+}
+
+/* The kinds shown and, above them, the smallest DN; 0 when no kind is shown. */
+static guint64
+wanted (AqMapDataLayer *layer)
+{
+  AqNetworkLayer *self = AQ_NETWORK_LAYER (layer);
+  guint kinds = wanted_kinds (self);
+
+  return kinds ? kinds | ((guint64) wanted_dn (self) << 32) : 0;
 }
 
 typedef struct
@@ -148,98 +131,19 @@ fetch_job (AqDb          *db,
   return g_steal_pointer (&by_kind);
 }
 
-static void
-fetch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+static gpointer
+request_new (AqMapDataLayer *layer,
+             const double    box[4],
+             double          tolerance,
+             guint64         key)
 {
-  g_autoptr(GError) error = NULL;
-  GPtrArray *features = aq_db_job_run_finish (result, fetch_job, &error);
-  AqNetworkLayer *self;
+  FetchData *data = g_new0 (FetchData, 1);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_NETWORK_LAYER (user_data);
-  g_clear_object (&self->cancellable);
-  self->loading = FALSE;
-  if (features == NULL)
-    {
-      /* the window's banner tells the user about the connection */
-      g_message ("Could not fetch the network layers: %s", error->message);
-      return;
-    }
-  g_clear_pointer (&self->features, g_ptr_array_unref);
-  self->features = features;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-fetch (AqNetworkLayer *self,
-       gboolean        force)
-{
-  double box[4], margin_x, margin_y;
-  guint kinds = wanted_kinds (self);
-  int min_dn = wanted_dn (self);
-  FetchData *data;
-
-  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
-    return;
-  if (kinds == 0)
-    {
-      /* nothing to show: no query, and what was fetched is stale */
-      g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      g_clear_pointer (&self->features, g_ptr_array_unref);
-      self->fetched_kinds = 0;
-      self->loading = FALSE;
-      return;
-    }
-  visible_box (self, box);
-  if (!force && self->features != NULL && kinds == self->fetched_kinds
-      && min_dn == self->fetched_dn
-      && box[0] >= self->fetched[0] && box[1] >= self->fetched[1]
-      && box[2] <= self->fetched[2] && box[3] <= self->fetched[3])
-    return;
-
-  margin_x = (box[2] - box[0]) / 2;
-  margin_y = (box[3] - box[1]) / 2;
-  self->fetched[0] = box[0] - margin_x;
-  self->fetched[1] = box[1] - margin_y;
-  self->fetched[2] = box[2] + margin_x;
-  self->fetched[3] = box[3] + margin_y;
-  self->fetched_kinds = kinds;
-  self->fetched_dn = min_dn;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->loading = TRUE;
-  data = g_new0 (FetchData, 1);
-  memcpy (data->box, self->fetched, sizeof data->box);
-  data->kinds = kinds;
-  data->min_dn = min_dn;
-  /* about a pixel of the screen */
-  data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  aq_db_job_run_async (self->conninfo, fetch_job, fetch_job, data, g_free,
-                       (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
-}
-
-static gboolean
-settled_cb (gpointer user_data)
-{
-  AqNetworkLayer *self = user_data;
-
-  self->settle_id = 0;
-  fetch (self, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-viewport_changed_cb (AqNetworkLayer *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  self->settle_id = g_timeout_add (SETTLE_MS, settled_cb, self);
+  memcpy (data->box, box, sizeof data->box);
+  data->kinds = (guint) (key & G_MAXUINT32);
+  data->min_dn = (int) (key >> 32);
+  data->tolerance = tolerance;
+  return data;
 }
 
 /* ---- drawing ---- */
@@ -355,18 +259,19 @@ aq_network_layer_snapshot (GtkWidget   *widget,
 {
   AqNetworkLayer *self = AQ_NETWORK_LAYER (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  GPtrArray *by_kind = aq_map_data_layer_get_features (AQ_MAP_DATA_LAYER (self));
   cairo_t *cr;
 
-  if (self->features == NULL || w <= 0 || h <= 0 || self->visible == 0)
+  if (by_kind == NULL || w <= 0 || h <= 0 || self->visible == 0)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   /* pipes (small under large: the query orders by DN) under valves under sources */
-  for (guint kind = 0; kind < AQ_NETWORK_FEATURE_N_KINDS && kind < self->features->len; kind++)
+  for (guint kind = 0; kind < AQ_NETWORK_FEATURE_N_KINDS && kind < by_kind->len; kind++)
     {
-      GPtrArray *features = g_ptr_array_index (self->features, kind);
+      GPtrArray *features = g_ptr_array_index (by_kind, kind);
 
       if ((self->visible & (1u << kind)) == 0)
         continue;
@@ -527,17 +432,15 @@ pick (AqNetworkLayer *self,
     { AQ_NETWORK_FEATURE_VALVE, HIT_VALVE_PX }, { AQ_NETWORK_FEATURE_PIPE, HIT_PIPE_PX },
   };
 
-  if (self->features == NULL)
-    return NULL;
   for (guint o = 0; o < G_N_ELEMENTS (order); o++)
     {
-      GPtrArray *features;
+      GPtrArray *features = aq_map_data_layer_get_kind (AQ_MAP_DATA_LAYER (self),
+                                                        order[o].kind);
       AqNetworkFeature *best = NULL;
       double best_d = order[o].px;
 
-      if ((self->visible & (1u << order[o].kind)) == 0 || order[o].kind >= self->features->len)
+      if ((self->visible & (1u << order[o].kind)) == 0 || features == NULL)
         continue;
-      features = g_ptr_array_index (self->features, order[o].kind);
       for (guint i = 0; i < features->len; i++)
         {
           AqNetworkFeature *f = g_ptr_array_index (features, i);
@@ -598,25 +501,6 @@ released_cb (GtkGestureClick *gesture,
 /* ---- GObject overrides ---- */
 
 static void
-aq_network_layer_constructed (GObject *object)
-{
-  AqNetworkLayer *self = AQ_NETWORK_LAYER (object);
-  ShumateViewport *viewport;
-
-  G_OBJECT_CLASS (aq_network_layer_parent_class)->constructed (object);
-
-  viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::rotation", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-}
-
-static void
 aq_network_layer_size_allocate (GtkWidget *widget,
                                 int        width,
                                 int        height,
@@ -628,7 +512,6 @@ aq_network_layer_size_allocate (GtkWidget *widget,
                                                                    baseline);
   if (self->card != NULL)
     gtk_popover_present (GTK_POPOVER (self->card));
-  viewport_changed_cb (self);
 }
 
 static void
@@ -636,10 +519,6 @@ aq_network_layer_dispose (GObject *object)
 {
   AqNetworkLayer *self = AQ_NETWORK_LAYER (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  g_clear_pointer (&self->features, g_ptr_array_unref);
   g_clear_pointer (&self->picked, aq_network_feature_free);
   g_clear_pointer (&self->card, gtk_widget_unparent);
 
@@ -647,23 +526,19 @@ aq_network_layer_dispose (GObject *object)
 }
 
 static void
-aq_network_layer_finalize (GObject *object)
-{
-  g_free (AQ_NETWORK_LAYER (object)->conninfo);
-  G_OBJECT_CLASS (aq_network_layer_parent_class)->finalize (object);
-}
-
-static void
 aq_network_layer_class_init (AqNetworkLayerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  AqMapDataLayerClass *data_class = AQ_MAP_DATA_LAYER_CLASS (klass);
 
-  object_class->constructed = aq_network_layer_constructed;
   object_class->dispose = aq_network_layer_dispose;
-  object_class->finalize = aq_network_layer_finalize;
   widget_class->snapshot = aq_network_layer_snapshot;
   widget_class->size_allocate = aq_network_layer_size_allocate;
+  data_class->wanted = wanted;
+  data_class->request_new = request_new;
+  data_class->fetch_job = fetch_job;
+  data_class->what = "the network layers";
 
   /* "Isolate this pipe" on a pipe's card */
   signals[ISOLATE_PIPE] = g_signal_new ("isolate-pipe", G_TYPE_FROM_CLASS (klass),
@@ -698,12 +573,7 @@ aq_network_layer_set_conninfo (AqNetworkLayer *self,
                                const char     *conninfo)
 {
   g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
-
-  if (g_strcmp0 (self->conninfo, conninfo) == 0)
-    return;
-  g_free (self->conninfo);
-  self->conninfo = g_strdup (conninfo);
-  aq_network_layer_reload (self);
+  aq_map_data_layer_set_conninfo (AQ_MAP_DATA_LAYER (self), conninfo);
 }
 
 void
@@ -719,8 +589,8 @@ aq_network_layer_set_kind_visible (AqNetworkLayer       *self,
   else
     self->visible &= ~(1u << kind);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (visible && (self->fetched_kinds & (1u << kind)) == 0)
-    fetch (self, TRUE);
+  if (visible && (aq_map_data_layer_get_fetched (AQ_MAP_DATA_LAYER (self)) & (1u << kind)) == 0)
+    aq_map_data_layer_reload (AQ_MAP_DATA_LAYER (self));
 }
 
 gboolean
@@ -735,25 +605,26 @@ void
 aq_network_layer_reload (AqNetworkLayer *self)
 {
   g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
-  fetch (self, TRUE);
+  aq_map_data_layer_reload (AQ_MAP_DATA_LAYER (self));
 }
 
 gboolean
 aq_network_layer_get_loading (AqNetworkLayer *self)
 {
   g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
-  return self->loading || self->settle_id != 0;
+  return aq_map_data_layer_is_fetching (AQ_MAP_DATA_LAYER (self))
+         || aq_map_data_layer_is_settling (AQ_MAP_DATA_LAYER (self));
 }
 
 guint
 aq_network_layer_get_n_features (AqNetworkLayer       *self,
                                  AqNetworkFeatureKind  kind)
 {
-  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), 0);
+  GPtrArray *features;
 
-  if (self->features == NULL || kind >= self->features->len)
-    return 0;
-  return ((GPtrArray *) g_ptr_array_index (self->features, kind))->len;
+  g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), 0);
+  features = aq_map_data_layer_get_kind (AQ_MAP_DATA_LAYER (self), kind);
+  return features ? features->len : 0;
 }
 
 gboolean
@@ -763,11 +634,10 @@ aq_network_layer_get_fetched_box (AqNetworkLayer *self,
 {
   g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
 
-  if (self->features == NULL)
+  if (!aq_map_data_layer_get_fetched_box (AQ_MAP_DATA_LAYER (self), box))
     return FALSE;
-  memcpy (box, self->fetched, 4 * sizeof (double));
   if (min_dn != NULL)
-    *min_dn = self->fetched_dn;
+    *min_dn = (int) (aq_map_data_layer_get_fetched (AQ_MAP_DATA_LAYER (self)) >> 32);
   return TRUE;
 }
 
@@ -885,8 +755,6 @@ aq_network_layer_get_feature (AqNetworkLayer       *self,
   GPtrArray *features;
 
   g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), NULL);
-  if (self->features == NULL || kind >= self->features->len)
-    return NULL;
-  features = g_ptr_array_index (self->features, kind);
-  return index < features->len ? g_ptr_array_index (features, index) : NULL;
+  features = aq_map_data_layer_get_kind (AQ_MAP_DATA_LAYER (self), kind);
+  return features && index < features->len ? g_ptr_array_index (features, index) : NULL;
 }

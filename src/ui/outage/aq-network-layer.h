@@ -3,12 +3,13 @@
 
 #include <shumate/shumate.h>
 
+#include "aq-map-data-layer.h"
 #include "aq-network-features.h"
 
 G_BEGIN_DECLS
 
 #define AQ_TYPE_NETWORK_LAYER (aq_network_layer_get_type ())
-G_DECLARE_FINAL_TYPE (AqNetworkLayer, aq_network_layer, AQ, NETWORK_LAYER, ShumateLayer)
+G_DECLARE_FINAL_TYPE (AqNetworkLayer, aq_network_layer, AQ, NETWORK_LAYER, AqMapDataLayer)
 
 AqNetworkLayer *aq_network_layer_new              (ShumateViewport      *viewport);
 void            aq_network_layer_set_conninfo     (AqNetworkLayer       *self,

@@ -2,8 +2,9 @@
  *
  * Hundreds of read-only polygons and thousands of points: one layer that draws them all in
  * snapshot (one ShumatePathLayer per polygon does not scale). Features come from
- * aq_map_features_load() (one indexed query per kind shown, on a worker thread with its own
- * connection) for the viewport plus a margin, once the viewport has settled for a moment; a
+ * aq_map_features_load() (one indexed query per kind shown), fetched for the viewport by the
+ * base class, AqMapDataLayer (aq-map-data-layer.c): on a worker thread with its own
+ * connection, for the viewport plus a margin, once the viewport has settled for a moment; a
  * newer fetch cancels the older, and a move within the fetched box fetches nothing.
  */
 #define G_LOG_DOMAIN "aq-overlay-layer"
@@ -12,55 +13,28 @@
 
 #include "aq-overlay-layer.h"
 
-#include "aq-db-job.h"
-
 #include <string.h>
-
-#define SETTLE_MS 250
 
 struct _AqOverlayLayer
 {
-  ShumateLayer  parent_instance;
+  AqMapDataLayer  parent_instance;
 
-  char         *conninfo;
-  guint         visible;       /* bits of AqOverlayKind */
-  guint         fetched_kinds;
-  double        fetched[4];    /* the box the features cover */
-  GPtrArray    *features;      /* (element-type GPtrArray<AqMapFeature>): one per kind */
-  GCancellable *cancellable;
-  guint         settle_id;
-  gboolean      loading;
+  guint           visible;       /* bits of AqOverlayKind */
 };
 
-G_DEFINE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, SHUMATE_TYPE_LAYER)
+G_DEFINE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, AQ_TYPE_MAP_DATA_LAYER)
 
 /* ---- auxiliary methods ---- */
 
-static void
-visible_box (AqOverlayLayer *self,
-             double          box[4])
+/* The kinds shown; 0 (nothing to fetch) when none is. */
+static guint64
+wanted_kinds (AqMapDataLayer *layer)
 {
-  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  GtkWidget *widget = GTK_WIDGET (self);
-  double w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  double lat0, lon0, lat1, lon1;
-
-  shumate_viewport_widget_coords_to_location (viewport, widget, 0, h, &lat0, &lon0);
-  shumate_viewport_widget_coords_to_location (viewport, widget, w, 0, &lat1, &lon1);
-  box[0] = MIN (lon0, lon1);
-  box[1] = MIN (lat0, lat1);
-  box[2] = MAX (lon0, lon1);
-  box[3] = MAX (lat0, lat1);
-}
-
-static guint
-wanted_kinds (AqOverlayLayer *self)
-{
-  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  AqOverlayLayer *self = AQ_OVERLAY_LAYER (layer);
   guint kinds = self->visible;
 
   /* thousands of valves are a grey smear below street zoom */
-  if (shumate_viewport_get_zoom_level (viewport) < 15)
+  if (aq_map_data_layer_get_zoom (layer) < 15)
     kinds &= ~(1u << AQ_OVERLAY_VALVE);
   return kinds;
 }
@@ -127,87 +101,18 @@ fetch_job (AqDb          *db,
   return g_steal_pointer (&by_kind);
 }
 
-static void
-fetch_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+static gpointer
+request_new (AqMapDataLayer *layer,
+             const double    box[4],
+             double          tolerance,
+             guint64         wanted)
 {
-  g_autoptr(GError) error = NULL;
-  GPtrArray *features = aq_db_job_run_finish (result, fetch_job, &error);
-  AqOverlayLayer *self;
+  FetchData *data = g_new0 (FetchData, 1);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = AQ_OVERLAY_LAYER (user_data);
-  g_clear_object (&self->cancellable);
-  self->loading = FALSE;
-  if (features == NULL)
-    {
-      /* the window's banner tells the user about the connection; the overlay stays as it was */
-      g_message ("Could not fetch the map's overlay: %s", error->message);
-      return;
-    }
-  g_clear_pointer (&self->features, g_ptr_array_unref);
-  self->features = features;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-fetch (AqOverlayLayer *self,
-       gboolean        force)
-{
-  double box[4], margin_x, margin_y;
-  guint kinds = wanted_kinds (self);
-
-  if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
-    return;
-  visible_box (self, box);
-  if (!force && self->features != NULL && kinds == self->fetched_kinds
-      && box[0] >= self->fetched[0] && box[1] >= self->fetched[1]
-      && box[2] <= self->fetched[2] && box[3] <= self->fetched[3]
-      && (box[2] - box[0]) * 4 > self->fetched[2] - self->fetched[0])
-    return;
-
-  margin_x = (box[2] - box[0]) / 2;
-  margin_y = (box[3] - box[1]) / 2;
-  self->fetched[0] = box[0] - margin_x;
-  self->fetched[1] = box[1] - margin_y;
-  self->fetched[2] = box[2] + margin_x;
-  self->fetched[3] = box[3] + margin_y;
-  self->fetched_kinds = kinds;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->loading = TRUE;
-  {
-    FetchData *data = g_new0 (FetchData, 1);
-
-    memcpy (data->box, self->fetched, sizeof data->box);
-    data->kinds = kinds;
-    /* about a pixel of the screen */
-    data->tolerance = (box[2] - box[0]) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-    aq_db_job_run_async (self->conninfo, fetch_job, fetch_job, data, g_free,
-                         (GDestroyNotify) g_ptr_array_unref, self->cancellable, fetch_cb, self);
-  }
-}
-
-static gboolean
-settled_cb (gpointer user_data)
-{
-  AqOverlayLayer *self = user_data;
-
-  self->settle_id = 0;
-  fetch (self, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-viewport_changed_cb (AqOverlayLayer *self)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  self->settle_id = g_timeout_add (SETTLE_MS, settled_cb, self);
+  memcpy (data->box, box, sizeof data->box);
+  data->kinds = (guint) wanted;
+  data->tolerance = tolerance;
+  return data;
 }
 
 /* ---- drawing ---- */
@@ -383,9 +288,10 @@ aq_overlay_layer_snapshot (GtkWidget   *widget,
   ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   double zoom = shumate_viewport_get_zoom_level (viewport);
+  GPtrArray *by_kind = aq_map_data_layer_get_features (AQ_MAP_DATA_LAYER (self));
   cairo_t *cr;
 
-  if (self->features == NULL || self->features->len == 0 || w <= 0 || h <= 0)
+  if (by_kind == NULL || by_kind->len == 0 || w <= 0 || h <= 0)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
@@ -402,9 +308,9 @@ aq_overlay_layer_snapshot (GtkWidget   *widget,
 
       GPtrArray *features;
 
-      if ((self->visible & (1u << order[kind])) == 0 || order[kind] >= self->features->len)
+      if ((self->visible & (1u << order[kind])) == 0 || order[kind] >= by_kind->len)
         continue;
-      features = g_ptr_array_index (self->features, order[kind]);
+      features = g_ptr_array_index (by_kind, order[kind]);
       for (guint i = 0; i < features->len; i++)
         draw_feature (self, cr, order[kind], g_ptr_array_index (features, i), zoom);
     }
@@ -414,66 +320,17 @@ aq_overlay_layer_snapshot (GtkWidget   *widget,
 /* ---- GObject overrides ---- */
 
 static void
-aq_overlay_layer_constructed (GObject *object)
-{
-  AqOverlayLayer *self = AQ_OVERLAY_LAYER (object);
-  ShumateViewport *viewport;
-
-  G_OBJECT_CLASS (aq_overlay_layer_parent_class)->constructed (object);
-
-  viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  g_signal_connect_object (viewport, "notify::latitude", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::longitude", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::zoom-level", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (viewport, "notify::rotation", G_CALLBACK (viewport_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-}
-
-static void
-aq_overlay_layer_size_allocate (GtkWidget *widget,
-                                int        width,
-                                int        height,
-                                int        baseline)
-{
-  GTK_WIDGET_CLASS (aq_overlay_layer_parent_class)->size_allocate (widget, width, height,
-                                                                   baseline);
-  viewport_changed_cb (AQ_OVERLAY_LAYER (widget));
-}
-
-static void
-aq_overlay_layer_dispose (GObject *object)
-{
-  AqOverlayLayer *self = AQ_OVERLAY_LAYER (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  g_clear_pointer (&self->features, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (aq_overlay_layer_parent_class)->dispose (object);
-}
-
-static void
-aq_overlay_layer_finalize (GObject *object)
-{
-  g_free (AQ_OVERLAY_LAYER (object)->conninfo);
-  G_OBJECT_CLASS (aq_overlay_layer_parent_class)->finalize (object);
-}
-
-static void
 aq_overlay_layer_class_init (AqOverlayLayerClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  AqMapDataLayerClass *data_class = AQ_MAP_DATA_LAYER_CLASS (klass);
 
-  object_class->constructed = aq_overlay_layer_constructed;
-  object_class->dispose = aq_overlay_layer_dispose;
-  object_class->finalize = aq_overlay_layer_finalize;
   widget_class->snapshot = aq_overlay_layer_snapshot;
-  widget_class->size_allocate = aq_overlay_layer_size_allocate;
+  data_class->wanted = wanted_kinds;
+  data_class->request_new = request_new;
+  data_class->fetch_job = fetch_job;
+  data_class->refetch_zoomed_in = TRUE;
+  data_class->what = "the map's overlay";
 }
 
 static void
@@ -500,12 +357,7 @@ aq_overlay_layer_set_conninfo (AqOverlayLayer *self,
                                const char     *conninfo)
 {
   g_return_if_fail (AQ_IS_OVERLAY_LAYER (self));
-
-  if (g_strcmp0 (self->conninfo, conninfo) == 0)
-    return;
-  g_free (self->conninfo);
-  self->conninfo = g_strdup (conninfo);
-  aq_overlay_layer_reload (self);
+  aq_map_data_layer_set_conninfo (AQ_MAP_DATA_LAYER (self), conninfo);
 }
 
 void
@@ -521,8 +373,8 @@ aq_overlay_layer_set_kind_visible (AqOverlayLayer *self,
   else
     self->visible &= ~(1u << kind);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (visible && (self->fetched_kinds & (1u << kind)) == 0)
-    fetch (self, TRUE);
+  if (visible && (aq_map_data_layer_get_fetched (AQ_MAP_DATA_LAYER (self)) & (1u << kind)) == 0)
+    aq_map_data_layer_reload (AQ_MAP_DATA_LAYER (self));
 }
 
 gboolean
@@ -538,7 +390,7 @@ void
 aq_overlay_layer_reload (AqOverlayLayer *self)
 {
   g_return_if_fail (AQ_IS_OVERLAY_LAYER (self));
-  fetch (self, TRUE);
+  aq_map_data_layer_reload (AQ_MAP_DATA_LAYER (self));
 }
 
 /* Returns: how many features of @kind were fetched for the viewport */
@@ -546,16 +398,16 @@ guint
 aq_overlay_layer_get_n_features (AqOverlayLayer *self,
                                  AqOverlayKind   kind)
 {
-  g_return_val_if_fail (AQ_IS_OVERLAY_LAYER (self), 0);
+  GPtrArray *features;
 
-  if (self->features == NULL || kind >= self->features->len)
-    return 0;
-  return ((GPtrArray *) g_ptr_array_index (self->features, kind))->len;
+  g_return_val_if_fail (AQ_IS_OVERLAY_LAYER (self), 0);
+  features = aq_map_data_layer_get_kind (AQ_MAP_DATA_LAYER (self), kind);
+  return features ? features->len : 0;
 }
 
 gboolean
 aq_overlay_layer_get_loading (AqOverlayLayer *self)
 {
   g_return_val_if_fail (AQ_IS_OVERLAY_LAYER (self), FALSE);
-  return self->loading;
+  return aq_map_data_layer_is_fetching (AQ_MAP_DATA_LAYER (self));
 }

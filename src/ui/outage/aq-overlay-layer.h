@@ -3,6 +3,7 @@
 
 #include <shumate/shumate.h>
 
+#include "aq-map-data-layer.h"
 #include "aq-map-features.h"
 
 G_BEGIN_DECLS
@@ -23,7 +24,7 @@ typedef enum
 } AqOverlayKind;
 
 #define AQ_TYPE_OVERLAY_LAYER (aq_overlay_layer_get_type ())
-G_DECLARE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, AQ, OVERLAY_LAYER, ShumateLayer)
+G_DECLARE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, AQ, OVERLAY_LAYER, AqMapDataLayer)
 
 AqOverlayLayer *aq_overlay_layer_new              (ShumateViewport *viewport);
 void            aq_overlay_layer_set_conninfo     (AqOverlayLayer  *self,

@@ -71,12 +71,59 @@ test_migrations_failure_leaves_previous_state (void)
   g_assert_cmpint (count, ==, 0);
 }
 
+/* 036 on a warehouse loaded before it: ods.sms_log's text and ods.billing_payment's cashier go,
+ * with the text's personal-data mark; the other columns and rows stay. */
+static void
+test_migration_036_drops_ods_columns (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations_036", FALSE);
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+  gint64 count = 0;
+
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  /* as the old ods pipelines created them, and the mark 014 set */
+  aq_db_exec (db, "CREATE TABLE ods.sms_log (msg_id bigint, mobile varchar(30), "
+                  "content varchar(300), status varchar(7));"
+                  "INSERT INTO ods.sms_log VALUES (1, '13800000000', 'text', 'DELIVRD');"
+                  "CREATE TABLE ods.billing_payment (pay_no bigint, amount numeric(12,2), "
+                  "operator varchar(20));"
+                  "INSERT INTO ods.billing_payment VALUES (7, 12.50, 'OP01');"
+                  "INSERT INTO meta.dataset_column (table_schema, table_name, column_name, "
+                  "personal_data) VALUES ('ods', 'sms_log', 'content', 'free_text') "
+                  "ON CONFLICT DO NOTHING;"
+                  "DELETE FROM meta.migration WHERE name = '036_size_ods_columns.sql'", &error);
+  g_assert_no_error (error);
+
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  aq_db_query_int64 (db, "SELECT count(*) FROM information_schema.columns "
+                     "WHERE table_schema = 'ods' AND (table_name, column_name) IN "
+                     "(('sms_log', 'content'), ('billing_payment', 'operator'))",
+                     0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 0);
+  aq_db_query_int64 (db, "SELECT count(*) FROM ods.sms_log s, ods.billing_payment p "
+                     "WHERE s.mobile = '13800000000' AND s.status = 'DELIVRD' "
+                     "AND p.pay_no = 7 AND p.amount = 12.50", 0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 1);
+  aq_db_query_int64 (db, "SELECT count(*) FROM meta.dataset_column WHERE table_schema = 'ods' "
+                     "AND table_name = 'sms_log' AND column_name = 'content'",
+                     0, NULL, &count, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/migrations/fresh-and-repeated", test_migrations_fresh_and_repeated);
+  g_test_add_func ("/migrations/036-drops-ods-columns", test_migration_036_drops_ods_columns);
   g_test_add_func ("/migrations/failure-leaves-previous-state",
                    test_migrations_failure_leaves_previous_state);
   return g_test_run ();

@@ -49,6 +49,16 @@ test_ods_merges_every_month (void)
                    count ("SELECT count(*) FROM src_billing.customer"));
   g_assert_cmpint (count ("SELECT count(*) FROM ods.gis_premise"), ==,
                    count ("SELECT count(*) FROM src_gis.premise"));
+  /* ods keeps what the warehouse reads: every message and payment, not the SMS parameters
+   * (the platform keeps them) nor the cashier */
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.sms_log"), ==,
+                   count ("SELECT count(*) FROM src_sms.sms_log"));
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_payment"), ==,
+                   count ("SELECT count(*) FROM src_billing.payment"));
+  g_assert_cmpint (count ("SELECT count(*) FROM information_schema.columns "
+                          "WHERE table_schema = 'ods' AND (table_name, column_name) IN "
+                          "(('sms_log', 'params'), ('sms_log', 'content'), "
+                          "('billing_payment', 'operator'))"), ==, 0);
 }
 
 static void
@@ -105,6 +115,16 @@ test_dw_bills_and_payments (void)
                "SELECT count(*) || '/' || sum(amount) FROM src_billing.payment");
   assert_same ("SELECT count(*) FROM dw.fact_payment WHERE channel = 'wechat'",
                "SELECT count(*) FROM src_billing.payment WHERE channel = '03'");
+  /* written account by account, so a 360 reads one account's payments and messages from a
+   * page or two (24 months here: ≈ 24–40 rows an account, ≈ 60–75 rows a page; a short row
+   * may land in an earlier page's free space); in time order they lay a page a row */
+  g_assert_cmpint (count ("SELECT round(10 * avg(p))::bigint FROM (SELECT count(DISTINCT "
+                          "(ctid::text::point)[0]) AS p FROM dw.fact_payment GROUP BY account_id) t"),
+                   <=, 25);
+  g_assert_cmpint (count ("SELECT round(10 * avg(p))::bigint FROM (SELECT count(DISTINCT "
+                          "(ctid::text::point)[0]) AS p FROM dw.fact_sms "
+                          "WHERE account_id IS NOT NULL GROUP BY account_id) t"), <=, 25);
+  g_assert_cmpint (count ("SELECT count(DISTINCT account_id) FROM dw.fact_sms"), >, 500);
 }
 
 static void

@@ -306,6 +306,59 @@ test_keys_against_catalog (void)
   g_assert_cmpint (find (tables, "dw", "dim_tariff")->placement, ==, AQ_DDL_REPLICATED);
 }
 
+/* The Citus DDL runs as it is printed, in one transaction, on PostgreSQL with the two Citus
+ * functions stubbed to record their calls: one call per dw/dm table, as placed, and the
+ * warehouse it makes is one `migrate` finds complete. */
+static void
+test_citus_applies (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_warehouse_ddl_citus", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tables = aq_warehouse_ddl_tables (&error);
+  g_autofree char *ddl = aq_warehouse_ddl_print (AQ_DDL_TARGET_CITUS, &error);
+  g_autoptr(GString) script = NULL;
+  const char *ext = "CREATE EXTENSION IF NOT EXISTS citus;";
+  guint applied = 99;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (ddl, ext));
+  script = g_string_new (ddl);
+  g_string_replace (script, ext,
+                    "CREATE TABLE public.placement (tbl regclass, col text);"
+                    "CREATE FUNCTION create_distributed_table(t regclass, c text) RETURNS void "
+                    "LANGUAGE sql AS $$ INSERT INTO public.placement VALUES (t, c) $$;"
+                    "CREATE FUNCTION create_reference_table(t regclass) RETURNS void "
+                    "LANGUAGE sql AS $$ INSERT INTO public.placement VALUES (t, NULL) $$;", 1);
+  g_assert_true (aq_db_begin (db, &error));
+  aq_db_exec (db, script->str, &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_db_commit (db, &error));
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      AqDdlTable *t = tables->pdata[i];
+      g_autofree char *name = g_strdup_printf ("%s.%s", t->schema, t->name);
+      g_autofree char *col = NULL;
+
+      if (t->dropped)
+        continue;
+      if (t->placement == AQ_DDL_LOCAL)
+        {
+          g_assert_cmpint (aq_test_count1 (db, "SELECT count(*) FROM public.placement "
+                                               "WHERE tbl = $1::regclass", name), ==, 0);
+          continue;
+        }
+      g_assert_cmpint (aq_test_count1 (db, "SELECT count(*) FROM public.placement "
+                                           "WHERE tbl = $1::regclass", name), ==, 1);
+      col = aq_test_text1 (db, "SELECT coalesce(col, '(reference)') FROM public.placement "
+                               "WHERE tbl = $1::regclass", name);
+      g_assert_cmpstr (col, ==, t->placement == AQ_DDL_DISTRIBUTED ? t->column : "(reference)");
+    }
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 0);
+}
+
 static guint
 count_substr (const char *hay,
               const char *needle)
@@ -347,7 +400,9 @@ test_cli (void)
   g_assert_cmpint (status, ==, 0);
   /* one clause per CREATE TABLE, inside its statement */
   g_assert_cmpuint (count_substr (out, "\nDISTRIBUTED BY ("), ==, n_distributed);
-  g_assert_cmpuint (count_substr (out, "\nDISTRIBUTED REPLICATED;"), ==, n_created - n_distributed);
+  /* … and the runner's meta.migration */
+  g_assert_cmpuint (count_substr (out, "\nDISTRIBUTED REPLICATED;"), ==,
+                    n_created - n_distributed + 1);
   g_assert_nonnull (strstr (out, "  PRIMARY KEY (account_id, period)\n)\nDISTRIBUTED BY "
                                  "(account_id);"));
   g_assert_nonnull (strstr (out, "-- ==== 002_dw.sql ===="));
@@ -397,6 +452,7 @@ main (int    argc,
   g_test_add_func ("/warehouse-ddl/portable-scanner", test_portable_scanner);
   g_test_add_func ("/warehouse-ddl/migrations-portable", test_migrations_portable);
   g_test_add_func ("/warehouse-ddl/keys-against-catalog", test_keys_against_catalog);
+  g_test_add_func ("/warehouse-ddl/citus-applies", test_citus_applies);
   g_test_add_func ("/warehouse-ddl/cli", test_cli);
   return g_test_run ();
 }

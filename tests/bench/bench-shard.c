@@ -5,7 +5,8 @@
  * CONNINFO is a demo warehouse on one node (a superuser connection); SHARD1 and SHARD2 are
  * empty databases on two other PostgreSQL servers. It measures the 360 (aq_customer_360_load()
  * for LOOKUPS random accounts, default 300: p50 / p95) and the 7 pivots plus 连续6月0吨 of
- * bench-report (median of RUNS, default 5, after a warm-up), then moves the warehouse's big
+ * bench-report and two shipped pivots over dm.customer_profile (median of RUNS, default 5,
+ * after a warm-up), then moves the warehouse's big
  * account-grain tables onto the shards with aq_warehouse_shard() and measures the same again
  * on a new session. DESTRUCTIVE for the warehouse (it stays sharded): use a throwaway one.
  */
@@ -47,7 +48,30 @@ static const struct
     "  {\"dimension\": \"account_status\", \"values\": [\"normal\"]}],"
     " \"parameters\": [{\"name\": \"p\", \"type\": \"month_range\", \"label\": \"P\","
     " \"default\": \"@all\"}], \"sort\": [{\"value\": 0, \"descending\": true}]}" },
+  /* two shipped pivots over a sharded table (dm.customer_profile) */
+  { "customer structure (data/reports)", "customer_structure.json" },
+  { "arrears by district (data/reports)", "arrears_by_district.json" },
 };
+
+static AqReportSpec *
+case_spec (guint c)
+{
+  g_autoptr(GError) error = NULL;
+  AqReportSpec *spec;
+
+  if (cases[c].json[0] == '{')
+    spec = aq_report_spec_new_from_data (cases[c].json, -1, &error);
+  else
+    {
+      g_autofree char *path = g_build_filename (BENCH_SRCDIR, "..", "..", "data", "reports",
+                                                cases[c].json, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      spec = aq_report_spec_new_from_file (file, &error);
+    }
+  g_assert_no_error (error);
+  return spec;
+}
 
 static int
 compare_double (gconstpointer a,
@@ -93,9 +117,8 @@ measure (AqDb   *db,
   out[1] = at (ms, 0.95);
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
-      g_autoptr(AqReportSpec) spec = aq_report_spec_new_from_data (cases[c].json, -1, &error);
+      g_autoptr(AqReportSpec) spec = case_spec (c);
 
-      g_assert_no_error (error);
       g_array_set_size (ms, 0);
       for (guint r = 0; r <= runs; r++)
         {

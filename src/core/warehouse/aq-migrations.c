@@ -99,12 +99,7 @@ aq_migrations_apply (AqDb     *db,
   if (names == NULL)
     return FALSE;
 
-  if (!aq_db_exec (db,
-                   "CREATE SCHEMA IF NOT EXISTS meta;"
-                   "CREATE TABLE IF NOT EXISTS meta.migration ("
-                   "  name text PRIMARY KEY,"
-                   "  applied_at timestamptz NOT NULL DEFAULT now())",
-                   error))
+  if (!aq_db_exec (db, AQ_MIGRATIONS_BOOKKEEPING_SQL, error))
     return FALSE;
 
   lock = aq_db_query (db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", 0, NULL, error);

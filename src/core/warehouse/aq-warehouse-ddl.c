@@ -965,11 +965,19 @@ aq_warehouse_ddl_print (AqDdlTarget  target,
                           "notify (operational) stay on the coordinator.\n"
                           "CREATE EXTENSION IF NOT EXISTS citus;\n");
 
+  /* the runner's bookkeeping, and each file's row in it after the file: `aqueductctl migrate`
+   * then finds every migration applied */
+  g_string_append_printf (out, "\n-- ==== the migrations' bookkeeping ====\n%s%s;\n",
+                          AQ_MIGRATIONS_BOOKKEEPING_SQL,
+                          target == AQ_DDL_TARGET_GREENPLUM ? "\nDISTRIBUTED REPLICATED" : "");
   for (guint f = 0; names[f]; f++)
     {
       const char *text = texts[f];
       gsize at = 0;
 
+      if (f > 0)
+        g_string_append_printf (out, "\nINSERT INTO meta.migration (name) VALUES ('%s');\n",
+                                names[f - 1]);
       g_string_append_printf (out, "\n-- ==== %s ====\n", names[f]);
       for (; next < model.creations->len; next++)
         {
@@ -984,6 +992,9 @@ aq_warehouse_ddl_print (AqDdlTarget  target,
           at = c->end + 1;
         }
       g_string_append (out, text + at);
+      if (names[f + 1] == NULL)
+        g_string_append_printf (out, "\nINSERT INTO meta.migration (name) VALUES ('%s');\n",
+                                names[f]);
     }
   model_clear (&model);
   return g_string_free (g_steal_pointer (&out), FALSE);

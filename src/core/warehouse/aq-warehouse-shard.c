@@ -336,7 +336,7 @@ move_table (AqDb       *db,
   g_autoptr(PGresult) grants = NULL;
   g_autofree char *old = NULL;
   g_autofree char *sql = NULL;
-  g_autofree char *moved = NULL;
+  g_autofree char *parent = NULL;
   const char *schema, *name, *owner;
 
   info = aq_db_query (db, "SELECT n.nspname, c.relname, quote_ident(pg_get_userbyid(c.relowner)),"
@@ -394,14 +394,29 @@ move_table (AqDb       *db,
       if (stmt == NULL || !aq_db_exec (db, stmt, error))
         return FALSE;
     }
-  g_free (sql);
-  sql = g_strdup_printf ("WITH m AS (INSERT INTO %s SELECT * FROM %s RETURNING 1) "
-                         "SELECT count(*) FROM m", table, old);
-  moved = aq_db_query_string (db, sql, 0, NULL, error);
-  if (moved == NULL)
+  /* straight into each shard's partition, so postgres_fdw batches the rows (batch_size); no
+   * RETURNING, which would send them one by one */
+  parent = aq_db_query_string (db, "SELECT $1::regclass::oid", 1, params, error);
+  if (parent == NULL)
     return FALSE;
-  if (n_rows)
-    *n_rows += g_ascii_strtoll (moved, NULL, 10);
+  for (guint s = 0; s < n_shards; s++)
+    {
+      g_autofree char *insert = NULL;
+      g_autofree char *qpart = NULL;
+      g_autofree char *part = g_strdup_printf ("%s_shard%u", name, s);
+      g_autofree char *qs = aq_db_quote_ident (schema);
+      g_autoptr(PGresult) res = NULL;
+
+      qpart = aq_db_quote_ident (part);
+      insert = g_strdup_printf ("INSERT INTO %s.%s SELECT * FROM %s "
+                                "WHERE satisfies_hash_partition(%s::oid, %u, %u, account_id)",
+                                qs, qpart, old, parent, n_shards, s);
+      res = aq_db_query (db, insert, 0, NULL, error);
+      if (res == NULL)
+        return FALSE;
+      if (n_rows)
+        *n_rows += g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+    }
   g_free (sql);
   sql = g_strdup_printf ("DROP TABLE %s", old);
   if (!aq_db_exec (db, sql, error) || !restore_grants (db, table, grants, error))

@@ -364,7 +364,7 @@ aq_pipeline_backfill_dialog_init (AqPipelineBackfillDialog *self)
   self->results = g_ptr_array_new_with_free_func (g_free);
   gtk_window_set_title (GTK_WINDOW (self), _("Backfill"));
   gtk_window_set_modal (GTK_WINDOW (self), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (self), 520, 560);
+  gtk_window_set_default_size (GTK_WINDOW (self), 520, 700);
 
   self->start_button = gtk_button_new_with_mnemonic (_("_Start"));
   gtk_widget_add_css_class (self->start_button, "suggested-action");

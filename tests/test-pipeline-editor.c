@@ -769,6 +769,37 @@ test_backfill (void)
   settle ();
 }
 
+/* Import…: a Kettle transformation with two steps that cannot be mapped comes onto the canvas
+ * with the two it can map, at Kettle's places, unsaved; the two left out and the connection to
+ * set up are named. A file that is not a transformation is refused and the canvas stays. */
+static void
+test_import_ktr (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ktr", "unmapped.ktr",
+                                                 NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "test-pipeline-editor.c", NULL);
+  g_autofree char *summary = NULL;
+  g_autoptr(GError) error = NULL;
+  AqPipelineGraph *before;
+
+  g_assert_true (aq_pipeline_panel_import_ktr (panel, path, &summary, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", summary);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 2);
+  g_assert_true (aq_pipeline_graph_has_positions (graph ()));
+  g_assert_false (aq_pipeline_graph_can_undo (graph ()));
+  g_assert_nonnull (strstr (summary, "2 Kettle steps are not mapped"));
+  g_assert_nonnull (strstr (summary, "“Clean names” (ScriptValueMod)"));
+  g_assert_nonnull (strstr (summary, "“Do nothing” (Dummy)"));
+  g_assert_nonnull (strstr (summary, "“legacy” (ORACLE)"));
+  g_assert_null (aq_pipeline_panel_get_dropdown_name (panel));
+
+  before = graph ();
+  g_assert_false (aq_pipeline_panel_import_ktr (panel, bad, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_true (graph () == before);
+}
+
 #define VERSION_1 \
   "{\"name\": \"ver_pipe\", \"steps\": [" \
   "{\"id\": \"read\", \"type\": \"table_input\", \"sql\": \"SELECT id, zone FROM src_e.reading\"}," \
@@ -1108,6 +1139,7 @@ main (int   argc,
   g_test_add_func ("/pipeline-editor/rubber-band", test_rubber_band);
   g_test_add_func ("/pipeline-editor/schedule", test_schedule);
   g_test_add_func ("/pipeline-editor/backfill", test_backfill);
+  g_test_add_func ("/pipeline-editor/import-ktr", test_import_ktr);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

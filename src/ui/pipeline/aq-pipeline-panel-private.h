@@ -106,4 +106,7 @@ void aq_pipeline_panel_schedule_class_init   (GtkWidgetClass  *widget_class);
 void aq_pipeline_panel_schedule_dispose      (AqPipelinePanel *self);
 void aq_pipeline_panel_schedule_refresh      (AqPipelinePanel *self);
 
+/* aq-pipeline-panel-import.c */
+void aq_pipeline_panel_import_class_init     (GtkWidgetClass  *widget_class);
+
 G_END_DECLS

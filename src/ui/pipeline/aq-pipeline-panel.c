@@ -906,6 +906,7 @@ aq_pipeline_panel_class_init (AqPipelinePanelClass *klass)
   aq_pipeline_panel_versions_class_init (widget_class);
   aq_pipeline_panel_history_class_init (widget_class);
   aq_pipeline_panel_schedule_class_init (widget_class);
+  aq_pipeline_panel_import_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, redo_action);

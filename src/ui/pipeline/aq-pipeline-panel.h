@@ -43,5 +43,9 @@ void               aq_pipeline_panel_get_chart_marks (AqPipelinePanel *self,
 gboolean           aq_pipeline_panel_can_schedule  (AqPipelinePanel  *self);
 GtkWidget         *aq_pipeline_panel_get_schedule_dialog (AqPipelinePanel *self);
 GtkWidget         *aq_pipeline_panel_get_backfill_dialog (AqPipelinePanel *self);
+gboolean           aq_pipeline_panel_import_ktr    (AqPipelinePanel  *self,
+                                                    const char       *path,
+                                                    char            **out_summary,
+                                                    GError          **error);
 
 G_END_DECLS

@@ -494,6 +494,22 @@ test_watermark_windows (void)
                                     " WHERE pipeline = 'wm_bfw'");
   g_assert_cmpstr (after, ==, watermark);
 
+  /* the CLI's --windows: October alone */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    exec ("TRUNCATE staging.bfw_out");
+    out = aq_test_ctl (&status, &err, "pipeline", "backfill", "wm_bfw", "--from", "2025-10",
+                       "--to", "2025-10", "--windows", NULL);
+    g_test_message ("%s%s", out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpint (count ("SELECT count(*) FROM staging.bfw_out"), ==,
+                     count ("SELECT count(*) FROM staging.bfw_src WHERE ts < '2025-11-01'"));
+    g_assert_cmpint (window_difference ("2025-10-01", "2025-11-01"), ==, 0);
+  }
+
   /* a window needs a query on the warehouse: another connection is refused at once */
   {
     g_autoptr(AqPipeline) remote = aq_pipeline_new_from_data (

@@ -6,7 +6,9 @@
  * 2026-02 while staging.bft_fail has a row: the injected failure. Every figure is checked
  * against the tables the runs wrote and against meta.backfill_*; months of different tests do
  * not overlap, so no test depends on another one's rows. The graph is checked on the standard
- * pipelines (ods → dw → dm, found from their SQL) and with a scheduled job's next run.
+ * pipelines (ods → dw → dm, found from their SQL) and with a scheduled job's next run. An
+ * incremental pipeline is backfilled by watermark windows (staging.bfw_*): each month's rows
+ * exactly, its watermark untouched.
  */
 #include "aq-test-util.h"
 
@@ -399,6 +401,128 @@ test_cli (void)
   g_assert_nonnull (strstr (out, "dm_bft"));
 }
 
+/* ---- watermark windows ---- */
+
+static const char *WM =
+  "{\"name\": \"wm_bfw\", \"steps\": ["
+  " {\"id\": \"read\", \"type\": \"table_input\","
+  "  \"sql\": \"SELECT id, ts, v FROM staging.bfw_src\","
+  "  \"watermark\": {\"column\": \"ts\"}},"
+  " {\"id\": \"write\", \"type\": \"table_output\", \"table\": \"staging.bfw_out\","
+  "  \"create\": true}],"
+  " \"edges\": [{\"from\": \"read\", \"to\": \"write\"}]}";
+
+/* Rows the output has that the source's window has not, plus the other way round. */
+static gint64
+window_difference (const char *from,
+                   const char *to)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT (SELECT count(*) FROM (SELECT id, ts, v FROM staging.bfw_out"
+    "  WHERE ts >= '%s' AND ts < '%s' EXCEPT ALL SELECT id, ts, v FROM staging.bfw_src"
+    "  WHERE ts >= '%s' AND ts < '%s') a)"
+    " + (SELECT count(*) FROM (SELECT id, ts, v FROM staging.bfw_src"
+    "  WHERE ts >= '%s' AND ts < '%s' EXCEPT ALL SELECT id, ts, v FROM staging.bfw_out) b)",
+    from, to, from, to, from, to);
+
+  return count (sql);
+}
+
+/* A backfill by watermark windows: an incremental pipeline that has loaded everything (its
+ * watermark at the newest row) backfilled for 2025-11..2025-12 loads exactly the rows of each
+ * month — one run per month, each in the run history — and leaves the watermark where it was;
+ * without windows the same backfill loads nothing new (the watermark filters it all out). */
+static void
+test_watermark_windows (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipeline) pipeline = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *watermark = NULL;
+  g_autofree char *after = NULL;
+  gint64 id = 0, runs_before;
+
+  /* every 7 hours from October to January: months of different lengths and boundaries */
+  exec ("CREATE TABLE staging.bfw_src AS SELECT i AS id,"
+        " timestamp '2025-10-01 03:00' + (i * interval '7 hours') AS ts, i % 13 AS v"
+        " FROM generate_series(0, 420) i");
+  g_assert_true (aq_pipeline_store_save (db, "wm_bfw", WM, NULL, NULL, &error));
+  g_assert_no_error (error);
+  pipeline = aq_pipeline_new_from_data (WM, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count ("SELECT count(*) FROM staging.bfw_out"), ==, 421);
+  watermark = aq_test_query_string (db, "SELECT value FROM meta.pipeline_watermark"
+                                        " WHERE pipeline = 'wm_bfw'");
+  g_assert_nonnull (watermark);
+
+  /* without windows: the stored watermark leaves nothing to load */
+  exec ("TRUNCATE staging.bfw_out");
+  g_assert_true (aq_backfill_run (db, "wm_bfw", "2025-11", "2025-12", AQ_BACKFILL_NONE, NULL,
+                                  NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count ("SELECT count(*) FROM staging.bfw_out"), ==, 0);
+
+  /* with windows: exactly November's and December's rows, one run each */
+  runs_before = count ("SELECT count(*) FROM meta.pipeline_run WHERE pipeline = 'wm_bfw'");
+  g_assert_true (aq_backfill_run (db, "wm_bfw", "2025-11", "2025-12", AQ_BACKFILL_WINDOWS,
+                                  count_progress, messages, NULL, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count ("SELECT count(*) FROM staging.bfw_out"), ==,
+                   count ("SELECT count(*) FROM staging.bfw_src"
+                          " WHERE ts >= '2025-11-01' AND ts < '2026-01-01'"));
+  g_assert_cmpint (window_difference ("2025-11-01", "2025-12-01"), ==, 0);
+  g_assert_cmpint (window_difference ("2025-12-01", "2026-01-01"), ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM staging.bfw_out WHERE ts < '2025-11-01'"
+                          " OR ts >= '2026-01-01'"), ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM meta.pipeline_run WHERE pipeline = 'wm_bfw'"),
+                   ==, runs_before + 2);
+  /* each month's run wrote that month's rows, in the run history */
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "SELECT count(*) FROM meta.backfill_step s JOIN meta.pipeline_run r USING (run_id)"
+      " WHERE s.backfill_id = %" G_GINT64_FORMAT " AND s.status = 'succeeded'"
+      " AND r.status = 'succeeded' AND r.rows_written = (SELECT count(*)"
+      "  FROM staging.bfw_src WHERE ts >= s.period AND ts < s.period + interval '1 month')", id);
+
+    g_assert_cmpint (count (sql), ==, 2);
+  }
+  g_assert_cmpuint (messages->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (messages, 1), ==, "2025-12: wm_bfw (2 of 2)");
+  after = aq_test_query_string (db, "SELECT value FROM meta.pipeline_watermark"
+                                    " WHERE pipeline = 'wm_bfw'");
+  g_assert_cmpstr (after, ==, watermark);
+
+  /* the CLI's --windows: October alone */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    exec ("TRUNCATE staging.bfw_out");
+    out = aq_test_ctl (&status, &err, "pipeline", "backfill", "wm_bfw", "--from", "2025-10",
+                       "--to", "2025-10", "--windows", NULL);
+    g_test_message ("%s%s", out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpint (count ("SELECT count(*) FROM staging.bfw_out"), ==,
+                     count ("SELECT count(*) FROM staging.bfw_src WHERE ts < '2025-11-01'"));
+    g_assert_cmpint (window_difference ("2025-10-01", "2025-11-01"), ==, 0);
+  }
+
+  /* a window needs a query on the warehouse: another connection is refused at once */
+  {
+    g_autoptr(AqPipeline) remote = aq_pipeline_new_from_data (
+      "{\"name\": \"wm_remote\", \"steps\": [{\"id\": \"read\", \"type\": \"table_input\","
+      " \"connection\": \"elsewhere\", \"sql\": \"SELECT 1 AS ts\","
+      " \"watermark\": {\"column\": \"ts\"}}], \"edges\": []}", -1, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (aq_backfill_window_pipeline (remote, &error));
+    g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,6 +558,7 @@ main (int   argc,
   g_test_add_func ("/pipeline-deps/standard", test_graph_standard);
   g_test_add_func ("/pipeline-deps/load", test_graph_load);
   g_test_add_func ("/backfill/cli", test_cli);
+  g_test_add_func ("/backfill/watermark-windows", test_watermark_windows);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -3,7 +3,10 @@
  * form), validation errors that appear and disappear, a preview compared with SQL, a run and
  * its target table; a standard pipeline opened, walked with Tab, a step deleted and restored;
  * stored versions listed, one opened read-only, two compared, one restored, one edited as new;
- * the run history listed and charted against meta.pipeline_run, a past run's figures on the cards.
+ * the run history listed and charted against meta.pipeline_run, a past run's figures on the cards;
+ * a rubber band selecting cards, moved, duplicated and deleted as one undo step each; the
+ * Schedule… dialog making and changing a scheduler job; the Backfill… dialog by watermark
+ * windows.
  *
  * AQ_EDITOR_SCREENSHOT=FILE.png saves the window after the run (docs/screenshots/). */
 #include "config.h"
@@ -22,6 +25,10 @@
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-store.h"
 #include "aq-pipeline-panel.h"
+#include "aq-pipeline-schedule-dialog.h"
+#include "aq-pipeline-backfill-dialog.h"
+#include "aq-clock.h"
+#include "aq-panel.h"
 #include "aq-pipeline-step-form.h"
 #include "aq-pipeline-validate.h"
 #include "aq-screenshot.h"
@@ -33,6 +40,7 @@
 static AqDb *db;
 static AqWindow *window;
 static AqPipelinePanel *panel;
+static AqConnectionMonitor *monitor;
 
 /* ---- helpers ---- */
 
@@ -71,6 +79,11 @@ find_controller (GtkWidget *widget,
     {
       g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
 
+      /* the canvas's drags: the primary button's (the middle button's pans) */
+      if (GTK_IS_GESTURE_SINGLE (controller)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller))
+             != GDK_BUTTON_PRIMARY)
+        continue;
       if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
         return controller;
     }
@@ -379,6 +392,414 @@ test_standard (void)
   aq_test_wait_for (idle, NULL, 60, "the previews");
 }
 
+#define BAND_PIPE \
+  "{\"name\": \"band_pipe\", \"steps\": [" \
+  "{\"id\": \"a\", \"type\": \"table_input\", \"sql\": \"SELECT id FROM src_e.reading\"," \
+  " \"position\": {\"x\": 0, \"y\": 0}}," \
+  "{\"id\": \"b\", \"type\": \"filter\", \"condition\": \"id > 1\"," \
+  " \"position\": {\"x\": 260, \"y\": 0}}," \
+  "{\"id\": \"c\", \"type\": \"filter\", \"condition\": \"id > 2\"," \
+  " \"position\": {\"x\": 520, \"y\": 0}}," \
+  "{\"id\": \"d\", \"type\": \"table_output\", \"table\": \"dw.band_t\", \"create\": true," \
+  " \"position\": {\"x\": 0, \"y\": 200}}]," \
+  "\"edges\": [{\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"b\", \"to\": \"c\"}," \
+  " {\"from\": \"c\", \"to\": \"d\"}]}"
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* The selected ids, sorted, joined by commas. */
+static char *
+selection_text (void)
+{
+  g_auto(GStrv) ids = aq_pipeline_canvas_get_selection (canvas ());
+
+  qsort (ids, g_strv_length (ids), sizeof (char *), compare_strings);
+  return g_strjoinv (",", ids);
+}
+
+/* A card's top-left corner in widget coordinates. */
+static void
+card_corner (const char *id,
+             double     *x,
+             double     *y)
+{
+  aq_pipeline_canvas_step_to_widget (canvas (), id, FALSE, x, y);
+  *y -= AQ_PIPELINE_CARD_HEIGHT * aq_pipeline_canvas_get_zoom (canvas ()) / 2;
+}
+
+/* Rubber band: a drag on the background selects the cards wholly inside it (one only partly
+ * inside is left out), Shift adds; then a move, Delete and Ctrl+D act on the whole selection,
+ * each one undo step. */
+static void
+test_rubber_band (void)
+{
+  GtkGestureDrag *drag = find_controller (GTK_WIDGET (canvas ()), GTK_TYPE_GESTURE_DRAG);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipelineGraph) band = aq_pipeline_graph_new_from_data (BAND_PIPE, -1, &error);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) before = NULL;
+  double ax, ay, bx, by, cx, cy, x, y;
+  guint n_steps;
+
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, band);
+  aq_pipeline_canvas_set_zoom (canvas (), 1.0);
+  settle ();
+  card_corner ("a", &ax, &ay);
+  card_corner ("b", &bx, &by);
+  card_corner ("c", &cx, &cy);
+
+  /* from above-left of a to below-right of b, ending in the middle of c: a and b only */
+  g_signal_emit_by_name (drag, "drag-begin", ax - 10, ay - 10);
+  g_assert_null (aq_pipeline_canvas_get_selected (canvas ()));
+  g_signal_emit_by_name (drag, "drag-update", (cx + 100) - (ax - 10), 30.0);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (canvas ()));
+  g_signal_emit_by_name (drag, "drag-end", (bx + AQ_PIPELINE_CARD_WIDTH + 10) - (ax - 10),
+                         AQ_PIPELINE_CARD_HEIGHT + 20);
+  settle ();
+  text = selection_text ();
+  g_assert_cmpstr (text, ==, "a,b");
+  g_clear_pointer (&text, g_free);
+  /* the same band dragged right to left, bottom to top, selects the same */
+  aq_pipeline_canvas_select (canvas (), NULL, FALSE);
+  g_signal_emit_by_name (drag, "drag-begin", bx + AQ_PIPELINE_CARD_WIDTH + 10,
+                         ay + AQ_PIPELINE_CARD_HEIGHT + 10);
+  g_signal_emit_by_name (drag, "drag-end", (ax - 10) - (bx + AQ_PIPELINE_CARD_WIDTH + 10),
+                         -(AQ_PIPELINE_CARD_HEIGHT + 20));
+  text = selection_text ();
+  g_assert_cmpstr (text, ==, "a,b");
+  g_clear_pointer (&text, g_free);
+  /* Shift adds (the band's modifier reaches the same call) */
+  aq_pipeline_canvas_step_to_widget (canvas (), "d", FALSE, &x, &y);
+  aq_pipeline_canvas_select_rect (canvas (), x - 5, y - 60, AQ_PIPELINE_CARD_WIDTH + 10, 120,
+                                  TRUE);
+  text = selection_text ();
+  g_assert_cmpstr (text, ==, "a,b,d");
+  g_clear_pointer (&text, g_free);
+  /* without it, the band replaces */
+  aq_pipeline_canvas_select_rect (canvas (), x - 5, y - 60, AQ_PIPELINE_CARD_WIDTH + 10, 120,
+                                  FALSE);
+  text = selection_text ();
+  g_assert_cmpstr (text, ==, "d");
+  g_clear_pointer (&text, g_free);
+  /* a click on the background clears */
+  g_signal_emit_by_name (drag, "drag-begin", ax - 10, ay - 10);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+  g_assert_null (aq_pipeline_canvas_get_selected (canvas ()));
+
+  /* a, b and d: dragging a moves the three, one undo puts them back */
+  aq_pipeline_canvas_select_rect (canvas (), ax - 10, ay - 10,
+                                  bx + AQ_PIPELINE_CARD_WIDTH + 20 - ax,
+                                  AQ_PIPELINE_CARD_HEIGHT + 20, FALSE);
+  aq_pipeline_canvas_select (canvas (), "d", TRUE);
+  g_signal_emit_by_name (drag, "drag-begin", ax + 60, ay + 40);
+  g_signal_emit_by_name (drag, "drag-update", 20.0, 10.0);
+  g_signal_emit_by_name (drag, "drag-end", 40.0, 30.0);
+  settle ();
+  aq_pipeline_graph_get_position (graph (), "a", &x, &y);
+  g_assert_cmpfloat (x, ==, 40);
+  g_assert_cmpfloat (y, ==, 30);
+  aq_pipeline_graph_get_position (graph (), "b", &x, &y);
+  g_assert_cmpfloat (x, ==, 300);
+  aq_pipeline_graph_get_position (graph (), "d", &x, &y);
+  g_assert_cmpfloat (y, ==, 230);
+  aq_pipeline_graph_get_position (graph (), "c", &x, &y);
+  g_assert_cmpfloat (x, ==, 520);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+  aq_pipeline_graph_get_position (graph (), "a", &x, &y);
+  g_assert_cmpfloat (x, ==, 0);
+  aq_pipeline_graph_get_position (graph (), "d", &x, &y);
+  g_assert_cmpfloat (y, ==, 200);
+  aq_pipeline_graph_get_position (graph (), "b", &x, &y);
+  g_assert_cmpfloat (x, ==, 260);
+
+  /* Ctrl+D duplicates the three (selecting the copies), one undo removes the copies */
+  n_steps = aq_pipeline_graph_get_n_steps (graph ());
+  before = aq_pipeline_canvas_get_selection (canvas ());
+  g_assert_cmpuint (g_strv_length (before), ==, 3);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.duplicate", NULL);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, n_steps + 3);
+  {
+    g_auto(GStrv) copies = aq_pipeline_canvas_get_selection (canvas ());
+
+    g_assert_cmpuint (g_strv_length (copies), ==, 3);
+    for (guint i = 0; copies[i]; i++)
+      g_assert_false (g_strv_contains ((const char * const *) before, copies[i]));
+  }
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, n_steps);
+
+  /* Delete removes the three, one undo brings the three and their edges back */
+  aq_pipeline_canvas_select_rect (canvas (), ax - 10, ay - 10,
+                                  bx + AQ_PIPELINE_CARD_WIDTH + 20 - ax,
+                                  AQ_PIPELINE_CARD_HEIGHT + 20, FALSE);
+  aq_pipeline_canvas_select (canvas (), "d", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (canvas ()), "canvas.delete", NULL);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 1);
+  g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "c"), >=, 0);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.undo", NULL);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 4);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_edges (graph ()), ==, 3);
+  g_assert_false (aq_pipeline_graph_can_undo (graph ()));
+  aq_test_wait_for (idle, NULL, 60, "the previews");
+}
+
+#define SCHED_PIPE \
+  "{\"name\": \"sched_pipe\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\", \"sql\": \"SELECT id FROM src_e.reading\"}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"dw.sched_t\", \"create\": true}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"out\"}]}"
+
+static gboolean
+can_schedule_is (gpointer expected)
+{
+  return !aq_pipeline_panel_is_busy (panel)
+         && aq_pipeline_panel_can_schedule (panel) == GPOINTER_TO_INT (expected);
+}
+
+static gboolean
+schedule_dialog_is (gpointer open)
+{
+  return (aq_pipeline_panel_get_schedule_dialog (panel) != NULL) == GPOINTER_TO_INT (open);
+}
+
+static AqPipelineScheduleDialog *
+open_schedule (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.schedule", NULL);
+  aq_test_wait_for (schedule_dialog_is, GINT_TO_POINTER (TRUE), 60, "the Schedule dialog");
+  return AQ_PIPELINE_SCHEDULE_DIALOG (aq_pipeline_panel_get_schedule_dialog (panel));
+}
+
+static void
+set_field (AqPipelineScheduleDialog *dialog,
+           AqScheduleField           field,
+           const char               *text)
+{
+  gtk_editable_set_text (aq_pipeline_schedule_dialog_get_field (dialog, field), text);
+  settle ();
+}
+
+/* Schedule…: a job of kind pipeline for the pipeline on the canvas, its next runs shown from
+ * the pinned clock, a bad schedule refused before the warehouse sees it; saved, opened again
+ * to change it in place (same job, runs kept); refused to a login that may not define jobs. */
+static void
+test_schedule (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipelineGraph) sched = aq_pipeline_graph_new_from_data (SCHED_PIPE, -1, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 3, 10, 12, 0, 0);
+  g_autofree char *engineer = NULL;
+  g_autofree char *owner = NULL;
+  AqPipelineScheduleDialog *dialog;
+  gint64 job_id;
+
+  g_assert_no_error (error);
+  aq_clock_pin (now);
+  g_assert_true (aq_pipeline_store_save (db, "sched_pipe", SCHED_PIPE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, sched);
+  aq_panel_reload (AQ_PANEL (panel));
+  aq_test_wait_for (can_schedule_is, GINT_TO_POINTER (TRUE), 60, "the login's rights");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "editor.schedule", NULL));
+  aq_test_wait_for (schedule_dialog_is, GINT_TO_POINTER (TRUE), 60, "the Schedule dialog");
+  dialog = AQ_PIPELINE_SCHEDULE_DIALOG (aq_pipeline_panel_get_schedule_dialog (panel));
+  g_assert_false (aq_pipeline_schedule_dialog_is_editing (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (
+                     aq_pipeline_schedule_dialog_get_field (dialog, AQ_SCHEDULE_FIELD_NAME)),
+                   ==, "pipeline-sched_pipe");
+
+  /* the next runs, in the schedule's zone, from the pinned now (20:00 in Shanghai) */
+  set_field (dialog, AQ_SCHEDULE_FIELD_TIME_ZONE, "Asia/Shanghai");
+  set_field (dialog, AQ_SCHEDULE_FIELD_SCHEDULE, "30 2 * * *");
+  g_assert_cmpstr (aq_pipeline_schedule_dialog_get_next_text (dialog), ==,
+                   "2026-03-11 02:30 Wed\n2026-03-12 02:30 Thu\n2026-03-13 02:30 Fri\n"
+                   "2026-03-14 02:30 Sat\n2026-03-15 02:30 Sun");
+  set_field (dialog, AQ_SCHEDULE_FIELD_SCHEDULE, "61 2 * * *");
+  g_assert_cmpstr (aq_pipeline_schedule_dialog_get_error_text (dialog), !=, "");
+  g_assert_cmpstr (aq_pipeline_schedule_dialog_get_next_text (dialog), ==, "");
+  set_field (dialog, AQ_SCHEDULE_FIELD_SCHEDULE, "0 3 1 * *");
+  g_assert_cmpstr (aq_pipeline_schedule_dialog_get_error_text (dialog), ==, "");
+  g_assert_cmpstr (aq_pipeline_schedule_dialog_get_next_text (dialog), ==,
+                   "2026-04-01 03:00 Wed\n2026-05-01 03:00 Fri\n2026-06-01 03:00 Mon\n"
+                   "2026-07-01 03:00 Wed\n2026-08-01 03:00 Sat");
+  if (g_getenv ("AQ_EDITOR_SCHEDULE_SCREENSHOT"))
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+      aq_screenshot_save_png (GTK_WIDGET (dialog), g_getenv ("AQ_EDITOR_SCHEDULE_SCREENSHOT"),
+                              &error);
+      g_assert_no_error (error);
+    }
+  aq_pipeline_schedule_dialog_save (dialog);
+  aq_test_wait_for (schedule_dialog_is, GINT_TO_POINTER (FALSE), 60, "the job saved");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.job"
+                                            " WHERE name = 'pipeline-sched_pipe'"
+                                            " AND kind = 'pipeline' AND target = 'sched_pipe'"
+                                            " AND schedule = '0 3 1 * *'"
+                                            " AND time_zone = 'Asia/Shanghai' AND enabled"
+                                            " AND next_due_at = '2026-03-31 19:00:00+00'"),
+                   ==, 1);
+  job_id = aq_test_query_int64 (db, "SELECT job_id FROM meta.job"
+                                    " WHERE name = 'pipeline-sched_pipe'");
+
+  /* again: the job is found and changed in place, disabled, daily */
+  dialog = open_schedule ();
+  g_assert_true (aq_pipeline_schedule_dialog_is_editing (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (
+                     aq_pipeline_schedule_dialog_get_field (dialog, AQ_SCHEDULE_FIELD_SCHEDULE)),
+                   ==, "0 3 1 * *");
+  set_field (dialog, AQ_SCHEDULE_FIELD_SCHEDULE, "@daily");
+  aq_pipeline_schedule_dialog_set_enabled (dialog, FALSE);
+  aq_pipeline_schedule_dialog_save (dialog);
+  aq_test_wait_for (schedule_dialog_is, GINT_TO_POINTER (FALSE), 60, "the job changed");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.job"
+                                            " WHERE name = 'pipeline-sched_pipe'"
+                                            " AND schedule = '@daily' AND NOT enabled"),
+                   ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT job_id FROM meta.job"
+                                            " WHERE name = 'pipeline-sched_pipe'"), ==, job_id);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.job"), ==, 1);
+
+  /* a login that may not define jobs (not aq_operator): the action is off */
+  engineer = aq_test_login_conninfo (DB_NAME, "aqpe_engineer", "data_engineer");
+  owner = g_strdup (g_getenv ("AQUEDUCT_DATABASE_URL"));
+  /* the environment's warehouse wins over the monitor's (aq_connection_resolve) */
+  g_setenv ("AQUEDUCT_DATABASE_URL", engineer, TRUE);
+  aq_panel_reload (AQ_PANEL (panel));
+  aq_test_wait_for (can_schedule_is, GINT_TO_POINTER (FALSE), 60, "the engineer's rights");
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.schedule", NULL);
+  aq_test_wait_for (idle, NULL, 60, "a refused Schedule");
+  settle ();
+  g_assert_null (aq_pipeline_panel_get_schedule_dialog (panel));
+  g_setenv ("AQUEDUCT_DATABASE_URL", owner, TRUE);
+  aq_panel_reload (AQ_PANEL (panel));
+  aq_test_wait_for (can_schedule_is, GINT_TO_POINTER (TRUE), 60, "the owner's rights");
+  aq_clock_pin (NULL);
+}
+
+#define BF_PIPE \
+  "{\"name\": \"bf_pipe\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\", \"sql\": \"SELECT id, ts FROM src_e.stamped\"," \
+  " \"watermark\": {\"column\": \"ts\"}}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"dw.bf_t\", \"create\": true}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"out\"}]}"
+
+static gboolean
+backfill_ended (gpointer dialog)
+{
+  return !aq_pipeline_backfill_dialog_is_running (dialog) && !aq_pipeline_panel_is_busy (panel);
+}
+
+/* Backfill…: an incremental pipeline run for three months by watermark windows from the
+ * dialog — each month's result listed, the target holding exactly the source rows of those
+ * months, the runs in the History tab; a range that is not one refused before anything runs. */
+static void
+test_backfill (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipelineGraph) bf = aq_pipeline_graph_new_from_data (BF_PIPE, -1, &error);
+  g_auto(GStrv) results = NULL;
+  AqPipelineBackfillDialog *dialog;
+  JsonArray *runs;
+
+  g_assert_no_error (error);
+  aq_db_exec (db, "CREATE TABLE src_e.stamped AS SELECT i AS id,"
+              " timestamp '2025-12-20 01:00' + i * interval '5 hours' AS ts"
+              " FROM generate_series(0, 600) i;"
+              "GRANT SELECT ON src_e.stamped TO aq_data_engineer", &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_pipeline_store_save (db, "bf_pipe", BF_PIPE, NULL, NULL, &error));
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, bf);
+  gtk_widget_activate_action (GTK_WIDGET (panel), "editor.backfill", NULL);
+  settle ();
+  dialog = AQ_PIPELINE_BACKFILL_DIALOG (aq_pipeline_panel_get_backfill_dialog (panel));
+  g_assert_nonnull (dialog);
+  /* the pipeline has a watermark: windows are ticked */
+  g_assert_true (aq_pipeline_backfill_dialog_get_option (dialog, AQ_BACKFILL_OPTION_WINDOWS));
+  g_assert_false (aq_pipeline_backfill_dialog_get_option (dialog, AQ_BACKFILL_OPTION_CASCADE));
+
+  aq_pipeline_backfill_dialog_set_range (dialog, "2026-13", "2026-03");
+  aq_pipeline_backfill_dialog_start (dialog);
+  g_assert_false (aq_pipeline_backfill_dialog_is_running (dialog));
+  g_assert_nonnull (strstr (aq_pipeline_backfill_dialog_get_status (dialog), "2026-13"));
+
+  aq_pipeline_backfill_dialog_set_range (dialog, "2026-01", "2026-03");
+  aq_pipeline_backfill_dialog_start (dialog);
+  g_assert_true (aq_pipeline_backfill_dialog_is_running (dialog));
+  aq_test_wait_for (backfill_ended, dialog, 120, "the backfill");
+  settle ();
+  results = aq_pipeline_backfill_dialog_get_results (dialog);
+  g_assert_cmpuint (g_strv_length (results), ==, 3);
+  g_assert_cmpstr (results[0], ==, "2026-01 bf_pipe succeeded");
+  g_assert_cmpstr (results[1], ==, "2026-02 bf_pipe succeeded");
+  g_assert_cmpstr (results[2], ==, "2026-03 bf_pipe succeeded");
+  g_assert_cmpstr (aq_pipeline_backfill_dialog_get_status (dialog), ==,
+                   _("Backfill done: every month is loaded."));
+  g_assert_cmpuint (aq_pipeline_backfill_dialog_get_n_progress (dialog), >=, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.bf_t"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_e.stamped"
+                                            " WHERE ts >= '2026-01-01' AND ts < '2026-04-01'"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM (SELECT id, ts FROM dw.bf_t"
+                                            " EXCEPT SELECT id, ts FROM src_e.stamped"
+                                            " WHERE ts >= '2026-01-01'"
+                                            " AND ts < '2026-04-01') x"), ==, 0);
+  /* the three runs are in the History tab */
+  aq_test_wait_for (idle, NULL, 60, "the history");
+  runs = aq_pipeline_panel_get_runs (panel);
+  g_assert_nonnull (runs);
+  g_assert_cmpuint (json_array_get_length (runs), ==,
+                    aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_run"
+                                             " WHERE pipeline = 'bf_pipe'"));
+  g_assert_cmpuint (json_array_get_length (runs), ==, 3);
+  if (g_getenv ("AQ_EDITOR_BACKFILL_SCREENSHOT"))
+    {
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+      aq_screenshot_save_png (GTK_WIDGET (dialog), g_getenv ("AQ_EDITOR_BACKFILL_SCREENSHOT"),
+                              &error);
+      g_assert_no_error (error);
+    }
+  gtk_window_close (GTK_WINDOW (dialog));
+  settle ();
+}
+
+/* Import…: a Kettle transformation with two steps that cannot be mapped comes onto the canvas
+ * with the two it can map, at Kettle's places, unsaved; the two left out and the connection to
+ * set up are named. A file that is not a transformation is refused and the canvas stays. */
+static void
+test_import_ktr (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "ktr", "unmapped.ktr",
+                                                 NULL);
+  g_autofree char *bad = g_test_build_filename (G_TEST_DIST, "test-pipeline-editor.c", NULL);
+  g_autofree char *summary = NULL;
+  g_autoptr(GError) error = NULL;
+  AqPipelineGraph *before;
+
+  g_assert_true (aq_pipeline_panel_import_ktr (panel, path, &summary, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", summary);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 2);
+  g_assert_true (aq_pipeline_graph_has_positions (graph ()));
+  g_assert_false (aq_pipeline_graph_can_undo (graph ()));
+  g_assert_nonnull (strstr (summary, "2 Kettle steps are not mapped"));
+  g_assert_nonnull (strstr (summary, "“Clean names” (ScriptValueMod)"));
+  g_assert_nonnull (strstr (summary, "“Do nothing” (Dummy)"));
+  g_assert_nonnull (strstr (summary, "“legacy” (ORACLE)"));
+  g_assert_null (aq_pipeline_panel_get_dropdown_name (panel));
+
+  before = graph ();
+  g_assert_false (aq_pipeline_panel_import_ktr (panel, bad, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_true (graph () == before);
+}
+
 #define VERSION_1 \
   "{\"name\": \"ver_pipe\", \"steps\": [" \
   "{\"id\": \"read\", \"type\": \"table_input\", \"sql\": \"SELECT id, zone FROM src_e.reading\"}," \
@@ -438,8 +859,14 @@ test_versions (void)
   g_assert_cmpint (version, ==, 2);
   latest = aq_pipeline_graph_new_from_data (VERSION_2, -1, &error);
   g_assert_no_error (error);
+  /* the drop-down names what is on the canvas: a standard pipeline, then none for one that
+   * only the store holds (it used to keep showing the previous name) */
+  g_assert_true (aq_pipeline_panel_open_standard (panel, "dw_customer", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (aq_pipeline_panel_get_dropdown_name (panel), ==, "dw_customer");
   aq_pipeline_panel_set_graph (panel, latest);
   g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 0);
+  g_assert_null (aq_pipeline_panel_get_dropdown_name (panel));
 
   /* the list: newest first, with the login and the comment the warehouse recorded */
   aq_pipeline_panel_list_versions (panel);
@@ -465,6 +892,7 @@ test_versions (void)
   aq_test_wait_for (idle, NULL, 60, "version 1");
   g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 1);
   g_assert_nonnull (strstr (aq_pipeline_panel_get_version_text (panel), "ver_pipe"));
+  g_assert_null (aq_pipeline_panel_get_dropdown_name (panel));
   g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), ==, 2);
   g_assert_cmpint (aq_pipeline_graph_find_step (graph (), "north"), ==, -1);
   g_assert_true (aq_pipeline_canvas_get_read_only (canvas ()));
@@ -664,7 +1092,6 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *conninfo = NULL;
-  g_autoptr(AqConnectionMonitor) monitor = NULL;
   g_autoptr(GError) error = NULL;
   int ret;
 
@@ -709,9 +1136,14 @@ main (int   argc,
   g_test_add_func ("/pipeline-editor/standard", test_standard);
   g_test_add_func ("/pipeline-editor/versions", test_versions);
   g_test_add_func ("/pipeline-editor/history", test_history);
+  g_test_add_func ("/pipeline-editor/rubber-band", test_rubber_band);
+  g_test_add_func ("/pipeline-editor/schedule", test_schedule);
+  g_test_add_func ("/pipeline-editor/backfill", test_backfill);
+  g_test_add_func ("/pipeline-editor/import-ktr", test_import_ktr);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&db);
+  g_clear_object (&monitor);
   return ret;
 }

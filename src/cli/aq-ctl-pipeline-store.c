@@ -17,7 +17,8 @@
 #define USAGE \
   "pipeline save NAME FILE [--comment TEXT] | versions NAME [--json]\n" \
   "       | diff NAME V1 V2 [--json] | restore NAME V [--comment TEXT]\n" \
-  "       | backfill NAME --from YYYY-MM --to YYYY-MM [--cascade] [--resume] [--json]\n" \
+  "       | backfill NAME --from YYYY-MM --to YYYY-MM [--cascade] [--resume]\n" \
+  "         [--windows] [--json]\n" \
   "       | graph [--json]\n" \
   "       | import-ktr FILE.ktr [-o FILE.json] [--connection KETTLE=OURS]… [--partial]"
 
@@ -27,6 +28,7 @@ static char *opt_from;
 static char *opt_to;
 static gboolean opt_cascade;
 static gboolean opt_resume;
+static gboolean opt_windows;
 static char *opt_output;
 static char **opt_connections;
 static gboolean opt_partial;
@@ -40,6 +42,8 @@ static GOptionEntry entries[] = {
     NULL },
   { "resume", 0, 0, G_OPTION_ARG_NONE, &opt_resume,
     N_("Continue the last failed backfill from where it stopped"), NULL },
+  { "windows", 0, 0, G_OPTION_ARG_NONE, &opt_windows,
+    N_("Each month is a window on the inputs' watermark column"), NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, N_("Write the pipeline here"),
     N_("FILE") },
   { "connection", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_connections,
@@ -252,6 +256,8 @@ pipeline_backfill (const char *name)
     flags |= AQ_BACKFILL_CASCADE;
   if (opt_resume)
     flags |= AQ_BACKFILL_RESUME;
+  if (opt_windows)
+    flags |= AQ_BACKFILL_WINDOWS;
   db = open_db (&code);
   if (db == NULL)
     return code;

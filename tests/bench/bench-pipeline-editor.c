@@ -8,13 +8,17 @@
  *    runs of aq_pipeline_validate_graph(), what the editor runs on every edit.
  * 2. Preview of each row-passing step of the standard dw_customer pipeline on the warehouse
  *    (CONNINFO, else $AQUEDUCT_DATABASE_URL; else, with $BENCH_DEMO_ACCOUNTS=N, a demo
- *    warehouse of N accounts × 36 months made in the test cluster of $AQ_TEST_STATE_DIR, e.g.
- *    builddir/tests after `meson test cluster-up`): median of 3 per step.
+ *    warehouse of N accounts × 36 months ($BENCH_DEMO_MONTHS to change) made in the test
+ *    cluster of $AQ_TEST_STATE_DIR, e.g. builddir/tests after `meson test cluster-up`): median
+ *    of 3 per step.
  * 3. Panning the canvas with those 200 steps at zoom 0.6 in a real window: the canvas pans
  *    a few pixels on every tick of the GTK frame clock for 300 frames; printed are the frame
  *    clock's intervals between frames (median, 95th percentile, worst) and, separately, the
  *    time of the canvas's snapshot alone. Under Xvfb there is no vsync: an interval is what a
  *    frame costs (snapshot, render, the X server's copy).
+ * 4. Dragging a card of a 60-step pipeline (12 chains) at zoom 1: the canvas's drag gesture
+ *    begins on a card and gets one update per frame-clock tick for 300 frames (the card and
+ *    its edges redrawn each frame, the rest translated nodes); the same two figures.
  */
 #include <adwaita.h>
 #include <stdio.h>
@@ -36,6 +40,8 @@ static GArray *intervals;   /* (element-type double) ms */
 static GArray *snapshots;   /* (element-type double) ms */
 static gint64 last_tick;
 static GMainLoop *loop;
+static void (*frame_action) (GtkWidget *canvas, guint frame);
+static GtkGesture *drag_gesture;
 
 static int
 compare_doubles (gconstpointer a,
@@ -58,14 +64,14 @@ report (const char *what,
 }
 
 static AqPipelineGraph *
-big_graph (void)
+big_graph (int n_chains)
 {
   g_autoptr(GString) json = g_string_new ("{\"name\": \"bench\", \"steps\": [");
   g_autoptr(GString) edges = g_string_new ("], \"edges\": [");
   g_autoptr(GError) error = NULL;
   AqPipelineGraph *graph;
 
-  for (int c = 0; c < N_CHAINS; c++)
+  for (int c = 0; c < n_chains; c++)
     {
       g_string_append_printf (json, "%s"
         "{\"id\": \"read_%d\", \"type\": \"csv_input\", \"path\": \"in_%d.csv\", \"header\": true,"
@@ -88,7 +94,7 @@ big_graph (void)
   g_string_append (json, "]}");
   graph = aq_pipeline_graph_new_from_data (json->str, -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph), ==, 5 * N_CHAINS);
+  g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph), ==, 5 * n_chains);
   aq_pipeline_graph_auto_layout (graph);
   return graph;
 }
@@ -190,13 +196,81 @@ tick_cb (GtkWidget     *widget,
   ms = (g_get_monotonic_time () - start) / 1000.0;
   g_array_append_val (snapshots, ms);
 
-  aq_pipeline_canvas_pan (AQ_PIPELINE_CANVAS (widget), -3, -5);
+  frame_action (widget, intervals->len);
   if (intervals->len >= N_FRAMES)
     {
       g_main_loop_quit (loop);
       return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+static void
+pan_frame (GtkWidget *canvas,
+           guint      frame)
+{
+  aq_pipeline_canvas_pan (AQ_PIPELINE_CANVAS (canvas), -3, -5);
+}
+
+/* One more step of a drag of the selected card: what the drag gesture does per motion. */
+static void
+drag_frame (GtkWidget *canvas,
+            guint      frame)
+{
+  double dx = 2.0 * (frame % 200), dy = 1.0 * (frame % 200);
+
+  g_signal_emit_by_name (drag_gesture, "drag-update", dx, dy);
+}
+
+static GtkGesture *
+primary_drag (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_DRAG (controller)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller))
+             == GDK_BUTTON_PRIMARY)
+        return GTK_GESTURE (controller);
+    }
+  g_assert_not_reached ();
+}
+
+/* Dragging a card of a 60-step pipeline at zoom 1 (the frame's edges move with it): the drag
+ * gesture's begin on the card, then one update per frame-clock tick, the end after 300. */
+static void
+bench_drag (void)
+{
+  g_autoptr(AqPipelineGraph) graph = big_graph (12);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *canvas = aq_pipeline_canvas_new ();
+  double x, y;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_set_child (GTK_WINDOW (window), canvas);
+  aq_pipeline_canvas_set_graph (AQ_PIPELINE_CANVAS (canvas), graph);
+  gtk_window_present (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* the first chain's filter: a card in the middle of the view with edges on both sides */
+  aq_pipeline_canvas_step_to_widget (AQ_PIPELINE_CANVAS (canvas), "keep_0", FALSE, &x, &y);
+  drag_gesture = primary_drag (canvas);
+  g_signal_emit_by_name (drag_gesture, "drag-begin", x + 40, y);
+  intervals = g_array_new (FALSE, FALSE, sizeof (double));
+  snapshots = g_array_new (FALSE, FALSE, sizeof (double));
+  last_tick = 0;
+  frame_action = drag_frame;
+  loop = g_main_loop_new (NULL, FALSE);
+  gtk_widget_add_tick_callback (canvas, tick_cb, NULL, NULL);
+  g_main_loop_run (loop);
+  g_signal_emit_by_name (drag_gesture, "drag-end", 20.0, 10.0);
+  g_assert_true (aq_pipeline_graph_can_undo (graph));
+  report ("drag a card, 60 steps: frame clock interval", intervals);
+  report ("drag a card, 60 steps: canvas snapshot alone", snapshots);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void
@@ -214,6 +288,8 @@ bench_pan (AqPipelineGraph *graph)
   gtk_window_present (GTK_WINDOW (window));
   intervals = g_array_new (FALSE, FALSE, sizeof (double));
   snapshots = g_array_new (FALSE, FALSE, sizeof (double));
+  last_tick = 0;
+  frame_action = pan_frame;
   loop = g_main_loop_new (NULL, FALSE);
   gtk_widget_add_tick_callback (canvas, tick_cb, NULL, NULL);
   g_main_loop_run (loop);
@@ -236,19 +312,21 @@ main (int   argc,
   if ((conninfo == NULL || *conninfo == '\0') && g_getenv ("BENCH_DEMO_ACCOUNTS"))
     {
       gint64 start = g_get_monotonic_time ();
+      int months = g_getenv ("BENCH_DEMO_MONTHS") ? atoi (g_getenv ("BENCH_DEMO_MONTHS")) : 36;
       g_autoptr(AqDb) db = aq_test_demo_db_new ("bench_pipeline_editor",
-                                                atoi (g_getenv ("BENCH_DEMO_ACCOUNTS")), 36);
+                                                atoi (g_getenv ("BENCH_DEMO_ACCOUNTS")), months);
 
-      printf ("demo warehouse of %s accounts × 36 months made in %.0f s\n",
-              g_getenv ("BENCH_DEMO_ACCOUNTS"), (g_get_monotonic_time () - start) / 1e6);
+      printf ("demo warehouse of %s accounts × %d months made in %.0f s\n",
+              g_getenv ("BENCH_DEMO_ACCOUNTS"), months, (g_get_monotonic_time () - start) / 1e6);
       conninfo = demo = aq_test_conninfo ("bench_pipeline_editor");
     }
-  graph = big_graph ();
+  graph = big_graph (N_CHAINS);
   bench_validation (graph);
   if (conninfo && *conninfo)
     bench_preview (conninfo);
   else
     printf ("preview: skipped (no CONNINFO nor $AQUEDUCT_DATABASE_URL)\n");
   bench_pan (graph);
+  bench_drag ();
   return 0;
 }

@@ -14,7 +14,9 @@
  * The month reaches the pipeline as session settings (AQ_BACKFILL_SETTING_*), set on the
  * connection before each run and cleared after: SQL reads them with
  * `current_setting('aqueduct.period_start', true)`, as it reads `aqueduct.run_id`. A pipeline
- * that does not read them simply runs again (its outputs' modes decide what that means).
+ * that does not read them simply runs again (its outputs' modes decide what that means) —
+ * unless the backfill is by watermark windows (AQ_BACKFILL_WINDOWS): then each incremental
+ * table input loads exactly its month's rows of the watermark column.
  * Which pipeline runs: the store's latest version, or the standard file when the store does
  * not hold it (a warehouse prepared before migration 018).
  */
@@ -28,6 +30,7 @@
 #include <string.h>
 
 #include "aq-error.h"
+#include "aq-pipeline-step.h"
 #include "aq-pipeline-deps.h"
 #include "aq-pipeline-runner.h"
 #include "aq-pipeline-store.h"
@@ -250,6 +253,59 @@ bad:
 }
 
 /**
+ * aq_backfill_window_pipeline:
+ *
+ * Turns each incremental table input of @pipeline (one with a `watermark`) into a window on
+ * its watermark column for the backfill's month: its query becomes
+ * `SELECT * FROM (query) w WHERE w.column >= period_start AND w.column < period_end`, the two
+ * bounds read from the session settings the backfill sets (AQ_BACKFILL_SETTING_START/_END,
+ * cast to date: the column is a date or a timestamp), and the `watermark` member is dropped,
+ * so the runner neither starts from the stored watermark nor moves it — an incremental load
+ * after the backfill goes on from where it was. The settings live on the warehouse's
+ * connection: an input reading another connection, or a table family, is refused.
+ */
+gboolean
+aq_backfill_window_pipeline (AqPipeline  *pipeline,
+                             GError     **error)
+{
+  for (guint i = 0; i < aq_pipeline_get_n_steps (pipeline); i++)
+    {
+      AqPipelineStep *step = aq_pipeline_get_step (pipeline, i);
+      JsonObject *definition = aq_pipeline_step_get_definition (step);
+      JsonObject *watermark = aq_pipeline_step_get_object (step, "watermark");
+      const char *connection = aq_pipeline_step_get_string (step, "connection");
+      const char *sql = aq_pipeline_step_get_string (step, "sql");
+      const char *column;
+      g_autofree char *quoted = NULL;
+      g_autofree char *windowed = NULL;
+
+      if (aq_pipeline_step_get_kind (step) != AQ_PIPELINE_STEP_TABLE_INPUT || watermark == NULL)
+        continue;
+      column = json_object_get_string_member_with_default (watermark, "column", NULL);
+      if ((connection && g_strcmp0 (connection, "warehouse") != 0)
+          || aq_pipeline_step_get_object (step, "tables") != NULL || sql == NULL
+          || column == NULL)
+        {
+          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                       _("Step “%s” of %s: a watermark window reads the month on the "
+                         "warehouse's connection, from a query (not another connection or a "
+                         "table family)"),
+                       aq_pipeline_step_get_id (step), aq_pipeline_get_name (pipeline));
+          return FALSE;
+        }
+      quoted = aq_db_quote_ident (column);
+      windowed = g_strdup_printf ("SELECT * FROM (\n%s\n) w WHERE w.%s >= CAST("
+                                  "current_setting('" AQ_BACKFILL_SETTING_START "') AS date)"
+                                  " AND w.%s < CAST("
+                                  "current_setting('" AQ_BACKFILL_SETTING_END "') AS date)",
+                                  sql, quoted, quoted);
+      json_object_set_string_member (definition, "sql", windowed);
+      json_object_remove_member (definition, "watermark");
+    }
+  return TRUE;
+}
+
+/**
  * aq_backfill_run:
  * @from_month: the first month, "YYYY-MM"
  * @to_month: the last month (included)
@@ -354,6 +410,7 @@ aq_backfill_run (AqDb            *db,
 
       ok = !g_cancellable_set_error_if_cancelled (cancellable, &local)
            && (p = open_pipeline (db, name, &local)) != NULL
+           && (!(flags & AQ_BACKFILL_WINDOWS) || aq_backfill_window_pipeline (p, &local))
            && set_period (db, period, &local)
            && aq_pipeline_runner_run_pipeline (p, db, NULL, NULL, cancellable, &run_id, &local);
       set_period (db, NULL, NULL);

@@ -376,6 +376,73 @@ aq_job_add (AqDb    *db,
   return TRUE;
 }
 
+/* Changes a job's definition in place (its runs stay): kind, target, schedule or chain, zone,
+ * enabled and the numbers. A new schedule is due at its next occurrence after now. */
+gboolean
+aq_job_update (AqDb    *db,
+               AqJob   *job,
+               GError **error)
+{
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *retries = NULL, *backoff = NULL, *timeout = NULL;
+  g_autoptr(PGresult) res = NULL;
+  gboolean exists;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+
+  if (!aq_job_validate (job, error)
+      || !aq_job_kind_validate_db (job->kind, job->target, db, error))
+    return FALSE;
+  zone = _aq_job_zone (job->time_zone);
+  if (job->schedule && job->enabled)
+    {
+      g_autoptr(AqCron) cron = aq_cron_parse (job->schedule, NULL);
+      g_autoptr(GDateTime) now = aq_clock_now ();
+      g_autoptr(GDateTime) due = aq_cron_next (cron, now, zone);
+
+      next = _aq_job_time_param (due);
+    }
+  if (job->after_job)
+    {
+      if (!job_exists (db, job->after_job, &exists, error))
+        return FALSE;
+      if (!exists)
+        {
+          g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+                       _("after: no job “%s” to run after"), job->after_job);
+          return FALSE;
+        }
+    }
+  retries = g_strdup_printf ("%d", job->retries);
+  backoff = g_strdup_printf ("%d", job->backoff_seconds);
+  timeout = g_strdup_printf ("%d", job->timeout_seconds);
+  {
+    const char *params[] = {
+      job->name, job->kind, job->target, job->schedule, job->after_job,
+      g_time_zone_get_identifier (zone), job->enabled ? "t" : "f", retries, backoff, timeout,
+      job->no_overlap ? "t" : "f", next,
+    };
+
+    res = aq_db_query (db,
+                       "UPDATE meta.job SET kind = $2, target = $3, schedule = $4,"
+                       "  after_job = $5, time_zone = $6, enabled = $7, retries = $8,"
+                       "  backoff_seconds = $9, timeout_seconds = $10, no_overlap = $11,"
+                       "  next_due_at = $12"
+                       " WHERE name = $1 RETURNING job_id",
+                       G_N_ELEMENTS (params), params, error);
+  }
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No job “%s”."), job->name);
+      return FALSE;
+    }
+  job->job_id = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  return TRUE;
+}
+
 gboolean
 aq_job_remove (AqDb        *db,
                const char  *name,

@@ -74,6 +74,10 @@ gboolean    aq_job_validate        (AqJob       *job,
 gboolean    aq_job_add             (AqDb        *db,
                                     AqJob       *job,
                                     GError     **error);
+/* Changes a job's definition in place (found by name; its runs stay). */
+gboolean    aq_job_update          (AqDb        *db,
+                                    AqJob       *job,
+                                    GError     **error);
 /* Removes a job and its runs; refused while another job is chained after it. */
 gboolean    aq_job_remove          (AqDb        *db,
                                     const char  *name,

@@ -62,5 +62,11 @@ void             aq_pipeline_canvas_edge_to_widget  (AqPipelineCanvas           
                                                      double                      t,
                                                      double                     *x,
                                                      double                     *y);
+void             aq_pipeline_canvas_select_rect    (AqPipelineCanvas           *self,
+                                                     double                      x,
+                                                     double                      y,
+                                                     double                      width,
+                                                     double                      height,
+                                                     gboolean                    add);
 
 G_END_DECLS

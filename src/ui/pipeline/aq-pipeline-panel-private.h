@@ -67,6 +67,11 @@ struct _AqPipelinePanel
   gint64               shown_run;       /* the run whose figures the cards show; 0 */
   guint                duration_marks;  /* what the charts drew last (tests) */
   guint                rows_marks;
+
+  /* schedule (aq-pipeline-panel-schedule.c) */
+  gboolean             can_schedule;    /* the login may define scheduler jobs */
+  GtkWidget           *schedule_dialog; /* weak */
+  GtkWidget           *backfill_dialog; /* weak */
 };
 
 void aq_pipeline_panel_toast          (AqPipelinePanel *self,
@@ -95,5 +100,13 @@ void aq_pipeline_panel_versions_init         (AqPipelinePanel *self);
 void aq_pipeline_panel_versions_class_init   (GtkWidgetClass  *widget_class);
 void aq_pipeline_panel_versions_dispose      (AqPipelinePanel *self);
 void aq_pipeline_panel_versions_graph_set    (AqPipelinePanel *self);
+
+/* aq-pipeline-panel-schedule.c */
+void aq_pipeline_panel_schedule_class_init   (GtkWidgetClass  *widget_class);
+void aq_pipeline_panel_schedule_dispose      (AqPipelinePanel *self);
+void aq_pipeline_panel_schedule_refresh      (AqPipelinePanel *self);
+
+/* aq-pipeline-panel-import.c */
+void aq_pipeline_panel_import_class_init     (GtkWidgetClass  *widget_class);
 
 G_END_DECLS

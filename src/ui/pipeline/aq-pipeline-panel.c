@@ -69,6 +69,9 @@ aq_pipeline_panel_update_actions (AqPipelinePanel *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", have && !self->saving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.layout", have);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-step", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.schedule",
+                                 have && self->can_schedule);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.backfill", have && !running);
 }
 
 /* The names of the columns flowing into a step, when they can be known without the warehouse. */
@@ -179,6 +182,30 @@ validate (AqPipelinePanel *self)
   show_problems (self);
 }
 
+/* The drop-down names the pipeline on the canvas: its row when it is a standard one, none
+ * otherwise (a new or stored-only pipeline), without loading anything. */
+static void
+sync_dropdown (AqPipelinePanel *self)
+{
+  GListModel *model = gtk_drop_down_get_model (self->pipeline_dropdown);
+  const char *name = self->graph ? aq_pipeline_graph_get_name (self->graph) : NULL;
+  guint position = GTK_INVALID_LIST_POSITION;
+  gboolean opening = self->opening;
+
+  for (guint i = 0; model && name && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), name) == 0)
+        position = i;
+    }
+  if (gtk_drop_down_get_selected (self->pipeline_dropdown) == position)
+    return;
+  self->opening = TRUE;
+  gtk_drop_down_set_selected (self->pipeline_dropdown, position);
+  self->opening = opening;
+}
+
 static void
 set_graph (AqPipelinePanel *self,
            AqPipelineGraph *graph)
@@ -201,6 +228,7 @@ set_graph (AqPipelinePanel *self,
                                 G_CALLBACK (aq_pipeline_panel_update_actions), self);
     }
   g_clear_pointer (&self->preview, aq_pipeline_preview_free);
+  sync_dropdown (self);
   aq_pipeline_panel_versions_graph_set (self);
   aq_pipeline_panel_history_graph_set (self);
   validate (self);
@@ -731,10 +759,7 @@ new_action (GtkWidget  *widget,
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
   g_autoptr(AqPipelineGraph) graph = aq_pipeline_graph_new ("new_pipeline");
 
-  /* the drop-down lists the standard pipelines: a new one is none of them */
-  self->opening = TRUE;
-  gtk_drop_down_set_selected (self->pipeline_dropdown, GTK_INVALID_LIST_POSITION);
-  self->opening = FALSE;
+  /* the drop-down lists the standard pipelines: a new one is none of them (set_graph) */
   set_graph (self, graph);
 }
 
@@ -788,6 +813,7 @@ aq_pipeline_panel_reload (AqPanel *panel)
 
   if (aq_pipeline_canvas_get_selected (self->canvas))
     schedule_preview (self, 0);
+  aq_pipeline_panel_schedule_refresh (self);
 }
 
 static void
@@ -797,6 +823,7 @@ aq_pipeline_panel_set_monitor (AqPanel             *panel,
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (panel);
 
   g_set_object (&self->monitor, monitor);
+  aq_pipeline_panel_schedule_refresh (self);
 }
 
 static void
@@ -821,6 +848,7 @@ aq_pipeline_panel_dispose (GObject *object)
   g_cancellable_cancel (self->run_cancellable);
   aq_pipeline_panel_versions_dispose (self);
   aq_pipeline_panel_history_dispose (self);
+  aq_pipeline_panel_schedule_dispose (self);
   if (self->graph)
     g_signal_handlers_disconnect_by_data (self->graph, self);
   g_clear_object (&self->graph);
@@ -877,6 +905,8 @@ aq_pipeline_panel_class_init (AqPipelinePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, form);
   aq_pipeline_panel_versions_class_init (widget_class);
   aq_pipeline_panel_history_class_init (widget_class);
+  aq_pipeline_panel_schedule_class_init (widget_class);
+  aq_pipeline_panel_import_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, redo_action);
@@ -1022,6 +1052,17 @@ aq_pipeline_panel_get_run_text (AqPipelinePanel *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), NULL);
   return gtk_label_get_text (self->run_label);
+}
+
+/* Returns: (nullable): the pipeline the drop-down shows, NULL when it shows none */
+const char *
+aq_pipeline_panel_get_dropdown_name (AqPipelinePanel *self)
+{
+  GtkStringObject *item;
+
+  g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), NULL);
+  item = gtk_drop_down_get_selected_item (self->pipeline_dropdown);
+  return item ? gtk_string_object_get_string (item) : NULL;
 }
 
 /* What the preview pane says above the rows (or instead of them). */

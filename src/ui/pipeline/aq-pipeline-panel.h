@@ -25,6 +25,7 @@ AqPipelinePreview *aq_pipeline_panel_get_preview   (AqPipelinePanel  *self);
 gboolean           aq_pipeline_panel_is_busy       (AqPipelinePanel  *self);
 const char        *aq_pipeline_panel_get_run_text  (AqPipelinePanel  *self);
 const char        *aq_pipeline_panel_get_preview_text (AqPipelinePanel *self);
+const char        *aq_pipeline_panel_get_dropdown_name (AqPipelinePanel *self);
 void               aq_pipeline_panel_list_versions (AqPipelinePanel  *self);
 GPtrArray         *aq_pipeline_panel_get_versions  (AqPipelinePanel  *self);
 int                aq_pipeline_panel_get_shown_version (AqPipelinePanel *self);
@@ -39,5 +40,12 @@ gint64             aq_pipeline_panel_get_shown_run (AqPipelinePanel  *self);
 void               aq_pipeline_panel_get_chart_marks (AqPipelinePanel *self,
                                                       guint          *duration,
                                                       guint          *rows);
+gboolean           aq_pipeline_panel_can_schedule  (AqPipelinePanel  *self);
+GtkWidget         *aq_pipeline_panel_get_schedule_dialog (AqPipelinePanel *self);
+GtkWidget         *aq_pipeline_panel_get_backfill_dialog (AqPipelinePanel *self);
+gboolean           aq_pipeline_panel_import_ktr    (AqPipelinePanel  *self,
+                                                    const char       *path,
+                                                    char            **out_summary,
+                                                    GError          **error);
 
 G_END_DECLS

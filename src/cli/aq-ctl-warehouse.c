@@ -8,7 +8,8 @@
 
 #include "aq-ctl.h"
 
-#define USAGE N_("warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] | start | " \
+#define USAGE N_("warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] [--ahead N] " \
+              "| start | " \
               "stop | status [--json] | url")
 
 static gboolean opt_json;
@@ -17,6 +18,7 @@ static gboolean opt_demo;
 static int opt_scale;
 static int opt_months;
 static gint64 opt_seed;
+static int opt_ahead;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
@@ -24,6 +26,8 @@ static GOptionEntry entries[] = {
   { "scale", 0, 0, G_OPTION_ARG_INT, &opt_scale, N_("Demo accounts (default 100000)"), "N" },
   { "months", 0, 0, G_OPTION_ARG_INT, &opt_months, N_("Demo months of history (default 36)"), "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("Demo random seed"), "S" },
+  { "ahead", 0, 0, G_OPTION_ARG_INT, &opt_ahead,
+    N_("Demo months planned beyond the last one, room to append later (default 0)"), "N" },
   { NULL }
 };
 
@@ -44,6 +48,8 @@ warehouse_init (AqLocalWarehouse *wh)
     options.months = opt_months;
   if (opt_seed)
     options.seed = opt_seed;
+  if (opt_ahead > 0)
+    options.ahead = (guint) opt_ahead;
   if (opt_demo && !aq_simulator_options_check (&options, &error))
     return aq_ctl_usage (USAGE, error->message);
 

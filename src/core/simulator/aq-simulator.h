@@ -13,6 +13,8 @@ typedef struct
   guint64 seed;          /* default 20180401 */
   guint   last_year;     /* the last billed month; default 2026-10, fixed so that the same */
   guint   last_month;    /* options always give the same data */
+  guint   ahead;         /* months planned beyond the last one, for aq_simulator_append:
+                            default 0 */
 } AqSimulatorOptions;
 
 /* Rows a run wrote into one table, in the order the tables were written. */
@@ -33,6 +35,13 @@ gboolean   aq_simulator_run          (AqDb                      *db,
                                       GError                   **error);
 gboolean   aq_simulator_run_full     (AqDb                      *db,
                                       const AqSimulatorOptions  *options,
+                                      AqProgressFunc             progress,
+                                      gpointer                   user_data,
+                                      GCancellable              *cancellable,
+                                      GPtrArray                **counts,
+                                      GError                   **error);
+gboolean   aq_simulator_append       (AqDb                      *db,
+                                      AqSimulatorOptions        *options,
                                       AqProgressFunc             progress,
                                       gpointer                   user_data,
                                       GCancellable              *cancellable,

@@ -240,6 +240,23 @@ test_facts_load_only_the_new_month (void)
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill"), >, 10 * bills);
 }
 
+/* The command line refuses what does not go together, before touching a warehouse. */
+static void
+test_cli_options (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  int status = 0;
+
+  g_free (aq_test_ctl (&status, &err, "demo", "simulate", "--append-month", "--scale", "500",
+                       NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "aqueductctl: --append-month takes its options"));
+  g_free (aq_test_ctl (&status, &err2, "demo", "simulate", "--load", NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err2, "aqueductctl: --load goes with --append-month"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +290,7 @@ main (int   argc,
   aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/warehouse-incr/cli-options", test_cli_options);
   g_test_add_func ("/warehouse-incr/refused-without-months-ahead",
                    test_refused_without_months_ahead);
   g_test_add_func ("/warehouse-incr/sources", test_sources_equal_a_longer_simulation);

@@ -423,5 +423,6 @@ CREATE TABLE src_truth.run (
   months      integer NOT NULL,
   first_period char(6) NOT NULL,
   last_period  char(6) NOT NULL,
+  months_ahead integer NOT NULL DEFAULT 0,  -- planned beyond the last month: room to append
   created_at  timestamptz NOT NULL DEFAULT now()
 );

@@ -8,8 +8,8 @@
 
 #include "aq-ctl.h"
 
-#define USAGE N_("warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] | start | " \
-              "stop | status [--json] | url | " \
+#define USAGE N_("warehouse init [--demo] [--scale ACCOUNTS] [--months N] [--seed S] [--ahead N] " \
+              "| start | stop | status [--json] | url | " \
               "ddl --profile greenplum|citus")
 
 static gboolean opt_json;
@@ -20,6 +20,7 @@ static int opt_months;
 static gint64 opt_seed;
 /* warehouse ddl: the target */
 static char *opt_ddl_profile;
+static int opt_ahead;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
@@ -29,6 +30,8 @@ static GOptionEntry entries[] = {
   { "seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, N_("Demo random seed"), "S" },
   { "profile", 0, 0, G_OPTION_ARG_STRING, &opt_ddl_profile,
     N_("DDL target for “ddl”: greenplum (also Cloudberry) or citus"), "NAME" },
+  { "ahead", 0, 0, G_OPTION_ARG_INT, &opt_ahead,
+    N_("Demo months planned beyond the last one, room to append later (default 0)"), "N" },
   { NULL }
 };
 
@@ -49,6 +52,8 @@ warehouse_init (AqLocalWarehouse *wh)
     options.months = opt_months;
   if (opt_seed)
     options.seed = opt_seed;
+  if (opt_ahead > 0)
+    options.ahead = (guint) opt_ahead;
   if (opt_demo && !aq_simulator_options_check (&options, &error))
     return aq_ctl_usage (USAGE, error->message);
 

@@ -59,6 +59,7 @@ struct _AqCopyWriter
   gsize         cap;
   gint64        rows;
   gboolean      in_copy;
+  gboolean      no_freeze;      /* the tables may hold rows of earlier transactions */
 
   /* shared, under lock */
   GMutex        lock;
@@ -398,6 +399,20 @@ aq_copy_writer_sync (AqCopyWriter  *self,
 }
 
 /**
+ * aq_copy_writer_set_freeze:
+ *
+ * Whether the COPYs write their rows frozen (the default): only into tables created or
+ * truncated in the running transaction. Off for a writer that appends to existing rows.
+ */
+void
+aq_copy_writer_set_freeze (AqCopyWriter *self,
+                           gboolean      freeze)
+{
+  g_return_if_fail (self != NULL);
+  self->no_freeze = !freeze;
+}
+
+/**
  * aq_copy_writer_begin:
  * @target: "schema.table (col, …)" as COPY wants it, already quoted where needed
  *
@@ -418,7 +433,8 @@ aq_copy_writer_begin (AqCopyWriter  *self,
     return aq_copy_writer_sync (self, error)
            && !g_cancellable_set_error_if_cancelled (self->cancellable, error);
   push (self, ITEM_COPY_BEGIN,
-        g_strdup_printf ("COPY %s FROM STDIN (FORMAT binary, FREEZE)", target), NULL, 0);
+        g_strdup_printf ("COPY %s FROM STDIN (FORMAT binary%s)", target,
+                         self->no_freeze ? "" : ", FREEZE"), NULL, 0);
   self->in_copy = TRUE;
   self->rows = 0;
   memcpy (reserve (self, sizeof header - 1), header, sizeof header - 1);

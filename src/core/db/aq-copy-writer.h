@@ -10,6 +10,8 @@ typedef struct _AqCopyWriter AqCopyWriter;
 AqCopyWriter *aq_copy_writer_new          (AqDb          *db,
                                            GCancellable  *cancellable);
 void          aq_copy_writer_free         (AqCopyWriter  *self);
+void          aq_copy_writer_set_freeze   (AqCopyWriter  *self,
+                                           gboolean       freeze);
 
 void          aq_copy_writer_exec         (AqCopyWriter  *self,
                                            const char    *sql);

@@ -201,6 +201,57 @@ replace_table (AqPipelineRunner  *self,
   return TRUE;
 }
 
+/* An output with "incremental": {"watermark_of": STEP, "column": COLUMN} loads only what its
+ * input's watermark lets through: the rows of the target whose COLUMN is past that watermark
+ * (the periods the new rows belong to) are deleted and the new ones inserted. Without a
+ * stored watermark (the first load, or after the sources were simulated anew) it replaces the
+ * whole table. Either way the target ends as a full reload would leave it, as long as a row's
+ * values depend only on input rows of its own period. Sets *@window to the watermark, or NULL
+ * for a full reload. */
+static gboolean
+incremental_window (AqPipelineRunner  *self,
+                    AqPipelineStep    *step,
+                    const char       **window,
+                    GError           **error)
+{
+  JsonObject *incremental = aq_pipeline_step_get_object (step, "incremental");
+  const char *of, *column;
+  AqPipelineStep *input;
+
+  *window = NULL;
+  if (incremental == NULL)
+    return TRUE;
+  of = json_object_get_string_member_with_default (incremental, "watermark_of", NULL);
+  column = json_object_get_string_member_with_default (incremental, "column", NULL);
+  input = of ? aq_pipeline_find_step (self->pipeline, of) : NULL;
+  if (input == NULL || column == NULL
+      || aq_pipeline_step_get_object (input, "watermark") == NULL)
+    return aq_pipeline_step_fail (step, AQ_ERROR_INVALID, error,
+                                  "“incremental” needs “watermark_of”, a step with a watermark, "
+                                  "and the target's “column” it stands for");
+  *window = aq_pipeline_compiler_get_watermark (self->compiler, input);
+  return TRUE;
+}
+
+static gboolean
+reload_window (AqPipelineRunner  *self,
+               AqPipelineStep    *step,
+               const char        *quoted,
+               const char        *window,
+               const char        *insert,
+               gint64            *out_rows,
+               GError           **error)
+{
+  JsonObject *incremental = aq_pipeline_step_get_object (step, "incremental");
+  g_autofree char *column = aq_db_quote_ident (json_object_get_string_member (incremental,
+                                                                              "column"));
+  g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE %s > $1", quoted, column);
+  g_autoptr(GPtrArray) params = params_of (window, NULL);
+
+  return run_statement (self, step, self->db, delete, params, NULL, error)
+         && run_statement (self, step, self->db, insert, NULL, out_rows, error);
+}
+
 /* Fresh statistics for a table a run loaded many rows into: the next pipeline (or the next
  * step) reading it plans with them instead of waiting for autovacuum to notice. */
 static gboolean
@@ -229,9 +280,11 @@ run_output (AqPipelineRunner  *self,
   g_autofree char *quoted = aq_pipeline_quote_table (table);
   g_autofree char *insert = NULL;
   g_autoptr(GPtrArray) target = NULL;
+  const char *window = NULL;
   GPtrArray *input;
 
   if (!aq_pipeline_compiler_check_step (self->compiler, step, error)
+      || !incremental_window (self, step, &window, error)
       || !describe_relation (self, step, quoted, &target, error))
     return FALSE;
   if (target == NULL)
@@ -278,9 +331,15 @@ run_output (AqPipelineRunner  *self,
   if (!self->with_data)
     return TRUE;
 
-  if (g_strcmp0 (mode, "replace") == 0)
+  if (g_strcmp0 (mode, "replace") == 0
+      || (aq_pipeline_step_get_object (step, "incremental") && window == NULL))
     {
       if (!replace_table (self, step, quoted, insert, out_rows, error))
+        return FALSE;
+    }
+  else if (window)
+    {
+      if (!reload_window (self, step, quoted, window, insert, out_rows, error))
         return FALSE;
     }
   else if (!run_statement (self, step, self->db, insert, NULL, out_rows, error))

@@ -269,6 +269,8 @@ write_customers (AqSim   *sim,
       gint64 update = aq_sim_day_seconds (c->create_day) + 9 * 3600 + (ci * 7919) % 28800;
       AqRandom r;
 
+      if (c->create_day > sim->now_day)
+        continue;     /* planned, not a customer yet at the extract */
       aq_random_init (&r, sim->seed, AQ_SIM_STREAM_CUSTOMER, AQ_SIM_SUB (ci, 3));
       if (aq_random_chance (&r, 0.3))
         update += 86400 * (gint64) aq_random_below (&r, (guint32) MAX (1, sim->now_day
@@ -316,13 +318,27 @@ write_accounts (AqSim   *sim,
       const AqSimAccount *a = &sim->accounts[i];
       char acct[12], cust[12], meter[16], type[3] = { '0', (char) ('0' + a->cust_type), 0 };
       char status[2] = { (char) ('0' + a->status), 0 };
-      gint32 changed = a->close_day != AQ_SIM_NEVER ? a->close_day : a->open_day;
+      gboolean closed = a->close_day <= sim->now_day;
+      gint32 changed = closed ? a->close_day : a->open_day;
 
-      if (a->quiet_from >= 0)
+      /* as the account stands at the extract: the plan may reach further */
+      if (a->open_day > sim->now_day)
+        continue;
+      if (!closed && a->status == 3)
+        status[0] = '1';
+      if (a->quiet_from >= (int) sim->n_months && !closed)
+        status[0] = '1';
+      else if (a->quiet_from >= 0)
         changed = MAX (changed, aq_month_first_day (sim->first_month + a->quiet_from) + 3);
       aq_sim_format_acct_no (acct, i);
       format_cust_no (cust, a->customer);
-      aq_sim_format_meter_no (sim, a->first_meter + a->n_meters - 1, meter);
+      {
+        guint32 in_service = a->first_meter + a->n_meters - 1;
+
+        while (in_service > a->first_meter && sim->meters[in_service].install_day > sim->now_day)
+          in_service--;
+        aq_sim_format_meter_no (sim, in_service, meter);
+      }
       aq_copy_writer_row (w, 11);
       aq_copy_writer_text (w, acct, 10);
       aq_copy_writer_text (w, cust, -1);
@@ -335,7 +351,7 @@ write_accounts (AqSim   *sim,
       aq_sim_append_padded (s, a->book + 1u, 4);
       aq_copy_writer_text (w, s->str, (gssize) s->len);
       aq_copy_writer_date (w, a->open_day);
-      if (a->close_day == AQ_SIM_NEVER)
+      if (!closed)
         aq_copy_writer_null (w);
       else
         aq_copy_writer_date (w, a->close_day);
@@ -381,8 +397,15 @@ write_applications (AqSim   *sim,
       const AqSimApp *app = &sim->apps[j];
       gboolean cancelled = app->cancel_day <= sim->now_day;
       char no[16], type[3] = { '0', (char) ('0' + app->cust_type), 0 }, acct[12];
+      guint n_steps = 0;
       AqRandom r;
 
+      /* the steps reached by the extract: the plan may reach further */
+      for (guint s_i = 0; s_i < 5; s_i++)
+        if (app->step_day[s_i] <= sim->now_day)
+          n_steps = s_i + 1;
+      if (n_steps == 0)
+        continue;
       aq_random_init (&r, sim->seed, AQ_SIM_STREAM_APP, AQ_SIM_SUB (j, 2));
       format_app_no (app, no);
       aq_copy_writer_row (w, 11);
@@ -413,14 +436,15 @@ write_applications (AqSim   *sim,
       aq_copy_writer_int16 (w, (gint16) (app->account != AQ_SIM_NONE
                                          ? sim->accounts[app->account].size_dn : app->size_dn));
       aq_copy_writer_date (w, app->apply_day);
-      aq_copy_writer_text (w, cancelled ? "CAN" : app_steps[app->n_steps - 1], -1);
+      aq_copy_writer_text (w, cancelled ? "CAN" : app_steps[n_steps - 1], -1);
       if (cancelled)
         aq_copy_writer_date (w, app->cancel_day);
-      else if (app->n_steps == 5)
+      else if (n_steps == 5)
         aq_copy_writer_date (w, app->step_day[4]);
       else
         aq_copy_writer_null (w);
-      if (app->account != AQ_SIM_NONE && !cancelled && app->n_steps == 5)
+      if (app->account != AQ_SIM_NONE && !cancelled && n_steps == 5
+          && sim->accounts[app->account].open_day <= sim->now_day)
         {
           aq_sim_format_acct_no (acct, app->account);
           aq_copy_writer_text (w, acct, 10);

@@ -416,12 +416,16 @@ bill_account (AqSim          *sim,
     }
 
   aq_sim_format_acct_no (acct, i);
-  write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
-                               * 100000000 + i + 1,
-                  acct, period, read_day, prev, curr, status, qty, tiers, water, sewage,
-                  out->due_day, written);
-  aq_copy_writer_end_row (w);
-  if (aq_random_chance (&r, DUPLICATE_BILL_RATE))
+  /* w NULL: an earlier month's bill, there already when appending; the same draws */
+  if (w)
+    {
+      write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
+                                   * 100000000 + i + 1,
+                      acct, period, read_day, prev, curr, status, qty, tiers, water, sewage,
+                      out->due_day, written);
+      aq_copy_writer_end_row (w);
+    }
+  if (aq_random_chance (&r, DUPLICATE_BILL_RATE) && w)
     {
       /* the extract's duplicate: the same row twice */
       write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
@@ -494,11 +498,15 @@ write_payment (AqCopyWriter         *w,
   char acct[12], op[8] = "G000";
   int y, m, d;
 
+  gint64 pay_no;
+
   aq_day_to_civil (day, &y, &m, &d);
+  pay_no = ((gint64) y * 10000 + m * 100 + d) * 1000000 + aq_sim_next_id (sim, sim->pay_seq, day);
+  if (!aq_sim_new_row (sim, b->pay_time))
+    return;
   aq_sim_format_acct_no (acct, i);
   aq_copy_writer_row (w, 8);
-  aq_copy_writer_int64 (w, ((gint64) y * 10000 + m * 100 + d) * 1000000
-                           + aq_sim_next_id (sim, sim->pay_seq, day));
+  aq_copy_writer_int64 (w, pay_no);
   aq_copy_writer_text (w, acct, 10);
   aq_copy_writer_text (w, period, 6);
   aq_copy_writer_timestamp (w, b->pay_time);
@@ -528,14 +536,14 @@ plan_late_load (AqSim *sim)
 
   sim->late_month = -1;
   sim->late_bills = 0;
-  if (sim->n_months < 3 || sim->n_accounts == 0)
+  if (sim->plan_months < 3 || sim->n_accounts == 0)
     return;
   start = (guint32) (aq_random_mix (sim->seed ^ G_GUINT64_CONSTANT (0x1a7e10ad))
                      % sim->n_accounts);
   for (guint32 n = 0; n < sim->n_accounts; n++)
     {
       const AqSimAccount *a = &sim->accounts[(start + n) % sim->n_accounts];
-      int k = (int) sim->n_months - 2;
+      int k = (int) sim->plan_months - 2;
 
       if (k >= a->bill_from && k <= a->bill_to)
         {
@@ -559,7 +567,7 @@ write_late_load_truth (AqSim   *sim,
   if (!(w = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, "src_truth.late_load (period, book_no, bills, "
                          "days_late)", error)))
     return FALSE;
-  if (sim->late_month >= 0)
+  if (sim->late_month >= 0 && sim->late_month < (int) sim->n_months)
     {
       aq_sim_period_string (sim->first_month + sim->late_month, period);
       aq_sim_append_padded (book, sim->late_book + 1u, 4);
@@ -657,7 +665,8 @@ aq_sim_billing_write (AqSim   *sim,
     {
       char period[8], table[40], target[300], message[64];
       g_autofree char *create = NULL;
-      AqCopyWriter *bw, *pw, *mw;
+      AqCopyWriter *bw = NULL, *pw, *mw;
+      gboolean new_month = !sim->append || (int) k > sim->since_month;
       AqSimSmsCtx sms = { sim, NULL, text, mobile, (int) k };
 
       aq_sim_period_string (sim->first_month + (int) k, period);
@@ -667,11 +676,12 @@ aq_sim_billing_write (AqSim   *sim,
       aq_sim_progress (sim, (double) k / sim->n_months, message);
 
       create = g_strconcat ("CREATE TABLE ", table, " (LIKE src_billing.bill_template)", NULL);
-      aq_sim_exec (sim, AQ_SIM_LANE_BILLS, create);
+      if (!sim->append)
+        aq_sim_exec (sim, AQ_SIM_LANE_BILLS, create);    /* appending, made already */
       g_snprintf (target, sizeof target, "%s (bill_no, acct_no, period, read_date, prev_read, "
                   "curr_read, read_status, qty, tier1_qty, tier2_qty, tier3_qty, water_fee, "
                   "sewage_fee, amount, due_date, create_time)", table);
-      if (!(bw = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, target, error))
+      if ((new_month && !(bw = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, target, error)))
           || !(pw = aq_sim_copy (sim, AQ_SIM_LANE_PAYMENTS, "src_billing.payment (pay_no, "
                                  "acct_no, period, pay_time, amount, late_fee, channel, operator)",
                                  error))
@@ -693,7 +703,7 @@ aq_sim_billing_write (AqSim   *sim,
           aq_sim_sms_account_notices (&sms, i, &bill);
         }
       aq_sim_sms_outage_notices (&sms);
-      if (!aq_sim_copy_end (sim, bw, table, error)
+      if ((bw && !aq_sim_copy_end (sim, bw, table, error))
           || !aq_sim_copy_end (sim, pw, "src_billing.payment", error)
           || !aq_sim_copy_end (sim, mw, "src_sms.sms_log", error))
         return FALSE;

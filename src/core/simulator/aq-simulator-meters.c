@@ -210,13 +210,20 @@ event_row (AqSim        *sim,
 {
   const AqSimMeter *m = &sim->meters[meter];
   char no[16], acct[12];
+  gint64 event_id;
   int y, mo, d;
 
+  /* after the extract (the plan reaches further), or there already */
+  if (day > sim->now_day)
+    return;
   aq_day_to_civil (day, &y, &mo, &d);
+  event_id = ((gint64) y * 10000 + mo * 100 + d) * 100000 + aq_sim_next_id (sim, sim->event_seq,
+                                                                            day);
+  if (sim->append && day <= sim->since_day)
+    return;
   aq_sim_format_meter_no (sim, meter, no);
   aq_copy_writer_row (w, 7);
-  aq_copy_writer_int64 (w, ((gint64) y * 10000 + mo * 100 + d) * 100000
-                           + aq_sim_next_id (sim, sim->event_seq, day));
+  aq_copy_writer_int64 (w, event_id);
   aq_copy_writer_text (w, no, 12);
   if (m->account != AQ_SIM_NONE)
     {
@@ -323,6 +330,15 @@ aq_sim_meters_write (AqSim   *sim,
       char no[16], acct[12], status[2] = { (char) ('0' + m->status), 0 };
       gint32 status_day = m->end_day != AQ_SIM_NEVER ? m->end_day
                           : m->status == 4 ? m->fault_day : m->install_day;
+
+      /* as the meter stands at the extract: the plan may reach further */
+      if (m->install_day > sim->now_day)
+        continue;
+      if (status_day > sim->now_day)
+        {
+          status[0] = m->fault_day <= sim->now_day ? '4' : '1';
+          status_day = m->fault_day <= sim->now_day ? m->fault_day : m->install_day;
+        }
 
       aq_sim_format_meter_no (sim, mi, no);
       aq_copy_writer_row (w, 8);

@@ -781,7 +781,17 @@ write_outages (AqSim   *sim,
       const AqSimOutage *out = &sim->outages[o];
       const AqSimPremise *center = &sim->premises[out->center_premise];
       char kind[2] = { (char) out->kind, 0 };
+      const char *status = out->status;
+      gint64 restored = out->restored;
       double xy[16];
+
+      /* as it stands at the extract: the plan may reach further */
+      if ((out->kind == 'P' ? out->start - 7 * 86400 : out->start) > sim->now)
+        continue;     /* not planned yet, or not happened */
+      if (strcmp (status, "CAN") != 0 && out->start > sim->now)
+        status = "PLN", restored = 0;
+      else if (strcmp (status, "CAN") != 0 && (restored == 0 || restored > sim->now))
+        status = "ACT", restored = 0;
 
       g_string_truncate (reason, 0);
       g_string_append (reason, sim->lines[center->line].name);
@@ -808,11 +818,11 @@ write_outages (AqSim   *sim,
       aq_copy_writer_text (w, reason->str, (gssize) reason->len);
       aq_copy_writer_timestamp (w, out->start);
       aq_copy_writer_timestamp (w, out->end);
-      if (out->restored)
-        aq_copy_writer_timestamp (w, out->restored);
+      if (restored)
+        aq_copy_writer_timestamp (w, restored);
       else
         aq_copy_writer_null (w);
-      aq_copy_writer_text (w, out->status, -1);
+      aq_copy_writer_text (w, status, -1);
       aq_copy_writer_polygon (w, AQ_SIM_SRID, xy, 8);
       aq_copy_writer_end_row (w);
     }

@@ -350,6 +350,22 @@ struct _AqSim
   gint64           now;            /* its last second */
   double           scale;          /* accounts / 1 M */
 
+  /* The plan reaches plan_months months, to plan_last_month; the data is written up to the
+   * extract, ahead months earlier. Building the utility (customers, accounts, their life
+   * plans, meters, outages) uses the plan's end; once built, n_months, last_month, now_day
+   * and now above become the extract's, so every writer cuts at the extract. Data written at
+   * an extract is therefore the same as the same plan's data at a later extract, cut. */
+  guint            plan_months;
+  int              plan_last_month;
+  /* Appending (aq_simulator_append): the src_* tables are live, not staged; rows up to
+   * @since (seconds, the previous extract's last second) are there already and only later
+   * ones are written into the growing tables (payments, messages, calls, meter events), the
+   * new months' bill tables are created, everything else is written again whole. */
+  gboolean         append;
+  gint64           since;
+  gint32           since_day;
+  int              since_month;    /* relative: bills of months after it are new */
+
   AqSimLane        lanes[AQ_SIM_N_LANES];
   char           **schemas;        /* the src_* schemas the DDL creates */
   GPtrArray       *counts;
@@ -440,6 +456,7 @@ gboolean  aq_sim_copy_end         (AqSim        *sim,
                                    AqCopyWriter *writer,
                                    const char   *table,
                                    GError      **error);
+gboolean  aq_sim_growing          (const char   *table);
 void      aq_sim_exec             (AqSim        *sim,
                                    guint         lane,
                                    const char   *sql);
@@ -585,6 +602,15 @@ void      aq_sim_append_time      (GString      *out,
                                    gint64        seconds);
 char     *aq_sim_period_string    (int           month,
                                    char         *buf);
+
+/* Whether a growing table's row at @t (seconds) is to be written: by the extract, and not
+ * already there when appending. */
+static inline gboolean
+aq_sim_new_row (const AqSim *sim,
+                gint64       t)
+{
+  return t <= sim->now && (!sim->append || t > sim->since);
+}
 
 /* Functions rather than GLib's MIN/MAX/CLAMP, which evaluate an argument twice: with a
  * random draw in it, that is two different draws. */

@@ -621,6 +621,7 @@ static GArray *
 plan_bursts (AqSim *sim)
 {
   GArray *calls = g_array_new (FALSE, FALSE, sizeof (Call));
+  guint32 drawn = 0;
 
   for (guint o = 0; o < sim->n_outages; o++)
     {
@@ -640,14 +641,16 @@ plan_bursts (AqSim *sim)
           if (!aq_random_chance (&r, share))
             continue;
           c.start = out->start + (gint64) fmin (aq_random_exponential (&r, 3 * 3600.0), 86000.0);
+          /* numbered whether or not it falls after the extract, so that a call's number (and
+           * its draws) stays the same when the data reaches further */
+          c.key = drawn++;
+          c.talk = (guint32) aq_sim_clamp (aq_random_lognormal (&r, 100, 0.5), 15, 900);
           if (c.start > sim->now)
             continue;
           c.account = sim->outage_accounts[out->first_affected + j];
           c.work_order = AQ_SIM_NONE;
           c.category = CAT_NOW;
           c.burst = 1;
-          c.key = (guint32) calls->len;
-          c.talk = (guint32) aq_sim_clamp (aq_random_lognormal (&r, 100, 0.5), 15, 900);
           g_array_append_val (calls, c);
         }
     }
@@ -804,7 +807,7 @@ write_calls (AqSim   *sim,
           g_array_append_val (day_calls, c);
         }
       g_array_sort (day_calls, compare_calls);
-      for (guint j = 0; j < day_calls->len; j++)
+      for (guint j = 0; j < day_calls->len && (!sim->append || day > sim->since_day); j++)
         write_call (sim, w, &g_array_index (day_calls, Call, j), day, j + 1, orders, s);
       if (!aq_sim_check_cancelled (sim, NULL))
         break;

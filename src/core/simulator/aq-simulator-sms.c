@@ -46,18 +46,26 @@ sms_row (AqSimSmsCtx        *ctx,
   AqCopyWriter *w = ctx->writer;
   const AqSimCustomer *c = &sim->customers[sim->accounts[account].customer];
   gint32 day = aq_sim_seconds_day (submit);
+  gboolean plus = aq_random_chance (r, 0.05);
+  gint64 msg_id;
   char acct[12];
   int y, m, d;
 
   aq_day_to_civil (day, &y, &m, &d);
+  msg_id = ((gint64) y * 10000 + m * 100 + d) * 10000000 + aq_sim_next_id (sim, sim->sms_seq, day);
+  if (!aq_sim_new_row (sim, submit))
+    {
+      /* after the extract, or there already: the same draws as when written */
+      delivery (r, c);
+      return;
+    }
   g_string_truncate (ctx->mobile, 0);
-  if (aq_random_chance (r, 0.05))
+  if (plus)
     g_string_append (ctx->mobile, "+86");
   aq_sim_append_uint (ctx->mobile, c->mobile);
   aq_sim_format_acct_no (acct, account);
   aq_copy_writer_row (w, 8);
-  aq_copy_writer_int64 (w, ((gint64) y * 10000 + m * 100 + d) * 10000000
-                           + aq_sim_next_id (sim, sim->sms_seq, day));
+  aq_copy_writer_int64 (w, msg_id);
   aq_copy_writer_text (w, ctx->mobile->str, (gssize) ctx->mobile->len);
   aq_copy_writer_text (w, acct, 10);
   aq_copy_writer_text (w, template, -1);

@@ -18,7 +18,9 @@
 
 #include "aq-simulator-private.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aq-core.h"
@@ -123,7 +125,7 @@ aq_sim_exec (AqSim      *sim,
              guint       lane,
              const char *sql)
 {
-  g_autofree char *real = staged (sql);
+  g_autofree char *real = sim->append ? g_strdup (sql) : staged (sql);
 
   aq_copy_writer_exec (sim->lanes[lane].writer, real);
 }
@@ -144,9 +146,11 @@ aq_sim_copy (AqSim       *sim,
 {
   AqSimLane *l = &sim->lanes[lane];
   g_autofree char *table = g_strndup (target, strcspn (target, " ("));
-  g_autofree char *real = staged (target);
+  g_autofree char *real = sim->append ? g_strdup (target) : staged (target);
 
-  if (!g_hash_table_contains (l->tables, table))
+  if (!g_hash_table_contains (l->tables, table) && sim->append && aq_sim_growing (table))
+    g_hash_table_add (l->tables, g_steal_pointer (&table));
+  else if (!g_hash_table_contains (l->tables, table))
     {
       g_autofree char *truncate = g_strconcat ("TRUNCATE ", table, NULL);
 
@@ -156,6 +160,22 @@ aq_sim_copy (AqSim       *sim,
   if (!aq_copy_writer_begin (l->writer, real, error))
     return NULL;
   return l->writer;
+}
+
+/* Whether @table grows by appended rows when a month is appended (the others are written
+ * again whole, the bill tables of the months before are left as they are). */
+gboolean
+aq_sim_growing (const char *table)
+{
+  static const char * const growing[] = {
+    "src_billing.payment", "src_sms.sms_log", "src_hotline.call_record",
+    "src_meter.meter_event",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (growing); i++)
+    if (strcmp (table, growing[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 /* Ends the COPY of @writer into @table and adds its rows to the run's counts. */
@@ -331,6 +351,7 @@ open_lanes (AqSim   *sim,
         return FALSE;
       lane->watch = aq_db_watch_cancellable (lane->db, sim->cancellable);
       lane->writer = aq_copy_writer_new (lane->db, sim->cancellable);
+      aq_copy_writer_set_freeze (lane->writer, !sim->append);
       lane->tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       aq_copy_writer_exec (lane->writer, "BEGIN");
     }
@@ -455,14 +476,15 @@ record_run (AqSim   *sim,
   char first[8], last[8];
 
   if (!(w = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, "src_truth.run (seed, accounts, months, "
-                         "first_period, last_period)", error)))
+                         "first_period, last_period, months_ahead)", error)))
     return FALSE;
-  aq_copy_writer_row (w, 5);
+  aq_copy_writer_row (w, 6);
   aq_copy_writer_int64 (w, (gint64) sim->seed);
   aq_copy_writer_int32 (w, (gint32) sim->n_accounts);
   aq_copy_writer_int32 (w, (gint32) sim->n_months);
   aq_copy_writer_text (w, aq_sim_period_string (sim->first_month, first), 6);
   aq_copy_writer_text (w, aq_sim_period_string (sim->last_month, last), 6);
+  aq_copy_writer_int32 (w, (gint32) (sim->plan_months - sim->n_months));
   aq_copy_writer_end_row (w);
   return aq_sim_copy_end (sim, w, "src_truth.run", error);
 }
@@ -504,6 +526,50 @@ sim_clear (AqSim *sim)
   g_free (sim->event_seq);
 }
 
+/* ---- appending ---- */
+
+static char *
+bill_table (AqSim *sim,
+            int    k)
+{
+  char period[8];
+
+  return g_strconcat ("src_billing.bill_", aq_sim_period_string (sim->first_month + k, period),
+                      NULL);
+}
+
+/* The bill tables of the months after @since_month up to the extract's @n_months. */
+static gboolean
+create_new_bill_tables (AqSim   *sim,
+                        guint    n_months,
+                        GError **error)
+{
+  for (int k = sim->since_month + 1; k < (int) n_months; k++)
+    {
+      g_autofree char *table = bill_table (sim, k);
+      g_autofree char *sql = g_strdup_printf ("CREATE TABLE %s (LIKE src_billing.bill_template)",
+                                              table);
+
+      if (!aq_db_exec (sim->db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+drop_new_bill_tables (AqSim *sim)
+{
+  for (int k = sim->since_month + 1; k < (int) sim->n_months; k++)
+    {
+      g_autofree char *table = bill_table (sim, k);
+      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS %s", table);
+
+      aq_db_rollback (sim->db);
+      if (!aq_db_exec (sim->db, sql, NULL))
+        g_warning ("Could not drop %s after a failed append", table);
+    }
+}
+
 /* ---- public API ---- */
 
 void
@@ -517,6 +583,7 @@ aq_simulator_options_init (AqSimulatorOptions *options)
   options->last_year = 2026;
   options->last_month = 10;
   options->sudden_drop = -1;
+  options->ahead = 0;
 }
 
 /* Whether the options describe a run the simulator can do; says what is wrong if not. */
@@ -537,6 +604,13 @@ aq_simulator_options_check (const AqSimulatorOptions  *options,
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
                    "The demo covers 13 to 120 months, not %u", options->months);
+      return FALSE;
+    }
+  if (options->ahead > 120 - options->months)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   "The demo plans at most 120 months, not %u and %u ahead", options->months,
+                   options->ahead);
       return FALSE;
     }
   if (options->last_month < 1 || options->last_month > 12 || options->last_year < 2000
@@ -570,24 +644,17 @@ aq_simulator_run (AqDb                     *db,
   return aq_simulator_run_full (db, options, progress, user_data, cancellable, NULL, error);
 }
 
-/**
- * aq_simulator_run_full:
- * @counts: (out) (optional): the rows written per table, as #AqSimulatorCount
- *
- * Replaces the src_* schemas with a simulated utility of @options->accounts accounts over
- * @options->months months ending with the month @options->last_year-@options->last_month.
- * The same options always give the same data (src_truth.run.created_at aside). All or
- * nothing: on failure or cancellation the src_* schemas are as they were. Blocks; besides
- * @db it opens three connections of its own to the same database for the loads.
- */
-gboolean
-aq_simulator_run_full (AqDb                     *db,
-                       const AqSimulatorOptions *options,
-                       AqProgressFunc            progress,
-                       gpointer                  user_data,
-                       GCancellable             *cancellable,
-                       GPtrArray               **counts,
-                       GError                  **error)
+/* One run: a whole new demo (@since_month < 0), or the months after @since_month appended
+ * to the live one (see aq_simulator_append). */
+static gboolean
+simulate (AqDb                     *db,
+          const AqSimulatorOptions *options,
+          int                       since_month,
+          AqProgressFunc            progress,
+          gpointer                  user_data,
+          GCancellable             *cancellable,
+          GPtrArray               **counts,
+          GError                  **error)
 {
   AqSim sim = { 0 };
   g_autoptr(GBytes) ddl = NULL;
@@ -595,9 +662,6 @@ aq_simulator_run_full (AqDb                     *db,
   g_autofree char *ddl_text = NULL;
   gboolean ok = FALSE, staging = FALSE;
   gulong watch = 0;
-
-  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
-  g_return_val_if_fail (options != NULL, FALSE);
 
   if (!aq_simulator_options_check (options, error))
     return FALSE;
@@ -613,10 +677,18 @@ aq_simulator_run_full (AqDb                     *db,
   sim.progress_data = user_data;
   sim.seed = options->seed;
   sim.n_accounts = options->accounts;
-  sim.n_months = options->months;
+  sim.n_months = sim.plan_months = options->months + options->ahead;
   sim.scale = options->accounts / 1e6;
-  sim.last_month = aq_month_index ((int) options->last_year, (int) options->last_month);
-  sim.first_month = sim.last_month - (int) options->months + 1;
+  sim.last_month = sim.plan_last_month
+    = aq_month_index ((int) options->last_year, (int) options->last_month) + (int) options->ahead;
+  sim.first_month = sim.last_month - (int) sim.n_months + 1;
+  sim.append = since_month >= 0;
+  if (sim.append)
+    {
+      sim.since_month = since_month - sim.first_month;
+      sim.since_day = aq_month_first_day (since_month + 1) - 1;
+      sim.since = aq_sim_day_seconds (sim.since_day) + 86399;
+    }
   sim.sudden_drop = options->sudden_drop > 0
                     || (options->sudden_drop < 0 && options->accounts >= AQ_SIM_DROP_MIN_ACCOUNTS);
   sim.first_day = aq_month_first_day (sim.first_month);
@@ -634,10 +706,21 @@ aq_simulator_run_full (AqDb                     *db,
 
   watch = aq_db_watch_cancellable (db, cancellable);
   phase (&sim, 0.0, 0.02, "Creating the source schemas");
-  staging = TRUE;
-  if (!(keys = create_staging (db, ddl_text, error))
-      || !open_lanes (&sim, error)
-      || !aq_sim_check_cancelled (&sim, error))
+  if (sim.append)
+    {
+      /* the new months' bill tables, made before the lanes start: a CREATE TABLE in a lane
+       * waits on the other lanes' TRUNCATEs of the same schema */
+      keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_free);
+      if (!create_new_bill_tables (&sim, options->months, error))
+        goto out;
+    }
+  else
+    {
+      staging = TRUE;
+      if (!(keys = create_staging (db, ddl_text, error)))
+        goto out;
+    }
+  if (!open_lanes (&sim, error) || !aq_sim_check_cancelled (&sim, error))
     goto out;
 
   phase (&sim, 0.02, 0.05, "Laying out the city");
@@ -649,6 +732,12 @@ aq_simulator_run_full (AqDb                     *db,
   aq_sim_network_build (&sim);
   if (!aq_sim_check_cancelled (&sim, error))
     goto out;
+
+  /* built to the plan's end; written to the extract's */
+  sim.n_months = options->months;
+  sim.last_month = sim.plan_last_month - (int) options->ahead;
+  sim.now_day = aq_month_first_day (sim.last_month + 1) - 1;
+  sim.now = aq_sim_day_seconds (sim.now_day) + 86399;
 
   phase (&sim, 0.05, 0.08, "Writing the map, customers and accounts");
   if (!aq_sim_geo_write (&sim, error)
@@ -675,7 +764,7 @@ aq_simulator_run_full (AqDb                     *db,
   if (!finish_lanes (&sim, keys, error) || !aq_sim_check_cancelled (&sim, error))
     goto out;
   phase (&sim, 0.99, 1.0, "Putting the new data in place");
-  if (!swap_in (&sim, error))
+  if (!sim.append && !swap_in (&sim, error))
     goto out;
   staging = FALSE;
   ok = TRUE;
@@ -686,6 +775,8 @@ out:
   close_lanes (&sim);
   if (staging)
     drop_staging (&sim);
+  if (!ok && sim.append)
+    drop_new_bill_tables (&sim);
   if (!ok && g_cancellable_is_cancelled (cancellable))
     {
       /* whichever lane noticed first, and how, the reason is the same */
@@ -693,11 +784,98 @@ out:
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                            "Cancelled: the demo data is as it was");
     }
-  else if (!ok)
+  else if (!ok && !sim.append)
     g_prefix_error (error, "The demo data was not (re)built: ");
+  else if (!ok)
+    g_prefix_error (error, _("The month was not appended: "));
   aq_db_unwatch_cancellable (db, cancellable, watch);
   if (ok && counts)
     *counts = g_ptr_array_ref (sim.counts);
   sim_clear (&sim);
   return ok;
+}
+
+/**
+ * aq_simulator_run_full:
+ * @counts: (out) (optional): the rows written per table, as #AqSimulatorCount
+ *
+ * Replaces the src_* schemas with a simulated utility of @options->accounts accounts over
+ * @options->months months ending with the month @options->last_year-@options->last_month,
+ * planned @options->ahead months further (room for aq_simulator_append). The same options
+ * always give the same data (src_truth.run.created_at aside). All or nothing: on failure or
+ * cancellation the src_* schemas are as they were. Blocks; besides @db it opens three
+ * connections of its own to the same database for the loads.
+ */
+gboolean
+aq_simulator_run_full (AqDb                     *db,
+                       const AqSimulatorOptions *options,
+                       AqProgressFunc            progress,
+                       gpointer                  user_data,
+                       GCancellable             *cancellable,
+                       GPtrArray               **counts,
+                       GError                  **error)
+{
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  return simulate (db, options, -1, progress, user_data, cancellable, counts, error);
+}
+
+/**
+ * aq_simulator_append:
+ * @options: (out): the options of the demo as it is after the append
+ *
+ * Lets the simulated source systems run on for one more month, as if they had: a new bill
+ * table, the month's payments, messages, calls and meter events appended, customers,
+ * accounts, meters, applications and work orders as they stand at the new month's end. The
+ * sources are then the same as a new demo of one month more with one month less ahead
+ * (tests/warehouse-incr.c compares them table by table). Needs a demo simulated with months
+ * ahead (src_truth.run.months_ahead). The lanes commit one after the other: a failure while
+ * committing can leave a month half appended, and a new simulate is the way back.
+ */
+gboolean
+aq_simulator_append (AqDb                *db,
+                     AqSimulatorOptions  *options,
+                     AqProgressFunc       progress,
+                     gpointer             user_data,
+                     GCancellable        *cancellable,
+                     GPtrArray          **counts,
+                     GError             **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  int last;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  res = aq_db_query (db,
+                     "SELECT seed, accounts, months, last_period, "
+                     "       coalesce((to_jsonb(r) ->> 'months_ahead')::int, 0) "
+                     "FROM src_truth.run r", 0, NULL, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error_literal (error, AQ_ERROR, AQ_ERROR_INVALID,
+                           _("There is no simulated demo to append a month to: run "
+                             "“demo simulate” first"));
+      return FALSE;
+    }
+  if (atoi (PQgetvalue (res, 0, 4)) < 1)
+    {
+      g_set_error_literal (error, AQ_ERROR, AQ_ERROR_INVALID,
+                           _("The demo was planned only as far as its last month: simulate it "
+                             "again with months ahead (--ahead N) to append months to it"));
+      return FALSE;
+    }
+  aq_simulator_options_init (options);
+  options->seed = g_ascii_strtoull (PQgetvalue (res, 0, 0), NULL, 10);
+  options->accounts = (guint) atoi (PQgetvalue (res, 0, 1));
+  options->months = (guint) atoi (PQgetvalue (res, 0, 2)) + 1;
+  options->ahead = (guint) atoi (PQgetvalue (res, 0, 4)) - 1;
+  last = atoi (PQgetvalue (res, 0, 3));
+  last = aq_month_index (last / 100, last % 100);
+  options->last_year = (guint) aq_month_year (last + 1);
+  options->last_month = (guint) aq_month_month (last + 1);
+  return simulate (db, options, last, progress, user_data, cancellable, counts, error);
 }

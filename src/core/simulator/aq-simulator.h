@@ -16,6 +16,8 @@ typedef struct
   int     sudden_drop;   /* the billing's one-month drop in one zone (src_truth.volume_drop):
                           * −1 (default) planted from 10,000 accounts up, above the scales
                           * whose billing figures tests read; 0 never; 1 always */
+  guint   ahead;         /* months planned beyond the last one, for aq_simulator_append:
+                            default 0 */
 } AqSimulatorOptions;
 
 /* Rows a run wrote into one table, in the order the tables were written. */
@@ -36,6 +38,13 @@ gboolean   aq_simulator_run          (AqDb                      *db,
                                       GError                   **error);
 gboolean   aq_simulator_run_full     (AqDb                      *db,
                                       const AqSimulatorOptions  *options,
+                                      AqProgressFunc             progress,
+                                      gpointer                   user_data,
+                                      GCancellable              *cancellable,
+                                      GPtrArray                **counts,
+                                      GError                   **error);
+gboolean   aq_simulator_append       (AqDb                      *db,
+                                      AqSimulatorOptions        *options,
                                       AqProgressFunc             progress,
                                       gpointer                   user_data,
                                       GCancellable              *cancellable,

@@ -1,0 +1,304 @@
+/* test-warehouse-incr.c — one more month: appended to the sources, loaded by the same pipelines
+ *
+ * A demo of N months planned one month ahead, with one month appended (aq_simulator_append) and
+ * the standard pipelines run again, must equal a demo of N + 1 months built from nothing: the
+ * sources table by table, then every ods, dw and dm table, each compared both ways with
+ * EXCEPT ALL (so duplicates count) on every column but the load's own (batch id, load time).
+ * The reference is built first and copied aside into the schema aqref; the appended one is
+ * built in its place in the same database.
+ */
+#include "aq-test-util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aq-demo.h"
+#include "aq-error.h"
+#include "aq-simulator.h"
+
+#define ACCOUNTS 400
+#define MONTHS   13
+
+static AqDb *db;
+
+/* Columns that say when and in which batch a row was loaded, not what it holds. */
+static gboolean
+load_column (const char *name)
+{
+  static const char * const names[] = {
+    "batch_id", "load_time", "loaded_at", "created_at", "run_id", "refreshed_at", "updated_at_load",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (name, names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The tables of the compared schemas, "schema.table", in order. */
+static GPtrArray *
+tables_of (const char *schema_pattern)
+{
+  g_autoptr(GError) error = NULL;
+  const char *values[] = { schema_pattern };
+  g_autoptr(PGresult) res = aq_db_query (db,
+                                         "SELECT n.nspname || '.' || c.relname "
+                                         "FROM pg_class c JOIN pg_namespace n "
+                                         "  ON n.oid = c.relnamespace "
+                                         "WHERE c.relkind IN ('r', 'p', 'm') "
+                                         "  AND NOT c.relispartition "
+                                         "  AND n.nspname ~ $1 ORDER BY 1",
+                                         1, values, &error);
+  GPtrArray *tables = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (res); i++)
+    g_ptr_array_add (tables, g_strdup (PQgetvalue (res, i, 0)));
+  return tables;
+}
+
+/* "dw.fact_bill" → aqref."dw__fact_bill" */
+static char *
+aside_name (const char *table)
+{
+  g_autofree char *flat = g_strdup (table);
+  g_autofree char *name = NULL;
+  g_autofree char *quoted = NULL;
+  char *dot = strchr (flat, '.');
+
+  *dot = '\0';
+  name = g_strconcat (flat, "__", dot + 1, NULL);
+  quoted = aq_db_quote_ident (name);
+  return g_strconcat ("aqref.", quoted, NULL);
+}
+
+/* Copies every table of the compared schemas into aqref. */
+static void
+set_aside (void)
+{
+  g_autoptr(GPtrArray) tables = tables_of ("^(src_|ods$|dw$|dm$)");
+  g_autoptr(GError) error = NULL;
+
+  aq_db_exec (db, "DROP SCHEMA IF EXISTS aqref CASCADE; CREATE SCHEMA aqref", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_autofree char *aside = aside_name (table);
+      g_autofree char *sql = g_strdup_printf ("CREATE TABLE %s AS TABLE %s", aside, table);
+
+      aq_db_exec (db, sql, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* The columns of @table that hold data, as a select list (geometries as text, so that
+ * EXCEPT can compare them). */
+static char *
+data_columns (const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  const char *values[] = { table };
+  g_autoptr(PGresult) res = aq_db_query (db,
+                                         "SELECT a.attname, format_type(a.atttypid, NULL) "
+                                         "FROM pg_attribute a "
+                                         "WHERE a.attrelid = $1::regclass AND a.attnum > 0 "
+                                         "  AND NOT a.attisdropped ORDER BY a.attnum",
+                                         1, values, &error);
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      const char *name = PQgetvalue (res, i, 0);
+      const char *type = PQgetvalue (res, i, 1);
+      g_autofree char *quoted = aq_db_quote_ident (name);
+
+      if (load_column (name))
+        continue;
+      if (list->len)
+        g_string_append (list, ", ");
+      if (strcmp (type, "geometry") == 0 || strcmp (type, "json") == 0)
+        g_string_append_printf (list, "%s::text", quoted);
+      else
+        g_string_append (list, quoted);
+    }
+  return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
+/* Rows in one and not the other, both ways, for every table of the schemas: 0 each; and
+ * the same tables on both sides (@aside_pattern: their names in aqref). */
+static void
+assert_same_tables (const char *schema_pattern,
+                    const char *aside_pattern)
+{
+  g_autoptr(GPtrArray) tables = tables_of (schema_pattern);
+  g_autoptr(GString) differing = g_string_new (NULL);
+  guint compared = 0;
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_autofree char *aside = aside_name (table);
+      g_autofree char *columns = data_columns (table);
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT ALL SELECT %s FROM %s) x)"
+        "    || '/' || "
+        "       (SELECT count(*) FROM (SELECT %s FROM %s EXCEPT ALL SELECT %s FROM %s) y)"
+        "    || '/' || (SELECT count(*) FROM %s)",
+        columns, table, columns, aside, columns, aside, columns, table, table);
+      g_autofree char *found = aq_test_query_string (db, sql);
+
+      compared++;
+      if (!g_str_has_prefix (found, "0/0/"))
+        g_string_append_printf (differing, "%s%s (appended-only/rebuilt-only/rows %s)",
+                                differing->len ? ", " : "", table, found);
+    }
+  g_test_message ("%u tables compared", compared);
+  g_assert_cmpuint (compared, >, 0);
+  g_assert_cmpstr (differing->str, ==, "");
+
+  {
+    const char *values[] = { aside_pattern };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PGresult) res = aq_db_query (db, "SELECT count(*) FROM pg_tables "
+                                               "WHERE schemaname = 'aqref' AND tablename ~ $1",
+                                           1, values, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (atoi (PQgetvalue (res, 0, 0)), ==, tables->len);
+  }
+}
+
+static void
+build (guint    months,
+       guint    ahead,
+       guint    last_month)
+{
+  g_autoptr(GError) error = NULL;
+  AqSimulatorOptions options;
+
+  aq_simulator_options_init (&options);
+  options.accounts = ACCOUNTS;
+  options.months = months;
+  options.ahead = ahead;
+  options.last_year = 2026;
+  options.last_month = last_month;
+  aq_demo_build (db, &options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* What appending to the reference (planned only to its last month) answered. */
+static GError *refusal;
+static gint64 refused_tables;
+
+static void
+test_refused_without_months_ahead (void)
+{
+  g_assert_error (refusal, AQ_ERROR, AQ_ERROR_INVALID);
+  g_assert_cmpint (refused_tables, ==, 0);
+}
+
+static void
+test_sources_equal_a_longer_simulation (void)
+{
+  assert_same_tables ("^src_", "^src_");
+}
+
+static void
+test_layers_equal_a_rebuild (void)
+{
+  assert_same_tables ("^(ods|dw|dm)$", "^(ods|dw|dm)__");
+}
+
+/* The rows the last run of @pipeline's @step wrote. */
+static gint64
+last_rows_out (const char *pipeline,
+               const char *step)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT s.rows_out FROM meta.pipeline_step_run s "
+                                          "JOIN meta.pipeline_run r USING (run_id) "
+                                          "WHERE r.pipeline = '%s' AND s.step_id = '%s' "
+                                          "ORDER BY r.run_id DESC LIMIT 1", pipeline, step);
+
+  return aq_test_query_int64 (db, sql);
+}
+
+/* The facts that load incrementally wrote only the new month's rows after the append. */
+static void
+test_facts_load_only_the_new_month (void)
+{
+  gint64 bills = aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill "
+                                          "WHERE period = '2026-10-01'");
+  gint64 payments = aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_payment "
+                                             "WHERE paid_at >= '2026-10-01'");
+
+  g_assert_cmpint (bills, >, 0);
+  g_assert_cmpint (payments, >, 0);
+  g_assert_cmpint (last_rows_out ("dw_billing", "write_bill"), ==, bills);
+  g_assert_cmpint (last_rows_out ("dw_payment", "write_payment"), ==, payments);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill"), >, 10 * bills);
+}
+
+/* The command line refuses what does not go together, before touching a warehouse. */
+static void
+test_cli_options (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  int status = 0;
+
+  g_free (aq_test_ctl (&status, &err, "demo", "simulate", "--append-month", "--scale", "500",
+                       NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "aqueductctl: --append-month takes its options"));
+  g_free (aq_test_ctl (&status, &err2, "demo", "simulate", "--load", NULL));
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err2, "aqueductctl: --load goes with --append-month"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) counts = NULL;
+  AqSimulatorOptions appended;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  db = aq_test_db_new ("t_warehouse_incr", TRUE);
+
+  /* the reference: N + 1 months from nothing, to 2026-10 */
+  build (MONTHS + 1, 0, 10);
+  set_aside ();
+  g_assert_false (aq_simulator_append (db, &appended, NULL, NULL, NULL, NULL, &refusal));
+  refused_tables = aq_test_query_int64 (db, "SELECT count(*) FROM pg_tables "
+                                       "WHERE schemaname = 'src_billing' "
+                                       "AND tablename = 'bill_202611'");
+
+  /* N months to 2026-09 planned a month ahead, then 2026-10 appended and loaded */
+  build (MONTHS, 1, 9);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_tables "
+                                       "WHERE schemaname = 'src_billing' "
+                                       "AND tablename = 'bill_202610'"), ==, 0);
+  aq_simulator_append (db, &appended, NULL, NULL, NULL, &counts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (appended.months, ==, MONTHS + 1);
+  g_assert_cmpuint (appended.ahead, ==, 0);
+  g_assert_cmpuint (appended.last_month, ==, 10);
+  aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/warehouse-incr/cli-options", test_cli_options);
+  g_test_add_func ("/warehouse-incr/refused-without-months-ahead",
+                   test_refused_without_months_ahead);
+  g_test_add_func ("/warehouse-incr/sources", test_sources_equal_a_longer_simulation);
+  g_test_add_func ("/warehouse-incr/layers", test_layers_equal_a_rebuild);
+  g_test_add_func ("/warehouse-incr/facts-load-only-the-new-month",
+                   test_facts_load_only_the_new_month);
+  ret = g_test_run ();
+  g_clear_error (&refusal);
+  g_clear_object (&db);
+  return ret;
+}

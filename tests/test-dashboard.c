@@ -684,7 +684,7 @@ test_map_and_alarms (void)
 }
 
 /* Complaint hot spots (客服驾驶舱): every complaint counted in the level-3 zone whose polygon
- * covers its account's premise point (dm.complaint_location, the catalog's complaint_count),
+ * covers its account's premise point (dm.work_order_complaint, the catalog's complaint_count),
  * month by month, equals the raw sources' own record of the premise's zone
  * (src_workorder → src_billing.account → src_gis.premise.dma_zone_code); the shipped map tile
  * shows those figures per zone. */

@@ -7,7 +7,7 @@
 -- point is where the complaint counts (the lowest zone code when a point lies on a shared
 -- edge). An order without an account, or whose premise lies in no zone, is not located and
 -- not counted. The month is the month the order was created, as in the work-order cube.
-CREATE VIEW dm.complaint_location AS
+CREATE VIEW dm.work_order_complaint AS
   SELECT w.wo_no, date_trunc('month', w.created_at)::date AS period, w.priority, w.status,
          z.zone_code AS dma3_code, z.level2_code AS dma2_code, z.level1_code AS dma1_code,
          p.district_code, p.community_code, p.premise_id,
@@ -21,9 +21,9 @@ CREATE VIEW dm.complaint_location AS
                       ORDER BY d.zone_code LIMIT 1) z
   WHERE w.category = 'complaint';
 
-COMMENT ON VIEW dm.complaint_location IS
+COMMENT ON VIEW dm.work_order_complaint IS
   'Complaint work orders located at the level-3 DMA zone that covers their account''s premise.';
 
-GRANT SELECT ON dm.complaint_location
+GRANT SELECT ON dm.work_order_complaint
   TO aq_agent, aq_supervisor, aq_analyst, aq_dispatcher, aq_notice_reviewer, aq_data_engineer,
      aq_operator, aq_api;

@@ -11,6 +11,8 @@
 #include "aq-dashboard-data.h"
 #include "aq-dashboard-store.h"
 #include "aq-map-features.h"
+#include "aq-tile-draw.h"
+#include "aq-tile-paint.h"
 
 static AqDb *db;
 static AqCatalog *catalog;
@@ -681,6 +683,142 @@ test_map_and_alarms (void)
   }
 }
 
+/* Complaint hot spots (客服驾驶舱): every complaint counted in the level-3 zone whose polygon
+ * covers its account's premise point (dm.work_order_complaint, the catalog's complaint_count),
+ * month by month, equals the raw sources' own record of the premise's zone
+ * (src_workorder → src_billing.account → src_gis.premise.dma_zone_code); the shipped map tile
+ * shows those figures per zone. */
+static void
+test_complaint_hotspots (void)
+{
+  g_autoptr(AqDashboard) d = shipped_dashboard ("service_cockpit");
+  AqDashboardTile *tile = aq_dashboard_lookup_tile (d, "complaint_hotspots");
+  g_autoptr(PGresult) months = NULL;
+  g_autoptr(GError) error = NULL;
+  double located = 0;
+  gint64 raw_total;
+
+  g_assert_nonnull (tile);
+  g_assert_cmpint (tile->kind, ==, AQ_TILE_MAP);
+  g_assert_cmpstr (tile->indicator, ==, "complaint_count");
+  raw_total = aq_test_count1 (db, "SELECT count(*) FROM src_workorder.work_order w"
+                                  " JOIN src_billing.account a ON a.acct_no = w.acct_no"
+                                  " WHERE w.category = 'CMP'", NULL);
+  g_assert_cmpint (raw_total, >, 0);
+  months = aq_db_query (db, "SELECT to_char(period, 'YYYY-MM') FROM dm.cube_billing_monthly"
+                            " GROUP BY period ORDER BY period", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (months), >, 1);
+  for (int m = 0; m < PQntuples (months); m++)
+    {
+      const char *month = PQgetvalue (months, m, 0);
+      g_autoptr(AqTileData) map = NULL;
+      g_autoptr(PGresult) raw = NULL;
+      const char *params[] = { month };
+
+      g_free (tile->period);
+      tile->period = g_strdup (month);
+      map = fetch (d, tile);
+      g_assert_nonnull (map->zones);
+      g_assert_nonnull (map->zone_values);
+      raw = aq_db_query (db, "SELECT btrim(p.dma_zone_code), count(*)"
+                             " FROM src_workorder.work_order w"
+                             " JOIN src_billing.account a ON a.acct_no = w.acct_no"
+                             " JOIN src_gis.premise p ON p.premise_id = a.premise_id"
+                             " WHERE w.category = 'CMP'"
+                             "   AND to_char(w.created_at, 'YYYY-MM') = $1"
+                             " GROUP BY 1", 1, params, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_hash_table_size (map->zone_values), ==, PQntuples (raw));
+      for (int r = 0; r < PQntuples (raw); r++)
+        {
+          double *v = g_hash_table_lookup (map->zone_values, PQgetvalue (raw, r, 0));
+
+          if (v == NULL)
+            g_error ("%s: zone %s has %s complaints in the sources, none on the map", month,
+                     PQgetvalue (raw, r, 0), PQgetvalue (raw, r, 1));
+          g_assert_cmpfloat (*v, ==, g_ascii_strtod (PQgetvalue (raw, r, 1), NULL));
+          located += *v;
+        }
+    }
+  /* every complaint with an account is located, in one zone only */
+  g_assert_cmpfloat (located, ==, (double) aq_test_count1 (db,
+    "SELECT count(*) FROM src_workorder.work_order w"
+    " JOIN src_billing.account a ON a.acct_no = w.acct_no WHERE w.category = 'CMP'"
+    " AND w.created_at >= (SELECT min(period) FROM dm.cube_billing_monthly)"
+    " AND w.created_at < (SELECT max(period) FROM dm.cube_billing_monthly)"
+    "                    + interval '1 month'", NULL));
+  g_assert_cmpfloat (located, >, 0);
+}
+
+/* Table tiles never cut a figure: every table tile of the shipped dashboards, drawn at its
+ * size (a cockpit at 1600 × 900, a big screen on its 1920 × 1080 canvas), lays its columns out
+ * so each shown figure fits its column at the text size used (the label column gives way). */
+static void
+test_table_figures_fit (void)
+{
+  static const char *names[] = { "marketing_cockpit", "service_cockpit", "operations_screen",
+                                 "service_screen", "mining_reading", "mining_meters",
+                                 "mining_work_orders", NULL };
+  guint checked = 0;
+
+  for (guint n = 0; names[n]; n++)
+    {
+      g_autoptr(AqDashboard) d = shipped_dashboard (names[n]);
+      gboolean screen = d->kind == AQ_DASHBOARD_SCREEN;
+      double width = screen ? 1920 : 1600, height = screen ? 1080 : 900;
+      double cell_w = (width - 12.0 * (d->columns + 1)) / d->columns;
+      double cell_h = (height - 12.0 * (d->rows + 1)) / d->rows;
+
+      for (guint i = 0; i < d->tiles->len; i++)
+        {
+          AqDashboardTile *t = d->tiles->pdata[i];
+          g_autoptr(AqTileData) data = NULL;
+          AqTileTableLayout l = { 0 };
+          AqTileDrawState state = { 0 };
+          double w = t->w * cell_w + (t->w - 1) * 12, h = t->h * cell_h + (t->h - 1) * 12;
+          cairo_surface_t *surface;
+          cairo_t *cr;
+          guint shown = 0;
+
+          if (t->kind != AQ_TILE_TABLE)
+            continue;
+          data = fetch (d, t);
+          surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w),
+                                                (int) ceil (h));
+          cr = cairo_create (surface);
+          state.tile = t;
+          state.data = data;
+          state.table_layout = &l;
+          aq_tile_draw (cr, screen ? AQ_TILE_STYLE_SCREEN : AQ_TILE_STYLE_COCKPIT, &state, w, h);
+          g_assert_cmpfloat (l.px, >, 0);
+          g_assert_cmpfloat (l.label_w, >, 0);
+          for (guint r = 0; r < aq_report_result_get_n_rows (data->result) && shown < l.n_rows;
+               r++)
+            {
+              if (aq_report_result_get_n_row_dims (data->result) > 0
+                  && aq_report_result_get_row_kind (data->result, r) != AQ_REPORT_ROW_DETAIL)
+                continue;
+              for (guint c = 0; c < l.n_cols; c++)
+                {
+                  const char *cell = aq_report_result_get_cell_text (data->result, r, c);
+                  double need = aq_tile_paint_text_width (cr, cell, l.px, FALSE);
+
+                  if (need > l.col_w[c] - l.gap + 1)
+                    g_error ("%s/%s: “%s” needs %.1f px, its column has %.1f", names[n], t->id,
+                             cell, need, l.col_w[c] - l.gap + 1);
+                }
+              shown++;
+            }
+          g_assert_cmpuint (shown, ==, l.n_rows);
+          checked += shown > 0;
+          cairo_destroy (cr);
+          cairo_surface_destroy (surface);
+        }
+    }
+  g_assert_cmpuint (checked, >=, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -706,6 +844,8 @@ main (int   argc,
   g_test_add_func ("/dashboard/all-shipped-tiles", test_all_shipped_tiles_async);
   g_test_add_func ("/dashboard/outage-quality-indicators", test_outage_quality_indicators);
   g_test_add_func ("/dashboard/map-and-alarms", test_map_and_alarms);
+  g_test_add_func ("/dashboard/complaint-hotspots", test_complaint_hotspots);
+  g_test_add_func ("/dashboard/table-figures-fit", test_table_figures_fit);
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);

@@ -1,8 +1,11 @@
 /* test-delivery.c — a scheduled delivery through the real aqueductctl: the job writes its
  * file (rows as the report has them), skips when the report is empty, and both runs are
- * recorded in meta.job_run; bad targets are refused when the job is added. */
+ * recorded in meta.job_run; bad targets are refused when the job is added. Dashboards are
+ * drawn headless into PNG/PDF files or posted to a webhook this test runs. */
 #include <cairo.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "aq-test-util.h"
@@ -206,6 +209,265 @@ test_delivery_dashboard (void)
   g_rmdir (folder);
 }
 
+/* ---- a webhook receiver on loopback (a libsoup server on its own thread) ---- */
+
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  SoupServer   *server;
+  guint         port;
+  GMutex        lock;
+  GPtrArray    *bodies;     /* (element-type utf8): every request's body */
+  GPtrArray    *keys;       /* (element-type utf8): every request's Idempotency-Key */
+  char         *auth;       /* the last Authorization header */
+  guint         flaky_seen;
+} Receiver;
+
+static void
+receiver_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Receiver *rc = user_data;
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  guint status = 200;
+
+  g_mutex_lock (&rc->lock);
+  g_ptr_array_add (rc->bodies, g_strndup (g_bytes_get_data (bytes, NULL),
+                                          g_bytes_get_size (bytes)));
+  g_ptr_array_add (rc->keys, g_strdup (soup_message_headers_get_one (headers,
+                                                                     "Idempotency-Key")));
+  g_free (rc->auth);
+  rc->auth = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  if (g_str_equal (path, "/flaky") && rc->flaky_seen++ == 0)
+    status = 503;
+  else if (g_str_equal (path, "/reject"))
+    status = 400;
+  g_mutex_unlock (&rc->lock);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+}
+
+static gpointer
+receiver_thread (gpointer user_data)
+{
+  Receiver *rc = user_data;
+
+  g_main_context_push_thread_default (rc->context);
+  g_main_loop_run (rc->loop);
+  g_main_context_pop_thread_default (rc->context);
+  return NULL;
+}
+
+static Receiver *
+receiver_start (void)
+{
+  Receiver *rc = g_new0 (Receiver, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_mutex_init (&rc->lock);
+  rc->bodies = g_ptr_array_new_with_free_func (g_free);
+  rc->keys = g_ptr_array_new_with_free_func (g_free);
+  rc->context = g_main_context_new ();
+  rc->loop = g_main_loop_new (rc->context, FALSE);
+  g_main_context_push_thread_default (rc->context);
+  rc->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (rc->server, NULL, receiver_cb, rc, NULL);
+  soup_server_listen_local (rc->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  g_main_context_pop_thread_default (rc->context);
+  uris = soup_server_get_uris (rc->server);
+  rc->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  rc->thread = g_thread_new ("receiver", receiver_thread, rc);
+  return rc;
+}
+
+static void
+receiver_stop (Receiver *rc)
+{
+  g_main_loop_quit (rc->loop);
+  g_thread_join (rc->thread);
+  soup_server_disconnect (rc->server);
+  g_object_unref (rc->server);
+  g_main_loop_unref (rc->loop);
+  g_main_context_unref (rc->context);
+  g_ptr_array_unref (rc->bodies);
+  g_ptr_array_unref (rc->keys);
+  g_free (rc->auth);
+  g_mutex_clear (&rc->lock);
+  g_free (rc);
+}
+
+static cairo_status_t
+read_cb (void          *closure,
+         unsigned char *data,
+         unsigned int   length)
+{
+  GBytes **rest = closure;
+  gsize size = g_bytes_get_size (*rest);
+  GBytes *tail;
+
+  if (length > size)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, g_bytes_get_data (*rest, NULL), length);
+  tail = g_bytes_new_from_bytes (*rest, length, size - length);
+  g_bytes_unref (*rest);
+  *rest = tail;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The KPI tile @id of the posted document's first dashboard. */
+static JsonObject *
+posted_tile (JsonObject *doc,
+             const char *id)
+{
+  JsonArray *dashboards = json_object_get_array_member (doc, "dashboards");
+  JsonArray *tiles = json_object_get_array_member (json_array_get_object_element (dashboards, 0),
+                                                   "tiles");
+
+  for (guint i = 0; i < json_array_get_length (tiles); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (tiles, i),
+                                                    "id"), id))
+      return json_array_get_object_element (tiles, i);
+  g_error ("no tile %s in the posted document", id);
+  return NULL;
+}
+
+/* A cockpit delivered to a webhook by the scheduler's job (aqueductctl job run, a real
+ * process, posting to a real HTTP server): one POST with the idempotency key and the
+ * configured header; the KPI figures equal independent SQL over the billing cube at the
+ * warehouse's last month (and the month before); the PNG in base64 is the cockpit's size. A
+ * receiver answering 503 once gets the same document again (same key) and the run succeeds; a
+ * 400 fails the run, and the job history says why. */
+static void
+test_delivery_webhook (void)
+{
+  Receiver *rc = receiver_start ();
+  g_autofree char *target = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *latest = aq_test_text1 (db, "SELECT to_char(max(period), 'YYYY-MM')"
+                                               " FROM dm.cube_billing_monthly", NULL);
+  g_autofree char *expected_qty = NULL;
+  g_autofree char *expected_prev = NULL;
+  g_autofree char *expected_rate = NULL;
+  g_autofree guchar *png = NULL;
+  GBytes *rest;
+  cairo_surface_t *image;
+  JsonObject *doc, *tile, *file;
+  gsize png_length = 0;
+  int status = -1;
+
+  target = g_strdup_printf ("{\"dashboard\": \"marketing_cockpit\", \"webhook\":"
+                            " \"http://127.0.0.1:%u/hook\", \"headers\":"
+                            " [\"Authorization: Bearer t0ken\"]}", rc->port);
+  out = ctl (&status, &err, "job", "add", "cockpit-hook", "--kind", "delivery", "--target",
+             target, "--schedule", "0 7 * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "cockpit-hook", NULL);
+  g_assert_cmpint (status, ==, 0);
+  log = last_log ("cockpit-hook");
+  if (!g_str_has_prefix (log, "succeeded delivered 1 dashboard (11 tiles) to http://127.0.0.1:"))
+    g_error ("unexpected log: %s", log);
+
+  g_assert_cmpuint (rc->bodies->len, ==, 1);
+  g_assert_true (g_str_has_prefix (rc->keys->pdata[0], "dashboard:marketing_cockpit:"));
+  g_assert_cmpstr (rc->auth, ==, "Bearer t0ken");
+  doc = aq_test_parse_object (rc->bodies->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (doc, "kind"), ==, "dashboard");
+  g_assert_cmpstr (json_object_get_string_member (doc, "idempotency_key"), ==, rc->keys->pdata[0]);
+
+  /* billed volume and the collection rate at the last month, against the cube itself */
+  expected_qty = aq_test_text1 (db, "SELECT sum(billed_qty)::float8::text FROM dm.cube_billing_monthly"
+                                    " WHERE to_char(period, 'YYYY-MM') = $1", latest);
+  expected_prev = aq_test_text1 (db, "SELECT sum(billed_qty)::float8::text"
+                                     " FROM dm.cube_billing_monthly WHERE period ="
+                                     " to_date($1, 'YYYY-MM') - interval '1 month'", latest);
+  expected_rate = aq_test_text1 (db, "SELECT (sum(paid_amount) / sum(amount))::float8::text"
+                                     " FROM dm.cube_billing_monthly"
+                                     " WHERE to_char(period, 'YYYY-MM') = $1", latest);
+  tile = posted_tile (doc, "billed_qty");
+  g_assert_cmpstr (json_object_get_string_member (tile, "kind"), ==, "kpi");
+  g_assert_cmpstr (json_object_get_string_member (tile, "period"), ==, latest);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tile, "value"),
+                                  g_ascii_strtod (expected_qty, NULL), 0.01);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tile, "previous"),
+                                  g_ascii_strtod (expected_prev, NULL), 0.01);
+  g_assert_cmpstr (json_object_get_string_member (tile, "unit"), !=, "");
+  tile = posted_tile (doc, "collection_rate");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tile, "value"),
+                                  g_ascii_strtod (expected_rate, NULL), 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tile, "target"), 0.98, 1e-9);
+  /* the status follows the thresholds (warning 0.95, alarm 0.9) */
+  g_assert_cmpstr (json_object_get_string_member (tile, "status"), ==,
+                   g_ascii_strtod (expected_rate, NULL) < 0.9 ? "alarm"
+                   : g_ascii_strtod (expected_rate, NULL) < 0.95 ? "warning" : "ok");
+  tile = posted_tile (doc, "channel_mix");
+  g_assert_cmpstr (json_object_get_string_member (tile, "kind"), ==, "chart");
+  g_assert_false (json_object_has_member (tile, "value"));
+
+  file = json_object_get_object_member (doc, "file");
+  g_assert_cmpstr (json_object_get_string_member (file, "content_type"), ==, "image/png");
+  g_assert_false (json_object_has_member (file, "path"));
+  png = g_base64_decode (json_object_get_string_member (file, "base64"), &png_length);
+  rest = g_bytes_new (png, png_length);
+  image = cairo_image_surface_create_from_png_stream (read_cb, &rest);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, 1600);
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, 900);
+  cairo_surface_destroy (image);
+  g_bytes_unref (rest);
+  json_object_unref (doc);
+
+  /* 503 once: posted again with the same key, the run succeeds */
+  g_clear_pointer (&target, g_free);
+  target = g_strdup_printf ("{\"dashboard\": \"service_cockpit\", \"webhook\":"
+                            " \"http://127.0.0.1:%u/flaky\"}", rc->port);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "add", "service-hook", "--kind", "delivery", "--target",
+             target, "--schedule", "0 7 * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "service-hook", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&log, g_free);
+  log = last_log ("service-hook");
+  g_assert_true (g_str_has_prefix (log, "succeeded delivered 1 dashboard"));
+  g_assert_cmpuint (rc->bodies->len, ==, 3);
+  g_assert_cmpstr (rc->keys->pdata[1], ==, rc->keys->pdata[2]);
+  g_assert_cmpstr (rc->bodies->pdata[1], ==, rc->bodies->pdata[2]);
+
+  /* 400: the run fails and says so */
+  g_clear_pointer (&target, g_free);
+  target = g_strdup_printf ("{\"dashboard\": \"service_cockpit\", \"webhook\":"
+                            " \"http://127.0.0.1:%u/reject\"}", rc->port);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "add", "reject-hook", "--kind", "delivery", "--target",
+             target, "--schedule", "0 7 * * *", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = ctl (&status, &err, "job", "run", "reject-hook", NULL);
+  g_assert_cmpint (status, !=, 0);
+  g_clear_pointer (&log, g_free);
+  log = aq_test_text1 (db, "SELECT r.status || ' ' || r.error FROM meta.job_run r"
+                           " JOIN meta.job j USING (job_id) WHERE j.name = $1"
+                           " ORDER BY run_id DESC LIMIT 1", "reject-hook");
+  g_assert_nonnull (log);
+  g_assert_true (g_str_has_prefix (log, "failed webhook http://127.0.0.1:"));
+  g_assert_nonnull (strstr (log, "HTTP 400"));
+  g_assert_cmpuint (rc->bodies->len, ==, 4);
+  receiver_stop (rc);
+}
+
 static void
 test_delivery_invalid (void)
 {
@@ -217,6 +479,8 @@ test_delivery_invalid (void)
     "{\"dashboard\": \"operations_screen\", \"format\": \"xlsx\", \"folder\": \"/tmp\"}",
     "{\"dashboards\": [\"a\", \"b\"], \"format\": \"png\", \"folder\": \"/tmp\"}",
     "{\"dashboard\": \"a\", \"folder\": \"/tmp\", \"width\": 100000}",
+    "{\"dashboard\": \"a\", \"webhook\": \"ftp://example.org/x\"}",
+    "{\"dashboard\": \"a\", \"webhook\": \"http://127.0.0.1:9/\", \"headers\": [\"nocolon\"]}",
     NULL
   };
 
@@ -247,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/delivery/writes-and-skips", test_delivery_writes_and_skips);
   g_test_add_func ("/delivery/invalid", test_delivery_invalid);
   g_test_add_func ("/delivery/dashboard", test_delivery_dashboard);
+  g_test_add_func ("/delivery/webhook", test_delivery_webhook);
   ret = g_test_run ();
 
   g_clear_object (&db);

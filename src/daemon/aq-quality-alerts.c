@@ -8,7 +8,9 @@
  * errcode 0). It runs on a thread of its own with its own connection and HTTP session: claim
  * the due alerts (locked, so two daemons never send one twice), send, record, commit. A 5xx,
  * a timeout or a refused connection is tried again after a growing wait; a 4xx (other than
- * 408 and 429) or the last allowed attempt gives up and keeps the error on the row.
+ * 408 and 429) or the last allowed attempt gives up and keeps the error on the row. The HTTP
+ * post itself and what counts as worth another attempt are core's (aq-webhook.c), shared with
+ * the scheduler's dashboard deliveries.
  */
 #define G_LOG_DOMAIN "aqueductd"
 
@@ -20,19 +22,14 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "aq-webhook.h"
 #include "aqueduct-core.h"
-
-typedef enum
-{
-  CHANNEL_WEBHOOK,
-  CHANNEL_WECOM,
-} Channel;
 
 struct _AqQualityAlerts
 {
   /* configuration, fixed once started */
   char     *url;
-  Channel   channel;
+  AqWebhookChannel channel;
   char    **headers;
   double    timeout;
   guint     poll_interval_ms;
@@ -97,115 +94,41 @@ static GBytes *
 encode (AqQualityAlerts      *self,
         const AqQualityAlert *alert)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) root = NULL;
   char *text;
 
+  if (self->channel == AQ_WEBHOOK_WECOM)
+    return aq_webhook_wecom_text (alert->body);
+  b = json_builder_new ();
   json_builder_begin_object (b);
-  if (self->channel == CHANNEL_WECOM)
-    {
-      json_builder_set_member_name (b, "msgtype");
-      json_builder_add_string_value (b, "text");
-      json_builder_set_member_name (b, "text");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "content");
-      json_builder_add_string_value (b, alert->body);
-      json_builder_end_object (b);
-    }
-  else
-    {
-      json_builder_set_member_name (b, "kind");
-      json_builder_add_string_value (b, alert->kind);
-      json_builder_set_member_name (b, "rule");
-      json_builder_add_string_value (b, alert->rule_name);
-      json_builder_set_member_name (b, "run_id");
-      json_builder_add_int_value (b, alert->run_id);
-      json_builder_set_member_name (b, "text");
-      json_builder_add_string_value (b, alert->body);
-      json_builder_set_member_name (b, "idempotency_key");
-      json_builder_add_string_value (b, alert->idempotency_key);
-    }
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, alert->kind);
+  json_builder_set_member_name (b, "rule");
+  json_builder_add_string_value (b, alert->rule_name);
+  json_builder_set_member_name (b, "run_id");
+  json_builder_add_int_value (b, alert->run_id);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, alert->body);
+  json_builder_set_member_name (b, "idempotency_key");
+  json_builder_add_string_value (b, alert->idempotency_key);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = json_to_string (root, FALSE);
   return g_bytes_new_take (text, strlen (text));
 }
 
-typedef enum
-{
-  SEND_OK,
-  SEND_RETRY,
-  SEND_FAIL,
-} Outcome;
-
-/* A WeChat Work robot answers 200 with {"errcode": 0, "errmsg": "ok"}; -1 is "busy" and 45009
- * "too many calls", worth a later attempt. */
-static Outcome
-decode_wecom (GBytes  *body,
-              char   **failure)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = aq_json_read (g_bytes_get_data (body, NULL),
-                                           g_bytes_get_size (body), 64 * 1024, &error);
-  gint64 code;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      *failure = g_strdup ("the WeChat Work answer is not a JSON object");
-      return SEND_RETRY;
-    }
-  code = json_object_get_int_member_with_default (json_node_get_object (node), "errcode", 0);
-  if (code == 0)
-    return SEND_OK;
-  *failure = g_strdup_printf ("WeChat Work refused: errcode %" G_GINT64_FORMAT " %s", code,
-                              json_object_get_string_member_with_default (
-                                json_node_get_object (node), "errmsg", ""));
-  return code == -1 || code == 45009 ? SEND_RETRY : SEND_FAIL;
-}
-
-static Outcome
+static AqWebhookOutcome
 send_one (AqQualityAlerts      *self,
           SoupSession          *session,
           const AqQualityAlert *alert,
           char                **failure)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", self->url);
   g_autoptr(GBytes) body = encode (self, alert);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *headers;
-  guint status;
 
-  if (msg == NULL)
-    {
-      *failure = g_strdup_printf ("“%s” is not a URL", self->url);
-      return SEND_FAIL;
-    }
-  headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Idempotency-Key", alert->idempotency_key);
-  for (char **h = self->headers; h && *h; h++)
-    {
-      g_auto(GStrv) pair = g_strsplit (*h, ":", 2);
-
-      if (pair[0] && pair[1])
-        soup_message_headers_replace (headers, g_strstrip (pair[0]), g_strstrip (pair[1]));
-    }
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  if (answer == NULL)
-    {
-      *failure = g_strdup (error->message);
-      return SEND_RETRY;
-    }
-  status = soup_message_get_status (msg);
-  if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    return self->channel == CHANNEL_WECOM ? decode_wecom (answer, failure) : SEND_OK;
-  *failure = g_strdup_printf ("HTTP %u %s", status,
-                              soup_message_get_reason_phrase (msg)
-                              ? soup_message_get_reason_phrase (msg) : "");
-  if (status >= 500 || status == 408 || status == 429)
-    return SEND_RETRY;
-  return SEND_FAIL;
+  return aq_webhook_post (session, self->url, self->channel,
+                          (const char * const *) self->headers, alert->idempotency_key, body,
+                          NULL, failure);
 }
 
 static guint
@@ -234,11 +157,11 @@ deliver (AqQualityAlerts *self,
     {
       AqQualityAlert *alert = g_ptr_array_index (alerts, i);
       g_autofree char *failure = NULL;
-      Outcome outcome = send_one (self, session, alert, &failure);
-      gboolean give_up = outcome == SEND_FAIL
+      AqWebhookOutcome outcome = send_one (self, session, alert, &failure);
+      gboolean give_up = outcome == AQ_WEBHOOK_FAILED
                          || (guint) alert->attempts + 1 >= self->max_attempts;
 
-      if (outcome == SEND_OK)
+      if (outcome == AQ_WEBHOOK_SENT)
         g_atomic_int_inc (&self->sent);
       else if (give_up)
         {
@@ -248,7 +171,7 @@ deliver (AqQualityAlerts *self,
         }
       else
         g_atomic_int_inc (&self->retried);
-      if (!aq_quality_alert_record (db, alert, outcome == SEND_OK, failure,
+      if (!aq_quality_alert_record (db, alert, outcome == AQ_WEBHOOK_SENT, failure,
                                     backoff_ms (self, alert->attempts), give_up, error))
         {
           aq_db_rollback (db);
@@ -269,8 +192,7 @@ sender_thread (gpointer data)
   g_autoptr(AqDb) db = NULL;
 
   g_main_context_push_thread_default (context);
-  session = soup_session_new_with_options ("timeout", (guint) MAX (self->timeout, 1),
-                                           "user-agent", "aqueductd/" AQ_VERSION " ", NULL);
+  session = aq_webhook_session_new (self->timeout, "aqueductd/" AQ_VERSION " ");
   for (;;)
     {
       g_autoptr(GError) error = NULL;
@@ -354,17 +276,13 @@ aq_quality_alerts_load_config (AqQualityAlerts  *self,
 
   if (url == NULL)
     return TRUE;
-  if (type == NULL || g_str_equal (type, "webhook"))
-    self->channel = CHANNEL_WEBHOOK;
-  else if (g_str_equal (type, "wecom"))
-    self->channel = CHANNEL_WECOM;
-  else
+  if (!aq_webhook_channel_parse (type, &self->channel))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
                    "%s: [quality-alerts] type must be webhook or wecom (got “%s”)", path, type);
       return FALSE;
     }
-  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+  if (!aq_webhook_url_valid (url))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
                    "%s: [quality-alerts] url must be http:// or https:// (got “%s”)", path, url);

@@ -3,8 +3,10 @@
  * No tile has a query of its own: a KPI runs a pivot of its indicator by month (the same spec
  * the drill-through opens in the report panel), a chart or table runs its saved report.
  * From the KPI's months come the value, the month before, the same month a year before and
- * the sparkline, so one statement answers the whole tile. An indicator that cannot be cut by
- * month (a profile count such as accounts in arrears) gets its current value only.
+ * the sparkline, so one statement answers the whole tile. It reads thirteen months, never the
+ * whole history: @latest is first resolved to the warehouse's last month. An indicator that
+ * cannot be cut by month (a profile count such as accounts in arrears) gets its current value
+ * only.
  */
 #define G_LOG_DOMAIN "aq-dashboard-data"
 
@@ -167,6 +169,32 @@ aq_tile_report_params (const AqDashboardTile *tile,
   return params;
 }
 
+/* The warehouse's last billing month, "YYYY-MM" ("" when it has none): the month "@latest"
+ * stands for, resolved the way the report engine resolves it (aq-report.c). */
+static char *
+latest_month (AqDb    *db,
+              GError **error)
+{
+  g_autoptr(PGresult) res = aq_db_query (db, "SELECT to_char(max(period), 'YYYY-MM')"
+                                             " FROM dm.cube_billing_monthly", 0, NULL, error);
+
+  if (res == NULL)
+    return NULL;
+  return g_strdup (PQgetisnull (res, 0, 0) ? "" : PQgetvalue (res, 0, 0));
+}
+
+static gboolean
+has_month (AqReportResult *result,
+           const char     *month)
+{
+  guint n_rows = aq_report_result_get_n_rows (result);
+
+  for (guint r = n_rows; r > 0; r--)
+    if (aq_report_result_get_row_kind (result, r - 1) == AQ_REPORT_ROW_DETAIL)
+      return g_strcmp0 (aq_report_result_get_row_label (result, r - 1, 0), month) == 0;
+  return FALSE;
+}
+
 gboolean
 _aq_tile_fetch_kpi (AqDb                  *db,
                     AqCatalog             *catalog,
@@ -182,7 +210,9 @@ _aq_tile_fetch_kpi (AqDb                  *db,
   g_autoptr(GHashTable) by_label = NULL;
   g_autofree char *prev = NULL;
   g_autofree char *year_ago = NULL;
+  g_autofree char *latest = NULL;
   const char *period = aq_dashboard_tile_get_period (tile, dashboard);
+  const char *window = NULL;
   AqIndicator *indicator;
   guint n_rows;
   gpointer found;
@@ -196,9 +226,21 @@ _aq_tile_fetch_kpi (AqDb                  *db,
   if (!data->title)
     data->title = g_strdup (aq_indicator_get_name (indicator));
 
-  if (by_month (indicator) && period[0] != '@')
+  if (by_month (indicator) && period[0] == '@')
     {
-      g_autofree char *from = add_months (period, -AQ_TILE_SPARK_MONTHS);
+      /* @latest: only the warehouse's last month and the twelve before it (the month before,
+       * the year before, the sparkline) instead of every month of history */
+      latest = latest_month (db, error);
+      if (latest == NULL)
+        return FALSE;
+      if (*latest != '\0')
+        window = latest;
+    }
+  else if (by_month (indicator))
+    window = period;
+  if (window != NULL)
+    {
+      g_autofree char *from = add_months (window, -AQ_TILE_SPARK_MONTHS);
 
       if (from == NULL)
         {
@@ -208,12 +250,22 @@ _aq_tile_fetch_kpi (AqDb                  *db,
         }
       params = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
       g_hash_table_insert (params, (gpointer) "period",
-                           g_strdup_printf ("%s..%s", from, period));
+                           g_strdup_printf ("%s..%s", from, window));
     }
   result = aq_report_run (db, catalog, spec, params, cancellable, error);
   if (result == NULL)
     return FALSE;
   n_rows = aq_report_result_get_n_rows (result);
+  /* an indicator whose figures stop before the warehouse's last month: its own last month's
+   * comparisons may lie before the window, so the whole history as before */
+  if (latest != NULL && *latest != '\0' && !has_month (result, latest))
+    {
+      g_clear_object (&result);
+      result = aq_report_run (db, catalog, spec, NULL, cancellable, error);
+      if (result == NULL)
+        return FALSE;
+      n_rows = aq_report_result_get_n_rows (result);
+    }
 
   if (!by_month (indicator))
     {

@@ -1,4 +1,4 @@
-/* aq-dashboard-delivery.h — a dashboard delivered as a PNG or PDF into a folder, headless */
+/* aq-dashboard-delivery.h — a dashboard delivered as a PNG or PDF to a folder or a webhook */
 #pragma once
 
 #include <cairo.h>
@@ -14,7 +14,14 @@ G_BEGIN_DECLS
  * or {"dashboards": ["marketing_cockpit", "service_cockpit"], "format": "pdf", …} for a PDF
  * of one page per dashboard. The size defaults to the dashboard's canvas (1920×1080 for a big
  * screen, 1600×900 for a cockpit). A run writes FOLDER/NAME-YYYYMMDD-HHMMSS.png|pdf (the
- * first dashboard's name). */
+ * first dashboard's name). With "webhook": "https://…" (and optional "headers":
+ * ["Authorization: Bearer …"]) the run also — or, without "folder", only — posts
+ *   {"kind": "dashboard", "delivered_at", "idempotency_key", "dashboards": [{"name", "title",
+ *    "tiles": [{"id", "kind", "title", "indicator", "period", "value", "text", "unit",
+ *    "previous", "last_year", "change_previous", "change_last_year", "target", "status"}]}],
+ *    "file": {"name", "content_type", "path"?, "base64"}}
+ * (KPI tiles carry the figures; other tiles their id, kind and title; a tile without figures
+ * its "error"). */
 gboolean  aq_dashboard_delivery_wanted   (const char    *target);
 gboolean  aq_dashboard_delivery_validate (const char    *target,
                                           GError       **error);

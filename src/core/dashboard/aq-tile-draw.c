@@ -23,6 +23,7 @@ typedef struct
 {
   double bg[3], card[3], ink[3], muted[3], line[3];
   double title_px, value_px_max, small_px;
+  double chart_scale_max;   /* how much a chart's lettering may grow with its tile */
 } Palette;
 
 #define warning_rgb aq_tile_paint_warning_rgb
@@ -35,10 +36,10 @@ get_palette (AqTileStyle  style,
 {
   if (style == AQ_TILE_STYLE_SCREEN)
     *p = (Palette) { { 0.16, 0.17, 0.18 }, { 0.22, 0.23, 0.25 }, { 0.93, 0.93, 0.92 },
-                     { 0.62, 0.64, 0.66 }, { 0.35, 0.37, 0.40 }, 24, 96, 16 };
+                     { 0.62, 0.64, 0.66 }, { 0.35, 0.37, 0.40 }, 24, 96, 16, 2 };
   else
     *p = (Palette) { { 0.96, 0.96, 0.96 }, { 1, 1, 1 }, { 0.13, 0.14, 0.15 },
-                     { 0.45, 0.47, 0.50 }, { 0.85, 0.86, 0.87 }, 15, 44, 12 };
+                     { 0.45, 0.47, 0.50 }, { 0.85, 0.86, 0.87 }, 15, 44, 12, 1 };
 }
 
 static void
@@ -254,6 +255,89 @@ draw_kpi (cairo_t          *cr,
 }
 
 static void
+table_layout (cairo_t               *cr,
+              const Palette         *p,
+              const AqTileDrawState *s,
+              double                 w,
+              double                 h,
+              AqTileTableLayout     *out,
+              GArray                *rows)
+{
+  AqReportResult *result = s->data->result;
+  guint n_dims = aq_report_result_get_n_row_dims (result);
+  guint limit = s->tile->limit ? s->tile->limit : 10;
+  double label_need = 0, cols = 0;
+
+  memset (out, 0, sizeof *out);
+  out->n_cols = MIN (aq_report_result_get_n_columns (result), 3);
+  out->row_h = MIN (h / (limit + 1), p->small_px * 2.4);
+  out->px = out->row_h / 1.8;
+
+  /* the rows shown, and the widths of their labels and figures at px */
+  for (guint r = 0; r < aq_report_result_get_n_rows (result) && rows->len < limit; r++)
+    {
+      const char *label = NULL;
+
+      if (n_dims > 0 && aq_report_result_get_row_kind (result, r) != AQ_REPORT_ROW_DETAIL)
+        continue;
+      g_array_append_val (rows, r);
+      for (guint d = n_dims; d > 0 && label == NULL; d--)
+        label = aq_report_result_get_row_label (result, r, d - 1);
+      label_need = MAX (label_need, text_width (cr, label, out->px, FALSE));
+      for (guint c = 0; c < out->n_cols; c++)
+        out->col_w[c] = MAX (out->col_w[c],
+                             text_width (cr, aq_report_result_get_cell_text (result, r, c),
+                                         out->px, FALSE));
+    }
+  out->gap = out->px;
+  for (guint c = 0; c < out->n_cols; c++)
+    cols += out->col_w[c] + out->gap;
+  /* the figures within two thirds of the tile, and the labels beside them whole if they can
+   * be: the text shrinks, to 70 % at most */
+  if (cols > w * 2 / 3 || cols + label_need + out->gap > w)
+    {
+      double k = MAX (0.7, MIN (w * 2 / 3 / cols, w / (cols + label_need + out->gap)));
+
+      out->px *= k;
+      out->gap *= k;
+      /* measured again: text widths do not scale exactly with the size */
+      label_need = 0;
+      memset (out->col_w, 0, sizeof out->col_w);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          guint r = g_array_index (rows, guint, i);
+          const char *label = NULL;
+
+          for (guint d = n_dims; d > 0 && label == NULL; d--)
+            label = aq_report_result_get_row_label (result, r, d - 1);
+          label_need = MAX (label_need, text_width (cr, label, out->px, FALSE));
+          for (guint c = 0; c < out->n_cols; c++)
+            out->col_w[c] = MAX (out->col_w[c],
+                                 text_width (cr, aq_report_result_get_cell_text (result, r, c),
+                                             out->px, FALSE));
+        }
+      cols = 0;
+      for (guint c = 0; c < out->n_cols; c++)
+        cols += out->col_w[c] + out->gap;
+    }
+  out->label_w = w - cols;
+  if (out->n_cols > 0 && out->label_w > label_need + out->gap)
+    {
+      double extra = (out->label_w - label_need - out->gap) / out->n_cols;
+
+      for (guint c = 0; c < out->n_cols; c++)
+        out->col_w[c] += extra;
+      out->label_w = label_need + out->gap;
+    }
+  for (guint c = 0; c < out->n_cols; c++)
+    out->col_w[c] += out->gap;
+}
+
+/* A table's rows: the label column gets what the figures leave. The figures are never cut:
+ * each column is as wide as its widest shown figure, the text shrinks (down to 70 %) when
+ * they do not fit beside a label column of a third of the tile, and the width the labels do
+ * not need goes to the columns so their headers can be read. */
+static void
 draw_table (cairo_t          *cr,
             const Palette    *p,
             const AqTileDrawState *s,
@@ -264,45 +348,51 @@ draw_table (cairo_t          *cr,
 {
   AqReportResult *result = s->data->result;
   guint n_dims = aq_report_result_get_n_row_dims (result);
-  guint n_cols = MIN (aq_report_result_get_n_columns (result), 3);
   guint n_levels = aq_report_result_get_n_header_levels (result);
-  guint limit = s->tile->limit ? s->tile->limit : 10;
-  double row_h = MIN (h / (limit + 1), p->small_px * 2.4);
-  double px = row_h / 1.8;
-  double label_w = w * (n_cols > 0 ? 0.4 : 1);
-  double col_w = n_cols > 0 ? (w - label_w) / n_cols : 0;
-  guint shown = 0;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  AqTileTableLayout l;
+  double cx;
 
+  table_layout (cr, p, s, w, h, &l, rows);
+  l.n_rows = rows->len;
+  if (s->table_layout)
+    *s->table_layout = l;
   set_rgb (cr, p->muted);
   if (n_dims > 0)
-    text (cr, aq_report_result_get_row_dim_label (result, n_dims - 1), px, FALSE, x, y,
-          label_w - 6, 0);
-  for (guint c = 0; c < n_cols; c++)
-    text (cr, aq_report_result_get_column_header (result, c, n_levels - 1), px, FALSE,
-          x + label_w + c * col_w, y, col_w - 6, 1);
-  y += row_h;
-  for (guint r = 0; r < aq_report_result_get_n_rows (result) && shown < limit; r++)
+    text (cr, aq_report_result_get_row_dim_label (result, n_dims - 1), l.px, FALSE, x, y,
+          l.label_w - 6, 0);
+  cx = x + l.label_w;
+  for (guint c = 0; c < l.n_cols; c++)
     {
+      const char *header = aq_report_result_get_column_header (result, c, n_levels - 1);
+      double need = text_width (cr, header, l.px, FALSE);
+      /* a header wider than its figures gets smaller (to 75 %) before it is cut */
+      double hpx = need > l.col_w[c] - l.gap
+                   ? MAX (l.px * 0.75, l.px * (l.col_w[c] - l.gap) / need) : l.px;
+
+      text (cr, header, hpx, FALSE, cx + l.gap, y + (l.px - hpx) * 1.3, l.col_w[c] - l.gap, 1);
+      cx += l.col_w[c];
+    }
+  y += l.row_h;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint r = g_array_index (rows, guint, i);
       const char *label = NULL;
 
-      if (n_dims > 0 && aq_report_result_get_row_kind (result, r) != AQ_REPORT_ROW_DETAIL)
-        continue;
-      if (y + row_h > y + h + row_h)
-        break;
       for (guint d = n_dims; d > 0 && label == NULL; d--)
         label = aq_report_result_get_row_label (result, r, d - 1);
-      if (shown % 2 == 1)
+      if (i % 2 == 1)
         {
           cairo_save (cr);
-          set_rgb (cr, p->line);
           cairo_set_source_rgba (cr, p->line[0], p->line[1], p->line[2], 0.35);
-          cairo_rectangle (cr, x - 4, y, w + 8, row_h);
+          cairo_rectangle (cr, x - 4, y, w + 8, l.row_h);
           cairo_fill (cr);
           cairo_restore (cr);
         }
       set_rgb (cr, p->ink);
-      text (cr, label, px, FALSE, x, y + (row_h - px * 1.3) / 2, label_w - 6, 0);
-      for (guint c = 0; c < n_cols; c++)
+      text (cr, label, l.px, FALSE, x, y + (l.row_h - l.px * 1.3) / 2, l.label_w - 6, 0);
+      cx = x + l.label_w;
+      for (guint c = 0; c < l.n_cols; c++)
         {
           const char *color = aq_report_result_get_cell_color (result, r, c);
           unsigned int red, green, blue;
@@ -311,11 +401,12 @@ draw_table (cairo_t          *cr,
             cairo_set_source_rgb (cr, red / 255.0, green / 255.0, blue / 255.0);
           else
             set_rgb (cr, p->ink);
-          text (cr, aq_report_result_get_cell_text (result, r, c), px, FALSE,
-                x + label_w + c * col_w, y + (row_h - px * 1.3) / 2, col_w - 6, 1);
+          /* one pixel of slack: a measured width rounds */
+          text (cr, aq_report_result_get_cell_text (result, r, c), l.px, FALSE,
+                cx + l.gap - 1, y + (l.row_h - l.px * 1.3) / 2, l.col_w[c] - l.gap + 1, 1);
+          cx += l.col_w[c];
         }
-      y += row_h;
-      shown++;
+      y += l.row_h;
     }
 }
 
@@ -333,11 +424,14 @@ draw_chart (cairo_t          *cr,
   AqChartKind k = g_str_equal (kind, "line") ? AQ_CHART_LINE
                   : g_str_equal (kind, "pie") ? AQ_CHART_PIE
                   : g_str_equal (kind, "stacked") ? AQ_CHART_STACKED : AQ_CHART_BAR;
-
+  /* the chart's lettering is sized for a window; on the big screen it grows with the tile
+   * (a tile of 420 × 240 and smaller as drawn, up to twice that size) */
+  double scale = CLAMP (MIN (w / 420, h / 240), 1, p->chart_scale_max);
   g_clear_pointer (&chart->title, g_free);
   cairo_save (cr);
   cairo_translate (cr, x, y);
-  aq_chart_render (cr, k, chart, w, h, p->ink);
+  cairo_scale (cr, scale, scale);
+  aq_chart_render (cr, k, chart, w / scale, h / scale, p->ink);
   cairo_restore (cr);
 }
 
@@ -353,6 +447,16 @@ aq_tile_draw_background (cairo_t     *cr,
   set_rgb (cr, p.bg);
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);
+}
+
+void
+aq_tile_draw_background_rgb (AqTileStyle style,
+                             double      rgb[3])
+{
+  Palette p;
+
+  get_palette (style, &p);
+  memcpy (rgb, p.bg, sizeof p.bg);
 }
 
 guint

@@ -14,6 +14,18 @@ typedef enum
   AQ_TILE_STYLE_SCREEN,    /* the calm control room: grey, large numerals */
 } AqTileStyle;
 
+/* How a table tile's columns were laid out (in the tile's logical pixels). */
+typedef struct
+{
+  double px;          /* the text size */
+  double row_h;
+  double label_w;     /* the row labels' column */
+  double col_w[3];    /* each figure column, its gap before the figure included */
+  double gap;
+  guint  n_cols;
+  guint  n_rows;      /* rows shown */
+} AqTileTableLayout;
+
 typedef struct
 {
   const AqDashboardTile *tile;
@@ -22,6 +34,7 @@ typedef struct
   gboolean               stale;      /* older than twice the interval, or unreachable */
   gboolean               selected;   /* in the designer */
   guint                  ticker_first; /* the alarm ticker's first line shown */
+  AqTileTableLayout     *table_layout; /* (nullable) (out): a table tile's columns (tests) */
 } AqTileDrawState;
 
 /* Draws the tile into (0, 0, width, height) in logical pixels. Returns the alarm lines drawn
@@ -36,5 +49,8 @@ void  aq_tile_draw_background (cairo_t               *cr,
                                AqTileStyle            style,
                                double                 width,
                                double                 height);
+/* Its colour, for a window that fills it without cairo (a 4K surface per frame costs). */
+void  aq_tile_draw_background_rgb (AqTileStyle       style,
+                                   double            rgb[3]);
 
 G_END_DECLS

@@ -26,6 +26,8 @@
 #define GAP 12.0
 /* A drag that starts this close to a tile's lower-right corner resizes it. */
 #define RESIZE_HANDLE 24.0
+/* Tiles fetching at once (aq-db-job.c keeps four idle connections per warehouse). */
+#define MAX_IN_FLIGHT 4
 /* A failed tile, or an unreachable warehouse, is tried again this soon. */
 #define RETRY_US (5 * G_USEC_PER_SEC)
 
@@ -125,12 +127,20 @@ static void
 fetch_due (AqDashboardView *self)
 {
   gint64 now = g_get_monotonic_time ();
+  guint in_flight = 0;
 
   if (self->catalog == NULL || self->dashboard == NULL)
     return;
   for (guint i = 0; i < self->slots->len; i++)
+    in_flight += slot_at (self, i)->in_flight;
+  /* at most as many at once as the connection pool keeps: more would open (and close) a
+   * connection each, every refresh */
+  for (guint i = 0; i < self->slots->len && in_flight < MAX_IN_FLIGHT; i++)
     if (!slot_at (self, i)->in_flight && slot_at (self, i)->due_us <= now)
-      fetch_tile (self, i);
+      {
+        fetch_tile (self, i);
+        in_flight++;
+      }
 }
 
 static gboolean
@@ -200,6 +210,7 @@ tile_fetched_cb (GObject      *source,
   aq_dashboard_view_check_stale (self);
   if (was_loading && !is_loading (self))
     g_signal_emit (self, signals[LOADED], 0);
+  fetch_due (self);
 
 out:
   g_object_unref (ctx->self);
@@ -433,20 +444,25 @@ aq_dashboard_view_snapshot (GtkWidget   *widget,
 
   if (width > 0 && height > 0)
     {
+      double rgb[3];
+
+      /* a colour node, not a cairo surface as large as the window (33 MB a frame at 4K) */
+      aq_tile_draw_background_rgb (self->style, rgb);
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { rgb[0], rgb[1], rgb[2], 1 },
+                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+    }
+  if (width > 0 && height > 0 && self->editing && self->dashboard)
+    {
+      /* the grid's cells, so a drag knows where it lands */
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      aq_tile_draw_background (cr, self->style, width, height);
-      if (self->editing && self->dashboard)
-        {
-          /* the grid's cells, so a drag knows where it lands */
-          cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.25);
-          cairo_set_line_width (cr, 1);
-          for (int c = 0; c < self->dashboard->columns; c++)
-            for (int r = 0; r < self->dashboard->rows; r++)
-              cairo_rectangle (cr, self->ox + (GAP + c * (self->cell_w + GAP)) * self->scale,
-                               self->oy + (GAP + r * (self->cell_h + GAP)) * self->scale,
-                               self->cell_w * self->scale, self->cell_h * self->scale);
-          cairo_stroke (cr);
-        }
+      cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.25);
+      cairo_set_line_width (cr, 1);
+      for (int c = 0; c < self->dashboard->columns; c++)
+        for (int r = 0; r < self->dashboard->rows; r++)
+          cairo_rectangle (cr, self->ox + (GAP + c * (self->cell_w + GAP)) * self->scale,
+                           self->oy + (GAP + r * (self->cell_h + GAP)) * self->scale,
+                           self->cell_w * self->scale, self->cell_h * self->scale);
+      cairo_stroke (cr);
       cairo_destroy (cr);
     }
   for (guint i = 0; i < self->slots->len; i++)

@@ -3,7 +3,11 @@
  * The tile is drawn by aq_tile_draw() into a cairo node at the widget's real size, scaled
  * inside cairo (not by a render transform), so the kiosk's 1920×1080 canvas stays sharp on
  * a 4K wall. New figures replace the old ones in one frame: the tile never goes blank while
- * it refreshes, its spinner turns in the corner.
+ * it refreshes, its spinner turns in the corner. The drawing is kept as a texture until
+ * something it shows changes (figures, error, staleness, selection, the ticker's line, size
+ * or scale): a frame in which the tile did not change — the kiosk's spinner turning, another
+ * tile refreshing, the window redrawn — reuses it, so the renderer need not upload a new
+ * image of the tile (at 4K, megabytes per tile and frame with software GL).
  */
 #define G_LOG_DOMAIN "aq-tile-view"
 
@@ -27,7 +31,19 @@ struct _AqTileView
    * exist than fit (no timer otherwise: an idle ticker costs nothing) */
   guint            ticker_first;
   guint            ticker_id;
+  /* the last drawing, for as long as nothing it shows changes */
+  GdkTexture      *texture;
+  int              texture_width, texture_height, texture_factor;
+  guint            texture_drawn;   /* the alarm lines it shows */
 };
+
+/* Something the tile shows changed: draw it again. */
+static void
+invalidate (AqTileView *self)
+{
+  g_clear_object (&self->texture);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
 
 /* Seconds each alarm stays first on the ticker. */
 #define TICKER_STEP_SECONDS 4
@@ -38,13 +54,41 @@ ticker_step_cb (gpointer user_data)
   AqTileView *self = user_data;
 
   self->ticker_first++;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
   return G_SOURCE_CONTINUE;
 }
 
 G_DEFINE_FINAL_TYPE (AqTileView, aq_tile_view, GTK_TYPE_WIDGET)
 
 /* ---- GtkWidget overrides ---- */
+
+/* The tile drawn by aq_tile_draw() into an image of the widget's device pixels. */
+static GdkTexture *
+draw_texture (AqTileView *self,
+              int         width,
+              int         height,
+              guint      *drawn)
+{
+  AqTileDrawState state = { self->tile, self->data, self->error, self->stale, self->selected,
+                            self->ticker_first };
+  int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * factor,
+                                                         height * factor);
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_scale (cr, factor * self->scale, factor * self->scale);
+  *drawn = aq_tile_draw (cr, self->style, &state, width / self->scale, height / self->scale);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* cairo's ARGB32 is premultiplied native-endian: GDK_MEMORY_DEFAULT */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface)
+                                      * height * factor,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  return gdk_memory_texture_new (width * factor, height * factor, GDK_MEMORY_DEFAULT, bytes,
+                                 cairo_image_surface_get_stride (surface));
+}
 
 static void
 aq_tile_view_snapshot (GtkWidget   *widget,
@@ -53,18 +97,22 @@ aq_tile_view_snapshot (GtkWidget   *widget,
   AqTileView *self = AQ_TILE_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  AqTileDrawState state = { self->tile, self->data, self->error, self->stale, self->selected,
-                            self->ticker_first };
   guint n_alarms = self->data && self->data->alarms ? self->data->alarms->len : 0;
   guint drawn;
-  cairo_t *cr;
 
   if (width <= 0 || height <= 0 || self->tile == NULL)
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  cairo_scale (cr, self->scale, self->scale);
-  drawn = aq_tile_draw (cr, self->style, &state, width / self->scale, height / self->scale);
-  cairo_destroy (cr);
+  if (self->texture == NULL || self->texture_width != width || self->texture_height != height
+      || self->texture_factor != gtk_widget_get_scale_factor (widget))
+    {
+      g_clear_object (&self->texture);
+      self->texture = draw_texture (self, width, height, &self->texture_drawn);
+      self->texture_width = width;
+      self->texture_height = height;
+      self->texture_factor = gtk_widget_get_scale_factor (widget);
+    }
+  drawn = self->texture_drawn;
+  gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (drawn < n_alarms && self->ticker_id == 0)
     self->ticker_id = g_timeout_add_seconds (TICKER_STEP_SECONDS, ticker_step_cb, self);
   else if (drawn >= n_alarms && self->ticker_id != 0)
@@ -122,6 +170,7 @@ aq_tile_view_finalize (GObject *object)
   g_clear_pointer (&self->tile, aq_dashboard_tile_free);
   g_clear_pointer (&self->data, aq_tile_data_free);
   g_free (self->error);
+  g_clear_object (&self->texture);
   G_OBJECT_CLASS (aq_tile_view_parent_class)->finalize (object);
 }
 
@@ -175,7 +224,7 @@ aq_tile_view_set_tile (AqTileView            *self,
   g_return_if_fail (AQ_IS_TILE_VIEW (self));
   g_clear_pointer (&self->tile, aq_dashboard_tile_free);
   self->tile = aq_dashboard_tile_copy (tile);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 AqTileData *
@@ -193,7 +242,7 @@ aq_tile_view_set_data (AqTileView *self,
   g_clear_pointer (&self->data, aq_tile_data_free);
   self->data = data;
   g_clear_pointer (&self->error, g_free);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 const char *
@@ -211,7 +260,7 @@ aq_tile_view_set_error (AqTileView *self,
   g_free (self->error);
   self->error = g_strdup (error);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), error);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 gboolean
@@ -245,7 +294,7 @@ aq_tile_view_set_stale (AqTileView *self,
   if (self->stale == stale)
     return;
   self->stale = stale;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 void
@@ -254,7 +303,7 @@ aq_tile_view_set_selected (AqTileView *self,
 {
   g_return_if_fail (AQ_IS_TILE_VIEW (self));
   self->selected = selected;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }
 
 gboolean
@@ -273,5 +322,5 @@ aq_tile_view_set_scale (AqTileView *self,
     return;
   self->scale = scale;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
 }

@@ -328,9 +328,18 @@ screenshot_start (AqApplication *self,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   if (self->kiosk)
     {
-      /* the big screen as the wall shows it: the logical canvas at its own size */
-      gtk_window_set_default_size (GTK_WINDOW (self->kiosk), AQ_KIOSK_CANVAS_WIDTH,
-                                   AQ_KIOSK_CANVAS_HEIGHT);
+      /* the big screen as the wall shows it: the logical canvas at its own size, or as a
+       * monitor of AQUEDUCT_SCREENSHOT_SIZE (3840x2160: a 4K wall) shows it */
+      const char *size = g_getenv ("AQUEDUCT_SCREENSHOT_SIZE");
+      int width = AQ_KIOSK_CANVAS_WIDTH, height = AQ_KIOSK_CANVAS_HEIGHT;
+
+      if (size == NULL || sscanf (size, "%dx%d", &width, &height) != 2 || width < 320
+          || height < 200)
+        {
+          width = AQ_KIOSK_CANVAS_WIDTH;
+          height = AQ_KIOSK_CANVAS_HEIGHT;
+        }
+      gtk_window_set_default_size (GTK_WINDOW (self->kiosk), width, height);
       g_application_hold (G_APPLICATION (self));
       gtk_window_present (GTK_WINDOW (self->kiosk));
       screenshot_next (self);

@@ -39,6 +39,7 @@ static char *conninfo;
 static GMainContext *backend_context;
 static guint backend_port;
 static gint backend_hits;
+static gint backend_posts;
 
 static gboolean
 slow_answer_cb (gpointer data)
@@ -60,6 +61,8 @@ backend_cb (SoupServer        *server,
             gpointer           user_data)
 {
   g_atomic_int_inc (&backend_hits);
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    g_atomic_int_inc (&backend_posts);
   if (g_str_equal (path, "/ok"))
     {
       const char *acc = query ? g_hash_table_lookup (query, "account") : NULL;
@@ -616,6 +619,98 @@ test_forward_xml (void)
   }
 }
 
+/* Forwarded APIs registered with `aqueductctl api forward` (the definition the panel's wizard
+ * writes too, aq_api_forward_definition()): the real daemon calls the test backend with the
+ * declared method and fields only, and maps the XML one by the mapping given as a file. */
+static void
+test_forward_registered (void)
+{
+  const char *env[] = { "AQUEDUCT_DATABASE_URL", conninfo, NULL };
+  g_autofree char *url_ok = g_strdup_printf ("http://127.0.0.1:%u/ok", backend_port);
+  g_autofree char *url_xml = g_strdup_printf ("http://127.0.0.1:%u/xml", backend_port);
+  g_autofree char *dir = g_dir_make_tmp ("aq-api-forward-XXXXXX", NULL);
+  g_autofree char *map_file = g_build_filename (dir, "map.json", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(AqApi) api = NULL;
+  JsonArray *data;
+  guint status = 0;
+  int exit_status = -1;
+  gint posts;
+
+  g_assert_true (g_file_set_contents (map_file,
+    "{\"records\": \"Envelope/Body/Bills/Bill\", \"fields\": ["
+    " {\"name\": \"bill_no\", \"path\": \"@no\"},"
+    " {\"name\": \"amount\", \"path\": \"Amount\", \"type\": \"number\"}]}", -1, &error));
+  aq_test_ctl_set_env (env);
+  out = aq_test_ctl (&exit_status, NULL, "api", "forward", "fw_cli", "--url", url_ok,
+                     "--method", "POST", "--timeout-ms", "800", "--param", "account:text:required",
+                     "--param", "month:month", "--category", "billing", NULL);
+  g_assert_cmpint (exit_status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  out = aq_test_ctl (&exit_status, NULL, "api", "forward", "fw_cli_xml", "--url", url_xml,
+                     "--param", "account", "--xml-map", map_file, NULL);
+  g_assert_cmpint (exit_status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  /* refused at once: a bad type, a mapping that is not one */
+  out = aq_test_ctl (&exit_status, NULL, "api", "forward", "fw_bad", "--url", url_ok,
+                     "--param", "account:texty", NULL);
+  g_assert_cmpint (exit_status, ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_file_set_contents (map_file, "{\"fields\": 3}", -1, &error));
+  out = aq_test_ctl (&exit_status, NULL, "api", "forward", "fw_bad", "--url", url_xml,
+                     "--xml-map", map_file, NULL);
+  g_assert_cmpint (exit_status, !=, 0);
+  g_clear_pointer (&out, g_free);
+  aq_test_ctl_set_env (NULL);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.api"
+                                        " WHERE name = 'fw_bad'"), ==, 0);
+  g_unlink (map_file);
+  g_rmdir (dir);
+
+  /* stored as the wizard would store it */
+  api = aq_api_load (db, "fw_cli", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (api->kind, ==, "forward");
+  g_assert_cmpstr (api->forward_method, ==, "POST");
+  g_assert_cmpuint (api->timeout_ms, ==, 800);
+  g_assert_cmpuint (api->params->len, ==, 2);
+  g_assert_true (((AqApiParam *) g_ptr_array_index (api->params, 0))->required);
+  g_assert_cmpint (((AqApiParam *) g_ptr_array_index (api->params, 1))->type, ==,
+                   AQ_API_PARAM_MONTH);
+
+  aq_api_grant_decide (db, app_key, "fw_cli", "approved", 1000, 100000, 0, NULL, &error);
+  g_assert_no_error (error);
+  aq_api_grant_decide (db, app_key, "fw_cli_xml", "approved", 1000, 100000, 0, NULL, &error);
+  g_assert_no_error (error);
+  wait_for_catalog ();
+
+  posts = g_atomic_int_get (&backend_posts);
+  body = signed_get ("/api/v1/fw_cli", "account=A7&secret=s", &status);
+  g_assert_cmpuint (status, ==, 200);
+  answer = aq_test_parse_object (body);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (answer, "data"),
+                                                  "account"), ==, "A7");
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (answer, "data"),
+                                                  "leaked"));
+  g_assert_cmpint (g_atomic_int_get (&backend_posts), ==, posts + 1);
+  g_clear_pointer (&body, g_free);
+  g_clear_pointer (&answer, json_object_unref);
+
+  body = signed_get ("/api/v1/fw_cli_xml", "account=A8", &status);
+  g_assert_cmpuint (status, ==, 200);
+  answer = aq_test_parse_object (body);
+  data = json_object_get_array_member (answer, "data");
+  g_assert_cmpuint (json_array_get_length (data), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (data, 0),
+                                                  "bill_no"), ==, "B1");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (
+    json_array_get_object_element (data, 0), "amount"), 45.6, 1e-9);
+  g_assert_cmpint (g_atomic_int_get (&backend_posts), ==, posts + 1);
+}
+
 static void
 test_forward (void)
 {
@@ -817,6 +912,7 @@ main (int   argc,
   g_test_add_func ("/api-daemon/reload", test_reload);
   g_test_add_func ("/api-daemon/forward", test_forward);
   g_test_add_func ("/api-daemon/forward-xml", test_forward_xml);
+  g_test_add_func ("/api-daemon/forward-registered", test_forward_registered);
   g_test_add_func ("/api-daemon/restart-keeps-quotas-and-nonces",
                    test_restart_keeps_quotas_and_nonces);
   status = g_test_run ();

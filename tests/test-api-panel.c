@@ -23,6 +23,39 @@
 static AqDb *db;
 static AqWindow *window;
 static AqApiPanel *panel;
+/* the latencies logged below (µs, by the unix second they were logged at): the monitor's
+ * percentiles are checked against these */
+static GArray *logged_at, *logged_latency;
+
+/* percentile_cont of the logged latencies whose minute is in [@from_s, @to_s), in ms, as
+ * PostgreSQL computes it over the numbers themselves (not over any table) */
+static double
+exact_quantile (double q,
+                gint64 from_s,
+                gint64 to_s)
+{
+  g_autoptr(GString) array = g_string_new ("{");
+  g_autofree char *qt = g_strdup_printf ("%.3f", q);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { NULL, qt };
+
+  for (guint i = 0; i < logged_at->len; i++)
+    {
+      gint64 at = g_array_index (logged_at, gint64, i);
+
+      if (at - at % 60 >= from_s && at - at % 60 < to_s)
+        g_string_append_printf (array, "%s%u", array->len > 1 ? "," : "",
+                                g_array_index (logged_latency, guint, i));
+    }
+  g_string_append_c (array, '}');
+  params[0] = array->str;
+  text = aq_db_query_string (db,
+    "SELECT round((percentile_cont($2::float8) WITHIN GROUP (ORDER BY x) / 1000.0)::numeric, 3)"
+    "  ::text FROM unnest($1::int[]) AS x", 2, params, &error);
+  g_assert_no_error (error);
+  return g_ascii_strtod (text, NULL);
+}
 
 static gboolean
 idle (gpointer data)
@@ -275,6 +308,177 @@ test_wizard_not_publisher (void)
   gtk_window_destroy (GTK_WINDOW (wizard));
 }
 
+/* ---- the wizard's pick-a-table path ---- */
+
+static void
+test_wizard_table (void)
+{
+  AqApiWizard *wizard = aq_api_panel_define (panel, FALSE);
+  g_autofree char *brand = aq_test_query_string (db,
+    "SELECT brand FROM dw.dim_meter WHERE brand IS NOT NULL GROUP BY brand"
+    " ORDER BY count(*) DESC, brand LIMIT 1");
+  gint64 meters = aq_test_count1 (db, "SELECT count(*) FROM dw.dim_meter"
+                                  " WHERE brand = $1 AND size_dn >= 20", brand);
+  g_autofree char *last = aq_test_text1 (db, "SELECT max(meter_no) FROM dw.dim_meter"
+                                         " WHERE brand = $1 AND size_dn >= 20", brand);
+  const char *picked[] = { "meter_no", "brand", "size_dn", "installed_on", NULL };
+  g_auto(GStrv) tables = NULL;
+  g_auto(GStrv) columns = NULL;
+  g_auto(GStrv) params = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqApi) api = NULL;
+  g_autoptr(JsonObject) input = json_object_new ();
+  g_autofree char *answer = NULL;
+  guint rows = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 1180, 900);
+  gtk_window_present (GTK_WINDOW (wizard));
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard reading the tables");
+
+  /* offered: what the warehouse lets aq_api read, nothing else */
+  tables = aq_api_wizard_get_tables (wizard);
+  g_assert_true (g_strv_contains ((const char * const *) tables, "dw.dim_meter"));
+  g_assert_true (g_strv_contains ((const char * const *) tables, "masked.dim_customer"));
+  g_assert_false (g_strv_contains ((const char * const *) tables, "dw.dim_customer"));
+  g_assert_cmpuint (g_strv_length (tables), ==, aq_test_query_int64 (db,
+    "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname IN ('dw', 'dm', 'masked') AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+    "  AND NOT c.relispartition AND has_schema_privilege('aq_api', n.oid, 'USAGE')"
+    "  AND has_any_column_privilege('aq_api', c.oid, 'SELECT')"));
+  g_assert_false (aq_api_wizard_pick_table (wizard, "dw.dim_customer"));
+
+  g_assert_true (aq_api_wizard_pick_table (wizard, "dw.dim_meter"));
+  aq_test_wait_for (wizard_idle, wizard, 30, "dw.dim_meter's columns");
+  columns = aq_api_wizard_get_columns (wizard);
+  g_assert_cmpuint (g_strv_length (columns), ==, aq_test_query_int64 (db,
+    "SELECT count(*) FROM pg_attribute WHERE attrelid = 'dw.dim_meter'::regclass"
+    " AND attnum > 0 AND NOT attisdropped"
+    " AND has_column_privilege('aq_api', attrelid, attnum, 'SELECT')"));
+  aq_api_wizard_set_columns (wizard, picked);
+  aq_api_wizard_add_filter (wizard, "brand", AQ_API_OP_EQUAL, TRUE);
+  aq_api_wizard_add_filter (wizard, "size_dn", AQ_API_OP_AT_LEAST, FALSE);
+  sql = aq_api_wizard_get_sql (wizard);
+  g_assert_cmpstr (sql, ==,
+                   "SELECT \"meter_no\", \"size_dn\", \"brand\", \"installed_on\"\n"
+                   "FROM \"dw\".\"dim_meter\"\n"
+                   "WHERE \"brand\" = :brand\n"
+                   "[[ AND \"size_dn\" >= :size_dn_from ]]");
+  params = aq_api_wizard_get_params (wizard);
+  g_assert_cmpuint (g_strv_length (params), ==, 2);
+  g_assert_cmpstr (params[1], ==, "size_dn_from");
+
+  aq_api_wizard_set_fields (wizard, "meters_of_brand", "meter", "Meters of a brand", "");
+  aq_api_wizard_set_param (wizard, "brand", AQ_API_PARAM_TEXT, TRUE, NULL, NULL, brand);
+  aq_api_wizard_set_param (wizard, "size_dn_from", AQ_API_PARAM_INTEGER, FALSE, NULL, NULL,
+                           "20");
+  aq_api_wizard_set_paging (wizard, TRUE, 50);
+  aq_api_wizard_test (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the trial");
+  if (aq_api_wizard_get_failed (wizard))
+    g_printerr ("trial: %s\n", aq_api_wizard_get_message (wizard));
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  g_assert_cmpuint (aq_api_wizard_get_rows (wizard), ==, MIN (meters, 20));
+  g_assert_cmpint (meters, >, 0);
+  shoot_window (GTK_WIDGET (wizard), "api-wizard-table.png");
+
+  aq_api_wizard_publish (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "publishing");
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  g_assert_cmpint (aq_api_wizard_get_published (wizard), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+
+  /* stored with its paging: the newest meter first, 50 a page at most */
+  api = aq_api_load (db, "meters_of_brand", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (api->page_key, ==, "meter_no");
+  g_assert_true (api->page_desc);
+  g_assert_cmpuint (api->max_page_size, ==, 50);
+  json_object_set_string_member (input, "brand", brand);
+  json_object_set_string_member (input, "size_dn_from", "20");
+  answer = aq_api_try (db, api, input, &rows, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, MIN (meters, 20));
+  {
+    g_autofree char *first = g_strdup_printf ("[{\"meter_no\":\"%s\",", last);
+
+    g_assert_nonnull (strstr (answer, first));
+  }
+}
+
+/* ---- the wizard registering a business system's API ---- */
+
+static void
+test_wizard_forward (void)
+{
+  AqApiWizard *wizard = aq_api_panel_define (panel, FALSE);
+  g_auto(GStrv) params = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqApi) api = NULL;
+  g_autofree char *conninfo = aq_test_conninfo (DB_NAME);
+
+  gtk_window_set_default_size (GTK_WINDOW (wizard), 1180, 900);
+  gtk_window_present (GTK_WINDOW (wizard));
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard");
+  aq_api_wizard_set_fields (wizard, "legacy_bills", "billing", "Bills from the billing system",
+                            "The billing system's own bill list, mapped from its XML");
+  aq_api_wizard_set_forward (wizard, "http://127.0.0.1:9/bills", "POST", 1500, "account, month",
+                             TRUE);
+  params = aq_api_wizard_get_params (wizard);
+  g_assert_cmpuint (g_strv_length (params), ==, 2);
+  g_assert_cmpstr (params[0], ==, "account");
+  aq_api_wizard_set_param (wizard, "account", AQ_API_PARAM_TEXT, TRUE, NULL, NULL, NULL);
+  aq_api_wizard_set_param (wizard, "month", AQ_API_PARAM_MONTH, FALSE, NULL, NULL, NULL);
+
+  /* a mapping that is not one: named, nothing stored */
+  aq_api_wizard_set_xml_map (wizard, "{\"records\": \"Bills/Bill\", \"fields\": 3}");
+  aq_api_wizard_test (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the check");
+  g_assert_true (aq_api_wizard_get_failed (wizard));
+  g_assert_nonnull (strstr (aq_api_wizard_get_message (wizard), "fields"));
+
+  aq_api_wizard_set_xml_map (wizard,
+    "{\"records\": \"Envelope/Body/Bills/Bill\",\n \"fields\": [\n"
+    "  {\"name\": \"bill_no\", \"path\": \"@no\"},\n"
+    "  {\"name\": \"amount\", \"path\": \"Amount\", \"type\": \"number\"}]}");
+  aq_api_wizard_test (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the check");
+  if (aq_api_wizard_get_failed (wizard))
+    g_printerr ("check: %s\n", aq_api_wizard_get_message (wizard));
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  shoot_window (GTK_WIDGET (wizard), "api-wizard-forward.png");
+
+  aq_api_wizard_publish (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "publishing");
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  g_assert_cmpint (aq_api_wizard_get_published (wizard), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+
+  api = aq_api_load (db, "legacy_bills", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (api->kind, ==, "forward");
+  g_assert_cmpstr (api->forward_url, ==, "http://127.0.0.1:9/bills");
+  g_assert_cmpstr (api->forward_method, ==, "POST");
+  g_assert_cmpuint (api->timeout_ms, ==, 1500);
+  g_assert_nonnull (api->xml_map);
+  g_assert_true (((AqApiParam *) g_ptr_array_index (api->params, 0))->required);
+  g_assert_cmpint (((AqApiParam *) g_ptr_array_index (api->params, 1))->type, ==,
+                   AQ_API_PARAM_MONTH);
+
+  /* its next version opens as a forward, prefilled */
+  aq_panel_reload (AQ_PANEL (panel));
+  aq_test_wait_for (idle, NULL, 30, "the market");
+  wizard = aq_api_wizard_new (NULL, conninfo, api);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the wizard");
+  g_clear_pointer (&params, g_strfreev);
+  params = aq_api_wizard_get_params (wizard);
+  g_assert_cmpuint (g_strv_length (params), ==, 2);
+  aq_api_wizard_test (wizard);
+  aq_test_wait_for (wizard_idle, wizard, 30, "the check");
+  g_assert_false (aq_api_wizard_get_failed (wizard));
+  gtk_window_destroy (GTK_WINDOW (wizard));
+}
+
 /* ---- versions ---- */
 
 static gboolean
@@ -383,6 +587,21 @@ test_watch (void)
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (callers, 1),
                                                "calls"), ==, 40);
   g_assert_nonnull (aq_test_find_widget (GTK_WIDGET (panel), match_label, "wechat"));
+  /* the percentiles are the calls' own, not read off the histogram's buckets */
+  {
+    gint64 from = 1795167060, to = 1795170660;   /* 09:31 and 10:31 on 2026-11-20, UTC */
+    g_autofree char *p95 = NULL;
+
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (w, "p50_ms"),
+                                    exact_quantile (0.5, from, to), 0.001);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (w, "p95_ms"),
+                                    exact_quantile (0.95, from, to), 0.001);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (w, "p99_ms"),
+                                    exact_quantile (0.99, from, to), 0.001);
+    /* and the panel shows that figure */
+    p95 = g_strdup_printf ("p95 %.1f ", exact_quantile (0.95, from, to));
+    g_assert_nonnull (strstr (aq_api_panel_get_watch_summary (panel), p95));
+  }
   shoot ("api-monitor.png");
 
   aq_api_panel_set_watch (panel, TRUE, 1);
@@ -454,6 +673,8 @@ main (int   argc,
   }
   app = aq_api_app_add (db, "wechat", "", &error);
   g_assert_no_error (error);
+  logged_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  logged_latency = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < 40; i++)
     {
       AqApiCallRecord *r = g_new0 (AqApiCallRecord, 1);
@@ -465,6 +686,8 @@ main (int   argc,
       r->code = i < 4 ? AQ_API_RATE_LIMITED : 0;
       r->latency_us = 1000 + i * 100;
       g_ptr_array_add (batch, r);
+      g_array_append_val (logged_at, ((gint64) { r->at / G_USEC_PER_SEC }));
+      g_array_append_val (logged_latency, r->latency_us);
     }
   /* and a CRM calling bills through the last hour, for the charts: 1 to 7 calls a minute */
   crm = aq_api_app_add (db, "crm", "", &error);
@@ -481,6 +704,8 @@ main (int   argc,
         r->code = m % 13 == 0 && k == 0 ? AQ_API_WAREHOUSE : 0;
         r->latency_us = 2000 + (m * 37 % 50) * 1000 + k * 3000;
         g_ptr_array_add (batch, r);
+        g_array_append_val (logged_at, ((gint64) { r->at / G_USEC_PER_SEC }));
+        g_array_append_val (logged_latency, r->latency_us);
       }
   aq_api_log_write (db, batch, &error);
   g_assert_no_error (error);
@@ -500,6 +725,8 @@ main (int   argc,
   g_test_add_func ("/api-panel/wizard", test_wizard);
   g_test_add_func ("/api-panel/wizard-refused", test_wizard_refused);
   g_test_add_func ("/api-panel/wizard-not-publisher", test_wizard_not_publisher);
+  g_test_add_func ("/api-panel/wizard-table", test_wizard_table);
+  g_test_add_func ("/api-panel/wizard-forward", test_wizard_forward);
   g_test_add_func ("/api-panel/versions", test_versions);
   g_test_add_func ("/api-panel/watch", test_watch);
   ret = g_test_run ();

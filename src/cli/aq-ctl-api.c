@@ -18,6 +18,9 @@
   "       | api show NAME [--version N] [--json]\n" \
   "       | api publish NAME --file DEFINITION.json [--category C] [--title T]\n" \
   "             [--description D] [--note NOTE]\n" \
+  "       | api forward NAME --url URL [--method GET|POST] [--timeout-ms N]\n" \
+  "             [--param NAME[:TYPE[:required]]]… [--xml-map MAPPING.json]\n" \
+  "             [--category C] [--title T] [--description D] [--note NOTE]\n" \
   "       | api rollback NAME --version N\n" \
   "       | api test NAME [PARAM=VALUE…] [--version N]\n" \
   "       | api apps [--json] | api app-add NAME [--description D] [--json]\n" \
@@ -41,6 +44,11 @@ static char *opt_expires;
 static int opt_per_second = 20;
 static int opt_per_day = 10000;
 static int opt_minutes = 60;
+static char *opt_url;
+static char *opt_method;
+static int opt_timeout_ms = 3000;
+static char **opt_params;
+static char *opt_xml_map;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Answer in JSON", NULL },
@@ -55,6 +63,13 @@ static GOptionEntry entries[] = {
   { "per-second", 0, 0, G_OPTION_ARG_INT, &opt_per_second, "Calls per second (20)", "N" },
   { "per-day", 0, 0, G_OPTION_ARG_INT, &opt_per_day, "Calls per day (10000)", "N" },
   { "minutes", 0, 0, G_OPTION_ARG_INT, &opt_minutes, "Stats over the last N minutes (60)", "N" },
+  { "url", 0, 0, G_OPTION_ARG_STRING, &opt_url, "forward: the business system's URL", "URL" },
+  { "method", 0, 0, G_OPTION_ARG_STRING, &opt_method, "forward: GET or POST (GET)", "M" },
+  { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &opt_timeout_ms, "forward: timeout (3000)", "N" },
+  { "param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_params,
+    "forward: a field passed on (repeat; TYPE text by default)", "NAME[:TYPE[:required]]" },
+  { "xml-map", 0, 0, G_OPTION_ARG_FILENAME, &opt_xml_map,
+    "forward: the system answers XML, mapped to JSON by this {records, fields}", "FILE" },
   { NULL }
 };
 
@@ -171,6 +186,71 @@ api_publish (AqDb       *db,
   if (version == 0)
     return aq_ctl_fail (error);
   g_print ("api %s: version %d published\n", name, version);
+  return AQ_CTL_OK;
+}
+
+/* `api forward`: a business system's API registered without writing the definition by hand;
+ * the definition is aq_api_forward_definition()'s, as the panel's wizard writes it */
+static int
+api_forward (AqDb       *db,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) params = g_array_new (FALSE, TRUE, sizeof (AqApiDraftParam));
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(JsonNode) map = NULL;
+  g_autoptr(JsonObject) definition = NULL;
+  int version;
+
+  if (opt_url == NULL)
+    return aq_ctl_usage (USAGE, _("forward needs --url"));
+  if (opt_method && strcmp (opt_method, "GET") != 0 && strcmp (opt_method, "POST") != 0)
+    return aq_ctl_usage (USAGE, _("--method is GET or POST"));
+  if (opt_timeout_ms < 10 || opt_timeout_ms > 60000)
+    return aq_ctl_usage (USAGE, _("--timeout-ms is between 10 and 60000"));
+  for (guint i = 0; opt_params && opt_params[i]; i++)
+    {
+      char **spec = g_strsplit (opt_params[i], ":", 3);
+      AqApiDraftParam param = { 0 };
+      gboolean typed = spec[1] == NULL;
+
+      g_ptr_array_add (parts, spec);
+      param.name = spec[0];
+      param.type = AQ_API_PARAM_TEXT;
+      for (guint t = AQ_API_PARAM_TEXT; !typed && t <= AQ_API_PARAM_LIST; t++)
+        if (strcmp (spec[1], aq_api_param_type_to_string (t)) == 0)
+          {
+            param.type = t;
+            typed = TRUE;
+          }
+      if (!typed || (spec[1] && spec[2] && strcmp (spec[2], "required") != 0))
+        return aq_ctl_usage (USAGE, _("--param is NAME[:TYPE[:required]], TYPE one of text, "
+                                      "integer, numeric, date, month, timestamp, enumeration, "
+                                      "list"));
+      param.required = spec[1] && spec[2];
+      g_array_append_val (params, param);
+    }
+  if (opt_xml_map)
+    {
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (opt_xml_map, &text, &len, &error))
+        return aq_ctl_usage (USAGE, error->message);
+      map = aq_json_read (text, len, AQ_JSON_LIMIT_DEFINITION, &error);
+      if (map == NULL || !JSON_NODE_HOLDS_OBJECT (map))
+        return aq_ctl_usage (USAGE, error ? error->message
+                                          : _("the XML mapping is a JSON object"));
+    }
+  definition = aq_api_forward_definition (opt_url, opt_method, opt_timeout_ms,
+                                          (AqApiDraftParam *) (void *) params->data, params->len,
+                                          map ? json_node_get_object (map) : NULL);
+  version = aq_api_publish (db, name, opt_category, opt_title, opt_description, "forward",
+                            definition, opt_note, &error);
+  if (version == 0)
+    return aq_ctl_fail (error);
+  g_print (_("api %s: version %d published, forwarded to %s %s\n"), name, version,
+           opt_method ? opt_method : "GET", opt_url);
   return AQ_CTL_OK;
 }
 
@@ -507,8 +587,8 @@ aq_ctl_api (int    argc,
             char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (
-    "list|show|publish|rollback|test|apps|app-add|grants|request|grant|refuse|revoke|stats|"
-    "openapi|diff");
+    "list|show|publish|forward|rollback|test|apps|app-add|grants|request|grant|refuse|revoke|"
+    "stats|openapi|diff");
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   const char *verb;
@@ -523,6 +603,7 @@ aq_ctl_api (int    argc,
 
 #define VERB(v, min, max) (strcmp (verb, v) == 0 && argc >= (min) + 2 && argc <= (max) + 2)
   if (!(VERB ("list", 0, 0) || VERB ("show", 1, 1) || VERB ("publish", 1, 1)
+        || VERB ("forward", 1, 1)
         || VERB ("rollback", 1, 1) || VERB ("test", 1, G_MAXINT - 2) || VERB ("apps", 0, 0)
         || VERB ("app-add", 1, 1) || VERB ("grants", 0, 1) || VERB ("request", 2, 2)
         || VERB ("grant", 2, 2) || VERB ("refuse", 2, 2) || VERB ("revoke", 2, 2)
@@ -542,6 +623,8 @@ aq_ctl_api (int    argc,
     return api_show (db, argv[2]);
   if (strcmp (verb, "publish") == 0)
     return api_publish (db, argv[2]);
+  if (strcmp (verb, "forward") == 0)
+    return api_forward (db, argv[2]);
   if (strcmp (verb, "rollback") == 0)
     {
       if (!aq_api_rollback (db, argv[2], opt_version, &error))

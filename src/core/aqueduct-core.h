@@ -9,6 +9,7 @@
 #include "aq-api-draft.h"
 #include "aq-api-diff.h"
 #include "aq-api-monitor.h"
+#include "aq-api-table.h"
 #include "aq-audit.h"
 #include "aq-catalog.h"
 #include "aq-catalog-seed.h"

@@ -140,18 +140,12 @@ default_node (const AqApiDraftParam *param)
   return json_node_init_string (json_node_alloc (), text);
 }
 
-JsonObject *
-aq_api_draft_definition (const char            *sql,
-                         const AqApiDraftParam *params,
-                         guint                  n_params,
-                         const char            *page_key,
-                         const char            *page_key_type,
-                         guint                  max_page_size)
+static JsonArray *
+params_array (const AqApiDraftParam *params,
+              guint                  n_params)
 {
-  JsonObject *definition = json_object_new ();
   JsonArray *array = json_array_new ();
 
-  json_object_set_string_member (definition, "sql", sql ? sql : "");
   for (guint i = 0; i < n_params; i++)
     {
       const AqApiDraftParam *param = &params[i];
@@ -177,13 +171,49 @@ aq_api_draft_definition (const char            *sql,
         json_object_set_member (o, "default", default_node (param));
       json_array_add_object_element (array, o);
     }
-  json_object_set_array_member (definition, "params", array);
+  return array;
+}
+
+JsonObject *
+aq_api_draft_definition (const char            *sql,
+                         const AqApiDraftParam *params,
+                         guint                  n_params,
+                         const char            *page_key,
+                         const char            *page_key_type,
+                         guint                  max_page_size)
+{
+  JsonObject *definition = json_object_new ();
+
+  json_object_set_string_member (definition, "sql", sql ? sql : "");
+  json_object_set_array_member (definition, "params", params_array (params, n_params));
   json_object_set_string_member (definition, "page_key", page_key ? page_key : "");
   json_object_set_string_member (definition, "page_key_type",
                                  page_key_type ? page_key_type : "text");
   json_object_set_int_member (definition, "max_page_size",
                               CLAMP (max_page_size ? max_page_size : 100, 1,
                                      AQ_API_MAX_PAGE_SIZE));
+  return definition;
+}
+
+JsonObject *
+aq_api_forward_definition (const char            *url,
+                           const char            *method,
+                           guint                  timeout_ms,
+                           const AqApiDraftParam *params,
+                           guint                  n_params,
+                           JsonObject            *xml_map)
+{
+  JsonObject *definition = json_object_new ();
+  JsonObject *forward = json_object_new ();
+
+  json_object_set_string_member (forward, "url", url ? url : "");
+  json_object_set_string_member (forward, "method",
+                                 method && *method ? method : "GET");
+  json_object_set_int_member (forward, "timeout_ms", timeout_ms ? timeout_ms : 3000);
+  if (xml_map)
+    json_object_set_object_member (forward, "xml", json_object_ref (xml_map));
+  json_object_set_object_member (definition, "forward", forward);
+  json_object_set_array_member (definition, "params", params_array (params, n_params));
   return definition;
 }
 

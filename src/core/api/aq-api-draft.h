@@ -42,6 +42,18 @@ JsonObject *aq_api_draft_definition (const char            *sql,
                                      const char            *page_key_type,
                                      guint                  max_page_size);
 
+/* The definition of a forwarded API (kind "forward"): the business system's @url called with
+ * @method (NULL: GET) and a timeout of @timeout_ms (0: 3,000), passed the declared @params
+ * only; its JSON answer passed through, or its XML answer mapped by @xml_map ({records,
+ * fields}, see aq-api-xml.h; NULL: the answer is JSON). Not checked: aq_api_new() does that
+ * (the URL, the mapping). */
+JsonObject *aq_api_forward_definition (const char            *url,
+                                       const char            *method,
+                                       guint                  timeout_ms,
+                                       const AqApiDraftParam *params,
+                                       guint                  n_params,
+                                       JsonObject            *xml_map);
+
 /* Whether the current login may publish APIs (a supervisor or a data engineer: the roles
  * meta.api's INSERT is granted to), asked of the warehouse. */
 gboolean    aq_api_may_publish      (AqDb          *db,

@@ -1,7 +1,7 @@
 /* aq-api-panel-monitor.c — the API panel's monitor: charts and top callers
  *
  * Over the last hour, day or week, for the open API or all of them: calls per minute as bars
- * (the errors' part red), p50 and p95 latency as lines, the totals and error share, the apps
+ * (the errors' part red), p50, p95 and p99 latency as lines (exact: aq_api_monitor()), the totals and error share, the apps
  * calling most and (for all APIs) the APIs called most. The figures are aq_api_monitor()'s,
  * read from the per-minute rollup of the call log on a worker; "now" is aq_clock's, so a
  * pinned clock gives the same picture every time. Drawn with cairo in two GtkDrawingAreas.
@@ -226,11 +226,12 @@ draw_latency (GtkDrawingArea *area,
   double max = 0;
   g_autofree char *max_text = NULL;
   const double dash[] = { 5, 3 };
+  const double dots[] = { 1.5, 3 };
   Plot plot;
 
   for (guint i = 0; series && i < json_array_get_length (series); i++)
     max = MAX (max, json_object_get_double_member (json_array_get_object_element (series, i),
-                                                   "p95_ms"));
+                                                   "p99_ms"));
   max_text = g_strdup_printf ("%.*f", max < 10 ? 1 : 0, max);
   if (!plot_frame (self, GTK_WIDGET (area), cr, width, height, max, max_text, &plot))
     return;
@@ -240,6 +241,9 @@ draw_latency (GtkDrawingArea *area,
   cairo_set_source_rgb (cr, 0.90, 0.38, 0.0);
   cairo_set_dash (cr, dash, 2, 0);
   draw_line (self, cr, &plot, series, "p95_ms", max);
+  cairo_set_source_rgb (cr, 0.75, 0.11, 0.16);
+  cairo_set_dash (cr, dots, 2, 0);
+  draw_line (self, cr, &plot, series, "p99_ms", max);
 }
 
 /* ---- the figures ---- */
@@ -288,9 +292,10 @@ show_watch (AqApiPanel *self)
   g_autofree char *calls_text = g_strdup_printf (
     ngettext ("%s call", "%s calls", (gulong) MAX (calls, 0)), number);
   g_autofree char *summary = g_strdup_printf (
-    _("%s · %.2f %% errors · p50 %.1f ms · p95 %.1f ms"), calls_text,
+    _("%s · %.2f %% errors · p50 %.1f ms · p95 %.1f ms · p99 %.1f ms"), calls_text,
     100 * json_object_get_double_member (w, "error_share"),
-    json_object_get_double_member (w, "p50_ms"), json_object_get_double_member (w, "p95_ms"));
+    json_object_get_double_member (w, "p50_ms"), json_object_get_double_member (w, "p95_ms"),
+    json_object_get_double_member (w, "p99_ms"));
 
   gtk_label_set_label (self->monitor_summary, summary);
   show_top (self->callers_grid, json_object_get_array_member (w, "top_callers"),
@@ -433,4 +438,11 @@ aq_api_panel_get_watch (AqApiPanel *self)
 {
   g_return_val_if_fail (AQ_IS_API_PANEL (self), NULL);
   return self->watch;
+}
+
+const char *
+aq_api_panel_get_watch_summary (AqApiPanel *self)
+{
+  g_return_val_if_fail (AQ_IS_API_PANEL (self), NULL);
+  return gtk_label_get_label (self->monitor_summary);
 }

@@ -451,7 +451,7 @@ load_api_cb (GObject      *object,
   g_clear_pointer (&self->api, aq_api_unref);
   self->api = api;
   show_api (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->new_version_button), api->template != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_version_button), TRUE);
   aq_api_panel_versions_load (self);
   aq_api_panel_watch_load (self);
 }

@@ -50,5 +50,7 @@ void         aq_api_panel_set_watch       (AqApiPanel *self,
                                            gboolean    this_api,
                                            guint       window);
 JsonObject  *aq_api_panel_get_watch       (AqApiPanel *self);
+/* The line the monitor shows its figures in (calls, errors, p50/p95/p99). */
+const char  *aq_api_panel_get_watch_summary (AqApiPanel *self);
 
 G_END_DECLS

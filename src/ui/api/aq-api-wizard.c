@@ -1,5 +1,10 @@
 /* aq-api-wizard.c — the Define-an-API window of the API panel
  *
+ * Three starts: SQL typed by hand (this file), a table picked with its columns and filters
+ * (aq-api-wizard-table.c: it writes the SQL here and goes on from there), or a business
+ * system's API forwarded (aq-api-wizard-forward.c: URL, method, timeout, fields, JSON or XML
+ * mapped; its fields listed as parameters here).
+ *
  * Name, category, title and description; the SQL in a GtkSourceView with SQL highlighting
  * (as the pipeline step form has it); the parameters the SQL names (:name) listed as the
  * author types, each with its type, required, default, allowed values and a sample value the
@@ -15,49 +20,14 @@
 
 #include "config.h"
 
-#include "aq-api-wizard.h"
+#include "aq-api-wizard-private.h"
 
 #include <glib/gi18n.h>
-#include <gtksourceview/gtksource.h>
 
 #include "aq-json-reader.h"
 
 #define MAX_ROWS_SHOWN 20
 
-struct _AqApiWizard
-{
-  AdwWindow         parent_instance;
-
-  AdwWindowTitle   *window_title;
-  GtkButton        *test_button;
-  GtkButton        *publish_button;
-  AdwEntryRow      *name_row;
-  AdwComboRow      *category_row;
-  AdwEntryRow      *title_row;
-  AdwEntryRow      *description_row;
-  GtkScrolledWindow *sql_scrolled;
-  GtkGrid          *params_grid;
-  AdwEntryRow      *page_key_row;
-  AdwComboRow      *page_key_type_row;
-  AdwEntryRow      *note_row;
-  GtkLabel         *status_label;
-  GtkScrolledWindow *rows_scrolled;
-  GtkGrid          *rows_grid;
-
-  GtkSourceBuffer  *sql_buffer;
-  char             *conninfo;
-  GCancellable     *cancellable;
-  GPtrArray        *params;       /* ParamRow, in the SQL's order */
-  GHashTable       *states;       /* name → ParamState: the author's choices, kept */
-  guint             detect_id;
-  guint             busy;
-  gboolean          can_publish;
-  gboolean          failed;
-  gboolean          renaming;     /* a new version: the name is fixed */
-  char             *message;
-  guint             rows;
-  int               published;
-};
 
 G_DEFINE_FINAL_TYPE (AqApiWizard, aq_api_wizard, ADW_TYPE_WINDOW)
 
@@ -131,9 +101,9 @@ aq_api_category_title (const char *category)
 
 /* ---- auxiliary methods ---- */
 
-static void
-set_busy (AqApiWizard *self,
-          gboolean     busy)
+void
+_aq_api_wizard_set_busy (AqApiWizard *self,
+                         gboolean     busy)
 {
   if (busy)
     self->busy++;
@@ -143,10 +113,10 @@ set_busy (AqApiWizard *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->publish_button), self->busy == 0);
 }
 
-static void
-set_message (AqApiWizard *self,
-             const char  *message,
-             gboolean     failed)
+void
+_aq_api_wizard_set_message (AqApiWizard *self,
+                            const char  *message,
+                            gboolean     failed)
 {
   g_free (self->message);
   self->message = g_strdup (message);
@@ -279,7 +249,8 @@ static void
 detect_params (AqApiWizard *self)
 {
   g_autofree char *sql = sql_text (self);
-  g_autoptr(GPtrArray) found = aq_api_sql_params (sql);
+  g_autoptr(GPtrArray) found = _aq_api_wizard_is_forward (self)
+                               ? _aq_api_wizard_forward_fields (self) : aq_api_sql_params (sql);
   const char *heads[] = { N_("Parameter"), N_("Type"), N_("Required"), N_("Default"),
                           N_("Allowed values"), N_("Sample value") };
 
@@ -297,7 +268,10 @@ detect_params (AqApiWizard *self)
   if (found->len == 0)
     {
       gtk_grid_attach (self->params_grid,
-                       cell (_("None: the SQL names no :parameter"), "dim-label"), 0, 0, 1, 1);
+                       cell (_aq_api_wizard_is_forward (self)
+                               ? _("None: no field is passed on")
+                               : _("None: the SQL names no :parameter"), "dim-label"),
+                       0, 0, 1, 1);
       return;
     }
   for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
@@ -351,17 +325,52 @@ detect_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-sql_changed_cb (AqApiWizard *self)
+void
+_aq_api_wizard_list_params (AqApiWizard *self)
+{
+  detect_params (self);
+}
+
+void
+_aq_api_wizard_params_changed (AqApiWizard *self)
 {
   g_clear_handle_id (&self->detect_id, g_source_remove);
   self->detect_id = g_timeout_add (300, detect_timeout_cb, self);
+}
+
+static void
+sql_changed_cb (AqApiWizard *self)
+{
+  if (!_aq_api_wizard_is_forward (self))
+    _aq_api_wizard_params_changed (self);
+}
+
+void
+_aq_api_wizard_set_param_kind (AqApiWizard    *self,
+                               const char     *name,
+                               AqApiParamType  type,
+                               gboolean        required)
+{
+  ParamState *state = state_for (self, name, !required);
+
+  state->type = type;
+  state->required = required;
+  for (guint i = 0; i < self->params->len; i++)
+    {
+      ParamRow *row = g_ptr_array_index (self->params, i);
+
+      if (!g_str_equal (row->name, name))
+        continue;
+      gtk_drop_down_set_selected (row->type, type);
+      gtk_check_button_set_active (row->required, required);
+    }
 }
 
 /* ---- the draft ---- */
 
 typedef struct
 {
+  const char *kind;       /* "sql" or "forward" */
   char       *name;
   char       *category;
   char       *title;
@@ -405,13 +414,14 @@ make_draft (AqApiWizard *self)
   save_states (self);
   if (!g_regex_match_simple ("^[a-z][a-z0-9_]{1,62}$", name, 0, 0))
     {
-      set_message (self, _("The name is 2 to 63 lowercase letters, digits or _, starting with "
-                           "a letter."), TRUE);
+      _aq_api_wizard_set_message (self, _("The name is 2 to 63 lowercase letters, digits or _, "
+                                          "starting with a letter."), TRUE);
       return NULL;
     }
-  if (*page_key == '\0')
+  if (*page_key == '\0' && !_aq_api_wizard_is_forward (self))
     {
-      set_message (self, _("Name the page key: a column of the answer that is unique."), TRUE);
+      _aq_api_wizard_set_message (self, _("Name the page key: a column of the answer that is "
+                                          "unique."), TRUE);
       return NULL;
     }
   sql = sql_text (self);
@@ -443,11 +453,28 @@ make_draft (AqApiWizard *self)
             json_object_set_string_member (d->sample, row->name, state->sample);
         }
     }
-  d->definition = aq_api_draft_definition (sql, params, self->params->len, page_key,
-                                           aq_api_param_type_to_string (
-                                             key_types[MIN (key_type,
-                                                            G_N_ELEMENTS (key_types) - 1)]),
-                                           100);
+  if (_aq_api_wizard_is_forward (self))
+    {
+      d->kind = "forward";
+      d->definition = _aq_api_wizard_forward_definition (self, params, self->params->len);
+      if (d->definition == NULL)
+        {
+          draft_free (d);
+          return NULL;
+        }
+    }
+  else
+    {
+      d->kind = "sql";
+      d->definition = aq_api_draft_definition (sql, params, self->params->len, page_key,
+                                               aq_api_param_type_to_string (
+                                                 key_types[MIN (key_type,
+                                                                G_N_ELEMENTS (key_types) - 1)]),
+                                               gtk_spin_button_get_value_as_int (
+                                                 self->page_size_spin));
+      if (adw_combo_row_get_selected (self->page_order_row) == 1)
+        json_object_set_string_member (d->definition, "page_order", "desc");
+    }
   d->name = g_strdup (name);
   d->category = g_strdup (combo_category (self));
   d->title = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
@@ -523,12 +550,16 @@ test_job (AqDb          *db,
           GError       **error)
 {
   Draft *d = data;
-  g_autoptr(AqApi) api = aq_api_new (d->name, d->category, d->title, d->description, "sql",
+  g_autoptr(AqApi) api = aq_api_new (d->name, d->category, d->title, d->description, d->kind,
                                      "external", 1, d->definition, error);
   gint64 t0 = g_get_monotonic_time ();
 
   if (api == NULL)
     return NULL;
+  /* a forwarded API is called through the daemon: here its definition is checked (the URL,
+   * the XML mapping), and the business system is not called from the workstation */
+  if (api->template == NULL)
+    return d;
   d->answer = aq_api_try (db, api, d->sample, &d->rows, error);
   d->elapsed_us = g_get_monotonic_time () - t0;
   return d->answer ? d : NULL;
@@ -547,11 +578,19 @@ test_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_API_WIZARD (user_data);
-  set_busy (self, FALSE);
+  _aq_api_wizard_set_busy (self, FALSE);
   if (d == NULL)
     {
       show_rows (self, "{}");
-      set_message (self, error->message, TRUE);
+      _aq_api_wizard_set_message (self, error->message, TRUE);
+      return;
+    }
+  if (d->answer == NULL)
+    {
+      show_rows (self, "{}");
+      _aq_api_wizard_set_message (self, _("The definition is valid. A forwarded API is called "
+                                          "through the daemon: publish it, grant it to an app "
+                                          "and try it from the console."), FALSE);
       return;
     }
   root = aq_json_read (d->answer, -1, AQ_JSON_LIMIT_NONE, NULL);
@@ -565,7 +604,7 @@ test_cb (GObject      *object,
                                                     ""));
 
       show_rows (self, "{}");
-      set_message (self, text, TRUE);
+      _aq_api_wizard_set_message (self, text, TRUE);
       return;
     }
   show_rows (self, d->answer);
@@ -575,7 +614,7 @@ test_cb (GObject      *object,
                 "%u rows in %.1f ms, as a caller gets it (masked)", d->rows),
       d->rows, d->elapsed_us / 1000.0);
 
-    set_message (self, text, FALSE);
+    _aq_api_wizard_set_message (self, text, FALSE);
   }
 }
 
@@ -589,7 +628,7 @@ test_clicked_cb (AqApiWizard *self)
   d = make_draft (self);
   if (d == NULL)
     return;
-  set_busy (self, TRUE);
+  _aq_api_wizard_set_busy (self, TRUE);
   aq_db_job_run_async (self->conninfo, test_job, test_job, d, (GDestroyNotify) draft_free,
                        NULL, self->cancellable, test_cb, self);
 }
@@ -602,7 +641,7 @@ publish_job (AqDb          *db,
 {
   Draft *d = data;
 
-  d->version = aq_api_publish (db, d->name, d->category, d->title, d->description, "sql",
+  d->version = aq_api_publish (db, d->name, d->category, d->title, d->description, d->kind,
                                d->definition, d->note, error);
   return d->version > 0 ? d : NULL;
 }
@@ -620,16 +659,16 @@ publish_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_API_WIZARD (user_data);
-  set_busy (self, FALSE);
+  _aq_api_wizard_set_busy (self, FALSE);
   if (d == NULL)
     {
       text = g_strdup_printf (_("Not published: %s"), error->message);
-      set_message (self, text, TRUE);
+      _aq_api_wizard_set_message (self, text, TRUE);
       return;
     }
   self->published = d->version;
   text = g_strdup_printf (_("Published %s version %d."), d->name, d->version);
-  set_message (self, text, FALSE);
+  _aq_api_wizard_set_message (self, text, FALSE);
   g_signal_emit (self, signals[PUBLISHED], 0, d->name, d->version);
 }
 
@@ -643,7 +682,7 @@ publish_clicked_cb (AqApiWizard *self)
   d = make_draft (self);
   if (d == NULL)
     return;
-  set_busy (self, TRUE);
+  _aq_api_wizard_set_busy (self, TRUE);
   aq_db_job_run_async (self->conninfo, publish_job, publish_job, d,
                        (GDestroyNotify) draft_free, NULL, self->cancellable, publish_cb, self);
 }
@@ -674,7 +713,7 @@ may_publish_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = AQ_API_WIZARD (user_data);
-  set_busy (self, FALSE);
+  _aq_api_wizard_set_busy (self, FALSE);
   self->can_publish = GPOINTER_TO_INT (answer) == 2;
   gtk_widget_set_visible (GTK_WIDGET (self->publish_button), self->can_publish);
   if (!self->can_publish && self->message == NULL)
@@ -702,8 +741,10 @@ aq_api_wizard_finalize (GObject *object)
   AqApiWizard *self = AQ_API_WIZARD (object);
 
   g_clear_object (&self->sql_buffer);
+  g_clear_object (&self->xml_buffer);
   g_clear_pointer (&self->params, g_ptr_array_unref);
   g_clear_pointer (&self->states, g_hash_table_unref);
+  _aq_api_wizard_table_finalize (self);
   g_free (self->conninfo);
   g_free (self->message);
   G_OBJECT_CLASS (aq_api_wizard_parent_class)->finalize (object);
@@ -735,6 +776,25 @@ aq_api_wizard_class_init (AqApiWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqApiWizard, params_grid);
   gtk_widget_class_bind_template_child (widget_class, AqApiWizard, page_key_row);
   gtk_widget_class_bind_template_child (widget_class, AqApiWizard, page_key_type_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, page_order_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, page_size_spin);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, table_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, table_box);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, filters_grid);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, add_filter_button);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, sql_hint_label);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, sql_box);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, paging_group);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, forward_box);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, forward_url_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, forward_method_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, forward_timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, forward_fields_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, forward_format_row);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, xml_box);
+  gtk_widget_class_bind_template_child (widget_class, AqApiWizard, xml_scrolled);
   gtk_widget_class_bind_template_child (widget_class, AqApiWizard, note_row);
   gtk_widget_class_bind_template_child (widget_class, AqApiWizard, status_label);
   gtk_widget_class_bind_template_child (widget_class, AqApiWizard, rows_scrolled);
@@ -787,6 +847,15 @@ aq_api_wizard_init (AqApiWizard *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->publish_button, "clicked", G_CALLBACK (publish_clicked_cb),
                            self, G_CONNECT_SWAPPED);
+  {
+    g_autoptr(GtkStringList) orders = gtk_string_list_new (NULL);
+
+    gtk_string_list_append (orders, _("Ascending"));
+    gtk_string_list_append (orders, _("Descending"));
+    adw_combo_row_set_model (self->page_order_row, G_LIST_MODEL (orders));
+  }
+  _aq_api_wizard_table_init (self);
+  _aq_api_wizard_forward_init (self);
   detect_params (self);
 }
 
@@ -837,7 +906,14 @@ prefill (AqApiWizard *self,
     }
   if (api->page_key)
     aq_api_wizard_set_page_key (self, api->page_key, api->page_key_type);
-  if (sql && JSON_NODE_HOLDS_VALUE (sql))
+  if (api->template)
+    {
+      adw_combo_row_set_selected (self->page_order_row, api->page_desc ? 1 : 0);
+      gtk_spin_button_set_value (self->page_size_spin, api->max_page_size);
+    }
+  if (api->template == NULL)
+    _aq_api_wizard_forward_prefill (self, api);
+  else if (sql && JSON_NODE_HOLDS_VALUE (sql))
     aq_api_wizard_set_sql (self, json_node_get_string (sql));
 }
 
@@ -851,11 +927,12 @@ aq_api_wizard_new (GtkWindow   *parent,
   AqApiWizard *self = g_object_new (AQ_TYPE_API_WIZARD, "transient-for", parent, NULL);
 
   self->conninfo = g_strdup (conninfo);
-  if (base && base->template)
+  if (base)
     prefill (self, base);
-  set_busy (self, TRUE);
+  _aq_api_wizard_set_busy (self, TRUE);
   aq_db_job_run_async (self->conninfo, may_publish_job, may_publish_job, NULL, NULL, NULL,
                        self->cancellable, may_publish_cb, self);
+  _aq_api_wizard_table_load (self);
   return self;
 }
 

@@ -52,5 +52,38 @@ gboolean     aq_api_wizard_get_failed     (AqApiWizard *self);
 guint        aq_api_wizard_get_rows       (AqApiWizard *self);
 /* The version the last publishing stored (0: none). */
 int          aq_api_wizard_get_published  (AqApiWizard *self);
+void         aq_api_wizard_set_paging     (AqApiWizard *self,
+                                           gboolean     descending,
+                                           guint        max_page_size);
+char        *aq_api_wizard_get_sql        (AqApiWizard *self);
+
+/* The pick-a-table path (aq-api-wizard-table.c): the tables offered ("schema.name", once the
+ * window has read them: not busy), picking one (NULL: none, back to SQL by hand; FALSE when
+ * it is not offered; its columns are read then: busy), its columns, the ones ticked, and
+ * filters; each change writes the SQL again. */
+GStrv        aq_api_wizard_get_tables     (AqApiWizard *self);
+gboolean     aq_api_wizard_pick_table     (AqApiWizard *self,
+                                           const char  *table);
+GStrv        aq_api_wizard_get_columns    (AqApiWizard *self);
+void         aq_api_wizard_set_columns    (AqApiWizard        *self,
+                                           const char * const *columns);
+void         aq_api_wizard_add_filter     (AqApiWizard   *self,
+                                           const char    *column,
+                                           AqApiFilterOp  op,
+                                           gboolean       required);
+void         aq_api_wizard_remove_filter  (AqApiWizard *self,
+                                           guint        index);
+
+/* A forwarded API (aq-api-wizard-forward.c): switches the window to "a business system" with
+ * these; @fields the names passed on ("account, month"), listed as parameters at once;
+ * @xml: the system answers XML, mapped by the mapping set with aq_api_wizard_set_xml_map(). */
+void         aq_api_wizard_set_forward    (AqApiWizard *self,
+                                           const char  *url,
+                                           const char  *method,
+                                           guint        timeout_ms,
+                                           const char  *fields,
+                                           gboolean     xml);
+void         aq_api_wizard_set_xml_map    (AqApiWizard *self,
+                                           const char  *mapping);
 
 G_END_DECLS

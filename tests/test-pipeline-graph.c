@@ -484,6 +484,27 @@ test_preview (void)
                                             " WHERE tablename = 'preview_t'"), ==, 0);
   g_assert_cmpint (PQtransactionStatus (aq_db_get_conn (db)), ==, PQTRANS_IDLE);
 
+  /* the input's own preview, read straight from its query: the same count, types and rows */
+  g_clear_pointer (&preview, aq_pipeline_preview_free);
+  preview = aq_pipeline_preview_step (pipeline, db, "read", 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (preview->n_rows, ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_p.reading"));
+  g_assert_cmpuint (preview->rows->len, ==, 5);
+  g_assert_cmpuint (preview->columns->len, ==, 2);
+  g_assert_cmpstr (((AqPipelineColumn *) g_ptr_array_index (preview->columns, 0))->type, ==,
+                   "integer");
+  for (guint r = 0; r < preview->rows->len; r++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT qty::text FROM src_p.reading WHERE id = %s",
+                                              aq_pipeline_preview_get_value (preview, r, 0));
+
+      expected = aq_test_query_string (db, sql);
+      g_assert_cmpstr (aq_pipeline_preview_get_value (preview, r, 1), ==, expected);
+      g_clear_pointer (&expected, g_free);
+    }
+  g_assert_cmpint (PQtransactionStatus (aq_db_get_conn (db)), ==, PQTRANS_IDLE);
+
   /* an output passes no rows: no preview */
   none = aq_pipeline_preview_step (pipeline, db, "write", 5, NULL, &error);
   g_assert_null (none);

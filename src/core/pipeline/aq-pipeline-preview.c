@@ -6,8 +6,12 @@
  * switches the transaction to read-only, reads the first rows and the column types of the
  * step's table, and rolls back: a preview leaves nothing behind, not even its temp tables,
  * and writes nothing but them. The row count is exact and free (the temp table's insert
- * count). Asynchronously it runs through aq_db_job on a pooled connection: only SET LOCAL
- * and a rollback, so the session stays as it was.
+ * count). A warehouse table input previewed on its own is not materialised: its temp table
+ * is created empty (its shape, as a check makes it), then its query is read with a LIMIT
+ * and counted apart with count(*) over it, which leaves the select list unevaluated (the
+ * planner flattens the subquery), in the same read-only transaction. Asynchronously it
+ * runs through aq_db_job on a pooled connection: only SET LOCAL and a rollback, so the
+ * session stays as it was.
  */
 #define G_LOG_DOMAIN "aq-pipeline-preview"
 
@@ -17,6 +21,7 @@
 #include "aq-pipeline-runner-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "aq-db-job.h"
 #include "aq-error.h"
@@ -67,27 +72,61 @@ add_feeders (AqPipelineStep *step,
     add_feeders (g_ptr_array_index (inputs, i), needed);
 }
 
+/* A table input of the warehouse, previewed alone: read straight from its query. */
+static gboolean
+is_direct (AqPipelineStep *step)
+{
+  const char *connection = aq_pipeline_step_get_string (step, "connection");
+
+  return aq_pipeline_step_get_kind (step) == AQ_PIPELINE_STEP_TABLE_INPUT
+         && aq_pipeline_step_get_inputs (step)->len == 0
+         && (connection == NULL || strcmp (connection, WAREHOUSE_CONNECTION) == 0);
+}
+
 static AqPipelinePreview *
 read_step (AqPipelineRunner  *self,
            AqPipelineStep    *step,
            guint              limit,
+           gboolean           direct,
            GError           **error)
 {
   g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s LIMIT %u", relation, limit);
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *query = direct ? aq_pipeline_compiler_get_query (self->compiler, step, params)
+                                  : NULL;
+  g_autofree char *sql = NULL;
   g_autoptr(PGresult) res = NULL;
+  gint64 n_rows;
   AqPipelinePreview *preview;
 
-  if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL, NULL,
-                      error)
-      || (res = run_query (self, step, self->db, sql, NULL, error)) == NULL)
+  if (direct)
+    {
+      g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM (\n%s\n) s", query);
+      g_autoptr(PGresult) counted = NULL;
+
+      sql = g_strdup_printf ("SELECT * FROM (\n%s\n) s LIMIT %u", query, limit);
+      if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL,
+                          NULL, error)
+          || (counted = run_query (self, step, self->db, count, params, error)) == NULL)
+        return NULL;
+      n_rows = g_ascii_strtoll (PQgetvalue (counted, 0, 0), NULL, 10);
+    }
+  else
+    {
+      if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL,
+                          NULL, error))
+        return NULL;
+      sql = g_strdup_printf ("SELECT * FROM %s LIMIT %u", relation, limit);
+      n_rows = _aq_pipeline_runner_get_rows_out (self, step);
+    }
+  if ((res = run_query (self, step, self->db, sql, direct ? params : NULL, error)) == NULL)
     return NULL;
   preview = g_new0 (AqPipelinePreview, 1);
   preview->step_id = g_strdup (aq_pipeline_step_get_id (step));
   preview->columns = aq_pipeline_columns_copy (aq_pipeline_compiler_get_columns (self->compiler,
                                                                                 step));
   preview->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  preview->n_rows = _aq_pipeline_runner_get_rows_out (self, step);
+  preview->n_rows = n_rows;
   for (int r = 0; r < PQntuples (res); r++)
     {
       GPtrArray *values = g_ptr_array_new_full (PQnfields (res), g_free);
@@ -124,6 +163,7 @@ aq_pipeline_preview_step (AqPipeline    *pipeline,
   GPtrArray *order;
   gint64 start = g_get_monotonic_time ();
   gulong handler;
+  gboolean direct;
   gboolean ok;
 
   g_return_val_if_fail (AQ_IS_PIPELINE (pipeline), NULL);
@@ -158,7 +198,9 @@ aq_pipeline_preview_step (AqPipeline    *pipeline,
   runner = aq_pipeline_runner_new (pipeline, db);
   runner->cancellable = cancellable;
   handler = aq_db_watch_cancellable (db, cancellable);
-  _aq_pipeline_runner_set_with_data (runner, TRUE);
+  /* a direct input is only shaped (its temp table created empty), as a check does */
+  direct = is_direct (step);
+  _aq_pipeline_runner_set_with_data (runner, !direct);
   ok = run_statement (runner, NULL, db, "BEGIN", NULL, NULL, error)
        && run_statement (runner, NULL, db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
        && run_statement (runner, NULL, db, "SET LOCAL work_mem = '" BATCH_WORK_MEM "'", NULL,
@@ -166,8 +208,10 @@ aq_pipeline_preview_step (AqPipeline    *pipeline,
   for (guint i = 0; ok && i < order->len; i++)
     if (g_hash_table_contains (needed, g_ptr_array_index (order, i)))
       ok = execute_step (runner, g_ptr_array_index (order, i), error);
+  /* errors of the reads are the query's, as with data */
+  _aq_pipeline_runner_set_with_data (runner, TRUE);
   if (ok)
-    preview = read_step (runner, step, limit, error);
+    preview = read_step (runner, step, limit, direct, error);
   aq_db_unwatch_cancellable (db, cancellable, handler);
   aq_db_rollback (db);
   runner->cancellable = NULL;

@@ -57,6 +57,12 @@ on_page (gpointer data)
          && g_strcmp0 (aq_quality_panel_get_page (panel), data) == 0;
 }
 
+static void
+set_true_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
 /* With AQ_SCREENSHOT_DIR set (by hand, for docs/screenshots), the window as the test leaves
  * it; the file name ends in -zh_CN under LANGUAGE=zh_CN. */
 static void
@@ -73,6 +79,15 @@ shoot (const char *name)
   file = g_strdup_printf ("%s%s.png", name,
                           language && g_str_has_prefix (language, "zh") ? "-zh_CN" : "");
   path = g_build_filename (dir, file, NULL);
+  /* let the window's page transition (a crossfade) finish: run alone, a test can reach here
+   * before its first frames have ticked (a screenshot only, never an assertion) */
+  {
+    gboolean waited = FALSE;
+
+    g_timeout_add_once (1000, set_true_cb, &waited);
+    while (!waited)
+      g_main_context_iteration (NULL, TRUE);
+  }
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
   aq_screenshot_save_png (GTK_WIDGET (window), path, &error);
   g_assert_no_error (error);

@@ -357,6 +357,16 @@ suggestion_label (const char *type)
   return _("Pattern");
 }
 
+/* A named format's words (the profile names the format it detected by its code). */
+static const char *
+format_title (const char *format)
+{
+  for (guint i = 0; formats[i]; i++)
+    if (g_str_equal (formats[i], format))
+      return _(format_titles[i]);
+  return format;
+}
+
 /* "A (12), B (3)" from [{value, count}], values cut at 24 characters. */
 static char *
 top_text (JsonArray *a,
@@ -426,7 +436,7 @@ profile_row (AqQualityPanel *self,
     figures = g_strdup_printf (_("Nulls %s (%.1f %%) · distinct %s · %s … %s%s%s"), nulls,
                                100 * json_object_get_double_member (c, "null_share"), distinct,
                                min ? min : "–", max ? max : "–", format ? _(" · format ") : "",
-                               format ? format : "");
+                               format ? format_title (format) : "");
   gtk_box_append (GTK_BOX (box), small_label (figures));
   if (*top)
     {

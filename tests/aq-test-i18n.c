@@ -11,7 +11,7 @@ static const char *const allowed[] = {
   "Aqueduct", "aqueduct", "aqueductctl", "aqueductd", "PostgreSQL", "PostGIS", "SQL", "JSON",
   "GeoJSON", "CSV", "UTF", "Excel", "XLSX", "xlsx", "csv", "json", "SMS", "WeChat", "SLA",
   "URL", "HTTP", "IP", "ID", "DMA", "OS", "Debian", "cron", "CRON", "Asia", "Shanghai", "GMT",
-  "NULL", "ISO", "YYYY", "MM", "DD", "DDL", "Greenplum", "Cloudberry", "Citus",
+  "NULL", "ISO", "YYYY", "MM", "DD", "DDL", "Greenplum", "Cloudberry", "Citus", "Kettle",
   /* units */
   "kB", "MB", "GB", "TB", "ms", "km", "DN", "GIS",
   /* keys */

@@ -307,40 +307,48 @@ aq_job_validate (AqJob   *job,
   return TRUE;
 }
 
-gboolean
-aq_job_add (AqDb    *db,
-            AqJob   *job,
-            GError **error)
+/* What aq_job_add and aq_job_update write besides the job's own strings, checked against the
+ * warehouse: the zone's identifier, the next due time (NULL without a schedule, or for a
+ * disabled job unless @due_when_disabled) and the numbers as text. */
+typedef struct
 {
-  g_autoptr(GTimeZone) zone = NULL;
-  g_autofree char *zone_name = NULL;
-  g_autofree char *next = NULL;
-  g_autofree char *retries = NULL, *backoff = NULL, *timeout = NULL;
-  g_autoptr(PGresult) res = NULL;
+  char *zone;
+  char *next;
+  char *retries;
+  char *backoff;
+  char *timeout;
+} JobRow;
+
+static void
+job_row_clear (JobRow *row)
+{
+  g_free (row->zone);
+  g_free (row->next);
+  g_free (row->retries);
+  g_free (row->backoff);
+  g_free (row->timeout);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JobRow, job_row_clear)
+
+static gboolean
+job_row_prepare (AqDb      *db,
+                 AqJob     *job,
+                 gboolean   due_when_disabled,
+                 JobRow    *row,
+                 GError   **error)
+{
+  g_autoptr(GTimeZone) zone = _aq_job_zone (job->time_zone);
   gboolean exists;
 
-  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
-
-  if (!aq_job_validate (job, error)
-      || !aq_job_kind_validate_db (job->kind, job->target, db, error))
-    return FALSE;
-  zone = _aq_job_zone (job->time_zone);
-  zone_name = g_strdup (g_time_zone_get_identifier (zone));
-  if (job->schedule)
+  row->zone = g_strdup (g_time_zone_get_identifier (zone));
+  if (job->schedule && (job->enabled || due_when_disabled))
     {
       g_autoptr(AqCron) cron = aq_cron_parse (job->schedule, NULL);
       g_autoptr(GDateTime) now = aq_clock_now ();
       g_autoptr(GDateTime) due = aq_cron_next (cron, now, zone);
 
-      next = _aq_job_time_param (due);
-    }
-  if (!job_exists (db, job->name, &exists, error))
-    return FALSE;
-  if (exists)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("name: a job “%s” exists already; remove it first"), job->name);
-      return FALSE;
+      row->next = _aq_job_time_param (due);
     }
   if (job->after_job)
     {
@@ -353,13 +361,41 @@ aq_job_add (AqDb    *db,
           return FALSE;
         }
     }
-  retries = g_strdup_printf ("%d", job->retries);
-  backoff = g_strdup_printf ("%d", job->backoff_seconds);
-  timeout = g_strdup_printf ("%d", job->timeout_seconds);
+  row->retries = g_strdup_printf ("%d", job->retries);
+  row->backoff = g_strdup_printf ("%d", job->backoff_seconds);
+  row->timeout = g_strdup_printf ("%d", job->timeout_seconds);
+  return TRUE;
+}
+
+gboolean
+aq_job_add (AqDb    *db,
+            AqJob   *job,
+            GError **error)
+{
+  g_auto(JobRow) row = { 0 };
+  g_autoptr(PGresult) res = NULL;
+  gboolean exists;
+
+  g_return_val_if_fail (AQ_IS_DB (db), FALSE);
+
+  if (!aq_job_validate (job, error)
+      || !aq_job_kind_validate_db (job->kind, job->target, db, error))
+    return FALSE;
+  if (!job_exists (db, job->name, &exists, error))
+    return FALSE;
+  if (exists)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
+                   _("name: a job “%s” exists already; remove it first"), job->name);
+      return FALSE;
+    }
+  if (!job_row_prepare (db, job, TRUE, &row, error))
+    return FALSE;
   {
     const char *params[] = {
-      job->name, job->kind, job->target, job->schedule, job->after_job, zone_name,
-      job->enabled ? "t" : "f", retries, backoff, timeout, job->no_overlap ? "t" : "f", next,
+      job->name, job->kind, job->target, job->schedule, job->after_job, row.zone,
+      job->enabled ? "t" : "f", row.retries, row.backoff, row.timeout,
+      job->no_overlap ? "t" : "f", row.next,
     };
 
     res = aq_db_query (db,
@@ -383,45 +419,20 @@ aq_job_update (AqDb    *db,
                AqJob   *job,
                GError **error)
 {
-  g_autoptr(GTimeZone) zone = NULL;
-  g_autofree char *next = NULL;
-  g_autofree char *retries = NULL, *backoff = NULL, *timeout = NULL;
+  g_auto(JobRow) row = { 0 };
   g_autoptr(PGresult) res = NULL;
-  gboolean exists;
 
   g_return_val_if_fail (AQ_IS_DB (db), FALSE);
 
   if (!aq_job_validate (job, error)
-      || !aq_job_kind_validate_db (job->kind, job->target, db, error))
+      || !aq_job_kind_validate_db (job->kind, job->target, db, error)
+      || !job_row_prepare (db, job, FALSE, &row, error))
     return FALSE;
-  zone = _aq_job_zone (job->time_zone);
-  if (job->schedule && job->enabled)
-    {
-      g_autoptr(AqCron) cron = aq_cron_parse (job->schedule, NULL);
-      g_autoptr(GDateTime) now = aq_clock_now ();
-      g_autoptr(GDateTime) due = aq_cron_next (cron, now, zone);
-
-      next = _aq_job_time_param (due);
-    }
-  if (job->after_job)
-    {
-      if (!job_exists (db, job->after_job, &exists, error))
-        return FALSE;
-      if (!exists)
-        {
-          g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
-                       _("after: no job “%s” to run after"), job->after_job);
-          return FALSE;
-        }
-    }
-  retries = g_strdup_printf ("%d", job->retries);
-  backoff = g_strdup_printf ("%d", job->backoff_seconds);
-  timeout = g_strdup_printf ("%d", job->timeout_seconds);
   {
     const char *params[] = {
-      job->name, job->kind, job->target, job->schedule, job->after_job,
-      g_time_zone_get_identifier (zone), job->enabled ? "t" : "f", retries, backoff, timeout,
-      job->no_overlap ? "t" : "f", next,
+      job->name, job->kind, job->target, job->schedule, job->after_job, row.zone,
+      job->enabled ? "t" : "f", row.retries, row.backoff, row.timeout,
+      job->no_overlap ? "t" : "f", row.next,
     };
 
     res = aq_db_query (db,

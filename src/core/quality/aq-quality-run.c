@@ -1,39 +1,31 @@
-/* aq-quality-run.c — running rules against the warehouse and keeping every result
+/* aq-quality-run.c — running rules against the warehouse
  *
  * A run groups the column rules by table and asks each table once (aq-quality-compile.c);
- * the other types are one statement each. Everything is read in one READ ONLY transaction
- * with a statement timeout, cancellable through the connection. Only rules that fail get a
- * second, small query for their samples (up to max_samples rows, ordered by key so the same
- * data gives the same samples), masked as the customer pages mask them. The results are then
- * written in one transaction of their own: meta.quality_run, _result, _sample — passes too.
+ * the other types are one statement each (both in aq-quality-run-rules.c). Everything is read
+ * in one READ ONLY transaction with a statement timeout, cancellable through the connection.
+ * Failing rows come back as samples (up to max_samples rows, ordered by key so the same data
+ * gives the same samples), masked as the customer pages mask them. The results are then
+ * written in one transaction of their own (aq-quality-run-store.c): meta.quality_run, _result,
+ * _sample — passes too.
  *
  * The statements (one per table's column rules, one per other rule) are independent, so a run
  * spreads them over `parallel` connections: the caller's, plus pooled ones (aq_db_job) that
  * import the caller's exported snapshot, so every statement still reads the same instant of
  * the warehouse. A pipeline's gate (in_transaction) stays on its own transaction, alone.
+ * This file holds the helpers the statements share, the plan, the workers and the entry point.
  */
 #define G_LOG_DOMAIN "aq-quality-run"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <math.h>
 #include <string.h>
 
 #include "aq-clock.h"
 #include "aq-db-job.h"
 #include "aq-error.h"
 #include "aq-phone.h"
-#include "aq-quality-private.h"
-
-typedef struct
-{
-  AqDb             *db;
-  const AqQualityOptions *options;
-  GCancellable     *cancellable;
-  int               scans;
-  GHashTable       *keys;   /* "layer.table" → key expression for samples */
-} RunContext;
+#include "aq-quality-run-private.h"
 
 /* ---- auxiliary methods ---- */
 
@@ -84,8 +76,8 @@ aq_quality_options_init (AqQualityOptions *options)
   options->parallel = AQ_QUALITY_DEFAULT_PARALLEL;
 }
 
-static AqQualityResult *
-result_new (const AqQualityRule *rule)
+AqQualityResult *
+_aq_quality_result_new (const AqQualityRule *rule)
 {
   AqQualityResult *r = g_new0 (AqQualityResult, 1);
 
@@ -101,9 +93,9 @@ result_new (const AqQualityRule *rule)
 }
 
 /* pass, warn or fail from the failing count and the rule's thresholds */
-static void
-judge (const AqQualityRule *rule,
-       AqQualityResult     *r)
+void
+_aq_quality_judge (const AqQualityRule *rule,
+                   AqQualityResult     *r)
 {
   double m = rule->share ? (r->checked > 0 ? (double) r->failing / r->checked : 0)
                          : (double) r->failing;
@@ -121,11 +113,11 @@ judge (const AqQualityRule *rule,
     }
 }
 
-static PGresult *
-query (RunContext   *ctx,
-       const char   *sql,
-       GPtrArray    *values,
-       GError      **error)
+PGresult *
+_aq_quality_query (AqQualityRunContext  *ctx,
+                   const char           *sql,
+                   GPtrArray            *values,
+                   GError              **error)
 {
   PGresult *res;
 
@@ -142,19 +134,19 @@ query (RunContext   *ctx,
   return res;
 }
 
-static gint64
-int_at (PGresult *res,
-        int       row,
-        int       col)
+gint64
+_aq_quality_int_at (PGresult *res,
+                    int       row,
+                    int       col)
 {
   return PQgetisnull (res, row, col) ? 0 : g_ascii_strtoll (PQgetvalue (res, row, col), NULL, 10);
 }
 
 /* The key of a sample row: the table's primary key columns, joined with "|". */
-static const char *
-key_expr (RunContext          *ctx,
-          const AqQualityRule *rule,
-          GError             **error)
+const char *
+_aq_quality_key_expr (AqQualityRunContext  *ctx,
+                      const AqQualityRule  *rule,
+                      GError              **error)
 {
   g_autofree char *qualified = g_strdup_printf ("%s.%s", rule->layer, rule->table);
   g_autoptr(PGresult) res = NULL;
@@ -216,11 +208,11 @@ mask_value (const AqQualityRule *rule,
 
 /* The samples in @res from column @first on: key, then values; a row whose key is NULL
  * (the LEFT JOIN of a count without failing rows) is none. */
-static void
-samples_from_result (const AqQualityRule *rule,
-                     AqQualityResult     *r,
-                     PGresult            *res,
-                     int                  first)
+void
+_aq_quality_samples_from_result (const AqQualityRule *rule,
+                                 AqQualityResult     *r,
+                                 PGresult            *res,
+                                 int                  first)
 {
   for (int i = 0; i < PQntuples (res); i++)
     {
@@ -245,528 +237,26 @@ samples_from_result (const AqQualityRule *rule,
     }
 }
 
-static gboolean
-add_samples (RunContext          *ctx,
-             const AqQualityRule *rule,
-             AqQualityResult     *r,
-             const char          *sql,
-             GPtrArray           *values,
-             GError             **error)
+gboolean
+_aq_quality_add_samples (AqQualityRunContext  *ctx,
+                         const AqQualityRule  *rule,
+                         AqQualityResult      *r,
+                         const char           *sql,
+                         GPtrArray            *values,
+                         GError              **error)
 {
-  g_autoptr(PGresult) res = query (ctx, sql, values, error);
+  g_autoptr(PGresult) res = _aq_quality_query (ctx, sql, values, error);
 
   if (res == NULL)
     return FALSE;
-  samples_from_result (rule, r, res, 0);
+  _aq_quality_samples_from_result (rule, r, res, 0);
   return TRUE;
 }
 
-static char *
-where_clause (const AqQualityRule *rule)
+char *
+_aq_quality_where_clause (const AqQualityRule *rule)
 {
   return g_strdup_printf ("(%s)", rule->filter ? rule->filter : "true");
-}
-
-/* ---- column rules: one scan a table ---- */
-
-static gboolean
-run_column_rules (RunContext *ctx,
-                  GPtrArray  *rules,
-                  GPtrArray  *results,
-                  GError    **error)
-{
-  AqQualityParams params;
-  g_autofree char *sql = NULL;
-  g_autoptr(PGresult) res = NULL;
-  gint64 start = g_get_monotonic_time ();
-  double ms;
-
-  _aq_quality_params_init (&params);
-  sql = _aq_quality_scan_sql (rules, &params);
-  res = query (ctx, sql, params.values, error);
-  _aq_quality_params_clear (&params);
-  if (res == NULL)
-    return FALSE;
-  ms = (g_get_monotonic_time () - start) / 1000.0 / rules->len;
-  for (guint i = 0; i < rules->len; i++)
-    {
-      const AqQualityRule *rule = g_ptr_array_index (rules, i);
-      AqQualityResult *r = result_new (rule);
-
-      r->checked = int_at (res, 0, 2 * i);
-      r->failing = int_at (res, 0, 2 * i + 1);
-      r->duration_ms = ms;
-      if (_aq_quality_rule_joins (rule))
-        {
-          g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
-          g_autofree char *where = where_clause (rule);
-          g_autofree char *missing = _aq_quality_ref_missing (rule);
-          g_autofree char *value = _aq_quality_value_expr (rule);
-          g_autofree char *count_sql = NULL;
-          const char *key = ctx->options->max_samples > 0 ? key_expr (ctx, rule, error) : "";
-          gint64 anti_start = g_get_monotonic_time ();
-          g_autoptr(PGresult) anti = NULL;
-
-          /* the anti-join once: its failing rows kept (few, normally) for the count and the
-           * samples alike — a second statement for the samples ran the whole anti-join again
-           * (dw.fact_payment.payment_has_bill: a hash of every bill key, twice) */
-          if (key == NULL)
-            {
-              aq_quality_result_free (r);
-              return FALSE;
-            }
-          if (ctx->options->max_samples > 0)
-            count_sql = g_strdup_printf ("WITH m AS MATERIALIZED (SELECT %s AS k, %s AS v "
-                                         "FROM %s AS __t WHERE %s AND %s) SELECT c.n, s.k, s.v "
-                                         "FROM (SELECT count(*) AS n FROM m) c LEFT JOIN "
-                                         "LATERAL (SELECT k, v FROM m ORDER BY 1 LIMIT %d) s "
-                                         "ON true", key, value, target, where, missing,
-                                         ctx->options->max_samples);
-          else
-            count_sql = g_strdup_printf ("SELECT count(*) FROM %s AS __t WHERE %s AND %s",
-                                         target, where, missing);
-          anti = query (ctx, count_sql, NULL, error);
-          if (anti == NULL)
-            {
-              aq_quality_result_free (r);
-              return FALSE;
-            }
-          r->failing = int_at (anti, 0, 0);
-          r->duration_ms += (g_get_monotonic_time () - anti_start) / 1000.0;
-          if (ctx->options->max_samples > 0)
-            samples_from_result (rule, r, anti, 1);
-        }
-      judge (rule, r);
-      g_ptr_array_add (results, r);
-      if (r->failing > 0 && ctx->options->max_samples > 0 && !_aq_quality_rule_joins (rule))
-        {
-          const char *key = key_expr (ctx, rule, error);
-          g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
-          g_autofree char *value = _aq_quality_value_expr (rule);
-          g_autofree char *where = where_clause (rule);
-          g_autofree char *fail = NULL;
-          g_autofree char *sample_sql = NULL;
-          g_autofree char *limit = g_strdup_printf ("%d", ctx->options->max_samples);
-          g_autofree char *limit_p = NULL;
-
-          if (key == NULL)
-            return FALSE;
-          _aq_quality_params_init (&params);
-          fail = _aq_quality_fail_condition (rule, &params);
-          limit_p = _aq_quality_param (&params, limit);
-          sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s AS __t WHERE %s AND (%s) "
-                                        "ORDER BY 1 LIMIT %s::int", key, value, target, where,
-                                        fail, limit_p);
-          if (!add_samples (ctx, rule, r, sample_sql, params.values, error))
-            {
-              _aq_quality_params_clear (&params);
-              return FALSE;
-            }
-          _aq_quality_params_clear (&params);
-        }
-    }
-  return TRUE;
-}
-
-/* ---- set rules: one statement each ---- */
-
-static const char *
-str_arg (JsonObject *o,
-         const char *name)
-{
-  return json_object_get_string_member_with_default (o, name, NULL);
-}
-
-static char *
-side_sql (JsonObject *side,
-          const char *group_alias)
-{
-  g_autofree char *target = _aq_quality_target (str_arg (side, "layer"), str_arg (side, "table"));
-  const char *group = str_arg (side, "group_by");
-  const char *filter = str_arg (side, "filter");
-  const char *measure = str_arg (side, "measure");
-  g_autoptr(GMatchInfo) match = NULL;
-  static GRegex *distinct_re;
-  static gsize once;
-
-  if (g_once_init_enter (&once))
-    {
-      distinct_re = g_regex_new ("^\\s*count\\s*\\(\\s*distinct\\s+"
-                                 "([A-Za-z_][A-Za-z0-9_]*)\\s*\\)\\s*$",
-                                 G_REGEX_CASELESS, 0, NULL);
-      g_once_init_leave (&once, 1);
-    }
-  /* count(DISTINCT x) per group sorts every row of the table; the distinct (x, group) pairs
-   * found first, then counted, need no sort: hashed, or — x first — read in order from an
-   * index on (x, …) (ods.billing_bill (bill_no, period): a Unique over an index-only scan
-   * instead of a hash of 2.2 M pairs spilling to disk at 100,000 accounts) */
-  if (g_regex_match (distinct_re, measure, 0, &match))
-    {
-      g_autofree char *column = g_match_info_fetch (match, 1);
-      g_autofree char *quoted = aq_db_quote_ident (column);
-
-      return g_strdup_printf ("SELECT %s, count(%s)::numeric AS v FROM (SELECT DISTINCT %s, %s "
-                              "AS %s FROM %s WHERE (%s)) d GROUP BY 1", group_alias, quoted,
-                              quoted, group ? group : "0", group_alias, target,
-                              filter ? filter : "true");
-    }
-  return g_strdup_printf ("SELECT %s AS %s, (%s)::numeric AS v FROM %s WHERE (%s)%s",
-                          group ? group : "0", group_alias, measure, target,
-                          filter ? filter : "true", group ? " GROUP BY 1" : "");
-}
-
-static gboolean
-run_set_rule (RunContext          *ctx,
-              const AqQualityRule *rule,
-              GPtrArray           *results,
-              GError             **error)
-{
-  g_autoptr(AqQualityResult) r = result_new (rule);
-  JsonObject *a = rule->args;
-  g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
-  g_autofree char *where = where_clause (rule);
-  g_autofree char *sql = NULL;
-  g_autofree char *samples_sql = NULL;
-  g_autoptr(PGresult) res = NULL;
-  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  gint64 start = g_get_monotonic_time ();
-  int limit = ctx->options->max_samples;
-  const char *t = rule->type;
-
-  if (aq_quality_rule_is_column_rule (rule))
-    {
-      g_autoptr(GPtrArray) one = g_ptr_array_new ();
-
-      g_ptr_array_add (one, (gpointer) rule);
-      return run_column_rules (ctx, one, results, error);
-    }
-  if (g_str_equal (t, "unique"))
-    {
-      g_autofree char *cols = NULL;
-      JsonArray *array = json_object_get_array_member (a, "columns");
-      g_autoptr(GString) list = g_string_new (NULL);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          g_autofree char *c = aq_db_quote_ident (json_array_get_string_element (array, i));
-
-          g_string_append_printf (list, "%s%s", i ? ", " : "", c);
-        }
-      cols = g_string_free (g_steal_pointer (&list), FALSE);
-      sql = g_strdup_printf ("SELECT coalesce(sum(n), 0), coalesce(sum(n - 1), 0) FROM ("
-                             "SELECT count(*) AS n FROM %s WHERE %s GROUP BY %s) g",
-                             target, where, cols);
-      /* in the key's own order, not its text's: with an index on the key (ods.billing_bill's
-       * (bill_no, period)) the groups stream in that order and the first duplicates end the
-       * statement, instead of grouping the whole table a second time */
-      samples_sql = g_strdup_printf ("SELECT concat_ws('|', %s), count(*)::text FROM %s "
-                                     "WHERE %s GROUP BY %s HAVING count(*) > 1 ORDER BY %s "
-                                     "LIMIT %d", cols, target, where, cols, cols, limit);
-    }
-  else if (g_str_equal (t, "freshness"))
-    {
-      g_autofree char *col = aq_db_quote_ident (str_arg (a, "column"));
-      g_autoptr(GDateTime) now = aq_clock_now_local ();
-
-      g_ptr_array_add (values, g_date_time_format (now, "%Y-%m-%d %H:%M:%S"));
-      sql = g_strdup_printf ("SELECT count(*), extract(epoch FROM $1::timestamp - "
-                             "max(%s)::timestamp) / 86400.0, max(%s)::text FROM %s WHERE %s",
-                             col, col, target, where);
-    }
-  else if (g_str_equal (t, "volume") && str_arg (a, "group_by"))
-    {
-      const char *group = str_arg (a, "group_by");
-      const char *measure = str_arg (a, "measure");
-      const char *part = str_arg (a, "partition_by");
-      g_autofree char *g = NULL;
-      g_autofree char *l = NULL;
-
-      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                           (a, "max_drop", 0.5)));
-      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                           (a, "min_before", 0)));
-      /* each group (e.g. month) against the one before — within its partition (e.g. zone) when
-       * one is given: a sudden drop in rows, or in a measure (e.g. sum(billed)); groups after
-       * one under min_before are left out (a tiny zone's quiet month is no drop) */
-      g = g_strdup_printf ("SELECT %s AS pk, %s AS k, (%s)::numeric AS n FROM %s WHERE %s "
-                           "GROUP BY 1, 2", part ? part : "''", group,
-                           measure ? measure : "count(*)", target, where);
-      l = g_strdup_printf ("SELECT pk, k, n, lag(n) OVER (PARTITION BY pk ORDER BY k) AS p "
-                           "FROM g");
-      sql = g_strdup_printf ("WITH g AS (%s), l AS (%s) SELECT count(*), count(*) FILTER "
-                             "(WHERE p > 0 AND p >= $2::numeric AND n < p * (1 - $1::numeric)),"
-                             " sum(n) FROM l", g, l);
-      samples_sql = g_strdup_printf ("WITH g AS (%s), l AS (%s) SELECT concat_ws(' ', "
-                                     "nullif(pk::text, ''), k::text), n || ' (' || p || ')' "
-                                     "FROM l WHERE p > 0 AND p >= $2::numeric AND "
-                                     "n < p * (1 - $1::numeric) ORDER BY 1 LIMIT %d", g, l,
-                                     limit);
-    }
-  else if (g_str_equal (t, "volume"))
-    sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s", target, where);
-  else if (g_str_equal (t, "reconciliation"))
-    {
-      g_autofree char *l = side_sql (json_object_get_object_member (a, "left"), "k");
-      g_autofree char *rs = side_sql (json_object_get_object_member (a, "right"), "k");
-      double tol = json_object_get_double_member_with_default (a, "tolerance", 0);
-      double tol_share = json_object_get_double_member_with_default (a, "tolerance_share", 0);
-
-      g_ptr_array_add (values, g_strdup_printf ("%.17g", tol));
-      g_ptr_array_add (values, g_strdup_printf ("%.17g", tol_share));
-      sql = g_strdup_printf ("WITH l AS (%s), r AS (%s), j AS (SELECT coalesce(l.k, r.k) AS k, "
-                             "coalesce(l.v, 0) AS lv, coalesce(r.v, 0) AS rv FROM l FULL JOIN r "
-                             "USING (k)) SELECT count(*), count(*) FILTER (WHERE abs(lv - rv) > "
-                             "greatest($1::numeric, $2::numeric * abs(lv))), "
-                             "coalesce(sum(abs(lv - rv)), 0) FROM j", l, rs);
-      samples_sql = g_strdup_printf ("WITH l AS (%s), r AS (%s), j AS (SELECT coalesce(l.k, r.k) "
-                                     "AS k, coalesce(l.v, 0) AS lv, coalesce(r.v, 0) AS rv FROM l "
-                                     "FULL JOIN r USING (k)) SELECT k::text, lv || ' ≠ ' || rv "
-                                     "FROM j WHERE abs(lv - rv) > greatest($1::numeric, "
-                                     "$2::numeric * abs(lv)) ORDER BY 1 LIMIT %d", l, rs, limit);
-    }
-  else if (g_str_equal (t, "distribution"))
-    {
-      const char *group = str_arg (a, "group_by");
-
-      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                           (a, "min_share", 0)));
-      g_ptr_array_add (values, g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                           (a, "max_share", 1)));
-      sql = g_strdup_printf ("WITH g AS (SELECT %s AS k, avg(CASE WHEN (%s) THEN 1.0 ELSE 0 END) "
-                             "AS s FROM %s WHERE %s GROUP BY 1) SELECT count(*), count(*) FILTER "
-                             "(WHERE s < $1::numeric OR s > $2::numeric), max(s) FROM g",
-                             group ? group : "0", str_arg (a, "condition"), target, where);
-      samples_sql = g_strdup_printf ("WITH g AS (SELECT %s AS k, avg(CASE WHEN (%s) THEN 1.0 "
-                                     "ELSE 0 END) AS s FROM %s WHERE %s GROUP BY 1) SELECT "
-                                     "k::text, round(s, 4)::text FROM g WHERE s < $1::numeric OR "
-                                     "s > $2::numeric ORDER BY 1 LIMIT %d",
-                                     group ? group : "0", str_arg (a, "condition"), target, where,
-                                     limit);
-    }
-  else if (g_str_equal (t, "custom"))
-    {
-      const char *custom = str_arg (a, "sql");
-
-      sql = g_strdup_printf ("SELECT (SELECT count(*) FROM %s WHERE %s), "
-                             "(SELECT count(*) FROM (%s) q)", target, where, custom);
-      samples_sql = g_strdup_printf ("SELECT * FROM (%s) q ORDER BY 1 LIMIT %d", custom, limit);
-    }
-  else
-    g_return_val_if_reached (FALSE);
-
-  res = query (ctx, sql, values, error);
-  if (res == NULL)
-    return FALSE;
-  r->checked = int_at (res, 0, 0);
-  if (g_str_equal (t, "freshness"))
-    {
-      double age = PQgetisnull (res, 0, 1) ? INFINITY : g_ascii_strtod (PQgetvalue (res, 0, 1),
-                                                                        NULL);
-      double sla = json_object_get_double_member (a, "max_age_days");
-
-      r->checked = 1;
-      r->failing = age > sla ? 1 : 0;
-      r->measured = isinf (age) ? -1 : age;
-      r->has_measured = TRUE;
-      if (r->failing)
-        {
-          AqQualitySample *s = g_new0 (AqQualitySample, 1);
-
-          s->row_key = g_strdup (_("latest"));
-          s->value = g_strdup (PQgetisnull (res, 0, 2) ? "" : PQgetvalue (res, 0, 2));
-          g_ptr_array_add (r->samples, s);
-          r->message = g_strdup_printf (_("the latest row is %.1f days old; the SLA is %g days"),
-                                        age, sla);
-        }
-    }
-  else if (g_str_equal (t, "volume") && !str_arg (a, "group_by"))
-    {
-      gint64 n = r->checked;
-      g_autoptr(GString) why = g_string_new (NULL);
-      const char *bounds[] = { "last", "avg7", "avg30" };
-      char rows[32];
-
-      g_snprintf (rows, sizeof rows, "%" G_GINT64_FORMAT, n);
-      r->measured = n;
-      r->has_measured = TRUE;
-      r->checked = 1;
-      if (json_object_has_member (a, "min") && n < json_object_get_int_member (a, "min"))
-        {
-          g_autofree char *bound = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    json_object_get_int_member (a, "min"));
-
-          g_string_append_printf (why, _("%s rows, fewer than %s; "), rows, bound);
-        }
-      if (json_object_has_member (a, "max") && n > json_object_get_int_member (a, "max"))
-        {
-          g_autofree char *bound = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    json_object_get_int_member (a, "max"));
-
-          g_string_append_printf (why, _("%s rows, more than %s; "), rows, bound);
-        }
-      /* against this rule's own history: the last run, the last 7 and 30 runs' average */
-      for (guint i = 0; i < G_N_ELEMENTS (bounds); i++)
-        {
-          g_autofree char *member = g_strdup_printf ("max_change_%s", bounds[i]);
-          double max_change = json_object_get_double_member_with_default (a, member, -1);
-          const char *hp[2] = { rule->name, i == 0 ? "1" : i == 1 ? "7" : "30" };
-          g_autoptr(PGresult) h = NULL;
-          double ref;
-
-          if (max_change < 0)
-            continue;
-          h = aq_db_query (ctx->db, "SELECT avg(measured) FROM (SELECT measured FROM "
-                                    "meta.quality_result WHERE rule_name = $1 AND status <> "
-                                    "'error' ORDER BY run_id DESC LIMIT $2::int) x", 2, hp, error);
-          if (h == NULL)
-            return FALSE;
-          if (PQgetisnull (h, 0, 0))
-            continue;
-          ref = g_ascii_strtod (PQgetvalue (h, 0, 0), NULL);
-          if (ref > 0 && fabs (n - ref) / ref > max_change)
-            g_string_append_printf (why, _("%s rows against %.0f (%s), a change of %.0f%%; "),
-                                    rows, ref, bounds[i], 100 * fabs (n - ref) / ref);
-        }
-      r->failing = why->len > 0 ? 1 : 0;
-      if (why->len)
-        {
-          g_string_truncate (why, why->len - 2);
-          r->message = g_string_free (g_steal_pointer (&why), FALSE);
-        }
-    }
-  else
-    {
-      r->failing = int_at (res, 0, 1);
-      if (PQnfields (res) > 2 && !PQgetisnull (res, 0, 2))
-        {
-          r->measured = g_ascii_strtod (PQgetvalue (res, 0, 2), NULL);
-          r->has_measured = TRUE;
-        }
-    }
-  r->duration_ms = (g_get_monotonic_time () - start) / 1000.0;
-  judge (rule, r);
-  if (r->failing > 0 && samples_sql && limit > 0
-      && !add_samples (ctx, rule, r, samples_sql, values, error))
-    return FALSE;
-  g_ptr_array_add (results, g_steal_pointer (&r));
-  return TRUE;
-}
-
-/* ---- storing ---- */
-
-static const char *
-rule_description (AqQualityRun    *run,
-                  AqQualityResult *r)
-{
-  return r->message ? r->message : "";
-}
-
-/* An incident opens when a rule stops passing and closes when it passes again; each opening
- * and closing writes one alert to the outbox (meta.quality_alert), in the results' transaction,
- * so a rule failing night after night alerts once. */
-static gboolean
-raise_alerts (AqDb            *db,
-              AqQualityRun    *run,
-              AqQualityResult *r,
-              const char      *detail,
-              GError         **error)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run->run_id);
-  g_autofree char *failing = g_strdup_printf ("%" G_GINT64_FORMAT, r->failing);
-  g_autofree char *checked = g_strdup_printf ("%" G_GINT64_FORMAT, r->checked);
-  g_autofree char *opened = g_strdup_printf (_("Data quality: rule “%s” (%s.%s) started failing: "
-                                               "%s of %s rows. %s"), r->rule_name, r->layer,
-                                             r->table, failing, checked, detail);
-  g_autofree char *closed = g_strdup_printf (_("Data quality: rule “%s” (%s.%s) passes again."),
-                                             r->rule_name, r->layer, r->table);
-  const char *p[5] = { r->rule_name, id, r->status, opened, closed };
-  g_autoptr(PGresult) res = NULL;
-
-  if (g_str_equal (r->status, "error"))
-    return TRUE;
-  res = aq_db_query (db,
-                     "WITH opened AS (INSERT INTO meta.quality_incident (rule_name, opened_run, "
-                     "  opened_at) SELECT $1, $2::bigint, now() WHERE $3 IN ('warn', 'fail') "
-                     "  ON CONFLICT (rule_name) DO NOTHING RETURNING rule_name), "
-                     "closed AS (DELETE FROM meta.quality_incident WHERE rule_name = $1 "
-                     "  AND $3 = 'pass' RETURNING rule_name) "
-                     "INSERT INTO meta.quality_alert (rule_name, run_id, kind, body, "
-                     "  idempotency_key) "
-                     "SELECT $1, $2::bigint, 'failing', $4, 'quality:' || $1 || ':' || $2 || "
-                     "  ':failing' FROM opened "
-                     "UNION ALL SELECT $1, $2::bigint, 'resolved', $5, 'quality:' || $1 || ':' "
-                     "  || $2 || ':resolved' FROM closed", 5, p, error);
-  return res != NULL;
-}
-
-static gboolean
-store_results (AqDb          *db,
-               AqQualityRun  *run,
-               GError       **error)
-{
-  char id[32], ms[64], scans[16], n[16];
-  const char *p[6];
-  g_autoptr(PGresult) res = NULL;
-
-  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, run->run_id);
-  g_snprintf (ms, sizeof ms, "%.3f", run->duration_ms);
-  g_snprintf (scans, sizeof scans, "%d", run->scans);
-  g_snprintf (n, sizeof n, "%u", run->results->len);
-  if (!aq_db_begin (db, error))
-    return FALSE;
-  p[0] = id; p[1] = run->status; p[2] = ms; p[3] = scans; p[4] = n;
-  res = aq_db_query (db, "UPDATE meta.quality_run SET status = $2, duration_ms = $3, scans = $4, "
-                         "rules = $5, finished_at = clock_timestamp() WHERE run_id = $1",
-                     5, p, error);
-  if (res == NULL)
-    goto fail;
-  g_clear_pointer (&res, PQclear);
-  for (guint i = 0; i < run->results->len; i++)
-    {
-      AqQualityResult *r = g_ptr_array_index (run->results, i);
-      char version[16], checked[32], failing[32], measured[64], dur[64];
-      const char *rp[14];
-
-      if (r->rule_version <= 0)
-        continue;
-      g_snprintf (version, sizeof version, "%d", r->rule_version);
-      g_snprintf (checked, sizeof checked, "%" G_GINT64_FORMAT, r->checked);
-      g_snprintf (failing, sizeof failing, "%" G_GINT64_FORMAT, r->failing);
-      g_snprintf (measured, sizeof measured, "%.17g", r->measured);
-      g_snprintf (dur, sizeof dur, "%.3f", r->duration_ms);
-      rp[0] = id; rp[1] = r->rule_name; rp[2] = version; rp[3] = r->layer; rp[4] = r->table;
-      rp[5] = r->dimension; rp[6] = r->severity; rp[7] = checked; rp[8] = failing;
-      rp[9] = r->has_measured ? measured : NULL; rp[10] = r->status; rp[11] = r->message;
-      rp[12] = dur;
-      res = aq_db_query (db, "INSERT INTO meta.quality_result (run_id, rule_name, rule_version, "
-                             "layer, table_name, dimension, severity, checked_rows, failing_rows, "
-                             "measured, status, message, duration_ms) VALUES ($1, $2, $3, $4, $5, "
-                             "$6, $7, $8, $9, $10, $11, $12, $13)", 13, rp, error);
-      if (res == NULL)
-        goto fail;
-      g_clear_pointer (&res, PQclear);
-      if (!raise_alerts (db, run, r, rule_description (run, r), error))
-        goto fail;
-      for (guint j = 0; j < r->samples->len; j++)
-        {
-          AqQualitySample *s = g_ptr_array_index (r->samples, j);
-          char ord[16];
-          const char *sp[5];
-
-          g_snprintf (ord, sizeof ord, "%u", j + 1);
-          sp[0] = id; sp[1] = r->rule_name; sp[2] = ord; sp[3] = s->row_key; sp[4] = s->value;
-          res = aq_db_query (db, "INSERT INTO meta.quality_sample (run_id, rule_name, ord, "
-                                 "row_key, value) VALUES ($1, $2, $3, $4, $5)", 5, sp, error);
-          if (res == NULL)
-            goto fail;
-          g_clear_pointer (&res, PQclear);
-        }
-    }
-  return aq_db_commit (db, error);
-
-fail:
-  aq_db_rollback (db);
-  return FALSE;
 }
 
 /* ---- running ---- */
@@ -797,8 +287,8 @@ unit_free (Unit *unit)
 }
 
 static GPtrArray *
-plan_units (RunContext *ctx,
-            GPtrArray  *rules)
+plan_units (AqQualityRunContext *ctx,
+            GPtrArray           *rules)
 {
   GPtrArray *units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
   g_autoptr(GPtrArray) columns = g_ptr_array_new ();
@@ -851,10 +341,10 @@ typedef struct
 
 /* Takes units until none is left; stops at the first error. */
 static gboolean
-run_units (RunContext *ctx,
-           Shared     *shared,
-           GPtrArray  *results,
-           GError    **error)
+run_units (AqQualityRunContext  *ctx,
+           Shared               *shared,
+           GPtrArray            *results,
+           GError              **error)
 {
   for (;;)
     {
@@ -865,8 +355,8 @@ run_units (RunContext *ctx,
         return TRUE;
       unit = g_ptr_array_index (shared->units, i);
       if (!(unit->column_group
-            ? run_column_rules (ctx, unit->rules, results, error)
-            : run_set_rule (ctx, g_ptr_array_index (unit->rules, 0), results, error)))
+            ? _aq_quality_run_column_rules (ctx, unit->rules, results, error)
+            : _aq_quality_run_set_rule (ctx, g_ptr_array_index (unit->rules, 0), results, error)))
         {
           g_cancellable_cancel (shared->cancellable);
           return FALSE;
@@ -893,7 +383,7 @@ worker_job (AqDb          *db,
             GError       **error)
 {
   Worker *worker = data;
-  RunContext ctx = { 0 };
+  AqQualityRunContext ctx = { 0 };
   g_autofree char *import = NULL;
   gboolean ok;
 
@@ -957,12 +447,12 @@ snapshot_ok (const char *id)
 /* Runs every unit; with @parallel > 1, the caller's transaction (already open, REPEATABLE
  * READ) exports its snapshot and parallel − 1 pooled connections share the units with it. */
 static gboolean
-evaluate (RunContext *ctx,
-          GPtrArray  *rules,
-          GPtrArray  *results,
-          int         parallel,
-          const char *timeout,
-          GError    **error)
+evaluate (AqQualityRunContext  *ctx,
+          GPtrArray            *rules,
+          GPtrArray            *results,
+          int                   parallel,
+          const char           *timeout,
+          GError              **error)
 {
   g_autoptr(GPtrArray) units = plan_units (ctx, rules);
   g_autoptr(GCancellable) inner = g_cancellable_new ();
@@ -1066,7 +556,7 @@ aq_quality_run_rules (AqDb                   *db,
 {
   g_autoptr(AqQualityRun) run = g_new0 (AqQualityRun, 1);
   AqQualityOptions defaults;
-  RunContext ctx = { 0 };
+  AqQualityRunContext ctx = { 0 };
   g_autofree char *timeout = NULL;
   gint64 start = g_get_monotonic_time ();
   gulong handler;
@@ -1151,7 +641,7 @@ aq_quality_run_rules (AqDb                   *db,
 
       if (!ok)
         g_ptr_array_set_size (run->results, 0);
-      if (!store_results (db, run, ok ? error : &store_error))
+      if (!_aq_quality_store_results (db, run, ok ? error : &store_error))
         return NULL;
     }
   if (!ok)
@@ -1165,89 +655,3 @@ aq_quality_run_has_failure (const AqQualityRun *run)
   return g_strcmp0 (run->status, "failed") == 0;
 }
 
-/* ---- JSON ---- */
-
-JsonNode *
-aq_quality_result_to_json (const AqQualityResult *r)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "run_id");
-  json_builder_add_int_value (b, r->run_id);
-  json_builder_set_member_name (b, "rule");
-  json_builder_add_string_value (b, r->rule_name);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, r->rule_version);
-  json_builder_set_member_name (b, "layer");
-  json_builder_add_string_value (b, r->layer);
-  json_builder_set_member_name (b, "table");
-  json_builder_add_string_value (b, r->table);
-  json_builder_set_member_name (b, "dimension");
-  json_builder_add_string_value (b, r->dimension);
-  json_builder_set_member_name (b, "severity");
-  json_builder_add_string_value (b, r->severity);
-  json_builder_set_member_name (b, "checked");
-  json_builder_add_int_value (b, r->checked);
-  json_builder_set_member_name (b, "failing");
-  json_builder_add_int_value (b, r->failing);
-  json_builder_set_member_name (b, "measured");
-  if (r->has_measured)
-    json_builder_add_double_value (b, r->measured);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, r->status);
-  if (r->message)
-    {
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, r->message);
-    }
-  json_builder_set_member_name (b, "duration_ms");
-  json_builder_add_double_value (b, r->duration_ms);
-  json_builder_set_member_name (b, "samples");
-  json_builder_begin_array (b);
-  for (guint i = 0; r->samples && i < r->samples->len; i++)
-    {
-      AqQualitySample *s = g_ptr_array_index (r->samples, i);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "key");
-      json_builder_add_string_value (b, s->row_key);
-      json_builder_set_member_name (b, "value");
-      json_builder_add_string_value (b, s->value);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-JsonNode *
-aq_quality_run_to_json (const AqQualityRun *run)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *started = run->started_at ? g_date_time_format_iso8601 (run->started_at)
-                                             : NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "run_id");
-  json_builder_add_int_value (b, run->run_id);
-  json_builder_set_member_name (b, "scope");
-  json_builder_add_string_value (b, run->scope);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, run->status);
-  json_builder_set_member_name (b, "started_at");
-  json_builder_add_string_value (b, started);
-  json_builder_set_member_name (b, "scans");
-  json_builder_add_int_value (b, run->scans);
-  json_builder_set_member_name (b, "duration_ms");
-  json_builder_add_double_value (b, run->duration_ms);
-  json_builder_set_member_name (b, "results");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < run->results->len; i++)
-    json_builder_add_value (b, aq_quality_result_to_json (g_ptr_array_index (run->results, i)));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}

@@ -481,6 +481,46 @@ test_standard_set (void)
     /* the row counts did not move: the month-over-month bill count rule passes */
     g_assert_cmpint (result_of (run, "dw.fact_bill.bill_monthly_volume")->failing, ==, 0);
   }
+  /* the extracts' small dirt, counted by the simulator as it wrote the sources (src_truth.dirt,
+   * planted here on purpose: by default only from 10,000 accounts up) */
+  {
+    static const struct
+    {
+      const char *rule;
+      const char *kind;
+    } dirt[] = {
+      { "ods.billing_customer.mobile_mixed_format", "mixed_format_mobile" },
+      { "ods.billing_customer.mobile_is_mobile", "landline_in_mobile" },
+      { "dw.dim_customer.customer_created_past", "future_create_date" },
+      { "dw.dim_account.account_tariff", "tariff_outside_dictionary" },
+      { "dw.dim_account.account_meter_known", "orphan_meter_no" },
+    };
+
+    g_assert_cmpint (count ("SELECT count(*) FROM src_truth.dirt"), ==, G_N_ELEMENTS (dirt));
+    for (guint i = 0; i < G_N_ELEMENTS (dirt); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("SELECT rows FROM src_truth.dirt "
+                                                "WHERE kind = '%s'", dirt[i].kind);
+
+        g_test_message ("%s: %" G_GINT64_FORMAT " planted, %" G_GINT64_FORMAT " found",
+                        dirt[i].rule, count (sql), result_of (run, dirt[i].rule)->failing);
+        g_assert_cmpint (count (sql), >, 0);
+        g_assert_cmpint (result_of (run, dirt[i].rule)->failing, ==, count (sql));
+      }
+    /* the phones' samples are masked like every phone shown to an agent */
+    for (guint i = 0; i < 2; i++)
+      {
+        const AqQualityResult *r = result_of (run, dirt[i].rule);
+
+        g_assert_cmpuint (r->samples->len, >, 0);
+        g_assert_nonnull (strstr (((AqQualitySample *) g_ptr_array_index (r->samples, 0))->value,
+                                  "****"));
+      }
+  }
+  /* reversed readings: each planted account's one backward read, billed as valid */
+  g_assert_cmpint (count (TRUTH ("read_backwards")), >, 0);
+  g_assert_cmpint (result_of (run, "dw.fact_bill.bill_reads_forward")->failing, ==,
+                   count (TRUTH ("read_backwards")));
   /* the samples of a planted rule are the planted accounts */
   {
     const AqQualityResult *r = result_of (run, "dw.dim_account.demolished_active");
@@ -983,8 +1023,8 @@ main (int   argc,
   aq_clock_pin (now);
 
   {
-    /* the demo of aq_test_demo_db_new, with the sudden drop planted: at this scale it is off
-     * by default, as other tests read the billing figures it moves */
+    /* the demo of aq_test_demo_db_new, with the sudden drop and the extracts' small dirt
+     * planted: at this scale they are off by default, as other tests read figures they move */
     g_autoptr(GError) error = NULL;
     AqSimulatorOptions options;
 
@@ -993,6 +1033,7 @@ main (int   argc,
     options.accounts = 2000;
     options.months = 24;
     options.sudden_drop = 1;
+    options.dirt = 1;
     aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);

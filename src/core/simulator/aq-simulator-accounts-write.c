@@ -211,11 +211,14 @@ write_customer_row (AqSim         *sim,
     {
       aq_sim_format_phone (s, mobile, c->mobile_format);
       aq_copy_writer_text (w, s->str, (gssize) s->len);
+      if (!aq_sim_phone_format_plain (c->mobile_format))
+        sim->dirt_rows[AQ_SIM_DIRT_MIXED_MOBILE]++;
     }
   else if (c->flags & AQ_SIM_CUST_TEL_IN_MOBILE)
     {
       aq_sim_format_landline (s, c->landline, c->tel_format);
       aq_copy_writer_text (w, s->str, (gssize) s->len);
+      sim->dirt_rows[AQ_SIM_DIRT_TEL_IN_MOBILE]++;
     }
   else if (c->flags & AQ_SIM_CUST_EMPTY_MOBILE)
     aq_copy_writer_text (w, "", 0);
@@ -245,7 +248,9 @@ write_customer_row (AqSim         *sim,
   if (padded)
     g_string_append (s, "   ");
   aq_copy_writer_text (w, s->str, (gssize) s->len);
-  aq_copy_writer_date (w, c->create_day);
+  /* planted dirt: a year typed a century ahead */
+  aq_copy_writer_date (w, aq_sim_dirt_pick (sim, AQ_SIM_DIRT_FUTURE_CREATED, ci)
+                          ? c->create_day + 36524 : c->create_day);
   aq_copy_writer_timestamp (w, update_time);
 }
 
@@ -279,6 +284,9 @@ write_customers (AqSim   *sim,
       write_customer_row (sim, w, ci, c->mobile, update, s);
       if (!aq_copy_writer_end_row (w))
         break;
+      sim->dirt_rows[AQ_SIM_DIRT_FUTURE_CREATED] += aq_sim_dirt_pick (sim,
+                                                                       AQ_SIM_DIRT_FUTURE_CREATED,
+                                                                       ci);
       if (c->flags & AQ_SIM_CUST_DUP_SAME)
         {
           write_customer_row (sim, w, ci, c->mobile, update, s);
@@ -339,13 +347,23 @@ write_accounts (AqSim   *sim,
           in_service--;
         aq_sim_format_meter_no (sim, in_service, meter);
       }
+      /* planted dirt: a meter number typed with the letter O (no meter has one), a tariff code
+       * outside the tariff dictionary */
+      if (aq_sim_dirt_pick (sim, AQ_SIM_DIRT_METER_TYPO, i))
+        {
+          meter[4] = 'O';
+          sim->dirt_rows[AQ_SIM_DIRT_METER_TYPO]++;
+        }
+      if (aq_sim_dirt_pick (sim, AQ_SIM_DIRT_TARIFF_UNKNOWN, i))
+        sim->dirt_rows[AQ_SIM_DIRT_TARIFF_UNKNOWN]++;
       aq_copy_writer_row (w, 11);
       aq_copy_writer_text (w, acct, 10);
       aq_copy_writer_text (w, cust, -1);
       aq_copy_writer_int64 (w, a->premise + 1);
       aq_copy_writer_text (w, meter, -1);
       aq_copy_writer_text (w, type, 2);
-      aq_copy_writer_text (w, tariffs[a->cust_type], 4);
+      aq_copy_writer_text (w, aq_sim_dirt_pick (sim, AQ_SIM_DIRT_TARIFF_UNKNOWN, i)
+                              ? "0901" : tariffs[a->cust_type], 4);
       g_string_truncate (s, 0);
       g_string_append (s, aq_sim_district_abbrevs[sim->premises[a->premise].district]);
       aq_sim_append_padded (s, a->book + 1u, 4);

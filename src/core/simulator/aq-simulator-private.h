@@ -55,7 +55,24 @@ typedef enum
   AQ_SIM_STREAM_DEMOLISH,
   AQ_SIM_STREAM_COMPANY,
   AQ_SIM_STREAM_BURST,
+  AQ_SIM_STREAM_DIRT,
 } AqSimStream;
+
+/* The extracts' small dirt counted in src_truth.dirt (aq-simulator-dirt.c); the planted kinds
+ * hit one customer or account in AQ_SIM_DIRT_RATE. */
+enum
+{
+  AQ_SIM_DIRT_MIXED_MOBILE,
+  AQ_SIM_DIRT_TEL_IN_MOBILE,
+  AQ_SIM_DIRT_FUTURE_CREATED,
+  AQ_SIM_DIRT_TARIFF_UNKNOWN,
+  AQ_SIM_DIRT_METER_TYPO,
+  AQ_SIM_N_DIRT
+};
+#define AQ_SIM_DIRT_RATE 400
+#define AQ_SIM_DIRT_DDL \
+  "CREATE TABLE IF NOT EXISTS src_truth.dirt (kind varchar(30) PRIMARY KEY, " \
+  "target text NOT NULL, rows bigint NOT NULL, detail text NOT NULL)"
 
 /* A second, third… stream of one entity: the index with a tag in its high bits. */
 #define AQ_SIM_SUB(index, tag) ((guint64) (index) | (guint64) (tag) << 40)
@@ -439,6 +456,10 @@ struct _AqSim
   guint32          drop_bills;
   gint64           drop_qty[2];    /* the zone's m³ billed the month before, and then */
 
+  /* the extracts' small dirt (src_truth.dirt): planted or not, and rows of each kind */
+  gboolean         dirt;
+  gint64           dirt_rows[AQ_SIM_N_DIRT];
+
   /* per-day sequence numbers of payments, SMS and meter events (ids read like dates) */
   gint32           counter_base;
   guint32         *pay_seq;
@@ -498,6 +519,12 @@ gboolean  aq_sim_network_write_inflow (AqSim    *sim,
 /* aq-simulator-accounts.c */
 void      aq_sim_accounts_build   (AqSim        *sim);
 gboolean  aq_sim_accounts_write   (AqSim        *sim,
+                                   GError      **error);
+gboolean  aq_sim_dirt_pick        (AqSim        *sim,
+                                   guint         kind,
+                                   guint32       index);
+gboolean  aq_sim_phone_format_plain (guint      format);
+gboolean  aq_sim_dirt_write       (AqSim        *sim,
                                    GError      **error);
 gboolean  aq_sim_truth_write      (AqSim        *sim,
                                    GError      **error);

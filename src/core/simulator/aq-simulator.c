@@ -584,6 +584,7 @@ aq_simulator_options_init (AqSimulatorOptions *options)
   options->last_month = 10;
   options->sudden_drop = -1;
   options->ahead = 0;
+  options->dirt = -1;
 }
 
 /* Whether the options describe a run the simulator can do; says what is wrong if not. */
@@ -691,6 +692,8 @@ simulate (AqDb                     *db,
     }
   sim.sudden_drop = options->sudden_drop > 0
                     || (options->sudden_drop < 0 && options->accounts >= AQ_SIM_DROP_MIN_ACCOUNTS);
+  sim.dirt = options->dirt > 0
+             || (options->dirt < 0 && options->accounts >= AQ_SIM_DROP_MIN_ACCOUNTS);
   sim.first_day = aq_month_first_day (sim.first_month);
   sim.now_day = aq_month_first_day (sim.last_month + 1) - 1;
   sim.now = aq_sim_day_seconds (sim.now_day) + 86399;
@@ -718,6 +721,14 @@ simulate (AqDb                     *db,
     {
       staging = TRUE;
       if (!(keys = create_staging (db, ddl_text, error)))
+        goto out;
+    }
+  if (sim.dirt)
+    {
+      /* src_truth.dirt, before the lanes start too (aq-simulator-dirt.c) */
+      g_autofree char *dirt = sim.append ? g_strdup (AQ_SIM_DIRT_DDL) : staged (AQ_SIM_DIRT_DDL);
+
+      if (!aq_db_exec (db, dirt, error))
         goto out;
     }
   if (!open_lanes (&sim, error) || !aq_sim_check_cancelled (&sim, error))
@@ -753,6 +764,7 @@ simulate (AqDb                     *db,
   if (!aq_sim_network_write_inflow (&sim, error)
       || !aq_sim_meters_write (&sim, error)
       || !aq_sim_truth_write (&sim, error)
+      || !aq_sim_dirt_write (&sim, error)
       || !record_run (&sim, error))
     goto out;
 

@@ -18,6 +18,9 @@ typedef struct
                           * whose billing figures tests read; 0 never; 1 always */
   guint   ahead;         /* months planned beyond the last one, for aq_simulator_append:
                             default 0 */
+  int     dirt;          /* the extracts' small dirt with exact counts (src_truth.dirt): −1
+                          * (default) from 10,000 accounts up, as the sudden drop; 0 never;
+                          * 1 always */
 } AqSimulatorOptions;
 
 /* Rows a run wrote into one table, in the order the tables were written. */

@@ -587,10 +587,13 @@ clean_warehouse (const char *url,
     " AND (app_key = $1 OR api = 'bench_forward')",
     "DELETE FROM meta.api_call_minute WHERE minute >= date_trunc('minute',"
     " to_timestamp($2::float8)) AND (app_key = $1 OR api = 'bench_forward')",
-    "DELETE FROM meta.api_quota_day WHERE app_key = $1 OR api = 'bench_forward'",
-    "DELETE FROM meta.api_nonce WHERE app_key = $1",
-    "DELETE FROM meta.api_app WHERE app_key = $1",
-    "DELETE FROM meta.api WHERE name = 'bench_forward'",
+    /* the others take the app's key alone ($2 is a no-op there: one parameter list) */
+    "DELETE FROM meta.api_quota_day WHERE (app_key = $1 OR api = 'bench_forward')"
+    " AND $2::text IS NOT NULL",
+    "DELETE FROM meta.api_nonce WHERE app_key = $1 AND $2::text IS NOT NULL",
+    "DELETE FROM meta.api_app WHERE app_key = $1 AND $2::text IS NOT NULL",
+    "DELETE FROM meta.api WHERE name = 'bench_forward' AND $1::text IS NOT NULL"
+    " AND $2::text IS NOT NULL",
   };
   guint64 removed[G_N_ELEMENTS (deletes)] = { 0 };
 

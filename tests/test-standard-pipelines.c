@@ -42,23 +42,80 @@ test_ods_merges_every_month (void)
   for (int i = 0; i < PQntuples (res); i++)
     g_string_append_printf (all, "%s(SELECT count(*) FROM src_billing.%s)", i ? " + " : "",
                             PQgetvalue (res, i, 0));
-  /* every extract row, duplicates included, one batch id per row */
+  /* ods is a landing window (migration 050): every extract row of the last three billing
+   * periods, duplicates included, one batch id per row; the older ones live on in dw only
+   * (/standard-pipelines/dw-bills counts dw.fact_bill against all 24 source months) */
+  for (int i = 0; i < PQntuples (res) - 3; i++)
+    g_string_append_printf (all, " - (SELECT count(*) FROM src_billing.%s)",
+                            PQgetvalue (res, i, 0));
   g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_bill"), ==, count (all->str));
+  g_assert_cmpint (count ("SELECT count(DISTINCT period) FROM ods.billing_bill"), ==, 3);
   g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_bill WHERE batch_id IS NULL"), ==, 0);
   g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_customer"), ==,
                    count ("SELECT count(*) FROM src_billing.customer"));
   g_assert_cmpint (count ("SELECT count(*) FROM ods.gis_premise"), ==,
                    count ("SELECT count(*) FROM src_gis.premise"));
-  /* ods keeps what the warehouse reads: every message and payment, not the SMS parameters
-   * (the platform keeps them) nor the cashier */
+  /* ods keeps what the warehouse reads: every message sent and every payment of a bill
+   * within the window, not the SMS parameters (the platform keeps them) nor the cashier */
+#define WINDOW_START "(SELECT to_date(min(period), 'YYYYMM') FROM ods.billing_bill)"
   g_assert_cmpint (count ("SELECT count(*) FROM ods.sms_log"), ==,
-                   count ("SELECT count(*) FROM src_sms.sms_log"));
+                   count ("SELECT count(*) FROM src_sms.sms_log WHERE submit_time >= "
+                          WINDOW_START));
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.sms_log"), >, 0);
   g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_payment"), ==,
-                   count ("SELECT count(*) FROM src_billing.payment"));
+                   count ("SELECT count(*) FROM src_billing.payment WHERE to_date(period, "
+                          "'YYYYMM') >= " WINDOW_START));
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_payment"), >, 0);
   g_assert_cmpint (count ("SELECT count(*) FROM information_schema.columns "
                           "WHERE table_schema = 'ods' AND (table_name, column_name) IN "
                           "(('sms_log', 'params'), ('sms_log', 'content'), "
                           "('billing_payment', 'operator'))"), ==, 0);
+}
+
+/* The landing window's setting and its guard, each case in a transaction rolled back. */
+static void
+test_ods_landing_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 bills = count ("SELECT count(*) FROM ods.billing_bill");
+  gint64 messages = count ("SELECT count(*) FROM ods.sms_log");
+  gint64 payments = count ("SELECT count(*) FROM ods.billing_payment");
+
+  /* one period: the newest; everything retired is in dw */
+  g_assert_true (aq_db_begin (db, &error));
+  g_assert_true (aq_db_exec (db, "SET LOCAL aqueduct.ods_keep_months = '1'", &error));
+  g_assert_cmpint (count ("SELECT sum(retired) FROM ods.retire_landed_months()"), >, 0);
+  assert_same ("SELECT string_agg(DISTINCT period, ',') FROM ods.billing_bill",
+               "SELECT to_char(max(period), 'YYYYMM') FROM dw.fact_bill");
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.sms_log WHERE submit_time < "
+                          "(SELECT to_date(max(period), 'YYYYMM') FROM ods.billing_bill)"), ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_payment WHERE period < "
+                          "(SELECT max(period) FROM ods.billing_bill)"), ==, 0);
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_bill"), <, bills);
+  aq_db_rollback (db);
+
+  /* dw_billing's watermark behind (as if its load had not run): no bill past it goes */
+  g_assert_true (aq_db_begin (db, &error));
+  g_assert_true (aq_db_exec (db, "SET LOCAL aqueduct.ods_keep_months = '1';"
+                                 "UPDATE meta.pipeline_watermark SET value = (SELECT "
+                                 "(to_date(max(period), 'YYYYMM') - interval '2 months')::date "
+                                 "FROM ods.billing_bill) WHERE pipeline = 'dw_billing'", &error));
+  count ("SELECT count(*) FROM ods.retire_landed_months()");
+  g_assert_cmpint (count ("SELECT count(DISTINCT period) FROM ods.billing_bill"), ==, 2);
+  aq_db_rollback (db);
+
+  /* 0 keeps everything; the default (3) again retires nothing more */
+  g_assert_true (aq_db_begin (db, &error));
+  g_assert_true (aq_db_exec (db, "SET LOCAL aqueduct.ods_keep_months = '0'", &error));
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.retire_landed_months()"), ==, 0);
+  g_assert_true (aq_db_exec (db, "RESET aqueduct.ods_keep_months", &error));
+  g_assert_cmpint (count ("SELECT coalesce(sum(retired), 0) FROM ods.retire_landed_months()"),
+                   ==, 0);
+  aq_db_rollback (db);
+  g_assert_no_error (error);
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_bill"), ==, bills);
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.sms_log"), ==, messages);
+  g_assert_cmpint (count ("SELECT count(*) FROM ods.billing_payment"), ==, payments);
 }
 
 static void
@@ -219,6 +276,7 @@ main (int   argc,
   db = aq_test_demo_db_new ("t_standard_pipelines", 3000, 24);
 
   g_test_add_func ("/standard-pipelines/ods", test_ods_merges_every_month);
+  g_test_add_func ("/standard-pipelines/ods-landing-window", test_ods_landing_window);
   g_test_add_func ("/standard-pipelines/dw-customers", test_dw_customers_and_contacts);
   g_test_add_func ("/standard-pipelines/dw-bills", test_dw_bills_and_payments);
   g_test_add_func ("/standard-pipelines/dm-cubes", test_dm_cubes);

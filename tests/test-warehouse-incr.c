@@ -240,6 +240,25 @@ test_facts_load_only_the_new_month (void)
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill"), >, 10 * bills);
 }
 
+/* The SMS load is incremental too (ods_service and dw_service by msg_id), and ods keeps only
+ * its landing window of the three fact extracts (migration 050) while dw keeps every month. */
+static void
+test_sms_and_landing_window (void)
+{
+  gint64 messages = aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_sms "
+                                             "WHERE sent_at >= '2026-10-01'");
+
+  g_assert_cmpint (messages, >, 0);
+  g_assert_cmpint (last_rows_out ("dw_service", "write_sms"), ==, messages);
+  g_assert_cmpint (last_rows_out ("ods_service", "write_sms_log"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_sms.sms_log "
+                                            "WHERE submit_time >= '2026-10-01'"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(DISTINCT period) "
+                                            "FROM ods.billing_bill"), ==, 3);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(DISTINCT period) "
+                                            "FROM dw.fact_bill"), ==, MONTHS + 1);
+}
+
 /* The command line refuses what does not go together, before touching a warehouse. */
 static void
 test_cli_options (void)
@@ -297,6 +316,7 @@ main (int   argc,
   g_test_add_func ("/warehouse-incr/layers", test_layers_equal_a_rebuild);
   g_test_add_func ("/warehouse-incr/facts-load-only-the-new-month",
                    test_facts_load_only_the_new_month);
+  g_test_add_func ("/warehouse-incr/sms-and-landing-window", test_sms_and_landing_window);
   ret = g_test_run ();
   g_clear_error (&refusal);
   g_clear_object (&db);

@@ -16,11 +16,25 @@
 
 #include "aqueduct-core.h"
 
+/* After a g_key_file_get_…(): whether a value was read. When not, *ok says whether that is
+ * fine (the key or its group is absent: the default stays) or an error (set in @error). */
 static gboolean
-missing (const GError *e)
+was_read (const GError  *local_error,
+          const char    *path,
+          const char    *group,
+          const char    *key,
+          gboolean      *ok,
+          GError       **error)
 {
-  return g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
-         || g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND);
+  if (local_error == NULL)
+    return TRUE;
+  *ok = g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
+        || g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND);
+  if (!*ok)
+    /* Translators: the file, the group, the key and why its value is not taken */
+    g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] %s: %s"), path, group, key,
+                 local_error->message);
+  return FALSE;
 }
 
 /* An unsigned integer key within [min, max]; absent keeps *value. */
@@ -36,16 +50,10 @@ aq_config_key_get_uint (GKeyFile    *kf,
 {
   g_autoptr(GError) local_error = NULL;
   gint64 v = g_key_file_get_int64 (kf, group, key, &local_error);
+  gboolean ok;
 
-  if (local_error != NULL)
-    {
-      if (missing (local_error))
-        return TRUE;
-      /* Translators: the file, the group, the key and why its value is not taken */
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] %s: %s"), path, group, key,
-                   local_error->message);
-      return FALSE;
-    }
+  if (!was_read (local_error, path, group, key, &ok, error))
+    return ok;
   if (v < min || v > max)
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
@@ -70,16 +78,10 @@ aq_config_key_get_double (GKeyFile    *kf,
 {
   g_autoptr(GError) local_error = NULL;
   double v = g_key_file_get_double (kf, group, key, &local_error);
+  gboolean ok;
 
-  if (local_error != NULL)
-    {
-      if (missing (local_error))
-        return TRUE;
-      /* Translators: the file, the group, the key and why its value is not taken */
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] %s: %s"), path, group, key,
-                   local_error->message);
-      return FALSE;
-    }
+  if (!was_read (local_error, path, group, key, &ok, error))
+    return ok;
   if (!(v >= min && v <= max))
     {
       g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] %s=%g is out of range (%g–%g)"),

@@ -10,9 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *
@@ -413,4 +418,301 @@ aq_test_login_conninfo (const char *dbname,
     }
   g_error ("cannot log in as %s", login);
   return NULL;
+}
+
+/* ---- aqueductd as a real process ---- */
+
+/* A failed assertion must not leave a daemon behind holding the test's pipes open. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Waits for its "listening on http://127.0.0.1:PORT/" line: under load the daemon may take
+ * seconds to listen. */
+void
+aq_test_daemon_start (AqTestDaemon      *d,
+                      const char        *database_url,
+                      const char        *config,
+                      const char *const *env,
+                      gboolean           capture_stderr)
+{
+  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--port", "0", NULL, NULL, NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
+                                         database_url, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (argv[0]);
+  if (config)
+    {
+      argv[3] = "--config";
+      argv[4] = config;
+    }
+  for (guint i = 0; env && env[i]; i += 2)
+    envp = env[i + 1] ? g_environ_setenv (envp, env[i], env[i + 1], TRUE)
+                      : g_environ_unsetenv (envp, env[i]);
+  d->err_fd = -1;
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+                            NULL, &d->pid, NULL, &d->out_fd,
+                            capture_stderr ? &d->err_fd : NULL, &error);
+  g_assert_no_error (error);
+  line = aq_test_read_line (d->out_fd, d->err_fd, 60, "aqueductd's “listening on” line");
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (line, "/"));
+  d->base = g_strndup (line + strlen ("listening on "),
+                       strlen (line) - strlen ("listening on ") - 1);
+}
+
+/* Sends @sig and reaps the daemon: after SIGTERM it must have stopped cleanly (exit 0),
+ * after any other signal it must have died of it. */
+void
+aq_test_daemon_end (AqTestDaemon *d,
+                    int           sig)
+{
+  int status = 0;
+
+  kill (d->pid, sig);
+  g_assert_cmpint (waitpid (d->pid, &status, 0), ==, d->pid);
+  if (sig == SIGTERM)
+    {
+      if (!WIFEXITED (status))
+        g_error ("aqueductd did not stop cleanly: %s %d",
+                 WIFSIGNALED (status) ? "killed by signal" : "status", WIFSIGNALED (status)
+                                                                        ? WTERMSIG (status)
+                                                                        : status);
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+  else
+    g_assert_true (WIFSIGNALED (status));
+  g_spawn_close_pid (d->pid);
+  close (d->out_fd);
+  if (d->err_fd >= 0)
+    close (d->err_fd);
+  d->err_fd = -1;
+  g_clear_pointer (&d->base, g_free);
+}
+
+/* ---- an HTTP server on loopback ---- */
+
+struct _AqTestHttpServer
+{
+  GMainContext    *context;
+  GMainLoop       *loop;
+  GThread         *thread;
+  SoupServer      *server;
+  guint            port;
+  AqTestAnswerFunc answer;
+  gpointer         user_data;
+
+  GMutex           lock;
+  GPtrArray       *requests;   /* AqTestRequest, in arrival order */
+  GHashTable      *per_path;   /* path → requests so far */
+};
+
+static void
+request_free (AqTestRequest *r)
+{
+  g_free (r->method);
+  g_free (r->path);
+  g_free (r->idempotency_key);
+  g_free (r->authorization);
+  g_bytes_unref (r->body);
+  g_free (r->text);
+  g_free (r->answer);
+  g_free (r);
+}
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  guint              status;
+  char              *answer;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  soup_server_message_set_status (reply->msg, reply->status, NULL);
+  if (reply->answer)
+    {
+      gsize length = strlen (reply->answer);
+
+      soup_server_message_set_response (reply->msg, "application/json", SOUP_MEMORY_TAKE,
+                                        g_steal_pointer (&reply->answer), length);
+    }
+  g_object_unref (reply->msg);
+  g_free (reply);
+}
+
+/* A late answer: sent when its delay is over. */
+static gboolean
+reply_late_cb (gpointer user_data)
+{
+  Reply *reply = user_data;
+  SoupServerMessage *msg = g_object_ref (reply->msg);
+
+  reply_free (reply);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+http_request_cb (SoupServer        *soup_server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  AqTestHttpServer *server = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  AqTestRequest *r = g_new0 (AqTestRequest, 1);
+  Reply *reply = g_new0 (Reply, 1);
+  guint nth;
+
+  r->method = g_strdup (soup_server_message_get_method (msg));
+  r->path = g_strdup (path);
+  r->idempotency_key = g_strdup (soup_message_headers_get_one (headers, "Idempotency-Key"));
+  r->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  r->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  r->text = g_strndup (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body));
+  r->status = 200;
+  r->answer = g_strdup ("{}");
+  g_mutex_lock (&server->lock);
+  nth = GPOINTER_TO_UINT (g_hash_table_lookup (server->per_path, path)) + 1;
+  g_hash_table_insert (server->per_path, g_strdup (path), GUINT_TO_POINTER (nth));
+  g_mutex_unlock (&server->lock);
+  r->nth = nth;
+  if (server->answer)
+    server->answer (r, server->user_data);
+
+  reply->msg = g_object_ref (msg);
+  reply->status = r->status;
+  reply->answer = g_strdup (r->answer);
+  g_mutex_lock (&server->lock);
+  g_ptr_array_add (server->requests, r);
+  g_mutex_unlock (&server->lock);
+  if (r->delay_ms == 0)
+    {
+      reply_free (reply);
+      return;
+    }
+  soup_server_message_pause (msg);
+  {
+    g_autoptr(GSource) source = g_timeout_source_new (r->delay_ms);
+
+    g_source_set_callback (source, reply_late_cb, reply, NULL);
+    g_source_attach (source, server->context);
+  }
+}
+
+static gpointer
+http_server_thread (gpointer user_data)
+{
+  AqTestHttpServer *server = user_data;
+
+  g_main_context_push_thread_default (server->context);
+  g_main_loop_run (server->loop);
+  g_main_context_pop_thread_default (server->context);
+  return NULL;
+}
+
+/* Listens on 127.0.0.1, a free port; @answer (nullable: 200 "{}" to everything) decides
+ * each answer on the server's thread. */
+AqTestHttpServer *
+aq_test_http_server_new (AqTestAnswerFunc answer,
+                         gpointer         user_data)
+{
+  AqTestHttpServer *server = g_new0 (AqTestHttpServer, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_mutex_init (&server->lock);
+  server->answer = answer;
+  server->user_data = user_data;
+  server->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+  server->per_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->context = g_main_context_new ();
+  server->loop = g_main_loop_new (server->context, FALSE);
+  g_main_context_push_thread_default (server->context);
+  server->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server->server, NULL, http_request_cb, server, NULL);
+  soup_server_listen_local (server->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  g_main_context_pop_thread_default (server->context);
+  uris = soup_server_get_uris (server->server);
+  server->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  server->thread = g_thread_new ("aq-test-http", http_server_thread, server);
+  return server;
+}
+
+guint
+aq_test_http_server_get_port (AqTestHttpServer *server)
+{
+  return server->port;
+}
+
+/* How many requests came so far. */
+guint
+aq_test_http_server_count (AqTestHttpServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->requests->len;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/* The requests so far, in arrival order: a new array of the server's own (valid until the
+ * server is freed; a recorded request does not change). */
+GPtrArray *
+aq_test_http_server_requests (AqTestHttpServer *server)
+{
+  GPtrArray *copy = g_ptr_array_new ();
+
+  g_mutex_lock (&server->lock);
+  for (guint i = 0; i < server->requests->len; i++)
+    g_ptr_array_add (copy, g_ptr_array_index (server->requests, i));
+  g_mutex_unlock (&server->lock);
+  return copy;
+}
+
+/* Waits until @n requests came; fails the test, saying @what, after @seconds. */
+void
+aq_test_http_server_wait (AqTestHttpServer *server,
+                          guint             n,
+                          guint             seconds,
+                          const char       *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (aq_test_http_server_count (server) < n)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s: the server had %u of %u requests after %u s", what,
+                 aq_test_http_server_count (server), n, seconds);
+      g_usleep (5 * 1000);
+    }
+}
+
+/* Stops the server; answers still waiting for their delay go away with its context. */
+void
+aq_test_http_server_free (AqTestHttpServer *server)
+{
+  if (server == NULL)
+    return;
+  g_main_loop_quit (server->loop);
+  g_thread_join (server->thread);
+  soup_server_disconnect (server->server);
+  g_object_unref (server->server);
+  g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
+  g_ptr_array_unref (server->requests);
+  g_hash_table_unref (server->per_path);
+  g_mutex_clear (&server->lock);
+  g_free (server);
 }

@@ -52,4 +52,57 @@ gint64      aq_test_count1       (AqDb       *db,
                                   const char *param);
 void        aq_test_drop_database (const char *name);
 
+/* aqueductd as a real process: started with --port 0 (and --config @config when given),
+ * @database_url as AQUEDUCT_DATABASE_URL and @env's NAME, VALUE pairs (NULL-terminated; a
+ * NULL value unsets), killed with the test if it dies. */
+typedef struct
+{
+  GPid  pid;
+  int   out_fd;
+  int   err_fd;     /* the daemon's stderr when captured, else -1 */
+  char *base;       /* http://127.0.0.1:PORT */
+} AqTestDaemon;
+
+void  aq_test_daemon_start     (AqTestDaemon      *daemon,
+                                const char        *database_url,
+                                const char        *config,
+                                const char *const *env,
+                                gboolean           capture_stderr);
+void  aq_test_daemon_end       (AqTestDaemon      *daemon,
+                                int                sig);
+
+/* An HTTP server on loopback, on a thread of its own, recording every request and answering
+ * as its AqTestAnswerFunc says: a webhook receiver or a provider for the daemon's tests. */
+typedef struct
+{
+  char  *method;
+  char  *path;
+  char  *idempotency_key;   /* the Idempotency-Key header, or NULL */
+  char  *authorization;     /* the Authorization header, or NULL */
+  GBytes *body;
+  char  *text;              /* the body as a string */
+  guint  nth;               /* 1 for the first request on this path, 2 for the next… */
+  /* the answer: 200 with "{}" at once, unless the answer function says otherwise */
+  guint  status;
+  char  *answer;            /* NULL: no body */
+  guint  delay_ms;
+} AqTestRequest;
+
+/* Runs on the server's thread; sets @request's status, answer and delay_ms. */
+typedef void (*AqTestAnswerFunc) (AqTestRequest *request,
+                                  gpointer       user_data);
+
+typedef struct _AqTestHttpServer AqTestHttpServer;
+
+AqTestHttpServer *aq_test_http_server_new      (AqTestAnswerFunc  answer,
+                                                gpointer          user_data);
+guint             aq_test_http_server_get_port (AqTestHttpServer *server);
+guint             aq_test_http_server_count    (AqTestHttpServer *server);
+GPtrArray        *aq_test_http_server_requests (AqTestHttpServer *server);
+void              aq_test_http_server_wait     (AqTestHttpServer *server,
+                                                guint             n,
+                                                guint             seconds,
+                                                const char       *what);
+void              aq_test_http_server_free     (AqTestHttpServer *server);
+
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* test-daemon-relay.c — aqueductd relaying the outbox to a provider the test runs on loopback
  *
- * The provider is a libsoup server on its own thread that records every request's
+ * The provider is a loopback server (aq_test_http_server_new) that records every request's
  * idempotency key and misbehaves on cue, by the message's text: "FAIL2" answers 500 to the
  * first two attempts, "HANG1" answers the first one only after the daemon's timeout, "REJECT"
  * answers 400, "DOWN" answers 503 forever. Everything else is accepted with id "p-KEY".
@@ -14,49 +14,22 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- the provider ---- */
 
 typedef struct
 {
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
+  AqTestHttpServer *http;      /* records the requests */
   guint         port;
 
   GMutex        lock;
   GHashTable   *seen;          /* key → requests */
   GHashTable   *key_of_id;     /* message id → key it came with */
-  guint         requests;
   guint         mismatches;    /* header and body keys differ, or a message changed keys */
   gboolean      authorized;    /* every request carried the configured header */
   guint         delay_ms;      /* answer every request this late */
 } Provider;
-
-typedef struct
-{
-  SoupServerMessage *msg;
-  guint              status;
-  char              *body;
-} Answer;
-
-static gboolean
-answer_cb (gpointer user_data)
-{
-  Answer *a = user_data;
-
-  soup_server_message_set_status (a->msg, a->status, NULL);
-  soup_server_message_set_response (a->msg, "application/json", SOUP_MEMORY_TAKE, a->body,
-                                    strlen (a->body));
-  soup_server_message_unpause (a->msg);
-  g_object_unref (a->msg);
-  g_free (a);
-  return G_SOURCE_REMOVE;
-}
 
 /* What a request says, whichever kind of provider it was addressed to. */
 typedef struct
@@ -153,43 +126,41 @@ read_wechat (GBytes  *bytes,
 }
 
 static void
-provider_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+provider_cb (AqTestRequest *req,
+             gpointer       user_data)
 {
   Provider *p = user_data;
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *header = soup_message_headers_get_one (headers, "Idempotency-Key");
-  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  const char *header = req->idempotency_key;
   const char *known;
   Request r = { 0 };
   gboolean well_formed;
   guint n, delay;
-  Answer *a = g_new0 (Answer, 1);
 
+  if (!g_str_equal (req->path, "/send") && !g_str_equal (req->path, "/sms")
+      && !g_str_equal (req->path, "/wechat"))
+    {
+      req->status = 404;
+      return;
+    }
   g_mutex_lock (&p->lock);
-  p->requests++;
   n = GPOINTER_TO_UINT (g_hash_table_lookup (p->seen, header ? header : "")) + 1;
-  if (g_str_equal (path, "/sms"))
-    well_formed = read_sms (bytes, &r, n);
-  else if (g_str_equal (path, "/wechat"))
-    well_formed = read_wechat (bytes, &r, n);
+  if (g_str_equal (req->path, "/sms"))
+    well_formed = read_sms (req->body, &r, n);
+  else if (g_str_equal (req->path, "/wechat"))
+    well_formed = read_wechat (req->body, &r, n);
   else
-    well_formed = read_webhook (bytes, &r);
+    well_formed = read_webhook (req->body, &r);
   if (!well_formed || g_strcmp0 (header, r.key) != 0)
     p->mismatches++;
   if (r.key == NULL || r.text == NULL || r.id == NULL)
     {
       g_mutex_unlock (&p->lock);
       request_clear (&r);
-      g_free (a);
-      soup_server_message_set_status (msg, 400, NULL);
+      req->status = 400;
+      g_clear_pointer (&req->answer, g_free);
       return;
     }
-  if (g_str_equal (path, "/send") && g_strcmp0 (auth, "Bearer test-token") != 0)
+  if (g_str_equal (req->path, "/send") && g_strcmp0 (req->authorization, "Bearer test-token") != 0)
     p->authorized = FALSE;
   known = g_hash_table_lookup (p->key_of_id, r.id);
   if (known && !g_str_equal (known, r.key))
@@ -200,73 +171,34 @@ provider_cb (SoupServer        *server,
   delay = p->delay_ms;
   g_mutex_unlock (&p->lock);
 
-  a->msg = g_object_ref (msg);
-  a->status = 200;
   if ((strstr (r.text, "FAIL2") && n <= 2) || strstr (r.text, "DOWN"))
-    a->status = strstr (r.text, "DOWN") ? 503 : 500;
+    req->status = strstr (r.text, "DOWN") ? 503 : 500;
   else if (strstr (r.text, "REJECT") && r.answer == NULL)
-    a->status = 400;
+    req->status = 400;
   else if (strstr (r.text, "HANG1") && n == 1)
     delay = 6000;   /* well past the daemon's 3 s timeout */
-  if (a->status != 200)
-    a->body = g_strdup ("{\"error\":\"on cue\"}");
+  g_free (req->answer);
+  if (req->status != 200)
+    req->answer = g_strdup ("{\"error\":\"on cue\"}");
   else if (r.answer)
-    a->body = g_strdup (r.answer);
+    req->answer = g_strdup (r.answer);
   else
-    a->body = g_strdup_printf ("{\"id\":\"p-%s\"}", r.key);
+    req->answer = g_strdup_printf ("{\"id\":\"p-%s\"}", r.key);
+  req->delay_ms = delay;
   request_clear (&r);
-  if (delay == 0)
-    {
-      answer_cb (a);
-      return;
-    }
-  soup_server_message_pause (msg);
-  {
-    g_autoptr(GSource) source = g_timeout_source_new (delay);
-
-    g_source_set_callback (source, answer_cb, a, NULL);
-    g_source_attach (source, p->context);
-  }
-}
-
-static gpointer
-provider_thread (gpointer user_data)
-{
-  Provider *p = user_data;
-
-  g_main_context_push_thread_default (p->context);
-  g_main_loop_run (p->loop);
-  g_main_context_pop_thread_default (p->context);
-  return NULL;
 }
 
 static Provider *
 provider_start (void)
 {
   Provider *p = g_new0 (Provider, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   g_mutex_init (&p->lock);
   p->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   p->key_of_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   p->authorized = TRUE;
-  p->context = g_main_context_new ();
-  p->loop = g_main_loop_new (p->context, FALSE);
-
-  g_main_context_push_thread_default (p->context);
-  p->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (p->server, "/send", provider_cb, p, NULL);
-  soup_server_add_handler (p->server, "/sms", provider_cb, p, NULL);
-  soup_server_add_handler (p->server, "/wechat", provider_cb, p, NULL);
-  soup_server_listen_local (p->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  g_main_context_pop_thread_default (p->context);
-  uris = soup_server_get_uris (p->server);
-  p->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  p->thread = g_thread_new ("provider", provider_thread, p);
+  p->http = aq_test_http_server_new (provider_cb, p);
+  p->port = aq_test_http_server_get_port (p->http);
   return p;
 }
 
@@ -285,30 +217,7 @@ provider_seen (Provider   *p,
 static guint
 provider_requests (Provider *p)
 {
-  guint n;
-
-  g_mutex_lock (&p->lock);
-  n = p->requests;
-  g_mutex_unlock (&p->lock);
-  return n;
-}
-
-/* Waits until the provider has had @n requests; fails the test, saying so, after @seconds. */
-static void
-wait_requests (Provider   *p,
-               guint       n,
-               int         seconds,
-               const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (provider_requests (p) < n)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("%s: the provider had %u of %u requests after %d s", what,
-                 provider_requests (p), n, seconds);
-      g_usleep (5 * 1000);
-    }
+  return aq_test_http_server_count (p->http);
 }
 
 static GHashTable *
@@ -329,13 +238,8 @@ provider_snapshot (Provider *p)
 static void
 provider_stop (Provider *p)
 {
-  g_main_loop_quit (p->loop);
-  g_thread_join (p->thread);
-  /* answers still scheduled (a HANG1 being late) go away with the context */
-  soup_server_disconnect (p->server);
-  g_object_unref (p->server);
-  g_main_loop_unref (p->loop);
-  g_main_context_unref (p->context);
+  /* answers still scheduled (a HANG1 being late) go away with the server */
+  aq_test_http_server_free (p->http);
   g_hash_table_unref (p->seen);
   g_hash_table_unref (p->key_of_id);
   g_mutex_clear (&p->lock);
@@ -347,12 +251,7 @@ provider_stop (Provider *p)
 /* What the tests' providers sign their receipts with (each provider has its own in real use) */
 #define RECEIPT_SECRET "test-receipt-secret-0123"
 
-typedef struct
-{
-  GPid  pid;
-  int   out_fd;
-  char *base;
-} Daemon;
+typedef AqTestDaemon Daemon;
 
 static char *
 write_config (const char *name,
@@ -387,65 +286,12 @@ write_config (const char *name,
   return g_steal_pointer (&path);
 }
 
-/* A failed assertion must not leave a daemon behind holding the test's pipes open. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* @env (nullable): more NAME, VALUE pairs for the daemon's environment, NULL-terminated */
-static void
-daemon_start_env (Daemon            *d,
-                  const char        *database_url,
-                  const char        *config,
-                  const char *const *env)
-{
-  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", config, "--port", "0", NULL };
-  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
-                                         database_url, TRUE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  for (guint i = 0; env && env[i]; i += 2)
-    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
-                            NULL, &d->pid, NULL, &d->out_fd, NULL, &error);
-  g_assert_no_error (error);
-  /* under load the daemon may take seconds to migrate and listen */
-  line = aq_test_read_line (d->out_fd, -1, 60, "aqueductd's “listening on” line");
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  g_assert_true (g_str_has_suffix (line, "/"));
-  d->base = g_strndup (line + strlen ("listening on "),
-                       strlen (line) - strlen ("listening on ") - 1);
-}
-
 static void
 daemon_start (Daemon     *d,
               const char *database_url,
               const char *config)
 {
-  daemon_start_env (d, database_url, config, NULL);
-}
-
-static void
-daemon_end (Daemon *d,
-            int     sig)
-{
-  int status = 0;
-
-  kill (d->pid, sig);
-  waitpid (d->pid, &status, 0);
-  if (sig == SIGTERM)
-    {
-      g_assert_true (WIFEXITED (status));
-      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-    }
-  else
-    g_assert_true (WIFSIGNALED (status));
-  g_spawn_close_pid (d->pid);
-  close (d->out_fd);
-  g_clear_pointer (&d->base, g_free);
+  aq_test_daemon_start (d, database_url, config, NULL, FALSE);
 }
 
 /* A request; @secret (nullable) signs the body as a provider signs a receipt, @bearer
@@ -748,7 +594,7 @@ test_deliver_retry_fail (void)
   assert_contains (body, "\"warehouse_ok\":true");
   g_free (body);
 
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   provider_stop (p);
   g_unlink (config);
 }
@@ -784,9 +630,9 @@ test_daily_limit_midnight (void)
         "          '2026-03-11 00:05+08'),"
         "         (4, 'sms', '13900000009', 'at 23:58', 'mid-a', 'queued', NULL);");
 
-  daemon_start_env (&d, conninfo, config, before);
+  aq_test_daemon_start (&d, conninfo, config, before, FALSE);
   wait_settled (db, 40);
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
                                             " WHERE idempotency_key = 'mid-a'"
                                             "   AND status = 'failed'"
@@ -797,9 +643,9 @@ test_daily_limit_midnight (void)
   exec (db,
         "INSERT INTO notify.message (campaign_id, channel, recipient, body, idempotency_key)"
         "  VALUES (5, 'sms', '13900000009', 'at 00:02', 'mid-b');");
-  daemon_start_env (&d, conninfo, config, after);
+  aq_test_daemon_start (&d, conninfo, config, after, FALSE);
   wait_settled (db, 40);
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
                                             " WHERE idempotency_key = 'mid-b'"
                                             "   AND status = 'sent'"), ==, 1);
@@ -840,8 +686,8 @@ test_sigkill_restart (void)
   p->delay_ms = 30;
 
   daemon_start (&a, conninfo, config);
-  wait_requests (p, 60, 60, "before the SIGKILL");
-  daemon_end (&a, SIGKILL);
+  aq_test_http_server_wait (p->http, 60, 60, "before the SIGKILL");
+  aq_test_daemon_end (&a, SIGKILL);
   at_kill = provider_snapshot (p);
   /* something was leased and unfinished when it died: what the relay may post again.
    * Read after the kill, so it can only be too wide (a commit still landing), never too narrow:
@@ -887,8 +733,8 @@ test_sigkill_restart (void)
                                             " FROM notify.message"
                                             " WHERE lease_owner IS NOT NULL"), >=, 2);
 
-  daemon_end (&b, SIGTERM);
-  daemon_end (&c, SIGTERM);
+  aq_test_daemon_end (&b, SIGTERM);
+  aq_test_daemon_end (&c, SIGTERM);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM notify.message"
                                             " WHERE status = 'sending'"), ==, 0);
   provider_stop (p);
@@ -922,7 +768,7 @@ test_warehouse_connection_lost (void)
   p->delay_ms = 20;
 
   daemon_start (&d, conninfo, config);
-  wait_requests (p, 50, 60, "before the connections are cut");
+  aq_test_http_server_wait (p->http, 50, 60, "before the connections are cut");
   aq_db_query_int64 (db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                          " WHERE datname = 't_relay' AND pid <> pg_backend_pid()", 0, NULL,
                      &terminated, &error);
@@ -948,7 +794,7 @@ test_warehouse_connection_lost (void)
   assert_contains (body, "\"last_error\":");
   g_free (body);
 
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   provider_stop (p);
   g_unlink (config);
 }
@@ -977,10 +823,10 @@ test_rate_limit_and_graceful_stop (void)
   p->delay_ms = 100;
 
   daemon_start (&d, conninfo, config);
-  wait_requests (p, 1, 60, "the first request");
+  aq_test_http_server_wait (p->http, 1, 60, "the first request");
   first = g_get_monotonic_time ();
   g_usleep (G_USEC_PER_SEC);
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   posted = provider_requests (p);
   seconds = (g_get_monotonic_time () - first) / 1e6;
 
@@ -1092,7 +938,7 @@ test_sms_and_wechat (void)
                                             "        AND status = 'failed'"
                                             "        AND last_error = 'MK:0004')"), ==, 3);
 
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   provider_stop (p);
   g_unlink (config);
 }
@@ -1263,7 +1109,7 @@ test_receipts_trust (void)
   assert_contains (body, "\naqueduct_notify_receipts_pending_total{provider=\"hook\"} 1\n");
   g_clear_pointer (&body, g_free);
 
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   provider_stop (p);
   g_unlink (config);
 }
@@ -1356,7 +1202,7 @@ test_receipt_huge_body (void)
   body = http (&d, "GET", "/healthz", NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_free (body);
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
   provider_stop (p);
   g_unlink (config);
 }

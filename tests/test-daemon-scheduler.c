@@ -14,8 +14,6 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define DBNAME "test_daemon_scheduler"
@@ -25,12 +23,7 @@ static char *database_url;
 
 /* ---- the daemon ---- */
 
-typedef struct
-{
-  GPid  pid;
-  int   out_fd;
-  char *base;
-} Daemon;
+typedef AqTestDaemon Daemon;
 
 static char *
 write_config (const char *owner,
@@ -51,56 +44,16 @@ write_config (const char *owner,
   return g_steal_pointer (&path);
 }
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
+/* The jobs' clock is the real one here: AQUEDUCT_NOW is not passed on. */
 static void
 daemon_start (Daemon     *d,
               const char *owner,
               guint       max_running)
 {
   g_autofree char *config = write_config (owner, max_running);
-  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", config, "--port", "0", NULL };
-  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
-                                         database_url, TRUE);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) channel = NULL;
-  g_autofree char *line = NULL;
+  const char *const env[] = { "AQUEDUCT_NOW", NULL, NULL };
 
-  envp = g_environ_unsetenv (envp, "AQUEDUCT_NOW");
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
-                            die_with_parent, NULL, &d->pid, NULL, &d->out_fd, NULL, &error);
-  g_assert_no_error (error);
-  channel = g_io_channel_unix_new (d->out_fd);
-  g_io_channel_read_line (channel, &line, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  d->base = g_strndup (line + strlen ("listening on "),
-                       strlen (line) - strlen ("listening on ") - 2);
-}
-
-static void
-daemon_end (Daemon *d,
-            int     sig)
-{
-  int status = 0;
-
-  kill (d->pid, sig);
-  waitpid (d->pid, &status, 0);
-  if (sig == SIGTERM)
-    {
-      g_assert_true (WIFEXITED (status));
-      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-    }
-  else
-    g_assert_true (WIFSIGNALED (status));
-  g_spawn_close_pid (d->pid);
-  close (d->out_fd);
-  g_clear_pointer (&d->base, g_free);
+  aq_test_daemon_start (d, database_url, config, env, FALSE);
 }
 
 static char *
@@ -253,7 +206,7 @@ test_once_and_chain (void)
 
   metrics = http_get (&d, "/metrics");
   health = http_get (&d, "/healthz");
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
 
   /* every occurrence once, on the schedule's even seconds; each run wrote its one row */
   assert_once_per_occurrence ("beat", 3);
@@ -297,7 +250,7 @@ test_sigkill_restart (void)
   add_job ("slow", "SELECT pg_sleep(1.5)", "*/3 * * * * *", NULL, 2);
   daemon_start (&d, "killed", 4);
   wait_for ("SELECT count(*) FROM meta.job_run WHERE status = 'running'", 1, 30);
-  daemon_end (&d, SIGKILL);
+  aq_test_daemon_end (&d, SIGKILL);
   g_assert_cmpint (count ("SELECT count(*) FROM meta.job_run WHERE status = 'running'"
                           " AND lease_owner = 'killed'"), ==, 1);
 
@@ -308,7 +261,7 @@ test_sigkill_restart (void)
             "   ON i.scheduled_for = r.scheduled_for AND i.job_id = r.job_id"
             " WHERE i.status = 'interrupted' AND r.status = 'succeeded'", 1, 30);
   settle (jobs);
-  daemon_end (&d, SIGTERM);
+  aq_test_daemon_end (&d, SIGTERM);
 
   g_assert_cmpint (count ("SELECT count(*) FROM meta.job_run WHERE status = 'interrupted'"
                           " AND lease_owner = 'killed' AND error LIKE '%lease%'"), ==, 1);
@@ -336,8 +289,8 @@ test_two_daemons (void)
   daemon_start (&b, "b", 1);
   wait_for ("SELECT count(*) FROM meta.job_run WHERE status = 'succeeded'", 12, 60);
   settle (jobs);
-  daemon_end (&a, SIGTERM);
-  daemon_end (&b, SIGTERM);
+  aq_test_daemon_end (&a, SIGTERM);
+  aq_test_daemon_end (&b, SIGTERM);
 
   g_test_message ("runs by owner: a %" G_GINT64_FORMAT ", b %" G_GINT64_FORMAT,
                   count ("SELECT count(*) FROM meta.job_run WHERE lease_owner = 'a'"),

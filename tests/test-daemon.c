@@ -1,6 +1,8 @@
-/* test-daemon.c — aqueductd as a real process: /healthz follows the warehouse, /metrics counts */
+/* test-daemon.c — aqueductd as a real process: /healthz follows the warehouse, /metrics counts,
+ * a stop waits for the work its threads still do */
 #include "aq-test-util.h"
 
+#include <errno.h>
 #include <libsoup/soup.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -8,45 +10,19 @@
 #include <unistd.h>
 #include <string.h>
 
-typedef struct
-{
-  GPid   pid;
-  int    out_fd;
-  char  *base;
-} Daemon;
+typedef AqTestDaemon Daemon;
 
 static void
 daemon_start (Daemon     *d,
               const char *database_url)
 {
-  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--port", "0", NULL };
-  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_DATABASE_URL",
-                                         database_url, TRUE);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                            &d->pid, NULL, &d->out_fd, NULL, &error);
-  g_assert_no_error (error);
-  /* under load the daemon may take seconds to listen */
-  line = aq_test_read_line (d->out_fd, -1, 60, "aqueductd's “listening on” line");
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  g_assert_true (g_str_has_suffix (line, "/"));
-  d->base = g_strndup (line + strlen ("listening on "), strlen (line) - strlen ("listening on ") - 1);
+  aq_test_daemon_start (d, database_url, NULL, NULL, FALSE);
 }
 
 static void
 daemon_stop (Daemon *d)
 {
-  int status = 0;
-
-  kill (d->pid, SIGTERM);
-  waitpid (d->pid, &status, 0);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  g_spawn_close_pid (d->pid);
-  close (d->out_fd);
-  g_free (d->base);
+  aq_test_daemon_end (d, SIGTERM);
 }
 
 static char *
@@ -133,6 +109,77 @@ test_bad_config (void)
   g_unlink (path);
 }
 
+/* Everything the daemon writes to stderr from now until it exits. */
+static char *
+read_to_end (int fd)
+{
+  GString *out = g_string_new (NULL);
+  char buf[4096];
+  ssize_t n;
+
+  while ((n = read (fd, buf, sizeof buf)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (out, buf, n);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A stop while the data API's catalog reload waits on the warehouse (here for a lock the test
+ * holds on meta.api_state) waits for that reload to end before the daemon frees what the
+ * reload's thread uses: the daemon takes the catalog (and says so) during its stop, then
+ * exits cleanly. Before, it freed the API service under the running thread — at random, a
+ * heap corruption at exit ("free(): invalid pointer" in a CI run). */
+static void
+test_stop_waits_for_api_reload (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_daemon_stop", TRUE);
+  g_autofree char *conninfo = aq_test_conninfo ("t_daemon_stop");
+  g_autoptr(AqDb) locker = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rest = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  Daemon d = { 0 };
+
+  locker = aq_db_connect (conninfo, &error);
+  g_assert_no_error (error);
+  aq_db_exec (locker, "BEGIN", &error);
+  g_assert_no_error (error);
+  aq_db_exec (locker, "LOCK TABLE meta.api_state IN ACCESS EXCLUSIVE MODE", &error);
+  g_assert_no_error (error);
+
+  aq_test_daemon_start (&d, conninfo, NULL, NULL, TRUE);
+  /* the first catalog read waits for the lock */
+  while (aq_test_query_int64 (db, "SELECT count(*) FROM pg_stat_activity"
+                                  " WHERE wait_event_type = 'Lock'"
+                                  " AND query LIKE 'SELECT generation FROM meta.api_state%'") == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the daemon's catalog reload never waited for the lock");
+      g_usleep (20 * 1000);
+    }
+  kill (d.pid, SIGTERM);
+  for (;;)
+    {
+      g_autofree char *line = aq_test_read_line (d.err_fd, -1, 60, "aqueductd's “stopping”");
+
+      if (strstr (line, "stopping"))
+        break;
+    }
+  /* the daemon is in its stop: now the reload may go on */
+  aq_db_exec (locker, "ROLLBACK", &error);
+  g_assert_no_error (error);
+  rest = read_to_end (d.err_fd);
+  if (strstr (rest, "api: catalog generation") == NULL)
+    g_error ("the daemon stopped without waiting for its catalog reload; it said:\n%s", rest);
+  daemon_stop (&d);
+  g_clear_object (&locker);
+  g_clear_object (&db);
+  aq_test_drop_database ("t_daemon_stop");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -140,5 +187,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/daemon/health-follows-warehouse", test_health_follows_warehouse);
   g_test_add_func ("/daemon/bad-config", test_bad_config);
+  g_test_add_func ("/daemon/stop-waits-for-api-reload", test_stop_waits_for_api_reload);
   return g_test_run ();
 }

@@ -1,11 +1,11 @@
 /* test-delivery.c — a scheduled delivery through the real aqueductctl: the job writes its
  * file (rows as the report has them), skips when the report is empty, and both runs are
  * recorded in meta.job_run; bad targets are refused when the job is added. Dashboards are
- * drawn headless into PNG/PDF files or posted to a webhook this test runs. */
+ * drawn headless into PNG/PDF files or posted to a webhook this test runs
+ * (aq_test_http_server_new). */
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "aq-test-util.h"
@@ -209,100 +209,27 @@ test_delivery_dashboard (void)
   g_rmdir (folder);
 }
 
-/* ---- a webhook receiver on loopback (a libsoup server on its own thread) ---- */
-
-typedef struct
-{
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;
-  guint         port;
-  GMutex        lock;
-  GPtrArray    *bodies;     /* (element-type utf8): every request's body */
-  GPtrArray    *keys;       /* (element-type utf8): every request's Idempotency-Key */
-  char         *auth;       /* the last Authorization header */
-  guint         flaky_seen;
-} Receiver;
+/* ---- a webhook receiver on loopback (aq_test_http_server_new) ---- */
 
 static void
-receiver_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+answer_cb (AqTestRequest *r,
+           gpointer       user_data)
 {
-  Receiver *rc = user_data;
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  guint status = 200;
-
-  g_mutex_lock (&rc->lock);
-  g_ptr_array_add (rc->bodies, g_strndup (g_bytes_get_data (bytes, NULL),
-                                          g_bytes_get_size (bytes)));
-  g_ptr_array_add (rc->keys, g_strdup (soup_message_headers_get_one (headers,
-                                                                     "Idempotency-Key")));
-  g_free (rc->auth);
-  rc->auth = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
-  if (g_str_equal (path, "/flaky") && rc->flaky_seen++ == 0)
-    status = 503;
-  else if (g_str_equal (path, "/reject"))
-    status = 400;
-  g_mutex_unlock (&rc->lock);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+  if (g_str_equal (r->path, "/flaky") && r->nth == 1)
+    r->status = 503;
+  else if (g_str_equal (r->path, "/reject"))
+    r->status = 400;
 }
 
-static gpointer
-receiver_thread (gpointer user_data)
+/* The @i-th request the receiver had (valid until it is freed). */
+static AqTestRequest *
+request_at (AqTestHttpServer *rc,
+            guint             i)
 {
-  Receiver *rc = user_data;
+  g_autoptr(GPtrArray) requests = aq_test_http_server_requests (rc);
 
-  g_main_context_push_thread_default (rc->context);
-  g_main_loop_run (rc->loop);
-  g_main_context_pop_thread_default (rc->context);
-  return NULL;
-}
-
-static Receiver *
-receiver_start (void)
-{
-  Receiver *rc = g_new0 (Receiver, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  g_mutex_init (&rc->lock);
-  rc->bodies = g_ptr_array_new_with_free_func (g_free);
-  rc->keys = g_ptr_array_new_with_free_func (g_free);
-  rc->context = g_main_context_new ();
-  rc->loop = g_main_loop_new (rc->context, FALSE);
-  g_main_context_push_thread_default (rc->context);
-  rc->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (rc->server, NULL, receiver_cb, rc, NULL);
-  soup_server_listen_local (rc->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  g_main_context_pop_thread_default (rc->context);
-  uris = soup_server_get_uris (rc->server);
-  rc->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  rc->thread = g_thread_new ("receiver", receiver_thread, rc);
-  return rc;
-}
-
-static void
-receiver_stop (Receiver *rc)
-{
-  g_main_loop_quit (rc->loop);
-  g_thread_join (rc->thread);
-  soup_server_disconnect (rc->server);
-  g_object_unref (rc->server);
-  g_main_loop_unref (rc->loop);
-  g_main_context_unref (rc->context);
-  g_ptr_array_unref (rc->bodies);
-  g_ptr_array_unref (rc->keys);
-  g_free (rc->auth);
-  g_mutex_clear (&rc->lock);
-  g_free (rc);
+  g_assert_cmpuint (i, <, requests->len);
+  return g_ptr_array_index (requests, i);
 }
 
 static cairo_status_t
@@ -349,7 +276,7 @@ posted_tile (JsonObject *doc,
 static void
 test_delivery_webhook (void)
 {
-  Receiver *rc = receiver_start ();
+  AqTestHttpServer *rc = aq_test_http_server_new (answer_cb, NULL);
   g_autofree char *target = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -368,7 +295,8 @@ test_delivery_webhook (void)
 
   target = g_strdup_printf ("{\"dashboard\": \"marketing_cockpit\", \"webhook\":"
                             " \"http://127.0.0.1:%u/hook\", \"headers\":"
-                            " [\"Authorization: Bearer t0ken\"]}", rc->port);
+                            " [\"Authorization: Bearer t0ken\"]}",
+                            aq_test_http_server_get_port (rc));
   out = ctl (&status, &err, "job", "add", "cockpit-hook", "--kind", "delivery", "--target",
              target, "--schedule", "0 7 * * *", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -379,12 +307,14 @@ test_delivery_webhook (void)
   if (!g_str_has_prefix (log, "succeeded delivered 1 dashboard (11 tiles) to http://127.0.0.1:"))
     g_error ("unexpected log: %s", log);
 
-  g_assert_cmpuint (rc->bodies->len, ==, 1);
-  g_assert_true (g_str_has_prefix (rc->keys->pdata[0], "dashboard:marketing_cockpit:"));
-  g_assert_cmpstr (rc->auth, ==, "Bearer t0ken");
-  doc = aq_test_parse_object (rc->bodies->pdata[0]);
+  g_assert_cmpuint (aq_test_http_server_count (rc), ==, 1);
+  g_assert_true (g_str_has_prefix (request_at (rc, 0)->idempotency_key,
+                                   "dashboard:marketing_cockpit:"));
+  g_assert_cmpstr (request_at (rc, 0)->authorization, ==, "Bearer t0ken");
+  doc = aq_test_parse_object (request_at (rc, 0)->text);
   g_assert_cmpstr (json_object_get_string_member (doc, "kind"), ==, "dashboard");
-  g_assert_cmpstr (json_object_get_string_member (doc, "idempotency_key"), ==, rc->keys->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (doc, "idempotency_key"), ==,
+                   request_at (rc, 0)->idempotency_key);
 
   /* billed volume and the collection rate at the last month, against the cube itself */
   expected_qty = aq_test_text1 (db, "SELECT sum(billed_qty)::float8::text FROM dm.cube_billing_monthly"
@@ -431,7 +361,7 @@ test_delivery_webhook (void)
   /* 503 once: posted again with the same key, the run succeeds */
   g_clear_pointer (&target, g_free);
   target = g_strdup_printf ("{\"dashboard\": \"service_cockpit\", \"webhook\":"
-                            " \"http://127.0.0.1:%u/flaky\"}", rc->port);
+                            " \"http://127.0.0.1:%u/flaky\"}", aq_test_http_server_get_port (rc));
   g_clear_pointer (&out, g_free);
   out = ctl (&status, &err, "job", "add", "service-hook", "--kind", "delivery", "--target",
              target, "--schedule", "0 7 * * *", NULL);
@@ -442,14 +372,14 @@ test_delivery_webhook (void)
   g_clear_pointer (&log, g_free);
   log = last_log ("service-hook");
   g_assert_true (g_str_has_prefix (log, "succeeded delivered 1 dashboard"));
-  g_assert_cmpuint (rc->bodies->len, ==, 3);
-  g_assert_cmpstr (rc->keys->pdata[1], ==, rc->keys->pdata[2]);
-  g_assert_cmpstr (rc->bodies->pdata[1], ==, rc->bodies->pdata[2]);
+  g_assert_cmpuint (aq_test_http_server_count (rc), ==, 3);
+  g_assert_cmpstr (request_at (rc, 1)->idempotency_key, ==, request_at (rc, 2)->idempotency_key);
+  g_assert_cmpstr (request_at (rc, 1)->text, ==, request_at (rc, 2)->text);
 
   /* 400: the run fails and says so */
   g_clear_pointer (&target, g_free);
   target = g_strdup_printf ("{\"dashboard\": \"service_cockpit\", \"webhook\":"
-                            " \"http://127.0.0.1:%u/reject\"}", rc->port);
+                            " \"http://127.0.0.1:%u/reject\"}", aq_test_http_server_get_port (rc));
   g_clear_pointer (&out, g_free);
   out = ctl (&status, &err, "job", "add", "reject-hook", "--kind", "delivery", "--target",
              target, "--schedule", "0 7 * * *", NULL);
@@ -464,8 +394,8 @@ test_delivery_webhook (void)
   g_assert_nonnull (log);
   g_assert_true (g_str_has_prefix (log, "failed webhook http://127.0.0.1:"));
   g_assert_nonnull (strstr (log, "HTTP 400"));
-  g_assert_cmpuint (rc->bodies->len, ==, 4);
-  receiver_stop (rc);
+  g_assert_cmpuint (aq_test_http_server_count (rc), ==, 4);
+  aq_test_http_server_free (rc);
 }
 
 static void

@@ -971,8 +971,9 @@ aq_api_service_stop (AqApiService *self)
       self->pool = NULL;
     }
   /* a flush in progress ends first (what it could not write comes back to be written below),
-   * and the calls the pool just finished are answered and counted */
-  while ((self->flushing || g_main_context_pending (NULL))
+   * and the calls the pool just finished are answered and counted; a catalog reload in
+   * progress ends too: its thread uses this service, which the daemon frees once stopped */
+  while ((self->flushing || self->reloading || g_main_context_pending (NULL))
          && g_get_monotonic_time () < deadline)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (5000);
@@ -1085,6 +1086,13 @@ aq_api_service_free (AqApiService *self)
   if (self == NULL)
     return;
   aq_api_service_stop (self);
+  if (self->flushing || self->reloading)
+    {
+      /* still on a worker thread after the stop's wait (a warehouse that does not answer):
+       * left to the process's exit rather than freed under the thread */
+      g_warning ("api: a %s still runs at shutdown", self->flushing ? "flush" : "reload");
+      return;
+    }
   while ((db = g_async_queue_try_pop (self->idle)) != NULL)
     g_object_unref (db);
   g_async_queue_unref (self->idle);

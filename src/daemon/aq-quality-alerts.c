@@ -22,6 +22,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "aq-config-key.h"
 #include "aq-webhook.h"
 #include "aqueduct-core.h"
 
@@ -51,44 +52,6 @@ struct _AqQualityAlerts
 };
 
 /* ---- auxiliary methods ---- */
-
-static gboolean
-missing (const GError *e)
-{
-  return g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
-         || g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND);
-}
-
-static gboolean
-get_uint (GKeyFile    *kf,
-          const char  *path,
-          const char  *key,
-          guint        min,
-          guint        max,
-          guint       *value,
-          GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gint64 v = g_key_file_get_int64 (kf, "quality-alerts", key, &local_error);
-
-  if (local_error != NULL)
-    {
-      if (missing (local_error))
-        return TRUE;
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [quality-alerts] %s: %s", path, key,
-                   local_error->message);
-      return FALSE;
-    }
-  if (v < min || v > max)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   "%s: [quality-alerts] %s=%" G_GINT64_FORMAT " is out of range (%u–%u)",
-                   path, key, v, min, max);
-      return FALSE;
-    }
-  *value = (guint) v;
-  return TRUE;
-}
 
 static GBytes *
 encode (AqQualityAlerts      *self,
@@ -269,10 +232,9 @@ aq_quality_alerts_load_config (AqQualityAlerts  *self,
                                const char       *path,
                                GError          **error)
 {
-  g_autofree char *url = g_key_file_get_string (kf, "quality-alerts", "url", NULL);
-  g_autofree char *type = g_key_file_get_string (kf, "quality-alerts", "type", NULL);
-  g_autoptr(GError) local_error = NULL;
-  double timeout;
+  static const char G[] = "quality-alerts";
+  g_autofree char *url = g_key_file_get_string (kf, G, "url", NULL);
+  g_autofree char *type = g_key_file_get_string (kf, G, "type", NULL);
 
   if (url == NULL)
     return TRUE;
@@ -291,30 +253,17 @@ aq_quality_alerts_load_config (AqQualityAlerts  *self,
   g_free (self->url);
   self->url = g_steal_pointer (&url);
   g_strfreev (self->headers);
-  self->headers = g_key_file_get_string_list (kf, "quality-alerts", "headers", NULL, NULL);
-  timeout = g_key_file_get_double (kf, "quality-alerts", "timeout", &local_error);
-  if (local_error == NULL)
-    {
-      if (timeout <= 0 || timeout > 300)
-        {
-          g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                       "%s: [quality-alerts] timeout=%g is out of range (0–300 s)", path,
-                       timeout);
-          return FALSE;
-        }
-      self->timeout = timeout;
-    }
-  else if (!missing (local_error))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [quality-alerts] timeout: %s", path,
-                   local_error->message);
-      return FALSE;
-    }
-  return get_uint (kf, path, "poll-interval-ms", 10, 3600000, &self->poll_interval_ms, error)
-         && get_uint (kf, path, "batch-size", 1, 1000, &self->batch_size, error)
-         && get_uint (kf, path, "max-attempts", 1, 100, &self->max_attempts, error)
-         && get_uint (kf, path, "backoff-base-ms", 1, 3600000, &self->backoff_base_ms, error)
-         && get_uint (kf, path, "backoff-cap-ms", 1, 86400000, &self->backoff_cap_ms, error);
+  self->headers = g_key_file_get_string_list (kf, G, "headers", NULL, NULL);
+  return aq_config_key_get_double (kf, path, G, "timeout", 0.1, 300, &self->timeout, error)
+         && aq_config_key_get_uint (kf, path, G, "poll-interval-ms", 10, 3600000,
+                                    &self->poll_interval_ms, error)
+         && aq_config_key_get_uint (kf, path, G, "batch-size", 1, 1000, &self->batch_size, error)
+         && aq_config_key_get_uint (kf, path, G, "max-attempts", 1, 100, &self->max_attempts,
+                                    error)
+         && aq_config_key_get_uint (kf, path, G, "backoff-base-ms", 1, 3600000,
+                                    &self->backoff_base_ms, error)
+         && aq_config_key_get_uint (kf, path, G, "backoff-cap-ms", 1, 86400000,
+                                    &self->backoff_cap_ms, error);
 }
 
 void

@@ -63,7 +63,8 @@ typedef enum
 
 typedef struct
 {
-  AqReceiptEndpoint *self;
+  AqReceiptEndpoint *self;       /* on the main thread only: it may be gone at shutdown */
+  char              *conninfo;   /* the worker's copy */
   char              *provider;
   char              *secret;
   GStrv              channels;
@@ -110,6 +111,7 @@ body_free (Body *b)
 static void
 job_free (Job *job)
 {
+  g_free (job->conninfo);
   g_free (job->provider);
   g_free (job->secret);
   g_strfreev (job->channels);
@@ -219,7 +221,6 @@ receipt_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   Job *job = task_data;
-  AqReceiptEndpoint *self = job->self;
   g_autoptr(GError) error = NULL;
   g_auto(AqReceipt) receipt = { 0 };
   gsize len = 0;
@@ -243,7 +244,7 @@ receipt_thread (GTask        *task,
     }
 
   job->receipt = &receipt;
-  if (aq_db_job_run (self->conninfo, apply_job, job, cancellable, &error) != NULL)
+  if (aq_db_job_run (job->conninfo, apply_job, job, cancellable, &error) != NULL)
     job->verdict = VERDICT_OK;
   else
     {
@@ -428,6 +429,7 @@ receipts_cb (SoupServer        *server,
 
   job = g_new0 (Job, 1);
   job->self = self;
+  job->conninfo = g_strdup (self->conninfo);
   job->provider = g_strdup (e->name);
   job->secret = g_strdup (e->secret);
   job->channels = g_strdupv (e->channels);

@@ -12,6 +12,8 @@
 
 #include "aq-relay-config.h"
 
+#include "aq-config-key.h"
+
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -35,77 +37,6 @@ provider_config_free (AqProviderConfig *p)
     memset (p->receipt_secret, 0, strlen (p->receipt_secret));
   g_free (p->receipt_secret);
   g_free (p);
-}
-
-static gboolean
-missing (const GError *e)
-{
-  return g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
-         || g_error_matches (e, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND);
-}
-
-/* An unsigned integer key within [min, max]; absent keeps *value. */
-static gboolean
-get_uint (GKeyFile    *kf,
-          const char  *path,
-          const char  *group,
-          const char  *key,
-          guint        min,
-          guint        max,
-          guint       *value,
-          GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gint64 v = g_key_file_get_int64 (kf, group, key, &local_error);
-
-  if (local_error != NULL)
-    {
-      if (missing (local_error))
-        return TRUE;
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] %s: %s", path, group, key,
-                   local_error->message);
-      return FALSE;
-    }
-  if (v < min || v > max)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("%s: [%s] %s=%" PRId64 " is out of range (%u–%u)"), path, group, key,
-                   v, min, max);
-      return FALSE;
-    }
-  *value = (guint) v;
-  return TRUE;
-}
-
-static gboolean
-get_double (GKeyFile    *kf,
-            const char  *path,
-            const char  *group,
-            const char  *key,
-            double       min,
-            double       max,
-            double      *value,
-            GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  double v = g_key_file_get_double (kf, group, key, &local_error);
-
-  if (local_error != NULL)
-    {
-      if (missing (local_error))
-        return TRUE;
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, "%s: [%s] %s: %s", path, group, key,
-                   local_error->message);
-      return FALSE;
-    }
-  if (!(v >= min && v <= max))
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [%s] %s=%g is out of range (%g–%g)"),
-                   path, group, key, v, min, max);
-      return FALSE;
-    }
-  *value = v;
-  return TRUE;
 }
 
 static gboolean
@@ -156,9 +87,10 @@ load_provider (AqRelayConfig  *config,
                    path, group);
       return FALSE;
     }
-  if (!get_double (kf, path, group, "timeout", 0.1, 600, &p->timeout, error)
-      || !get_double (kf, path, group, "rate", 0, 1e6, &p->rate, error)
-      || !get_uint (kf, path, group, "concurrency", 1, 1024, &p->concurrency, error))
+  if (!aq_config_key_get_double (kf, path, group, "timeout", 0.1, 600, &p->timeout, error)
+      || !aq_config_key_get_double (kf, path, group, "rate", 0, 1e6, &p->rate, error)
+      || !aq_config_key_get_uint (kf, path, group, "concurrency", 1, 1024, &p->concurrency,
+                                  error))
     return FALSE;
 
   p->channels = g_key_file_get_string_list (kf, group, "channels", NULL, NULL);
@@ -249,17 +181,20 @@ aq_relay_config_load (AqRelayConfig  *config,
   g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
   g_autofree char *owner = NULL;
 
-  if (!get_uint (kf, path, "relay", "batch-size", 1, 10000, &config->batch_size, error)
-      || !get_uint (kf, path, "relay", "lease-seconds", 1, 86400, &config->lease_seconds, error)
-      || !get_uint (kf, path, "relay", "max-attempts", 1, 1000, &config->max_attempts, error)
-      || !get_uint (kf, path, "relay", "backoff-base-ms", 1, 86400000, &config->backoff_base_ms,
-                    error)
-      || !get_uint (kf, path, "relay", "backoff-cap-ms", 1, 86400000, &config->backoff_cap_ms,
-                    error)
-      || !get_uint (kf, path, "relay", "poll-interval-ms", 10, 3600000,
-                    &config->poll_interval_ms, error)
-      || !get_uint (kf, path, "limits", "recipient-daily-limit", 0, 1000000,
-                    &config->recipient_daily_limit, error))
+  if (!aq_config_key_get_uint (kf, path, "relay", "batch-size", 1, 10000, &config->batch_size,
+                               error)
+      || !aq_config_key_get_uint (kf, path, "relay", "lease-seconds", 1, 86400,
+                                  &config->lease_seconds, error)
+      || !aq_config_key_get_uint (kf, path, "relay", "max-attempts", 1, 1000,
+                                  &config->max_attempts, error)
+      || !aq_config_key_get_uint (kf, path, "relay", "backoff-base-ms", 1, 86400000,
+                                  &config->backoff_base_ms, error)
+      || !aq_config_key_get_uint (kf, path, "relay", "backoff-cap-ms", 1, 86400000,
+                                  &config->backoff_cap_ms, error)
+      || !aq_config_key_get_uint (kf, path, "relay", "poll-interval-ms", 10, 3600000,
+                                  &config->poll_interval_ms, error)
+      || !aq_config_key_get_uint (kf, path, "limits", "recipient-daily-limit", 0, 1000000,
+                                  &config->recipient_daily_limit, error))
     return FALSE;
   if (config->backoff_cap_ms < config->backoff_base_ms)
     {

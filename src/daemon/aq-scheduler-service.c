@@ -18,6 +18,8 @@
 
 #include "aq-scheduler-service.h"
 
+#include "aq-config-key.h"
+
 #include <unistd.h>
 
 #include "aqueduct-core.h"
@@ -72,38 +74,6 @@ running_free (Running *r)
   aq_job_run_free (r->run);
   g_object_unref (r->cancellable);
   g_free (r);
-}
-
-static gboolean
-get_key_uint (GKeyFile    *kf,
-              const char  *path,
-              const char  *key,
-              guint        min,
-              guint        max,
-              guint       *value,
-              GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gint64 v = g_key_file_get_int64 (kf, "scheduler", key, &local_error);
-
-  if (local_error)
-    {
-      if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
-          || g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND))
-        return TRUE;
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID, _("%s: [scheduler] %s: %s"), path, key,
-                   local_error->message);
-      return FALSE;
-    }
-  if (v < min || v > max)
-    {
-      g_set_error (error, AQ_ERROR, AQ_ERROR_INVALID,
-                   _("%s: [scheduler] %s=%" PRId64 " is out of range (%u–%u)"), path, key,
-                   v, min, max);
-      return FALSE;
-    }
-  *value = v;
-  return TRUE;
 }
 
 /* ---- a run ---- */
@@ -197,6 +167,12 @@ run_thread (gpointer data)
     g_message ("job %s: run %" G_GINT64_FORMAT " %s%s%s", t->run->job_name, t->run->run_id,
                status, error ? ": " : "", error ? error->message : "");
 
+  /* everything this thread holds goes before the main thread hears of the end: once it has,
+   * the daemon may stop and exit under a thread still closing a connection */
+  g_clear_object (&db);
+  g_clear_error (&error);
+  g_clear_error (&db_error);
+  g_clear_pointer (&log, g_free);
   end = g_new0 (RunEnd, 1);
   end->self = t->self;   /* the reference the thread held */
   end->run_id = t->run->run_id;
@@ -435,9 +411,12 @@ aq_scheduler_service_load_config (AqSchedulerService  *self,
                    local_error->message);
       return FALSE;
     }
-  if (!get_key_uint (kf, path, "poll-interval-ms", 50, 60000, &self->poll_interval_ms, error)
-      || !get_key_uint (kf, path, "lease-seconds", 2, 3600, &self->lease_seconds, error)
-      || !get_key_uint (kf, path, "max-running", 1, 256, &self->max_running, error))
+  if (!aq_config_key_get_uint (kf, path, "scheduler", "poll-interval-ms", 50, 60000,
+                               &self->poll_interval_ms, error)
+      || !aq_config_key_get_uint (kf, path, "scheduler", "lease-seconds", 2, 3600,
+                                  &self->lease_seconds, error)
+      || !aq_config_key_get_uint (kf, path, "scheduler", "max-running", 1, 256,
+                                  &self->max_running, error))
     return FALSE;
   if (self->lease_seconds * 1000 < self->poll_interval_ms * 2)
     {

@@ -44,7 +44,7 @@ quit_cb (gpointer user_data)
     {
       g_message ("stopping now");
       g_main_loop_quit (user_data);
-      return G_SOURCE_REMOVE;
+      return G_SOURCE_CONTINUE;   /* removed by main() */
     }
   stopping = TRUE;
   g_message ("stopping");
@@ -59,6 +59,7 @@ main (int   argc,
   g_autofree char *config = NULL;
   g_autofree char *address = NULL;
   int port = -1;
+  guint term_id, int_id;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
       N_("Key file with [daemon], [warehouse], [relay], [limits], [provider.NAME]"), "FILE" },
@@ -106,12 +107,15 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   the_daemon = daemon;
   /* before the line below: whoever reads it may stop us at once, and must get a graceful stop */
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
+  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   aq_daemon_start (daemon);
   /* one line a supervisor (or a test) can read to find us */
   g_print ("listening on http://%s:%u/\n", aq_daemon_get_address (daemon),
            aq_daemon_get_port (daemon));
   g_main_loop_run (loop);
+  /* the handlers hold the loop, which goes first; the daemon is freed after it (g_autoptr) */
+  g_source_remove (term_id);
+  g_source_remove (int_id);
   return 0;
 }

@@ -223,8 +223,9 @@ materialize (AqPipelineRunner  *self,
   g_autoptr(GPtrArray) params = params_new ();
   g_autofree char *query = aq_pipeline_compiler_get_query (self->compiler, step, params);
   g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
-  /* a preview reads the first rows through views: nothing upstream is computed in full */
-  g_autofree char *sql = self->as_views && self->with_data
+  /* a preview reads the first rows through views: nothing upstream is computed in full (a
+   * view takes no parameters: a step whose SQL has some stays a table) */
+  g_autofree char *sql = self->as_views && self->with_data && params->len == 0
                          ? g_strdup_printf ("CREATE TEMP VIEW %s AS\n%s", relation, query)
                          : g_strdup_printf ("CREATE TEMP TABLE %s ON COMMIT DROP AS\n%s%s",
                                             relation, query,

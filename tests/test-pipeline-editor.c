@@ -6,7 +6,9 @@
  * the run history listed and charted against meta.pipeline_run, a past run's figures on the cards;
  * a rubber band selecting cards, moved, duplicated and deleted as one undo step each; the
  * Schedule… dialog making and changing a scheduler job; the Backfill… dialog by watermark
- * windows.
+ * windows; a past run's definition opened after the pipeline changed (also by the CLI); the
+ * Dependencies tab against `aqueductctl pipeline graph`, a dependency opened by a click; a job
+ * chained after another in the Schedule… dialog, run by a real aqueductd on a pinned clock.
  *
  * AQ_EDITOR_SCREENSHOT=FILE.png saves the window after the run (docs/screenshots/). */
 #include "config.h"
@@ -17,8 +19,12 @@
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "aq-pipeline-canvas.h"
 #include "aq-pipeline-diff.h"
@@ -1087,6 +1093,505 @@ test_history (void)
     }
 }
 
+/* A button in @root whose action is @action (NULL: none) with the int64 target @target. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action,
+                    gint64      target)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child)
+          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        {
+          GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (child));
+
+          if (value && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64)
+              && g_variant_get_int64 (value) == target)
+            return child;
+        }
+      if ((found = find_action_button (child, action, target)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+#define DEF_PIPE(LIMIT) \
+  "{\"name\": \"def_pipe\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\"," \
+  " \"sql\": \"SELECT id, zone FROM src_e.reading WHERE id <= " LIMIT "\"}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"dw.def_t\"," \
+  " \"create\": true, \"mode\": \"replace\"}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"out\"}]}"
+
+static gint64
+run_pipeline (AqPipeline *pipeline)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 run_id = 0;
+
+  g_assert_true (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, &run_id,
+                                                  &error));
+  g_assert_no_error (error);
+  return run_id;
+}
+
+static void
+open_run_definition (gint64 run_id)
+{
+  GtkWidget *button = find_action_button (GTK_WIDGET (panel), "editor.open-run-definition",
+                                          run_id);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* a click (gtk_widget_activate would click only after the button's 250 ms press) */
+  g_signal_emit_by_name (button, "clicked");
+  aq_test_wait_for (idle, NULL, 60, "the run's definition");
+  g_assert_cmpint (aq_pipeline_panel_get_definition_run (panel), ==, run_id);
+}
+
+/* A run remembers the definition it ran (migration 042): a stored version by number, a file the
+ * store holds as its version, an unsaved text as itself; after the pipeline is edited and saved
+ * again, the history's open button and `pipeline show NAME --run ID` still give the old one. */
+static void
+test_run_definition (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipeline) stored = NULL;
+  g_autoptr(AqPipeline) file = NULL;
+  g_autoptr(AqPipeline) unsaved = NULL;
+  g_autoptr(AqPipelineGraph) latest = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *sql = NULL;
+  gint64 run_v1, run_file, run_unsaved, old_run;
+  int version = 0;
+  JsonArray *runs;
+
+  g_assert_true (aq_pipeline_store_save (db, "def_pipe", DEF_PIPE ("90"), NULL, &version,
+                                         &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 1);
+  stored = aq_pipeline_store_open (db, "def_pipe", 0, &error);
+  g_assert_no_error (error);
+  run_v1 = run_pipeline (stored);
+  g_assert_true (aq_pipeline_store_save (db, "def_pipe", DEF_PIPE ("300"), NULL, &version,
+                                         &error));
+  g_assert_cmpint (version, ==, 2);
+  /* a file whose text is the stored version 2 (as a standard pipeline is version 1) */
+  path = g_build_filename (g_get_tmp_dir (), "aq-def-pipe-XXXXXX.json", NULL);
+  g_close (g_mkstemp (path), NULL);
+  g_assert_true (g_file_set_contents (path, DEF_PIPE ("300"), -1, &error));
+  file = aq_pipeline_new_from_file (path, &error);
+  g_assert_no_error (error);
+  run_file = run_pipeline (file);
+  g_unlink (path);
+  /* an edit that was never saved, run as the editor runs it */
+  unsaved = aq_pipeline_new_from_data (DEF_PIPE ("120"), -1, NULL, &error);
+  g_assert_no_error (error);
+  run_unsaved = run_pipeline (unsaved);
+  /* then the pipeline is edited and saved again */
+  g_assert_true (aq_pipeline_store_save (db, "def_pipe", DEF_PIPE ("500"), NULL, &version,
+                                         &error));
+  g_assert_cmpint (version, ==, 3);
+
+  /* what the warehouse recorded: a number, or the text itself */
+  sql = g_strdup_printf ("SELECT count(*) FROM meta.pipeline_run WHERE pipeline = 'def_pipe'"
+                         " AND ((run_id = %" G_GINT64_FORMAT " AND version = 1"
+                         "       AND definition IS NULL)"
+                         "   OR (run_id = %" G_GINT64_FORMAT " AND version = 2"
+                         "       AND definition IS NULL)"
+                         "   OR (run_id = %" G_GINT64_FORMAT " AND version IS NULL"
+                         "       AND definition = $1))", run_v1, run_file, run_unsaved);
+  g_assert_cmpint (aq_test_count1 (db, sql, DEF_PIPE ("120")), ==, 3);
+  /* the run's rows are the old definition's */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.def_t"), ==, 120);
+
+  /* the editor: the latest version on the canvas, the history's open buttons */
+  latest = aq_pipeline_graph_new_from_data (DEF_PIPE ("500"), -1, &error);
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, latest);
+  aq_pipeline_panel_show_history (panel);
+  aq_test_wait_for (idle, NULL, 60, "the history");
+  runs = aq_pipeline_panel_get_runs (panel);
+  g_assert_cmpuint (json_array_get_length (runs), ==, 3);
+  g_assert_cmpint (json_int (json_array_get_object_element (runs, 0), "version"), ==, -1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (runs, 0),
+                                                 "definition_kept"));
+  g_assert_cmpint (json_int (json_array_get_object_element (runs, 2), "version"), ==, 1);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (runs, 2),
+                                                  "definition_kept"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  open_run_definition (run_v1);
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 1);
+  data = aq_pipeline_graph_to_data (graph ());
+  g_assert_nonnull (strstr (data, "id <= 90"));
+  g_assert_nonnull (strstr (aq_pipeline_panel_get_version_text (panel), "run"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (form ())));
+  g_clear_pointer (&data, g_free);
+
+  open_run_definition (run_unsaved);
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, -1);
+  data = aq_pipeline_graph_to_data (graph ());
+  g_assert_nonnull (strstr (data, "id <= 120"));
+  g_assert_nonnull (aq_pipeline_panel_get_version_text (panel));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (form ())));
+  g_clear_pointer (&data, g_free);
+  if (g_getenv ("AQ_EDITOR_RUN_DEFINITION_SCREENSHOT"))
+    {
+      let_toasts_go ();
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      aq_screenshot_save_png (GTK_WIDGET (window),
+                              g_getenv ("AQ_EDITOR_RUN_DEFINITION_SCREENSHOT"), &error);
+      g_assert_no_error (error);
+    }
+  /* Edit as new: editable again, the same text */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "editor.edit-as-new", NULL));
+  g_assert_cmpint (aq_pipeline_panel_get_shown_version (panel), ==, 0);
+  g_assert_cmpint (aq_pipeline_panel_get_definition_run (panel), ==, 0);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (form ())));
+  data = aq_pipeline_graph_to_data (graph ());
+  g_assert_nonnull (strstr (data, "id <= 120"));
+
+  /* the command line */
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_v1);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = -1;
+
+    out = aq_test_ctl (&status, &err, "pipeline", "show", "def_pipe", "--run", id, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (out, ==, DEF_PIPE ("90") "\n");
+    g_assert_nonnull (strstr (err, "version 1"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_free (id);
+    id = g_strdup_printf ("%" G_GINT64_FORMAT, run_unsaved);
+    out = aq_test_ctl (&status, &err, "pipeline", "show", "def_pipe", "--run", id, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (out, ==, DEF_PIPE ("120") "\n");
+    g_assert_nonnull (strstr (err, "never saved"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    /* another pipeline's run is refused; the latest version without --run */
+    out = aq_test_ctl (&status, &err, "pipeline", "show", "hist_pipe", "--run", id, NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    out = aq_test_ctl (&status, NULL, "pipeline", "show", "def_pipe", NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (out, ==, DEF_PIPE ("500") "\n");
+    g_clear_pointer (&out, g_free);
+    out = aq_test_ctl (&status, NULL, "pipeline", "show", "def_pipe", "--version", "2", NULL);
+    g_assert_cmpstr (out, ==, DEF_PIPE ("300") "\n");
+    g_clear_pointer (&out, g_free);
+    out = aq_test_ctl (&status, NULL, "pipeline", "history", "def_pipe", NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "unsaved"));
+  }
+
+  /* a run recorded before migration 042 knows no definition: the button says so */
+  old_run = aq_test_query_int64 (db, "INSERT INTO meta.pipeline_run (pipeline, status)"
+                                     " VALUES ('def_pipe', 'succeeded') RETURNING run_id");
+  aq_pipeline_panel_load_history (panel);
+  aq_test_wait_for (idle, NULL, 60, "the history again");
+  {
+    GtkWidget *button = find_action_button (GTK_WIDGET (panel), NULL, old_run);
+
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_get_sensitive (button));
+  }
+}
+
+/* The same names, in any order (the graph's neighbour lists follow a hash table's order,
+ * which differs from one process to another). */
+static gboolean
+strv_equal_json (GStrv      names,
+                 JsonArray *array)
+{
+  if (g_strv_length (names) != json_array_get_length (array))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (!g_strv_contains ((const char * const *) names,
+                          json_array_get_string_element (array, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* The pipeline's node in `aqueductctl pipeline graph --json`. */
+static JsonObject *
+cli_graph_node (JsonNode   *root,
+                const char *name)
+{
+  JsonArray *nodes = json_node_get_array (root);
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (node, "name"), name) == 0)
+        return node;
+    }
+  return NULL;
+}
+
+/* The Dependencies tab: what feeds the pipeline on the canvas and what reads its outputs, as
+ * `aqueductctl pipeline graph` says; activating one opens it. */
+static void
+test_dependencies (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  g_auto(GStrv) upstream = NULL;
+  g_auto(GStrv) downstream = NULL;
+  JsonObject *node;
+  int status = -1;
+
+  out = aq_test_ctl (&status, NULL, "pipeline", "graph", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (aq_pipeline_panel_open_standard (panel, "dw_payment", &error));
+  g_assert_no_error (error);
+  aq_pipeline_panel_show_dependencies (panel);
+  aq_test_wait_for (idle, NULL, 60, "the dependency graph");
+  upstream = aq_pipeline_panel_get_dependencies (panel, FALSE);
+  downstream = aq_pipeline_panel_get_dependencies (panel, TRUE);
+  node = cli_graph_node (json_parser_get_root (parser), "dw_payment");
+  g_assert_nonnull (node);
+  g_assert_true (strv_equal_json (upstream, json_object_get_array_member (node, "upstream")));
+  g_assert_true (strv_equal_json (downstream,
+                                  json_object_get_array_member (node, "downstream")));
+  /* dw_payment joins dw_billing's dw.fact_bill and loads from ods_billing's tables */
+  g_assert_true (g_strv_contains ((const char * const *) upstream, "dw_billing"));
+  g_assert_true (g_strv_contains ((const char * const *) upstream, "ods_billing"));
+  g_assert_cmpuint (g_strv_length (downstream), >, 0);
+  g_assert_nonnull (strstr (aq_pipeline_panel_get_dependencies_text (panel), "dw_payment"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  if (g_getenv ("AQ_EDITOR_DEPS_SCREENSHOT"))
+    {
+      let_toasts_go ();
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+      aq_screenshot_save_png (GTK_WIDGET (window), g_getenv ("AQ_EDITOR_DEPS_SCREENSHOT"),
+                              &error);
+      g_assert_no_error (error);
+    }
+
+  /* a click on a downstream one opens it, and the tab follows: dw_payment now feeds it */
+  {
+    g_autofree char *next = g_strdup (downstream[0]);
+    g_auto(GStrv) feeds = NULL;
+
+    g_assert_false (aq_pipeline_panel_activate_dependency (panel, "no_such_pipeline"));
+    g_assert_true (aq_pipeline_panel_activate_dependency (panel, next));
+    aq_test_wait_for (idle, NULL, 60, "the pipeline opened");
+    g_assert_cmpstr (aq_pipeline_graph_get_name (graph ()), ==, next);
+    g_assert_cmpuint (aq_pipeline_graph_get_n_steps (graph ()), >, 0);
+    feeds = aq_pipeline_panel_get_dependencies (panel, FALSE);
+    g_assert_true (g_strv_contains ((const char * const *) feeds, "dw_payment"));
+  }
+}
+
+#define CHAIN_PIPE(NAME, SQL, TABLE) \
+  "{\"name\": \"" NAME "\", \"steps\": [" \
+  "{\"id\": \"read\", \"type\": \"table_input\", \"sql\": \"" SQL "\"}," \
+  "{\"id\": \"out\", \"type\": \"table_output\", \"table\": \"" TABLE "\", \"create\": true," \
+  " \"mode\": \"replace\"}]," \
+  "\"edges\": [{\"from\": \"read\", \"to\": \"out\"}]}"
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* A real aqueductd whose scheduler ticks every 200 ms with its clock pinned at @now. */
+static GPid
+daemon_start (const char *now)
+{
+  g_autofree char *config = g_build_filename (g_get_tmp_dir (), "aq-editor-chain.conf", NULL);
+  const char *argv[] = { g_getenv ("AQUEDUCTD"), "--config", config, "--port", "0", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "AQUEDUCT_NOW", now, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) channel = NULL;
+  g_autofree char *line = NULL;
+  GPid pid = 0;
+  int out_fd = -1;
+
+  g_file_set_contents (config, "[scheduler]\nenabled=true\npoll-interval-ms=200\n"
+                       "lease-seconds=30\nmax-running=1\nowner=editor-chain\n", -1, &error);
+  g_assert_no_error (error);
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                            die_with_parent, NULL, &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  channel = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  g_io_channel_read_line (channel, &line, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  return pid;
+}
+
+static void
+daemon_stop (GPid pid)
+{
+  int status = 0;
+
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_spawn_close_pid (pid);
+}
+
+/* Waits (no deadline on time: the test's 60 s limit per wait) until @sql answers @expected. */
+static gboolean
+query_is (gpointer sql)
+{
+  return aq_test_query_int64 (db, sql) > 0;
+}
+
+/* Schedule… in "after job" mode, end to end: the dialog chains chain_b after the job that runs
+ * chain_a; a real aqueductd (clock pinned past chain_a's occurrence) runs chain_a, and on its
+ * success chain_b, once, with the chain's parent the run of chain_a; then chain_a fails (a
+ * division by zero in its stored version) and nothing more of chain_b runs — what the
+ * scheduler promises (aq-job-queue.c: a chain is queued by its parent's success only). */
+static void
+test_schedule_after (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 5, 4, 12, 0, 0);
+  g_autoptr(AqPipelineGraph) b_graph = NULL;
+  g_autoptr(AqJob) a_job = aq_job_new ("chain-a", "pipeline", "chain_a");
+  AqPipelineScheduleDialog *dialog;
+  gint64 a_run, b_run, failed_run;
+  GPid pid;
+
+  aq_clock_pin (now);
+  aq_db_exec (db, "DROP TABLE IF EXISTS dw.chain_a_t, dw.chain_b_t", &error);
+  g_assert_no_error (error);
+  g_assert_true (aq_pipeline_store_save (db, "chain_a",
+                                         CHAIN_PIPE ("chain_a", "SELECT id FROM src_e.reading"
+                                                     " WHERE id <= 40", "dw.chain_a_t"),
+                                         NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* chain_b reads what chain_a wrote */
+  g_assert_true (aq_pipeline_store_save (db, "chain_b",
+                                         CHAIN_PIPE ("chain_b", "SELECT id FROM dw.chain_a_t",
+                                                     "dw.chain_b_t"),
+                                         NULL, NULL, &error));
+  g_assert_no_error (error);
+  a_job->schedule = g_strdup ("0 2 * * *");
+  a_job->time_zone = g_strdup ("UTC");
+  a_job->retries = 0;
+  g_assert_true (aq_job_add (db, a_job, &error));
+  g_assert_no_error (error);
+
+  /* the dialog: chain_b after chain-a */
+  b_graph = aq_pipeline_graph_new_from_data (CHAIN_PIPE ("chain_b",
+                                                         "SELECT id FROM dw.chain_a_t",
+                                                         "dw.chain_b_t"), -1, &error);
+  g_assert_no_error (error);
+  aq_pipeline_panel_set_graph (panel, b_graph);
+  aq_panel_reload (AQ_PANEL (panel));
+  aq_test_wait_for (can_schedule_is, GINT_TO_POINTER (TRUE), 60, "the login's rights");
+  dialog = open_schedule ();
+  aq_pipeline_schedule_dialog_set_chained (dialog, TRUE);
+  set_field (dialog, AQ_SCHEDULE_FIELD_AFTER, "chain-a");
+  g_assert_cmpstr (aq_pipeline_schedule_dialog_get_error_text (dialog), ==, "");
+  g_assert_nonnull (strstr (aq_pipeline_schedule_dialog_get_next_text (dialog), "chain-a"));
+  aq_pipeline_schedule_dialog_save (dialog);
+  aq_test_wait_for (schedule_dialog_is, GINT_TO_POINTER (FALSE), 60, "the chained job saved");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.job"
+                                            " WHERE name = 'pipeline-chain_b'"
+                                            " AND kind = 'pipeline' AND target = 'chain_b'"
+                                            " AND schedule IS NULL AND after_job = 'chain-a'"
+                                            " AND enabled"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.job_run r"
+                                            " JOIN meta.job j USING (job_id)"
+                                            " WHERE j.name IN ('chain-a', 'pipeline-chain_b')"),
+                   ==, 0);
+
+  /* the real scheduler, a day later: chain-a's 02:00 is due */
+  pid = daemon_start ("2026-05-05T12:00:00Z");
+  aq_test_wait_for (query_is, "SELECT count(*) FROM meta.job_run r JOIN meta.job j"
+                              " USING (job_id) WHERE j.name = 'pipeline-chain_b'"
+                              " AND r.status IN ('succeeded', 'failed')", 60, "chain_b's run");
+  a_run = aq_test_query_int64 (db, "SELECT r.run_id FROM meta.job_run r JOIN meta.job j"
+                                   " USING (job_id) WHERE j.name = 'chain-a'"
+                                   " AND r.status = 'succeeded' AND r.trigger = 'schedule'"
+                                   " AND r.scheduled_for = '2026-05-05 02:00+00'");
+  g_assert_cmpint (a_run, >, 0);
+  b_run = aq_test_query_int64 (db, "SELECT r.run_id FROM meta.job_run r JOIN meta.job j"
+                                   " USING (job_id) WHERE j.name = 'pipeline-chain_b'"
+                                   " AND r.status = 'succeeded' AND r.trigger = 'chain'");
+  g_assert_cmpint (b_run, >, 0);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM meta.job_run b"
+                                            " JOIN meta.job_run a ON a.run_id = b.parent_run_id"
+                                            " WHERE b.run_id = %" G_GINT64_FORMAT
+                                            " AND a.run_id = %" G_GINT64_FORMAT
+                                            " AND b.started_at >= a.finished_at",
+                                            b_run, a_run);
+
+    g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 1);
+  }
+  /* each pipeline ran once, its stored version 1, and chain_b loaded what chain_a wrote */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_run"
+                                            " WHERE pipeline IN ('chain_a', 'chain_b')"
+                                            " AND status = 'succeeded' AND version = 1"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.chain_b_t"), ==, 40);
+
+  /* chain_a fails: its run by hand ends failed and chains nothing */
+  g_assert_true (aq_pipeline_store_save (db, "chain_a",
+                                         CHAIN_PIPE ("chain_a", "SELECT id / 0 AS id"
+                                                     " FROM src_e.reading", "dw.chain_a_t"),
+                                         NULL, NULL, &error));
+  g_assert_no_error (error);
+  aq_job_queue_add (db, "chain-a", "hand", NULL, &error);
+  g_assert_no_error (error);
+  aq_test_wait_for (query_is, "SELECT count(*) FROM meta.job_run r JOIN meta.job j"
+                              " USING (job_id) WHERE j.name = 'chain-a'"
+                              " AND r.trigger = 'hand' AND r.status = 'failed'", 60,
+                    "chain_a's failed run");
+  failed_run = aq_test_query_int64 (db, "SELECT r.run_id FROM meta.job_run r JOIN meta.job j"
+                                        " USING (job_id) WHERE j.name = 'chain-a'"
+                                        " AND r.trigger = 'hand'");
+  daemon_stop (pid);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM meta.job_run"
+                                            " WHERE parent_run_id = %" G_GINT64_FORMAT,
+                                            failed_run);
+
+    /* the chain would have been queued by the statement that recorded the failure */
+    g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 0);
+  }
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.job_run r"
+                                            " JOIN meta.job j USING (job_id)"
+                                            " WHERE j.name = 'pipeline-chain_b'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_run"
+                                            " WHERE pipeline = 'chain_b'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_run"
+                                            " WHERE pipeline = 'chain_a' AND status = 'failed'"
+                                            " AND version = 2"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.chain_a_t"), ==, 40);
+
+  /* leave no jobs behind for the other tests */
+  aq_db_exec (db, "DELETE FROM meta.job_run WHERE job_id IN (SELECT job_id FROM meta.job"
+                  " WHERE name IN ('chain-a', 'pipeline-chain_b'));"
+                  "DELETE FROM meta.job WHERE name = 'pipeline-chain_b';"
+                  "DELETE FROM meta.job WHERE name = 'chain-a'", &error);
+  g_assert_no_error (error);
+  aq_clock_pin (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1098,6 +1603,8 @@ main (int   argc,
   conninfo = aq_test_conninfo (DB_NAME);
   g_setenv ("AQUEDUCT_DATABASE_URL", conninfo, TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* the previews' row counts are compared with SQL: no time budget on a loaded machine */
+  g_setenv ("AQUEDUCT_PREVIEW_COUNT_MS", "600000", TRUE);
   /* screenshots in another language: AQ_EDITOR_LANGUAGE=zh_CN, the build tree's catalog */
   if (g_getenv ("AQ_EDITOR_LANGUAGE"))
     {
@@ -1140,6 +1647,9 @@ main (int   argc,
   g_test_add_func ("/pipeline-editor/schedule", test_schedule);
   g_test_add_func ("/pipeline-editor/backfill", test_backfill);
   g_test_add_func ("/pipeline-editor/import-ktr", test_import_ktr);
+  g_test_add_func ("/pipeline-editor/run-definition", test_run_definition);
+  g_test_add_func ("/pipeline-editor/dependencies", test_dependencies);
+  g_test_add_func ("/pipeline-editor/schedule-after", test_schedule_after);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -511,6 +511,47 @@ test_preview (void)
   g_assert_error (error, AQ_ERROR, AQ_ERROR_INVALID);
 }
 
+#define SLOW_PIPELINE \
+  "{'name': 'preview_slow', 'steps': [" \
+  " {'id': 'read', 'type': 'table_input', 'sql': 'SELECT id, qty FROM src_p.reading'}," \
+  " {'id': 'slow', 'type': 'filter', 'condition': 'pg_sleep(0.01) IS NOT NULL'}," \
+  " {'id': 'write', 'type': 'table_output', 'table': 'dw.preview_slow', 'create': true}]," \
+  " 'edges': [{'from': 'read', 'to': 'slow'}, {'from': 'slow', 'to': 'write'}]}"
+
+/* A preview reads its first rows through views (only what they need is computed) and counts
+ * the rest within a budget: a filter that sleeps 10 ms a row gives its first 5 rows after
+ * about 50 ms, and with a 1 ms budget (counting 500 rows takes 5 s) no count — the preview
+ * goes on from its savepoint, its rows right, the connection idle after. */
+static void
+test_preview_budget (void)
+{
+  g_autoptr(AqPipelineGraph) graph = graph_of (SLOW_PIPELINE);
+  g_autoptr(AqPipeline) pipeline = pipeline_of_graph (graph);
+  g_autoptr(AqPipelinePreview) preview = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("AQUEDUCT_PREVIEW_COUNT_MS", "1", TRUE);
+  preview = aq_pipeline_preview_step (pipeline, db, "slow", 5, NULL, &error);
+  g_setenv ("AQUEDUCT_PREVIEW_COUNT_MS", "600000", TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpint (preview->n_rows, ==, -1);
+  g_assert_cmpuint (preview->rows->len, ==, 5);
+  for (guint r = 0; r < preview->rows->len; r++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT qty::text FROM src_p.reading WHERE id = %s",
+                                              aq_pipeline_preview_get_value (preview, r, 0));
+      g_autofree char *expected = aq_test_query_string (db, sql);
+
+      g_assert_cmpstr (aq_pipeline_preview_get_value (preview, r, 1), ==, expected);
+    }
+  g_assert_cmpint (PQtransactionStatus (aq_db_get_conn (db)), ==, PQTRANS_IDLE);
+  /* the session keeps no timeout and no view */
+  g_assert_cmpstr (aq_test_query_string (db, "SHOW statement_timeout"), ==, "0");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_class"
+                                            " WHERE relkind = 'v'"
+                                            " AND relnamespace = pg_my_temp_schema()"), ==, 0);
+}
+
 typedef struct
 {
   GMainLoop  *loop;
@@ -595,6 +636,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   aq_core_init ();
+  /* the previews' counts are compared with SQL: no time budget on a loaded machine */
+  g_setenv ("AQUEDUCT_PREVIEW_COUNT_MS", "600000", TRUE);
 
   g_test_add_func ("/pipeline-graph/edit-undo", test_edit_undo);
   g_test_add_func ("/pipeline-graph/members-rename-duplicate", test_members_rename_duplicate);
@@ -605,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/pipeline-graph/validate-columns", test_validate_columns);
   g_test_add_func ("/pipeline-graph/validate-standard", test_validate_standard);
   g_test_add_func ("/pipeline-graph/preview", test_preview);
+  g_test_add_func ("/pipeline-graph/preview-budget", test_preview_budget);
   g_test_add_func ("/pipeline-graph/run-async", test_run_async);
 
   db = aq_test_db_new ("t_pipeline_graph", TRUE);

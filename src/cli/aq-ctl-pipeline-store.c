@@ -1,5 +1,5 @@
-/* aq-ctl-pipeline-store.c — aqueductctl pipeline save|versions|diff|restore|backfill|graph|
- * import-ktr
+/* aq-ctl-pipeline-store.c — aqueductctl pipeline save|versions|show|diff|restore|backfill|
+ * graph|import-ktr
  *
  * The pipeline commands that work on the store in meta (versions, restore), on many runs at
  * once (backfill, the dependency graph) or on a Kettle file. aq-ctl-pipeline.c hands these
@@ -16,6 +16,7 @@
 
 #define USAGE \
   "pipeline save NAME FILE [--comment TEXT] | versions NAME [--json]\n" \
+  "       | show NAME [--version N | --run ID]\n" \
   "       | diff NAME V1 V2 [--json] | restore NAME V [--comment TEXT]\n" \
   "       | backfill NAME --from YYYY-MM --to YYYY-MM [--cascade] [--resume]\n" \
   "         [--windows] [--json]\n" \
@@ -32,6 +33,8 @@ static gboolean opt_windows;
 static char *opt_output;
 static char **opt_connections;
 static gboolean opt_partial;
+static int opt_version;
+static gint64 opt_run;
 
 static GOptionEntry entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Answer in JSON"), NULL },
@@ -50,11 +53,14 @@ static GOptionEntry entries[] = {
     N_("Map a Kettle connection onto an existing one"), "KETTLE=OURS" },
   { "partial", 0, 0, G_OPTION_ARG_NONE, &opt_partial,
     N_("Write the pipeline even when some steps cannot be mapped"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_INT, &opt_version, N_("show: this stored version"), "N" },
+  { "run", 0, 0, G_OPTION_ARG_INT64, &opt_run, N_("show: the definition this run used"),
+    N_("ID") },
   { NULL }
 };
 
 static const char * const verbs[] = {
-  "save", "versions", "diff", "restore", "backfill", "graph", "import-ktr", NULL
+  "save", "versions", "show", "diff", "restore", "backfill", "graph", "import-ktr", NULL
 };
 
 /* ---- auxiliary methods ---- */
@@ -111,6 +117,50 @@ pipeline_save (const char *name,
   if (!aq_pipeline_store_save (db, name, text, opt_comment, &version, &error))
     return aq_ctl_fail (error);
   g_print (_("Saved pipeline %s as version %d\n"), name, version);
+  return AQ_CTL_OK;
+}
+
+/* Prints a definition as it was saved, or as a run ran it (migration 042), however the pipeline
+ * was edited since. */
+static int
+pipeline_show (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) db = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *ran = NULL;
+  int code = 0;
+
+  if (opt_version < 0 || opt_run < 0 || (opt_version > 0 && opt_run > 0))
+    return aq_ctl_usage (USAGE, _("show takes --version N or --run ID, not both"));
+  db = open_db (&code);
+  if (db == NULL)
+    return code;
+  if (opt_run > 0)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, opt_run);
+      int version = 0;
+
+      text = aq_pipeline_history_run_definition (db, opt_run, &ran, &version, &error);
+      if (text == NULL)
+        return aq_ctl_fail (error);
+      if (strcmp (ran, name) != 0)
+        {
+          g_printerr (_("Run %s ran pipeline %s, not %s\n"), id, ran, name);
+          return AQ_CTL_USAGE;
+        }
+      if (version > 0)
+        g_printerr (_("Run %s ran version %d of %s\n"), id, version, name);
+      else
+        g_printerr (_("Run %s ran a definition of %s that was never saved\n"), id, name);
+    }
+  else
+    {
+      text = aq_pipeline_store_load (db, name, opt_version, &error);
+      if (text == NULL)
+        return aq_ctl_fail (error);
+    }
+  g_print ("%s%s", text, g_str_has_suffix (text, "\n") ? "" : "\n");
   return AQ_CTL_OK;
 }
 
@@ -428,7 +478,7 @@ aq_ctl_pipeline_store (int    argc,
                        char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (
-    "save|versions|diff|restore|backfill|graph|import-ktr …");
+    "save|versions|show|diff|restore|backfill|graph|import-ktr …");
   const char *verb;
   int code = 0;
 
@@ -443,6 +493,8 @@ aq_ctl_pipeline_store (int    argc,
     return pipeline_save (argv[2], argv[3]);
   if (strcmp (verb, "versions") == 0 && argc == 3)
     return pipeline_versions (argv[2]);
+  if (strcmp (verb, "show") == 0 && argc == 3)
+    return pipeline_show (argv[2]);
   if (strcmp (verb, "diff") == 0 && argc == 5)
     return pipeline_diff (argv[2], argv[3], argv[4]);
   if (strcmp (verb, "restore") == 0 && argc == 4)

@@ -368,8 +368,8 @@ pipeline_history (const char *name)
       g_print (_("Pipeline %s has not run.\n"), name);
       return AQ_CTL_OK;
     }
-  g_print ("%8s  %-19s  %-10s %10s %12s  %s\n", _("RUN"), _("STARTED"), _("STATUS"),
-           _("SECONDS"), _("ROWS"), _("ROWS OUT BY STEP"));
+  g_print ("%8s  %-19s  %-10s %-8s %10s %12s  %s\n", _("RUN"), _("STARTED"), _("STATUS"),
+           _("VERSION"), _("SECONDS"), _("ROWS"), _("ROWS OUT BY STEP"));
   for (guint i = 0; i < json_array_get_length (runs); i++)
     {
       JsonObject *run = json_array_get_object_element (runs, i);
@@ -379,6 +379,13 @@ pipeline_history (const char *name)
       g_autofree char *status = member_text (run, "status", "");
       g_autofree char *rows = member_text (run, "rows_written", "-");
       g_autoptr(GString) by_step = g_string_new (NULL);
+      g_autofree char *version = NULL;
+
+      /* the stored version it ran (`pipeline show NAME --run ID` prints the definition) */
+      if (json_object_get_boolean_member_with_default (run, "definition_kept", FALSE))
+        version = g_strdup (C_("pipeline run version", "unsaved"));
+      else
+        version = member_text (run, "version", "-");
 
       for (guint k = 0; k < json_array_get_length (steps); k++)
         {
@@ -388,7 +395,7 @@ pipeline_history (const char *name)
 
           g_string_append_printf (by_step, "%s%s=%s", k ? " " : "", step_id, out);
         }
-      g_print ("%8s  %-19s  %-10s %10.2f %12s  %s\n", id, started, status,
+      g_print ("%8s  %-19s  %-10s %-8s %10.2f %12s  %s\n", id, started, status, version,
                member_double (run, "duration_ms") / 1000.0, rows, by_step->str);
     }
   return AQ_CTL_OK;

@@ -6,11 +6,11 @@
  * 1. Validation of a 200-step pipeline (40 chains csv_input → select → filter → calculator →
  *    table_output, so the columns are followed along every edge): median and worst of 50
  *    runs of aq_pipeline_validate_graph(), what the editor runs on every edit.
- * 2. Preview of each row-passing step of the standard dw_customer pipeline on the warehouse
- *    (CONNINFO, else $AQUEDUCT_DATABASE_URL; else, with $BENCH_DEMO_ACCOUNTS=N, a demo
- *    warehouse of N accounts × 36 months ($BENCH_DEMO_MONTHS to change) made in the test
- *    cluster of $AQ_TEST_STATE_DIR, e.g. builddir/tests after `meson test cluster-up`): median
- *    of 3 per step.
+ * 2. Preview of each row-passing step of every standard pipeline ($BENCH_PIPELINES=a,b to
+ *    choose) on the warehouse (CONNINFO, else $AQUEDUCT_DATABASE_URL; else, with
+ *    $BENCH_DEMO_ACCOUNTS=N, a demo warehouse of N accounts × 36 months ($BENCH_DEMO_MONTHS to
+ *    change) made in the test cluster of $AQ_TEST_STATE_DIR, e.g. builddir/tests after `meson
+ *    test cluster-up`): median of 3 per step. A preview rolls back: the warehouse keeps no row.
  * 3. Panning the canvas with those 200 steps at zoom 0.6 in a real window: the canvas pans
  *    a few pixels on every tick of the GTK frame clock for 300 frames; printed are the frame
  *    clock's intervals between frames (median, 95th percentile, worst) and, separately, the
@@ -19,6 +19,7 @@
  * 4. Dragging a card of a 60-step pipeline (12 chains) at zoom 1: the canvas's drag gesture
  *    begins on a card and gets one update per frame-clock tick for 300 frames (the card and
  *    its edges redrawn each frame, the rest translated nodes); the same two figures.
+ * $BENCH_PARTS=validate,preview,pan,drag runs only those parts.
  */
 #include <adwaita.h>
 #include <stdio.h>
@@ -126,18 +127,17 @@ bench_validation (AqPipelineGraph *graph)
   report ("validate 200 steps (CPU of the thread)", cpu);
 }
 
+/* Every row-passing step of one standard pipeline: median of 3 previews each. */
 static void
-bench_preview (const char *conninfo)
+bench_preview_pipeline (AqDb       *db,
+                        const char *name)
 {
   g_autoptr(AqPipelineGraph) graph = NULL;
   g_autoptr(AqPipeline) pipeline = NULL;
-  g_autoptr(AqDb) db = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *data = NULL;
 
-  db = aq_db_connect (conninfo, &error);
-  g_assert_no_error (error);
-  graph = aq_pipeline_graph_new_standard ("dw_customer", &error);
+  graph = aq_pipeline_graph_new_standard (name, &error);
   g_assert_no_error (error);
   data = aq_pipeline_graph_to_data (graph);
   pipeline = aq_pipeline_new_from_data (data, -1, NULL, &error);
@@ -164,10 +164,26 @@ bench_preview (const char *conninfo)
           rows = preview->n_rows;
           g_array_append_val (times, ms);
         }
-      what = g_strdup_printf ("preview %s (%" G_GINT64_FORMAT " rows)",
+      what = g_strdup_printf ("preview %s/%s (%" G_GINT64_FORMAT " rows)", name,
                               aq_pipeline_step_get_id (step), rows);
       report (what, times);
     }
+}
+
+/* $BENCH_PIPELINES (comma-separated) or every standard pipeline. */
+static void
+bench_preview (const char *conninfo)
+{
+  g_autoptr(AqDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = g_getenv ("BENCH_PIPELINES")
+                        ? g_strsplit (g_getenv ("BENCH_PIPELINES"), ",", -1)
+                        : aq_pipeline_list_standard ();
+
+  db = aq_db_connect (conninfo, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; names[i]; i++)
+    bench_preview_pipeline (db, names[i]);
 }
 
 static gboolean
@@ -298,6 +314,18 @@ bench_pan (AqPipelineGraph *graph)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* $BENCH_PARTS (comma-separated: validate, preview, pan, drag) or all of them. */
+static gboolean
+part (const char *name)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (g_getenv ("BENCH_PARTS") == NULL)
+    return TRUE;
+  parts = g_strsplit (g_getenv ("BENCH_PARTS"), ",", -1);
+  return g_strv_contains ((const char * const *) parts, name);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,12 +349,15 @@ main (int   argc,
       conninfo = demo = aq_test_conninfo ("bench_pipeline_editor");
     }
   graph = big_graph (N_CHAINS);
-  bench_validation (graph);
-  if (conninfo && *conninfo)
+  if (part ("validate"))
+    bench_validation (graph);
+  if (part ("preview") && conninfo && *conninfo)
     bench_preview (conninfo);
-  else
+  else if (part ("preview"))
     printf ("preview: skipped (no CONNINFO nor $AQUEDUCT_DATABASE_URL)\n");
-  bench_pan (graph);
-  bench_drag ();
+  if (part ("pan"))
+    bench_pan (graph);
+  if (part ("drag"))
+    bench_drag ();
   return 0;
 }

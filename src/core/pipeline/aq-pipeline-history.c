@@ -13,6 +13,9 @@
 
 #include "aq-error.h"
 
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+
 typedef enum
 {
   TEXT,
@@ -162,7 +165,9 @@ aq_pipeline_history_get_run (AqDb    *db,
  *
  * Returns: (transfer full): the runs of @pipeline, newest first: `[{"run_id", "status",
  * "started_at" ("YYYY-MM-DD HH24:MI:SS" in the session's time zone), "duration_ms" (null while
- * running), "rows_written", "error", "triggered_by", "steps": [{"id", "rows_in", "rows_out",
+ * running), "rows_written", "error", "triggered_by", "version" (the stored version it ran, or
+ * null), "definition_kept" (true when it ran a text that is no stored version; false also for
+ * runs before migration 042, which recorded neither), "steps": [{"id", "rows_in", "rows_out",
  * "duration_ms"}]}]` with the steps that recorded a row, by id. One statement, so one
  * snapshot.
  */
@@ -187,7 +192,8 @@ aq_pipeline_history_runs (AqDb        *db,
                      " to_char(r.started_at, 'YYYY-MM-DD HH24:MI:SS'),"
                      " round(extract(epoch FROM r.finished_at - r.started_at) * 1000),"
                      " r.rows_written, r.error, r.triggered_by,"
-                     " s.step_id, s.rows_in, s.rows_out, s.duration_ms"
+                     " s.step_id, s.rows_in, s.rows_out, s.duration_ms,"
+                     " r.version, r.definition IS NOT NULL"
                      " FROM (SELECT * FROM meta.pipeline_run WHERE pipeline = $1"
                      "       ORDER BY run_id DESC LIMIT $2::int) r"
                      " LEFT JOIN meta.pipeline_step_run s USING (run_id)"
@@ -216,6 +222,9 @@ aq_pipeline_history_runs (AqDb        *db,
           add_column (b, "rows_written", res, i, 4, INT);
           add_column (b, "error", res, i, 5, TEXT);
           add_column (b, "triggered_by", res, i, 6, TEXT);
+          add_column (b, "version", res, i, 11, INT);
+          json_builder_set_member_name (b, "definition_kept");
+          json_builder_add_boolean_value (b, PQgetvalue (res, i, 12)[0] == 't');
           json_builder_set_member_name (b, "steps");
           json_builder_begin_array (b);
         }
@@ -236,4 +245,57 @@ aq_pipeline_history_runs (AqDb        *db,
   json_builder_end_array (b);
   root = json_builder_get_root (b);
   return json_array_ref (json_node_get_array (root));
+}
+
+/**
+ * aq_pipeline_history_run_definition:
+ * @run_id: a run in meta.pipeline_run
+ * @out_pipeline: (out) (optional): the pipeline's name
+ * @out_version: (out) (optional): the stored version the run ran, or 0 when it ran a text that
+ *   is no stored version (an unsaved edit, a file the store does not hold)
+ *
+ * The definition run @run_id ran, as it was then, however the pipeline was edited since
+ * (migration 042). One statement, so one snapshot.
+ *
+ * Returns: (transfer full): the definition's JSON text; %NULL with %AQ_ERROR_NOT_FOUND when the
+ * run is not recorded or recorded no definition (it ran before migration 042)
+ */
+char *
+aq_pipeline_history_run_definition (AqDb     *db,
+                                    gint64    run_id,
+                                    char    **out_pipeline,
+                                    int      *out_version,
+                                    GError  **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (AQ_IS_DB (db), NULL);
+
+  res = aq_db_query (db,
+                     "SELECT r.pipeline, r.version, coalesce (r.definition, v.definition)"
+                     " FROM meta.pipeline_run r"
+                     " LEFT JOIN meta.pipeline_version v"
+                     "   ON v.name = r.pipeline AND v.version = r.version"
+                     " WHERE r.run_id = $1", 1, params, error);
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) != 1)
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("There is no run %s"), id);
+      return NULL;
+    }
+  if (PQgetisnull (res, 0, 2))
+    {
+      g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND,
+                   _("Run %s did not record its definition (it ran before the warehouse"
+                     " remembered them)"), id);
+      return NULL;
+    }
+  if (out_pipeline)
+    *out_pipeline = g_strdup (PQgetvalue (res, 0, 0));
+  if (out_version)
+    *out_version = PQgetisnull (res, 0, 1) ? 0 : atoi (PQgetvalue (res, 0, 1));
+  return g_strdup (PQgetvalue (res, 0, 2));
 }

@@ -17,5 +17,10 @@ JsonArray  *aq_pipeline_history_runs     (AqDb        *db,
                                          const char  *pipeline,
                                          guint        limit,
                                          GError     **error);
+char       *aq_pipeline_history_run_definition (AqDb     *db,
+                                                gint64    run_id,
+                                                char    **out_pipeline,
+                                                int      *out_version,
+                                                GError  **error);
 
 G_END_DECLS

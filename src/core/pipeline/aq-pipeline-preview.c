@@ -5,11 +5,16 @@
  * into its temp table (ON COMMIT DROP), inside one transaction as aq_data_engineer. It then
  * switches the transaction to read-only, reads the first rows and the column types of the
  * step's table, and rolls back: a preview leaves nothing behind, not even its temp tables,
- * and writes nothing but them. The row count is exact and free (the temp table's insert
- * count). A warehouse table input previewed on its own is not materialised: its temp table
- * is created empty (its shape, as a check makes it), then its query is read with a LIMIT
- * and counted apart with count(*) over it, which leaves the select list unevaluated (the
- * planner flattens the subquery), in the same read-only transaction. Asynchronously it
+ * and writes nothing but them. Steps whose SQL runs in the warehouse are not materialised
+ * but made temp views (the runner's as_views), so reading the step's first rows computes
+ * only what they need: a chain of selects, filters, calculators and lookups streams; an
+ * aggregate or a sort still reads its whole input. Files and other connections' tables are
+ * read into temp tables as in a run. A warehouse table input previewed on its own is not
+ * materialised either: its temp table is created empty (its shape, as a check makes it) and
+ * its query is read with a LIMIT. The row count is a count(*) given PREVIEW_COUNT_MS under a
+ * statement timeout and a savepoint: when that is not enough the preview says the count is
+ * unknown (n_rows −1) rather than wait; count(*) leaves the select list unevaluated (the
+ * planner flattens the subquery). Asynchronously it
  * runs through aq_db_job on a pooled connection: only SET LOCAL and a rollback, so the
  * session stays as it was.
  */
@@ -21,10 +26,15 @@
 #include "aq-pipeline-runner-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aq-db-job.h"
 #include "aq-error.h"
+
+/* How long a preview may spend counting its step's rows; past it the count is left out.
+ * $AQUEDUCT_PREVIEW_COUNT_MS changes it (tests that compare counts on a loaded machine). */
+#define PREVIEW_COUNT_MS 500
 
 typedef struct
 {
@@ -83,6 +93,46 @@ is_direct (AqPipelineStep *step)
          && (connection == NULL || strcmp (connection, WAREHOUSE_CONNECTION) == 0);
 }
 
+/* The rows of @relation_or_query, counted within PREVIEW_COUNT_MS: -1 when that is not
+ * enough (the count is then cancelled by the statement timeout and rolled back to a savepoint,
+ * so the preview goes on); FALSE only for a cancelled preview or a broken transaction. */
+static gboolean
+count_rows (AqPipelineRunner  *self,
+            const char        *from,
+            GPtrArray         *params,
+            gint64            *out_rows,
+            GError           **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", from);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  const char *env = g_getenv ("AQUEDUCT_PREVIEW_COUNT_MS");
+  int budget = env ? atoi (env) : PREVIEW_COUNT_MS;
+  g_autofree char *timeout = g_strdup_printf ("SET LOCAL statement_timeout = %d",
+                                              MAX (budget, 1));
+
+  *out_rows = -1;
+  if (!aq_db_exec (self->db, "SAVEPOINT aq_preview_count", error)
+      || !aq_db_exec (self->db, timeout, error))
+    return FALSE;
+  res = aq_db_query (self->db, sql, params ? (int) params->len : 0,
+                     params ? (const char * const *) params->pdata : NULL, &local);
+  if (res == NULL)
+    {
+      if (g_cancellable_is_cancelled (self->cancellable))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+          return FALSE;
+        }
+      g_debug ("preview: no row count within %d ms: %s", budget, local->message);
+      return aq_db_exec (self->db, "ROLLBACK TO SAVEPOINT aq_preview_count", error);
+    }
+  *out_rows = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  return aq_db_exec (self->db, "SET LOCAL statement_timeout = 0", error)
+         && aq_db_exec (self->db, "RELEASE SAVEPOINT aq_preview_count", error);
+}
+
 static AqPipelinePreview *
 read_step (AqPipelineRunner  *self,
            AqPipelineStep    *step,
@@ -94,33 +144,26 @@ read_step (AqPipelineRunner  *self,
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *query = direct ? aq_pipeline_compiler_get_query (self->compiler, step, params)
                                   : NULL;
+  g_autofree char *from = direct ? g_strdup_printf ("(\n%s\n) s", query) : g_strdup (relation);
   g_autofree char *sql = NULL;
   g_autoptr(PGresult) res = NULL;
   gint64 n_rows;
   AqPipelinePreview *preview;
 
-  if (direct)
-    {
-      g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM (\n%s\n) s", query);
-      g_autoptr(PGresult) counted = NULL;
-
-      sql = g_strdup_printf ("SELECT * FROM (\n%s\n) s LIMIT %u", query, limit);
-      if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL,
-                          NULL, error)
-          || (counted = run_query (self, step, self->db, count, params, error)) == NULL)
-        return NULL;
-      n_rows = g_ascii_strtoll (PQgetvalue (counted, 0, 0), NULL, 10);
-    }
-  else
-    {
-      if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL,
-                          NULL, error))
-        return NULL;
-      sql = g_strdup_printf ("SELECT * FROM %s LIMIT %u", relation, limit);
-      n_rows = _aq_pipeline_runner_get_rows_out (self, step);
-    }
+  if (!run_statement (self, step, self->db, "SET LOCAL transaction_read_only = on", NULL,
+                      NULL, error))
+    return NULL;
+  /* the first rows, then their count when it is cheap: a view counts what it reads */
+  sql = g_strdup_printf ("SELECT * FROM %s LIMIT %u", from, limit);
   if ((res = run_query (self, step, self->db, sql, direct ? params : NULL, error)) == NULL)
     return NULL;
+  if (direct || self->as_views)
+    {
+      if (!count_rows (self, from, direct ? params : NULL, &n_rows, error))
+        return NULL;
+    }
+  else
+    n_rows = _aq_pipeline_runner_get_rows_out (self, step);
   preview = g_new0 (AqPipelinePreview, 1);
   preview->step_id = g_strdup (aq_pipeline_step_get_id (step));
   preview->columns = aq_pipeline_columns_copy (aq_pipeline_compiler_get_columns (self->compiler,
@@ -198,9 +241,11 @@ aq_pipeline_preview_step (AqPipeline    *pipeline,
   runner = aq_pipeline_runner_new (pipeline, db);
   runner->cancellable = cancellable;
   handler = aq_db_watch_cancellable (db, cancellable);
-  /* a direct input is only shaped (its temp table created empty), as a check does */
+  /* a direct input is only shaped (its temp table created empty), as a check does; the
+   * other steps over the warehouse become views, so that the first rows are all that is read */
   direct = is_direct (step);
   _aq_pipeline_runner_set_with_data (runner, !direct);
+  runner->as_views = !direct;
   ok = run_statement (runner, NULL, db, "BEGIN", NULL, NULL, error)
        && run_statement (runner, NULL, db, RUN_AS_DATA_ENGINEER, NULL, NULL, error)
        && run_statement (runner, NULL, db, "SET LOCAL work_mem = '" BATCH_WORK_MEM "'", NULL,

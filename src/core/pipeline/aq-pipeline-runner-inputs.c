@@ -636,7 +636,7 @@ note_watermark (AqPipelineRunner  *self,
   g_autofree char *sql = NULL;
   g_autoptr(PGresult) res = NULL;
 
-  if (watermark == NULL || !self->with_data)
+  if (watermark == NULL || !self->with_data || self->as_views)
     return TRUE;
   relation = aq_pipeline_compiler_get_relation (self->compiler, step);
   column = aq_db_quote_ident (json_object_get_string_member (watermark, "column"));

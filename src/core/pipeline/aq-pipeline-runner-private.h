@@ -51,6 +51,7 @@ struct _AqPipelineRunner
   StepRun            *steps;         /* per step index */
   AqPipelineStep     *failed;        /* the step that failed, if one did */
   gboolean            with_data;     /* FALSE while checking: shapes only, rolled back */
+  gboolean            as_views;      /* previews: warehouse steps become temp views */
   gint64              run_id;
   gint64              rows_written;
 };

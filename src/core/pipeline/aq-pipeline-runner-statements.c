@@ -223,9 +223,13 @@ materialize (AqPipelineRunner  *self,
   g_autoptr(GPtrArray) params = params_new ();
   g_autofree char *query = aq_pipeline_compiler_get_query (self->compiler, step, params);
   g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
-  g_autofree char *sql = g_strdup_printf ("CREATE TEMP TABLE %s ON COMMIT DROP AS\n%s%s",
-                                          relation, query,
-                                          self->with_data ? "" : "\nWITH NO DATA");
+  /* a preview reads the first rows through views: nothing upstream is computed in full (a
+   * view takes no parameters: a step whose SQL has some stays a table) */
+  g_autofree char *sql = self->as_views && self->with_data && params->len == 0
+                         ? g_strdup_printf ("CREATE TEMP VIEW %s AS\n%s", relation, query)
+                         : g_strdup_printf ("CREATE TEMP TABLE %s ON COMMIT DROP AS\n%s%s",
+                                            relation, query,
+                                            self->with_data ? "" : "\nWITH NO DATA");
 
   return run_statement (self, step, self->db, sql, params, out_rows, error)
          && describe_step (self, step, error);

@@ -650,12 +650,15 @@ static gboolean
 record_start (AqPipelineRunner  *self,
               GError           **error)
 {
-  const char *params[] = { aq_pipeline_get_name (self->pipeline) };
+  /* the definition it runs: a trigger keeps a stored version's number instead (042) */
+  const char *params[] = { aq_pipeline_get_name (self->pipeline),
+                           aq_pipeline_get_source (self->pipeline) };
   g_autoptr(PGresult) res = NULL;
 
   res = aq_db_query (self->db,
-                     "INSERT INTO meta.pipeline_run (pipeline) VALUES ($1) RETURNING run_id",
-                     1, params, error);
+                     "INSERT INTO meta.pipeline_run (pipeline, definition) VALUES ($1, $2)"
+                     " RETURNING run_id",
+                     2, params, error);
   if (res == NULL)
     {
       g_prefix_error (error, "Cannot record the run in meta.pipeline_run: ");

@@ -31,6 +31,7 @@ struct _AqPipeline
   char       *name;
   char       *description;
   char       *base_dir;
+  char       *source;      /* the JSON text it was read from; NULL when built from a node */
   GPtrArray  *steps;       /* (element-type AqPipelineStep) in the order of “steps” */
   GArray     *edges;       /* (element-type Edge) in the order of “edges” */
   GPtrArray  *order;       /* (element-type AqPipelineStep) unowned; once the graph is valid */
@@ -400,6 +401,7 @@ aq_pipeline_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->base_dir, g_free);
+  g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->order, g_ptr_array_unref);
   g_clear_pointer (&self->consumers, g_ptr_array_unref);
   g_clear_pointer (&self->steps, g_ptr_array_unref);
@@ -451,6 +453,7 @@ aq_pipeline_new_from_data (const char  *json,
     return NULL;
   self = g_object_new (AQ_TYPE_PIPELINE, NULL);
   self->base_dir = g_strdup (base_dir);
+  self->source = len < 0 ? g_strdup (json) : g_strndup (json, len);
   if (!parse_root (self, root, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -587,6 +590,15 @@ aq_pipeline_get_description (AqPipeline *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE (self), NULL);
   return self->description;
+}
+
+/* Returns: (nullable): the JSON text the pipeline was read from, as it was (runs record it:
+ * meta.pipeline_run.definition, migration 042); %NULL for aq_pipeline_new_from_node(). */
+const char *
+aq_pipeline_get_source (AqPipeline *self)
+{
+  g_return_val_if_fail (AQ_IS_PIPELINE (self), NULL);
+  return self->source;
 }
 
 const char *

@@ -28,6 +28,7 @@ char          **aq_pipeline_list_standard   (void);
 const char     *aq_pipeline_get_name        (AqPipeline      *self);
 const char     *aq_pipeline_get_description (AqPipeline      *self);
 const char     *aq_pipeline_get_base_dir    (AqPipeline      *self);
+const char     *aq_pipeline_get_source      (AqPipeline      *self);
 guint           aq_pipeline_get_n_steps     (AqPipeline      *self);
 AqPipelineStep *aq_pipeline_get_step        (AqPipeline      *self,
                                              guint            index);

@@ -4,7 +4,8 @@
  * newest first — status, start, duration, rows written and each step's rows out, in the
  * pipeline's run order — beside two charts over the same runs, oldest to newest: duration
  * and rows written (aq-chart.c, lines). Activating a run puts its per-step report
- * (meta.pipeline_step_run) on the canvas cards, as a run from the editor does live. The tab
+ * (meta.pipeline_step_run) on the canvas cards, as a run from the editor does live; its open
+ * button puts the definition the run ran on the canvas, read-only (migration 042). The tab
  * reads when it is shown, after a run, and when another pipeline comes onto the canvas while
  * it is shown; the reads run on workers through core (aq-pipeline-history.c): no SQL here.
  */
@@ -51,6 +52,37 @@ run_job (AqDb         *db,
   if (run)
     json_object_set_int_member (run, "run_id", run_id);
   return run;
+}
+
+/* What run_definition_job answers. */
+typedef struct
+{
+  gint64  run_id;
+  int     version;   /* 0: a definition that was never saved */
+  char   *text;
+} RunDefinition;
+
+static void
+run_definition_free (RunDefinition *answer)
+{
+  g_free (answer->text);
+  g_free (answer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RunDefinition, run_definition_free)
+
+static gpointer
+run_definition_job (AqDb         *db,
+                    gpointer      data,
+                    GCancellable *cancellable,
+                    GError      **error)
+{
+  g_autoptr(RunDefinition) answer = g_new0 (RunDefinition, 1);
+
+  answer->run_id = *(gint64 *) data;
+  answer->text = aq_pipeline_history_run_definition (db, answer->run_id, NULL,
+                                                     &answer->version, error);
+  return answer->text ? g_steal_pointer (&answer) : NULL;
 }
 
 /* ---- auxiliary methods ---- */
@@ -178,6 +210,30 @@ show_runs (AqPipelinePanel *self)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       if (error)
         gtk_widget_set_tooltip_text (row, error);
+      {
+        /* the definition the run ran, as it was then (migration 042) */
+        GtkWidget *open = gtk_button_new_from_icon_name ("document-open-symbolic");
+        gboolean known = int_member (run, "version", 0) > 0
+                         || json_object_get_boolean_member_with_default (run, "definition_kept",
+                                                                         FALSE);
+
+        gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+        gtk_widget_add_css_class (open, "flat");
+        gtk_widget_set_tooltip_text (open, known
+                                     ? _("Open this run's definition")
+                                     : _("This run did not record its definition"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (open),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Open this run's definition"), -1);
+        gtk_actionable_set_action_target (GTK_ACTIONABLE (open), "x",
+                                          (gint64) int_member (run, "run_id", 0));
+        /* a run before migration 042: an insensitive button, no action */
+        if (known)
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "editor.open-run-definition");
+        else
+          gtk_widget_set_sensitive (open, FALSE);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      }
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data (G_OBJECT (row), "run-id",
                          GSIZE_TO_POINTER ((gsize) int_member (run, "run_id", 0)));
@@ -302,6 +358,50 @@ run_activated_cb (GtkListBox      *list,
     show_run (self, run_id);
 }
 
+static void
+run_definition_done_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(AqPipelinePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RunDefinition) answer = aq_db_job_run_finish (result, run_definition_job, &error);
+  g_autoptr(AqPipelineGraph) graph = NULL;
+
+  if (!aq_pipeline_panel_job_landed (self, error))
+    return;
+  if (answer)
+    graph = aq_pipeline_graph_new_from_data (answer->text, -1, &error);
+  if (graph == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The run's definition could not be"
+                                                    " opened: %s"), error->message);
+
+      aq_pipeline_panel_toast (self, message);
+      return;
+    }
+  aq_pipeline_panel_versions_show_run (self, graph, answer->version, answer->run_id);
+}
+
+static void
+open_run_definition (AqPipelinePanel *self,
+                     gint64           run_id)
+{
+  if (run_id <= 0)
+    return;
+  aq_pipeline_panel_start_job (self, run_definition_job, run_definition_job,
+                               g_memdup2 (&run_id, sizeof run_id), g_free,
+                               (GDestroyNotify) run_definition_free, run_definition_done_cb);
+}
+
+static void
+open_run_definition_action (GtkWidget  *widget,
+                            const char *name,
+                            GVariant   *param)
+{
+  open_run_definition (AQ_PIPELINE_PANEL (widget), g_variant_get_int64 (param));
+}
+
 /* ---- charts ---- */
 
 /* The runs, oldest first, as one series of @member (durations in seconds). */
@@ -424,6 +524,9 @@ aq_pipeline_panel_history_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, history_label);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, duration_chart);
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, rows_chart);
+
+  gtk_widget_class_install_action (widget_class, "editor.open-run-definition", "x",
+                                   open_run_definition_action);
 }
 
 void
@@ -489,6 +592,14 @@ aq_pipeline_panel_get_shown_run (AqPipelinePanel *self)
 {
   g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), 0);
   return self->shown_run;
+}
+
+/* Returns: the run whose definition is on the canvas, read-only (its open button); 0 */
+gint64
+aq_pipeline_panel_get_definition_run (AqPipelinePanel *self)
+{
+  g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), 0);
+  return self->definition_run;
 }
 
 /* How many points each chart drew last: duration, rows. */

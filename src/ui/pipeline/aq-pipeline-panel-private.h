@@ -6,6 +6,7 @@
 #include "aq-connection-monitor.h"
 #include "aq-db-job.h"
 #include "aq-pipeline-canvas.h"
+#include "aq-pipeline-deps.h"
 #include "aq-pipeline-panel.h"
 #include "aq-pipeline-step-form.h"
 
@@ -55,7 +56,9 @@ struct _AqPipelinePanel
   GPtrArray           *changes;         /* (element-type AqPipelineChange) shown */
   GCancellable        *versions_cancellable;
   guint                versions_busy;   /* store jobs under way */
-  int                  shown_version;   /* the stored version on the canvas, read-only; 0 */
+  int                  shown_version;   /* the stored version on the canvas, read-only; 0;
+                                         * -1: a run's never-saved definition */
+  gint64               definition_run;  /* the run whose definition is on show; 0 */
 
   /* run history (aq-pipeline-panel-history.c) */
   GtkPaned            *bottom_paned;
@@ -67,6 +70,12 @@ struct _AqPipelinePanel
   gint64               shown_run;       /* the run whose figures the cards show; 0 */
   guint                duration_marks;  /* what the charts drew last (tests) */
   guint                rows_marks;
+
+  /* dependencies (aq-pipeline-panel-deps.c) */
+  GtkLabel            *deps_label;
+  GtkListBox          *upstream_list;
+  GtkListBox          *downstream_list;
+  AqPipelineDeps      *deps;            /* the graph read last; NULL before */
 
   /* schedule (aq-pipeline-panel-schedule.c) */
   gboolean             can_schedule;    /* the login may define scheduler jobs */
@@ -100,11 +109,25 @@ void aq_pipeline_panel_versions_init         (AqPipelinePanel *self);
 void aq_pipeline_panel_versions_class_init   (GtkWidgetClass  *widget_class);
 void aq_pipeline_panel_versions_dispose      (AqPipelinePanel *self);
 void aq_pipeline_panel_versions_graph_set    (AqPipelinePanel *self);
+void aq_pipeline_panel_versions_show_run     (AqPipelinePanel *self,
+                                              AqPipelineGraph *graph,
+                                              int              version,
+                                              gint64           run_id);
 
 /* aq-pipeline-panel-schedule.c */
 void aq_pipeline_panel_schedule_class_init   (GtkWidgetClass  *widget_class);
 void aq_pipeline_panel_schedule_dispose      (AqPipelinePanel *self);
 void aq_pipeline_panel_schedule_refresh      (AqPipelinePanel *self);
+
+/* aq-pipeline-panel-preview.c */
+void aq_pipeline_panel_schedule_preview      (AqPipelinePanel *self,
+                                              guint            delay_ms);
+
+/* aq-pipeline-panel-deps.c */
+void aq_pipeline_panel_deps_init             (AqPipelinePanel *self);
+void aq_pipeline_panel_deps_class_init       (GtkWidgetClass  *widget_class);
+void aq_pipeline_panel_deps_dispose          (AqPipelinePanel *self);
+void aq_pipeline_panel_deps_graph_set        (AqPipelinePanel *self);
 
 /* aq-pipeline-panel-import.c */
 void aq_pipeline_panel_import_class_init     (GtkWidgetClass  *widget_class);

@@ -309,33 +309,66 @@ versions_shown_cb (AqPipelinePanel *self)
 
 /* ---- read-only ---- */
 
+/* @version: the stored version on show read-only, -1 for a definition a run ran that was never
+ * saved (@run_id says which run), 0 for an editable canvas */
 static void
-set_shown_version (AqPipelinePanel *self,
-                   int              version)
+set_shown (AqPipelinePanel *self,
+           int              version,
+           gint64           run_id)
 {
-  gboolean read_only = version > 0;
+  gboolean read_only = version != 0;
+  const char *name = self->graph ? aq_pipeline_graph_get_name (self->graph) : "";
 
   self->shown_version = version;
+  self->definition_run = read_only ? run_id : 0;
   aq_pipeline_canvas_set_read_only (self->canvas, read_only);
   gtk_widget_set_sensitive (GTK_WIDGET (self->form), !read_only);
   gtk_widget_set_sensitive (GTK_WIDGET (self->palette_list), !read_only);
   gtk_revealer_set_reveal_child (self->version_bar, read_only);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.restore-version", version > 0);
   if (read_only)
     {
-      /* TRANSLATORS: “Version 3 of dw_customer — read-only” */
-      g_autofree char *text = g_strdup_printf (_("Version %d of %s — read-only"), version,
-                                               aq_pipeline_graph_get_name (self->graph));
+      g_autofree char *text = NULL;
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
 
+      if (run_id > 0 && version > 0)
+        /* TRANSLATORS: “Version 3 of dw_customer, as run 812 ran it — read-only” */
+        text = g_strdup_printf (_("Version %d of %s, as run %s ran it — read-only"), version,
+                                name, id);
+      else if (run_id > 0)
+        /* TRANSLATORS: “dw_customer as run 812 ran it, never saved — read-only” */
+        text = g_strdup_printf (_("%s as run %s ran it, never saved — read-only"), name, id);
+      else
+        /* TRANSLATORS: “Version 3 of dw_customer — read-only” */
+        text = g_strdup_printf (_("Version %d of %s — read-only"), version, name);
       gtk_label_set_text (self->version_label, text);
     }
   aq_pipeline_panel_update_actions (self);
+}
+
+static void
+set_shown_version (AqPipelinePanel *self,
+                   int              version)
+{
+  set_shown (self, version, 0);
+}
+
+/* Puts a definition a run ran on the canvas, read-only (aq-pipeline-panel-history.c). */
+void
+aq_pipeline_panel_versions_show_run (AqPipelinePanel *self,
+                                     AqPipelineGraph *graph,
+                                     int              version,
+                                     gint64           run_id)
+{
+  aq_pipeline_panel_set_graph (self, graph);
+  set_shown (self, version > 0 ? version : -1, run_id);
 }
 
 /* set_graph() calls this: whatever comes onto the canvas is editable unless told otherwise. */
 void
 aq_pipeline_panel_versions_graph_set (AqPipelinePanel *self)
 {
-  if (self->shown_version > 0)
+  if (self->shown_version != 0)
     set_shown_version (self, 0);
 }
 
@@ -519,7 +552,7 @@ restore_action (GtkWidget  *widget,
 {
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
 
-  if (self->graph == NULL || self->shown_version == 0)
+  if (self->graph == NULL || self->shown_version <= 0)
     return;
   start_job (self, restore_job, restore_job,
              request_new (aq_pipeline_graph_get_name (self->graph), self->shown_version, 0),
@@ -533,12 +566,22 @@ edit_as_new_action (GtkWidget  *widget,
 {
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
   int version = self->shown_version;
+  gint64 run_id = self->definition_run;
   g_autofree char *text = NULL;
 
   if (version == 0)
     return;
   set_shown_version (self, 0);
-  text = g_strdup_printf (_("Editing version %d: a save makes it the newest version"), version);
+  if (version < 0)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, run_id);
+
+      text = g_strdup_printf (_("Editing what run %s ran: a save makes it the newest version"),
+                              id);
+    }
+  else
+    text = g_strdup_printf (_("Editing version %d: a save makes it the newest version"),
+                            version);
   aq_pipeline_panel_toast (self, text);
 }
 

@@ -8,7 +8,7 @@
  * pinned on the cards, under the form's members and listed below. Selecting a step previews it
  * after a short pause (debounce, and the running preview is cancelled: the newest wins); a
  * run goes through aq_pipeline_run_async and its per-step reports land on the cards live.
- * The panel holds no SQL.
+ * The preview pane is aq-pipeline-panel-preview.c. The panel holds no SQL.
  */
 #define G_LOG_DOMAIN "aq-pipeline-panel"
 
@@ -41,8 +41,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AqPipelinePanel, aq_pipeline_panel, GTK_TYPE_WIDG
                                G_IMPLEMENT_INTERFACE (AQ_TYPE_PANEL, aq_panel_iface_init))
 
 static void graph_changed_cb (AqPipelinePanel *self);
-static void schedule_preview (AqPipelinePanel *self,
-                              guint            delay_ms);
 
 /* ---- auxiliary methods ---- */
 
@@ -231,179 +229,11 @@ set_graph (AqPipelinePanel *self,
   sync_dropdown (self);
   aq_pipeline_panel_versions_graph_set (self);
   aq_pipeline_panel_history_graph_set (self);
+  aq_pipeline_panel_deps_graph_set (self);
   validate (self);
   aq_pipeline_canvas_set_graph (self->canvas, graph);
   rebuild_form (self);
   aq_pipeline_panel_update_actions (self);
-}
-
-/* ---- preview ---- */
-
-static void
-column_setup_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (label), 8);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-column_bind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                AqPipelinePanel          *self)
-{
-  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  guint row = gtk_list_item_get_position (item);
-  const char *value;
-
-  if (self->preview == NULL || row >= self->preview->rows->len)
-    return;
-  value = aq_pipeline_preview_get_value (self->preview, row, column);
-  gtk_label_set_text (label, value ? value : "NULL");
-  if (value)
-    gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-}
-
-static void
-show_preview (AqPipelinePanel *self)
-{
-  GListModel *columns = gtk_column_view_get_columns (self->preview_view);
-  g_autoptr(GtkStringList) rows = gtk_string_list_new (NULL);
-  g_autofree char *count = NULL;
-  g_autofree char *text = NULL;
-
-  while (g_list_model_get_n_items (columns) > 0)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
-
-      gtk_column_view_remove_column (self->preview_view, column);
-    }
-  if (self->preview == NULL)
-    {
-      gtk_column_view_set_model (self->preview_view, NULL);
-      return;
-    }
-  for (guint c = 0; c < self->preview->columns->len; c++)
-    {
-      AqPipelineColumn *column = g_ptr_array_index (self->preview->columns, c);
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      g_autofree char *title = g_strdup_printf ("%s · %s", column->name,
-                                                column->type ? column->type : "?");
-      g_autoptr(GtkColumnViewColumn) view_column = NULL;
-
-      g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (c));
-      g_signal_connect (factory, "setup", G_CALLBACK (column_setup_cb), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (column_bind_cb), self);
-      view_column = gtk_column_view_column_new (title, factory);
-      gtk_column_view_column_set_resizable (view_column, TRUE);
-      gtk_column_view_append_column (self->preview_view, view_column);
-    }
-  for (guint r = 0; r < self->preview->rows->len; r++)
-    gtk_string_list_append (rows, "");
-  gtk_column_view_set_model (self->preview_view,
-                             GTK_SELECTION_MODEL (gtk_no_selection_new (
-                               G_LIST_MODEL (g_steal_pointer (&rows)))));
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, self->preview->n_rows);
-  /* TRANSLATORS: “customer_type: 1204 rows (200 shown) · computed in 0.31 s and rolled back” */
-  text = g_strdup_printf (ngettext ("%s: %s row (%u shown) · computed in %.2f s and rolled back",
-                                    "%s: %s rows (%u shown) · computed in %.2f s and rolled back",
-                                    (gulong) MAX (self->preview->n_rows, 0)),
-                          self->preview->step_id, count, self->preview->rows->len,
-                          self->preview->duration_ms / 1000.0);
-  gtk_label_set_text (self->preview_label, text);
-}
-
-static void
-preview_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(AqPipelinePanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  AqPipelinePreview *preview = aq_pipeline_preview_step_finish (result, &error);
-
-  /* cancelled, or the panel is gone (disposed while the job ran) */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->canvas == NULL)
-    {
-      aq_pipeline_preview_free (preview);
-      return;
-    }
-  self->previewing = FALSE;
-  g_clear_object (&self->preview_cancellable);
-  g_clear_pointer (&self->preview, aq_pipeline_preview_free);
-  if (preview == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("No preview: %s"), error->message);
-
-      gtk_label_set_text (self->preview_label, text);
-      show_preview (self);
-      return;
-    }
-  self->preview = preview;
-  show_preview (self);
-}
-
-static gboolean
-preview_now_cb (gpointer user_data)
-{
-  AqPipelinePanel *self = user_data;
-  /* NULL: the embedded warehouse (or AQUEDUCT_DATABASE_URL) */
-  const char *conninfo = aq_panel_get_conninfo (AQ_PANEL (self));
-  const char *step_id = aq_pipeline_canvas_get_selected (self->canvas);
-  const AqPipelineStepSchema *schema;
-  g_autofree char *data = NULL;
-  g_autoptr(AqPipeline) pipeline = NULL;
-  g_autoptr(GError) error = NULL;
-
-  self->preview_source = 0;
-  g_cancellable_cancel (self->preview_cancellable);
-  g_clear_object (&self->preview_cancellable);
-  self->previewing = FALSE;
-  if (step_id == NULL || self->graph == NULL)
-    return G_SOURCE_REMOVE;
-  schema = aq_pipeline_schema_lookup (aq_pipeline_graph_get_step_type (self->graph, step_id));
-  if (schema == NULL || !schema->passes_rows)
-    {
-      gtk_label_set_text (self->preview_label,
-                          _("This step passes no rows on: select the step that feeds it."));
-      return G_SOURCE_REMOVE;
-    }
-  if (aq_pipeline_problems_count_for (self->problems, step_id, NULL) > 0)
-    {
-      gtk_label_set_text (self->preview_label, _("No preview until the step's problems are fixed."));
-      return G_SOURCE_REMOVE;
-    }
-  data = aq_pipeline_graph_to_data (self->graph);
-  pipeline = aq_pipeline_new_from_data (data, -1, NULL, &error);
-  if (pipeline == NULL)
-    return G_SOURCE_REMOVE;
-  {
-    g_autofree char *text = g_strdup_printf (_("Computing the first rows of “%s”…"), step_id);
-
-    gtk_label_set_text (self->preview_label, text);
-  }
-  self->preview_cancellable = g_cancellable_new ();
-  self->previewing = TRUE;
-  aq_pipeline_preview_step_async (pipeline, conninfo, step_id, AQ_PIPELINE_PREVIEW_ROWS,
-                                  self->preview_cancellable, preview_done_cb,
-                                  g_object_ref (self));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_preview (AqPipelinePanel *self,
-                  guint            delay_ms)
-{
-  g_clear_handle_id (&self->preview_source, g_source_remove);
-  self->preview_source = g_timeout_add (delay_ms, preview_now_cb, self);
 }
 
 /* ---- run ---- */
@@ -473,7 +303,7 @@ graph_changed_cb (AqPipelinePanel *self)
     rebuild_form (self);
   aq_pipeline_panel_update_actions (self);
   if (aq_pipeline_canvas_get_selected (self->canvas))
-    schedule_preview (self, PREVIEW_DELAY_MS * 3);
+    aq_pipeline_panel_schedule_preview (self, PREVIEW_DELAY_MS * 3);
 }
 
 static void
@@ -481,7 +311,7 @@ selection_changed_cb (AqPipelinePanel *self)
 {
   rebuild_form (self);
   if (aq_pipeline_canvas_get_selected (self->canvas))
-    schedule_preview (self, PREVIEW_DELAY_MS);
+    aq_pipeline_panel_schedule_preview (self, PREVIEW_DELAY_MS);
 }
 
 static void
@@ -653,7 +483,7 @@ preview_action (GtkWidget  *widget,
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (widget);
 
   gtk_notebook_set_current_page (self->bottom_notebook, 1);
-  schedule_preview (self, 0);
+  aq_pipeline_panel_schedule_preview (self, 0);
 }
 
 static void
@@ -812,7 +642,7 @@ aq_pipeline_panel_reload (AqPanel *panel)
   AqPipelinePanel *self = AQ_PIPELINE_PANEL (panel);
 
   if (aq_pipeline_canvas_get_selected (self->canvas))
-    schedule_preview (self, 0);
+    aq_pipeline_panel_schedule_preview (self, 0);
   aq_pipeline_panel_schedule_refresh (self);
 }
 
@@ -848,6 +678,7 @@ aq_pipeline_panel_dispose (GObject *object)
   g_cancellable_cancel (self->run_cancellable);
   aq_pipeline_panel_versions_dispose (self);
   aq_pipeline_panel_history_dispose (self);
+  aq_pipeline_panel_deps_dispose (self);
   aq_pipeline_panel_schedule_dispose (self);
   if (self->graph)
     g_signal_handlers_disconnect_by_data (self->graph, self);
@@ -905,6 +736,7 @@ aq_pipeline_panel_class_init (AqPipelinePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AqPipelinePanel, form);
   aq_pipeline_panel_versions_class_init (widget_class);
   aq_pipeline_panel_history_class_init (widget_class);
+  aq_pipeline_panel_deps_class_init (widget_class);
   aq_pipeline_panel_schedule_class_init (widget_class);
   aq_pipeline_panel_import_class_init (widget_class);
 
@@ -969,6 +801,7 @@ aq_pipeline_panel_init (AqPipelinePanel *self)
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   aq_pipeline_panel_versions_init (self);
   aq_pipeline_panel_history_init (self);
+  aq_pipeline_panel_deps_init (self);
 
   pipeline_selected_cb (self);
 }
@@ -1030,14 +863,6 @@ aq_pipeline_panel_get_problems (AqPipelinePanel *self)
   return self->problems;
 }
 
-/* Returns: (transfer none) (nullable): the preview shown, NULL while one is computed */
-AqPipelinePreview *
-aq_pipeline_panel_get_preview (AqPipelinePanel *self)
-{
-  g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), NULL);
-  return self->previewing || self->preview_source ? NULL : self->preview;
-}
-
 /* Whether a preview or a run is under way. */
 gboolean
 aq_pipeline_panel_is_busy (AqPipelinePanel *self)
@@ -1063,12 +888,4 @@ aq_pipeline_panel_get_dropdown_name (AqPipelinePanel *self)
   g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), NULL);
   item = gtk_drop_down_get_selected_item (self->pipeline_dropdown);
   return item ? gtk_string_object_get_string (item) : NULL;
-}
-
-/* What the preview pane says above the rows (or instead of them). */
-const char *
-aq_pipeline_panel_get_preview_text (AqPipelinePanel *self)
-{
-  g_return_val_if_fail (AQ_IS_PIPELINE_PANEL (self), NULL);
-  return gtk_label_get_text (self->preview_label);
 }

@@ -37,9 +37,16 @@ JsonArray         *aq_pipeline_panel_get_runs      (AqPipelinePanel  *self);
 void               aq_pipeline_panel_show_run      (AqPipelinePanel  *self,
                                                     gint64            run_id);
 gint64             aq_pipeline_panel_get_shown_run (AqPipelinePanel  *self);
+gint64             aq_pipeline_panel_get_definition_run (AqPipelinePanel *self);
 void               aq_pipeline_panel_get_chart_marks (AqPipelinePanel *self,
                                                       guint          *duration,
                                                       guint          *rows);
+void               aq_pipeline_panel_show_dependencies (AqPipelinePanel *self);
+GStrv              aq_pipeline_panel_get_dependencies (AqPipelinePanel *self,
+                                                       gboolean         downstream);
+gboolean           aq_pipeline_panel_activate_dependency (AqPipelinePanel *self,
+                                                          const char      *name);
+const char        *aq_pipeline_panel_get_dependencies_text (AqPipelinePanel *self);
 gboolean           aq_pipeline_panel_can_schedule  (AqPipelinePanel  *self);
 GtkWidget         *aq_pipeline_panel_get_schedule_dialog (AqPipelinePanel *self);
 GtkWidget         *aq_pipeline_panel_get_backfill_dialog (AqPipelinePanel *self);

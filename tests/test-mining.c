@@ -108,6 +108,18 @@ static const MiningCase cases[] = {
   { "mining_reads_backwards", "read_backwards", "account,finding_from",
     "SELECT acct || '|' || period FROM public.raw_bills"
     " WHERE read_status = '00' AND curr_read < prev_read" },
+  /* accounts not read for N months (the report's default N = 2): runs of bills not read,
+   * found by their starts */
+  { "mining_unread_streak", NULL, "account,finding_from,finding_to",
+    "WITH e AS (SELECT acct, period FROM public.raw_bills"
+    "  WHERE coalesce(read_status, '') NOT IN ('00', '01', '02', '03', '04')),"
+    " s AS (SELECT acct, period FROM e WHERE NOT EXISTS (SELECT 1 FROM e p"
+    "  WHERE p.acct = e.acct AND p.period = e.period - interval '1 month')),"
+    " r AS (SELECT s.acct, s.period AS first, (SELECT min(x.period) FROM e x"
+    "  WHERE x.acct = s.acct AND x.period >= s.period AND NOT EXISTS (SELECT 1 FROM e n"
+    "  WHERE n.acct = x.acct AND n.period = x.period + interval '1 month')) AS last FROM s)"
+    " SELECT acct || '|' || first || '|' || last FROM r"
+    " WHERE last >= first + interval '1 month'" },
   { "mining_meter_overage", NULL, "meter_no,meter_size",
     "SELECT btrim(m.meter_no) || '|' || m.size_dn FROM src_meter.meter m WHERE m.status = '1'"
     " AND m.install_date + CASE WHEN m.size_dn <= 25 THEN interval '6 years'"
@@ -246,6 +258,92 @@ test_lists_not_empty (void)
 
       g_assert_cmpuint (n_rows, >, 0);
     }
+}
+
+static double
+cell_of (AqReportResult *r,
+         guint           row,
+         const char     *indicator)
+{
+  for (guint c = 0; c < aq_report_result_get_n_columns (r); c++)
+    if (g_strcmp0 (aq_report_result_get_column_indicator (r, c), indicator) == 0)
+      {
+        double v = 0;
+
+        aq_report_result_get_cell (r, row, c, &v);
+        return v;
+      }
+  g_error ("no column %s", indicator);
+  return 0;
+}
+
+/* The raw bills of the planted zone (the premises' zone in GIS) in the month SHIFT months
+ * before the drop's */
+#define RAW_ZONE_BILLS(SHIFT) \
+  " FROM public.raw_bills b JOIN src_billing.account a ON btrim(a.acct_no) = b.acct" \
+  " JOIN src_gis.premise p ON p.premise_id = a.premise_id, src_truth.volume_drop t" \
+  " WHERE p.dma_zone_code = t.zone_code" \
+  " AND b.period = to_date(t.period, 'YYYYMM') - interval '" SHIFT " month'"
+
+/* The sudden drop (抄表改善): the readers skipped one level-3 zone for a month (planted in
+ * this demo on purpose). The list finds exactly the planted zone-month and nothing else, with
+ * the truth's billed volumes of that month and the month before — also summed here from the
+ * raw bills and the GIS premises — and its bills not read equal to the raw bills of that zone
+ * and month with a not-read status (the planted ones and any natural ones). */
+static void
+test_volume_drop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqReportSpec) spec = aq_report_store_open (db, "mining_volume_drop", NULL, &error);
+  g_autoptr(AqReportResult) r = NULL;
+  g_autofree char *zone = NULL;
+  g_autofree char *month = NULL;
+  guint found = G_MAXUINT, details = 0;
+  gint64 qty, qty_before, planted;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM src_truth.volume_drop"), ==, 1);
+  zone = aq_test_query_string (db, "SELECT zone_code FROM src_truth.volume_drop");
+  month = aq_test_query_string (db, "SELECT to_date(period, 'YYYYMM')::text"
+                                    " FROM src_truth.volume_drop");
+  qty = aq_test_query_int64 (db, "SELECT qty FROM src_truth.volume_drop");
+  qty_before = aq_test_query_int64 (db, "SELECT qty_before FROM src_truth.volume_drop");
+  planted = aq_test_query_int64 (db, "SELECT bills_not_read FROM src_truth.volume_drop");
+  /* the truth against the raw sources, and a drop worth the name */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT sum(b.qty)" RAW_ZONE_BILLS ("0")), ==, qty);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT sum(b.qty)" RAW_ZONE_BILLS ("1")), ==,
+                   qty_before);
+  g_assert_cmpint (qty * 5, <, qty_before);
+  g_assert_cmpint (planted, >, 0);
+
+  r = aq_report_run (db, catalog, spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint row = 0; row < aq_report_result_get_n_rows (r); row++)
+    if (aq_report_result_get_row_kind (r, row) == AQ_REPORT_ROW_DETAIL)
+      {
+        details++;
+        if (g_strcmp0 (aq_report_result_get_row_key (r, row, 0), zone) == 0
+            && g_strcmp0 (aq_report_result_get_row_key (r, row, 1), month) == 0)
+          found = row;
+      }
+  g_test_message ("mining_volume_drop: %u rows; planted %s %s (%" G_GINT64_FORMAT " m³, before %"
+                  G_GINT64_FORMAT ", %" G_GINT64_FORMAT " bills skipped)", details, zone, month,
+                  qty, qty_before, planted);
+  g_assert_cmpuint (details, ==, 1);
+  g_assert_cmpuint (found, !=, G_MAXUINT);
+  g_assert_cmpfloat (cell_of (r, found, "drop_billed"), ==, (double) qty);
+  g_assert_cmpfloat (cell_of (r, found, "drop_billed_before"), ==, (double) qty_before);
+  g_assert_cmpfloat (cell_of (r, found, "drop_bills_not_read"), ==,
+                     (double) aq_test_query_int64 (db, "SELECT count(*)" RAW_ZONE_BILLS ("0")
+                                                   " AND coalesce(b.read_status, '') NOT IN"
+                                                   " ('00', '01', '02', '03', '04')"));
+  g_assert_cmpfloat (cell_of (r, found, "drop_bills_not_read"), >=, (double) planted);
+  /* the zone's inflow did not fall with its bills */
+  g_assert_cmpfloat (cell_of (r, found, "drop_siv"), >, 2 * cell_of (r, found, "drop_billed"));
+  g_assert_cmpfloat (cell_of (r, found, "drop_siv"), >, 0.5 * cell_of (r, found,
+                                                                       "drop_siv_before"));
+  /* the count indicator of the cockpit */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.zone_volume_drop"), ==, 1);
 }
 
 /* Read completion by reader book and month: every cell against the raw bills. */
@@ -588,7 +686,11 @@ test_dashboards (void)
 
                   g_assert_true (g_str_has_suffix (list, "_top"));
                   list[strlen (list) - 4] = '\0';
-                  if (g_str_has_prefix (list, "mining_") && !g_str_has_prefix (list, "mining_wo"))
+                  if (g_str_equal (list, "mining_unread_streak"))
+                    sql = g_strdup ("SELECT count(DISTINCT account_id) FROM dm.meter_finding"
+                                    " WHERE list = 'unread_streak' AND months >= 2");
+                  else if (g_str_has_prefix (list, "mining_")
+                           && !g_str_has_prefix (list, "mining_wo"))
                     sql = g_strdup_printf ("SELECT count(DISTINCT account_id) FROM"
                                            " dm.meter_finding WHERE list = '%s'",
                                            list + strlen ("mining_"));
@@ -618,7 +720,21 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  db = aq_test_demo_db_new (DB_NAME, 3000, 24);
+  {
+    /* the demo of aq_test_demo_db_new with the sudden drop planted (by default only from
+     * 10,000 accounts up): the sudden-drop list finds it */
+    AqSimulatorOptions options;
+
+    db = aq_test_db_new (DB_NAME, TRUE);
+    aq_simulator_options_init (&options);
+    options.accounts = 3000;
+    options.months = 24;
+    options.sudden_drop = 1;
+    aq_simulator_run (db, &options, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    aq_demo_run_pipelines (db, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
   catalog = aq_catalog_load (db, NULL, &error);
   g_assert_no_error (error);
   res = aq_db_query (db, RAW_BILLS_VIEW, 0, NULL, &error);
@@ -636,6 +752,7 @@ main (int   argc,
     }
   g_test_add_func ("/mining/not-empty", test_lists_not_empty);
   g_test_add_func ("/mining/read-completion-book", test_read_completion_book);
+  g_test_add_func ("/mining/volume-drop", test_volume_drop);
   g_test_add_func ("/mining/wo-overdue-by-category", test_wo_overdue_by_category);
   g_test_add_func ("/mining/wo-handling-sla", test_wo_handling_sla);
   g_test_add_func ("/mining/wo-by-team", test_wo_by_team);

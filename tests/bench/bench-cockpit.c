@@ -1,26 +1,36 @@
 /* bench-cockpit.c — from opening a dashboard to all its tiles filled, in the real view
  *
- *   AQUEDUCT_DATABASE_URL=… xvfb-run -a -s "-screen 0 1920x1080x24" \
- *     builddir/tests/bench/bench-cockpit [NAME] [RUNS] [IDLE_SECONDS]
+ *   AQUEDUCT_DATABASE_URL=… xvfb-run -a -s "-screen 0 3840x2160x24" \
+ *     builddir/tests/bench/bench-cockpit [NAME] [RUNS] [IDLE_SECONDS] [--no-tiles] [--no-4k]
+ *     [--kiosk-refresh SECONDS]
  *   (default marketing_cockpit, 5 runs, 60 s idle)
  *
- * First each tile's figures are fetched one after the other on one connection, with the time
- * each took (where a slow fill comes from), and the whole dashboard is drawn headless at 4K
- * (3840 × 2160, the 1920 × 1080 canvas at scale 2) with aq_dashboard_paint(): the cairo and
- * pango cost of redrawing every tile, without GTK.
- *
- * Opens the stored dashboard NAME in an AqDashboardView (1280 × 800 cockpit, or the 1920 × 1080
- * kiosk canvas for a screen), starts the clock when the dashboard is set (each tile starts its
- * own aq_db_job at once) and stops it when every tile has its figures AND the frame clock has
- * painted the next frame. The first run includes loading the catalog and opening pooled
- * connections; the later ones show a refresh. Then it draws one 4K frame of the kiosk canvas
- * (3840 × 2160) repeatedly and prints the mean time per frame, and it measures the process's
- * CPU time over 60 s of an idle kiosk between refreshes (the one-second staleness tick).
+ * 1. Opens the stored dashboard NAME in an AqDashboardView (1280 × 800 cockpit, or the
+ *    1920 × 1080 kiosk canvas for a screen) in a fresh process: the clock starts when the
+ *    dashboard is set (the tiles start their aq_db_jobs, at most four at a time) and stops when
+ *    every tile has its figures AND the frame clock has painted the next frame. Run 1 is the
+ *    first open (the catalog loaded, the pooled connections opened); the later runs a refresh.
+ * 2. (unless --no-tiles) Each tile's figures fetched one after the other on one connection,
+ *    with the time each took (where a slow fill comes from), and the whole dashboard drawn
+ *    headless at 4K (3840 × 2160, the 1920 × 1080 canvas at scale 2) with
+ *    aq_dashboard_paint(): the cairo and pango cost of redrawing every tile, without GTK.
+ * 3. (unless --no-4k) A 3840 × 2160 window of the kiosk canvas: the mean frame, asked to
+ *    painted, when the whole view is redrawn and when one tile is (what a refresh of a tile or
+ *    a ticker step damages); then the frame split: the app's own snapshot (the view's snapshot
+ *    with every tile re-snapshotted, their textures kept) and GSK's rendering of that node to a
+ *    texture with the window's renderer and with the cairo renderer.
+ * 4. (IDLE_SECONDS > 0) The kiosk left alone for IDLE_SECONDS: the process's CPU time, and the
+ *    whole machine's busy time from /proc/stat (the warehouse's queries included), as a share
+ *    of one core. --kiosk-refresh SECONDS sets every tile's refresh interval (the dashboards'
+ *    60 s, or shorter to see more refreshes in a short run, the cost then scaled per 60 s).
  */
 #include "config.h"
 
 #include <adwaita.h>
 #include <stdlib.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "aq-dashboard-delivery.h"
@@ -41,6 +51,29 @@ after_paint_cb (GdkFrameClock *clock,
     done = TRUE;
 }
 
+/* busy jiffies of the whole machine (every core), from /proc/stat */
+static double
+machine_busy_seconds (void)
+{
+  unsigned long long v[8] = { 0 };
+  FILE *f = fopen ("/proc/stat", "r");
+
+  if (f == NULL)
+    return 0;
+  if (fscanf (f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+              &v[4], &v[5], &v[6], &v[7]) != 8)
+    v[0] = 0;
+  fclose (f);
+  /* user nice system (idle) (iowait) irq softirq steal */
+  return (double) (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / sysconf (_SC_CLK_TCK);
+}
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
 static double
 cpu_seconds (void)
 {
@@ -51,13 +84,58 @@ cpu_seconds (void)
          + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+static void
+wait_painted (AqDashboardView *view,
+              GtkWidget       *queue)
+{
+  done = FALSE;
+  if (queue)
+    gtk_widget_queue_draw (queue);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* the view's own snapshot, every tile re-snapshotted (their textures kept), as a frame does */
+static GskRenderNode *
+app_snapshot (AqDashboardView *view,
+              double          *ms)
+{
+  GtkSnapshot *snapshot;
+  double start;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); child;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_queue_draw (child);
+  start = now_ms ();
+  snapshot = gtk_snapshot_new ();
+  GTK_WIDGET_GET_CLASS (view)->snapshot (GTK_WIDGET (view), snapshot);
+  *ms = now_ms () - start;
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static double
+render_ms (GskRenderer   *renderer,
+           GskRenderNode *node,
+           int            frames)
+{
+  double start = now_ms ();
+
+  for (int i = 0; i < frames; i++)
+    {
+      GdkTexture *texture = gsk_renderer_render_texture (renderer, node, NULL);
+
+      g_object_unref (texture);
+    }
+  return (now_ms () - start) / frames;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  const char *name = argc > 1 ? argv[1] : "marketing_cockpit";
-  int runs = argc > 2 ? atoi (argv[2]) : 5;
-  int idle = argc > 3 ? atoi (argv[3]) : 60;
+  const char *name = "marketing_cockpit";
+  int runs = 5, idle = 60, kiosk_refresh = 0, positional = 0;
+  gboolean tiles = TRUE, frames4k = TRUE;
   g_autoptr(GError) error = NULL;
   g_autoptr(AqDb) db = NULL;
   g_autoptr(AqDashboard) dashboard = NULL;
@@ -65,6 +143,20 @@ main (int   argc,
   AqDashboardView *view;
   GdkFrameClock *clock;
   gulong handler;
+
+  for (int i = 1; i < argc; i++)
+    if (strcmp (argv[i], "--no-tiles") == 0)
+      tiles = FALSE;
+    else if (strcmp (argv[i], "--no-4k") == 0)
+      frames4k = FALSE;
+    else if (strcmp (argv[i], "--kiosk-refresh") == 0 && i + 1 < argc)
+      kiosk_refresh = atoi (argv[++i]);
+    else if (positional == 0 && ++positional)
+      name = argv[i];
+    else if (positional == 1 && ++positional)
+      runs = atoi (argv[i]);
+    else if (positional == 2 && ++positional)
+      idle = atoi (argv[i]);
 
   gtk_init ();
   adw_init ();
@@ -79,61 +171,11 @@ main (int   argc,
   dashboard = aq_dashboard_store_open (db, name, 0, NULL, &error);
   if (dashboard == NULL)
     g_error ("%s", error->message);
-
-  /* each tile on its own, one after the other; then every tile drawn headless at 4K */
-  {
-    g_autoptr(AqCatalog) catalog = NULL;
-    g_autoptr(GPtrArray) data = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_tile_data_free);
-    cairo_surface_t *surface;
-    gint64 total = 0, start;
-    int frames = 5;
-
-    start = g_get_monotonic_time ();
-    {
-      g_autofree char *conninfo = aq_connection_resolve (NULL, &error);
-      g_autoptr(AqDb) other = conninfo ? aq_db_connect (conninfo, &error) : NULL;
-
-      if (other == NULL)
-        g_error ("%s", error->message);
-    }
-    g_print ("a new warehouse connection: %.1f ms\n", (g_get_monotonic_time () - start) / 1000.0);
-    start = g_get_monotonic_time ();
-    catalog = aq_catalog_load (db, NULL, &error);
-    if (catalog == NULL)
-      g_error ("%s", error->message);
-    g_print ("the catalog loaded: %.1f ms\n", (g_get_monotonic_time () - start) / 1000.0);
+  if (kiosk_refresh > 0)
     for (guint i = 0; i < dashboard->tiles->len; i++)
-      {
-        AqDashboardTile *tile = dashboard->tiles->pdata[i];
-        g_autoptr(GError) tile_error = NULL;
-        AqTileData *d;
+      ((AqDashboardTile *) dashboard->tiles->pdata[i])->refresh = kiosk_refresh;
 
-        start = g_get_monotonic_time ();
-        d = aq_tile_data_fetch (db, catalog, dashboard, tile, NULL, &tile_error);
-        g_print ("tile %-20s %7.1f ms%s%s\n", tile->id, (g_get_monotonic_time () - start) / 1000.0,
-                 tile_error ? "  " : "", tile_error ? tile_error->message : "");
-        total += g_get_monotonic_time () - start;
-        g_ptr_array_add (data, d);
-      }
-    g_print ("all %u tiles one after the other: %.0f ms\n", dashboard->tiles->len,
-             total / 1000.0);
-    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 3840, 2160);
-    start = g_get_monotonic_time ();
-    for (int f = 0; f < frames; f++)
-      {
-        cairo_t *cr = cairo_create (surface);
-
-        cairo_scale (cr, 2, 2);
-        aq_dashboard_paint (cr, dashboard, data, NULL, AQ_KIOSK_CANVAS_WIDTH,
-                            AQ_KIOSK_CANVAS_HEIGHT);
-        cairo_destroy (cr);
-        cairo_surface_flush (surface);
-      }
-    g_print ("4K headless (cairo + pango, every tile redrawn): %.1f ms per frame\n",
-             (g_get_monotonic_time () - start) / 1000.0 / frames);
-    cairo_surface_destroy (surface);
-  }
-
+  /* 1. the view: first open, then refreshes */
   window = GTK_WINDOW (gtk_window_new ());
   view = aq_dashboard_view_new (dashboard->kind == AQ_DASHBOARD_SCREEN ? AQ_TILE_STYLE_SCREEN
                                                                        : AQ_TILE_STYLE_COCKPIT);
@@ -155,7 +197,7 @@ main (int   argc,
   g_print ("%s: %u tiles\n", name, dashboard->tiles->len);
   for (int r = 0; r < runs; r++)
     {
-      gint64 start = g_get_monotonic_time ();
+      double start = now_ms ();
 
       done = FALSE;
       aq_dashboard_view_set_dashboard (view, dashboard);
@@ -164,59 +206,143 @@ main (int   argc,
           gtk_widget_queue_draw (GTK_WIDGET (view));
           g_main_context_iteration (NULL, TRUE);
         }
-      g_print ("run %d: all %u tiles filled and painted in %.0f ms (%u filled)\n", r + 1,
-               dashboard->tiles->len, (g_get_monotonic_time () - start) / 1000.0,
-               aq_dashboard_view_get_n_filled (view));
+      g_print ("%s %d: all %u tiles filled and painted in %.0f ms (%u filled)\n",
+               r == 0 ? "first open" : "refresh", r + 1, dashboard->tiles->len,
+               now_ms () - start, aq_dashboard_view_get_n_filled (view));
     }
   g_signal_handler_disconnect (clock, handler);
 
-  /* 4K frames of the kiosk canvas: a new 3840 × 2160 window, each frame asked for and
-   * painted (layout, snapshot of every tile, render) */
-  {
-    int frames = 30;
-    gint64 total = 0;
+  /* 2. each tile on its own, one after the other; then every tile drawn headless at 4K */
+  if (tiles)
+    {
+      g_autoptr(AqCatalog) catalog = NULL;
+      g_autoptr(GPtrArray) data = g_ptr_array_new_with_free_func ((GDestroyNotify) aq_tile_data_free);
+      cairo_surface_t *surface;
+      double total = 0, start;
+      int frames = 5;
 
-    gtk_window_destroy (window);
-    window = GTK_WINDOW (gtk_window_new ());
-    view = aq_dashboard_view_new (AQ_TILE_STYLE_SCREEN);
-    aq_dashboard_view_set_canvas (view, AQ_KIOSK_CANVAS_WIDTH, AQ_KIOSK_CANVAS_HEIGHT);
-    gtk_window_set_child (window, GTK_WIDGET (view));
-    gtk_window_set_default_size (window, 3840, 2160);
-    gtk_window_present (window);
-    aq_dashboard_view_set_conninfo (view, NULL);
-    aq_dashboard_view_set_dashboard (view, dashboard);
-    while (aq_dashboard_view_get_loading (view)
-           || gtk_widget_get_frame_clock (GTK_WIDGET (window)) == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-    handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), view);
-    for (int i = 0; i < frames; i++)
+      start = now_ms ();
       {
-        gint64 start = g_get_monotonic_time ();
+        g_autofree char *conninfo = aq_connection_resolve (NULL, &error);
+        g_autoptr(AqDb) other = conninfo ? aq_db_connect (conninfo, &error) : NULL;
 
-        done = FALSE;
-        gtk_widget_queue_draw (GTK_WIDGET (view));
-        while (!done)
-          g_main_context_iteration (NULL, TRUE);
-        total += g_get_monotonic_time () - start;
+        if (other == NULL)
+          g_error ("%s", error->message);
       }
-    g_signal_handler_disconnect (clock, handler);
-    g_print ("4K frame (%d × %d, canvas scale %.2f): %.1f ms per frame, asked to painted\n",
-             gtk_widget_get_width (GTK_WIDGET (view)), gtk_widget_get_height (GTK_WIDGET (view)),
-             aq_dashboard_view_get_scale (view), total / 1000.0 / frames);
-  }
+      g_print ("a new warehouse connection: %.1f ms\n", now_ms () - start);
+      start = now_ms ();
+      catalog = aq_catalog_load (db, NULL, &error);
+      if (catalog == NULL)
+        g_error ("%s", error->message);
+      g_print ("the catalog loaded: %.1f ms\n", now_ms () - start);
+      for (guint i = 0; i < dashboard->tiles->len; i++)
+        {
+          AqDashboardTile *tile = dashboard->tiles->pdata[i];
+          g_autoptr(GError) tile_error = NULL;
+          AqTileData *d;
 
-  /* an idle kiosk between refreshes */
-  {
-    double cpu0 = cpu_seconds ();
-    gint64 end = g_get_monotonic_time () + (gint64) idle * G_USEC_PER_SEC;
+          start = now_ms ();
+          d = aq_tile_data_fetch (db, catalog, dashboard, tile, NULL, &tile_error);
+          g_print ("tile %-20s %7.1f ms%s%s\n", tile->id, now_ms () - start,
+                   tile_error ? "  " : "", tile_error ? tile_error->message : "");
+          total += now_ms () - start;
+          g_ptr_array_add (data, d);
+        }
+      g_print ("all %u tiles one after the other: %.0f ms\n", dashboard->tiles->len, total);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 3840, 2160);
+      start = now_ms ();
+      for (int f = 0; f < frames; f++)
+        {
+          cairo_t *cr = cairo_create (surface);
 
-    while (idle > 0 && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, TRUE);
-    if (idle > 0)
-      g_print ("idle between refreshes: %.2f %% of one core over %d s\n",
-               (cpu_seconds () - cpu0) / idle * 100, idle);
-  }
+          cairo_scale (cr, 2, 2);
+          aq_dashboard_paint (cr, dashboard, data, NULL, AQ_KIOSK_CANVAS_WIDTH,
+                              AQ_KIOSK_CANVAS_HEIGHT);
+          cairo_destroy (cr);
+          cairo_surface_flush (surface);
+        }
+      g_print ("4K headless (cairo + pango, every tile redrawn): %.1f ms per frame\n",
+               (now_ms () - start) / frames);
+      cairo_surface_destroy (surface);
+    }
+
+  /* 3. 4K frames of the kiosk canvas: a new 3840 × 2160 window, each frame asked for and
+   * painted (layout, snapshot of every tile, render), then the split */
+  if (frames4k)
+    {
+      int frames = 30;
+      double whole = 0, one = 0, snap = 0, start;
+      GtkWidget *first_tile;
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GskRenderer) cairo_renderer = NULL;
+
+      gtk_window_destroy (window);
+      window = GTK_WINDOW (gtk_window_new ());
+      view = aq_dashboard_view_new (AQ_TILE_STYLE_SCREEN);
+      aq_dashboard_view_set_canvas (view, AQ_KIOSK_CANVAS_WIDTH, AQ_KIOSK_CANVAS_HEIGHT);
+      gtk_window_set_child (window, GTK_WIDGET (view));
+      gtk_window_set_default_size (window, 3840, 2160);
+      gtk_window_present (window);
+      aq_dashboard_view_set_conninfo (view, NULL);
+      aq_dashboard_view_set_dashboard (view, dashboard);
+      while (aq_dashboard_view_get_loading (view)
+             || gtk_widget_get_frame_clock (GTK_WIDGET (window)) == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+      handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), view);
+      wait_painted (view, GTK_WIDGET (view));        /* the tiles' textures drawn once */
+      first_tile = gtk_widget_get_first_child (GTK_WIDGET (view));
+      for (int i = 0; i < frames; i++)
+        {
+          start = now_ms ();
+          wait_painted (view, GTK_WIDGET (view));
+          whole += now_ms () - start;
+          start = now_ms ();
+          wait_painted (view, first_tile);
+          one += now_ms () - start;
+        }
+      g_signal_handler_disconnect (clock, handler);
+      g_print ("4K frame (%d × %d, canvas scale %.2f, renderer %s): %.1f ms per frame, whole "
+               "view redrawn; %.1f ms one tile redrawn (asked to painted)\n",
+               gtk_widget_get_width (GTK_WIDGET (view)),
+               gtk_widget_get_height (GTK_WIDGET (view)), aq_dashboard_view_get_scale (view),
+               G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
+               whole / frames, one / frames);
+      for (int i = 0; i < frames; i++)
+        {
+          double ms;
+
+          g_clear_pointer (&node, gsk_render_node_unref);
+          node = app_snapshot (view, &ms);
+          snap += ms;
+        }
+      g_print ("4K split: the app's snapshot %.2f ms; GSK render to a texture: %s %.1f ms",
+               snap / frames, G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))),
+               render_ms (gtk_native_get_renderer (GTK_NATIVE (window)), node, 10));
+      cairo_renderer = gsk_cairo_renderer_new ();
+      if (gsk_renderer_realize (cairo_renderer, gtk_native_get_surface (GTK_NATIVE (window)),
+                                NULL))
+        {
+          g_print (", GskCairoRenderer %.1f ms", render_ms (cairo_renderer, node, 10));
+          gsk_renderer_unrealize (cairo_renderer);
+        }
+      g_print ("\n");
+    }
+
+  /* 4. an idle kiosk between refreshes */
+  if (idle > 0)
+    {
+      double cpu0 = cpu_seconds (), busy0 = machine_busy_seconds ();
+      gint64 end = g_get_monotonic_time () + (gint64) idle * G_USEC_PER_SEC;
+      int interval = aq_dashboard_tile_get_refresh (dashboard->tiles->pdata[0], dashboard);
+
+      while (g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, TRUE);
+      g_print ("idle kiosk over %d s (tiles refresh every %d s): the process %.2f %% of one core, "
+               "the whole machine %.2f %% of one core\n", idle, interval,
+               (cpu_seconds () - cpu0) / idle * 100,
+               (machine_busy_seconds () - busy0) / idle * 100);
+    }
   gtk_window_destroy (window);
   return 0;
 }

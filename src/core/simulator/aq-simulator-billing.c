@@ -620,9 +620,6 @@ write_volume_drop_truth (AqSim   *sim,
   AqCopyWriter *w;
   char period[8];
 
-  /* appending: the demo being appended to has its own (or none), written again as planned now */
-  if (sim->append)
-    aq_sim_exec (sim, AQ_SIM_LANE_BILLS, "DROP TABLE IF EXISTS src_truth.volume_drop");
   if (sim->drop_month < 0)
     return TRUE;
   aq_sim_exec (sim, AQ_SIM_LANE_BILLS, "CREATE TABLE src_truth.volume_drop ("

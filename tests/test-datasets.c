@@ -114,9 +114,11 @@ test_lineage_by_hand (void)
   g_assert_true (hits_contain (up, "src_billing.bill_YYYYMM.amount"));
   g_assert_true (hits_contain (up, "src_billing.payment.amount"));
   g_assert_true (hits_contain (up, "src_billing.payment.pay_time"));   /* paid_at */
-  g_assert_cmpuint (hit_depth (up, "dw.fact_bill.amount"), ==, 1);
-  g_assert_cmpuint (hit_depth (up, "ods.billing_bill.amount"), ==, 2);
-  g_assert_cmpuint (hit_depth (up, "src_billing.bill_YYYYMM.amount"), ==, 3);
+  /* through what each bill was paid (dw_payment's settle step) */
+  g_assert_cmpuint (hit_depth (up, "dw.fact_bill_settlement.paid"), ==, 1);
+  g_assert_cmpuint (hit_depth (up, "dw.fact_bill.amount"), ==, 2);
+  g_assert_cmpuint (hit_depth (up, "ods.billing_bill.amount"), ==, 3);
+  g_assert_cmpuint (hit_depth (up, "src_billing.bill_YYYYMM.amount"), ==, 4);
   /* nothing it does not read */
   g_assert_false (hits_contain (up, "dw.fact_bill.qty"));
   g_assert_false (hits_contain (up, "src_billing.customer.cust_name"));

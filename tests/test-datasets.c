@@ -165,15 +165,15 @@ test_lineage_pipeline_edit (void)
 {
   g_autofree char *profile = standard_json ("dm_profile");
   g_autofree char *customer = standard_json ("dw_customer");
-  /* arrears no longer declared from payments */
+  /* arrears no longer declared from payments (what each bill was paid) */
   g_autofree char *edited = replace (profile,
                                      "\"arrears_amount\": [\n"
-                                     "            \"dw.fact_bill.amount\",\n"
-                                     "            \"dw.fact_bill.due_date\",\n"
-                                     "            \"dw.fact_payment.amount\",",
+                                     "            \"dw.fact_bill_settlement.amount\",\n"
+                                     "            \"dw.fact_bill_settlement.due_date\",\n"
+                                     "            \"dw.fact_bill_settlement.paid\",",
                                      "\"arrears_amount\": [\n"
-                                     "            \"dw.fact_bill.amount\",\n"
-                                     "            \"dw.fact_bill.due_date\",");
+                                     "            \"dw.fact_bill_settlement.amount\",\n"
+                                     "            \"dw.fact_bill_settlement.due_date\",");
   /* the calculator's mobile now computed from the landline (no declaration involved) */
   g_autofree char *calc = replace (customer, "CASE WHEN mobile_any LIKE '1%' THEN mobile_any END",
                                    "CASE WHEN landline_any LIKE '1%' THEN landline_any END");

@@ -203,13 +203,13 @@ test_lineage_pipeline_edit (void)
   aq_datasets_rebuild (db, p1, &stats, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.dataset_lineage "
-                                        "WHERE from_node = 'dw.fact_payment.amount' "
+                                        "WHERE from_node = 'dw.fact_bill_settlement.paid' "
                                         "AND to_node = 'dm.customer_profile.arrears_amount'"),
                    ==, 0);
   aq_datasets_rebuild (db, NULL, &stats, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.dataset_lineage "
-                                        "WHERE from_node = 'dw.fact_payment.amount' "
+                                        "WHERE from_node = 'dw.fact_bill_settlement.paid' "
                                         "AND to_node = 'dm.customer_profile.arrears_amount' "
                                         "AND via_name = 'dm_profile'"), ==, 1);
   g_assert_cmpuint (stats.problems, ==, 0);

@@ -127,7 +127,8 @@ test_search_and_show (void)
   g_assert_cmpint (status, ==, 2);
 }
 
-/* checked by hand against dm_profile.json, dw_payment.json and ods_billing.json */
+/* checked by hand against dm_profile.json, dw_payment.json (read_payment, settle) and
+ * ods_billing.json */
 static void
 test_lineage (void)
 {
@@ -143,12 +144,15 @@ test_lineage (void)
   g_assert_cmpint (status, ==, 0);
   up = parse (out);
   nodes = json_object_get_array_member (json_node_get_object (up), "nodes");
-  g_assert_true (nodes_contain (nodes, "dw.fact_payment.amount", &depth));
+  /* arrears read what each bill was paid (dw_payment's settle step sums the payments) */
+  g_assert_true (nodes_contain (nodes, "dw.fact_bill_settlement.paid", &depth));
   g_assert_cmpuint (depth, ==, 1);
-  g_assert_true (nodes_contain (nodes, "ods.billing_payment.amount", &depth));
+  g_assert_true (nodes_contain (nodes, "dw.fact_payment.amount", &depth));
   g_assert_cmpuint (depth, ==, 2);
-  g_assert_true (nodes_contain (nodes, "src_billing.payment.amount", &depth));
+  g_assert_true (nodes_contain (nodes, "ods.billing_payment.amount", &depth));
   g_assert_cmpuint (depth, ==, 3);
+  g_assert_true (nodes_contain (nodes, "src_billing.payment.amount", &depth));
+  g_assert_cmpuint (depth, ==, 4);
   g_assert_true (nodes_contain (nodes, "src_billing.bill_YYYYMM.amount", NULL));
   g_assert_false (nodes_contain (nodes, "dw.fact_bill.qty", NULL));
 

@@ -259,6 +259,63 @@ test_sms_and_landing_window (void)
                                             "FROM dw.fact_bill"), ==, MONTHS + 1);
 }
 
+/* dw.fact_bill_settlement holds what independent SQL finds: every bill once, with the sum of
+ * its account's payments for its month, settled on its last payment's day once they cover it. */
+static void
+test_settlement_matches_the_payments (void)
+{
+  static const char expected[] =
+    "SELECT b.period, b.account_id, b.amount, b.due_date, coalesce(sum(p.amount), 0) AS paid,"
+    "       CASE WHEN b.amount - coalesce(sum(p.amount), 0) <= 0.005"
+    "            THEN max(p.paid_at)::date END AS settled_on,"
+    "       CASE WHEN b.amount - coalesce(sum(p.amount), 0) <= 0.005"
+    "            THEN max(p.paid_at)::date - b.due_date END AS days_late"
+    "  FROM dw.fact_bill b"
+    "  LEFT JOIN dw.fact_payment p ON p.account_id = b.account_id AND p.period = b.period"
+    " GROUP BY b.period, b.account_id, b.amount, b.due_date";
+  static const char stored[] =
+    "SELECT period, account_id, amount, due_date, paid, settled_on, days_late"
+    "  FROM dw.fact_bill_settlement";
+  g_autofree char *one = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT ALL %s) x",
+                                          expected, stored);
+  g_autofree char *other = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT ALL %s) x",
+                                            stored, expected);
+
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill_settlement"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill"));
+  g_assert_cmpint (aq_test_query_int64 (db, one), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, other), ==, 0);
+  /* some open, some settled late: the comparison above had something to compare */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill_settlement "
+                                            "WHERE settled_on IS NULL"), >, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill_settlement "
+                                            "WHERE days_late > 0"), >, 0);
+}
+
+/* The append's load rewrote the settlement of the new month's bills and of the older bills
+ * the new payments paid, nothing else: those rows carry the load's transaction id. */
+static void
+test_settlement_loads_only_what_changed (void)
+{
+  gint64 written = aq_test_query_int64 (db,
+    "SELECT count(*) FROM dw.fact_bill_settlement"
+    " WHERE xmin::text = (SELECT xmin::text FROM dw.fact_bill_settlement"
+    "                      WHERE period = '2026-10-01' LIMIT 1)");
+  gint64 touched = aq_test_query_int64 (db,
+    "SELECT count(*) FROM (SELECT account_id, period FROM dw.fact_bill"
+    "                       WHERE period = '2026-10-01'"
+    "                      UNION"
+    "                      SELECT p.account_id, p.period FROM dw.fact_payment p"
+    "                        JOIN dw.fact_bill b USING (account_id, period)"
+    "                       WHERE p.paid_at >= '2026-10-01') t");
+
+  g_assert_cmpint (touched, >, aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill "
+                                                        "WHERE period = '2026-10-01'"));
+  g_assert_cmpint (written, ==, touched);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill_settlement"), >,
+                   5 * written);
+}
+
 /* The command line refuses what does not go together, before touching a warehouse. */
 static void
 test_cli_options (void)
@@ -317,6 +374,9 @@ main (int   argc,
   g_test_add_func ("/warehouse-incr/facts-load-only-the-new-month",
                    test_facts_load_only_the_new_month);
   g_test_add_func ("/warehouse-incr/sms-and-landing-window", test_sms_and_landing_window);
+  g_test_add_func ("/warehouse-incr/settlement", test_settlement_matches_the_payments);
+  g_test_add_func ("/warehouse-incr/settlement-loads-only-what-changed",
+                   test_settlement_loads_only_what_changed);
   ret = g_test_run ();
   g_clear_error (&refusal);
   g_clear_object (&db);

@@ -622,10 +622,14 @@ write_volume_drop_truth (AqSim   *sim,
 
   if (sim->drop_month < 0)
     return TRUE;
-  aq_sim_exec (sim, AQ_SIM_LANE_BILLS, "CREATE TABLE src_truth.volume_drop ("
-               "period char(6) NOT NULL, zone_code varchar(12) NOT NULL, "
-               "bills_not_read integer NOT NULL, qty bigint NOT NULL, "
-               "qty_before bigint NOT NULL, PRIMARY KEY (period, zone_code))");
+  /* appending: the demo has the table already (a drop is planted by the same rule, the
+   * number of accounts), rewritten like late_load's; a CREATE TABLE in a lane would wait on
+   * the other lanes' TRUNCATEs of the schema */
+  if (!sim->append)
+    aq_sim_exec (sim, AQ_SIM_LANE_BILLS, "CREATE TABLE src_truth.volume_drop ("
+                 "period char(6) NOT NULL, zone_code varchar(12) NOT NULL, "
+                 "bills_not_read integer NOT NULL, qty bigint NOT NULL, "
+                 "qty_before bigint NOT NULL, PRIMARY KEY (period, zone_code))");
   if (!(w = aq_sim_copy (sim, AQ_SIM_LANE_BILLS, "src_truth.volume_drop (period, zone_code, "
                          "bills_not_read, qty, qty_before)", error)))
     return FALSE;

@@ -186,7 +186,7 @@ static const char header_sql[] =
   "       t.name AS tariff, kc.name AS key_customer,"
   "       kc.kind AS key_customer_kind, a.meter_no"
   " FROM dw.dim_account a"
-  " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
+  AQ_CUSTOMER_OF_ACCOUNT ("a")
   " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
   " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
   " LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"

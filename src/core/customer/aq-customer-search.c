@@ -33,7 +33,7 @@
   "SELECT count(*) OVER () AS total, a.account_id, a.customer_id, c.name, coalesce(c.mobile, c.landline) AS phone," \
   "       p.address, cm.name AS community, a.status AS account_status, c.customer_type"  \
   " FROM dw.dim_account a"                                                            \
-  " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"                          \
+  AQ_CUSTOMER_OF_ACCOUNT ("a")                                                      \
   " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"                             \
   " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
 /* open accounts first: the caller is most likely about the account that is still billed */
@@ -438,7 +438,7 @@ _aq_customer_search (AqDb           *db,
                       "       p.address, cm.name AS community, a.status AS account_status,"
                       "       c.customer_type"
                       " FROM dw.dim_account a"
-                      " JOIN dw.dim_customer c ON c.customer_id = a.customer_id"
+                      AQ_CUSTOMER_OF_ACCOUNT ("a")
                       " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
                       " LEFT JOIN dw.dim_community cm ON cm.community_code = a.community_code"
                       " WHERE a.customer_id IN (SELECT masked.customers_with_contact($1))"

@@ -52,8 +52,8 @@ forward_done_cb (GObject      *object,
   gboolean failed = TRUE;
 
   g_clear_handle_id (&call->timeout_id, g_source_remove);
-  _aq_api_histogram_add (self->backend_histograms, call->api->name,
-                         g_get_monotonic_time () - call->forward_t0);
+  call->backend_us = g_get_monotonic_time () - call->forward_t0;
+  _aq_api_histogram_add (self->backend_histograms, call->api->name, call->backend_us);
   soup_server_message_unpause (call->msg);
   if (bytes == NULL)
     {

@@ -65,6 +65,7 @@ struct _AqApiService
   GHashTable    *counters;      /* "api\tapp\tcode" → guint64 */
   GHashTable    *histograms;    /* api → Histogram */
   GHashTable    *backend_histograms;  /* forwarded api → Histogram of the backend's time */
+  GHashTable    *overhead_histograms; /* forwarded api → Histogram of the daemon's own time */
 
   GPtrArray     *log;
   gboolean       flushing;
@@ -95,6 +96,7 @@ typedef struct
   guint              timeout_id;
   SoupMessage       *forward;
   gint64             forward_t0;   /* monotonic µs: sent to the business system */
+  gint64             backend_us;   /* the business system's share of the latency */
 } Call;
 
 /* ---- auxiliary methods ---- */

@@ -761,6 +761,10 @@ test_forward (void)
    * to the system once, none of those the open breaker refused */
   g_assert_cmpint (metric ("aqueduct_api_backend_seconds_count{api=\"fw_ok\"}"), ==, 3);
   g_assert_cmpint (metric ("aqueduct_api_backend_seconds_count{api=\"fw_fail\"}"), ==, 3);
+  /* what forwarding adds is kept per call that reached the backend, never above its latency */
+  g_assert_cmpint (metric ("aqueduct_api_forward_overhead_seconds_count{api=\"fw_ok\"}"), ==, 3);
+  g_assert_cmpint (metric ("aqueduct_api_forward_overhead_seconds_count{api=\"fw_fail\"}"), ==,
+                   3);
 }
 
 static gint64

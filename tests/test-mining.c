@@ -343,7 +343,7 @@ test_volume_drop (void)
   g_assert_cmpfloat (cell_of (r, found, "drop_siv"), >, 0.5 * cell_of (r, found,
                                                                        "drop_siv_before"));
   /* the count indicator of the cockpit */
-  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.zone_volume_drop"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.dma_volume_drop"), ==, 1);
 }
 
 /* Read completion by reader book and month: every cell against the raw bills. */

@@ -6,7 +6,7 @@
 -- period of the run in first_period – last_period. The rest of dm.meter_finding is 028's,
 -- unchanged.
 --
--- dm.zone_volume_drop: the sudden drop — a level-3 zone whose billed volume in a month fell
+-- dm.dma_volume_drop: the sudden drop — a level-3 zone whose billed volume in a month fell
 -- by more than 80 % from the month before (which billed at least 1,000 m³): the rule of the
 -- quality check dm.cube_nrw_monthly.nrw_zone_billed_drop, as a list to act on (a reader book
 -- skipped). With the zone's measured inflow both months (it does not fall with the bills) and
@@ -137,7 +137,7 @@ CREATE OR REPLACE VIEW dm.meter_finding AS
   WHERE r.read_status = 'not_read'
   GROUP BY r.account_id, r.grp;
 
-CREATE VIEW dm.zone_volume_drop AS
+CREATE VIEW dm.dma_volume_drop AS
   SELECT d.zone_code, d.period, d.billed, d.billed_before, d.siv, d.siv_before,
          (SELECT count(*) FROM dw.fact_bill b
           JOIN dw.dim_account a ON a.account_id = b.account_id
@@ -152,10 +152,10 @@ CREATE VIEW dm.zone_volume_drop AS
   WHERE d.period_before = (d.period - interval '1 month')::date
     AND d.billed_before >= 1000 AND d.billed < 0.2 * d.billed_before;
 
-COMMENT ON VIEW dm.zone_volume_drop IS
+COMMENT ON VIEW dm.dma_volume_drop IS
   'The sudden drop: a level-3 zone-month whose billed volume fell by more than 80 % from the '
   'month before (>= 1,000 m3), with its inflow and its bills not read.';
 
-GRANT SELECT ON dm.zone_volume_drop
+GRANT SELECT ON dm.dma_volume_drop
   TO aq_agent, aq_supervisor, aq_analyst, aq_dispatcher, aq_notice_reviewer, aq_data_engineer,
      aq_operator, aq_api;

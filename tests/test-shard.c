@@ -3,7 +3,7 @@
  * accounts, every shipped report layout (data/reports, 连续N月0吨 among them) and the bench's
  * pivots; and the plans say what goes down to the shards.
  *
- * Two extra clusters of its own are started in the build directory and destroyed after. */
+ * Two extra clusters of its own are started in the temporary directory and destroyed after. */
 #include "aq-test-util.h"
 
 #include <json-glib/json-glib.h>
@@ -154,15 +154,15 @@ start_shard (const char *name,
              char      **conninfo)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("AQ_TEST_STATE_DIR"), name, NULL);
-  AqLocalWarehouse *wh = aq_local_warehouse_new (dir);
+  /* in the temporary directory, like the test cluster: a checkout in a directory closed to
+   * others (mktemp -d) is out of the server's reach */
+  g_autofree char *template = g_strconcat ("aqt-", name, "-XXXXXX", NULL);
+  g_autofree char *dir = g_dir_make_tmp (template, &error);
+  AqLocalWarehouse *wh;
 
+  g_assert_no_error (error);
+  wh = aq_local_warehouse_new (dir);
   aq_local_warehouse_set_throwaway (wh, TRUE);
-  if (aq_local_warehouse_is_initialized (wh))
-    {
-      aq_local_warehouse_destroy (wh, &error);
-      g_assert_no_error (error);
-    }
   aq_local_warehouse_create (wh, &error);
   g_assert_no_error (error);
   aq_local_warehouse_start (wh, &error);

@@ -54,20 +54,6 @@ open_job (AqDb         *db,
 
 /* ---- auxiliary methods ---- */
 
-static const char *
-run_status (const char *status)
-{
-  if (g_strcmp0 (status, "succeeded") == 0)
-    return _("succeeded");
-  if (g_strcmp0 (status, "failed") == 0)
-    return _("failed");
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return _("cancelled");
-  if (g_strcmp0 (status, "running") == 0)
-    return _("running");
-  return status ? status : "";
-}
-
 /* “last run succeeded 2026-03-01 02:00:04 · next 2026-03-02 02:00” */
 static char *
 describe (AqPipelineDep *node)
@@ -76,7 +62,8 @@ describe (AqPipelineDep *node)
 
   if (node->last_run_id > 0)
     /* TRANSLATORS: “last run succeeded 2026-03-01 02:00:04” */
-    g_string_append_printf (text, _("last run %s %s"), run_status (node->last_status),
+    g_string_append_printf (text, _("last run %s %s"),
+                            aq_pipeline_panel_status_label (node->last_status),
                             node->last_started_at ? node->last_started_at : "");
   else
     g_string_append (text, _("never ran"));

@@ -115,8 +115,9 @@ string_member (JsonObject *object,
   return node == NULL || JSON_NODE_HOLDS_NULL (node) ? NULL : json_node_get_string (node);
 }
 
-static const char *
-status_label (const char *status)
+/* A run status in the user's words (the history and the dependency lists). */
+const char *
+aq_pipeline_panel_status_label (const char *status)
 {
   if (g_strcmp0 (status, "succeeded") == 0)
     return _("succeeded");
@@ -184,7 +185,7 @@ show_runs (AqPipelinePanel *self)
 
       /* TRANSLATORS: “Run 42 · succeeded” */
       title = g_strdup_printf (_("Run %" PRId64 " · %s"), int_member (run, "run_id", 0),
-                               status_label (status));
+                               aq_pipeline_panel_status_label (status));
       if (!isnan (ms))
         g_string_append_printf (subtitle, " · %.2f s", ms / 1000.0);
       if (rows >= 0)
@@ -335,7 +336,7 @@ run_done_cb (GObject      *source,
   id = g_strdup_printf ("%" G_GINT64_FORMAT, self->shown_run);
   /* TRANSLATORS: “The cards show run 42 (failed).” */
   text = g_strdup_printf (_("The cards show run %s (%s)."), id,
-                          status_label (string_member (run, "status")));
+                          aq_pipeline_panel_status_label (string_member (run, "status")));
   gtk_label_set_text (self->history_label, text);
 }
 

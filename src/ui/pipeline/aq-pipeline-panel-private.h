@@ -132,4 +132,6 @@ void aq_pipeline_panel_deps_graph_set        (AqPipelinePanel *self);
 /* aq-pipeline-panel-import.c */
 void aq_pipeline_panel_import_class_init     (GtkWidgetClass  *widget_class);
 
+const char *aq_pipeline_panel_status_label (const char *status);
+
 G_END_DECLS

@@ -117,6 +117,52 @@ test_migration_036_drops_ods_columns (void)
   g_assert_cmpint (count, ==, 0);
 }
 
+/* 061 on a warehouse whose SMS log was loaded before 050: its watermark becomes the newest
+ * message held, so the next incremental load appends nothing twice; a watermark already there
+ * stays, and a warehouse that never loaded the log gets none (its first load takes all). */
+static void
+test_migration_061_sms_log_watermark (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations_061", FALSE);
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+  gint64 count = -1;
+  g_autofree char *value = NULL;
+
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  aq_db_query_int64 (db, "SELECT count(*) FROM meta.pipeline_watermark", 0, NULL, &count,
+                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 0);
+
+  aq_db_exec (db, "CREATE TABLE ods.sms_log (msg_id bigint, mobile varchar(30));"
+                  "INSERT INTO ods.sms_log VALUES (202311080000001, '13800000000'),"
+                  " (202610310000405, '13900000000'), (202405010000007, '13700000000');"
+                  "DELETE FROM meta.migration WHERE name = '061_sms_log_watermark.sql'", &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  value = aq_db_query_string (db, "SELECT value FROM meta.pipeline_watermark "
+                              "WHERE pipeline = 'ods_service' AND step_id = 'read_sms_log'",
+                              0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "202610310000405");
+
+  aq_db_exec (db, "UPDATE meta.pipeline_watermark SET value = '202612010000001';"
+                  "DELETE FROM meta.migration WHERE name = '061_sms_log_watermark.sql'", &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&value, g_free);
+  value = aq_db_query_string (db, "SELECT value FROM meta.pipeline_watermark "
+                              "WHERE pipeline = 'ods_service' AND step_id = 'read_sms_log'",
+                              0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "202612010000001");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +170,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/migrations/fresh-and-repeated", test_migrations_fresh_and_repeated);
   g_test_add_func ("/migrations/036-drops-ods-columns", test_migration_036_drops_ods_columns);
+  g_test_add_func ("/migrations/061-sms-log-watermark", test_migration_061_sms_log_watermark);
   g_test_add_func ("/migrations/failure-leaves-previous-state",
                    test_migrations_failure_leaves_previous_state);
   return g_test_run ();

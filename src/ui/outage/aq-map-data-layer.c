@@ -26,6 +26,7 @@ typedef struct
   GCancellable *cancellable;
   guint         settle_id;
   gboolean      loading;
+  guint         visible;       /* bits of the subclass's kinds */
 } AqMapDataLayerPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (AqMapDataLayer, aq_map_data_layer, SHUMATE_TYPE_LAYER)
@@ -265,6 +266,27 @@ aq_map_data_layer_get_fetched_box (AqMapDataLayer *self,
     return FALSE;
   memcpy (box, priv->fetched, 4 * sizeof (double));
   return TRUE;
+}
+
+void
+aq_map_data_layer_set_visible_kinds (AqMapDataLayer *self,
+                                     guint           kinds)
+{
+  AqMapDataLayerPrivate *priv = aq_map_data_layer_get_instance_private (self);
+  guint shown = kinds & ~priv->visible;
+
+  priv->visible = kinds;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if ((shown & ~priv->fetched_key) != 0)
+    aq_map_data_layer_reload (self);
+}
+
+guint
+aq_map_data_layer_get_visible_kinds (AqMapDataLayer *self)
+{
+  AqMapDataLayerPrivate *priv = aq_map_data_layer_get_instance_private (self);
+
+  return priv->visible;
 }
 
 gboolean

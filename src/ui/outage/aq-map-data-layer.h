@@ -48,6 +48,11 @@ guint64     aq_map_data_layer_get_fetched     (AqMapDataLayer *self);
 /* The box the features cover; FALSE before the first fetch. */
 gboolean    aq_map_data_layer_get_fetched_box (AqMapDataLayer *self,
                                                double          box[4]);
+/* The kinds shown, one bit each (the bits of the key wanted() builds on); a kind shown now
+ * that the last fetch did not bring is fetched. */
+void        aq_map_data_layer_set_visible_kinds (AqMapDataLayer *self,
+                                                 guint           kinds);
+guint       aq_map_data_layer_get_visible_kinds (AqMapDataLayer *self);
 /* A fetch is on its way. */
 gboolean    aq_map_data_layer_is_fetching     (AqMapDataLayer *self);
 /* The viewport moved and has not settled yet: a fetch may follow. */

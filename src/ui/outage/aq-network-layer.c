@@ -30,7 +30,6 @@ struct _AqNetworkLayer
 {
   AqMapDataLayer parent_instance;
 
-  guint         visible;       /* bits of AqNetworkFeatureKind */
 
   gboolean      inspect;       /* clicks open the card */
   GtkWidget    *card;          /* (nullable): the GtkPopover */
@@ -72,7 +71,7 @@ zoom (AqNetworkLayer *self)
 static guint
 wanted_kinds (AqNetworkLayer *self)
 {
-  guint kinds = self->visible;
+  guint kinds = aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self));
 
   if (zoom (self) < 15)
     kinds &= ~(1u << AQ_NETWORK_FEATURE_VALVE);
@@ -260,9 +259,10 @@ aq_network_layer_snapshot (GtkWidget   *widget,
   AqNetworkLayer *self = AQ_NETWORK_LAYER (widget);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   GPtrArray *by_kind = aq_map_data_layer_get_features (AQ_MAP_DATA_LAYER (self));
+  guint visible = aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self));
   cairo_t *cr;
 
-  if (by_kind == NULL || w <= 0 || h <= 0 || self->visible == 0)
+  if (by_kind == NULL || w <= 0 || h <= 0 || visible == 0)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
@@ -273,7 +273,7 @@ aq_network_layer_snapshot (GtkWidget   *widget,
     {
       GPtrArray *features = g_ptr_array_index (by_kind, kind);
 
-      if ((self->visible & (1u << kind)) == 0)
+      if ((visible & (1u << kind)) == 0)
         continue;
       for (guint i = 0; i < features->len; i++)
         draw_feature (self, cr, g_ptr_array_index (features, i));
@@ -432,6 +432,8 @@ pick (AqNetworkLayer *self,
     { AQ_NETWORK_FEATURE_VALVE, HIT_VALVE_PX }, { AQ_NETWORK_FEATURE_PIPE, HIT_PIPE_PX },
   };
 
+  guint visible = aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self));
+
   for (guint o = 0; o < G_N_ELEMENTS (order); o++)
     {
       GPtrArray *features = aq_map_data_layer_get_kind (AQ_MAP_DATA_LAYER (self),
@@ -439,7 +441,7 @@ pick (AqNetworkLayer *self,
       AqNetworkFeature *best = NULL;
       double best_d = order[o].px;
 
-      if ((self->visible & (1u << order[o].kind)) == 0 || features == NULL)
+      if ((visible & (1u << order[o].kind)) == 0 || features == NULL)
         continue;
       for (guint i = 0; i < features->len; i++)
         {
@@ -553,8 +555,7 @@ aq_network_layer_class_init (AqNetworkLayerClass *klass)
 static void
 aq_network_layer_init (AqNetworkLayer *self)
 {
-  /* off until switched on: the Mains overlay already shows the big picture */
-  self->visible = 0;
+  /* no kind shown until switched on: the Mains overlay already shows the big picture */
   self->inspect = TRUE;
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
@@ -581,16 +582,13 @@ aq_network_layer_set_kind_visible (AqNetworkLayer       *self,
                                    AqNetworkFeatureKind  kind,
                                    gboolean              visible)
 {
+  AqMapDataLayer *layer = (AqMapDataLayer *) self;
+  guint kinds;
+
   g_return_if_fail (AQ_IS_NETWORK_LAYER (self));
   g_return_if_fail (kind < AQ_NETWORK_FEATURE_N_KINDS);
-
-  if (visible)
-    self->visible |= 1u << kind;
-  else
-    self->visible &= ~(1u << kind);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (visible && (aq_map_data_layer_get_fetched (AQ_MAP_DATA_LAYER (self)) & (1u << kind)) == 0)
-    aq_map_data_layer_reload (AQ_MAP_DATA_LAYER (self));
+  kinds = aq_map_data_layer_get_visible_kinds (layer);
+  aq_map_data_layer_set_visible_kinds (layer, visible ? kinds | 1u << kind : kinds & ~(1u << kind));
 }
 
 gboolean
@@ -598,7 +596,7 @@ aq_network_layer_get_kind_visible (AqNetworkLayer       *self,
                                    AqNetworkFeatureKind  kind)
 {
   g_return_val_if_fail (AQ_IS_NETWORK_LAYER (self), FALSE);
-  return (self->visible & (1u << kind)) != 0;
+  return (aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self)) & (1u << kind)) != 0;
 }
 
 void

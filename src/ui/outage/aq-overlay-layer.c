@@ -19,7 +19,6 @@ struct _AqOverlayLayer
 {
   AqMapDataLayer  parent_instance;
 
-  guint           visible;       /* bits of AqOverlayKind */
 };
 
 G_DEFINE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, AQ_TYPE_MAP_DATA_LAYER)
@@ -30,8 +29,7 @@ G_DEFINE_FINAL_TYPE (AqOverlayLayer, aq_overlay_layer, AQ_TYPE_MAP_DATA_LAYER)
 static guint64
 wanted_kinds (AqMapDataLayer *layer)
 {
-  AqOverlayLayer *self = AQ_OVERLAY_LAYER (layer);
-  guint kinds = self->visible;
+  guint kinds = aq_map_data_layer_get_visible_kinds (layer);
 
   /* thousands of valves are a grey smear below street zoom */
   if (aq_map_data_layer_get_zoom (layer) < 15)
@@ -289,6 +287,7 @@ aq_overlay_layer_snapshot (GtkWidget   *widget,
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   double zoom = shumate_viewport_get_zoom_level (viewport);
   GPtrArray *by_kind = aq_map_data_layer_get_features (AQ_MAP_DATA_LAYER (self));
+  guint visible = aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self));
   cairo_t *cr;
 
   if (by_kind == NULL || by_kind->len == 0 || w <= 0 || h <= 0)
@@ -308,7 +307,7 @@ aq_overlay_layer_snapshot (GtkWidget   *widget,
 
       GPtrArray *features;
 
-      if ((self->visible & (1u << order[kind])) == 0 || order[kind] >= by_kind->len)
+      if ((visible & (1u << order[kind])) == 0 || order[kind] >= by_kind->len)
         continue;
       features = g_ptr_array_index (by_kind, order[kind]);
       for (guint i = 0; i < features->len; i++)
@@ -336,9 +335,11 @@ aq_overlay_layer_class_init (AqOverlayLayerClass *klass)
 static void
 aq_overlay_layer_init (AqOverlayLayer *self)
 {
-  self->visible = (1u << AQ_OVERLAY_COMMUNITY) | (1u << AQ_OVERLAY_DMA_1)
-                  | (1u << AQ_OVERLAY_KEY_CUSTOMER) | (1u << AQ_OVERLAY_OUTAGE_ACTIVE)
-                  | (1u << AQ_OVERLAY_OUTAGE_PLANNED);
+  aq_map_data_layer_set_visible_kinds (AQ_MAP_DATA_LAYER (self),
+                                       (1u << AQ_OVERLAY_COMMUNITY) | (1u << AQ_OVERLAY_DMA_1)
+                                       | (1u << AQ_OVERLAY_KEY_CUSTOMER)
+                                       | (1u << AQ_OVERLAY_OUTAGE_ACTIVE)
+                                       | (1u << AQ_OVERLAY_OUTAGE_PLANNED));
   /* a drawing layer: clicks go to the map and its gestures */
   gtk_widget_set_can_target (GTK_WIDGET (self), FALSE);
 }
@@ -365,16 +366,13 @@ aq_overlay_layer_set_kind_visible (AqOverlayLayer *self,
                                    AqOverlayKind   kind,
                                    gboolean        visible)
 {
+  AqMapDataLayer *layer = (AqMapDataLayer *) self;
+  guint kinds;
+
   g_return_if_fail (AQ_IS_OVERLAY_LAYER (self));
   g_return_if_fail (kind < AQ_OVERLAY_N_KINDS);
-
-  if (visible)
-    self->visible |= 1u << kind;
-  else
-    self->visible &= ~(1u << kind);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (visible && (aq_map_data_layer_get_fetched (AQ_MAP_DATA_LAYER (self)) & (1u << kind)) == 0)
-    aq_map_data_layer_reload (AQ_MAP_DATA_LAYER (self));
+  kinds = aq_map_data_layer_get_visible_kinds (layer);
+  aq_map_data_layer_set_visible_kinds (layer, visible ? kinds | 1u << kind : kinds & ~(1u << kind));
 }
 
 gboolean
@@ -382,7 +380,7 @@ aq_overlay_layer_get_kind_visible (AqOverlayLayer *self,
                                    AqOverlayKind   kind)
 {
   g_return_val_if_fail (AQ_IS_OVERLAY_LAYER (self), FALSE);
-  return (self->visible & (1u << kind)) != 0;
+  return (aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self)) & (1u << kind)) != 0;
 }
 
 /* Fetches the features again (an outage was created, the warehouse changed). */

@@ -817,6 +817,34 @@ test_table_figures_fit (void)
         }
     }
   g_assert_cmpuint (checked, >=, 5);
+
+  /* an empty list (a month without figures) keeps its label column's header whole, and says
+   * it is empty */
+  {
+    g_autoptr(AqDashboard) d = shipped_dashboard ("marketing_cockpit");
+    AqDashboardTile *t = aq_dashboard_lookup_tile (d, "zone_nrw");
+    g_autoptr(AqTileData) data = NULL;
+    AqTileTableLayout l = { 0 };
+    AqTileDrawState state = { 0 };
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 800, 400);
+    cairo_t *cr = cairo_create (surface);
+    const char *header;
+
+    g_free (t->period);
+    t->period = g_strdup ("1990-01");
+    data = fetch (d, t);
+    state.tile = t;
+    state.data = data;
+    state.table_layout = &l;
+    aq_tile_draw (cr, AQ_TILE_STYLE_COCKPIT, &state, 800, 400);
+    g_assert_cmpuint (l.n_rows, ==, 0);
+    g_assert_cmpuint (aq_report_result_get_n_row_dims (data->result), ==, 1);
+    header = aq_report_result_get_row_dim_label (data->result, 0);
+    g_assert_cmpstr (header, !=, "");
+    g_assert_cmpfloat (l.label_w, >=, aq_tile_paint_text_width (cr, header, l.px, FALSE));
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
 }
 
 /* The tables the dm pipelines write for the cockpits' slow tiles (migration 057) equal an

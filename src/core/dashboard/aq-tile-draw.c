@@ -289,6 +289,10 @@ table_layout (cairo_t               *cr,
                              text_width (cr, aq_report_result_get_cell_text (result, r, c),
                                          out->px, FALSE));
     }
+  /* an empty list keeps its label column's header whole (the columns get the rest) */
+  if (rows->len == 0 && n_dims > 0)
+    label_need = text_width (cr, aq_report_result_get_row_dim_label (result, n_dims - 1),
+                             out->px, FALSE);
   out->gap = out->px;
   for (guint c = 0; c < out->n_cols; c++)
     cols += out->col_w[c] + out->gap;
@@ -374,6 +378,13 @@ draw_table (cairo_t          *cr,
       cx += l.col_w[c];
     }
   y += l.row_h;
+  if (rows->len == 0)
+    {
+      /* the headers, then a line saying the list is empty (a mining list with no findings) */
+      set_rgb (cr, p->muted);
+      text (cr, _("Nothing to list"), l.px, FALSE, x, y + (l.row_h - l.px * 1.3) / 2, w, 0);
+      return;
+    }
   for (guint i = 0; i < rows->len; i++)
     {
       guint r = g_array_index (rows, guint, i);

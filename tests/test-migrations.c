@@ -117,6 +117,82 @@ test_migration_036_drops_ods_columns (void)
   g_assert_cmpint (count, ==, 0);
 }
 
+static gint64
+int_of (AqDb       *db,
+        const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = -1;
+
+  aq_db_query_int64 (db, sql, 0, NULL, &value, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+/* 051 on a warehouse whose dw.fact_sms has the old column order: fixed-width columns first,
+ * the rows, the account index, the masked view and its grants kept; left alone while some other
+ * view reads the table. */
+static void
+test_migration_051_fact_sms_order (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations_051", FALSE);
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+
+#define SENT_AT_ATTNUM "SELECT attnum FROM pg_attribute WHERE attrelid = 'dw.fact_sms'::regclass " \
+                       "AND attname = 'sent_at'"
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (int_of (db, SENT_AT_ATTNUM), ==, 2);
+  /* as 002 and 010 made them, with a view of someone else's on top */
+  aq_db_exec (db, "DROP VIEW masked.fact_sms; DROP TABLE dw.fact_sms;"
+                  "CREATE TABLE dw.fact_sms (msg_id bigint PRIMARY KEY, phone text, "
+                  "account_id text, template text NOT NULL, batch_no text, "
+                  "sent_at timestamp NOT NULL, status text NOT NULL);"
+                  "CREATE INDEX fact_sms_account_idx ON dw.fact_sms (account_id);"
+                  "INSERT INTO dw.fact_sms VALUES (2, '13800000002', 'A2', 'bill', NULL, "
+                  "'2026-01-02 08:00', 'delivered'), (1, '13800000001', 'A1', 'arrears', 'B1', "
+                  "'2026-01-01 09:30', 'expired');"
+                  "CREATE VIEW masked.fact_sms WITH (security_barrier) AS SELECT msg_id, "
+                  "masked.phone(phone) AS phone, account_id, template, batch_no, sent_at, status "
+                  "FROM dw.fact_sms;"
+                  "CREATE VIEW public.sms_elsewhere AS SELECT msg_id FROM dw.fact_sms;"
+                  "DELETE FROM meta.migration WHERE name = '051_fact_sms_column_order.sql'",
+              &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  g_assert_cmpint (int_of (db, SENT_AT_ATTNUM), ==, 6);
+
+  aq_db_exec (db, "DROP VIEW public.sms_elsewhere;"
+                  "DELETE FROM meta.migration WHERE name = '051_fact_sms_column_order.sql'",
+              &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  g_assert_cmpint (int_of (db, SENT_AT_ATTNUM), ==, 2);
+  g_assert_cmpint (int_of (db, "SELECT count(*) FROM dw.fact_sms WHERE (msg_id, phone, "
+                               "account_id, template, batch_no, sent_at, status) IN ("
+                               "(2, '13800000002', 'A2', 'bill', NULL, '2026-01-02 08:00', "
+                               "'delivered'), (1, '13800000001', 'A1', 'arrears', 'B1', "
+                               "'2026-01-01 09:30', 'expired')) OR (msg_id = 2 AND batch_no "
+                               "IS NULL AND account_id = 'A2')"), ==, 2);
+  g_assert_cmpint (int_of (db, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'dw' "
+                               "AND tablename = 'fact_sms' AND indexname IN "
+                               "('fact_sms_pkey', 'fact_sms_account_idx')"), ==, 2);
+  g_assert_cmpint (int_of (db, "SELECT count(*) FROM masked.fact_sms "
+                               "WHERE phone <> '13800000001' AND phone <> '13800000002'"), ==, 2);
+  g_assert_cmpint (int_of (db, "SELECT count(*) FROM pg_class WHERE relname = 'fact_sms_051'"),
+                   ==, 0);
+  g_assert_true (int_of (db, "SELECT has_table_privilege('aq_agent', 'masked.fact_sms', "
+                             "'SELECT')::int") == 1);
+  g_assert_true (int_of (db, "SELECT (pg_get_userbyid(relowner) = 'aq_data_engineer')::int "
+                             "FROM pg_class WHERE oid = 'dw.fact_sms'::regclass") == 1);
+#undef SENT_AT_ATTNUM
+}
+
 /* 061 on a warehouse whose SMS log was loaded before 050: its watermark becomes the newest
  * message held, so the next incremental load appends nothing twice; a watermark already there
  * stays, and a warehouse that never loaded the log gets none (its first load takes all). */
@@ -170,6 +246,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/migrations/fresh-and-repeated", test_migrations_fresh_and_repeated);
   g_test_add_func ("/migrations/036-drops-ods-columns", test_migration_036_drops_ods_columns);
+  g_test_add_func ("/migrations/051-fact-sms-column-order", test_migration_051_fact_sms_order);
   g_test_add_func ("/migrations/061-sms-log-watermark", test_migration_061_sms_log_watermark);
   g_test_add_func ("/migrations/failure-leaves-previous-state",
                    test_migrations_failure_leaves_previous_state);

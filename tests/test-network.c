@@ -342,6 +342,151 @@ test_segments_demo (void)
     "SELECT count(DISTINCT segment_id) FROM dm.network_pipe_segment"), >, 1000);
 }
 
+/* ---- who is on each segment: C against the step's own statements ---- */
+
+/* On @db, whose dm holds what the pipeline's C wrote (aq-network-accounts.c): the "accounts"
+ * step's statements, run in a transaction rolled back, must write exactly the same rows (the
+ * lengths to a micrometre: a float sum's last bits follow the order it adds in). */
+static void
+assert_accounts_equal_sql (AqDb *db)
+{
+  static const char *const tables[] = { "network_account", "network_segment",
+                                        "valve_segment_community",
+                                        "valve_segment_key_customer" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard ("dm_network", &error);
+  AqPipelineStep *step;
+
+  g_assert_no_error (error);
+  step = aq_pipeline_find_step (pipeline, "accounts");
+  g_assert_nonnull (step);
+  g_assert_cmpstr (aq_pipeline_step_get_string (step, "native"), ==, "network_accounts");
+  exec_ok (db, "BEGIN");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "CREATE TEMP VIEW v_%s AS SELECT %s FROM dm.%s;"
+        " CREATE TEMP TABLE c_%s ON COMMIT DROP AS SELECT * FROM v_%s", tables[i],
+        i == 1 ? "segment_id, pipes, round(length_m::numeric, 6) AS length_m, sources,"
+                 " premises, accounts" : "*", tables[i], tables[i], tables[i]);
+
+      exec_ok (db, sql);
+    }
+  exec_ok (db, aq_pipeline_step_get_string (step, "sql"));
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT (SELECT count(*) FROM (SELECT * FROM c_%s EXCEPT ALL SELECT * FROM v_%s) a)"
+        "     + (SELECT count(*) FROM (SELECT * FROM v_%s EXCEPT ALL SELECT * FROM c_%s) b)",
+        tables[i], tables[i], tables[i], tables[i]);
+      g_autofree char *rows = g_strdup_printf ("SELECT count(*) FROM dm.%s", tables[i]);
+
+      g_test_message ("%s: %" G_GINT64_FORMAT " rows", tables[i],
+                      aq_test_query_int64 (db, rows));
+      g_assert_cmpint (aq_test_query_int64 (db, sql), ==, 0);
+    }
+  aq_db_rollback (db);
+}
+
+static void
+test_accounts_hand (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_network_hand", TRUE);
+
+  /* the segments of /network/segments/hand: {1 2 3 4, 10 11 12 13} with the source, {14},
+   * {5}, {6 9, 15 16 17}, {7}; pipe 99 is not in the network */
+  load_network (db, "1 0 0;2 100 0;3 100 100;4 0 100;5 200 0;6 300 0;7 400 400;9 500 500",
+                "10 1 2;11 2 3;12 3 4;13 4 1;14 2 5;15 5 6;16 6 9",
+                "20 10 1 open 1;21 14 2 open 1;22 14 5 closed 1;23 15 5 open 0;"
+                "24 12 1 open 1", "1");
+  exec_ok (db, "INSERT INTO dw.network_pipe SELECT 17, 6, 8, 100, 'PE', 2010, 50.25,"
+               " ST_MakeLine(geom, ST_Translate(geom, 0.001, 0)) FROM dw.network_node"
+               " WHERE node_id = 6");
+  /* C1 by mobile, C2 by WeChat, C3 not reachable; C9 is missing */
+  exec_ok (db, "INSERT INTO dw.dim_customer (customer_id, name, customer_type, mobile,"
+               " wechat_openid, created_on, updated_at) VALUES"
+               " ('C1', 'a', 'residential', '13800000001', NULL, '2020-01-01', now()),"
+               " ('C2', 'b', 'residential', NULL, 'o2', '2020-01-01', now()),"
+               " ('C3', 'c', 'residential', NULL, NULL, '2020-01-01', now())");
+  /* 102 demolished; 105 without a service connection, 106 on a pipe not in the network,
+   * 107 with no account, 108 with a connection but missing from dim_premise */
+  exec_ok (db, "INSERT INTO dw.dim_premise (premise_id, address, dma3_code, demolished, geom)"
+               " SELECT id, 'x', 'D', id = 102, ST_SetSRID(ST_MakePoint(119.3, 26.08), 4326)"
+               " FROM unnest ('{101,102,103,104,105,106,107}'::bigint[]) id");
+  exec_ok (db, "INSERT INTO dw.service_connection VALUES (101, 10, 5), (102, 11, 5),"
+               " (103, 14, 5), (104, 15, 5), (106, 99, 5), (107, 16, 5), (108, 12, 5)");
+  exec_ok (db, "INSERT INTO dw.dim_account (account_id, customer_id, premise_id,"
+               " customer_type, tariff_code, book_no, opened_on, status, community_code,"
+               " dma3_code) SELECT a, c, p, 'residential', 'R', 'B', '2020-01-01', s, k, 'D'"
+               " FROM (VALUES ('A1', 'C1', 101, 'normal', 'K1'), ('A2', 'C2', 101, 'normal', 'K1'),"
+               "  ('A3', 'C3', 101, 'closed', 'K1'), ('A4', 'C1', 102, 'normal', 'K1'),"
+               "  ('A5', 'C9', 103, 'normal', 'K2'), ('A6', 'C2', 103, 'normal', 'K2'),"
+               "  ('A7', 'C1', 104, 'normal', NULL), ('A8', 'C1', 105, 'normal', 'K1'),"
+               "  ('A9', 'C3', 106, 'normal', 'K\\2'), ('A10', 'C1', 108, 'normal', 'K2'),"
+               "  (E'A\\t11', 'C3', 104, 'normal', E'K\\t3'), ('A12', 'C2', 104, 'normal', 'K1'))"
+               " v (a, c, p, s, k)");
+  /* two key customers on one account; one each on a closed account, a demolished premise,
+   * an account without a community, one without a service connection, one with a tab */
+  exec_ok (db, "INSERT INTO dw.dim_key_customer SELECT kc, 'n' || kc, 'hospital', a,"
+               " ST_SetSRID(ST_MakePoint(119.3 + kc / 1e4, 26.08), 4326)"
+               " FROM (VALUES (1, 'A1'), (2, 'A1'), (3, 'A3'), (4, 'A4'), (5, 'A7'), (6, 'A8'),"
+               "  (7, E'A\\t11')) v (kc, a)");
+  {
+    g_autoptr(AqPipeline) pipeline = NULL;
+    g_autoptr(GError) error = NULL;
+
+    pipeline = aq_pipeline_new_standard ("dm_network", &error);
+    g_assert_no_error (error);
+    aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  /* the known answers: A8 and A9 are on no segment */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.network_account"), ==, 10);
+  /* the source's segment: premises 101, 102, 108; open accounts A1 A2 A4 A10 */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT premises * 100 + accounts * 10 + sources"
+                                            " FROM dm.network_segment s JOIN"
+                                            " dm.network_pipe_segment ps USING (segment_id)"
+                                            " WHERE ps.pipe_id = 10"), ==, 341);
+  /* there K1 counts A1 and A2 (A3 closed, A4 demolished) of its four open (A8 unmapped);
+   * A10's premise is missing, so K2 is not there */
+  g_assert_cmpstr (aq_test_query_string (db, "SELECT string_agg(community_code || ':' ||"
+                                             " accounts || '/' || reachable || '/' ||"
+                                             " accounts_total, ',' ORDER BY community_code)"
+                                             " FROM dm.valve_segment_community c JOIN"
+                                             " dm.network_pipe_segment ps USING (segment_id)"
+                                             " WHERE ps.pipe_id = 10"), ==, "K1:2/2/5");
+  /* pipe 15's segment: A7 (no community), A 11 (K 3, not reachable), A12 (K1) */
+  g_assert_cmpstr (aq_test_query_string (db, "SELECT string_agg(replace(community_code,"
+                                             " E'\\t', ' ') || ':' || accounts || '/' ||"
+                                             " reachable, ',' ORDER BY"
+                                             " community_code COLLATE \"C\")"
+                                             " FROM dm.valve_segment_community c JOIN"
+                                             " dm.network_pipe_segment ps USING (segment_id)"
+                                             " WHERE ps.pipe_id = 15"), ==, "K 3:1/0,K1:1/1");
+  /* key customers 1, 2 (A1), 5 (A7), 7 (A 11) */
+  g_assert_cmpstr (aq_test_query_string (db, "SELECT string_agg(kc_id::text, ',' ORDER BY"
+                                             " kc_id) FROM dm.valve_segment_key_customer"), ==,
+                   "1,2,5,7");
+  assert_accounts_equal_sql (db);
+}
+
+static void
+test_accounts_demo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard ("dm_network", &error);
+
+  g_assert_no_error (error);
+  aq_pipeline_runner_run_pipeline (pipeline, demo, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_test_query_int64 (demo, "SELECT count(*) FROM dm.network_account"), >,
+                   2000);
+  g_assert_cmpint (aq_test_query_int64 (demo, "SELECT count(*) FROM"
+                                              " dm.valve_segment_key_customer"), >, 0);
+  assert_accounts_equal_sql (demo);
+}
+
 /* ---- who is affected: stored per segment against counted from the accounts ---- */
 
 static char *
@@ -1012,5 +1157,7 @@ main (int   argc,
   g_test_add_func ("/network/segments/hand", test_segments_hand);
   g_test_add_func ("/network/segments/demo", test_segments_demo);
   g_test_add_func ("/network/demo/stored-figures", test_stored_figures);
+  g_test_add_func ("/network/accounts/hand", test_accounts_hand);
+  g_test_add_func ("/network/accounts/demo", test_accounts_demo);
   return g_test_run ();
 }

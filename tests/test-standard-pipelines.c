@@ -2,6 +2,8 @@
  * the simulated sources: what ods, dw and dm hold must follow from src_* alone. */
 #include "aq-test-util.h"
 
+#include <string.h>
+
 #include "aq-demo.h"
 #include "aq-simulator.h"
 
@@ -265,6 +267,65 @@ test_runs_recorded (void)
                           "AND s.rows_in = (SELECT count(*) FROM dw.fact_bill)"), ==, 1);
 }
 
+/* dw.normalize_phone (060: a clean number returned at once) answers exactly what 011's
+ * expression answers — taken verbatim from the 011 migration as compiled into the library —
+ * for every number the demo's sources hold and for the forms a clean-number shortcut could
+ * get wrong (prefixes, separators, other scripts' digits, near misses in length). */
+static void
+test_normalize_phone_fast_path (void)
+{
+  static const char inputs[] =
+    "SELECT unnest(ARRAY['13800138000', '+86 138 0013 8000', '008613800138000', '8613800138000',"
+    " '0591-87654321', '059187654321', '05918765432', '87654321', '2345678', '1380013800',"
+    " '138001380001', '12800138000', '01234567890', '00591876543', ' 13800138000',"
+    " E'13800138000\\n', '0591123456789', '05911234567890', '8612345678', '',"
+    " '１３８００１３８０００', '٠١٣٨٠٠١٣٨٠٠٠', '(0591) 8765 4321', '86-0591-87654321', NULL])"
+    " UNION ALL SELECT mobile FROM ods.billing_customer"
+    " UNION ALL SELECT tel FROM ods.billing_customer"
+    " UNION ALL SELECT ani FROM ods.hotline_call"
+    " UNION ALL SELECT DISTINCT mobile FROM ods.sms_log"
+    " UNION ALL SELECT caller_phone FROM ods.workorder_work_order"
+    " UNION ALL SELECT phone FROM ods.install_application";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes =
+    g_resources_lookup_data ("/org/aqueduct/Aqueduct/sql/011_relay_trust.sql",
+                             G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  const char *sql011;
+  const char *from, *to;
+  g_autofree char *body = NULL;
+  g_autofree char *create = NULL;
+  g_autofree char *differ = NULL;
+  g_autofree char *shortcut = NULL;
+  g_autofree char *total = NULL;
+
+  g_assert_no_error (error);
+  sql011 = g_bytes_get_data (bytes, NULL);
+  from = strstr (sql011, "  SELECT coalesce(");
+  g_assert_nonnull (from);
+  to = strstr (from, "$$;");
+  g_assert_nonnull (to);
+  body = g_strndup (from, to - from);
+  create = g_strdup_printf ("CREATE FUNCTION pg_temp.normalize_phone_011(raw text, "
+                            "area_code text DEFAULT '0591') RETURNS text LANGUAGE sql "
+                            "IMMUTABLE AS $f$%s$f$", body);
+  aq_db_exec (db, create, &error);
+  g_assert_no_error (error);
+
+  differ = g_strdup_printf ("SELECT count(*) FROM (%s) i(x) WHERE dw.normalize_phone(x)"
+                            " IS DISTINCT FROM pg_temp.normalize_phone_011(x)"
+                            " OR dw.normalize_phone(x, '010')"
+                            " IS DISTINCT FROM pg_temp.normalize_phone_011(x, '010')", inputs);
+  shortcut = g_strdup_printf ("SELECT count(*) FROM (%s) i(x)"
+                              " WHERE x ~ '^(1[3-9][0-9]{9}|0[1-9][0-9]{9,10})$'", inputs);
+  total = g_strdup_printf ("SELECT count(*) FROM (%s) i(x)", inputs);
+  g_assert_cmpint (count (differ), ==, 0);
+  /* both ways were taken, by many */
+  g_assert_cmpint (count (shortcut), >, 1000);
+  g_assert_cmpint (count (total) - count (shortcut), >, 20);
+  /* the two differ in what they do, not only in name: the old one is the full expression */
+  g_assert_null (strstr (body, "CASE"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +343,8 @@ main (int   argc,
   g_test_add_func ("/standard-pipelines/dm-cubes", test_dm_cubes);
   g_test_add_func ("/standard-pipelines/dm-profile", test_dm_profile_and_streaks);
   g_test_add_func ("/standard-pipelines/runs", test_runs_recorded);
+  g_test_add_func ("/standard-pipelines/normalize-phone-fast-path",
+                   test_normalize_phone_fast_path);
   ret = g_test_run ();
   g_clear_object (&db);
   return ret;

@@ -14,6 +14,8 @@
 
 #include "aq-demo.h"
 #include "aq-error.h"
+#include "aq-migrations.h"
+#include "aq-pipeline-runner.h"
 #include "aq-simulator.h"
 
 #define ACCOUNTS 400
@@ -240,6 +242,28 @@ test_facts_load_only_the_new_month (void)
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill"), >, 10 * bills);
 }
 
+/* The two other extracts that only grow, hotline calls and meter events, land in ods by their
+ * ids (a day-prefixed number): the append copied the new month's rows, nothing before it. */
+static void
+test_calls_and_events_land_only_the_new_month (void)
+{
+  gint64 calls = aq_test_query_int64 (db, "SELECT count(*) FROM src_hotline.call_record "
+                                          "WHERE start_time >= '2026-10-01'");
+  gint64 events = aq_test_query_int64 (db, "SELECT count(*) FROM src_meter.meter_event "
+                                           "WHERE event_date >= '2026-10-01'");
+
+  g_assert_cmpint (calls, >, 0);
+  g_assert_cmpint (events, >, 0);
+  g_assert_cmpint (last_rows_out ("ods_service", "write_hotline_call"), ==, calls);
+  g_assert_cmpint (last_rows_out ("ods_meter", "write_meter_event"), ==, events);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM ods.hotline_call"), >,
+                   5 * calls);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM ods.hotline_call"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_hotline.call_record"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM ods.meter_event"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_meter.meter_event"));
+}
+
 /* The SMS load is incremental too (ods_service and dw_service by msg_id), and ods keeps only
  * its landing window of the three fact extracts (migration 050) while dw keeps every month. */
 static void
@@ -316,6 +340,51 @@ test_settlement_loads_only_what_changed (void)
                    5 * written);
 }
 
+/* A warehouse loaded before 059 holds every call and meter event in ods but has no watermark
+ * for them: 059 sets each to the newest row held, and the next loads append nothing twice.
+ * (Last: it runs the two ods pipelines again, which, with nothing new, changes no row.) */
+static void
+test_059_gives_loaded_warehouses_their_watermarks (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+
+  aq_db_exec (db, "DELETE FROM meta.pipeline_watermark"
+                  " WHERE (pipeline, step_id) IN (('ods_service', 'read_hotline_call'),"
+                  "                               ('ods_meter', 'read_meter_event'));"
+                  "DELETE FROM meta.migration WHERE name = '059_ods_call_event_watermarks.sql'",
+              &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT value::bigint FROM meta.pipeline_watermark"
+                                            " WHERE pipeline = 'ods_service'"
+                                            "   AND step_id = 'read_hotline_call'"), ==,
+                   aq_test_query_int64 (db, "SELECT max(call_id) FROM src_hotline.call_record"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT value::bigint FROM meta.pipeline_watermark"
+                                            " WHERE pipeline = 'ods_meter'"
+                                            "   AND step_id = 'read_meter_event'"), ==,
+                   aq_test_query_int64 (db, "SELECT max(event_id) FROM src_meter.meter_event"));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *name = i == 0 ? "ods_service" : "ods_meter";
+      g_autoptr(AqPipeline) pipeline = aq_pipeline_new_standard (name, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (aq_pipeline_runner_run_pipeline (pipeline, db, NULL, NULL, NULL, NULL,
+                                                      &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (last_rows_out ("ods_service", "write_hotline_call"), ==, 0);
+  g_assert_cmpint (last_rows_out ("ods_meter", "write_meter_event"), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM ods.hotline_call"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_hotline.call_record"));
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM ods.meter_event"), ==,
+                   aq_test_query_int64 (db, "SELECT count(*) FROM src_meter.meter_event"));
+}
+
 /* The command line refuses what does not go together, before touching a warehouse. */
 static void
 test_cli_options (void)
@@ -373,10 +442,14 @@ main (int   argc,
   g_test_add_func ("/warehouse-incr/layers", test_layers_equal_a_rebuild);
   g_test_add_func ("/warehouse-incr/facts-load-only-the-new-month",
                    test_facts_load_only_the_new_month);
+  g_test_add_func ("/warehouse-incr/calls-and-events-land-only-the-new-month",
+                   test_calls_and_events_land_only_the_new_month);
   g_test_add_func ("/warehouse-incr/sms-and-landing-window", test_sms_and_landing_window);
   g_test_add_func ("/warehouse-incr/settlement", test_settlement_matches_the_payments);
   g_test_add_func ("/warehouse-incr/settlement-loads-only-what-changed",
                    test_settlement_loads_only_what_changed);
+  g_test_add_func ("/warehouse-incr/059-watermarks-for-loaded-warehouses",
+                   test_059_gives_loaded_warehouses_their_watermarks);
   ret = g_test_run ();
   g_clear_error (&refusal);
   g_clear_object (&db);

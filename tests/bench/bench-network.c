@@ -49,6 +49,23 @@ quantile (GArray *values,
   return g_array_index (values, double, (guint) (q * (values->len - 1)));
 }
 
+typedef struct
+{
+  double ms, walk, pipes, area, conflicts;
+  gint64 pipe;
+  guint  segments, pipes_n;
+  gint64 accounts;
+} Burst;
+
+static int
+compare_burst (gconstpointer a,
+               gconstpointer b)
+{
+  const Burst *x = a, *y = b;
+
+  return (x->ms < y->ms) - (x->ms > y->ms);
+}
+
 static void
 die (GError *error)
 {
@@ -88,6 +105,7 @@ main (int   argc,
   g_autoptr(PGresult) pipes = NULL;
   g_autoptr(GArray) walk_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) full_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) slow = g_array_new (FALSE, FALSE, sizeof (Burst));
   g_autoptr(GRand) rand = g_rand_new_with_seed (15);
   guint bursts = argc > 1 ? (guint) atoi (argv[1]) : 200;
   gint64 t0;
@@ -171,6 +189,25 @@ main (int   argc,
       g_array_append_val (full_ms, ms);
       g_array_append_val (walk_ms, iso->walk_ms);
       accounts += iso->area->accounts;
+      {
+        Burst one = { ms, iso->walk_ms, iso->pipes_ms, iso->area->elapsed_ms,
+                      iso->conflicts_ms, pipe,
+                      iso->isolated_segments->len + iso->dry_segments->len,
+                      iso->isolated_pipes->len + iso->dry_pipes->len, iso->area->accounts };
+
+        g_array_append_val (slow, one);
+      }
+    }
+  /* what the tail is made of */
+  g_array_sort (slow, compare_burst);
+  printf ("slowest bursts: ms (walk + pipes + accounts + conflicts), segments, pipes, accounts\n");
+  for (guint i = 0; i < MIN (slow->len, 8u); i++)
+    {
+      Burst *o = &g_array_index (slow, Burst, i);
+
+      printf ("  pipe %" G_GINT64_FORMAT ": %.1f (%.2f + %.1f + %.1f + %.1f), %u, %u, %"
+              G_GINT64_FORMAT "\n", o->pipe, o->ms, o->walk, o->pipes, o->area, o->conflicts,
+              o->segments, o->pipes_n, o->accounts);
     }
   printf ("isolation walk: median %.3f ms, p95 %.3f ms\n", quantile (walk_ms, 0.5),
           quantile (walk_ms, 0.95));

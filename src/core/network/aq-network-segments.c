@@ -251,6 +251,15 @@ aq_network_build_segments (AqDb          *db,
 }
 
 static gboolean
+native_accounts (AqDb          *db,
+                 GCancellable  *cancellable,
+                 gint64        *out_rows,
+                 GError       **error)
+{
+  return aq_network_map_accounts (db, cancellable, out_rows, error);
+}
+
+static gboolean
 native_segments (AqDb          *db,
                  GCancellable  *cancellable,
                  gint64        *out_rows,
@@ -263,10 +272,11 @@ native_segments (AqDb          *db,
  * aq_network_register:
  *
  * Once at startup in every program that runs pipelines: provides the dm_network pipeline's
- * native function "network_segments".
+ * native functions "network_segments" and "network_accounts".
  */
 void
 aq_network_register (void)
 {
   aq_pipeline_native_register ("network_segments", native_segments);
+  aq_pipeline_native_register ("network_accounts", native_accounts);
 }

@@ -442,6 +442,7 @@ aq_network_isolate (AqNetwork     *net,
 
   {
     const char *params[] = { isolated, both };
+    gint64 t0 = g_get_monotonic_time ();
 
     res = aq_db_query_prepared (db,
                        "SELECT p.pipe_id, p.length_m, ps.segment_id = ANY ($1::integer[])"
@@ -468,6 +469,7 @@ aq_network_isolate (AqNetwork     *net,
           }
       }
     g_clear_pointer (&res, PQclear);
+    iso->pipes_ms = (g_get_monotonic_time () - t0) / 1000.0;
   }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -527,8 +529,13 @@ aq_network_isolate (AqNetwork     *net,
       if (iso->polygon == NULL)
         return NULL;
     }
-  if (!find_conflicts (db, iso, both, error))
-    return NULL;
+  {
+    gint64 t0 = g_get_monotonic_time ();
+
+    if (!find_conflicts (db, iso, both, error))
+      return NULL;
+    iso->conflicts_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  }
   iso->elapsed_ms = (g_get_monotonic_time () - started) / 1000.0 + iso->walk_ms;
   return g_steal_pointer (&iso);
 }

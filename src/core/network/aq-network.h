@@ -55,6 +55,8 @@ typedef struct
   GPtrArray    *isolated_paths;     /* GArray of doubles, lon/lat pairs: one per pipe */
   GPtrArray    *dry_paths;
   double        walk_ms;            /* the walk over the segment graph */
+  double        pipes_ms;           /* reading the isolated and dry pipes */
+  double        conflicts_ms;       /* finding the outages it overlaps */
   double        elapsed_ms;         /* everything, queries included */
 } AqIsolation;
 
@@ -120,7 +122,13 @@ gboolean     aq_network_build_segments  (AqDb               *db,
                                          GCancellable       *cancellable,
                                          gint64             *out_segments,
                                          GError            **error);
-/* Once at startup where pipelines run: provides that step's native function. */
+/* Who is on each segment, from dw and the segments, in the caller's transaction
+ * (aq-network-accounts.c): what the dm_network pipeline's "accounts" step does. */
+gboolean     aq_network_map_accounts    (AqDb               *db,
+                                         GCancellable       *cancellable,
+                                         gint64             *out_rows,
+                                         GError            **error);
+/* Once at startup where pipelines run: provides those steps' native functions. */
 void         aq_network_register        (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AqNetwork, aq_network_free)

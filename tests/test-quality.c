@@ -494,6 +494,7 @@ test_standard_set (void)
       { "dw.dim_customer.customer_created_past", "future_create_date" },
       { "dw.dim_account.account_tariff", "tariff_outside_dictionary" },
       { "dw.dim_account.account_meter_known", "orphan_meter_no" },
+      { "dw.fact_bill.bill_read_not_negative", "negative_reading" },
     };
 
     g_assert_cmpint (count ("SELECT count(*) FROM src_truth.dirt"), ==, G_N_ELEMENTS (dirt));

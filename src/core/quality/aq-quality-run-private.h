@@ -34,6 +34,12 @@ gint64           _aq_quality_int_at              (PGresult             *res,
 const char      *_aq_quality_key_expr            (AqQualityRunContext  *ctx,
                                                   const AqQualityRule  *rule,
                                                   GError              **error);
+/* Whether a referential rule's referenced columns hold a unique index of their table (no
+ * predicate, no expression), so a join on them finds at most one row: 1 or 0 (cached), −1 on
+ * error. */
+int              _aq_quality_ref_unique          (AqQualityRunContext  *ctx,
+                                                  const AqQualityRule  *rule,
+                                                  GError              **error);
 /* The samples in @res from column @first on: key, then values, masked. */
 void             _aq_quality_samples_from_result (const AqQualityRule  *rule,
                                                   AqQualityResult      *r,

@@ -182,6 +182,55 @@ _aq_quality_key_expr (AqQualityRunContext  *ctx,
   return g_hash_table_lookup (ctx->keys, params[0]);
 }
 
+int
+_aq_quality_ref_unique (AqQualityRunContext  *ctx,
+                        const AqQualityRule  *rule,
+                        GError              **error)
+{
+  JsonObject *r = json_object_get_object_member (rule->args, "ref");
+  g_autoptr(JsonNode) columns = json_node_copy (json_object_get_member (r, "columns"));
+  g_autofree char *names = json_to_string (columns, FALSE);
+  g_autofree char *id = g_strdup_printf ("unique %s.%s %s", json_object_get_string_member (r,
+                                                                                   "layer"),
+                                         json_object_get_string_member (r, "table"), names);
+  g_autofree char *qualified = NULL;
+  g_autofree char *answer = NULL;
+  const char *cached = g_hash_table_lookup (ctx->keys, id);
+  const char *params[2];
+
+  if (cached)
+    return cached[0] == 't';
+  if (JSON_NODE_HOLDS_VALUE (columns))  /* one column named as a string */
+    {
+      g_autoptr(JsonNode) one = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (one, json_array_new ());
+      json_array_add_string_element (json_node_get_array (one), json_node_get_string (columns));
+      g_free (names);
+      names = json_to_string (one, FALSE);
+    }
+  {
+    g_autofree char *l = aq_db_quote_ident (json_object_get_string_member (r, "layer"));
+    g_autofree char *t = aq_db_quote_ident (json_object_get_string_member (r, "table"));
+
+    qualified = g_strdup_printf ("%s.%s", l, t);
+  }
+  params[0] = qualified;
+  params[1] = names;
+  answer = aq_db_query_string (ctx->db,
+                               "SELECT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = "
+                               "to_regclass($1) AND i.indisunique AND i.indisvalid AND i.indimmediate "
+                               "AND i.indpred IS NULL AND "
+                               "i.indexprs IS NULL AND NOT EXISTS (SELECT FROM pg_attribute a "
+                               "WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) AND "
+                               "NOT a.attname = ANY (ARRAY (SELECT jsonb_array_elements_text"
+                               "($2::jsonb)))))", 2, params, error);
+  if (answer == NULL)
+    return -1;
+  g_hash_table_insert (ctx->keys, g_steal_pointer (&id), g_strdup (answer));
+  return answer[0] == 't';
+}
+
 /* Masks a sample's value the way the customer pages do for an agent. */
 static char *
 mask_value (const AqQualityRule *rule,

@@ -44,7 +44,8 @@ int              _aq_quality_ref_unique          (AqQualityRunContext  *ctx,
 void             _aq_quality_samples_from_result (const AqQualityRule  *rule,
                                                   AqQualityResult      *r,
                                                   PGresult             *res,
-                                                  int                   first);
+                                                  int                   first,
+                                                  gboolean              null_keys);
 gboolean         _aq_quality_add_samples         (AqQualityRunContext  *ctx,
                                                   const AqQualityRule  *rule,
                                                   AqQualityResult      *r,

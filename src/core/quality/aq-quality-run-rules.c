@@ -1,10 +1,12 @@
 /* aq-quality-run-rules.c — the statements of a quality run
  *
  * Every column rule of one table is answered by one scan (the statement compiled in
- * aq-quality-compile.c), a referential rule by its own anti-join that keeps its failing rows
- * for the count and the samples alike; every other type (unique, freshness, volume,
+ * aq-quality-compile.c), a referential rule too when its referenced key is unique (a LEFT
+ * JOIN of that scan), else by its own anti-join that keeps its failing rows for the count and
+ * the samples alike (also run for the samples of a joined one that fails); every other type (unique, freshness, volume,
  * reconciliation, distribution, custom) is one statement of its own, plus one for the
- * samples of a failing rule. Split from aq-quality-run.c, which plans and runs them.
+ * samples of a failing rule (custom SQL: its failing rows kept, counted and listed in the
+ * same statement). Split from aq-quality-run.c, which plans and runs them.
  */
 #define G_LOG_DOMAIN "aq-quality-run"
 
@@ -102,7 +104,7 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
           r->failing = _aq_quality_int_at (anti, 0, 0);
           r->duration_ms += (g_get_monotonic_time () - anti_start) / 1000.0;
           if (ctx->options->max_samples > 0)
-            _aq_quality_samples_from_result (rule, r, anti, 1);
+            _aq_quality_samples_from_result (rule, r, anti, 1, FALSE);
         }
       _aq_quality_judge (rule, r);
       g_ptr_array_add (results, r);
@@ -315,9 +317,17 @@ _aq_quality_run_set_rule (AqQualityRunContext  *ctx,
     {
       const char *custom = str_arg (a, "sql");
 
-      sql = g_strdup_printf ("SELECT (SELECT count(*) FROM %s WHERE %s), "
-                             "(SELECT count(*) FROM (%s) q)", target, where, custom);
-      samples_sql = g_strdup_printf ("SELECT * FROM (%s) q ORDER BY 1 LIMIT %d", custom, limit);
+      /* the failing rows once: kept (few, normally), counted and the first listed in one
+       * statement — a second one for the samples ran the query again (large_no_reads: two
+       * more scans of the bills) */
+      if (limit > 0)
+        sql = g_strdup_printf ("WITH q AS MATERIALIZED (%s) SELECT (SELECT count(*) FROM %s "
+                               "WHERE %s), c.n, s.* FROM (SELECT count(*) AS n FROM q) c "
+                               "LEFT JOIN LATERAL (SELECT * FROM q ORDER BY 1 LIMIT %d) s "
+                               "ON true", custom, target, where, limit);
+      else
+        sql = g_strdup_printf ("SELECT (SELECT count(*) FROM %s WHERE %s), "
+                               "(SELECT count(*) FROM (%s) q)", target, where, custom);
     }
   else
     g_return_val_if_reached (FALSE);
@@ -401,6 +411,12 @@ _aq_quality_run_set_rule (AqQualityRunContext  *ctx,
           g_string_truncate (why, why->len - 2);
           r->message = g_string_free (g_steal_pointer (&why), FALSE);
         }
+    }
+  else if (g_str_equal (t, "custom"))
+    {
+      r->failing = _aq_quality_int_at (res, 0, 1);
+      if (r->failing > 0 && limit > 0)
+        _aq_quality_samples_from_result (rule, r, res, 2, TRUE);
     }
   else
     {

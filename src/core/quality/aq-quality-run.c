@@ -256,19 +256,21 @@ mask_value (const AqQualityRule *rule,
 }
 
 /* The samples in @res from column @first on: key, then values; a row whose key is NULL
- * (the LEFT JOIN of a count without failing rows) is none. */
+ * (the LEFT JOIN of a count without failing rows) is none unless @null_keys (the caller knows
+ * there are failing rows: custom SQL may answer a NULL key). */
 void
 _aq_quality_samples_from_result (const AqQualityRule *rule,
                                  AqQualityResult     *r,
                                  PGresult            *res,
-                                 int                  first)
+                                 int                  first,
+                                 gboolean             null_keys)
 {
   for (int i = 0; i < PQntuples (res); i++)
     {
       AqQualitySample *s;
       g_autoptr(GString) value = g_string_new (NULL);
 
-      if (first > 0 && PQgetisnull (res, i, first))
+      if (first > 0 && !null_keys && PQgetisnull (res, i, first))
         continue;
       s = g_new0 (AqQualitySample, 1);
       s->row_key = PQgetisnull (res, i, first) ? NULL : g_strdup (PQgetvalue (res, i, first));
@@ -298,7 +300,7 @@ _aq_quality_add_samples (AqQualityRunContext  *ctx,
 
   if (res == NULL)
     return FALSE;
-  _aq_quality_samples_from_result (rule, r, res, 0);
+  _aq_quality_samples_from_result (rule, r, res, 0, TRUE);
   return TRUE;
 }
 

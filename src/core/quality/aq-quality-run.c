@@ -231,6 +231,115 @@ _aq_quality_ref_unique (AqQualityRunContext  *ctx,
   return answer[0] == 't';
 }
 
+/* The leading columns of each valid plain btree index of @qualified, one string per index
+ * with the names separated by \x1f. */
+static PGresult *
+btree_indexes (AqQualityRunContext  *ctx,
+               const char           *qualified,
+               GError              **error)
+{
+  const char *p[1] = { qualified };
+
+  return aq_db_query (ctx->db,
+                      "SELECT string_agg(a.attname, chr(31) ORDER BY k.ord) FROM pg_index i "
+                      "JOIN pg_class c ON c.oid = i.indexrelid "
+                      "JOIN pg_am am ON am.oid = c.relam AND am.amname = 'btree' "
+                      "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) "
+                      "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                      "WHERE i.indrelid = to_regclass($1) AND i.indisvalid "
+                      "AND i.indexprs IS NULL AND i.indpred IS NULL GROUP BY i.indexrelid",
+                      1, p, error);
+}
+
+static char *
+quoted_target (const char *layer,
+               const char *table)
+{
+  g_autofree char *l = aq_db_quote_ident (layer);
+  g_autofree char *t = aq_db_quote_ident (table);
+
+  return g_strdup_printf ("%s.%s", l, t);
+}
+
+static GPtrArray *
+name_list (JsonNode *node)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+      g_ptr_array_add (names, (gpointer) json_array_get_string_element (json_node_get_array (node),
+                                                                        i));
+  else
+    g_ptr_array_add (names, (gpointer) json_node_get_string (node));
+  return names;
+}
+
+int
+_aq_quality_ref_merge (AqQualityRunContext  *ctx,
+                       const AqQualityRule  *rule,
+                       GError              **error)
+{
+  JsonObject *r = json_object_get_object_member (rule->args, "ref");
+  g_autoptr(GPtrArray) cols = name_list (json_object_get_member (rule->args, "columns"));
+  g_autoptr(GPtrArray) rcols = name_list (json_object_get_member (r, "columns"));
+  g_autofree char *target = quoted_target (rule->layer, rule->table);
+  g_autofree char *ref = quoted_target (json_object_get_string_member (r, "layer"),
+                                        json_object_get_string_member (r, "table"));
+  g_autofree char *id = g_strdup_printf ("merge %s", rule->name);
+  g_autofree char *rows = NULL;
+  g_autoptr(PGresult) ti = NULL;
+  g_autoptr(PGresult) ri = NULL;
+  const char *cached = g_hash_table_lookup (ctx->keys, id);
+  const char *p[1] = { ref };
+  gboolean merge = FALSE;
+  guint k = MIN (cols->len, rcols->len);
+
+  if (cached)
+    return cached[0] == 't';
+  rows = aq_db_query_string (ctx->db, "SELECT coalesce((SELECT reltuples FROM pg_class WHERE "
+                                      "oid = to_regclass($1)), 0)::bigint", 1, p, error);
+  if (rows == NULL)
+    return -1;
+  if (g_ascii_strtoll (rows, NULL, 10) >= AQ_QUALITY_MERGE_MIN_ROWS && k > 0)
+    {
+      if (!(ti = btree_indexes (ctx, target, error)) || !(ri = btree_indexes (ctx, ref, error)))
+        return -1;
+      /* an index of each side led by the rule's columns, matched pair by pair in one order */
+      for (int i = 0; i < PQntuples (ti) && !merge; i++)
+        {
+          g_auto(GStrv) tn = g_strsplit (PQgetvalue (ti, i, 0), "\x1f", -1);
+          g_autofree char **want = g_new0 (char *, k + 1);
+          guint j;
+
+          if (g_strv_length (tn) < k)
+            continue;
+          for (j = 0; j < k; j++)
+            {
+              guint c;
+
+              for (c = 0; c < cols->len && g_strcmp0 (tn[j], cols->pdata[c]) != 0; c++)
+                ;
+              if (c == cols->len)
+                break;
+              want[j] = rcols->pdata[c];
+            }
+          if (j < k)
+            continue;
+          for (int m = 0; m < PQntuples (ri) && !merge; m++)
+            {
+              g_auto(GStrv) rn = g_strsplit (PQgetvalue (ri, m, 0), "\x1f", -1);
+
+              merge = g_strv_length (rn) >= k;
+              for (j = 0; merge && j < k; j++)
+                merge = g_strcmp0 (rn[j], want[j]) == 0;
+            }
+        }
+    }
+  g_hash_table_insert (ctx->keys, g_steal_pointer (&id), g_strdup (merge ? "t" : "f"));
+  return merge;
+}
+
 /* Masks a sample's value the way the customer pages do for an agent. */
 static char *
 mask_value (const AqQualityRule *rule,

@@ -347,6 +347,28 @@ test_samples_one_statement (void)
                              s->row_key, s->row_key);
       g_assert_cmpint (count (sql), ==, 1);
     }
+  /* the same rule as a merge anti-join of the two (period, account_id) indexes (migration
+   * 053), as on a large warehouse: the count by an extra statement, the same orphans listed */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AqQualityRun) merged = NULL;
+    const AqQualityResult *m;
+    AqQualityOptions options;
+
+    aq_quality_options_init (&options);
+    options.store = FALSE;
+    options.merge_min_rows = 1;
+    merged = aq_quality_run_rules (db, rules, "test", &options, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (merged->scans, >, run->scans);
+    m = result_of (merged, "d.orphan");
+    g_assert_cmpint (m->failing, ==, orphans);
+    g_assert_cmpuint (m->samples->len, ==, r->samples->len);
+    for (guint i = 0; i < m->samples->len; i++)
+      g_assert_cmpstr (((AqQualitySample *) g_ptr_array_index (m->samples, i))->row_key, ==,
+                       ((AqQualitySample *) g_ptr_array_index (r->samples, i))->row_key);
+    g_assert_cmpint (result_of (merged, "t.referential")->failing, ==, 1);
+  }
 
   /* qt.ref: id 1 twice */
   r = result_of (run, "t.unique");

@@ -8,8 +8,9 @@
  * subqueries, which PostgreSQL answers with a hash built once, so they ride the same scan; a
  * referenced key that is unique in its table (a primary key) is a LEFT JOIN of that scan,
  * which PostgreSQL answers with a hash join that spills to disk in batches when it outgrows
- * work_mem, and a row's key missing there is a failing row. Values (bounds, lists, regexes, "now") are parameters; table and
- * column names were checked by the validator and are quoted here. A rule's own filter is SQL
+ * work_mem, and a row's key missing there is a failing row. Values (bounds, lists, regexes,
+ * "now") are parameters; table and column names were checked by the validator and are quoted
+ * here. A rule's own filter is SQL
  * written by a data engineer, run read-only with a statement timeout.
  */
 #define G_LOG_DOMAIN "aq-quality-compile"

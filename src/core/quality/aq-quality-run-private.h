@@ -41,7 +41,8 @@ int              _aq_quality_ref_unique          (AqQualityRunContext  *ctx,
                                                   const AqQualityRule  *rule,
                                                   GError              **error);
 /* Whether a referential rule is answered by a merge anti-join of two index-only scans: its
- * referenced table holds AQ_QUALITY_MERGE_MIN_ROWS rows or more (a hash of its keys is large)
+ * referenced table holds AQ_QUALITY_MERGE_MIN_ROWS rows or more (a hash of its keys is large;
+ * AqQualityOptions.merge_min_rows, for tests)
  * and each side has a btree index led by the rule's columns, in one order on both (dw's bills
  * and payments by (period, account_id), migration 053). 1 or 0 (cached), −1 on error. */
 #define AQ_QUALITY_MERGE_MIN_ROWS 2000000

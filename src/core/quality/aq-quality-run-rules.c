@@ -2,11 +2,13 @@
  *
  * Every column rule of one table is answered by one scan (the statement compiled in
  * aq-quality-compile.c), a referential rule too when its referenced key is unique (a LEFT
- * JOIN of that scan), else by its own anti-join that keeps its failing rows for the count and
- * the samples alike (also run for the samples of a joined one that fails); every other type (unique, freshness, volume,
- * reconciliation, distribution, custom) is one statement of its own, plus one for the
- * samples of a failing rule (custom SQL: its failing rows kept, counted and listed in the
- * same statement). Split from aq-quality-run.c, which plans and runs them.
+ * JOIN of that scan); on a large referenced table with both sides' keys indexed in one order
+ * it is a merge anti-join of its own, else an anti-join of its own that keeps its failing
+ * rows for the count and the samples alike (also run for the samples of a joined or merged
+ * one that fails). Every other type (unique, freshness, volume, reconciliation, distribution,
+ * custom) is one statement of its own, plus one for the samples of a failing rule (custom
+ * SQL: its failing rows kept, counted and listed in the same statement). Split from
+ * aq-quality-run.c, which plans and runs them.
  */
 #define G_LOG_DOMAIN "aq-quality-run"
 

@@ -219,8 +219,8 @@ _aq_quality_ref_unique (AqQualityRunContext  *ctx,
   params[1] = names;
   answer = aq_db_query_string (ctx->db,
                                "SELECT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = "
-                               "to_regclass($1) AND i.indisunique AND i.indisvalid AND i.indimmediate "
-                               "AND i.indpred IS NULL AND "
+                               "to_regclass($1) AND i.indisunique AND i.indisvalid "
+                               "AND i.indimmediate AND i.indpred IS NULL AND "
                                "i.indexprs IS NULL AND NOT EXISTS (SELECT FROM pg_attribute a "
                                "WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) AND "
                                "NOT a.attname = ANY (ARRAY (SELECT jsonb_array_elements_text"
@@ -301,7 +301,9 @@ _aq_quality_ref_merge (AqQualityRunContext  *ctx,
                                       "oid = to_regclass($1)), 0)::bigint", 1, p, error);
   if (rows == NULL)
     return -1;
-  if (g_ascii_strtoll (rows, NULL, 10) >= AQ_QUALITY_MERGE_MIN_ROWS && k > 0)
+  if (g_ascii_strtoll (rows, NULL, 10) >= (ctx->options->merge_min_rows > 0
+                                           ? ctx->options->merge_min_rows
+                                           : AQ_QUALITY_MERGE_MIN_ROWS) && k > 0)
     {
       if (!(ti = btree_indexes (ctx, target, error)) || !(ri = btree_indexes (ctx, ref, error)))
         return -1;

@@ -4,10 +4,13 @@
  * row, so all column rules of one table become one statement: for each rule
  *   count(*) FILTER (WHERE <its filter>)                 -- checked
  *   count(*) FILTER (WHERE <its filter> AND <failing>)   -- failing
- * over one scan of the table. Lookups into another table (a code dictionary, a referenced key)
- * are uncorrelated IN (SELECT …) subqueries, which PostgreSQL answers with a hash built once,
- * so they ride the same scan. Values (bounds, lists, regexes, "now") are parameters; table and
- * column names were checked by the validator and are quoted here. A rule's own filter is SQL
+ * over one scan of the table. Lookups into a code dictionary are uncorrelated IN (SELECT …)
+ * subqueries, which PostgreSQL answers with a hash built once, so they ride the same scan; a
+ * referenced key that is unique in its table (a primary key) is a LEFT JOIN of that scan,
+ * which PostgreSQL answers with a hash join that spills to disk in batches when it outgrows
+ * work_mem, and a row's key missing there is a failing row. Values (bounds, lists, regexes,
+ * "now") are parameters; table and column names were checked by the validator and are quoted
+ * here. A rule's own filter is SQL
  * written by a data engineer, run read-only with a statement timeout.
  */
 #define G_LOG_DOMAIN "aq-quality-compile"
@@ -388,11 +391,49 @@ _aq_quality_ref_missing (const AqQualityRule *rule)
                           rf ? ")" : "");
 }
 
+/* A referential rule counted in its table's scan: the referenced keys as a LEFT JOIN
+ * "__j<n>" (at most one match per row: the caller checked that the referenced columns are
+ * unique there) and the condition true when a row's key is not among them. */
+static void
+ref_join (const AqQualityRule  *rule,
+          guint                 n,
+          GString              *joins,
+          char                **missing)
+{
+  JsonObject *a = rule->args;
+  JsonObject *r = json_object_get_object_member (a, "ref");
+  g_autoptr(GPtrArray) cols = column_names (json_object_get_member (a, "columns"));
+  g_autoptr(GPtrArray) rcols = column_names (json_object_get_member (r, "columns"));
+  g_autofree char *target = _aq_quality_target (json_object_get_string_member (r, "layer"),
+                                                json_object_get_string_member (r, "table"));
+  const char *rf = json_object_get_string_member_with_default (r, "filter", NULL);
+  g_autoptr(GString) select = g_string_new (NULL);
+  g_autoptr(GString) on = g_string_new (NULL);
+  g_autoptr(GString) miss = g_string_new (NULL);
+
+  for (guint i = 0; i < rcols->len && i < cols->len; i++)
+    {
+      g_string_append_printf (select, "__r.%s AS __k%u, ", (char *) g_ptr_array_index (rcols, i),
+                              i);
+      g_string_append_printf (on, "%s__j%u.__k%u = __t.%s", i ? " AND " : "", n, i,
+                              (char *) g_ptr_array_index (cols, i));
+      g_string_append_printf (miss, "__t.%s IS NOT NULL AND ",
+                              (char *) g_ptr_array_index (cols, i));
+    }
+  g_string_append_printf (joins, "\n  LEFT JOIN (SELECT %strue AS __hit FROM %s AS __r "
+                          "WHERE (%s)) AS __j%u ON %s", select->str, target, rf ? rf : "true", n,
+                          on->str);
+  g_string_append_printf (miss, "__j%u.__hit IS NULL", n);
+  *missing = g_string_free (g_steal_pointer (&miss), FALSE);
+}
+
 char *
 _aq_quality_scan_sql (GPtrArray       *rules,
+                      const gboolean  *joined,
                       AqQualityParams *params)
 {
   g_autoptr(GString) sql = g_string_new ("SELECT ");
+  g_autoptr(GString) joins = g_string_new (NULL);
   const AqQualityRule *first = g_ptr_array_index (rules, 0);
   g_autofree char *target = _aq_quality_target (first->layer, first->table);
 
@@ -401,11 +442,22 @@ _aq_quality_scan_sql (GPtrArray       *rules,
       const AqQualityRule *rule = g_ptr_array_index (rules, i);
       const char *filter = rule->filter ? rule->filter : "true";
 
-      /* a referential rule's failing rows come from its own anti-join (the caller's) */
+      /* a referential rule: counted here through a join on unique keys, or by its own
+       * anti-join (the caller's) */
       if (_aq_quality_rule_joins (rule))
         {
-          g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  0::bigint",
-                                  i ? ",\n  " : "", filter);
+          g_autofree char *missing = NULL;
+
+          if (joined == NULL || !joined[i])
+            {
+              g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  0::bigint",
+                                      i ? ",\n  " : "", filter);
+              continue;
+            }
+          ref_join (rule, i, joins, &missing);
+          g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  "
+                                       "count(*) FILTER (WHERE (%s) AND %s)",
+                                  i ? ",\n  " : "", filter, filter, missing);
           continue;
         }
       {
@@ -416,7 +468,7 @@ _aq_quality_scan_sql (GPtrArray       *rules,
                                 i ? ",\n  " : "", filter, filter, fail);
       }
     }
-  g_string_append_printf (sql, "\nFROM %s AS __t", target);
+  g_string_append_printf (sql, "\nFROM %s AS __t%s", target, joins->str);
   return g_string_free (g_steal_pointer (&sql), FALSE);
 }
 

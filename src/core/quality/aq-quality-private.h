@@ -31,11 +31,14 @@ char  *_aq_quality_fail_condition (const AqQualityRule *rule,
                                    AqQualityParams *params);
 char  *_aq_quality_value_expr     (const AqQualityRule *rule);
 /* One statement answering every column rule of one table: per rule a checked and a failing
- * count (columns 2i and 2i+1), in one scan. */
+ * count (columns 2i and 2i+1), in one scan. A referential rule with @joined[i] (its
+ * referenced columns are unique there) is counted in that scan through a LEFT JOIN; without
+ * (@joined NULL or FALSE) its failing count there is a placeholder 0. */
 char  *_aq_quality_scan_sql       (GPtrArray       *rules,
+                                   const gboolean  *joined,
                                    AqQualityParams *params);
-/* Referential rules are answered by an anti-join of their own (NOT EXISTS, the target read
- * as "__t"); their failing count in the scan above is a placeholder 0. */
+/* Referential rules' failing rows (and, when not joined into the scan, their count) come
+ * from an anti-join of their own (NOT EXISTS, the target read as "__t"). */
 gboolean _aq_quality_rule_joins          (const AqQualityRule *rule);
 char    *_aq_quality_ref_missing         (const AqQualityRule *rule);
 

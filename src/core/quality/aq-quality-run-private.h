@@ -34,11 +34,27 @@ gint64           _aq_quality_int_at              (PGresult             *res,
 const char      *_aq_quality_key_expr            (AqQualityRunContext  *ctx,
                                                   const AqQualityRule  *rule,
                                                   GError              **error);
+/* Whether a referential rule's referenced columns hold a unique index of their table (no
+ * predicate, no expression), so a join on them finds at most one row: 1 or 0 (cached), −1 on
+ * error. */
+int              _aq_quality_ref_unique          (AqQualityRunContext  *ctx,
+                                                  const AqQualityRule  *rule,
+                                                  GError              **error);
+/* Whether a referential rule is answered by a merge anti-join of two index-only scans: its
+ * referenced table holds AQ_QUALITY_MERGE_MIN_ROWS rows or more (a hash of its keys is large;
+ * AqQualityOptions.merge_min_rows, for tests)
+ * and each side has a btree index led by the rule's columns, in one order on both (dw's bills
+ * and payments by (period, account_id), migration 053). 1 or 0 (cached), −1 on error. */
+#define AQ_QUALITY_MERGE_MIN_ROWS 2000000
+int              _aq_quality_ref_merge           (AqQualityRunContext  *ctx,
+                                                  const AqQualityRule  *rule,
+                                                  GError              **error);
 /* The samples in @res from column @first on: key, then values, masked. */
 void             _aq_quality_samples_from_result (const AqQualityRule  *rule,
                                                   AqQualityResult      *r,
                                                   PGresult             *res,
-                                                  int                   first);
+                                                  int                   first,
+                                                  gboolean              null_keys);
 gboolean         _aq_quality_add_samples         (AqQualityRunContext  *ctx,
                                                   const AqQualityRule  *rule,
                                                   AqQualityResult      *r,

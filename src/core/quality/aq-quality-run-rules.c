@@ -1,10 +1,14 @@
 /* aq-quality-run-rules.c — the statements of a quality run
  *
  * Every column rule of one table is answered by one scan (the statement compiled in
- * aq-quality-compile.c), a referential rule by its own anti-join that keeps its failing rows
- * for the count and the samples alike; every other type (unique, freshness, volume,
- * reconciliation, distribution, custom) is one statement of its own, plus one for the
- * samples of a failing rule. Split from aq-quality-run.c, which plans and runs them.
+ * aq-quality-compile.c), a referential rule too when its referenced key is unique (a LEFT
+ * JOIN of that scan); on a large referenced table with both sides' keys indexed in one order
+ * it is a merge anti-join of its own, else an anti-join of its own that keeps its failing
+ * rows for the count and the samples alike (also run for the samples of a joined or merged
+ * one that fails). Every other type (unique, freshness, volume, reconciliation, distribution,
+ * custom) is one statement of its own, plus one for the samples of a failing rule (custom
+ * SQL: its failing rows kept, counted and listed in the same statement). Split from
+ * aq-quality-run.c, which plans and runs them.
  */
 #define G_LOG_DOMAIN "aq-quality-run"
 
@@ -18,6 +22,48 @@
 
 /* ---- column rules: one scan a table ---- */
 
+/* A referential rule's failing count as a merge anti-join of two index-only scans
+ * (_aq_quality_ref_merge): PostgreSQL's costs prefer a hash of the referenced keys, measured
+ * 4–8× slower (migration 053), so hash and nested-loop joins are off for this one statement, and
+ * parallel workers too (each would read the whole referenced index again); the settings are
+ * put back after it. */
+static gboolean
+merge_count (AqQualityRunContext  *ctx,
+             const AqQualityRule  *rule,
+             gint64               *count,
+             GError              **error)
+{
+  g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
+  g_autofree char *where = _aq_quality_where_clause (rule);
+  g_autofree char *missing = _aq_quality_ref_missing (rule);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s AS __t WHERE %s AND %s",
+                                          target, where, missing);
+  g_autoptr(PGresult) saved = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) back = NULL;
+  const char *p[3];
+
+  saved = aq_db_query (ctx->db, "SELECT current_setting('enable_hashjoin'), "
+                                "current_setting('enable_nestloop'), "
+                                "current_setting('max_parallel_workers_per_gather')", 0, NULL,
+                       error);
+  if (saved == NULL
+      || !aq_db_exec (ctx->db, "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off; "
+                               "SET LOCAL max_parallel_workers_per_gather = 0", error))
+    return FALSE;
+  res = _aq_quality_query (ctx, sql, NULL, error);
+  if (res == NULL)
+    return FALSE;
+  *count = _aq_quality_int_at (res, 0, 0);
+  for (int i = 0; i < 3; i++)
+    p[i] = PQgetvalue (saved, 0, i);
+  back = aq_db_query (ctx->db, "SELECT set_config('enable_hashjoin', $1, true), "
+                               "set_config('enable_nestloop', $2, true), "
+                               "set_config('max_parallel_workers_per_gather', $3, true)", 3, p,
+                      error);
+  return back != NULL;
+}
+
 gboolean
 _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
                               GPtrArray            *rules,
@@ -26,12 +72,36 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
 {
   AqQualityParams params;
   g_autofree char *sql = NULL;
+  g_autofree gboolean *joined = g_new0 (gboolean, rules->len);
+  g_autofree gboolean *merged = g_new0 (gboolean, rules->len);
   g_autoptr(PGresult) res = NULL;
   gint64 start = g_get_monotonic_time ();
   double ms;
 
+  /* a referential rule whose referenced key is unique rides the scan (a LEFT JOIN) instead of
+   * scanning the table again for an anti-join of its own */
+  for (guint i = 0; i < rules->len; i++)
+    {
+      const AqQualityRule *rule = g_ptr_array_index (rules, i);
+      int unique;
+
+      if (!_aq_quality_rule_joins (rule))
+        continue;
+      /* a large referenced table with the keys of both sides indexed in one order: a merge
+       * anti-join of its own beats a hash of every referenced key in the scan */
+      unique = _aq_quality_ref_merge (ctx, rule, error);
+      if (unique < 0)
+        return FALSE;
+      merged[i] = unique;
+      if (merged[i])
+        continue;
+      unique = _aq_quality_ref_unique (ctx, rule, error);
+      if (unique < 0)
+        return FALSE;
+      joined[i] = unique;
+    }
   _aq_quality_params_init (&params);
-  sql = _aq_quality_scan_sql (rules, &params);
+  sql = _aq_quality_scan_sql (rules, joined, &params);
   res = _aq_quality_query (ctx, sql, params.values, error);
   _aq_quality_params_clear (&params);
   if (res == NULL)
@@ -45,7 +115,21 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
       r->checked = _aq_quality_int_at (res, 0, 2 * i);
       r->failing = _aq_quality_int_at (res, 0, 2 * i + 1);
       r->duration_ms = ms;
-      if (_aq_quality_rule_joins (rule))
+      if (merged[i])
+        {
+          gint64 merge_start = g_get_monotonic_time ();
+
+          if (!merge_count (ctx, rule, &r->failing, error))
+            {
+              aq_quality_result_free (r);
+              return FALSE;
+            }
+          r->duration_ms += (g_get_monotonic_time () - merge_start) / 1000.0;
+        }
+      /* the anti-join: for a rule counted neither in the scan nor by a merge, or for the
+       * samples of one that found failing rows */
+      if (_aq_quality_rule_joins (rule)
+          && ((!joined[i] && !merged[i]) || (r->failing > 0 && ctx->options->max_samples > 0)))
         {
           g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
           g_autofree char *where = _aq_quality_where_clause (rule);
@@ -84,7 +168,7 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
           r->failing = _aq_quality_int_at (anti, 0, 0);
           r->duration_ms += (g_get_monotonic_time () - anti_start) / 1000.0;
           if (ctx->options->max_samples > 0)
-            _aq_quality_samples_from_result (rule, r, anti, 1);
+            _aq_quality_samples_from_result (rule, r, anti, 1, FALSE);
         }
       _aq_quality_judge (rule, r);
       g_ptr_array_add (results, r);
@@ -297,9 +381,17 @@ _aq_quality_run_set_rule (AqQualityRunContext  *ctx,
     {
       const char *custom = str_arg (a, "sql");
 
-      sql = g_strdup_printf ("SELECT (SELECT count(*) FROM %s WHERE %s), "
-                             "(SELECT count(*) FROM (%s) q)", target, where, custom);
-      samples_sql = g_strdup_printf ("SELECT * FROM (%s) q ORDER BY 1 LIMIT %d", custom, limit);
+      /* the failing rows once: kept (few, normally), counted and the first listed in one
+       * statement — a second one for the samples ran the query again (large_no_reads: two
+       * more scans of the bills) */
+      if (limit > 0)
+        sql = g_strdup_printf ("WITH q AS MATERIALIZED (%s) SELECT (SELECT count(*) FROM %s "
+                               "WHERE %s), c.n, s.* FROM (SELECT count(*) AS n FROM q) c "
+                               "LEFT JOIN LATERAL (SELECT * FROM q ORDER BY 1 LIMIT %d) s "
+                               "ON true", custom, target, where, limit);
+      else
+        sql = g_strdup_printf ("SELECT (SELECT count(*) FROM %s WHERE %s), "
+                               "(SELECT count(*) FROM (%s) q)", target, where, custom);
     }
   else
     g_return_val_if_reached (FALSE);
@@ -383,6 +475,12 @@ _aq_quality_run_set_rule (AqQualityRunContext  *ctx,
           g_string_truncate (why, why->len - 2);
           r->message = g_string_free (g_steal_pointer (&why), FALSE);
         }
+    }
+  else if (g_str_equal (t, "custom"))
+    {
+      r->failing = _aq_quality_int_at (res, 0, 1);
+      if (r->failing > 0 && limit > 0)
+        _aq_quality_samples_from_result (rule, r, res, 2, TRUE);
     }
   else
     {

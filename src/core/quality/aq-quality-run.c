@@ -182,6 +182,166 @@ _aq_quality_key_expr (AqQualityRunContext  *ctx,
   return g_hash_table_lookup (ctx->keys, params[0]);
 }
 
+int
+_aq_quality_ref_unique (AqQualityRunContext  *ctx,
+                        const AqQualityRule  *rule,
+                        GError              **error)
+{
+  JsonObject *r = json_object_get_object_member (rule->args, "ref");
+  g_autoptr(JsonNode) columns = json_node_copy (json_object_get_member (r, "columns"));
+  g_autofree char *names = json_to_string (columns, FALSE);
+  g_autofree char *id = g_strdup_printf ("unique %s.%s %s", json_object_get_string_member (r,
+                                                                                   "layer"),
+                                         json_object_get_string_member (r, "table"), names);
+  g_autofree char *qualified = NULL;
+  g_autofree char *answer = NULL;
+  const char *cached = g_hash_table_lookup (ctx->keys, id);
+  const char *params[2];
+
+  if (cached)
+    return cached[0] == 't';
+  if (JSON_NODE_HOLDS_VALUE (columns))  /* one column named as a string */
+    {
+      g_autoptr(JsonNode) one = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (one, json_array_new ());
+      json_array_add_string_element (json_node_get_array (one), json_node_get_string (columns));
+      g_free (names);
+      names = json_to_string (one, FALSE);
+    }
+  {
+    g_autofree char *l = aq_db_quote_ident (json_object_get_string_member (r, "layer"));
+    g_autofree char *t = aq_db_quote_ident (json_object_get_string_member (r, "table"));
+
+    qualified = g_strdup_printf ("%s.%s", l, t);
+  }
+  params[0] = qualified;
+  params[1] = names;
+  answer = aq_db_query_string (ctx->db,
+                               "SELECT EXISTS (SELECT FROM pg_index i WHERE i.indrelid = "
+                               "to_regclass($1) AND i.indisunique AND i.indisvalid "
+                               "AND i.indimmediate AND i.indpred IS NULL AND "
+                               "i.indexprs IS NULL AND NOT EXISTS (SELECT FROM pg_attribute a "
+                               "WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) AND "
+                               "NOT a.attname = ANY (ARRAY (SELECT jsonb_array_elements_text"
+                               "($2::jsonb)))))", 2, params, error);
+  if (answer == NULL)
+    return -1;
+  g_hash_table_insert (ctx->keys, g_steal_pointer (&id), g_strdup (answer));
+  return answer[0] == 't';
+}
+
+/* The leading columns of each valid plain btree index of @qualified, one string per index
+ * with the names separated by \x1f. */
+static PGresult *
+btree_indexes (AqQualityRunContext  *ctx,
+               const char           *qualified,
+               GError              **error)
+{
+  const char *p[1] = { qualified };
+
+  return aq_db_query (ctx->db,
+                      "SELECT string_agg(a.attname, chr(31) ORDER BY k.ord) FROM pg_index i "
+                      "JOIN pg_class c ON c.oid = i.indexrelid "
+                      "JOIN pg_am am ON am.oid = c.relam AND am.amname = 'btree' "
+                      "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) "
+                      "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+                      "WHERE i.indrelid = to_regclass($1) AND i.indisvalid "
+                      "AND i.indexprs IS NULL AND i.indpred IS NULL GROUP BY i.indexrelid",
+                      1, p, error);
+}
+
+static char *
+quoted_target (const char *layer,
+               const char *table)
+{
+  g_autofree char *l = aq_db_quote_ident (layer);
+  g_autofree char *t = aq_db_quote_ident (table);
+
+  return g_strdup_printf ("%s.%s", l, t);
+}
+
+static GPtrArray *
+name_list (JsonNode *node)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+      g_ptr_array_add (names, (gpointer) json_array_get_string_element (json_node_get_array (node),
+                                                                        i));
+  else
+    g_ptr_array_add (names, (gpointer) json_node_get_string (node));
+  return names;
+}
+
+int
+_aq_quality_ref_merge (AqQualityRunContext  *ctx,
+                       const AqQualityRule  *rule,
+                       GError              **error)
+{
+  JsonObject *r = json_object_get_object_member (rule->args, "ref");
+  g_autoptr(GPtrArray) cols = name_list (json_object_get_member (rule->args, "columns"));
+  g_autoptr(GPtrArray) rcols = name_list (json_object_get_member (r, "columns"));
+  g_autofree char *target = quoted_target (rule->layer, rule->table);
+  g_autofree char *ref = quoted_target (json_object_get_string_member (r, "layer"),
+                                        json_object_get_string_member (r, "table"));
+  g_autofree char *id = g_strdup_printf ("merge %s", rule->name);
+  g_autofree char *rows = NULL;
+  g_autoptr(PGresult) ti = NULL;
+  g_autoptr(PGresult) ri = NULL;
+  const char *cached = g_hash_table_lookup (ctx->keys, id);
+  const char *p[1] = { ref };
+  gboolean merge = FALSE;
+  guint k = MIN (cols->len, rcols->len);
+
+  if (cached)
+    return cached[0] == 't';
+  rows = aq_db_query_string (ctx->db, "SELECT coalesce((SELECT reltuples FROM pg_class WHERE "
+                                      "oid = to_regclass($1)), 0)::bigint", 1, p, error);
+  if (rows == NULL)
+    return -1;
+  if (g_ascii_strtoll (rows, NULL, 10) >= (ctx->options->merge_min_rows > 0
+                                           ? ctx->options->merge_min_rows
+                                           : AQ_QUALITY_MERGE_MIN_ROWS) && k > 0)
+    {
+      if (!(ti = btree_indexes (ctx, target, error)) || !(ri = btree_indexes (ctx, ref, error)))
+        return -1;
+      /* an index of each side led by the rule's columns, matched pair by pair in one order */
+      for (int i = 0; i < PQntuples (ti) && !merge; i++)
+        {
+          g_auto(GStrv) tn = g_strsplit (PQgetvalue (ti, i, 0), "\x1f", -1);
+          g_autofree char **want = g_new0 (char *, k + 1);
+          guint j;
+
+          if (g_strv_length (tn) < k)
+            continue;
+          for (j = 0; j < k; j++)
+            {
+              guint c;
+
+              for (c = 0; c < cols->len && g_strcmp0 (tn[j], cols->pdata[c]) != 0; c++)
+                ;
+              if (c == cols->len)
+                break;
+              want[j] = rcols->pdata[c];
+            }
+          if (j < k)
+            continue;
+          for (int m = 0; m < PQntuples (ri) && !merge; m++)
+            {
+              g_auto(GStrv) rn = g_strsplit (PQgetvalue (ri, m, 0), "\x1f", -1);
+
+              merge = g_strv_length (rn) >= k;
+              for (j = 0; merge && j < k; j++)
+                merge = g_strcmp0 (rn[j], want[j]) == 0;
+            }
+        }
+    }
+  g_hash_table_insert (ctx->keys, g_steal_pointer (&id), g_strdup (merge ? "t" : "f"));
+  return merge;
+}
+
 /* Masks a sample's value the way the customer pages do for an agent. */
 static char *
 mask_value (const AqQualityRule *rule,
@@ -207,19 +367,21 @@ mask_value (const AqQualityRule *rule,
 }
 
 /* The samples in @res from column @first on: key, then values; a row whose key is NULL
- * (the LEFT JOIN of a count without failing rows) is none. */
+ * (the LEFT JOIN of a count without failing rows) is none unless @null_keys (the caller knows
+ * there are failing rows: custom SQL may answer a NULL key). */
 void
 _aq_quality_samples_from_result (const AqQualityRule *rule,
                                  AqQualityResult     *r,
                                  PGresult            *res,
-                                 int                  first)
+                                 int                  first,
+                                 gboolean             null_keys)
 {
   for (int i = 0; i < PQntuples (res); i++)
     {
       AqQualitySample *s;
       g_autoptr(GString) value = g_string_new (NULL);
 
-      if (first > 0 && PQgetisnull (res, i, first))
+      if (first > 0 && !null_keys && PQgetisnull (res, i, first))
         continue;
       s = g_new0 (AqQualitySample, 1);
       s->row_key = PQgetisnull (res, i, first) ? NULL : g_strdup (PQgetvalue (res, i, first));
@@ -249,7 +411,7 @@ _aq_quality_add_samples (AqQualityRunContext  *ctx,
 
   if (res == NULL)
     return FALSE;
-  _aq_quality_samples_from_result (rule, r, res, 0);
+  _aq_quality_samples_from_result (rule, r, res, 0, TRUE);
   return TRUE;
 }
 

@@ -158,6 +158,7 @@ write_bill_row (AqCopyWriter *w,
                 gint32        read_day,
                 gint32        prev,
                 gint32        curr,
+                gboolean      curr_negative,
                 const char   *status,
                 gint32        qty,
                 const gint32  tiers[3],
@@ -178,7 +179,7 @@ write_bill_row (AqCopyWriter *w,
   if (curr < 0)
     aq_copy_writer_null (w);
   else
-    aq_copy_writer_int32 (w, curr);
+    aq_copy_writer_int32 (w, curr_negative ? -curr : curr);
   aq_copy_writer_text (w, status, 2);
   aq_copy_writer_int32 (w, qty);
   aq_copy_writer_int32 (w, tiers[0]);
@@ -203,7 +204,8 @@ bill_account (AqSim          *sim,
 {
   AqSimAccount *a = &sim->accounts[i];
   int cal = aq_month_month (sim->first_month + k);
-  gboolean in_zero, in_special, dropped = FALSE, flat = a->cust_type != AQ_SIM_RES;
+  gboolean in_zero, in_special, dropped = FALSE, negative = FALSE;
+  gboolean flat = a->cust_type != AQ_SIM_RES;
   double f = seasonal (a, cal), c, u_zero, u_status;
   gint32 read_day, prev, curr, qty, consumed, typical, tiers[3], zone_qty;
   gint64 water, sewage, created, written;
@@ -364,6 +366,10 @@ bill_account (AqSim          *sim,
         }
       curr = st->R + qty;
       st->R = curr;
+      /* planted dirt: the estimate's reading typed with a minus sign (the next bill starts
+       * from the true one) */
+      negative = !in_special && curr > 0 && aq_sim_dirt_pick_bill (sim, i, k);
+      sim->dirt_rows[AQ_SIM_DIRT_NEGATIVE_READ] += negative;
       break;
     case '3':
       /* the meter stopped: it shows last month's reading and registers nothing */
@@ -421,8 +427,8 @@ bill_account (AqSim          *sim,
     {
       write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
                                    * 100000000 + i + 1,
-                      acct, period, read_day, prev, curr, status, qty, tiers, water, sewage,
-                      out->due_day, written);
+                      acct, period, read_day, prev, curr, negative, status, qty, tiers, water,
+                      sewage, out->due_day, written);
       aq_copy_writer_end_row (w);
     }
   if (aq_random_chance (&r, DUPLICATE_BILL_RATE) && w)
@@ -430,8 +436,8 @@ bill_account (AqSim          *sim,
       /* the extract's duplicate: the same row twice */
       write_bill_row (w, (gint64) (aq_month_year (sim->first_month + k) * 100 + cal)
                                    * 100000000 + i + 1,
-                      acct, period, read_day, prev, curr, status, qty, tiers, water, sewage,
-                      out->due_day, written);
+                      acct, period, read_day, prev, curr, negative, status, qty, tiers, water,
+                      sewage, out->due_day, written);
       aq_copy_writer_end_row (w);
     }
   /* the zone's volume for its inflow: what was used, so the drop month's skipped reads count

@@ -7,9 +7,15 @@
  * written. The rest is planted on purpose, one account or customer in AQ_SIM_DIRT_RATE
  * (chosen by its own random stream, so nothing else moves): a creation date a century in
  * the future (a year typed '2116' for '2016'), a tariff code outside the tariff dictionary,
- * and a meter number typed with the letter O, which no meter has (an orphan reference).
- * Accounts with a planted anomaly or a key customer keep their data as it was, so the
- * anomalies' own counts stay exact.
+ * and a meter number typed with the letter O, which no meter has (an orphan reference); and,
+ * one bill in AQ_SIM_DIRT_BILL_RATE among the estimated ones, a negative reading (the
+ * estimate's reading typed with a minus sign: only the field is wrong, the next bill starts
+ * from the true reading). The negative readings are estimated bills on purpose: a negative
+ * valid reading would also be a reading below the previous one, the planted reversed
+ * readings (src_truth.anomaly read_backwards) whose count the quality rule
+ * dw.fact_bill.bill_reads_forward and the mining report must find exactly. Accounts with a
+ * planted anomaly or a key customer keep their data as it was, so the anomalies' own counts
+ * stay exact.
  *
  * Planting moves figures the tests of other areas read at their small scales, so like the
  * sudden drop it is on by default only from AQ_SIM_DROP_MIN_ACCOUNTS accounts up
@@ -38,6 +44,8 @@ static const struct
                                    "accounts with a tariff code not in src_billing.tariff" },
   [AQ_SIM_DIRT_METER_TYPO] = { "orphan_meter_no", "src_billing.account.meter_no",
                                "accounts whose meter number no meter has" },
+  [AQ_SIM_DIRT_NEGATIVE_READ] = { "negative_reading", "src_billing.bill_YYYYMM.curr_read",
+                                  "bills (estimated) whose reading is negative" },
 };
 
 /* Whether customer or account @index gets dirt of @kind (planted kinds only). */
@@ -59,6 +67,23 @@ aq_sim_dirt_pick (AqSim   *sim,
     }
   aq_random_init (&r, sim->seed, AQ_SIM_STREAM_DIRT, AQ_SIM_SUB (index, kind));
   return aq_random_below (&r, AQ_SIM_DIRT_RATE) == 0;
+}
+
+/* Whether account @account's estimated bill of relative month @month gets a negative
+ * reading: its own stream per bill, so nothing else moves. */
+gboolean
+aq_sim_dirt_pick_bill (AqSim   *sim,
+                       guint32  account,
+                       int      month)
+{
+  const AqSimAccount *a = &sim->accounts[account];
+  AqRandom r;
+
+  if (!sim->dirt || a->anomaly != AQ_SIM_ANOMALY_NONE || a->key_kind != AQ_SIM_KEY_NONE)
+    return FALSE;
+  aq_random_init (&r, sim->seed, AQ_SIM_STREAM_DIRT,
+                  AQ_SIM_SUB ((guint64) month << 24 | account, AQ_SIM_DIRT_NEGATIVE_READ));
+  return aq_random_below (&r, AQ_SIM_DIRT_BILL_RATE) == 0;
 }
 
 /* Whether aq_sim_format_phone() writes @format as 11 plain digits. */

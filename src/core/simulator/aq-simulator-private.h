@@ -67,9 +67,12 @@ enum
   AQ_SIM_DIRT_FUTURE_CREATED,
   AQ_SIM_DIRT_TARIFF_UNKNOWN,
   AQ_SIM_DIRT_METER_TYPO,
+  AQ_SIM_DIRT_NEGATIVE_READ,
   AQ_SIM_N_DIRT
 };
 #define AQ_SIM_DIRT_RATE 400
+/* a bill's dirt (the negative readings) hits one eligible bill in AQ_SIM_DIRT_BILL_RATE */
+#define AQ_SIM_DIRT_BILL_RATE 100
 #define AQ_SIM_DIRT_DDL \
   "CREATE TABLE IF NOT EXISTS src_truth.dirt (kind varchar(30) PRIMARY KEY, " \
   "target text NOT NULL, rows bigint NOT NULL, detail text NOT NULL)"
@@ -523,6 +526,9 @@ gboolean  aq_sim_accounts_write   (AqSim        *sim,
 gboolean  aq_sim_dirt_pick        (AqSim        *sim,
                                    guint         kind,
                                    guint32       index);
+gboolean  aq_sim_dirt_pick_bill   (AqSim        *sim,
+                                   guint32       account,
+                                   int           month);
 gboolean  aq_sim_phone_format_plain (guint      format);
 gboolean  aq_sim_dirt_write       (AqSim        *sim,
                                    GError      **error);

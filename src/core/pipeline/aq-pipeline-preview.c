@@ -30,11 +30,11 @@
  * held; its row count is the sample's. AQ_PIPELINE_PREVIEW_FULL computes everything however
  * long it takes (the editor's button, cancellable), AQ_PIPELINE_PREVIEW_SAMPLE always
  * samples (as a sample's tables are small, joins over them are hash joins: no nested loop
- * over one sample per row of another). $AQUEDUCT_PREVIEW_FULL_MS changes the time given to the full computation (0:
- * always a sample; tests that compare full results on a loaded machine give it minutes),
- * $AQUEDUCT_PREVIEW_SAMPLE_ROWS the sample's size. Asynchronously a preview runs through
- * aq_db_job on a pooled connection: only SET LOCAL and a rollback, so the session stays as
- * it was.
+ * over one sample per row of another). $AQUEDUCT_PREVIEW_FULL_MS changes the time given to the
+ * full computation (0: always a sample; tests that compare full results on a loaded machine
+ * give it minutes), $AQUEDUCT_PREVIEW_SAMPLE_ROWS the sample's size. Asynchronously a preview
+ * runs through aq_db_job on a pooled connection: only SET LOCAL and a rollback, so the session
+ * stays as it was.
  */
 #define G_LOG_DOMAIN "aq-pipeline-preview"
 

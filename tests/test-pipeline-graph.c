@@ -636,8 +636,9 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   aq_core_init ();
-  /* the previews' counts are compared with SQL: no time budget on a loaded machine */
+  /* the previews' counts and rows are compared with SQL: no time budget on a loaded machine */
   g_setenv ("AQUEDUCT_PREVIEW_COUNT_MS", "600000", TRUE);
+  g_setenv ("AQUEDUCT_PREVIEW_FULL_MS", "600000", TRUE);
 
   g_test_add_func ("/pipeline-graph/edit-undo", test_edit_undo);
   g_test_add_func ("/pipeline-graph/members-rename-duplicate", test_members_rename_duplicate);

@@ -10,7 +10,11 @@
  *    choose) on the warehouse (CONNINFO, else $AQUEDUCT_DATABASE_URL; else, with
  *    $BENCH_DEMO_ACCOUNTS=N, a demo warehouse of N accounts × 36 months ($BENCH_DEMO_MONTHS to
  *    change) made in the test cluster of $AQ_TEST_STATE_DIR, e.g. builddir/tests after `meson
- *    test cluster-up`): median of 3 per step. A preview rolls back: the warehouse keeps no row.
+ *    test cluster-up`): median of 3 automatic previews per step (the editor's: every input row
+ *    when that fits the budget, else over a sample — the line says `sample T×N`), a line per
+ *    pipeline with its median and worst step, and one for all; with $BENCH_FULL=1 also one
+ *    full preview (the editor's button) of each sampled step. A preview rolls back: the
+ *    warehouse keeps no row.
  * 3. Panning the canvas with those 200 steps at zoom 0.6 in a real window: the canvas pans
  *    a few pixels on every tick of the GTK frame clock for 300 frames; printed are the frame
  *    clock's intervals between frames (median, 95th percentile, worst) and, separately, the
@@ -127,15 +131,29 @@ bench_validation (AqPipelineGraph *graph)
   report ("validate 200 steps (CPU of the thread)", cpu);
 }
 
-/* Every row-passing step of one standard pipeline: median of 3 previews each. */
+static double
+median_of (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
+}
+
+/* Every row-passing step of one standard pipeline: median of 3 automatic previews each (what
+ * the editor does: full when it fits the budget, else over a sample), and, with $BENCH_FULL,
+ * one full preview of each step that was sampled. Adds the pipeline's medians to @all. */
 static void
 bench_preview_pipeline (AqDb       *db,
-                        const char *name)
+                        const char *name,
+                        GArray     *all)
 {
   g_autoptr(AqPipelineGraph) graph = NULL;
   g_autoptr(AqPipeline) pipeline = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *data = NULL;
+  g_autoptr(GArray) medians = g_array_new (FALSE, FALSE, sizeof (double));
+  guint sampled = 0;
+  double worst = 0;
+  const char *worst_step = "";
 
   graph = aq_pipeline_graph_new_standard (name, &error);
   g_assert_no_error (error);
@@ -145,9 +163,12 @@ bench_preview_pipeline (AqDb       *db,
   for (guint s = 0; s < aq_pipeline_get_n_steps (pipeline); s++)
     {
       AqPipelineStep *step = aq_pipeline_get_step (pipeline, s);
+      const char *id = aq_pipeline_step_get_id (step);
       g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
       g_autofree char *what = NULL;
       gint64 rows = 0;
+      guint sample_rows = 0, n_tables = 0;
+      double median;
 
       if (!aq_pipeline_step_passes_rows (step))
         continue;
@@ -157,17 +178,42 @@ bench_preview_pipeline (AqDb       *db,
           gint64 start = g_get_monotonic_time ();
           double ms;
 
-          preview = aq_pipeline_preview_step (pipeline, db, aq_pipeline_step_get_id (step),
-                                              AQ_PIPELINE_PREVIEW_ROWS, NULL, &error);
+          preview = aq_pipeline_preview_step (pipeline, db, id, AQ_PIPELINE_PREVIEW_ROWS, NULL,
+                                              &error);
           g_assert_no_error (error);
           ms = (g_get_monotonic_time () - start) / 1000.0;
           rows = preview->n_rows;
+          sample_rows = preview->sample_rows;
+          n_tables = preview->n_sampled_tables;
           g_array_append_val (times, ms);
         }
-      what = g_strdup_printf ("preview %s/%s (%" G_GINT64_FORMAT " rows)", name,
-                              aq_pipeline_step_get_id (step), rows);
+      what = sample_rows > 0
+             ? g_strdup_printf ("preview %s/%s (sample %u×%u, %" G_GINT64_FORMAT " rows)", name,
+                                id, n_tables, sample_rows, rows)
+             : g_strdup_printf ("preview %s/%s (%" G_GINT64_FORMAT " rows)", name, id, rows);
       report (what, times);
+      median = median_of (times);
+      g_array_append_val (medians, median);
+      g_array_append_val (all, median);
+      if (median > worst)
+        worst = median, worst_step = id;
+      if (sample_rows > 0)
+        sampled++;
+      if (sample_rows > 0 && g_getenv ("BENCH_FULL"))
+        {
+          g_autoptr(AqPipelinePreview) full = NULL;
+          gint64 start = g_get_monotonic_time ();
+
+          full = aq_pipeline_preview_step_with_mode (pipeline, db, id, AQ_PIPELINE_PREVIEW_ROWS,
+                                                     AQ_PIPELINE_PREVIEW_FULL, 0, NULL, &error);
+          g_assert_no_error (error);
+          printf ("    the same in full (button), once: %.0f ms, %" G_GINT64_FORMAT " rows\n",
+                  (g_get_monotonic_time () - start) / 1000.0, full->n_rows);
+        }
     }
+  if (medians->len > 0)
+    printf ("PIPELINE %-12s %2u steps previewed, %u over a sample: median %.0f ms, max %.0f ms"
+            " (%s)\n", name, medians->len, sampled, median_of (medians), worst, worst_step);
 }
 
 /* $BENCH_PIPELINES (comma-separated) or every standard pipeline. */
@@ -176,14 +222,24 @@ bench_preview (const char *conninfo)
 {
   g_autoptr(AqDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
   g_auto(GStrv) names = g_getenv ("BENCH_PIPELINES")
                         ? g_strsplit (g_getenv ("BENCH_PIPELINES"), ",", -1)
                         : aq_pipeline_list_standard ();
+  guint over = 0;
+  double median;
 
   db = aq_db_connect (conninfo, &error);
   g_assert_no_error (error);
   for (guint i = 0; names[i]; i++)
-    bench_preview_pipeline (db, names[i]);
+    bench_preview_pipeline (db, names[i], all);
+  for (guint i = 0; i < all->len; i++)
+    over += g_array_index (all, double, i) > AQ_PIPELINE_PREVIEW_BUDGET_MS;
+  median = all->len > 0 ? median_of (all) : 0;
+  if (all->len > 0)
+    printf ("ALL %u steps: median %.0f ms, max %.0f ms, %u over %d ms\n", all->len,
+            median, g_array_index (all, double, all->len - 1), over,
+            AQ_PIPELINE_PREVIEW_BUDGET_MS);
 }
 
 static gboolean

@@ -52,6 +52,11 @@ struct _AqPipelineRunner
   AqPipelineStep     *failed;        /* the step that failed, if one did */
   gboolean            with_data;     /* FALSE while checking: shapes only, rolled back */
   gboolean            as_views;      /* previews: warehouse steps become temp views */
+  guint               sample_rows;   /* sampled previews: rows read of each table, else 0 */
+  GHashTable         *samples;       /* name as written or regclass → sample ("" for none) */
+  guint               n_samples;     /* temp tables made for the samples */
+  gint64              sample_input_rows; /* rows they hold together */
+  gboolean            timed_out;     /* a statement ran past statement_timeout */
   gint64              run_id;
   gint64              rows_written;
 };
@@ -72,6 +77,7 @@ typedef char *(*LocateFunc) (gint64   line,
 #define analyze_if_needed _aq_pipeline_runner_analyze_if_needed
 #define run_file_input _aq_pipeline_runner_run_file_input
 #define run_table_input _aq_pipeline_runner_run_table_input
+#define sample_query _aq_pipeline_runner_sample_query
 
 /* aq-pipeline-runner-statements.c */
 void set_error_from_result (AqPipelineRunner  *self,
@@ -110,6 +116,10 @@ gboolean materialize (AqPipelineRunner  *self,
                       AqPipelineStep    *step,
                       gint64            *out_rows,
                       GError           **error);
+char *sample_query (AqPipelineRunner  *self,
+                    AqPipelineStep    *step,
+                    const char        *query,
+                    GError           **error);
 gboolean analyze_if_needed (AqPipelineRunner  *self,
                             AqPipelineStep    *step,
                             gint64             rows,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "aq-error.h"
+#include "aq-pipeline-sample.h"
 
 /* ---- errors ---- */
 
@@ -57,6 +58,8 @@ set_error_from_result (AqPipelineRunner  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, message->str);
       return;
     }
+  if (g_strcmp0 (state, "57014") == 0)
+    self->timed_out = TRUE;
   if (PQstatus (conn) != CONNECTION_OK || (state && g_str_has_prefix (state, "08")))
     code = AQ_ERROR_CONNECTION;
   else
@@ -223,6 +226,7 @@ materialize (AqPipelineRunner  *self,
   g_autoptr(GPtrArray) params = params_new ();
   g_autofree char *query = aq_pipeline_compiler_get_query (self->compiler, step, params);
   g_autofree char *relation = aq_pipeline_compiler_get_relation (self->compiler, step);
+  g_autofree char *sampled = NULL;
   /* a preview reads the first rows through views: nothing upstream is computed in full (a
    * view takes no parameters: a step whose SQL has some stays a table) */
   g_autofree char *sql = self->as_views && self->with_data && params->len == 0
@@ -231,8 +235,100 @@ materialize (AqPipelineRunner  *self,
                                             relation, query,
                                             self->with_data ? "" : "\nWITH NO DATA");
 
+  /* a sampled preview's table input reads the first rows of each table its SQL names */
+  if (self->sample_rows > 0 && self->with_data
+      && aq_pipeline_step_get_kind (step) == AQ_PIPELINE_STEP_TABLE_INPUT)
+    {
+      if ((sampled = sample_query (self, step, query, error)) == NULL)
+        return FALSE;
+      g_free (sql);
+      sql = params->len == 0
+            ? g_strdup_printf ("CREATE TEMP VIEW %s AS\n%s", relation, sampled)
+            : g_strdup_printf ("CREATE TEMP TABLE %s ON COMMIT DROP AS\n%s", relation, sampled);
+    }
   return run_statement (self, step, self->db, sql, params, out_rows, error)
          && describe_step (self, step, error);
+}
+
+/* A sampled preview's table input: @query over the first sample_rows rows of each table it
+ * names (aq-pipeline-sample.c finds the names, the server says which are relations), each
+ * table copied once per preview into a temp table that the rollback drops. */
+char *
+sample_query (AqPipelineRunner  *self,
+              AqPipelineStep    *step,
+              const char        *query,
+              GError           **error)
+{
+  g_autoptr(GPtrArray) names = aq_pipeline_sample_find_names (query);
+  g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
+  g_autoptr(GHashTable) chosen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (self->samples == NULL)
+    self->samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < names->len; i++)
+    {
+      AqSqlName *name = g_ptr_array_index (names, i);
+
+      if (!g_hash_table_contains (self->samples, name->name)
+          && !g_ptr_array_find_with_equal_func (unknown, name->name, g_str_equal, NULL))
+        g_ptr_array_add (unknown, name->name);
+    }
+  if (unknown->len > 0)
+    {
+      g_autofree char *literal = NULL;
+      g_autoptr(GPtrArray) params = NULL;
+      g_autoptr(PGresult) res = NULL;
+
+      g_ptr_array_add (unknown, NULL);
+      literal = text_array_literal ((const char * const *) unknown->pdata);
+      params = params_of (literal, NULL);
+      res = run_query (self, step, self->db,
+                       "SELECT c.oid::regclass::text FROM unnest($1::text[]) WITH ORDINALITY"
+                       " u (name, i) LEFT JOIN pg_class c ON c.oid = to_regclass (u.name)"
+                       " AND c.relkind IN ('r', 'p', 'm', 'v', 'f') ORDER BY u.i",
+                       params, error);
+      if (res == NULL)
+        return NULL;
+      for (int r = 0; r < PQntuples (res); r++)
+        {
+          const char *name = g_ptr_array_index (unknown, r);
+          const char *table = PQgetisnull (res, r, 0) ? NULL : PQgetvalue (res, r, 0);
+          const char *known = table ? g_hash_table_lookup (self->samples, table) : NULL;
+          char *sample;
+
+          if (table == NULL)
+            sample = g_strdup ("");
+          else if (known)
+            sample = g_strdup (known);
+          else
+            {
+              g_autofree char *create = NULL;
+              gint64 rows = 0;
+
+              sample = g_strdup_printf ("pg_temp.\"_aq_sample_%u\"", ++self->n_samples);
+              create = g_strdup_printf ("CREATE TEMP TABLE \"_aq_sample_%u\" ON COMMIT DROP AS"
+                                        " SELECT * FROM %s LIMIT %u", self->n_samples, table,
+                                        self->sample_rows);
+              if (!run_statement (self, step, self->db, create, NULL, &rows, error))
+                {
+                  g_free (sample);
+                  return NULL;
+                }
+              self->sample_input_rows += MAX (rows, 0);
+              g_hash_table_insert (self->samples, g_strdup (table), g_strdup (sample));
+            }
+          g_hash_table_insert (self->samples, g_strdup (name), sample);
+        }
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      AqSqlName *name = g_ptr_array_index (names, i);
+      const char *sample = g_hash_table_lookup (self->samples, name->name);
+
+      if (sample && *sample)
+        g_hash_table_insert (chosen, name->name, (gpointer) sample);
+    }
+  return aq_pipeline_sample_rewrite (query, names, chosen);
 }
 
 gboolean

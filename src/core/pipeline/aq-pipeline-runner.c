@@ -748,6 +748,7 @@ aq_pipeline_runner_finalize (GObject *object)
   g_clear_pointer (&self->steps, g_free);
   g_clear_pointer (&self->sources, g_hash_table_unref);
   g_clear_pointer (&self->watermarks, g_hash_table_unref);
+  g_clear_pointer (&self->samples, g_hash_table_unref);
   g_clear_object (&self->compiler);
   g_clear_object (&self->pipeline);
   g_clear_object (&self->db);

@@ -28,6 +28,10 @@ struct _AqPipelinePanel
   GtkLabel            *problems_tab;
   GtkLabel            *preview_label;
   GtkColumnView       *preview_view;
+  GtkWidget           *preview_sample_bar;
+  GtkLabel            *preview_sample_label;
+  GtkWidget           *preview_full_button;
+  GtkWidget           *preview_cancel_button;
   GtkLabel            *run_label;
   AqPipelineStepForm  *form;
 
@@ -38,6 +42,9 @@ struct _AqPipelinePanel
   GCancellable        *preview_cancellable;
   guint                preview_source;
   gboolean             previewing;
+  gboolean             previewing_full;  /* the full preview asked for by its button */
+  GTimer              *preview_timer;    /* since the full preview started */
+  guint                preview_tick;     /* its seconds, counted in the bar */
   gboolean             saving;
   GCancellable        *run_cancellable;
   char                *failed_step;
@@ -120,6 +127,8 @@ void aq_pipeline_panel_schedule_dispose      (AqPipelinePanel *self);
 void aq_pipeline_panel_schedule_refresh      (AqPipelinePanel *self);
 
 /* aq-pipeline-panel-preview.c */
+void aq_pipeline_panel_preview_class_init (GtkWidgetClass *widget_class);
+void aq_pipeline_panel_preview_dispose    (AqPipelinePanel *self);
 void aq_pipeline_panel_schedule_preview      (AqPipelinePanel *self,
                                               guint            delay_ms);
 

@@ -676,6 +676,7 @@ aq_pipeline_panel_dispose (GObject *object)
   g_cancellable_cancel (self->preview_cancellable);
   g_clear_object (&self->preview_cancellable);
   g_cancellable_cancel (self->run_cancellable);
+  aq_pipeline_panel_preview_dispose (self);
   aq_pipeline_panel_versions_dispose (self);
   aq_pipeline_panel_history_dispose (self);
   aq_pipeline_panel_deps_dispose (self);
@@ -739,6 +740,7 @@ aq_pipeline_panel_class_init (AqPipelinePanelClass *klass)
   aq_pipeline_panel_deps_class_init (widget_class);
   aq_pipeline_panel_schedule_class_init (widget_class);
   aq_pipeline_panel_import_class_init (widget_class);
+  aq_pipeline_panel_preview_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "editor.redo", NULL, redo_action);

@@ -25,6 +25,8 @@ AqPipelinePreview *aq_pipeline_panel_get_preview   (AqPipelinePanel  *self);
 gboolean           aq_pipeline_panel_is_busy       (AqPipelinePanel  *self);
 const char        *aq_pipeline_panel_get_run_text  (AqPipelinePanel  *self);
 const char        *aq_pipeline_panel_get_preview_text (AqPipelinePanel *self);
+const char        *aq_pipeline_panel_get_preview_sample_text (AqPipelinePanel *self);
+gboolean           aq_pipeline_panel_is_previewing_full (AqPipelinePanel *self);
 const char        *aq_pipeline_panel_get_dropdown_name (AqPipelinePanel *self);
 void               aq_pipeline_panel_list_versions (AqPipelinePanel  *self);
 GPtrArray         *aq_pipeline_panel_get_versions  (AqPipelinePanel  *self);

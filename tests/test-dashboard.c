@@ -914,6 +914,141 @@ test_stored_tiles (void)
   g_assert_cmpfloat_with_epsilon (overdue->value, kpi_value ("overdue_months"), 1e-9);
 }
 
+/* ---- the work order timeliness tile: a compact report by category, and a pivot drawn with
+ * its column dimension kept ---- */
+
+/* 工单处理及时率 on 客服驾驶舱 and 客服实时: by category over the last 12 billing months, its
+ * figures against independent SQL on the cube; both tiles show the same report. */
+static void
+test_wo_timeliness_tile (void)
+{
+  static const char *boards[] = { "service_cockpit", "service_screen" };
+  g_autoptr(PGresult) last = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    /* the @last12 window, computed here in SQL rather than by the report code */
+    last = aq_db_query (db, "SELECT to_char(greatest(min(period), max(period)"
+                            " - interval '11 months'), 'YYYY-MM-DD'),"
+                            " to_char(max(period), 'YYYY-MM-DD') FROM dm.cube_billing_monthly",
+                        0, NULL, &error);
+    g_assert_no_error (error);
+    from = g_strdup (PQgetvalue (last, 0, 0));
+    to = g_strdup (PQgetvalue (last, 0, 1));
+  }
+  for (guint b = 0; b < G_N_ELEMENTS (boards); b++)
+    {
+      g_autoptr(AqDashboard) d = shipped_dashboard (boards[b]);
+      AqDashboardTile *t = aq_dashboard_lookup_tile (d, "wo_timeliness");
+      g_autoptr(AqTileData) data = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PGresult) truth = NULL;
+      const char *values[] = { from, to };
+      AqReportResult *r;
+      guint details = 0;
+
+      g_assert_nonnull (t);
+      g_assert_cmpint (t->kind, ==, AQ_TILE_TABLE);
+      g_assert_cmpstr (t->report, ==, "wo_timeliness_by_category");
+      data = fetch (d, t);
+      r = data->result;
+      /* one header level: no column dimension; 工单数, 工单处理及时率, 超时工单数 */
+      g_assert_cmpuint (aq_report_result_get_n_header_levels (r), ==, 1);
+      g_assert_cmpuint (aq_report_result_get_n_columns (r), ==, 3);
+      g_assert_cmpstr (aq_report_result_get_column_indicator (r, 0), ==, "wo_created");
+      g_assert_cmpstr (aq_report_result_get_column_indicator (r, 1), ==, "wo_timely_rate");
+      g_assert_cmpstr (aq_report_result_get_column_indicator (r, 2), ==, "wo_sla_missed");
+      truth = aq_db_query (db, "SELECT category, sum(created)::float8,"
+                               " sum(sla_met)::float8 / nullif(sum(sla_met + sla_missed), 0),"
+                               " sum(sla_missed)::float8"
+                               " FROM dm.cube_work_order_monthly"
+                               " WHERE period BETWEEN $1::date AND $2::date GROUP BY category",
+                           2, values, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (PQntuples (truth), >=, 3);
+      for (guint row = 0; row < aq_report_result_get_n_rows (r); row++)
+        {
+          const char *key;
+          gboolean found = FALSE;
+
+          if (aq_report_result_get_row_kind (r, row) != AQ_REPORT_ROW_DETAIL)
+            continue;
+          details++;
+          key = aq_report_result_get_row_key (r, row, 0);
+          for (int i = 0; i < PQntuples (truth); i++)
+            {
+              if (strcmp (PQgetvalue (truth, i, 0), key) != 0)
+                continue;
+              found = TRUE;
+              for (guint c = 0; c < 3; c++)
+                {
+                  double v, want = g_ascii_strtod (PQgetvalue (truth, i, c + 1), NULL);
+
+                  /* an empty ratio (nothing due yet) is an empty cell */
+                  g_assert_cmpint (aq_report_result_get_cell (r, row, c, &v), ==,
+                                   !PQgetisnull (truth, i, c + 1));
+                  g_assert_cmpfloat_with_epsilon (v, want, 1e-9 * MAX (1, fabs (want)));
+                }
+            }
+          if (!found)
+            g_error ("%s: category “%s” is not in the cube", boards[b], key);
+        }
+      g_assert_cmpint (details, ==, PQntuples (truth));
+    }
+}
+
+/* A table tile over a pivot with a column dimension (wo_timeliness: priorities across) keeps
+ * the dimension's members in its column headers, whole, before the value's name. */
+static void
+test_table_column_dimension (void)
+{
+  g_autoptr(AqDashboard) d = aq_dashboard_new ("t", AQ_DASHBOARD_COCKPIT);
+  g_autoptr(AqDashboardTile) t = aq_dashboard_tile_new ("pivot", AQ_TILE_TABLE);
+  g_autoptr(AqTileData) data = NULL;
+  AqTileTableLayout l = { 0 };
+  AqTileDrawState state = { 0 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 780, 330);
+  cairo_t *cr = cairo_create (surface);
+  AqReportResult *r;
+
+  t->report = g_strdup ("wo_timeliness");
+  t->w = 6;
+  t->h = 3;
+  t->limit = 8;
+  data = fetch (d, t);
+  r = data->result;
+  g_assert_cmpuint (aq_report_result_get_n_header_levels (r), ==, 2);
+  state.tile = t;
+  state.data = data;
+  state.table_layout = &l;
+  aq_tile_draw (cr, AQ_TILE_STYLE_COCKPIT, &state, 780, 330);
+  g_assert_cmpuint (l.n_cols, >, 0);
+  g_assert_cmpuint (l.n_rows, >, 0);
+  for (guint c = 0; c < l.n_cols; c++)
+    {
+      const char *member = aq_report_result_get_column_header (r, c, 0);
+      const char *value = aq_report_result_get_column_header (r, c, 1);
+      g_autofree char *prefix = g_strdup_printf ("%s·", member);
+
+      g_assert_nonnull (member);
+      g_assert_nonnull (value);
+      /* the priority first, then the value's name: "<priority>·工单数" */
+      g_assert_true (g_str_has_prefix (l.header[c], prefix));
+      g_assert_true (g_str_has_suffix (l.header[c], value));
+      /* the member is drawn whole (only the value's name may be cut) */
+      g_assert_cmpfloat (aq_tile_paint_text_width (cr, prefix, l.header_px[c], FALSE), <=,
+                         l.col_w[c] - l.gap + 1);
+    }
+  /* two columns with the same value name tell their priorities apart */
+  if (l.n_cols == 3)
+    g_assert_cmpstr (l.header[0], !=, l.header[2]);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -942,6 +1077,8 @@ main (int   argc,
   g_test_add_func ("/dashboard/complaint-hotspots", test_complaint_hotspots);
   g_test_add_func ("/dashboard/table-figures-fit", test_table_figures_fit);
   g_test_add_func ("/dashboard/stored-tiles", test_stored_tiles);
+  g_test_add_func ("/dashboard/wo-timeliness-tile", test_wo_timeliness_tile);
+  g_test_add_func ("/dashboard/table-column-dimension", test_table_column_dimension);
   ret = g_test_run ();
   g_clear_object (&catalog);
   g_clear_object (&db);

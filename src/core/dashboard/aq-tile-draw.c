@@ -337,6 +337,28 @@ table_layout (cairo_t               *cr,
     out->col_w[c] += out->gap;
 }
 
+/* A figure column's header: a pivot's column dimension members (the upper header levels) go
+ * before the value's name, so a report by priority does not read as a list of unnamed
+ * repeats of one value. A rolled-up level's NULL means "merged with the label above". */
+static void
+column_header (AqReportResult *result,
+               guint           col,
+               char           *out,
+               gsize           size)
+{
+  guint n_levels = aq_report_result_get_n_header_levels (result);
+  g_autoptr(GString) h = g_string_new (NULL);
+
+  for (guint l = 0; l < n_levels; l++)
+    {
+      const char *part = aq_report_result_get_column_header (result, col, l);
+
+      if (part && *part)
+        g_string_append_printf (h, "%s%s", h->len ? "·" : "", part);
+    }
+  g_utf8_strncpy (out, h->str, MIN ((gsize) g_utf8_strlen (h->str, -1), size / 4 - 1));
+}
+
 /* A table's rows: the label column gets what the figures leave. The figures are never cut:
  * each column is as wide as its widest shown figure, the text shrinks (down to 70 %) when
  * they do not fit beside a label column of a third of the tile, and the width the labels do
@@ -352,15 +374,12 @@ draw_table (cairo_t          *cr,
 {
   AqReportResult *result = s->data->result;
   guint n_dims = aq_report_result_get_n_row_dims (result);
-  guint n_levels = aq_report_result_get_n_header_levels (result);
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
   AqTileTableLayout l;
   double cx;
 
   table_layout (cr, p, s, w, h, &l, rows);
   l.n_rows = rows->len;
-  if (s->table_layout)
-    *s->table_layout = l;
   set_rgb (cr, p->muted);
   if (n_dims > 0)
     text (cr, aq_report_result_get_row_dim_label (result, n_dims - 1), l.px, FALSE, x, y,
@@ -368,15 +387,20 @@ draw_table (cairo_t          *cr,
   cx = x + l.label_w;
   for (guint c = 0; c < l.n_cols; c++)
     {
-      const char *header = aq_report_result_get_column_header (result, c, n_levels - 1);
-      double need = text_width (cr, header, l.px, FALSE);
-      /* a header wider than its figures gets smaller (to 75 %) before it is cut */
-      double hpx = need > l.col_w[c] - l.gap
-                   ? MAX (l.px * 0.75, l.px * (l.col_w[c] - l.gap) / need) : l.px;
+      const char *header = l.header[c];
+      double need, hpx;
 
+      column_header (result, c, l.header[c], sizeof l.header[c]);
+      need = text_width (cr, header, l.px, FALSE);
+      /* a header wider than its figures gets smaller (to 75 %) before it is cut */
+      hpx = need > l.col_w[c] - l.gap
+            ? MAX (l.px * 0.75, l.px * (l.col_w[c] - l.gap) / need) : l.px;
+      l.header_px[c] = hpx;
       text (cr, header, hpx, FALSE, cx + l.gap, y + (l.px - hpx) * 1.3, l.col_w[c] - l.gap, 1);
       cx += l.col_w[c];
     }
+  if (s->table_layout)
+    *s->table_layout = l;
   y += l.row_h;
   if (rows->len == 0)
     {

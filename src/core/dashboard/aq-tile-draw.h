@@ -24,6 +24,10 @@ typedef struct
   double gap;
   guint  n_cols;
   guint  n_rows;      /* rows shown */
+  /* each figure column's header as drawn: a pivot's column dimension members joined before
+   * the value's name ("紧急·工单数"), and its text size */
+  char   header[3][160];
+  double header_px[3];
 } AqTileTableLayout;
 
 typedef struct

@@ -117,18 +117,6 @@ test_migration_036_drops_ods_columns (void)
   g_assert_cmpint (count, ==, 0);
 }
 
-static gint64
-int_of (AqDb       *db,
-        const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 value = -1;
-
-  aq_db_query_int64 (db, sql, 0, NULL, &value, &error);
-  g_assert_no_error (error);
-  return value;
-}
-
 /* 051 on a warehouse whose dw.fact_sms has the old column order: fixed-width columns first,
  * the rows, the account index, the masked view and its grants kept; left alone while some other
  * view reads the table. */
@@ -143,7 +131,7 @@ test_migration_051_fact_sms_order (void)
                        "AND attname = 'sent_at'"
   aq_migrations_apply (db, &applied, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (int_of (db, SENT_AT_ATTNUM), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db, SENT_AT_ATTNUM), ==, 2);
   /* as 002 and 010 made them, with a view of someone else's on top */
   aq_db_exec (db, "DROP VIEW masked.fact_sms; DROP TABLE dw.fact_sms;"
                   "CREATE TABLE dw.fact_sms (msg_id bigint PRIMARY KEY, phone text, "
@@ -163,7 +151,7 @@ test_migration_051_fact_sms_order (void)
   aq_migrations_apply (db, &applied, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (applied, ==, 1);
-  g_assert_cmpint (int_of (db, SENT_AT_ATTNUM), ==, 6);
+  g_assert_cmpint (aq_test_query_int64 (db, SENT_AT_ATTNUM), ==, 6);
 
   aq_db_exec (db, "DROP VIEW public.sms_elsewhere;"
                   "DELETE FROM meta.migration WHERE name = '051_fact_sms_column_order.sql'",
@@ -172,24 +160,30 @@ test_migration_051_fact_sms_order (void)
   aq_migrations_apply (db, &applied, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (applied, ==, 1);
-  g_assert_cmpint (int_of (db, SENT_AT_ATTNUM), ==, 2);
-  g_assert_cmpint (int_of (db, "SELECT count(*) FROM dw.fact_sms WHERE (msg_id, phone, "
-                               "account_id, template, batch_no, sent_at, status) IN ("
-                               "(2, '13800000002', 'A2', 'bill', NULL, '2026-01-02 08:00', "
-                               "'delivered'), (1, '13800000001', 'A1', 'arrears', 'B1', "
-                               "'2026-01-01 09:30', 'expired')) OR (msg_id = 2 AND batch_no "
-                               "IS NULL AND account_id = 'A2')"), ==, 2);
-  g_assert_cmpint (int_of (db, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'dw' "
-                               "AND tablename = 'fact_sms' AND indexname IN "
-                               "('fact_sms_pkey', 'fact_sms_account_idx')"), ==, 2);
-  g_assert_cmpint (int_of (db, "SELECT count(*) FROM masked.fact_sms "
-                               "WHERE phone <> '13800000001' AND phone <> '13800000002'"), ==, 2);
-  g_assert_cmpint (int_of (db, "SELECT count(*) FROM pg_class WHERE relname = 'fact_sms_051'"),
-                   ==, 0);
-  g_assert_true (int_of (db, "SELECT has_table_privilege('aq_agent', 'masked.fact_sms', "
-                             "'SELECT')::int") == 1);
-  g_assert_true (int_of (db, "SELECT (pg_get_userbyid(relowner) = 'aq_data_engineer')::int "
-                             "FROM pg_class WHERE oid = 'dw.fact_sms'::regclass") == 1);
+  g_assert_cmpint (aq_test_query_int64 (db, SENT_AT_ATTNUM), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db,
+                                        "SELECT count(*) FROM dw.fact_sms WHERE (msg_id, phone, "
+                                        "account_id, template, batch_no, sent_at, status) IN ("
+                                        "(2, '13800000002', 'A2', 'bill', NULL, "
+                                        "'2026-01-02 08:00', 'delivered'), (1, '13800000001', "
+                                        "'A1', 'arrears', 'B1', '2026-01-01 09:30', 'expired')) "
+                                        "OR (msg_id = 2 AND batch_no IS NULL "
+                                        "AND account_id = 'A2')"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db,
+                                        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'dw' "
+                                        "AND tablename = 'fact_sms' AND indexname IN "
+                                        "('fact_sms_pkey', 'fact_sms_account_idx')"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db,
+                                        "SELECT count(*) FROM masked.fact_sms "
+                                        "WHERE phone <> '13800000001' "
+                                        "AND phone <> '13800000002'"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_class "
+                                        "WHERE relname = 'fact_sms_051'"), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT has_table_privilege('aq_agent', "
+                                        "'masked.fact_sms', 'SELECT')::int"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT (pg_get_userbyid(relowner) = "
+                                        "'aq_data_engineer')::int FROM pg_class "
+                                        "WHERE oid = 'dw.fact_sms'::regclass"), ==, 1);
 #undef SENT_AT_ATTNUM
 }
 

@@ -30,7 +30,6 @@ struct _AqNetworkLayer
 {
   AqMapDataLayer parent_instance;
 
-
   gboolean      inspect;       /* clicks open the card */
   GtkWidget    *card;          /* (nullable): the GtkPopover */
   AqNetworkFeature *picked;    /* (nullable): a copy of what the card shows */
@@ -431,7 +430,6 @@ pick (AqNetworkLayer *self,
   static const struct { AqNetworkFeatureKind kind; double px; } order[] = {
     { AQ_NETWORK_FEATURE_VALVE, HIT_VALVE_PX }, { AQ_NETWORK_FEATURE_PIPE, HIT_PIPE_PX },
   };
-
   guint visible = aq_map_data_layer_get_visible_kinds (AQ_MAP_DATA_LAYER (self));
 
   for (guint o = 0; o < G_N_ELEMENTS (order); o++)

@@ -145,7 +145,7 @@ test_lineage (void)
   up = parse (out);
   nodes = json_object_get_array_member (json_node_get_object (up), "nodes");
   /* arrears read what each bill was paid (dw_payment's settle step sums the payments) */
-  g_assert_true (nodes_contain (nodes, "dw.fact_bill_settlement.paid", &depth));
+  g_assert_true (nodes_contain (nodes, "dw.fact_bill_open.paid", &depth));
   g_assert_cmpuint (depth, ==, 1);
   g_assert_true (nodes_contain (nodes, "dw.fact_payment.amount", &depth));
   g_assert_cmpuint (depth, ==, 2);

@@ -115,7 +115,7 @@ test_lineage_by_hand (void)
   g_assert_true (hits_contain (up, "src_billing.payment.amount"));
   g_assert_true (hits_contain (up, "src_billing.payment.pay_time"));   /* paid_at */
   /* through what each bill was paid (dw_payment's settle step) */
-  g_assert_cmpuint (hit_depth (up, "dw.fact_bill_settlement.paid"), ==, 1);
+  g_assert_cmpuint (hit_depth (up, "dw.fact_bill_open.paid"), ==, 1);
   g_assert_cmpuint (hit_depth (up, "dw.fact_bill.amount"), ==, 2);
   g_assert_cmpuint (hit_depth (up, "ods.billing_bill.amount"), ==, 3);
   g_assert_cmpuint (hit_depth (up, "src_billing.bill_YYYYMM.amount"), ==, 4);
@@ -168,12 +168,12 @@ test_lineage_pipeline_edit (void)
   /* arrears no longer declared from payments (what each bill was paid) */
   g_autofree char *edited = replace (profile,
                                      "\"arrears_amount\": [\n"
-                                     "            \"dw.fact_bill_settlement.amount\",\n"
-                                     "            \"dw.fact_bill_settlement.due_date\",\n"
-                                     "            \"dw.fact_bill_settlement.paid\",",
+                                     "            \"dw.fact_bill_open.amount\",\n"
+                                     "            \"dw.fact_bill_open.due_date\",\n"
+                                     "            \"dw.fact_bill_open.paid\",",
                                      "\"arrears_amount\": [\n"
-                                     "            \"dw.fact_bill_settlement.amount\",\n"
-                                     "            \"dw.fact_bill_settlement.due_date\",");
+                                     "            \"dw.fact_bill_open.amount\",\n"
+                                     "            \"dw.fact_bill_open.due_date\",");
   /* the calculator's mobile now computed from the landline (no declaration involved) */
   g_autofree char *calc = replace (customer, "CASE WHEN mobile_any LIKE '1%' THEN mobile_any END",
                                    "CASE WHEN landline_any LIKE '1%' THEN landline_any END");
@@ -203,13 +203,13 @@ test_lineage_pipeline_edit (void)
   aq_datasets_rebuild (db, p1, &stats, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.dataset_lineage "
-                                        "WHERE from_node = 'dw.fact_bill_settlement.paid' "
+                                        "WHERE from_node = 'dw.fact_bill_open.paid' "
                                         "AND to_node = 'dm.customer_profile.arrears_amount'"),
                    ==, 0);
   aq_datasets_rebuild (db, NULL, &stats, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.dataset_lineage "
-                                        "WHERE from_node = 'dw.fact_bill_settlement.paid' "
+                                        "WHERE from_node = 'dw.fact_bill_open.paid' "
                                         "AND to_node = 'dm.customer_profile.arrears_amount' "
                                         "AND via_name = 'dm_profile'"), ==, 1);
   g_assert_cmpuint (stats.problems, ==, 0);

@@ -233,6 +233,101 @@ test_migration_061_sms_log_watermark (void)
   g_assert_cmpstr (value, ==, "202612010000001");
 }
 
+/* 062 on a warehouse loaded before it: dw.fact_bill_settlement's open bills (and only those)
+ * move to dw.fact_bill_open, the month it had examined becomes the settle watermark, the old
+ * table, its function and quality rule go (the rule's history stays), 053's month-first indexes
+ * go and dw.fact_payment is keyed (account_id, period, pay_no). */
+static void
+test_migration_062_bill_open (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations_062", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *key = NULL;
+  guint applied = 0;
+
+#define PKEY_OF(t) "SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM pg_index i " \
+                   "CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) " \
+                   "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum " \
+                   "WHERE i.indrelid = '" t "'::regclass AND i.indisprimary"
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  /* a fresh warehouse: the new shape, no watermark until the first load */
+  key = aq_test_query_string (db, PKEY_OF ("dw.fact_bill_open"));
+  g_assert_cmpstr (key, ==, "account_id,period");
+  g_clear_pointer (&key, g_free);
+  key = aq_test_query_string (db, PKEY_OF ("dw.fact_payment"));
+  g_assert_cmpstr (key, ==, "account_id,period,pay_no");
+  g_clear_pointer (&key, g_free);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.pipeline_watermark"), ==,
+                   0);
+
+  /* as 052 and 053 left it, loaded: two open bills, two settled (one late) */
+  aq_db_exec (db, "DROP TABLE dw.fact_bill_open; DROP FUNCTION dw.refresh_bill_open(bigint);"
+                  "UPDATE meta.dataset_table SET table_name = 'fact_bill_settlement'"
+                  " WHERE table_schema = 'dw' AND table_name = 'fact_bill_open';"
+                  "CREATE TABLE dw.fact_bill_settlement (period date NOT NULL, account_id text"
+                  " NOT NULL, amount numeric(12,2) NOT NULL, due_date date NOT NULL,"
+                  " paid numeric(12,2) NOT NULL, settled_on date, days_late integer,"
+                  " PRIMARY KEY (period, account_id));"
+                  "CREATE INDEX fact_bill_settlement_open_idx ON dw.fact_bill_settlement"
+                  " (account_id) WHERE amount > paid + 0.005;"
+                  "CREATE FUNCTION dw.refresh_bill_settlement(since_pay_no bigint)"
+                  " RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint';"
+                  "INSERT INTO dw.fact_bill_settlement VALUES"
+                  " ('2026-01-01', 'A1', 10.00, '2026-01-20', 10.00, '2026-01-18', -2),"
+                  " ('2026-02-01', 'A1', 10.00, '2026-02-20', 4.00, NULL, NULL),"
+                  " ('2026-02-01', 'A2', 5.00, '2026-02-20', 0, NULL, NULL),"
+                  " ('2026-03-01', 'A2', 5.00, '2026-03-20', 5.00, '2026-03-25', 5);"
+                  "CREATE INDEX fact_bill_period_account_idx ON dw.fact_bill (period, account_id);"
+                  "ALTER TABLE dw.fact_payment DROP CONSTRAINT fact_payment_pkey,"
+                  " ADD PRIMARY KEY (account_id, pay_no);"
+                  "CREATE INDEX fact_payment_period_account_idx ON dw.fact_payment"
+                  " (period, account_id);"
+                  "INSERT INTO meta.quality_rule (rule_name, rule_set)"
+                  " VALUES ('dw.fact_bill_settlement.settlement_bill', 'dw');"
+                  "DELETE FROM meta.migration WHERE name = '062_bill_open.sql'", &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_bill_open"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db,
+                                        "SELECT count(*) FROM dw.fact_bill_open WHERE "
+                                        "(period, due_date, account_id, amount, paid) IN ("
+                                        "('2026-02-01', '2026-02-20', 'A1', 10.00, 4.00), "
+                                        "('2026-02-01', '2026-02-20', 'A2', 5.00, 0))"), ==, 2);
+  value = aq_test_query_string (db, "SELECT value FROM meta.pipeline_watermark "
+                                    "WHERE pipeline = 'dw_payment' AND step_id = 'settle'");
+  g_assert_cmpstr (value, ==, "2026-03-01");
+  key = aq_test_query_string (db, PKEY_OF ("dw.fact_bill_open"));
+  g_assert_cmpstr (key, ==, "account_id,period");
+  g_clear_pointer (&key, g_free);
+  key = aq_test_query_string (db, PKEY_OF ("dw.fact_payment"));
+  g_assert_cmpstr (key, ==, "account_id,period,pay_no");
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_class WHERE relname IN "
+                                        "('fact_bill_settlement', 'fact_bill_period_account_idx',"
+                                        " 'fact_payment_period_account_idx')"), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_proc "
+                                        "WHERE proname = 'refresh_bill_settlement'"), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.dataset_table "
+                                        "WHERE table_schema = 'dw' AND table_name IN "
+                                        "('fact_bill_open', 'fact_bill_settlement')"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.dataset_table "
+                                        "WHERE table_schema = 'dw' "
+                                        "AND table_name = 'fact_bill_open'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM meta.quality_rule WHERE "
+                                        "rule_name = 'dw.fact_bill_settlement.settlement_bill' "
+                                        "AND NOT enabled"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT (pg_get_userbyid(relowner) = "
+                                        "'aq_data_engineer')::int FROM pg_class "
+                                        "WHERE oid = 'dw.fact_bill_open'::regclass"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT has_table_privilege('aq_analyst', "
+                                        "'dw.fact_bill_open', 'SELECT')::int"), ==, 1);
+#undef PKEY_OF
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,6 +337,7 @@ main (int   argc,
   g_test_add_func ("/migrations/036-drops-ods-columns", test_migration_036_drops_ods_columns);
   g_test_add_func ("/migrations/051-fact-sms-column-order", test_migration_051_fact_sms_order);
   g_test_add_func ("/migrations/061-sms-log-watermark", test_migration_061_sms_log_watermark);
+  g_test_add_func ("/migrations/062-bill-open", test_migration_062_bill_open);
   g_test_add_func ("/migrations/failure-leaves-previous-state",
                    test_migrations_failure_leaves_previous_state);
   return g_test_run ();

@@ -341,14 +341,15 @@ test_samples_one_statement (void)
                          <, s->row_key);
       sql = g_strdup_printf ("SELECT count(*) FROM dw.fact_payment p WHERE p.account_id = "
                              "split_part('%s', '|', 1) AND p.pay_no::text = split_part('%s', "
-                             "'|', 2) AND NOT EXISTS (SELECT FROM dw.fact_bill b "
+                             "'|', 3) AND NOT EXISTS (SELECT FROM dw.fact_bill b "
                              "WHERE b.account_id = p.account_id AND b.period = p.period "
                              "AND b.period < '2026-10-01')",
                              s->row_key, s->row_key);
       g_assert_cmpint (count (sql), ==, 1);
     }
-  /* the same rule as a merge anti-join of the two (period, account_id) indexes (migration
-   * 053), as on a large warehouse: the count by an extra statement, the same orphans listed */
+  /* the same rule as a merge anti-join of the two primary keys, both led by (account_id,
+   * period) (migration 062), as on a large warehouse: the count by an extra statement, the
+   * same orphans listed */
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(AqQualityRun) merged = NULL;

@@ -328,6 +328,91 @@ test_migration_062_bill_open (void)
 #undef PKEY_OF
 }
 
+/* 063 on a warehouse whose dw.fact_payment has the old column order: fixed-width columns first,
+ * the rows, the key, the comments and the mining view over it (with its grants) kept; left
+ * alone while some other view reads that view. */
+static void
+test_migration_063_fact_payment_order (void)
+{
+  g_autoptr(AqDb) db = aq_test_db_new ("t_migrations_063", FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  guint applied = 0;
+
+#define PAY_NO_ATTNUM "SELECT attnum FROM pg_attribute " \
+                      "WHERE attrelid = 'dw.fact_payment'::regclass AND attname = 'pay_no'"
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_test_query_int64 (db, PAY_NO_ATTNUM), ==, 1);
+  /* as 002 and 062 left it, with two payments, and dm.meter_finding over it as 046 made it */
+  aq_db_exec (db, "DO $$ DECLARE d text := pg_get_viewdef('dm.meter_finding'::regclass); BEGIN"
+                  " DROP VIEW dm.meter_finding; DROP TABLE dw.fact_payment;"
+                  " CREATE TABLE dw.fact_payment (account_id text NOT NULL, pay_no bigint"
+                  "  NOT NULL, period date NOT NULL, paid_at timestamp NOT NULL, amount"
+                  "  numeric(12,2) NOT NULL, late_fee numeric(12,2) NOT NULL, channel text"
+                  "  NOT NULL, days_late integer, PRIMARY KEY (account_id, period, pay_no));"
+                  " EXECUTE 'CREATE VIEW dm.meter_finding AS ' || d; END $$;"
+                  "COMMENT ON TABLE dw.fact_payment IS 'Payments.';"
+                  "COMMENT ON COLUMN dw.fact_payment.days_late IS 'Days late.';"
+                  "INSERT INTO dw.fact_payment VALUES"
+                  " ('A2', 20260105000002, '2026-01-01', '2026-01-05 10:00', 12.50, 0, 'bank', -15),"
+                  " ('A1', 20260201000001, '2026-01-01', '2026-02-01 09:00', 8.00, 0.40,"
+                  "  'wechat', NULL);"
+                  "CREATE VIEW public.finding_elsewhere AS SELECT 1 AS x FROM dm.meter_finding;"
+                  "DELETE FROM meta.migration WHERE name = '063_fact_payment_column_order.sql'",
+              &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, PAY_NO_ATTNUM), ==, 2);
+
+  aq_db_exec (db, "DROP VIEW public.finding_elsewhere;"
+                  "DELETE FROM meta.migration WHERE name = '063_fact_payment_column_order.sql'",
+              &error);
+  g_assert_no_error (error);
+  aq_migrations_apply (db, &applied, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, PAY_NO_ATTNUM), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT attnum FROM pg_attribute WHERE attrelid = "
+                                        "'dw.fact_payment'::regclass AND attname = 'channel'"),
+                   ==, 8);
+  g_assert_cmpint (aq_test_query_int64 (db,
+                                        "SELECT count(*) FROM dw.fact_payment WHERE (account_id, "
+                                        "pay_no, period, paid_at, amount, late_fee, channel) IN ("
+                                        "('A2', 20260105000002, '2026-01-01', '2026-01-05 10:00', "
+                                        "12.50, 0, 'bank'), ('A1', 20260201000001, '2026-01-01', "
+                                        "'2026-02-01 09:00', 8.00, 0.40, 'wechat')) "
+                                        "AND (days_late = -15 OR (account_id = 'A1' "
+                                        "AND days_late IS NULL))"), ==, 2);
+  key = aq_test_query_string (db, "SELECT string_agg(a.attname, ',' ORDER BY k.ord) "
+                                  "FROM pg_index i CROSS JOIN LATERAL "
+                                  "unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) "
+                                  "JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                                  "AND a.attnum = k.attnum WHERE i.indrelid = "
+                                  "'dw.fact_payment'::regclass AND i.indisprimary");
+  g_assert_cmpstr (key, ==, "account_id,period,pay_no");
+  /* the rows in key order: the first on the heap is A1's */
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dw.fact_payment "
+                                        "WHERE ctid = '(0,1)' AND account_id = 'A1'"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_description WHERE objoid = "
+                                        "'dw.fact_payment'::regclass AND description IN "
+                                        "('Payments.', 'Days late.')"), ==, 2);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM dm.meter_finding "
+                                        "WHERE false"), ==, 0);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT has_table_privilege('aq_analyst', "
+                                        "'dm.meter_finding', 'SELECT')::int"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT has_table_privilege('aq_agent', "
+                                        "'dw.fact_payment', 'SELECT')::int"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT (pg_get_userbyid(relowner) = "
+                                        "'aq_data_engineer')::int FROM pg_class "
+                                        "WHERE oid = 'dw.fact_payment'::regclass"), ==, 1);
+  g_assert_cmpint (aq_test_query_int64 (db, "SELECT count(*) FROM pg_class "
+                                        "WHERE relname LIKE 'fact_payment_063%'"), ==, 0);
+#undef PAY_NO_ATTNUM
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,6 +423,8 @@ main (int   argc,
   g_test_add_func ("/migrations/051-fact-sms-column-order", test_migration_051_fact_sms_order);
   g_test_add_func ("/migrations/061-sms-log-watermark", test_migration_061_sms_log_watermark);
   g_test_add_func ("/migrations/062-bill-open", test_migration_062_bill_open);
+  g_test_add_func ("/migrations/063-fact-payment-column-order",
+                   test_migration_063_fact_payment_order);
   g_test_add_func ("/migrations/failure-leaves-previous-state",
                    test_migrations_failure_leaves_previous_state);
   return g_test_run ();

@@ -913,6 +913,104 @@ test_pipeline (void)
     }
 }
 
+/* One statement of a 360 fails in the middle of the pipeline (here the SMS section, for one
+ * account only): that 360 and its lookup fail with the server's error and leave no audit row,
+ * and the next 360s on the same connection, of that account as a supervisor and of another
+ * account as an agent, are read in full and exactly as before. */
+static void
+test_pipeline_failure_360 (void)
+{
+  g_autofree char *bad = text1 ("SELECT account_id FROM dw.fact_sms WHERE account_id IS NOT NULL"
+                                " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", NULL);
+  g_autofree char *good = text1 ("SELECT account_id FROM dw.fact_sms WHERE account_id <> $1"
+                                 " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", bad);
+  g_autofree char *view_sql = text1 ("SELECT pg_get_viewdef('masked.fact_sms'::regclass)", NULL);
+  g_autofree char *restore = g_strdup_printf ("CREATE OR REPLACE VIEW masked.fact_sms"
+                                              " WITH (security_barrier) AS %s", view_sql);
+  g_autofree char *poison = NULL;
+  g_autofree char *good_before = NULL;
+  g_autofree char *good_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2031-06-01T10:00:00+08:00", NULL);
+  gint64 audit_rows;
+
+  g_assert_nonnull (bad);
+  g_assert_nonnull (good);
+  /* the two JSONs compared must not straddle an outage's or an order's deadline */
+  aq_clock_pin (now);
+  {
+    g_autoptr(AqCustomer360) view = aq_customer_360_load (db, good, AQ_ROLE_AGENT, NULL, &error);
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (aq_customer_360_get_count (view, "sms"), >, 0);
+    node = aq_customer_360_to_json (view);
+    good_before = to_json (node);
+  }
+
+  /* the same view, whose phone column divides by zero on the bad account's rows alone */
+  {
+    const char *params[] = { bad };
+
+    poison = text1 ("SELECT 'CREATE OR REPLACE VIEW masked.fact_sms WITH (security_barrier) AS '"
+                    " || replace(pg_get_viewdef('masked.fact_sms'::regclass),"
+                    "   'masked.phone(fact_sms.phone)',"
+                    "   format('masked.phone(CASE WHEN fact_sms.account_id = %L THEN (1 / ("
+                    "length(fact_sms.account_id) - length(fact_sms.account_id)))::text"
+                    " ELSE fact_sms.phone END)', $1::text))", params[0]);
+    g_assert_nonnull (strstr (poison, "CASE WHEN"));
+  }
+  g_assert_true (aq_db_exec (db, poison, &error));
+  g_assert_no_error (error);
+
+  audit_rows = count1 ("SELECT count(*) FROM meta.audit_log", NULL);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(AqCustomer360) failed = aq_customer_360_load (db, bad, AQ_ROLE_AGENT, NULL,
+                                                              &error);
+      g_autoptr(AqCustomerLookup) failed_lookup = NULL;
+      g_autoptr(AqCustomer360) supervisor = NULL;
+      g_autoptr(AqCustomer360) other = NULL;
+      g_autoptr(JsonNode) node = NULL;
+
+      g_assert_null (failed);
+      g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+      g_assert_nonnull (strstr (error->message, "division by zero"));
+      g_clear_error (&error);
+
+      /* the lookup's audit row goes in the same round trip: it is not written either */
+      failed_lookup = aq_customer_lookup (db, AQ_CUSTOMER_KEY_ACCOUNT, bad, AQ_ROLE_AGENT, "test",
+                                          NULL, &error);
+      g_assert_null (failed_lookup);
+      g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+      g_clear_error (&error);
+      g_assert_cmpint (count1 ("SELECT count(*) FROM meta.audit_log", NULL), ==, audit_rows);
+
+      /* the connection is usable: a supervisor reads the table, not the view */
+      supervisor = aq_customer_360_load (db, bad, AQ_ROLE_SUPERVISOR, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (aq_customer_360_get_count (supervisor, "sms"), ==,
+                       count1 ("SELECT count(*) FROM dw.fact_sms WHERE account_id = $1", bad));
+      other = aq_customer_360_load (db, good, AQ_ROLE_AGENT, NULL, &error);
+      g_assert_no_error (error);
+      node = aq_customer_360_to_json (other);
+      g_free (good_after);
+      good_after = to_json (node);
+      g_assert_cmpstr (good_after, ==, good_before);
+    }
+
+  g_assert_true (aq_db_exec (db, restore, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(AqCustomer360) view = aq_customer_360_load (db, bad, AQ_ROLE_AGENT, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (aq_customer_360_get_count (view, "sms"), ==,
+                     count1 ("SELECT count(*) FROM dw.fact_sms WHERE account_id = $1", bad));
+  }
+  aq_clock_pin (NULL);
+}
+
 static void
 lookup_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -1069,6 +1167,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/indexes", test_indexes);
   g_test_add_func ("/customer-360/prepared", test_prepared);
   g_test_add_func ("/customer-360/pipeline", test_pipeline);
+  g_test_add_func ("/customer-360/pipeline-failure", test_pipeline_failure_360);
   g_test_add_func ("/customer-360/overdue-pinned", test_overdue_pinned);
   g_test_add_func ("/customer-360/agent-probes-by-key", test_agent_probes_by_key);
   ret = g_test_run ();

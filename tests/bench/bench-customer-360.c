@@ -19,6 +19,10 @@
  * BENCH_SEED=S (a number between -1 and 1) picks the same random mobiles and accounts on every
  * run (setseed), so a second run right after a cold one reads the same pages warm.
  *
+ * `… bench-customer-360 N dump` prints instead the 360 of N seeded random accounts, as an agent
+ * and as a supervisor, one JSON line each (no audit row): two builds' outputs compared byte for
+ * byte show that a change to the statements kept every answer.
+ *
  * The warehouse must have been filled (`aqueductctl warehouse init --demo --scale 1000000` for
  * the 1 M figure).
  */
@@ -204,6 +208,39 @@ bench_360 (AqDb  *db,
   return 0;
 }
 
+/* The JSON of the 360s of @loads random accounts (BENCH_SEED), as each role sees them. */
+static int
+dump_360 (AqDb  *db,
+          guint  loads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *limit = g_strdup_printf ("%u", loads);
+  const char *params[] = { limit };
+  const AqRole roles[] = { AQ_ROLE_AGENT, AQ_ROLE_SUPERVISOR };
+
+  seed_random (db);
+  res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT $1::int",
+                     1, params, &error);
+  if (res == NULL)
+    return fail (error), 1;
+  for (int i = 0; i < PQntuples (res); i++)
+    for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+      {
+        g_autoptr(AqCustomer360) view = aq_customer_360_load (db, PQgetvalue (res, i, 0),
+                                                              roles[r], NULL, &error);
+        g_autoptr(JsonNode) node = NULL;
+        g_autofree char *text = NULL;
+
+        if (view == NULL)
+          return fail (error), 1;
+        node = aq_customer_360_to_json (view);
+        text = json_to_string (node, FALSE);
+        printf ("%s\n", text);
+      }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,7 +258,8 @@ main (int   argc,
   setlocale (LC_ALL, "");
   if (url == NULL || *url == '\0' || lookups == 0)
     {
-      fprintf (stderr, "Usage: AQUEDUCT_DATABASE_URL=… %s [LOOKUPS]\n", argv[0]);
+      fprintf (stderr, "Usage: AQUEDUCT_DATABASE_URL=… %s [LOOKUPS [lookup|360|dump]]\n",
+               argv[0]);
       return 2;
     }
   aq_core_init ();
@@ -233,6 +271,8 @@ main (int   argc,
     }
   if (g_str_equal (part, "360"))
     return bench_360 (db, lookups);
+  if (g_str_equal (part, "dump"))
+    return dump_360 (db, lookups);
 
   limit = g_strdup_printf ("%u", lookups);
   {

@@ -19,6 +19,11 @@
  * BENCH_SEED=S (a number between -1 and 1) picks the same random mobiles and accounts on every
  * run (setseed), so a second run right after a cold one reads the same pages warm.
  *
+ * `… bench-customer-360 N hot` loads the 360 of N seeded random accounts 5 times each, as an
+ * agent, and prints the p50 of the last 4 (every page cached) with the CPU time the client and
+ * the server process spent per 360 (getrusage; /proc for the server, so only where the server
+ * runs on this machine): CPU time tells two builds apart under a load that blurs wall time.
+ *
  * `… bench-customer-360 N dump` prints instead the 360 of N seeded random accounts, as an agent
  * and as a supervisor, one JSON line each (no audit row): two builds' outputs compared byte for
  * byte show that a change to the statements kept every answer.
@@ -33,6 +38,9 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* The core's statements in one that builds the JSON in SQL: header and profile as objects,
  * each section as {count, rows} with its rows in the section query's order. */
@@ -208,6 +216,75 @@ bench_360 (AqDb  *db,
   return 0;
 }
 
+/* user + system CPU seconds of process @pid (0: this one) */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (pid == NULL)
+    {
+      struct rusage usage;
+
+      getrusage (RUSAGE_SELF, &usage);
+      return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+             + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+    }
+  path = g_strdup_printf ("/proc/%s/stat", pid);
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* after "(comm)": state is field 3, utime 14, stime 15 */
+  fields = g_strsplit (after + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
+}
+
+/* The 360s of @loads random accounts (BENCH_SEED), each 5 times: the last 4 are hot. */
+static int
+hot_360 (AqDb  *db,
+         guint  loads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *limit = g_strdup_printf ("%u", loads);
+  g_autofree char *backend = NULL;
+  const char *params[] = { limit };
+  double client = 0, server = 0;
+
+  seed_random (db);
+  backend = aq_db_query_string (db, "SELECT pg_backend_pid()::text", 0, NULL, &error);
+  res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT $1::int",
+                     1, params, &error);
+  if (res == NULL || backend == NULL)
+    return fail (error), 1;
+  for (int i = 0; i < PQntuples (res); i++)
+    for (guint round = 0; round < 5; round++)
+      {
+        gint64 start = g_get_monotonic_time ();
+        double c0 = cpu_seconds (NULL), s0 = cpu_seconds (backend);
+        double elapsed;
+
+        if (!load_pipeline (db, PQgetvalue (res, i, 0)))
+          return 1;
+        elapsed = (g_get_monotonic_time () - start) / 1000.0;
+        if (round == 0)
+          continue;
+        client += cpu_seconds (NULL) - c0;
+        server += cpu_seconds (backend) - s0;
+        g_array_append_val (ms, elapsed);
+      }
+  printf ("%u hot 360s: client CPU %.3f ms, server CPU %.3f ms a 360; ", ms->len,
+          client * 1000 / ms->len, server * 1000 / ms->len);
+  print_figures ("wall", ms);
+  return 0;
+}
+
 /* The JSON of the 360s of @loads random accounts (BENCH_SEED), as each role sees them. */
 static int
 dump_360 (AqDb  *db,
@@ -258,7 +335,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
   if (url == NULL || *url == '\0' || lookups == 0)
     {
-      fprintf (stderr, "Usage: AQUEDUCT_DATABASE_URL=… %s [LOOKUPS [lookup|360|dump]]\n",
+      fprintf (stderr, "Usage: AQUEDUCT_DATABASE_URL=… %s [LOOKUPS [lookup|360|hot|dump]]\n",
                argv[0]);
       return 2;
     }
@@ -271,6 +348,8 @@ main (int   argc,
     }
   if (g_str_equal (part, "360"))
     return bench_360 (db, lookups);
+  if (g_str_equal (part, "hot"))
+    return hot_360 (db, lookups);
   if (g_str_equal (part, "dump"))
     return dump_360 (db, lookups);
 

@@ -913,6 +913,96 @@ test_pipeline (void)
     }
 }
 
+/* An account with more history than the bills section shows: 60 bills, the newest, and every
+ * reading up to 120 months, both counting all, against SQL on dw.fact_bill and
+ * dw.fact_reading (the 360 reads both sections with one statement). */
+static void
+test_long_history (void)
+{
+  g_autofree char *account = text1 ("SELECT account_id FROM dw.fact_bill GROUP BY 1"
+                                    " ORDER BY count(*) DESC, 1 LIMIT 1", NULL);
+  g_autofree char *oldest = text1 ("SELECT min(period)::text FROM dw.fact_bill"
+                                   " WHERE account_id = $1", account);
+  g_autofree char *bill_nos = NULL;
+  g_autofree char *readings = NULL;
+  g_autoptr(GString) seen_bills = g_string_new (NULL);
+  g_autoptr(GString) seen_readings = g_string_new (NULL);
+  g_autoptr(AqCustomer360) view = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *rows;
+  gint64 total;
+
+  /* six copies of the account's bills, each further back */
+  {
+    const char *params[] = { account };
+    g_autoptr(PGresult) res = aq_db_query (db,
+      "INSERT INTO dw.fact_bill SELECT b.account_id, (b.period - make_interval(years => 3 * k))::date,"
+      "  b.bill_no + 1000000000000 * k, (b.read_date - make_interval(years => 3 * k))::date,"
+      "  b.prev_read, b.curr_read, b.read_status, b.qty, b.tier1_qty, b.tier2_qty, b.tier3_qty,"
+      "  b.water_fee, b.sewage_fee, b.amount, (b.due_date - make_interval(years => 3 * k))::date"
+      " FROM dw.fact_bill b, generate_series(1, 6) k WHERE b.account_id = $1", 1, params, &error);
+
+    g_assert_no_error (error);
+  }
+  total = count1 ("SELECT count(*) FROM dw.fact_reading WHERE account_id = $1", account);
+  g_assert_cmpint (total, >, 120);
+  bill_nos = text1 ("SELECT string_agg(bill_no::text, ',' ORDER BY period DESC) FROM"
+                    " (SELECT * FROM dw.fact_bill WHERE account_id = $1"
+                    "  ORDER BY period DESC LIMIT 60) b", account);
+  readings = text1 ("SELECT string_agg(concat_ws('|', period, read_date, curr_read, qty,"
+                    "                            read_status), ',' ORDER BY period DESC) FROM"
+                    " (SELECT * FROM dw.fact_reading WHERE account_id = $1"
+                    "  ORDER BY period DESC LIMIT 120) r", account);
+
+  view = aq_customer_360_load (db, account, AQ_ROLE_AGENT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_customer_360_get_count (view, "bills"), ==, total);
+  g_assert_cmpint (aq_customer_360_get_count (view, "readings"), ==, total);
+
+  rows = aq_customer_360_get_rows (view, "bills");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 60);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      g_autofree char *no = member_text (json_array_get_object_element (rows, i), "bill_no");
+
+      g_string_append_printf (seen_bills, "%s%s", i ? "," : "", no);
+    }
+  g_assert_cmpstr (seen_bills->str, ==, bill_nos);
+
+  rows = aq_customer_360_get_rows (view, "readings");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 120);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      static const char *const columns[] = {
+        "period", "read_date", "curr_read", "qty", "read_status",
+      };
+      gboolean first = TRUE;
+
+      /* the reading's own columns, in dw.fact_reading's order, and no bill column */
+      g_assert_cmpuint (json_object_get_size (row), ==, G_N_ELEMENTS (columns));
+      g_string_append (seen_readings, i ? "," : "");
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        {
+          g_autofree char *value = member_text (row, columns[c]);
+
+          if (value == NULL)
+            continue;
+          g_string_append_printf (seen_readings, "%s%s", first ? "" : "|", value);
+          first = FALSE;
+        }
+    }
+  g_assert_cmpstr (seen_readings->str, ==, readings);
+
+  {
+    const char *params[] = { account, oldest };
+    g_autoptr(PGresult) res = aq_db_query (db, "DELETE FROM dw.fact_bill WHERE account_id = $1"
+                                               " AND period < $2::date", 2, params, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
 /* One statement of a 360 fails in the middle of the pipeline (here the SMS section, for one
  * account only): that 360 and its lookup fail with the server's error and leave no audit row,
  * and the next 360s on the same connection, of that account as a supervisor and of another
@@ -1168,6 +1258,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/prepared", test_prepared);
   g_test_add_func ("/customer-360/pipeline", test_pipeline);
   g_test_add_func ("/customer-360/pipeline-failure", test_pipeline_failure_360);
+  g_test_add_func ("/customer-360/long-history", test_long_history);
   g_test_add_func ("/customer-360/overdue-pinned", test_overdue_pinned);
   g_test_add_func ("/customer-360/agent-probes-by-key", test_agent_probes_by_key);
   ret = g_test_run ();

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aq-customer-private.h"
 #include "aq-db-pipeline.h"
 #include "aq-demo.h"
 #include "aq-simulator.h"
@@ -1003,6 +1004,46 @@ test_long_history (void)
   }
 }
 
+/* "Data as of" reads the newest succeeded run from migration 065's index, not every run
+ * (meta.pipeline_run keeps thousands a year): with sequential scans priced out, the profile
+ * statement's plan probes the index, and what it says is the newest succeeded run's end. */
+static void
+test_data_as_of_index (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) probe = aq_db_connect (aq_db_get_conninfo (db), &error);
+  const char **names, **sql;
+  guint n = _aq_customer_360_statements (&names, &sql);
+  g_autofree char *account = text1 ("SELECT account_id FROM dw.dim_account ORDER BY 1 LIMIT 1",
+                                    NULL);
+  g_autofree char *explain = NULL;
+  g_autofree char *plan = NULL;
+  const char *params[] = { account };
+  const char *profile = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (names[i], "profile"))
+      profile = sql[i];
+  g_assert_nonnull (profile);
+  g_assert_true (aq_db_exec (probe, "BEGIN; SET LOCAL enable_seqscan = off", &error));
+  g_assert_no_error (error);
+  explain = g_strconcat ("EXPLAIN (COSTS OFF) ", profile, NULL);
+  {
+    g_autoptr(PGresult) res = aq_db_query (probe, explain, 1, params, &error);
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    g_assert_no_error (error);
+    for (int r = 0; r < PQntuples (res); r++)
+      g_string_append_printf (text, "%s\n", PQgetvalue (res, r, 0));
+    plan = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+  g_test_message ("%s", plan);
+  g_assert_nonnull (strstr (plan, "pipeline_run_succeeded_idx"));
+  g_assert_null (strstr (plan, "Seq Scan on pipeline_run"));
+  aq_db_rollback (probe);
+}
+
 /* One statement of a 360 fails in the middle of the pipeline (here the SMS section, for one
  * account only): that 360 and its lookup fail with the server's error and leave no audit row,
  * and the next 360s on the same connection, of that account as a supervisor and of another
@@ -1259,6 +1300,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/pipeline", test_pipeline);
   g_test_add_func ("/customer-360/pipeline-failure", test_pipeline_failure_360);
   g_test_add_func ("/customer-360/long-history", test_long_history);
+  g_test_add_func ("/customer-360/data-as-of-index", test_data_as_of_index);
   g_test_add_func ("/customer-360/overdue-pinned", test_overdue_pinned);
   g_test_add_func ("/customer-360/agent-probes-by-key", test_agent_probes_by_key);
   ret = g_test_run ();

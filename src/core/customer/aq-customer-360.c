@@ -1,9 +1,10 @@
 /* aq-customer-360.c — everything about one account a hotline agent needs on one screen
  *
- * One query for the header, one for the profile and alerts, one per section, all sent in one
- * round trip (libpq pipeline mode): each reads an index on the account, the customer or the
- * premise, and each section's rows are bounded while count(*) OVER () still gives the total,
- * so the screen costs the same for a customer with ten years of history as for a new one.
+ * One query for the header, one for the profile and alerts, one per section (the bills' also
+ * gives the readings, the payments' also the late fees), all sent in one round trip (libpq
+ * pipeline mode): each reads an index on the account, the customer or the premise, and each
+ * section's rows are bounded while count(*) OVER () still gives the total, so the screen costs
+ * the same for a customer with ten years of history as for a new one.
  * Masking is the warehouse's: unless revealing, the statements read the masked views (see
  * _aq_customer_sql() in aq-customer-search.c), and every lookup and reveal writes its
  * meta.audit_log row, whose actor the warehouse sets to the login.

@@ -1044,6 +1044,30 @@ test_data_as_of_index (void)
   aq_db_rollback (probe);
 }
 
+/* A phone's customers are planned as the few they are (065), not as 1,000 rows: at that size
+ * the lookup's candidate query hashed every community at each lookup. */
+static void
+test_phone_rows_estimate (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { "13800000000" };
+  g_autoptr(PGresult) res = aq_db_query (db, "EXPLAIN (FORMAT JSON) SELECT a.account_id"
+                                             " FROM dw.dim_account a WHERE a.customer_id IN"
+                                             " (SELECT masked.customers_with_contact($1))",
+                                         1, params, &error);
+  g_autoptr(JsonNode) plan = NULL;
+  double rows;
+
+  g_assert_no_error (error);
+  plan = json_from_string (PQgetvalue (res, 0, 0), &error);
+  g_assert_no_error (error);
+  rows = json_object_get_double_member (
+    json_object_get_object_member (
+      json_array_get_object_element (json_node_get_array (plan), 0), "Plan"), "Plan Rows");
+  g_test_message ("candidates estimated: %.0f", rows);
+  g_assert_cmpfloat (rows, <=, 10);
+}
+
 /* One statement of a 360 fails in the middle of the pipeline (here the SMS section, for one
  * account only): that 360 and its lookup fail with the server's error and leave no audit row,
  * and the next 360s on the same connection, of that account as a supervisor and of another
@@ -1301,6 +1325,7 @@ main (int   argc,
   g_test_add_func ("/customer-360/pipeline-failure", test_pipeline_failure_360);
   g_test_add_func ("/customer-360/long-history", test_long_history);
   g_test_add_func ("/customer-360/data-as-of-index", test_data_as_of_index);
+  g_test_add_func ("/customer-360/phone-rows-estimate", test_phone_rows_estimate);
   g_test_add_func ("/customer-360/overdue-pinned", test_overdue_pinned);
   g_test_add_func ("/customer-360/agent-probes-by-key", test_agent_probes_by_key);
   ret = g_test_run ();

@@ -937,8 +937,9 @@ test_long_history (void)
   {
     const char *params[] = { account };
     g_autoptr(PGresult) res = aq_db_query (db,
-      "INSERT INTO dw.fact_bill SELECT b.account_id, (b.period - make_interval(years => 3 * k))::date,"
-      "  b.bill_no + 1000000000000 * k, (b.read_date - make_interval(years => 3 * k))::date,"
+      "INSERT INTO dw.fact_bill SELECT b.account_id,"
+      "  (b.period - make_interval(years => 3 * k))::date, b.bill_no + 1000000000000 * k,"
+      "  (b.read_date - make_interval(years => 3 * k))::date,"
       "  b.prev_read, b.curr_read, b.read_status, b.qty, b.tier1_qty, b.tier2_qty, b.tier3_qty,"
       "  b.water_fee, b.sewage_fee, b.amount, (b.due_date - make_interval(years => 3 * k))::date"
       " FROM dw.fact_bill b, generate_series(1, 6) k WHERE b.account_id = $1", 1, params, &error);

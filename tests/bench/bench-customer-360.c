@@ -1,6 +1,7 @@
 /* bench-customer-360.c — how long a hotline lookup by phone takes, search and full 360
  *
- *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360 [LOOKUPS [lookup|360]]
+ *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360 \
+ *     [LOOKUPS [lookup|360|hot|dump]]
  *
  * LOOKUPS defaults to 500; the second argument runs only one of the two parts (for cold-cache
  * figures, each part right after its own restart and cache drop).
@@ -20,10 +21,10 @@
  * run (setseed), so a second run right after a cold one reads the same pages warm.
  *
  * `… bench-customer-360 N hot` loads the 360 of N seeded random accounts 5 times each, as an
- * agent, and prints the p50 of the last 4 (every page cached), and of the first apart, with
- * the CPU time the client and
- * the server process spent per 360 (getrusage; /proc for the server, so only where the server
- * runs on this machine): CPU time tells two builds apart under a load that blurs wall time.
+ * agent, and prints the p50 of the last 4 (every page in shared buffers) and of the first ones
+ * apart, with the CPU time the client and the server process spent per 360 (getrusage; /proc
+ * for the server, so only where the server runs on this machine; the wall time includes that
+ * read): CPU time tells two builds apart under a load that blurs wall time.
  *
  * `… bench-customer-360 N dump` prints instead the 360 of N seeded random accounts, as an agent
  * and as a supervisor, one JSON line each (no audit row): two builds' outputs compared byte for

@@ -1,6 +1,6 @@
 /* bench-customer-360.c — how long a hotline lookup by phone takes, search and full 360
  *
- *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360 \
+ *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360
  *     [LOOKUPS [lookup|360|hot|dump]]
  *
  * LOOKUPS defaults to 500; the second argument runs only one of the two parts (for cold-cache

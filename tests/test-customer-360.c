@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aq-customer-private.h"
 #include "aq-db-pipeline.h"
 #include "aq-demo.h"
 #include "aq-simulator.h"
@@ -913,6 +914,259 @@ test_pipeline (void)
     }
 }
 
+/* An account with more history than the bills section shows: 60 bills, the newest, and every
+ * reading up to 120 months, both counting all, against SQL on dw.fact_bill and
+ * dw.fact_reading (the 360 reads both sections with one statement). */
+static void
+test_long_history (void)
+{
+  g_autofree char *account = text1 ("SELECT account_id FROM dw.fact_bill GROUP BY 1"
+                                    " ORDER BY count(*) DESC, 1 LIMIT 1", NULL);
+  g_autofree char *oldest = text1 ("SELECT min(period)::text FROM dw.fact_bill"
+                                   " WHERE account_id = $1", account);
+  g_autofree char *bill_nos = NULL;
+  g_autofree char *readings = NULL;
+  g_autoptr(GString) seen_bills = g_string_new (NULL);
+  g_autoptr(GString) seen_readings = g_string_new (NULL);
+  g_autoptr(AqCustomer360) view = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *rows;
+  gint64 total;
+
+  /* six copies of the account's bills, each further back */
+  {
+    const char *params[] = { account };
+    g_autoptr(PGresult) res = aq_db_query (db,
+      "INSERT INTO dw.fact_bill SELECT b.account_id,"
+      "  (b.period - make_interval(years => 3 * k))::date, b.bill_no + 1000000000000 * k,"
+      "  (b.read_date - make_interval(years => 3 * k))::date,"
+      "  b.prev_read, b.curr_read, b.read_status, b.qty, b.tier1_qty, b.tier2_qty, b.tier3_qty,"
+      "  b.water_fee, b.sewage_fee, b.amount, (b.due_date - make_interval(years => 3 * k))::date"
+      " FROM dw.fact_bill b, generate_series(1, 6) k WHERE b.account_id = $1", 1, params, &error);
+
+    g_assert_no_error (error);
+  }
+  total = count1 ("SELECT count(*) FROM dw.fact_reading WHERE account_id = $1", account);
+  g_assert_cmpint (total, >, 120);
+  bill_nos = text1 ("SELECT string_agg(bill_no::text, ',' ORDER BY period DESC) FROM"
+                    " (SELECT * FROM dw.fact_bill WHERE account_id = $1"
+                    "  ORDER BY period DESC LIMIT 60) b", account);
+  readings = text1 ("SELECT string_agg(concat_ws('|', period, read_date, curr_read, qty,"
+                    "                            read_status), ',' ORDER BY period DESC) FROM"
+                    " (SELECT * FROM dw.fact_reading WHERE account_id = $1"
+                    "  ORDER BY period DESC LIMIT 120) r", account);
+
+  view = aq_customer_360_load (db, account, AQ_ROLE_AGENT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aq_customer_360_get_count (view, "bills"), ==, total);
+  g_assert_cmpint (aq_customer_360_get_count (view, "readings"), ==, total);
+
+  rows = aq_customer_360_get_rows (view, "bills");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 60);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      g_autofree char *no = member_text (json_array_get_object_element (rows, i), "bill_no");
+
+      g_string_append_printf (seen_bills, "%s%s", i ? "," : "", no);
+    }
+  g_assert_cmpstr (seen_bills->str, ==, bill_nos);
+
+  rows = aq_customer_360_get_rows (view, "readings");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 120);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      static const char *const columns[] = {
+        "period", "read_date", "curr_read", "qty", "read_status",
+      };
+      gboolean first = TRUE;
+
+      /* the reading's own columns, in dw.fact_reading's order, and no bill column */
+      g_assert_cmpuint (json_object_get_size (row), ==, G_N_ELEMENTS (columns));
+      g_string_append (seen_readings, i ? "," : "");
+      for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+        {
+          g_autofree char *value = member_text (row, columns[c]);
+
+          if (value == NULL)
+            continue;
+          g_string_append_printf (seen_readings, "%s%s", first ? "" : "|", value);
+          first = FALSE;
+        }
+    }
+  g_assert_cmpstr (seen_readings->str, ==, readings);
+
+  {
+    const char *params[] = { account, oldest };
+    g_autoptr(PGresult) res = aq_db_query (db, "DELETE FROM dw.fact_bill WHERE account_id = $1"
+                                               " AND period < $2::date", 2, params, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
+/* "Data as of" reads the newest succeeded run from migration 065's index, not every run
+ * (meta.pipeline_run keeps thousands a year): with sequential scans priced out, the profile
+ * statement's plan probes the index, and what it says is the newest succeeded run's end. */
+static void
+test_data_as_of_index (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AqDb) probe = aq_db_connect (aq_db_get_conninfo (db), &error);
+  const char **names, **sql;
+  guint n = _aq_customer_360_statements (&names, &sql);
+  g_autofree char *account = text1 ("SELECT account_id FROM dw.dim_account ORDER BY 1 LIMIT 1",
+                                    NULL);
+  g_autofree char *explain = NULL;
+  g_autofree char *plan = NULL;
+  const char *params[] = { account };
+  const char *profile = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (names[i], "profile"))
+      profile = sql[i];
+  g_assert_nonnull (profile);
+  g_assert_true (aq_db_exec (probe, "BEGIN; SET LOCAL enable_seqscan = off", &error));
+  g_assert_no_error (error);
+  explain = g_strconcat ("EXPLAIN (COSTS OFF) ", profile, NULL);
+  {
+    g_autoptr(PGresult) res = aq_db_query (probe, explain, 1, params, &error);
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    g_assert_no_error (error);
+    for (int r = 0; r < PQntuples (res); r++)
+      g_string_append_printf (text, "%s\n", PQgetvalue (res, r, 0));
+    plan = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+  g_test_message ("%s", plan);
+  g_assert_nonnull (strstr (plan, "pipeline_run_succeeded_idx"));
+  g_assert_null (strstr (plan, "Seq Scan on pipeline_run"));
+  aq_db_rollback (probe);
+}
+
+/* A phone's customers are planned as the few they are (065), not as 1,000 rows: at that size
+ * the lookup's candidate query hashed every community at each lookup. */
+static void
+test_phone_rows_estimate (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { "13800000000" };
+  g_autoptr(PGresult) res = aq_db_query (db, "EXPLAIN (FORMAT JSON) SELECT a.account_id"
+                                             " FROM dw.dim_account a WHERE a.customer_id IN"
+                                             " (SELECT masked.customers_with_contact($1))",
+                                         1, params, &error);
+  g_autoptr(JsonNode) plan = NULL;
+  double rows;
+
+  g_assert_no_error (error);
+  plan = json_from_string (PQgetvalue (res, 0, 0), &error);
+  g_assert_no_error (error);
+  rows = json_object_get_double_member (
+    json_object_get_object_member (
+      json_array_get_object_element (json_node_get_array (plan), 0), "Plan"), "Plan Rows");
+  g_test_message ("candidates estimated: %.0f", rows);
+  g_assert_cmpfloat (rows, <=, 10);
+}
+
+/* One statement of a 360 fails in the middle of the pipeline (here the SMS section, for one
+ * account only): that 360 and its lookup fail with the server's error and leave no audit row,
+ * and the next 360s on the same connection, of that account as a supervisor and of another
+ * account as an agent, are read in full and exactly as before. */
+static void
+test_pipeline_failure_360 (void)
+{
+  g_autofree char *bad = text1 ("SELECT account_id FROM dw.fact_sms WHERE account_id IS NOT NULL"
+                                " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", NULL);
+  g_autofree char *good = text1 ("SELECT account_id FROM dw.fact_sms WHERE account_id <> $1"
+                                 " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1", bad);
+  g_autofree char *view_sql = text1 ("SELECT pg_get_viewdef('masked.fact_sms'::regclass)", NULL);
+  g_autofree char *restore = g_strdup_printf ("CREATE OR REPLACE VIEW masked.fact_sms"
+                                              " WITH (security_barrier) AS %s", view_sql);
+  g_autofree char *poison = NULL;
+  g_autofree char *good_before = NULL;
+  g_autofree char *good_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2031-06-01T10:00:00+08:00", NULL);
+  gint64 audit_rows;
+
+  g_assert_nonnull (bad);
+  g_assert_nonnull (good);
+  /* the two JSONs compared must not straddle an outage's or an order's deadline */
+  aq_clock_pin (now);
+  {
+    g_autoptr(AqCustomer360) view = aq_customer_360_load (db, good, AQ_ROLE_AGENT, NULL, &error);
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (aq_customer_360_get_count (view, "sms"), >, 0);
+    node = aq_customer_360_to_json (view);
+    good_before = to_json (node);
+  }
+
+  /* the same view, whose phone column divides by zero on the bad account's rows alone */
+  {
+    const char *params[] = { bad };
+
+    poison = text1 ("SELECT 'CREATE OR REPLACE VIEW masked.fact_sms WITH (security_barrier) AS '"
+                    " || replace(pg_get_viewdef('masked.fact_sms'::regclass),"
+                    "   'masked.phone(fact_sms.phone)',"
+                    "   format('masked.phone(CASE WHEN fact_sms.account_id = %L THEN (1 / ("
+                    "length(fact_sms.account_id) - length(fact_sms.account_id)))::text"
+                    " ELSE fact_sms.phone END)', $1::text))", params[0]);
+    g_assert_nonnull (strstr (poison, "CASE WHEN"));
+  }
+  g_assert_true (aq_db_exec (db, poison, &error));
+  g_assert_no_error (error);
+
+  audit_rows = count1 ("SELECT count(*) FROM meta.audit_log", NULL);
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(AqCustomer360) failed = aq_customer_360_load (db, bad, AQ_ROLE_AGENT, NULL,
+                                                              &error);
+      g_autoptr(AqCustomerLookup) failed_lookup = NULL;
+      g_autoptr(AqCustomer360) supervisor = NULL;
+      g_autoptr(AqCustomer360) other = NULL;
+      g_autoptr(JsonNode) node = NULL;
+
+      g_assert_null (failed);
+      g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+      g_assert_nonnull (strstr (error->message, "division by zero"));
+      g_clear_error (&error);
+
+      /* the lookup's audit row goes in the same round trip: it is not written either */
+      failed_lookup = aq_customer_lookup (db, AQ_CUSTOMER_KEY_ACCOUNT, bad, AQ_ROLE_AGENT, "test",
+                                          NULL, &error);
+      g_assert_null (failed_lookup);
+      g_assert_error (error, AQ_ERROR, AQ_ERROR_QUERY);
+      g_clear_error (&error);
+      g_assert_cmpint (count1 ("SELECT count(*) FROM meta.audit_log", NULL), ==, audit_rows);
+
+      /* the connection is usable: a supervisor reads the table, not the view */
+      supervisor = aq_customer_360_load (db, bad, AQ_ROLE_SUPERVISOR, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (aq_customer_360_get_count (supervisor, "sms"), ==,
+                       count1 ("SELECT count(*) FROM dw.fact_sms WHERE account_id = $1", bad));
+      other = aq_customer_360_load (db, good, AQ_ROLE_AGENT, NULL, &error);
+      g_assert_no_error (error);
+      node = aq_customer_360_to_json (other);
+      g_free (good_after);
+      good_after = to_json (node);
+      g_assert_cmpstr (good_after, ==, good_before);
+    }
+
+  g_assert_true (aq_db_exec (db, restore, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(AqCustomer360) view = aq_customer_360_load (db, bad, AQ_ROLE_AGENT, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (aq_customer_360_get_count (view, "sms"), ==,
+                     count1 ("SELECT count(*) FROM dw.fact_sms WHERE account_id = $1", bad));
+  }
+  aq_clock_pin (NULL);
+}
+
 static void
 lookup_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -1069,6 +1323,10 @@ main (int   argc,
   g_test_add_func ("/customer-360/indexes", test_indexes);
   g_test_add_func ("/customer-360/prepared", test_prepared);
   g_test_add_func ("/customer-360/pipeline", test_pipeline);
+  g_test_add_func ("/customer-360/pipeline-failure", test_pipeline_failure_360);
+  g_test_add_func ("/customer-360/long-history", test_long_history);
+  g_test_add_func ("/customer-360/data-as-of-index", test_data_as_of_index);
+  g_test_add_func ("/customer-360/phone-rows-estimate", test_phone_rows_estimate);
   g_test_add_func ("/customer-360/overdue-pinned", test_overdue_pinned);
   g_test_add_func ("/customer-360/agent-probes-by-key", test_agent_probes_by_key);
   ret = g_test_run ();

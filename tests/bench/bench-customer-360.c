@@ -1,6 +1,7 @@
 /* bench-customer-360.c — how long a hotline lookup by phone takes, search and full 360
  *
- *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360 [LOOKUPS [lookup|360]]
+ *   AQUEDUCT_DATABASE_URL=… builddir/tests/bench/bench-customer-360
+ *     [LOOKUPS [lookup|360|hot|dump]]
  *
  * LOOKUPS defaults to 500; the second argument runs only one of the two parts (for cold-cache
  * figures, each part right after its own restart and cache drop).
@@ -19,6 +20,16 @@
  * BENCH_SEED=S (a number between -1 and 1) picks the same random mobiles and accounts on every
  * run (setseed), so a second run right after a cold one reads the same pages warm.
  *
+ * `… bench-customer-360 N hot` loads the 360 of N seeded random accounts 5 times each, as an
+ * agent, and prints the p50 of the last 4 (every page in shared buffers) and of the first ones
+ * apart, with the CPU time the client and the server process spent per 360 (getrusage; /proc
+ * for the server, so only where the server runs on this machine; the wall time includes that
+ * read): CPU time tells two builds apart under a load that blurs wall time.
+ *
+ * `… bench-customer-360 N dump` prints instead the 360 of N seeded random accounts, as an agent
+ * and as a supervisor, one JSON line each (no audit row): two builds' outputs compared byte for
+ * byte show that a change to the statements kept every answer.
+ *
  * The warehouse must have been filled (`aqueductctl warehouse init --demo --scale 1000000` for
  * the 1 M figure).
  */
@@ -29,6 +40,9 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* The core's statements in one that builds the JSON in SQL: header and profile as objects,
  * each section as {count, rows} with its rows in the section query's order. */
@@ -163,7 +177,7 @@ bench_360 (AqDb  *db,
     gboolean  (*load) (AqDb *db, const char *account);
   } ways[] = {
     { "pipeline mode, one round trip (the core)", load_pipeline },
-    { "one statement per section, 11 round trips (before)", load_sequential },
+    { "one statement per section, one round trip each (before)", load_sequential },
     { "one statement building the JSON in SQL", load_one_statement },
   };
   g_autoptr(GError) error = NULL;
@@ -204,6 +218,113 @@ bench_360 (AqDb  *db,
   return 0;
 }
 
+/* user + system CPU seconds of process @pid (0: this one) */
+static double
+cpu_seconds (const char *pid)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (pid == NULL)
+    {
+      struct rusage usage;
+
+      getrusage (RUSAGE_SELF, &usage);
+      return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+             + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+    }
+  path = g_strdup_printf ("/proc/%s/stat", pid);
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* after "(comm)": state is field 3, utime 14, stime 15 */
+  fields = g_strsplit (after + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
+}
+
+/* The 360s of @loads random accounts (BENCH_SEED), each 5 times: the last 4 are hot. */
+static int
+hot_360 (AqDb  *db,
+         guint  loads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) first_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *limit = g_strdup_printf ("%u", loads);
+  g_autofree char *backend = NULL;
+  const char *params[] = { limit };
+  double client = 0, server = 0;
+
+  seed_random (db);
+  backend = aq_db_query_string (db, "SELECT pg_backend_pid()::text", 0, NULL, &error);
+  res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT $1::int",
+                     1, params, &error);
+  if (res == NULL || backend == NULL)
+    return fail (error), 1;
+  for (int i = 0; i < PQntuples (res); i++)
+    for (guint round = 0; round < 5; round++)
+      {
+        gint64 start = g_get_monotonic_time ();
+        double c0 = cpu_seconds (NULL), s0 = cpu_seconds (backend);
+        double elapsed;
+
+        if (!load_pipeline (db, PQgetvalue (res, i, 0)))
+          return 1;
+        elapsed = (g_get_monotonic_time () - start) / 1000.0;
+        if (round == 0)
+          {
+            g_array_append_val (first_ms, elapsed);
+            continue;
+          }
+        client += cpu_seconds (NULL) - c0;
+        server += cpu_seconds (backend) - s0;
+        g_array_append_val (ms, elapsed);
+      }
+  printf ("%u hot 360s: client CPU %.3f ms, server CPU %.3f ms a 360; ", ms->len,
+          client * 1000 / ms->len, server * 1000 / ms->len);
+  print_figures ("wall", ms);
+  print_figures ("  the first of each account's 5", first_ms);
+  return 0;
+}
+
+/* The JSON of the 360s of @loads random accounts (BENCH_SEED), as each role sees them. */
+static int
+dump_360 (AqDb  *db,
+          guint  loads)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *limit = g_strdup_printf ("%u", loads);
+  const char *params[] = { limit };
+  const AqRole roles[] = { AQ_ROLE_AGENT, AQ_ROLE_SUPERVISOR };
+
+  seed_random (db);
+  res = aq_db_query (db, "SELECT account_id FROM dw.dim_account ORDER BY random() LIMIT $1::int",
+                     1, params, &error);
+  if (res == NULL)
+    return fail (error), 1;
+  for (int i = 0; i < PQntuples (res); i++)
+    for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+      {
+        g_autoptr(AqCustomer360) view = aq_customer_360_load (db, PQgetvalue (res, i, 0),
+                                                              roles[r], NULL, &error);
+        g_autoptr(JsonNode) node = NULL;
+        g_autofree char *text = NULL;
+
+        if (view == NULL)
+          return fail (error), 1;
+        node = aq_customer_360_to_json (view);
+        text = json_to_string (node, FALSE);
+        printf ("%s\n", text);
+      }
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,7 +342,8 @@ main (int   argc,
   setlocale (LC_ALL, "");
   if (url == NULL || *url == '\0' || lookups == 0)
     {
-      fprintf (stderr, "Usage: AQUEDUCT_DATABASE_URL=… %s [LOOKUPS]\n", argv[0]);
+      fprintf (stderr, "Usage: AQUEDUCT_DATABASE_URL=… %s [LOOKUPS [lookup|360|hot|dump]]\n",
+               argv[0]);
       return 2;
     }
   aq_core_init ();
@@ -233,6 +355,10 @@ main (int   argc,
     }
   if (g_str_equal (part, "360"))
     return bench_360 (db, lookups);
+  if (g_str_equal (part, "hot"))
+    return hot_360 (db, lookups);
+  if (g_str_equal (part, "dump"))
+    return dump_360 (db, lookups);
 
   limit = g_strdup_printf ("%u", lookups);
   {

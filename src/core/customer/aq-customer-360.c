@@ -1,9 +1,10 @@
 /* aq-customer-360.c — everything about one account a hotline agent needs on one screen
  *
- * One query for the header, one for the profile and alerts, one per section, all sent in one
- * round trip (libpq pipeline mode): each reads an index on the account, the customer or the
- * premise, and each section's rows are bounded while count(*) OVER () still gives the total,
- * so the screen costs the same for a customer with ten years of history as for a new one.
+ * One query for the header, one for the profile and alerts, one per section (the bills' also
+ * gives the readings, the payments' also the late fees), all sent in one round trip (libpq
+ * pipeline mode): each reads an index on the account, the customer or the premise, and each
+ * section's rows are bounded while count(*) OVER () still gives the total, so the screen costs
+ * the same for a customer with ten years of history as for a new one.
  * Masking is the warehouse's: unless revealing, the statements read the masked views (see
  * _aq_customer_sql() in aq-customer-search.c), and every lookup and reveal writes its
  * meta.audit_log row, whose actor the warehouse sets to the login.
@@ -31,11 +32,15 @@
 #define CUSTOMER_OF_ACCOUNT "(SELECT customer_id FROM dw.dim_account WHERE account_id = $1)"
 #define PREMISE_OF_ACCOUNT  "(SELECT premise_id FROM dw.dim_account WHERE account_id = $1)"
 
-/* Every query's first column is the section's total; ties are broken so "newest" is one row. */
+/* Every query's first column is the section's total; ties are broken so "newest" is one row.
+ * A section's rows are its columns from `first` on (1 unless said), at most `limit` of them
+ * (0: all the statement returns). */
 static const struct
 {
   const char *name;
   const char *sql;
+  int         first;
+  int         limit;
 } sections[] = {
   { "accounts",
     "SELECT count(*) OVER () AS total, a.account_id, a.status, a.opened_on, a.closed_on,"
@@ -46,9 +51,12 @@ static const struct
     " JOIN dw.dim_premise p ON p.premise_id = a.premise_id"
     " LEFT JOIN dw.dim_meter m ON m.meter_no = a.meter_no"
     " WHERE a.customer_id = " CUSTOMER_OF_ACCOUNT
-    " ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20" },
+    " ORDER BY a.opened_on DESC, a.account_id DESC LIMIT 20", 1, 0 },
   /* with the tier split (m³ × price per tier, at the account's tariff) and whether the bill
-   * catches up months that were not read (the agents' two questions about a high bill) */
+   * catches up months that were not read (the agents' two questions about a high bill). The
+   * section shows the newest 60; the statement reads up to 120 months, since the readings
+   * section is the same rows' meter columns (dw.fact_reading is a view over dw.fact_bill):
+   * one statement, one walk of the account's bills, for both. */
   { "bills",
     "SELECT count(*) OVER () AS total, b.period, b.bill_no, b.read_date, b.prev_read,"
     "       b.curr_read, b.read_status, b.qty,"
@@ -63,14 +71,13 @@ static const struct
     " FROM dw.fact_bill b"
     " JOIN dw.dim_account a ON a.account_id = b.account_id"
     " LEFT JOIN dw.dim_tariff t ON t.tariff_code = a.tariff_code"
-    " WHERE b.account_id = $1 ORDER BY b.period DESC LIMIT 60" },
+    " WHERE b.account_id = $1 ORDER BY b.period DESC LIMIT 120", 1, 60 },
+  /* with the late fees of all the account's payments, for the balance */
   { "payments",
-    "SELECT count(*) OVER () AS total, pay_no, period, paid_at, amount, late_fee, channel,"
-    "       days_late"
-    " FROM dw.fact_payment WHERE account_id = $1 ORDER BY paid_at DESC, pay_no DESC LIMIT 50" },
-  { "readings",
-    "SELECT count(*) OVER () AS total, period, read_date, curr_read, qty, read_status"
-    " FROM dw.fact_reading WHERE account_id = $1 ORDER BY period DESC LIMIT 120" },
+    "SELECT count(*) OVER () AS total, sum(late_fee) OVER () AS late_fees, pay_no, period,"
+    "       paid_at, amount, late_fee, channel, days_late"
+    " FROM dw.fact_payment WHERE account_id = $1 ORDER BY paid_at DESC, pay_no DESC LIMIT 50",
+    2, 0 },
   { "work_orders",
     /* an open order's overdue is decided by open_orders_overdue(), against aq_clock */
     "SELECT count(*) OVER () AS total, wo_no, category, priority, source, status, phone,"
@@ -79,20 +86,21 @@ static const struct
     "            WHEN closed_at IS NOT NULL THEN closed_at > sla_due_at"
     "            ELSE NULL::boolean END AS overdue"
     " FROM dw.fact_work_order WHERE account_id = $1"
-    " ORDER BY created_at DESC, wo_no DESC LIMIT 50" },
+    " ORDER BY created_at DESC, wo_no DESC LIMIT 50", 1, 0 },
   { "calls",
     "SELECT count(*) OVER () AS total, call_id, phone, started_at, ivr_path, wait_seconds,"
     "       talk_seconds, category, agent_id, wo_no"
     " FROM dw.fact_call WHERE customer_id = " CUSTOMER_OF_ACCOUNT
-    " ORDER BY started_at DESC, call_id DESC LIMIT 50" },
+    " ORDER BY started_at DESC, call_id DESC LIMIT 50", 1, 0 },
   { "sms",
     "SELECT count(*) OVER () AS total, msg_id, phone, template, batch_no, sent_at, status"
-    " FROM dw.fact_sms WHERE account_id = $1 ORDER BY sent_at DESC, msg_id DESC LIMIT 50" },
+    " FROM dw.fact_sms WHERE account_id = $1 ORDER BY sent_at DESC, msg_id DESC LIMIT 50",
+    1, 0 },
   { "installations",
     "SELECT count(*) OVER () AS total, app_no, applicant, phone, address, app_type, size_dn,"
     "       applied_on, status, finished_on, days_to_connect"
     " FROM dw.fact_installation WHERE account_id = $1"
-    " ORDER BY applied_on DESC, app_no DESC LIMIT 20" },
+    " ORDER BY applied_on DESC, app_no DESC LIMIT 20", 1, 0 },
   /* the warehouse's outage history by geometry, and the outages dispatchers drew in Aqueduct
    * (006_notify.sql) by the accounts fixed when each was saved; a cancelled one never happened */
   { "outages",
@@ -107,7 +115,12 @@ static const struct
     "              n.expected_end::timestamp, n.restored_at::timestamp, 'dispatch'"
     "       FROM notify.outage_account oa JOIN notify.outage n ON n.outage_id = oa.outage_id"
     "       WHERE oa.account_id = $1 AND n.status <> 'cancelled') o"
-    " ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20" },
+    " ORDER BY o.start_time DESC, o.outage_id DESC LIMIT 20", 1, 0 },
+};
+
+/* The readings section: these columns of the bills statement, all its rows (up to 120). */
+static const char *const reading_columns[] = {
+  "period", "read_date", "curr_read", "qty", "read_status",
 };
 
 typedef struct
@@ -200,8 +213,6 @@ static const char profile_sql[] =
   "       cp.avg_qty_12m, cp.median_qty_peer, cp.trend, cp.zero_streak,"
   "       cp.spike, cp.arrears_amount, cp.overdue_months, cp.calls_12m,"
   "       cp.work_orders_12m,"
-  "       (SELECT coalesce(sum(late_fee), 0) FROM dw.fact_payment"
-  "        WHERE account_id = $1) AS late_fees,"
   "       (SELECT wo_no || ' ' || created_at FROM dw.fact_work_order"
   "        WHERE account_id = $1 AND category = 'complaint'"
   "          AND status NOT IN ('closed', 'cancelled')"
@@ -211,10 +222,13 @@ static const char profile_sql[] =
   " FROM (SELECT $1::text AS account_id) k"
   " LEFT JOIN dm.customer_profile cp ON cp.account_id = k.account_id";
 
-/* The tags and the alerts that come from dm.customer_profile, with the facts behind each. */
+/* The tags and the alerts that come from dm.customer_profile, with the facts behind each;
+ * @late_fees is the sum over the account's payments, which their section's statement adds up. */
 static void
 read_profile (PGresult      *res,
-              AqCustomer360 *view)
+              const char    *late_fees,
+              AqCustomer360 *view,
+              GTimeZone     *zone)
 {
   const char *habit, *channel, *level, *trend;
   double avg, median, arrears;
@@ -222,23 +236,21 @@ read_profile (PGresult      *res,
   gboolean spike;
 
   view->balance = json_object_new ();
-  json_object_set_double_member (view->balance, "late_fees",
-                                 g_ascii_strtod (PQgetvalue (res, 0, 12), NULL));
+  json_object_set_double_member (view->balance, "late_fees", g_ascii_strtod (late_fees, NULL));
   /* "data as of": the last load that succeeded, in the utility's time */
-  if (!PQgetisnull (res, 0, 14))
+  if (!PQgetisnull (res, 0, 13))
     {
       g_autoptr(GDateTime) utc =
-        g_date_time_new_from_unix_utc (g_ascii_strtoll (PQgetvalue (res, 0, 14), NULL, 10));
-      g_autoptr(GTimeZone) zone = aq_clock_zone ();
+        g_date_time_new_from_unix_utc (g_ascii_strtoll (PQgetvalue (res, 0, 13), NULL, 10));
       g_autoptr(GDateTime) local = utc ? g_date_time_to_timezone (utc, zone) : NULL;
       g_autofree char *text = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
 
       if (text != NULL)
         json_object_set_string_member (view->balance, "data_as_of", text);
     }
-  if (!PQgetisnull (res, 0, 13))
+  if (!PQgetisnull (res, 0, 12))
     {
-      g_auto(GStrv) parts = g_strsplit (PQgetvalue (res, 0, 13), " ", 2);
+      g_auto(GStrv) parts = g_strsplit (PQgetvalue (res, 0, 12), " ", 2);
       JsonObject *extra = json_object_new ();
 
       json_object_set_string_member (extra, "wo_no", parts[0]);
@@ -343,8 +355,9 @@ read_section (PGresult      *res,
 
   section = json_object_new ();
   rows = json_array_new ();
-  for (int r = 0; r < PQntuples (res); r++)
-    json_array_add_object_element (rows, _aq_customer_row_to_json (res, r, 1, view->role));
+  for (int r = 0; r < PQntuples (res) && (sections[i].limit == 0 || r < sections[i].limit); r++)
+    json_array_add_object_element (rows, _aq_customer_row_to_json (res, r, sections[i].first,
+                                                                   view->role));
   json_object_set_int_member (section, "count",
                               PQntuples (res) ? g_ascii_strtoll (PQgetvalue (res, 0, 0),
                                                                  NULL, 10) : 0);
@@ -352,15 +365,39 @@ read_section (PGresult      *res,
   json_object_set_object_member (view->sections, sections[i].name, section);
 }
 
+/* The readings section from the bills statement's rows: the same count and every row, with
+ * the meter's columns only. */
+static void
+read_readings (PGresult      *res,
+               AqCustomer360 *view)
+{
+  int columns[G_N_ELEMENTS (reading_columns)];
+  JsonObject *section = json_object_new ();
+  JsonArray *rows = json_array_new ();
+
+  for (guint c = 0; c < G_N_ELEMENTS (reading_columns); c++)
+    columns[c] = PQfnumber (res, reading_columns[c]);
+  for (int r = 0; r < PQntuples (res); r++)
+    json_array_add_object_element (rows,
+                                   _aq_customer_row_columns_to_json (res, r, columns,
+                                                                     G_N_ELEMENTS (columns),
+                                                                     view->role));
+  json_object_set_int_member (section, "count",
+                              PQntuples (res) ? g_ascii_strtoll (PQgetvalue (res, 0, 0),
+                                                                 NULL, 10) : 0);
+  json_object_set_array_member (section, "rows", rows);
+  json_object_set_object_member (view->sections, "readings", section);
+}
+
 /* An open work order is overdue when its deadline (local time in the utility's zone, as the
  * warehouse keeps it) has passed: decided here with aq_clock, not with the server's clock
  * and session time zone, so it is the same answer on every machine and testable. */
 static void
-open_orders_overdue (AqCustomer360 *view)
+open_orders_overdue (AqCustomer360 *view,
+                     GTimeZone     *zone,
+                     GDateTime     *now)
 {
   JsonArray *rows = aq_customer_360_get_rows (view, "work_orders");
-  g_autoptr(GTimeZone) zone = aq_clock_zone ();
-  g_autoptr(GDateTime) now = aq_clock_now ();
 
   for (guint i = 0; rows && i < json_array_get_length (rows); i++)
     {
@@ -400,11 +437,11 @@ parse_local (const char *text,
  * has come is under way, and one whose window has passed is no longer "planned" but an outage
  * dispatch has not marked restored (status "passed"). */
 static void
-add_outage_alerts (AqCustomer360 *view)
+add_outage_alerts (AqCustomer360 *view,
+                   GTimeZone     *zone,
+                   GDateTime     *now)
 {
   JsonArray *rows = aq_customer_360_get_rows (view, "outages");
-  g_autoptr(GTimeZone) zone = aq_clock_zone ();
-  g_autoptr(GDateTime) now = aq_clock_now ();
 
   for (guint i = 0; rows && i < json_array_get_length (rows); i++)
     {
@@ -447,6 +484,22 @@ add_outage_alerts (AqCustomer360 *view)
           add_alert (view, "outage", text, extra);
         }
     }
+}
+
+/* The utility's zone (aq_clock_zone()). GLib shares a zone only while a reference to it lives
+ * and maps its tzfile again for every new one: an mmap, page faults and a munmap whose TLB
+ * shootdown stops the other core too, a third of a hot 360's client time when the 360 did it
+ * three times. The last zone is kept, so the next 360 finds it. */
+static GTimeZone *
+utility_zone (void)
+{
+  static GTimeZone *kept;
+  GTimeZone *zone = aq_clock_zone ();
+  GTimeZone *old = g_atomic_pointer_exchange (&kept, g_time_zone_ref (zone));
+
+  if (old != NULL)
+    g_time_zone_unref (old);
+  return zone;
 }
 
 static gpointer
@@ -501,6 +554,11 @@ load_view (AqDb                *db,
     g_set_error (error, AQ_ERROR, AQ_ERROR_NOT_FOUND, _("No account “%s”"), account_id);
   else
     {
+      g_autoptr(GTimeZone) zone = utility_zone ();
+      g_autoptr(GDateTime) now = aq_clock_now ();
+      PGresult *bills = NULL;
+      PGresult *payments = NULL;
+
       view = g_new0 (AqCustomer360, 1);
       view->role = role;
       view->account_id = g_strdup (PQgetvalue (results[0], 0, 1));
@@ -510,11 +568,22 @@ load_view (AqDb                *db,
       view->sections = json_object_new ();
       view->tags = json_array_new ();
 
-      read_profile (results[1], view);
       for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
-        read_section (results[2 + i], view, i);
-      open_orders_overdue (view);
-      add_outage_alerts (view);
+        if (g_str_equal (sections[i].name, "bills"))
+          bills = results[2 + i];
+        else if (g_str_equal (sections[i].name, "payments"))
+          payments = results[2 + i];
+      read_profile (results[1], PQntuples (payments) ? PQgetvalue (payments, 0, 1) : "0", view,
+                    zone);
+      for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+        {
+          read_section (results[2 + i], view, i);
+          /* the readings after the payments, where the 360 has always listed them */
+          if (results[2 + i] == payments)
+            read_readings (bills, view);
+        }
+      open_orders_overdue (view, zone, now);
+      add_outage_alerts (view, zone, now);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)

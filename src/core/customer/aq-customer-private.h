@@ -23,6 +23,12 @@ JsonObject *_aq_customer_row_to_json (PGresult *res,
                                       int       first_column,
                                       AqRole    role);
 
+JsonObject *_aq_customer_row_columns_to_json (PGresult  *res,
+                                              int        row,
+                                              const int *columns,
+                                              guint      n_columns,
+                                              AqRole     role);
+
 char       *_aq_customer_mask_echo   (AqCustomerKey   key,
                                       const char     *text,
                                       gboolean        names_customer,

@@ -214,6 +214,53 @@ _aq_customer_sql (const char *sql,
   return masked;
 }
 
+/* Column @col of a result row into @object under the column's name, personal data masked. */
+static void
+set_member (JsonObject *object,
+            PGresult   *res,
+            int         row,
+            int         col,
+            AqRole      role)
+{
+  const char *name = PQfname (res, col);
+  const char *value = PQgetvalue (res, row, col);
+
+  if (PQgetisnull (res, row, col))
+    {
+      json_object_set_null_member (object, name);
+      return;
+    }
+  switch (PQftype (res, col))
+    {
+    case OID_BOOL:
+      json_object_set_boolean_member (object, name, value[0] == 't');
+      break;
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+      json_object_set_int_member (object, name, g_ascii_strtoll (value, NULL, 10));
+      break;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+    case OID_NUMERIC:
+      json_object_set_double_member (object, name, g_ascii_strtod (value, NULL));
+      break;
+    default:
+      {
+        g_autofree char *masked = NULL;
+
+        if (is_phone_column (name))
+          masked = aq_mask_phone (value, role);
+        else if (is_name_column (name))
+          masked = aq_mask_name (value, role);
+        else if (g_str_equal (name, "id_card"))
+          masked = aq_mask_id_card (value, role);
+        json_object_set_string_member (object, name, masked ? masked : value);
+      }
+      break;
+    }
+}
+
 /* A result row as a JSON object, columns from @first_column on, personal data masked. */
 JsonObject *
 _aq_customer_row_to_json (PGresult *res,
@@ -224,45 +271,23 @@ _aq_customer_row_to_json (PGresult *res,
   JsonObject *object = json_object_new ();
 
   for (int col = first_column; col < PQnfields (res); col++)
-    {
-      const char *name = PQfname (res, col);
-      const char *value = PQgetvalue (res, row, col);
+    set_member (object, res, row, col, role);
+  return object;
+}
 
-      if (PQgetisnull (res, row, col))
-        {
-          json_object_set_null_member (object, name);
-          continue;
-        }
-      switch (PQftype (res, col))
-        {
-        case OID_BOOL:
-          json_object_set_boolean_member (object, name, value[0] == 't');
-          break;
-        case OID_INT2:
-        case OID_INT4:
-        case OID_INT8:
-          json_object_set_int_member (object, name, g_ascii_strtoll (value, NULL, 10));
-          break;
-        case OID_FLOAT4:
-        case OID_FLOAT8:
-        case OID_NUMERIC:
-          json_object_set_double_member (object, name, g_ascii_strtod (value, NULL));
-          break;
-        default:
-          {
-            g_autofree char *masked = NULL;
+/* The same with only the @n_columns @columns, in that order (one statement read for two
+ * sections: the readings are the bills' meter columns). */
+JsonObject *
+_aq_customer_row_columns_to_json (PGresult  *res,
+                                  int        row,
+                                  const int *columns,
+                                  guint      n_columns,
+                                  AqRole     role)
+{
+  JsonObject *object = json_object_new ();
 
-            if (is_phone_column (name))
-              masked = aq_mask_phone (value, role);
-            else if (is_name_column (name))
-              masked = aq_mask_name (value, role);
-            else if (g_str_equal (name, "id_card"))
-              masked = aq_mask_id_card (value, role);
-            json_object_set_string_member (object, name, masked ? masked : value);
-          }
-          break;
-        }
-    }
+  for (guint i = 0; i < n_columns; i++)
+    set_member (object, res, row, columns[i], role);
   return object;
 }
 

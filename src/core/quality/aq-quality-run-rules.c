@@ -95,7 +95,7 @@ finish_parts (AqQualityRunContext  *ctx,
       if (measure_row < 0)
         {
           g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED,
-                       "quality rule %s: no answer from its table's statement",
+                       _("The quality rule %s got no answer from its table's statement"),
                        part->rule->name);
           return FALSE;
         }
@@ -106,6 +106,89 @@ finish_parts (AqQualityRunContext  *ctx,
       if (r->failing > 0 && ctx->options->max_samples > 0)
         _aq_quality_samples_from_rows (part->rule, r, res, 2, TRUE, from, row);
       g_ptr_array_add (results, g_steal_pointer (&r));
+    }
+  return TRUE;
+}
+
+/* The samples of a table's failing column rules (not referential: those come from their
+ * anti-join): their first failing rows in key order, each rule's own. One rule: one statement
+ * of its own; several: one scan for all of them, each row tried against the failing rules'
+ * conditions and numbered within its rule (the phone rules of ods.billing_customer: one scan
+ * where there were three). */
+static gboolean
+table_samples (AqQualityRunContext  *ctx,
+               GPtrArray            *rules,
+               GPtrArray            *results,
+               GError              **error)
+{
+  const AqQualityRule *first;
+  AqQualityParams params;
+  const char *key;
+  g_autofree char *target = NULL;
+  g_autofree char *limit = g_strdup_printf ("%d", ctx->options->max_samples);
+  g_autofree char *limit_p = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GString) any = g_string_new (NULL);
+  g_autoptr(GString) which = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autoptr(PGresult) res = NULL;
+  int row = 0;
+
+  if (rules->len == 0)
+    return TRUE;
+  first = g_ptr_array_index (rules, 0);
+  key = _aq_quality_key_expr (ctx, first, error);
+  if (key == NULL)
+    return FALSE;
+  target = _aq_quality_target (first->layer, first->table);
+  _aq_quality_params_init (&params);
+  if (rules->len == 1)
+    {
+      g_autofree char *value = _aq_quality_value_expr (first);
+      g_autofree char *where = _aq_quality_where_clause (first);
+      g_autofree char *fail = _aq_quality_fail_condition (first, &params);
+
+      limit_p = _aq_quality_param (&params, limit);
+      sql = g_strdup_printf ("SELECT 0, %s, %s FROM %s AS __t WHERE %s AND (%s) ORDER BY 2 "
+                             "LIMIT %s::int", key, value, target, where, fail, limit_p);
+    }
+  else
+    {
+      for (guint i = 0; i < rules->len; i++)
+        {
+          const AqQualityRule *rule = g_ptr_array_index (rules, i);
+          g_autofree char *value = _aq_quality_value_expr (rule);
+          g_autofree char *where = _aq_quality_where_clause (rule);
+          g_autofree char *fail = _aq_quality_fail_condition (rule, &params);
+          g_autofree char *again = _aq_quality_fail_condition (rule, &params);
+
+          g_string_append_printf (any, "%s(%s AND (%s))", i ? "\n  OR " : "", where, fail);
+          g_string_append_printf (which, "%sCASE WHEN %s AND (%s) THEN %u END", i ? ", " : "",
+                                  where, again, i);
+          g_string_append_printf (values, "%s%s", i ? ", " : "", value);
+        }
+      limit_p = _aq_quality_param (&params, limit);
+      /* the rules a failing row fails, one row each (a set-returning select list, so the
+       * key may be the row's ctid) */
+      sql = g_strdup_printf ("SELECT __i, __k, __vs[__i + 1] FROM (SELECT __i, __k, __vs, "
+                             "row_number() OVER (PARTITION BY __i ORDER BY __k) AS __rn FROM "
+                             "(SELECT unnest(ARRAY[%s]) AS __i, %s AS __k, ARRAY[%s] AS __vs "
+                             "FROM %s AS __t WHERE %s) __x WHERE __i IS NOT NULL) __y "
+                             "WHERE __rn <= %s::int ORDER BY 1, __rn", which->str, key,
+                             values->str, target, any->str, limit_p);
+    }
+  res = _aq_quality_query (ctx, sql, params.values, error);
+  _aq_quality_params_clear (&params);
+  if (res == NULL)
+    return FALSE;
+  for (guint i = 0; i < rules->len; i++)
+    {
+      int from = row;
+
+      while (row < PQntuples (res) && _aq_quality_int_at (res, row, 0) == i)
+        row++;
+      _aq_quality_samples_from_rows (g_ptr_array_index (rules, i),
+                                     g_ptr_array_index (results, i), res, 1, TRUE, from, row);
     }
   return TRUE;
 }
@@ -125,6 +208,8 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
   g_autofree gint64 *failing = g_new0 (gint64, rules->len + 1);
   g_autoptr(PGresult) res = NULL;
   gboolean shared = parts != NULL && parts->len > 0;
+  g_autoptr(GPtrArray) sampled = g_ptr_array_new ();
+  g_autoptr(GPtrArray) sampled_results = g_ptr_array_new ();
   gint64 start = g_get_monotonic_time ();
   double ms;
 
@@ -172,8 +257,9 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
       }
     else
       {
-        g_set_error_literal (error, AQ_ERROR, AQ_ERROR_FAILED,
-                             "quality: a column rule has no answer from its table's statement");
+        g_set_error (error, AQ_ERROR, AQ_ERROR_FAILED,
+                     _("The quality rule %s got no answer from its table's statement"),
+                     ((AqQualityRule *) g_ptr_array_index (rules, i))->name);
         return FALSE;
       }
   if (shared && !finish_parts (ctx, parts, rules->len, res, ms, results, error))
@@ -245,39 +331,18 @@ _aq_quality_run_column_rules (AqQualityRunContext  *ctx,
       g_ptr_array_add (results, r);
       if (r->failing > 0 && ctx->options->max_samples > 0 && !_aq_quality_rule_joins (rule))
         {
-          const char *key = _aq_quality_key_expr (ctx, rule, error);
-          g_autofree char *target = _aq_quality_target (rule->layer, rule->table);
-          g_autofree char *value = _aq_quality_value_expr (rule);
-          g_autofree char *where = _aq_quality_where_clause (rule);
-          g_autofree char *fail = NULL;
-          g_autofree char *sample_sql = NULL;
-          g_autofree char *limit = g_strdup_printf ("%d", ctx->options->max_samples);
-          g_autofree char *limit_p = NULL;
-
-          if (key == NULL)
-            return FALSE;
-          _aq_quality_params_init (&params);
-          fail = _aq_quality_fail_condition (rule, &params);
-          limit_p = _aq_quality_param (&params, limit);
-          sample_sql = g_strdup_printf ("SELECT %s, %s FROM %s AS __t WHERE %s AND (%s) "
-                                        "ORDER BY 1 LIMIT %s::int", key, value, target, where,
-                                        fail, limit_p);
-          if (!_aq_quality_add_samples (ctx, rule, r, sample_sql, params.values, error))
-            {
-              _aq_quality_params_clear (&params);
-              return FALSE;
-            }
-          _aq_quality_params_clear (&params);
+          g_ptr_array_add (sampled, (gpointer) rule);
+          g_ptr_array_add (sampled_results, r);
         }
     }
-  return TRUE;
+  return table_samples (ctx, sampled, sampled_results, error);
 }
 
 /* ---- set rules: one statement each ---- */
 
 const char *
 _aq_quality_str_arg (JsonObject *o,
-         const char *name)
+                     const char *name)
 {
   return json_object_get_string_member_with_default (o, name, NULL);
 }

@@ -369,6 +369,73 @@ part_sql (const AqQualitySetPart *part,
   g_return_val_if_reached (NULL);
 }
 
+/* A plain column name as written unquoted (folded to lower case by PostgreSQL). */
+static gboolean
+is_column (const char *expr)
+{
+  if (!g_ascii_isalpha (*expr) && *expr != '_')
+    return FALSE;
+  for (const char *p = expr; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether every name @expr reads — outside string literals, not a function's name nor a
+ * cast's type — is one of the plain @columns: then it is computed once per group of theirs,
+ * not once per row (to_char(period, 'YYYYMM') on 3.3 M bills: a second). Anything it cannot
+ * tell (a quoted or qualified name, a keyword) answers FALSE: grouped per row, as written. */
+static gboolean
+reads_only (const char *expr,
+            GPtrArray  *columns)
+{
+  const char *p = expr;
+
+  while (*p)
+    {
+      if (*p == '\'')
+        {
+          for (p++; *p && !(*p == '\'' && p[1] != '\''); p += *p == '\'' ? 2 : 1)
+            ;
+          if (*p == '\0')
+            return FALSE;
+          p++;
+        }
+      else if (*p == '"' || (*p == '.' && !g_ascii_isdigit (p[1])))
+        return FALSE;
+      else if (g_ascii_isdigit (*p) || *p == '.')
+        {
+          while (g_ascii_isalnum (*p) || *p == '.')
+            p++;
+        }
+      else if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *start = p;
+          const char *before = start;
+          const char *after;
+          g_autofree char *name = NULL;
+          gboolean found = FALSE;
+
+          while (g_ascii_isalnum (*p) || *p == '_')
+            p++;
+          for (after = p; g_ascii_isspace (*after); after++)
+            ;
+          while (before > expr && g_ascii_isspace (before[-1]))
+            before--;
+          if (*after == '(' || (before - expr >= 2 && before[-1] == ':' && before[-2] == ':'))
+            continue;  /* a function, a cast's type */
+          name = g_ascii_strdown (start, p - start);
+          for (guint k = 0; k < columns->len && !found; k++)
+            found = g_ascii_strcasecmp (g_ptr_array_index (columns, k), name) == 0;
+          if (!found)
+            return FALSE;
+        }
+      else
+        p++;
+    }
+  return TRUE;
+}
+
 char *
 _aq_quality_shared_sql (AqQualityRunContext  *ctx,
                         GPtrArray            *columns,
@@ -384,6 +451,9 @@ _aq_quality_shared_sql (AqQualityRunContext  *ctx,
   g_autoptr(GString) joins = g_string_new (NULL);
   g_autoptr(GString) select = g_string_new (NULL);
   g_autoptr(GString) group_by = g_string_new (NULL);
+  g_autoptr(GString) outer = g_string_new (NULL);
+  g_autoptr(GPtrArray) columns_read = g_ptr_array_new ();
+  guint grouped = 0;
   g_autoptr(GString) sql = g_string_new (NULL);
   int limit = ctx->options->max_samples;
 
@@ -416,15 +486,31 @@ _aq_quality_shared_sql (AqQualityRunContext  *ctx,
       g_ptr_array_add (branches, branch ? branch : g_strdup ("SELECT NULL, NULL, NULL, NULL, "
                                                              "NULL WHERE false"));
     }
+  /* grouped by the plain columns and the expressions read per row; an expression of the plain
+   * columns only is computed per group, outside */
+  for (guint k = 0; k < groupings->len; k++)
+    if (is_column (g_ptr_array_index (groupings, k)))
+      g_ptr_array_add (columns_read, g_ptr_array_index (groupings, k));
   for (guint k = 0; k < groupings->len; k++)
     {
-      g_string_append_printf (select, "(%s) AS __g%u,\n  ",
-                              (char *) g_ptr_array_index (groupings, k), k);
-      g_string_append_printf (group_by, "%s%u", k ? ", " : "\nGROUP BY ", k + 1);
+      const char *expr = g_ptr_array_index (groupings, k);
+
+      if (is_column (expr))
+        g_string_append_printf (outer, ", %s AS __g%u", expr, k);
+      else if (reads_only (expr, columns_read))
+        {
+          g_string_append_printf (outer, ", (%s) AS __g%u", expr, k);
+          continue;
+        }
+      if (is_column (expr))
+        g_string_append_printf (select, "%s,\n  ", expr);
+      else
+        g_string_append_printf (select, "(%s) AS __g%u,\n  ", expr, k);
+      g_string_append_printf (group_by, "%s%u", group_by->len ? ", " : "\nGROUP BY ", ++grouped);
     }
-  g_string_append_printf (sql, "WITH __a AS MATERIALIZED (\nSELECT %s%s\nFROM %s AS __t%s%s)\n"
-                               "SELECT * FROM (", select->str, aggs->str, target, joins->str,
-                          group_by->str);
+  g_string_append_printf (sql, "WITH __a AS MATERIALIZED (\nSELECT __b.*%s FROM (SELECT %s%s\n"
+                               "FROM %s AS __t%s%s) __b)\nSELECT * FROM (", outer->str,
+                          select->str, aggs->str, target, joins->str, group_by->str);
   for (guint b = 0; b < branches->len; b++)
     g_string_append_printf (sql, "%s(%s)", b ? "\nUNION ALL " : "",
                             (char *) g_ptr_array_index (branches, b));

@@ -120,12 +120,25 @@ _aq_quality_query (AqQualityRunContext  *ctx,
                    GError              **error)
 {
   PGresult *res;
+  gint64 start;
 
   if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
     return NULL;
   ctx->scans++;
+  start = g_get_monotonic_time ();
   res = aq_db_query (ctx->db, sql, values ? (int) values->len : 0,
                      values ? (const char * const *) values->pdata : NULL, error);
+  /* G_MESSAGES_DEBUG=aq-quality-run: each statement with its time */
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      g_autoptr(GString) shown = g_string_new (NULL);
+
+      for (guint i = 0; values && i < values->len; i++)
+        g_string_append_printf (shown, "%s$%u = %s", i ? ", " : "", i + 1,
+                                (char *) g_ptr_array_index (values, i));
+      g_debug ("%.0f ms: %s -- %s", (g_get_monotonic_time () - start) / 1000.0, sql,
+               shown->str);
+    }
   if (res == NULL && g_cancellable_is_cancelled (ctx->cancellable))
     {
       g_clear_error (error);

@@ -486,6 +486,7 @@ typedef struct
   gboolean   column_group;
   char      *layer;
   char      *table;
+  gint64     rows;          /* its table's estimated rows: the larger ones start first */
 } Unit;
 
 static void
@@ -529,6 +530,8 @@ compare_units (gconstpointer a,
   const Unit *ub = *(Unit * const *) b;
   int c;
 
+  if (ua->rows != ub->rows)
+    return ua->rows > ub->rows ? -1 : 1;
   if (ua->column_group != ub->column_group)
     return ua->column_group ? -1 : 1;
   if (!ua->column_group)
@@ -575,7 +578,6 @@ plan_units (AqQualityRunContext  *ctx,
       else
         g_ptr_array_add (table_unit (tables, units, part->layer, part->table)->parts, part);
     }
-  /* the tables' scans first: they are the long statements, so they start early */
   for (guint k = 0; k < alone->len; k++)
     {
       Unit *unit = g_new0 (Unit, 1);
@@ -583,6 +585,22 @@ plan_units (AqQualityRunContext  *ctx,
       unit->rules = g_ptr_array_new ();
       g_ptr_array_add (unit->rules, g_ptr_array_index (alone, k));
       g_ptr_array_add (units, unit);
+    }
+  /* the statements on the largest tables first (by pg_class.reltuples), the tables' scans
+   * before the rules alone on a table as large: the long statements start early, and the
+   * connections end together instead of one of them starting a long scan last */
+  for (guint k = 0; k < units->len; k++)
+    {
+      Unit *unit = g_ptr_array_index (units, k);
+      const AqQualityRule *rule = unit->column_group ? NULL
+                                                     : g_ptr_array_index (unit->rules, 0);
+      gboolean ok = rule ? _aq_quality_table_rows (ctx, rule->layer, rule->table, &unit->rows,
+                                                   error)
+                         : _aq_quality_table_rows (ctx, unit->layer, unit->table, &unit->rows,
+                                                   error);
+
+      if (!ok)
+        return NULL;
     }
   g_ptr_array_sort (units, compare_units);
   return g_steal_pointer (&units);

@@ -563,6 +563,196 @@ test_standard_set (void)
   (void) column_rules;
 }
 
+/* ---- set rules in their table's statement ---- */
+
+static void
+assert_same_result (const AqQualityResult *a,
+                    const AqQualityResult *b)
+{
+  g_test_message ("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", measured %.17g",
+                  a->rule_name, a->failing, a->checked, a->measured);
+  g_assert_cmpstr (a->rule_name, ==, b->rule_name);
+  g_assert_cmpint (a->checked, ==, b->checked);
+  g_assert_cmpint (a->failing, ==, b->failing);
+  g_assert_cmpint (a->has_measured, ==, b->has_measured);
+  g_assert_cmpfloat (a->measured, ==, b->measured);
+  g_assert_cmpstr (a->status, ==, b->status);
+  g_assert_cmpstr (a->message, ==, b->message);
+  g_assert_cmpuint (a->samples->len, ==, b->samples->len);
+  for (guint k = 0; k < a->samples->len; k++)
+    {
+      AqQualitySample *x = g_ptr_array_index (a->samples, k);
+      AqQualitySample *y = g_ptr_array_index (b->samples, k);
+
+      g_assert_cmpstr (x->row_key, ==, y->row_key);
+      g_assert_cmpstr (x->value, ==, y->value);
+    }
+}
+
+static gboolean
+reads_fact_bill (AqQualityRule *r,
+                 const char    *side)
+{
+  JsonObject *o = json_object_has_member (r->args, side)
+                  ? json_object_get_object_member (r->args, side) : NULL;
+
+  return o != NULL && g_strcmp0 (json_object_get_string_member (o, "table"), "fact_bill") == 0;
+}
+
+/* The set rules that group or aggregate a table (distribution, volume, freshness, a
+ * reconciliation's side) ride its one statement, and a table's failing column rules share one
+ * statement for their samples: each rule gives the same checked and failing counts, measured
+ * value, status, message and samples as the rule alone, on every standard rule and on the
+ * fixture's edge cases; dw.fact_bill's eight set rules are one statement; figures against
+ * SQL written here. */
+static void
+test_shared_set_rules (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = aq_quality_list_rules (db, &error);
+  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                             aq_quality_rule_free);
+  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+  g_autoptr(GPtrArray) bill = g_ptr_array_new ();
+  g_autoptr(AqQualityRun) shared = NULL;
+  g_autoptr(AqQualityRun) alone = NULL;
+  g_autoptr(AqQualityRun) bill_run = NULL;
+  static const char *fixture[] = {
+    /* no row passes the filter: no groups, no share */
+    "{\"name\":\"t.s.none\",\"layer\":\"qt\",\"table\":\"monthly\",\"filter\":\"false\","
+    "\"type\":\"distribution\",\"dimension\":\"validity\",\"args\":{\"condition\":\"zero\","
+    "\"group_by\":\"m\",\"max_share\":0.4}}",
+    /* the whole table's share, and one that fails with its sample */
+    RULE ("distribution", "monthly", "{\"condition\":\"zero\",\"max_share\":0.01}"),
+    /* a sum on one side over no rows (NULL) against a count over all */
+    "{\"name\":\"t.s.empty\",\"layer\":\"qt\",\"table\":\"monthly\",\"type\":\"reconciliation\","
+    "\"dimension\":\"consistency\",\"args\":{\"left\":{\"layer\":\"qt\",\"table\":\"monthly\","
+    "\"measure\":\"sum(v)\",\"filter\":\"m > 99\"},\"right\":{\"layer\":\"qt\",\"table\":"
+    "\"mirror\",\"measure\":\"count(*)\"}}}",
+    /* per month, one side filtered, the other's measure not one that adds up (read alone) */
+    "{\"name\":\"t.s.months\",\"layer\":\"qt\",\"table\":\"monthly\",\"type\":\"reconciliation\","
+    "\"dimension\":\"consistency\",\"args\":{\"left\":{\"layer\":\"qt\",\"table\":\"monthly\","
+    "\"measure\":\"max(v)\",\"group_by\":\"m\",\"filter\":\"m <> 4\"},\"right\":{\"layer\":"
+    "\"qt\",\"table\":\"mirror\",\"measure\":\"max(v) + 0\",\"group_by\":\"m\"}}}",
+    /* a drop per partition, in a summed measure, after a filter */
+    "{\"name\":\"t.s.drop\",\"layer\":\"qt\",\"table\":\"monthly\",\"filter\":\"m > 1\","
+    "\"type\":\"volume\",\"dimension\":\"volume\",\"args\":{\"group_by\":\"m\","
+    "\"partition_by\":\"zero\",\"measure\":\"sum(v)\",\"max_drop\":0.1}}",
+    "{\"name\":\"t.s.fresh\",\"layer\":\"qt\",\"table\":\"person\",\"filter\":\"id < 3\","
+    "\"type\":\"freshness\",\"dimension\":\"timeliness\",\"args\":{\"column\":\"loaded_at\","
+    "\"max_age_days\":0.5}}",
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (fixture); i++)
+    {
+      g_ptr_array_add (own, rule_from (fixture[i]));
+      g_ptr_array_add (rules, g_ptr_array_index (own, i));
+    }
+  for (guint i = 0; i < all->len; i++)
+    {
+      AqQualityRule *r = g_ptr_array_index (all, i);
+
+      g_ptr_array_add (rules, r);
+      if (aq_quality_rule_is_column_rule (r) || g_str_equal (r->type, "custom")
+          || g_str_equal (r->type, "unique"))
+        continue;
+      if (g_str_equal (r->table, "fact_bill") || reads_fact_bill (r, "left")
+          || reads_fact_bill (r, "right"))
+        g_ptr_array_add (bill, r);
+    }
+  shared = run_rules (rules, TRUE);
+  alone = run_rules (rules, FALSE);
+  g_assert_cmpuint (shared->results->len, ==, rules->len);
+  g_assert_cmpuint (alone->results->len, ==, rules->len);
+  for (guint i = 0; i < rules->len; i++)
+    assert_same_result (g_ptr_array_index (shared->results, i),
+                        g_ptr_array_index (alone->results, i));
+  g_assert_cmpint (shared->scans, <, alone->scans);
+  g_assert_cmpint (result_of (shared, "t.distribution")->failing, ==, 1);
+  g_assert_cmpuint (result_of (shared, "t.distribution")->samples->len, ==, 1);
+  g_assert_cmpint (result_of (shared, "t.s.none")->checked, ==, 0);
+  g_assert_cmpint (result_of (shared, "t.s.empty")->failing, ==, 1);
+  /* months 1, 2, 5 agree; 3 (30 vs 31) and 4 (filtered out on the left) do not */
+  g_assert_cmpint (result_of (shared, "t.s.months")->failing, ==, 2);
+
+  /* dw.fact_bill's six rules and the two dm reconciliations against it: one statement (the
+   * other sides read inside it) */
+  g_assert_cmpuint (bill->len, ==, 8);
+  bill_run = run_rules (bill, TRUE);
+  g_assert_cmpint (bill_run->scans, ==, 1);
+  g_assert_cmpfloat (result_of (bill_run, "dw.fact_bill.bill_total_volume")->measured, ==,
+                     count ("SELECT count(*) FROM dw.fact_bill"));
+  g_assert_cmpint (result_of (bill_run, "dw.fact_bill.bill_estimated_share")->checked, ==,
+                   count ("SELECT count(DISTINCT period) FROM dw.fact_bill"));
+  {
+    g_autofree char *share = aq_test_query_string (db, "SELECT max(e::numeric / n) FROM (SELECT "
+                                                       "count(*) FILTER (WHERE read_status = "
+                                                       "'estimated') AS e, count(*) AS n FROM "
+                                                       "dw.fact_bill GROUP BY period) x");
+    g_autofree char *age = aq_test_query_string (db, "SELECT (date '2026-11-20' + time '12:00' "
+                                                     "- max(read_date)) FROM dw.fact_bill");
+
+    g_assert_cmpfloat_with_epsilon (result_of (bill_run,
+                                               "dw.fact_bill.bill_estimated_share")->measured,
+                                    g_ascii_strtod (share, NULL), 1e-12);
+    g_test_message ("latest reading %s before now", age);
+    g_assert_cmpfloat_with_epsilon (result_of (bill_run, "dw.fact_bill.bill_fresh")->measured,
+                                    count ("SELECT date '2026-11-20' - max(read_date) "
+                                           "FROM dw.fact_bill") + 0.5, 1e-9);
+  }
+  g_assert_cmpint (result_of (bill_run, "dm.cube_billing_monthly.billing_vs_dw")->failing, ==,
+                   count ("SELECT count(*) FROM (SELECT period, sum(billed_qty) AS q FROM "
+                          "dm.cube_billing_monthly GROUP BY 1) c FULL JOIN (SELECT period, "
+                          "sum(qty) AS q FROM dw.fact_bill GROUP BY 1) b USING (period) "
+                          "WHERE c.q IS DISTINCT FROM b.q"));
+  g_assert_cmpint (result_of (bill_run, "dw.fact_bill.bill_vs_ods")->checked, ==,
+                   count ("SELECT count(*) FROM (SELECT period FROM ods.billing_bill UNION "
+                          "SELECT to_char(period, 'YYYYMM') FROM dw.fact_bill WHERE period >= "
+                          "(SELECT to_date(min(period), 'YYYYMM') FROM ods.billing_bill)) p"));
+}
+
+/* A referential rule is a merge anti-join only when both sides are large: a few referencing
+ * rows probe the referenced key instead (a join in their table's scan); the same count. */
+static void
+test_merge_needs_both_large (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                               aq_quality_rule_free);
+  AqQualityOptions options;
+  gint64 bills = count ("SELECT reltuples::bigint FROM pg_class "
+                        "WHERE oid = 'dw.fact_bill'::regclass");
+
+  aq_db_exec (db, "CREATE TABLE qt.few_bills (account_id text, period date, "
+                  "PRIMARY KEY (account_id, period));"
+                  "INSERT INTO qt.few_bills SELECT account_id, period FROM dw.fact_bill "
+                  "ORDER BY 1, 2 LIMIT 2;"
+                  "INSERT INTO qt.few_bills VALUES ('nobody', '2001-01-01');"
+                  "ANALYZE qt.few_bills", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bills, >, 10);
+  g_ptr_array_add (rules, rule_from (RULE ("referential", "few_bills",
+                                           "{\"columns\":[\"account_id\",\"period\"],\"ref\":"
+                                           "{\"layer\":\"dw\",\"table\":\"fact_bill\","
+                                           "\"columns\":[\"account_id\",\"period\"]}}")));
+  aq_quality_options_init (&options);
+  options.store = FALSE;
+  options.max_samples = 0;
+  for (int large = 0; large < 2; large++)
+    {
+      g_autoptr(AqQualityRun) run = NULL;
+
+      /* the bills are large either way; the three referencing rows only with 1 */
+      options.merge_min_rows = large ? 1 : 10;
+      run = aq_quality_run_rules (db, rules, "test", &options, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (result_of (run, "t.referential")->failing, ==, 1);
+      /* merged: the scan, then the merge's count */
+      g_assert_cmpint (run->scans, ==, large ? 2 : 1);
+    }
+}
+
 /* ---- versions ---- */
 
 static void
@@ -1072,6 +1262,8 @@ main (int   argc,
   g_test_add_func ("/quality/samples-masked", test_samples_masked);
   g_test_add_func ("/quality/samples-one-statement", test_samples_one_statement);
   g_test_add_func ("/quality/standard-set", test_standard_set);
+  g_test_add_func ("/quality/shared-set-rules", test_shared_set_rules);
+  g_test_add_func ("/quality/merge-needs-both-large", test_merge_needs_both_large);
   g_test_add_func ("/quality/version-history", test_version_keeps_history);
   g_test_add_func ("/quality/volume-history", test_volume_history);
   g_test_add_func ("/quality/cancel-validate", test_cancel_and_validate);

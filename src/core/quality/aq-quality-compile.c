@@ -427,20 +427,18 @@ ref_join (const AqQualityRule  *rule,
   *missing = g_string_free (g_steal_pointer (&miss), FALSE);
 }
 
-char *
-_aq_quality_scan_sql (GPtrArray       *rules,
-                      const gboolean  *joined,
-                      AqQualityParams *params)
+void
+_aq_quality_scan_columns (GPtrArray       *rules,
+                          const gboolean  *joined,
+                          AqQualityParams *params,
+                          GString         *select,
+                          GString         *joins)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT ");
-  g_autoptr(GString) joins = g_string_new (NULL);
-  const AqQualityRule *first = g_ptr_array_index (rules, 0);
-  g_autofree char *target = _aq_quality_target (first->layer, first->table);
-
   for (guint i = 0; i < rules->len; i++)
     {
       const AqQualityRule *rule = g_ptr_array_index (rules, i);
       const char *filter = rule->filter ? rule->filter : "true";
+      const char *sep = select->len ? ",\n  " : "";
 
       /* a referential rule: counted here through a join on unique keys, or by its own
        * anti-join (the caller's) */
@@ -450,26 +448,38 @@ _aq_quality_scan_sql (GPtrArray       *rules,
 
           if (joined == NULL || !joined[i])
             {
-              g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  0::bigint",
-                                      i ? ",\n  " : "", filter);
+              g_string_append_printf (select, "%scount(*) FILTER (WHERE (%s)) AS __c%u,\n  "
+                                              "0::bigint AS __f%u", sep, filter, i, i);
               continue;
             }
           ref_join (rule, i, joins, &missing);
-          g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  "
-                                       "count(*) FILTER (WHERE (%s) AND %s)",
-                                  i ? ",\n  " : "", filter, filter, missing);
+          g_string_append_printf (select, "%scount(*) FILTER (WHERE (%s)) AS __c%u,\n  "
+                                          "count(*) FILTER (WHERE (%s) AND %s) AS __f%u",
+                                  sep, filter, i, filter, missing, i);
           continue;
         }
       {
         g_autofree char *fail = _aq_quality_fail_condition (rule, params);
 
-        g_string_append_printf (sql, "%scount(*) FILTER (WHERE (%s)),\n  "
-                                     "count(*) FILTER (WHERE (%s) AND (%s))",
-                                i ? ",\n  " : "", filter, filter, fail);
+        g_string_append_printf (select, "%scount(*) FILTER (WHERE (%s)) AS __c%u,\n  "
+                                        "count(*) FILTER (WHERE (%s) AND (%s)) AS __f%u",
+                                sep, filter, i, filter, fail, i);
       }
     }
-  g_string_append_printf (sql, "\nFROM %s AS __t%s", target, joins->str);
-  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+char *
+_aq_quality_scan_sql (GPtrArray       *rules,
+                      const gboolean  *joined,
+                      AqQualityParams *params)
+{
+  g_autoptr(GString) select = g_string_new (NULL);
+  g_autoptr(GString) joins = g_string_new (NULL);
+  const AqQualityRule *first = g_ptr_array_index (rules, 0);
+  g_autofree char *target = _aq_quality_target (first->layer, first->table);
+
+  _aq_quality_scan_columns (rules, joined, params, select, joins);
+  return g_strdup_printf ("SELECT %s\nFROM %s AS __t%s", select->str, target, joins->str);
 }
 
 /* ---- for reading ---- */

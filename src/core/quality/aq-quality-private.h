@@ -34,6 +34,12 @@ char  *_aq_quality_value_expr     (const AqQualityRule *rule);
  * count (columns 2i and 2i+1), in one scan. A referential rule with @joined[i] (its
  * referenced columns are unique there) is counted in that scan through a LEFT JOIN; without
  * (@joined NULL or FALSE) its failing count there is a placeholder 0. */
+/* The same statement's select list ("… AS __c<i>, … AS __f<i>") and LEFT JOINs, appended. */
+void   _aq_quality_scan_columns   (GPtrArray       *rules,
+                                   const gboolean  *joined,
+                                   AqQualityParams *params,
+                                   GString         *select,
+                                   GString         *joins);
 char  *_aq_quality_scan_sql       (GPtrArray       *rules,
                                    const gboolean  *joined,
                                    AqQualityParams *params);

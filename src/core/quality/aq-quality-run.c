@@ -120,12 +120,25 @@ _aq_quality_query (AqQualityRunContext  *ctx,
                    GError              **error)
 {
   PGresult *res;
+  gint64 start;
 
   if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
     return NULL;
   ctx->scans++;
+  start = g_get_monotonic_time ();
   res = aq_db_query (ctx->db, sql, values ? (int) values->len : 0,
                      values ? (const char * const *) values->pdata : NULL, error);
+  /* G_MESSAGES_DEBUG=aq-quality-run: each statement with its time */
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      g_autoptr(GString) shown = g_string_new (NULL);
+
+      for (guint i = 0; values && i < values->len; i++)
+        g_string_append_printf (shown, "%s$%u = %s", i ? ", " : "", i + 1,
+                                (char *) g_ptr_array_index (values, i));
+      g_debug ("%.0f ms: %s -- %s", (g_get_monotonic_time () - start) / 1000.0, sql,
+               shown->str);
+    }
   if (res == NULL && g_cancellable_is_cancelled (ctx->cancellable))
     {
       g_clear_error (error);
@@ -275,6 +288,33 @@ name_list (JsonNode *node)
   return names;
 }
 
+gboolean
+_aq_quality_table_rows (AqQualityRunContext  *ctx,
+                        const char           *layer,
+                        const char           *table,
+                        gint64               *rows,
+                        GError              **error)
+{
+  g_autofree char *qualified = quoted_target (layer, table);
+  g_autofree char *id = g_strdup_printf ("rows %s", qualified);
+  const char *cached = g_hash_table_lookup (ctx->keys, id);
+  const char *p[1] = { qualified };
+  char *answer;
+
+  if (cached == NULL)
+    {
+      answer = aq_db_query_string (ctx->db, "SELECT coalesce((SELECT reltuples FROM pg_class "
+                                            "WHERE oid = to_regclass($1)), -1)::bigint", 1, p,
+                                   error);
+      if (answer == NULL)
+        return FALSE;
+      g_hash_table_insert (ctx->keys, g_strdup (id), answer);
+      cached = answer;
+    }
+  *rows = g_ascii_strtoll (cached, NULL, 10);
+  return TRUE;
+}
+
 int
 _aq_quality_ref_merge (AqQualityRunContext  *ctx,
                        const AqQualityRule  *rule,
@@ -287,23 +327,24 @@ _aq_quality_ref_merge (AqQualityRunContext  *ctx,
   g_autofree char *ref = quoted_target (json_object_get_string_member (r, "layer"),
                                         json_object_get_string_member (r, "table"));
   g_autofree char *id = g_strdup_printf ("merge %s", rule->name);
-  g_autofree char *rows = NULL;
   g_autoptr(PGresult) ti = NULL;
   g_autoptr(PGresult) ri = NULL;
   const char *cached = g_hash_table_lookup (ctx->keys, id);
-  const char *p[1] = { ref };
+  gint64 min_rows = ctx->options->merge_min_rows > 0 ? ctx->options->merge_min_rows
+                                                     : AQ_QUALITY_MERGE_MIN_ROWS;
+  gint64 ref_rows, own_rows;
   gboolean merge = FALSE;
   guint k = MIN (cols->len, rcols->len);
 
   if (cached)
     return cached[0] == 't';
-  rows = aq_db_query_string (ctx->db, "SELECT coalesce((SELECT reltuples FROM pg_class WHERE "
-                                      "oid = to_regclass($1)), 0)::bigint", 1, p, error);
-  if (rows == NULL)
+  if (!_aq_quality_table_rows (ctx, json_object_get_string_member (r, "layer"),
+                               json_object_get_string_member (r, "table"), &ref_rows, error)
+      || !_aq_quality_table_rows (ctx, rule->layer, rule->table, &own_rows, error))
     return -1;
-  if (g_ascii_strtoll (rows, NULL, 10) >= (ctx->options->merge_min_rows > 0
-                                           ? ctx->options->merge_min_rows
-                                           : AQ_QUALITY_MERGE_MIN_ROWS) && k > 0)
+  /* both sides large: a few referencing rows (the open bills' settlements) are answered
+   * faster by probing the referenced key's index for each than by reading all its keys */
+  if (ref_rows >= min_rows && own_rows >= min_rows && k > 0)
     {
       if (!(ti = btree_indexes (ctx, target, error)) || !(ri = btree_indexes (ctx, ref, error)))
         return -1;
@@ -376,7 +417,20 @@ _aq_quality_samples_from_result (const AqQualityRule *rule,
                                  int                  first,
                                  gboolean             null_keys)
 {
-  for (int i = 0; i < PQntuples (res); i++)
+  _aq_quality_samples_from_rows (rule, r, res, first, null_keys, 0, PQntuples (res));
+}
+
+/* The same from rows @from up to (not including) @to only. */
+void
+_aq_quality_samples_from_rows (const AqQualityRule *rule,
+                               AqQualityResult     *r,
+                               PGresult            *res,
+                               int                  first,
+                               gboolean             null_keys,
+                               int                  from,
+                               int                  to)
+{
+  for (int i = from; i < to; i++)
     {
       AqQualitySample *s;
       g_autoptr(GString) value = g_string_new (NULL);
@@ -423,72 +477,133 @@ _aq_quality_where_clause (const AqQualityRule *rule)
 
 /* ---- running ---- */
 
-static int
-compare_rules_by_table (gconstpointer a,
-                        gconstpointer b)
-{
-  const AqQualityRule *ra = *(AqQualityRule * const *) a;
-  const AqQualityRule *rb = *(AqQualityRule * const *) b;
-  int c = g_strcmp0 (ra->layer, rb->layer);
-
-  return c ? c : g_strcmp0 (ra->table, rb->table);
-}
-
-/* One statement's worth of work: a table's column rules, or one other rule. */
+/* One statement's worth of work: a table's column rules and the set rules that ride its scan
+ * (parts), or one other rule. */
 typedef struct
 {
   GPtrArray *rules;
+  GPtrArray *parts;         /* AqQualitySetPart */
   gboolean   column_group;
+  char      *layer;
+  char      *table;
+  gint64     rows;          /* its table's estimated rows: the larger ones start first */
 } Unit;
 
 static void
 unit_free (Unit *unit)
 {
   g_ptr_array_unref (unit->rules);
+  g_clear_pointer (&unit->parts, g_ptr_array_unref);
+  g_free (unit->layer);
+  g_free (unit->table);
   g_free (unit);
 }
 
-static GPtrArray *
-plan_units (AqQualityRunContext *ctx,
-            GPtrArray           *rules)
+static Unit *
+table_unit (GHashTable *tables,
+            GPtrArray  *units,
+            const char *layer,
+            const char *table)
 {
-  GPtrArray *units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
-  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
-  guint i = 0;
+  g_autofree char *id = g_strdup_printf ("%s\x1f%s", layer, table);
+  Unit *unit = g_hash_table_lookup (tables, id);
 
-  /* the tables' scans first: they are the long statements, so they start early */
-  for (guint k = 0; k < rules->len; k++)
+  if (unit == NULL)
     {
-      AqQualityRule *rule = g_ptr_array_index (rules, k);
-
-      if (aq_quality_rule_is_column_rule (rule) && !ctx->options->one_query_per_rule)
-        g_ptr_array_add (columns, rule);
-    }
-  g_ptr_array_sort (columns, compare_rules_by_table);
-  while (i < columns->len)
-    {
-      Unit *unit = g_new0 (Unit, 1);
-      AqQualityRule *first = g_ptr_array_index (columns, i);
-
-      unit->rules = g_ptr_array_new ();
-      unit->column_group = TRUE;
-      while (i < columns->len && compare_rules_by_table (&first, &columns->pdata[i]) == 0)
-        g_ptr_array_add (unit->rules, g_ptr_array_index (columns, i++));
-      g_ptr_array_add (units, unit);
-    }
-  for (guint k = 0; k < rules->len; k++)
-    {
-      AqQualityRule *rule = g_ptr_array_index (rules, k);
-      Unit *unit;
-
-      if (aq_quality_rule_is_column_rule (rule) && !ctx->options->one_query_per_rule)
-        continue;
       unit = g_new0 (Unit, 1);
       unit->rules = g_ptr_array_new ();
-      g_ptr_array_add (unit->rules, rule);
+      unit->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) _aq_quality_set_part_free);
+      unit->column_group = TRUE;
+      unit->layer = g_strdup (layer);
+      unit->table = g_strdup (table);
+      g_hash_table_insert (tables, g_steal_pointer (&id), unit);
       g_ptr_array_add (units, unit);
     }
-  return units;
+  return unit;
+}
+
+static int
+compare_units (gconstpointer a,
+               gconstpointer b)
+{
+  const Unit *ua = *(Unit * const *) a;
+  const Unit *ub = *(Unit * const *) b;
+  int c;
+
+  if (ua->rows != ub->rows)
+    return ua->rows > ub->rows ? -1 : 1;
+  if (ua->column_group != ub->column_group)
+    return ua->column_group ? -1 : 1;
+  if (!ua->column_group)
+    return 0;
+  c = g_strcmp0 (ua->layer, ub->layer);
+  return c ? c : g_strcmp0 (ua->table, ub->table);
+}
+
+/* The units: a statement per table for its column rules and the set rules that ride its
+ * scan (aq-quality-run-shared.c), then one per other rule. NULL on error. */
+static GPtrArray *
+plan_units (AqQualityRunContext  *ctx,
+            GPtrArray            *rules,
+            GError              **error)
+{
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_free);
+  g_autoptr(GHashTable) tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) alone = g_ptr_array_new ();
+
+  for (guint k = 0; k < rules->len; k++)
+    {
+      AqQualityRule *rule = g_ptr_array_index (rules, k);
+      AqQualitySetPart *part;
+      GError *local_error = NULL;
+
+      if (ctx->options->one_query_per_rule)
+        {
+          g_ptr_array_add (alone, rule);
+          continue;
+        }
+      if (aq_quality_rule_is_column_rule (rule))
+        {
+          g_ptr_array_add (table_unit (tables, units, rule->layer, rule->table)->rules, rule);
+          continue;
+        }
+      part = _aq_quality_set_part (ctx, rule, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      if (part == NULL)
+        g_ptr_array_add (alone, rule);
+      else
+        g_ptr_array_add (table_unit (tables, units, part->layer, part->table)->parts, part);
+    }
+  for (guint k = 0; k < alone->len; k++)
+    {
+      Unit *unit = g_new0 (Unit, 1);
+
+      unit->rules = g_ptr_array_new ();
+      g_ptr_array_add (unit->rules, g_ptr_array_index (alone, k));
+      g_ptr_array_add (units, unit);
+    }
+  /* the statements on the largest tables first (by pg_class.reltuples), the tables' scans
+   * before the rules alone on a table as large: the long statements start early, and the
+   * connections end together instead of one of them starting a long scan last */
+  for (guint k = 0; k < units->len; k++)
+    {
+      Unit *unit = g_ptr_array_index (units, k);
+      const AqQualityRule *rule = unit->column_group ? NULL
+                                                     : g_ptr_array_index (unit->rules, 0);
+      gboolean ok = rule ? _aq_quality_table_rows (ctx, rule->layer, rule->table, &unit->rows,
+                                                   error)
+                         : _aq_quality_table_rows (ctx, unit->layer, unit->table, &unit->rows,
+                                                   error);
+
+      if (!ok)
+        return NULL;
+    }
+  g_ptr_array_sort (units, compare_units);
+  return g_steal_pointer (&units);
 }
 
 typedef struct
@@ -517,7 +632,7 @@ run_units (AqQualityRunContext  *ctx,
         return TRUE;
       unit = g_ptr_array_index (shared->units, i);
       if (!(unit->column_group
-            ? _aq_quality_run_column_rules (ctx, unit->rules, results, error)
+            ? _aq_quality_run_column_rules (ctx, unit->rules, unit->parts, results, error)
             : _aq_quality_run_set_rule (ctx, g_ptr_array_index (unit->rules, 0), results, error)))
         {
           g_cancellable_cancel (shared->cancellable);
@@ -616,7 +731,7 @@ evaluate (AqQualityRunContext  *ctx,
           const char           *timeout,
           GError              **error)
 {
-  g_autoptr(GPtrArray) units = plan_units (ctx, rules);
+  g_autoptr(GPtrArray) units = plan_units (ctx, rules, error);
   g_autoptr(GCancellable) inner = g_cancellable_new ();
   g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func (g_free);
   GCancellable *outer = ctx->cancellable;
@@ -625,6 +740,8 @@ evaluate (AqQualityRunContext  *ctx,
   g_autoptr(GError) local_error = NULL;
   gboolean ok;
 
+  if (units == NULL)
+    return FALSE;
   shared.units = units;
   shared.cancellable = inner;
   shared.timeout = (char *) timeout;

@@ -89,8 +89,9 @@ typedef struct
   const char *trigger;     /* hand, schedule, gate, test */
   int       parallel;      /* connections the statements are spread over, all reading one
                             * exported snapshot (AQ_QUALITY_DEFAULT_PARALLEL; 1: one) */
-  gint64    merge_min_rows; /* a referenced table this large (rows) or larger is answered by a
-                             * merge anti-join where indexes allow (0: 2,000,000) */
+  gint64    merge_min_rows; /* a referential rule whose own and referenced tables are both
+                             * this large (rows) or larger is answered by a merge anti-join
+                             * where indexes allow (0: 2,000,000) */
 } AqQualityOptions;
 
 /* rules */

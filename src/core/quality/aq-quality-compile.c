@@ -66,6 +66,18 @@ _aq_quality_param (AqQualityParams *params,
   return g_strdup_printf ("$%u", params->values->len);
 }
 
+char *
+_aq_quality_number_param (AqQualityParams *params,
+                          JsonObject      *args,
+                          const char      *name,
+                          double           fallback)
+{
+  g_autofree char *value = g_strdup_printf ("%.17g", json_object_get_double_member_with_default
+                                                       (args, name, fallback));
+
+  return _aq_quality_param (params, value);
+}
+
 /* ---- auxiliary methods ---- */
 
 char *

@@ -17,6 +17,11 @@ void   _aq_quality_params_clear   (AqQualityParams *params);
 /* Adds @value and returns its placeholder "$n" (transfer full). */
 char  *_aq_quality_param          (AqQualityParams *params,
                                    const char      *value);
+/* The number argument @name of @args (or @fallback) as a parameter, exact ("%.17g"). */
+char  *_aq_quality_number_param   (AqQualityParams *params,
+                                   JsonObject      *args,
+                                   const char      *name,
+                                   double           fallback);
 
 /* a row of run_id, rule_name, rule_version, layer, table_name, dimension, severity, checked_rows,
  * failing_rows, measured, status, message, duration_ms */

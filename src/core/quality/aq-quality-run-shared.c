@@ -231,12 +231,8 @@ part_sql (const AqQualitySetPart *part,
   if (g_str_equal (t, "distribution"))
     {
       const char *group = _aq_quality_str_arg (a, "group_by");
-      g_autofree char *lo = g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                        (a, "min_share", 0));
-      g_autofree char *hi = g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                        (a, "max_share", 1));
-      g_autofree char *plo = _aq_quality_param (params, lo);
-      g_autofree char *phi = _aq_quality_param (params, hi);
+      g_autofree char *plo = _aq_quality_number_param (params, a, "min_share", 0);
+      g_autofree char *phi = _aq_quality_number_param (params, a, "max_share", 1);
       g_autofree char *g = NULL;
       g_autofree char *k = NULL;
       g_autofree char *samples = NULL;
@@ -283,13 +279,8 @@ part_sql (const AqQualitySetPart *part,
       const char *part_by = _aq_quality_str_arg (a, "partition_by");
       g_autofree char *fn = NULL;
       g_autofree char *arg = NULL;
-      g_autofree char *drop = g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                          (a, "max_drop", 0.5));
-      g_autofree char *before = g_strdup_printf ("%.17g",
-                                                 json_object_get_double_member_with_default
-                                                   (a, "min_before", 0));
-      g_autofree char *pdrop = _aq_quality_param (params, drop);
-      g_autofree char *pbefore = _aq_quality_param (params, before);
+      g_autofree char *pdrop = _aq_quality_number_param (params, a, "max_drop", 0.5);
+      g_autofree char *pbefore = _aq_quality_number_param (params, a, "min_before", 0);
       g_autofree char *pk = NULL;
       g_autofree char *k = NULL;
       g_autofree char *n = NULL;
@@ -326,13 +317,8 @@ part_sql (const AqQualitySetPart *part,
       const char *filter = _aq_quality_str_arg (shared, "filter");
       g_autofree char *fn = NULL;
       g_autofree char *arg = NULL;
-      g_autofree char *tol = g_strdup_printf ("%.17g", json_object_get_double_member_with_default
-                                                         (a, "tolerance", 0));
-      g_autofree char *tol_share = g_strdup_printf ("%.17g",
-                                                    json_object_get_double_member_with_default
-                                                      (a, "tolerance_share", 0));
-      g_autofree char *ptol = _aq_quality_param (params, tol);
-      g_autofree char *pshare = _aq_quality_param (params, tol_share);
+      g_autofree char *ptol = _aq_quality_number_param (params, a, "tolerance", 0);
+      g_autofree char *pshare = _aq_quality_number_param (params, a, "tolerance_share", 0);
       g_autofree char *v = NULL;
       g_autofree char *mine = NULL;
       g_autofree char *theirs = _aq_quality_side_sql (other, "k");
